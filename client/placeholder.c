@@ -1,0 +1,1 @@
+int cli_placeholder(void); int cli_placeholder(void) { return 0; }

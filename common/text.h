@@ -1,0 +1,39 @@
+/*
+ * Text: UTF-8 checks, NFC normalization and folding for search, on top of
+ * libunistring. Every returned string is malloc'd and owned by the caller.
+ */
+#ifndef HOPTAC_TEXT_H
+#define HOPTAC_TEXT_H
+
+#include <stddef.h>
+
+enum text_check {
+	TEXT_OK = 0,
+	TEXT_BAD_UTF8 = -1,    /* not well-formed UTF-8 */
+	TEXT_HAS_NUL = -2,     /* an embedded NUL byte */
+	TEXT_HAS_CONTROL = -3, /* a C0/C1 control other than tab, LF, CR */
+};
+
+/* Checks len bytes of s: well-formed UTF-8, no NUL, no control characters
+ * except tab, LF and CR. Returns a text_check value. */
+int text_check(const char *s, size_t len);
+
+/* Number of Unicode code points in NUL-terminated, well-formed s. */
+size_t text_length(const char *s);
+
+/* s in Unicode NFC, with leading and trailing white space removed.
+ * NULL when out of memory or s is not well-formed UTF-8. */
+char *text_nfc(const char *s);
+
+/* s folded for search: decomposed, combining marks removed, case folded,
+ * "đ"/"Đ" mapped to "d", every run of white space, hyphens and other
+ * punctuation turned into one space, trimmed. "Đắk  Glei" -> "dak glei".
+ * NULL when out of memory or s is not well-formed UTF-8. */
+char *text_fold(const char *s);
+
+/* s folded as text_fold, then with every character that is not a letter
+ * or digit removed: the key aliases are matched on.
+ * "Xê - Kông" -> "xekong". NULL on error. */
+char *text_key(const char *s);
+
+#endif

@@ -1,0 +1,1 @@
+int server_placeholder(void); int server_placeholder(void) { return 0; }
