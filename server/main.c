@@ -1,1 +1,151 @@
-int main(void) { return 0; }
+/*
+ * hoptacd: the central server. Flags follow smtpd's: -d foreground with
+ * logs on stderr, -f configuration file, -n check it and exit, -v more
+ * verbose.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "server.h"
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: hoptacd [-dnvV] [-f file] [-l url] [-D database] "
+	    "[-o key=value]\n"
+	    "  -d          stay in the foreground, log to stderr\n"
+	    "  -f file     configuration file (see hoptacd.conf.example)\n"
+	    "  -l url      listen on url (tcp://host:port or ipc:///path);\n"
+	    "              repeatable, adds to the file's listen keys\n"
+	    "  -D file     sqlite database file\n"
+	    "  -o key=val  set any configuration key\n"
+	    "  -n          check the configuration and exit\n"
+	    "  -v          more verbose (debug)\n"
+	    "  -V          print the version and exit\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct server_config cfg;
+	struct server *srv;
+	const char *file = NULL;
+	int foreground = 0, check_only = 0, verbose = 0, ch, sig;
+	char err[512];
+	sigset_t sigs;
+	int rc = 1;
+
+	server_config_defaults(&cfg);
+	/* First pass for -f, so that flags override the file. */
+	while ((ch = getopt(argc, argv, "dD:f:hl:no:vV")) != -1)
+		if (ch == 'f')
+			file = optarg;
+	if (file != NULL && server_config_load(&cfg, file, err, sizeof(err)) != 0) {
+		fprintf(stderr, "hoptacd: %s\n", err);
+		goto out;
+	}
+	optind = 1;
+	while ((ch = getopt(argc, argv, "dD:f:hl:no:vV")) != -1) {
+		char *eq;
+		int bad = 0;
+
+		switch (ch) {
+		case 'd':
+			foreground = 1;
+			break;
+		case 'D':
+			bad = server_config_set(&cfg, "database", optarg, err,
+			    sizeof(err));
+			break;
+		case 'f':
+			break;
+		case 'l':
+			bad = server_config_set(&cfg, "listen", optarg, err,
+			    sizeof(err));
+			break;
+		case 'n':
+			check_only = 1;
+			break;
+		case 'o':
+			if ((eq = strchr(optarg, '=')) == NULL) {
+				snprintf(err, sizeof(err),
+				    "-o needs key=value, got \"%s\"", optarg);
+				bad = 1;
+				break;
+			}
+			*eq = '\0';
+			bad = server_config_set(&cfg, optarg, eq + 1, err,
+			    sizeof(err));
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'V':
+			printf("hoptacd %s\n", HOPTAC_VERSION);
+			rc = 0;
+			goto out;
+		case 'h':
+			usage(stdout);
+			rc = 0;
+			goto out;
+		default:
+			usage(stderr);
+			rc = 2;
+			goto out;
+		}
+		if (bad) {
+			fprintf(stderr, "hoptacd: %s\n", err);
+			rc = 2;
+			goto out;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		rc = 2;
+		goto out;
+	}
+	if (verbose)
+		cfg.log_level = LOG_LEVEL_DEBUG;
+	if (server_config_check(&cfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "hoptacd: %s\n", err);
+		goto out;
+	}
+	if (check_only) {
+		printf("configuration OK\n");
+		rc = 0;
+		goto out;
+	}
+	log_init("hoptacd", foreground, cfg.log_level);
+
+	/* Signals are taken synchronously by this thread; every thread
+	 * started after this inherits the mask. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if ((srv = server_start(&cfg, err, sizeof(err))) == NULL) {
+		log_error("HOPTACD-START: %s", err);
+		goto out;
+	}
+	log_info("HOPTACD-READY: serving %s", cfg.database);
+	do {
+		if (sigwait(&sigs, &sig) != 0)
+			break;
+		if (sig == SIGHUP)
+			log_info("HOPTACD-HUP: ignored (restart to reload)");
+	} while (sig == SIGHUP);
+	log_info("HOPTACD-SIGNAL: %s, shutting down", strsignal(sig));
+	server_stop(srv);
+	rc = 0;
+out:
+	server_config_free(&cfg);
+	return rc;
+}

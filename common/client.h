@@ -1,0 +1,54 @@
+/*
+ * The client side of the RPC layer: one connection to a server, unary
+ * calls with a deadline, retries and an idempotency key.
+ * A struct client is used by one thread at a time.
+ */
+#ifndef HOPTAC_CLIENT_H
+#define HOPTAC_CLIENT_H
+
+#include <stdint.h>
+
+#include <protobuf-c/protobuf-c.h>
+
+#include "status.h"
+#include "validate.h"
+
+#define CLIENT_MAX_ATTEMPTS 5
+
+struct client;
+
+struct client_options {
+	uint32_t timeout_ms;    /* whole call, retries included; 0: default */
+	const char *request_id; /* NULL: a new one, kept across retries */
+	int max_attempts;       /* 0: CLIENT_MAX_ATTEMPTS */
+};
+
+/* What a call ended with. */
+struct client_status {
+	int code;           /* enum status_code */
+	char message[512];
+	struct violations violations;
+	int attempts;       /* sends made */
+};
+
+/* A client for url ("tcp://127.0.0.1:7420", "ipc:///run/hoptac.sock").
+ * token, when not NULL, is sent as the authorization metadata. Nothing
+ * is connected before the first call. NULL with a reason in err. */
+struct client *client_open(const char *url, const char *token, char *err,
+    size_t errlen);
+
+void client_close(struct client *c);
+
+/*
+ * Calls method ("/hoptac.v1.Activities/Submit") with req and, on OK,
+ * unpacks the reply payload into *resp as a resp_desc message (caller
+ * frees it with protobuf_c_message_free_unpacked(*resp, NULL)).
+ * Retries UNAVAILABLE and DEADLINE_EXCEEDED with exponential back-off and
+ * jitter, all within the deadline, resending the same request id so the
+ * server applies a mutation once. Returns st->code.
+ */
+int client_call(struct client *c, const char *method, const ProtobufCMessage *req,
+    const ProtobufCMessageDescriptor *resp_desc, ProtobufCMessage **resp,
+    const struct client_options *opt, struct client_status *st);
+
+#endif

@@ -1,0 +1,136 @@
+#include "pbcheck.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "text.h"
+
+struct pbcheck_ctx {
+	char *where;
+	size_t wherelen;
+	char *why;
+	size_t whylen;
+};
+
+/* Reads a varint; returns bytes used or 0 when truncated or too long. */
+static size_t
+pbcheck_varint(const uint8_t *p, size_t len, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < len && i < 10; i++) {
+		v |= (uint64_t)(p[i] & 0x7f) << (7 * i);
+		if ((p[i] & 0x80) == 0) {
+			*out = v;
+			return i + 1;
+		}
+	}
+	return 0;
+}
+
+static const ProtobufCFieldDescriptor *
+pbcheck_field(const ProtobufCMessageDescriptor *desc, uint32_t id)
+{
+	for (unsigned i = 0; i < desc->n_fields; i++)
+		if (desc->fields[i].id == id)
+			return &desc->fields[i];
+	return NULL;
+}
+
+static int
+pbcheck_walk(const ProtobufCMessageDescriptor *desc, const uint8_t *p,
+    size_t len, const char *prefix, int depth, struct pbcheck_ctx *cx)
+{
+	/* occurrences so far of each field, for the index in the path */
+	uint32_t seen[64] = {0};
+	char path[256];
+
+	if (depth > PBCHECK_MAX_DEPTH) {
+		snprintf(cx->where, cx->wherelen, "%s", prefix);
+		snprintf(cx->why, cx->whylen, "messages nested too deeply");
+		return -1;
+	}
+	while (len > 0) {
+		uint64_t tag, v;
+		size_t n = pbcheck_varint(p, len, &tag);
+
+		if (n == 0)
+			return 0; /* malformed: protobuf-c will refuse it */
+		p += n;
+		len -= n;
+		switch (tag & 7) {
+		case 0:
+			if ((n = pbcheck_varint(p, len, &v)) == 0)
+				return 0;
+			break;
+		case 1:
+			n = 8;
+			break;
+		case 5:
+			n = 4;
+			break;
+		case 2: {
+			const ProtobufCFieldDescriptor *f;
+			uint32_t id = (uint32_t)(tag >> 3);
+			size_t hdr = pbcheck_varint(p, len, &v);
+
+			if (hdr == 0 || v > len - hdr)
+				return 0;
+			n = hdr + (size_t)v;
+			f = pbcheck_field(desc, id);
+			if (f == NULL || (f->type != PROTOBUF_C_TYPE_STRING &&
+			                     f->type != PROTOBUF_C_TYPE_MESSAGE))
+				break;
+			size_t fi = (size_t)(f - desc->fields);
+			uint32_t nth = fi < 64 ? seen[fi]++ : 0;
+
+			if (f->label == PROTOBUF_C_LABEL_REPEATED)
+				snprintf(path, sizeof(path), "%s%s%s[%u]", prefix,
+				    *prefix ? "." : "", f->name, nth);
+			else
+				snprintf(path, sizeof(path), "%s%s%s", prefix,
+				    *prefix ? "." : "", f->name);
+			if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
+				if (pbcheck_walk(f->descriptor, p + hdr, (size_t)v,
+				        path, depth + 1, cx) != 0)
+					return -1;
+				break;
+			}
+			switch (text_check((const char *)p + hdr, (size_t)v)) {
+			case TEXT_OK:
+				break;
+			case TEXT_HAS_NUL:
+				snprintf(cx->why, cx->whylen, "contains a NUL byte");
+				goto bad;
+			case TEXT_HAS_CONTROL:
+				snprintf(cx->why, cx->whylen,
+				    "contains a control character");
+				goto bad;
+			default:
+				snprintf(cx->why, cx->whylen, "is not valid UTF-8");
+				goto bad;
+			}
+			break;
+		}
+		default:
+			return 0; /* groups or garbage: protobuf-c refuses */
+		}
+		if (n > len)
+			return 0;
+		p += n;
+		len -= n;
+	}
+	return 0;
+bad:
+	snprintf(cx->where, cx->wherelen, "%s", path);
+	return -1;
+}
+
+int
+pbcheck_strings(const ProtobufCMessageDescriptor *desc, const uint8_t *data,
+    size_t len, char *where, size_t wherelen, char *why, size_t whylen)
+{
+	struct pbcheck_ctx cx = {where, wherelen, why, whylen};
+
+	return pbcheck_walk(desc, data, len, "", 0, &cx);
+}

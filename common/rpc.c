@@ -1,0 +1,95 @@
+#include "rpc.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <nng/supplemental/util/platform.h>
+
+#include "text.h"
+
+void
+rpc_new_id(char out[37])
+{
+	uint8_t b[16];
+
+	for (size_t i = 0; i < sizeof(b); i += 4) {
+		uint32_t r = nng_random();
+
+		memcpy(b + i, &r, 4);
+	}
+	b[6] = (uint8_t)((b[6] & 0x0f) | 0x40);
+	b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
+	snprintf(out, 37,
+	    "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+	    b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10],
+	    b[11], b[12], b[13], b[14], b[15]);
+}
+
+int64_t
+rpc_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+rpc_pack(const ProtobufCMessage *m, nng_msg **out)
+{
+	size_t len = protobuf_c_message_get_packed_size(m);
+	nng_msg *msg;
+	int rv;
+
+	if ((rv = nng_msg_alloc(&msg, len)) != 0)
+		return rv;
+	protobuf_c_message_pack(m, nng_msg_body(msg));
+	*out = msg;
+	return 0;
+}
+
+const char *
+rpc_metadata_get(const Hoptac__V1__Request *req, const char *key)
+{
+	for (size_t i = 0; i < req->n_metadata; i++)
+		if (req->metadata[i]->key != NULL &&
+		    strcmp(req->metadata[i]->key, key) == 0)
+			return req->metadata[i]->value;
+	return NULL;
+}
+
+static int
+rpc_string_ok(const char *s, size_t max)
+{
+	size_t len = strlen(s);
+
+	return len <= max && text_check(s, len) == TEXT_OK;
+}
+
+int
+rpc_request_check(const Hoptac__V1__Request *req, char *why, size_t len)
+{
+	if (!rpc_string_ok(req->method, RPC_METHOD_MAX)) {
+		snprintf(why, len, "method name is not valid text");
+		return -1;
+	}
+	if (!rpc_string_ok(req->request_id, RPC_ID_MAX)) {
+		snprintf(why, len, "request_id must be at most %d bytes of text",
+		    RPC_ID_MAX);
+		return -1;
+	}
+	if (req->n_metadata > RPC_METADATA_MAX) {
+		snprintf(why, len, "at most %d metadata entries",
+		    RPC_METADATA_MAX);
+		return -1;
+	}
+	for (size_t i = 0; i < req->n_metadata; i++) {
+		if (!rpc_string_ok(req->metadata[i]->key, 64) ||
+		    !rpc_string_ok(req->metadata[i]->value, 4096)) {
+			snprintf(why, len, "metadata[%zu] is not valid text", i);
+			return -1;
+		}
+	}
+	return 0;
+}

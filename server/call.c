@@ -1,0 +1,48 @@
+#include "call.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "status.h"
+
+int
+call_fail(struct call *c, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->message, sizeof(c->message), fmt, ap);
+	va_end(ap);
+	c->status = status;
+	return status;
+}
+
+int
+call_pack_output(struct call *c)
+{
+	size_t len;
+
+	if (c->output == NULL)
+		return STATUS_OK;
+	len = protobuf_c_message_get_packed_size(c->output);
+	free(c->payload);
+	c->payload = malloc(len ? len : 1);
+	if (c->payload == NULL)
+		return call_fail(c, STATUS_INTERNAL, "out of memory");
+	protobuf_c_message_pack(c->output, c->payload);
+	c->payload_len = len;
+	protobuf_c_message_free_unpacked(c->output, NULL);
+	c->output = NULL;
+	return STATUS_OK;
+}
+
+int64_t
+call_wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}

@@ -1,0 +1,74 @@
+/*
+ * One call in the server, from the request's arrival to its reply, and
+ * the table of methods that dispatch routes calls through.
+ */
+#ifndef HOPTAC_CALL_H
+#define HOPTAC_CALL_H
+
+#include <stdint.h>
+
+#include <protobuf-c/protobuf-c.h>
+
+#include "hoptac/v1/rpc.pb-c.h"
+#include "validate.h"
+
+struct server;
+struct store_conn;
+struct call;
+
+/* Where a method runs. */
+enum method_exec {
+	METHOD_INLINE, /* in the nng callback: no I/O, microseconds */
+	METHOD_READ,   /* on a reader thread, with a read-only connection */
+	METHOD_WRITE,  /* on the writer thread, inside a group transaction */
+};
+
+struct method {
+	const ProtobufCServiceDescriptor *service;
+	const char *name; /* "Submit" */
+	enum method_exec exec;
+	/* Validates and normalizes c->input on arrival; may be NULL.
+	 * Returns a status and fills c->message / c->violations. */
+	int (*check)(struct call *c);
+	/* Runs the call; returns a status and sets c->output on OK. The
+	 * store connection is NULL for METHOD_INLINE. */
+	int (*run)(struct call *c, struct store_conn *db);
+	/* Filled by dispatch_init. */
+	const ProtobufCMethodDescriptor *desc;
+	char full_name[128]; /* "/hoptac.v1.Activities/Submit" */
+};
+
+struct call {
+	struct server *srv;
+	const struct method *method;  /* NULL until routed */
+	Hoptac__V1__Request *req;     /* owned; unpacked envelope */
+	ProtobufCMessage *input;      /* owned; unpacked payload */
+	int64_t received_ms;          /* monotonic */
+	int64_t deadline_ms;          /* monotonic */
+	char peer[80];
+
+	/* The outcome. */
+	int status;
+	char message[512];
+	struct violations violations;
+	ProtobufCMessage *output;     /* owned; packed into payload at the end */
+	uint8_t *payload;             /* owned; malloc'd */
+	size_t payload_len;
+	int replayed;                 /* answered from the idempotency log */
+
+	/* Hands the finished call back to its listener slot. */
+	void (*finish)(struct call *c);
+	struct call *next;            /* queue link, owned by the queue */
+};
+
+/* Sets the outcome's status and message; returns status. */
+int call_fail(struct call *c, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Packs c->output into c->payload (freeing output). Returns a status. */
+int call_pack_output(struct call *c);
+
+/* Wall-clock milliseconds since the epoch, for record timestamps. */
+int64_t call_wall_ms(void);
+
+#endif

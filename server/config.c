@@ -1,0 +1,169 @@
+/*
+ * hoptacd's configuration: "key = value" lines, "#" comments. Every key
+ * is documented in deploy/hoptacd.conf.example.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "server.h"
+
+void
+server_config_defaults(struct server_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->contexts = 64;
+	cfg->readers = 4;
+	cfg->log_level = LOG_LEVEL_INFO;
+	cfg->drain_ms = 5000;
+}
+
+void
+server_config_free(struct server_config *cfg)
+{
+	for (size_t i = 0; i < cfg->n_listen; i++)
+		free(cfg->listen[i]);
+	free(cfg->database);
+	cfg->n_listen = 0;
+	cfg->database = NULL;
+}
+
+static int
+config_int(const char *value, int min, int max, int *out, char *err,
+    size_t errlen)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(value, &end, 10);
+	if (errno != 0 || end == value || *end != '\0' || v < min || v > max) {
+		snprintf(err, errlen, "\"%s\" is not a number from %d to %d",
+		    value, min, max);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+int
+server_config_set(struct server_config *cfg, const char *key,
+    const char *value, char *err, size_t errlen)
+{
+	if (strcmp(key, "listen") == 0) {
+		if (cfg->n_listen == SERVER_MAX_LISTEN) {
+			snprintf(err, errlen, "at most %d listen URLs",
+			    SERVER_MAX_LISTEN);
+			return -1;
+		}
+		if (strncmp(value, "tcp://", 6) != 0 &&
+		    strncmp(value, "ipc://", 6) != 0) {
+			snprintf(err, errlen,
+			    "listen URL \"%s\" must start with tcp:// or ipc://",
+			    value);
+			return -1;
+		}
+		if ((cfg->listen[cfg->n_listen] = strdup(value)) == NULL)
+			goto nomem;
+		cfg->n_listen++;
+		return 0;
+	}
+	if (strcmp(key, "database") == 0) {
+		free(cfg->database);
+		if ((cfg->database = strdup(value)) == NULL)
+			goto nomem;
+		return 0;
+	}
+	if (strcmp(key, "contexts") == 0)
+		return config_int(value, 1, 4096, &cfg->contexts, err, errlen);
+	if (strcmp(key, "readers") == 0)
+		return config_int(value, 1, 64, &cfg->readers, err, errlen);
+	if (strcmp(key, "drain_ms") == 0)
+		return config_int(value, 0, 600000, &cfg->drain_ms, err, errlen);
+	if (strcmp(key, "log_level") == 0) {
+		int level = log_level_parse(value);
+
+		if (level < 0) {
+			snprintf(err, errlen,
+			    "log_level must be error, warn, info or debug");
+			return -1;
+		}
+		cfg->log_level = level;
+		return 0;
+	}
+	snprintf(err, errlen, "unknown key \"%s\"", key);
+	return -1;
+nomem:
+	snprintf(err, errlen, "out of memory");
+	return -1;
+}
+
+static char *
+config_trim(char *s)
+{
+	char *end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	return s;
+}
+
+int
+server_config_load(struct server_config *cfg, const char *path, char *err,
+    size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024], why[256];
+	int lineno = 0, rc = 0;
+
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *key, *value, *eq, *hash;
+
+		lineno++;
+		if ((hash = strchr(line, '#')) != NULL)
+			*hash = '\0';
+		key = config_trim(line);
+		if (*key == '\0')
+			continue;
+		if ((eq = strchr(key, '=')) == NULL) {
+			snprintf(err, errlen, "%s:%d: expected key = value", path,
+			    lineno);
+			rc = -1;
+			break;
+		}
+		*eq = '\0';
+		key = config_trim(key);
+		value = config_trim(eq + 1);
+		if (server_config_set(cfg, key, value, why, sizeof(why)) != 0) {
+			snprintf(err, errlen, "%s:%d: %s", path, lineno, why);
+			rc = -1;
+			break;
+		}
+	}
+	fclose(f);
+	return rc;
+}
+
+int
+server_config_check(const struct server_config *cfg, char *err, size_t errlen)
+{
+	if (cfg->n_listen == 0) {
+		snprintf(err, errlen, "no listen URL (listen = tcp://...)");
+		return -1;
+	}
+	if (cfg->database == NULL || cfg->database[0] == '\0') {
+		snprintf(err, errlen, "no database file (database = ...)");
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,47 @@
+/* hoptac.v1.Health, shaped like grpc.health.v1. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "handlers.h"
+#include "hoptac/v1/services.pb-c.h"
+#include "server_impl.h"
+#include "status.h"
+
+/* The service names the server knows, for Check's "service" field. */
+static int
+handle_health_known(const char *service)
+{
+	const ProtobufCServiceDescriptor *known[] = {
+	    &hoptac__v1__health__descriptor,
+	    &hoptac__v1__reflection__descriptor,
+	    &hoptac__v1__units__descriptor,
+	    &hoptac__v1__partners__descriptor,
+	    &hoptac__v1__activities__descriptor,
+	};
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strcmp(known[i]->name, service) == 0)
+			return 1;
+	return 0;
+}
+
+int
+handle_health_check(struct call *c, struct store_conn *db)
+{
+	const Hoptac__V1__HealthCheckRequest *in =
+	    (const Hoptac__V1__HealthCheckRequest *)c->input;
+	Hoptac__V1__HealthCheckResponse *out;
+
+	(void)db;
+	if (in->service[0] != '\0' && !handle_health_known(in->service))
+		return call_fail(c, STATUS_NOT_FOUND, "unknown service \"%s\"",
+		    in->service);
+	if ((out = malloc(sizeof(*out))) == NULL)
+		return call_fail(c, STATUS_INTERNAL, "out of memory");
+	hoptac__v1__health_check_response__init(out);
+	out->status = server_stopping(c->srv)
+	    ? HOPTAC__V1__SERVING_STATUS__SERVING_STATUS_NOT_SERVING
+	    : HOPTAC__V1__SERVING_STATUS__SERVING_STATUS_SERVING;
+	c->output = &out->base;
+	return STATUS_OK;
+}

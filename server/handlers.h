@@ -1,0 +1,30 @@
+/*
+ * The handlers, one file per service: handle_<service>.c. Each check_*
+ * runs on arrival (validation), each run_* where its method's table
+ * entry says (call.h).
+ */
+#ifndef HOPTAC_HANDLERS_H
+#define HOPTAC_HANDLERS_H
+
+#include "call.h"
+
+int handle_health_check(struct call *c, struct store_conn *db);
+int handle_reflection_list(struct call *c, struct store_conn *db);
+int handle_partners_list(struct call *c, struct store_conn *db);
+
+int handle_units_check_create(struct call *c);
+int handle_units_create(struct call *c, struct store_conn *db);
+int handle_units_list(struct call *c, struct store_conn *db);
+
+int handle_activities_check_submit(struct call *c);
+int handle_activities_submit(struct call *c, struct store_conn *db);
+int handle_activities_check_get(struct call *c);
+int handle_activities_get(struct call *c, struct store_conn *db);
+int handle_activities_check_list(struct call *c);
+int handle_activities_list(struct call *c, struct store_conn *db);
+int handle_activities_check_amend(struct call *c);
+int handle_activities_amend(struct call *c, struct store_conn *db);
+int handle_activities_check_withdraw(struct call *c);
+int handle_activities_withdraw(struct call *c, struct store_conn *db);
+
+#endif

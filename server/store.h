@@ -1,0 +1,77 @@
+/*
+ * The store: the only code that speaks SQL. One connection is one
+ * struct store_conn, used by one thread at a time. The server opens one
+ * writer connection (which also checkpoints) and one read-only connection
+ * per reader thread. Every function returns an enum status_code.
+ */
+#ifndef HOPTAC_STORE_H
+#define HOPTAC_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hoptac/v1/services.pb-c.h"
+
+struct store_conn;
+
+/* Latest schema version; migrations are numbered 1..STORE_SCHEMA_VERSION. */
+#define STORE_SCHEMA_VERSION 1
+
+/* Opens path. The writer (readonly = 0) creates the file when missing and
+ * applies pending migrations in one transaction; a reader requires the
+ * file and the schema to exist. On failure *out is NULL and err says why. */
+int store_open(const char *path, int readonly, struct store_conn **out,
+    char *err, size_t errlen);
+
+void store_close(struct store_conn *c);
+
+/* Transactions, for the writer: one BEGIN IMMEDIATE ... COMMIT around a
+ * group of calls, one savepoint around each call. */
+int store_begin(struct store_conn *c);
+int store_commit(struct store_conn *c);
+int store_rollback(struct store_conn *c);
+int store_savepoint(struct store_conn *c);
+int store_release(struct store_conn *c);
+int store_rollback_savepoint(struct store_conn *c);
+
+/* The last sqlite error message of c, for logs. */
+const char *store_errmsg(struct store_conn *c);
+
+/* The stored reply of a mutating call already applied: OK with *payload
+ * (malloc'd, caller frees), NOT_FOUND, or FAILED_PRECONDITION when the id
+ * was used for another method. */
+int store_request_find(struct store_conn *c, const char *request_id,
+    const char *method, uint8_t **payload, size_t *len);
+
+/* Records a mutating call's reply under its id, in the current
+ * transaction. */
+int store_request_save(struct store_conn *c, const char *request_id,
+    const char *method, const uint8_t *payload, size_t len, int64_t now_ms);
+
+/* Units. */
+int store_unit_insert(struct store_conn *c, const Hoptac__V1__Unit *u);
+/* OK with *out (caller frees with free_unpacked), or NOT_FOUND. out may
+ * be NULL to test existence. */
+int store_unit_get(struct store_conn *c, const char *code,
+    Hoptac__V1__Unit **out);
+int store_unit_list(struct store_conn *c, const Hoptac__V1__ListUnitsRequest *q,
+    int32_t today, Hoptac__V1__ListUnitsResponse *out);
+
+/* Activities. The message is stored whole; the columns the queries need
+ * are derived from it here. */
+int store_activity_insert(struct store_conn *c, const Hoptac__V1__Activity *a);
+/* Replaces the stored activity a->id, whose version must be
+ * expected_version (else ABORTED, nothing changed). */
+int store_activity_update(struct store_conn *c, const Hoptac__V1__Activity *a,
+    int64_t expected_version);
+int store_activity_get(struct store_conn *c, const char *id,
+    Hoptac__V1__Activity **out);
+
+/* One page of activities matching q, whose partner (if any) is already
+ * resolved to a code, in (start date, arrival) order. Fills out->activities,
+ * next_page_token and total. INVALID_ARGUMENT for a bad page token. */
+int store_activity_list(struct store_conn *c,
+    const Hoptac__V1__ListActivitiesRequest *q,
+    Hoptac__V1__ListActivitiesResponse *out);
+
+#endif
