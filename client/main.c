@@ -1,1 +1,179 @@
-int main(void) { return 0; }
+/*
+ * hoptac: the command-line client. "hoptac [options] NOUN [VERB] ...",
+ * a command table in the manner of git and smtpctl.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct cli_command cli_commands[] = {
+    {"ping", NULL, cmd_ping, "", "check that the server answers"},
+    {"methods", NULL, cmd_methods, "", "list the server's services and methods"},
+    {"unit", "add", cmd_unit_add,
+        "CODE NAME --kind KIND [--province P] [--parent CODE] [--from DATE]"
+        " [--to DATE] [--successor CODE]...",
+        "register a reporting unit"},
+    {"unit", "list", cmd_unit_list, "[--province P] [--all]",
+        "list units (--all: with those that ended)"},
+    {"partner", "list", cmd_partner_list, "[TEXT]",
+        "list Lao partners whose names or aliases contain TEXT"},
+    {"activity", "add", cmd_activity_add,
+        "--unit CODE --partner P... --kind KIND --start DATE --title TEXT"
+        " [--id ID] [--end DATE] [--field F]... [--place P] [--summary S]"
+        " [--people N] [--leader L] [--result R] [--ref DOC]...",
+        "record an activity"},
+    {"activity", "list", cmd_activity_list,
+        "[--unit CODE] [--partner P] [--kind KIND] [--field F] [--from DATE]"
+        " [--to DATE] [--text WORDS] [--withdrawn] [--limit N]",
+        "list activities, oldest first"},
+    {"activity", "show", cmd_activity_show, "ID", "show one activity"},
+    {"activity", "amend", cmd_activity_amend,
+        "ID [--version N] [any option of activity add]",
+        "change an activity (refused if it changed since version N)"},
+    {"activity", "withdraw", cmd_activity_withdraw,
+        "ID [--reason TEXT] [--version N]",
+        "withdraw an activity (kept, excluded from counts)"},
+    {"import", NULL, cmd_import, "FILE.csv [--batch N]",
+        "submit the activities of a CSV file (docs/csv.md)"},
+};
+
+#define CLI_N (sizeof(cli_commands) / sizeof(cli_commands[0]))
+
+static void
+cli_help(FILE *out)
+{
+	fprintf(out,
+	    "usage: hoptac [--server URL] [--json] [--timeout MS] COMMAND ...\n"
+	    "\n"
+	    "  --server URL   the server (default: $HOPTAC_SERVER, else %s)\n"
+	    "  --json         print results as JSON (docs/json.md)\n"
+	    "  --timeout MS   deadline of each call, retries included "
+	    "(default 10000)\n"
+	    "\ncommands:\n",
+	    CLI_DEFAULT_SERVER);
+	for (size_t i = 0; i < CLI_N; i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "%s%s%s", cli_commands[i].noun,
+		    cli_commands[i].verb ? " " : "",
+		    cli_commands[i].verb ? cli_commands[i].verb : "");
+		fprintf(out, "  %-18s %s\n", name, cli_commands[i].summary);
+	}
+	fprintf(out,
+	    "\n'hoptac help COMMAND' or 'hoptac COMMAND --help' for details.\n"
+	    "exit: 0 ok, 1 error, 2 usage, 3 invalid input, 4 refused by the "
+	    "server,\n      75 server unreachable (try again later)\n");
+}
+
+void
+cli_usage(const char *noun, const char *verb, int to_stderr)
+{
+	FILE *out = to_stderr ? stderr : stdout;
+
+	for (size_t i = 0; i < CLI_N; i++) {
+		const struct cli_command *c = &cli_commands[i];
+
+		if (strcmp(c->noun, noun) != 0 ||
+		    (verb != NULL && c->verb != NULL && strcmp(c->verb, verb) != 0))
+			continue;
+		fprintf(out, "usage: hoptac %s%s%s %s\n  %s\n", c->noun,
+		    c->verb ? " " : "", c->verb ? c->verb : "", c->usage,
+		    c->summary);
+	}
+}
+
+static const struct cli_command *
+cli_find(const char *noun, const char *verb)
+{
+	for (size_t i = 0; i < CLI_N; i++) {
+		const struct cli_command *c = &cli_commands[i];
+
+		if (strcmp(c->noun, noun) != 0)
+			continue;
+		if (c->verb == NULL ||
+		    (verb != NULL && strcmp(c->verb, verb) == 0))
+			return c;
+	}
+	return NULL;
+}
+
+static int
+cli_known_noun(const char *noun)
+{
+	for (size_t i = 0; i < CLI_N; i++)
+		if (strcmp(cli_commands[i].noun, noun) == 0)
+			return 1;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cli cli = {NULL, 0, 0, NULL};
+	const struct cli_command *cmd;
+	int i = 1, rc, skip;
+
+	cli.server = getenv("HOPTAC_SERVER");
+	if (cli.server == NULL || cli.server[0] == '\0')
+		cli.server = CLI_DEFAULT_SERVER;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--json") == 0) {
+			cli.json = 1;
+		} else if (strcmp(argv[i], "--server") == 0 && i + 1 < argc) {
+			cli.server = argv[++i];
+		} else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
+			long ms = cli_number(argv[++i]);
+
+			if (ms <= 0 || ms > 600000)
+				return cli_fail(CLI_USAGE,
+				    "--timeout takes 1 to 600000 milliseconds");
+			cli.timeout_ms = (uint32_t)ms;
+		} else if (strcmp(argv[i], "--help") == 0 ||
+		           strcmp(argv[i], "-h") == 0) {
+			cli_help(stdout);
+			return CLI_OK;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf("hoptac %s\n", HOPTAC_VERSION);
+			return CLI_OK;
+		} else {
+			cli_help(stderr);
+			return cli_fail(CLI_USAGE, "unknown option %s", argv[i]);
+		}
+	}
+	if (i == argc) {
+		cli_help(stderr);
+		return CLI_USAGE;
+	}
+	if (strcmp(argv[i], "help") == 0) {
+		if (i + 1 < argc && cli_known_noun(argv[i + 1]))
+			cli_usage(argv[i + 1], i + 2 < argc ? argv[i + 2] : NULL,
+			    0);
+		else
+			cli_help(stdout);
+		return CLI_OK;
+	}
+	cmd = cli_find(argv[i], i + 1 < argc ? argv[i + 1] : NULL);
+	if (cmd == NULL) {
+		if (cli_known_noun(argv[i])) {
+			cli_usage(argv[i], NULL, 1);
+			return cli_fail(CLI_USAGE, "%s needs one of the verbs above",
+			    argv[i]);
+		}
+		cli_help(stderr);
+		return cli_fail(CLI_USAGE, "unknown command %s", argv[i]);
+	}
+	skip = cmd->verb != NULL ? 2 : 1;
+	/* Each command sees argv[0] = its name, as getopt expects. */
+	argc -= i + skip - 1;
+	argv += i + skip - 1;
+	for (int k = 1; k < argc; k++)
+		if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0) {
+			cli_usage(cmd->noun, cmd->verb, 0);
+			return CLI_OK;
+		}
+	rc = cmd->run(&cli, argc, argv);
+	client_close(cli.client);
+	return rc;
+}

@@ -1,0 +1,108 @@
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "pbjson.h"
+#include "status.h"
+
+int
+cli_fail(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("hoptac: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return code;
+}
+
+int
+cli_exit_for(int status)
+{
+	switch (status) {
+	case STATUS_OK:
+		return CLI_OK;
+	case STATUS_INVALID_ARGUMENT:
+	case STATUS_OUT_OF_RANGE:
+	case STATUS_RESOURCE_EXHAUSTED:
+		return CLI_INVALID;
+	case STATUS_UNAVAILABLE:
+	case STATUS_DEADLINE_EXCEEDED:
+		return CLI_UNREACHABLE;
+	case STATUS_NOT_FOUND:
+	case STATUS_ALREADY_EXISTS:
+	case STATUS_PERMISSION_DENIED:
+	case STATUS_UNAUTHENTICATED:
+	case STATUS_FAILED_PRECONDITION:
+	case STATUS_ABORTED:
+	case STATUS_UNIMPLEMENTED:
+		return CLI_REFUSED;
+	default:
+		return CLI_ERROR;
+	}
+}
+
+void
+cli_print_status(const struct client_status *st)
+{
+	fprintf(stderr, "hoptac: %s: %s\n", status_name(st->code), st->message);
+	for (size_t i = 0; i < st->violations.count; i++)
+		fprintf(stderr, "  %s: %s\n", st->violations.items[i].field,
+		    st->violations.items[i].description);
+	if (st->violations.dropped > 0)
+		fprintf(stderr, "  (%zu more)\n", st->violations.dropped);
+}
+
+int
+cli_call(struct cli *cli, const char *method, const ProtobufCMessage *req,
+    const ProtobufCMessageDescriptor *resp_desc, ProtobufCMessage **resp,
+    const char *request_id)
+{
+	struct client_options opt = {cli->timeout_ms, request_id, 0};
+	struct client_status st;
+	char err[256];
+
+	*resp = NULL;
+	if (cli->client == NULL) {
+		cli->client = client_open(cli->server, getenv("HOPTAC_TOKEN"), err,
+		    sizeof(err));
+		if (cli->client == NULL)
+			return cli_fail(CLI_ERROR, "%s", err);
+	}
+	if (client_call(cli->client, method, req, resp_desc, resp, &opt, &st) ==
+	    STATUS_OK)
+		return CLI_OK;
+	cli_print_status(&st);
+	return cli_exit_for(st.code);
+}
+
+int
+cli_print_json(const ProtobufCMessage *m)
+{
+	json_object *o = pbjson_from_message(m, 0);
+
+	if (o == NULL)
+		return cli_fail(CLI_ERROR, "out of memory");
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+	                                           JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	return CLI_OK;
+}
+
+long
+cli_number(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < 0)
+		return -1;
+	return v;
+}

@@ -1,0 +1,79 @@
+/*
+ * The command-line client: what every command shares. Commands live in
+ * cmd_<noun>.c and are listed in main.c's table.
+ */
+#ifndef HOPTAC_CLI_H
+#define HOPTAC_CLI_H
+
+#include <stdint.h>
+
+#include <protobuf-c/protobuf-c.h>
+
+#include "client.h"
+
+/* Exit codes, documented in hoptac(1) and README. */
+enum cli_exit {
+	CLI_OK = 0,
+	CLI_ERROR = 1,       /* anything else: a local failure, a server bug */
+	CLI_USAGE = 2,       /* bad command line */
+	CLI_INVALID = 3,     /* the input is invalid (here or at the server) */
+	CLI_REFUSED = 4,     /* the server refused: not found, stale, exists */
+	CLI_UNREACHABLE = 75 /* no answer from the server (EX_TEMPFAIL) */
+};
+
+#define CLI_DEFAULT_SERVER "tcp://127.0.0.1:7420"
+
+struct cli {
+	const char *server; /* URL */
+	int json;           /* --json: machine output on stdout */
+	uint32_t timeout_ms;
+	struct client *client; /* opened on first use; owned */
+};
+
+struct cli_command {
+	const char *noun;
+	const char *verb;     /* NULL: the noun is the whole command */
+	int (*run)(struct cli *cli, int argc, char **argv);
+	const char *usage;    /* arguments, after "hoptac noun verb" */
+	const char *summary;
+};
+
+/* Calls method; on failure prints the status, message and violations to
+ * stderr and returns the exit code for it, else CLI_OK with *resp set. */
+int cli_call(struct cli *cli, const char *method, const ProtobufCMessage *req,
+    const ProtobufCMessageDescriptor *resp_desc, ProtobufCMessage **resp,
+    const char *request_id);
+
+/* The exit code for a status code. */
+int cli_exit_for(int status);
+
+/* Prints a status (and its violations) to stderr as "hoptac: ...". */
+void cli_print_status(const struct client_status *st);
+
+/* Prints m as one line of JSON on stdout. Returns an exit code. */
+int cli_print_json(const ProtobufCMessage *m);
+
+/* Prints "hoptac: " and the message to stderr; returns code. */
+int cli_fail(int code, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Parses a non-negative integer option value; -1 if it is not one. */
+long cli_number(const char *s);
+
+/* Prints the usage of the command noun [verb] to out. */
+void cli_usage(const char *noun, const char *verb, int to_stderr);
+
+/* Commands. */
+int cmd_ping(struct cli *cli, int argc, char **argv);
+int cmd_methods(struct cli *cli, int argc, char **argv);
+int cmd_unit_add(struct cli *cli, int argc, char **argv);
+int cmd_unit_list(struct cli *cli, int argc, char **argv);
+int cmd_partner_list(struct cli *cli, int argc, char **argv);
+int cmd_activity_add(struct cli *cli, int argc, char **argv);
+int cmd_activity_list(struct cli *cli, int argc, char **argv);
+int cmd_activity_show(struct cli *cli, int argc, char **argv);
+int cmd_activity_amend(struct cli *cli, int argc, char **argv);
+int cmd_activity_withdraw(struct cli *cli, int argc, char **argv);
+int cmd_import(struct cli *cli, int argc, char **argv);
+
+#endif

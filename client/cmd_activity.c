@@ -1,0 +1,538 @@
+/* hoptac activity add|list|show|amend|withdraw. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "hoptac/v1/services.pb-c.h"
+#include "pbstr.h"
+#include "rpc.h"
+#include "table.h"
+#include "validate.h"
+
+/* The options that set an activity's fields, shared by add and amend. */
+#define CMD_ACTIVITY_FIELD_OPTIONS                        \
+	{"id", required_argument, NULL, 'i'},             \
+	    {"unit", required_argument, NULL, 'u'},       \
+	    {"partner", required_argument, NULL, 'p'},    \
+	    {"kind", required_argument, NULL, 'k'},       \
+	    {"field", required_argument, NULL, 'F'},      \
+	    {"start", required_argument, NULL, 's'},      \
+	    {"end", required_argument, NULL, 'e'},        \
+	    {"place", required_argument, NULL, 'P'},      \
+	    {"title", required_argument, NULL, 't'},      \
+	    {"summary", required_argument, NULL, 'S'},    \
+	    {"people", required_argument, NULL, 'n'},     \
+	    {"leader", required_argument, NULL, 'l'},     \
+	    {"result", required_argument, NULL, 'r'},     \
+	    {"ref", required_argument, NULL, 'R'}
+
+/* Applies one field option to a. Lists (partner, field, ref) given on
+ * the command line replace the stored ones when amending: *cleared
+ * remembers which were already emptied. Returns 0, 1 if ch is not a
+ * field option, or a CLI exit code. */
+static int
+cmd_activity_field(Hoptac__V1__Activity *a, int ch, const char *arg,
+    unsigned *cleared)
+{
+	long n;
+	int bad = 0;
+
+	switch (ch) {
+	case 'i':
+		bad = pbstr_set(&a->id, arg);
+		break;
+	case 'u':
+		bad = pbstr_set(&a->unit_code, arg);
+		break;
+	case 'k':
+		if ((a->kind = validate_activity_kind(arg)) == 0)
+			return cli_fail(CLI_USAGE,
+			    "unknown kind \"%s\" (delegation_out, delegation_in, "
+			    "conference, agreement, border_work, information, "
+			    "project_aid, training, other)",
+			    arg);
+		break;
+	case 'p':
+		if (!(*cleared & 1))
+			pbstr_clear_all(&a->n_partner_codes, &a->partner_codes);
+		*cleared |= 1;
+		bad = pbstr_append(&a->n_partner_codes, &a->partner_codes, arg);
+		break;
+	case 'F':
+		if (!(*cleared & 2))
+			pbstr_clear_all(&a->n_fields, &a->fields);
+		*cleared |= 2;
+		bad = pbstr_append(&a->n_fields, &a->fields, arg);
+		break;
+	case 'R':
+		if (!(*cleared & 4))
+			pbstr_clear_all(&a->n_document_refs, &a->document_refs);
+		*cleared |= 4;
+		bad = pbstr_append(&a->n_document_refs, &a->document_refs, arg);
+		break;
+	case 's':
+		bad = pbstr_set(&a->start_date, arg);
+		break;
+	case 'e':
+		bad = pbstr_set(&a->end_date, arg);
+		break;
+	case 'P':
+		bad = pbstr_set(&a->place, arg);
+		break;
+	case 't':
+		bad = pbstr_set(&a->title, arg);
+		break;
+	case 'S':
+		bad = pbstr_set(&a->summary, arg);
+		break;
+	case 'l':
+		bad = pbstr_set(&a->leader, arg);
+		break;
+	case 'r':
+		bad = pbstr_set(&a->result, arg);
+		break;
+	case 'n':
+		if ((n = cli_number(arg)) < 0 || n > VALIDATE_PEOPLE_MAX)
+			return cli_fail(CLI_USAGE,
+			    "--people takes a number from 0 to %d",
+			    VALIDATE_PEOPLE_MAX);
+		a->people = (int32_t)n;
+		break;
+	default:
+		return 1;
+	}
+	return bad ? cli_fail(CLI_ERROR, "out of memory") : 0;
+}
+
+/* Validates before sending, so that a mistake costs no round trip. */
+static int
+cmd_activity_check(Hoptac__V1__Activity *a)
+{
+	struct violations v;
+
+	violations_init(&v);
+	if (validate_activity(a, NULL, &v) == 0)
+		return CLI_OK;
+	for (size_t i = 0; i < v.count; i++)
+		fprintf(stderr, "  %s: %s\n", v.items[i].field,
+		    v.items[i].description);
+	return cli_fail(CLI_INVALID, "INVALID_ARGUMENT: the activity is not valid");
+}
+
+static void
+cmd_activity_join(char *out, size_t len, char *const *items, size_t n,
+    const char *sep)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < n && used < len; i++)
+		used += (size_t)snprintf(out + used, len - used, "%s%s",
+		    i ? sep : "", items[i]);
+}
+
+int
+cmd_activity_add(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {CMD_ACTIVITY_FIELD_OPTIONS,
+	    {NULL, 0, NULL, 0}};
+	Hoptac__V1__SubmitActivitiesRequest req =
+	    HOPTAC__V1__SUBMIT_ACTIVITIES_REQUEST__INIT;
+	Hoptac__V1__SubmitActivitiesResponse *resp = NULL;
+	Hoptac__V1__Activity *a = malloc(sizeof(*a)); /* freed at out */
+	unsigned cleared = 0;
+	char id[37];
+	int ch, rc = CLI_USAGE;
+
+	if (a == NULL)
+		return cli_fail(CLI_ERROR, "out of memory");
+	hoptac__v1__activity__init(a);
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		rc = cmd_activity_field(a, ch, optarg, &cleared);
+		if (rc == 1)
+			cli_usage("activity", "add", 1);
+		if (rc != 0) {
+			rc = rc == 1 ? CLI_USAGE : rc;
+			goto out;
+		}
+	}
+	rc = CLI_USAGE;
+	if (optind != argc) {
+		cli_usage("activity", "add", 1);
+		goto out;
+	}
+	/* The record's id is made here, once: resending it can never make
+	 * a second record. */
+	if (a->id[0] == '\0') {
+		rpc_new_id(id);
+		if (pbstr_set(&a->id, id) != 0) {
+			rc = cli_fail(CLI_ERROR, "out of memory");
+			goto out;
+		}
+	}
+	if ((rc = cmd_activity_check(a)) != CLI_OK)
+		goto out;
+	req.n_activities = 1;
+	req.activities = &a;
+	rc = cli_call(cli, "/hoptac.v1.Activities/Submit", &req.base,
+	    &hoptac__v1__submit_activities_response__descriptor,
+	    (ProtobufCMessage **)&resp, NULL);
+	if (rc != CLI_OK)
+		goto out;
+	if (cli->json) {
+		rc = cli_print_json(&resp->base);
+	} else if (resp->n_results == 1) {
+		const Hoptac__V1__SubmitResult *r = resp->results[0];
+
+		printf("%s %s (version %lld)\n", r->id,
+		    r->created ? "stored"
+		               : (r->differs ? "already stored, with other content"
+		                             : "already stored"),
+		    (long long)r->version);
+	}
+out:
+	if (resp != NULL)
+		hoptac__v1__submit_activities_response__free_unpacked(resp, NULL);
+	hoptac__v1__activity__free_unpacked(a, NULL);
+	return rc;
+}
+
+static void
+cmd_activity_row(struct table *t, const Hoptac__V1__Activity *a)
+{
+	char partners[256], people[16];
+	const char *cells[8];
+
+	cmd_activity_join(partners, sizeof(partners), a->partner_codes,
+	    a->n_partner_codes, ",");
+	snprintf(people, sizeof(people), "%d", a->people);
+	cells[0] = a->id;
+	cells[1] = a->start_date;
+	cells[2] = validate_activity_kind_name(a->kind);
+	cells[3] = a->unit_code;
+	cells[4] = partners;
+	cells[5] = a->people ? people : "";
+	cells[6] = a->state == HOPTAC__V1__ACTIVITY_STATE__ACTIVITY_STATE_WITHDRAWN
+	    ? "withdrawn"
+	    : "";
+	cells[7] = a->title;
+	table_add_row(t, cells);
+}
+
+int
+cmd_activity_list(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"unit", required_argument, NULL, 'u'},
+	    {"partner", required_argument, NULL, 'p'},
+	    {"kind", required_argument, NULL, 'k'},
+	    {"field", required_argument, NULL, 'F'},
+	    {"from", required_argument, NULL, 'f'},
+	    {"to", required_argument, NULL, 't'},
+	    {"text", required_argument, NULL, 'x'},
+	    {"withdrawn", no_argument, NULL, 'w'},
+	    {"limit", required_argument, NULL, 'L'},
+	    {NULL, 0, NULL, 0},
+	};
+	static const char *const headers[] = {"ID", "START", "KIND", "UNIT",
+	    "PARTNERS", "PEOPLE", "STATE", "TITLE"};
+	Hoptac__V1__ListActivitiesRequest req =
+	    HOPTAC__V1__LIST_ACTIVITIES_REQUEST__INIT;
+	Hoptac__V1__ListActivitiesResponse *resp = NULL;
+	Hoptac__V1__ListActivitiesResponse all =
+	    HOPTAC__V1__LIST_ACTIVITIES_RESPONSE__INIT;
+	struct table *t = NULL;
+	char *token = NULL; /* owned copy of the next page token */
+	long limit = -1;
+	int ch, rc = CLI_OK;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'u':
+			req.unit_code = optarg;
+			break;
+		case 'p':
+			req.partner = optarg;
+			break;
+		case 'k':
+			if ((req.kind = validate_activity_kind(optarg)) == 0)
+				return cli_fail(CLI_USAGE, "unknown kind \"%s\"",
+				    optarg);
+			break;
+		case 'F':
+			req.field = optarg;
+			break;
+		case 'f':
+			req.from_date = optarg;
+			break;
+		case 't':
+			req.to_date = optarg;
+			break;
+		case 'x':
+			req.text = optarg;
+			break;
+		case 'w':
+			req.include_withdrawn = 1;
+			break;
+		case 'L':
+			if ((limit = cli_number(optarg)) < 0)
+				return cli_fail(CLI_USAGE, "--limit takes a number");
+			break;
+		default:
+			cli_usage("activity", "list", 1);
+			return CLI_USAGE;
+		}
+	}
+	if (optind != argc) {
+		cli_usage("activity", "list", 1);
+		return CLI_USAGE;
+	}
+	if (!cli->json && (t = table_create(8, headers)) == NULL)
+		return cli_fail(CLI_ERROR, "out of memory");
+	if (t != NULL)
+		table_set_max_width(t, 7, 60);
+	/* Pages are followed to the end (or the limit); JSON output gathers
+	 * them into one object so scripts read one document. */
+	for (;;) {
+		uint32_t want = 1000;
+
+		if (limit >= 0 && (long)all.n_activities + (long)want > limit)
+			want = (uint32_t)(limit - (long)all.n_activities);
+		if (want == 0)
+			break;
+		req.page_size = want;
+		req.page_token = token != NULL ? token : (char *)"";
+		rc = cli_call(cli, "/hoptac.v1.Activities/List", &req.base,
+		    &hoptac__v1__list_activities_response__descriptor,
+		    (ProtobufCMessage **)&resp, NULL);
+		if (rc != CLI_OK)
+			goto out;
+		all.total = resp->total;
+		for (size_t i = 0; i < resp->n_activities; i++) {
+			if (t != NULL)
+				cmd_activity_row(t, resp->activities[i]);
+			if (cli->json) {
+				Hoptac__V1__Activity **grown = realloc(all.activities,
+				    (all.n_activities + 1) * sizeof(*grown));
+
+				if (grown == NULL) {
+					rc = cli_fail(CLI_ERROR, "out of memory");
+					goto out;
+				}
+				all.activities = grown;
+				all.activities[all.n_activities] = resp->activities[i];
+				resp->activities[i] = NULL;
+			}
+			all.n_activities++;
+		}
+		if (cli->json) {
+			/* moved out above */
+			resp->n_activities = 0;
+		}
+		free(token);
+		token = resp->next_page_token[0] != '\0'
+		    ? strdup(resp->next_page_token)
+		    : NULL;
+		hoptac__v1__list_activities_response__free_unpacked(resp, NULL);
+		resp = NULL;
+		if (token == NULL)
+			break;
+	}
+	if (cli->json) {
+		rc = cli_print_json(&all.base);
+	} else {
+		table_print(t, stdout);
+		printf("%zu of %llu activities\n", all.n_activities,
+		    (unsigned long long)all.total);
+	}
+out:
+	if (resp != NULL)
+		hoptac__v1__list_activities_response__free_unpacked(resp, NULL);
+	for (size_t i = 0; cli->json && i < all.n_activities; i++)
+		hoptac__v1__activity__free_unpacked(all.activities[i], NULL);
+	free(all.activities);
+	free(token);
+	table_destroy(t);
+	return rc;
+}
+
+/* Fetches one activity; *out is the reply (caller frees it). */
+static int
+cmd_activity_fetch(struct cli *cli, const char *id,
+    Hoptac__V1__GetActivityResponse **out)
+{
+	Hoptac__V1__GetActivityRequest req = HOPTAC__V1__GET_ACTIVITY_REQUEST__INIT;
+
+	req.id = (char *)id;
+	return cli_call(cli, "/hoptac.v1.Activities/Get", &req.base,
+	    &hoptac__v1__get_activity_response__descriptor,
+	    (ProtobufCMessage **)out, NULL);
+}
+
+static void
+cmd_activity_print(const Hoptac__V1__Activity *a)
+{
+	char buf[2048];
+
+	printf("id:        %s\n", a->id);
+	printf("version:   %lld%s\n", (long long)a->version,
+	    a->state == HOPTAC__V1__ACTIVITY_STATE__ACTIVITY_STATE_WITHDRAWN
+	        ? " (withdrawn)"
+	        : "");
+	if (a->withdraw_reason[0] != '\0')
+		printf("withdrawn: %s\n", a->withdraw_reason);
+	printf("unit:      %s\n", a->unit_code);
+	cmd_activity_join(buf, sizeof(buf), a->partner_codes, a->n_partner_codes,
+	    ", ");
+	printf("partners:  %s\n", buf);
+	printf("kind:      %s\n", validate_activity_kind_name(a->kind));
+	cmd_activity_join(buf, sizeof(buf), a->fields, a->n_fields, "; ");
+	printf("fields:    %s\n", buf);
+	printf("dates:     %s%s%s\n", a->start_date, a->end_date[0] ? " – " : "",
+	    a->end_date);
+	printf("place:     %s\n", a->place);
+	printf("title:     %s\n", a->title);
+	printf("people:    %d\n", a->people);
+	printf("leader:    %s\n", a->leader);
+	cmd_activity_join(buf, sizeof(buf), a->document_refs,
+	    a->n_document_refs, "; ");
+	printf("documents: %s\n", buf);
+	printf("summary:   %s\n", a->summary);
+	printf("result:    %s\n", a->result);
+}
+
+int
+cmd_activity_show(struct cli *cli, int argc, char **argv)
+{
+	Hoptac__V1__GetActivityResponse *resp;
+	int rc;
+
+	if (argc != 2) {
+		cli_usage("activity", "show", 1);
+		return CLI_USAGE;
+	}
+	if ((rc = cmd_activity_fetch(cli, argv[1], &resp)) != CLI_OK)
+		return rc;
+	if (cli->json)
+		rc = cli_print_json(&resp->activity->base);
+	else
+		cmd_activity_print(resp->activity);
+	hoptac__v1__get_activity_response__free_unpacked(resp, NULL);
+	return rc;
+}
+
+int
+cmd_activity_amend(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {CMD_ACTIVITY_FIELD_OPTIONS,
+	    {"version", required_argument, NULL, 'V'}, {NULL, 0, NULL, 0}};
+	Hoptac__V1__AmendActivityRequest req =
+	    HOPTAC__V1__AMEND_ACTIVITY_REQUEST__INIT;
+	Hoptac__V1__AmendActivityResponse *resp = NULL;
+	Hoptac__V1__GetActivityResponse *cur = NULL;
+	unsigned cleared = 0;
+	long version = 0;
+	int ch, rc;
+
+	/* The id comes first so the current record can be fetched and the
+	 * options applied on top of it. */
+	if (argc < 2 || argv[1][0] == '-') {
+		cli_usage("activity", "amend", 1);
+		return CLI_USAGE;
+	}
+	if ((rc = cmd_activity_fetch(cli, argv[1], &cur)) != CLI_OK)
+		return rc;
+	optind = 2;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == 'V') {
+			if ((version = cli_number(optarg)) <= 0) {
+				rc = cli_fail(CLI_USAGE, "--version takes a number");
+				goto out;
+			}
+			continue;
+		}
+		if (ch == 'i') {
+			rc = cli_fail(CLI_USAGE, "an activity's id cannot change");
+			goto out;
+		}
+		rc = cmd_activity_field(cur->activity, ch, optarg, &cleared);
+		if (rc != 0) {
+			if (rc == 1)
+				cli_usage("activity", "amend", 1);
+			rc = rc == 1 ? CLI_USAGE : rc;
+			goto out;
+		}
+	}
+	if (optind != argc) {
+		cli_usage("activity", "amend", 1);
+		rc = CLI_USAGE;
+		goto out;
+	}
+	req.expected_version = version > 0 ? version : cur->activity->version;
+	if ((rc = cmd_activity_check(cur->activity)) != CLI_OK)
+		goto out;
+	req.activity = cur->activity;
+	rc = cli_call(cli, "/hoptac.v1.Activities/Amend", &req.base,
+	    &hoptac__v1__amend_activity_response__descriptor,
+	    (ProtobufCMessage **)&resp, NULL);
+	if (rc != CLI_OK)
+		goto out;
+	if (cli->json)
+		rc = cli_print_json(&resp->activity->base);
+	else
+		printf("%s amended (version %lld)\n", resp->activity->id,
+		    (long long)resp->activity->version);
+out:
+	if (resp != NULL)
+		hoptac__v1__amend_activity_response__free_unpacked(resp, NULL);
+	hoptac__v1__get_activity_response__free_unpacked(cur, NULL);
+	return rc;
+}
+
+int
+cmd_activity_withdraw(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"reason", required_argument, NULL, 'r'},
+	    {"version", required_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
+	};
+	Hoptac__V1__WithdrawActivityRequest req =
+	    HOPTAC__V1__WITHDRAW_ACTIVITY_REQUEST__INIT;
+	Hoptac__V1__WithdrawActivityResponse *resp;
+	long version;
+	int ch, rc;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == 'r') {
+			req.reason = optarg;
+		} else if (ch == 'V' && (version = cli_number(optarg)) > 0) {
+			req.expected_version = version;
+		} else {
+			cli_usage("activity", "withdraw", 1);
+			return CLI_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		cli_usage("activity", "withdraw", 1);
+		return CLI_USAGE;
+	}
+	req.id = argv[optind];
+	rc = cli_call(cli, "/hoptac.v1.Activities/Withdraw", &req.base,
+	    &hoptac__v1__withdraw_activity_response__descriptor,
+	    (ProtobufCMessage **)&resp, NULL);
+	if (rc != CLI_OK)
+		return rc;
+	if (cli->json)
+		rc = cli_print_json(&resp->activity->base);
+	else
+		printf("%s withdrawn (version %lld)\n", resp->activity->id,
+		    (long long)resp->activity->version);
+	hoptac__v1__withdraw_activity_response__free_unpacked(resp, NULL);
+	return rc;
+}
