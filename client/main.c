@@ -168,11 +168,20 @@ main(int argc, char **argv)
 	/* Each command sees argv[0] = its name, as getopt expects. */
 	argc -= i + skip - 1;
 	argv += i + skip - 1;
-	for (int k = 1; k < argc; k++)
+	/* --json may also follow the command, as scripts often write it. */
+	for (int k = 1; k < argc; k++) {
 		if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0) {
 			cli_usage(cmd->noun, cmd->verb, 0);
 			return CLI_OK;
 		}
+		if (strcmp(argv[k], "--json") == 0) {
+			cli.json = 1;
+			memmove(&argv[k], &argv[k + 1],
+			    (size_t)(argc - k) * sizeof(*argv));
+			argc--;
+			k--;
+		}
+	}
 	rc = cmd->run(&cli, argc, argv);
 	client_close(cli.client);
 	return rc;

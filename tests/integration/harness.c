@@ -1,0 +1,364 @@
+#include "harness.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "pbstr.h"
+#include "rpc.h"
+#include "status.h"
+
+static const char *
+harness_env(const char *name)
+{
+	const char *v = getenv(name);
+
+	if (v == NULL || v[0] == '\0')
+		fail_msg("%s is not set (run the tests through ctest)", name);
+	return v;
+}
+
+const char *
+harness_data(const char *name)
+{
+	static char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", harness_env("HOPTAC_TEST_DATA"),
+	    name);
+	return path;
+}
+
+/* A port that was free a moment ago: bind to 0 and read what we got. */
+static int
+harness_free_port(void)
+{
+	struct sockaddr_in sa;
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+
+	assert_true(fd >= 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+	port = ntohs(sa.sin_port);
+	close(fd);
+	return port;
+}
+
+static void
+harness_spawn(struct harness *h)
+{
+	const char *bin = harness_env("HOPTACD");
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd = open(h->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+
+		if (fd >= 0) {
+			dup2(fd, 2);
+			dup2(fd, 1);
+			close(fd);
+		}
+		if (h->url2[0] != '\0')
+			execl(bin, "hoptacd", "-d", "-D", h->db, "-l", h->url, "-l",
+			    h->url2, "-o", "drain_ms=3000", (char *)NULL);
+		else
+			execl(bin, "hoptacd", "-d", "-D", h->db, "-l", h->url, "-o",
+			    "drain_ms=3000", (char *)NULL);
+		_exit(127);
+	}
+	h->pid = pid;
+}
+
+/* Polls Health/Check until SERVING: the server is up when it answers. */
+static void
+harness_wait_ready(struct harness *h)
+{
+	for (int i = 0; i < 200; i++) {
+		Hoptac__V1__HealthCheckRequest req =
+		    HOPTAC__V1__HEALTH_CHECK_REQUEST__INIT;
+		ProtobufCMessage *resp = NULL;
+		struct client_options opt = {300, NULL, 1};
+		struct client_status st;
+		struct client *c = client_open(h->url, NULL, st.message,
+		    sizeof(st.message));
+		int status;
+
+		assert_non_null(c);
+		client_call(c, "/hoptac.v1.Health/Check", &req.base,
+		    &hoptac__v1__health_check_response__descriptor, &resp, &opt,
+		    &st);
+		client_close(c);
+		if (resp != NULL)
+			protobuf_c_message_free_unpacked(resp, NULL);
+		if (st.code == STATUS_OK)
+			return;
+		if (waitpid(h->pid, &status, WNOHANG) == h->pid) {
+			h->pid = 0;
+			fail_msg("hoptacd exited at start; see %s", h->log);
+		}
+		usleep(50 * 1000);
+	}
+	fail_msg("hoptacd did not answer within 10 s; see %s", h->log);
+}
+
+void
+harness_start(struct harness *h, enum harness_transport t, int both)
+{
+	memset(h, 0, sizeof(*h));
+	snprintf(h->dir, sizeof(h->dir), "/tmp/hoptac-test-XXXXXX");
+	assert_non_null(mkdtemp(h->dir));
+	snprintf(h->db, sizeof(h->db), "%s/hoptac.db", h->dir);
+	snprintf(h->log, sizeof(h->log), "%s/hoptacd.log", h->dir);
+	if (t == HARNESS_TCP)
+		snprintf(h->url, sizeof(h->url), "tcp://127.0.0.1:%d",
+		    harness_free_port());
+	else
+		snprintf(h->url, sizeof(h->url), "ipc://%s/hoptacd.sock", h->dir);
+	if (both)
+		snprintf(h->url2, sizeof(h->url2), "ipc://%s/hoptacd2.sock",
+		    h->dir);
+	harness_spawn(h);
+	harness_wait_ready(h);
+}
+
+void
+harness_restart(struct harness *h)
+{
+	assert_int_equal(h->pid, 0);
+	harness_spawn(h);
+	harness_wait_ready(h);
+}
+
+void
+harness_stop(struct harness *h)
+{
+	int status;
+
+	assert_true(h->pid > 0);
+	assert_int_equal(kill(h->pid, SIGTERM), 0);
+	assert_int_equal(waitpid(h->pid, &status, 0), h->pid);
+	h->pid = 0;
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+void
+harness_kill(struct harness *h)
+{
+	int status;
+
+	if (h->pid <= 0)
+		return;
+	kill(h->pid, SIGKILL);
+	waitpid(h->pid, &status, 0);
+	h->pid = 0;
+}
+
+void
+harness_cleanup(struct harness *h)
+{
+	char cmd[400];
+
+	harness_kill(h);
+	if (h->dir[0] == '\0')
+		return;
+	if (getenv("HOPTAC_KEEP_TEST_DIRS") == NULL) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", h->dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", h->dir);
+	}
+	h->dir[0] = '\0';
+}
+
+/* Appends what fd has to buf (cut to len, NUL-terminated); 0 at EOF. */
+static int
+harness_read(int fd, char *buf, size_t len, size_t *used)
+{
+	char scratch[4096];
+	int keep = buf != NULL && *used + 1 < len;
+	ssize_t n = read(fd, keep ? buf + *used : scratch,
+	    keep ? len - 1 - *used : sizeof(scratch));
+
+	if (n < 0 && errno == EINTR)
+		return 1;
+	if (n <= 0)
+		return 0;
+	if (keep) {
+		*used += (size_t)n;
+		buf[*used] = '\0';
+	}
+	return 1;
+}
+
+int
+harness_cli(struct harness *h, char *out, size_t outlen, char *err,
+    size_t errlen, ...)
+{
+	const char *argv[64];
+	int argc = 0, po[2], pe[2], status;
+	va_list ap;
+	pid_t pid;
+
+	argv[argc++] = "hoptac";
+	argv[argc++] = "--server";
+	argv[argc++] = h->url;
+	va_start(ap, errlen);
+	for (const char *a; (a = va_arg(ap, const char *)) != NULL && argc < 63;)
+		argv[argc++] = a;
+	va_end(ap);
+	argv[argc] = NULL;
+	assert_int_equal(pipe(po), 0);
+	assert_int_equal(pipe(pe), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(po[1], 1);
+		dup2(pe[1], 2);
+		close(po[0]);
+		close(pe[0]);
+		close(po[1]);
+		close(pe[1]);
+		execv(harness_env("HOPTAC"), (char *const *)argv);
+		_exit(127);
+	}
+	close(po[1]);
+	close(pe[1]);
+	/* Both pipes are read together: a full one would block the child. */
+	{
+		struct pollfd fds[2] = {{po[0], POLLIN, 0}, {pe[0], POLLIN, 0}};
+		size_t used[2] = {0, 0};
+		int open_fds = 2;
+
+		if (out != NULL && outlen > 0)
+			out[0] = '\0';
+		if (err != NULL && errlen > 0)
+			err[0] = '\0';
+		while (open_fds > 0 && poll(fds, 2, -1) >= 0) {
+			for (int i = 0; i < 2; i++) {
+				if (fds[i].fd < 0 || fds[i].revents == 0)
+					continue;
+				if (!harness_read(fds[i].fd, i ? err : out,
+				        i ? errlen : outlen, &used[i])) {
+					close(fds[i].fd);
+					fds[i].fd = -1;
+					open_fds--;
+				}
+			}
+		}
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+struct client *
+harness_client(struct harness *h)
+{
+	char err[256];
+	struct client *c = client_open(h->url, NULL, err, sizeof(err));
+
+	if (c == NULL)
+		fail_msg("client_open: %s", err);
+	return c;
+}
+
+Hoptac__V1__Activity *
+harness_activity(const char *unit, const char *id, int kind, const char *start,
+    int people)
+{
+	Hoptac__V1__Activity *a = malloc(sizeof(*a));
+
+	assert_non_null(a);
+	hoptac__v1__activity__init(a);
+	assert_int_equal(pbstr_set(&a->id, id), 0);
+	assert_int_equal(pbstr_set(&a->unit_code, unit), 0);
+	assert_int_equal(pbstr_append(&a->n_partner_codes, &a->partner_codes,
+	                     "Sê Kông"),
+	    0);
+	a->kind = kind;
+	assert_int_equal(pbstr_set(&a->start_date, start), 0);
+	assert_int_equal(pbstr_set(&a->title, "Đoàn công tác thử nghiệm"), 0);
+	a->people = people;
+	return a;
+}
+
+void
+harness_unit(struct client *c, const char *code, const char *name)
+{
+	Hoptac__V1__CreateUnitRequest req = HOPTAC__V1__CREATE_UNIT_REQUEST__INIT;
+	Hoptac__V1__Unit u = HOPTAC__V1__UNIT__INIT;
+	ProtobufCMessage *resp = NULL;
+	struct client_status st;
+
+	u.code = (char *)code;
+	u.name = (char *)name;
+	u.kind = HOPTAC__V1__UNIT_KIND__UNIT_KIND_DISTRICT_COMMITTEE;
+	u.province = (char *)"Kon Tum";
+	req.unit = &u;
+	client_call(c, "/hoptac.v1.Units/Create", &req.base,
+	    &hoptac__v1__create_unit_response__descriptor, &resp, NULL, &st);
+	if (st.code != STATUS_OK)
+		fail_msg("Units/Create: %s %s", status_name(st.code), st.message);
+	protobuf_c_message_free_unpacked(resp, NULL);
+}
+
+int
+harness_submit(struct client *c, Hoptac__V1__Activity *a,
+    const char *request_id, uint32_t timeout_ms)
+{
+	Hoptac__V1__SubmitActivitiesRequest req =
+	    HOPTAC__V1__SUBMIT_ACTIVITIES_REQUEST__INIT;
+	struct client_options opt = {timeout_ms, request_id, 0};
+	ProtobufCMessage *resp = NULL;
+	struct client_status st;
+
+	req.n_activities = 1;
+	req.activities = &a;
+	client_call(c, "/hoptac.v1.Activities/Submit", &req.base,
+	    &hoptac__v1__submit_activities_response__descriptor, &resp, &opt,
+	    &st);
+	if (resp != NULL)
+		protobuf_c_message_free_unpacked(resp, NULL);
+	return st.code;
+}
+
+long
+harness_count(struct client *c, const char *unit)
+{
+	Hoptac__V1__ListActivitiesRequest req =
+	    HOPTAC__V1__LIST_ACTIVITIES_REQUEST__INIT;
+	Hoptac__V1__ListActivitiesResponse *resp = NULL;
+	struct client_status st;
+	long n;
+
+	req.unit_code = (char *)unit;
+	req.page_size = 1;
+	client_call(c, "/hoptac.v1.Activities/List", &req.base,
+	    &hoptac__v1__list_activities_response__descriptor,
+	    (ProtobufCMessage **)&resp, NULL, &st);
+	if (st.code != STATUS_OK)
+		fail_msg("Activities/List: %s %s", status_name(st.code),
+		    st.message);
+	n = (long)resp->total;
+	hoptac__v1__list_activities_response__free_unpacked(resp, NULL);
+	return n;
+}
