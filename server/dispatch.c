@@ -175,6 +175,10 @@ dispatch_start(struct call *c, nng_msg *msg)
 	}
 	nng_msg_free(msg);
 	msg = NULL;
+	if (c->req->method[0] == '\0') {
+		call_fail(c, STATUS_INVALID_ARGUMENT, "bad envelope: no method");
+		goto done;
+	}
 	c->method = dispatch_find(c->req->method);
 	if (c->method == NULL) {
 		call_fail(c, STATUS_UNIMPLEMENTED, "unknown method \"%s\"",

@@ -192,9 +192,16 @@ fail:
 void
 store_close(struct store_conn *c)
 {
+	sqlite3_stmt *st;
+
 	if (c == NULL)
 		return;
-	sqlite3_close_v2(c->db);
+	/* Cached statements would keep the connection open as a zombie,
+	 * and the last close is what checkpoints and removes the WAL. */
+	while ((st = sqlite3_next_stmt(c->db, NULL)) != NULL)
+		sqlite3_finalize(st);
+	if (sqlite3_close(c->db) != SQLITE_OK)
+		log_warnx("HOPTACD-STORE-CLOSE: %s", sqlite3_errmsg(c->db));
 	free(c);
 }
 
