@@ -8,11 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <nng/protocol/reqrep0/rep.h>
 #include <nng/supplemental/util/platform.h>
 
 #include "dispatch.h"
+#include "ipcwatch.h"
 #include "log.h"
 #include "queue.h"
 #include "rpc.h"
@@ -90,6 +93,105 @@ server_slot_cb(void *arg)
 	}
 }
 
+#define SERVER_WATCH_MS 1000
+#define SERVER_PROBE_MS 500
+
+/* Re-creates the listener of cfg->listen[i] after the old one stopped
+ * accepting. Closing it also drops the pipes it had accepted; their
+ * clients reconnect and resend, which idempotency makes safe. */
+static void
+server_restore(struct server *s, size_t i)
+{
+	int rv;
+
+	nng_listener_close(s->listeners[i]);
+	rv = nng_listen(s->sock, s->cfg.listen[i], &s->listeners[i], 0);
+	if (rv != 0) {
+		log_error("HOPTACD-IPC-RESTORE: cannot listen again on %s: %s",
+		    s->cfg.listen[i], nng_strerror(rv));
+		return;
+	}
+	log_warnx("HOPTACD-IPC-RESTORE: %s had stopped accepting; restored",
+	    s->cfg.listen[i]);
+}
+
+/* Counts the pipes each listener hands to the socket: the sign that its
+ * accept path works. */
+static void
+server_pipe_added(nng_pipe p, nng_pipe_ev ev, void *arg)
+{
+	struct server *s = arg;
+	int id = nng_listener_id(nng_pipe_listener(p));
+
+	(void)ev;
+	for (size_t i = 0; i < s->n_listeners; i++)
+		if (nng_listener_id(s->listeners[i]) == id)
+			atomic_fetch_add(&s->accepted[i], 1);
+}
+
+/* Whether listener i accepts: a probe peer negotiates, and a pipe (the
+ * probe's or anyone's) reaches the socket within SERVER_PROBE_MS. The
+ * transport may negotiate while the listener's accept loop is dead, so
+ * the pipe is what tells. */
+static int
+server_listener_alive(struct server *s, size_t i)
+{
+	unsigned before = atomic_load(&s->accepted[i]);
+	int fd = ipcwatch_connect(s->cfg.listen[i], SERVER_PROBE_MS);
+	int alive = 0;
+
+	if (fd < 0)
+		return 0;
+	for (int waited = 0; waited < SERVER_PROBE_MS && !alive; waited += 10) {
+		alive = atomic_load(&s->accepted[i]) != before;
+		if (!alive)
+			nng_msleep(10);
+	}
+	close(fd);
+	return alive;
+}
+
+/* Checks every ipc listener each second; one that fails twice in a row
+ * (a busy server may be slow once) is restored. */
+static void *
+server_watch(void *arg)
+{
+	struct server *s = arg;
+	struct timespec ts;
+
+	pthread_mutex_lock(&s->watch_mu);
+	while (!s->watch_stop) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += SERVER_WATCH_MS / 1000;
+		pthread_cond_timedwait(&s->watch_cv, &s->watch_mu, &ts);
+		if (s->watch_stop)
+			break;
+		pthread_mutex_unlock(&s->watch_mu);
+		for (size_t i = 0; i < s->n_listeners; i++) {
+			if (strncmp(s->cfg.listen[i], "ipc://", 6) == 0 &&
+			    !server_listener_alive(s, i) &&
+			    !server_listener_alive(s, i))
+				server_restore(s, i);
+		}
+		pthread_mutex_lock(&s->watch_mu);
+	}
+	pthread_mutex_unlock(&s->watch_mu);
+	return NULL;
+}
+
+static void
+server_watch_stop(struct server *s)
+{
+	if (!s->watching)
+		return;
+	pthread_mutex_lock(&s->watch_mu);
+	s->watch_stop = 1;
+	pthread_cond_signal(&s->watch_cv);
+	pthread_mutex_unlock(&s->watch_mu);
+	pthread_join(s->watch_thread, NULL);
+	s->watching = 0;
+}
+
 int
 server_stopping(const struct server *s)
 {
@@ -103,6 +205,7 @@ server_free(struct server *s)
 {
 	if (s == NULL)
 		return;
+	server_watch_stop(s);
 	readpool_destroy(s->readers);
 	writer_destroy(s->writer);
 	if (s->slots != NULL)
@@ -116,6 +219,8 @@ server_free(struct server *s)
 		free(s->slots);
 	}
 	server_config_free(&s->cfg);
+	pthread_mutex_destroy(&s->watch_mu);
+	pthread_cond_destroy(&s->watch_cv);
 	free(s);
 }
 
@@ -141,7 +246,13 @@ server_start(const struct server_config *cfg, char *err, size_t errlen)
 	struct store_conn *db = NULL;
 	int rv;
 
-	if (s == NULL || server_copy_config(&s->cfg, cfg) != 0) {
+	if (s == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	pthread_mutex_init(&s->watch_mu, NULL);
+	pthread_cond_init(&s->watch_cv, NULL);
+	if (server_copy_config(&s->cfg, cfg) != 0) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -167,6 +278,7 @@ server_start(const struct server_config *cfg, char *err, size_t errlen)
 	 * and is answered RESOURCE_EXHAUSTED instead of closing the pipe
 	 * (after which REQ would resend it for ever). */
 	nng_socket_set_size(s->sock, NNG_OPT_RECVMAXSZ, RPC_NNG_RECVMAXSZ);
+	nng_pipe_notify(s->sock, NNG_PIPE_EV_ADD_PRE, server_pipe_added, s);
 	s->slots = calloc((size_t)cfg->contexts, sizeof(*s->slots));
 	if (s->slots == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -197,6 +309,15 @@ server_start(const struct server_config *cfg, char *err, size_t errlen)
 	}
 	for (int i = 0; i < cfg->contexts; i++)
 		server_slot_recv(&s->slots[i]);
+	for (size_t i = 0; i < cfg->n_listen && !s->watching; i++) {
+		if (strncmp(cfg->listen[i], "ipc://", 6) != 0)
+			continue;
+		if (pthread_create(&s->watch_thread, NULL, server_watch, s) != 0) {
+			snprintf(err, errlen, "cannot start the ipc watchdog");
+			goto fail;
+		}
+		s->watching = 1;
+	}
 	return s;
 fail:
 	server_free(s);
@@ -211,6 +332,7 @@ server_stop(struct server *s)
 	if (s == NULL)
 		return;
 	atomic_store(&s->stopping, 1);
+	server_watch_stop(s);
 	/* New connections are refused from here; calls on open ones get
 	 * UNAVAILABLE while the ones in flight finish. */
 	for (size_t i = 0; i < s->n_listeners; i++)

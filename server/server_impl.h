@@ -2,6 +2,7 @@
 #ifndef HOPTAC_SERVER_IMPL_H
 #define HOPTAC_SERVER_IMPL_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 
 #include <nng/nng.h>
@@ -16,6 +17,13 @@ struct server {
 	nng_socket sock;
 	nng_listener listeners[SERVER_MAX_LISTEN];
 	size_t n_listeners;
+	/* The ipc watchdog (ipcwatch.h): a thread, woken to stop. */
+	pthread_t watch_thread;
+	int watching;
+	pthread_mutex_t watch_mu;
+	pthread_cond_t watch_cv;
+	int watch_stop;
+	atomic_uint accepted[SERVER_MAX_LISTEN]; /* pipes each listener added */
 	struct server_slot *slots; /* cfg.contexts of them */
 	struct writer *writer;
 	struct readpool *readers;
