@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs, from Debian's packages, everything needed to build and test
+# hoptac. Only what is missing is installed; safe to run again.
+set -euo pipefail
+
+# The packages, one per line: "name  # what it is for".
+PACKAGES=(
+	cmake               # the build system (CMakeLists.txt)
+	make                # what cmake generates by default
+	gcc                 # the C compiler
+	pkg-config          # finds protobuf-c, sqlite3, json-c and cmocka for cmake
+	libnng-dev          # nng: the REQ/REP messaging between hoptac and hoptacd
+	libprotobuf-c-dev   # protobuf-c runtime: the wire messages
+	protobuf-c-compiler # protoc-c: generates C code from proto/*.proto
+	libsqlite3-dev      # sqlite3: the server's storage
+	libcmocka-dev       # cmocka: the unit and integration tests
+	libunistring-dev    # libunistring: Unicode normalization and case folding for search
+	libcsv-dev          # libcsv: reading activities from CSV files
+	libjson-c-dev       # json-c: JSON output and input for scripts
+	sqlite3             # the sqlite3 command-line shell: tests inspect databases with it
+	clang               # second compiler, for sanitizer and fuzzing builds
+	procps              # ps, pgrep, kill: tests and scripts watch processes with them
+	python3             # deploy/demo.sh sums up `hoptac --json` output with its json module
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+	status="$(dpkg-query -W -f='${db:Status-Status}' "${pkg}" 2>/dev/null || true)"
+	if [[ "${status}" != "installed" ]]; then
+		missing+=("${pkg}")
+	fi
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+	echo "install-deps: all ${#PACKAGES[@]} packages are installed"
+	exit 0
+fi
+
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "install-deps: apt-get not found; install these by hand: ${missing[*]}" >&2
+	exit 1
+fi
+
+SUDO=()
+if [[ "$(id -u)" -ne 0 ]]; then
+	if ! command -v sudo >/dev/null 2>&1; then
+		echo "install-deps: not root and no sudo; install these as root: ${missing[*]}" >&2
+		exit 1
+	fi
+	SUDO=(sudo)
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+	apt-get install -y -q --no-install-recommends "${missing[@]}"
+echo "install-deps: done"

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# All the tests: installs what is missing, builds with Debug and runs ctest,
+# then builds again with AddressSanitizer and UndefinedBehaviorSanitizer
+# and runs ctest there too.
+#
+#   deploy/test.sh
+#
+# Environment:
+#   BUILD_DIR              the Debug build (default build/)
+#   ASAN_BUILD_DIR         the sanitizer build (default build-asan/)
+#   HOPTAC_SKIP_SANITIZE   1: skip the sanitizer build and run
+#   CTEST_JOBS             tests run at once (default 2)
+#
+# Exits non-zero if a build or a test fails. The last lines sum up both
+# runs.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "${root}"
+
+build_dir="${BUILD_DIR:-build}"
+asan_dir="${ASAN_BUILD_DIR:-build-asan}"
+jobs="${CTEST_JOBS:-2}"
+
+"${root}/deploy/install-deps.sh"
+
+failed=0
+total_passed=0
+total_failed=0
+build_failures=0
+summary=()
+
+# Runs ctest in $2 and records the outcome under the name $1.
+run_ctest() {
+	local name="$1" dir="$2" log rc=0 line passed=0 failed_n=0 total=0
+	log="$(mktemp "${TMPDIR:-/tmp}/hoptac-ctest.XXXXXX")"
+	echo "test: ${name}: ctest in ${dir}"
+	(cd "${dir}" && ctest --output-on-failure -j "${jobs}") 2>&1 |
+		tee "${log}" || rc=$?
+	# "100% tests passed, 0 tests failed out of 24"
+	line="$(grep -E '[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "${log}" |
+		tail -n 1 || true)"
+	rm -f "${log}"
+	if [[ "${line}" =~ ([0-9]+)\ tests?\ failed\ out\ of\ ([0-9]+) ]]; then
+		failed_n="${BASH_REMATCH[1]}"
+		total="${BASH_REMATCH[2]}"
+		passed=$((total - failed_n))
+	fi
+	if [[ ${rc} -ne 0 || ${total} -eq 0 ]]; then
+		failed=1
+		if [[ ${total} -eq 0 ]]; then
+			summary+=("${name}: FAILED (ctest exit ${rc}, no test ran)")
+			return 0
+		fi
+		summary+=("${name}: FAILED, ${passed} of ${total} tests passed")
+	else
+		summary+=("${name}: ok, ${passed} of ${total} tests passed")
+	fi
+	total_passed=$((total_passed + passed))
+	total_failed=$((total_failed + failed_n))
+	return 0
+}
+
+# Builds into $2 with the cmake arguments after it, then runs ctest there.
+build_and_test() {
+	local name="$1" dir="$2"
+	shift 2
+	echo "test: ${name}: building in ${dir}"
+	if ! "${root}/deploy/build.sh" "${dir}" "$@"; then
+		failed=1
+		build_failures=$((build_failures + 1))
+		summary+=("${name}: FAILED to build")
+		return 0
+	fi
+	run_ctest "${name}" "${dir}"
+}
+
+# The options are given in full so that a cache left by another build
+# (deploy/demo.sh turns HOPTAC_WERROR off) does not carry over.
+build_and_test debug "${build_dir}" -DCMAKE_BUILD_TYPE=Debug \
+	-DHOPTAC_WERROR=ON -DHOPTAC_SANITIZE=
+
+if [[ "${HOPTAC_SKIP_SANITIZE:-0}" == 1 ]]; then
+	summary+=("asan+ubsan: skipped (HOPTAC_SKIP_SANITIZE=1)")
+else
+	export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
+	export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+	build_and_test asan+ubsan "${asan_dir}" \
+		-DCMAKE_BUILD_TYPE=RelWithDebInfo -DHOPTAC_WERROR=ON \
+		-DHOPTAC_SANITIZE=address,undefined
+fi
+
+echo
+for line in "${summary[@]}"; do
+	echo "test: ${line}"
+done
+if [[ ${build_failures} -eq 0 ]]; then
+	echo "total: ${total_passed} passed, ${total_failed} failed"
+else
+	echo "total: ${total_passed} passed, ${total_failed} failed, ${build_failures} build(s) failed"
+fi
+exit "${failed}"
