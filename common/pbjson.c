@@ -514,8 +514,8 @@ static int
 pbjson_int_in_range(json_object *v, int allow_string, int64_t min, uint64_t max,
     const char *type, int64_t *sv, uint64_t *uv, struct pbjson_ctx *c)
 {
-	uint64_t mag;
-	int neg;
+	uint64_t mag = 0;
+	int neg = 0;
 
 	if (pbjson_integer(v, allow_string, &neg, &mag, c) != 0)
 		return -1;

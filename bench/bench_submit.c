@@ -1,0 +1,184 @@
+/*
+ * Load generator: N client threads, each submitting activities to a
+ * running hoptacd, one per call or in batches. Prints calls and records
+ * per second and the latency percentiles of the calls.
+ *
+ *   bench_submit -s tcp://127.0.0.1:7420 -u UNIT -c 16 -n 200 [-b 1]
+ *
+ * The unit must exist. Ids are random per run, so every call stores.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <nng/nng.h>
+#include <nng/supplemental/util/platform.h>
+
+#include "client.h"
+#include "hoptac/v1/services.pb-c.h"
+#include "pbstr.h"
+#include "rpc.h"
+#include "status.h"
+
+struct bench_thread {
+	const char *url;
+	const char *unit;
+	int calls;
+	int batch;
+	int index;
+	double *lat_ms; /* one per call; owned by main */
+	int errors;
+	pthread_t thread;
+};
+
+static char bench_run[16];
+
+static Hoptac__V1__Activity *
+bench_activity(const char *unit, const char *id)
+{
+	Hoptac__V1__Activity *a = malloc(sizeof(*a));
+
+	if (a == NULL)
+		return NULL;
+	hoptac__v1__activity__init(a);
+	pbstr_set(&a->id, id);
+	pbstr_set(&a->unit_code, unit);
+	pbstr_append(&a->n_partner_codes, &a->partner_codes, "LA-XE");
+	a->kind = HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_DELEGATION_OUT;
+	pbstr_set(&a->start_date, "2024-05-02");
+	pbstr_set(&a->title, "Đoàn công tác huyện Đắk Glei thăm huyện Đắk Chung");
+	pbstr_set(&a->place, "huyện Đắk Chung, tỉnh Sê Kông");
+	pbstr_append(&a->n_fields, &a->fields, "an ninh biên giới");
+	a->people = 5;
+	return a;
+}
+
+static void *
+bench_main(void *arg)
+{
+	struct bench_thread *t = arg;
+	char err[256], id[64];
+	struct client *c = client_open(t->url, NULL, err, sizeof(err));
+	Hoptac__V1__SubmitActivitiesRequest req =
+	    HOPTAC__V1__SUBMIT_ACTIVITIES_REQUEST__INIT;
+
+	if (c == NULL) {
+		fprintf(stderr, "bench: %s\n", err);
+		t->errors = t->calls;
+		return NULL;
+	}
+	req.activities = calloc((size_t)t->batch, sizeof(*req.activities));
+	req.n_activities = (size_t)t->batch;
+	for (int i = 0; i < t->calls; i++) {
+		struct client_options opt = {30000, NULL, 0};
+		struct client_status st;
+		ProtobufCMessage *resp = NULL;
+		int64_t start;
+
+		for (int j = 0; j < t->batch; j++) {
+			snprintf(id, sizeof(id), "b%s-%d-%d-%d", bench_run, t->index,
+			    i, j);
+			req.activities[j] = bench_activity(t->unit, id);
+		}
+		start = rpc_now_ms();
+		struct timespec t0, t1;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		client_call(c, "/hoptac.v1.Activities/Submit", &req.base,
+		    &hoptac__v1__submit_activities_response__descriptor, &resp,
+		    &opt, &st);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		(void)start;
+		t->lat_ms[i] = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+		if (st.code != STATUS_OK) {
+			if (t->errors++ == 0)
+				fprintf(stderr, "bench: %s: %s\n",
+				    status_name(st.code), st.message);
+		}
+		if (resp != NULL)
+			protobuf_c_message_free_unpacked(resp, NULL);
+		for (int j = 0; j < t->batch; j++)
+			hoptac__v1__activity__free_unpacked(req.activities[j],
+			    NULL);
+	}
+	free(req.activities);
+	client_close(c);
+	return NULL;
+}
+
+static int
+bench_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *url = "tcp://127.0.0.1:7420", *unit = "BENCH";
+	int clients = 1, calls = 1000, batch = 1, ch, errors = 0;
+	struct bench_thread *t;
+	double *all, secs;
+	struct timespec t0, t1;
+	size_t n;
+
+	while ((ch = getopt(argc, argv, "s:u:c:n:b:")) != -1) {
+		switch (ch) {
+		case 's':
+			url = optarg;
+			break;
+		case 'u':
+			unit = optarg;
+			break;
+		case 'c':
+			clients = atoi(optarg);
+			break;
+		case 'n':
+			calls = atoi(optarg);
+			break;
+		case 'b':
+			batch = atoi(optarg);
+			break;
+		default:
+			fprintf(stderr, "usage: bench_submit [-s url] [-u unit] "
+			                "[-c clients] [-n calls each] [-b batch]\n");
+			return 2;
+		}
+	}
+	if (clients < 1 || calls < 1 || batch < 1 || batch > 1000) {
+		fprintf(stderr, "bench_submit: bad numbers\n");
+		return 2;
+	}
+	snprintf(bench_run, sizeof(bench_run), "%08x", nng_random());
+	t = calloc((size_t)clients, sizeof(*t));
+	n = (size_t)clients * (size_t)calls;
+	all = calloc(n, sizeof(*all));
+	if (t == NULL || all == NULL)
+		return 1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0; i < clients; i++) {
+		t[i] = (struct bench_thread){url, unit, calls, batch, i,
+		    all + (size_t)i * (size_t)calls, 0, 0};
+		pthread_create(&t[i].thread, NULL, bench_main, &t[i]);
+	}
+	for (int i = 0; i < clients; i++) {
+		pthread_join(t[i].thread, NULL);
+		errors += t[i].errors;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	qsort(all, n, sizeof(*all), bench_cmp);
+	printf("clients=%d calls=%zu batch=%d errors=%d seconds=%.3f "
+	       "calls/s=%.0f records/s=%.0f p50_ms=%.3f p99_ms=%.3f\n",
+	    clients, n, batch, errors, secs, (double)n / secs,
+	    (double)n * batch / secs, all[n / 2], all[(n * 99) / 100]);
+	free(all);
+	free(t);
+	return errors ? 1 : 0;
+}
