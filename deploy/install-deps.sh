@@ -8,6 +8,7 @@ PACKAGES=(
 	cmake               # the build system (CMakeLists.txt)
 	make                # what cmake generates by default
 	gcc                 # the C compiler
+	libc6-dev           # the C library headers (not pulled in without recommends)
 	pkg-config          # finds protobuf-c, sqlite3, json-c and cmocka for cmake
 	libnng-dev          # nng: the REQ/REP messaging between hoptac and hoptacd
 	libprotobuf-c-dev   # protobuf-c runtime: the wire messages
