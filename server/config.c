@@ -119,14 +119,17 @@ server_config_load(struct server_config *cfg, const char *path, char *err,
     size_t errlen)
 {
 	FILE *f = fopen(path, "r");
-	char line[1024], why[256];
+	/* getline, not a fixed buffer: the rest of a long line (a long
+	 * comment, say) must not be read as a line of its own. */
+	char *line = NULL, why[256];
+	size_t cap = 0;
 	int lineno = 0, rc = 0;
 
 	if (f == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	while (fgets(line, sizeof(line), f) != NULL) {
+	while (getline(&line, &cap, f) != -1) {
 		char *key, *value, *eq, *hash;
 
 		lineno++;
@@ -150,6 +153,7 @@ server_config_load(struct server_config *cfg, const char *path, char *err,
 			break;
 		}
 	}
+	free(line);
 	fclose(f);
 	return rc;
 }

@@ -93,19 +93,38 @@ store_errmsg(struct store_conn *c)
 	return sqlite3_errmsg(c->db);
 }
 
+/* Reads the schema version; it is also the first read of the file, so
+ * this is where a file that is not a database is found out. */
 static int
-store_migrate(struct store_conn *c, char *err, size_t errlen)
+store_schema_version(struct store_conn *c, int *version, char *err,
+    size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
-	int version = 0;
-	int rc = STATUS_INTERNAL;
-	char sql[64];
+	int rc = STATUS_OK;
 
 	if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st, NULL) !=
 	        SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_ROW)
+	    sqlite3_step(st) != SQLITE_ROW) {
+		snprintf(err, errlen, "cannot read the schema version: %s",
+		    sqlite3_errmsg(c->db));
+		rc = STATUS_UNAVAILABLE;
+	} else {
+		*version = sqlite3_column_int(st, 0);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int
+store_migrate(struct store_conn *c, char *err, size_t errlen)
+{
+	int version = 0;
+	int rc;
+	char sql[64];
+
+	if ((rc = store_schema_version(c, &version, err, errlen)) != STATUS_OK)
 		goto out;
-	version = sqlite3_column_int(st, 0);
+	rc = STATUS_INTERNAL;
 	if (version > STORE_SCHEMA_VERSION) {
 		snprintf(err, errlen,
 		    "database schema %d is newer than this server's %d", version,
@@ -135,7 +154,6 @@ fail_rollback:
 fail:
 	snprintf(err, errlen, "migration failed: %s", sqlite3_errmsg(c->db));
 out:
-	sqlite3_finalize(st);
 	return rc;
 }
 
@@ -176,10 +194,27 @@ store_open(const char *path, int readonly, struct store_conn **out, char *err,
 		}
 		if ((rc = store_migrate(c, err, errlen)) != STATUS_OK)
 			goto fail;
-	} else if (store_exec(c, "PRAGMA query_only=ON") != STATUS_OK) {
-		snprintf(err, errlen, "cannot open %s: %s", path,
-		    sqlite3_errmsg(c->db));
-		goto fail;
+	} else {
+		int version = 0;
+
+		if (store_exec(c, "PRAGMA query_only=ON") != STATUS_OK) {
+			snprintf(err, errlen, "cannot open %s: %s", path,
+			    sqlite3_errmsg(c->db));
+			goto fail;
+		}
+		/* Opening reads nothing: without this check, a reader
+		 * would take an empty file or any other file and fail
+		 * only on its first query. Only the writer migrates. */
+		if ((rc = store_schema_version(c, &version, err, errlen)) !=
+		    STATUS_OK)
+			goto fail;
+		if (version != STORE_SCHEMA_VERSION) {
+			snprintf(err, errlen,
+			    "database schema %d is not this server's %d",
+			    version, STORE_SCHEMA_VERSION);
+			rc = STATUS_FAILED_PRECONDITION;
+			goto fail;
+		}
 	}
 	*out = c;
 	return STATUS_OK;
