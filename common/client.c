@@ -42,7 +42,7 @@ client_open(const char *url, const char *token, char *err, size_t errlen)
 	/* Our retries carry the request id; nng's own resend would only
 	 * duplicate them, so push it past any deadline we grant. */
 	nng_socket_set_ms(c->sock, NNG_OPT_REQ_RESENDTIME,
-	    (nng_duration)RPC_TIMEOUT_MAX_MS * 2);
+	    (nng_duration)(2 * (uint64_t)RPC_TIMEOUT_MAX_MS));
 	nng_socket_set_size(c->sock, NNG_OPT_RECVMAXSZ, RPC_NNG_RECVMAXSZ);
 	nng_socket_set_ms(c->sock, NNG_OPT_RECONNMINT, 50);
 	nng_socket_set_ms(c->sock, NNG_OPT_RECONNMAXT, 1000);
@@ -99,7 +99,7 @@ client_envelope(struct client *c, const char *method, const char *id,
 	if (protobuf_c_message_get_packed_size(&req.base) > RPC_MAX_MESSAGE) {
 		st->code = STATUS_RESOURCE_EXHAUSTED;
 		snprintf(st->message, sizeof(st->message),
-		    "request is larger than the %u-byte message limit",
+		    "request is larger than the %zu-byte message limit",
 		    RPC_MAX_MESSAGE);
 		return -1;
 	}
@@ -213,13 +213,6 @@ client_call(struct client *c, const char *method, const ProtobufCMessage *req,
 		rpc_new_id(id);
 
 	len = protobuf_c_message_get_packed_size(req);
-	if (len > RPC_MAX_MESSAGE) {
-		st->code = STATUS_RESOURCE_EXHAUSTED;
-		snprintf(st->message, sizeof(st->message),
-		    "request is larger than the %u-byte message limit",
-		    RPC_MAX_MESSAGE);
-		return st->code;
-	}
 	if ((payload = malloc(len ? len : 1)) == NULL) {
 		client_set(st, STATUS_INTERNAL, "out of memory");
 		return st->code;

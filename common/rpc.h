@@ -15,10 +15,10 @@
 #include "validate.h"
 
 /* The logical limit on one message, as gRPC's default. */
-#define RPC_MAX_MESSAGE (4u * 1024u * 1024u)
+#define RPC_MAX_MESSAGE ((size_t)4 * 1024 * 1024)
 /* nng's own limit, above the logical one so that an oversized message
  * still reaches us and gets RESOURCE_EXHAUSTED instead of a closed pipe. */
-#define RPC_NNG_RECVMAXSZ (RPC_MAX_MESSAGE + 64u * 1024u)
+#define RPC_NNG_RECVMAXSZ (RPC_MAX_MESSAGE + (size_t)64 * 1024)
 /* Bytes of a request id; also the longest method name we accept. */
 #define RPC_ID_MAX 64
 #define RPC_METHOD_MAX 128

@@ -157,7 +157,7 @@ dispatch_start(struct call *c, nng_msg *msg)
 	dispatch_peer(msg, c->peer, sizeof(c->peer));
 	if (len > RPC_MAX_MESSAGE) {
 		call_fail(c, STATUS_RESOURCE_EXHAUSTED,
-		    "message of %zu bytes is over the %u-byte limit", len,
+		    "message of %zu bytes is over the %zu-byte limit", len,
 		    RPC_MAX_MESSAGE);
 		goto done;
 	}
