@@ -5,6 +5,7 @@
  * twice.
  */
 #include <getopt.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +136,26 @@ import_on_row(void *arg, size_t line, Hoptac__V1__Activity *a)
 	return im->n == im->batch_max ? import_flush(im) : 0;
 }
 
+/* The summary for scripts, documented in docs/json.md. */
+static void
+cmd_import_json(const struct import *im)
+{
+	json_object *o = json_object_new_object();
+
+	if (o == NULL)
+		return;
+	json_object_object_add(o, "file", json_object_new_string(im->path));
+	json_object_object_add(o, "rows", json_object_new_uint64(im->rows));
+	json_object_object_add(o, "stored", json_object_new_uint64(im->stored));
+	json_object_object_add(o, "already_stored",
+	    json_object_new_uint64(im->existing));
+	json_object_object_add(o, "differ", json_object_new_uint64(im->differ));
+	json_object_object_add(o, "errors", json_object_new_uint64(im->bad));
+	puts(json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
 int
 cmd_import(struct cli *cli, int argc, char **argv)
 {
@@ -183,9 +204,7 @@ cmd_import(struct cli *cli, int argc, char **argv)
 	if (rc == 0)
 		rc = im.rc;
 	if (cli->json)
-		printf("{\"file\":\"%s\",\"rows\":%zu,\"stored\":%zu,"
-		       "\"already_stored\":%zu,\"differ\":%zu,\"bad_rows\":%zu}\n",
-		    im.path, im.rows, im.stored, im.existing, im.differ, im.bad);
+		cmd_import_json(&im);
 	else
 		printf("%s: %zu rows read: %zu stored, %zu already stored, "
 		       "%zu stored with other content, %zu errors\n",

@@ -314,7 +314,9 @@ store_step_done(struct store_conn *c, sqlite3_stmt *st)
 	sqlite3_reset(st);
 	if (rv == SQLITE_DONE)
 		return STATUS_OK;
-	if ((rv & 0xff) == SQLITE_CONSTRAINT)
+	if (rv == SQLITE_CONSTRAINT_FOREIGNKEY)
+		return STATUS_FAILED_PRECONDITION;
+	if (rv == SQLITE_CONSTRAINT_UNIQUE || rv == SQLITE_CONSTRAINT_PRIMARYKEY)
 		return STATUS_ALREADY_EXISTS;
 	if ((rv & 0xff) == SQLITE_FULL)
 		return STATUS_RESOURCE_EXHAUSTED;
@@ -794,13 +796,17 @@ store_filter_build(struct store_filter *f,
 		store_filter_int(f, "a.start_day <= ?", date_last_day(&d));
 	if (q->partner[0] != '\0') {
 		/* A province also matches the activities with its districts,
-		 * whose codes extend the province's: the value binds twice. */
+		 * whose codes extend the province's after a '-': those between
+		 * "LA-XE-" and "LA-XE.", as '.' follows '-'. */
 		store_filter_text(f,
 		    "a.seq IN (SELECT activity_seq FROM activity_partners"
-		    " WHERE partner_code = ? OR partner_code LIKE ? || '-%')",
+		    " WHERE partner_code = ? OR (partner_code > ? || '-'"
+		    " AND partner_code < ? || '.'))",
 		    q->partner);
-		f->text[f->n_text++] = q->partner;
-		f->kinds[f->n++] = 't';
+		for (int i = 0; i < 2; i++) {
+			f->text[f->n_text++] = q->partner;
+			f->kinds[f->n++] = 't';
+		}
 	}
 	if (q->field[0] != '\0' &&
 	    (rc = store_filter_words(f, "instr(a.fields_folded, ?) > 0",
