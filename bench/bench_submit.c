@@ -48,7 +48,8 @@ bench_activity(const char *unit, const char *id)
 	pbstr_append(&a->n_partner_codes, &a->partner_codes, "LA-XE");
 	a->kind = HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_DELEGATION_OUT;
 	pbstr_set(&a->start_date, "2024-05-02");
-	pbstr_set(&a->title, "Đoàn công tác huyện Đắk Glei thăm huyện Đắk Chung");
+	pbstr_set(
+	    &a->title, "Đoàn công tác huyện Đắk Glei thăm huyện Đắk Chung");
 	pbstr_set(&a->place, "huyện Đắk Chung, tỉnh Sê Kông");
 	pbstr_append(&a->n_fields, &a->fields, "an ninh biên giới");
 	a->people = 5;
@@ -78,8 +79,8 @@ bench_main(void *arg)
 		int64_t start;
 
 		for (int j = 0; j < t->batch; j++) {
-			snprintf(id, sizeof(id), "b%s-%d-%d-%d", bench_run, t->index,
-			    i, j);
+			snprintf(id, sizeof(id), "b%s-%d-%d-%d", bench_run,
+			    t->index, i, j);
 			req.activities[j] = bench_activity(t->unit, id);
 		}
 		start = rpc_now_ms();
@@ -101,8 +102,8 @@ bench_main(void *arg)
 		if (resp != NULL)
 			protobuf_c_message_free_unpacked(resp, NULL);
 		for (int j = 0; j < t->batch; j++)
-			hoptac__v1__activity__free_unpacked(req.activities[j],
-			    NULL);
+			hoptac__v1__activity__free_unpacked(
+			    req.activities[j], NULL);
 	}
 	free(req.activities);
 	client_close(c);
@@ -145,8 +146,9 @@ main(int argc, char **argv)
 			batch = atoi(optarg);
 			break;
 		default:
-			fprintf(stderr, "usage: bench_submit [-s url] [-u unit] "
-			                "[-c clients] [-n calls each] [-b batch]\n");
+			fprintf(stderr,
+			    "usage: bench_submit [-s url] [-u unit] "
+			    "[-c clients] [-n calls each] [-b batch]\n");
 			return 2;
 		}
 	}
@@ -162,7 +164,7 @@ main(int argc, char **argv)
 		return 1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (int i = 0; i < clients; i++) {
-		t[i] = (struct bench_thread){url, unit, calls, batch, i,
+		t[i] = (struct bench_thread) {url, unit, calls, batch, i,
 		    all + (size_t)i * (size_t)calls, 0, 0};
 		pthread_create(&t[i].thread, NULL, bench_main, &t[i]);
 	}

@@ -69,8 +69,8 @@ cli_call(struct cli *cli, const char *method, const ProtobufCMessage *req,
 
 	*resp = NULL;
 	if (cli->client == NULL) {
-		cli->client = client_open(cli->server, getenv("HOPTAC_TOKEN"), err,
-		    sizeof(err));
+		cli->client = client_open(
+		    cli->server, getenv("HOPTAC_TOKEN"), err, sizeof(err));
 		if (cli->client == NULL)
 			return cli_fail(CLI_ERROR, "%s", err);
 	}
@@ -88,8 +88,8 @@ cli_print_json(const ProtobufCMessage *m)
 
 	if (o == NULL)
 		return cli_fail(CLI_ERROR, "out of memory");
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-	                                           JSON_C_TO_STRING_NOSLASHESCAPE));
+	puts(json_object_to_json_string_ext(
+	    o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	return CLI_OK;
 }

@@ -32,9 +32,9 @@ struct cli {
 
 struct cli_command {
 	const char *noun;
-	const char *verb;     /* NULL: the noun is the whole command */
+	const char *verb; /* NULL: the noun is the whole command */
 	int (*run)(struct cli *cli, int argc, char **argv);
-	const char *usage;    /* arguments, after "hoptac noun verb" */
+	const char *usage; /* arguments, after "hoptac noun verb" */
 	const char *summary;
 };
 

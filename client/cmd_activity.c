@@ -12,29 +12,31 @@
 #include "validate.h"
 
 /* The options that set an activity's fields, shared by add and amend. */
-#define CMD_ACTIVITY_FIELD_OPTIONS                        \
-	{"id", required_argument, NULL, 'i'},             \
-	    {"unit", required_argument, NULL, 'u'},       \
-	    {"partner", required_argument, NULL, 'p'},    \
-	    {"kind", required_argument, NULL, 'k'},       \
-	    {"field", required_argument, NULL, 'F'},      \
-	    {"start", required_argument, NULL, 's'},      \
-	    {"end", required_argument, NULL, 'e'},        \
-	    {"place", required_argument, NULL, 'P'},      \
-	    {"title", required_argument, NULL, 't'},      \
-	    {"summary", required_argument, NULL, 'S'},    \
-	    {"people", required_argument, NULL, 'n'},     \
-	    {"leader", required_argument, NULL, 'l'},     \
-	    {"result", required_argument, NULL, 'r'},     \
-	    {"ref", required_argument, NULL, 'R'}
+#define CMD_ACTIVITY_FIELD_OPTIONS                                             \
+	{"id", required_argument, NULL, 'i'},                                  \
+	    {"unit", required_argument, NULL, 'u'},                            \
+	    {"partner", required_argument, NULL, 'p'},                         \
+	    {"kind", required_argument, NULL, 'k'},                            \
+	    {"field", required_argument, NULL, 'F'},                           \
+	    {"start", required_argument, NULL, 's'},                           \
+	    {"end", required_argument, NULL, 'e'},                             \
+	    {"place", required_argument, NULL, 'P'},                           \
+	    {"title", required_argument, NULL, 't'},                           \
+	    {"summary", required_argument, NULL, 'S'},                         \
+	    {"people", required_argument, NULL, 'n'},                          \
+	    {"leader", required_argument, NULL, 'l'},                          \
+	    {"result", required_argument, NULL, 'r'},                          \
+	{                                                                      \
+		"ref", required_argument, NULL, 'R'                            \
+	}
 
 /* Applies one field option to a. Lists (partner, field, ref) given on
  * the command line replace the stored ones when amending: *cleared
  * remembers which were already emptied. Returns 0, 1 if ch is not a
  * field option, or a CLI exit code. */
 static int
-cmd_activity_field(Hoptac__V1__Activity *a, int ch, const char *arg,
-    unsigned *cleared)
+cmd_activity_field(
+    Hoptac__V1__Activity *a, int ch, const char *arg, unsigned *cleared)
 {
 	long n;
 	int bad = 0;
@@ -49,7 +51,8 @@ cmd_activity_field(Hoptac__V1__Activity *a, int ch, const char *arg,
 	case 'k':
 		if ((a->kind = validate_activity_kind(arg)) == 0)
 			return cli_fail(CLI_USAGE,
-			    "unknown kind \"%s\" (delegation_out, delegation_in, "
+			    "unknown kind \"%s\" (delegation_out, "
+			    "delegation_in, "
 			    "conference, agreement, border_work, information, "
 			    "project_aid, training, other)",
 			    arg);
@@ -118,26 +121,27 @@ cmd_activity_check(Hoptac__V1__Activity *a)
 	for (size_t i = 0; i < v.count; i++)
 		fprintf(stderr, "  %s: %s\n", v.items[i].field,
 		    v.items[i].description);
-	return cli_fail(CLI_INVALID, "INVALID_ARGUMENT: the activity is not valid");
+	return cli_fail(
+	    CLI_INVALID, "INVALID_ARGUMENT: the activity is not valid");
 }
 
 static void
-cmd_activity_join(char *out, size_t len, char *const *items, size_t n,
-    const char *sep)
+cmd_activity_join(
+    char *out, size_t len, char *const *items, size_t n, const char *sep)
 {
 	size_t used = 0;
 
 	out[0] = '\0';
 	for (size_t i = 0; i < n && used < len; i++)
-		used += (size_t)snprintf(out + used, len - used, "%s%s",
-		    i ? sep : "", items[i]);
+		used += (size_t)snprintf(
+		    out + used, len - used, "%s%s", i ? sep : "", items[i]);
 }
 
 int
 cmd_activity_add(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {CMD_ACTIVITY_FIELD_OPTIONS,
-	    {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+	    CMD_ACTIVITY_FIELD_OPTIONS, {NULL, 0, NULL, 0}};
 	Hoptac__V1__SubmitActivitiesRequest req =
 	    HOPTAC__V1__SUBMIT_ACTIVITIES_REQUEST__INIT;
 	Hoptac__V1__SubmitActivitiesResponse *resp = NULL;
@@ -188,14 +192,16 @@ cmd_activity_add(struct cli *cli, int argc, char **argv)
 		const Hoptac__V1__SubmitResult *r = resp->results[0];
 
 		printf("%s %s (version %lld)\n", r->id,
-		    r->created ? "stored"
-		               : (r->differs ? "already stored, with other content"
-		                             : "already stored"),
+		    r->created
+		        ? "stored"
+		        : (r->differs ? "already stored, with other content"
+		                      : "already stored"),
 		    (long long)r->version);
 	}
 out:
 	if (resp != NULL)
-		hoptac__v1__submit_activities_response__free_unpacked(resp, NULL);
+		hoptac__v1__submit_activities_response__free_unpacked(
+		    resp, NULL);
 	hoptac__v1__activity__free_unpacked(a, NULL);
 	return rc;
 }
@@ -215,7 +221,8 @@ cmd_activity_row(struct table *t, const Hoptac__V1__Activity *a)
 	cells[3] = a->unit_code;
 	cells[4] = partners;
 	cells[5] = a->people ? people : "";
-	cells[6] = a->state == HOPTAC__V1__ACTIVITY_STATE__ACTIVITY_STATE_WITHDRAWN
+	cells[6] =
+	    a->state == HOPTAC__V1__ACTIVITY_STATE__ACTIVITY_STATE_WITHDRAWN
 	    ? "withdrawn"
 	    : "";
 	cells[7] = a->title;
@@ -260,8 +267,8 @@ cmd_activity_list(struct cli *cli, int argc, char **argv)
 			break;
 		case 'k':
 			if ((req.kind = validate_activity_kind(optarg)) == 0)
-				return cli_fail(CLI_USAGE, "unknown kind \"%s\"",
-				    optarg);
+				return cli_fail(
+				    CLI_USAGE, "unknown kind \"%s\"", optarg);
 			break;
 		case 'F':
 			req.field = optarg;
@@ -280,7 +287,8 @@ cmd_activity_list(struct cli *cli, int argc, char **argv)
 			break;
 		case 'L':
 			if ((limit = cli_number(optarg)) < 0)
-				return cli_fail(CLI_USAGE, "--limit takes a number");
+				return cli_fail(
+				    CLI_USAGE, "--limit takes a number");
 			break;
 		default:
 			cli_usage("activity", "list", 1);
@@ -316,15 +324,18 @@ cmd_activity_list(struct cli *cli, int argc, char **argv)
 			if (t != NULL)
 				cmd_activity_row(t, resp->activities[i]);
 			if (cli->json) {
-				Hoptac__V1__Activity **grown = realloc(all.activities,
+				Hoptac__V1__Activity **grown = realloc(
+				    all.activities,
 				    (all.n_activities + 1) * sizeof(*grown));
 
 				if (grown == NULL) {
-					rc = cli_fail(CLI_ERROR, "out of memory");
+					rc = cli_fail(
+					    CLI_ERROR, "out of memory");
 					goto out;
 				}
 				all.activities = grown;
-				all.activities[all.n_activities] = resp->activities[i];
+				all.activities[all.n_activities] =
+				    resp->activities[i];
 				resp->activities[i] = NULL;
 			}
 			all.n_activities++;
@@ -362,10 +373,11 @@ out:
 
 /* Fetches one activity; *out is the reply (caller frees it). */
 static int
-cmd_activity_fetch(struct cli *cli, const char *id,
-    Hoptac__V1__GetActivityResponse **out)
+cmd_activity_fetch(
+    struct cli *cli, const char *id, Hoptac__V1__GetActivityResponse **out)
 {
-	Hoptac__V1__GetActivityRequest req = HOPTAC__V1__GET_ACTIVITY_REQUEST__INIT;
+	Hoptac__V1__GetActivityRequest req =
+	    HOPTAC__V1__GET_ACTIVITY_REQUEST__INIT;
 
 	req.id = (char *)id;
 	return cli_call(cli, "/hoptac.v1.Activities/Get", &req.base,
@@ -386,20 +398,20 @@ cmd_activity_print(const Hoptac__V1__Activity *a)
 	if (a->withdraw_reason[0] != '\0')
 		printf("withdrawn: %s\n", a->withdraw_reason);
 	printf("unit:      %s\n", a->unit_code);
-	cmd_activity_join(buf, sizeof(buf), a->partner_codes, a->n_partner_codes,
-	    ", ");
+	cmd_activity_join(
+	    buf, sizeof(buf), a->partner_codes, a->n_partner_codes, ", ");
 	printf("partners:  %s\n", buf);
 	printf("kind:      %s\n", validate_activity_kind_name(a->kind));
 	cmd_activity_join(buf, sizeof(buf), a->fields, a->n_fields, "; ");
 	printf("fields:    %s\n", buf);
-	printf("dates:     %s%s%s\n", a->start_date, a->end_date[0] ? " – " : "",
-	    a->end_date);
+	printf("dates:     %s%s%s\n", a->start_date,
+	    a->end_date[0] ? " – " : "", a->end_date);
 	printf("place:     %s\n", a->place);
 	printf("title:     %s\n", a->title);
 	printf("people:    %d\n", a->people);
 	printf("leader:    %s\n", a->leader);
-	cmd_activity_join(buf, sizeof(buf), a->document_refs,
-	    a->n_document_refs, "; ");
+	cmd_activity_join(
+	    buf, sizeof(buf), a->document_refs, a->n_document_refs, "; ");
 	printf("documents: %s\n", buf);
 	printf("summary:   %s\n", a->summary);
 	printf("result:    %s\n", a->result);
@@ -450,13 +462,15 @@ cmd_activity_amend(struct cli *cli, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (ch == 'V') {
 			if ((version = cli_number(optarg)) <= 0) {
-				rc = cli_fail(CLI_USAGE, "--version takes a number");
+				rc = cli_fail(
+				    CLI_USAGE, "--version takes a number");
 				goto out;
 			}
 			continue;
 		}
 		if (ch == 'i') {
-			rc = cli_fail(CLI_USAGE, "an activity's id cannot change");
+			rc = cli_fail(
+			    CLI_USAGE, "an activity's id cannot change");
 			goto out;
 		}
 		rc = cmd_activity_field(cur->activity, ch, optarg, &cleared);

@@ -16,7 +16,7 @@
 #include "validate.h"
 
 #define IMPORT_BATCH_DEFAULT 500
-#define IMPORT_BATCH_MAX 1000
+#define IMPORT_BATCH_MAX     1000
 
 struct import {
 	struct cli *cli;
@@ -62,8 +62,8 @@ import_flush(struct import *im)
 	if (im->n == 0)
 		return 0;
 	if (im->cli->client == NULL &&
-	    (im->cli->client = client_open(im->cli->server, getenv("HOPTAC_TOKEN"),
-	         err, sizeof(err))) == NULL)
+	    (im->cli->client = client_open(im->cli->server,
+	         getenv("HOPTAC_TOKEN"), err, sizeof(err))) == NULL)
 		return cli_fail(CLI_ERROR, "%s", err);
 	req.activities = im->batch;
 	req.n_activities = im->n;
@@ -79,21 +79,23 @@ import_flush(struct import *im)
 			else if (r->differs) {
 				im->differ++;
 				fprintf(stderr,
-				    "%s:%zu: id: %s is already stored with other "
+				    "%s:%zu: id: %s is already stored with "
+				    "other "
 				    "content (use activity amend)\n",
 				    im->path, im->lines[i], r->id);
 			} else
 				im->existing++;
 		}
-		hoptac__v1__submit_activities_response__free_unpacked(resp, NULL);
+		hoptac__v1__submit_activities_response__free_unpacked(
+		    resp, NULL);
 	} else if (rc == STATUS_INVALID_ARGUMENT && st.violations.count > 0) {
 		for (size_t i = 0; i < st.violations.count; i++) {
 			const struct violation *v = &st.violations.items[i];
 			size_t idx;
 			int used = 0;
 
-			if (sscanf(v->field, "activities[%zu].%n", &idx, &used) ==
-			        1 &&
+			if (sscanf(v->field, "activities[%zu].%n", &idx,
+			        &used) == 1 &&
 			    used > 0 && idx < im->n)
 				import_bad(im, im->lines[idx], v->field + used,
 				    v->description);
@@ -101,7 +103,8 @@ import_flush(struct import *im)
 				import_bad(im, 0, v->field, v->description);
 		}
 		fprintf(stderr,
-		    "%s: a batch of %zu rows was refused whole; fix the rows above "
+		    "%s: a batch of %zu rows was refused whole; fix the rows "
+		    "above "
 		    "and import again\n",
 		    im->path, im->n);
 	} else {
@@ -125,8 +128,8 @@ import_on_row(void *arg, size_t line, Hoptac__V1__Activity *a)
 	violations_init(&v);
 	if (validate_activity(a, NULL, &v) > 0) {
 		for (size_t i = 0; i < v.count; i++)
-			import_bad(im, line, v.items[i].field,
-			    v.items[i].description);
+			import_bad(
+			    im, line, v.items[i].field, v.items[i].description);
 		hoptac__v1__activity__free_unpacked(a, NULL);
 		return 0;
 	}
@@ -147,12 +150,12 @@ cmd_import_json(const struct import *im)
 	json_object_object_add(o, "file", json_object_new_string(im->path));
 	json_object_object_add(o, "rows", json_object_new_uint64(im->rows));
 	json_object_object_add(o, "stored", json_object_new_uint64(im->stored));
-	json_object_object_add(o, "already_stored",
-	    json_object_new_uint64(im->existing));
+	json_object_object_add(
+	    o, "already_stored", json_object_new_uint64(im->existing));
 	json_object_object_add(o, "differ", json_object_new_uint64(im->differ));
 	json_object_object_add(o, "errors", json_object_new_uint64(im->bad));
-	puts(json_object_to_json_string_ext(o,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	puts(json_object_to_json_string_ext(
+	    o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 }
 
@@ -163,8 +166,8 @@ cmd_import(struct cli *cli, int argc, char **argv)
 	    {"batch", required_argument, NULL, 'b'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct import im = {cli, NULL, IMPORT_BATCH_DEFAULT, NULL, NULL, 0, 0, 0,
-	    0, 0, 0, CLI_OK};
+	struct import im = {cli, NULL, IMPORT_BATCH_DEFAULT, NULL, NULL, 0, 0,
+	    0, 0, 0, 0, CLI_OK};
 	FILE *f = NULL;
 	long n;
 	int ch, rc;
@@ -208,7 +211,8 @@ cmd_import(struct cli *cli, int argc, char **argv)
 	else
 		printf("%s: %zu rows read: %zu stored, %zu already stored, "
 		       "%zu stored with other content, %zu errors\n",
-		    im.path, im.rows, im.stored, im.existing, im.differ, im.bad);
+		    im.path, im.rows, im.stored, im.existing, im.differ,
+		    im.bad);
 out:
 	free(im.batch);
 	free(im.lines);

@@ -9,9 +9,11 @@
 int
 cmd_partner_list(struct cli *cli, int argc, char **argv)
 {
-	Hoptac__V1__ListPartnersRequest req = HOPTAC__V1__LIST_PARTNERS_REQUEST__INIT;
+	Hoptac__V1__ListPartnersRequest req =
+	    HOPTAC__V1__LIST_PARTNERS_REQUEST__INIT;
 	Hoptac__V1__ListPartnersResponse *resp;
-	static const char *const headers[] = {"CODE", "NAME", "LATIN", "ALIASES"};
+	static const char *const headers[] = {
+	    "CODE", "NAME", "LATIN", "ALIASES"};
 	struct table *t;
 	int rc;
 
@@ -40,17 +42,21 @@ cmd_partner_list(struct cli *cli, int argc, char **argv)
 		char aliases[1024] = "";
 		size_t len = 0;
 
-		for (size_t j = 0; j < p->n_aliases && len < sizeof(aliases); j++)
-			len += (size_t)snprintf(aliases + len, sizeof(aliases) - len,
-			    "%s%s", j ? ", " : "", p->aliases[j]);
-		const char *cells[] = {p->code, p->name, p->name_latin, aliases};
+		for (size_t j = 0; j < p->n_aliases && len < sizeof(aliases);
+		     j++)
+			len += (size_t)snprintf(aliases + len,
+			    sizeof(aliases) - len, "%s%s", j ? ", " : "",
+			    p->aliases[j]);
+		const char *cells[] = {
+		    p->code, p->name, p->name_latin, aliases};
 
 		table_add_row(t, cells);
 	}
 	table_print(t, stdout);
 	table_destroy(t);
 	if (resp->n_partners == 0)
-		rc = cli_fail(CLI_REFUSED, "no partner matches \"%s\"", req.query);
+		rc = cli_fail(
+		    CLI_REFUSED, "no partner matches \"%s\"", req.query);
 out:
 	hoptac__v1__list_partners_response__free_unpacked(resp, NULL);
 	return rc;

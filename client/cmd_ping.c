@@ -9,7 +9,8 @@
 int
 cmd_ping(struct cli *cli, int argc, char **argv)
 {
-	Hoptac__V1__HealthCheckRequest req = HOPTAC__V1__HEALTH_CHECK_REQUEST__INIT;
+	Hoptac__V1__HealthCheckRequest req =
+	    HOPTAC__V1__HEALTH_CHECK_REQUEST__INIT;
 	Hoptac__V1__HealthCheckResponse *resp;
 	int64_t start = rpc_now_ms();
 	int rc;
@@ -27,8 +28,10 @@ cmd_ping(struct cli *cli, int argc, char **argv)
 	if (cli->json) {
 		rc = cli_print_json(&resp->base);
 	} else {
-		const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(
-		    &hoptac__v1__serving_status__descriptor, (int)resp->status);
+		const ProtobufCEnumValue *v =
+		    protobuf_c_enum_descriptor_get_value(
+		        &hoptac__v1__serving_status__descriptor,
+		        (int)resp->status);
 
 		printf("%s %s (%lld ms)\n", cli->server, v ? v->name : "?",
 		    (long long)(rpc_now_ms() - start));
@@ -42,9 +45,11 @@ cmd_ping(struct cli *cli, int argc, char **argv)
 int
 cmd_methods(struct cli *cli, int argc, char **argv)
 {
-	Hoptac__V1__ListServicesRequest req = HOPTAC__V1__LIST_SERVICES_REQUEST__INIT;
+	Hoptac__V1__ListServicesRequest req =
+	    HOPTAC__V1__LIST_SERVICES_REQUEST__INIT;
 	Hoptac__V1__ListServicesResponse *resp;
-	static const char *const headers[] = {"METHOD", "INPUT", "OUTPUT", "MUTATING"};
+	static const char *const headers[] = {
+	    "METHOD", "INPUT", "OUTPUT", "MUTATING"};
 	struct table *t;
 	int rc;
 

@@ -32,7 +32,8 @@ cmd_unit_add(struct cli *cli, int argc, char **argv)
 	    {"successor", required_argument, NULL, 's'},
 	    {NULL, 0, NULL, 0},
 	};
-	Hoptac__V1__CreateUnitRequest req = HOPTAC__V1__CREATE_UNIT_REQUEST__INIT;
+	Hoptac__V1__CreateUnitRequest req =
+	    HOPTAC__V1__CREATE_UNIT_REQUEST__INIT;
 	Hoptac__V1__CreateUnitResponse *resp = NULL;
 	Hoptac__V1__Unit *u = malloc(sizeof(*u)); /* freed with free_unpacked */
 	struct violations v;
@@ -48,7 +49,8 @@ cmd_unit_add(struct cli *cli, int argc, char **argv)
 			u->kind = validate_unit_kind(optarg);
 			if (u->kind == 0) {
 				cli_fail(CLI_USAGE,
-				    "unknown unit kind \"%s\" (provincial_committee, "
+				    "unknown unit kind \"%s\" "
+				    "(provincial_committee, "
 				    "department, district_committee, "
 				    "commune_committee, other)",
 				    optarg);
@@ -68,8 +70,8 @@ cmd_unit_add(struct cli *cli, int argc, char **argv)
 			bad |= pbstr_set(&u->valid_to, optarg);
 			break;
 		case 's':
-			bad |= pbstr_append(&u->n_successor_codes,
-			    &u->successor_codes, optarg);
+			bad |= pbstr_append(
+			    &u->n_successor_codes, &u->successor_codes, optarg);
 			break;
 		default:
 			cli_usage("unit", "add", 1);
@@ -116,8 +118,8 @@ cmd_unit_list(struct cli *cli, int argc, char **argv)
 	    {"all", no_argument, NULL, 'a'},
 	    {NULL, 0, NULL, 0},
 	};
-	static const char *const headers[] = {"CODE", "NAME", "KIND", "PROVINCE",
-	    "PARENT", "FROM", "TO", "SUCCESSORS"};
+	static const char *const headers[] = {"CODE", "NAME", "KIND",
+	    "PROVINCE", "PARENT", "FROM", "TO", "SUCCESSORS"};
 	Hoptac__V1__ListUnitsRequest req = HOPTAC__V1__LIST_UNITS_REQUEST__INIT;
 	Hoptac__V1__ListUnitsResponse *resp;
 	struct table *t;
@@ -156,13 +158,13 @@ cmd_unit_list(struct cli *cli, int argc, char **argv)
 		char succ[512] = "";
 		size_t len = 0;
 
-		for (size_t j = 0; j < u->n_successor_codes && len < sizeof(succ);
-		     j++)
+		for (size_t j = 0;
+		     j < u->n_successor_codes && len < sizeof(succ); j++)
 			len += (size_t)snprintf(succ + len, sizeof(succ) - len,
 			    "%s%s", j ? "," : "", u->successor_codes[j]);
 		const char *cells[] = {u->code, u->name,
-		    validate_unit_kind_name(u->kind), u->province, u->parent_code,
-		    u->valid_from, u->valid_to, succ};
+		    validate_unit_kind_name(u->kind), u->province,
+		    u->parent_code, u->valid_from, u->valid_to, succ};
 
 		table_add_row(t, cells);
 	}

@@ -10,7 +10,8 @@
 
 static const struct cli_command cli_commands[] = {
     {"ping", NULL, cmd_ping, "", "check that the server answers"},
-    {"methods", NULL, cmd_methods, "", "list the server's services and methods"},
+    {"methods", NULL, cmd_methods, "",
+        "list the server's services and methods"},
     {"unit", "add", cmd_unit_add,
         "CODE NAME --kind KIND [--province P] [--parent CODE] [--from DATE]"
         " [--to DATE] [--successor CODE]...",
@@ -76,7 +77,8 @@ cli_usage(const char *noun, const char *verb, int to_stderr)
 		const struct cli_command *c = &cli_commands[i];
 
 		if (strcmp(c->noun, noun) != 0 ||
-		    (verb != NULL && c->verb != NULL && strcmp(c->verb, verb) != 0))
+		    (verb != NULL && c->verb != NULL &&
+		        strcmp(c->verb, verb) != 0))
 			continue;
 		fprintf(out, "usage: hoptac %s%s%s %s\n  %s\n", c->noun,
 		    c->verb ? " " : "", c->verb ? c->verb : "", c->usage,
@@ -131,7 +133,7 @@ main(int argc, char **argv)
 				    "--timeout takes 1 to 600000 milliseconds");
 			cli.timeout_ms = (uint32_t)ms;
 		} else if (strcmp(argv[i], "--help") == 0 ||
-		           strcmp(argv[i], "-h") == 0) {
+		    strcmp(argv[i], "-h") == 0) {
 			cli_help(stdout);
 			return CLI_OK;
 		} else if (strcmp(argv[i], "--version") == 0) {
@@ -139,7 +141,8 @@ main(int argc, char **argv)
 			return CLI_OK;
 		} else {
 			cli_help(stderr);
-			return cli_fail(CLI_USAGE, "unknown option %s", argv[i]);
+			return cli_fail(
+			    CLI_USAGE, "unknown option %s", argv[i]);
 		}
 	}
 	if (i == argc) {
@@ -148,8 +151,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[i], "help") == 0) {
 		if (i + 1 < argc && cli_known_noun(argv[i + 1]))
-			cli_usage(argv[i + 1], i + 2 < argc ? argv[i + 2] : NULL,
-			    0);
+			cli_usage(
+			    argv[i + 1], i + 2 < argc ? argv[i + 2] : NULL, 0);
 		else
 			cli_help(stdout);
 		return CLI_OK;
@@ -158,8 +161,8 @@ main(int argc, char **argv)
 	if (cmd == NULL) {
 		if (cli_known_noun(argv[i])) {
 			cli_usage(argv[i], NULL, 1);
-			return cli_fail(CLI_USAGE, "%s needs one of the verbs above",
-			    argv[i]);
+			return cli_fail(CLI_USAGE,
+			    "%s needs one of the verbs above", argv[i]);
 		}
 		cli_help(stderr);
 		return cli_fail(CLI_USAGE, "unknown command %s", argv[i]);
@@ -170,7 +173,8 @@ main(int argc, char **argv)
 	argv += i + skip - 1;
 	/* --json may also follow the command, as scripts often write it. */
 	for (int k = 1; k < argc; k++) {
-		if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0) {
+		if (strcmp(argv[k], "--help") == 0 ||
+		    strcmp(argv[k], "-h") == 0) {
 			cli_usage(cmd->noun, cmd->verb, 0);
 			return CLI_OK;
 		}

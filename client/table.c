@@ -192,8 +192,8 @@ table_print(const struct table *t, FILE *out)
 	if (widths == NULL)
 		return;
 	for (size_t i = 0; i < t->ncols; i++) {
-		widths[i]
-		    = table_fit(t->headers[i], t->max_width[i], &len, &cut);
+		widths[i] =
+		    table_fit(t->headers[i], t->max_width[i], &len, &cut);
 		for (size_t r = 0; r < t->nrows; r++) {
 			size_t w = table_fit(t->cells[r * t->ncols + i],
 			    t->max_width[i], &len, &cut);

@@ -80,8 +80,8 @@ struct activity_csv_reader {
 static int
 activity_csv_is_space(unsigned char c)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v'
-	    || c == '\f';
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
+	    c == '\f';
 }
 
 /* Trims ASCII white space and no-break spaces (U+00A0), which
@@ -96,8 +96,8 @@ activity_csv_trim_dup(const char *s, size_t len)
 	for (;;) {
 		if (start < end && activity_csv_is_space(b[start]))
 			start++;
-		else if (start + 1 < end && b[start] == 0xC2
-		    && b[start + 1] == 0xA0)
+		else if (start + 1 < end && b[start] == 0xC2 &&
+		    b[start + 1] == 0xA0)
 			start += 2;
 		else
 			break;
@@ -105,8 +105,8 @@ activity_csv_trim_dup(const char *s, size_t len)
 	for (;;) {
 		if (end > start && activity_csv_is_space(b[end - 1]))
 			end--;
-		else if (end >= start + 2 && b[end - 2] == 0xC2
-		    && b[end - 1] == 0xA0)
+		else if (end >= start + 2 && b[end - 2] == 0xC2 &&
+		    b[end - 1] == 0xA0)
 			end -= 2;
 		else
 			break;
@@ -496,10 +496,9 @@ activity_csv_feed(struct activity_csv_reader *r, struct csv_parser *p,
 		if (n < len)
 			n++;
 		activity_csv_mark_row_start(r, buf, n);
-		if (csv_parse(
-		        p, buf, n, activity_csv_on_cell, activity_csv_on_row, r)
-		        != n
-		    && r->stop == 0) {
+		if (csv_parse(p, buf, n, activity_csv_on_cell,
+		        activity_csv_on_row, r) != n &&
+		    r->stop == 0) {
 			activity_csv_error(r, r->line, "", "%s",
 			    csv_error(p) == CSV_EPARSE
 			        ? "malformed CSV: a quote inside an unquoted "
@@ -540,8 +539,8 @@ activity_csv_read(FILE *f, activity_csv_row_fn on_row,
 		size_t len = (size_t)n;
 
 		r.line++;
-		if (r.line == 1 && len >= 3
-		    && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+		if (r.line == 1 && len >= 3 &&
+		    memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
 			chunk += 3;
 			len -= 3;
 		}

@@ -15,14 +15,14 @@
  * the 1-based line the row starts on. The callee owns a (free it with
  * protobuf_c_message_free_unpacked(&a->base, NULL)). A non-zero return
  * stops the reading, and activity_csv_read returns it. */
-typedef int (*activity_csv_row_fn)(void *arg, size_t line,
-    Hoptac__V1__Activity *a);
+typedef int (*activity_csv_row_fn)(
+    void *arg, size_t line, Hoptac__V1__Activity *a);
 
 /* Called for a row or header that cannot be read: a bad number in
  * "people", an unknown column, a wrong cell count. field is the column
  * name, or "" for the row as a whole. Non-zero stops the reading. */
-typedef int (*activity_csv_error_fn)(void *arg, size_t line, const char *field,
-    const char *message);
+typedef int (*activity_csv_error_fn)(
+    void *arg, size_t line, const char *field, const char *message);
 
 /* Reads every row of f. Returns 0 at the end of the file, -1 when the file
  * cannot be read or parsed as CSV at all (an error is reported through

@@ -36,7 +36,8 @@ client_open(const char *url, const char *token, char *err, size_t errlen)
 		goto fail;
 	}
 	if ((rv = nng_req0_open(&c->sock)) != 0) {
-		snprintf(err, errlen, "cannot open socket: %s", nng_strerror(rv));
+		snprintf(
+		    err, errlen, "cannot open socket: %s", nng_strerror(rv));
 		goto fail;
 	}
 	/* Our retries carry the request id; nng's own resend would only
@@ -113,8 +114,8 @@ client_envelope(struct client *c, const char *method, const char *id,
 /* One send and receive. Fills st; on OK leaves the reply payload in
  * *reply (caller unpacks and frees it). */
 static void
-client_attempt(struct client *c, nng_msg *msg, const char *id,
-    int64_t deadline, Hoptac__V1__Response **reply, struct client_status *st)
+client_attempt(struct client *c, nng_msg *msg, const char *id, int64_t deadline,
+    Hoptac__V1__Response **reply, struct client_status *st)
 {
 	Hoptac__V1__Response *r;
 	nng_msg *in = NULL;
@@ -132,7 +133,8 @@ client_attempt(struct client *c, nng_msg *msg, const char *id,
 		if (rv != 0) {
 			st->code = STATUS_UNAVAILABLE;
 			snprintf(st->message, sizeof(st->message),
-			    "cannot connect to %s: %s", c->url, nng_strerror(rv));
+			    "cannot connect to %s: %s", c->url,
+			    nng_strerror(rv));
 			nng_msg_free(msg);
 			return;
 		}
@@ -147,19 +149,22 @@ client_attempt(struct client *c, nng_msg *msg, const char *id,
 	st->attempts++;
 	if ((rv = nng_recvmsg(c->sock, &in, 0)) != 0)
 		goto nng_fail;
-	r = hoptac__v1__response__unpack(NULL, nng_msg_len(in), nng_msg_body(in));
+	r = hoptac__v1__response__unpack(
+	    NULL, nng_msg_len(in), nng_msg_body(in));
 	nng_msg_free(in);
 	if (r == NULL) {
-		client_set(st, STATUS_INTERNAL, "the server's reply could not be decoded");
+		client_set(st, STATUS_INTERNAL,
+		    "the server's reply could not be decoded");
 		return;
 	}
 	if (strcmp(r->request_id, id) != 0 && r->request_id[0] != '\0') {
-		client_set(st, STATUS_INTERNAL, "the server answered another request");
+		client_set(
+		    st, STATUS_INTERNAL, "the server answered another request");
 		hoptac__v1__response__free_unpacked(r, NULL);
 		return;
 	}
 	st->code = r->status < 0 || r->status >= STATUS_COUNT ? STATUS_UNKNOWN
-	                                                       : r->status;
+	                                                      : r->status;
 	snprintf(st->message, sizeof(st->message), "%s", r->message);
 	violations_init(&st->violations);
 	for (size_t i = 0; i < r->n_violations; i++)
@@ -169,7 +174,8 @@ client_attempt(struct client *c, nng_msg *msg, const char *id,
 	return;
 nng_fail:
 	if (rv == NNG_ETIMEDOUT)
-		client_set(st, STATUS_DEADLINE_EXCEEDED, "no reply before the deadline");
+		client_set(st, STATUS_DEADLINE_EXCEEDED,
+		    "no reply before the deadline");
 	else
 		client_set(st, STATUS_UNAVAILABLE, nng_strerror(rv));
 }
@@ -231,10 +237,11 @@ client_call(struct client *c, const char *method, const ProtobufCMessage *req,
 			break;
 		client_attempt(c, msg, id, deadline, &r, st);
 		if (r != NULL && st->code == STATUS_OK) {
-			*resp = protobuf_c_message_unpack(resp_desc, NULL,
-			    r->payload.len, r->payload.data);
+			*resp = protobuf_c_message_unpack(
+			    resp_desc, NULL, r->payload.len, r->payload.data);
 			if (*resp == NULL)
-				client_set(st, STATUS_INTERNAL, "the reply payload could not be decoded");
+				client_set(st, STATUS_INTERNAL,
+				    "the reply payload could not be decoded");
 		}
 		if (r != NULL)
 			hoptac__v1__response__free_unpacked(r, NULL);

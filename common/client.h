@@ -25,17 +25,17 @@ struct client_options {
 
 /* What a call ended with. */
 struct client_status {
-	int code;           /* enum status_code */
+	int code; /* enum status_code */
 	char message[512];
 	struct violations violations;
-	int attempts;       /* sends made */
+	int attempts; /* sends made */
 };
 
 /* A client for url ("tcp://127.0.0.1:7420", "ipc:///run/hoptac.sock").
  * token, when not NULL, is sent as the authorization metadata. Nothing
  * is connected before the first call. NULL with a reason in err. */
-struct client *client_open(const char *url, const char *token, char *err,
-    size_t errlen);
+struct client *client_open(
+    const char *url, const char *token, char *err, size_t errlen);
 
 void client_close(struct client *c);
 
@@ -47,8 +47,9 @@ void client_close(struct client *c);
  * jitter, all within the deadline, resending the same request id so the
  * server applies a mutation once. Returns st->code.
  */
-int client_call(struct client *c, const char *method, const ProtobufCMessage *req,
-    const ProtobufCMessageDescriptor *resp_desc, ProtobufCMessage **resp,
-    const struct client_options *opt, struct client_status *st);
+int client_call(struct client *c, const char *method,
+    const ProtobufCMessage *req, const ProtobufCMessageDescriptor *resp_desc,
+    ProtobufCMessage **resp, const struct client_options *opt,
+    struct client_status *st);
 
 #endif

@@ -37,8 +37,8 @@ date_is_leap(int y)
 static int
 date_days_in_month(int y, int m)
 {
-	static const int days[12]
-	    = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	static const int days[12] = {
+	    31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
 	if (m == 2 && date_is_leap(y))
 		return 29;
@@ -187,8 +187,8 @@ date_parse_word(const char *s, size_t len, struct date_token *t)
 		ucs4_t uc;
 		int k = u8_mbtouc_unsafe(&uc, p + i, len - i);
 
-		if (!uc_is_general_category(uc, UC_CATEGORY_L)
-		    && !uc_is_general_category(uc, UC_CATEGORY_M))
+		if (!uc_is_general_category(uc, UC_CATEGORY_L) &&
+		    !uc_is_general_category(uc, UC_CATEGORY_M))
 			return -1;
 		i += (size_t)(k > 0 ? k : 1);
 	}
@@ -241,16 +241,15 @@ date_tokenize(const char *text, struct date_token *tokens, int *count)
 		/* A run ends at white space or where digits meet letters. */
 		while (i < len) {
 			k = u8_mbtouc_unsafe(&uc, p + i, len - i);
-			if (uc_is_property_white_space(uc)
-			    || date_is_group_char(uc) != group)
+			if (uc_is_property_white_space(uc) ||
+			    date_is_group_char(uc) != group)
 				break;
 			i += (size_t)k;
 		}
 		if ((group ? date_parse_group(
-		         text + start, i - start, &tokens[*count])
-		           : date_parse_word(
-		               text + start, i - start, &tokens[*count]))
-		    != 0)
+		                 text + start, i - start, &tokens[*count])
+		           : date_parse_word(text + start, i - start,
+		                 &tokens[*count])) != 0)
 			return -1;
 		(*count)++;
 	}
@@ -261,15 +260,15 @@ date_tokenize(const char *text, struct date_token *tokens, int *count)
 static bool
 date_is_number(const struct date_token *t, int max_digits)
 {
-	return t->kind == DATE_TOKEN_GROUP && t->count == 1
-	    && t->digits[0] <= max_digits && t->value[0] != 0;
+	return t->kind == DATE_TOKEN_GROUP && t->count == 1 &&
+	    t->digits[0] <= max_digits && t->value[0] != 0;
 }
 
 static bool
 date_is_year(const struct date_token *t)
 {
-	return t->kind == DATE_TOKEN_GROUP && t->count == 1
-	    && t->digits[0] == 4;
+	return t->kind == DATE_TOKEN_GROUP && t->count == 1 &&
+	    t->digits[0] == 4;
 }
 
 /*
@@ -281,8 +280,8 @@ static int
 date_from_group(const struct date_token *t, int min_parts, int max_parts,
     struct date_partial *d)
 {
-	if (t->kind != DATE_TOKEN_GROUP || t->count < min_parts
-	    || t->count > max_parts)
+	if (t->kind != DATE_TOKEN_GROUP || t->count < min_parts ||
+	    t->count > max_parts)
 		return -1;
 	/* 0 means "absent" in a date_partial, so a written 0 is an error
 	 * here rather than a shorter date. */
@@ -340,8 +339,8 @@ date_from_thang(const struct date_token *t, int n, struct date_partial *d)
 {
 	if (n == 2)
 		return date_from_group(&t[1], 2, 2, d);
-	if (n == 4 && date_is_number(&t[1], 2) && t[2].kind == DATE_TOKEN_NAM
-	    && date_is_year(&t[3])) {
+	if (n == 4 && date_is_number(&t[1], 2) && t[2].kind == DATE_TOKEN_NAM &&
+	    date_is_year(&t[3])) {
 		memset(d, 0, sizeof(*d));
 		d->month = t[1].value[0];
 		d->year = t[3].value[0];
@@ -359,9 +358,9 @@ date_from_ngay(const struct date_token *t, int n, struct date_partial *d)
 		return date_from_thang(&t[1], n - 1, d);
 	if (n == 2)
 		return date_from_group(&t[1], 3, 3, d);
-	if (n == 6 && date_is_number(&t[1], 2) && t[2].kind == DATE_TOKEN_THANG
-	    && date_is_number(&t[3], 2) && t[4].kind == DATE_TOKEN_NAM
-	    && date_is_year(&t[5])) {
+	if (n == 6 && date_is_number(&t[1], 2) &&
+	    t[2].kind == DATE_TOKEN_THANG && date_is_number(&t[3], 2) &&
+	    t[4].kind == DATE_TOKEN_NAM && date_is_year(&t[5])) {
 		memset(d, 0, sizeof(*d));
 		d->day = t[1].value[0];
 		d->month = t[3].value[0];
@@ -378,8 +377,8 @@ date_parse(const char *text, struct date_partial *out)
 	struct date_partial d;
 	int n, rc = -1;
 
-	if (text == NULL || out == NULL || date_tokenize(text, t, &n) != 0
-	    || n == 0)
+	if (text == NULL || out == NULL || date_tokenize(text, t, &n) != 0 ||
+	    n == 0)
 		return -1;
 	switch (t[0].kind) {
 	case DATE_TOKEN_GROUP:

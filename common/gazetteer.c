@@ -115,8 +115,8 @@ gazetteer_init(void)
 {
 	for (size_t e = 0; e < GAZETTEER_COUNT; e++) {
 		for (size_t i = 0; i < GAZETTEER_MAX_NAMES; i++) {
-			const char *name
-			    = gazetteer_name_at(&gazetteer_entries[e], i);
+			const char *name =
+			    gazetteer_name_at(&gazetteer_entries[e], i);
 
 			if (name == NULL)
 				break;
@@ -162,9 +162,9 @@ gazetteer_find_key(const char *key)
 	for (size_t e = 0; e < GAZETTEER_COUNT && found == NULL; e++) {
 		const char *name;
 
-		for (size_t i = 0; found == NULL
-		     && (name = gazetteer_name_at(&gazetteer_entries[e], i))
-		         != NULL;
+		for (size_t i = 0; found == NULL &&
+		     (name = gazetteer_name_at(&gazetteer_entries[e], i)) !=
+		         NULL;
 		     i++) {
 			char *tmp;
 			const char *k = gazetteer_key_at(e, i, name, &tmp);
@@ -185,8 +185,8 @@ gazetteer_find_key(const char *key)
 static char *
 gazetteer_strip_prefix(const char *folded)
 {
-	static const char *const prefixes[]
-	    = {"tinh ", "huyen ", "province ", "district "};
+	static const char *const prefixes[] = {
+	    "tinh ", "huyen ", "province ", "district "};
 
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
 		size_t n = strlen(prefixes[i]);

@@ -15,11 +15,11 @@ enum gazetteer_level {
 };
 
 struct gazetteer_partner {
-	const char *code;          /* "LA-XE", "LA-XE-DAKCHEUNG" */
-	const char *name;          /* Vietnamese name, NFC: "Sê Kông" */
-	const char *name_latin;    /* "Sekong" */
+	const char *code;       /* "LA-XE", "LA-XE-DAKCHEUNG" */
+	const char *name;       /* Vietnamese name, NFC: "Sê Kông" */
+	const char *name_latin; /* "Sekong" */
 	enum gazetteer_level level;
-	const char *parent_code;   /* province of a district, else NULL */
+	const char *parent_code;    /* province of a district, else NULL */
 	const char *const *aliases; /* NULL-terminated, NFC */
 };
 

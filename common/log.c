@@ -71,12 +71,12 @@ log_vemit(enum log_level level, const char *err, const char *fmt, va_list ap)
 	pthread_mutex_unlock(&log_mutex);
 }
 
-#define LOG_BODY(level, err)                         \
-	do {                                         \
-		va_list ap;                          \
-		va_start(ap, fmt);                   \
-		log_vemit((level), (err), fmt, ap);  \
-		va_end(ap);                          \
+#define LOG_BODY(level, err)                                                   \
+	do {                                                                   \
+		va_list ap;                                                    \
+		va_start(ap, fmt);                                             \
+		log_vemit((level), (err), fmt, ap);                            \
+		va_end(ap);                                                    \
 	} while (0)
 
 void

@@ -78,21 +78,22 @@ pbcheck_walk(const ProtobufCMessageDescriptor *desc, const uint8_t *p,
 				return 0;
 			n = hdr + (size_t)v;
 			f = pbcheck_field(desc, id);
-			if (f == NULL || (f->type != PROTOBUF_C_TYPE_STRING &&
-			                     f->type != PROTOBUF_C_TYPE_MESSAGE))
+			if (f == NULL ||
+			    (f->type != PROTOBUF_C_TYPE_STRING &&
+			        f->type != PROTOBUF_C_TYPE_MESSAGE))
 				break;
 			size_t fi = (size_t)(f - desc->fields);
 			uint32_t nth = fi < 64 ? seen[fi]++ : 0;
 
 			if (f->label == PROTOBUF_C_LABEL_REPEATED)
-				snprintf(path, sizeof(path), "%s%s%s[%u]", prefix,
-				    *prefix ? "." : "", f->name, nth);
+				snprintf(path, sizeof(path), "%s%s%s[%u]",
+				    prefix, *prefix ? "." : "", f->name, nth);
 			else
 				snprintf(path, sizeof(path), "%s%s%s", prefix,
 				    *prefix ? "." : "", f->name);
 			if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
-				if (pbcheck_walk(f->descriptor, p + hdr, (size_t)v,
-				        path, depth + 1, cx) != 0)
+				if (pbcheck_walk(f->descriptor, p + hdr,
+				        (size_t)v, path, depth + 1, cx) != 0)
 					return -1;
 				break;
 			}
@@ -100,14 +101,16 @@ pbcheck_walk(const ProtobufCMessageDescriptor *desc, const uint8_t *p,
 			case TEXT_OK:
 				break;
 			case TEXT_HAS_NUL:
-				snprintf(cx->why, cx->whylen, "contains a NUL byte");
+				snprintf(
+				    cx->why, cx->whylen, "contains a NUL byte");
 				goto bad;
 			case TEXT_HAS_CONTROL:
 				snprintf(cx->why, cx->whylen,
 				    "contains a control character");
 				goto bad;
 			default:
-				snprintf(cx->why, cx->whylen, "is not valid UTF-8");
+				snprintf(
+				    cx->why, cx->whylen, "is not valid UTF-8");
 				goto bad;
 			}
 			break;

@@ -17,8 +17,8 @@
 #define PBJSON_MEMBER(m, off)  ((void *)((char *)(m) + (off)))
 #define PBJSON_CMEMBER(m, off) ((const void *)((const char *)(m) + (off)))
 
-static const char pbjson_b64[]
-    = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char pbjson_b64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /* Size of one value of a field, as a repeated field lays them out. */
 static size_t
@@ -265,14 +265,13 @@ pbjson_present(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *fd,
 
 	if (fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
 		return *(const uint32_t *)PBJSON_CMEMBER(
-		           m, fd->quantifier_offset)
-		    == fd->id;
+		           m, fd->quantifier_offset) == fd->id;
 	switch (fd->label) {
 	case PROTOBUF_C_LABEL_REQUIRED:
 		return 1;
 	case PROTOBUF_C_LABEL_OPTIONAL:
-		if (fd->type == PROTOBUF_C_TYPE_STRING
-		    || fd->type == PROTOBUF_C_TYPE_MESSAGE) {
+		if (fd->type == PROTOBUF_C_TYPE_STRING ||
+		    fd->type == PROTOBUF_C_TYPE_MESSAGE) {
 			const void *ptr = *(const void *const *)p;
 
 			return ptr != NULL && ptr != fd->default_value;
@@ -297,10 +296,10 @@ pbjson_field_to_json(const ProtobufCMessage *m,
 	json_object *v = NULL;
 
 	if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
-		size_t n
-		    = *(const size_t *)PBJSON_CMEMBER(m, fd->quantifier_offset);
-		const char *arr
-		    = *(const char *const *)PBJSON_CMEMBER(m, fd->offset);
+		size_t n =
+		    *(const size_t *)PBJSON_CMEMBER(m, fd->quantifier_offset);
+		const char *arr =
+		    *(const char *const *)PBJSON_CMEMBER(m, fd->offset);
 		size_t size = pbjson_elem_size(fd->type);
 
 		if (n == 0 && !emit_defaults)
@@ -311,10 +310,9 @@ pbjson_field_to_json(const ProtobufCMessage *m,
 		for (size_t i = 0; i < n; i++) {
 			json_object *e;
 
-			if (pbjson_value_to_json(
-			        fd, arr + i * size, emit_defaults, depth, &e)
-			        != 0
-			    || json_object_array_add(v, e) != 0) {
+			if (pbjson_value_to_json(fd, arr + i * size,
+			        emit_defaults, depth, &e) != 0 ||
+			    json_object_array_add(v, e) != 0) {
 				json_object_put(e);
 				json_object_put(v);
 				return -1;
@@ -324,8 +322,7 @@ pbjson_field_to_json(const ProtobufCMessage *m,
 		if (!pbjson_present(m, fd, emit_defaults))
 			return 0;
 		if (pbjson_value_to_json(fd, PBJSON_CMEMBER(m, fd->offset),
-		        emit_defaults, depth, &v)
-		    != 0)
+		        emit_defaults, depth, &v) != 0)
 			return -1;
 	}
 	if (json_object_object_add(obj, fd->name, v) != 0) {
@@ -348,8 +345,7 @@ pbjson_message_to_json(const ProtobufCMessage *m, int emit_defaults, int depth)
 		return NULL;
 	for (unsigned i = 0; i < desc->n_fields; i++) {
 		if (pbjson_field_to_json(
-		        m, &desc->fields[i], emit_defaults, depth, obj)
-		    != 0) {
+		        m, &desc->fields[i], emit_defaults, depth, obj) != 0) {
 			json_object_put(obj);
 			return NULL;
 		}
@@ -581,16 +577,14 @@ pbjson_value(const ProtobufCFieldDescriptor *fd, json_object *v, void *dst,
 	case PROTOBUF_C_TYPE_SINT32:
 	case PROTOBUF_C_TYPE_SFIXED32:
 		if (pbjson_int_in_range(
-		        v, 0, INT32_MIN, INT32_MAX, "int32", &sv, &uv, c)
-		    != 0)
+		        v, 0, INT32_MIN, INT32_MAX, "int32", &sv, &uv, c) != 0)
 			return -1;
 		*(int32_t *)dst = (int32_t)sv;
 		return 0;
 	case PROTOBUF_C_TYPE_UINT32:
 	case PROTOBUF_C_TYPE_FIXED32:
 		if (pbjson_int_in_range(
-		        v, 0, 0, UINT32_MAX, "uint32", &sv, &uv, c)
-		    != 0)
+		        v, 0, 0, UINT32_MAX, "uint32", &sv, &uv, c) != 0)
 			return -1;
 		*(uint32_t *)dst = (uint32_t)uv;
 		return 0;
@@ -600,16 +594,14 @@ pbjson_value(const ProtobufCFieldDescriptor *fd, json_object *v, void *dst,
 		/* 64-bit values may come quoted: not every JSON reader keeps
 		 * them exact as numbers. */
 		if (pbjson_int_in_range(
-		        v, 1, INT64_MIN, INT64_MAX, "int64", &sv, &uv, c)
-		    != 0)
+		        v, 1, INT64_MIN, INT64_MAX, "int64", &sv, &uv, c) != 0)
 			return -1;
 		*(int64_t *)dst = sv;
 		return 0;
 	case PROTOBUF_C_TYPE_UINT64:
 	case PROTOBUF_C_TYPE_FIXED64:
 		if (pbjson_int_in_range(
-		        v, 1, 0, UINT64_MAX, "uint64", &sv, &uv, c)
-		    != 0)
+		        v, 1, 0, UINT64_MAX, "uint64", &sv, &uv, c) != 0)
 			return -1;
 		*(uint64_t *)dst = uv;
 		return 0;
@@ -633,16 +625,15 @@ pbjson_value(const ProtobufCFieldDescriptor *fd, json_object *v, void *dst,
 		ed = fd->descriptor;
 		if (json_object_is_type(v, json_type_string)) {
 			s = json_object_get_string(v);
-			ev = protobuf_c_enum_descriptor_get_value_by_name(
-			    ed, s);
+			ev =
+			    protobuf_c_enum_descriptor_get_value_by_name(ed, s);
 			if (ev == NULL)
 				return pbjson_fail(c,
 				    "unknown value \"%.60s\" for %s", s,
 				    ed->name);
 		} else if (json_object_is_type(v, json_type_int)) {
 			if (pbjson_int_in_range(v, 0, INT32_MIN, INT32_MAX,
-			        "an enum", &sv, &uv, c)
-			    != 0)
+			        "an enum", &sv, &uv, c) != 0)
 				return -1;
 			ev = protobuf_c_enum_descriptor_get_value(ed, (int)sv);
 			if (ev == NULL)
@@ -736,8 +727,8 @@ pbjson_repeated(ProtobufCMessage *m, const ProtobufCFieldDescriptor *fd,
 
 		if (e == NULL)
 			return pbjson_fail(c, "null is not allowed in a list");
-		if (pbjson_value(fd, e, (char *)*arr + i * size, 1, c, depth)
-		    != 0)
+		if (pbjson_value(fd, e, (char *)*arr + i * size, 1, c, depth) !=
+		    0)
 			return -1;
 		(*n)++;
 		pbjson_pop(c, mark);
@@ -763,11 +754,11 @@ pbjson_field(ProtobufCMessage *m, const ProtobufCFieldDescriptor *fd,
 		return -1;
 	if (oneof_case != NULL)
 		*oneof_case = fd->id;
-	else if (fd->label == PROTOBUF_C_LABEL_OPTIONAL
-	    && fd->type != PROTOBUF_C_TYPE_STRING
-	    && fd->type != PROTOBUF_C_TYPE_MESSAGE)
-		*(protobuf_c_boolean *)PBJSON_MEMBER(m, fd->quantifier_offset)
-		    = 1;
+	else if (fd->label == PROTOBUF_C_LABEL_OPTIONAL &&
+	    fd->type != PROTOBUF_C_TYPE_STRING &&
+	    fd->type != PROTOBUF_C_TYPE_MESSAGE)
+		*(protobuf_c_boolean *)PBJSON_MEMBER(m, fd->quantifier_offset) =
+		    1;
 	return 0;
 }
 

@@ -21,7 +21,8 @@ rpc_new_id(char out[37])
 	b[6] = (uint8_t)((b[6] & 0x0f) | 0x40);
 	b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
 	snprintf(out, 37,
-	    "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+	    "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%"
+	    "02x",
 	    b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10],
 	    b[11], b[12], b[13], b[14], b[15]);
 }
@@ -75,19 +76,20 @@ rpc_request_check(const Hoptac__V1__Request *req, char *why, size_t len)
 		return -1;
 	}
 	if (!rpc_string_ok(req->request_id, RPC_ID_MAX)) {
-		snprintf(why, len, "request_id must be at most %d bytes of text",
-		    RPC_ID_MAX);
+		snprintf(why, len,
+		    "request_id must be at most %d bytes of text", RPC_ID_MAX);
 		return -1;
 	}
 	if (req->n_metadata > RPC_METADATA_MAX) {
-		snprintf(why, len, "at most %d metadata entries",
-		    RPC_METADATA_MAX);
+		snprintf(
+		    why, len, "at most %d metadata entries", RPC_METADATA_MAX);
 		return -1;
 	}
 	for (size_t i = 0; i < req->n_metadata; i++) {
 		if (!rpc_string_ok(req->metadata[i]->key, 64) ||
 		    !rpc_string_ok(req->metadata[i]->value, 4096)) {
-			snprintf(why, len, "metadata[%zu] is not valid text", i);
+			snprintf(
+			    why, len, "metadata[%zu] is not valid text", i);
 			return -1;
 		}
 	}

@@ -20,11 +20,11 @@
  * still reaches us and gets RESOURCE_EXHAUSTED instead of a closed pipe. */
 #define RPC_NNG_RECVMAXSZ (RPC_MAX_MESSAGE + (size_t)64 * 1024)
 /* Bytes of a request id; also the longest method name we accept. */
-#define RPC_ID_MAX 64
-#define RPC_METHOD_MAX 128
+#define RPC_ID_MAX       64
+#define RPC_METHOD_MAX   128
 #define RPC_METADATA_MAX 16
 /* Deadlines the server grants at most, and the client's default. */
-#define RPC_TIMEOUT_MAX_MS (10u * 60u * 1000u)
+#define RPC_TIMEOUT_MAX_MS     (10u * 60u * 1000u)
 #define RPC_TIMEOUT_DEFAULT_MS 10000u
 
 #define RPC_METADATA_AUTHORIZATION "authorization"

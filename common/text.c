@@ -29,8 +29,8 @@ text_check(const char *s, size_t len)
 			return TEXT_HAS_NUL;
 		/* DEL is counted with the controls: it never belongs in text.
 		 */
-		if ((uc < 0x20 && uc != '\t' && uc != '\n' && uc != '\r')
-		    || (uc >= 0x7f && uc <= 0x9f))
+		if ((uc < 0x20 && uc != '\t' && uc != '\n' && uc != '\r') ||
+		    (uc >= 0x7f && uc <= 0x9f))
 			return TEXT_HAS_CONTROL;
 		i += (size_t)n;
 	}
@@ -145,8 +145,8 @@ text_fold_impl(const char *s, bool spaces)
 		/* đ is a letter of its own, not d with a mark. */
 		if (uc == 0x0111 || uc == 0x0110)
 			uc = 'd';
-		if (!uc_is_general_category(uc, UC_CATEGORY_L)
-		    && !uc_is_general_category(uc, UC_CATEGORY_N)) {
+		if (!uc_is_general_category(uc, UC_CATEGORY_L) &&
+		    !uc_is_general_category(uc, UC_CATEGORY_N)) {
 			gap = true;
 			continue;
 		}

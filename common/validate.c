@@ -250,9 +250,9 @@ validate_id(
 	for (size_t i = 0; i < len; i++) {
 		char c = id[i];
 
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
-		    || (c >= '0' && c <= '9') || c == '.' || c == '_'
-		    || c == ':' || c == '-')
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+		    c == ':' || c == '-')
 			continue;
 		violations_add(v, prefix, name,
 		    "may only contain letters, digits and . _ : -");
@@ -382,13 +382,13 @@ validate_activity(
 	validate_texts(
 	    a->n_fields, a->fields, prefix, "fields", VALIDATE_SHORT_MAX, v);
 
-	start_ok
-	    = validate_date(&a->start_date, prefix, "start_date", 1, &start, v);
+	start_ok =
+	    validate_date(&a->start_date, prefix, "start_date", 1, &start, v);
 	end_ok = validate_date(&a->end_date, prefix, "end_date", 0, &end, v);
 	/* A partial end covers its whole span: 2023 does not end before
 	 * 2023-05-02, and 2023-05 is not before 2023-05-20. */
-	if (start_ok == 0 && end_ok == 0 && end.year != 0
-	    && date_last_day(&end) < date_first_day(&start))
+	if (start_ok == 0 && end_ok == 0 && end.year != 0 &&
+	    date_last_day(&end) < date_first_day(&start))
 		violations_add(
 		    v, prefix, "end_date", "end_date is before start_date");
 
@@ -423,26 +423,26 @@ validate_unit(Hoptac__V1__Unit *u, const char *prefix, struct violations *v)
 	    VALIDATE_COUNT(validate_unit_kinds), (int)u->kind, prefix, v);
 	validate_text(
 	    &u->province, prefix, "province", VALIDATE_SHORT_MAX, 0, v);
-	if (u->parent_code != NULL && u->parent_code[0] != '\0'
-	    && validate_id(u->parent_code, prefix, "parent_code", v) == 0
-	    && u->code != NULL && strcmp(u->parent_code, u->code) == 0)
+	if (u->parent_code != NULL && u->parent_code[0] != '\0' &&
+	    validate_id(u->parent_code, prefix, "parent_code", v) == 0 &&
+	    u->code != NULL && strcmp(u->parent_code, u->code) == 0)
 		violations_add(
 		    v, prefix, "parent_code", "must differ from code");
 
-	from_ok
-	    = validate_date(&u->valid_from, prefix, "valid_from", 0, &from, v);
+	from_ok =
+	    validate_date(&u->valid_from, prefix, "valid_from", 0, &from, v);
 	to_ok = validate_date(&u->valid_to, prefix, "valid_to", 0, &to, v);
-	if (from_ok == 0 && to_ok == 0 && from.year != 0 && to.year != 0
-	    && date_last_day(&to) < date_first_day(&from))
+	if (from_ok == 0 && to_ok == 0 && from.year != 0 && to.year != 0 &&
+	    date_last_day(&to) < date_first_day(&from))
 		violations_add(
 		    v, prefix, "valid_to", "valid_to is before valid_from");
 
 	validate_list(u->n_successor_codes, prefix, "successor_codes", v);
 	for (size_t i = 0; i < u->n_successor_codes; i++) {
 		snprintf(item, sizeof(item), "successor_codes[%zu]", i);
-		if (validate_id(u->successor_codes[i], prefix, item, v) == 0
-		    && u->code != NULL
-		    && strcmp(u->successor_codes[i], u->code) == 0)
+		if (validate_id(u->successor_codes[i], prefix, item, v) == 0 &&
+		    u->code != NULL &&
+		    strcmp(u->successor_codes[i], u->code) == 0)
 			violations_add(
 			    v, prefix, item, "must differ from code");
 	}

@@ -15,20 +15,20 @@
 #define VALIDATE_MAX_VIOLATIONS 32
 
 /* Limits on the records, documented in docs/protocol.md. */
-#define VALIDATE_ID_MAX 64          /* bytes of an id or a code */
-#define VALIDATE_SHORT_MAX 200      /* code points: names, title, place, leader */
-#define VALIDATE_LONG_MAX 20000     /* code points: summary, result */
-#define VALIDATE_LIST_MAX 32        /* partners, fields, document refs */
+#define VALIDATE_ID_MAX     64    /* bytes of an id or a code */
+#define VALIDATE_SHORT_MAX  200   /* code points: names, title, place, leader */
+#define VALIDATE_LONG_MAX   20000 /* code points: summary, result */
+#define VALIDATE_LIST_MAX   32    /* partners, fields, document refs */
 #define VALIDATE_PEOPLE_MAX 100000
 
 struct violation {
-	char field[96];        /* "activities[3].start_date" */
+	char field[96]; /* "activities[3].start_date" */
 	char description[192];
 };
 
 struct violations {
-	size_t count;                                      /* kept, up to the max */
-	size_t dropped;                                    /* beyond the max */
+	size_t count;   /* kept, up to the max */
+	size_t dropped; /* beyond the max */
 	struct violation items[VALIDATE_MAX_VIOLATIONS];
 };
 
@@ -52,18 +52,19 @@ int validate_date(char **field, const char *prefix, const char *name,
     int required, struct date_partial *out, struct violations *v);
 
 /* Checks an id or a code: 1..VALIDATE_ID_MAX of [A-Za-z0-9._:-]. */
-int validate_id(const char *id, const char *prefix, const char *name,
-    struct violations *v);
+int validate_id(
+    const char *id, const char *prefix, const char *name, struct violations *v);
 
 /* Validates and normalizes an activity as submitted: id, unit_code,
  * partners (resolved to codes, duplicates removed, at least one), kind,
  * fields, dates (end not before start), texts, people, document refs.
  * Server-set fields are not checked. Returns the number of violations added. */
-int validate_activity(Hoptac__V1__Activity *a, const char *prefix,
-    struct violations *v);
+int validate_activity(
+    Hoptac__V1__Activity *a, const char *prefix, struct violations *v);
 
 /* Validates and normalizes a unit. Returns the number of violations added. */
-int validate_unit(Hoptac__V1__Unit *u, const char *prefix, struct violations *v);
+int validate_unit(
+    Hoptac__V1__Unit *u, const char *prefix, struct violations *v);
 
 /* Parses an activity kind by its short name ("delegation_out", "đoàn ra",
  * "doan vao", "conference", "agreement", ...), any case or accents.

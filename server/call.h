@@ -40,25 +40,25 @@ struct method {
 
 struct call {
 	struct server *srv;
-	const struct method *method;  /* NULL until routed */
-	Hoptac__V1__Request *req;     /* owned; unpacked envelope */
-	ProtobufCMessage *input;      /* owned; unpacked payload */
-	int64_t received_ms;          /* monotonic */
-	int64_t deadline_ms;          /* monotonic */
+	const struct method *method; /* NULL until routed */
+	Hoptac__V1__Request *req;    /* owned; unpacked envelope */
+	ProtobufCMessage *input;     /* owned; unpacked payload */
+	int64_t received_ms;         /* monotonic */
+	int64_t deadline_ms;         /* monotonic */
 	char peer[80];
 
 	/* The outcome. */
 	int status;
 	char message[512];
 	struct violations violations;
-	ProtobufCMessage *output;     /* owned; packed into payload at the end */
-	uint8_t *payload;             /* owned; malloc'd */
+	ProtobufCMessage *output; /* owned; packed into payload at the end */
+	uint8_t *payload;         /* owned; malloc'd */
 	size_t payload_len;
-	int replayed;                 /* answered from the idempotency log */
+	int replayed; /* answered from the idempotency log */
 
 	/* Hands the finished call back to its listener slot. */
 	void (*finish)(struct call *c);
-	struct call *next;            /* queue link, owned by the queue */
+	struct call *next; /* queue link, owned by the queue */
 };
 
 /* Sets the outcome's status and message; returns status. */

@@ -32,8 +32,8 @@ server_config_free(struct server_config *cfg)
 }
 
 static int
-config_int(const char *value, int min, int max, int *out, char *err,
-    size_t errlen)
+config_int(
+    const char *value, int min, int max, int *out, char *err, size_t errlen)
 {
 	char *end;
 	long v;
@@ -50,8 +50,8 @@ config_int(const char *value, int min, int max, int *out, char *err,
 }
 
 int
-server_config_set(struct server_config *cfg, const char *key,
-    const char *value, char *err, size_t errlen)
+server_config_set(struct server_config *cfg, const char *key, const char *value,
+    char *err, size_t errlen)
 {
 	if (strcmp(key, "listen") == 0) {
 		if (cfg->n_listen == SERVER_MAX_LISTEN) {
@@ -62,7 +62,8 @@ server_config_set(struct server_config *cfg, const char *key,
 		if (strncmp(value, "tcp://", 6) != 0 &&
 		    strncmp(value, "ipc://", 6) != 0) {
 			snprintf(err, errlen,
-			    "listen URL \"%s\" must start with tcp:// or ipc://",
+			    "listen URL \"%s\" must start with tcp:// or "
+			    "ipc://",
 			    value);
 			return -1;
 		}
@@ -82,7 +83,8 @@ server_config_set(struct server_config *cfg, const char *key,
 	if (strcmp(key, "readers") == 0)
 		return config_int(value, 1, 64, &cfg->readers, err, errlen);
 	if (strcmp(key, "drain_ms") == 0)
-		return config_int(value, 0, 600000, &cfg->drain_ms, err, errlen);
+		return config_int(
+		    value, 0, 600000, &cfg->drain_ms, err, errlen);
 	if (strcmp(key, "log_level") == 0) {
 		int level = log_level_parse(value);
 
@@ -115,8 +117,8 @@ config_trim(char *s)
 }
 
 int
-server_config_load(struct server_config *cfg, const char *path, char *err,
-    size_t errlen)
+server_config_load(
+    struct server_config *cfg, const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
 	/* getline, not a fixed buffer: the rest of a long line (a long
@@ -139,8 +141,8 @@ server_config_load(struct server_config *cfg, const char *path, char *err,
 		if (*key == '\0')
 			continue;
 		if ((eq = strchr(key, '=')) == NULL) {
-			snprintf(err, errlen, "%s:%d: expected key = value", path,
-			    lineno);
+			snprintf(err, errlen, "%s:%d: expected key = value",
+			    path, lineno);
 			rc = -1;
 			break;
 		}

@@ -22,8 +22,8 @@
 static struct method dispatch_methods[] = {
     {&hoptac__v1__health__descriptor, "Check", METHOD_INLINE, NULL,
         handle_health_check, NULL, ""},
-    {&hoptac__v1__reflection__descriptor, "ListServices", METHOD_INLINE,
-        NULL, handle_reflection_list, NULL, ""},
+    {&hoptac__v1__reflection__descriptor, "ListServices", METHOD_INLINE, NULL,
+        handle_reflection_list, NULL, ""},
     {&hoptac__v1__units__descriptor, "Create", METHOD_WRITE,
         handle_units_check_create, handle_units_create, NULL, ""},
     {&hoptac__v1__units__descriptor, "List", METHOD_READ, NULL,
@@ -39,8 +39,7 @@ static struct method dispatch_methods[] = {
     {&hoptac__v1__activities__descriptor, "Amend", METHOD_WRITE,
         handle_activities_check_amend, handle_activities_amend, NULL, ""},
     {&hoptac__v1__activities__descriptor, "Withdraw", METHOD_WRITE,
-        handle_activities_check_withdraw, handle_activities_withdraw, NULL,
-        ""},
+        handle_activities_check_withdraw, handle_activities_withdraw, NULL, ""},
 };
 
 #define DISPATCH_N (sizeof(dispatch_methods) / sizeof(dispatch_methods[0]))
@@ -54,8 +53,8 @@ dispatch_init(void)
 		m->desc = protobuf_c_service_descriptor_get_method_by_name(
 		    m->service, m->name);
 		if (m->desc == NULL) {
-			log_error("HOPTACD-DISPATCH: no method %s in %s", m->name,
-			    m->service->name);
+			log_error("HOPTACD-DISPATCH: no method %s in %s",
+			    m->name, m->service->name);
 			return -1;
 		}
 		snprintf(m->full_name, sizeof(m->full_name), "/%s/%s",
@@ -176,7 +175,8 @@ dispatch_start(struct call *c, nng_msg *msg)
 	nng_msg_free(msg);
 	msg = NULL;
 	if (c->req->method[0] == '\0') {
-		call_fail(c, STATUS_INVALID_ARGUMENT, "bad envelope: no method");
+		call_fail(
+		    c, STATUS_INVALID_ARGUMENT, "bad envelope: no method");
 		goto done;
 	}
 	c->method = dispatch_find(c->req->method);
@@ -209,7 +209,8 @@ dispatch_start(struct call *c, nng_msg *msg)
 	    c->req->payload.len, c->req->payload.data);
 	if (c->input == NULL) {
 		call_fail(c, STATUS_INVALID_ARGUMENT,
-		    "the payload is not a valid %s", c->method->desc->input->name);
+		    "the payload is not a valid %s",
+		    c->method->desc->input->name);
 		goto done;
 	}
 	if (dispatch_route(c))
@@ -225,8 +226,8 @@ dispatch_log(const struct call *c)
 {
 	int64_t ms = rpc_now_ms() - c->received_ms;
 
-	if (!log_enabled(c->status == STATUS_OK ? LOG_LEVEL_INFO
-	                                        : LOG_LEVEL_WARN))
+	if (!log_enabled(
+	        c->status == STATUS_OK ? LOG_LEVEL_INFO : LOG_LEVEL_WARN))
 		return;
 	if (c->status == STATUS_OK)
 		log_info("call %s %s %" PRId64 "ms peer=%s%s",

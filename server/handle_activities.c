@@ -13,7 +13,7 @@
 
 /* Activities in one Submit. */
 #define HANDLE_SUBMIT_MAX 1000
-#define HANDLE_PAGE_MAX 1000
+#define HANDLE_PAGE_MAX   1000
 
 /* INVALID_ARGUMENT, its message naming the first violation. */
 static int
@@ -45,8 +45,8 @@ handle_activities_check_submit(struct call *c)
 	}
 	if (in->n_activities > HANDLE_SUBMIT_MAX) {
 		violations_add(&c->violations, NULL, "activities",
-		    "at most %d activities per call, got %zu", HANDLE_SUBMIT_MAX,
-		    in->n_activities);
+		    "at most %d activities per call, got %zu",
+		    HANDLE_SUBMIT_MAX, in->n_activities);
 		return handle_invalid(c);
 	}
 	for (size_t i = 0; i < in->n_activities; i++) {
@@ -202,11 +202,12 @@ handle_activities_check_list(struct call *c)
 	if (in->unit_code[0] != '\0')
 		validate_id(in->unit_code, NULL, "unit_code", v);
 	if (in->partner[0] != '\0') {
-		const struct gazetteer_partner *p = gazetteer_resolve(in->partner);
+		const struct gazetteer_partner *p =
+		    gazetteer_resolve(in->partner);
 
 		if (p == NULL)
-			violations_add(v, NULL, "partner", "unknown partner \"%s\"",
-			    in->partner);
+			violations_add(v, NULL, "partner",
+			    "unknown partner \"%s\"", in->partner);
 		else if (pbstr_set(&in->partner, p->code) != 0)
 			return call_fail(c, STATUS_INTERNAL, "out of memory");
 	}
@@ -275,7 +276,8 @@ handle_load(struct call *c, struct store_conn *db, const char *id,
 		return call_fail(c, rc, "the store failed");
 	if (expected != 0 && (*out)->version != expected)
 		return call_fail(c, STATUS_ABORTED,
-		    "activity %s is at version %lld, not %lld: read it again and "
+		    "activity %s is at version %lld, not %lld: read it again "
+		    "and "
 		    "retry",
 		    id, (long long)(*out)->version, (long long)expected);
 	return STATUS_OK;
@@ -292,7 +294,8 @@ handle_activities_amend(struct call *c, struct store_conn *db)
 	rc = handle_load(c, db, a->id, in->expected_version, &stored);
 	if (rc != STATUS_OK)
 		goto out;
-	if (stored->state == HOPTAC__V1__ACTIVITY_STATE__ACTIVITY_STATE_WITHDRAWN) {
+	if (stored->state ==
+	    HOPTAC__V1__ACTIVITY_STATE__ACTIVITY_STATE_WITHDRAWN) {
 		rc = call_fail(c, STATUS_FAILED_PRECONDITION,
 		    "activity %s is withdrawn", a->id);
 		goto out;
@@ -311,7 +314,8 @@ handle_activities_amend(struct call *c, struct store_conn *db)
 	pbstr_set(&a->withdraw_reason, NULL);
 	rc = store_activity_update(db, a, stored->version);
 	if (rc != STATUS_OK) {
-		rc = call_fail(c, rc, "activity %s could not be amended", a->id);
+		rc =
+		    call_fail(c, rc, "activity %s could not be amended", a->id);
 		goto out;
 	}
 	Hoptac__V1__AmendActivityResponse *out = malloc(sizeof(*out));
@@ -337,8 +341,8 @@ handle_activities_check_withdraw(struct call *c)
 	    (Hoptac__V1__WithdrawActivityRequest *)c->input;
 
 	validate_id(in->id, NULL, "id", &c->violations);
-	validate_text(&in->reason, NULL, "reason", VALIDATE_SHORT_MAX, 0,
-	    &c->violations);
+	validate_text(
+	    &in->reason, NULL, "reason", VALIDATE_SHORT_MAX, 0, &c->violations);
 	return c->violations.count > 0 ? handle_invalid(c) : STATUS_OK;
 }
 

@@ -34,8 +34,8 @@ handle_health_check(struct call *c, struct store_conn *db)
 
 	(void)db;
 	if (in->service[0] != '\0' && !handle_health_known(in->service))
-		return call_fail(c, STATUS_NOT_FOUND, "unknown service \"%s\"",
-		    in->service);
+		return call_fail(
+		    c, STATUS_NOT_FOUND, "unknown service \"%s\"", in->service);
 	if ((out = malloc(sizeof(*out))) == NULL)
 		return call_fail(c, STATUS_INTERNAL, "out of memory");
 	hoptac__v1__health_check_response__init(out);

@@ -25,7 +25,8 @@ handle_partners_message(const struct gazetteer_partner *g)
 	    pbstr_set(&p->parent_code, g->parent_code) != 0)
 		goto fail;
 	for (size_t i = 0; g->aliases != NULL && g->aliases[i] != NULL; i++)
-		if (pbstr_append(&p->n_aliases, &p->aliases, g->aliases[i]) != 0)
+		if (pbstr_append(&p->n_aliases, &p->aliases, g->aliases[i]) !=
+		    0)
 			goto fail;
 	return p;
 fail:

@@ -12,8 +12,8 @@
 #include "status.h"
 
 static Hoptac__V1__ServiceInfo *
-handle_reflection_service(Hoptac__V1__ListServicesResponse *out,
-    const ProtobufCServiceDescriptor *sd)
+handle_reflection_service(
+    Hoptac__V1__ListServicesResponse *out, const ProtobufCServiceDescriptor *sd)
 {
 	Hoptac__V1__ServiceInfo *si, **grown;
 
@@ -56,7 +56,8 @@ handle_reflection_list(struct call *c, struct store_conn *db)
 		if (si == NULL || (mi = malloc(sizeof(*mi))) == NULL)
 			return call_fail(c, STATUS_INTERNAL, "out of memory");
 		hoptac__v1__method_info__init(mi);
-		grown = realloc(si->methods, (si->n_methods + 1) * sizeof(*grown));
+		grown =
+		    realloc(si->methods, (si->n_methods + 1) * sizeof(*grown));
 		if (grown == NULL) {
 			free(mi);
 			return call_fail(c, STATUS_INTERNAL, "out of memory");

@@ -15,7 +15,8 @@ handle_units_check_create(struct call *c)
 
 	if (in->unit == NULL) {
 		violations_add(&c->violations, NULL, "unit", "is required");
-		return call_fail(c, STATUS_INVALID_ARGUMENT, "unit is required");
+		return call_fail(
+		    c, STATUS_INVALID_ARGUMENT, "unit is required");
 	}
 	if (validate_unit(in->unit, "unit", &c->violations) > 0)
 		return call_fail(c, STATUS_INVALID_ARGUMENT, "invalid unit");

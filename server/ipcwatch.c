@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 /* The SP header of a REQ (protocol 0x30) peer. */
-static const unsigned char ipcwatch_header[8] = {0, 'S', 'P', 0, 0x00, 0x30,
-    0, 0};
+static const unsigned char ipcwatch_header[8] = {
+    0, 'S', 'P', 0, 0x00, 0x30, 0, 0};
 
 int
 ipcwatch_connect(const char *url, int timeout_ms)

@@ -45,7 +45,8 @@ main(int argc, char **argv)
 	while ((ch = getopt(argc, argv, "dD:f:hl:no:vV")) != -1)
 		if (ch == 'f')
 			file = optarg;
-	if (file != NULL && server_config_load(&cfg, file, err, sizeof(err)) != 0) {
+	if (file != NULL &&
+	    server_config_load(&cfg, file, err, sizeof(err)) != 0) {
 		fprintf(stderr, "hoptacd: %s\n", err);
 		goto out;
 	}
@@ -59,14 +60,14 @@ main(int argc, char **argv)
 			foreground = 1;
 			break;
 		case 'D':
-			bad = server_config_set(&cfg, "database", optarg, err,
-			    sizeof(err));
+			bad = server_config_set(
+			    &cfg, "database", optarg, err, sizeof(err));
 			break;
 		case 'f':
 			break;
 		case 'l':
-			bad = server_config_set(&cfg, "listen", optarg, err,
-			    sizeof(err));
+			bad = server_config_set(
+			    &cfg, "listen", optarg, err, sizeof(err));
 			break;
 		case 'n':
 			check_only = 1;
@@ -79,8 +80,8 @@ main(int argc, char **argv)
 				break;
 			}
 			*eq = '\0';
-			bad = server_config_set(&cfg, optarg, eq + 1, err,
-			    sizeof(err));
+			bad = server_config_set(
+			    &cfg, optarg, eq + 1, err, sizeof(err));
 			break;
 		case 'v':
 			verbose = 1;

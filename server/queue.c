@@ -115,15 +115,16 @@ writer_apply(struct writer *w, struct call *c)
 
 	if (queue_expired(c))
 		return;
-	rc = store_request_find(w->db, id, method, &c->payload,
-	    &c->payload_len);
+	rc =
+	    store_request_find(w->db, id, method, &c->payload, &c->payload_len);
 	if (rc == STATUS_OK) {
 		c->status = STATUS_OK;
 		c->replayed = 1;
 		return;
 	}
 	if (rc == STATUS_FAILED_PRECONDITION) {
-		call_fail(c, rc, "request_id %s was used for another method", id);
+		call_fail(
+		    c, rc, "request_id %s was used for another method", id);
 		return;
 	}
 	if (rc != STATUS_NOT_FOUND || store_savepoint(w->db) != STATUS_OK) {
@@ -255,8 +256,8 @@ readpool_create(const char *path, int n, char *err, size_t errlen)
 {
 	struct readpool *p = calloc(1, sizeof(*p));
 
-	if (p == NULL || (p->readers = calloc((size_t)n, sizeof(*p->readers))) ==
-	                     NULL) {
+	if (p == NULL ||
+	    (p->readers = calloc((size_t)n, sizeof(*p->readers))) == NULL) {
 		free(p);
 		snprintf(err, errlen, "out of memory");
 		return NULL;

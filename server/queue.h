@@ -22,8 +22,8 @@ void writer_destroy(struct writer *w);
 
 /* n reader threads, each with its own read-only connection to path.
  * NULL with a reason in err. */
-struct readpool *readpool_create(const char *path, int n, char *err,
-    size_t errlen);
+struct readpool *readpool_create(
+    const char *path, int n, char *err, size_t errlen);
 void readpool_submit(struct readpool *p, struct call *c);
 void readpool_destroy(struct readpool *p);
 

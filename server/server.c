@@ -257,7 +257,8 @@ server_start(const struct server_config *cfg, char *err, size_t errlen)
 		goto fail;
 	}
 	if (dispatch_init() != 0) {
-		snprintf(err, errlen, "method table does not match the protocol");
+		snprintf(
+		    err, errlen, "method table does not match the protocol");
 		goto fail;
 	}
 	if (store_open(cfg->database, 0, &db, err, errlen) != 0)
@@ -271,7 +272,8 @@ server_start(const struct server_config *cfg, char *err, size_t errlen)
 	if (s->readers == NULL)
 		goto fail;
 	if ((rv = nng_rep0_open(&s->sock)) != 0) {
-		snprintf(err, errlen, "cannot open socket: %s", nng_strerror(rv));
+		snprintf(
+		    err, errlen, "cannot open socket: %s", nng_strerror(rv));
 		goto fail;
 	}
 	/* Above the logical limit, so an oversized request still arrives
@@ -312,7 +314,8 @@ server_start(const struct server_config *cfg, char *err, size_t errlen)
 	for (size_t i = 0; i < cfg->n_listen && !s->watching; i++) {
 		if (strncmp(cfg->listen[i], "ipc://", 6) != 0)
 			continue;
-		if (pthread_create(&s->watch_thread, NULL, server_watch, s) != 0) {
+		if (pthread_create(&s->watch_thread, NULL, server_watch, s) !=
+		    0) {
 			snprintf(err, errlen, "cannot start the ipc watchdog");
 			goto fail;
 		}

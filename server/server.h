@@ -12,11 +12,11 @@
 struct server_config {
 	char *listen[SERVER_MAX_LISTEN]; /* owned */
 	size_t n_listen;
-	char *database;                  /* owned */
-	int contexts;                    /* calls served at once */
-	int readers;                     /* reader threads */
-	int log_level;                   /* enum log_level */
-	int drain_ms;                    /* how long shutdown waits for calls */
+	char *database; /* owned */
+	int contexts;   /* calls served at once */
+	int readers;    /* reader threads */
+	int log_level;  /* enum log_level */
+	int drain_ms;   /* how long shutdown waits for calls */
 };
 
 /* Fills cfg with the defaults documented in hoptacd.conf.example. */
@@ -24,16 +24,16 @@ void server_config_defaults(struct server_config *cfg);
 
 /* Reads "key = value" lines from path into cfg. Returns 0, or -1 with
  * "path:line: reason" in err. */
-int server_config_load(struct server_config *cfg, const char *path, char *err,
-    size_t errlen);
+int server_config_load(
+    struct server_config *cfg, const char *path, char *err, size_t errlen);
 
 /* Sets one key as the file would. Returns 0, or -1 with a reason. */
 int server_config_set(struct server_config *cfg, const char *key,
     const char *value, char *err, size_t errlen);
 
 /* Checks that cfg is complete and consistent. */
-int server_config_check(const struct server_config *cfg, char *err,
-    size_t errlen);
+int server_config_check(
+    const struct server_config *cfg, char *err, size_t errlen);
 
 void server_config_free(struct server_config *cfg);
 
@@ -42,8 +42,8 @@ struct server;
 /* Opens the store, starts the writer and readers, binds every listen URL
  * and starts serving. Takes no ownership of cfg (copies what it needs).
  * NULL with a reason in err. */
-struct server *server_start(const struct server_config *cfg, char *err,
-    size_t errlen);
+struct server *server_start(
+    const struct server_config *cfg, char *err, size_t errlen);
 
 /* Graceful stop: health turns NOT_SERVING, listeners close, calls in
  * flight finish (up to drain_ms), then everything is closed and freed. */

@@ -24,7 +24,7 @@ struct server {
 	pthread_cond_t watch_cv;
 	int watch_stop;
 	atomic_uint accepted[SERVER_MAX_LISTEN]; /* pipes each listener added */
-	struct server_slot *slots; /* cfg.contexts of them */
+	struct server_slot *slots;               /* cfg.contexts of them */
 	struct writer *writer;
 	struct readpool *readers;
 	atomic_int stopping;

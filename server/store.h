@@ -52,8 +52,8 @@ int store_request_save(struct store_conn *c, const char *request_id,
 int store_unit_insert(struct store_conn *c, const Hoptac__V1__Unit *u);
 /* OK with *out (caller frees with free_unpacked), or NOT_FOUND. out may
  * be NULL to test existence. */
-int store_unit_get(struct store_conn *c, const char *code,
-    Hoptac__V1__Unit **out);
+int store_unit_get(
+    struct store_conn *c, const char *code, Hoptac__V1__Unit **out);
 int store_unit_list(struct store_conn *c, const Hoptac__V1__ListUnitsRequest *q,
     int32_t today, Hoptac__V1__ListUnitsResponse *out);
 
@@ -64,8 +64,8 @@ int store_activity_insert(struct store_conn *c, const Hoptac__V1__Activity *a);
  * expected_version (else ABORTED, nothing changed). */
 int store_activity_update(struct store_conn *c, const Hoptac__V1__Activity *a,
     int64_t expected_version);
-int store_activity_get(struct store_conn *c, const char *id,
-    Hoptac__V1__Activity **out);
+int store_activity_get(
+    struct store_conn *c, const char *id, Hoptac__V1__Activity **out);
 
 /* One page of activities matching q, whose partner (if any) is already
  * resolved to a code, in (start date, arrival) order. Fills out->activities,

@@ -19,7 +19,7 @@
 #include "text.h"
 
 #define STORE_PAGE_DEFAULT 100
-#define STORE_PAGE_MAX 1000
+#define STORE_PAGE_MAX     1000
 
 struct store_conn {
 	sqlite3 *db;
@@ -96,8 +96,8 @@ store_errmsg(struct store_conn *c)
 /* Reads the schema version; it is also the first read of the file, so
  * this is where a file that is not a database is found out. */
 static int
-store_schema_version(struct store_conn *c, int *version, char *err,
-    size_t errlen)
+store_schema_version(
+    struct store_conn *c, int *version, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = STATUS_OK;
@@ -127,8 +127,8 @@ store_migrate(struct store_conn *c, char *err, size_t errlen)
 	rc = STATUS_INTERNAL;
 	if (version > STORE_SCHEMA_VERSION) {
 		snprintf(err, errlen,
-		    "database schema %d is newer than this server's %d", version,
-		    STORE_SCHEMA_VERSION);
+		    "database schema %d is newer than this server's %d",
+		    version, STORE_SCHEMA_VERSION);
 		rc = STATUS_FAILED_PRECONDITION;
 		goto out;
 	}
@@ -141,9 +141,10 @@ store_migrate(struct store_conn *c, char *err, size_t errlen)
 	for (int v = version; v < STORE_SCHEMA_VERSION; v++)
 		if (store_exec(c, store_migrations[v]) != STATUS_OK)
 			goto fail_rollback;
-	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
-	    STORE_SCHEMA_VERSION);
-	if (store_exec(c, sql) != STATUS_OK || store_exec(c, "COMMIT") != STATUS_OK)
+	snprintf(
+	    sql, sizeof(sql), "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
+	if (store_exec(c, sql) != STATUS_OK ||
+	    store_exec(c, "COMMIT") != STATUS_OK)
 		goto fail_rollback;
 	rc = STATUS_OK;
 	goto out;
@@ -286,7 +287,8 @@ store_stmt(struct store_conn *c, const char *sql)
 	sqlite3_stmt *st = NULL;
 
 	while ((st = sqlite3_next_stmt(c->db, st)) != NULL)
-		if (sqlite3_sql(st) == sql || strcmp(sqlite3_sql(st), sql) == 0) {
+		if (sqlite3_sql(st) == sql ||
+		    strcmp(sqlite3_sql(st), sql) == 0) {
 			if (sqlite3_stmt_busy(st))
 				continue;
 			sqlite3_reset(st);
@@ -316,7 +318,8 @@ store_step_done(struct store_conn *c, sqlite3_stmt *st)
 		return STATUS_OK;
 	if (rv == SQLITE_CONSTRAINT_FOREIGNKEY)
 		return STATUS_FAILED_PRECONDITION;
-	if (rv == SQLITE_CONSTRAINT_UNIQUE || rv == SQLITE_CONSTRAINT_PRIMARYKEY)
+	if (rv == SQLITE_CONSTRAINT_UNIQUE ||
+	    rv == SQLITE_CONSTRAINT_PRIMARYKEY)
 		return STATUS_ALREADY_EXISTS;
 	if ((rv & 0xff) == SQLITE_FULL)
 		return STATUS_RESOURCE_EXHAUSTED;
@@ -401,8 +404,8 @@ store_bind_day(sqlite3_stmt *st, int i, const char *iso, int last)
 
 	if (iso == NULL || iso[0] == '\0' || date_parse(iso, &d) != 0)
 		return sqlite3_bind_null(st, i);
-	return sqlite3_bind_int(st, i, last ? date_last_day(&d)
-	                                    : date_first_day(&d));
+	return sqlite3_bind_int(
+	    st, i, last ? date_last_day(&d) : date_first_day(&d));
 }
 
 int
@@ -497,8 +500,8 @@ store_unit_list(struct store_conn *c, const Hoptac__V1__ListUnitsRequest *q,
 			rc = STATUS_DATA_LOSS;
 			break;
 		}
-		if ((rc = store_append(&out->n_units, (void ***)&out->units, u)) !=
-		    STATUS_OK) {
+		if ((rc = store_append(&out->n_units, (void ***)&out->units,
+		         u)) != STATUS_OK) {
 			hoptac__v1__unit__free_unpacked(u, NULL);
 			break;
 		}
@@ -551,8 +554,8 @@ fail:
 static int
 store_bind_activity(sqlite3_stmt *st, const Hoptac__V1__Activity *a)
 {
-	char *texts[6] = {a->title, a->summary, a->place, a->leader, a->result,
-	    NULL};
+	char *texts[6] = {
+	    a->title, a->summary, a->place, a->leader, a->result, NULL};
 	char *fields = store_fold_join(a->fields, a->n_fields);
 	char *search = store_fold_join(texts, 5);
 	struct date_partial start, end;
@@ -587,8 +590,8 @@ out:
 }
 
 static int
-store_activity_partners(struct store_conn *c, sqlite3_int64 seq,
-    const Hoptac__V1__Activity *a)
+store_activity_partners(
+    struct store_conn *c, sqlite3_int64 seq, const Hoptac__V1__Activity *a)
 {
 	static const char del[] =
 	    "DELETE FROM activity_partners WHERE activity_seq = ?";
@@ -675,13 +678,14 @@ static int
 store_unpack_activity(sqlite3_stmt *st, int col, Hoptac__V1__Activity **out)
 {
 	*out = hoptac__v1__activity__unpack(NULL,
-	    (size_t)sqlite3_column_bytes(st, col), sqlite3_column_blob(st, col));
+	    (size_t)sqlite3_column_bytes(st, col),
+	    sqlite3_column_blob(st, col));
 	return *out != NULL ? STATUS_OK : STATUS_DATA_LOSS;
 }
 
 int
-store_activity_get(struct store_conn *c, const char *id,
-    Hoptac__V1__Activity **out)
+store_activity_get(
+    struct store_conn *c, const char *id, Hoptac__V1__Activity **out)
 {
 	static const char sql[] = "SELECT body FROM activities WHERE id = ?";
 	sqlite3_stmt *st = store_stmt(c, sql);
@@ -719,8 +723,8 @@ struct store_filter {
 static void
 store_filter_add(struct store_filter *f, const char *sql)
 {
-	int w = snprintf(f->where + f->len, sizeof(f->where) - f->len,
-	    " AND %s", sql);
+	int w = snprintf(
+	    f->where + f->len, sizeof(f->where) - f->len, " AND %s", sql);
 
 	if (w > 0)
 		f->len += (size_t)w;
@@ -776,8 +780,8 @@ store_filter_words(struct store_filter *f, const char *cond, const char *text)
 }
 
 static int
-store_filter_build(struct store_filter *f,
-    const Hoptac__V1__ListActivitiesRequest *q)
+store_filter_build(
+    struct store_filter *f, const Hoptac__V1__ListActivitiesRequest *q)
 {
 	struct date_partial d;
 	int rc;
@@ -809,8 +813,8 @@ store_filter_build(struct store_filter *f,
 		}
 	}
 	if (q->field[0] != '\0' &&
-	    (rc = store_filter_words(f, "instr(a.fields_folded, ?) > 0",
-	         q->field)) != STATUS_OK)
+	    (rc = store_filter_words(
+	         f, "instr(a.fields_folded, ?) > 0", q->field)) != STATUS_OK)
 		return rc;
 	if (q->text[0] != '\0' &&
 	    (rc = store_filter_words(f, "instr(a.search, ?) > 0", q->text)) !=

@@ -39,8 +39,8 @@ harness_data(const char *name)
 {
 	static char path[512];
 
-	snprintf(path, sizeof(path), "%s/%s", harness_env("HOPTAC_TEST_DATA"),
-	    name);
+	snprintf(
+	    path, sizeof(path), "%s/%s", harness_env("HOPTAC_TEST_DATA"), name);
 	return path;
 }
 
@@ -79,11 +79,11 @@ harness_spawn(struct harness *h)
 			close(fd);
 		}
 		if (h->url2[0] != '\0')
-			execl(bin, "hoptacd", "-d", "-D", h->db, "-l", h->url, "-l",
-			    h->url2, "-o", "drain_ms=3000", (char *)NULL);
+			execl(bin, "hoptacd", "-d", "-D", h->db, "-l", h->url,
+			    "-l", h->url2, "-o", "drain_ms=3000", (char *)NULL);
 		else
-			execl(bin, "hoptacd", "-d", "-D", h->db, "-l", h->url, "-o",
-			    "drain_ms=3000", (char *)NULL);
+			execl(bin, "hoptacd", "-d", "-D", h->db, "-l", h->url,
+			    "-o", "drain_ms=3000", (char *)NULL);
 		_exit(127);
 	}
 	h->pid = pid;
@@ -99,8 +99,8 @@ harness_wait_ready(struct harness *h)
 		ProtobufCMessage *resp = NULL;
 		struct client_options opt = {300, NULL, 1};
 		struct client_status st;
-		struct client *c = client_open(h->url, NULL, st.message,
-		    sizeof(st.message));
+		struct client *c =
+		    client_open(h->url, NULL, st.message, sizeof(st.message));
 		int status;
 
 		assert_non_null(c);
@@ -133,10 +133,11 @@ harness_start(struct harness *h, enum harness_transport t, int both)
 		snprintf(h->url, sizeof(h->url), "tcp://127.0.0.1:%d",
 		    harness_free_port());
 	else
-		snprintf(h->url, sizeof(h->url), "ipc://%s/hoptacd.sock", h->dir);
+		snprintf(
+		    h->url, sizeof(h->url), "ipc://%s/hoptacd.sock", h->dir);
 	if (both)
-		snprintf(h->url2, sizeof(h->url2), "ipc://%s/hoptacd2.sock",
-		    h->dir);
+		snprintf(
+		    h->url2, sizeof(h->url2), "ipc://%s/hoptacd2.sock", h->dir);
 	harness_spawn(h);
 	harness_wait_ready(h);
 }
@@ -211,8 +212,8 @@ harness_read(int fd, char *buf, size_t len, size_t *used)
 }
 
 int
-harness_cli(struct harness *h, char *out, size_t outlen, char *err,
-    size_t errlen, ...)
+harness_cli(
+    struct harness *h, char *out, size_t outlen, char *err, size_t errlen, ...)
 {
 	const char *argv[64];
 	int argc = 0, po[2], pe[2], status;
@@ -223,7 +224,8 @@ harness_cli(struct harness *h, char *out, size_t outlen, char *err,
 	argv[argc++] = "--server";
 	argv[argc++] = h->url;
 	va_start(ap, errlen);
-	for (const char *a; (a = va_arg(ap, const char *)) != NULL && argc < 63;)
+	for (const char *a;
+	     (a = va_arg(ap, const char *)) != NULL && argc < 63;)
 		argv[argc++] = a;
 	va_end(ap);
 	argv[argc] = NULL;
@@ -282,8 +284,8 @@ harness_client(struct harness *h)
 }
 
 Hoptac__V1__Activity *
-harness_activity(const char *unit, const char *id, int kind, const char *start,
-    int people)
+harness_activity(
+    const char *unit, const char *id, int kind, const char *start, int people)
 {
 	Hoptac__V1__Activity *a = malloc(sizeof(*a));
 
@@ -291,9 +293,8 @@ harness_activity(const char *unit, const char *id, int kind, const char *start,
 	hoptac__v1__activity__init(a);
 	assert_int_equal(pbstr_set(&a->id, id), 0);
 	assert_int_equal(pbstr_set(&a->unit_code, unit), 0);
-	assert_int_equal(pbstr_append(&a->n_partner_codes, &a->partner_codes,
-	                     "Sê Kông"),
-	    0);
+	assert_int_equal(
+	    pbstr_append(&a->n_partner_codes, &a->partner_codes, "Sê Kông"), 0);
 	a->kind = kind;
 	assert_int_equal(pbstr_set(&a->start_date, start), 0);
 	assert_int_equal(pbstr_set(&a->title, "Đoàn công tác thử nghiệm"), 0);
@@ -304,7 +305,8 @@ harness_activity(const char *unit, const char *id, int kind, const char *start,
 void
 harness_unit(struct client *c, const char *code, const char *name)
 {
-	Hoptac__V1__CreateUnitRequest req = HOPTAC__V1__CREATE_UNIT_REQUEST__INIT;
+	Hoptac__V1__CreateUnitRequest req =
+	    HOPTAC__V1__CREATE_UNIT_REQUEST__INIT;
 	Hoptac__V1__Unit u = HOPTAC__V1__UNIT__INIT;
 	ProtobufCMessage *resp = NULL;
 	struct client_status st;
@@ -317,7 +319,8 @@ harness_unit(struct client *c, const char *code, const char *name)
 	client_call(c, "/hoptac.v1.Units/Create", &req.base,
 	    &hoptac__v1__create_unit_response__descriptor, &resp, NULL, &st);
 	if (st.code != STATUS_OK)
-		fail_msg("Units/Create: %s %s", status_name(st.code), st.message);
+		fail_msg(
+		    "Units/Create: %s %s", status_name(st.code), st.message);
 	protobuf_c_message_free_unpacked(resp, NULL);
 }
 
@@ -356,8 +359,8 @@ harness_count(struct client *c, const char *unit)
 	    &hoptac__v1__list_activities_response__descriptor,
 	    (ProtobufCMessage **)&resp, NULL, &st);
 	if (st.code != STATUS_OK)
-		fail_msg("Activities/List: %s %s", status_name(st.code),
-		    st.message);
+		fail_msg(
+		    "Activities/List: %s %s", status_name(st.code), st.message);
 	n = (long)resp->total;
 	hoptac__v1__list_activities_response__free_unpacked(resp, NULL);
 	return n;

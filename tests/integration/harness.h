@@ -19,7 +19,7 @@ enum harness_transport {
 
 struct harness {
 	pid_t pid;
-	char dir[256];  /* temporary directory, removed by harness_cleanup */
+	char dir[256]; /* temporary directory, removed by harness_cleanup */
 	char db[300];
 	char url[320];  /* the first listen URL */
 	char url2[320]; /* the second one, when started with both */
@@ -54,8 +54,8 @@ struct client *harness_client(struct harness *h);
 
 /* A new heap activity for unit, with the given id and kind, one partner
  * (LA-XE), a start date and a title; free with free_unpacked. */
-Hoptac__V1__Activity *harness_activity(const char *unit, const char *id,
-    int kind, const char *start, int people);
+Hoptac__V1__Activity *harness_activity(
+    const char *unit, const char *id, int kind, const char *start, int people);
 
 /* Creates a unit through the client library; asserts OK. */
 void harness_unit(struct client *c, const char *code, const char *name);

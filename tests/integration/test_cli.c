@@ -195,21 +195,21 @@ test_amend_and_withdraw(void **state)
 	struct harness *h = *state;
 	json_object *o;
 
-	assert_int_equal(harness_cli(h, out, sizeof(out), err, sizeof(err),
-	                     "activity", "amend", "dakglei-2024-001", "--people",
-	                     "7", NULL),
+	assert_int_equal(
+	    harness_cli(h, out, sizeof(out), err, sizeof(err), "activity",
+	        "amend", "dakglei-2024-001", "--people", "7", NULL),
 	    0);
 	assert_non_null(strstr(out, "version 2"));
 	assert_int_equal(harness_cli(h, out, sizeof(out), err, sizeof(err),
-	                     "activity", "amend", "dakglei-2024-001", "--version",
-	                     "1", "--people", "9", NULL),
+	                     "activity", "amend", "dakglei-2024-001",
+	                     "--version", "1", "--people", "9", NULL),
 	    4);
 	assert_non_null(strstr(err, "ABORTED"));
 	assert_int_equal(people_of(h, "dakglei-2024-001"), 7);
 
-	assert_int_equal(harness_cli(h, out, sizeof(out), err, sizeof(err),
-	                     "activity", "withdraw", "dakglei-2024-002",
-	                     "--reason", "nhập trùng", NULL),
+	assert_int_equal(
+	    harness_cli(h, out, sizeof(out), err, sizeof(err), "activity",
+	        "withdraw", "dakglei-2024-002", "--reason", "nhập trùng", NULL),
 	    0);
 	o = list_json(h, "--kind", "delegation_out", NULL);
 	assert_int_equal(list_len(o), 1);
@@ -218,9 +218,9 @@ test_amend_and_withdraw(void **state)
 	assert_int_equal(list_len(o), 2);
 	json_object_put(o);
 	/* Amending a withdrawn activity is refused. */
-	assert_int_equal(harness_cli(h, out, sizeof(out), err, sizeof(err),
-	                     "activity", "amend", "dakglei-2024-002", "--people",
-	                     "5", NULL),
+	assert_int_equal(
+	    harness_cli(h, out, sizeof(out), err, sizeof(err), "activity",
+	        "amend", "dakglei-2024-002", "--people", "5", NULL),
 	    4);
 	assert_non_null(strstr(err, "withdrawn"));
 }
@@ -244,11 +244,11 @@ test_add_and_show(void **state)
 	assert_non_null(strstr(out, "LA-XE"));
 	assert_non_null(strstr(out, "title:     Tập huấn\n"));
 	/* The same id again: nothing new. */
-	assert_int_equal(harness_cli(h, out, sizeof(out), err, sizeof(err),
-	                     "activity", "add", "--id", "dg-extra-1", "--unit",
-	                     "KT-DAKGLEI", "--partner", "Sekong", "--kind",
-	                     "training", "--start", "2021-08-24", "--title",
-	                     "Tập huấn", "--people", "3", NULL),
+	assert_int_equal(
+	    harness_cli(h, out, sizeof(out), err, sizeof(err), "activity",
+	        "add", "--id", "dg-extra-1", "--unit", "KT-DAKGLEI",
+	        "--partner", "Sekong", "--kind", "training", "--start",
+	        "2021-08-24", "--title", "Tập huấn", "--people", "3", NULL),
 	    0);
 	assert_non_null(strstr(out, "already stored (version 1)"));
 }
@@ -261,18 +261,18 @@ test_exit_codes(void **state)
 	struct harness none = *h;
 
 	/* invalid input: 3, with the field named */
-	assert_int_equal(harness_cli(h, out, sizeof(out), err, sizeof(err),
-	                     "activity", "add", "--unit", "KT-DAKGLEI",
-	                     "--partner", "Xyz", "--kind", "conference",
-	                     "--start", "2023-02-29", "--title", "x", NULL),
+	assert_int_equal(
+	    harness_cli(h, out, sizeof(out), err, sizeof(err), "activity",
+	        "add", "--unit", "KT-DAKGLEI", "--partner", "Xyz", "--kind",
+	        "conference", "--start", "2023-02-29", "--title", "x", NULL),
 	    3);
 	assert_non_null(strstr(err, "partner_codes[0]"));
 	assert_non_null(strstr(err, "start_date"));
 	/* unknown unit: refused by the server as invalid input */
-	assert_int_equal(harness_cli(h, out, sizeof(out), err, sizeof(err),
-	                     "activity", "add", "--unit", "NOPE", "--partner",
-	                     "LA-XE", "--kind", "conference", "--start", "2023",
-	                     "--title", "x", NULL),
+	assert_int_equal(
+	    harness_cli(h, out, sizeof(out), err, sizeof(err), "activity",
+	        "add", "--unit", "NOPE", "--partner", "LA-XE", "--kind",
+	        "conference", "--start", "2023", "--title", "x", NULL),
 	    3);
 	assert_non_null(strstr(err, "unit_code"));
 	/* usage: 2 */
@@ -290,9 +290,9 @@ test_exit_codes(void **state)
 	                     "activity", "show", "no-such-id", NULL),
 	    4);
 	assert_non_null(strstr(err, "NOT_FOUND"));
-	assert_int_equal(harness_cli(h, out, sizeof(out), err, sizeof(err),
-	                     "unit", "add", "KT-DAKGLEI", "again", "--kind",
-	                     "other", NULL),
+	assert_int_equal(
+	    harness_cli(h, out, sizeof(out), err, sizeof(err), "unit", "add",
+	        "KT-DAKGLEI", "again", "--kind", "other", NULL),
 	    4);
 	assert_non_null(strstr(err, "ALREADY_EXISTS"));
 	/* unreachable: 75 */
@@ -302,8 +302,8 @@ test_exit_codes(void **state)
 	    75);
 	assert_non_null(strstr(err, "UNAVAILABLE"));
 	/* help */
-	assert_int_equal(harness_cli(h, out, sizeof(out), err, sizeof(err),
-	                     "help", NULL),
+	assert_int_equal(
+	    harness_cli(h, out, sizeof(out), err, sizeof(err), "help", NULL),
 	    0);
 	assert_non_null(strstr(out, "activity add"));
 	assert_int_equal(harness_cli(h, out, sizeof(out), err, sizeof(err),
@@ -352,12 +352,12 @@ test_ping_and_methods(void **state)
 {
 	struct harness *h = *state;
 
-	assert_int_equal(harness_cli(h, out, sizeof(out), err, sizeof(err),
-	                     "ping", NULL),
+	assert_int_equal(
+	    harness_cli(h, out, sizeof(out), err, sizeof(err), "ping", NULL),
 	    0);
 	assert_non_null(strstr(out, "SERVING"));
-	assert_int_equal(harness_cli(h, out, sizeof(out), err, sizeof(err),
-	                     "methods", NULL),
+	assert_int_equal(
+	    harness_cli(h, out, sizeof(out), err, sizeof(err), "methods", NULL),
 	    0);
 	assert_non_null(strstr(out, "/hoptac.v1.Activities/Submit"));
 	assert_int_equal(harness_cli(h, out, sizeof(out), err, sizeof(err),

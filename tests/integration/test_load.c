@@ -21,17 +21,17 @@
 #include "harness.h"
 #include "status.h"
 
-#define CLIENTS 16
+#define CLIENTS    16
 #define PER_CLIENT 200
-#define KILL_MAX 5000
+#define KILL_MAX   5000
 
 struct worker {
 	struct harness *h;
 	int index;
-	int count;              /* records to submit */
-	int ok;                 /* acknowledged */
-	int failed;             /* calls that did not end OK */
-	char (*acked)[32];      /* ids acknowledged, count of them; owned */
+	int count;         /* records to submit */
+	int ok;            /* acknowledged */
+	int failed;        /* calls that did not end OK */
+	char (*acked)[32]; /* ids acknowledged, count of them; owned */
 	atomic_int *stop;
 };
 
@@ -55,7 +55,8 @@ worker_main(void *arg)
 		rc = harness_submit(c, a, NULL, w->stop != NULL ? 1000 : 20000);
 		hoptac__v1__activity__free_unpacked(a, NULL);
 		if (rc == STATUS_OK) {
-			snprintf(w->acked[w->ok], sizeof(w->acked[0]), "%s", id);
+			snprintf(
+			    w->acked[w->ok], sizeof(w->acked[0]), "%s", id);
 			w->ok++;
 		} else {
 			w->failed++;
@@ -81,8 +82,8 @@ run_workers(struct harness *h, struct worker *w, int n, int count,
 		w[i].stop = stop;
 		w[i].acked = calloc((size_t)count, sizeof(*w[i].acked));
 		assert_non_null(w[i].acked);
-		assert_int_equal(pthread_create(&t[i], NULL, worker_main, &w[i]),
-		    0);
+		assert_int_equal(
+		    pthread_create(&t[i], NULL, worker_main, &w[i]), 0);
 	}
 	if (during != NULL)
 		during(h, stop);
@@ -139,11 +140,13 @@ integrity_ok(const char *path)
 	sqlite3_stmt *st = NULL;
 	int ok = 0;
 
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ==
+	        SQLITE_OK &&
 	    sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL) ==
 	        SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW)
-		ok = strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
+		ok =
+		    strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	return ok;
@@ -176,8 +179,8 @@ test_kill_during_load(void **state)
 
 			req.id = w[i].acked[j];
 			client_call(c, "/hoptac.v1.Activities/Get", &req.base,
-			    &hoptac__v1__get_activity_response__descriptor, &resp,
-			    NULL, &st);
+			    &hoptac__v1__get_activity_response__descriptor,
+			    &resp, NULL, &st);
 			if (st.code != STATUS_OK)
 				fail_msg("acknowledged %s lost: %s", req.id,
 				    st.message);
@@ -191,8 +194,8 @@ test_kill_during_load(void **state)
 	/* At most the calls in flight at the kill (one per client) may have
 	 * committed without their reply reaching the client. */
 	long stored = harness_count(c, "KT-DAKGLEI");
-	print_message("acknowledged %d before the kill, %ld stored\n", acked,
-	    stored);
+	print_message(
+	    "acknowledged %d before the kill, %ld stored\n", acked, stored);
 	assert_true(stored >= acked);
 	assert_true(stored <= acked + CLIENTS);
 	client_close(c);

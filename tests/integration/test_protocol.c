@@ -68,8 +68,8 @@ raw_call(struct harness *h, const void *data, size_t len)
 		memcpy(nng_msg_body(m), data, len);
 	assert_int_equal(nng_sendmsg(s, m, 0), 0);
 	if (nng_recvmsg(s, &m, 0) == 0) {
-		r = hoptac__v1__response__unpack(NULL, nng_msg_len(m),
-		    nng_msg_body(m));
+		r = hoptac__v1__response__unpack(
+		    NULL, nng_msg_len(m), nng_msg_body(m));
 		nng_msg_free(m);
 	}
 	nng_close(s);
@@ -103,7 +103,8 @@ raw_request(struct harness *h, const char *method, const char *id,
 static void
 assert_serving(struct harness *h)
 {
-	Hoptac__V1__HealthCheckRequest req = HOPTAC__V1__HEALTH_CHECK_REQUEST__INIT;
+	Hoptac__V1__HealthCheckRequest req =
+	    HOPTAC__V1__HEALTH_CHECK_REQUEST__INIT;
 	Hoptac__V1__HealthCheckResponse *resp = NULL;
 	struct client_status st;
 	struct client *c = harness_client(h);
@@ -112,8 +113,8 @@ assert_serving(struct harness *h)
 	    &hoptac__v1__health_check_response__descriptor,
 	    (ProtobufCMessage **)&resp, NULL, &st);
 	assert_int_equal(st.code, STATUS_OK);
-	assert_int_equal(resp->status,
-	    HOPTAC__V1__SERVING_STATUS__SERVING_STATUS_SERVING);
+	assert_int_equal(
+	    resp->status, HOPTAC__V1__SERVING_STATUS__SERVING_STATUS_SERVING);
 	hoptac__v1__health_check_response__free_unpacked(resp, NULL);
 	client_close(c);
 }
@@ -134,9 +135,10 @@ static void
 test_garbage_and_truncated(void **state)
 {
 	struct harness *h = *state;
-	static const uint8_t garbage[] = {0xff, 0xff, 0xff, 0xff, 0x0f, 0x01,
-	    0x02, 0x03};
-	Hoptac__V1__HealthCheckRequest hc = HOPTAC__V1__HEALTH_CHECK_REQUEST__INIT;
+	static const uint8_t garbage[] = {
+	    0xff, 0xff, 0xff, 0xff, 0x0f, 0x01, 0x02, 0x03};
+	Hoptac__V1__HealthCheckRequest hc =
+	    HOPTAC__V1__HEALTH_CHECK_REQUEST__INIT;
 	Hoptac__V1__Request req = HOPTAC__V1__REQUEST__INIT;
 	uint8_t buf[256], payload[64];
 	size_t n;
@@ -183,7 +185,8 @@ test_expired_deadline(void **state)
 {
 	struct harness *h = *state;
 
-	assert_status(raw_request(h, "/hoptac.v1.Health/Check", "d1", 0, NULL, 0),
+	assert_status(
+	    raw_request(h, "/hoptac.v1.Health/Check", "d1", 0, NULL, 0),
 	    STATUS_DEADLINE_EXCEEDED, "deadline");
 	assert_serving(h);
 }
@@ -207,8 +210,8 @@ test_oversized(void **state)
 
 	assert_non_null(junk);
 	assert_non_null(text);
-	assert_status(raw_call(h, junk, big), STATUS_RESOURCE_EXHAUSTED,
-	    "limit");
+	assert_status(
+	    raw_call(h, junk, big), STATUS_RESOURCE_EXHAUSTED, "limit");
 	assert_serving(h);
 
 	memset(text, 'a', big - 1);
@@ -217,7 +220,8 @@ test_oversized(void **state)
 	req.n_activities = 1;
 	req.activities = &a;
 	client_call(c, "/hoptac.v1.Activities/Submit", &req.base,
-	    &hoptac__v1__submit_activities_response__descriptor, &resp, NULL, &st);
+	    &hoptac__v1__submit_activities_response__descriptor, &resp, NULL,
+	    &st);
 	assert_int_equal(st.code, STATUS_RESOURCE_EXHAUSTED);
 	assert_int_equal(st.attempts, 0);
 	assert_null(resp);
@@ -250,8 +254,8 @@ test_bad_strings(void **state)
 	n = protobuf_c_message_get_packed_size(&req.base);
 	buf = malloc(n);
 	protobuf_c_message_pack(&req.base, buf);
-	r = raw_request(h, "/hoptac.v1.Activities/Submit", "bad-utf8", 5000, buf,
-	    n);
+	r = raw_request(
+	    h, "/hoptac.v1.Activities/Submit", "bad-utf8", 5000, buf, n);
 	assert_non_null(r);
 	assert_int_equal(r->status, STATUS_INVALID_ARGUMENT);
 	assert_int_equal(r->n_violations, 1);
@@ -276,8 +280,8 @@ test_bad_strings(void **state)
 	hoptac__v1__response__free_unpacked(r, NULL);
 
 	/* A payload that is not the method's message at all. */
-	assert_status(raw_request(h, "/hoptac.v1.Activities/Submit", "junk", 5000,
-	                  "\xff\xff\xff", 3),
+	assert_status(raw_request(h, "/hoptac.v1.Activities/Submit", "junk",
+	                  5000, "\xff\xff\xff", 3),
 	    STATUS_INVALID_ARGUMENT, "payload");
 	free(buf);
 	hoptac__v1__activity__free_unpacked(a[0], NULL);
@@ -295,8 +299,8 @@ test_idempotent_retry(void **state)
 	Hoptac__V1__SubmitActivitiesRequest req =
 	    HOPTAC__V1__SUBMIT_ACTIVITIES_REQUEST__INIT;
 	Hoptac__V1__Activity *a = harness_activity("KT-DAKGLEI", "retry-1",
-	    HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_DELEGATION_IN, "2024-03-26",
-	    12);
+	    HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_DELEGATION_IN,
+	    "2024-03-26", 12);
 	Hoptac__V1__Response *r1, *r2;
 	uint8_t *buf;
 	size_t n;
@@ -308,16 +312,17 @@ test_idempotent_retry(void **state)
 	n = protobuf_c_message_get_packed_size(&req.base);
 	buf = malloc(n);
 	protobuf_c_message_pack(&req.base, buf);
-	r1 = raw_request(h, "/hoptac.v1.Activities/Submit", "req-42", 5000, buf,
-	    n);
-	r2 = raw_request(h, "/hoptac.v1.Activities/Submit", "req-42", 5000, buf,
-	    n);
+	r1 = raw_request(
+	    h, "/hoptac.v1.Activities/Submit", "req-42", 5000, buf, n);
+	r2 = raw_request(
+	    h, "/hoptac.v1.Activities/Submit", "req-42", 5000, buf, n);
 	assert_non_null(r1);
 	assert_non_null(r2);
 	assert_int_equal(r1->status, STATUS_OK);
 	assert_int_equal(r2->status, STATUS_OK);
 	assert_int_equal(r1->payload.len, r2->payload.len);
-	assert_memory_equal(r1->payload.data, r2->payload.data, r1->payload.len);
+	assert_memory_equal(
+	    r1->payload.data, r2->payload.data, r1->payload.len);
 	assert_int_equal(harness_count(c, ""), before + 1);
 	hoptac__v1__response__free_unpacked(r1, NULL);
 	hoptac__v1__response__free_unpacked(r2, NULL);
@@ -353,8 +358,10 @@ test_refusals(void **state)
 	struct harness *h = *state;
 	Hoptac__V1__SubmitActivitiesRequest req =
 	    HOPTAC__V1__SUBMIT_ACTIVITIES_REQUEST__INIT;
-	Hoptac__V1__GetActivityRequest get = HOPTAC__V1__GET_ACTIVITY_REQUEST__INIT;
-	Hoptac__V1__HealthCheckRequest hc = HOPTAC__V1__HEALTH_CHECK_REQUEST__INIT;
+	Hoptac__V1__GetActivityRequest get =
+	    HOPTAC__V1__GET_ACTIVITY_REQUEST__INIT;
+	Hoptac__V1__HealthCheckRequest hc =
+	    HOPTAC__V1__HEALTH_CHECK_REQUEST__INIT;
 	ProtobufCMessage *resp = NULL;
 	struct client_status st;
 	struct client *c = harness_client(h);
@@ -363,8 +370,8 @@ test_refusals(void **state)
 	/* unknown unit, named by field */
 	Hoptac__V1__Activity *a = harness_activity("NO-SUCH-UNIT", "ref-1",
 	    HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_OTHER, "2024", 0);
-	assert_int_equal(harness_submit(c, a, NULL, 5000),
-	    STATUS_INVALID_ARGUMENT);
+	assert_int_equal(
+	    harness_submit(c, a, NULL, 5000), STATUS_INVALID_ARGUMENT);
 	hoptac__v1__activity__free_unpacked(a, NULL);
 
 	/* a batch over the limit */
@@ -378,7 +385,8 @@ test_refusals(void **state)
 	req.n_activities = 1001;
 	req.activities = many;
 	client_call(c, "/hoptac.v1.Activities/Submit", &req.base,
-	    &hoptac__v1__submit_activities_response__descriptor, &resp, NULL, &st);
+	    &hoptac__v1__submit_activities_response__descriptor, &resp, NULL,
+	    &st);
 	assert_int_equal(st.code, STATUS_INVALID_ARGUMENT);
 	assert_string_equal(st.violations.items[0].field, "activities");
 	for (int i = 0; i < 1001; i++)
@@ -402,7 +410,8 @@ static void
 test_reflection(void **state)
 {
 	struct harness *h = *state;
-	Hoptac__V1__ListServicesRequest req = HOPTAC__V1__LIST_SERVICES_REQUEST__INIT;
+	Hoptac__V1__ListServicesRequest req =
+	    HOPTAC__V1__LIST_SERVICES_REQUEST__INIT;
 	Hoptac__V1__ListServicesResponse *resp = NULL;
 	struct client_status st;
 	struct client *c = harness_client(h);
@@ -419,7 +428,8 @@ test_reflection(void **state)
 			    resp->services[i]->methods[j];
 
 			methods++;
-			if (strcmp(m->name, "/hoptac.v1.Activities/Submit") == 0) {
+			if (strcmp(m->name, "/hoptac.v1.Activities/Submit") ==
+			    0) {
 				found = 1;
 				assert_true(m->mutating);
 				assert_string_equal(m->input_type,

@@ -39,7 +39,8 @@ raw_connect(const char *url)
 		sa.sin_port = htons((uint16_t)atoi(colon + 1));
 		sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 		fd = socket(AF_INET, SOCK_STREAM, 0);
-		if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		if (fd >= 0 &&
+		    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
 			close(fd);
 			fd = -1;
 		}
@@ -61,7 +62,8 @@ raw_connect(const char *url)
 static int
 health(const char *url)
 {
-	Hoptac__V1__HealthCheckRequest req = HOPTAC__V1__HEALTH_CHECK_REQUEST__INIT;
+	Hoptac__V1__HealthCheckRequest req =
+	    HOPTAC__V1__HEALTH_CHECK_REQUEST__INIT;
 	ProtobufCMessage *resp = NULL;
 	/* Long enough for the ipc watchdog to notice and restore. */
 	struct client_options opt = {10000, NULL, 0};
@@ -84,7 +86,8 @@ static void
 abuse(const char *url)
 {
 	static const uint8_t header[8] = {0, 'S', 'P', 0, 0x00, 0x30, 0, 0};
-	static const uint8_t wrong[8] = {'G', 'E', 'T', ' ', '/', ' ', 'H', 'T'};
+	static const uint8_t wrong[8] = {
+	    'G', 'E', 'T', ' ', '/', ' ', 'H', 'T'};
 
 	for (int round = 0; round < 20; round++) {
 		for (size_t cut = 0; cut <= sizeof(header); cut++) {
@@ -92,7 +95,8 @@ abuse(const char *url)
 
 			assert_true(fd >= 0);
 			if (cut > 0)
-				assert_int_equal(write(fd, header, cut), (ssize_t)cut);
+				assert_int_equal(
+				    write(fd, header, cut), (ssize_t)cut);
 			close(fd);
 		}
 		int fd = raw_connect(url);

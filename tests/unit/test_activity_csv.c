@@ -152,13 +152,13 @@ static void
 test_quoted_newlines_and_lines(void **state)
 {
 	struct collected c = {0};
-	const char *text = HEADER
-	    "a1,U,other,2024,\"two\nlines\",Sê Kông\n"
-	    "\n"
-	    "   \n"
-	    ",,,,,\n"
-	    "a2,U,other,2024,\"three\r\nphysical\nlines\",Sê Kông\r\n"
-	    "a3,  U  ,other,2024,\" padded \",\" Sê Kông ; ;Attapur; \"";
+	const char *text =
+	    HEADER "a1,U,other,2024,\"two\nlines\",Sê Kông\n"
+	           "\n"
+	           "   \n"
+	           ",,,,,\n"
+	           "a2,U,other,2024,\"three\r\nphysical\nlines\",Sê Kông\r\n"
+	           "a3,  U  ,other,2024,\" padded \",\" Sê Kông ; ;Attapur; \"";
 
 	(void)state;
 	assert_int_equal(read_string(text, &c), 0);
@@ -263,13 +263,13 @@ static void
 test_row_errors(void **state)
 {
 	struct collected c = {0};
-	const char *text
-	    = HEADER "a1,U,other,2024,t,Sê Kông\n"
-	             "a2,U,what,2024,t,Sê Kông\n"
-	             "a3,U,other,2024,t,Sê Kông,extra\n"
-	             "a4,U,,2024,t,Sê Kông\n"
-	             "a5,U,other,2024,\"quoted\non two lines\",Sê Kông\n"
-	             "a6,U,other,2024,t\n";
+	const char *text =
+	    HEADER "a1,U,other,2024,t,Sê Kông\n"
+	           "a2,U,what,2024,t,Sê Kông\n"
+	           "a3,U,other,2024,t,Sê Kông,extra\n"
+	           "a4,U,,2024,t,Sê Kông\n"
+	           "a5,U,other,2024,\"quoted\non two lines\",Sê Kông\n"
+	           "a6,U,other,2024,t\n";
 
 	(void)state;
 	assert_int_equal(read_string(text, &c), 0);
@@ -389,8 +389,8 @@ test_round_trip(void **state)
 	assert_int_equal(c.nerrors, 0);
 	assert_int_equal(c.nrows, 1);
 	{
-		uint8_t *p1
-		    = malloc(protobuf_c_message_get_packed_size(&a.base));
+		uint8_t *p1 =
+		    malloc(protobuf_c_message_get_packed_size(&a.base));
 		uint8_t *p2 = malloc(
 		    protobuf_c_message_get_packed_size(&c.rows[0]->base));
 		size_t n1 = protobuf_c_message_pack(&a.base, p1);
@@ -443,10 +443,10 @@ test_round_trip_data_file(void **state)
 	assert_int_equal(second.nerrors, 0);
 	assert_int_equal(second.nrows, first.nrows);
 	for (size_t i = 0; i < first.nrows; i++) {
-		size_t n1
-		    = protobuf_c_message_get_packed_size(&first.rows[i]->base);
-		size_t n2
-		    = protobuf_c_message_get_packed_size(&second.rows[i]->base);
+		size_t n1 =
+		    protobuf_c_message_get_packed_size(&first.rows[i]->base);
+		size_t n2 =
+		    protobuf_c_message_get_packed_size(&second.rows[i]->base);
 		uint8_t *p1 = malloc(n1), *p2 = malloc(n2);
 
 		assert_int_equal(n1, n2);

@@ -226,8 +226,8 @@ test_matches(void **state)
 {
 	const struct gazetteer_partner *xe = gazetteer_resolve("LA-XE");
 	const struct gazetteer_partner *lp = gazetteer_resolve("LA-LP");
-	const struct gazetteer_partner outside
-	    = {"LA-XE", "Sê Kông", "Sekong", GAZETTEER_PROVINCE, NULL, NULL};
+	const struct gazetteer_partner outside = {
+	    "LA-XE", "Sê Kông", "Sekong", GAZETTEER_PROVINCE, NULL, NULL};
 
 	(void)state;
 	assert_non_null(xe);
@@ -256,8 +256,8 @@ resolve_many(void *arg)
 
 	(void)arg;
 	for (int i = 0; i < 50; i++) {
-		const struct gazetteer_partner *p
-		    = gazetteer_resolve("Xê Kông");
+		const struct gazetteer_partner *p =
+		    gazetteer_resolve("Xê Kông");
 
 		if (p == NULL || strcmp(p->code, "LA-XE") != 0)
 			bad++;

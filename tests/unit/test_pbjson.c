@@ -117,8 +117,8 @@ test_activity_round_trip(void **state)
 static void
 test_nested_repeated(void **state)
 {
-	Hoptac__V1__ListActivitiesResponse r
-	    = HOPTAC__V1__LIST_ACTIVITIES_RESPONSE__INIT;
+	Hoptac__V1__ListActivitiesResponse r =
+	    HOPTAC__V1__LIST_ACTIVITIES_RESPONSE__INIT;
 	Hoptac__V1__Activity *items[2];
 	ProtobufCMessage *back;
 	json_object *obj, *v;
@@ -136,9 +136,9 @@ test_nested_repeated(void **state)
 	assert_non_null(obj);
 	assert_true(json_object_object_get_ex(obj, "total", &v));
 	assert_true(json_object_get_uint64(v) == UINT64_MAX);
-	back = pbjson_to_message(
-	    &hoptac__v1__list_activities_response__descriptor, obj, err,
-	    sizeof(err));
+	back =
+	    pbjson_to_message(&hoptac__v1__list_activities_response__descriptor,
+	        obj, err, sizeof(err));
 	assert_non_null(back);
 	assert_same_message(&r.base, back);
 	protobuf_c_message_free_unpacked(back, NULL);
@@ -169,8 +169,8 @@ expect_error(
 static void
 test_strict_errors(void **state)
 {
-	const ProtobufCMessageDescriptor *submit
-	    = &hoptac__v1__submit_activities_request__descriptor;
+	const ProtobufCMessageDescriptor *submit =
+	    &hoptac__v1__submit_activities_request__descriptor;
 
 	(void)state;
 	/* Each error comes after valid entries were read: those are freed
