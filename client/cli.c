@@ -106,3 +106,14 @@ cli_number(const char *s)
 		return -1;
 	return v;
 }
+
+void
+cli_join(char *out, size_t len, char *const *items, size_t n, const char *sep)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < n && used < len; i++)
+		used += (size_t)snprintf(
+		    out + used, len - used, "%s%s", i ? sep : "", items[i]);
+}

@@ -57,6 +57,10 @@ int cli_print_json(const ProtobufCMessage *m);
 int cli_fail(int code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Joins items with sep into out (len bytes, cut if needed). */
+void cli_join(
+    char *out, size_t len, char *const *items, size_t n, const char *sep);
+
 /* Parses a non-negative integer option value; -1 if it is not one. */
 long cli_number(const char *s);
 

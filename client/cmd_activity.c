@@ -125,18 +125,6 @@ cmd_activity_check(Hoptac__V1__Activity *a)
 	    CLI_INVALID, "INVALID_ARGUMENT: the activity is not valid");
 }
 
-static void
-cmd_activity_join(
-    char *out, size_t len, char *const *items, size_t n, const char *sep)
-{
-	size_t used = 0;
-
-	out[0] = '\0';
-	for (size_t i = 0; i < n && used < len; i++)
-		used += (size_t)snprintf(
-		    out + used, len - used, "%s%s", i ? sep : "", items[i]);
-}
-
 int
 cmd_activity_add(struct cli *cli, int argc, char **argv)
 {
@@ -212,7 +200,7 @@ cmd_activity_row(struct table *t, const Hoptac__V1__Activity *a)
 	char partners[256], people[16];
 	const char *cells[8];
 
-	cmd_activity_join(partners, sizeof(partners), a->partner_codes,
+	cli_join(partners, sizeof(partners), a->partner_codes,
 	    a->n_partner_codes, ",");
 	snprintf(people, sizeof(people), "%d", a->people);
 	cells[0] = a->id;
@@ -398,11 +386,10 @@ cmd_activity_print(const Hoptac__V1__Activity *a)
 	if (a->withdraw_reason[0] != '\0')
 		printf("withdrawn: %s\n", a->withdraw_reason);
 	printf("unit:      %s\n", a->unit_code);
-	cmd_activity_join(
-	    buf, sizeof(buf), a->partner_codes, a->n_partner_codes, ", ");
+	cli_join(buf, sizeof(buf), a->partner_codes, a->n_partner_codes, ", ");
 	printf("partners:  %s\n", buf);
 	printf("kind:      %s\n", validate_activity_kind_name(a->kind));
-	cmd_activity_join(buf, sizeof(buf), a->fields, a->n_fields, "; ");
+	cli_join(buf, sizeof(buf), a->fields, a->n_fields, "; ");
 	printf("fields:    %s\n", buf);
 	printf("dates:     %s%s%s\n", a->start_date,
 	    a->end_date[0] ? " – " : "", a->end_date);
@@ -410,8 +397,7 @@ cmd_activity_print(const Hoptac__V1__Activity *a)
 	printf("title:     %s\n", a->title);
 	printf("people:    %d\n", a->people);
 	printf("leader:    %s\n", a->leader);
-	cmd_activity_join(
-	    buf, sizeof(buf), a->document_refs, a->n_document_refs, "; ");
+	cli_join(buf, sizeof(buf), a->document_refs, a->n_document_refs, "; ");
 	printf("documents: %s\n", buf);
 	printf("summary:   %s\n", a->summary);
 	printf("result:    %s\n", a->result);

@@ -39,18 +39,13 @@ cmd_partner_list(struct cli *cli, int argc, char **argv)
 	table_set_max_width(t, 3, 60);
 	for (size_t i = 0; i < resp->n_partners; i++) {
 		const Hoptac__V1__Partner *p = resp->partners[i];
-		char aliases[1024] = "";
-		size_t len = 0;
+		char aliases[1024];
 
-		for (size_t j = 0; j < p->n_aliases && len < sizeof(aliases);
-		     j++)
-			len += (size_t)snprintf(aliases + len,
-			    sizeof(aliases) - len, "%s%s", j ? ", " : "",
-			    p->aliases[j]);
-		const char *cells[] = {
-		    p->code, p->name, p->name_latin, aliases};
-
-		table_add_row(t, cells);
+		cli_join(
+		    aliases, sizeof(aliases), p->aliases, p->n_aliases, ", ");
+		table_add_row(t,
+		    (const char *const[]) {
+		        p->code, p->name, p->name_latin, aliases});
 	}
 	table_print(t, stdout);
 	table_destroy(t);

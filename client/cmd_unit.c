@@ -155,18 +155,14 @@ cmd_unit_list(struct cli *cli, int argc, char **argv)
 	}
 	for (size_t i = 0; i < resp->n_units; i++) {
 		const Hoptac__V1__Unit *u = resp->units[i];
-		char succ[512] = "";
-		size_t len = 0;
+		char succ[512];
 
-		for (size_t j = 0;
-		     j < u->n_successor_codes && len < sizeof(succ); j++)
-			len += (size_t)snprintf(succ + len, sizeof(succ) - len,
-			    "%s%s", j ? "," : "", u->successor_codes[j]);
-		const char *cells[] = {u->code, u->name,
-		    validate_unit_kind_name(u->kind), u->province,
-		    u->parent_code, u->valid_from, u->valid_to, succ};
-
-		table_add_row(t, cells);
+		cli_join(succ, sizeof(succ), u->successor_codes,
+		    u->n_successor_codes, ",");
+		table_add_row(t,
+		    (const char *const[]) {u->code, u->name,
+		        validate_unit_kind_name(u->kind), u->province,
+		        u->parent_code, u->valid_from, u->valid_to, succ});
 	}
 	table_print(t, stdout);
 	table_destroy(t);

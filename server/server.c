@@ -198,8 +198,69 @@ server_stopping(const struct server *s)
 	return atomic_load(&s->stopping);
 }
 
+#define SERVER_CLOSE_MS 3000
+
+/* nng_close of a REP socket with contexts can hang for ever in nng 1.5.2
+ * (nng issue 1543: the reaper waits on a task that never starts). The
+ * close runs on its own thread; if it has not returned in time, the
+ * server gives up on it, and what nng may still touch is left allocated
+ * (reachable from here, so it is not reported as a leak). */
+struct server_closer {
+	nng_socket sock;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int done;
+};
+
+static struct server *server_abandoned;
+
+static void *
+server_close_main(void *arg)
+{
+	struct server_closer *cl = arg;
+
+	nng_close(cl->sock);
+	pthread_mutex_lock(&cl->mu);
+	cl->done = 1;
+	pthread_cond_signal(&cl->cv);
+	pthread_mutex_unlock(&cl->mu);
+	return NULL;
+}
+
+/* Closes the socket; returns 0, or -1 when nng_close hung. */
+static int
+server_close_socket(nng_socket sock)
+{
+	static struct server_closer cl = {
+	    .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+	struct timespec ts;
+	pthread_t t;
+	int done;
+
+	cl.sock = sock;
+	cl.done = 0;
+	if (pthread_create(&t, NULL, server_close_main, &cl) != 0) {
+		nng_close(sock);
+		return 0;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += SERVER_CLOSE_MS / 1000;
+	pthread_mutex_lock(&cl.mu);
+	while (!cl.done && pthread_cond_timedwait(&cl.cv, &cl.mu, &ts) == 0)
+		;
+	done = cl.done;
+	pthread_mutex_unlock(&cl.mu);
+	if (!done) {
+		pthread_detach(t);
+		return -1;
+	}
+	pthread_join(t, NULL);
+	return 0;
+}
+
 /* The queues go first: what they still hold is answered while the
- * socket is open. Then the aios stop, so no callback runs past here. */
+ * socket is open, and the database is closed before anything of nng's
+ * can hang. Then the aios stop, so no callback of ours runs past here. */
 static void
 server_free(struct server *s)
 {
@@ -212,7 +273,14 @@ server_free(struct server *s)
 		for (int i = 0; i < s->cfg.contexts; i++)
 			if (s->slots[i].aio != NULL)
 				nng_aio_stop(s->slots[i].aio);
-	nng_close(s->sock);
+	nng_pipe_notify(s->sock, NNG_PIPE_EV_ADD_PRE, NULL, NULL);
+	if (server_close_socket(s->sock) != 0) {
+		log_warnx("HOPTACD-CLOSE: the socket did not close in %d ms "
+		          "(nng issue 1543); exiting without it",
+		    SERVER_CLOSE_MS);
+		server_abandoned = s;
+		return;
+	}
 	if (s->slots != NULL) {
 		for (int i = 0; i < s->cfg.contexts; i++)
 			nng_aio_free(s->slots[i].aio);
