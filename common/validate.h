@@ -11,15 +11,18 @@
 
 #include "date.h"
 #include "hoptac/v1/records.pb-c.h"
+#include "hoptac/v1/reports.pb-c.h"
 
 #define VALIDATE_MAX_VIOLATIONS 32
 
 /* Limits on the records, documented in docs/protocol.md. */
-#define VALIDATE_ID_MAX     64    /* bytes of an id or a code */
-#define VALIDATE_SHORT_MAX  200   /* code points: names, title, place, leader */
-#define VALIDATE_LONG_MAX   20000 /* code points: summary, result */
-#define VALIDATE_LIST_MAX   32    /* partners, fields, document refs */
-#define VALIDATE_PEOPLE_MAX 100000
+#define VALIDATE_ID_MAX      64  /* bytes of an id or a code */
+#define VALIDATE_SHORT_MAX   200 /* code points: names, title, place, leader */
+#define VALIDATE_LONG_MAX    20000 /* code points: summary, result */
+#define VALIDATE_LIST_MAX    32    /* partners, fields, document refs */
+#define VALIDATE_PEOPLE_MAX  100000
+#define VALIDATE_UNITS_MAX   1000 /* units one request asks */
+#define VALIDATE_RESULTS_MAX 64   /* result headings of a report */
 
 struct violation {
 	char field[96]; /* "activities[3].start_date" */
@@ -65,6 +68,17 @@ int validate_activity(
 /* Validates and normalizes a unit. Returns the number of violations added. */
 int validate_unit(
     Hoptac__V1__Unit *u, const char *prefix, struct violations *v);
+
+/* Validates and normalizes a reporting request: reference, issuer, dates
+ * (due not before issue, period in order), partner scope resolved to
+ * codes, the units asked (at least one, duplicates removed). */
+int validate_request(
+    Hoptac__V1__ReportingRequest *r, const char *prefix, struct violations *v);
+
+/* Validates and normalizes a report as an office sends it (server-set
+ * fields are not checked); a nil report may not have results. */
+int validate_report(
+    Hoptac__V1__Report *r, const char *prefix, struct violations *v);
 
 /* Parses an activity kind by its short name ("delegation_out", "đoàn ra",
  * "doan vao", "conference", "agreement", ...), any case or accents.

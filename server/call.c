@@ -46,3 +46,19 @@ call_wall_ms(void)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+/* INVALID_ARGUMENT, its message naming the first violation. */
+int
+handle_invalid(struct call *c)
+{
+	const struct violations *v = &c->violations;
+	size_t more = v->count + v->dropped - 1;
+
+	if (v->count == 0)
+		return call_fail(c, STATUS_INVALID_ARGUMENT, "invalid request");
+	if (more == 0)
+		return call_fail(c, STATUS_INVALID_ARGUMENT, "%s %s",
+		    v->items[0].field, v->items[0].description);
+	return call_fail(c, STATUS_INVALID_ARGUMENT, "%s %s (and %zu more)",
+	    v->items[0].field, v->items[0].description, more);
+}

@@ -65,6 +65,9 @@ struct call {
 int call_fail(struct call *c, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* INVALID_ARGUMENT, its message naming the first violation. */
+int handle_invalid(struct call *c);
+
 /* Packs c->output into c->payload (freeing output). Returns a status. */
 int call_pack_output(struct call *c);
 

@@ -15,22 +15,6 @@
 #define HANDLE_SUBMIT_MAX 1000
 #define HANDLE_PAGE_MAX   1000
 
-/* INVALID_ARGUMENT, its message naming the first violation. */
-static int
-handle_invalid(struct call *c)
-{
-	const struct violations *v = &c->violations;
-	size_t more = v->count + v->dropped - 1;
-
-	if (v->count == 0)
-		return call_fail(c, STATUS_INVALID_ARGUMENT, "invalid request");
-	if (more == 0)
-		return call_fail(c, STATUS_INVALID_ARGUMENT, "%s %s",
-		    v->items[0].field, v->items[0].description);
-	return call_fail(c, STATUS_INVALID_ARGUMENT, "%s %s (and %zu more)",
-	    v->items[0].field, v->items[0].description, more);
-}
-
 int
 handle_activities_check_submit(struct call *c)
 {

@@ -2,25 +2,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dispatch.h"
 #include "handlers.h"
 #include "hoptac/v1/services.pb-c.h"
 #include "server_impl.h"
 #include "status.h"
 
-/* The service names the server knows, for Check's "service" field. */
+/* Whether the server answers a service of that name: any service with
+ * a method in the dispatch table. */
 static int
 handle_health_known(const char *service)
 {
-	const ProtobufCServiceDescriptor *known[] = {
-	    &hoptac__v1__health__descriptor,
-	    &hoptac__v1__reflection__descriptor,
-	    &hoptac__v1__units__descriptor,
-	    &hoptac__v1__partners__descriptor,
-	    &hoptac__v1__activities__descriptor,
-	};
-
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (strcmp(known[i]->name, service) == 0)
+	for (size_t i = 0; i < dispatch_count(); i++)
+		if (strcmp(dispatch_at(i)->service->name, service) == 0)
 			return 1;
 	return 0;
 }

@@ -27,4 +27,22 @@ int handle_activities_amend(struct call *c, struct store_conn *db);
 int handle_activities_check_withdraw(struct call *c);
 int handle_activities_withdraw(struct call *c, struct store_conn *db);
 
+int handle_requests_check_create(struct call *c);
+int handle_requests_create(struct call *c, struct store_conn *db);
+int handle_requests_get(struct call *c, struct store_conn *db);
+int handle_requests_list(struct call *c, struct store_conn *db);
+
+int handle_reports_check_submit(struct call *c);
+int handle_reports_submit(struct call *c, struct store_conn *db);
+int handle_reports_get(struct call *c, struct store_conn *db);
+int handle_reports_list(struct call *c, struct store_conn *db);
+int handle_reports_check_review(struct call *c);
+int handle_reports_review(struct call *c, struct store_conn *db);
+
+int handle_aggregates_completeness(struct call *c, struct store_conn *db);
+int handle_aggregates_rate(struct call *c, struct store_conn *db);
+int handle_aggregates_check_summary(struct call *c);
+int handle_aggregates_summary(struct call *c, struct store_conn *db);
+int handle_aggregates_consolidate(struct call *c, struct store_conn *db);
+
 #endif

@@ -10,12 +10,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hoptac/v1/reports.pb-c.h"
 #include "hoptac/v1/services.pb-c.h"
 
 struct store_conn;
 
 /* Latest schema version; migrations are numbered 1..STORE_SCHEMA_VERSION. */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 /* Opens path. The writer (readonly = 0) creates the file when missing and
  * applies pending migrations in one transaction; a reader requires the
@@ -73,5 +74,48 @@ int store_activity_get(
 int store_activity_list(struct store_conn *c,
     const Hoptac__V1__ListActivitiesRequest *q,
     Hoptac__V1__ListActivitiesResponse *out);
+
+/* Reporting requests. The units (and the department's) must exist:
+ * FAILED_PRECONDITION otherwise; ALREADY_EXISTS for a taken reference. */
+int store_req_insert(
+    struct store_conn *c, const Hoptac__V1__ReportingRequest *r);
+int store_req_get(struct store_conn *c, const char *reference,
+    Hoptac__V1__ReportingRequest **out);
+/* Requests by issue date; with unit_code, those addressed to it, and with
+ * open_only, those it has not answered or whose answer was returned. */
+int store_req_list(struct store_conn *c, const char *unit_code, int open_only,
+    Hoptac__V1__ListRequestsResponse *out);
+
+/* Reports, one row per revision. revision 0 means the latest. */
+int store_report_get(struct store_conn *c, const char *reference,
+    const char *unit_code, int32_t revision, Hoptac__V1__Report **out);
+int store_report_by_id(
+    struct store_conn *c, const char *id, Hoptac__V1__Report **out);
+int store_report_insert(struct store_conn *c, const Hoptac__V1__Report *r);
+/* Rewrites the stored revision r->revision (status and review). */
+int store_report_update(struct store_conn *c, const Hoptac__V1__Report *r);
+int store_report_list(struct store_conn *c, const char *reference,
+    const char *unit_code, int all_revisions,
+    Hoptac__V1__ListReportsResponse *out);
+
+/* What a summary counts: active activities starting within
+ * [from_day, to_day] (days since 1970-01-01, inclusive), of the given
+ * units and partners (empty lists: all; a province takes in its
+ * districts), grouped by dims (hoptac.v1.Dimension values). */
+struct store_summary_query {
+	char *const *units;
+	size_t n_units;
+	char *const *partners;
+	size_t n_partners;
+	int32_t from_day;
+	int32_t to_day;
+	const int *dims;
+	size_t n_dims;
+};
+
+/* Fills out->rows (one per group, keys in dims order, sorted) and
+ * out->totals (every matching activity once). */
+int store_summary(struct store_conn *c, const struct store_summary_query *q,
+    Hoptac__V1__SummaryResponse *out);
 
 #endif

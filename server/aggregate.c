@@ -1,0 +1,242 @@
+#include "aggregate.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "pbstr.h"
+#include "status.h"
+#include "store.h"
+
+#define AGGREGATE_VN_OFFSET_S    (7 * 3600)
+#define AGGREGATE_SUCCESSION_MAX 16
+
+int32_t
+aggregate_vn_day(int64_t ms)
+{
+	int64_t s = ms / 1000 + AGGREGATE_VN_OFFSET_S;
+
+	return (int32_t)(s >= 0 ? s / 86400 : (s - 86399) / 86400);
+}
+
+void
+aggregate_period(
+    const Hoptac__V1__ReportingRequest *r, int32_t *from, int32_t *to)
+{
+	struct date_partial d;
+
+	*from = date_parse(r->period_from, &d) == 0 ? date_first_day(&d)
+	                                            : INT32_MIN;
+	if (date_parse(r->period_to, &d) == 0 ||
+	    date_parse(r->issued_on, &d) == 0)
+		*to = date_last_day(&d);
+	else
+		*to = INT32_MAX;
+}
+
+int
+aggregate_figures(struct store_conn *db, const Hoptac__V1__ReportingRequest *r,
+    const char *unit, Hoptac__V1__Figures **out)
+{
+	Hoptac__V1__SummaryResponse s = HOPTAC__V1__SUMMARY_RESPONSE__INIT;
+	char *units[1] = {(char *)unit};
+	struct store_summary_query q = {
+	    units, 1, r->partner_scope, r->n_partner_scope, 0, 0, NULL, 0};
+	int rc;
+
+	aggregate_period(r, &q.from_day, &q.to_day);
+	rc = store_summary(db, &q, &s);
+	*out = s.totals;
+	s.totals = NULL;
+	for (size_t i = 0; i < s.n_rows; i++)
+		hoptac__v1__summary_row__free_unpacked(s.rows[i], NULL);
+	free(s.rows);
+	return rc;
+}
+
+static int
+aggregate_mismatch(Hoptac__V1__Report *rep, const char *figure,
+    int32_t declared, int32_t computed)
+{
+	Hoptac__V1__FigureMismatch *m, **grown;
+
+	if (declared == computed)
+		return STATUS_OK;
+	if ((m = malloc(sizeof(*m))) == NULL)
+		return STATUS_INTERNAL;
+	hoptac__v1__figure_mismatch__init(m);
+	m->declared = declared;
+	m->computed = computed;
+	grown =
+	    realloc(rep->mismatches, (rep->n_mismatches + 1) * sizeof(*grown));
+	if (grown == NULL) {
+		free(m);
+		return STATUS_INTERNAL;
+	}
+	rep->mismatches = grown;
+	rep->mismatches[rep->n_mismatches++] = m;
+	return pbstr_set(&m->figure, figure) == 0 ? STATUS_OK : STATUS_INTERNAL;
+}
+
+int
+aggregate_mismatches(Hoptac__V1__Report *rep)
+{
+	const Hoptac__V1__Figures *d = rep->declared, *c = rep->computed;
+	int rc = STATUS_OK;
+
+	if (d == NULL || c == NULL)
+		return STATUS_OK;
+	rc |= aggregate_mismatch(
+	    rep, "delegations_out", d->delegations_out, c->delegations_out);
+	rc |=
+	    aggregate_mismatch(rep, "people_out", d->people_out, c->people_out);
+	rc |= aggregate_mismatch(
+	    rep, "delegations_in", d->delegations_in, c->delegations_in);
+	rc |= aggregate_mismatch(rep, "people_in", d->people_in, c->people_in);
+	rc |= aggregate_mismatch(
+	    rep, "conferences", d->conferences, c->conferences);
+	rc |=
+	    aggregate_mismatch(rep, "agreements", d->agreements, c->agreements);
+	/* The total is often left out of a report: 0 is "not declared". */
+	if (d->activities != 0)
+		rc |= aggregate_mismatch(
+		    rep, "activities", d->activities, c->activities);
+	return rc == STATUS_OK ? STATUS_OK : STATUS_INTERNAL;
+}
+
+/* The day a report was filed by its office: the client's clock when it
+ * kept one, else the signing date when it is a whole date, else the
+ * server's receipt. */
+static int32_t
+aggregate_filed_day(const Hoptac__V1__Report *rep)
+{
+	struct date_partial d;
+
+	if (rep->submitted_at_ms > 0)
+		return aggregate_vn_day(rep->submitted_at_ms);
+	if (date_parse(rep->signed_on, &d) == 0 && d.day != 0)
+		return date_first_day(&d);
+	return aggregate_vn_day(rep->received_at_ms);
+}
+
+static int
+aggregate_entry(struct store_conn *db, const Hoptac__V1__ReportingRequest *r,
+    const char *unit, int32_t due, Hoptac__V1__CompletenessEntry *e,
+    Hoptac__V1__CompletenessResponse *out)
+{
+	Hoptac__V1__Report *first = NULL, *last = NULL;
+	Hoptac__V1__Unit *u = NULL;
+	int rc;
+
+	if (pbstr_set(&e->unit_code, unit) != 0)
+		return STATUS_INTERNAL;
+	rc = store_unit_get(db, unit, &u);
+	if (rc == STATUS_OK) {
+		rc = pbstr_set(&e->unit_name, u->name) == 0 ? STATUS_OK
+		                                            : STATUS_INTERNAL;
+		hoptac__v1__unit__free_unpacked(u, NULL);
+	}
+	if (rc != STATUS_OK && rc != STATUS_NOT_FOUND)
+		return rc;
+	rc = store_report_get(db, r->reference, unit, 1, &first);
+	if (rc == STATUS_NOT_FOUND) {
+		e->timeliness = HOPTAC__V1__TIMELINESS__TIMELINESS_MISSING;
+		out->missing++;
+		return STATUS_OK;
+	}
+	if (rc != STATUS_OK)
+		return rc;
+	rc = store_report_get(db, r->reference, unit, 0, &last);
+	if (rc != STATUS_OK)
+		goto out;
+	if (aggregate_filed_day(first) > due) {
+		e->timeliness = HOPTAC__V1__TIMELINESS__TIMELINESS_LATE;
+		out->late++;
+	} else if (aggregate_vn_day(first->received_at_ms) > due) {
+		e->timeliness =
+		    HOPTAC__V1__TIMELINESS__TIMELINESS_DELIVERED_LATE;
+		out->delivered_late++;
+	} else {
+		e->timeliness = HOPTAC__V1__TIMELINESS__TIMELINESS_ON_TIME;
+		out->on_time++;
+	}
+	e->nil = last->nil;
+	out->nil_reports += last->nil;
+	e->revision = last->revision;
+	e->status = last->status;
+	e->submitted_at_ms = first->submitted_at_ms;
+	e->received_at_ms = first->received_at_ms;
+	if (pbstr_set(&e->signed_on, first->signed_on) != 0)
+		rc = STATUS_INTERNAL;
+out:
+	if (first != NULL)
+		hoptac__v1__report__free_unpacked(first, NULL);
+	if (last != NULL)
+		hoptac__v1__report__free_unpacked(last, NULL);
+	return rc;
+}
+
+int
+aggregate_completeness(struct store_conn *db,
+    const Hoptac__V1__ReportingRequest *r,
+    Hoptac__V1__CompletenessResponse *out)
+{
+	struct date_partial d;
+	int32_t due =
+	    date_parse(r->due_on, &d) == 0 ? date_last_day(&d) : INT32_MAX;
+	size_t len;
+	uint8_t *buf;
+
+	/* The request travels with its answer: a copy through the wire form
+	 * is the simplest deep copy protobuf-c offers. */
+	len = protobuf_c_message_get_packed_size(&r->base);
+	if ((buf = malloc(len + 1)) == NULL)
+		return STATUS_INTERNAL;
+	protobuf_c_message_pack(&r->base, buf);
+	out->request = hoptac__v1__reporting_request__unpack(NULL, len, buf);
+	free(buf);
+	if (out->request == NULL)
+		return STATUS_INTERNAL;
+	out->entries = calloc(r->n_unit_codes + 1, sizeof(*out->entries));
+	if (out->entries == NULL)
+		return STATUS_INTERNAL;
+	out->expected = (int32_t)r->n_unit_codes;
+	for (size_t i = 0; i < r->n_unit_codes; i++) {
+		Hoptac__V1__CompletenessEntry *e = malloc(sizeof(*e));
+		int rc;
+
+		if (e == NULL)
+			return STATUS_INTERNAL;
+		hoptac__v1__completeness_entry__init(e);
+		out->entries[out->n_entries++] = e;
+		rc = aggregate_entry(db, r, r->unit_codes[i], due, e, out);
+		if (rc != STATUS_OK)
+			return rc;
+	}
+	return STATUS_OK;
+}
+
+int
+aggregate_rollup_unit(struct store_conn *db, char **code)
+{
+	for (int hops = 0; hops < AGGREGATE_SUCCESSION_MAX; hops++) {
+		Hoptac__V1__Unit *u = NULL;
+		int rc = store_unit_get(db, *code, &u);
+
+		if (rc == STATUS_NOT_FOUND)
+			return STATUS_OK;
+		if (rc != STATUS_OK)
+			return rc;
+		if (u->n_successor_codes == 0) {
+			hoptac__v1__unit__free_unpacked(u, NULL);
+			return STATUS_OK;
+		}
+		/* A unit split among several successors rolls up into the
+		 * first, which the registry names as the main one. */
+		rc = pbstr_set(code, u->successor_codes[0]);
+		hoptac__v1__unit__free_unpacked(u, NULL);
+		if (rc != 0)
+			return STATUS_INTERNAL;
+	}
+	return STATUS_OK;
+}

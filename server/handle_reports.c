@@ -1,0 +1,227 @@
+/* hoptac.v1.Reports: the offices' answers and their review. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aggregate.h"
+#include "handlers.h"
+#include "hoptac/v1/services.pb-c.h"
+#include "pbstr.h"
+#include "status.h"
+#include "store.h"
+
+int
+handle_reports_check_submit(struct call *c)
+{
+	Hoptac__V1__SubmitReportRequest *in =
+	    (Hoptac__V1__SubmitReportRequest *)c->input;
+
+	if (validate_report(in->report, "report", &c->violations) > 0)
+		return handle_invalid(c);
+	return STATUS_OK;
+}
+
+/* Moves rep into a new reply of the method's output type. Submit, Get and
+ * Review all reply with the report alone, as their field 1: the field is
+ * found through the descriptor, so one helper serves the three. */
+static int
+handle_reports_reply(struct call *c, Hoptac__V1__Report *rep)
+{
+	const ProtobufCMessageDescriptor *desc = c->method->desc->output;
+	ProtobufCMessage *out = malloc(desc->sizeof_message);
+
+	if (out == NULL) {
+		hoptac__v1__report__free_unpacked(rep, NULL);
+		return call_fail(c, STATUS_INTERNAL, "out of memory");
+	}
+	protobuf_c_message_init(desc, out);
+	*(Hoptac__V1__Report **)((char *)out + desc->fields[0].offset) = rep;
+	c->output = out;
+	return STATUS_OK;
+}
+
+/* Whether unit is among those the request asks. */
+static int
+handle_reports_asked(const Hoptac__V1__ReportingRequest *r, const char *unit)
+{
+	for (size_t i = 0; i < r->n_unit_codes; i++)
+		if (strcmp(r->unit_codes[i], unit) == 0)
+			return 1;
+	return 0;
+}
+
+int
+handle_reports_submit(struct call *c, struct store_conn *db)
+{
+	Hoptac__V1__SubmitReportRequest *in =
+	    (Hoptac__V1__SubmitReportRequest *)c->input;
+	Hoptac__V1__Report *rep = in->report, *prev = NULL;
+	Hoptac__V1__ReportingRequest *req = NULL;
+	int rc;
+
+	/* The same report sent again (its id): the stored one, unchanged. */
+	rc = store_report_by_id(db, rep->id, &prev);
+	if (rc == STATUS_OK)
+		return handle_reports_reply(c, prev);
+	if (rc != STATUS_NOT_FOUND)
+		return call_fail(c, rc, "the store failed");
+	rc = store_req_get(db, rep->request_reference, &req);
+	if (rc == STATUS_NOT_FOUND) {
+		violations_add(&c->violations, "report", "request_reference",
+		    "no request \"%s\"", rep->request_reference);
+		return handle_invalid(c);
+	}
+	if (rc != STATUS_OK)
+		return call_fail(c, rc, "the store failed");
+	if (!handle_reports_asked(req, rep->unit_code)) {
+		rc = call_fail(c, STATUS_FAILED_PRECONDITION,
+		    "request %s does not ask unit %s to report", req->reference,
+		    rep->unit_code);
+		goto out;
+	}
+	rc = store_report_get(db, req->reference, rep->unit_code, 0, &prev);
+	if (rc == STATUS_OK &&
+	    prev->status == HOPTAC__V1__REPORT_STATUS__REPORT_STATUS_ACCEPTED) {
+		rc = call_fail(c, STATUS_FAILED_PRECONDITION,
+		    "the report of %s to %s was accepted (revision %d); it "
+		    "cannot be replaced",
+		    rep->unit_code, req->reference, prev->revision);
+		goto out;
+	}
+	if (rc != STATUS_OK && rc != STATUS_NOT_FOUND) {
+		rc = call_fail(c, rc, "the store failed");
+		goto out;
+	}
+	rep->revision = prev != NULL ? prev->revision + 1 : 1;
+	rep->status = HOPTAC__V1__REPORT_STATUS__REPORT_STATUS_SUBMITTED;
+	rep->received_at_ms = call_wall_ms();
+	pbstr_set(&rep->review_reason, NULL);
+	if (rep->computed != NULL)
+		hoptac__v1__figures__free_unpacked(rep->computed, NULL);
+	for (size_t i = 0; i < rep->n_mismatches; i++)
+		hoptac__v1__figure_mismatch__free_unpacked(
+		    rep->mismatches[i], NULL);
+	free(rep->mismatches);
+	rep->mismatches = NULL;
+	rep->n_mismatches = 0;
+	/* The figures come from the records; what the office declared is
+	 * kept beside them and every difference flagged, never replaced. */
+	if ((rc = aggregate_figures(db, req, rep->unit_code, &rep->computed)) !=
+	        STATUS_OK ||
+	    (rc = aggregate_mismatches(rep)) != STATUS_OK) {
+		rc = call_fail(c, rc, "the store failed");
+		goto out;
+	}
+	rc = store_report_insert(db, rep);
+	if (rc != STATUS_OK) {
+		rc = call_fail(c, rc, "the store failed");
+		goto out;
+	}
+	in->report = NULL;
+	rc = handle_reports_reply(c, rep);
+out:
+	if (prev != NULL)
+		hoptac__v1__report__free_unpacked(prev, NULL);
+	hoptac__v1__reporting_request__free_unpacked(req, NULL);
+	return rc;
+}
+
+int
+handle_reports_get(struct call *c, struct store_conn *db)
+{
+	const Hoptac__V1__GetReportRequest *in =
+	    (const Hoptac__V1__GetReportRequest *)c->input;
+	Hoptac__V1__Report *rep = NULL;
+	int rc = store_report_get(
+	    db, in->request_reference, in->unit_code, in->revision, &rep);
+
+	if (rc == STATUS_NOT_FOUND)
+		return call_fail(c, rc, "no report of %s to %s%s",
+		    in->unit_code, in->request_reference,
+		    in->revision ? " with that revision" : "");
+	if (rc != STATUS_OK)
+		return call_fail(c, rc, "the store failed");
+	return handle_reports_reply(c, rep);
+}
+
+int
+handle_reports_list(struct call *c, struct store_conn *db)
+{
+	const Hoptac__V1__ListReportsRequest *in =
+	    (const Hoptac__V1__ListReportsRequest *)c->input;
+	Hoptac__V1__ListReportsResponse *out = malloc(sizeof(*out));
+	int rc;
+
+	if (out == NULL)
+		return call_fail(c, STATUS_INTERNAL, "out of memory");
+	hoptac__v1__list_reports_response__init(out);
+	c->output = &out->base;
+	rc = store_report_list(
+	    db, in->request_reference, in->unit_code, in->all_revisions, out);
+	if (rc != STATUS_OK)
+		return call_fail(c, rc, "the store failed");
+	return STATUS_OK;
+}
+
+int
+handle_reports_check_review(struct call *c)
+{
+	Hoptac__V1__ReviewReportRequest *in =
+	    (Hoptac__V1__ReviewReportRequest *)c->input;
+	struct violations *v = &c->violations;
+
+	validate_text(&in->request_reference, NULL, "request_reference",
+	    VALIDATE_ID_MAX, 1, v);
+	validate_id(in->unit_code, NULL, "unit_code", v);
+	if (in->revision <= 0)
+		violations_add(
+		    v, NULL, "revision", "must name the revision reviewed");
+	validate_text(
+	    &in->reason, NULL, "reason", VALIDATE_LONG_MAX, !in->accept, v);
+	return v->count > 0 ? handle_invalid(c) : STATUS_OK;
+}
+
+int
+handle_reports_review(struct call *c, struct store_conn *db)
+{
+	Hoptac__V1__ReviewReportRequest *in =
+	    (Hoptac__V1__ReviewReportRequest *)c->input;
+	Hoptac__V1__Report *rep = NULL;
+	int status = in->accept
+	    ? HOPTAC__V1__REPORT_STATUS__REPORT_STATUS_ACCEPTED
+	    : HOPTAC__V1__REPORT_STATUS__REPORT_STATUS_RETURNED;
+	int rc =
+	    store_report_get(db, in->request_reference, in->unit_code, 0, &rep);
+
+	if (rc == STATUS_NOT_FOUND)
+		return call_fail(c, rc, "no report of %s to %s", in->unit_code,
+		    in->request_reference);
+	if (rc != STATUS_OK)
+		return call_fail(c, rc, "the store failed");
+	if (rep->revision != in->revision) {
+		rc = call_fail(c, STATUS_ABORTED,
+		    "revision %d is not the latest (%d): review the latest",
+		    in->revision, rep->revision);
+		goto fail;
+	}
+	if (rep->status == HOPTAC__V1__REPORT_STATUS__REPORT_STATUS_ACCEPTED &&
+	    status != (int)rep->status) {
+		rc = call_fail(c, STATUS_FAILED_PRECONDITION,
+		    "revision %d was accepted already", rep->revision);
+		goto fail;
+	}
+	rep->status = status;
+	if (pbstr_set(&rep->review_reason, in->accept ? NULL : in->reason) !=
+	    0) {
+		rc = call_fail(c, STATUS_INTERNAL, "out of memory");
+		goto fail;
+	}
+	if ((rc = store_report_update(db, rep)) != STATUS_OK) {
+		rc = call_fail(c, rc, "the store failed");
+		goto fail;
+	}
+	return handle_reports_reply(c, rep);
+fail:
+	hoptac__v1__report__free_unpacked(rep, NULL);
+	return rc;
+}

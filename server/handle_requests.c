@@ -1,0 +1,119 @@
+/* hoptac.v1.Requests: the department's reporting requests. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "handlers.h"
+#include "hoptac/v1/services.pb-c.h"
+#include "pbstr.h"
+#include "status.h"
+#include "store.h"
+
+int
+handle_requests_check_create(struct call *c)
+{
+	Hoptac__V1__CreateRequestRequest *in =
+	    (Hoptac__V1__CreateRequestRequest *)c->input;
+
+	if (validate_request(in->request, "request", &c->violations) > 0)
+		return handle_invalid(c);
+	return STATUS_OK;
+}
+
+/* Adds a violation for a unit code that names no unit; returns the
+ * store's status for anything but NOT_FOUND. */
+static int
+handle_known_unit(
+    struct call *c, struct store_conn *db, const char *code, const char *field)
+{
+	int rc = store_unit_get(db, code, NULL);
+
+	if (rc == STATUS_NOT_FOUND) {
+		violations_add(&c->violations, "request", field,
+		    "unknown unit \"%s\"", code);
+		return STATUS_OK;
+	}
+	return rc;
+}
+
+int
+handle_requests_create(struct call *c, struct store_conn *db)
+{
+	Hoptac__V1__CreateRequestRequest *in =
+	    (Hoptac__V1__CreateRequestRequest *)c->input;
+	Hoptac__V1__ReportingRequest *r = in->request;
+	Hoptac__V1__CreateRequestResponse *out;
+	char field[48];
+	int rc;
+
+	if ((rc = handle_known_unit(c, db, r->issuer_unit, "issuer_unit")) !=
+	    STATUS_OK)
+		return call_fail(c, rc, "the store failed");
+	for (size_t i = 0; i < r->n_unit_codes; i++) {
+		snprintf(field, sizeof(field), "unit_codes[%zu]", i);
+		if ((rc = handle_known_unit(c, db, r->unit_codes[i], field)) !=
+		    STATUS_OK)
+			return call_fail(c, rc, "the store failed");
+	}
+	if (c->violations.count > 0)
+		return handle_invalid(c);
+	r->created_at_ms = call_wall_ms();
+	rc = store_req_insert(db, r);
+	if (rc == STATUS_ALREADY_EXISTS)
+		return call_fail(
+		    c, rc, "request %s already exists", r->reference);
+	if (rc != STATUS_OK)
+		return call_fail(c, rc, "the store failed");
+	if ((out = malloc(sizeof(*out))) == NULL)
+		return call_fail(c, STATUS_INTERNAL, "out of memory");
+	hoptac__v1__create_request_response__init(out);
+	out->request = r; /* moved from the request */
+	in->request = NULL;
+	c->output = &out->base;
+	return STATUS_OK;
+}
+
+int
+handle_requests_get(struct call *c, struct store_conn *db)
+{
+	const Hoptac__V1__GetRequestRequest *in =
+	    (const Hoptac__V1__GetRequestRequest *)c->input;
+	Hoptac__V1__GetRequestResponse *out;
+	Hoptac__V1__ReportingRequest *r = NULL;
+	int rc = store_req_get(db, in->reference, &r);
+
+	if (rc == STATUS_NOT_FOUND)
+		return call_fail(c, rc, "request %s not found", in->reference);
+	if (rc != STATUS_OK)
+		return call_fail(c, rc, "the store failed");
+	if ((out = malloc(sizeof(*out))) == NULL) {
+		hoptac__v1__reporting_request__free_unpacked(r, NULL);
+		return call_fail(c, STATUS_INTERNAL, "out of memory");
+	}
+	hoptac__v1__get_request_response__init(out);
+	out->request = r;
+	c->output = &out->base;
+	return STATUS_OK;
+}
+
+int
+handle_requests_list(struct call *c, struct store_conn *db)
+{
+	const Hoptac__V1__ListRequestsRequest *in =
+	    (const Hoptac__V1__ListRequestsRequest *)c->input;
+	Hoptac__V1__ListRequestsResponse *out = malloc(sizeof(*out));
+	int rc;
+
+	if (out == NULL)
+		return call_fail(c, STATUS_INTERNAL, "out of memory");
+	hoptac__v1__list_requests_response__init(out);
+	c->output = &out->base;
+	if (in->open_only && in->unit_code[0] == '\0') {
+		violations_add(&c->violations, NULL, "open_only",
+		    "needs the unit_code whose open requests to list");
+		return handle_invalid(c);
+	}
+	rc = store_req_list(db, in->unit_code, in->open_only, out);
+	if (rc != STATUS_OK)
+		return call_fail(c, rc, "the store failed");
+	return STATUS_OK;
+}

@@ -1,0 +1,466 @@
+/*
+ * Activities in the sqlite store: the derived columns, the partner rows,
+ * and the filtered, paged list.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "date.h"
+#include "pbstr.h"
+#include "status.h"
+#include "store.h"
+#include "store_sqlite_int.h"
+#include "text.h"
+
+#define STORE_PAGE_DEFAULT 100
+#define STORE_PAGE_MAX     1000
+
+/* Joins folded strings with a separator no text contains after folding. */
+static char *
+store_fold_join(char *const *items, size_t n)
+{
+	size_t cap = 1, len = 0;
+	char *out = malloc(cap);
+
+	if (out == NULL)
+		return NULL;
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		char *f = text_fold(items[i] != NULL ? items[i] : "");
+		size_t fl;
+		char *grown;
+
+		if (f == NULL)
+			goto fail;
+		fl = strlen(f);
+		grown = realloc(out, cap + fl + 1);
+		if (grown == NULL) {
+			free(f);
+			goto fail;
+		}
+		out = grown;
+		cap += fl + 1;
+		memcpy(out + len, f, fl);
+		len += fl;
+		out[len++] = '|';
+		out[len] = '\0';
+		free(f);
+	}
+	return out;
+fail:
+	free(out);
+	return NULL;
+}
+
+/* The columns derived from an activity, bound to ?3..?11 of both the
+ * insert and the update statements. */
+static int
+store_bind_activity(sqlite3_stmt *st, const Hoptac__V1__Activity *a)
+{
+	char *texts[6] = {
+	    a->title, a->summary, a->place, a->leader, a->result, NULL};
+	char *fields = store_fold_join(a->fields, a->n_fields);
+	char *search = store_fold_join(texts, 5);
+	struct date_partial start, end;
+	size_t len;
+	uint8_t *body = store_pack(&a->base, &len);
+	int rc = STATUS_INTERNAL;
+
+	if (fields == NULL || search == NULL || body == NULL)
+		goto out;
+	if (date_parse(a->start_date, &start) != 0) {
+		rc = STATUS_INVALID_ARGUMENT;
+		goto out;
+	}
+	if (a->end_date[0] == '\0' || date_parse(a->end_date, &end) != 0)
+		end = start;
+	store_bind_text(st, 3, a->unit_code);
+	sqlite3_bind_int(st, 4, (int)a->kind);
+	sqlite3_bind_int(st, 5, date_first_day(&start));
+	sqlite3_bind_int(st, 6, date_last_day(&end));
+	sqlite3_bind_int(st, 7, a->people);
+	sqlite3_bind_int(st, 8, (int)a->state);
+	sqlite3_bind_int64(st, 9, a->version);
+	sqlite3_bind_text(st, 10, fields, -1, free);
+	sqlite3_bind_text(st, 11, search, -1, free);
+	sqlite3_bind_blob(st, 2, body, (int)len, free);
+	return STATUS_OK;
+out:
+	free(fields);
+	free(search);
+	free(body);
+	return rc;
+}
+
+/* Replaces the rows of one link table (partners or fields) of an
+ * activity: the tables that let queries filter and group by a list. */
+static int
+store_activity_link(struct store_conn *c, sqlite3_int64 seq, const char *del,
+    const char *ins, char *const *items, size_t n)
+{
+	sqlite3_stmt *st = store_stmt(c, del);
+	int rc;
+
+	if (st == NULL)
+		return store_fail(c, del);
+	sqlite3_bind_int64(st, 1, seq);
+	if ((rc = store_step_done(c, st)) != STATUS_OK)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		if ((st = store_stmt(c, ins)) == NULL)
+			return store_fail(c, ins);
+		store_bind_text(st, 1, items[i]);
+		sqlite3_bind_int64(st, 2, seq);
+		if ((rc = store_step_done(c, st)) != STATUS_OK)
+			return rc;
+	}
+	return STATUS_OK;
+}
+
+static int
+store_activity_links(
+    struct store_conn *c, sqlite3_int64 seq, const Hoptac__V1__Activity *a)
+{
+	int rc = store_activity_link(c, seq,
+	    "DELETE FROM activity_partners WHERE activity_seq = ?",
+	    "INSERT OR IGNORE INTO activity_partners(partner_code, "
+	    "activity_seq)"
+	    " VALUES (?, ?)",
+	    a->partner_codes, a->n_partner_codes);
+
+	if (rc != STATUS_OK)
+		return rc;
+	return store_activity_link(c, seq,
+	    "DELETE FROM activity_fields WHERE activity_seq = ?",
+	    "INSERT OR IGNORE INTO activity_fields(field, activity_seq)"
+	    " VALUES (?, ?)",
+	    a->fields, a->n_fields);
+}
+
+/* Migration 2 added activity_fields: fill it from the stored records. */
+int
+store_activity_fields_backfill(struct store_conn *c)
+{
+	static const char sql[] = "SELECT seq, body FROM activities";
+	sqlite3_stmt *st = NULL;
+	int rc = STATUS_OK, rv;
+
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return store_fail(c, sql);
+	while (rc == STATUS_OK && (rv = sqlite3_step(st)) == SQLITE_ROW) {
+		Hoptac__V1__Activity *a = hoptac__v1__activity__unpack(NULL,
+		    (size_t)sqlite3_column_bytes(st, 1),
+		    sqlite3_column_blob(st, 1));
+
+		if (a == NULL) {
+			rc = STATUS_DATA_LOSS;
+			break;
+		}
+		rc = store_activity_link(c, sqlite3_column_int64(st, 0),
+		    "DELETE FROM activity_fields WHERE activity_seq = ?",
+		    "INSERT OR IGNORE INTO activity_fields(field, activity_seq)"
+		    " VALUES (?, ?)",
+		    a->fields, a->n_fields);
+		hoptac__v1__activity__free_unpacked(a, NULL);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_activity_insert(struct store_conn *c, const Hoptac__V1__Activity *a)
+{
+	static const char sql[] =
+	    "INSERT INTO activities(id, body, unit_code, kind, start_day,"
+	    " end_day, people, state, version, fields_folded, search)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+	sqlite3_stmt *st = store_stmt(c, sql);
+	int rc;
+
+	if (st == NULL)
+		return store_fail(c, sql);
+	store_bind_text(st, 1, a->id);
+	if ((rc = store_bind_activity(st, a)) != STATUS_OK) {
+		sqlite3_reset(st);
+		return rc;
+	}
+	if ((rc = store_step_done(c, st)) != STATUS_OK)
+		return rc;
+	return store_activity_links(c, sqlite3_last_insert_rowid(c->db), a);
+}
+
+int
+store_activity_update(struct store_conn *c, const Hoptac__V1__Activity *a,
+    int64_t expected_version)
+{
+	static const char sql[] =
+	    "UPDATE activities SET body = ?2, unit_code = ?3, kind = ?4,"
+	    " start_day = ?5, end_day = ?6, people = ?7, state = ?8,"
+	    " version = ?9, fields_folded = ?10, search = ?11"
+	    " WHERE id = ?1 AND version = ?12 RETURNING seq";
+	sqlite3_stmt *st = store_stmt(c, sql);
+	sqlite3_int64 seq;
+	int rc, rv;
+
+	if (st == NULL)
+		return store_fail(c, sql);
+	store_bind_text(st, 1, a->id);
+	sqlite3_bind_int64(st, 12, expected_version);
+	if ((rc = store_bind_activity(st, a)) != STATUS_OK) {
+		sqlite3_reset(st);
+		return rc;
+	}
+	rv = sqlite3_step(st);
+	if (rv == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return STATUS_ABORTED;
+	}
+	if (rv != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return store_fail(c, sql);
+	}
+	seq = sqlite3_column_int64(st, 0);
+	sqlite3_step(st);
+	sqlite3_reset(st);
+	return store_activity_links(c, seq, a);
+}
+
+static int
+store_unpack_activity(sqlite3_stmt *st, int col, Hoptac__V1__Activity **out)
+{
+	*out = hoptac__v1__activity__unpack(NULL,
+	    (size_t)sqlite3_column_bytes(st, col),
+	    sqlite3_column_blob(st, col));
+	return *out != NULL ? STATUS_OK : STATUS_DATA_LOSS;
+}
+
+int
+store_activity_get(
+    struct store_conn *c, const char *id, Hoptac__V1__Activity **out)
+{
+	static const char sql[] = "SELECT body FROM activities WHERE id = ?";
+	sqlite3_stmt *st = store_stmt(c, sql);
+	int rc, rv;
+
+	*out = NULL;
+	if (st == NULL)
+		return store_fail(c, sql);
+	store_bind_text(st, 1, id);
+	rv = sqlite3_step(st);
+	if (rv == SQLITE_DONE)
+		rc = STATUS_NOT_FOUND;
+	else if (rv != SQLITE_ROW)
+		rc = store_fail(c, sql);
+	else
+		rc = store_unpack_activity(st, 0, out);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* The filters of a list request as SQL and the values to bind, built
+ * once and used for both the page and the total. */
+struct store_filter {
+	char where[1024];
+	size_t len;
+	const char *text[16]; /* bound as text, ?1.. in order */
+	char *owned[8];       /* folded words, freed at the end */
+	size_t n_owned;
+	int64_t ints[8];
+	int kinds[24]; /* 't' text or 'i' integer, in bind order */
+	size_t n;
+	size_t n_text, n_int;
+};
+
+static void
+store_filter_add(struct store_filter *f, const char *sql)
+{
+	int w = snprintf(
+	    f->where + f->len, sizeof(f->where) - f->len, " AND %s", sql);
+
+	if (w > 0)
+		f->len += (size_t)w;
+}
+
+static void
+store_filter_text(struct store_filter *f, const char *sql, const char *v)
+{
+	store_filter_add(f, sql);
+	f->text[f->n_text++] = v;
+	f->kinds[f->n++] = 't';
+}
+
+static void
+store_filter_int(struct store_filter *f, const char *sql, int64_t v)
+{
+	store_filter_add(f, sql);
+	f->ints[f->n_int++] = v;
+	f->kinds[f->n++] = 'i';
+}
+
+static void
+store_filter_bind(const struct store_filter *f, sqlite3_stmt *st)
+{
+	size_t t = 0, i = 0;
+
+	for (size_t k = 0; k < f->n; k++) {
+		if (f->kinds[k] == 't')
+			store_bind_text(st, (int)k + 1, f->text[t++]);
+		else
+			sqlite3_bind_int64(st, (int)k + 1, f->ints[i++]);
+	}
+}
+
+/* Adds one condition per word of the folded text, each a substring of
+ * column: every word must appear, in any order. */
+static int
+store_filter_words(struct store_filter *f, const char *cond, const char *text)
+{
+	char *folded = text_fold(text);
+	char *save = NULL;
+
+	if (folded == NULL)
+		return STATUS_INVALID_ARGUMENT;
+	f->owned[f->n_owned++] = folded;
+	for (char *w = strtok_r(folded, " ", &save); w != NULL;
+	     w = strtok_r(NULL, " ", &save)) {
+		if (f->n_text >= 12)
+			return STATUS_INVALID_ARGUMENT;
+		store_filter_text(f, cond, w);
+	}
+	return STATUS_OK;
+}
+
+static int
+store_filter_build(
+    struct store_filter *f, const Hoptac__V1__ListActivitiesRequest *q)
+{
+	struct date_partial d;
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	f->where[0] = '\0';
+	if (!q->include_withdrawn)
+		store_filter_add(f, "a.state = 1");
+	if (q->unit_code[0] != '\0')
+		store_filter_text(f, "a.unit_code = ?", q->unit_code);
+	if (q->kind != 0)
+		store_filter_int(f, "a.kind = ?", q->kind);
+	if (q->from_date[0] != '\0' && date_parse(q->from_date, &d) == 0)
+		store_filter_int(f, "a.end_day >= ?", date_first_day(&d));
+	if (q->to_date[0] != '\0' && date_parse(q->to_date, &d) == 0)
+		store_filter_int(f, "a.start_day <= ?", date_last_day(&d));
+	if (q->partner[0] != '\0') {
+		/* A province also matches the activities with its districts,
+		 * whose codes extend the province's after a '-': those between
+		 * "LA-XE-" and "LA-XE.", as '.' follows '-'. */
+		store_filter_text(f,
+		    "a.seq IN (SELECT activity_seq FROM activity_partners"
+		    " WHERE partner_code = ? OR (partner_code > ? || '-'"
+		    " AND partner_code < ? || '.'))",
+		    q->partner);
+		for (int i = 0; i < 2; i++) {
+			f->text[f->n_text++] = q->partner;
+			f->kinds[f->n++] = 't';
+		}
+	}
+	if (q->field[0] != '\0' &&
+	    (rc = store_filter_words(
+	         f, "instr(a.fields_folded, ?) > 0", q->field)) != STATUS_OK)
+		return rc;
+	if (q->text[0] != '\0' &&
+	    (rc = store_filter_words(f, "instr(a.search, ?) > 0", q->text)) !=
+	        STATUS_OK)
+		return rc;
+	return STATUS_OK;
+}
+
+static void
+store_filter_free(struct store_filter *f)
+{
+	for (size_t i = 0; i < f->n_owned; i++)
+		free(f->owned[i]);
+}
+
+int
+store_activity_list(struct store_conn *c,
+    const Hoptac__V1__ListActivitiesRequest *q,
+    Hoptac__V1__ListActivitiesResponse *out)
+{
+	struct store_filter f;
+	sqlite3_stmt *st = NULL;
+	char sql[2048];
+	uint32_t limit = q->page_size == 0 ? STORE_PAGE_DEFAULT : q->page_size;
+	int64_t after_day = INT64_MIN, after_seq = 0;
+	int64_t last_day = 0, last_seq = 0;
+	int rc, rv;
+
+	if (limit > STORE_PAGE_MAX)
+		limit = STORE_PAGE_MAX;
+	if (q->page_token[0] != '\0' &&
+	    sscanf(q->page_token, "%" SCNd64 ".%" SCNd64, &after_day,
+	        &after_seq) != 2)
+		return STATUS_INVALID_ARGUMENT;
+	if ((rc = store_filter_build(&f, q)) != STATUS_OK)
+		goto out;
+
+	snprintf(sql, sizeof(sql),
+	    "SELECT count(*) FROM activities a WHERE 1%s", f.where);
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		rc = store_fail(c, sql);
+		goto out;
+	}
+	store_filter_bind(&f, st);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = store_fail(c, sql);
+		goto out;
+	}
+	out->total = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+
+	snprintf(sql, sizeof(sql),
+	    "SELECT a.body, a.start_day, a.seq FROM activities a WHERE 1%s"
+	    " AND (a.start_day, a.seq) > (?, ?)"
+	    " ORDER BY a.start_day, a.seq LIMIT ?",
+	    f.where);
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		rc = store_fail(c, sql);
+		goto out;
+	}
+	store_filter_bind(&f, st);
+	sqlite3_bind_int64(st, (int)f.n + 1, after_day);
+	sqlite3_bind_int64(st, (int)f.n + 2, after_seq);
+	sqlite3_bind_int64(st, (int)f.n + 3, (int64_t)limit + 1);
+	while ((rv = sqlite3_step(st)) == SQLITE_ROW) {
+		Hoptac__V1__Activity *a;
+
+		if (out->n_activities == limit) {
+			char token[48];
+
+			snprintf(token, sizeof(token), "%" PRId64 ".%" PRId64,
+			    last_day, last_seq);
+			if (pbstr_set(&out->next_page_token, token) != 0)
+				rc = STATUS_INTERNAL;
+			break;
+		}
+		if ((rc = store_unpack_activity(st, 0, &a)) != STATUS_OK)
+			break;
+		if ((rc = store_append(&out->n_activities,
+		         (void ***)&out->activities, a)) != STATUS_OK) {
+			hoptac__v1__activity__free_unpacked(a, NULL);
+			break;
+		}
+		last_day = sqlite3_column_int64(st, 1);
+		last_seq = sqlite3_column_int64(st, 2);
+	}
+	if (rc == STATUS_OK && rv != SQLITE_ROW && rv != SQLITE_DONE)
+		rc = store_fail(c, sql);
+out:
+	sqlite3_finalize(st);
+	store_filter_free(&f);
+	return rc;
+}

@@ -1,0 +1,469 @@
+/*
+ * The reporting cycle in the sqlite store: requests, report revisions,
+ * and the figures summed over activities.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "date.h"
+#include "pbstr.h"
+#include "status.h"
+#include "store.h"
+#include "store_sqlite_int.h"
+
+int
+store_req_insert(struct store_conn *c, const Hoptac__V1__ReportingRequest *r)
+{
+	static const char ins[] = "INSERT INTO requests(reference, issued_day,"
+	                          " due_day, body) VALUES (?, ?, ?, ?)";
+	static const char unit[] = "INSERT OR IGNORE INTO request_units"
+	                           "(reference, unit_code) VALUES (?, ?)";
+	sqlite3_stmt *st = store_stmt(c, ins);
+	size_t len;
+	uint8_t *body;
+	int rc;
+
+	if (st == NULL)
+		return store_fail(c, ins);
+	if ((body = store_pack(&r->base, &len)) == NULL)
+		return STATUS_INTERNAL;
+	store_bind_text(st, 1, r->reference);
+	store_bind_day(st, 2, r->issued_on, 0);
+	store_bind_day(st, 3, r->due_on, 1);
+	sqlite3_bind_blob(st, 4, body, (int)len, free);
+	if ((rc = store_step_done(c, st)) != STATUS_OK)
+		return rc;
+	for (size_t i = 0; i < r->n_unit_codes; i++) {
+		if ((st = store_stmt(c, unit)) == NULL)
+			return store_fail(c, unit);
+		store_bind_text(st, 1, r->reference);
+		store_bind_text(st, 2, r->unit_codes[i]);
+		if ((rc = store_step_done(c, st)) != STATUS_OK)
+			return rc;
+	}
+	return STATUS_OK;
+}
+
+/* Unpacks column col of the current row as a message of desc. */
+static int
+store_unpack(sqlite3_stmt *st, int col, const ProtobufCMessageDescriptor *desc,
+    void **out)
+{
+	*out = protobuf_c_message_unpack(desc, NULL,
+	    (size_t)sqlite3_column_bytes(st, col),
+	    sqlite3_column_blob(st, col));
+	return *out != NULL ? STATUS_OK : STATUS_DATA_LOSS;
+}
+
+/* Runs st (bound, cached) expecting at most one row: its column 0 as a
+ * message, or NOT_FOUND. */
+static int
+store_one(struct store_conn *c, sqlite3_stmt *st,
+    const ProtobufCMessageDescriptor *desc, void **out)
+{
+	int rv = sqlite3_step(st), rc;
+
+	*out = NULL;
+	if (rv == SQLITE_DONE)
+		rc = STATUS_NOT_FOUND;
+	else if (rv != SQLITE_ROW)
+		rc = store_fail(c, sqlite3_sql(st));
+	else
+		rc = store_unpack(st, 0, desc, out);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Runs st (bound, cached) and appends column 0 of each row, unpacked as
+ * desc, to the repeated field (n, items). */
+static int
+store_all(struct store_conn *c, sqlite3_stmt *st,
+    const ProtobufCMessageDescriptor *desc, size_t *n, void ***items)
+{
+	int rc = STATUS_OK, rv;
+
+	while ((rv = sqlite3_step(st)) == SQLITE_ROW) {
+		void *m;
+
+		if ((rc = store_unpack(st, 0, desc, &m)) != STATUS_OK)
+			break;
+		if ((rc = store_append(n, items, m)) != STATUS_OK) {
+			protobuf_c_message_free_unpacked(m, NULL);
+			break;
+		}
+	}
+	if (rc == STATUS_OK && rv != SQLITE_DONE)
+		rc = store_fail(c, sqlite3_sql(st));
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+store_req_get(struct store_conn *c, const char *reference,
+    Hoptac__V1__ReportingRequest **out)
+{
+	static const char sql[] =
+	    "SELECT body FROM requests WHERE reference = ?";
+	sqlite3_stmt *st = store_stmt(c, sql);
+
+	if (st == NULL)
+		return store_fail(c, sql);
+	store_bind_text(st, 1, reference);
+	return store_one(
+	    c, st, &hoptac__v1__reporting_request__descriptor, (void **)out);
+}
+
+int
+store_req_list(struct store_conn *c, const char *unit_code, int open_only,
+    Hoptac__V1__ListRequestsResponse *out)
+{
+	/* Open for a unit: no report yet, or the latest one returned. */
+	static const char sql[] =
+	    "SELECT r.body FROM requests r"
+	    " WHERE (?1 = '' OR r.reference IN (SELECT reference"
+	    "   FROM request_units WHERE unit_code = ?1))"
+	    "  AND (?2 = 0 OR NOT EXISTS (SELECT 1 FROM reports p"
+	    "   WHERE p.reference = r.reference AND p.unit_code = ?1"
+	    "   AND p.status != 2 AND p.revision = (SELECT max(revision)"
+	    "    FROM reports q WHERE q.reference = p.reference"
+	    "    AND q.unit_code = p.unit_code)))"
+	    " ORDER BY r.issued_day, r.reference";
+	sqlite3_stmt *st = store_stmt(c, sql);
+
+	if (st == NULL)
+		return store_fail(c, sql);
+	store_bind_text(st, 1, unit_code);
+	sqlite3_bind_int(st, 2, open_only);
+	return store_all(c, st, &hoptac__v1__reporting_request__descriptor,
+	    &out->n_requests, (void ***)&out->requests);
+}
+
+int
+store_report_get(struct store_conn *c, const char *reference,
+    const char *unit_code, int32_t revision, Hoptac__V1__Report **out)
+{
+	static const char sql[] =
+	    "SELECT body FROM reports WHERE reference = ? AND unit_code = ?"
+	    " AND (?3 = 0 OR revision = ?3) ORDER BY revision DESC LIMIT 1";
+	sqlite3_stmt *st = store_stmt(c, sql);
+
+	if (st == NULL)
+		return store_fail(c, sql);
+	store_bind_text(st, 1, reference);
+	store_bind_text(st, 2, unit_code);
+	sqlite3_bind_int(st, 3, revision);
+	return store_one(c, st, &hoptac__v1__report__descriptor, (void **)out);
+}
+
+int
+store_report_by_id(
+    struct store_conn *c, const char *id, Hoptac__V1__Report **out)
+{
+	static const char sql[] = "SELECT body FROM reports WHERE id = ?";
+	sqlite3_stmt *st = store_stmt(c, sql);
+
+	if (st == NULL)
+		return store_fail(c, sql);
+	store_bind_text(st, 1, id);
+	return store_one(c, st, &hoptac__v1__report__descriptor, (void **)out);
+}
+
+int
+store_report_insert(struct store_conn *c, const Hoptac__V1__Report *r)
+{
+	static const char sql[] =
+	    "INSERT INTO reports(reference, unit_code, revision, id, status,"
+	    " body) VALUES (?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = store_stmt(c, sql);
+	size_t len;
+	uint8_t *body;
+
+	if (st == NULL)
+		return store_fail(c, sql);
+	if ((body = store_pack(&r->base, &len)) == NULL)
+		return STATUS_INTERNAL;
+	store_bind_text(st, 1, r->request_reference);
+	store_bind_text(st, 2, r->unit_code);
+	sqlite3_bind_int(st, 3, r->revision);
+	store_bind_text(st, 4, r->id);
+	sqlite3_bind_int(st, 5, (int)r->status);
+	sqlite3_bind_blob(st, 6, body, (int)len, free);
+	return store_step_done(c, st);
+}
+
+int
+store_report_update(struct store_conn *c, const Hoptac__V1__Report *r)
+{
+	static const char sql[] =
+	    "UPDATE reports SET status = ?, body = ? WHERE reference = ?"
+	    " AND unit_code = ? AND revision = ?";
+	sqlite3_stmt *st = store_stmt(c, sql);
+	size_t len;
+	uint8_t *body;
+
+	if (st == NULL)
+		return store_fail(c, sql);
+	if ((body = store_pack(&r->base, &len)) == NULL)
+		return STATUS_INTERNAL;
+	sqlite3_bind_int(st, 1, (int)r->status);
+	sqlite3_bind_blob(st, 2, body, (int)len, free);
+	store_bind_text(st, 3, r->request_reference);
+	store_bind_text(st, 4, r->unit_code);
+	sqlite3_bind_int(st, 5, r->revision);
+	if (store_step_done(c, st) != STATUS_OK)
+		return STATUS_INTERNAL;
+	return sqlite3_changes(c->db) == 1 ? STATUS_OK : STATUS_NOT_FOUND;
+}
+
+int
+store_report_list(struct store_conn *c, const char *reference,
+    const char *unit_code, int all_revisions,
+    Hoptac__V1__ListReportsResponse *out)
+{
+	static const char sql[] =
+	    "SELECT body FROM reports p WHERE (?1 = '' OR reference = ?1)"
+	    " AND (?2 = '' OR unit_code = ?2)"
+	    " AND (?3 OR revision = (SELECT max(revision) FROM reports q"
+	    "  WHERE q.reference = p.reference AND q.unit_code = p.unit_code))"
+	    " ORDER BY reference, unit_code, revision";
+	sqlite3_stmt *st = store_stmt(c, sql);
+
+	if (st == NULL)
+		return store_fail(c, sql);
+	store_bind_text(st, 1, reference);
+	store_bind_text(st, 2, unit_code);
+	sqlite3_bind_int(st, 3, all_revisions);
+	return store_all(c, st, &hoptac__v1__report__descriptor,
+	    &out->n_reports, (void ***)&out->reports);
+}
+
+/* The SQL of a summary, built for its dimensions and filters. */
+struct store_sql {
+	char text[4096];
+	size_t len;
+};
+
+static void
+store_sql_add(struct store_sql *q, const char *s)
+{
+	int w = snprintf(q->text + q->len, sizeof(q->text) - q->len, "%s", s);
+
+	if (w > 0)
+		q->len += (size_t)w;
+}
+
+/* The key expression of a dimension; days are since 1970-01-01. */
+static const char *
+store_dim_expr(int dim)
+{
+	switch (dim) {
+	case HOPTAC__V1__DIMENSION__DIMENSION_UNIT:
+		return "a.unit_code";
+	case HOPTAC__V1__DIMENSION__DIMENSION_PARTNER:
+		return "p.province";
+	case HOPTAC__V1__DIMENSION__DIMENSION_KIND:
+		return "CAST(a.kind AS TEXT)";
+	case HOPTAC__V1__DIMENSION__DIMENSION_FIELD:
+		return "coalesce(f.field, '')";
+	case HOPTAC__V1__DIMENSION__DIMENSION_YEAR:
+		return "strftime('%Y', a.start_day * 86400, 'unixepoch')";
+	case HOPTAC__V1__DIMENSION__DIMENSION_QUARTER:
+		return "strftime('%Y', a.start_day * 86400, 'unixepoch') || "
+		       "'-Q'"
+		       " || ((CAST(strftime('%m', a.start_day * 86400,"
+		       " 'unixepoch') AS INTEGER) + 2) / 3)";
+	case HOPTAC__V1__DIMENSION__DIMENSION_MONTH:
+		return "strftime('%Y-%m', a.start_day * 86400, 'unixepoch')";
+	default:
+		return NULL;
+	}
+}
+
+/* The partner condition on column col ("p.partner_code"): one of the
+ * codes, or a district of one of them. Binds 3 values per code. */
+static void
+store_sql_partners(struct store_sql *q, const char *col, size_t n)
+{
+	char one[160];
+
+	store_sql_add(q, " AND (");
+	for (size_t i = 0; i < n; i++) {
+		snprintf(one, sizeof(one),
+		    "%s%s = ? OR (%s > ? || '-' AND %s < ? || '.')",
+		    i ? " OR " : "", col, col, col);
+		store_sql_add(q, one);
+	}
+	store_sql_add(q, ")");
+}
+
+static int
+store_bind_partners(
+    sqlite3_stmt *st, int *i, const struct store_summary_query *q)
+{
+	for (size_t k = 0; k < q->n_partners; k++)
+		for (int j = 0; j < 3; j++)
+			store_bind_text(st, (*i)++, q->partners[k]);
+	return 0;
+}
+
+/* Reads the seven figure columns starting at col. */
+static Hoptac__V1__Figures *
+store_figures_row(sqlite3_stmt *st, int col)
+{
+	Hoptac__V1__Figures *f = malloc(sizeof(*f));
+
+	if (f == NULL)
+		return NULL;
+	hoptac__v1__figures__init(f);
+	f->delegations_out = sqlite3_column_int(st, col);
+	f->people_out = sqlite3_column_int(st, col + 1);
+	f->delegations_in = sqlite3_column_int(st, col + 2);
+	f->people_in = sqlite3_column_int(st, col + 3);
+	f->conferences = sqlite3_column_int(st, col + 4);
+	f->agreements = sqlite3_column_int(st, col + 5);
+	f->activities = sqlite3_column_int(st, col + 6);
+	return f;
+}
+
+/* One query of the summary: grouped by the dimensions (n_dims > 0) into
+ * rows, or not grouped into the totals. */
+static int
+store_summary_run(struct store_conn *c, const struct store_summary_query *q,
+    size_t n_dims, Hoptac__V1__SummaryResponse *out)
+{
+	struct store_sql sql = {"", 0};
+	sqlite3_stmt *st = NULL;
+	int join_partner = 0, join_field = 0, rc = STATUS_OK, rv, bind = 1;
+
+	store_sql_add(&sql, "SELECT ");
+	for (size_t i = 0; i < n_dims; i++) {
+		const char *e = store_dim_expr(q->dims[i]);
+
+		if (e == NULL)
+			return STATUS_INVALID_ARGUMENT;
+		join_partner |=
+		    q->dims[i] == HOPTAC__V1__DIMENSION__DIMENSION_PARTNER;
+		join_field |=
+		    q->dims[i] == HOPTAC__V1__DIMENSION__DIMENSION_FIELD;
+		store_sql_add(&sql, e);
+		store_sql_add(&sql, ", ");
+	}
+	store_sql_add(&sql,
+	    "coalesce(sum(a.kind = 1), 0),"
+	    " coalesce(sum(CASE WHEN a.kind = 1 THEN a.people END), 0),"
+	    " coalesce(sum(a.kind = 2), 0),"
+	    " coalesce(sum(CASE WHEN a.kind = 2 THEN a.people END), 0),"
+	    " coalesce(sum(a.kind = 3), 0), coalesce(sum(a.kind = 4), 0),"
+	    " count(*) FROM activities a");
+	/* A province counts an activity once, whether it names the province,
+	 * its districts, or both. */
+	if (join_partner) {
+		store_sql_add(&sql,
+		    " JOIN (SELECT DISTINCT activity_seq,"
+		    " substr(partner_code, 1, 5) AS province"
+		    " FROM activity_partners x WHERE 1");
+		if (q->n_partners > 0)
+			store_sql_partners(
+			    &sql, "x.partner_code", q->n_partners);
+		store_sql_add(&sql, ") p ON p.activity_seq = a.seq");
+	}
+	if (join_field)
+		store_sql_add(&sql,
+		    " LEFT JOIN activity_fields f ON f.activity_seq = a.seq");
+	store_sql_add(
+	    &sql, " WHERE a.state = 1 AND a.start_day BETWEEN ? AND ?");
+	if (q->n_units > 0) {
+		store_sql_add(&sql, " AND a.unit_code IN (");
+		for (size_t i = 0; i < q->n_units; i++)
+			store_sql_add(&sql, i ? ", ?" : "?");
+		store_sql_add(&sql, ")");
+	}
+	if (q->n_partners > 0 && !join_partner) {
+		store_sql_add(&sql,
+		    " AND a.seq IN (SELECT activity_seq FROM"
+		    " activity_partners x WHERE 1");
+		store_sql_partners(&sql, "x.partner_code", q->n_partners);
+		store_sql_add(&sql, ")");
+	}
+	if (n_dims > 0) {
+		char groups[64] = "";
+		size_t len = 0;
+
+		for (size_t i = 0; i < n_dims; i++)
+			len +=
+			    (size_t)snprintf(groups + len, sizeof(groups) - len,
+			        "%s%zu", i ? ", " : "", i + 1);
+		store_sql_add(&sql, " GROUP BY ");
+		store_sql_add(&sql, groups);
+		store_sql_add(&sql, " ORDER BY ");
+		store_sql_add(&sql, groups);
+	}
+	if (sql.len >= sizeof(sql.text) - 1)
+		return STATUS_INVALID_ARGUMENT;
+	if (sqlite3_prepare_v2(c->db, sql.text, -1, &st, NULL) != SQLITE_OK)
+		return store_fail(c, sql.text);
+	if (join_partner && q->n_partners > 0)
+		store_bind_partners(st, &bind, q);
+	sqlite3_bind_int(st, bind++, q->from_day);
+	sqlite3_bind_int(st, bind++, q->to_day);
+	for (size_t i = 0; i < q->n_units; i++)
+		store_bind_text(st, bind++, q->units[i]);
+	if (q->n_partners > 0 && !join_partner)
+		store_bind_partners(st, &bind, q);
+	while ((rv = sqlite3_step(st)) == SQLITE_ROW) {
+		Hoptac__V1__Figures *f = store_figures_row(st, (int)n_dims);
+		Hoptac__V1__SummaryRow *row;
+
+		if (f == NULL) {
+			rc = STATUS_INTERNAL;
+			break;
+		}
+		if (n_dims == 0) {
+			out->totals = f;
+			continue;
+		}
+		if ((row = malloc(sizeof(*row))) == NULL) {
+			hoptac__v1__figures__free_unpacked(f, NULL);
+			rc = STATUS_INTERNAL;
+			break;
+		}
+		hoptac__v1__summary_row__init(row);
+		row->figures = f;
+		if (store_append(&out->n_rows, (void ***)&out->rows, row) !=
+		    STATUS_OK) {
+			hoptac__v1__summary_row__free_unpacked(row, NULL);
+			rc = STATUS_INTERNAL;
+			break;
+		}
+		for (size_t i = 0; i < n_dims; i++) {
+			const unsigned char *k =
+			    sqlite3_column_text(st, (int)i);
+
+			if (pbstr_append(&row->n_keys, &row->keys,
+			        k != NULL ? (const char *)k : "") != 0) {
+				rc = STATUS_INTERNAL;
+				break;
+			}
+		}
+	}
+	if (rc == STATUS_OK && rv != SQLITE_DONE)
+		rc = store_fail(c, sql.text);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_summary(struct store_conn *c, const struct store_summary_query *q,
+    Hoptac__V1__SummaryResponse *out)
+{
+	int rc = STATUS_OK;
+
+	if (q->n_dims > 0)
+		rc = store_summary_run(c, q, q->n_dims, out);
+	if (rc == STATUS_OK)
+		rc = store_summary_run(c, q, 0, out);
+	return rc;
+}

@@ -1,0 +1,51 @@
+/*
+ * What the files of the sqlite store share (store_sqlite.c,
+ * store_activities.c, store_reports.c) and nothing else includes.
+ */
+#ifndef HOPTAC_STORE_SQLITE_INT_H
+#define HOPTAC_STORE_SQLITE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <protobuf-c/protobuf-c.h>
+#include <sqlite3.h>
+
+struct store_conn {
+	sqlite3 *db;
+	int readonly;
+};
+
+/* Logs a failed statement; returns STATUS_INTERNAL for the caller. */
+int store_fail(struct store_conn *c, const char *what);
+
+/* Runs SQL that returns no rows; a status. */
+int store_exec(struct store_conn *c, const char *sql);
+
+/* A prepared statement for sql, cached per connection and reset. NULL on
+ * failure. */
+sqlite3_stmt *store_stmt(struct store_conn *c, const char *sql);
+
+int store_bind_text(sqlite3_stmt *st, int i, const char *s);
+
+/* Binds the first (last = 0) or last day of a partial ISO date, or NULL
+ * when the text is empty or not a date. */
+int store_bind_day(sqlite3_stmt *st, int i, const char *iso, int last);
+
+/* Steps a statement that returns no rows and resets it; constraint
+ * failures come back as ALREADY_EXISTS or FAILED_PRECONDITION. */
+int store_step_done(struct store_conn *c, sqlite3_stmt *st);
+
+/* A malloc'd copy of a blob column. */
+int store_blob_dup(sqlite3_stmt *st, int col, uint8_t **data, size_t *len);
+
+/* m packed into a malloc'd buffer of *len bytes, or NULL. */
+uint8_t *store_pack(const ProtobufCMessage *m, size_t *len);
+
+/* Appends m to a repeated message field (n, items). */
+int store_append(size_t *n, void ***items, void *m);
+
+/* Fills activity_fields from the stored activities (migration 2). */
+int store_activity_fields_backfill(struct store_conn *c);
+
+#endif
