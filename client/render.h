@@ -1,0 +1,49 @@
+/*
+ * Output of the reporting cycle for people and for scripts: the
+ * consolidated report (báo cáo tổng hợp) of one reporting request, in
+ * Vietnamese and in the layout of the offices' own reports, and summaries
+ * of figures grouped by dimensions. docs/consolidated-report.md describes
+ * the sections, where each comes from, and the CSV columns.
+ */
+#ifndef HOPTAC_RENDER_H
+#define HOPTAC_RENDER_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "hoptac/v1/services.pb-c.h"
+
+enum render_format {
+	RENDER_MARKDOWN,
+	RENDER_HTML,
+	RENDER_CSV,
+	RENDER_JSON,
+	RENDER_TABLE, /* aligned text columns (table.h): summaries only */
+};
+
+/* The format named "md"/"markdown", "html", "csv", "json" or "table";
+ * -1 for any other name. */
+int render_format_parse(const char *name);
+
+/*
+ * Writes the consolidated report c to out as markdown or html (the whole
+ * document, html self-contained and printable on A4), csv (figures by
+ * unit, by partner, then completeness) or json (one document, the message
+ * as pbjson maps it). Returns 0, or -1 when out of memory, when writing
+ * fails, or for RENDER_TABLE (errno EINVAL). Output may then be partial.
+ */
+int render_consolidated(FILE *out, const Hoptac__V1__ConsolidateResponse *c,
+    enum render_format fmt);
+
+/*
+ * Writes the summary s, whose rows are keyed by the n_dims dimensions dims
+ * (Hoptac__V1__Dimension values, in the order of the request's group_by),
+ * as a table (RENDER_TABLE, with a TOTAL row), a markdown table (with a
+ * total row), csv (a header row of the dimension names then the figure
+ * names, no total row) or json. Returns 0, or -1 when out of memory, when
+ * writing fails, or for RENDER_HTML (errno EINVAL).
+ */
+int render_summary(FILE *out, const Hoptac__V1__SummaryResponse *s,
+    const int *dims, size_t n_dims, enum render_format fmt);
+
+#endif
