@@ -117,3 +117,12 @@ cli_join(char *out, size_t len, char *const *items, size_t n, const char *sep)
 		used += (size_t)snprintf(
 		    out + used, len - used, "%s%s", i ? sep : "", items[i]);
 }
+
+int
+cli_invalid(const struct violations *v, const char *what)
+{
+	for (size_t i = 0; i < v->count; i++)
+		fprintf(stderr, "  %s: %s\n", v->items[i].field,
+		    v->items[i].description);
+	return cli_fail(CLI_INVALID, "INVALID_ARGUMENT: %s", what);
+}

@@ -57,6 +57,13 @@ int cli_print_json(const ProtobufCMessage *m);
 int cli_fail(int code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Prints violations found before sending, then "INVALID_ARGUMENT: what";
+ * returns CLI_INVALID. */
+int cli_invalid(const struct violations *v, const char *what);
+
+/* The lowercase name of a report status ("submitted", ...). */
+const char *cli_report_status_name(int status);
+
 /* Joins items with sep into out (len bytes, cut if needed). */
 void cli_join(
     char *out, size_t len, char *const *items, size_t n, const char *sep);
@@ -79,5 +86,19 @@ int cmd_activity_show(struct cli *cli, int argc, char **argv);
 int cmd_activity_amend(struct cli *cli, int argc, char **argv);
 int cmd_activity_withdraw(struct cli *cli, int argc, char **argv);
 int cmd_import(struct cli *cli, int argc, char **argv);
+int cmd_unit_import(struct cli *cli, int argc, char **argv);
+int cmd_unit_rate(struct cli *cli, int argc, char **argv);
+int cmd_request_create(struct cli *cli, int argc, char **argv);
+int cmd_request_list(struct cli *cli, int argc, char **argv);
+int cmd_request_show(struct cli *cli, int argc, char **argv);
+int cmd_request_status(struct cli *cli, int argc, char **argv);
+int cmd_report_template(struct cli *cli, int argc, char **argv);
+int cmd_report_submit(struct cli *cli, int argc, char **argv);
+int cmd_report_show(struct cli *cli, int argc, char **argv);
+int cmd_report_list(struct cli *cli, int argc, char **argv);
+int cmd_report_return(struct cli *cli, int argc, char **argv);
+int cmd_report_accept(struct cli *cli, int argc, char **argv);
+int cmd_summary(struct cli *cli, int argc, char **argv);
+int cmd_consolidate(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -118,11 +118,7 @@ cmd_activity_check(Hoptac__V1__Activity *a)
 	violations_init(&v);
 	if (validate_activity(a, NULL, &v) == 0)
 		return CLI_OK;
-	for (size_t i = 0; i < v.count; i++)
-		fprintf(stderr, "  %s: %s\n", v.items[i].field,
-		    v.items[i].description);
-	return cli_fail(
-	    CLI_INVALID, "INVALID_ARGUMENT: the activity is not valid");
+	return cli_invalid(&v, "the activity is not valid");
 }
 
 int

@@ -1,4 +1,6 @@
 /* hoptac unit add|list: the reporting units. */
+#include <csv.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,18 +9,9 @@
 #include "cli.h"
 #include "hoptac/v1/services.pb-c.h"
 #include "pbstr.h"
+#include "status.h"
 #include "table.h"
 #include "validate.h"
-
-/* Prints violations found before sending, in the server's format. */
-static int
-cmd_unit_invalid(const struct violations *v)
-{
-	for (size_t i = 0; i < v->count; i++)
-		fprintf(stderr, "  %s: %s\n", v->items[i].field,
-		    v->items[i].description);
-	return cli_fail(CLI_INVALID, "INVALID_ARGUMENT: the unit is not valid");
-}
 
 int
 cmd_unit_add(struct cli *cli, int argc, char **argv)
@@ -90,7 +83,7 @@ cmd_unit_add(struct cli *cli, int argc, char **argv)
 	}
 	violations_init(&v);
 	if (validate_unit(u, "unit", &v) > 0) {
-		rc = cmd_unit_invalid(&v);
+		rc = cli_invalid(&v, "the unit is not valid");
 		goto out;
 	}
 	req.unit = u;
@@ -169,4 +162,168 @@ cmd_unit_list(struct cli *cli, int argc, char **argv)
 out:
 	hoptac__v1__list_units_response__free_unpacked(resp, NULL);
 	return rc;
+}
+
+/* One row of a unit registry file, as libcsv hands it over. */
+struct unit_import {
+	struct cli *cli;
+	const char *path;
+	char *cells[8]; /* owned copies of the row's cells */
+	size_t n;
+	size_t line, row_line;
+	size_t created, existing, bad;
+	int rc;
+};
+
+static void
+unit_import_cell(void *s, size_t len, void *arg)
+{
+	struct unit_import *im = arg;
+	char *cell;
+
+	if (im->n == 0)
+		im->row_line = im->line;
+	if (im->n >= 8 || (cell = strndup(s != NULL ? s : "", len)) == NULL) {
+		im->n++;
+		return;
+	}
+	im->cells[im->n++] = cell;
+}
+
+/* Creates the unit of one row; ALREADY_EXISTS counts as there already,
+ * so a registry can be loaded again. */
+static void
+unit_import_row(int c, void *arg)
+{
+	static const char *const header[] = {"code", "name", "kind", "province",
+	    "parent", "valid_from", "valid_to", "successors"};
+	struct unit_import *im = arg;
+	Hoptac__V1__CreateUnitRequest req =
+	    HOPTAC__V1__CREATE_UNIT_REQUEST__INIT;
+	Hoptac__V1__Unit *u = NULL;
+	struct client_options opt = {im->cli->timeout_ms, NULL, 0};
+	struct client_status st;
+	ProtobufCMessage *resp = NULL;
+	struct violations v;
+	char err[256];
+	int bad = 0;
+
+	(void)c;
+	if (im->n == 0 || im->rc != CLI_OK)
+		goto out;
+	if (im->n != 8 || im->cells[0] == NULL) {
+		fprintf(stderr, "%s:%zu: expected 8 cells (%s, ...), got %zu\n",
+		    im->path, im->row_line, header[0], im->n);
+		im->bad++;
+		goto out;
+	}
+	if (strcmp(im->cells[0], header[0]) == 0)
+		goto out;
+	if ((u = malloc(sizeof(*u))) == NULL) {
+		im->rc = CLI_ERROR;
+		goto out;
+	}
+	hoptac__v1__unit__init(u);
+	bad |= pbstr_set(&u->code, im->cells[0]);
+	bad |= pbstr_set(&u->name, im->cells[1]);
+	u->kind = validate_unit_kind(im->cells[2]);
+	bad |= pbstr_set(&u->province, im->cells[3]);
+	bad |= pbstr_set(&u->parent_code, im->cells[4]);
+	bad |= pbstr_set(&u->valid_from, im->cells[5]);
+	bad |= pbstr_set(&u->valid_to, im->cells[6]);
+	for (char *save = NULL, *w = strtok_r(im->cells[7], ";", &save);
+	     w != NULL; w = strtok_r(NULL, ";", &save))
+		bad |=
+		    pbstr_append(&u->n_successor_codes, &u->successor_codes, w);
+	violations_init(&v);
+	if (bad || validate_unit(u, NULL, &v) > 0) {
+		for (size_t i = 0; i < v.count; i++)
+			fprintf(stderr, "%s:%zu: %s: %s\n", im->path,
+			    im->row_line, v.items[i].field,
+			    v.items[i].description);
+		im->bad++;
+		goto out;
+	}
+	if (im->cli->client == NULL &&
+	    (im->cli->client = client_open(im->cli->server,
+	         getenv("HOPTAC_TOKEN"), err, sizeof(err))) == NULL) {
+		im->rc = cli_fail(CLI_ERROR, "%s", err);
+		goto out;
+	}
+	req.unit = u;
+	client_call(im->cli->client, "/hoptac.v1.Units/Create", &req.base,
+	    &hoptac__v1__create_unit_response__descriptor, &resp, &opt, &st);
+	if (st.code == STATUS_OK) {
+		im->created++;
+	} else if (st.code == STATUS_ALREADY_EXISTS) {
+		im->existing++;
+	} else if (st.code == STATUS_INVALID_ARGUMENT) {
+		fprintf(
+		    stderr, "%s:%zu: %s\n", im->path, im->row_line, st.message);
+		im->bad++;
+	} else {
+		cli_print_status(&st);
+		im->rc = cli_exit_for(st.code);
+	}
+out:
+	if (resp != NULL)
+		protobuf_c_message_free_unpacked(resp, NULL);
+	if (u != NULL)
+		hoptac__v1__unit__free_unpacked(u, NULL);
+	for (size_t i = 0; i < im->n && i < 8; i++)
+		free(im->cells[i]);
+	im->n = 0;
+}
+
+int
+cmd_unit_import(struct cli *cli, int argc, char **argv)
+{
+	struct unit_import im;
+	struct csv_parser p;
+	char buf[4096];
+	size_t n;
+	FILE *f;
+
+	if (argc != 2) {
+		cli_usage("unit", "import", 1);
+		return CLI_USAGE;
+	}
+	memset(&im, 0, sizeof(im));
+	im.cli = cli;
+	im.path = argv[1];
+	im.line = 1;
+	if ((f = fopen(im.path, "r")) == NULL)
+		return cli_fail(
+		    CLI_INVALID, "%s: %s", im.path, strerror(errno));
+	if (csv_init(&p, CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0) {
+		fclose(f);
+		return cli_fail(CLI_ERROR, "out of memory");
+	}
+	/* Whole lines at a time, so that line numbers stay right for the
+	 * rows that lie on one line, which a registry's do. */
+	while (fgets(buf, sizeof(buf), f) != NULL && im.rc == CLI_OK) {
+		n = strlen(buf);
+		/* "#" at the start of a line is a comment (never inside a
+		 * quoted cell: registry cells hold no line breaks). */
+		if (buf[0] == '#') {
+			im.line += n > 0 && buf[n - 1] == '\n';
+			continue;
+		}
+		if (csv_parse(&p, buf, n, unit_import_cell, unit_import_row,
+		        &im) != n) {
+			fprintf(stderr, "%s:%zu: %s\n", im.path, im.line,
+			    csv_strerror(csv_error(&p)));
+			im.rc = CLI_INVALID;
+		}
+		if (n > 0 && buf[n - 1] == '\n')
+			im.line++;
+	}
+	csv_fini(&p, unit_import_cell, unit_import_row, &im);
+	csv_free(&p);
+	fclose(f);
+	if (im.rc == CLI_OK && im.bad > 0)
+		im.rc = CLI_INVALID;
+	printf("%s: %zu units created, %zu already there, %zu errors\n",
+	    im.path, im.created, im.existing, im.bad);
+	return im.rc;
 }

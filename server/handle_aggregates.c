@@ -69,8 +69,7 @@ handle_aggregates_rate(struct call *c, struct store_conn *db)
 	rc = store_req_list(db, in->unit_code, 0, &reqs);
 	for (size_t i = 0; rc == STATUS_OK && i < reqs.n_requests; i++) {
 		Hoptac__V1__ReportingRequest *r = reqs.requests[i];
-		Hoptac__V1__CompletenessResponse one =
-		    HOPTAC__V1__COMPLETENESS_RESPONSE__INIT;
+		Hoptac__V1__CompletenessResponse *one;
 		Hoptac__V1__ReportingRequest only = *r;
 		char *units[1] = {in->unit_code};
 		struct date_partial d;
@@ -81,11 +80,17 @@ handle_aggregates_rate(struct call *c, struct store_conn *db)
 		/* Completeness of this unit alone. */
 		only.unit_codes = units;
 		only.n_unit_codes = 1;
-		rc = aggregate_completeness(db, &only, &one);
+		/* On the heap: free_unpacked frees the message itself. */
+		if ((one = malloc(sizeof(*one))) == NULL) {
+			rc = STATUS_INTERNAL;
+			break;
+		}
+		hoptac__v1__completeness_response__init(one);
+		rc = aggregate_completeness(db, &only, one);
 		out->expected++;
-		out->answered += one.missing == 0;
-		out->on_time += one.on_time + one.delivered_late;
-		protobuf_c_message_free_unpacked(&one.base, NULL);
+		out->answered += one->missing == 0;
+		out->on_time += one->on_time + one->delivered_late;
+		hoptac__v1__completeness_response__free_unpacked(one, NULL);
 	}
 	for (size_t i = 0; i < reqs.n_requests; i++)
 		hoptac__v1__reporting_request__free_unpacked(

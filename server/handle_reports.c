@@ -92,6 +92,13 @@ handle_reports_submit(struct call *c, struct store_conn *db)
 		rc = call_fail(c, rc, "the store failed");
 		goto out;
 	}
+	/* A day of clock skew is tolerated; a filing date beyond it is not. */
+	if (rep->submitted_at_ms > call_wall_ms() + 86400000) {
+		violations_add(&c->violations, "report", "submitted_at_ms",
+		    "is in the future");
+		rc = handle_invalid(c);
+		goto out;
+	}
 	rep->revision = prev != NULL ? prev->revision + 1 : 1;
 	rep->status = HOPTAC__V1__REPORT_STATUS__REPORT_STATUS_SUBMITTED;
 	rep->received_at_ms = call_wall_ms();

@@ -1,0 +1,409 @@
+/*
+ * A whole reporting round through the real hoptac and hoptacd: the
+ * department asks four units, the two seed reports answer (one a nil
+ * report), one unit answers late with figures the records contradict,
+ * one does not answer; return, resubmission, acceptance, summaries
+ * across the 2025 reorganization, and the consolidated report.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "date.h"
+#include "harness.h"
+
+#define REF "558/SNgV-BGHTQT"
+
+static char out[512 * 1024];
+static char err[64 * 1024];
+
+/* A day relative to today in Vietnam (UTC+7), written day first. */
+static void
+day_text(int offset, char *buf, size_t len)
+{
+	struct date_partial d;
+	int32_t today = (int32_t)((time(NULL) + 7 * 3600) / 86400);
+
+	date_from_days(today + offset, &d);
+	snprintf(buf, len, "%d/%d/%d", d.day, d.month, d.year);
+}
+
+#define CLI(...)                                                               \
+	harness_cli(h, out, sizeof(out), err, sizeof(err), __VA_ARGS__, NULL)
+
+static void
+expect(int got, int want, const char *what)
+{
+	if (got != want)
+		fail_msg("%s: exit %d, expected %d\nstdout: %s\nstderr: %s",
+		    what, got, want, out, err);
+}
+
+static int
+setup(void **state)
+{
+	static struct harness hs;
+	struct harness *h = &hs;
+	char issued[16], due[16];
+
+	harness_start(h, HARNESS_TCP, 0);
+	expect(CLI("unit", "import",
+	           harness_data("../../deploy/registry/units.csv")),
+	    0, "unit import");
+	assert_non_null(strstr(out, "14 units created"));
+	/* Loading the registry again changes nothing. */
+	expect(CLI("unit", "import",
+	           harness_data("../../deploy/registry/units.csv")),
+	    0, "unit import again");
+	assert_non_null(strstr(out, "0 units created, 14 already there"));
+	expect(CLI("import", harness_data("dak-glei-2024.csv")), 0, "import");
+	day_text(-10, issued, sizeof(issued));
+	day_text(-1, due, sizeof(due));
+	expect(CLI("request", "create", REF, "--issuer", "KT-SNGV", "--issued",
+	           issued, "--title",
+	           "báo cáo tình hình hợp tác với tỉnh Sê Kông (Lào)", "--from",
+	           "tháng 11/2022", "--due", due, "--partner", "Sê Kông",
+	           "--unit", "KT-DAKGLEI", "--unit", "DB-STNMT", "--unit",
+	           "KT-DAKTO", "--unit", "KT-NGOCHOI"),
+	    0, "request create");
+	*state = h;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct harness *h = *state;
+
+	if (h == NULL)
+		return 0;
+	harness_stop(h);
+	harness_cleanup(h);
+	return 0;
+}
+
+static json_object *
+json_out(void)
+{
+	json_object *o = json_tokener_parse(out);
+
+	if (o == NULL)
+		fail_msg("not JSON: %s", out);
+	return o;
+}
+
+static int
+json_int(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_int(v)
+	                                             : 0;
+}
+
+static const char *
+json_str(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v)
+	                                             : "";
+}
+
+/* Writes a small report file for a unit, with a declared figure. */
+static void
+write_report(
+    struct harness *h, const char *path, const char *unit, int delegations_out)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fprintf(f,
+	    "request: %s\nunit: %s\nnumber: 45/BC-UBND\nplace: Ngọc Hồi\n"
+	    "signer: Nguyễn Văn A\ntitle: TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH\n"
+	    "delegations_out: %d\n\n== situation\nHuyện có chung đường biên "
+	    "giới với tỉnh Sê Kông.\n\n== proposals\nKhông.\n",
+	    REF, unit, delegations_out);
+	fclose(f);
+	(void)h;
+}
+
+/* The offices answer: figures come from the records, a declared figure
+ * the records contradict is flagged, a nil report is an answer. */
+static void
+test_answers(void **state)
+{
+	struct harness *h = *state;
+	char filed[16], path[400];
+	json_object *o;
+
+	expect(CLI("request", "list", "--unit", "KT-DAKGLEI", "--open"), 0,
+	    "open requests");
+	assert_non_null(strstr(out, REF));
+	day_text(-3, filed, sizeof(filed));
+	expect(CLI("--json", "report", "submit",
+	           harness_data("dak-glei-2024.report.txt"), "--filed", filed),
+	    0, "submit Đắk Glei");
+	o = json_out();
+	{
+		json_object *c;
+
+		assert_true(json_object_object_get_ex(o, "computed", &c));
+		assert_int_equal(json_int(c, "delegations_out"), 2);
+		assert_int_equal(json_int(c, "people_out"), 10);
+		assert_int_equal(json_int(c, "delegations_in"), 2);
+		assert_int_equal(json_int(c, "people_in"), 24);
+		assert_int_equal(json_int(c, "conferences"), 1);
+		assert_true(json_int(c, "agreements") >= 1);
+		assert_int_equal(json_int(o, "revision"), 1);
+	}
+	json_object_put(o);
+	expect(CLI("request", "list", "--unit", "KT-DAKGLEI", "--open"), 0,
+	    "open requests after answering");
+	assert_null(strstr(out, REF));
+
+	expect(CLI("report", "submit",
+	           harness_data("dien-bien-stnmt-2021.report.txt"), "--request",
+	           REF, "--filed", filed),
+	    0, "submit Điện Biên");
+	assert_non_null(strstr(out, "revision 1"));
+
+	snprintf(path, sizeof(path), "%s/ngochoi.txt", h->dir);
+	write_report(h, path, "KT-NGOCHOI", 3);
+	expect(CLI("report", "submit", path), 0, "submit Ngọc Hồi");
+	assert_non_null(strstr(
+	    out, "MISMATCH delegations_out: declared 3, the records give 0"));
+
+	/* A unit the request did not ask is refused. */
+	write_report(h, path, "DB-SNGV", 0);
+	expect(CLI("report", "submit", path), 4, "submit by a unit not asked");
+	assert_non_null(strstr(err, "does not ask"));
+}
+
+/* Who answered: on time at the office but received late (the two paper
+ * reports entered with --filed), late, not answered; nil counted. */
+static void
+test_completeness(void **state)
+{
+	struct harness *h = *state;
+	json_object *o, *entries;
+
+	expect(CLI("--json", "request", "status", REF), 0, "status");
+	o = json_out();
+	assert_int_equal(json_int(o, "expected"), 4);
+	assert_int_equal(json_int(o, "delivered_late"), 2);
+	assert_int_equal(json_int(o, "late"), 1);
+	assert_int_equal(json_int(o, "missing"), 1);
+	assert_int_equal(json_int(o, "nil_reports"), 1);
+	assert_true(json_object_object_get_ex(o, "entries", &entries));
+	for (size_t i = 0; i < json_object_array_length(entries); i++) {
+		json_object *e = json_object_array_get_idx(entries, i);
+		const char *unit = json_str(e, "unit_code");
+		const char *t = json_str(e, "timeliness");
+
+		if (strcmp(unit, "KT-DAKTO") == 0)
+			assert_string_equal(t, "TIMELINESS_MISSING");
+		else if (strcmp(unit, "KT-NGOCHOI") == 0)
+			assert_string_equal(t, "TIMELINESS_LATE");
+		else
+			assert_string_equal(t, "TIMELINESS_DELIVERED_LATE");
+	}
+	json_object_put(o);
+	expect(CLI("request", "status", REF), 0, "status table");
+	assert_non_null(strstr(out, "UBND huyện Đắk Tô"));
+	assert_non_null(strstr(out, "not answered"));
+}
+
+/* Returned with a reason, seen by the office, answered again as a new
+ * revision; the old one kept; an accepted report cannot be replaced. */
+static void
+test_review(void **state)
+{
+	struct harness *h = *state;
+	char path[400];
+
+	expect(CLI("report", "return", REF, "--unit", "KT-NGOCHOI", "--reason",
+	           "Số liệu đoàn ra không khớp với hồ sơ"),
+	    0, "return");
+	assert_non_null(strstr(out, "returned"));
+	expect(CLI("report", "list", "--unit", "KT-NGOCHOI"), 0, "office list");
+	assert_non_null(strstr(out, "Số liệu đoàn ra không khớp"));
+	expect(CLI("request", "list", "--unit", "KT-NGOCHOI", "--open"), 0,
+	    "open again");
+	assert_non_null(strstr(out, REF));
+
+	snprintf(path, sizeof(path), "%s/ngochoi.txt", h->dir);
+	write_report(h, path, "KT-NGOCHOI", 0);
+	expect(CLI("report", "submit", path), 0, "resubmit");
+	assert_non_null(strstr(out, "revision 2"));
+	assert_null(strstr(out, "MISMATCH"));
+	expect(CLI("--json", "report", "list", "--unit", "KT-NGOCHOI",
+	           "--all-revisions"),
+	    0, "revisions");
+	{
+		json_object *o = json_out(), *reps;
+
+		assert_true(json_object_object_get_ex(o, "reports", &reps));
+		assert_int_equal(json_object_array_length(reps), 2);
+		assert_string_equal(
+		    json_str(json_object_array_get_idx(reps, 0), "status"),
+		    "REPORT_STATUS_RETURNED");
+		json_object_put(o);
+	}
+	/* Reviewing a revision that is no longer the latest: ABORTED. */
+	expect(CLI("report", "accept", REF, "--unit", "KT-NGOCHOI",
+	           "--revision", "1"),
+	    4, "stale review");
+	assert_non_null(strstr(err, "ABORTED"));
+
+	expect(
+	    CLI("report", "accept", REF, "--unit", "KT-DAKGLEI"), 0, "accept");
+	expect(
+	    CLI("report", "submit", harness_data("dak-glei-2024.report.txt")),
+	    4, "replace an accepted report");
+	assert_non_null(strstr(err, "accepted"));
+	expect(CLI("report", "return", REF, "--unit", "KT-DAKGLEI"), 2,
+	    "return without a reason");
+	expect(CLI("report", "show", REF, "--unit", "KT-DAKGLEI"), 0, "show");
+	assert_non_null(strstr(out, "accepted"));
+	assert_non_null(strstr(out, "Y Thanh"));
+}
+
+/* Summaries by dimension; a query across the 2025 reorganization keeps
+ * Đắk Glei district under its name, or rolls it up when asked. */
+static void
+test_summaries(void **state)
+{
+	struct harness *h = *state;
+	json_object *o, *rows, *row, *keys, *fig;
+
+	expect(CLI("--json", "summary", "--request", REF, "--by", "unit"), 0,
+	    "summary by unit");
+	o = json_out();
+	assert_true(json_object_object_get_ex(o, "rows", &rows));
+	assert_int_equal(json_object_array_length(rows), 1);
+	row = json_object_array_get_idx(rows, 0);
+	assert_true(json_object_object_get_ex(row, "keys", &keys));
+	assert_string_equal(
+	    json_object_get_string(json_object_array_get_idx(keys, 0)),
+	    "KT-DAKGLEI");
+	assert_true(json_object_object_get_ex(row, "figures", &fig));
+	assert_int_equal(json_int(fig, "people_out"), 10);
+	assert_int_equal(json_int(fig, "people_in"), 24);
+	json_object_put(o);
+
+	expect(CLI("summary", "--from", "2022", "--to", "2024", "--by",
+	           "kind,year", "--csv"),
+	    0, "summary csv");
+	assert_non_null(strstr(out, "delegation_out,2023,1,6"));
+	assert_non_null(strstr(out, "delegation_in,2024,0,0,1,12"));
+
+	expect(CLI("--json", "summary", "--by", "unit", "--rollup"), 0,
+	    "rolled up");
+	assert_non_null(strstr(out, "QNG-XA-DAKGLEI"));
+	assert_null(strstr(out, "\"KT-DAKGLEI\""));
+	expect(CLI("--json", "summary", "--unit", "QNG-XA-DAKGLEI"), 0,
+	    "successor alone");
+	o = json_out();
+	if (json_object_object_get_ex(o, "totals", &fig))
+		assert_int_equal(json_int(fig, "activities"), 0);
+	json_object_put(o);
+	expect(CLI("--json", "summary", "--unit", "QNG-XA-DAKGLEI", "--rollup"),
+	    0, "successor rolled up");
+	o = json_out();
+	assert_true(json_object_object_get_ex(o, "totals", &fig));
+	assert_int_equal(json_int(fig, "activities"), 8);
+	json_object_put(o);
+	expect(CLI("unit", "list", "--all"), 0, "units of the past");
+	assert_non_null(strstr(out, "UBND huyện Đắk Glei"));
+	expect(CLI("unit", "list"), 0, "units of today");
+	assert_null(strstr(out, "UBND huyện Đắk Glei"));
+}
+
+static void
+test_consolidate(void **state)
+{
+	struct harness *h = *state;
+	char path[400];
+	FILE *f;
+	long len;
+
+	expect(CLI("consolidate", "--request", REF, "--format", "md"), 0,
+	    "consolidate md");
+	assert_non_null(strstr(out, "02 đoàn/10 người"));
+	assert_non_null(strstr(out, "02 đoàn/24 người"));
+	assert_non_null(strstr(out, "UBND huyện Đắk Glei"));
+	assert_non_null(
+	    strstr(out, "Sở Tài nguyên và Môi trường tỉnh Điện Biên"));
+	assert_non_null(strstr(out, "UBND huyện Đắk Tô"));
+	assert_non_null(strstr(out, "Công tác thông tin, tuyên truyền"));
+	snprintf(path, sizeof(path), "%s/tonghop.html", h->dir);
+	expect(CLI("consolidate", "--request", REF, "--format", "html",
+	           "--output", path),
+	    0, "consolidate html");
+	f = fopen(path, "r");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	fclose(f);
+	assert_true(len > 2000);
+	expect(CLI("consolidate", "--request", REF, "--format", "csv"), 0,
+	    "consolidate csv");
+	assert_non_null(strstr(out, "KT-DAKGLEI"));
+	expect(CLI("--json", "consolidate", "--request", REF), 0,
+	    "consolidate json");
+	json_object_put(json_out());
+	expect(CLI("consolidate", "--request", "1/NONE"), 4, "unknown request");
+}
+
+static void
+test_rate(void **state)
+{
+	struct harness *h = *state;
+	char year[8];
+	struct date_partial d;
+
+	date_from_days(
+	    (int32_t)((time(NULL) + 7 * 3600 - 10 * 86400) / 86400), &d);
+	snprintf(year, sizeof(year), "%d", d.year);
+	expect(CLI("--json", "unit", "rate", "KT-DAKTO", "--year", year), 0,
+	    "rate");
+	{
+		json_object *o = json_out();
+
+		assert_int_equal(json_int(o, "expected"), 1);
+		assert_int_equal(json_int(o, "answered"), 0);
+		json_object_put(o);
+	}
+	expect(CLI("--json", "unit", "rate", "KT-DAKGLEI"), 0, "rate");
+	{
+		json_object *o = json_out();
+
+		assert_int_equal(json_int(o, "answered"), 1);
+		assert_int_equal(json_int(o, "on_time"), 1);
+		json_object_put(o);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_answers),
+	    cmocka_unit_test(test_completeness),
+	    cmocka_unit_test(test_review),
+	    cmocka_unit_test(test_summaries),
+	    cmocka_unit_test(test_consolidate),
+	    cmocka_unit_test(test_rate),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
