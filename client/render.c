@@ -1650,9 +1650,9 @@ render_json(FILE *out, const ProtobufCMessage *m)
 
 	if (o == NULL)
 		return -1;
-	s = json_object_to_json_string_ext(o,
-	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-	        JSON_C_TO_STRING_NOSLASHESCAPE);
+	/* One line, as every --json output (docs/json.md). */
+	s = json_object_to_json_string_ext(
+	    o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (s == NULL)
 		goto out;
 	fputs(s, out);

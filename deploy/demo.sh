@@ -184,55 +184,50 @@ step() {
 
 step hoptac ping
 step hoptac partner list "xê kông"
-step hoptac unit add KT-DAKGLEI "UBND huyện Đắk Glei" \
-	--kind district_committee --province "Kon Tum" --to 2025-06-30
+# The units the seed reports name, with the 2025 reorganization.
+step hoptac unit import deploy/registry/units.csv
+step hoptac unit list --province "Kon Tum" --all
+
+# An office records its activities (a spreadsheet export).
 step hoptac import tests/data/dak-glei-2024.csv
 # The ids come from the file: importing it again stores nothing twice.
 step hoptac import tests/data/dak-glei-2024.csv
-step hoptac activity list
 step hoptac activity list --partner "Sê Kông" --kind delegation_out
 step hoptac activity list --text "dak glei"
 
-# The figures of the report, counted from the records.
-printf '\n$ hoptac --json activity list | python3 -c ...   # the totals\n'
-json="$(hoptac --json activity list)" || die "hoptac --json activity list failed"
-summary="$(
-	printf '%s\n' "${json}" | python3 -c '
-import json, sys
+# The department asks three units for a report (công văn 558/SNgV-BGHTQT).
+step hoptac request create 558/SNgV-BGHTQT --issuer KT-SNGV \
+	--issued 02/5/2024 --title "báo cáo tình hình hợp tác với tỉnh Sê Kông (Lào)" \
+	--from "tháng 11/2022" --due 20/5/2024 --partner "Sê Kông" \
+	--unit KT-DAKGLEI --unit DB-STNMT --unit KT-DAKTO
+step hoptac request list --unit KT-DAKGLEI --open
 
-doc = json.load(sys.stdin)
-acts = doc.get("activities", [])
-count = {}
-people = {}
-for a in acts:
-    kind = a.get("kind", "")
-    count[kind] = count.get(kind, 0) + 1
-    people[kind] = people.get(kind, 0) + int(a.get("people", 0))
+# The offices answer with their report files (docs/report-format.md):
+# paper reports of 2024, entered now with the day they were filed.
+step hoptac report submit tests/data/dak-glei-2024.report.txt --filed 15/5/2024
+step hoptac report submit tests/data/dien-bien-stnmt-2021.report.txt \
+	--request 558/SNgV-BGHTQT --filed 16/5/2024
 
-def n(kind):
-    return count.get("ACTIVITY_KIND_" + kind, 0)
+# Who answered, the figures, the review, the consolidated report.
+step hoptac request status 558/SNgV-BGHTQT
+step hoptac summary --request 558/SNgV-BGHTQT --by unit,kind
+step hoptac report accept 558/SNgV-BGHTQT --unit KT-DAKGLEI
 
-def p(kind):
-    return people.get("ACTIVITY_KIND_" + kind, 0)
+# The figures of the Đắk Glei report come back from the records.
+printf '\n$ hoptac --json summary --request 558/SNgV-BGHTQT --unit KT-DAKGLEI\n'
+figures="$(hoptac --json summary --request 558/SNgV-BGHTQT --unit KT-DAKGLEI)" ||
+	die "hoptac summary failed"
+printf '%s\n' "${figures}"
+for want in '"delegations_out":2' '"people_out":10' '"delegations_in":2' \
+	'"people_in":24' '"conferences":1'; do
+	[[ "${figures}" == *"${want}"* ]] ||
+		die "the figures differ from the report's: ${want} missing"
+done
+say "the figures match the report of Đắk Glei district: out 02 đoàn/10 người, in 02 đoàn/24 người, one conference"
 
-print("activities:      %d" % len(acts))
-print("delegations out: %d, %d people" % (n("DELEGATION_OUT"), p("DELEGATION_OUT")))
-print("delegations in:  %d, %d people" % (n("DELEGATION_IN"), p("DELEGATION_IN")))
-print("conferences:     %d" % n("CONFERENCE"))
-print("agreements:      %d" % n("AGREEMENT"))
-'
-)" || die "could not read the JSON of hoptac --json activity list"
-printf '%s\n' "${summary}"
-
-expected="activities:      8
-delegations out: 2, 10 people
-delegations in:  2, 24 people
-conferences:     1
-agreements:      2"
-if [[ "${summary}" != "${expected}" ]]; then
-	die "the totals differ from the report's (2 out/10 people, 2 in/24 people, 1 conference, 2 agreements)"
-fi
-say "the totals match the report of Đắk Glei district (558/SNgV-BGHTQT)"
+step hoptac consolidate --request 558/SNgV-BGHTQT --format md
+step hoptac consolidate --request 558/SNgV-BGHTQT --format html \
+	--output "${tmp}/bao-cao-tong-hop.html"
 
 stop_server
 if [[ ${server_status} -ne 0 ]]; then

@@ -21,7 +21,6 @@ PACKAGES=(
 	sqlite3             # the sqlite3 command-line shell: tests inspect databases with it
 	clang               # second compiler, for sanitizer and fuzzing builds
 	procps              # ps, pgrep, kill: tests and scripts watch processes with them
-	python3             # deploy/demo.sh sums up `hoptac --json` output with its json module
 )
 
 missing=()

@@ -740,7 +740,7 @@ test_json(void **state)
 	char *json = render(c, RENDER_JSON);
 
 	(void)state;
-	assert_has(json, "\"issuer_name\": \"Sở Ngoại vụ tỉnh Kon Tum\"");
+	assert_has(json, "\"issuer_name\":\"Sở Ngoại vụ tỉnh Kon Tum\"");
 	assert_has(json, "\"558/SNgV-BGHTQT\"");
 	assert_has(json, "\"TIMELINESS_DELIVERED_LATE\"");
 	assert_json_round_trip(json, &c->base);
