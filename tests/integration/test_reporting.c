@@ -393,6 +393,40 @@ test_rate(void **state)
 	}
 }
 
+/* Filed and received before the due date: on time. */
+static void
+test_on_time(void **state)
+{
+	struct harness *h = *state;
+	char issued[16], due[16], path[400];
+	json_object *o, *entries;
+
+	day_text(-1, issued, sizeof(issued));
+	day_text(5, due, sizeof(due));
+	expect(CLI("request", "create", "12/SNgV-TEST", "--issuer", "KT-SNGV",
+	           "--issued", issued, "--title", "báo cáo nhanh", "--from",
+	           "2024", "--due", due, "--unit", "KT-DAKTO"),
+	    0, "second request");
+	snprintf(path, sizeof(path), "%s/dakto.txt", h->dir);
+	write_report(h, path, "KT-DAKTO", 0);
+	expect(CLI("report", "submit", path, "--request", "12/SNgV-TEST"), 0,
+	    "answer on time");
+	expect(CLI("--json", "request", "status", "12/SNgV-TEST"), 0, "status");
+	o = json_out();
+	assert_int_equal(json_int(o, "on_time"), 1);
+	assert_true(json_object_object_get_ex(o, "entries", &entries));
+	assert_string_equal(
+	    json_str(json_object_array_get_idx(entries, 0), "timeliness"),
+	    "TIMELINESS_ON_TIME");
+	json_object_put(o);
+	/* A filing date beyond tomorrow is refused by the server. */
+	day_text(3, due, sizeof(due));
+	expect(CLI("report", "submit", path, "--request", "12/SNgV-TEST",
+	           "--filed", due),
+	    3, "filed in the future");
+	assert_non_null(strstr(err, "future"));
+}
+
 int
 main(void)
 {
@@ -403,6 +437,7 @@ main(void)
 	    cmocka_unit_test(test_summaries),
 	    cmocka_unit_test(test_consolidate),
 	    cmocka_unit_test(test_rate),
+	    cmocka_unit_test(test_on_time),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
