@@ -3,9 +3,10 @@
  * running hoptacd, one per call or in batches. Prints calls and records
  * per second and the latency percentiles of the calls.
  *
- *   bench_submit -s tcp://127.0.0.1:7420 -u UNIT -c 16 -n 200 [-b 1]
+ *   bench_submit -s tcp://127.0.0.1:7420 -u UNIT [-m N] -c 16 -n 200 [-b 1]
  *
- * The unit must exist. Ids are random per run, so every call stores.
+ * The unit must exist (with -m N, the units UNIT-0 .. UNIT-(N-1)). Ids
+ * are random per run, so every call stores.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@
 struct bench_thread {
 	const char *url;
 	const char *unit;
+	int units;
 	int calls;
 	int batch;
 	int index;
@@ -35,24 +37,39 @@ struct bench_thread {
 
 static char bench_run[16];
 
+static const char *const bench_partners[] = {"LA-AT", "LA-BK", "LA-BL",
+    "LA-CH", "LA-HO", "LA-KH", "LA-LM", "LA-LP", "LA-OU", "LA-PH", "LA-SL",
+    "LA-SV", "LA-VI", "LA-VT", "LA-XA", "LA-XE", "LA-XI", "LA-XS"};
+
+/* The n-th generated activity: kinds, partners, days of 2024, people
+ * and units spread evenly, so summaries have something to group. */
 static Hoptac__V1__Activity *
-bench_activity(const char *unit, const char *id)
+bench_activity(const char *unit, int units, const char *id, uint64_t n)
 {
+	char date[16], unit_code[64];
 	Hoptac__V1__Activity *a = malloc(sizeof(*a));
 
 	if (a == NULL)
 		return NULL;
 	hoptac__v1__activity__init(a);
 	pbstr_set(&a->id, id);
-	pbstr_set(&a->unit_code, unit);
-	pbstr_append(&a->n_partner_codes, &a->partner_codes, "LA-XE");
-	a->kind = HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_DELEGATION_OUT;
-	pbstr_set(&a->start_date, "2024-05-02");
+	if (units > 0)
+		snprintf(unit_code, sizeof(unit_code), "%s-%d", unit,
+		    (int)(n % (uint64_t)units));
+	else
+		snprintf(unit_code, sizeof(unit_code), "%s", unit);
+	pbstr_set(&a->unit_code, unit_code);
+	pbstr_append(&a->n_partner_codes, &a->partner_codes,
+	    bench_partners[(n / 7) % 18]);
+	a->kind = (Hoptac__V1__ActivityKind)(1 + n % 9);
+	snprintf(date, sizeof(date), "2024-%02d-%02d", (int)(1 + (n / 3) % 12),
+	    (int)(1 + (n / 11) % 28));
+	pbstr_set(&a->start_date, date);
 	pbstr_set(
 	    &a->title, "Đoàn công tác huyện Đắk Glei thăm huyện Đắk Chung");
 	pbstr_set(&a->place, "huyện Đắk Chung, tỉnh Sê Kông");
 	pbstr_append(&a->n_fields, &a->fields, "an ninh biên giới");
-	a->people = 5;
+	a->people = 1 + (int32_t)(n % 10);
 	return a;
 }
 
@@ -81,7 +98,10 @@ bench_main(void *arg)
 		for (int j = 0; j < t->batch; j++) {
 			snprintf(id, sizeof(id), "b%s-%d-%d-%d", bench_run,
 			    t->index, i, j);
-			req.activities[j] = bench_activity(t->unit, id);
+			req.activities[j] = bench_activity(t->unit, t->units, id,
+			    ((uint64_t)t->index * (uint64_t)t->calls + (uint64_t)i) *
+			            (uint64_t)t->batch +
+			        (uint64_t)j);
 		}
 		start = rpc_now_ms();
 		struct timespec t0, t1;
@@ -122,19 +142,22 @@ int
 main(int argc, char **argv)
 {
 	const char *url = "tcp://127.0.0.1:7420", *unit = "BENCH";
-	int clients = 1, calls = 1000, batch = 1, ch, errors = 0;
+	int clients = 1, calls = 1000, batch = 1, units = 0, ch, errors = 0;
 	struct bench_thread *t;
 	double *all, secs;
 	struct timespec t0, t1;
 	size_t n;
 
-	while ((ch = getopt(argc, argv, "s:u:c:n:b:")) != -1) {
+	while ((ch = getopt(argc, argv, "s:u:m:c:n:b:")) != -1) {
 		switch (ch) {
 		case 's':
 			url = optarg;
 			break;
 		case 'u':
 			unit = optarg;
+			break;
+		case 'm':
+			units = atoi(optarg);
 			break;
 		case 'c':
 			clients = atoi(optarg);
@@ -148,7 +171,7 @@ main(int argc, char **argv)
 		default:
 			fprintf(stderr,
 			    "usage: bench_submit [-s url] [-u unit] "
-			    "[-c clients] [-n calls each] [-b batch]\n");
+			    "[-m units] [-c clients] [-n calls each] [-b batch]\n");
 			return 2;
 		}
 	}
@@ -164,8 +187,13 @@ main(int argc, char **argv)
 		return 1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (int i = 0; i < clients; i++) {
-		t[i] = (struct bench_thread) {url, unit, calls, batch, i,
-		    all + (size_t)i * (size_t)calls, 0, 0};
+		t[i] = (struct bench_thread){.url = url,
+		    .unit = unit,
+		    .units = units,
+		    .calls = calls,
+		    .batch = batch,
+		    .index = i,
+		    .lat_ms = all + (size_t)i * (size_t)calls};
 		pthread_create(&t[i].thread, NULL, bench_main, &t[i]);
 	}
 	for (int i = 0; i < clients; i++) {

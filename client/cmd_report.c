@@ -53,7 +53,7 @@ cmd_report_figures(const char *label, const Hoptac__V1__Figures *f)
 {
 	if (f == NULL)
 		return;
-	printf("%s đoàn ra %02d đoàn/%d người, đoàn vào %02d đoàn/%d người, "
+	printf("%s đoàn ra %02d đoàn/%02d người, đoàn vào %02d đoàn/%02d người, "
 	       "hội nghị %d, thỏa thuận %d, hoạt động %d\n",
 	    label, f->delegations_out, f->people_out, f->delegations_in,
 	    f->people_in, f->conferences, f->agreements, f->activities);
