@@ -16,7 +16,7 @@
 struct store_conn;
 
 /* Latest schema version; migrations are numbered 1..STORE_SCHEMA_VERSION. */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 /* Opens path. The writer (readonly = 0) creates the file when missing and
  * applies pending migrations in one transaction; a reader requires the

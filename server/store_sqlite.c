@@ -103,6 +103,12 @@ static const struct store_migration store_migrations[STORE_SCHEMA_VERSION] = {
         ");",
         store_activity_fields_backfill,
     },
+    {
+        /* 3: summaries read this index alone, never the records' bodies */
+        "CREATE INDEX activities_summary ON activities"
+        "  (start_day, state, unit_code, kind, people);",
+        NULL,
+    },
 };
 
 /* Logs a failed statement; the caller answers INTERNAL, never the SQL. */
