@@ -82,6 +82,20 @@ cli_call(struct cli *cli, const char *method, const ProtobufCMessage *req,
 }
 
 int
+cli_fetch(struct cli *cli, const char *method, const ProtobufCMessage *req,
+    const ProtobufCMessageDescriptor *resp_desc, ProtobufCMessage **resp)
+{
+	int rc = cli_call(cli, method, req, resp_desc, resp, NULL);
+
+	if (rc != CLI_OK || !cli->json)
+		return rc;
+	rc = cli_print_json(*resp);
+	protobuf_c_message_free_unpacked(*resp, NULL);
+	*resp = NULL;
+	return rc;
+}
+
+int
 cli_print_json(const ProtobufCMessage *m)
 {
 	json_object *o = pbjson_from_message(m, 0);

@@ -44,6 +44,12 @@ int cli_call(struct cli *cli, const char *method, const ProtobufCMessage *req,
     const ProtobufCMessageDescriptor *resp_desc, ProtobufCMessage **resp,
     const char *request_id);
 
+/* cli_call for a command whose reply --json prints as is: returns CLI_OK
+ * with *resp for the caller to print for people, CLI_OK with *resp NULL
+ * when --json printed it already, or the exit code of a failure. */
+int cli_fetch(struct cli *cli, const char *method, const ProtobufCMessage *req,
+    const ProtobufCMessageDescriptor *resp_desc, ProtobufCMessage **resp);
+
 /* The exit code for a status code. */
 int cli_exit_for(int status);
 

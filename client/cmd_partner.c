@@ -23,15 +23,11 @@ cmd_partner_list(struct cli *cli, int argc, char **argv)
 	}
 	if (argc == 2)
 		req.query = argv[1];
-	rc = cli_call(cli, "/hoptac.v1.Partners/List", &req.base,
+	rc = cli_fetch(cli, "/hoptac.v1.Partners/List", &req.base,
 	    &hoptac__v1__list_partners_response__descriptor,
-	    (ProtobufCMessage **)&resp, NULL);
-	if (rc != CLI_OK)
+	    (ProtobufCMessage **)&resp);
+	if (rc != CLI_OK || resp == NULL)
 		return rc;
-	if (cli->json) {
-		rc = cli_print_json(&resp->base);
-		goto out;
-	}
 	if ((t = table_create(4, headers)) == NULL) {
 		rc = cli_fail(CLI_ERROR, "out of memory");
 		goto out;

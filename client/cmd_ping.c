@@ -58,15 +58,11 @@ cmd_methods(struct cli *cli, int argc, char **argv)
 		cli_usage("methods", NULL, 1);
 		return CLI_USAGE;
 	}
-	rc = cli_call(cli, "/hoptac.v1.Reflection/ListServices", &req.base,
+	rc = cli_fetch(cli, "/hoptac.v1.Reflection/ListServices", &req.base,
 	    &hoptac__v1__list_services_response__descriptor,
-	    (ProtobufCMessage **)&resp, NULL);
-	if (rc != CLI_OK)
+	    (ProtobufCMessage **)&resp);
+	if (rc != CLI_OK || resp == NULL)
 		return rc;
-	if (cli->json) {
-		rc = cli_print_json(&resp->base);
-		goto out;
-	}
 	if ((t = table_create(4, headers)) == NULL) {
 		rc = cli_fail(CLI_ERROR, "out of memory");
 		goto out;

@@ -53,8 +53,9 @@ cmd_report_figures(const char *label, const Hoptac__V1__Figures *f)
 {
 	if (f == NULL)
 		return;
-	printf("%s đoàn ra %02d đoàn/%02d người, đoàn vào %02d đoàn/%02d người, "
-	       "hội nghị %d, thỏa thuận %d, hoạt động %d\n",
+	printf(
+	    "%s đoàn ra %02d đoàn/%02d người, đoàn vào %02d đoàn/%02d người, "
+	    "hội nghị %d, thỏa thuận %d, hoạt động %d\n",
 	    label, f->delegations_out, f->people_out, f->delegations_in,
 	    f->people_in, f->conferences, f->agreements, f->activities);
 }
@@ -281,15 +282,11 @@ cmd_report_list(struct cli *cli, int argc, char **argv)
 		cli_usage("report", "list", 1);
 		return CLI_USAGE;
 	}
-	rc = cli_call(cli, "/hoptac.v1.Reports/List", &req.base,
+	rc = cli_fetch(cli, "/hoptac.v1.Reports/List", &req.base,
 	    &hoptac__v1__list_reports_response__descriptor,
-	    (ProtobufCMessage **)&resp, NULL);
-	if (rc != CLI_OK)
+	    (ProtobufCMessage **)&resp);
+	if (rc != CLI_OK || resp == NULL)
 		return rc;
-	if (cli->json) {
-		rc = cli_print_json(&resp->base);
-		goto out;
-	}
 	if ((t = table_create(8, headers)) == NULL) {
 		rc = cli_fail(CLI_ERROR, "out of memory");
 		goto out;

@@ -131,15 +131,11 @@ cmd_request_list(struct cli *cli, int argc, char **argv)
 		cli_usage("request", "list", 1);
 		return CLI_USAGE;
 	}
-	rc = cli_call(cli, "/hoptac.v1.Requests/List", &req.base,
+	rc = cli_fetch(cli, "/hoptac.v1.Requests/List", &req.base,
 	    &hoptac__v1__list_requests_response__descriptor,
-	    (ProtobufCMessage **)&resp, NULL);
-	if (rc != CLI_OK)
+	    (ProtobufCMessage **)&resp);
+	if (rc != CLI_OK || resp == NULL)
 		return rc;
-	if (cli->json) {
-		rc = cli_print_json(&resp->base);
-		goto out;
-	}
 	if ((t = table_create(7, headers)) == NULL) {
 		rc = cli_fail(CLI_ERROR, "out of memory");
 		goto out;
@@ -255,15 +251,11 @@ cmd_request_status(struct cli *cli, int argc, char **argv)
 		return CLI_USAGE;
 	}
 	req.request_reference = argv[1];
-	rc = cli_call(cli, "/hoptac.v1.Aggregates/Completeness", &req.base,
+	rc = cli_fetch(cli, "/hoptac.v1.Aggregates/Completeness", &req.base,
 	    &hoptac__v1__completeness_response__descriptor,
-	    (ProtobufCMessage **)&resp, NULL);
-	if (rc != CLI_OK)
+	    (ProtobufCMessage **)&resp);
+	if (rc != CLI_OK || resp == NULL)
 		return rc;
-	if (cli->json) {
-		rc = cli_print_json(&resp->base);
-		goto out;
-	}
 	if ((t = table_create(7, headers)) == NULL) {
 		rc = cli_fail(CLI_ERROR, "out of memory");
 		goto out;
