@@ -84,7 +84,7 @@ cmd_report_filed_ms(const char *text)
 
 	if (date_parse(text, &d) != 0 || d.day == 0)
 		return -1;
-	return ((int64_t)date_first_day(&d) * 86400 + 5 * 3600) * 1000;
+	return ((int64_t)date_first_day(&d) * 86400 + (int64_t)5 * 3600) * 1000;
 }
 
 int

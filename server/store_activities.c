@@ -147,7 +147,7 @@ store_activity_fields_backfill(struct store_conn *c)
 {
 	static const char sql[] = "SELECT seq, body FROM activities";
 	sqlite3_stmt *st = NULL;
-	int rc = STATUS_OK, rv;
+	int rc = STATUS_OK, rv = SQLITE_DONE;
 
 	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return store_fail(c, sql);
@@ -167,6 +167,8 @@ store_activity_fields_backfill(struct store_conn *c)
 		    a->fields, a->n_fields);
 		hoptac__v1__activity__free_unpacked(a, NULL);
 	}
+	if (rc == STATUS_OK && rv != SQLITE_DONE)
+		rc = store_fail(c, sql);
 	sqlite3_finalize(st);
 	return rc;
 }

@@ -1088,6 +1088,123 @@ test_commit_durable(void **state)
 /* Closing with statements still cached must release everything: the
  * sanitizer's leak check runs at exit, and the WAL must be closed so the
  * last connection's checkpoint removes it. */
+/* ---- migrations and summaries ---- */
+
+/* Runs SQL on the file directly, outside the store. */
+static void
+exec_sql(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	sqlite3_close(db);
+}
+
+/* A database of schema 1 with activities is taken to the latest schema,
+ * and the rows migration 2 derives (activity fields) are filled from the
+ * stored records. */
+static void
+test_migration_backfills_fields(void **state)
+{
+	struct fixture *f = *state;
+	struct store_conn *c = open_writer(f);
+	static const struct spec a1 = {"m-1", NULL, {"LA-XE", NULL, NULL},
+	    HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_CONFERENCE,
+	    {"an ninh biên giới", "kinh tế", NULL}, "2023", "", "Hội nghị", "",
+	    "", "", 0};
+	Hoptac__V1__SummaryResponse *out;
+	int dims[1] = {HOPTAC__V1__DIMENSION__DIMENSION_FIELD};
+	struct store_summary_query q = {
+	    NULL, 0, NULL, 0, INT32_MIN, INT32_MAX, dims, 1};
+
+	insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
+	insert_activity(c, &a1);
+	store_close(c);
+	f->db = NULL;
+	/* Back to schema 1: what migrations 2 and 3 made is gone. */
+	exec_sql(f->path,
+	    "DROP TABLE reports; DROP TABLE request_units; DROP TABLE requests;"
+	    "DROP TABLE activity_fields; DROP INDEX activities_summary;"
+	    "PRAGMA user_version = 1;");
+	c = open_writer(f);
+	assert_int_equal(user_version(f->path), STORE_SCHEMA_VERSION);
+	out = malloc(sizeof(*out));
+	assert_non_null(out);
+	hoptac__v1__summary_response__init(out);
+	assert_int_equal(store_summary(c, &q, out), STATUS_OK);
+	assert_int_equal(out->n_rows, 2);
+	assert_string_equal(out->rows[0]->keys[0], "an ninh biên giới");
+	assert_int_equal(out->rows[0]->figures->conferences, 1);
+	assert_string_equal(out->rows[1]->keys[0], "kinh tế");
+	assert_int_equal(out->totals->activities, 1);
+	hoptac__v1__summary_response__free_unpacked(out, NULL);
+}
+
+/* Summaries: a province takes in its districts, counts an activity once
+ * even when it names both, withdrawn activities never count, and the
+ * period is the activity's start. */
+static void
+test_summary_partners_and_period(void **state)
+{
+	struct fixture *f = *state;
+	struct store_conn *c = open_writer(f);
+	static const struct spec specs[] = {
+	    {"s-1", NULL, {"LA-XE", "LA-XE-DAKCHEUNG", NULL},
+	        HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_DELEGATION_OUT,
+	        {NULL, NULL, NULL}, "2023-04-11", "", "a", "", "", "", 0},
+	    {"s-2", NULL, {"LA-AT", NULL, NULL},
+	        HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_DELEGATION_IN,
+	        {NULL, NULL, NULL}, "2023-12-31", "2024-01-02", "b", "", "", "",
+	        0},
+	    {"s-3", NULL, {"LA-XE", NULL, NULL},
+	        HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_DELEGATION_OUT,
+	        {NULL, NULL, NULL}, "2023-06", "", "c", "", "", "", 1},
+	};
+	char *partners[1] = {(char *)"LA-XE"};
+	int dims[2] = {HOPTAC__V1__DIMENSION__DIMENSION_PARTNER,
+	    HOPTAC__V1__DIMENSION__DIMENSION_QUARTER};
+	struct store_summary_query q = {NULL, 0, NULL, 0, 0, 0, dims, 2};
+	struct date_partial d = {2023, 0, 0};
+	Hoptac__V1__SummaryResponse *out;
+
+	insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
+	for (size_t i = 0; i < 3; i++)
+		insert_activity(c, &specs[i]);
+	q.from_day = date_first_day(&d);
+	q.to_day = date_last_day(&d);
+
+	out = malloc(sizeof(*out));
+	assert_non_null(out);
+	hoptac__v1__summary_response__init(out);
+	assert_int_equal(store_summary(c, &q, out), STATUS_OK);
+	assert_int_equal(out->n_rows, 2);
+	assert_string_equal(out->rows[0]->keys[0], "LA-AT");
+	assert_string_equal(out->rows[0]->keys[1], "2023-Q4");
+	assert_int_equal(out->rows[0]->figures->delegations_in, 1);
+	assert_int_equal(out->rows[0]->figures->people_in, 7);
+	assert_string_equal(out->rows[1]->keys[0], "LA-XE");
+	assert_string_equal(out->rows[1]->keys[1], "2023-Q2");
+	assert_int_equal(out->rows[1]->figures->delegations_out, 1);
+	assert_int_equal(out->rows[1]->figures->people_out, 7);
+	assert_int_equal(out->totals->activities, 2);
+	hoptac__v1__summary_response__free_unpacked(out, NULL);
+
+	/* Scoped to Sê Kông, without grouping. */
+	q.partners = partners;
+	q.n_partners = 1;
+	q.n_dims = 0;
+	out = malloc(sizeof(*out));
+	assert_non_null(out);
+	hoptac__v1__summary_response__init(out);
+	assert_int_equal(store_summary(c, &q, out), STATUS_OK);
+	assert_int_equal(out->n_rows, 0);
+	assert_int_equal(out->totals->activities, 1);
+	assert_int_equal(out->totals->delegations_out, 1);
+	hoptac__v1__summary_response__free_unpacked(out, NULL);
+}
+
 static void
 test_close_releases(void **state)
 {
@@ -1128,6 +1245,8 @@ main(void)
 	    T(test_savepoint_rolled_back),
 	    T(test_commit_durable),
 	    T(test_close_releases),
+	    T(test_migration_backfills_fields),
+	    T(test_summary_partners_and_period),
 	};
 #undef T
 
