@@ -14,10 +14,12 @@
 /* Exit codes, documented in hoptac(1) and README. */
 enum cli_exit {
 	CLI_OK = 0,
-	CLI_ERROR = 1,       /* anything else: a local failure, a server bug */
-	CLI_USAGE = 2,       /* bad command line */
-	CLI_INVALID = 3,     /* the input is invalid (here or at the server) */
-	CLI_REFUSED = 4,     /* the server refused: not found, stale, exists */
+	CLI_ERROR = 1,   /* anything else: a local failure, a server bug */
+	CLI_USAGE = 2,   /* bad command line */
+	CLI_INVALID = 3, /* the input is invalid (here or at the server) */
+	CLI_REFUSED = 4, /* the server refused: not found, stale, exists */
+	CLI_REFUSED_SOME =
+	    65, /* sync: some queued records refused (EX_DATAERR) */
 	CLI_UNREACHABLE = 75 /* no answer from the server (EX_TEMPFAIL) */
 };
 
@@ -27,7 +29,8 @@ struct cli {
 	const char *server; /* URL */
 	int json;           /* --json: machine output on stdout */
 	uint32_t timeout_ms;
-	struct client *client; /* opened on first use; owned */
+	const char *outbox_path; /* --outbox; NULL: outbox_default_path() */
+	struct client *client;   /* opened on first use; owned */
 };
 
 struct cli_command {
@@ -106,5 +109,7 @@ int cmd_report_return(struct cli *cli, int argc, char **argv);
 int cmd_report_accept(struct cli *cli, int argc, char **argv);
 int cmd_summary(struct cli *cli, int argc, char **argv);
 int cmd_consolidate(struct cli *cli, int argc, char **argv);
+int cmd_sync(struct cli *cli, int argc, char **argv);
+int cmd_status(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "deliver.h"
 #include "hoptac/v1/services.pb-c.h"
 #include "pbstr.h"
 #include "rpc.h"
@@ -131,7 +132,7 @@ cmd_activity_add(struct cli *cli, int argc, char **argv)
 	Hoptac__V1__SubmitActivitiesResponse *resp = NULL;
 	Hoptac__V1__Activity *a = malloc(sizeof(*a)); /* freed at out */
 	unsigned cleared = 0;
-	char id[37];
+	char id[37], label[96];
 	int ch, rc = CLI_USAGE;
 
 	if (a == NULL)
@@ -165,12 +166,20 @@ cmd_activity_add(struct cli *cli, int argc, char **argv)
 		goto out;
 	req.n_activities = 1;
 	req.activities = &a;
-	rc = cli_call(cli, "/hoptac.v1.Activities/Submit", &req.base,
+	snprintf(label, sizeof(label), "activity %s", a->id);
+	rc = deliver_now(cli, "/hoptac.v1.Activities/Submit", &req.base, label,
 	    &hoptac__v1__submit_activities_response__descriptor,
-	    (ProtobufCMessage **)&resp, NULL);
+	    (ProtobufCMessage **)&resp);
 	if (rc != CLI_OK)
 		goto out;
-	if (cli->json) {
+	if (resp == NULL) {
+		/* Saved in the outbox; the server will have it at the next
+		 * sync. */
+		if (cli->json)
+			printf("{\"queued\":\"%s\"}\n", a->id);
+		else
+			printf("%s queued\n", a->id);
+	} else if (cli->json) {
 		rc = cli_print_json(&resp->base);
 	} else if (resp->n_results == 1) {
 		const Hoptac__V1__SubmitResult *r = resp->results[0];

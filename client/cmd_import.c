@@ -1,8 +1,9 @@
 /*
  * hoptac import FILE.csv: activities from a spreadsheet export. Every bad
- * row is reported with its line and field; the good rows are stored, in
- * batches. Ids come from the file, so running it again stores nothing
- * twice.
+ * row is reported with its line and field. The good rows are saved in the
+ * outbox in one commit, then delivered (in batches): with no link they
+ * wait for hoptac sync. Ids come from the file, so running it again
+ * stores nothing twice.
  */
 #include <getopt.h>
 #include <json-c/json.h>
@@ -12,20 +13,18 @@
 
 #include "activity_csv.h"
 #include "cli.h"
+#include "deliver.h"
 #include "hoptac/v1/services.pb-c.h"
+#include "outbox.h"
 #include "validate.h"
-
-#define IMPORT_BATCH_DEFAULT 500
-#define IMPORT_BATCH_MAX     1000
 
 struct import {
 	struct cli *cli;
+	struct outbox *outbox;
 	const char *path;
-	size_t batch_max;
-	Hoptac__V1__Activity **batch; /* owned, batch_max slots */
-	size_t *lines;                /* line of each batch entry */
-	size_t n;
-	size_t rows, bad, stored, existing, differ;
+	int64_t first; /* outbox seq of the first row saved */
+	size_t rows, bad, saved;
+	struct deliver_stats sent;
 	int rc; /* worst exit code so far */
 };
 
@@ -46,83 +45,20 @@ import_on_error(void *arg, size_t line, const char *field, const char *message)
 	return 0;
 }
 
-/* Sends the batch. A row the server refuses is reported at its line:
- * field paths "activities[i].x" are mapped back to the file. */
-static int
-import_flush(struct import *im)
-{
-	Hoptac__V1__SubmitActivitiesRequest req =
-	    HOPTAC__V1__SUBMIT_ACTIVITIES_REQUEST__INIT;
-	Hoptac__V1__SubmitActivitiesResponse *resp = NULL;
-	struct client_options opt = {im->cli->timeout_ms, NULL, 0};
-	struct client_status st;
-	char err[256];
-	int rc;
-
-	if (im->n == 0)
-		return 0;
-	if (im->cli->client == NULL &&
-	    (im->cli->client = client_open(im->cli->server,
-	         getenv("HOPTAC_TOKEN"), err, sizeof(err))) == NULL)
-		return cli_fail(CLI_ERROR, "%s", err);
-	req.activities = im->batch;
-	req.n_activities = im->n;
-	rc = client_call(im->cli->client, "/hoptac.v1.Activities/Submit",
-	    &req.base, &hoptac__v1__submit_activities_response__descriptor,
-	    (ProtobufCMessage **)&resp, &opt, &st);
-	if (rc == STATUS_OK) {
-		for (size_t i = 0; i < resp->n_results; i++) {
-			const Hoptac__V1__SubmitResult *r = resp->results[i];
-
-			if (r->created)
-				im->stored++;
-			else if (r->differs) {
-				im->differ++;
-				fprintf(stderr,
-				    "%s:%zu: id: %s is already stored with "
-				    "other "
-				    "content (use activity amend)\n",
-				    im->path, im->lines[i], r->id);
-			} else
-				im->existing++;
-		}
-		hoptac__v1__submit_activities_response__free_unpacked(
-		    resp, NULL);
-	} else if (rc == STATUS_INVALID_ARGUMENT && st.violations.count > 0) {
-		for (size_t i = 0; i < st.violations.count; i++) {
-			const struct violation *v = &st.violations.items[i];
-			size_t idx;
-			int used = 0;
-
-			if (sscanf(v->field, "activities[%zu].%n", &idx,
-			        &used) == 1 &&
-			    used > 0 && idx < im->n)
-				import_bad(im, im->lines[idx], v->field + used,
-				    v->description);
-			else
-				import_bad(im, 0, v->field, v->description);
-		}
-		fprintf(stderr,
-		    "%s: a batch of %zu rows was refused whole; fix the rows "
-		    "above "
-		    "and import again\n",
-		    im->path, im->n);
-	} else {
-		cli_print_status(&st);
-		im->rc = cli_exit_for(rc);
-	}
-	for (size_t i = 0; i < im->n; i++)
-		hoptac__v1__activity__free_unpacked(im->batch[i], NULL);
-	im->n = 0;
-	/* Unreachable or broken server: stop rather than fail every batch. */
-	return im->rc == CLI_UNREACHABLE || im->rc == CLI_ERROR ? im->rc : 0;
-}
-
+/* Validates a row and saves it in the outbox as a Submit of its own,
+ * labelled with its line, so that a refusal names the line. */
 static int
 import_on_row(void *arg, size_t line, Hoptac__V1__Activity *a)
 {
 	struct import *im = arg;
+	Hoptac__V1__SubmitActivitiesRequest req =
+	    HOPTAC__V1__SUBMIT_ACTIVITIES_REQUEST__INIT;
 	struct violations v;
+	char label[300];
+	uint8_t *buf = NULL;
+	size_t len;
+	int64_t seq;
+	int rc = 0;
 
 	im->rows++;
 	violations_init(&v);
@@ -130,13 +66,28 @@ import_on_row(void *arg, size_t line, Hoptac__V1__Activity *a)
 		for (size_t i = 0; i < v.count; i++)
 			import_bad(
 			    im, line, v.items[i].field, v.items[i].description);
-		hoptac__v1__activity__free_unpacked(a, NULL);
-		return 0;
+		goto out;
 	}
-	im->batch[im->n] = a;
-	im->lines[im->n] = line;
-	im->n++;
-	return im->n == im->batch_max ? import_flush(im) : 0;
+	req.n_activities = 1;
+	req.activities = &a;
+	len = protobuf_c_message_get_packed_size(&req.base);
+	if ((buf = malloc(len ? len : 1)) == NULL) {
+		rc = im->rc = cli_fail(CLI_ERROR, "out of memory");
+		goto out;
+	}
+	protobuf_c_message_pack(&req.base, buf);
+	snprintf(label, sizeof(label), "%s:%zu", im->path, line);
+	if (outbox_put(im->outbox, "/hoptac.v1.Activities/Submit", buf, len,
+	        label, &seq) != 0) {
+		rc = im->rc = cli_fail(CLI_ERROR, "cannot write the outbox");
+		goto out;
+	}
+	if (im->saved++ == 0)
+		im->first = seq;
+out:
+	free(buf);
+	hoptac__v1__activity__free_unpacked(a, NULL);
+	return rc;
 }
 
 /* The summary for scripts, documented in docs/json.md. */
@@ -149,11 +100,16 @@ cmd_import_json(const struct import *im)
 		return;
 	json_object_object_add(o, "file", json_object_new_string(im->path));
 	json_object_object_add(o, "rows", json_object_new_uint64(im->rows));
-	json_object_object_add(o, "stored", json_object_new_uint64(im->stored));
 	json_object_object_add(
-	    o, "already_stored", json_object_new_uint64(im->existing));
-	json_object_object_add(o, "differ", json_object_new_uint64(im->differ));
-	json_object_object_add(o, "errors", json_object_new_uint64(im->bad));
+	    o, "stored", json_object_new_int64(im->sent.created));
+	json_object_object_add(
+	    o, "already_stored", json_object_new_int64(im->sent.existing));
+	json_object_object_add(
+	    o, "differ", json_object_new_int64(im->sent.differ));
+	json_object_object_add(
+	    o, "queued", json_object_new_int64(im->sent.left));
+	json_object_object_add(o, "errors",
+	    json_object_new_uint64(im->bad + (size_t)im->sent.refused));
 	puts(json_object_to_json_string_ext(
 	    o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
@@ -162,60 +118,64 @@ cmd_import_json(const struct import *im)
 int
 cmd_import(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"batch", required_argument, NULL, 'b'},
-	    {NULL, 0, NULL, 0},
-	};
-	struct import im = {cli, NULL, IMPORT_BATCH_DEFAULT, NULL, NULL, 0, 0,
-	    0, 0, 0, 0, CLI_OK};
+	struct import im;
 	FILE *f = NULL;
-	long n;
-	int ch, rc;
+	int rc;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch == 'b' && (n = cli_number(optarg)) > 0 &&
-		    n <= IMPORT_BATCH_MAX) {
-			im.batch_max = (size_t)n;
-		} else {
-			cli_usage("import", NULL, 1);
-			return CLI_USAGE;
-		}
-	}
-	if (argc - optind != 1) {
+	memset(&im, 0, sizeof(im));
+	im.cli = cli;
+	im.rc = CLI_OK;
+	if (argc != 2 || argv[1][0] == '-') {
 		cli_usage("import", NULL, 1);
 		return CLI_USAGE;
 	}
-	im.path = argv[optind];
+	im.path = argv[1];
 	if ((f = fopen(im.path, "r")) == NULL) {
 		perror(im.path);
 		return CLI_INVALID;
 	}
-	im.batch = calloc(im.batch_max, sizeof(*im.batch));
-	im.lines = calloc(im.batch_max, sizeof(*im.lines));
-	if (im.batch == NULL || im.lines == NULL) {
-		rc = cli_fail(CLI_ERROR, "out of memory");
+	if ((im.outbox = deliver_outbox(cli)) == NULL) {
+		fclose(f);
+		return CLI_ERROR;
+	}
+	/* One commit for the file: a crash while reading saves nothing, and
+	 * nothing was said to be saved. */
+	if (outbox_begin(im.outbox) != 0) {
+		rc = cli_fail(CLI_ERROR, "cannot write the outbox");
 		goto out;
 	}
 	rc = activity_csv_read(f, import_on_row, import_on_error, &im);
-	if (rc == 0)
-		rc = import_flush(&im);
-	for (size_t i = 0; i < im.n; i++)
-		hoptac__v1__activity__free_unpacked(im.batch[i], NULL);
+	if (outbox_commit(im.outbox) != 0) {
+		rc = cli_fail(CLI_ERROR, "cannot write the outbox");
+		goto out;
+	}
 	if (rc == -1)
 		rc = CLI_INVALID;
 	if (rc == 0)
 		rc = im.rc;
+	if (im.saved > 0)
+		deliver_pending(cli, im.outbox, im.first, 0, &im.sent);
+	if (im.sent.refused > 0 && rc == CLI_OK)
+		rc = CLI_INVALID;
+	if (im.sent.failed && rc == CLI_OK)
+		rc = CLI_ERROR;
 	if (cli->json)
 		cmd_import_json(&im);
 	else
-		printf("%s: %zu rows read: %zu stored, %zu already stored, "
-		       "%zu stored with other content, %zu errors\n",
-		    im.path, im.rows, im.stored, im.existing, im.differ,
-		    im.bad);
+		printf(
+		    "%s: %zu rows read: %ld stored, %ld already stored, "
+		    "%ld stored with other content, %ld queued, %zu errors\n",
+		    im.path, im.rows, im.sent.created, im.sent.existing,
+		    im.sent.differ, im.sent.left,
+		    im.bad + (size_t)im.sent.refused);
+	if (im.sent.unreachable)
+		fprintf(stderr,
+		    "hoptac: the server did not answer (%s); the queued rows "
+		    "are "
+		    "saved and hoptac sync delivers them\n",
+		    im.sent.last.message);
 out:
-	free(im.batch);
-	free(im.lines);
+	outbox_close(im.outbox);
 	fclose(f);
 	return rc;
 }

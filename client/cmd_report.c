@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "date.h"
+#include "deliver.h"
 #include "hoptac/v1/services.pb-c.h"
 #include "pbstr.h"
 #include "report_file.h"
@@ -104,7 +105,7 @@ cmd_report_submit(struct cli *cli, int argc, char **argv)
 	struct timespec now;
 	const char *request = NULL;
 	int64_t filed = 0;
-	char id[37];
+	char id[37], label[200];
 	FILE *f;
 	int ch, rc;
 
@@ -154,12 +155,16 @@ cmd_report_submit(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	req.report = r;
-	rc = cli_call(cli, "/hoptac.v1.Reports/Submit", &req.base,
+	snprintf(label, sizeof(label), "report of %s to %s", r->unit_code,
+	    r->request_reference);
+	rc = deliver_now(cli, "/hoptac.v1.Reports/Submit", &req.base, label,
 	    &hoptac__v1__submit_report_response__descriptor,
-	    (ProtobufCMessage **)&resp, NULL);
+	    (ProtobufCMessage **)&resp);
 	if (rc != CLI_OK)
 		goto out;
-	if (cli->json)
+	if (resp == NULL)
+		printf("%s queued\n", label);
+	else if (cli->json)
 		rc = cli_print_json(&resp->report->base);
 	else
 		cmd_report_outcome(resp->report);

@@ -12,6 +12,10 @@ static const struct cli_command cli_commands[] = {
     {"ping", NULL, cmd_ping, "", "check that the server answers"},
     {"methods", NULL, cmd_methods, "",
         "list the server's services and methods"},
+    {"sync", NULL, cmd_sync, "[--quiet]",
+        "deliver the outbox to the server (for cron and timers)"},
+    {"status", NULL, cmd_status, "",
+        "what the outbox holds: queued, delivered, refused and why"},
     {"unit", "add", cmd_unit_add,
         "CODE NAME --kind KIND [--province P] [--parent CODE] [--from DATE]"
         " [--to DATE] [--successor CODE]...",
@@ -41,7 +45,7 @@ static const struct cli_command cli_commands[] = {
     {"activity", "withdraw", cmd_activity_withdraw,
         "ID [--reason TEXT] [--version N]",
         "withdraw an activity (kept, excluded from counts)"},
-    {"import", NULL, cmd_import, "FILE.csv [--batch N]",
+    {"import", NULL, cmd_import, "FILE.csv",
         "submit the activities of a CSV file (docs/csv.md)"},
     {"request", "create", cmd_request_create,
         "REF --issuer UNIT --issued DATE --title TEXT --from DATE [--to DATE]"
@@ -89,6 +93,8 @@ cli_help(FILE *out)
 	    "  --json         print results as JSON (docs/json.md)\n"
 	    "  --timeout MS   deadline of each call, retries included "
 	    "(default 10000)\n"
+	    "  --outbox FILE  the local outbox (default: $HOPTAC_OUTBOX, else\n"
+	    "                 $XDG_DATA_HOME/hoptac/outbox.db)\n"
 	    "\ncommands:\n",
 	    CLI_DEFAULT_SERVER);
 	for (size_t i = 0; i < CLI_N; i++) {
@@ -150,7 +156,7 @@ cli_known_noun(const char *noun)
 int
 main(int argc, char **argv)
 {
-	struct cli cli = {NULL, 0, 0, NULL};
+	struct cli cli = {NULL, 0, 0, NULL, NULL};
 	const struct cli_command *cmd;
 	int i = 1, rc, skip;
 
@@ -162,6 +168,8 @@ main(int argc, char **argv)
 			cli.json = 1;
 		} else if (strcmp(argv[i], "--server") == 0 && i + 1 < argc) {
 			cli.server = argv[++i];
+		} else if (strcmp(argv[i], "--outbox") == 0 && i + 1 < argc) {
+			cli.outbox_path = argv[++i];
 		} else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
 			long ms = cli_number(argv[++i]);
 

@@ -195,13 +195,12 @@ client_backoff(int attempt, int64_t deadline)
 }
 
 int
-client_call(struct client *c, const char *method, const ProtobufCMessage *req,
-    const ProtobufCMessageDescriptor *resp_desc, ProtobufCMessage **resp,
-    const struct client_options *opt, struct client_status *st)
+client_call_packed(struct client *c, const char *method, const uint8_t *payload,
+    size_t len, const ProtobufCMessageDescriptor *resp_desc,
+    ProtobufCMessage **resp, const struct client_options *opt,
+    struct client_status *st)
 {
 	static const struct client_options defaults = {0, NULL, 0};
-	uint8_t *payload = NULL;
-	size_t len;
 	char id[37];
 	int64_t deadline;
 	int max;
@@ -217,13 +216,6 @@ client_call(struct client *c, const char *method, const ProtobufCMessage *req,
 		snprintf(id, sizeof(id), "%s", opt->request_id);
 	else
 		rpc_new_id(id);
-
-	len = protobuf_c_message_get_packed_size(req);
-	if ((payload = malloc(len ? len : 1)) == NULL) {
-		client_set(st, STATUS_INTERNAL, "out of memory");
-		return st->code;
-	}
-	protobuf_c_message_pack(req, payload);
 
 	for (int attempt = 0; attempt < max; attempt++) {
 		Hoptac__V1__Response *r = NULL;
@@ -251,6 +243,27 @@ client_call(struct client *c, const char *method, const ProtobufCMessage *req,
 		if (attempt + 1 < max)
 			client_backoff(attempt, deadline);
 	}
-	free(payload);
 	return st->code;
+}
+
+int
+client_call(struct client *c, const char *method, const ProtobufCMessage *req,
+    const ProtobufCMessageDescriptor *resp_desc, ProtobufCMessage **resp,
+    const struct client_options *opt, struct client_status *st)
+{
+	size_t len = protobuf_c_message_get_packed_size(req);
+	uint8_t *payload = malloc(len ? len : 1);
+	int rc;
+
+	if (payload == NULL) {
+		memset(st, 0, sizeof(*st));
+		*resp = NULL;
+		client_set(st, STATUS_INTERNAL, "out of memory");
+		return st->code;
+	}
+	protobuf_c_message_pack(req, payload);
+	rc = client_call_packed(
+	    c, method, payload, len, resp_desc, resp, opt, st);
+	free(payload);
+	return rc;
 }

@@ -52,4 +52,11 @@ int client_call(struct client *c, const char *method,
     ProtobufCMessage **resp, const struct client_options *opt,
     struct client_status *st);
 
+/* client_call for a request already packed (payload of len bytes): what
+ * a queued call resends. */
+int client_call_packed(struct client *c, const char *method,
+    const uint8_t *payload, size_t len,
+    const ProtobufCMessageDescriptor *resp_desc, ProtobufCMessage **resp,
+    const struct client_options *opt, struct client_status *st);
+
 #endif

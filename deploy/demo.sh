@@ -49,6 +49,8 @@ export PATH="${build_dir}/client:${build_dir}/server:${PATH}"
 # --- server ----------------------------------------------------------------
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/hoptac-demo.XXXXXX")"
+# The client's outbox of the demo, beside its database.
+export HOPTAC_OUTBOX="${tmp}/outbox.db"
 server_pid=""
 server_status=0
 

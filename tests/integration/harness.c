@@ -248,6 +248,14 @@ harness_cli(
 		close(pe[0]);
 		close(po[1]);
 		close(pe[1]);
+		{
+			/* Each test server has its own client outbox. */
+			char outbox[400];
+
+			snprintf(
+			    outbox, sizeof(outbox), "%s/outbox.db", h->dir);
+			setenv("HOPTAC_OUTBOX", outbox, 1);
+		}
 		execv(harness_env("HOPTAC"), (char *const *)argv);
 		_exit(127);
 	}

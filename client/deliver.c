@@ -1,0 +1,360 @@
+#include "deliver.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hoptac/v1/services.pb-c.h"
+#include "status.h"
+
+#define DELIVER_SUBMIT "/hoptac.v1.Activities/Submit"
+/* A queued call gets a short deadline: an office with no link must not
+ * wait, its work is safe in the outbox. */
+#define DELIVER_TIMEOUT_MS 3000
+
+struct outbox *
+deliver_outbox(struct cli *cli)
+{
+	char err[512];
+	struct outbox *o = outbox_open(
+	    cli->outbox_path ? cli->outbox_path : outbox_default_path(), err,
+	    sizeof(err));
+
+	if (o == NULL)
+		cli_fail(CLI_ERROR, "%s", err);
+	return o;
+}
+
+static int
+deliver_connect(struct cli *cli, struct client_status *st)
+{
+	char err[256];
+
+	if (cli->client != NULL)
+		return 0;
+	cli->client =
+	    client_open(cli->server, getenv("HOPTAC_TOKEN"), err, sizeof(err));
+	if (cli->client != NULL)
+		return 0;
+	memset(st, 0, sizeof(*st));
+	st->code = STATUS_INTERNAL;
+	snprintf(st->message, sizeof(st->message), "%s", err);
+	return -1;
+}
+
+/* Whether a status leaves the entry pending (retry later) rather than
+ * refused for good. */
+static int
+deliver_transient(int code)
+{
+	return code == STATUS_UNAVAILABLE || code == STATUS_DEADLINE_EXCEEDED ||
+	    code == STATUS_INTERNAL || code == STATUS_UNKNOWN ||
+	    code == STATUS_DATA_LOSS || code == STATUS_CANCELLED;
+}
+
+/* Records a refusal, with the first violations in its message. */
+static void
+deliver_refuse(struct outbox *o, const struct outbox_entry *e,
+    const struct client_status *st, int quiet)
+{
+	char msg[1024];
+	size_t len;
+
+	len = (size_t)snprintf(
+	    msg, sizeof(msg), "%s: %s", status_name(st->code), st->message);
+	for (size_t i = 0; i < st->violations.count && len < sizeof(msg); i++)
+		len += (size_t)snprintf(msg + len, sizeof(msg) - len,
+		    "; %s: %s", st->violations.items[i].field,
+		    st->violations.items[i].description);
+	outbox_refused(o, e->seq, st->code, msg);
+	if (!quiet)
+		fprintf(stderr, "hoptac: refused: %s: %s\n", e->label, msg);
+}
+
+int
+deliver_one(struct cli *cli, struct outbox *o, const struct outbox_entry *e,
+    const ProtobufCMessageDescriptor *resp_desc, ProtobufCMessage **resp,
+    struct client_status *st)
+{
+	struct client_options opt = {
+	    cli->timeout_ms ? cli->timeout_ms : DELIVER_TIMEOUT_MS,
+	    e->request_id, 0};
+
+	*resp = NULL;
+	if (deliver_connect(cli, st) != 0)
+		return st->code;
+	client_call_packed(cli->client, e->method, e->payload, e->len,
+	    resp_desc, resp, &opt, st);
+	if (st->code == STATUS_OK)
+		outbox_delivered(o, e->seq);
+	else if (!deliver_transient(st->code))
+		deliver_refuse(o, e, st, 1);
+	return st->code;
+}
+
+/* The reply type of a queued call's method, from the service
+ * descriptors; NULL for a method this client does not queue. */
+static const ProtobufCMessageDescriptor *
+deliver_reply_desc(const char *method)
+{
+	static const ProtobufCServiceDescriptor *const services[] = {
+	    &hoptac__v1__activities__descriptor,
+	    &hoptac__v1__reports__descriptor,
+	    &hoptac__v1__units__descriptor,
+	};
+	const char *slash = strrchr(method, '/');
+
+	for (size_t i = 0; slash != NULL && i < 3; i++) {
+		size_t n = strlen(services[i]->name);
+
+		if (method[0] == '/' &&
+		    strncmp(method + 1, services[i]->name, n) == 0 &&
+		    method + 1 + n == slash) {
+			const ProtobufCMethodDescriptor *m =
+			    protobuf_c_service_descriptor_get_method_by_name(
+			        services[i], slash + 1);
+
+			return m != NULL ? m->output : NULL;
+		}
+	}
+	return NULL;
+}
+
+static void
+deliver_count(
+    struct deliver_stats *s, const Hoptac__V1__SubmitActivitiesResponse *r)
+{
+	for (size_t i = 0; r != NULL && i < r->n_results; i++) {
+		if (r->results[i]->created)
+			s->created++;
+		else if (r->results[i]->differs)
+			s->differ++;
+		else
+			s->existing++;
+	}
+}
+
+/* Sends entries one by one: a refused one is recorded and the others go
+ * on. Returns 0, or -1 when delivery must stop. */
+static int
+deliver_each(struct cli *cli, struct outbox *o, struct outbox_entry *e, int n,
+    int quiet, struct deliver_stats *s)
+{
+	for (int i = 0; i < n; i++) {
+		ProtobufCMessage *resp = NULL;
+		const ProtobufCMessageDescriptor *desc =
+		    deliver_reply_desc(e[i].method);
+		int code;
+
+		if (desc == NULL) {
+			/* Queued by a newer client: leave it for that one. */
+			s->failed = 1;
+			snprintf(s->last.message, sizeof(s->last.message),
+			    "queued call %s is not one this client knows",
+			    e[i].method);
+			return -1;
+		}
+		code = deliver_one(cli, o, &e[i], desc, &resp, &s->last);
+
+		if (code == STATUS_OK) {
+			s->delivered++;
+			if (desc ==
+			    &hoptac__v1__submit_activities_response__descriptor)
+				deliver_count(s,
+				    (Hoptac__V1__SubmitActivitiesResponse *)
+				        resp);
+		} else if (deliver_transient(code)) {
+			s->unreachable = code == STATUS_UNAVAILABLE ||
+			    code == STATUS_DEADLINE_EXCEEDED;
+			s->failed = !s->unreachable;
+		} else {
+			s->refused++;
+			if (!quiet)
+				fprintf(stderr, "hoptac: refused: %s: %s: %s\n",
+				    e[i].label, status_name(code),
+				    s->last.message);
+			for (size_t v = 0;
+			     !quiet && v < s->last.violations.count; v++)
+				fprintf(stderr, "  %s: %s\n",
+				    s->last.violations.items[v].field,
+				    s->last.violations.items[v].description);
+		}
+		if (resp != NULL)
+			protobuf_c_message_free_unpacked(resp, NULL);
+		if (s->unreachable || s->failed)
+			return -1;
+	}
+	return 0;
+}
+
+/* Sends consecutive Submit entries as one batch. On INVALID_ARGUMENT the
+ * batch is sent again entry by entry, to find and record the bad ones. */
+static int
+deliver_batch(struct cli *cli, struct outbox *o, struct outbox_entry *e, int n,
+    int quiet, struct deliver_stats *s)
+{
+	Hoptac__V1__SubmitActivitiesRequest req =
+	    HOPTAC__V1__SUBMIT_ACTIVITIES_REQUEST__INIT;
+	Hoptac__V1__SubmitActivitiesRequest *parts[DELIVER_BATCH];
+	Hoptac__V1__Activity *acts[DELIVER_BATCH];
+	Hoptac__V1__SubmitActivitiesResponse *resp = NULL;
+	struct client_options opt = {
+	    cli->timeout_ms ? cli->timeout_ms : DELIVER_TIMEOUT_MS * 3, NULL,
+	    0};
+	int np = 0, rc = 0;
+
+	if (n == 1)
+		return deliver_each(cli, o, e, n, quiet, s);
+	for (int i = 0; i < n; i++) {
+		parts[np] = hoptac__v1__submit_activities_request__unpack(
+		    NULL, e[i].len, e[i].payload);
+		if (parts[np] == NULL || parts[np]->n_activities != 1) {
+			/* Not a one-activity entry: leave it to deliver_each.
+			 */
+			if (parts[np] != NULL)
+				hoptac__v1__submit_activities_request__free_unpacked(
+				    parts[np], NULL);
+			rc = deliver_each(cli, o, e, n, quiet, s);
+			goto out;
+		}
+		acts[np] = parts[np]->activities[0];
+		np++;
+	}
+	req.activities = acts;
+	req.n_activities = (size_t)np;
+	if (deliver_connect(cli, &s->last) != 0) {
+		s->failed = 1;
+		rc = -1;
+		goto out;
+	}
+	client_call(cli->client, DELIVER_SUBMIT, &req.base,
+	    &hoptac__v1__submit_activities_response__descriptor,
+	    (ProtobufCMessage **)&resp, &opt, &s->last);
+	if (s->last.code == STATUS_OK) {
+		for (int i = 0; i < n; i++)
+			outbox_delivered(o, e[i].seq);
+		s->delivered += n;
+		deliver_count(s, resp);
+	} else if (s->last.code == STATUS_INVALID_ARGUMENT ||
+	    s->last.code == STATUS_RESOURCE_EXHAUSTED) {
+		rc = deliver_each(cli, o, e, n, quiet, s);
+	} else {
+		s->unreachable = s->last.code == STATUS_UNAVAILABLE ||
+		    s->last.code == STATUS_DEADLINE_EXCEEDED;
+		s->failed = !s->unreachable;
+		rc = -1;
+	}
+out:
+	if (resp != NULL)
+		hoptac__v1__submit_activities_response__free_unpacked(
+		    resp, NULL);
+	for (int i = 0; i < np; i++)
+		hoptac__v1__submit_activities_request__free_unpacked(
+		    parts[i], NULL);
+	return rc;
+}
+
+void
+deliver_pending(struct cli *cli, struct outbox *o, int64_t from, int quiet,
+    struct deliver_stats *s)
+{
+	static struct outbox_entry
+	    e[DELIVER_BATCH]; /* one delivery at a time */
+	int64_t after = from > 0 ? from - 1 : 0;
+	long counts[3];
+	int n;
+
+	memset(s, 0, sizeof(*s));
+	while ((n = outbox_pending(o, after, e, DELIVER_BATCH)) > 0) {
+		int i = 0, stop = 0;
+
+		while (i < n && !stop) {
+			int j = i;
+
+			/* A run of Submit entries, or one other entry. */
+			while (
+			    j < n && strcmp(e[j].method, DELIVER_SUBMIT) == 0)
+				j++;
+			if (j == i)
+				j = i + 1;
+			if (strcmp(e[i].method, DELIVER_SUBMIT) == 0)
+				stop = deliver_batch(
+				    cli, o, e + i, j - i, quiet, s);
+			else
+				stop = deliver_each(
+				    cli, o, e + i, j - i, quiet, s);
+			i = j;
+		}
+		after = e[n - 1].seq;
+		for (int k = 0; k < n; k++)
+			outbox_entry_fini(&e[k]);
+		if (stop)
+			break;
+	}
+	if (n < 0)
+		s->failed = 1;
+	if (outbox_counts(o, counts) == 0)
+		s->left = counts[OUTBOX_PENDING];
+}
+
+int
+deliver_now(struct cli *cli, const char *method, const ProtobufCMessage *req,
+    const char *label, const ProtobufCMessageDescriptor *resp_desc,
+    ProtobufCMessage **resp)
+{
+	struct outbox_entry e;
+	struct client_status st;
+	struct outbox *o;
+	uint8_t *buf = NULL; /* the packed request; owned */
+	size_t len;
+	int64_t seq;
+	int rc;
+
+	*resp = NULL;
+	memset(&e, 0, sizeof(e));
+	if ((o = deliver_outbox(cli)) == NULL)
+		return CLI_ERROR;
+	len = protobuf_c_message_get_packed_size(req);
+	if ((buf = malloc(len ? len : 1)) == NULL) {
+		rc = cli_fail(CLI_ERROR, "out of memory");
+		goto out;
+	}
+	protobuf_c_message_pack(req, buf);
+	/* Saved before anything is sent: from here nothing is lost. The
+	 * entry is read back as sync would send it. */
+	if (outbox_put(o, method, buf, len, label, &seq) != 0 ||
+	    outbox_pending(o, seq - 1, &e, 1) != 1) {
+		rc = cli_fail(CLI_ERROR, "cannot write the outbox");
+		goto out;
+	}
+	rc = deliver_one(cli, o, &e, resp_desc, resp, &st);
+	if (rc == STATUS_OK) {
+		rc = CLI_OK;
+	} else if (rc == STATUS_UNAVAILABLE || rc == STATUS_DEADLINE_EXCEEDED) {
+		fprintf(stderr,
+		    "hoptac: %s queued: the server did not answer (%s); "
+		    "hoptac sync delivers it\n",
+		    label, st.message);
+		rc = CLI_OK;
+	} else {
+		cli_print_status(&st);
+		rc = cli_exit_for(st.code);
+	}
+out:
+	free(buf);
+	outbox_entry_fini(&e);
+	outbox_close(o);
+	return rc;
+}
+
+int
+deliver_exit(const struct deliver_stats *s)
+{
+	if (s->failed)
+		return CLI_ERROR;
+	if (s->unreachable)
+		return CLI_UNREACHABLE;
+	if (s->refused > 0)
+		return CLI_REFUSED_SOME;
+	return CLI_OK;
+}

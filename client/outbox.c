@@ -1,0 +1,333 @@
+#include "outbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "rpc.h"
+
+struct outbox {
+	sqlite3 *db;
+	char *path; /* owned */
+	int lock_fd;
+};
+
+static const char outbox_schema[] =
+    "CREATE TABLE IF NOT EXISTS outbox ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  method TEXT NOT NULL,"
+    "  request_id TEXT NOT NULL UNIQUE,"
+    "  payload BLOB NOT NULL,"
+    "  label TEXT NOT NULL,"
+    "  state INTEGER NOT NULL DEFAULT 0,"
+    "  status INTEGER NOT NULL DEFAULT 0,"
+    "  message TEXT NOT NULL DEFAULT '',"
+    "  created_at_ms INTEGER NOT NULL,"
+    "  done_at_ms INTEGER"
+    ");"
+    "CREATE INDEX IF NOT EXISTS outbox_by_state ON outbox(state, seq);"
+    "PRAGMA user_version = 1;";
+
+const char *
+outbox_default_path(void)
+{
+	static char path[1024];
+	const char *env = getenv("HOPTAC_OUTBOX");
+	const char *data = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+
+	if (env != NULL && env[0] != '\0')
+		return env;
+	if (data != NULL && data[0] == '/')
+		snprintf(path, sizeof(path), "%s/hoptac/outbox.db", data);
+	else
+		snprintf(path, sizeof(path), "%s/.local/share/hoptac/outbox.db",
+		    home != NULL ? home : ".");
+	return path;
+}
+
+static int64_t
+outbox_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Creates the directories of path, as mkdir -p does. */
+static int
+outbox_mkdirs(const char *path)
+{
+	char dir[1024];
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	for (char *p = dir + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return 0;
+}
+
+struct outbox *
+outbox_open(const char *path, char *err, size_t errlen)
+{
+	struct outbox *o = calloc(1, sizeof(*o));
+
+	if (o == NULL || (o->path = strdup(path)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	o->lock_fd = -1;
+	if (outbox_mkdirs(path) != 0) {
+		snprintf(err, errlen, "cannot create the directory of %s: %s",
+		    path, strerror(errno));
+		goto fail;
+	}
+	if (sqlite3_open_v2(path, &o->db,
+	        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+		goto sqlfail;
+	sqlite3_busy_timeout(o->db, 10000);
+	/* What the office was told is saved must survive a crash or a
+	 * power cut: WAL with a full sync on every commit. */
+	if (sqlite3_exec(o->db,
+	        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", NULL, NULL,
+	        NULL) != SQLITE_OK ||
+	    sqlite3_exec(o->db, outbox_schema, NULL, NULL, NULL) != SQLITE_OK)
+		goto sqlfail;
+	return o;
+sqlfail:
+	snprintf(err, errlen, "outbox %s: %s", path,
+	    o->db ? sqlite3_errmsg(o->db) : "out of memory");
+fail:
+	outbox_close(o);
+	return NULL;
+}
+
+void
+outbox_close(struct outbox *o)
+{
+	if (o == NULL)
+		return;
+	sqlite3_close(o->db);
+	if (o->lock_fd >= 0)
+		close(o->lock_fd); /* releases the flock */
+	free(o->path);
+	free(o);
+}
+
+int
+outbox_lock(struct outbox *o)
+{
+	char lock[1100];
+
+	snprintf(lock, sizeof(lock), "%s.lock", o->path);
+	o->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (o->lock_fd < 0)
+		return -1;
+	return flock(o->lock_fd, LOCK_EX | LOCK_NB) == 0 ? 0 : -1;
+}
+
+int
+outbox_put(struct outbox *o, const char *method, const uint8_t *payload,
+    size_t len, const char *label, int64_t *seq)
+{
+	static const char sql[] =
+	    "INSERT INTO outbox(method, request_id, payload, label,"
+	    " created_at_ms) VALUES (?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = NULL;
+	char id[37];
+	int rc = -1;
+
+	rpc_new_id(id);
+	if (sqlite3_prepare_v2(o->db, sql, -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_text(st, 1, method, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, payload, (int)len, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, label, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, outbox_now_ms());
+	if (sqlite3_step(st) == SQLITE_DONE) {
+		*seq = sqlite3_last_insert_rowid(o->db);
+		rc = 0;
+	}
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+outbox_begin(struct outbox *o)
+{
+	return sqlite3_exec(o->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) ==
+	        SQLITE_OK
+	    ? 0
+	    : -1;
+}
+
+int
+outbox_commit(struct outbox *o)
+{
+	if (sqlite3_exec(o->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	sqlite3_exec(o->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+void
+outbox_entry_fini(struct outbox_entry *e)
+{
+	free(e->payload);
+	e->payload = NULL;
+}
+
+static void
+outbox_text(sqlite3_stmt *st, int col, char *buf, size_t len)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+
+	snprintf(buf, len, "%s", t != NULL ? (const char *)t : "");
+}
+
+/* Loads the rows of a prepared, bound query into e. */
+static int
+outbox_load(sqlite3_stmt *st, struct outbox_entry *e, int max)
+{
+	int n = 0, rv;
+
+	while (n < max && (rv = sqlite3_step(st)) == SQLITE_ROW) {
+		struct outbox_entry *x = &e[n];
+		int len = sqlite3_column_bytes(st, 3);
+
+		memset(x, 0, sizeof(*x));
+		x->seq = sqlite3_column_int64(st, 0);
+		outbox_text(st, 1, x->method, sizeof(x->method));
+		outbox_text(st, 2, x->request_id, sizeof(x->request_id));
+		if ((x->payload = malloc(len > 0 ? (size_t)len : 1)) == NULL)
+			goto fail;
+		if (len > 0)
+			memcpy(x->payload, sqlite3_column_blob(st, 3),
+			    (size_t)len);
+		x->len = (size_t)len;
+		outbox_text(st, 4, x->label, sizeof(x->label));
+		x->state = sqlite3_column_int(st, 5);
+		x->status = sqlite3_column_int(st, 6);
+		outbox_text(st, 7, x->message, sizeof(x->message));
+		x->created_at_ms = sqlite3_column_int64(st, 8);
+		n++;
+	}
+	return n;
+fail:
+	for (int i = 0; i < n; i++)
+		outbox_entry_fini(&e[i]);
+	return -1;
+}
+
+#define OUTBOX_COLUMNS                                                         \
+	"seq, method, request_id, payload, label, state, status, message,"     \
+	" created_at_ms"
+
+int
+outbox_pending(struct outbox *o, int64_t after, struct outbox_entry *e, int max)
+{
+	static const char sql[] = "SELECT " OUTBOX_COLUMNS " FROM outbox"
+	                          " WHERE state = 0 AND seq > ? ORDER BY seq"
+	                          " LIMIT ?";
+	sqlite3_stmt *st = NULL;
+	int n = -1;
+
+	if (sqlite3_prepare_v2(o->db, sql, -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, after);
+		sqlite3_bind_int(st, 2, max);
+		n = outbox_load(st, e, max);
+	}
+	sqlite3_finalize(st);
+	return n;
+}
+
+int
+outbox_list(struct outbox *o, int state, struct outbox_entry *e, int max)
+{
+	static const char sql[] = "SELECT * FROM (SELECT " OUTBOX_COLUMNS
+	                          " FROM outbox WHERE state = ?"
+	                          " ORDER BY seq DESC LIMIT ?) ORDER BY seq";
+	sqlite3_stmt *st = NULL;
+	int n = -1;
+
+	if (sqlite3_prepare_v2(o->db, sql, -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int(st, 1, state);
+		sqlite3_bind_int(st, 2, max);
+		n = outbox_load(st, e, max);
+	}
+	sqlite3_finalize(st);
+	return n;
+}
+
+static int
+outbox_mark(
+    struct outbox *o, int64_t seq, int state, int status, const char *message)
+{
+	static const char sql[] = "UPDATE outbox SET state = ?, status = ?,"
+	                          " message = ?, done_at_ms = ? WHERE seq = ?";
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(o->db, sql, -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_int(st, 1, state);
+	sqlite3_bind_int(st, 2, status);
+	sqlite3_bind_text(st, 3, message, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, outbox_now_ms());
+	sqlite3_bind_int64(st, 5, seq);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+outbox_delivered(struct outbox *o, int64_t seq)
+{
+	return outbox_mark(o, seq, OUTBOX_DELIVERED, 0, "");
+}
+
+int
+outbox_refused(struct outbox *o, int64_t seq, int status, const char *message)
+{
+	return outbox_mark(o, seq, OUTBOX_REFUSED, status, message);
+}
+
+int
+outbox_counts(struct outbox *o, long counts[3])
+{
+	static const char sql[] =
+	    "SELECT state, count(*) FROM outbox GROUP BY state";
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	counts[0] = counts[1] = counts[2] = 0;
+	if (sqlite3_prepare_v2(o->db, sql, -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int s = sqlite3_column_int(st, 0);
+
+		if (s >= 0 && s < 3)
+			counts[s] = sqlite3_column_int64(st, 1);
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
