@@ -231,8 +231,12 @@ deliver_batch(struct cli *cli, struct outbox *o, struct outbox_entry *e, int n,
 	    &hoptac__v1__submit_activities_response__descriptor,
 	    (ProtobufCMessage **)&resp, &opt, &s->last);
 	if (s->last.code == STATUS_OK) {
+		/* One commit for the batch's marks, not one fsync each. If it
+		 * is lost, the next sync resends and the ids dedupe it. */
+		outbox_begin(o);
 		for (int i = 0; i < n; i++)
 			outbox_delivered(o, e[i].seq);
+		outbox_commit(o);
 		s->delivered += n;
 		deliver_count(s, resp);
 	} else if (s->last.code == STATUS_INVALID_ARGUMENT ||
