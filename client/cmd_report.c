@@ -50,30 +50,32 @@ cmd_report_template(struct cli *cli, int argc, char **argv)
 
 /* The figures as the seeds write them: "02 đoàn/10 người". */
 static void
-cmd_report_figures(const char *label, const Hoptac__V1__Figures *f)
+cmd_report_figures(
+    const char *prefix, const char *label, const Hoptac__V1__Figures *f)
 {
 	if (f == NULL)
 		return;
-	printf(
-	    "%s đoàn ra %02d đoàn/%02d người, đoàn vào %02d đoàn/%02d người, "
-	    "hội nghị %d, thỏa thuận %d, hoạt động %d\n",
-	    label, f->delegations_out, f->people_out, f->delegations_in,
+	printf("%s%s đoàn ra %02d đoàn/%02d người, đoàn vào %02d đoàn/%02d "
+	       "người, hội nghị %d, thỏa thuận %d, hoạt động %d\n",
+	    prefix, label, f->delegations_out, f->people_out, f->delegations_in,
 	    f->people_in, f->conferences, f->agreements, f->activities);
 }
 
+/* The status and figures of a report; each line starts with prefix ("#
+ * " when it heads a report file, so the file reads back). */
 static void
-cmd_report_outcome(const Hoptac__V1__Report *r)
+cmd_report_outcome(const char *prefix, const Hoptac__V1__Report *r)
 {
-	printf("report of %s to %s: revision %d, %s%s%s\n", r->unit_code,
-	    r->request_reference, r->revision,
+	printf("%sreport of %s to %s: revision %d, %s%s%s\n", prefix,
+	    r->unit_code, r->request_reference, r->revision,
 	    cli_report_status_name(r->status), r->review_reason[0] ? ": " : "",
 	    r->review_reason);
-	cmd_report_figures("records: ", r->computed);
-	cmd_report_figures("declared:", r->declared);
+	cmd_report_figures(prefix, "records: ", r->computed);
+	cmd_report_figures(prefix, "declared:", r->declared);
 	for (size_t i = 0; i < r->n_mismatches; i++)
-		printf("MISMATCH %s: declared %d, the records give %d\n",
-		    r->mismatches[i]->figure, r->mismatches[i]->declared,
-		    r->mismatches[i]->computed);
+		printf("%sMISMATCH %s: declared %d, the records give %d\n",
+		    prefix, r->mismatches[i]->figure,
+		    r->mismatches[i]->declared, r->mismatches[i]->computed);
 }
 
 /* Milliseconds at noon, Vietnam time, of a whole date: when an office
@@ -162,12 +164,14 @@ cmd_report_submit(struct cli *cli, int argc, char **argv)
 	    (ProtobufCMessage **)&resp);
 	if (rc != CLI_OK)
 		goto out;
-	if (resp == NULL)
+	if (resp == NULL && cli->json)
+		printf("{\"queued\":\"%s\"}\n", r->id);
+	else if (resp == NULL)
 		printf("%s queued\n", label);
 	else if (cli->json)
 		rc = cli_print_json(&resp->report->base);
 	else
-		cmd_report_outcome(resp->report);
+		cmd_report_outcome("", resp->report);
 out:
 	if (resp != NULL)
 		hoptac__v1__submit_report_response__free_unpacked(resp, NULL);
@@ -244,8 +248,7 @@ cmd_report_show(struct cli *cli, int argc, char **argv)
 	} else {
 		/* The status and figures as comments, then the report as its
 		 * office wrote it: the file can be edited and sent again. */
-		fputs("# ", stdout);
-		cmd_report_outcome(resp->report);
+		cmd_report_outcome("# ", resp->report);
 		if (report_file_write(stdout, resp->report) != 0)
 			rc = cli_fail(CLI_ERROR, "could not print the report");
 	}
@@ -355,7 +358,7 @@ cmd_report_review(struct cli *cli, int argc, char **argv, int accept)
 	if (cli->json)
 		rc = cli_print_json(&resp->report->base);
 	else
-		cmd_report_outcome(resp->report);
+		cmd_report_outcome("", resp->report);
 	hoptac__v1__review_report_response__free_unpacked(resp, NULL);
 	return rc;
 }

@@ -319,7 +319,12 @@ cmd_unit_import(struct cli *cli, int argc, char **argv)
 	fclose(f);
 	if (im.rc == CLI_OK && im.bad > 0)
 		im.rc = CLI_INVALID;
-	printf("%s: %zu units created, %zu already there, %zu errors\n",
-	    im.path, im.created, im.existing, im.bad);
+	if (cli->json)
+		printf(
+		    "{\"created\":%zu,\"already_there\":%zu,\"errors\":%zu}\n",
+		    im.created, im.existing, im.bad);
+	else
+		printf("%s: %zu units created, %zu already there, %zu errors\n",
+		    im.path, im.created, im.existing, im.bad);
 	return im.rc;
 }

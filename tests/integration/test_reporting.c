@@ -275,6 +275,19 @@ test_review(void **state)
 	expect(CLI("report", "show", REF, "--unit", "KT-DAKGLEI"), 0, "show");
 	assert_non_null(strstr(out, "accepted"));
 	assert_non_null(strstr(out, "Y Thanh"));
+	/* What show prints is a report file: it can be sent again. */
+	expect(CLI("report", "show", REF, "--unit", "KT-NGOCHOI"), 0, "show");
+	{
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/shown.txt", h->dir);
+		f = fopen(path, "w");
+		assert_non_null(f);
+		fputs(out, f);
+		fclose(f);
+	}
+	expect(CLI("report", "submit", path), 0, "resubmit what show printed");
+	assert_non_null(strstr(out, "revision 3"));
 }
 
 /* Summaries by dimension; a query across the 2025 reorganization keeps
