@@ -10,13 +10,20 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/socket.h>
 #include <json-c/json.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -229,6 +236,178 @@ test_lock_and_refusal(void **state)
 	expect(CLI("sync"), 0, "nothing left");
 }
 
+/* A relay between the client and the server that, on its first
+ * connection, drops the link when the server's first reply comes: the
+ * server has committed, the client never hears of it. */
+struct relay {
+	int listen_fd;
+	int port;
+	int server_port;
+	atomic_int dropped;
+	atomic_int stop;
+	pthread_t thread;
+};
+
+static int
+relay_connect(int port)
+{
+	struct sockaddr_in sa;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* Relays one connection; drop: cut it at the first reply byte past the
+ * 8-byte SP header. */
+static void
+relay_pipe(int cfd, int sfd, int drop, struct relay *r)
+{
+	struct pollfd p[2] = {{cfd, POLLIN, 0}, {sfd, POLLIN, 0}};
+	size_t from_server = 0;
+	char buf[65536];
+
+	while (!atomic_load(&r->stop) && poll(p, 2, 100) >= 0) {
+		for (int i = 0; i < 2; i++) {
+			ssize_t n;
+
+			if (!(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			n = read(p[i].fd, buf, sizeof(buf));
+			if (n <= 0)
+				return;
+			if (i == 1) {
+				if (drop && from_server + (size_t)n > 8) {
+					atomic_store(&r->dropped, 1);
+					return;
+				}
+				from_server += (size_t)n;
+			}
+			if (write(p[1 - i].fd, buf, (size_t)n) != n)
+				return;
+		}
+	}
+}
+
+static void *
+relay_main(void *arg)
+{
+	struct relay *r = arg;
+	int first = 1;
+
+	while (!atomic_load(&r->stop)) {
+		struct pollfd p = {r->listen_fd, POLLIN, 0};
+		int cfd, sfd;
+
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		if ((cfd = accept(r->listen_fd, NULL, NULL)) < 0)
+			continue;
+		if ((sfd = relay_connect(r->server_port)) >= 0) {
+			relay_pipe(cfd, sfd, first, r);
+			first = 0;
+			close(sfd);
+		}
+		close(cfd);
+	}
+	return NULL;
+}
+
+static void
+relay_start(struct relay *r, int server_port)
+{
+	struct sockaddr_in sa;
+	socklen_t len = sizeof(sa);
+
+	memset(r, 0, sizeof(*r));
+	r->server_port = server_port;
+	r->listen_fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(r->listen_fd >= 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(
+	    bind(r->listen_fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(r->listen_fd, 8), 0);
+	assert_int_equal(
+	    getsockname(r->listen_fd, (struct sockaddr *)&sa, &len), 0);
+	r->port = ntohs(sa.sin_port);
+	assert_int_equal(pthread_create(&r->thread, NULL, relay_main, r), 0);
+}
+
+static void
+relay_stop(struct relay *r)
+{
+	atomic_store(&r->stop, 1);
+	pthread_join(r->thread, NULL);
+	close(r->listen_fd);
+}
+
+/* The reply lost after the server committed: the client resends with
+ * the same request id, and the record is stored once. */
+static void
+test_reply_lost(void **state)
+{
+	struct harness *h = *state;
+	struct harness via = *h;
+	struct relay r;
+	long before = server_count(h);
+
+	relay_start(&r, atoi(strrchr(h->url, ':') + 1));
+	snprintf(via.url, sizeof(via.url), "tcp://127.0.0.1:%d", r.port);
+	expect(
+	    harness_cli(&via, out, sizeof(out), err, sizeof(err), "--timeout",
+	        "5000", "activity", "add", "--id", "lost-reply", "--unit",
+	        "KT-DAKGLEI", "--partner", "LA-XE", "--kind", "conference",
+	        "--start", "2024-07-01", "--title", "Hội nghị", NULL),
+	    0, "add through a relay that drops the first reply");
+	relay_stop(&r);
+	assert_true(atomic_load(&r.dropped));
+	assert_non_null(strstr(out, "lost-reply stored"));
+	assert_int_equal(server_count(h), before + 1);
+}
+
+/* Two offices, each with its own outbox, syncing at the same time. */
+static void
+test_two_offices(void **state)
+{
+	struct harness *h = *state;
+	struct harness other = *h;
+	char path[400];
+	long before = server_count(h);
+	pid_t a, b;
+	int sa, sb;
+
+	/* The second office: its own directory, so its own outbox. */
+	snprintf(other.dir, sizeof(other.dir), "%.200s/office2", h->dir);
+	assert_int_equal(mkdir(other.dir, 0700), 0);
+	harness_stop(h);
+	snprintf(path, sizeof(path), "%s/one.csv", h->dir);
+	write_csv(path, "office1", 800, "KT-DAKGLEI");
+	expect(CLI("--timeout", "300", "import", path), 0, "office 1 offline");
+	snprintf(path, sizeof(path), "%s/two.csv", other.dir);
+	write_csv(path, "office2", 800, "KT-DAKGLEI");
+	expect(harness_cli(&other, out, sizeof(out), err, sizeof(err),
+	           "--timeout", "300", "import", path, NULL),
+	    0, "office 2 offline");
+	harness_restart(h);
+	other.pid = h->pid;
+	a = spawn_sync(h);
+	b = spawn_sync(&other);
+	assert_int_equal(waitpid(a, &sa, 0), a);
+	assert_int_equal(waitpid(b, &sb, 0), b);
+	assert_true(WIFEXITED(sa) && WEXITSTATUS(sa) == 0);
+	assert_true(WIFEXITED(sb) && WEXITSTATUS(sb) == 0);
+	assert_int_equal(server_count(h), before + 1600);
+}
+
 int
 main(void)
 {
@@ -236,6 +415,8 @@ main(void)
 	    cmocka_unit_test(test_offline_then_sync),
 	    cmocka_unit_test(test_killed_mid_sync),
 	    cmocka_unit_test(test_lock_and_refusal),
+	    cmocka_unit_test(test_reply_lost),
+	    cmocka_unit_test(test_two_offices),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
