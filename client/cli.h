@@ -111,5 +111,8 @@ int cmd_summary(struct cli *cli, int argc, char **argv);
 int cmd_consolidate(struct cli *cli, int argc, char **argv);
 int cmd_sync(struct cli *cli, int argc, char **argv);
 int cmd_status(struct cli *cli, int argc, char **argv);
+int cmd_export(struct cli *cli, int argc, char **argv);
+int cmd_bundle_apply(struct cli *cli, int argc, char **argv);
+int cmd_import_receipt(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -16,6 +16,12 @@ static const struct cli_command cli_commands[] = {
         "deliver the outbox to the server (for cron and timers)"},
     {"status", NULL, cmd_status, "",
         "what the outbox holds: queued, delivered, refused and why"},
+    {"export", NULL, cmd_export, "FILE",
+        "write the queued calls to a bundle, to carry by hand"},
+    {"bundle", "apply", cmd_bundle_apply, "FILE [--receipt FILE]",
+        "apply a bundle to the server and write its receipt"},
+    {"import-receipt", NULL, cmd_import_receipt, "FILE",
+        "mark what a bundle's receipt says was applied"},
     {"unit", "add", cmd_unit_add,
         "CODE NAME --kind KIND [--province P] [--parent CODE] [--from DATE]"
         " [--to DATE] [--successor CODE]...",

@@ -141,21 +141,19 @@ outbox_lock(struct outbox *o)
 }
 
 int
-outbox_put(struct outbox *o, const char *method, const uint8_t *payload,
-    size_t len, const char *label, int64_t *seq)
+outbox_put_id(struct outbox *o, const char *method, const char *request_id,
+    const uint8_t *payload, size_t len, const char *label, int64_t *seq)
 {
 	static const char sql[] =
 	    "INSERT INTO outbox(method, request_id, payload, label,"
 	    " created_at_ms) VALUES (?, ?, ?, ?, ?)";
 	sqlite3_stmt *st = NULL;
-	char id[37];
 	int rc = -1;
 
-	rpc_new_id(id);
 	if (sqlite3_prepare_v2(o->db, sql, -1, &st, NULL) != SQLITE_OK)
 		goto out;
 	sqlite3_bind_text(st, 1, method, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, request_id, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 3, payload, (int)len, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, label, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, outbox_now_ms());
@@ -163,6 +161,41 @@ outbox_put(struct outbox *o, const char *method, const uint8_t *payload,
 		*seq = sqlite3_last_insert_rowid(o->db);
 		rc = 0;
 	}
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+outbox_put(struct outbox *o, const char *method, const uint8_t *payload,
+    size_t len, const char *label, int64_t *seq)
+{
+	char id[37];
+
+	rpc_new_id(id);
+	return outbox_put_id(o, method, id, payload, len, label, seq);
+}
+
+int
+outbox_settle(
+    struct outbox *o, const char *request_id, int status, const char *message)
+{
+	static const char sql[] = "UPDATE outbox SET state = ?, status = ?,"
+	                          " message = ?, done_at_ms = ?"
+	                          " WHERE request_id = ? AND state = 0";
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(o->db, sql, -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_int(
+	    st, 1, status == 0 ? OUTBOX_DELIVERED : OUTBOX_REFUSED);
+	sqlite3_bind_int(st, 2, status);
+	sqlite3_bind_text(st, 3, message, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, outbox_now_ms());
+	sqlite3_bind_text(st, 5, request_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		rc = sqlite3_changes(o->db) > 0;
 out:
 	sqlite3_finalize(st);
 	return rc;
@@ -240,21 +273,29 @@ fail:
 	" created_at_ms"
 
 int
-outbox_pending(struct outbox *o, int64_t after, struct outbox_entry *e, int max)
+outbox_scan(
+    struct outbox *o, int state, int64_t after, struct outbox_entry *e, int max)
 {
 	static const char sql[] = "SELECT " OUTBOX_COLUMNS " FROM outbox"
-	                          " WHERE state = 0 AND seq > ? ORDER BY seq"
-	                          " LIMIT ?";
+	                          " WHERE (?1 < 0 OR state = ?1) AND seq > ?2"
+	                          " ORDER BY seq LIMIT ?3";
 	sqlite3_stmt *st = NULL;
 	int n = -1;
 
 	if (sqlite3_prepare_v2(o->db, sql, -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, after);
-		sqlite3_bind_int(st, 2, max);
+		sqlite3_bind_int(st, 1, state);
+		sqlite3_bind_int64(st, 2, after);
+		sqlite3_bind_int(st, 3, max);
 		n = outbox_load(st, e, max);
 	}
 	sqlite3_finalize(st);
 	return n;
+}
+
+int
+outbox_pending(struct outbox *o, int64_t after, struct outbox_entry *e, int max)
+{
+	return outbox_scan(o, OUTBOX_PENDING, after, e, max);
 }
 
 int

@@ -46,6 +46,22 @@ void outbox_close(struct outbox *o);
 int outbox_put(struct outbox *o, const char *method, const uint8_t *payload,
     size_t len, const char *label, int64_t *seq);
 
+/* outbox_put with a given request id (a call carried in a bundle keeps
+ * the id it was queued with). -1 also when the id is already queued. */
+int outbox_put_id(struct outbox *o, const char *method, const char *request_id,
+    const uint8_t *payload, size_t len, const char *label, int64_t *seq);
+
+/* Records the outcome of the entry queued under request_id, if it is
+ * still pending: status 0 delivered, else refused with message. Returns
+ * 1 when an entry changed, 0 when none did, -1 on failure. */
+int outbox_settle(struct outbox *o, const char *request_id, int status,
+    const char *message);
+
+/* Loads up to max entries in a state (-1: any) after seq `after`, in
+ * order. Returns how many, or -1. */
+int outbox_scan(struct outbox *o, int state, int64_t after,
+    struct outbox_entry *e, int max);
+
 /* Groups many outbox_put into one commit (an import): 0 or -1. Until
  * outbox_commit, nothing of the group is saved. */
 int outbox_begin(struct outbox *o);

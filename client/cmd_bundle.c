@@ -1,0 +1,314 @@
+/*
+ * Bundles carried by hand where there is no link (docs/bundle.md):
+ *   hoptac export FILE            the office writes its queued calls
+ *   hoptac bundle apply FILE      the department applies them to its server
+ *                                 and writes a receipt
+ *   hoptac import-receipt FILE    the office marks what was applied
+ * Every call keeps its request id, so a bundle applied twice, or also
+ * delivered by a sync, changes nothing the second time.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bundle.h"
+#include "cli.h"
+#include "deliver.h"
+#include "hoptac/v1/bundle.pb-c.h"
+#include "outbox.h"
+#include "pbstr.h"
+#include "rpc.h"
+
+#define CMD_BUNDLE_CHUNK 1000
+
+static int64_t
+cmd_bundle_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Appends one outbox entry to the bundle, with its checksum. */
+static int
+cmd_bundle_add(Hoptac__V1__Bundle *b, const struct outbox_entry *e)
+{
+	Hoptac__V1__BundleEntry *x = malloc(sizeof(*x)), **grown;
+
+	if (x == NULL)
+		return -1;
+	hoptac__v1__bundle_entry__init(x);
+	grown = realloc(b->entries, (b->n_entries + 1) * sizeof(*grown));
+	if (grown == NULL) {
+		free(x);
+		return -1;
+	}
+	b->entries = grown;
+	b->entries[b->n_entries++] = x;
+	if (pbstr_set(&x->method, e->method) != 0 ||
+	    pbstr_set(&x->request_id, e->request_id) != 0 ||
+	    pbstr_set(&x->label, e->label) != 0 ||
+	    (x->payload.data = malloc(e->len ? e->len : 1)) == NULL ||
+	    (x->sha256.data = malloc(32)) == NULL)
+		return -1;
+	memcpy(x->payload.data, e->payload, e->len);
+	x->payload.len = e->len;
+	bundle_entry_digest(
+	    e->method, e->request_id, e->payload, e->len, x->sha256.data);
+	x->sha256.len = 32;
+	return 0;
+}
+
+int
+cmd_export(struct cli *cli, int argc, char **argv)
+{
+	static struct outbox_entry e[CMD_BUNDLE_CHUNK];
+	Hoptac__V1__Bundle *b = malloc(sizeof(*b)); /* freed at out */
+	struct outbox *o = NULL;
+	char id[37], err[512];
+	int64_t after = 0;
+	int n, rc = CLI_ERROR;
+
+	if (b == NULL)
+		return cli_fail(CLI_ERROR, "out of memory");
+	hoptac__v1__bundle__init(b);
+	if (argc != 2) {
+		cli_usage("export", NULL, 1);
+		rc = CLI_USAGE;
+		goto out;
+	}
+	if ((o = deliver_outbox(cli)) == NULL)
+		goto out;
+	rpc_new_id(id);
+	b->created_at_ms = cmd_bundle_now_ms();
+	if (pbstr_set(&b->bundle_id, id) != 0 ||
+	    pbstr_set(&b->origin,
+	        cli->outbox_path ? cli->outbox_path : outbox_default_path()) !=
+	        0)
+		goto nomem;
+	while ((n = outbox_pending(o, after, e, CMD_BUNDLE_CHUNK)) > 0) {
+		int bad = 0;
+
+		for (int i = 0; i < n; i++) {
+			bad |= cmd_bundle_add(b, &e[i]);
+			outbox_entry_fini(&e[i]);
+		}
+		after = e[n - 1].seq;
+		if (bad)
+			goto nomem;
+	}
+	if (n < 0) {
+		rc = cli_fail(CLI_ERROR, "cannot read the outbox");
+		goto out;
+	}
+	if (bundle_write_file(
+	        argv[1], BUNDLE_MAGIC, &b->base, err, sizeof(err)) != 0) {
+		rc = cli_fail(CLI_ERROR, "%s", err);
+		goto out;
+	}
+	printf("%zu queued calls written to %s (bundle %s)\n", b->n_entries,
+	    argv[1], b->bundle_id);
+	rc = CLI_OK;
+	goto out;
+nomem:
+	rc = cli_fail(CLI_ERROR, "out of memory");
+out:
+	outbox_close(o);
+	hoptac__v1__bundle__free_unpacked(b, NULL);
+	return rc;
+}
+
+/* Appends the outcomes of the entries in one state to the receipt. */
+static int
+cmd_bundle_receipt(struct outbox *o, int state, Hoptac__V1__Receipt *r)
+{
+	static struct outbox_entry e[CMD_BUNDLE_CHUNK];
+	int64_t after = 0;
+	int n, bad = 0;
+
+	while ((n = outbox_scan(o, state, after, e, CMD_BUNDLE_CHUNK)) > 0) {
+		Hoptac__V1__ReceiptEntry **grown = realloc(
+		    r->entries, (r->n_entries + (size_t)n) * sizeof(*grown));
+
+		if (grown == NULL)
+			bad = 1;
+		else
+			r->entries = grown;
+		for (int i = 0; i < n; i++) {
+			Hoptac__V1__ReceiptEntry *x =
+			    bad ? NULL : malloc(sizeof(*x));
+
+			if (x == NULL) {
+				bad = 1;
+			} else {
+				hoptac__v1__receipt_entry__init(x);
+				r->entries[r->n_entries++] = x;
+				x->status = state == OUTBOX_DELIVERED
+				    ? 0
+				    : (e[i].status ? e[i].status : 2);
+				bad |=
+				    pbstr_set(&x->request_id, e[i].request_id);
+				bad |= pbstr_set(&x->message, e[i].message);
+			}
+			outbox_entry_fini(&e[i]);
+		}
+		after = e[n - 1].seq;
+		if (bad)
+			return -1;
+	}
+	return n < 0 ? -1 : 0;
+}
+
+int
+cmd_bundle_apply(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"receipt", required_argument, NULL, 'r'},
+	    {NULL, 0, NULL, 0},
+	};
+	Hoptac__V1__Bundle *b = NULL;
+	Hoptac__V1__Receipt *r = NULL;
+	struct deliver_stats s;
+	struct outbox *o = NULL;
+	char dir[] = "/tmp/hoptac-apply-XXXXXX", path[64] = "", lock[80];
+	char receipt[4096] = "", err[512];
+	const char *saved_outbox = cli->outbox_path;
+	int ch, rc = CLI_ERROR;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch != 'r') {
+			cli_usage("bundle", "apply", 1);
+			return CLI_USAGE;
+		}
+		snprintf(receipt, sizeof(receipt), "%s", optarg);
+	}
+	if (argc - optind != 1) {
+		cli_usage("bundle", "apply", 1);
+		return CLI_USAGE;
+	}
+	if (receipt[0] == '\0')
+		snprintf(receipt, sizeof(receipt), "%s.receipt", argv[optind]);
+	/* Verified whole before anything is sent. */
+	b = (Hoptac__V1__Bundle *)bundle_read_file(argv[optind], BUNDLE_MAGIC,
+	    &hoptac__v1__bundle__descriptor, err, sizeof(err));
+	if (b == NULL)
+		return cli_fail(CLI_INVALID, "%s", err);
+	/* The calls go through an outbox of their own, so that delivery
+	 * (batches, refusals, stopping when the server is gone) is sync's. */
+	if (mkdtemp(dir) == NULL) {
+		rc = cli_fail(CLI_ERROR, "cannot make a temporary directory");
+		goto out;
+	}
+	snprintf(path, sizeof(path), "%s/outbox.db", dir);
+	cli->outbox_path = path;
+	if ((o = deliver_outbox(cli)) == NULL)
+		goto out;
+	outbox_begin(o);
+	for (size_t i = 0; i < b->n_entries; i++) {
+		const Hoptac__V1__BundleEntry *x = b->entries[i];
+		int64_t seq;
+
+		if (outbox_put_id(o, x->method, x->request_id, x->payload.data,
+		        x->payload.len, x->label, &seq) != 0) {
+			outbox_commit(o);
+			rc = cli_fail(CLI_INVALID,
+			    "entry %zu of the bundle repeats a request id",
+			    i + 1);
+			goto out;
+		}
+	}
+	if (outbox_commit(o) != 0) {
+		rc = cli_fail(CLI_ERROR, "cannot write a temporary outbox");
+		goto out;
+	}
+	deliver_pending(cli, o, 0, 0, &s);
+	if ((r = malloc(sizeof(*r))) == NULL) {
+		rc = cli_fail(CLI_ERROR, "out of memory");
+		goto out;
+	}
+	hoptac__v1__receipt__init(r);
+	r->created_at_ms = cmd_bundle_now_ms();
+	if (pbstr_set(&r->bundle_id, b->bundle_id) != 0 ||
+	    cmd_bundle_receipt(o, OUTBOX_DELIVERED, r) != 0 ||
+	    cmd_bundle_receipt(o, OUTBOX_REFUSED, r) != 0) {
+		rc = cli_fail(CLI_ERROR, "cannot build the receipt");
+		goto out;
+	}
+	if (bundle_write_file(
+	        receipt, RECEIPT_MAGIC, &r->base, err, sizeof(err)) != 0) {
+		rc = cli_fail(CLI_ERROR, "%s", err);
+		goto out;
+	}
+	printf("bundle %s: %zu calls, %ld applied (%ld activities stored, %ld "
+	       "already there), %ld refused, %ld not sent; receipt %s\n",
+	    b->bundle_id, b->n_entries, s.delivered, s.created,
+	    s.existing + s.differ, s.refused, s.left, receipt);
+	rc = deliver_exit(&s);
+out:
+	cli->outbox_path = saved_outbox;
+	outbox_close(o);
+	if (path[0] != '\0') {
+		unlink(path);
+		snprintf(lock, sizeof(lock), "%s-wal", path);
+		unlink(lock);
+		snprintf(lock, sizeof(lock), "%s-shm", path);
+		unlink(lock);
+		rmdir(dir);
+	}
+	if (r != NULL)
+		hoptac__v1__receipt__free_unpacked(r, NULL);
+	hoptac__v1__bundle__free_unpacked(b, NULL);
+	return rc;
+}
+
+int
+cmd_import_receipt(struct cli *cli, int argc, char **argv)
+{
+	Hoptac__V1__Receipt *r;
+	struct outbox *o;
+	long applied = 0, refused = 0, already = 0;
+	char err[512];
+	int rc = CLI_OK;
+
+	if (argc != 2) {
+		cli_usage("import-receipt", NULL, 1);
+		return CLI_USAGE;
+	}
+	r = (Hoptac__V1__Receipt *)bundle_read_file(argv[1], RECEIPT_MAGIC,
+	    &hoptac__v1__receipt__descriptor, err, sizeof(err));
+	if (r == NULL)
+		return cli_fail(CLI_INVALID, "%s", err);
+	if ((o = deliver_outbox(cli)) == NULL) {
+		hoptac__v1__receipt__free_unpacked(r, NULL);
+		return CLI_ERROR;
+	}
+	outbox_begin(o);
+	for (size_t i = 0; i < r->n_entries && rc == CLI_OK; i++) {
+		const Hoptac__V1__ReceiptEntry *x = r->entries[i];
+		int changed =
+		    outbox_settle(o, x->request_id, x->status, x->message);
+
+		if (changed < 0)
+			rc = cli_fail(CLI_ERROR, "cannot write the outbox");
+		else if (changed == 0)
+			already++;
+		else if (x->status == 0)
+			applied++;
+		else
+			refused++;
+	}
+	if (outbox_commit(o) != 0 && rc == CLI_OK)
+		rc = cli_fail(CLI_ERROR, "cannot write the outbox");
+	outbox_close(o);
+	if (rc == CLI_OK)
+		printf("receipt of bundle %s: %ld delivered, %ld refused, %ld "
+		       "already settled\n",
+		    r->bundle_id, applied, refused, already);
+	hoptac__v1__receipt__free_unpacked(r, NULL);
+	return rc == CLI_OK && refused > 0 ? CLI_REFUSED_SOME : rc;
+}
