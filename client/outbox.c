@@ -238,7 +238,7 @@ outbox_text(sqlite3_stmt *st, int col, char *buf, size_t len)
 static int
 outbox_load(sqlite3_stmt *st, struct outbox_entry *e, int max)
 {
-	int n = 0, rv;
+	int n = 0, rv = SQLITE_ROW;
 
 	while (n < max && (rv = sqlite3_step(st)) == SQLITE_ROW) {
 		struct outbox_entry *x = &e[n];
@@ -261,6 +261,9 @@ outbox_load(sqlite3_stmt *st, struct outbox_entry *e, int max)
 		x->created_at_ms = sqlite3_column_int64(st, 8);
 		n++;
 	}
+	/* A failed step is not the end of the rows. */
+	if (rv != SQLITE_ROW && rv != SQLITE_DONE)
+		goto fail;
 	return n;
 fail:
 	for (int i = 0; i < n; i++)
