@@ -3,20 +3,92 @@
  * systemd timers), and what it holds. docs/sync.md.
  */
 #include <getopt.h>
+#include <stdlib.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli.h"
+#include "hoptac/v1/services.pb-c.h"
 #include "deliver.h"
 #include "outbox.h"
 #include "rpc.h"
 #include "status.h"
 #include "table.h"
 
+/* What one pull brought. */
+struct cmd_pull {
+	size_t requests, reports, units;
+	int done;
+};
+
+/* Keeps one pulled message under kind and key. */
+static int
+cmd_sync_keep(struct outbox *o, const char *kind, const char *key,
+    const ProtobufCMessage *m)
+{
+	size_t len = protobuf_c_message_get_packed_size(m);
+	uint8_t *buf = malloc(len ? len : 1);
+	int rc;
+
+	if (buf == NULL)
+		return -1;
+	protobuf_c_message_pack(m, buf);
+	rc = outbox_keep(o, kind, key, buf, len);
+	free(buf);
+	return rc;
+}
+
+/* Pulls what concerns the office since the outbox's cursor and keeps it,
+ * with the new cursor, in one commit. Returns an exit code. */
+static int
+cmd_sync_pull(
+    struct cli *cli, struct outbox *o, const char *unit, struct cmd_pull *p)
+{
+	Hoptac__V1__PullRequest req = HOPTAC__V1__PULL_REQUEST__INIT;
+	Hoptac__V1__PullResponse *resp = NULL;
+	char key[256];
+	int rc, bad = 0;
+
+	if (outbox_cursor(o, &req.since_ms) != 0)
+		return cli_fail(CLI_ERROR, "cannot read the outbox");
+	req.unit_code = (char *)unit;
+	rc = cli_call(cli, "/hoptac.v1.Sync/Pull", &req.base,
+	    &hoptac__v1__pull_response__descriptor, (ProtobufCMessage **)&resp,
+	    NULL);
+	if (rc != CLI_OK)
+		return rc;
+	bad |= outbox_begin(o);
+	for (size_t i = 0; i < resp->n_requests; i++)
+		bad |= cmd_sync_keep(o, "request", resp->requests[i]->reference,
+		    &resp->requests[i]->base);
+	for (size_t i = 0; i < resp->n_reports; i++) {
+		snprintf(key, sizeof(key), "%s|%s",
+		    resp->reports[i]->request_reference,
+		    resp->reports[i]->unit_code);
+		bad |= cmd_sync_keep(o, "report", key, &resp->reports[i]->base);
+	}
+	for (size_t i = 0; i < resp->n_units; i++)
+		bad |= cmd_sync_keep(
+		    o, "unit", resp->units[i]->code, &resp->units[i]->base);
+	for (size_t i = 0; i < resp->n_partners; i++)
+		bad |= cmd_sync_keep(o, "partner", resp->partners[i]->code,
+		    &resp->partners[i]->base);
+	bad |= outbox_set_cursor(o, resp->cursor_ms);
+	if (outbox_commit(o) != 0 || bad)
+		rc = cli_fail(CLI_ERROR, "cannot keep what was pulled");
+	p->requests = resp->n_requests;
+	p->reports = resp->n_reports;
+	p->units = resp->n_units;
+	p->done = rc == CLI_OK;
+	hoptac__v1__pull_response__free_unpacked(resp, NULL);
+	return rc;
+}
+
 static void
-cmd_sync_json(const struct deliver_stats *s, int rc, double secs)
+cmd_sync_json(const struct deliver_stats *s, const struct cmd_pull *p, int rc,
+    double secs)
 {
 	json_object *o = json_object_new_object();
 
@@ -31,6 +103,14 @@ cmd_sync_json(const struct deliver_stats *s, int rc, double secs)
 	json_object_object_add(o, "pending", json_object_new_int64(s->left));
 	json_object_object_add(
 	    o, "unreachable", json_object_new_boolean(s->unreachable));
+	if (p->done) {
+		json_object_object_add(o, "pulled_requests",
+		    json_object_new_int64((int64_t)p->requests));
+		json_object_object_add(o, "pulled_reports",
+		    json_object_new_int64((int64_t)p->reports));
+		json_object_object_add(o, "pulled_units",
+		    json_object_new_int64((int64_t)p->units));
+	}
 	json_object_object_add(o, "exit", json_object_new_int(rc));
 	json_object_object_add(o, "seconds", json_object_new_double(secs));
 	if (s->unreachable || s->failed)
@@ -46,20 +126,26 @@ cmd_sync(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"quiet", no_argument, NULL, 'q'},
+	    {"unit", required_argument, NULL, 'u'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct deliver_stats s;
+	struct cmd_pull pull = {0, 0, 0, 0};
 	struct outbox *o;
+	const char *unit = getenv("HOPTAC_UNIT");
 	int64_t start = rpc_now_ms();
 	int quiet = 0, ch, rc;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch != 'q') {
+		if (ch == 'q') {
+			quiet = 1;
+		} else if (ch == 'u') {
+			unit = optarg;
+		} else {
 			cli_usage("sync", NULL, 1);
 			return CLI_USAGE;
 		}
-		quiet = 1;
 	}
 	if (optind != argc) {
 		cli_usage("sync", NULL, 1);
@@ -75,10 +161,18 @@ cmd_sync(struct cli *cli, int argc, char **argv)
 		return CLI_UNREACHABLE;
 	}
 	deliver_pending(cli, o, 0, quiet || cli->json, &s);
-	outbox_close(o);
 	rc = deliver_exit(&s);
+	/* Then what concerns the office, when the server is there. */
+	if (unit != NULL && unit[0] != '\0' && !s.unreachable && !s.failed) {
+		int prc = cmd_sync_pull(cli, o, unit, &pull);
+
+		if (prc != CLI_OK)
+			rc = prc;
+	}
+	outbox_close(o);
 	if (cli->json) {
-		cmd_sync_json(&s, rc, (double)(rpc_now_ms() - start) / 1000.0);
+		cmd_sync_json(
+		    &s, &pull, rc, (double)(rpc_now_ms() - start) / 1000.0);
 		return rc;
 	}
 	if (!quiet || rc != CLI_OK) {
@@ -87,6 +181,10 @@ cmd_sync(struct cli *cli, int argc, char **argv)
 		    "there), %ld refused, %ld still queued\n",
 		    s.delivered, s.created, s.existing + s.differ, s.refused,
 		    s.left);
+		if (pull.done)
+			printf("pulled for %s: %zu requests, %zu reports, %zu "
+			       "units\n",
+			    unit, pull.requests, pull.reports, pull.units);
 		if (s.unreachable)
 			fprintf(stderr,
 			    "hoptac: %s: %s; the queued work is kept for the "
@@ -184,5 +282,99 @@ cmd_status(struct cli *cli, int argc, char **argv)
 			rc = cli_fail(CLI_ERROR, "cannot read the outbox");
 	}
 	outbox_close(o);
+	return rc;
+}
+
+/* The office's kept reports, unpacked, for hoptac inbox. */
+struct cmd_inbox {
+	Hoptac__V1__Report **reports; /* owned */
+	size_t n;
+	struct table *t;
+};
+
+static int
+cmd_inbox_report(void *arg, const uint8_t *body, size_t len)
+{
+	struct cmd_inbox *ib = arg;
+	Hoptac__V1__Report *r = hoptac__v1__report__unpack(NULL, len, body);
+	Hoptac__V1__Report **grown;
+
+	if (r == NULL)
+		return 0;
+	grown = realloc(ib->reports, (ib->n + 1) * sizeof(*grown));
+	if (grown == NULL) {
+		hoptac__v1__report__free_unpacked(r, NULL);
+		return -1;
+	}
+	ib->reports = grown;
+	ib->reports[ib->n++] = r;
+	return 0;
+}
+
+static int
+cmd_inbox_request(void *arg, const uint8_t *body, size_t len)
+{
+	struct cmd_inbox *ib = arg;
+	Hoptac__V1__ReportingRequest *q =
+	    hoptac__v1__reporting_request__unpack(NULL, len, body);
+	const Hoptac__V1__Report *r = NULL;
+	char answer[600] = "not answered";
+
+	if (q == NULL)
+		return 0;
+	for (size_t i = 0; i < ib->n; i++)
+		if (strcmp(ib->reports[i]->request_reference, q->reference) ==
+		    0)
+			r = ib->reports[i];
+	if (r != NULL)
+		snprintf(answer, sizeof(answer), "revision %d %s%s%s",
+		    r->revision, cli_report_status_name(r->status),
+		    r->review_reason[0] ? ": " : "", r->review_reason);
+	table_add_row(ib->t,
+	    (const char *const[]) {q->reference, q->due_on, answer, q->title});
+	hoptac__v1__reporting_request__free_unpacked(q, NULL);
+	return 0;
+}
+
+/* What the last syncs pulled for the office, read with no link: the
+ * requests addressed to it and the state of its answers. */
+int
+cmd_inbox(struct cli *cli, int argc, char **argv)
+{
+	static const char *const headers[] = {
+	    "REQUEST", "DUE", "ANSWER", "TITLE"};
+	struct cmd_inbox ib = {NULL, 0, NULL};
+	struct outbox *o;
+	int64_t cursor = 0;
+	int rc = CLI_OK;
+
+	(void)argv;
+	if (argc != 1) {
+		cli_usage("inbox", NULL, 1);
+		return CLI_USAGE;
+	}
+	if ((o = deliver_outbox(cli)) == NULL)
+		return CLI_ERROR;
+	if ((ib.t = table_create(4, headers)) == NULL) {
+		outbox_close(o);
+		return cli_fail(CLI_ERROR, "out of memory");
+	}
+	table_set_max_width(ib.t, 2, 50);
+	table_set_max_width(ib.t, 3, 60);
+	if (outbox_cursor(o, &cursor) != 0 ||
+	    outbox_kept(o, "report", cmd_inbox_report, &ib) != 0 ||
+	    outbox_kept(o, "request", cmd_inbox_request, &ib) != 0) {
+		rc = cli_fail(CLI_ERROR, "cannot read the outbox");
+	} else {
+		table_print(ib.t, stdout);
+		if (cursor == 0)
+			printf("nothing pulled yet: hoptac sync --unit CODE\n");
+	}
+	table_destroy(ib.t);
+	for (size_t i = 0; i < ib.n; i++)
+		hoptac__v1__report__free_unpacked(ib.reports[i], NULL);
+	free(ib.reports);
+	outbox_close(o);
+	(void)cli;
 	return rc;
 }

@@ -34,6 +34,16 @@ static const char outbox_schema[] =
     "  done_at_ms INTEGER"
     ");"
     "CREATE INDEX IF NOT EXISTS outbox_by_state ON outbox(state, seq);"
+    "CREATE TABLE IF NOT EXISTS inbox ("
+    "  kind TEXT NOT NULL,"
+    "  key TEXT NOT NULL,"
+    "  body BLOB NOT NULL,"
+    "  PRIMARY KEY (kind, key)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS meta ("
+    "  key TEXT PRIMARY KEY,"
+    "  value INTEGER NOT NULL"
+    ");"
     "PRAGMA user_version = 1;";
 
 const char *
@@ -371,6 +381,82 @@ outbox_counts(struct outbox *o, long counts[3])
 			counts[s] = sqlite3_column_int64(st, 1);
 	}
 	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+outbox_cursor(struct outbox *o, int64_t *ms)
+{
+	static const char sql[] = "SELECT value FROM meta WHERE key = 'cursor'";
+	sqlite3_stmt *st = NULL;
+	int rc = -1, rv;
+
+	*ms = 0;
+	if (sqlite3_prepare_v2(o->db, sql, -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	rv = sqlite3_step(st);
+	if (rv == SQLITE_ROW)
+		*ms = sqlite3_column_int64(st, 0);
+	rc = rv == SQLITE_ROW || rv == SQLITE_DONE ? 0 : -1;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+outbox_set_cursor(struct outbox *o, int64_t ms)
+{
+	static const char sql[] =
+	    "INSERT OR REPLACE INTO meta(key, value) VALUES ('cursor', ?)";
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(o->db, sql, -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, ms);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+outbox_keep(struct outbox *o, const char *kind, const char *key,
+    const uint8_t *body, size_t len)
+{
+	static const char sql[] =
+	    "INSERT OR REPLACE INTO inbox(kind, key, body) VALUES (?, ?, ?)";
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(o->db, sql, -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 3, body, (int)len, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+outbox_kept(struct outbox *o, const char *kind,
+    int (*each)(void *arg, const uint8_t *body, size_t len), void *arg)
+{
+	static const char sql[] =
+	    "SELECT body FROM inbox WHERE kind = ? ORDER BY key";
+	sqlite3_stmt *st = NULL;
+	int rc = -1, rv;
+
+	if (sqlite3_prepare_v2(o->db, sql, -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	while ((rv = sqlite3_step(st)) == SQLITE_ROW)
+		if (each(arg, sqlite3_column_blob(st, 0),
+		        (size_t)sqlite3_column_bytes(st, 0)) != 0)
+			break;
+	rc = rv == SQLITE_ROW || rv == SQLITE_DONE ? 0 : -1;
 out:
 	sqlite3_finalize(st);
 	return rc;

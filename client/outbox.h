@@ -54,8 +54,8 @@ int outbox_put_id(struct outbox *o, const char *method, const char *request_id,
 /* Records the outcome of the entry queued under request_id, if it is
  * still pending: status 0 delivered, else refused with message. Returns
  * 1 when an entry changed, 0 when none did, -1 on failure. */
-int outbox_settle(struct outbox *o, const char *request_id, int status,
-    const char *message);
+int outbox_settle(
+    struct outbox *o, const char *request_id, int status, const char *message);
 
 /* Loads up to max entries in a state (-1: any) after seq `after`, in
  * order. Returns how many, or -1. */
@@ -88,5 +88,18 @@ int outbox_counts(struct outbox *o, long counts[3]);
 /* Takes the outbox's lock (a file beside it) without waiting: 0, or -1
  * when another process holds it. Released by outbox_close. */
 int outbox_lock(struct outbox *o);
+
+/* What sync pulls from the server is kept beside the queue, for offline
+ * reading (hoptac inbox): packed messages by kind ("request", "report",
+ * "unit", "partner") and key, the newest copy winning; and the cursor of
+ * the last pull (0 before the first). Each returns 0 or -1. */
+int outbox_cursor(struct outbox *o, int64_t *ms);
+int outbox_set_cursor(struct outbox *o, int64_t ms);
+int outbox_keep(struct outbox *o, const char *kind, const char *key,
+    const uint8_t *body, size_t len);
+/* Calls each(arg, body, len) for every kept message of a kind, in key
+ * order, until it returns non-zero. */
+int outbox_kept(struct outbox *o, const char *kind,
+    int (*each)(void *arg, const uint8_t *body, size_t len), void *arg);
 
 #endif

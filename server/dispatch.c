@@ -62,6 +62,8 @@ static struct method dispatch_methods[] = {
         handle_aggregates_check_summary, handle_aggregates_summary, NULL, ""},
     {&hoptac__v1__aggregates__descriptor, "Consolidate", METHOD_READ, NULL,
         handle_aggregates_consolidate, NULL, ""},
+    {&hoptac__v1__sync__descriptor, "Pull", METHOD_READ, handle_sync_check_pull,
+        handle_sync_pull, NULL, ""},
 };
 
 #define DISPATCH_N (sizeof(dispatch_methods) / sizeof(dispatch_methods[0]))

@@ -218,6 +218,7 @@ handle_reports_review(struct call *c, struct store_conn *db)
 		goto fail;
 	}
 	rep->status = status;
+	rep->reviewed_at_ms = call_wall_ms();
 	if (pbstr_set(&rep->review_reason, in->accept ? NULL : in->reason) !=
 	    0) {
 		rc = call_fail(c, STATUS_INTERNAL, "out of memory");

@@ -440,6 +440,32 @@ test_on_time(void **state)
 	assert_non_null(strstr(err, "future"));
 }
 
+/* An office pulls what concerns it and reads it with no link. */
+static void
+test_pull(void **state)
+{
+	struct harness *h = *state;
+	struct harness offline = *h;
+
+	expect(CLI("--json", "sync", "--unit", "KT-NGOCHOI"), 0, "sync");
+	{
+		json_object *o = json_out();
+
+		assert_int_equal(json_int(o, "pulled_requests"), 1);
+		assert_int_equal(json_int(o, "pulled_reports"), 1);
+		assert_true(json_int(o, "pulled_units") >= 14);
+		json_object_put(o);
+	}
+	/* Read with the server out of reach: nothing is asked of it. */
+	snprintf(offline.url, sizeof(offline.url), "tcp://127.0.0.1:1");
+	expect(harness_cli(&offline, out, sizeof(out), err, sizeof(err), "inbox",
+	           NULL),
+	    0, "inbox offline");
+	assert_non_null(strstr(out, REF));
+	assert_non_null(strstr(out, "submitted"));
+	assert_null(strstr(out, "12/SNgV-TEST"));
+}
+
 int
 main(void)
 {
@@ -451,6 +477,7 @@ main(void)
 	    cmocka_unit_test(test_consolidate),
 	    cmocka_unit_test(test_rate),
 	    cmocka_unit_test(test_on_time),
+	    cmocka_unit_test(test_pull),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
