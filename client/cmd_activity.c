@@ -6,11 +6,15 @@
 
 #include "cli.h"
 #include "deliver.h"
+#include "outbox.h"
+#include "status.h"
 #include "hoptac/v1/services.pb-c.h"
 #include "pbstr.h"
 #include "rpc.h"
 #include "table.h"
 #include "validate.h"
+
+#define CMD_ACTIVITY_SUBMIT "/hoptac.v1.Activities/Submit"
 
 /* The options that set an activity's fields, shared by add and amend. */
 #define CMD_ACTIVITY_FIELD_OPTIONS                                             \
@@ -428,18 +432,104 @@ cmd_activity_show(struct cli *cli, int argc, char **argv)
 	return rc;
 }
 
+/* The activity id as the outbox last saw it sent (a Submit queued or
+ * delivered from here): the base of an amendment made with no link. */
+static int
+cmd_activity_from_outbox(
+    struct cli *cli, const char *id, Hoptac__V1__GetActivityResponse **out)
+{
+	static struct outbox_entry e[500];
+	struct outbox *o = deliver_outbox(cli);
+	int64_t after = 0;
+	int n, found = 0;
+
+	if (o == NULL)
+		return -1;
+	while (!found && (n = outbox_scan(o, -1, after, e, 500)) > 0) {
+		for (int i = 0; i < n; i++) {
+			Hoptac__V1__SubmitActivitiesRequest *r = NULL;
+
+			if (!found &&
+			    strcmp(e[i].method, CMD_ACTIVITY_SUBMIT) == 0)
+				r = hoptac__v1__submit_activities_request__unpack(
+				    NULL, e[i].len, e[i].payload);
+			for (size_t k = 0; r != NULL && k < r->n_activities;
+			     k++) {
+				if (found ||
+				    strcmp(r->activities[k]->id, id) != 0)
+					continue;
+				*out = malloc(sizeof(**out));
+				if (*out == NULL)
+					break;
+				hoptac__v1__get_activity_response__init(*out);
+				(*out)->activity = r->activities[k];
+				r->activities[k] =
+				    r->activities[--r->n_activities];
+				found = 1;
+			}
+			if (r != NULL)
+				hoptac__v1__submit_activities_request__free_unpacked(
+				    r, NULL);
+			outbox_entry_fini(&e[i]);
+		}
+		after = e[n - 1].seq;
+	}
+	outbox_close(o);
+	return found ? 0 : -1;
+}
+
+/* The record an amendment starts from: the server's; with --queue, the
+ * outbox's copy when the server does not answer. */
+static int
+cmd_activity_base(struct cli *cli, const char *id, int queue,
+    Hoptac__V1__GetActivityResponse **out)
+{
+	Hoptac__V1__GetActivityRequest req =
+	    HOPTAC__V1__GET_ACTIVITY_REQUEST__INIT;
+	struct client_options opt = {3000, NULL, 2};
+	struct client_status st;
+	char err[256];
+
+	*out = NULL;
+	if (!queue)
+		return cmd_activity_fetch(cli, id, out);
+	if (cli->client == NULL &&
+	    (cli->client = client_open(cli->server, getenv("HOPTAC_TOKEN"), err,
+	         sizeof(err))) == NULL)
+		return cli_fail(CLI_ERROR, "%s", err);
+	req.id = (char *)id;
+	client_call(cli->client, "/hoptac.v1.Activities/Get", &req.base,
+	    &hoptac__v1__get_activity_response__descriptor,
+	    (ProtobufCMessage **)out, &opt, &st);
+	if (st.code == STATUS_OK)
+		return CLI_OK;
+	if (st.code != STATUS_UNAVAILABLE &&
+	    st.code != STATUS_DEADLINE_EXCEEDED) {
+		cli_print_status(&st);
+		return cli_exit_for(st.code);
+	}
+	if (cmd_activity_from_outbox(cli, id, out) != 0)
+		return cli_fail(CLI_REFUSED,
+		    "activity %s: the server does not answer and the outbox "
+		    "has no copy of it",
+		    id);
+	return CLI_OK;
+}
+
 int
 cmd_activity_amend(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {CMD_ACTIVITY_FIELD_OPTIONS,
-	    {"version", required_argument, NULL, 'V'}, {NULL, 0, NULL, 0}};
+	    {"version", required_argument, NULL, 'V'},
+	    {"queue", no_argument, NULL, 'Q'}, {NULL, 0, NULL, 0}};
 	Hoptac__V1__AmendActivityRequest req =
 	    HOPTAC__V1__AMEND_ACTIVITY_REQUEST__INIT;
 	Hoptac__V1__AmendActivityResponse *resp = NULL;
 	Hoptac__V1__GetActivityResponse *cur = NULL;
 	unsigned cleared = 0;
 	long version = 0;
-	int ch, rc;
+	char label[96];
+	int ch, rc, queue = 0;
 
 	/* The id comes first so the current record can be fetched and the
 	 * options applied on top of it. */
@@ -447,10 +537,14 @@ cmd_activity_amend(struct cli *cli, int argc, char **argv)
 		cli_usage("activity", "amend", 1);
 		return CLI_USAGE;
 	}
-	if ((rc = cmd_activity_fetch(cli, argv[1], &cur)) != CLI_OK)
+	for (int k = 2; k < argc; k++)
+		queue |= strcmp(argv[k], "--queue") == 0;
+	if ((rc = cmd_activity_base(cli, argv[1], queue, &cur)) != CLI_OK)
 		return rc;
 	optind = 2;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == 'Q')
+			continue;
 		if (ch == 'V') {
 			if ((version = cli_number(optarg)) <= 0) {
 				rc = cli_fail(
@@ -478,23 +572,53 @@ cmd_activity_amend(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	req.expected_version = version > 0 ? version : cur->activity->version;
+	if (req.expected_version <= 0) {
+		rc = cli_fail(CLI_USAGE,
+		    "the outbox's copy has no version: give --version, the one "
+		    "the office last saw (1 for a record never amended)");
+		goto out;
+	}
 	if ((rc = cmd_activity_check(cur->activity)) != CLI_OK)
 		goto out;
 	req.activity = cur->activity;
-	rc = cli_call(cli, "/hoptac.v1.Activities/Amend", &req.base,
-	    &hoptac__v1__amend_activity_response__descriptor,
-	    (ProtobufCMessage **)&resp, NULL);
+	if (queue) {
+		/* Saved first; if the record changed on the server meanwhile,
+		 * the server keeps this amendment as a conflict. */
+		req.keep_on_conflict = 1;
+		snprintf(label, sizeof(label), "amendment of %s", argv[1]);
+		rc = deliver_now(cli, "/hoptac.v1.Activities/Amend", &req.base,
+		    label, &hoptac__v1__amend_activity_response__descriptor,
+		    (ProtobufCMessage **)&resp);
+		if (rc == CLI_OK && resp == NULL) {
+			printf("%s queued\n", label);
+			goto out;
+		}
+	} else {
+		rc = cli_call(cli, "/hoptac.v1.Activities/Amend", &req.base,
+		    &hoptac__v1__amend_activity_response__descriptor,
+		    (ProtobufCMessage **)&resp, NULL);
+	}
 	if (rc != CLI_OK)
 		goto out;
-	if (cli->json)
+	if (resp->conflict_id != 0) {
+		rc = cli_fail(CLI_REFUSED,
+		    "%s changed since version %lld (now %lld): the amendment "
+		    "is "
+		    "kept as conflict %lld for the department to resolve",
+		    argv[1], (long long)req.expected_version,
+		    (long long)resp->activity->version,
+		    (long long)resp->conflict_id);
+	} else if (cli->json) {
 		rc = cli_print_json(&resp->activity->base);
-	else
+	} else {
 		printf("%s amended (version %lld)\n", resp->activity->id,
 		    (long long)resp->activity->version);
+	}
 out:
 	if (resp != NULL)
 		hoptac__v1__amend_activity_response__free_unpacked(resp, NULL);
-	hoptac__v1__get_activity_response__free_unpacked(cur, NULL);
+	if (cur != NULL)
+		hoptac__v1__get_activity_response__free_unpacked(cur, NULL);
 	return rc;
 }
 

@@ -100,6 +100,8 @@ cmd_sync_json(const struct deliver_stats *s, const struct cmd_pull *p, int rc,
 	json_object_object_add(o, "already_stored",
 	    json_object_new_int64(s->existing + s->differ));
 	json_object_object_add(o, "refused", json_object_new_int64(s->refused));
+	json_object_object_add(
+	    o, "conflicts", json_object_new_int64(s->conflicts));
 	json_object_object_add(o, "pending", json_object_new_int64(s->left));
 	json_object_object_add(
 	    o, "unreachable", json_object_new_boolean(s->unreachable));

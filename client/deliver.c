@@ -134,6 +134,28 @@ deliver_count(
 	}
 }
 
+/* An amendment delivered that met a newer version was kept on the server
+ * as a conflict: the office must hear of it. */
+static void
+deliver_conflict(struct deliver_stats *s, const struct outbox_entry *e,
+    const ProtobufCMessageDescriptor *desc, const ProtobufCMessage *resp,
+    int quiet)
+{
+	const Hoptac__V1__AmendActivityResponse *r;
+
+	if (desc != &hoptac__v1__amend_activity_response__descriptor)
+		return;
+	r = (const Hoptac__V1__AmendActivityResponse *)resp;
+	if (r->conflict_id == 0)
+		return;
+	s->conflicts++;
+	if (!quiet)
+		fprintf(stderr,
+		    "hoptac: %s: the activity changed meanwhile; kept as "
+		    "conflict %lld for the department\n",
+		    e->label, (long long)r->conflict_id);
+}
+
 /* Sends entries one by one: a refused one is recorded and the others go
  * on. Returns 0, or -1 when delivery must stop. */
 static int
@@ -163,6 +185,7 @@ deliver_each(struct cli *cli, struct outbox *o, struct outbox_entry *e, int n,
 				deliver_count(s,
 				    (Hoptac__V1__SubmitActivitiesResponse *)
 				        resp);
+			deliver_conflict(s, &e[i], desc, resp, quiet);
 		} else if (deliver_transient(code)) {
 			s->unreachable = code == STATUS_UNAVAILABLE ||
 			    code == STATUS_DEADLINE_EXCEEDED;

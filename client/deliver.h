@@ -21,6 +21,7 @@ struct deliver_stats {
 	long existing;             /* activities the server had already */
 	long differ;               /* ... with other content */
 	long refused;              /* entries the server refused */
+	long conflicts;            /* amendments kept aside as conflicts */
 	long left;                 /* entries still pending */
 	int unreachable;           /* stopped: the server did not answer */
 	int failed;                /* stopped: a server or local fault */

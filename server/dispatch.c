@@ -64,6 +64,10 @@ static struct method dispatch_methods[] = {
         handle_aggregates_consolidate, NULL, ""},
     {&hoptac__v1__sync__descriptor, "Pull", METHOD_READ, handle_sync_check_pull,
         handle_sync_pull, NULL, ""},
+    {&hoptac__v1__conflicts__descriptor, "List", METHOD_READ, NULL,
+        handle_conflicts_list, NULL, ""},
+    {&hoptac__v1__conflicts__descriptor, "Resolve", METHOD_WRITE,
+        handle_conflicts_check_resolve, handle_conflicts_resolve, NULL, ""},
 };
 
 #define DISPATCH_N (sizeof(dispatch_methods) / sizeof(dispatch_methods[0]))

@@ -267,6 +267,45 @@ handle_load(struct call *c, struct store_conn *db, const char *id,
 	return STATUS_OK;
 }
 
+/* Records the amendment in c->input as a conflict with *stored and replies
+ * OK with the stored activity, unchanged, and the conflict's id. */
+static int
+handle_keep_conflict(struct call *c, struct store_conn *db,
+    Hoptac__V1__AmendActivityRequest *in, Hoptac__V1__Activity **stored)
+{
+	Hoptac__V1__ActivityConflict *x = malloc(sizeof(*x));
+	Hoptac__V1__AmendActivityResponse *out;
+	int rc;
+
+	if (x == NULL)
+		return call_fail(c, STATUS_INTERNAL, "out of memory");
+	hoptac__v1__activity_conflict__init(x);
+	x->expected_version = in->expected_version;
+	x->stored_version = (*stored)->version;
+	x->state = HOPTAC__V1__CONFLICT_STATE__CONFLICT_STATE_OPEN;
+	x->created_at_ms = call_wall_ms();
+	x->proposed = in->activity; /* moved from the request */
+	in->activity = NULL;
+	if (pbstr_set(&x->activity_id, x->proposed->id) != 0) {
+		hoptac__v1__activity_conflict__free_unpacked(x, NULL);
+		return call_fail(c, STATUS_INTERNAL, "out of memory");
+	}
+	rc = store_conflict_insert(db, x);
+	if (rc == STATUS_OK && (out = malloc(sizeof(*out))) != NULL) {
+		hoptac__v1__amend_activity_response__init(out);
+		out->activity = *stored;
+		*stored = NULL;
+		out->conflict_id = x->id;
+		c->output = &out->base;
+	} else if (rc == STATUS_OK) {
+		rc = STATUS_INTERNAL;
+	}
+	hoptac__v1__activity_conflict__free_unpacked(x, NULL);
+	return rc == STATUS_OK
+	    ? STATUS_OK
+	    : call_fail(c, rc, "the conflict could not be kept");
+}
+
 int
 handle_activities_amend(struct call *c, struct store_conn *db)
 {
@@ -275,9 +314,16 @@ handle_activities_amend(struct call *c, struct store_conn *db)
 	Hoptac__V1__Activity *a = in->activity, *stored = NULL;
 	int rc;
 
-	rc = handle_load(c, db, a->id, in->expected_version, &stored);
+	/* An offline amendment that meets a newer version is kept aside for
+	 * the department, never dropped: see handle_keep_conflict. */
+	rc = handle_load(c, db, a->id,
+	    in->keep_on_conflict ? 0 : in->expected_version, &stored);
 	if (rc != STATUS_OK)
 		goto out;
+	if (in->keep_on_conflict && stored->version != in->expected_version) {
+		rc = handle_keep_conflict(c, db, in, &stored);
+		goto out;
+	}
 	if (stored->state ==
 	    HOPTAC__V1__ACTIVITY_STATE__ACTIVITY_STATE_WITHDRAWN) {
 		rc = call_fail(c, STATUS_FAILED_PRECONDITION,

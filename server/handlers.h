@@ -48,4 +48,8 @@ int handle_aggregates_consolidate(struct call *c, struct store_conn *db);
 int handle_sync_check_pull(struct call *c);
 int handle_sync_pull(struct call *c, struct store_conn *db);
 
+int handle_conflicts_list(struct call *c, struct store_conn *db);
+int handle_conflicts_check_resolve(struct call *c);
+int handle_conflicts_resolve(struct call *c, struct store_conn *db);
+
 #endif

@@ -16,7 +16,7 @@
 struct store_conn;
 
 /* Latest schema version; migrations are numbered 1..STORE_SCHEMA_VERSION. */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 /* Opens path. The writer (readonly = 0) creates the file when missing and
  * applies pending migrations in one transaction; a reader requires the
@@ -117,5 +117,15 @@ struct store_summary_query {
  * out->totals (every matching activity once). */
 int store_summary(struct store_conn *c, const struct store_summary_query *q,
     Hoptac__V1__SummaryResponse *out);
+
+/* Conflicts: an offline amendment kept whole beside the record it met.
+ * Insert assigns c->id. */
+int store_conflict_insert(struct store_conn *c, Hoptac__V1__ActivityConflict *x);
+int store_conflict_get(struct store_conn *c, int64_t id,
+    Hoptac__V1__ActivityConflict **out);
+int store_conflict_update(
+    struct store_conn *c, const Hoptac__V1__ActivityConflict *x);
+int store_conflict_list(struct store_conn *c, int open_only,
+    Hoptac__V1__ListConflictsResponse *out);
 
 #endif

@@ -109,6 +109,17 @@ static const struct store_migration store_migrations[STORE_SCHEMA_VERSION] = {
         "  (start_day, state, unit_code, kind, people);",
         NULL,
     },
+    {
+        /* 4: amendments made offline that met a newer version */
+        "CREATE TABLE conflicts ("
+        "  id INTEGER PRIMARY KEY,"
+        "  activity_id TEXT NOT NULL,"
+        "  state INTEGER NOT NULL,"
+        "  body BLOB NOT NULL"
+        ");"
+        "CREATE INDEX conflicts_by_state ON conflicts(state, id);",
+        NULL,
+    },
 };
 
 /* Logs a failed statement; the caller answers INTERNAL, never the SQL. */

@@ -483,6 +483,53 @@ test_bundle(void **state)
 	assert_int_equal(json_long("delivered"), 0);
 }
 
+/* An amendment made offline against a version the department changed
+ * meanwhile: kept as a conflict, never dropped, resolved by the
+ * department. */
+static void
+test_offline_conflict(void **state)
+{
+	struct harness *h = *state;
+
+	expect(CLI("activity", "add", "--id", "conf-1", "--unit", "KT-DAKGLEI",
+	           "--partner", "Sê Kông", "--kind", "đoàn ra", "--start",
+	           "2024-08-01", "--title", "Đoàn ra tháng 8", "--people", "4"),
+	    0, "add");
+	harness_stop(h);
+	expect(
+	    CLI("--timeout", "300", "activity", "amend", "conf-1", "--queue",
+	        "--version", "1", "--title", "Đoàn ra tháng 8 (sửa tại huyện)"),
+	    0, "amend offline");
+	assert_non_null(strstr(out, "amendment of conf-1 queued"));
+	harness_restart(h);
+	expect(CLI("activity", "amend", "conf-1", "--people", "9"), 0,
+	    "the department amends meanwhile");
+	assert_non_null(strstr(out, "version 2"));
+	expect(CLI("--json", "sync"), 0, "sync");
+	assert_int_equal(json_long("delivered"), 1);
+	assert_int_equal(json_long("conflicts"), 1);
+	expect(CLI("conflict", "list"), 0, "conflicts");
+	assert_non_null(strstr(out, "conf-1"));
+	assert_non_null(strstr(out, "open"));
+	assert_non_null(strstr(out, "sửa tại huyện"));
+	/* Nothing changed before the department decides. */
+	expect(CLI("activity", "show", "conf-1"), 0, "show");
+	assert_non_null(strstr(out, "version:   2"));
+	assert_null(strstr(out, "sửa tại huyện"));
+	expect(CLI("conflict", "resolve", "1", "--apply", "--note",
+	           "Lấy bản của huyện"),
+	    0, "resolve");
+	assert_non_null(strstr(out, "applied; conf-1 is at version 3"));
+	expect(CLI("activity", "show", "conf-1"), 0, "show");
+	assert_non_null(strstr(out, "sửa tại huyện"));
+	expect(
+	    CLI("conflict", "resolve", "1", "--discard"), 4, "resolve again");
+	expect(CLI("conflict", "list"), 0, "no open conflict");
+	assert_null(strstr(out, "conf-1"));
+	expect(CLI("conflict", "list", "--all"), 0, "all conflicts");
+	assert_non_null(strstr(out, "Lấy bản của huyện"));
+}
+
 int
 main(void)
 {
@@ -493,6 +540,7 @@ main(void)
 	    cmocka_unit_test(test_reply_lost),
 	    cmocka_unit_test(test_two_offices),
 	    cmocka_unit_test(test_bundle),
+	    cmocka_unit_test(test_offline_conflict),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

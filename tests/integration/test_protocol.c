@@ -421,7 +421,7 @@ test_reflection(void **state)
 	    &hoptac__v1__list_services_response__descriptor,
 	    (ProtobufCMessage **)&resp, NULL, &st);
 	assert_int_equal(st.code, STATUS_OK);
-	assert_int_equal(resp->n_services, 9);
+	assert_int_equal(resp->n_services, 10);
 	for (size_t i = 0; i < resp->n_services; i++)
 		for (size_t j = 0; j < resp->services[i]->n_methods; j++) {
 			const Hoptac__V1__MethodInfo *m =
@@ -437,7 +437,7 @@ test_reflection(void **state)
 			}
 		}
 	assert_true(found);
-	assert_int_equal(methods, 22);
+	assert_int_equal(methods, 24);
 	hoptac__v1__list_services_response__free_unpacked(resp, NULL);
 	client_close(c);
 }
