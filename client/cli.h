@@ -113,6 +113,7 @@ int cmd_sync(struct cli *cli, int argc, char **argv);
 int cmd_status(struct cli *cli, int argc, char **argv);
 int cmd_export(struct cli *cli, int argc, char **argv);
 int cmd_inbox(struct cli *cli, int argc, char **argv);
+int cmd_forward(struct cli *cli, int argc, char **argv);
 int cmd_conflict_list(struct cli *cli, int argc, char **argv);
 int cmd_conflict_resolve(struct cli *cli, int argc, char **argv);
 int cmd_bundle_apply(struct cli *cli, int argc, char **argv);

@@ -18,6 +18,8 @@ static const struct cli_command cli_commands[] = {
         "the requests and review outcomes the last sync pulled (offline)"},
     {"status", NULL, cmd_status, "",
         "what the outbox holds: queued, delivered, refused and why"},
+    {"forward", NULL, cmd_forward, "--to URL",
+        "send this server's records on to a higher-level server"},
     {"export", NULL, cmd_export, "FILE",
         "write the queued calls to a bundle, to carry by hand"},
     {"bundle", "apply", cmd_bundle_apply, "FILE [--receipt FILE]",
