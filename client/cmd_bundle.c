@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "deliver.h"
 #include "hoptac/v1/bundle.pb-c.h"
+#include "hoptac/v1/services.pb-c.h"
 #include "outbox.h"
 #include "pbstr.h"
 #include "rpc.h"
@@ -66,7 +67,13 @@ cmd_bundle_add(Hoptac__V1__Bundle *b, const struct outbox_entry *e)
 int
 cmd_export(struct cli *cli, int argc, char **argv)
 {
+	static const struct option opts[] = {
+	    {"unit", required_argument, NULL, 'u'},
+	    {NULL, 0, NULL, 0},
+	};
 	static struct outbox_entry e[CMD_BUNDLE_CHUNK];
+	const char *unit = getenv("HOPTAC_UNIT");
+	int ch;
 	Hoptac__V1__Bundle *b = malloc(sizeof(*b)); /* freed at out */
 	struct outbox *o = NULL;
 	char id[37], err[512];
@@ -76,13 +83,28 @@ cmd_export(struct cli *cli, int argc, char **argv)
 	if (b == NULL)
 		return cli_fail(CLI_ERROR, "out of memory");
 	hoptac__v1__bundle__init(b);
-	if (argc != 2) {
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch != 'u') {
+			cli_usage("export", NULL, 1);
+			rc = CLI_USAGE;
+			goto out;
+		}
+		unit = optarg;
+	}
+	if (argc - optind != 1) {
 		cli_usage("export", NULL, 1);
 		rc = CLI_USAGE;
 		goto out;
 	}
 	if ((o = deliver_outbox(cli)) == NULL)
 		goto out;
+	/* With a unit, the receipt brings back what concerns it since the
+	 * outbox's pull cursor, as sync --unit would. */
+	if (unit != NULL && unit[0] != '\0' &&
+	    (pbstr_set(&b->unit_code, unit) != 0 ||
+	        outbox_cursor(o, &b->pull_since_ms) != 0))
+		goto nomem;
 	rpc_new_id(id);
 	b->created_at_ms = cmd_bundle_now_ms();
 	if (pbstr_set(&b->bundle_id, id) != 0 ||
@@ -106,12 +128,12 @@ cmd_export(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	if (bundle_write_file(
-	        argv[1], BUNDLE_MAGIC, &b->base, err, sizeof(err)) != 0) {
+	        argv[optind], BUNDLE_MAGIC, &b->base, err, sizeof(err)) != 0) {
 		rc = cli_fail(CLI_ERROR, "%s", err);
 		goto out;
 	}
 	printf("%zu queued calls written to %s (bundle %s)\n", b->n_entries,
-	    argv[1], b->bundle_id);
+	    argv[optind], b->bundle_id);
 	rc = CLI_OK;
 	goto out;
 nomem:
@@ -161,6 +183,32 @@ cmd_bundle_receipt(struct outbox *o, int state, Hoptac__V1__Receipt *r)
 			return -1;
 	}
 	return n < 0 ? -1 : 0;
+}
+
+/* What concerns the bundle's office since its cursor, packed into the
+ * receipt so that it travels back by hand too. */
+static int
+cmd_bundle_pull(
+    struct cli *cli, const Hoptac__V1__Bundle *b, Hoptac__V1__Receipt *r)
+{
+	Hoptac__V1__PullRequest req = HOPTAC__V1__PULL_REQUEST__INIT;
+	Hoptac__V1__PullResponse *resp = NULL;
+	int rc;
+
+	req.unit_code = b->unit_code;
+	req.since_ms = b->pull_since_ms;
+	rc = cli_call(cli, "/hoptac.v1.Sync/Pull", &req.base,
+	    &hoptac__v1__pull_response__descriptor, (ProtobufCMessage **)&resp,
+	    NULL);
+	if (rc != CLI_OK)
+		return rc;
+	r->pull.len = protobuf_c_message_get_packed_size(&resp->base);
+	if ((r->pull.data = malloc(r->pull.len ? r->pull.len : 1)) == NULL)
+		rc = cli_fail(CLI_ERROR, "out of memory");
+	else
+		protobuf_c_message_pack(&resp->base, r->pull.data);
+	hoptac__v1__pull_response__free_unpacked(resp, NULL);
+	return rc;
 }
 
 int
@@ -239,6 +287,9 @@ cmd_bundle_apply(struct cli *cli, int argc, char **argv)
 		rc = cli_fail(CLI_ERROR, "cannot build the receipt");
 		goto out;
 	}
+	if (b->unit_code[0] != '\0' && !s.unreachable && !s.failed &&
+	    cmd_bundle_pull(cli, b, r) != CLI_OK)
+		goto out;
 	if (bundle_write_file(
 	        receipt, RECEIPT_MAGIC, &r->base, err, sizeof(err)) != 0) {
 		rc = cli_fail(CLI_ERROR, "%s", err);
@@ -304,6 +355,21 @@ cmd_import_receipt(struct cli *cli, int argc, char **argv)
 	}
 	if (outbox_commit(o) != 0 && rc == CLI_OK)
 		rc = cli_fail(CLI_ERROR, "cannot write the outbox");
+	if (rc == CLI_OK && r->pull.len > 0) {
+		Hoptac__V1__PullResponse *p = hoptac__v1__pull_response__unpack(
+		    NULL, r->pull.len, r->pull.data);
+
+		if (p == NULL || deliver_keep_pull(o, p) != 0)
+			rc = cli_fail(
+			    CLI_ERROR, "cannot keep what the receipt brings");
+		else
+			printf("received for the office: %zu requests, %zu "
+			       "reports, "
+			       "%zu units\n",
+			    p->n_requests, p->n_reports, p->n_units);
+		if (p != NULL)
+			hoptac__v1__pull_response__free_unpacked(p, NULL);
+	}
 	outbox_close(o);
 	if (rc == CLI_OK)
 		printf("receipt of bundle %s: %ld delivered, %ld refused, %ld "

@@ -23,23 +23,6 @@ struct cmd_pull {
 	int done;
 };
 
-/* Keeps one pulled message under kind and key. */
-static int
-cmd_sync_keep(struct outbox *o, const char *kind, const char *key,
-    const ProtobufCMessage *m)
-{
-	size_t len = protobuf_c_message_get_packed_size(m);
-	uint8_t *buf = malloc(len ? len : 1);
-	int rc;
-
-	if (buf == NULL)
-		return -1;
-	protobuf_c_message_pack(m, buf);
-	rc = outbox_keep(o, kind, key, buf, len);
-	free(buf);
-	return rc;
-}
-
 /* Pulls what concerns the office since the outbox's cursor and keeps it,
  * with the new cursor, in one commit. Returns an exit code. */
 static int
@@ -48,8 +31,7 @@ cmd_sync_pull(
 {
 	Hoptac__V1__PullRequest req = HOPTAC__V1__PULL_REQUEST__INIT;
 	Hoptac__V1__PullResponse *resp = NULL;
-	char key[256];
-	int rc, bad = 0;
+	int rc;
 
 	if (outbox_cursor(o, &req.since_ms) != 0)
 		return cli_fail(CLI_ERROR, "cannot read the outbox");
@@ -59,24 +41,7 @@ cmd_sync_pull(
 	    NULL);
 	if (rc != CLI_OK)
 		return rc;
-	bad |= outbox_begin(o);
-	for (size_t i = 0; i < resp->n_requests; i++)
-		bad |= cmd_sync_keep(o, "request", resp->requests[i]->reference,
-		    &resp->requests[i]->base);
-	for (size_t i = 0; i < resp->n_reports; i++) {
-		snprintf(key, sizeof(key), "%s|%s",
-		    resp->reports[i]->request_reference,
-		    resp->reports[i]->unit_code);
-		bad |= cmd_sync_keep(o, "report", key, &resp->reports[i]->base);
-	}
-	for (size_t i = 0; i < resp->n_units; i++)
-		bad |= cmd_sync_keep(
-		    o, "unit", resp->units[i]->code, &resp->units[i]->base);
-	for (size_t i = 0; i < resp->n_partners; i++)
-		bad |= cmd_sync_keep(o, "partner", resp->partners[i]->code,
-		    &resp->partners[i]->base);
-	bad |= outbox_set_cursor(o, resp->cursor_ms);
-	if (outbox_commit(o) != 0 || bad)
+	if (deliver_keep_pull(o, resp) != 0)
 		rc = cli_fail(CLI_ERROR, "cannot keep what was pulled");
 	p->requests = resp->n_requests;
 	p->reports = resp->n_reports;

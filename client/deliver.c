@@ -385,3 +385,47 @@ deliver_exit(const struct deliver_stats *s)
 		return CLI_REFUSED_SOME;
 	return CLI_OK;
 }
+
+/* Keeps one pulled message under kind and key. */
+static int
+deliver_keep(struct outbox *o, const char *kind, const char *key,
+    const ProtobufCMessage *m)
+{
+	size_t len = protobuf_c_message_get_packed_size(m);
+	uint8_t *buf = malloc(len ? len : 1);
+	int rc;
+
+	if (buf == NULL)
+		return -1;
+	protobuf_c_message_pack(m, buf);
+	rc = outbox_keep(o, kind, key, buf, len);
+	free(buf);
+	return rc;
+}
+
+int
+deliver_keep_pull(struct outbox *o, const Hoptac__V1__PullResponse *resp)
+{
+	char key[256];
+	int bad = outbox_begin(o);
+
+	for (size_t i = 0; i < resp->n_requests; i++)
+		bad |= deliver_keep(o, "request", resp->requests[i]->reference,
+		    &resp->requests[i]->base);
+	for (size_t i = 0; i < resp->n_reports; i++) {
+		snprintf(key, sizeof(key), "%s|%s",
+		    resp->reports[i]->request_reference,
+		    resp->reports[i]->unit_code);
+		bad |= deliver_keep(o, "report", key, &resp->reports[i]->base);
+	}
+	for (size_t i = 0; i < resp->n_units; i++)
+		bad |= deliver_keep(
+		    o, "unit", resp->units[i]->code, &resp->units[i]->base);
+	for (size_t i = 0; i < resp->n_partners; i++)
+		bad |= deliver_keep(o, "partner", resp->partners[i]->code,
+		    &resp->partners[i]->base);
+	bad |= outbox_set_cursor(o, resp->cursor_ms);
+	if (outbox_commit(o) != 0)
+		bad = -1;
+	return bad ? -1 : 0;
+}

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "cli.h"
+#include "hoptac/v1/services.pb-c.h"
 #include "outbox.h"
 
 #define DELIVER_BATCH 1000
@@ -53,6 +54,10 @@ int deliver_one(struct cli *cli, struct outbox *o, const struct outbox_entry *e,
 int deliver_now(struct cli *cli, const char *method,
     const ProtobufCMessage *req, const char *label,
     const ProtobufCMessageDescriptor *resp_desc, ProtobufCMessage **resp);
+
+/* Keeps what a pull brought in the outbox, with its new cursor, in one
+ * commit: from sync, or from a receipt carried by hand. 0 or -1. */
+int deliver_keep_pull(struct outbox *o, const Hoptac__V1__PullResponse *resp);
 
 /* The exit code for the end of a delivery: 0 all delivered, 75 server
  * unreachable (work kept), 65 some refused, 1 a fault. */

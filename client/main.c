@@ -20,7 +20,7 @@ static const struct cli_command cli_commands[] = {
         "what the outbox holds: queued, delivered, refused and why"},
     {"forward", NULL, cmd_forward, "--to URL",
         "send this server's records on to a higher-level server"},
-    {"export", NULL, cmd_export, "FILE",
+    {"export", NULL, cmd_export, "FILE [--unit CODE]",
         "write the queued calls to a bundle, to carry by hand"},
     {"bundle", "apply", cmd_bundle_apply, "FILE [--receipt FILE]",
         "apply a bundle to the server and write its receipt"},

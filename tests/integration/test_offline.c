@@ -446,7 +446,7 @@ test_bundle(void **state)
 	write_csv(csv, "hand", 300, "KT-DAKGLEI");
 	expect(CLI("--timeout", "300", "import", csv), 0, "import offline");
 	snprintf(bundle, sizeof(bundle), "%s/office.bundle", h->dir);
-	expect(CLI("export", bundle), 0, "export");
+	expect(CLI("export", bundle, "--unit", "KT-DAKGLEI"), 0, "export");
 	assert_non_null(strstr(out, "300 queued calls written"));
 	harness_restart(h);
 	before = server_count(h);
@@ -477,6 +477,11 @@ test_bundle(void **state)
 	assert_int_equal(json_long("pending"), 300);
 	expect(CLI("import-receipt", receipt), 0, "receipt");
 	assert_non_null(strstr(out, "300 delivered"));
+	/* The receipt also brings what concerns the office, and moves its
+	 * pull cursor, with no link. */
+	assert_non_null(strstr(out,
+	    "received for the office: 0 requests, 0 "
+	    "reports, 1 units"));
 	expect(CLI("--json", "status"), 0, "status after the receipt");
 	assert_int_equal(json_long("pending"), 0);
 	expect(CLI("--json", "sync"), 0, "nothing left to sync");
