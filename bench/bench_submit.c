@@ -37,9 +37,9 @@ struct bench_thread {
 
 static char bench_run[16];
 
-static const char *const bench_partners[] = {"LA-AT", "LA-BK", "LA-BL",
-    "LA-CH", "LA-HO", "LA-KH", "LA-LM", "LA-LP", "LA-OU", "LA-PH", "LA-SL",
-    "LA-SV", "LA-VI", "LA-VT", "LA-XA", "LA-XE", "LA-XI", "LA-XS"};
+static const char *const bench_partners[] = {"LA-AT", "LA-BK", "LA-BL", "LA-CH",
+    "LA-HO", "LA-KH", "LA-LM", "LA-LP", "LA-OU", "LA-PH", "LA-SL", "LA-SV",
+    "LA-VI", "LA-VT", "LA-XA", "LA-XE", "LA-XI", "LA-XS"};
 
 /* The n-th generated activity: kinds, partners, days of 2024, people
  * and units spread evenly, so summaries have something to group. */
@@ -98,10 +98,12 @@ bench_main(void *arg)
 		for (int j = 0; j < t->batch; j++) {
 			snprintf(id, sizeof(id), "b%s-%d-%d-%d", bench_run,
 			    t->index, i, j);
-			req.activities[j] = bench_activity(t->unit, t->units, id,
-			    ((uint64_t)t->index * (uint64_t)t->calls + (uint64_t)i) *
-			            (uint64_t)t->batch +
-			        (uint64_t)j);
+			req.activities[j] =
+			    bench_activity(t->unit, t->units, id,
+			        ((uint64_t)t->index * (uint64_t)t->calls +
+			            (uint64_t)i) *
+			                (uint64_t)t->batch +
+			            (uint64_t)j);
 		}
 		start = rpc_now_ms();
 		struct timespec t0, t1;
@@ -171,7 +173,8 @@ main(int argc, char **argv)
 		default:
 			fprintf(stderr,
 			    "usage: bench_submit [-s url] [-u unit] "
-			    "[-m units] [-c clients] [-n calls each] [-b batch]\n");
+			    "[-m units] [-c clients] [-n calls each] [-b "
+			    "batch]\n");
 			return 2;
 		}
 	}
@@ -187,7 +190,7 @@ main(int argc, char **argv)
 		return 1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (int i = 0; i < clients; i++) {
-		t[i] = (struct bench_thread){.url = url,
+		t[i] = (struct bench_thread) {.url = url,
 		    .unit = unit,
 		    .units = units,
 		    .calls = calls,

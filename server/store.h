@@ -120,9 +120,10 @@ int store_summary(struct store_conn *c, const struct store_summary_query *q,
 
 /* Conflicts: an offline amendment kept whole beside the record it met.
  * Insert assigns c->id. */
-int store_conflict_insert(struct store_conn *c, Hoptac__V1__ActivityConflict *x);
-int store_conflict_get(struct store_conn *c, int64_t id,
-    Hoptac__V1__ActivityConflict **out);
+int store_conflict_insert(
+    struct store_conn *c, Hoptac__V1__ActivityConflict *x);
+int store_conflict_get(
+    struct store_conn *c, int64_t id, Hoptac__V1__ActivityConflict **out);
 int store_conflict_update(
     struct store_conn *c, const Hoptac__V1__ActivityConflict *x);
 int store_conflict_list(struct store_conn *c, int open_only,

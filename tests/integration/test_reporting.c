@@ -458,8 +458,8 @@ test_pull(void **state)
 	}
 	/* Read with the server out of reach: nothing is asked of it. */
 	snprintf(offline.url, sizeof(offline.url), "tcp://127.0.0.1:1");
-	expect(harness_cli(&offline, out, sizeof(out), err, sizeof(err), "inbox",
-	           NULL),
+	expect(harness_cli(
+	           &offline, out, sizeof(out), err, sizeof(err), "inbox", NULL),
 	    0, "inbox offline");
 	assert_non_null(strstr(out, REF));
 	assert_non_null(strstr(out, "submitted"));
