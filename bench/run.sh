@@ -32,9 +32,34 @@ done
 "${hoptac[@]}" unit add BENCH "Bench unit" --kind other >/dev/null
 
 echo "machine: $(nproc) cores, $(uname -srm)"
-"${build}/bench/bench_submit" -s "${url}" -c 1 -n 5000
-"${build}/bench/bench_submit" -s "${url}" -c 16 -n 500
-"${build}/bench/bench_submit" -s "${url}" -c 1 -n 100 -b 1000
+one="$("${build}/bench/bench_submit" -s "${url}" -c 1 -n 5000)"
+echo "${one}"
+many="$("${build}/bench/bench_submit" -s "${url}" -c 16 -n 500)"
+echo "${many}"
+batch="$("${build}/bench/bench_submit" -s "${url}" -c 1 -n 100 -b 1000)"
+echo "${batch}"
+
+# The limits of the machine for the same work: a bare nng echo of a
+# message of the same size with the same clients, and bare sqlite inserts
+# of the same rows with the same durability.
+echo1="$("${build}/bench/bench_echo" -u "tcp://127.0.0.1:$((port + 10))" -c 1 -n 5000 -s 400)"
+echo "${echo1}"
+echo16="$("${build}/bench/bench_echo" -u "tcp://127.0.0.1:$((port + 11))" -c 16 -n 500 -s 400)"
+echo "${echo16}"
+sql1="$("${build}/bench/bench_sqlite" -f "${dir}/bare.db" -n 5000 -b 1)"
+echo "${sql1}"
+sqlb="$("${build}/bench/bench_sqlite" -f "${dir}/bare.db" -n 100000 -b 1000)"
+echo "${sqlb}"
+
+# Field value of "key=value" in a line.
+val() {
+	printf '%s\n' "$1" | awk -v k="$2" \
+		'{ for (i = 1; i <= NF; i++) { split($i, p, "="); if (p[1] == k) print p[2] } }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f%%", 100 * a / b }'; }
+echo "1 client, 1 activity per call: $(val "${one}" calls/s) calls/s = $(ratio "$(val "${one}" calls/s)" "$(val "${echo1}" calls/s)") of the bare echo, $(ratio "$(val "${one}" calls/s)" "$(val "${sql1}" commits/s)") of bare sqlite commits"
+echo "16 clients, 1 activity per call: $(val "${many}" calls/s) calls/s = $(ratio "$(val "${many}" calls/s)" "$(val "${echo16}" calls/s)") of the bare echo at 16 clients"
+echo "batches of 1,000: $(val "${batch}" records/s) activities/s = $(ratio "$(val "${batch}" records/s)" "$(val "${sqlb}" rows/s)") of bare sqlite batched inserts"
 
 # Whole-process times of the command-line client.
 n=300
