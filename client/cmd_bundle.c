@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "bundle.h"
@@ -24,15 +23,6 @@
 #include "rpc.h"
 
 #define CMD_BUNDLE_CHUNK 1000
-
-static int64_t
-cmd_bundle_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Appends one outbox entry to the bundle, with its checksum. */
 static int
@@ -106,7 +96,7 @@ cmd_export(struct cli *cli, int argc, char **argv)
 	        outbox_cursor(o, &b->pull_since_ms) != 0))
 		goto nomem;
 	rpc_new_id(id);
-	b->created_at_ms = cmd_bundle_now_ms();
+	b->created_at_ms = rpc_wall_ms();
 	if (pbstr_set(&b->bundle_id, id) != 0 ||
 	    pbstr_set(&b->origin,
 	        cli->outbox_path ? cli->outbox_path : outbox_default_path()) !=
@@ -280,7 +270,7 @@ cmd_bundle_apply(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	hoptac__v1__receipt__init(r);
-	r->created_at_ms = cmd_bundle_now_ms();
+	r->created_at_ms = rpc_wall_ms();
 	if (pbstr_set(&r->bundle_id, b->bundle_id) != 0 ||
 	    cmd_bundle_receipt(o, OUTBOX_DELIVERED, r) != 0 ||
 	    cmd_bundle_receipt(o, OUTBOX_REFUSED, r) != 0) {

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 #include "date.h"
@@ -104,7 +103,6 @@ cmd_report_submit(struct cli *cli, int argc, char **argv)
 	Hoptac__V1__Report *r = NULL; /* owned; freed at out */
 	struct report_file_error ferr;
 	struct violations v;
-	struct timespec now;
 	const char *request = NULL;
 	int64_t filed = 0;
 	char id[37], label[200];
@@ -140,10 +138,7 @@ cmd_report_submit(struct cli *cli, int argc, char **argv)
 	/* The office's own clock says when it filed (or --filed, for a paper
 	 * report entered later): timeliness tells a report filed on time and
 	 * delivered late from one filed late. */
-	clock_gettime(CLOCK_REALTIME, &now);
-	r->submitted_at_ms = filed > 0
-	    ? filed
-	    : (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+	r->submitted_at_ms = filed > 0 ? filed : rpc_wall_ms();
 	rpc_new_id(id);
 	if (pbstr_set(&r->id, id) != 0 ||
 	    (request != NULL &&

@@ -64,15 +64,6 @@ outbox_default_path(void)
 	return path;
 }
 
-static int64_t
-outbox_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Creates the directories of path, as mkdir -p does. */
 static int
 outbox_mkdirs(const char *path)
@@ -166,7 +157,7 @@ outbox_put_id(struct outbox *o, const char *method, const char *request_id,
 	sqlite3_bind_text(st, 2, request_id, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 3, payload, (int)len, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, label, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, outbox_now_ms());
+	sqlite3_bind_int64(st, 5, rpc_wall_ms());
 	if (sqlite3_step(st) == SQLITE_DONE) {
 		*seq = sqlite3_last_insert_rowid(o->db);
 		rc = 0;
@@ -202,7 +193,7 @@ outbox_settle(
 	    st, 1, status == 0 ? OUTBOX_DELIVERED : OUTBOX_REFUSED);
 	sqlite3_bind_int(st, 2, status);
 	sqlite3_bind_text(st, 3, message, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, outbox_now_ms());
+	sqlite3_bind_int64(st, 4, rpc_wall_ms());
 	sqlite3_bind_text(st, 5, request_id, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_DONE)
 		rc = sqlite3_changes(o->db) > 0;
@@ -343,7 +334,7 @@ outbox_mark(
 	sqlite3_bind_int(st, 1, state);
 	sqlite3_bind_int(st, 2, status);
 	sqlite3_bind_text(st, 3, message, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, outbox_now_ms());
+	sqlite3_bind_int64(st, 4, rpc_wall_ms());
 	sqlite3_bind_int64(st, 5, seq);
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
 out:

@@ -32,8 +32,11 @@
 /* Writes a new random request id (UUID v4 text, 36 chars + NUL). */
 void rpc_new_id(char out[37]);
 
-/* Milliseconds of a monotonic clock. */
+/* Milliseconds of a monotonic clock, for deadlines and durations. */
 int64_t rpc_now_ms(void);
+
+/* Milliseconds since the epoch, for the times records carry. */
+int64_t rpc_wall_ms(void);
 
 /* Packs m into a new nng message (*out, caller owns it). Returns 0 or an
  * nng error code. */

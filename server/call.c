@@ -3,8 +3,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
+#include "rpc.h"
 #include "status.h"
 
 int
@@ -41,10 +41,7 @@ call_pack_output(struct call *c)
 int64_t
 call_wall_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return rpc_wall_ms();
 }
 
 /* INVALID_ARGUMENT, its message naming the first violation. */
