@@ -7,8 +7,7 @@
 #include "pbstr.h"
 #include "status.h"
 
-/* A Partner message for a gazetteer entry, or NULL on ENOMEM. */
-static Hoptac__V1__Partner *
+Hoptac__V1__Partner *
 handle_partners_message(const struct gazetteer_partner *g)
 {
 	Hoptac__V1__Partner *p = malloc(sizeof(*p));

@@ -5,7 +5,6 @@
 #include "gazetteer.h"
 #include "handlers.h"
 #include "hoptac/v1/services.pb-c.h"
-#include "pbstr.h"
 #include "status.h"
 #include "store.h"
 
@@ -73,26 +72,12 @@ handle_sync_partners(Hoptac__V1__PullResponse *out)
 	if ((out->partners = calloc(n + 1, sizeof(*out->partners))) == NULL)
 		return STATUS_INTERNAL;
 	for (size_t i = 0; i < n; i++) {
-		const struct gazetteer_partner *g = gazetteer_at(i);
-		Hoptac__V1__Partner *p = malloc(sizeof(*p));
+		Hoptac__V1__Partner *p =
+		    handle_partners_message(gazetteer_at(i));
 
 		if (p == NULL)
 			return STATUS_INTERNAL;
-		hoptac__v1__partner__init(p);
 		out->partners[out->n_partners++] = p;
-		p->level = g->level == GAZETTEER_DISTRICT
-		    ? HOPTAC__V1__PARTNER_LEVEL__PARTNER_LEVEL_DISTRICT
-		    : HOPTAC__V1__PARTNER_LEVEL__PARTNER_LEVEL_PROVINCE;
-		if (pbstr_set(&p->code, g->code) != 0 ||
-		    pbstr_set(&p->name, g->name) != 0 ||
-		    pbstr_set(&p->name_latin, g->name_latin) != 0 ||
-		    pbstr_set(&p->parent_code, g->parent_code) != 0)
-			return STATUS_INTERNAL;
-		for (size_t k = 0; g->aliases != NULL && g->aliases[k] != NULL;
-		     k++)
-			if (pbstr_append(
-			        &p->n_aliases, &p->aliases, g->aliases[k]) != 0)
-				return STATUS_INTERNAL;
 	}
 	return STATUS_OK;
 }

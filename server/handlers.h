@@ -7,10 +7,15 @@
 #define HOPTAC_HANDLERS_H
 
 #include "call.h"
+#include "hoptac/v1/records.pb-c.h"
 
 int handle_health_check(struct call *c, struct store_conn *db);
 int handle_reflection_list(struct call *c, struct store_conn *db);
 int handle_partners_list(struct call *c, struct store_conn *db);
+/* A Partner message for a gazetteer entry (caller frees it), or NULL
+ * when out of memory. */
+struct gazetteer_partner;
+Hoptac__V1__Partner *handle_partners_message(const struct gazetteer_partner *g);
 
 int handle_units_check_create(struct call *c);
 int handle_units_create(struct call *c, struct store_conn *db);
