@@ -231,36 +231,18 @@ store_activity_update(struct store_conn *c, const Hoptac__V1__Activity *a,
 	return store_activity_links(c, seq, a);
 }
 
-static int
-store_unpack_activity(sqlite3_stmt *st, int col, Hoptac__V1__Activity **out)
-{
-	*out = hoptac__v1__activity__unpack(NULL,
-	    (size_t)sqlite3_column_bytes(st, col),
-	    sqlite3_column_blob(st, col));
-	return *out != NULL ? STATUS_OK : STATUS_DATA_LOSS;
-}
-
 int
 store_activity_get(
     struct store_conn *c, const char *id, Hoptac__V1__Activity **out)
 {
 	static const char sql[] = "SELECT body FROM activities WHERE id = ?";
 	sqlite3_stmt *st = store_stmt(c, sql);
-	int rc, rv;
-
 	*out = NULL;
 	if (st == NULL)
 		return store_fail(c, sql);
 	store_bind_text(st, 1, id);
-	rv = sqlite3_step(st);
-	if (rv == SQLITE_DONE)
-		rc = STATUS_NOT_FOUND;
-	else if (rv != SQLITE_ROW)
-		rc = store_fail(c, sql);
-	else
-		rc = store_unpack_activity(st, 0, out);
-	sqlite3_reset(st);
-	return rc;
+	return store_one(
+	    c, st, &hoptac__v1__activity__descriptor, (void **)out);
 }
 
 /* The filters of a list request as SQL and the values to bind, built
@@ -449,7 +431,8 @@ store_activity_list(struct store_conn *c,
 				rc = STATUS_INTERNAL;
 			break;
 		}
-		if ((rc = store_unpack_activity(st, 0, &a)) != STATUS_OK)
+		if ((rc = store_unpack(st, 0, &hoptac__v1__activity__descriptor,
+		         (void **)&a)) != STATUS_OK)
 			break;
 		if ((rc = store_append(&out->n_activities,
 		         (void ***)&out->activities, a)) != STATUS_OK) {

@@ -47,60 +47,6 @@ store_req_insert(struct store_conn *c, const Hoptac__V1__ReportingRequest *r)
 	return STATUS_OK;
 }
 
-/* Unpacks column col of the current row as a message of desc. */
-static int
-store_unpack(sqlite3_stmt *st, int col, const ProtobufCMessageDescriptor *desc,
-    void **out)
-{
-	*out = protobuf_c_message_unpack(desc, NULL,
-	    (size_t)sqlite3_column_bytes(st, col),
-	    sqlite3_column_blob(st, col));
-	return *out != NULL ? STATUS_OK : STATUS_DATA_LOSS;
-}
-
-/* Runs st (bound, cached) expecting at most one row: its column 0 as a
- * message, or NOT_FOUND. */
-static int
-store_one(struct store_conn *c, sqlite3_stmt *st,
-    const ProtobufCMessageDescriptor *desc, void **out)
-{
-	int rv = sqlite3_step(st), rc;
-
-	*out = NULL;
-	if (rv == SQLITE_DONE)
-		rc = STATUS_NOT_FOUND;
-	else if (rv != SQLITE_ROW)
-		rc = store_fail(c, sqlite3_sql(st));
-	else
-		rc = store_unpack(st, 0, desc, out);
-	sqlite3_reset(st);
-	return rc;
-}
-
-/* Runs st (bound, cached) and appends column 0 of each row, unpacked as
- * desc, to the repeated field (n, items). */
-static int
-store_all(struct store_conn *c, sqlite3_stmt *st,
-    const ProtobufCMessageDescriptor *desc, size_t *n, void ***items)
-{
-	int rc = STATUS_OK, rv;
-
-	while ((rv = sqlite3_step(st)) == SQLITE_ROW) {
-		void *m;
-
-		if ((rc = store_unpack(st, 0, desc, &m)) != STATUS_OK)
-			break;
-		if ((rc = store_append(n, items, m)) != STATUS_OK) {
-			protobuf_c_message_free_unpacked(m, NULL);
-			break;
-		}
-	}
-	if (rc == STATUS_OK && rv != SQLITE_DONE)
-		rc = store_fail(c, sqlite3_sql(st));
-	sqlite3_reset(st);
-	return rc;
-}
-
 int
 store_req_get(struct store_conn *c, const char *reference,
     Hoptac__V1__ReportingRequest **out)

@@ -463,6 +463,60 @@ store_bind_day(sqlite3_stmt *st, int i, const char *iso, int last)
 	    st, i, last ? date_last_day(&d) : date_first_day(&d));
 }
 
+/* Unpacks column col of the current row as a message of desc. */
+int
+store_unpack(sqlite3_stmt *st, int col, const ProtobufCMessageDescriptor *desc,
+    void **out)
+{
+	*out = protobuf_c_message_unpack(desc, NULL,
+	    (size_t)sqlite3_column_bytes(st, col),
+	    sqlite3_column_blob(st, col));
+	return *out != NULL ? STATUS_OK : STATUS_DATA_LOSS;
+}
+
+/* Runs st (bound, cached) expecting at most one row: its column 0 as a
+ * message, or NOT_FOUND. */
+int
+store_one(struct store_conn *c, sqlite3_stmt *st,
+    const ProtobufCMessageDescriptor *desc, void **out)
+{
+	int rv = sqlite3_step(st), rc;
+
+	*out = NULL;
+	if (rv == SQLITE_DONE)
+		rc = STATUS_NOT_FOUND;
+	else if (rv != SQLITE_ROW)
+		rc = store_fail(c, sqlite3_sql(st));
+	else
+		rc = store_unpack(st, 0, desc, out);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Runs st (bound, cached) and appends column 0 of each row, unpacked as
+ * desc, to the repeated field (n, items). */
+int
+store_all(struct store_conn *c, sqlite3_stmt *st,
+    const ProtobufCMessageDescriptor *desc, size_t *n, void ***items)
+{
+	int rc = STATUS_OK, rv;
+
+	while ((rv = sqlite3_step(st)) == SQLITE_ROW) {
+		void *m;
+
+		if ((rc = store_unpack(st, 0, desc, &m)) != STATUS_OK)
+			break;
+		if ((rc = store_append(n, items, m)) != STATUS_OK) {
+			protobuf_c_message_free_unpacked(m, NULL);
+			break;
+		}
+	}
+	if (rc == STATUS_OK && rv != SQLITE_DONE)
+		rc = store_fail(c, sqlite3_sql(st));
+	sqlite3_reset(st);
+	return rc;
+}
+
 int
 store_unit_insert(struct store_conn *c, const Hoptac__V1__Unit *u)
 {
@@ -539,30 +593,12 @@ store_unit_list(struct store_conn *c, const Hoptac__V1__ListUnitsRequest *q,
 	    " AND (?2 OR valid_to_day IS NULL OR valid_to_day >= ?3)"
 	    " ORDER BY province, code";
 	sqlite3_stmt *st = store_stmt(c, sql);
-	int rc = STATUS_OK, rv;
 
 	if (st == NULL)
 		return store_fail(c, sql);
 	store_bind_text(st, 1, q->province);
 	sqlite3_bind_int(st, 2, q->include_ended);
 	sqlite3_bind_int(st, 3, today);
-	while ((rv = sqlite3_step(st)) == SQLITE_ROW) {
-		Hoptac__V1__Unit *u = hoptac__v1__unit__unpack(NULL,
-		    (size_t)sqlite3_column_bytes(st, 0),
-		    sqlite3_column_blob(st, 0));
-
-		if (u == NULL) {
-			rc = STATUS_DATA_LOSS;
-			break;
-		}
-		if ((rc = store_append(&out->n_units, (void ***)&out->units,
-		         u)) != STATUS_OK) {
-			hoptac__v1__unit__free_unpacked(u, NULL);
-			break;
-		}
-	}
-	if (rc == STATUS_OK && rv != SQLITE_DONE)
-		rc = store_fail(c, sql);
-	sqlite3_reset(st);
-	return rc;
+	return store_all(c, st, &hoptac__v1__unit__descriptor, &out->n_units,
+	    (void ***)&out->units);
 }

@@ -42,6 +42,21 @@ int store_blob_dup(sqlite3_stmt *st, int col, uint8_t **data, size_t *len);
 /* m packed into a malloc'd buffer of *len bytes, or NULL. */
 uint8_t *store_pack(const ProtobufCMessage *m, size_t *len);
 
+/* Unpacks column col of the current row as a desc message into *out;
+ * DATA_LOSS when it cannot be read. */
+int store_unpack(sqlite3_stmt *st, int col,
+    const ProtobufCMessageDescriptor *desc, void **out);
+
+/* Steps a bound, cached statement expecting at most one row: its column
+ * 0 as a desc message, or NOT_FOUND. Resets the statement. */
+int store_one(struct store_conn *c, sqlite3_stmt *st,
+    const ProtobufCMessageDescriptor *desc, void **out);
+
+/* Steps a bound, cached statement and appends column 0 of every row,
+ * unpacked as desc, to the repeated field (n, items). Resets it. */
+int store_all(struct store_conn *c, sqlite3_stmt *st,
+    const ProtobufCMessageDescriptor *desc, size_t *n, void ***items);
+
 /* Appends m to a repeated message field (n, items). */
 int store_append(size_t *n, void ***items, void *m);
 
