@@ -338,13 +338,10 @@ store_filter_build(
 	if (q->to_date[0] != '\0' && date_parse(q->to_date, &d) == 0)
 		store_filter_int(f, "a.start_day <= ?", date_last_day(&d));
 	if (q->partner[0] != '\0') {
-		/* A province also matches the activities with its districts,
-		 * whose codes extend the province's after a '-': those between
-		 * "LA-XE-" and "LA-XE.", as '.' follows '-'. */
+		/* A province also matches its districts' activities. */
 		store_filter_text(f,
 		    "a.seq IN (SELECT activity_seq FROM activity_partners"
-		    " WHERE partner_code = ? OR (partner_code > ? || '-'"
-		    " AND partner_code < ? || '.'))",
+		    " WHERE " STORE_PARTNER_MATCH("partner_code") ")",
 		    q->partner);
 		for (int i = 0; i < 2; i++) {
 			f->text[f->n_text++] = q->partner;

@@ -231,18 +231,17 @@ store_dim_expr(int dim)
 /* The partner condition on column col ("p.partner_code"): one of the
  * codes, or a district of one of them. Binds 3 values per code. */
 static void
-store_sql_partners(struct store_sql *q, const char *col, size_t n)
+store_sql_partners(struct store_sql *q, size_t n)
 {
-	char one[160];
-
 	store_sql_add(q, " AND (");
 	for (size_t i = 0; i < n; i++) {
-		snprintf(one, sizeof(one),
-		    "%s%s = ? OR (%s > ? || '-' AND %s < ? || '.')",
-		    i ? " OR " : "", col, col, col);
-		store_sql_add(q, one);
+		if (i > 0)
+			store_sql_add(q, " OR ");
+		store_sql_add(q, STORE_PARTNER_MATCH("x.partner_code"));
 	}
 	store_sql_add(q, ")");
+}
+store_sql_add(q, ")");
 }
 
 static int
@@ -312,8 +311,7 @@ store_summary_run(struct store_conn *c, const struct store_summary_query *q,
 		    " substr(partner_code, 1, 5) AS province"
 		    " FROM activity_partners x WHERE 1");
 		if (q->n_partners > 0)
-			store_sql_partners(
-			    &sql, "x.partner_code", q->n_partners);
+			store_sql_partners(&sql, q->n_partners);
 		store_sql_add(&sql, ") p ON p.activity_seq = a.seq");
 	}
 	if (join_field)
@@ -331,7 +329,7 @@ store_summary_run(struct store_conn *c, const struct store_summary_query *q,
 		store_sql_add(&sql,
 		    " AND a.seq IN (SELECT activity_seq FROM"
 		    " activity_partners x WHERE 1");
-		store_sql_partners(&sql, "x.partner_code", q->n_partners);
+		store_sql_partners(&sql, q->n_partners);
 		store_sql_add(&sql, ")");
 	}
 	if (n_dims > 0) {

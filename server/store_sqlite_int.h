@@ -16,6 +16,13 @@ struct store_conn {
 	int readonly;
 };
 
+/* The rule "a partner matches a code, or a district of it": district
+ * codes extend their province's after a '-', so they lie between
+ * "LA-XE-" and "LA-XE." ('.' follows '-'). Takes the code bound three
+ * times. */
+#define STORE_PARTNER_MATCH(col)                                               \
+	col " = ? OR (" col " > ? || '-' AND " col " < ? || '.')"
+
 /* Logs a failed statement; returns STATUS_INTERNAL for the caller. */
 int store_fail(struct store_conn *c, const char *what);
 
