@@ -228,8 +228,8 @@ store_dim_expr(int dim)
 	}
 }
 
-/* The partner condition on column col ("p.partner_code"): one of the
- * codes, or a district of one of them. Binds 3 values per code. */
+/* The partner condition on the partner rows x: one of the n codes, or a
+ * district of one of them. Binds 3 values per code. */
 static void
 store_sql_partners(struct store_sql *q, size_t n)
 {
@@ -240,8 +240,6 @@ store_sql_partners(struct store_sql *q, size_t n)
 		store_sql_add(q, STORE_PARTNER_MATCH("x.partner_code"));
 	}
 	store_sql_add(q, ")");
-}
-store_sql_add(q, ")");
 }
 
 static int
