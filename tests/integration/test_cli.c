@@ -347,6 +347,40 @@ test_import_bad_rows(void **state)
 	    4);
 }
 
+/* hoptacd's own flags: -n checks a configuration, a bad one is named. */
+static void
+test_daemon_flags(void **state)
+{
+	struct harness *h = *state;
+	char conf[400], cmd[1200];
+	FILE *f;
+
+	snprintf(conf, sizeof(conf), "%s/good.conf", h->dir);
+	f = fopen(conf, "w");
+	assert_non_null(f);
+	fprintf(f, "# a test\nlisten = tcp://127.0.0.1:1\ndatabase = %s/x.db\n",
+	    h->dir);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "\"%s\" -n -f %s >/dev/null 2>&1",
+	    getenv("HOPTACD"), conf);
+	assert_int_equal(system(cmd), 0);
+	snprintf(conf, sizeof(conf), "%s/bad.conf", h->dir);
+	f = fopen(conf, "w");
+	assert_non_null(f);
+	fputs("listen = tcp://127.0.0.1:1\ncolour = blue\n", f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd),
+	    "\"%s\" -n -f %s 2>&1 | grep -q 'bad.conf:2'", getenv("HOPTACD"),
+	    conf);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "\"%s\" -n -f %s/none.conf >/dev/null 2>&1",
+	    getenv("HOPTACD"), h->dir);
+	assert_int_not_equal(system(cmd), 0);
+	snprintf(
+	    cmd, sizeof(cmd), "\"%s\" -Z >/dev/null 2>&1", getenv("HOPTACD"));
+	assert_int_not_equal(system(cmd), 0);
+}
+
 static void
 test_ping_and_methods(void **state)
 {
@@ -378,6 +412,7 @@ main(void)
 	    cmocka_unit_test(test_exit_codes),
 	    cmocka_unit_test(test_import_bad_rows),
 	    cmocka_unit_test(test_ping_and_methods),
+	    cmocka_unit_test(test_daemon_flags),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -182,6 +182,18 @@ test_answers(void **state)
 	assert_non_null(strstr(
 	    out, "MISMATCH delegations_out: declared 3, the records give 0"));
 
+	/* A report file that cannot be read is refused with its line. */
+	snprintf(path, sizeof(path), "%s/broken.txt", h->dir);
+	{
+		FILE *f = fopen(path, "w");
+
+		assert_non_null(f);
+		fputs("request: " REF "\nunit: KT-NGOCHOI\ncolour: blue\n", f);
+		fclose(f);
+	}
+	expect(CLI("report", "submit", path), 3, "broken report file");
+	assert_non_null(strstr(err, "broken.txt:3"));
+
 	/* A unit the request did not ask is refused. */
 	write_report(h, path, "DB-SNGV", 0);
 	expect(CLI("report", "submit", path), 4, "submit by a unit not asked");
@@ -375,6 +387,15 @@ test_consolidate(void **state)
 	    "consolidate json");
 	json_object_put(json_out());
 	expect(CLI("consolidate", "--request", "1/NONE"), 4, "unknown request");
+	expect(CLI("consolidate", "--request", REF, "--format", "html",
+	           "--output", "/nonexistent-dir/x.html"),
+	    1, "unwritable output");
+	assert_non_null(strstr(err, "/nonexistent-dir/x.html"));
+	expect(CLI("consolidate", "--request", REF, "--format", "pdf"), 2,
+	    "unknown format");
+	expect(CLI("summary", "--by", "colour"), 2, "unknown dimension");
+	expect(CLI("summary", "--partner", "Paris"), 3, "unknown partner");
+	assert_non_null(strstr(err, "partner"));
 }
 
 static void
