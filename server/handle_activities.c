@@ -71,14 +71,18 @@ handle_same_content(Hoptac__V1__Activity *a, const Hoptac__V1__Activity *s)
 /* Stores one activity of a batch, or finds it already there. */
 static int
 handle_submit_one(struct call *c, struct store_conn *db, size_t i,
-    Hoptac__V1__Activity *a, int64_t now, Hoptac__V1__SubmitResult *r)
+    Hoptac__V1__Activity *a, int64_t now, Hoptac__V1__SubmitResult *r,
+    const char **known_unit)
 {
 	Hoptac__V1__Activity *stored = NULL;
 	char prefix[40];
 	int rc;
 
 	snprintf(prefix, sizeof(prefix), "activities[%zu]", i);
-	rc = store_unit_get(db, a->unit_code, NULL);
+	/* A batch is mostly one unit's: look it up once. */
+	rc = *known_unit != NULL && strcmp(*known_unit, a->unit_code) == 0
+	    ? STATUS_OK
+	    : store_unit_get(db, a->unit_code, NULL);
 	if (rc == STATUS_NOT_FOUND) {
 		violations_add(&c->violations, prefix, "unit_code",
 		    "unknown unit \"%s\"", a->unit_code);
@@ -86,6 +90,7 @@ handle_submit_one(struct call *c, struct store_conn *db, size_t i,
 	}
 	if (rc != STATUS_OK)
 		return rc;
+	*known_unit = a->unit_code;
 	if (pbstr_set(&r->id, a->id) != 0)
 		return STATUS_INTERNAL;
 	rc = store_activity_get(db, a->id, &stored);
@@ -115,6 +120,7 @@ handle_activities_submit(struct call *c, struct store_conn *db)
 	    (Hoptac__V1__SubmitActivitiesRequest *)c->input;
 	Hoptac__V1__SubmitActivitiesResponse *out = malloc(sizeof(*out));
 	int64_t now = call_wall_ms();
+	const char *known_unit = NULL; /* the last unit found to exist */
 	int rc;
 
 	if (out == NULL)
@@ -131,7 +137,8 @@ handle_activities_submit(struct call *c, struct store_conn *db)
 			return call_fail(c, STATUS_INTERNAL, "out of memory");
 		hoptac__v1__submit_result__init(r);
 		out->results[out->n_results++] = r;
-		rc = handle_submit_one(c, db, i, in->activities[i], now, r);
+		rc = handle_submit_one(
+		    c, db, i, in->activities[i], now, r, &known_unit);
 		if (rc != STATUS_OK)
 			return call_fail(c, rc, "the store failed");
 	}
