@@ -4,9 +4,12 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "pbjson.h"
 #include "status.h"
+#include "token.h"
 
 int
 cli_fail(int code, const char *fmt, ...)
@@ -34,10 +37,11 @@ cli_exit_for(int status)
 	case STATUS_UNAVAILABLE:
 	case STATUS_DEADLINE_EXCEEDED:
 		return CLI_UNREACHABLE;
-	case STATUS_NOT_FOUND:
-	case STATUS_ALREADY_EXISTS:
 	case STATUS_PERMISSION_DENIED:
 	case STATUS_UNAUTHENTICATED:
+		return CLI_DENIED;
+	case STATUS_NOT_FOUND:
+	case STATUS_ALREADY_EXISTS:
 	case STATUS_FAILED_PRECONDITION:
 	case STATUS_ABORTED:
 	case STATUS_UNIMPLEMENTED:
@@ -58,6 +62,26 @@ cli_print_status(const struct client_status *st)
 		fprintf(stderr, "  (%zu more)\n", st->violations.dropped);
 }
 
+struct client *
+cli_connect(struct cli *cli, const char *url, const char *token_var, char *err,
+    size_t errlen)
+{
+	struct client_security sec = {
+	    cli->ca_file, getenv("HOPTAC_SERVER_NAME"), 0};
+	const char *allow = getenv("HOPTAC_ALLOW_PLAINTEXT");
+	char token[TOKEN_MAX];
+	struct client *c;
+
+	if (sec.ca_file == NULL)
+		sec.ca_file = getenv("HOPTAC_CA");
+	sec.allow_plaintext = allow != NULL && strcmp(allow, "1") == 0;
+	if (token_read(token_var, token, sizeof(token), err, errlen) != 0)
+		return NULL;
+	c = client_open_secure(url, token, &sec, err, errlen);
+	memset(token, 0, sizeof(token));
+	return c;
+}
+
 int
 cli_call(struct cli *cli, const char *method, const ProtobufCMessage *req,
     const ProtobufCMessageDescriptor *resp_desc, ProtobufCMessage **resp,
@@ -68,12 +92,10 @@ cli_call(struct cli *cli, const char *method, const ProtobufCMessage *req,
 	char err[256];
 
 	*resp = NULL;
-	if (cli->client == NULL) {
-		cli->client = client_open(
-		    cli->server, getenv("HOPTAC_TOKEN"), err, sizeof(err));
-		if (cli->client == NULL)
-			return cli_fail(CLI_ERROR, "%s", err);
-	}
+	if (cli->client == NULL &&
+	    (cli->client = cli_connect(
+	         cli, cli->server, TOKEN_VAR, err, sizeof(err))) == NULL)
+		return cli_fail(CLI_ERROR, "%s", err);
 	if (client_call(cli->client, method, req, resp_desc, resp, &opt, &st) ==
 	    STATUS_OK)
 		return CLI_OK;
@@ -139,4 +161,18 @@ cli_invalid(const struct violations *v, const char *what)
 		fprintf(stderr, "  %s: %s\n", v->items[i].field,
 		    v->items[i].description);
 	return cli_fail(CLI_INVALID, "INVALID_ARGUMENT: %s", what);
+}
+
+void
+cli_when(int64_t ms, char *buf, size_t len)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	if (ms <= 0) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	localtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%d %H:%M", &tm);
 }

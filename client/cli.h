@@ -20,7 +20,8 @@ enum cli_exit {
 	CLI_REFUSED = 4, /* the server refused: not found, stale, exists */
 	CLI_REFUSED_SOME =
 	    65, /* sync: some queued records refused (EX_DATAERR) */
-	CLI_UNREACHABLE = 75 /* no answer from the server (EX_TEMPFAIL) */
+	CLI_UNREACHABLE = 75, /* no answer from the server (EX_TEMPFAIL) */
+	CLI_DENIED = 77 /* no valid credential, or not allowed (EX_NOPERM) */
 };
 
 #define CLI_DEFAULT_SERVER "tcp://127.0.0.1:7420"
@@ -30,6 +31,7 @@ struct cli {
 	int json;           /* --json: machine output on stdout */
 	uint32_t timeout_ms;
 	const char *outbox_path; /* --outbox; NULL: outbox_default_path() */
+	const char *ca_file;     /* --ca; NULL: $HOPTAC_CA */
 	struct client *client;   /* opened on first use; owned */
 };
 
@@ -40,6 +42,12 @@ struct cli_command {
 	const char *usage; /* arguments, after "hoptac noun verb" */
 	const char *summary;
 };
+
+/* A client for url with the credential named by token_var (token.h)
+ * and the TLS settings of the options and environment (--ca, HOPTAC_CA,
+ * HOPTAC_SERVER_NAME, HOPTAC_ALLOW_PLAINTEXT). NULL with err set. */
+struct client *cli_connect(struct cli *cli, const char *url,
+    const char *token_var, char *err, size_t errlen);
 
 /* Calls method; on failure prints the status, message and violations to
  * stderr and returns the exit code for it, else CLI_OK with *resp set. */
@@ -72,6 +80,9 @@ int cli_invalid(const struct violations *v, const char *what);
 
 /* The lowercase name of a report status ("submitted", ...). */
 const char *cli_report_status_name(int status);
+
+/* A time in milliseconds as local "YYYY-MM-DD HH:MM" ("-" for 0). */
+void cli_when(int64_t ms, char *buf, size_t len);
 
 /* Joins items with sep into out (len bytes, cut if needed). */
 void cli_join(
@@ -116,6 +127,11 @@ int cmd_inbox(struct cli *cli, int argc, char **argv);
 int cmd_forward(struct cli *cli, int argc, char **argv);
 int cmd_conflict_list(struct cli *cli, int argc, char **argv);
 int cmd_conflict_resolve(struct cli *cli, int argc, char **argv);
+int cmd_admin_issue(struct cli *cli, int argc, char **argv);
+int cmd_admin_list(struct cli *cli, int argc, char **argv);
+int cmd_admin_revoke(struct cli *cli, int argc, char **argv);
+int cmd_whoami(struct cli *cli, int argc, char **argv);
+int cmd_audit(struct cli *cli, int argc, char **argv);
 int cmd_bundle_apply(struct cli *cli, int argc, char **argv);
 int cmd_import_receipt(struct cli *cli, int argc, char **argv);
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "token.h"
 #include "hoptac/v1/services.pb-c.h"
 #include "status.h"
 
@@ -307,8 +308,8 @@ cmd_forward(struct cli *cli, int argc, char **argv)
 	memset(&f, 0, sizeof(f));
 	f.cli = cli;
 	f.rc = CLI_OK;
-	if ((f.to = client_open(
-	         to, getenv("HOPTAC_FORWARD_TOKEN"), err, sizeof(err))) == NULL)
+	if ((f.to = cli_connect(
+	         cli, to, "HOPTAC_FORWARD_TOKEN", err, sizeof(err))) == NULL)
 		return cli_fail(CLI_ERROR, "%s", err);
 	if (fwd_units(&f) == CLI_OK && fwd_activities(&f) == CLI_OK)
 		fwd_reporting(&f);

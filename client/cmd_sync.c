@@ -165,16 +165,6 @@ cmd_sync(struct cli *cli, int argc, char **argv)
 	return rc;
 }
 
-static void
-cmd_status_when(int64_t ms, char *buf, size_t len)
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-
-	localtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%d %H:%M", &tm);
-}
-
 /* Lists the entries in one state, at most max of the newest. */
 static int
 cmd_status_table(struct outbox *o, int state, const char *title, int max)
@@ -194,7 +184,7 @@ cmd_status_table(struct outbox *o, int state, const char *title, int max)
 	for (int i = 0; i < n; i++) {
 		char when[32];
 
-		cmd_status_when(e[i].created_at_ms, when, sizeof(when));
+		cli_when(e[i].created_at_ms, when, sizeof(when));
 		table_add_row(t,
 		    (const char *const[]) {
 		        when, e[i].label, e[i].method, e[i].message});

@@ -6,6 +6,7 @@
 
 #include "hoptac/v1/services.pb-c.h"
 #include "status.h"
+#include "token.h"
 
 #define DELIVER_SUBMIT "/hoptac.v1.Activities/Submit"
 /* A queued call gets a short deadline: an office with no link must not
@@ -33,7 +34,7 @@ deliver_connect(struct cli *cli, struct client_status *st)
 	if (cli->client != NULL)
 		return 0;
 	cli->client =
-	    client_open(cli->server, getenv("HOPTAC_TOKEN"), err, sizeof(err));
+	    cli_connect(cli, cli->server, TOKEN_VAR, err, sizeof(err));
 	if (cli->client != NULL)
 		return 0;
 	memset(st, 0, sizeof(*st));
@@ -43,13 +44,15 @@ deliver_connect(struct cli *cli, struct client_status *st)
 }
 
 /* Whether a status leaves the entry pending (retry later) rather than
- * refused for good. */
+ * refused for good. A credential refused says nothing of the record:
+ * it waits for a good one. */
 static int
 deliver_transient(int code)
 {
 	return code == STATUS_UNAVAILABLE || code == STATUS_DEADLINE_EXCEEDED ||
-	    code == STATUS_INTERNAL || code == STATUS_UNKNOWN ||
-	    code == STATUS_DATA_LOSS || code == STATUS_CANCELLED;
+	    code == STATUS_UNAUTHENTICATED || code == STATUS_INTERNAL ||
+	    code == STATUS_UNKNOWN || code == STATUS_DATA_LOSS ||
+	    code == STATUS_CANCELLED;
 }
 
 /* Records a refusal, with the first violations in its message. */
@@ -365,6 +368,11 @@ deliver_now(struct cli *cli, const char *method, const ProtobufCMessage *req,
 		rc = CLI_OK;
 	} else {
 		cli_print_status(&st);
+		if (deliver_transient(rc))
+			fprintf(stderr,
+			    "hoptac: %s stays queued; hoptac sync delivers "
+			    "it\n",
+			    label);
 		rc = cli_exit_for(st.code);
 	}
 out:
@@ -378,7 +386,8 @@ int
 deliver_exit(const struct deliver_stats *s)
 {
 	if (s->failed)
-		return CLI_ERROR;
+		return s->last.code == STATUS_UNAUTHENTICATED ? CLI_DENIED
+		                                              : CLI_ERROR;
 	if (s->unreachable)
 		return CLI_UNREACHABLE;
 	if (s->refused > 0)

@@ -91,6 +91,20 @@ static const struct cli_command cli_commands[] = {
         " [--by DIM,...] [--rollup] [--csv | --format table|csv|md|json]",
         "figures grouped by unit, partner, kind, field, year, quarter, "
         "month"},
+    {"admin", "issue", cmd_admin_issue,
+        "--name NAME --role ROLE[,ROLE] [--unit CODE] [--expires DATE]"
+        " [--output FILE]",
+        "issue a credential (office needs --unit); its token is shown once"},
+    {"admin", "list", cmd_admin_list, "[--unit CODE] [--all]",
+        "list credentials (--all: with revoked and expired ones)"},
+    {"admin", "revoke", cmd_admin_revoke, "ID",
+        "revoke a credential; it is refused from the next call"},
+    {"whoami", NULL, cmd_whoami, "",
+        "the credential in use: its id, holder, roles and unit"},
+    {"audit", NULL, cmd_audit,
+        "[--credential ID] [--unit CODE] [--method M] [--refused]"
+        " [--since DATE] [--until DATE] [--limit N]",
+        "search the audit trail of changes and refused calls"},
     {"consolidate", NULL, cmd_consolidate,
         "--request REF [--format md|html|csv|json] [--output FILE]",
         "the consolidated report (báo cáo tổng hợp) of a request"},
@@ -110,6 +124,10 @@ cli_help(FILE *out)
 	    "(default 10000)\n"
 	    "  --outbox FILE  the local outbox (default: $HOPTAC_OUTBOX, else\n"
 	    "                 $XDG_DATA_HOME/hoptac/outbox.db)\n"
+	    "  --ca FILE      CA certificates for tls+tcp:// (default: "
+	    "$HOPTAC_CA)\n"
+	    "credential: $HOPTAC_TOKEN, or the file $HOPTAC_TOKEN_FILE, else\n"
+	    "  ~/.config/hoptac/token (mode 0600); never an argument\n"
 	    "\ncommands:\n",
 	    CLI_DEFAULT_SERVER);
 	for (size_t i = 0; i < CLI_N; i++) {
@@ -123,7 +141,8 @@ cli_help(FILE *out)
 	fprintf(out,
 	    "\n'hoptac help COMMAND' or 'hoptac COMMAND --help' for details.\n"
 	    "exit: 0 ok, 1 error, 2 usage, 3 invalid input, 4 refused by the "
-	    "server,\n      75 server unreachable (try again later)\n");
+	    "server,\n      75 server unreachable (try again later),\n"
+	    "      77 credential refused or not allowed\n");
 }
 
 void
@@ -171,7 +190,7 @@ cli_known_noun(const char *noun)
 int
 main(int argc, char **argv)
 {
-	struct cli cli = {NULL, 0, 0, NULL, NULL};
+	struct cli cli = {NULL, 0, 0, NULL, NULL, NULL};
 	const struct cli_command *cmd;
 	int i = 1, rc, skip;
 
@@ -183,6 +202,8 @@ main(int argc, char **argv)
 			cli.json = 1;
 		} else if (strcmp(argv[i], "--server") == 0 && i + 1 < argc) {
 			cli.server = argv[++i];
+		} else if (strcmp(argv[i], "--ca") == 0 && i + 1 < argc) {
+			cli.ca_file = argv[++i];
 		} else if (strcmp(argv[i], "--outbox") == 0 && i + 1 < argc) {
 			cli.outbox_path = argv[++i];
 		} else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {

@@ -7,6 +7,7 @@
 
 #include <nng/nng.h>
 #include <nng/protocol/reqrep0/req.h>
+#include <nng/supplemental/tls/tls.h>
 #include <nng/supplemental/util/platform.h>
 
 #include "pbstr.h"
@@ -15,18 +16,102 @@
 struct client {
 	nng_socket sock;
 	int connected;
-	char *url;   /* owned */
-	char *token; /* owned, NULL when none */
+	char *url;           /* owned */
+	char *token;         /* owned, NULL when none */
+	nng_tls_config *tls; /* owned reference; NULL unless tls+tcp:// */
 };
+
+/* The host of a tcp:// or tls+tcp:// URL into host ("" otherwise). */
+static void
+client_url_host(const char *url, char *host, size_t len)
+{
+	const char *p = strstr(url, "://"), *end;
+
+	host[0] = '\0';
+	if (p == NULL)
+		return;
+	p += 3;
+	if (*p == '[') {
+		end = strchr(++p, ']');
+	} else {
+		end = strrchr(p, ':');
+	}
+	if (end == NULL)
+		end = p + strlen(p);
+	snprintf(host, len, "%.*s", (int)(end - p), p);
+}
+
+int
+client_url_loopback(const char *url)
+{
+	char host[256];
+
+	client_url_host(url, host, sizeof(host));
+	return strncmp(host, "127.", 4) == 0 ||
+	    strcmp(host, "localhost") == 0 || strcmp(host, "::1") == 0;
+}
+
+/* The TLS side of a tls+tcp:// URL: the server is verified against the
+ * CA and must carry the expected name. */
+static int
+client_tls(struct client *c, const struct client_security *sec, char *err,
+    size_t errlen)
+{
+	char host[256];
+	int rv;
+
+	if (sec == NULL || sec->ca_file == NULL || sec->ca_file[0] == '\0') {
+		snprintf(err, errlen,
+		    "%s needs a CA file to verify the server (--ca or "
+		    "HOPTAC_CA)",
+		    c->url);
+		return -1;
+	}
+	client_url_host(c->url, host, sizeof(host));
+	if ((rv = nng_tls_config_alloc(&c->tls, NNG_TLS_MODE_CLIENT)) != 0 ||
+	    (rv = nng_tls_config_auth_mode(
+	         c->tls, NNG_TLS_AUTH_MODE_REQUIRED)) != 0 ||
+	    (rv = nng_tls_config_server_name(c->tls,
+	         sec->server_name && sec->server_name[0] ? sec->server_name
+	                                                 : host)) != 0) {
+		snprintf(err, errlen, "TLS: %s", nng_strerror(rv));
+		return -1;
+	}
+	if ((rv = nng_tls_config_ca_file(c->tls, sec->ca_file)) != 0) {
+		snprintf(err, errlen, "TLS: cannot use CA file %s: %s",
+		    sec->ca_file, nng_strerror(rv));
+		return -1;
+	}
+	return 0;
+}
 
 struct client *
 client_open(const char *url, const char *token, char *err, size_t errlen)
+{
+	return client_open_secure(url, token, NULL, err, errlen);
+}
+
+struct client *
+client_open_secure(const char *url, const char *token,
+    const struct client_security *sec, char *err, size_t errlen)
 {
 	struct client *c = calloc(1, sizeof(*c));
 	int rv;
 
 	if (c == NULL) {
 		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (token != NULL && token[0] == '\0')
+		token = NULL;
+	if (token != NULL && strncmp(url, "tcp://", 6) == 0 &&
+	    !client_url_loopback(url) &&
+	    (sec == NULL || !sec->allow_plaintext)) {
+		snprintf(err, errlen,
+		    "refusing to send a credential in clear to %s: use "
+		    "tls+tcp://, or allow it with HOPTAC_ALLOW_PLAINTEXT=1",
+		    url);
+		free(c);
 		return NULL;
 	}
 	c->url = strdup(url);
@@ -47,12 +132,36 @@ client_open(const char *url, const char *token, char *err, size_t errlen)
 	nng_socket_set_size(c->sock, NNG_OPT_RECVMAXSZ, RPC_NNG_RECVMAXSZ);
 	nng_socket_set_ms(c->sock, NNG_OPT_RECONNMINT, 50);
 	nng_socket_set_ms(c->sock, NNG_OPT_RECONNMAXT, 1000);
+	if (strncmp(url, "tls+tcp://", 10) == 0 &&
+	    client_tls(c, sec, err, errlen) != 0)
+		goto fail_sock;
 	return c;
+fail_sock:
+	nng_close(c->sock);
 fail:
+	if (c->tls != NULL)
+		nng_tls_config_free(c->tls);
 	free(c->url);
 	free(c->token);
 	free(c);
 	return NULL;
+}
+
+/* Dials c->url, with TLS when it says so. */
+static int
+client_dial(struct client *c)
+{
+	nng_dialer d;
+	int rv;
+
+	if (c->tls == NULL)
+		return nng_dial(c->sock, c->url, NULL, 0);
+	if ((rv = nng_dialer_create(&d, c->sock, c->url)) != 0)
+		return rv;
+	if ((rv = nng_dialer_set_ptr(d, NNG_OPT_TLS_CONFIG, c->tls)) != 0 ||
+	    (rv = nng_dialer_start(d, 0)) != 0)
+		nng_dialer_close(d);
+	return rv;
 }
 
 void
@@ -61,6 +170,8 @@ client_close(struct client *c)
 	if (c == NULL)
 		return;
 	nng_close(c->sock);
+	if (c->tls != NULL)
+		nng_tls_config_free(c->tls);
 	free(c->url);
 	free(c->token);
 	free(c);
@@ -129,7 +240,7 @@ client_attempt(struct client *c, nng_msg *msg, const char *id, int64_t deadline,
 		return;
 	}
 	if (!c->connected) {
-		rv = nng_dial(c->sock, c->url, NULL, 0);
+		rv = client_dial(c);
 		if (rv != 0) {
 			st->code = STATUS_UNAVAILABLE;
 			snprintf(st->message, sizeof(st->message),

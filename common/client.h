@@ -37,6 +37,24 @@ struct client_status {
 struct client *client_open(
     const char *url, const char *token, char *err, size_t errlen);
 
+/* How a client protects its credential. */
+struct client_security {
+	const char *ca_file;     /* PEM CAs that sign tls+tcp:// servers */
+	const char *server_name; /* the name the server must carry; NULL:
+	                          * the URL's host */
+	int allow_plaintext;     /* send a credential over tcp:// to a host
+	                          * that is not loopback */
+};
+
+/* client_open with TLS settings (sec may be NULL). Refuses, with the
+ * reason in err, a tls+tcp:// URL without a CA file and a credential
+ * over plaintext tcp:// to a non-loopback host unless allowed. */
+struct client *client_open_secure(const char *url, const char *token,
+    const struct client_security *sec, char *err, size_t errlen);
+
+/* Whether a tcp:// URL's host is the loopback. */
+int client_url_loopback(const char *url);
+
 void client_close(struct client *c);
 
 /*

@@ -19,6 +19,12 @@ aggregate_vn_day(int64_t ms)
 	return (int32_t)(s >= 0 ? s / 86400 : (s - 86399) / 86400);
 }
 
+int64_t
+aggregate_vn_day_start_ms(int32_t day)
+{
+	return ((int64_t)day * 86400 - AGGREGATE_VN_OFFSET_S) * 1000;
+}
+
 void
 aggregate_period(
     const Hoptac__V1__ReportingRequest *r, int32_t *from, int32_t *to)

@@ -14,6 +14,9 @@ struct store_conn;
 /* Offices and due dates live in Vietnam: a timestamp's day is UTC+7's. */
 int32_t aggregate_vn_day(int64_t ms);
 
+/* The first millisecond of a day (days since 1970-01-01) in UTC+7. */
+int64_t aggregate_vn_day_start_ms(int32_t day);
+
 /* The days a request's period covers: period_from's first day to the last
  * day of period_to, or of issued_on when period_to is empty. */
 void aggregate_period(

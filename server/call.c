@@ -19,6 +19,16 @@ call_fail(struct call *c, int status, const char *fmt, ...)
 	return status;
 }
 
+void
+call_target(struct call *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->target, sizeof(c->target), fmt, ap);
+	va_end(ap);
+}
+
 int
 call_pack_output(struct call *c)
 {

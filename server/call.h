@@ -9,6 +9,7 @@
 
 #include <protobuf-c/protobuf-c.h>
 
+#include "auth.h"
 #include "hoptac/v1/rpc.pb-c.h"
 #include "validate.h"
 
@@ -33,6 +34,12 @@ struct method {
 	/* Runs the call; returns a status and sets c->output on OK. The
 	 * store connection is NULL for METHOD_INLINE. */
 	int (*run)(struct call *c, struct store_conn *db);
+	/* The roles that may call it (AUTH_ROLE masks); AUTH_PUBLIC: anyone,
+	 * without a credential. Checked before check and run. */
+	unsigned roles;
+	/* For METHOD_WRITE, may be NULL: runs on the writer after the
+	 * group's transaction ended, committed or not. */
+	void (*after_commit)(struct call *c, struct store_conn *db);
 	/* Filled by dispatch_init. */
 	const ProtobufCMethodDescriptor *desc;
 	char full_name[128]; /* "/hoptac.v1.Activities/Submit" */
@@ -46,6 +53,8 @@ struct call {
 	int64_t received_ms;         /* monotonic */
 	int64_t deadline_ms;         /* monotonic */
 	char peer[80];
+	struct auth_principal who; /* the caller, once authenticated */
+	char target[256];          /* the ids the call names, for the audit */
 
 	/* The outcome. */
 	int status;
@@ -55,6 +64,12 @@ struct call {
 	uint8_t *payload;         /* owned; malloc'd */
 	size_t payload_len;
 	int replayed; /* answered from the idempotency log */
+	/* What the idempotency log keeps instead of payload, when the reply
+	 * holds a secret to be shown once (owned; malloc'd). */
+	uint8_t *log_payload;
+	size_t log_payload_len;
+	int audited;    /* its audit row is written */
+	int audit_only; /* queued to the writer only for its audit row */
 
 	/* Hands the finished call back to its listener slot. */
 	void (*finish)(struct call *c);
@@ -64,6 +79,10 @@ struct call {
 /* Sets the outcome's status and message; returns status. */
 int call_fail(struct call *c, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Sets the ids the audit trail records for the call. */
+void call_target(struct call *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* INVALID_ARGUMENT, its message naming the first violation. */
 int handle_invalid(struct call *c);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client.h"
 #include "log.h"
 #include "server.h"
 
@@ -27,8 +28,12 @@ server_config_free(struct server_config *cfg)
 	for (size_t i = 0; i < cfg->n_listen; i++)
 		free(cfg->listen[i]);
 	free(cfg->database);
+	free(cfg->tls_cert);
+	free(cfg->tls_key);
 	cfg->n_listen = 0;
 	cfg->database = NULL;
+	cfg->tls_cert = NULL;
+	cfg->tls_key = NULL;
 }
 
 static int
@@ -60,10 +65,11 @@ server_config_set(struct server_config *cfg, const char *key, const char *value,
 			return -1;
 		}
 		if (strncmp(value, "tcp://", 6) != 0 &&
+		    strncmp(value, "tls+tcp://", 10) != 0 &&
 		    strncmp(value, "ipc://", 6) != 0) {
 			snprintf(err, errlen,
-			    "listen URL \"%s\" must start with tcp:// or "
-			    "ipc://",
+			    "listen URL \"%s\" must start with tcp://, "
+			    "tls+tcp:// or ipc://",
 			    value);
 			return -1;
 		}
@@ -72,10 +78,24 @@ server_config_set(struct server_config *cfg, const char *key, const char *value,
 		cfg->n_listen++;
 		return 0;
 	}
-	if (strcmp(key, "database") == 0) {
-		free(cfg->database);
-		if ((cfg->database = strdup(value)) == NULL)
+	if (strcmp(key, "database") == 0 || strcmp(key, "tls_cert") == 0 ||
+	    strcmp(key, "tls_key") == 0) {
+		char **field = key[0] == 'd' ? &cfg->database
+		    : key[4] == 'c'          ? &cfg->tls_cert
+		                             : &cfg->tls_key;
+
+		free(*field);
+		if ((*field = strdup(value)) == NULL)
 			goto nomem;
+		return 0;
+	}
+	if (strcmp(key, "allow_plaintext") == 0) {
+		if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0) {
+			snprintf(
+			    err, errlen, "allow_plaintext must be yes or no");
+			return -1;
+		}
+		cfg->allow_plaintext = value[0] == 'y';
 		return 0;
 	}
 	if (strcmp(key, "contexts") == 0)
@@ -170,6 +190,25 @@ server_config_check(const struct server_config *cfg, char *err, size_t errlen)
 	if (cfg->database == NULL || cfg->database[0] == '\0') {
 		snprintf(err, errlen, "no database file (database = ...)");
 		return -1;
+	}
+	for (size_t i = 0; i < cfg->n_listen; i++) {
+		const char *url = cfg->listen[i];
+
+		if (strncmp(url, "tls+tcp://", 10) == 0 &&
+		    (cfg->tls_cert == NULL || cfg->tls_key == NULL)) {
+			snprintf(
+			    err, errlen, "%s needs tls_cert and tls_key", url);
+			return -1;
+		}
+		/* Offices' credentials would cross the network in clear. */
+		if (strncmp(url, "tcp://", 6) == 0 &&
+		    !client_url_loopback(url) && !cfg->allow_plaintext) {
+			snprintf(err, errlen,
+			    "%s is not a loopback address: listen on "
+			    "tls+tcp://, or set allow_plaintext = yes",
+			    url);
+			return -1;
+		}
 	}
 	return 0;
 }

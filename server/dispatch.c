@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "handlers.h"
+#include "hoptac/v1/auth.pb-c.h"
 #include "hoptac/v1/services.pb-c.h"
 #include "log.h"
 #include "pbcheck.h"
@@ -19,55 +20,71 @@
 #include "server_impl.h"
 #include "status.h"
 
+/* One row per method: where it runs, its check and its handler, and who
+ * may call it (docs/SECURITY.md has the same table for readers). An
+ * office's calls are further bound to its unit by the handlers. */
+#define READERS (AUTH_ANY)
+#define WRITERS (AUTH_OFFICE | AUTH_PEER)
+#define M(svc, name, exec, check, run, roles)                                  \
+	MA(svc, name, exec, check, run, roles, NULL)
+#define MA(svc, name, exec, check, run, roles, after)                          \
+	{                                                                      \
+		&hoptac__v1__##svc##__descriptor, name, exec, check, run,      \
+		    roles, after, NULL, ""                                     \
+	}
+
 static struct method dispatch_methods[] = {
-    {&hoptac__v1__health__descriptor, "Check", METHOD_INLINE, NULL,
-        handle_health_check, NULL, ""},
-    {&hoptac__v1__reflection__descriptor, "ListServices", METHOD_INLINE, NULL,
-        handle_reflection_list, NULL, ""},
-    {&hoptac__v1__units__descriptor, "Create", METHOD_WRITE,
-        handle_units_check_create, handle_units_create, NULL, ""},
-    {&hoptac__v1__units__descriptor, "List", METHOD_READ, NULL,
-        handle_units_list, NULL, ""},
-    {&hoptac__v1__partners__descriptor, "List", METHOD_INLINE, NULL,
-        handle_partners_list, NULL, ""},
-    {&hoptac__v1__activities__descriptor, "Submit", METHOD_WRITE,
-        handle_activities_check_submit, handle_activities_submit, NULL, ""},
-    {&hoptac__v1__activities__descriptor, "Get", METHOD_READ,
-        handle_activities_check_get, handle_activities_get, NULL, ""},
-    {&hoptac__v1__activities__descriptor, "List", METHOD_READ,
-        handle_activities_check_list, handle_activities_list, NULL, ""},
-    {&hoptac__v1__activities__descriptor, "Amend", METHOD_WRITE,
-        handle_activities_check_amend, handle_activities_amend, NULL, ""},
-    {&hoptac__v1__activities__descriptor, "Withdraw", METHOD_WRITE,
-        handle_activities_check_withdraw, handle_activities_withdraw, NULL, ""},
-    {&hoptac__v1__requests__descriptor, "Create", METHOD_WRITE,
-        handle_requests_check_create, handle_requests_create, NULL, ""},
-    {&hoptac__v1__requests__descriptor, "Get", METHOD_READ, NULL,
-        handle_requests_get, NULL, ""},
-    {&hoptac__v1__requests__descriptor, "List", METHOD_READ, NULL,
-        handle_requests_list, NULL, ""},
-    {&hoptac__v1__reports__descriptor, "Submit", METHOD_WRITE,
-        handle_reports_check_submit, handle_reports_submit, NULL, ""},
-    {&hoptac__v1__reports__descriptor, "Get", METHOD_READ, NULL,
-        handle_reports_get, NULL, ""},
-    {&hoptac__v1__reports__descriptor, "List", METHOD_READ, NULL,
-        handle_reports_list, NULL, ""},
-    {&hoptac__v1__reports__descriptor, "Review", METHOD_WRITE,
-        handle_reports_check_review, handle_reports_review, NULL, ""},
-    {&hoptac__v1__aggregates__descriptor, "Completeness", METHOD_READ, NULL,
-        handle_aggregates_completeness, NULL, ""},
-    {&hoptac__v1__aggregates__descriptor, "ReportingRate", METHOD_READ, NULL,
-        handle_aggregates_rate, NULL, ""},
-    {&hoptac__v1__aggregates__descriptor, "Summary", METHOD_READ,
-        handle_aggregates_check_summary, handle_aggregates_summary, NULL, ""},
-    {&hoptac__v1__aggregates__descriptor, "Consolidate", METHOD_READ, NULL,
-        handle_aggregates_consolidate, NULL, ""},
-    {&hoptac__v1__sync__descriptor, "Pull", METHOD_READ, handle_sync_check_pull,
-        handle_sync_pull, NULL, ""},
-    {&hoptac__v1__conflicts__descriptor, "List", METHOD_READ, NULL,
-        handle_conflicts_list, NULL, ""},
-    {&hoptac__v1__conflicts__descriptor, "Resolve", METHOD_WRITE,
-        handle_conflicts_check_resolve, handle_conflicts_resolve, NULL, ""},
+    M(health, "Check", METHOD_INLINE, NULL, handle_health_check, AUTH_PUBLIC),
+    M(reflection, "ListServices", METHOD_INLINE, NULL, handle_reflection_list,
+        READERS),
+    M(units, "Create", METHOD_WRITE, handle_units_check_create,
+        handle_units_create, AUTH_ADMIN | AUTH_PEER),
+    M(units, "List", METHOD_READ, NULL, handle_units_list, READERS),
+    M(partners, "List", METHOD_INLINE, NULL, handle_partners_list, READERS),
+    M(activities, "Submit", METHOD_WRITE, handle_activities_check_submit,
+        handle_activities_submit, WRITERS),
+    M(activities, "Get", METHOD_READ, handle_activities_check_get,
+        handle_activities_get, READERS),
+    M(activities, "List", METHOD_READ, handle_activities_check_list,
+        handle_activities_list, READERS),
+    M(activities, "Amend", METHOD_WRITE, handle_activities_check_amend,
+        handle_activities_amend, WRITERS),
+    M(activities, "Withdraw", METHOD_WRITE, handle_activities_check_withdraw,
+        handle_activities_withdraw, WRITERS),
+    M(requests, "Create", METHOD_WRITE, handle_requests_check_create,
+        handle_requests_create, AUTH_REVIEWER | AUTH_PEER),
+    M(requests, "Get", METHOD_READ, NULL, handle_requests_get, READERS),
+    M(requests, "List", METHOD_READ, NULL, handle_requests_list, READERS),
+    M(reports, "Submit", METHOD_WRITE, handle_reports_check_submit,
+        handle_reports_submit, WRITERS),
+    M(reports, "Get", METHOD_READ, NULL, handle_reports_get, READERS),
+    M(reports, "List", METHOD_READ, NULL, handle_reports_list, READERS),
+    M(reports, "Review", METHOD_WRITE, handle_reports_check_review,
+        handle_reports_review, AUTH_REVIEWER),
+    M(aggregates, "Completeness", METHOD_READ, NULL,
+        handle_aggregates_completeness, AUTH_REVIEWER | AUTH_ADMIN),
+    M(aggregates, "ReportingRate", METHOD_READ, NULL, handle_aggregates_rate,
+        AUTH_REVIEWER | AUTH_ADMIN),
+    M(aggregates, "Summary", METHOD_READ, handle_aggregates_check_summary,
+        handle_aggregates_summary, READERS),
+    M(aggregates, "Consolidate", METHOD_READ, NULL,
+        handle_aggregates_consolidate, AUTH_REVIEWER | AUTH_ADMIN),
+    M(sync, "Pull", METHOD_READ, handle_sync_check_pull, handle_sync_pull,
+        AUTH_OFFICE | AUTH_REVIEWER | AUTH_PEER),
+    M(conflicts, "List", METHOD_READ, NULL, handle_conflicts_list,
+        AUTH_REVIEWER),
+    M(conflicts, "Resolve", METHOD_WRITE, handle_conflicts_check_resolve,
+        handle_conflicts_resolve, AUTH_REVIEWER),
+    MA(credentials, "Issue", METHOD_WRITE, handle_credentials_check_issue,
+        handle_credentials_issue, AUTH_ADMIN, handle_credentials_reload),
+    M(credentials, "List", METHOD_READ, NULL, handle_credentials_list,
+        AUTH_ADMIN),
+    MA(credentials, "Revoke", METHOD_WRITE, handle_credentials_check_revoke,
+        handle_credentials_revoke, AUTH_ADMIN, handle_credentials_reload),
+    M(credentials, "WhoAmI", METHOD_INLINE, NULL, handle_credentials_whoami,
+        READERS),
+    M(audit, "Search", METHOD_READ, handle_audit_check_search,
+        handle_audit_search, AUTH_REVIEWER | AUTH_ADMIN),
 };
 
 #define DISPATCH_N (sizeof(dispatch_methods) / sizeof(dispatch_methods[0]))
@@ -139,6 +156,52 @@ dispatch_peer(nng_msg *msg, char *out, size_t len)
 		snprintf(ip, sizeof(ip), "family-%d", sa.s_family);
 		snprintf(out, len, "%s", ip);
 	}
+}
+
+/* Who is calling, and may they call this method. A credential that is
+ * sent is always checked, even for a method open to anyone. */
+static int
+dispatch_authenticate(struct call *c)
+{
+	const struct method *m = c->method;
+	const char *token = NULL;
+	char why[128], roles[64];
+
+	for (size_t i = 0; i < c->req->n_metadata; i++)
+		if (strcmp(c->req->metadata[i]->key,
+		        RPC_METADATA_AUTHORIZATION) == 0)
+			token = c->req->metadata[i]->value;
+	if (token == NULL || token[0] == '\0') {
+		if (m->roles == AUTH_PUBLIC)
+			return STATUS_OK;
+		return call_fail(c, STATUS_UNAUTHENTICATED,
+		    "%s needs a credential and the call carries none",
+		    m->full_name);
+	}
+	if (auth_check(c->srv->auth, token, call_wall_ms(), &c->who, why,
+	        sizeof(why)) != STATUS_OK)
+		return call_fail(c, STATUS_UNAUTHENTICATED, "%s", why);
+	if (m->roles != AUTH_PUBLIC && (c->who.roles & m->roles) == 0) {
+		auth_roles_name(c->who.roles, roles, sizeof(roles));
+		return call_fail(c, STATUS_PERMISSION_DENIED,
+		    "credential %s (%s) may not call %s", c->who.id, roles,
+		    m->full_name);
+	}
+	return STATUS_OK;
+}
+
+int
+dispatch_audited(const struct call *c)
+{
+	if (c->method == NULL || c->audited)
+		return 0;
+	/* While stopping, the writer may be gone; nothing that reaches
+	 * here then has run (server_stopping refuses it first). */
+	if (c->status == STATUS_UNAVAILABLE && server_stopping(c->srv))
+		return 0;
+	return c->method->exec == METHOD_WRITE ||
+	    c->status == STATUS_UNAUTHENTICATED ||
+	    c->status == STATUS_PERMISSION_DENIED;
 }
 
 /* Runs the call or hands it to a queue. Returns 1 when queued (the queue
@@ -218,6 +281,8 @@ dispatch_start(struct call *c, nng_msg *msg)
 		call_fail(c, STATUS_UNAVAILABLE, "the server is shutting down");
 		goto done;
 	}
+	if (dispatch_authenticate(c) != STATUS_OK)
+		goto done;
 	if (c->req->timeout_ms == 0) {
 		call_fail(c, STATUS_DEADLINE_EXCEEDED,
 		    "the deadline has passed (timeout_ms is 0)");
@@ -305,6 +370,13 @@ dispatch_reply(struct call *c)
 	if (c->output != NULL)
 		protobuf_c_message_free_unpacked(c->output, NULL);
 	free(c->payload);
+	free(c->log_payload);
+	c->log_payload = NULL;
+	c->log_payload_len = 0;
+	c->audited = 0;
+	c->audit_only = 0;
+	c->target[0] = '\0';
+	memset(&c->who, 0, sizeof(c->who));
 	c->req = NULL;
 	c->input = NULL;
 	c->output = NULL;

@@ -25,6 +25,10 @@ const struct method *dispatch_at(size_t i);
  * always ends with c->finish(c), possibly before this returns. */
 void dispatch_start(struct call *c, nng_msg *msg);
 
+/* Whether a finished call still needs its audit row: every mutating
+ * call and every call refused for who made it (docs/SECURITY.md). */
+int dispatch_audited(const struct call *c);
+
 /* The reply for a finished call, as a new nng message; frees what the
  * call owned and logs the call. NULL only when out of memory. */
 nng_msg *dispatch_reply(struct call *c);

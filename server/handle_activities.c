@@ -33,6 +33,12 @@ handle_activities_check_submit(struct call *c)
 		    HANDLE_SUBMIT_MAX, in->n_activities);
 		return handle_invalid(c);
 	}
+	call_target(c, "%zu activities: %s%s", in->n_activities,
+	    in->activities[0]->id, in->n_activities > 1 ? " ..." : "");
+	for (size_t i = 0; i < in->n_activities; i++)
+		if (auth_may_write(c, in->activities[i]->unit_code) !=
+		    STATUS_OK)
+			return c->status;
 	for (size_t i = 0; i < in->n_activities; i++) {
 		snprintf(prefix, sizeof(prefix), "activities[%zu]", i);
 		validate_activity(in->activities[i], prefix, &c->violations);
@@ -167,10 +173,15 @@ handle_activities_get(struct call *c, struct store_conn *db)
 	Hoptac__V1__Activity *a = NULL;
 	int rc = store_activity_get(db, in->id, &a);
 
+	call_target(c, "activity %s", in->id);
 	if (rc == STATUS_NOT_FOUND)
 		return call_fail(c, rc, "activity %s not found", in->id);
 	if (rc != STATUS_OK)
 		return call_fail(c, rc, "the store failed");
+	if (auth_may_read(c, db, a->unit_code) != STATUS_OK) {
+		hoptac__v1__activity__free_unpacked(a, NULL);
+		return c->status;
+	}
 	Hoptac__V1__GetActivityResponse *out = malloc(sizeof(*out));
 
 	if (out == NULL) {
@@ -218,8 +229,8 @@ handle_activities_check_list(struct call *c)
 int
 handle_activities_list(struct call *c, struct store_conn *db)
 {
-	const Hoptac__V1__ListActivitiesRequest *in =
-	    (const Hoptac__V1__ListActivitiesRequest *)c->input;
+	Hoptac__V1__ListActivitiesRequest *in =
+	    (Hoptac__V1__ListActivitiesRequest *)c->input;
 	Hoptac__V1__ListActivitiesResponse *out = malloc(sizeof(*out));
 	int rc;
 
@@ -227,6 +238,8 @@ handle_activities_list(struct call *c, struct store_conn *db)
 		return call_fail(c, STATUS_INTERNAL, "out of memory");
 	hoptac__v1__list_activities_response__init(out);
 	c->output = &out->base;
+	if (auth_scope_filter(c, db, &in->unit_code) != STATUS_OK)
+		return c->status;
 	rc = store_activity_list(db, in, out);
 	if (rc == STATUS_INVALID_ARGUMENT) {
 		violations_add(&c->violations, NULL, "page_token",
@@ -244,10 +257,14 @@ handle_activities_check_amend(struct call *c)
 	Hoptac__V1__AmendActivityRequest *in =
 	    (Hoptac__V1__AmendActivityRequest *)c->input;
 
-	if (in->activity == NULL)
+	if (in->activity == NULL) {
 		violations_add(&c->violations, NULL, "activity", "is required");
-	else
+	} else {
+		call_target(c, "activity %s", in->activity->id);
+		if (auth_may_write(c, in->activity->unit_code) != STATUS_OK)
+			return c->status;
 		validate_activity(in->activity, "activity", &c->violations);
+	}
 	if (in->expected_version <= 0)
 		violations_add(&c->violations, NULL, "expected_version",
 		    "must be the version the amendment was made against");
@@ -261,10 +278,13 @@ handle_load(struct call *c, struct store_conn *db, const char *id,
 {
 	int rc = store_activity_get(db, id, out);
 
+	call_target(c, "activity %s", id);
 	if (rc == STATUS_NOT_FOUND)
 		return call_fail(c, rc, "activity %s not found", id);
 	if (rc != STATUS_OK)
 		return call_fail(c, rc, "the store failed");
+	if (auth_may_write(c, (*out)->unit_code) != STATUS_OK)
+		return c->status;
 	if (expected != 0 && (*out)->version != expected)
 		return call_fail(c, STATUS_ABORTED,
 		    "activity %s is at version %lld, not %lld: read it again "

@@ -340,14 +340,16 @@ out:
 int
 handle_aggregates_summary(struct call *c, struct store_conn *db)
 {
-	const Hoptac__V1__SummaryRequest *in =
-	    (const Hoptac__V1__SummaryRequest *)c->input;
+	Hoptac__V1__SummaryRequest *in = (Hoptac__V1__SummaryRequest *)c->input;
 	Hoptac__V1__SummaryResponse *out = malloc(sizeof(*out));
 
 	if (out == NULL)
 		return call_fail(c, STATUS_INTERNAL, "out of memory");
 	hoptac__v1__summary_response__init(out);
 	c->output = &out->base;
+	/* An office counts its own records only, never the province's. */
+	if (auth_scope_filter(c, db, &in->unit_code) != STATUS_OK)
+		return c->status;
 	if (handle_summary_run(c, db, in, out) != STATUS_OK)
 		return c->status;
 	return STATUS_OK;

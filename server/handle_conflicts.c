@@ -50,6 +50,7 @@ handle_conflicts_resolve(struct call *c, struct store_conn *db)
 	Hoptac__V1__ResolveConflictResponse *out;
 	int rc = store_conflict_get(db, in->id, &x);
 
+	call_target(c, "conflict %lld", (long long)in->id);
 	if (rc == STATUS_NOT_FOUND)
 		return call_fail(
 		    c, rc, "conflict %lld not found", (long long)in->id);

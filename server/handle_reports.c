@@ -16,6 +16,12 @@ handle_reports_check_submit(struct call *c)
 	Hoptac__V1__SubmitReportRequest *in =
 	    (Hoptac__V1__SubmitReportRequest *)c->input;
 
+	if (in->report != NULL) {
+		call_target(c, "report of %s to %s", in->report->unit_code,
+		    in->report->request_reference);
+		if (auth_may_write(c, in->report->unit_code) != STATUS_OK)
+			return c->status;
+	}
 	if (validate_report(in->report, "report", &c->violations) > 0)
 		return handle_invalid(c);
 	return STATUS_OK;
@@ -136,10 +142,14 @@ out:
 int
 handle_reports_get(struct call *c, struct store_conn *db)
 {
-	const Hoptac__V1__GetReportRequest *in =
-	    (const Hoptac__V1__GetReportRequest *)c->input;
+	Hoptac__V1__GetReportRequest *in =
+	    (Hoptac__V1__GetReportRequest *)c->input;
 	Hoptac__V1__Report *rep = NULL;
-	int rc = store_report_get(
+	int rc;
+
+	if (auth_scope_filter(c, db, &in->unit_code) != STATUS_OK)
+		return c->status;
+	rc = store_report_get(
 	    db, in->request_reference, in->unit_code, in->revision, &rep);
 
 	if (rc == STATUS_NOT_FOUND)
@@ -154,8 +164,8 @@ handle_reports_get(struct call *c, struct store_conn *db)
 int
 handle_reports_list(struct call *c, struct store_conn *db)
 {
-	const Hoptac__V1__ListReportsRequest *in =
-	    (const Hoptac__V1__ListReportsRequest *)c->input;
+	Hoptac__V1__ListReportsRequest *in =
+	    (Hoptac__V1__ListReportsRequest *)c->input;
 	Hoptac__V1__ListReportsResponse *out = malloc(sizeof(*out));
 	int rc;
 
@@ -163,6 +173,8 @@ handle_reports_list(struct call *c, struct store_conn *db)
 		return call_fail(c, STATUS_INTERNAL, "out of memory");
 	hoptac__v1__list_reports_response__init(out);
 	c->output = &out->base;
+	if (auth_scope_filter(c, db, &in->unit_code) != STATUS_OK)
+		return c->status;
 	rc = store_report_list(
 	    db, in->request_reference, in->unit_code, in->all_revisions, out);
 	if (rc != STATUS_OK)
@@ -180,6 +192,8 @@ handle_reports_check_review(struct call *c)
 	validate_text(&in->request_reference, NULL, "request_reference",
 	    VALIDATE_ID_MAX, 1, v);
 	validate_id(in->unit_code, NULL, "unit_code", v);
+	call_target(c, "report of %s to %s revision %d", in->unit_code,
+	    in->request_reference, in->revision);
 	if (in->revision <= 0)
 		violations_add(
 		    v, NULL, "revision", "must name the revision reviewed");

@@ -1,6 +1,7 @@
 /* hoptac.v1.Requests: the department's reporting requests. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "handlers.h"
 #include "hoptac/v1/services.pb-c.h"
@@ -57,6 +58,7 @@ handle_requests_create(struct call *c, struct store_conn *db)
 	if (c->violations.count > 0)
 		return handle_invalid(c);
 	r->created_at_ms = call_wall_ms();
+	call_target(c, "request %s", r->reference);
 	rc = store_req_insert(db, r);
 	if (rc == STATUS_ALREADY_EXISTS)
 		return call_fail(
@@ -72,6 +74,21 @@ handle_requests_create(struct call *c, struct store_conn *db)
 	return STATUS_OK;
 }
 
+/* Whether the caller may read r: an office, when r asks its unit. */
+static int
+handle_requests_addressed(
+    const struct call *c, const Hoptac__V1__ReportingRequest *r)
+{
+	const char *own = auth_office_unit(c);
+
+	if (own == NULL)
+		return 1;
+	for (size_t i = 0; i < r->n_unit_codes; i++)
+		if (strcmp(r->unit_codes[i], own) == 0)
+			return 1;
+	return 0;
+}
+
 int
 handle_requests_get(struct call *c, struct store_conn *db)
 {
@@ -85,6 +102,12 @@ handle_requests_get(struct call *c, struct store_conn *db)
 		return call_fail(c, rc, "request %s not found", in->reference);
 	if (rc != STATUS_OK)
 		return call_fail(c, rc, "the store failed");
+	if (!handle_requests_addressed(c, r)) {
+		hoptac__v1__reporting_request__free_unpacked(r, NULL);
+		return call_fail(c, STATUS_PERMISSION_DENIED,
+		    "request %s is not addressed to %s", in->reference,
+		    auth_office_unit(c));
+	}
 	if ((out = malloc(sizeof(*out))) == NULL) {
 		hoptac__v1__reporting_request__free_unpacked(r, NULL);
 		return call_fail(c, STATUS_INTERNAL, "out of memory");
@@ -98,8 +121,8 @@ handle_requests_get(struct call *c, struct store_conn *db)
 int
 handle_requests_list(struct call *c, struct store_conn *db)
 {
-	const Hoptac__V1__ListRequestsRequest *in =
-	    (const Hoptac__V1__ListRequestsRequest *)c->input;
+	Hoptac__V1__ListRequestsRequest *in =
+	    (Hoptac__V1__ListRequestsRequest *)c->input;
 	Hoptac__V1__ListRequestsResponse *out = malloc(sizeof(*out));
 	int rc;
 
@@ -107,6 +130,8 @@ handle_requests_list(struct call *c, struct store_conn *db)
 		return call_fail(c, STATUS_INTERNAL, "out of memory");
 	hoptac__v1__list_requests_response__init(out);
 	c->output = &out->base;
+	if (auth_scope_filter(c, db, &in->unit_code) != STATUS_OK)
+		return c->status;
 	if (in->open_only && in->unit_code[0] == '\0') {
 		violations_add(&c->violations, NULL, "open_only",
 		    "needs the unit_code whose open requests to list");

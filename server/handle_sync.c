@@ -102,6 +102,8 @@ handle_sync_pull(struct call *c, struct store_conn *db)
 		return call_fail(c, STATUS_INTERNAL, "out of memory");
 	hoptac__v1__pull_response__init(out);
 	c->output = &out->base;
+	if (auth_may_read(c, db, in->unit_code) != STATUS_OK)
+		return c->status;
 	uq.include_ended = 1;
 	rc = store_req_list(db, in->unit_code, 0, &reqs);
 	if (rc == STATUS_OK)

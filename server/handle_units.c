@@ -44,6 +44,7 @@ handle_units_create(struct call *c, struct store_conn *db)
 			return call_fail(c, rc, "the store failed");
 	}
 	u->created_at_ms = call_wall_ms();
+	call_target(c, "unit %s", u->code);
 	rc = store_unit_insert(db, u);
 	if (rc == STATUS_ALREADY_EXISTS)
 		return call_fail(c, rc, "unit %s already exists", u->code);

@@ -57,4 +57,16 @@ int handle_conflicts_list(struct call *c, struct store_conn *db);
 int handle_conflicts_check_resolve(struct call *c);
 int handle_conflicts_resolve(struct call *c, struct store_conn *db);
 
+int handle_credentials_check_issue(struct call *c);
+int handle_credentials_issue(struct call *c, struct store_conn *db);
+int handle_credentials_list(struct call *c, struct store_conn *db);
+int handle_credentials_check_revoke(struct call *c);
+int handle_credentials_revoke(struct call *c, struct store_conn *db);
+int handle_credentials_whoami(struct call *c, struct store_conn *db);
+/* After Issue and Revoke: the server's table follows the store. */
+void handle_credentials_reload(struct call *c, struct store_conn *db);
+
+int handle_audit_check_search(struct call *c);
+int handle_audit_search(struct call *c, struct store_conn *db);
+
 #endif

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "auth.h"
+#include "hoptac/v1/auth.pb-c.h"
 #include "log.h"
 #include "rpc.h"
 #include "status.h"
@@ -133,8 +135,10 @@ writer_apply(struct writer *w, struct call *c)
 	}
 	c->status = c->method->run(c, w->db);
 	if (c->status == STATUS_OK && call_pack_output(c) == STATUS_OK) {
-		rc = store_request_save(w->db, id, method, c->payload,
-		    c->payload_len, call_wall_ms());
+		rc = store_request_save(w->db, id, method,
+		    c->log_payload ? c->log_payload : c->payload,
+		    c->log_payload ? c->log_payload_len : c->payload_len,
+		    call_wall_ms());
 		if (rc != STATUS_OK)
 			call_fail(c, rc, "the store failed");
 	}
@@ -146,6 +150,33 @@ writer_apply(struct writer *w, struct call *c)
 		call_fail(c, STATUS_INTERNAL, "the store failed");
 }
 
+/* The call's row in the audit trail, in the group's transaction (outside
+ * the call's savepoint: a failed call is recorded too). */
+static void
+writer_audit(struct writer *w, struct call *c)
+{
+	Hoptac__V1__AuditEntry e = HOPTAC__V1__AUDIT_ENTRY__INIT;
+	char roles[64];
+
+	auth_roles_name(c->who.roles, roles, sizeof(roles));
+	e.at_ms = call_wall_ms();
+	e.credential_id = c->who.id;
+	e.name = c->who.name;
+	e.roles = roles;
+	e.unit_code = c->who.unit;
+	e.method = (char *)c->method->full_name;
+	e.target = c->target;
+	e.status = c->status;
+	e.message = c->message;
+	e.peer = c->peer;
+	e.request_id = c->req->request_id;
+	if (store_audit_append(w->db, &e) != STATUS_OK)
+		log_warnx("HOPTACD-AUDIT: %s %s not recorded: %s",
+		    c->method->full_name, c->req->request_id,
+		    store_errmsg(w->db));
+	c->audited = 1;
+}
+
 static void
 writer_group(struct writer *w, struct call *group)
 {
@@ -154,8 +185,11 @@ writer_group(struct writer *w, struct call *group)
 	struct call *c, *next;
 
 	if (began) {
-		for (c = group; c != NULL; c = c->next)
-			writer_apply(w, c);
+		for (c = group; c != NULL; c = c->next) {
+			if (!c->audit_only)
+				writer_apply(w, c);
+			writer_audit(w, c);
+		}
 		committed = store_commit(w->db) == STATUS_OK;
 		if (!committed) {
 			log_warnx("HOPTACD-COMMIT: %s", store_errmsg(w->db));
@@ -164,10 +198,14 @@ writer_group(struct writer *w, struct call *group)
 	} else {
 		log_warnx("HOPTACD-BEGIN: %s", store_errmsg(w->db));
 	}
+	for (c = group; c != NULL; c = c->next)
+		if (!c->audit_only && c->method->after_commit != NULL)
+			c->method->after_commit(c, w->db);
 	/* Replies go out only now: a write is acknowledged after its
 	 * transaction is durable, never before. */
 	for (c = group; c != NULL; c = next) {
 		next = c->next;
+		c->audited = 1; /* or lost with the group: not retried */
 		if (!committed && c->status == STATUS_OK)
 			call_fail(c, STATUS_UNAVAILABLE,
 			    "the write could not be committed; retry");

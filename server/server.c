@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <nng/protocol/reqrep0/rep.h>
+#include <nng/supplemental/tls/tls.h>
 #include <nng/supplemental/util/platform.h>
 
 #include "dispatch.h"
@@ -19,6 +20,7 @@
 #include "log.h"
 #include "queue.h"
 #include "rpc.h"
+#include "status.h"
 #include "store.h"
 
 enum slot_state {
@@ -48,7 +50,15 @@ server_slot_finish(struct call *c)
 {
 	struct server_slot *s = (struct server_slot *)((char *)c -
 	    offsetof(struct server_slot, call));
-	nng_msg *reply = dispatch_reply(c);
+	nng_msg *reply;
+
+	if (dispatch_audited(c)) {
+		/* The writer appends the row, then finishes it again. */
+		c->audit_only = 1;
+		writer_submit(s->srv->writer, c);
+		return;
+	}
+	reply = dispatch_reply(c);
 
 	if (reply == NULL) {
 		/* Out of memory: the client retries on its deadline. */
@@ -287,6 +297,7 @@ server_free(struct server *s)
 		free(s->slots);
 	}
 	server_config_free(&s->cfg);
+	auth_destroy(s->auth);
 	pthread_mutex_destroy(&s->watch_mu);
 	pthread_cond_destroy(&s->watch_cv);
 	free(s);
@@ -296,6 +307,8 @@ static int
 server_copy_config(struct server_config *dst, const struct server_config *src)
 {
 	*dst = *src;
+	dst->tls_cert = NULL; /* read once by server_tls, not kept */
+	dst->tls_key = NULL;
 	dst->database = strdup(src->database);
 	for (size_t i = 0; i < src->n_listen; i++)
 		dst->listen[i] = strdup(src->listen[i]);
@@ -307,11 +320,91 @@ server_copy_config(struct server_config *dst, const struct server_config *src)
 	return 0;
 }
 
+#define SERVER_PEM_MAX (1 << 20)
+
+/* A PEM file as a NUL-terminated string (malloc'd), or NULL. */
+static char *
+server_read_pem(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t n = 0;
+
+	if (f == NULL)
+		return NULL;
+	if ((buf = malloc(SERVER_PEM_MAX + 1)) != NULL) {
+		n = fread(buf, 1, SERVER_PEM_MAX + 1, f);
+		if (ferror(f) || n > SERVER_PEM_MAX || n == 0) {
+			free(buf);
+			buf = NULL;
+		} else {
+			buf[n] = '\0';
+		}
+	}
+	fclose(f);
+	return buf;
+}
+
+/* A server TLS configuration from the certificate and key files. */
+static int
+server_tls(const struct server_config *cfg, nng_tls_config **out, char *err,
+    size_t errlen)
+{
+	char *cert = NULL, *key = NULL;
+	int rv = -1;
+
+	if (nng_tls_config_alloc(out, NNG_TLS_MODE_SERVER) != 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if ((cert = server_read_pem(cfg->tls_cert)) == NULL ||
+	    (key = server_read_pem(cfg->tls_key)) == NULL) {
+		snprintf(err, errlen, "cannot read %s",
+		    cert == NULL ? cfg->tls_cert : cfg->tls_key);
+		goto out;
+	}
+	if ((rv = nng_tls_config_own_cert(*out, cert, key, NULL)) != 0) {
+		snprintf(err, errlen, "tls_cert %s and tls_key %s: %s",
+		    cfg->tls_cert, cfg->tls_key, nng_strerror(rv));
+		rv = -1;
+		goto out;
+	}
+	rv = 0;
+out:
+	free(cert);
+	if (key != NULL)
+		memset(key, 0, strlen(key));
+	free(key);
+	if (rv != 0) {
+		nng_tls_config_free(*out);
+		*out = NULL;
+	}
+	return rv;
+}
+
+/* Listens on url, with tls when it is a tls+tcp:// URL. */
+static int
+server_listen(
+    struct server *s, const char *url, nng_tls_config *tls, nng_listener *l)
+{
+	int rv;
+
+	if (tls == NULL || strncmp(url, "tls+tcp://", 10) != 0)
+		return nng_listen(s->sock, url, l, 0);
+	if ((rv = nng_listener_create(l, s->sock, url)) != 0)
+		return rv;
+	if ((rv = nng_listener_set_ptr(*l, NNG_OPT_TLS_CONFIG, tls)) != 0 ||
+	    (rv = nng_listener_start(*l, 0)) != 0)
+		nng_listener_close(*l);
+	return rv;
+}
+
 struct server *
 server_start(const struct server_config *cfg, char *err, size_t errlen)
 {
 	struct server *s = calloc(1, sizeof(*s));
 	struct store_conn *db = NULL;
+	nng_tls_config *tls = NULL; /* a reference held while listening */
 	int rv;
 
 	if (s == NULL) {
@@ -331,6 +424,12 @@ server_start(const struct server_config *cfg, char *err, size_t errlen)
 	}
 	if (store_open(cfg->database, 0, &db, err, errlen) != 0)
 		goto fail;
+	if ((s->auth = auth_create()) == NULL ||
+	    auth_reload(s->auth, db) != STATUS_OK) {
+		store_close(db);
+		snprintf(err, errlen, "cannot read the credentials");
+		goto fail;
+	}
 	if ((s->writer = writer_create(db)) == NULL) {
 		store_close(db);
 		snprintf(err, errlen, "cannot start the writer thread");
@@ -368,7 +467,10 @@ server_start(const struct server_config *cfg, char *err, size_t errlen)
 		}
 	}
 	for (size_t i = 0; i < cfg->n_listen; i++) {
-		rv = nng_listen(s->sock, cfg->listen[i], &s->listeners[i], 0);
+		if (strncmp(cfg->listen[i], "tls+tcp://", 10) == 0 &&
+		    tls == NULL && server_tls(cfg, &tls, err, errlen) != 0)
+			goto fail;
+		rv = server_listen(s, cfg->listen[i], tls, &s->listeners[i]);
 		if (rv != 0) {
 			snprintf(err, errlen, "cannot listen on %s: %s",
 			    cfg->listen[i], nng_strerror(rv));
@@ -389,8 +491,12 @@ server_start(const struct server_config *cfg, char *err, size_t errlen)
 		}
 		s->watching = 1;
 	}
+	if (tls != NULL)
+		nng_tls_config_free(tls); /* the listeners hold their own */
 	return s;
 fail:
+	if (tls != NULL)
+		nng_tls_config_free(tls);
 	server_free(s);
 	return NULL;
 }

@@ -12,11 +12,14 @@
 struct server_config {
 	char *listen[SERVER_MAX_LISTEN]; /* owned */
 	size_t n_listen;
-	char *database; /* owned */
-	int contexts;   /* calls served at once */
-	int readers;    /* reader threads */
-	int log_level;  /* enum log_level */
-	int drain_ms;   /* how long shutdown waits for calls */
+	char *database;      /* owned */
+	int contexts;        /* calls served at once */
+	int readers;         /* reader threads */
+	int log_level;       /* enum log_level */
+	int drain_ms;        /* how long shutdown waits for calls */
+	char *tls_cert;      /* owned; PEM certificate chain for tls+tcp:// */
+	char *tls_key;       /* owned; its PEM private key */
+	int allow_plaintext; /* tcp:// on an address beyond loopback */
 };
 
 /* Fills cfg with the defaults documented in hoptacd.conf.example. */

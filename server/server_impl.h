@@ -25,6 +25,7 @@ struct server {
 	int watch_stop;
 	atomic_uint accepted[SERVER_MAX_LISTEN]; /* pipes each listener added */
 	struct server_slot *slots;               /* cfg.contexts of them */
+	struct auth *auth; /* credentials; reloaded by the writer */
 	struct writer *writer;
 	struct readpool *readers;
 	atomic_int stopping;

@@ -10,13 +10,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hoptac/v1/auth.pb-c.h"
 #include "hoptac/v1/reports.pb-c.h"
 #include "hoptac/v1/services.pb-c.h"
 
 struct store_conn;
 
 /* Latest schema version; migrations are numbered 1..STORE_SCHEMA_VERSION. */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 /* Opens path. The writer (readonly = 0) creates the file when missing and
  * applies pending migrations in one transaction; a reader requires the
@@ -128,5 +129,39 @@ int store_conflict_update(
     struct store_conn *c, const Hoptac__V1__ActivityConflict *x);
 int store_conflict_list(struct store_conn *c, int open_only,
     Hoptac__V1__ListConflictsResponse *out);
+
+/* Credentials. Roles are stored as a mask of 1 << Role. */
+unsigned store_cred_roles_mask(const Hoptac__V1__Credential *cr);
+/* ALREADY_EXISTS for a taken id; FAILED_PRECONDITION for a unit that
+ * does not exist. */
+int store_cred_insert(struct store_conn *c, const Hoptac__V1__Credential *cr,
+    const uint8_t *salt, size_t salt_len, const uint8_t *hash, size_t hash_len);
+int store_cred_get(
+    struct store_conn *c, const char *id, Hoptac__V1__Credential **out);
+/* FAILED_PRECONDITION when id is unknown or revoked already. */
+int store_cred_revoke(struct store_conn *c, const char *id, int64_t now_ms);
+/* Those valid at now_ms (all with include_revoked), by creation. */
+int store_cred_list(struct store_conn *c, const char *unit_code,
+    int include_revoked, int64_t now_ms,
+    Hoptac__V1__ListCredentialsResponse *out);
+/* Calls fn for every credential with its salt and hash; stops at the
+ * first status other than OK and returns it. cr is freed after fn. */
+typedef int (*store_cred_fn)(void *arg, const Hoptac__V1__Credential *cr,
+    const void *salt, size_t salt_len, const void *hash, size_t hash_len);
+int store_cred_each(struct store_conn *c, store_cred_fn fn, void *arg);
+
+/* The audit trail: appended to, searched newest first. */
+int store_audit_append(struct store_conn *c, const Hoptac__V1__AuditEntry *e);
+struct store_audit_query {
+	const char *credential_id; /* "" for any */
+	const char *unit_code;
+	const char *method;
+	int refused_only;
+	int64_t since_ms, until_ms; /* [since, until); until 0: no bound */
+	int64_t before_seq;         /* page token; 0: from the newest */
+	int limit;
+};
+int store_audit_search(struct store_conn *c, const struct store_audit_query *q,
+    Hoptac__V1__SearchAuditResponse *out);
 
 #endif

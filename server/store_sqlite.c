@@ -6,10 +6,14 @@
 #include "store.h"
 #include "store_sqlite_int.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -120,6 +124,44 @@ static const struct store_migration store_migrations[STORE_SCHEMA_VERSION] = {
         "CREATE INDEX conflicts_by_state ON conflicts(state, id);",
         NULL,
     },
+    {
+        /* 5: who may call (only salted hashes of secrets), and the
+         * audit trail, which no statement may change or shorten */
+        "CREATE TABLE credentials ("
+        "  id TEXT PRIMARY KEY,"
+        "  name TEXT NOT NULL,"
+        "  roles INTEGER NOT NULL,"
+        "  unit_code TEXT NOT NULL,"
+        "  salt BLOB NOT NULL,"
+        "  hash BLOB NOT NULL,"
+        "  created_at_ms INTEGER NOT NULL,"
+        "  expires_at_ms INTEGER NOT NULL,"
+        "  revoked_at_ms INTEGER NOT NULL,"
+        "  created_by TEXT NOT NULL"
+        ");"
+        "CREATE TABLE audit ("
+        "  seq INTEGER PRIMARY KEY,"
+        "  at_ms INTEGER NOT NULL,"
+        "  credential_id TEXT NOT NULL,"
+        "  name TEXT NOT NULL,"
+        "  roles TEXT NOT NULL,"
+        "  unit_code TEXT NOT NULL,"
+        "  method TEXT NOT NULL,"
+        "  target TEXT NOT NULL,"
+        "  status INTEGER NOT NULL,"
+        "  message TEXT NOT NULL,"
+        "  peer TEXT NOT NULL,"
+        "  request_id TEXT NOT NULL"
+        ");"
+        "CREATE INDEX audit_by_time ON audit(at_ms);"
+        "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN"
+        "  SELECT RAISE(ABORT, 'the audit trail is append-only');"
+        "END;"
+        "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN"
+        "  SELECT RAISE(ABORT, 'the audit trail is append-only');"
+        "END;",
+        NULL,
+    },
 };
 
 /* Logs a failed statement; the caller answers INTERNAL, never the SQL. */
@@ -213,6 +255,28 @@ out:
 	return rc;
 }
 
+/* One writing process per database: two would be two writers and
+ * checkpointers on one WAL file (ARCHITECTURE.md). The lock is an flock
+ * on the file, which sqlite's own POSIX locks do not touch, held until
+ * store_close; the kernel drops it when the process dies. */
+static int
+store_lock(struct store_conn *c, const char *path, char *err, size_t errlen)
+{
+	c->lock_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (c->lock_fd < 0) {
+		snprintf(
+		    err, errlen, "cannot open %s: %s", path, strerror(errno));
+		return STATUS_UNAVAILABLE;
+	}
+	if (flock(c->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+		snprintf(err, errlen,
+		    "%s is in use by another process (a running hoptacd?)",
+		    path);
+		return STATUS_FAILED_PRECONDITION;
+	}
+	return STATUS_OK;
+}
+
 int
 store_open(const char *path, int readonly, struct store_conn **out, char *err,
     size_t errlen)
@@ -228,6 +292,7 @@ store_open(const char *path, int readonly, struct store_conn **out, char *err,
 		return STATUS_INTERNAL;
 	}
 	c->readonly = readonly;
+	c->lock_fd = -1;
 	flags |= SQLITE_OPEN_NOMUTEX;
 	if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open %s: %s", path,
@@ -237,6 +302,8 @@ store_open(const char *path, int readonly, struct store_conn **out, char *err,
 	}
 	sqlite3_extended_result_codes(c->db, 1);
 	sqlite3_busy_timeout(c->db, 5000);
+	if (!readonly && (rc = store_lock(c, path, err, errlen)) != STATUS_OK)
+		goto fail;
 	if (!readonly) {
 		/* WAL so readers never block the writer; FULL so that a
 		 * commit we acknowledge survives power loss. */
@@ -276,6 +343,8 @@ store_open(const char *path, int readonly, struct store_conn **out, char *err,
 	return STATUS_OK;
 fail:
 	sqlite3_close(c->db);
+	if (c->lock_fd >= 0)
+		close(c->lock_fd);
 	free(c);
 	return rc;
 }
@@ -293,6 +362,8 @@ store_close(struct store_conn *c)
 		sqlite3_finalize(st);
 	if (sqlite3_close(c->db) != SQLITE_OK)
 		log_warnx("HOPTACD-STORE-CLOSE: %s", sqlite3_errmsg(c->db));
+	if (c->lock_fd >= 0)
+		close(c->lock_fd);
 	free(c);
 }
 

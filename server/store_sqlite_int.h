@@ -14,6 +14,7 @@
 struct store_conn {
 	sqlite3 *db;
 	int readonly;
+	int lock_fd; /* the writer's flock on the file; -1 for readers */
 };
 
 /* The rule "a partner matches a code, or a district of it": district

@@ -121,6 +121,65 @@ harness_wait_ready(struct harness *h)
 	fail_msg("hoptacd did not answer within 10 s; see %s", h->log);
 }
 
+/* hoptacd init on h->db: the administrator's token into h. */
+static void
+harness_init(struct harness *h)
+{
+	char path[400];
+	int status;
+	FILE *f;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "%s/admin.token", h->dir);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd = open(h->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+
+		if (fd >= 0) {
+			dup2(fd, 2);
+			dup2(fd, 1);
+			close(fd);
+		}
+		execl(harness_env("HOPTACD"), "hoptacd", "init", "-D", h->db,
+		    "-o", path, (char *)NULL);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_non_null(f = fopen(path, "r"));
+	assert_non_null(fgets(h->admin_token, sizeof(h->admin_token), f));
+	fclose(f);
+	h->admin_token[strcspn(h->admin_token, "\n")] = '\0';
+}
+
+void
+harness_issue(struct harness *h, const char *name, unsigned roles,
+    const char *unit, char *out, size_t outlen)
+{
+	Hoptac__V1__IssueCredentialRequest req =
+	    HOPTAC__V1__ISSUE_CREDENTIAL_REQUEST__INIT;
+	Hoptac__V1__IssueCredentialResponse *resp = NULL;
+	Hoptac__V1__Role r[4];
+	struct client_status st;
+	struct client *c = harness_client_as(h, h->admin_token);
+
+	for (int i = 1; i < 5; i++)
+		if (roles & (1u << i))
+			r[req.n_roles++] = (Hoptac__V1__Role)i;
+	req.roles = r;
+	req.name = (char *)name;
+	req.unit_code = (char *)(unit ? unit : "");
+	client_call(c, "/hoptac.v1.Credentials/Issue", &req.base,
+	    &hoptac__v1__issue_credential_response__descriptor,
+	    (ProtobufCMessage **)&resp, NULL, &st);
+	client_close(c);
+	if (st.code != STATUS_OK)
+		fail_msg("Credentials/Issue: %s", st.message);
+	snprintf(out, outlen, "%s", resp->token);
+	hoptac__v1__issue_credential_response__free_unpacked(resp, NULL);
+}
+
 void
 harness_start(struct harness *h, enum harness_transport t, int both)
 {
@@ -138,8 +197,14 @@ harness_start(struct harness *h, enum harness_transport t, int both)
 	if (both)
 		snprintf(
 		    h->url2, sizeof(h->url2), "ipc://%s/hoptacd2.sock", h->dir);
+	harness_init(h);
 	harness_spawn(h);
 	harness_wait_ready(h);
+	harness_issue(h, "department (tests)",
+	    (1u << HOPTAC__V1__ROLE__ROLE_REVIEWER) |
+	        (1u << HOPTAC__V1__ROLE__ROLE_ADMIN) |
+	        (1u << HOPTAC__V1__ROLE__ROLE_PEER),
+	    NULL, h->token, sizeof(h->token));
 }
 
 void
@@ -256,6 +321,8 @@ harness_cli(
 			    outbox, sizeof(outbox), "%s/outbox.db", h->dir);
 			setenv("HOPTAC_OUTBOX", outbox, 1);
 		}
+		if (getenv("HOPTAC_TOKEN") == NULL)
+			setenv("HOPTAC_TOKEN", h->token, 1);
 		execv(harness_env("HOPTAC"), (char *const *)argv);
 		_exit(127);
 	}
@@ -289,14 +356,20 @@ harness_cli(
 }
 
 struct client *
-harness_client(struct harness *h)
+harness_client_as(struct harness *h, const char *token)
 {
 	char err[256];
-	struct client *c = client_open(h->url, NULL, err, sizeof(err));
+	struct client *c = client_open(h->url, token, err, sizeof(err));
 
 	if (c == NULL)
 		fail_msg("client_open: %s", err);
 	return c;
+}
+
+struct client *
+harness_client(struct harness *h)
+{
+	return harness_client_as(h, h->token);
 }
 
 Hoptac__V1__Activity *

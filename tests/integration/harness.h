@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "client.h"
+#include "hoptac/v1/auth.pb-c.h"
 #include "hoptac/v1/services.pb-c.h"
 
 enum harness_transport {
@@ -24,6 +25,11 @@ struct harness {
 	char url[320];  /* the first listen URL */
 	char url2[320]; /* the second one, when started with both */
 	char log[300];  /* the server's stderr */
+	/* Credentials made at start: the administrator's (hoptacd init)
+	 * and the department's (reviewer, admin, peer), which harness_cli
+	 * and harness_client use unless told otherwise. */
+	char admin_token[128];
+	char token[128];
 };
 
 /* Creates the directory and starts the server listening on transport (and
@@ -43,14 +49,26 @@ void harness_kill(struct harness *h);
 /* Stops the server if running and removes the directory. */
 void harness_cleanup(struct harness *h);
 
-/* Runs hoptac --server URL args... (NULL-terminated), with stdout and
- * stderr captured into out/err when not NULL (NUL-terminated, cut to
- * len). Returns the exit status, or -1 if it did not exit normally. */
+/* Runs hoptac --server URL args...: with $HOPTAC_TOKEN as it is in the
+ * test's environment when set (even to ""), else with h->token.
+ * (NULL-terminated), with stdout and stderr captured into out/err when not NULL
+ * (NUL-terminated, cut to len). Returns the exit status, or -1 if it did not
+ * exit normally. */
 int harness_cli(struct harness *h, char *out, size_t outlen, char *err,
     size_t errlen, ...) __attribute__((sentinel));
 
-/* A client for the server (caller closes it). */
+/* A client for the server with the department's credential (caller
+ * closes it). */
 struct client *harness_client(struct harness *h);
+
+/* A client with the given token (NULL: none). */
+struct client *harness_client_as(struct harness *h, const char *token);
+
+/* Issues a credential through the administrator's; roles is a mask of
+ * 1 << hoptac.v1.Role, unit the office's unit or NULL. Asserts OK and
+ * writes the token into out (at least 128 bytes). */
+void harness_issue(struct harness *h, const char *name, unsigned roles,
+    const char *unit, char *out, size_t outlen);
 
 /* A new heap activity for unit, with the given id and kind, one partner
  * (LA-XE), a start date and a title; free with free_unpacked. */

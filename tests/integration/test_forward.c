@@ -75,6 +75,8 @@ test_forward(void **state)
 	(void)state;
 	harness_start(&a, HARNESS_TCP, 0);
 	harness_start(&b, HARNESS_TCP, 0);
+	/* The target knows the source as its peer by b's own credential. */
+	setenv("HOPTAC_FORWARD_TOKEN", b.token, 1);
 #define A(...)                                                                 \
 	harness_cli(&a, out, sizeof(out), err, sizeof(err), __VA_ARGS__, NULL)
 	expect(A("unit", "import",
@@ -139,6 +141,7 @@ test_forward(void **state)
 
 			snprintf(outbox, sizeof(outbox), "%s/outbox.db", a.dir);
 			setenv("HOPTAC_OUTBOX", outbox, 1);
+			setenv("HOPTAC_TOKEN", a.token, 1);
 			freopen("/dev/null", "w", stdout);
 			freopen("/dev/null", "w", stderr);
 			execl(getenv("HOPTAC"), "hoptac", "--server", a.url,

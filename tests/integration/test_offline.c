@@ -162,6 +162,7 @@ spawn_sync(struct harness *h)
 
 		snprintf(outbox, sizeof(outbox), "%s/outbox.db", h->dir);
 		setenv("HOPTAC_OUTBOX", outbox, 1);
+		setenv("HOPTAC_TOKEN", h->token, 1);
 		dup2(null, 1);
 		dup2(null, 2);
 		execl(getenv("HOPTAC"), "hoptac", "--server", h->url, "sync",

@@ -82,10 +82,16 @@ raw_request(struct harness *h, const char *method, const char *id,
     uint32_t timeout_ms, const void *payload, size_t len)
 {
 	Hoptac__V1__Request req = HOPTAC__V1__REQUEST__INIT;
+	Hoptac__V1__MetadataEntry auth = HOPTAC__V1__METADATA_ENTRY__INIT;
+	Hoptac__V1__MetadataEntry *md[1] = {&auth};
 	Hoptac__V1__Response *r;
 	uint8_t *buf;
 	size_t n;
 
+	auth.key = (char *)RPC_METADATA_AUTHORIZATION;
+	auth.value = h->token;
+	req.metadata = md;
+	req.n_metadata = 1;
 	req.method = (char *)method;
 	req.request_id = (char *)id;
 	req.timeout_ms = timeout_ms;
@@ -421,7 +427,7 @@ test_reflection(void **state)
 	    &hoptac__v1__list_services_response__descriptor,
 	    (ProtobufCMessage **)&resp, NULL, &st);
 	assert_int_equal(st.code, STATUS_OK);
-	assert_int_equal(resp->n_services, 10);
+	assert_int_equal(resp->n_services, 12);
 	for (size_t i = 0; i < resp->n_services; i++)
 		for (size_t j = 0; j < resp->services[i]->n_methods; j++) {
 			const Hoptac__V1__MethodInfo *m =
@@ -437,7 +443,7 @@ test_reflection(void **state)
 			}
 		}
 	assert_true(found);
-	assert_int_equal(methods, 24);
+	assert_int_equal(methods, 29);
 	hoptac__v1__list_services_response__free_unpacked(resp, NULL);
 	client_close(c);
 }

@@ -115,17 +115,21 @@ test_set_listen(void **state)
 	    f->cfg.listen[1], "ipc:///run/hoptacd/hoptacd.sock");
 
 	set_bad(&f->cfg, "listen", "http://0.0.0.0:7400",
-	    "listen URL \"http://0.0.0.0:7400\" must start with tcp:// or "
+	    "listen URL \"http://0.0.0.0:7400\" must start with tcp://, "
+	    "tls+tcp:// or "
 	    "ipc://");
 	set_bad(&f->cfg, "listen", "0.0.0.0:7400",
-	    "listen URL \"0.0.0.0:7400\" must start with tcp:// or ipc://");
+	    "listen URL \"0.0.0.0:7400\" must start with tcp://, tls+tcp:// or "
+	    "ipc://");
 	set_bad(&f->cfg, "listen", "ws://[::1]:7400",
-	    "listen URL \"ws://[::1]:7400\" must start with tcp:// or ipc://");
+	    "listen URL \"ws://[::1]:7400\" must start with tcp://, tls+tcp:// "
+	    "or ipc://");
 	set_bad(&f->cfg, "listen", "TCP://0.0.0.0:7400",
-	    "listen URL \"TCP://0.0.0.0:7400\" must start with tcp:// or "
+	    "listen URL \"TCP://0.0.0.0:7400\" must start with tcp://, "
+	    "tls+tcp:// or "
 	    "ipc://");
 	set_bad(&f->cfg, "listen", "",
-	    "listen URL \"\" must start with tcp:// or ipc://");
+	    "listen URL \"\" must start with tcp://, tls+tcp:// or ipc://");
 	/* A refused URL takes no slot. */
 	assert_int_equal(f->cfg.n_listen, 2);
 
@@ -255,6 +259,7 @@ test_load(void **state)
 	    "    # an indented comment = with an equals sign\n"
 	    "readers = 8\r\n"
 	    "log_level = debug\n"
+	    "allow_plaintext = yes\n"
 	    "drain_ms = 250"); /* no final newline */
 	if (server_config_load(&f->cfg, f->path, err, sizeof(err)) != 0)
 		fail_msg("load: %s", err);
@@ -304,7 +309,8 @@ test_load_errors(void **state)
 	expect_load_error(
 	    f, "# x\nlog-level = info\n", 2, "unknown key \"log-level\"");
 	expect_load_error(f, "listen = http://example.org/\n", 1,
-	    "listen URL \"http://example.org/\" must start with tcp:// or "
+	    "listen URL \"http://example.org/\" must start with tcp://, "
+	    "tls+tcp:// or "
 	    "ipc://");
 	expect_load_error(f, "= tcp://0.0.0.0:7400\n", 1, "unknown key \"\"");
 }
@@ -417,6 +423,37 @@ test_config_free(void **state)
 	server_config_free(&cfg);
 }
 
+/* Credentials must not cross a network in clear unless the operator
+ * says so, and a TLS listener needs its certificate and key. */
+static void
+test_check_transport_security(void **state)
+{
+	struct fixture *f = *state;
+	char err[256] = "";
+
+	set_ok(&f->cfg, "database", "/tmp/x.db");
+	set_ok(&f->cfg, "listen", "tcp://127.0.0.1:7420");
+	set_ok(&f->cfg, "listen", "ipc:///tmp/x.sock");
+	assert_int_equal(server_config_check(&f->cfg, err, sizeof(err)), 0);
+	set_ok(&f->cfg, "listen", "tcp://192.0.2.10:7420");
+	assert_int_equal(server_config_check(&f->cfg, err, sizeof(err)), -1);
+	assert_string_equal(err,
+	    "tcp://192.0.2.10:7420 is not a loopback address: listen on "
+	    "tls+tcp://, or set allow_plaintext = yes");
+	set_bad(&f->cfg, "allow_plaintext", "maybe",
+	    "allow_plaintext must be yes or no");
+	set_ok(&f->cfg, "allow_plaintext", "yes");
+	assert_int_equal(server_config_check(&f->cfg, err, sizeof(err)), 0);
+	set_ok(&f->cfg, "listen", "tls+tcp://0.0.0.0:7443");
+	assert_int_equal(server_config_check(&f->cfg, err, sizeof(err)), -1);
+	assert_string_equal(
+	    err, "tls+tcp://0.0.0.0:7443 needs tls_cert and tls_key");
+	set_ok(&f->cfg, "tls_cert", "/etc/hoptac/server.crt");
+	assert_int_equal(server_config_check(&f->cfg, err, sizeof(err)), -1);
+	set_ok(&f->cfg, "tls_key", "/etc/hoptac/server.key");
+	assert_int_equal(server_config_check(&f->cfg, err, sizeof(err)), 0);
+}
+
 int
 main(void)
 {
@@ -434,6 +471,7 @@ main(void)
 	    T(test_load_missing_file),
 	    T(test_load_empty_file),
 	    T(test_check),
+	    T(test_check_transport_security),
 	    cmocka_unit_test(test_config_free),
 	};
 #undef T

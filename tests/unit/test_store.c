@@ -1127,7 +1127,7 @@ test_migration_backfills_fields(void **state)
 	exec_sql(f->path,
 	    "DROP TABLE reports; DROP TABLE request_units; DROP TABLE requests;"
 	    "DROP TABLE activity_fields; DROP INDEX activities_summary;"
-	    "DROP TABLE conflicts;"
+	    "DROP TABLE conflicts; DROP TABLE credentials; DROP TABLE audit;"
 	    "PRAGMA user_version = 1;");
 	c = open_writer(f);
 	assert_int_equal(user_version(f->path), STORE_SCHEMA_VERSION);

@@ -1,0 +1,88 @@
+/*
+ * Where the command-line client finds its credential. Never on the
+ * command line: other users of the machine can read a process's
+ * arguments in /proc, not its environment or a private file.
+ */
+#include "token.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The first line of path, which must be a private regular file. */
+static int
+token_from_file(
+    const char *path, char *out, size_t outlen, char *err, size_t errlen)
+{
+	struct stat sb;
+	FILE *f = NULL;
+	int fd, rc = -1;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot read the credential file %s: %s",
+		    path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen, "%s is not a regular file", path);
+		goto out;
+	}
+	if ((sb.st_mode & 077) != 0) {
+		snprintf(err, errlen,
+		    "%s can be read or changed by other users (mode %04o); "
+		    "run chmod 600 %s",
+		    path, (unsigned)(sb.st_mode & 07777), path);
+		goto out;
+	}
+	if ((f = fdopen(fd, "r")) == NULL) {
+		snprintf(err, errlen, "cannot read %s", path);
+		goto out;
+	}
+	fd = -1;
+	if (fgets(out, (int)outlen, f) == NULL)
+		out[0] = '\0';
+	out[strcspn(out, "\r\n")] = '\0';
+	if (out[0] == '\0') {
+		snprintf(err, errlen, "%s holds no credential", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (f != NULL)
+		fclose(f);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+int
+token_read(const char *var, char *out, size_t outlen, char *err, size_t errlen)
+{
+	char name[64], path[1024];
+	const char *v, *home;
+
+	out[0] = '\0';
+	if ((v = getenv(var)) != NULL && v[0] != '\0') {
+		snprintf(out, outlen, "%s", v);
+		return 0;
+	}
+	snprintf(name, sizeof(name), "%s_FILE", var);
+	if ((v = getenv(name)) != NULL && v[0] != '\0')
+		return token_from_file(v, out, outlen, err, errlen);
+	if (strcmp(var, TOKEN_VAR) != 0)
+		return 0;
+	if ((v = getenv("XDG_CONFIG_HOME")) != NULL && v[0] == '/')
+		snprintf(path, sizeof(path), "%s/hoptac/token", v);
+	else if ((home = getenv("HOME")) != NULL && home[0] == '/')
+		snprintf(path, sizeof(path), "%s/.config/hoptac/token", home);
+	else
+		return 0;
+	if (access(path, F_OK) != 0)
+		return 0; /* none: the server says which calls need one */
+	return token_from_file(path, out, outlen, err, errlen);
+}

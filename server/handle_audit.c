@@ -1,0 +1,73 @@
+/* hoptac.v1.Audit: the department searches the trail of mutating and
+ * refused calls. Nothing here or anywhere can change it. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "aggregate.h"
+#include "date.h"
+#include "handlers.h"
+#include "hoptac/v1/auth.pb-c.h"
+#include "status.h"
+#include "store.h"
+
+#define HANDLE_AUDIT_PAGE_DEFAULT 100
+#define HANDLE_AUDIT_PAGE_MAX     1000
+
+int
+handle_audit_check_search(struct call *c)
+{
+	Hoptac__V1__SearchAuditRequest *in =
+	    (Hoptac__V1__SearchAuditRequest *)c->input;
+	int64_t seq;
+	char rest;
+
+	if (in->credential_id[0] != '\0')
+		validate_id(
+		    in->credential_id, NULL, "credential_id", &c->violations);
+	if (in->unit_code[0] != '\0')
+		validate_id(in->unit_code, NULL, "unit_code", &c->violations);
+	validate_text(&in->method, NULL, "method", VALIDATE_ID_MAX * 2, 0,
+	    &c->violations);
+	validate_date(&in->since, NULL, "since", 0, NULL, &c->violations);
+	validate_date(&in->until, NULL, "until", 0, NULL, &c->violations);
+	if (in->page_size < 0 || in->page_size > HANDLE_AUDIT_PAGE_MAX)
+		violations_add(&c->violations, NULL, "page_size",
+		    "must be 0..%d", HANDLE_AUDIT_PAGE_MAX);
+	if (in->page_token[0] != '\0' &&
+	    (sscanf(in->page_token, "%" SCNd64 "%c", &seq, &rest) != 1 ||
+	        seq <= 0))
+		violations_add(
+		    &c->violations, NULL, "page_token", "is not a page token");
+	return c->violations.count > 0 ? handle_invalid(c) : STATUS_OK;
+}
+
+int
+handle_audit_search(struct call *c, struct store_conn *db)
+{
+	const Hoptac__V1__SearchAuditRequest *in =
+	    (const Hoptac__V1__SearchAuditRequest *)c->input;
+	Hoptac__V1__SearchAuditResponse *out = malloc(sizeof(*out));
+	struct store_audit_query q = {0};
+	struct date_partial d;
+	int rc;
+
+	if (out == NULL)
+		return call_fail(c, STATUS_INTERNAL, "out of memory");
+	hoptac__v1__search_audit_response__init(out);
+	c->output = &out->base;
+	q.credential_id = in->credential_id;
+	q.unit_code = in->unit_code;
+	q.method = in->method;
+	q.refused_only = in->refused_only;
+	q.limit = in->page_size > 0 ? in->page_size : HANDLE_AUDIT_PAGE_DEFAULT;
+	if (in->since[0] != '\0' && date_parse(in->since, &d) == 0)
+		q.since_ms = aggregate_vn_day_start_ms(date_first_day(&d));
+	if (in->until[0] != '\0' && date_parse(in->until, &d) == 0)
+		q.until_ms = aggregate_vn_day_start_ms(date_last_day(&d) + 1);
+	if (in->page_token[0] != '\0')
+		sscanf(in->page_token, "%" SCNd64, &q.before_seq);
+	rc = store_audit_search(db, &q, out);
+	return rc == STATUS_OK ? STATUS_OK
+	                       : call_fail(c, rc, "the store failed");
+}

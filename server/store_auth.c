@@ -1,0 +1,308 @@
+/*
+ * The store's credentials and audit trail. Credentials keep a salted hash
+ * of their secret, never the secret; audit rows are only ever inserted
+ * (migration 5's triggers refuse UPDATE and DELETE).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hoptac/v1/auth.pb-c.h"
+#include "pbstr.h"
+#include "status.h"
+#include "store.h"
+#include "store_sqlite_int.h"
+
+#define STORE_CRED_COLUMNS                                                     \
+	"id, name, roles, unit_code, created_at_ms, expires_at_ms, "           \
+	"revoked_at_ms, created_by, salt, hash"
+
+/* Columns 0..7 of STORE_CRED_COLUMNS as a new Credential. */
+static int
+store_cred_row(sqlite3_stmt *st, Hoptac__V1__Credential **out)
+{
+	Hoptac__V1__Credential *cr = malloc(sizeof(*cr));
+	unsigned roles = (unsigned)sqlite3_column_int(st, 2);
+	int rc = STATUS_INTERNAL;
+
+	*out = NULL;
+	if (cr == NULL)
+		return rc;
+	hoptac__v1__credential__init(cr);
+	if (pbstr_set(&cr->id, (const char *)sqlite3_column_text(st, 0)) != 0 ||
+	    pbstr_set(&cr->name, (const char *)sqlite3_column_text(st, 1)) !=
+	        0 ||
+	    pbstr_set(&cr->unit_code,
+	        (const char *)sqlite3_column_text(st, 3)) != 0 ||
+	    pbstr_set(
+	        &cr->created_by, (const char *)sqlite3_column_text(st, 7)) != 0)
+		goto out;
+	cr->created_at_ms = sqlite3_column_int64(st, 4);
+	cr->expires_at_ms = sqlite3_column_int64(st, 5);
+	cr->revoked_at_ms = sqlite3_column_int64(st, 6);
+	cr->roles = calloc(8, sizeof(*cr->roles));
+	if (cr->roles == NULL)
+		goto out;
+	for (int r = 1; r < 8; r++)
+		if (roles & (1u << r))
+			cr->roles[cr->n_roles++] = (Hoptac__V1__Role)r;
+	rc = STATUS_OK;
+out:
+	if (rc == STATUS_OK)
+		*out = cr;
+	else
+		hoptac__v1__credential__free_unpacked(cr, NULL);
+	return rc;
+}
+
+unsigned
+store_cred_roles_mask(const Hoptac__V1__Credential *cr)
+{
+	unsigned mask = 0;
+
+	for (size_t i = 0; i < cr->n_roles; i++)
+		if (cr->roles[i] > 0 && cr->roles[i] < 8)
+			mask |= 1u << cr->roles[i];
+	return mask;
+}
+
+int
+store_cred_insert(struct store_conn *c, const Hoptac__V1__Credential *cr,
+    const uint8_t *salt, size_t salt_len, const uint8_t *hash, size_t hash_len)
+{
+	static const char sql[] = "INSERT INTO credentials(" STORE_CRED_COLUMNS
+	                          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = store_stmt(c, sql);
+
+	if (st == NULL)
+		return store_fail(c, sql);
+	store_bind_text(st, 1, cr->id);
+	store_bind_text(st, 2, cr->name);
+	sqlite3_bind_int(st, 3, (int)store_cred_roles_mask(cr));
+	store_bind_text(st, 4, cr->unit_code);
+	sqlite3_bind_int64(st, 5, cr->created_at_ms);
+	sqlite3_bind_int64(st, 6, cr->expires_at_ms);
+	sqlite3_bind_int64(st, 7, cr->revoked_at_ms);
+	store_bind_text(st, 8, cr->created_by);
+	sqlite3_bind_blob(st, 9, salt, (int)salt_len, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(st, 10, hash, (int)hash_len, SQLITE_TRANSIENT);
+	return store_step_done(c, st);
+}
+
+int
+store_cred_get(
+    struct store_conn *c, const char *id, Hoptac__V1__Credential **out)
+{
+	static const char sql[] =
+	    "SELECT " STORE_CRED_COLUMNS " FROM credentials WHERE id = ?";
+	sqlite3_stmt *st = store_stmt(c, sql);
+	int rv, rc;
+
+	*out = NULL;
+	if (st == NULL)
+		return store_fail(c, sql);
+	store_bind_text(st, 1, id);
+	rv = sqlite3_step(st);
+	if (rv == SQLITE_ROW)
+		rc = store_cred_row(st, out);
+	else
+		rc = rv == SQLITE_DONE ? STATUS_NOT_FOUND : store_fail(c, sql);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+store_cred_revoke(struct store_conn *c, const char *id, int64_t now_ms)
+{
+	static const char sql[] = "UPDATE credentials SET revoked_at_ms = ? "
+	                          "WHERE id = ? AND revoked_at_ms = 0";
+	sqlite3_stmt *st = store_stmt(c, sql);
+	int rc;
+
+	if (st == NULL)
+		return store_fail(c, sql);
+	sqlite3_bind_int64(st, 1, now_ms);
+	store_bind_text(st, 2, id);
+	if ((rc = store_step_done(c, st)) != STATUS_OK)
+		return rc;
+	return sqlite3_changes(c->db) == 1 ? STATUS_OK
+	                                   : STATUS_FAILED_PRECONDITION;
+}
+
+int
+store_cred_list(struct store_conn *c, const char *unit_code,
+    int include_revoked, int64_t now_ms,
+    Hoptac__V1__ListCredentialsResponse *out)
+{
+	static const char sql[] =
+	    "SELECT " STORE_CRED_COLUMNS " FROM credentials"
+	    " WHERE (?1 = '' OR unit_code = ?1) AND (?2 OR (revoked_at_ms = 0"
+	    " AND (expires_at_ms = 0 OR expires_at_ms > ?3)))"
+	    " ORDER BY created_at_ms, id";
+	sqlite3_stmt *st = store_stmt(c, sql);
+	Hoptac__V1__Credential *cr;
+	int rv, rc = STATUS_OK;
+
+	if (st == NULL)
+		return store_fail(c, sql);
+	store_bind_text(st, 1, unit_code);
+	sqlite3_bind_int(st, 2, include_revoked != 0);
+	sqlite3_bind_int64(st, 3, now_ms);
+	while (rc == STATUS_OK && (rv = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((rc = store_cred_row(st, &cr)) != STATUS_OK)
+			break;
+		if (store_append(&out->n_credentials,
+		        (void ***)&out->credentials, cr) != 0) {
+			hoptac__v1__credential__free_unpacked(cr, NULL);
+			rc = STATUS_INTERNAL;
+		}
+	}
+	if (rc == STATUS_OK && rv != SQLITE_DONE)
+		rc = store_fail(c, sql);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+store_cred_each(struct store_conn *c, store_cred_fn fn, void *arg)
+{
+	static const char sql[] =
+	    "SELECT " STORE_CRED_COLUMNS " FROM credentials ORDER BY id";
+	sqlite3_stmt *st = store_stmt(c, sql);
+	Hoptac__V1__Credential *cr;
+	int rv, rc = STATUS_OK;
+
+	if (st == NULL)
+		return store_fail(c, sql);
+	while (rc == STATUS_OK && (rv = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((rc = store_cred_row(st, &cr)) != STATUS_OK)
+			break;
+		rc = fn(arg, cr, sqlite3_column_blob(st, 8),
+		    (size_t)sqlite3_column_bytes(st, 8),
+		    sqlite3_column_blob(st, 9),
+		    (size_t)sqlite3_column_bytes(st, 9));
+		hoptac__v1__credential__free_unpacked(cr, NULL);
+	}
+	if (rc == STATUS_OK && rv != SQLITE_DONE)
+		rc = store_fail(c, sql);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+store_audit_append(struct store_conn *c, const Hoptac__V1__AuditEntry *e)
+{
+	static const char sql[] =
+	    "INSERT INTO audit(at_ms, credential_id, name, roles, unit_code,"
+	    " method, target, status, message, peer, request_id)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = store_stmt(c, sql);
+
+	if (st == NULL)
+		return store_fail(c, sql);
+	sqlite3_bind_int64(st, 1, e->at_ms);
+	store_bind_text(st, 2, e->credential_id);
+	store_bind_text(st, 3, e->name);
+	store_bind_text(st, 4, e->roles);
+	store_bind_text(st, 5, e->unit_code);
+	store_bind_text(st, 6, e->method);
+	store_bind_text(st, 7, e->target);
+	sqlite3_bind_int(st, 8, e->status);
+	store_bind_text(st, 9, e->message);
+	store_bind_text(st, 10, e->peer);
+	store_bind_text(st, 11, e->request_id);
+	return store_step_done(c, st);
+}
+
+static int
+store_audit_row(sqlite3_stmt *st, Hoptac__V1__AuditEntry **out)
+{
+	Hoptac__V1__AuditEntry *e = malloc(sizeof(*e));
+	char **text[] = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+	    NULL, NULL, NULL};
+	int rc = STATUS_OK;
+
+	*out = NULL;
+	if (e == NULL)
+		return STATUS_INTERNAL;
+	hoptac__v1__audit_entry__init(e);
+	text[2] = &e->credential_id;
+	text[3] = &e->name;
+	text[4] = &e->roles;
+	text[5] = &e->unit_code;
+	text[6] = &e->method;
+	text[7] = &e->target;
+	text[9] = &e->message;
+	text[10] = &e->peer;
+	text[11] = &e->request_id;
+	e->seq = sqlite3_column_int64(st, 0);
+	e->at_ms = sqlite3_column_int64(st, 1);
+	e->status = sqlite3_column_int(st, 8);
+	for (int i = 0; i < 12 && rc == STATUS_OK; i++)
+		if (text[i] != NULL &&
+		    pbstr_set(
+		        text[i], (const char *)sqlite3_column_text(st, i)) != 0)
+			rc = STATUS_INTERNAL;
+	if (rc == STATUS_OK)
+		*out = e;
+	else
+		hoptac__v1__audit_entry__free_unpacked(e, NULL);
+	return rc;
+}
+
+int
+store_audit_search(struct store_conn *c, const struct store_audit_query *q,
+    Hoptac__V1__SearchAuditResponse *out)
+{
+	/* The method matches its full name or the tail after a '/', so
+	 * "Activities/Submit" finds "/hoptac.v1.Activities/Submit". */
+	static const char sql[] =
+	    "SELECT seq, at_ms, credential_id, name, roles, unit_code, method,"
+	    " target, status, message, peer, request_id FROM audit"
+	    " WHERE seq < ?1 AND at_ms >= ?2 AND at_ms < ?3"
+	    " AND (?4 = '' OR credential_id = ?4)"
+	    " AND (?5 = '' OR unit_code = ?5)"
+	    " AND (?6 = '' OR method = ?6 OR substr(method, -length(?6) - 1)"
+	    " = '.' || ?6 OR substr(method, -length(?6) - 1) = '/' || ?6)"
+	    " AND (?7 = 0 OR status <> 0)"
+	    " ORDER BY seq DESC LIMIT ?8";
+	sqlite3_stmt *st = store_stmt(c, sql);
+	Hoptac__V1__AuditEntry *e;
+	int64_t last = 0;
+	int rv, rc = STATUS_OK, n = 0;
+	char token[32];
+
+	if (st == NULL)
+		return store_fail(c, sql);
+	sqlite3_bind_int64(
+	    st, 1, q->before_seq > 0 ? q->before_seq : INT64_MAX);
+	sqlite3_bind_int64(st, 2, q->since_ms);
+	sqlite3_bind_int64(st, 3, q->until_ms > 0 ? q->until_ms : INT64_MAX);
+	store_bind_text(st, 4, q->credential_id);
+	store_bind_text(st, 5, q->unit_code);
+	store_bind_text(st, 6, q->method);
+	sqlite3_bind_int(st, 7, q->refused_only != 0);
+	sqlite3_bind_int(st, 8, q->limit + 1);
+	while (rc == STATUS_OK && (rv = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n++ == q->limit) {
+			snprintf(token, sizeof(token), "%" PRId64, last);
+			if (pbstr_set(&out->next_page_token, token) != 0)
+				rc = STATUS_INTERNAL;
+			rv = SQLITE_DONE;
+			break;
+		}
+		if ((rc = store_audit_row(st, &e)) != STATUS_OK)
+			break;
+		last = e->seq;
+		if (store_append(&out->n_entries, (void ***)&out->entries, e) !=
+		    0) {
+			hoptac__v1__audit_entry__free_unpacked(e, NULL);
+			rc = STATUS_INTERNAL;
+		}
+	}
+	if (rc == STATUS_OK && rv != SQLITE_DONE)
+		rc = store_fail(c, sql);
+	sqlite3_reset(st);
+	return rc;
+}
