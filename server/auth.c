@@ -229,6 +229,8 @@ auth_check(struct auth *a, const char *token, int64_t now_ms,
 	memcpy(id, token + plen, AUTH_ID_LEN);
 	id[AUTH_ID_LEN] = '\0';
 
+	/* Who it claims to be, for the audit trail of the refusal. */
+	memcpy(p->id, id, sizeof(p->id));
 	pthread_rwlock_rdlock(&a->lock);
 	if ((i = auth_find(a, id)) < 0) {
 		snprintf(why, whylen, "credential %s is not known", id);
@@ -248,7 +250,6 @@ auth_check(struct auth *a, const char *token, int64_t now_ms,
 		snprintf(why, whylen, "credential %s has expired", id);
 		goto out;
 	}
-	memcpy(p->id, e->id, sizeof(p->id));
 	snprintf(p->name, sizeof(p->name), "%s", e->name);
 	p->roles = e->roles;
 	memcpy(p->unit, e->unit, sizeof(p->unit));

@@ -47,7 +47,8 @@ void auth_destroy(struct auth *a);
 int auth_reload(struct auth *a, struct store_conn *db);
 
 /* Checks token at now_ms (wall clock). OK with *p filled, or
- * UNAUTHENTICATED with the reason in why. */
+ * UNAUTHENTICATED with the reason in why and, for a well-formed token,
+ * the id it claims in p->id (roles 0), for the audit trail. */
 int auth_check(struct auth *a, const char *token, int64_t now_ms,
     struct auth_principal *p, char *why, size_t whylen);
 
