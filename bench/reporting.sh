@@ -22,6 +22,8 @@ cmake -S "${root}" -B "${build}" -DCMAKE_BUILD_TYPE=Release \
 cmake --build "${build}" -j"$(nproc)" >/dev/null
 
 dir="$(mktemp -d "${TMPDIR:-/tmp}/hoptac-bench.XXXXXX")"
+. "${root}/bench/credential.sh"
+bench_init "${dir}/bench.db"
 "${build}/server/hoptacd" -D "${dir}/bench.db" -l "${url}" \
 	-o log_level=warn 2>"${dir}/hoptacd.log" &
 pid=$!
@@ -31,6 +33,7 @@ for _ in $(seq 100); do
 	"${hoptac[@]}" ping >/dev/null 2>&1 && break
 	sleep 0.05
 done
+bench_credential
 
 {
 	echo "code,name,kind,province,parent,valid_from,valid_to,successors"

@@ -36,7 +36,10 @@ start_server() {
 	return 1
 }
 
+. "${root}/bench/credential.sh"
+bench_init "${dir}/bench.db"
 start_server
+bench_credential
 "${hoptac[@]}" unit add BENCH "Bench unit" --kind other >/dev/null
 kill "${pid}"
 wait "${pid}" 2>/dev/null || true

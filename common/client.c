@@ -243,9 +243,21 @@ client_attempt(struct client *c, nng_msg *msg, const char *id, int64_t deadline,
 		rv = client_dial(c);
 		if (rv != 0) {
 			st->code = STATUS_UNAVAILABLE;
-			snprintf(st->message, sizeof(st->message),
-			    "cannot connect to %s: %s", c->url,
-			    nng_strerror(rv));
+			if (rv == NNG_ECRYPTO || rv == NNG_EPEERAUTH)
+				/* mbedTLS matches DNS names only, never
+				 * an address: the usual cause. */
+				snprintf(st->message, sizeof(st->message),
+				    "TLS with %s failed (%s): the server's "
+				    "certificate must be signed by the CA "
+				    "file and name the host; for an IP "
+				    "address in the URL, set "
+				    "HOPTAC_SERVER_NAME to a name the "
+				    "certificate carries",
+				    c->url, nng_strerror(rv));
+			else
+				snprintf(st->message, sizeof(st->message),
+				    "cannot connect to %s: %s", c->url,
+				    nng_strerror(rv));
 			nng_msg_free(msg);
 			return;
 		}

@@ -49,8 +49,6 @@ export PATH="${build_dir}/client:${build_dir}/server:${PATH}"
 # --- server ----------------------------------------------------------------
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/hoptac-demo.XXXXXX")"
-# The client's outbox of the demo, beside its database.
-export HOPTAC_OUTBOX="${tmp}/outbox.db"
 server_pid=""
 server_status=0
 
@@ -125,6 +123,10 @@ start_server() {
 	return 1
 }
 
+# The first administrator credential, made on the server's host.
+hoptacd init -D "${tmp}/hoptac.db" -o "${tmp}/admin.token" ||
+	die "hoptacd init failed"
+
 if [[ -n "${HOPTAC_DEMO_PORT:-}" ]]; then
 	ports=("${HOPTAC_DEMO_PORT}")
 else
@@ -171,53 +173,68 @@ shell_word() {
 	fi
 }
 
-# Prints a command, then runs it; a failure ends the demo.
+# Prints a command, then runs it as WHO (its credential file and its own
+# outbox, as on its own machine); a failure ends the demo.
 step() {
-	local line="" a rc=0
+	local who="$1" line="" a rc=0
+	shift
 	for a in "$@"; do
 		line+=" $(shell_word "${a}")"
 	done
-	printf '\n$%s\n' "${line}"
-	"$@" || rc=$?
+	printf '\n[%s]$%s\n' "${who}" "${line}"
+	HOPTAC_TOKEN_FILE="${tmp}/${who}.token" \
+		HOPTAC_OUTBOX="${tmp}/${who}.outbox.db" "$@" || rc=$?
 	if [[ ${rc} -ne 0 ]]; then
 		die "failed (exit ${rc}):${line}"
 	fi
 }
 
-step hoptac ping
-step hoptac partner list "xê kông"
+step admin hoptac ping
 # The units the seed reports name, with the 2025 reorganization.
-step hoptac unit import deploy/registry/units.csv
-step hoptac unit list --province "Kon Tum" --all
+step admin hoptac unit import deploy/registry/units.csv
+step admin hoptac unit list --province "Kon Tum" --all
+# A credential for the department's reviewer and for each office, each
+# written once into a file only its owner can read (docs/SECURITY.md).
+step admin hoptac admin issue --name "Phòng HTQT, Sở Ngoại vụ" \
+	--role reviewer --output "${tmp}/department.token"
+step admin hoptac admin issue --name "Văn phòng UBND huyện Đắk Glei" \
+	--role office --unit KT-DAKGLEI --output "${tmp}/dakglei.token"
+step admin hoptac admin issue --name "Văn phòng Sở TN&MT Điện Biên" \
+	--role office --unit DB-STNMT --output "${tmp}/stnmt.token"
+step admin hoptac admin list
+step dakglei hoptac whoami
+step dakglei hoptac partner list "xê kông"
 
 # An office records its activities (a spreadsheet export).
-step hoptac import tests/data/dak-glei-2024.csv
+step dakglei hoptac import tests/data/dak-glei-2024.csv
 # The ids come from the file: importing it again stores nothing twice.
-step hoptac import tests/data/dak-glei-2024.csv
-step hoptac activity list --partner "Sê Kông" --kind delegation_out
-step hoptac activity list --text "dak glei"
+step dakglei hoptac import tests/data/dak-glei-2024.csv
+step dakglei hoptac activity list --partner "Sê Kông" --kind delegation_out
+step dakglei hoptac activity list --text "dak glei"
 
 # The department asks three units for a report (công văn 558/SNgV-BGHTQT).
-step hoptac request create 558/SNgV-BGHTQT --issuer KT-SNGV \
+step department hoptac request create 558/SNgV-BGHTQT --issuer KT-SNGV \
 	--issued 02/5/2024 --title "báo cáo tình hình hợp tác với tỉnh Sê Kông (Lào)" \
 	--from "tháng 11/2022" --due 20/5/2024 --partner "Sê Kông" \
 	--unit KT-DAKGLEI --unit DB-STNMT --unit KT-DAKTO
-step hoptac request list --unit KT-DAKGLEI --open
+step dakglei hoptac request list --open
 
 # The offices answer with their report files (docs/report-format.md):
 # paper reports of 2024, entered now with the day they were filed.
-step hoptac report submit tests/data/dak-glei-2024.report.txt --filed 15/5/2024
-step hoptac report submit tests/data/dien-bien-stnmt-2021.report.txt \
+step dakglei hoptac report submit tests/data/dak-glei-2024.report.txt \
+	--filed 15/5/2024
+step stnmt hoptac report submit tests/data/dien-bien-stnmt-2021.report.txt \
 	--request 558/SNgV-BGHTQT --filed 16/5/2024
 
 # Who answered, the figures, the review, the consolidated report.
-step hoptac request status 558/SNgV-BGHTQT
-step hoptac summary --request 558/SNgV-BGHTQT --by unit,kind
-step hoptac report accept 558/SNgV-BGHTQT --unit KT-DAKGLEI
+step department hoptac request status 558/SNgV-BGHTQT
+step department hoptac summary --request 558/SNgV-BGHTQT --by unit,kind
+step department hoptac report accept 558/SNgV-BGHTQT --unit KT-DAKGLEI
 
 # The figures of the Đắk Glei report come back from the records.
-printf '\n$ hoptac --json summary --request 558/SNgV-BGHTQT --unit KT-DAKGLEI\n'
-figures="$(hoptac --json summary --request 558/SNgV-BGHTQT --unit KT-DAKGLEI)" ||
+printf '\n[department]$ hoptac --json summary --request 558/SNgV-BGHTQT --unit KT-DAKGLEI\n'
+figures="$(HOPTAC_TOKEN_FILE="${tmp}/department.token" \
+	hoptac --json summary --request 558/SNgV-BGHTQT --unit KT-DAKGLEI)" ||
 	die "hoptac summary failed"
 printf '%s\n' "${figures}"
 for want in '"delegations_out":2' '"people_out":10' '"delegations_in":2' \
@@ -227,8 +244,15 @@ for want in '"delegations_out":2' '"people_out":10' '"delegations_in":2' \
 done
 say "the figures match the report of Đắk Glei district: out 02 đoàn/10 người, in 02 đoàn/24 người, one conference"
 
-step hoptac consolidate --request 558/SNgV-BGHTQT --format md
-step hoptac consolidate --request 558/SNgV-BGHTQT --format html \
+# An office may not read another unit's records: refused, and recorded.
+printf '\n[dakglei]$ hoptac activity list --unit DB-STNMT\n'
+if HOPTAC_TOKEN_FILE="${tmp}/dakglei.token" hoptac activity list --unit DB-STNMT; then
+	die "an office read another unit's records"
+fi
+step department hoptac audit --refused --limit 5
+
+step department hoptac consolidate --request 558/SNgV-BGHTQT --format md
+step department hoptac consolidate --request 558/SNgV-BGHTQT --format html \
 	--output "${tmp}/bao-cao-tong-hop.html"
 
 stop_server

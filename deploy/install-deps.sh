@@ -20,6 +20,7 @@ PACKAGES=(
 	libjson-c-dev       # json-c: JSON output and input for scripts
 	libmbedtls-dev      # mbedTLS (crypto): SHA-256 checksums of bundles and receipts
 	sqlite3             # the sqlite3 command-line shell: tests inspect databases with it
+	openssl             # deploy/make-certs.sh: a CA and server certificate for tls+tcp://
 	clang               # second compiler, for sanitizer and fuzzing builds
 	procps              # ps, pgrep, kill: tests and scripts watch processes with them
 )
