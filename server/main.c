@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backup.h"
 #include "log.h"
 #include "server.h"
 
@@ -18,6 +19,7 @@ usage(FILE *out)
 	fprintf(out,
 	    "usage: hoptacd [-dnvV] [-f file] [-l url] [-D database] "
 	    "[-o key=value]\n"
+	    "       hoptacd backup [-f file] [-D database] out\n"
 	    "  -d          stay in the foreground, log to stderr\n"
 	    "  -f file     configuration file (see hoptacd.conf.example)\n"
 	    "  -l url      listen on url (tcp://host:port or ipc:///path);\n"
@@ -40,6 +42,8 @@ main(int argc, char **argv)
 	sigset_t sigs;
 	int rc = 1;
 
+	if (argc > 1 && strcmp(argv[1], "backup") == 0)
+		return backup_main(argc - 1, argv + 1);
 	server_config_defaults(&cfg);
 	/* First pass for -f, so that flags override the file. */
 	while ((ch = getopt(argc, argv, "dD:f:hl:no:vV")) != -1)
