@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "init.h"
+#include "backup.h"
 #include "log.h"
 #include "server.h"
 
@@ -21,6 +22,7 @@ usage(FILE *out)
 	    "[-o key=value]\n"
 	    "       hoptacd init [-F] [-f file] [-D database] [-n name] "
 	    "[-o tokenfile]\n"
+	    "       hoptacd backup [-f file] [-D database] out\n"
 	    "  -d          stay in the foreground, log to stderr\n"
 	    "  -f file     configuration file (see hoptacd.conf.example)\n"
 	    "  -l url      listen on url (tcp://host:port or ipc:///path);\n"
@@ -45,6 +47,8 @@ main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "init") == 0)
 		return init_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "backup") == 0)
+		return backup_main(argc - 1, argv + 1);
 	server_config_defaults(&cfg);
 	/* First pass for -f, so that flags override the file. */
 	while ((ch = getopt(argc, argv, "dD:f:hl:no:vV")) != -1)

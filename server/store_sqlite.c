@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <sqlite3.h>
 
@@ -277,6 +278,62 @@ store_lock(struct store_conn *c, const char *path, char *err, size_t errlen)
 	return STATUS_OK;
 }
 
+/* Why sqlite could not read a file, in words an operator can act on;
+ * sqlite's own message follows in parentheses. */
+static void
+store_open_error(
+    struct store_conn *c, const char *path, char *err, size_t errlen)
+{
+	int code = sqlite3_errcode(c->db) & 0xff;
+	const char *cause = code == SQLITE_NOTADB ? "not an sqlite database "
+	    : code == SQLITE_CORRUPT              ? "truncated or damaged "
+	                                          : "";
+
+	snprintf(err, errlen, "cannot open %s: %s(%s)", path, cause,
+	    sqlite3_errmsg(c->db));
+}
+
+/* What sqlite would only call "unable to open database file": the path
+ * is a directory, or its directory is missing. Checked before sqlite
+ * opens anything, which also keeps it from creating a file there. */
+static int
+store_check_path(const char *path, char *err, size_t errlen)
+{
+	struct stat sb;
+	char dir[1024];
+	char *slash;
+
+	if (stat(path, &sb) == 0) {
+		if (S_ISDIR(sb.st_mode)) {
+			snprintf(err, errlen,
+			    "cannot open %s: it is a directory, not a database "
+			    "file",
+			    path);
+			return -1;
+		}
+		return 0;
+	}
+	if (errno != ENOENT) {
+		snprintf(
+		    err, errlen, "cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		return 0; /* the working directory */
+	if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		snprintf(err, errlen,
+		    "cannot create %s: its directory %s does not exist", path,
+		    dir);
+		return -1;
+	}
+	return 0;
+}
+
 int
 store_open(const char *path, int readonly, struct store_conn **out, char *err,
     size_t errlen)
@@ -293,6 +350,10 @@ store_open(const char *path, int readonly, struct store_conn **out, char *err,
 	}
 	c->readonly = readonly;
 	c->lock_fd = -1;
+	if (!readonly && store_check_path(path, err, errlen) != 0) {
+		rc = STATUS_UNAVAILABLE;
+		goto fail;
+	}
 	flags |= SQLITE_OPEN_NOMUTEX;
 	if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open %s: %s", path,
@@ -310,8 +371,7 @@ store_open(const char *path, int readonly, struct store_conn **out, char *err,
 		if (store_exec(c, "PRAGMA journal_mode=WAL") != STATUS_OK ||
 		    store_exec(c, "PRAGMA synchronous=FULL") != STATUS_OK ||
 		    store_exec(c, "PRAGMA foreign_keys=ON") != STATUS_OK) {
-			snprintf(err, errlen, "cannot set up %s: %s", path,
-			    sqlite3_errmsg(c->db));
+			store_open_error(c, path, err, errlen);
 			rc = STATUS_UNAVAILABLE;
 			goto fail;
 		}

@@ -67,8 +67,26 @@ static void
 harness_spawn(struct harness *h)
 {
 	const char *bin = harness_env("HOPTACD");
-	pid_t pid = fork();
+	const char *argv[16 + HARNESS_ARGS_MAX];
+	int argc = 0;
+	pid_t pid;
 
+	argv[argc++] = "hoptacd";
+	argv[argc++] = "-d";
+	argv[argc++] = "-D";
+	argv[argc++] = h->db;
+	argv[argc++] = "-l";
+	argv[argc++] = h->url;
+	if (h->url2[0] != '\0') {
+		argv[argc++] = "-l";
+		argv[argc++] = h->url2;
+	}
+	argv[argc++] = "-o";
+	argv[argc++] = "drain_ms=3000";
+	for (int i = 0; i < h->n_args; i++)
+		argv[argc++] = h->args[i];
+	argv[argc] = NULL;
+	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		int fd = open(h->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -78,12 +96,7 @@ harness_spawn(struct harness *h)
 			dup2(fd, 1);
 			close(fd);
 		}
-		if (h->url2[0] != '\0')
-			execl(bin, "hoptacd", "-d", "-D", h->db, "-l", h->url,
-			    "-l", h->url2, "-o", "drain_ms=3000", (char *)NULL);
-		else
-			execl(bin, "hoptacd", "-d", "-D", h->db, "-l", h->url,
-			    "-o", "drain_ms=3000", (char *)NULL);
+		execv(bin, (char *const *)argv);
 		_exit(127);
 	}
 	h->pid = pid;
@@ -141,8 +154,9 @@ harness_init(struct harness *h)
 			dup2(fd, 1);
 			close(fd);
 		}
-		execl(harness_env("HOPTACD"), "hoptacd", "init", "-D", h->db,
-		    "-o", path, (char *)NULL);
+		/* -F: a database brought in (a backup) has its own. */
+		execl(harness_env("HOPTACD"), "hoptacd", "init", "-F", "-D",
+		    h->db, "-o", path, (char *)NULL);
 		_exit(127);
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
@@ -181,7 +195,7 @@ harness_issue(struct harness *h, const char *name, unsigned roles,
 }
 
 void
-harness_start(struct harness *h, enum harness_transport t, int both)
+harness_prepare(struct harness *h, enum harness_transport t, int both)
 {
 	memset(h, 0, sizeof(*h));
 	snprintf(h->dir, sizeof(h->dir), "/tmp/hoptac-test-XXXXXX");
@@ -197,22 +211,80 @@ harness_start(struct harness *h, enum harness_transport t, int both)
 	if (both)
 		snprintf(
 		    h->url2, sizeof(h->url2), "ipc://%s/hoptacd2.sock", h->dir);
-	harness_init(h);
-	harness_spawn(h);
-	harness_wait_ready(h);
-	harness_issue(h, "department (tests)",
-	    (1u << HOPTAC__V1__ROLE__ROLE_REVIEWER) |
-	        (1u << HOPTAC__V1__ROLE__ROLE_ADMIN) |
-	        (1u << HOPTAC__V1__ROLE__ROLE_PEER),
-	    NULL, h->token, sizeof(h->token));
 }
 
+void
+harness_start(struct harness *h, enum harness_transport t, int both)
+{
+	harness_prepare(h, t, both);
+	harness_restart(h);
+}
+
+void
+harness_args(struct harness *h, ...)
+{
+	va_list ap;
+	const char *a;
+
+	h->n_args = 0;
+	va_start(ap, h);
+	while ((a = va_arg(ap, const char *)) != NULL) {
+		assert_true(h->n_args < HARNESS_ARGS_MAX);
+		assert_true(strlen(a) < sizeof(h->argbuf[0]));
+		snprintf(h->argbuf[h->n_args], sizeof(h->argbuf[0]), "%s", a);
+		h->args[h->n_args] = h->argbuf[h->n_args];
+		h->n_args++;
+	}
+	va_end(ap);
+}
+
+int
+harness_start_fails(struct harness *h, char *log, size_t loglen)
+{
+	struct stat sb;
+	off_t from = stat(h->log, &sb) == 0 ? sb.st_size : 0;
+	int status = 0, fd;
+	ssize_t n;
+
+	assert_int_equal(h->pid, 0);
+	harness_spawn(h);
+	for (int waited = 0; waitpid(h->pid, &status, WNOHANG) != h->pid;
+	     waited += 10) {
+		if (waited > 10000) {
+			harness_kill(h);
+			fail_msg("hoptacd was expected to fail at start but "
+			         "was still running after 10 s; see %s",
+			    h->log);
+		}
+		usleep(10 * 1000);
+	}
+	h->pid = 0;
+	log[0] = '\0';
+	if ((fd = open(h->log, O_RDONLY)) >= 0) {
+		n = pread(fd, log, loglen - 1, from);
+		log[n > 0 ? n : 0] = '\0';
+		close(fd);
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* The first start of a database makes its credentials: the
+ * administrator's before the server opens it, the department's once it
+ * serves. */
 void
 harness_restart(struct harness *h)
 {
 	assert_int_equal(h->pid, 0);
+	if (h->admin_token[0] == '\0')
+		harness_init(h);
 	harness_spawn(h);
 	harness_wait_ready(h);
+	if (h->token[0] == '\0')
+		harness_issue(h, "department (tests)",
+		    (1u << HOPTAC__V1__ROLE__ROLE_REVIEWER) |
+		        (1u << HOPTAC__V1__ROLE__ROLE_ADMIN) |
+		        (1u << HOPTAC__V1__ROLE__ROLE_PEER),
+		    NULL, h->token, sizeof(h->token));
 }
 
 void
@@ -284,12 +356,79 @@ harness_read(int fd, char *buf, size_t len, size_t *used)
 	return 1;
 }
 
+/* Reads a child's stdout and stderr pipes into out and err until both
+ * close, then reaps it. Both pipes are read together: a full one would
+ * block the child. Returns the exit status, or -1. */
+static int
+harness_collect(pid_t pid, int fdout, int fderr, char *out, size_t outlen,
+    char *err, size_t errlen)
+{
+	struct pollfd fds[2] = {{fdout, POLLIN, 0}, {fderr, POLLIN, 0}};
+	size_t used[2] = {0, 0};
+	int open_fds = 2, status;
+
+	if (out != NULL && outlen > 0)
+		out[0] = '\0';
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	while (open_fds > 0 && poll(fds, 2, -1) >= 0) {
+		for (int i = 0; i < 2; i++) {
+			if (fds[i].fd < 0 || fds[i].revents == 0)
+				continue;
+			if (!harness_read(fds[i].fd, i ? err : out,
+			        i ? errlen : outlen, &used[i])) {
+				close(fds[i].fd);
+				fds[i].fd = -1;
+				open_fds--;
+			}
+		}
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int
+harness_hoptacd(
+    struct harness *h, char *out, size_t outlen, char *err, size_t errlen, ...)
+{
+	const char *argv[64];
+	int argc = 0, po[2], pe[2];
+	va_list ap;
+	pid_t pid;
+
+	(void)h;
+	argv[argc++] = "hoptacd";
+	va_start(ap, errlen);
+	for (const char *a;
+	     (a = va_arg(ap, const char *)) != NULL && argc < 63;)
+		argv[argc++] = a;
+	va_end(ap);
+	argv[argc] = NULL;
+	assert_int_equal(pipe(po), 0);
+	assert_int_equal(pipe(pe), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(po[1], 1);
+		dup2(pe[1], 2);
+		close(po[0]);
+		close(pe[0]);
+		close(po[1]);
+		close(pe[1]);
+		execv(harness_env("HOPTACD"), (char *const *)argv);
+		_exit(127);
+	}
+	close(po[1]);
+	close(pe[1]);
+	return harness_collect(pid, po[0], pe[0], out, outlen, err, errlen);
+}
+
 int
 harness_cli(
     struct harness *h, char *out, size_t outlen, char *err, size_t errlen, ...)
 {
 	const char *argv[64];
-	int argc = 0, po[2], pe[2], status;
+	int argc = 0, po[2], pe[2];
 	va_list ap;
 	pid_t pid;
 
@@ -328,31 +467,7 @@ harness_cli(
 	}
 	close(po[1]);
 	close(pe[1]);
-	/* Both pipes are read together: a full one would block the child. */
-	{
-		struct pollfd fds[2] = {{po[0], POLLIN, 0}, {pe[0], POLLIN, 0}};
-		size_t used[2] = {0, 0};
-		int open_fds = 2;
-
-		if (out != NULL && outlen > 0)
-			out[0] = '\0';
-		if (err != NULL && errlen > 0)
-			err[0] = '\0';
-		while (open_fds > 0 && poll(fds, 2, -1) >= 0) {
-			for (int i = 0; i < 2; i++) {
-				if (fds[i].fd < 0 || fds[i].revents == 0)
-					continue;
-				if (!harness_read(fds[i].fd, i ? err : out,
-				        i ? errlen : outlen, &used[i])) {
-					close(fds[i].fd);
-					fds[i].fd = -1;
-					open_fds--;
-				}
-			}
-		}
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	return harness_collect(pid, po[0], pe[0], out, outlen, err, errlen);
 }
 
 struct client *
@@ -453,4 +568,57 @@ harness_count(struct client *c, const char *unit)
 	n = (long)resp->total;
 	hoptac__v1__list_activities_response__free_unpacked(resp, NULL);
 	return n;
+}
+
+long
+harness_rss_kb(struct harness *h)
+{
+	char path[64], line[256];
+	long kb = -1;
+	FILE *f;
+
+	assert_true(h->pid > 0);
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)h->pid);
+	assert_non_null(f = fopen(path, "r"));
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, "VmRSS:", 6) == 0)
+			kb = strtol(line + 6, NULL, 10);
+	fclose(f);
+	assert_true(kb > 0);
+	return kb;
+}
+
+int
+harness_valgrind(void)
+{
+	const char *v = getenv("HOPTAC_TEST_VALGRIND");
+
+	return v != NULL && v[0] != '\0' && strcmp(v, "0") != 0;
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define HARNESS_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HARNESS_ASAN 1
+#endif
+#endif
+
+void
+harness_bound_memory(void)
+{
+#ifdef HARNESS_ASAN
+	/* ASan keeps freed memory in a quarantine of 256 MiB by default:
+	 * a server that frees what it allocates would still look as if it
+	 * grew by that much. The servers started from here on inherit a
+	 * small one. */
+	const char *old = getenv("ASAN_OPTIONS");
+	char opts[1024];
+
+	if (old != NULL && strstr(old, "quarantine_size_mb") != NULL)
+		return;
+	snprintf(opts, sizeof(opts), "%s%squarantine_size_mb=16",
+	    old != NULL ? old : "", old != NULL && old[0] != '\0' ? ":" : "");
+	setenv("ASAN_OPTIONS", opts, 1);
+#endif
 }

@@ -18,6 +18,8 @@ enum harness_transport {
 	HARNESS_IPC,
 };
 
+#define HARNESS_ARGS_MAX 8
+
 struct harness {
 	pid_t pid;
 	char dir[256]; /* temporary directory, removed by harness_cleanup */
@@ -30,6 +32,10 @@ struct harness {
 	 * and harness_client use unless told otherwise. */
 	char admin_token[128];
 	char token[128];
+	/* Extra hoptacd arguments, set by harness_args. */
+	const char *args[HARNESS_ARGS_MAX];
+	char argbuf[HARNESS_ARGS_MAX][256];
+	int n_args;
 };
 
 /* Creates the directory and starts the server listening on transport (and
@@ -37,8 +43,24 @@ struct harness {
  * answer a health check within 10 s. */
 void harness_start(struct harness *h, enum harness_transport t, int both);
 
+/* Creates the directory and chooses the URLs as harness_start does, but
+ * starts nothing: the test may put a database in place or set arguments
+ * first, then call harness_restart or harness_start_fails. */
+void harness_prepare(struct harness *h, enum harness_transport t, int both);
+
+/* Extra hoptacd arguments (NULL-terminated, such as "-o",
+ * "max_db_size=1M") for every later start of h, in place of any set
+ * before. */
+void harness_args(struct harness *h, ...) __attribute__((sentinel));
+
 /* Starts the server again on the same database and URLs. */
 void harness_restart(struct harness *h);
+
+/* Starts the server expecting it to refuse to start: waits up to 10 s for
+ * it to exit (failing the test if it is still running), copies what it
+ * logged at this start into log (NUL-terminated, cut to len), and
+ * returns its exit status, or -1 if it did not exit normally. */
+int harness_start_fails(struct harness *h, char *log, size_t len);
 
 /* SIGTERM, then asserts a clean exit with status 0. */
 void harness_stop(struct harness *h);
@@ -49,12 +71,17 @@ void harness_kill(struct harness *h);
 /* Stops the server if running and removes the directory. */
 void harness_cleanup(struct harness *h);
 
-/* Runs hoptac --server URL args...: with $HOPTAC_TOKEN as it is in the
- * test's environment when set (even to ""), else with h->token.
- * (NULL-terminated), with stdout and stderr captured into out/err when not NULL
- * (NUL-terminated, cut to len). Returns the exit status, or -1 if it did not
- * exit normally. */
+/* Runs hoptac --server URL args... (NULL-terminated), with stdout and
+ * stderr captured into out/err when not NULL (NUL-terminated, cut to
+ * len), and with $HOPTAC_TOKEN as it is in the test's environment when
+ * set (even to ""), else with h->token. Returns the exit status, or -1
+ * if it did not exit normally. */
 int harness_cli(struct harness *h, char *out, size_t outlen, char *err,
+    size_t errlen, ...) __attribute__((sentinel));
+
+/* Runs hoptacd args... (NULL-terminated) as a command, not a server:
+ * "backup", say. Output as harness_cli; returns the exit status. */
+int harness_hoptacd(struct harness *h, char *out, size_t outlen, char *err,
     size_t errlen, ...) __attribute__((sentinel));
 
 /* A client for the server with the department's credential (caller
@@ -85,6 +112,19 @@ int harness_submit(struct client *c, Hoptac__V1__Activity *a,
 
 /* Total activities (not withdrawn) the server lists for unit ("": all). */
 long harness_count(struct client *c, const char *unit);
+
+/* The running server's resident memory (VmRSS), in KiB. */
+long harness_rss_kb(struct harness *h);
+
+/* Whether the tests run under valgrind (deploy/valgrind.sh sets
+ * HOPTAC_TEST_VALGRIND): memory and speed are then not the server's own,
+ * and tests skip the bounds on them. */
+int harness_valgrind(void);
+
+/* Makes the servers started afterwards measure memory as they use it:
+ * under AddressSanitizer, a small quarantine of freed memory. Call it
+ * before harness_start in tests that bound the server's memory. */
+void harness_bound_memory(void);
 
 /* The path of a file under $HOPTAC_TEST_DATA. */
 const char *harness_data(const char *name);
