@@ -45,7 +45,7 @@ harness_data(const char *name)
 }
 
 /* A port that was free a moment ago: bind to 0 and read what we got. */
-static int
+int
 harness_free_port(void)
 {
 	struct sockaddr_in sa;

@@ -126,6 +126,9 @@ int harness_valgrind(void);
  * before harness_start in tests that bound the server's memory. */
 void harness_bound_memory(void);
 
+/* A TCP port on 127.0.0.1 that was free a moment ago. */
+int harness_free_port(void);
+
 /* The path of a file under $HOPTAC_TEST_DATA. */
 const char *harness_data(const char *name);
 
