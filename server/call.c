@@ -37,6 +37,16 @@ call_pack_output(struct call *c)
 	if (c->output == NULL)
 		return STATUS_OK;
 	len = protobuf_c_message_get_packed_size(c->output);
+	/* The client would drop a larger reply unread and retry it until
+	 * its deadline: say so instead. */
+	if (len > RPC_MAX_MESSAGE) {
+		protobuf_c_message_free_unpacked(c->output, NULL);
+		c->output = NULL;
+		return call_fail(c, STATUS_RESOURCE_EXHAUSTED,
+		    "the reply would be %zu bytes, over the %zu-byte limit: "
+		    "ask for less (a smaller page, a narrower filter)",
+		    len, RPC_MAX_MESSAGE);
+	}
 	free(c->payload);
 	c->payload = malloc(len ? len : 1);
 	if (c->payload == NULL)

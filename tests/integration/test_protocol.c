@@ -237,6 +237,66 @@ test_oversized(void **state)
 	assert_serving(h);
 }
 
+/* A reply that would be over the limit is refused with what to do, not
+ * sent for the client to drop; a smaller page of the same passes. */
+static void
+test_oversized_reply(void **state)
+{
+	struct harness *h = *state;
+	Hoptac__V1__SubmitActivitiesRequest req =
+	    HOPTAC__V1__SUBMIT_ACTIVITIES_REQUEST__INIT;
+	Hoptac__V1__ListActivitiesRequest q =
+	    HOPTAC__V1__LIST_ACTIVITIES_REQUEST__INIT;
+	Hoptac__V1__Activity *a[150];
+	ProtobufCMessage *resp = NULL;
+	struct client_status st;
+	struct client *c = harness_client(h);
+	char id[32];
+
+	/* 300 activities of 19,000 bytes each: 5.7 MB in all. */
+	for (int batch = 0; batch < 2; batch++) {
+		for (int i = 0; i < 150; i++) {
+			char *text = malloc(19001);
+
+			assert_non_null(text);
+			memset(text, 'x', 19000);
+			text[19000] = '\0';
+			snprintf(id, sizeof(id), "wide-%d-%d", batch, i);
+			a[i] = harness_activity("KT-DAKGLEI", id,
+			    HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_OTHER,
+			    "2019", 0);
+			pbstr_take(&a[i]->summary, text);
+		}
+		req.n_activities = 150;
+		req.activities = a;
+		client_call(c, "/hoptac.v1.Activities/Submit", &req.base,
+		    &hoptac__v1__submit_activities_response__descriptor, &resp,
+		    NULL, &st);
+		assert_int_equal(st.code, STATUS_OK);
+		protobuf_c_message_free_unpacked(resp, NULL);
+		for (int i = 0; i < 150; i++)
+			hoptac__v1__activity__free_unpacked(a[i], NULL);
+	}
+	q.to_date = "2019";
+	q.page_size = 300;
+	client_call(c, "/hoptac.v1.Activities/List", &q.base,
+	    &hoptac__v1__list_activities_response__descriptor, &resp, NULL,
+	    &st);
+	assert_int_equal(st.code, STATUS_RESOURCE_EXHAUSTED);
+	assert_non_null(strstr(st.message, "ask for less"));
+	assert_int_equal(st.attempts, 1);
+	q.page_size = 100;
+	client_call(c, "/hoptac.v1.Activities/List", &q.base,
+	    &hoptac__v1__list_activities_response__descriptor, &resp, NULL,
+	    &st);
+	assert_int_equal(st.code, STATUS_OK);
+	assert_int_equal(
+	    ((Hoptac__V1__ListActivitiesResponse *)resp)->n_activities, 100);
+	protobuf_c_message_free_unpacked(resp, NULL);
+	client_close(c);
+	assert_serving(h);
+}
+
 /* Strings protobuf-c would accept: invalid UTF-8 and an embedded NUL. */
 static void
 test_bad_strings(void **state)
@@ -460,6 +520,8 @@ main(void)
 	    cmocka_unit_test(test_idempotent_retry),
 	    cmocka_unit_test(test_refusals),
 	    cmocka_unit_test(test_reflection),
+	    /* Last: it leaves 300 activities behind. */
+	    cmocka_unit_test(test_oversized_reply),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
