@@ -10,12 +10,14 @@
 #include <time.h>
 
 #include "cli.h"
-#include "hoptac/v1/services.pb-c.h"
 #include "deliver.h"
+#include "hoptac/v1/auth.pb-c.h"
+#include "hoptac/v1/services.pb-c.h"
 #include "outbox.h"
 #include "rpc.h"
 #include "status.h"
 #include "table.h"
+#include "token.h"
 
 /* What one pull brought. */
 struct cmd_pull {
@@ -88,6 +90,30 @@ cmd_sync_json(const struct deliver_stats *s, const struct cmd_pull *p, int rc,
 	json_object_put(o);
 }
 
+/* The unit an office's credential is bound to, or NULL (another role,
+ * or no answer): what sync pulls for when no unit is given. */
+static const char *
+cmd_sync_own_unit(struct cli *cli, char *buf, size_t len)
+{
+	Hoptac__V1__WhoAmIRequest req = HOPTAC__V1__WHO_AM_IREQUEST__INIT;
+	Hoptac__V1__WhoAmIResponse *resp = NULL;
+	struct client_options opt = {cli->timeout_ms, NULL, 1};
+	struct client_status st;
+	char err[256];
+
+	if (cli->client == NULL)
+		cli->client =
+		    cli_connect(cli, cli->server, TOKEN_VAR, err, sizeof(err));
+	if (cli->client == NULL ||
+	    client_call(cli->client, "/hoptac.v1.Credentials/WhoAmI", &req.base,
+	        &hoptac__v1__who_am_iresponse__descriptor,
+	        (ProtobufCMessage **)&resp, &opt, &st) != STATUS_OK)
+		return NULL;
+	snprintf(buf, len, "%s", resp->credential->unit_code);
+	hoptac__v1__who_am_iresponse__free_unpacked(resp, NULL);
+	return buf[0] != '\0' ? buf : NULL;
+}
+
 int
 cmd_sync(struct cli *cli, int argc, char **argv)
 {
@@ -100,6 +126,7 @@ cmd_sync(struct cli *cli, int argc, char **argv)
 	struct cmd_pull pull = {0, 0, 0, 0};
 	struct outbox *o;
 	const char *unit = getenv("HOPTAC_UNIT");
+	char own[VALIDATE_ID_MAX + 1];
 	int64_t start = rpc_now_ms();
 	int quiet = 0, ch, rc;
 
@@ -129,6 +156,8 @@ cmd_sync(struct cli *cli, int argc, char **argv)
 	}
 	deliver_pending(cli, o, 0, quiet || cli->json, &s);
 	rc = deliver_exit(&s);
+	if ((unit == NULL || unit[0] == '\0') && !s.unreachable && !s.failed)
+		unit = cmd_sync_own_unit(cli, own, sizeof(own));
 	/* Then what concerns the office, when the server is there. */
 	if (unit != NULL && unit[0] != '\0' && !s.unreachable && !s.failed) {
 		int prc = cmd_sync_pull(cli, o, unit, &pull);

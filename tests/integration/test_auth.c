@@ -301,8 +301,15 @@ test_office_bound_to_its_unit(void **state)
 	/* Pull: its own unit only. */
 	expect(cli_as(f, f->office, "sync", "--unit", "KT-DAKTO", NULL), 77,
 	    "pull another unit");
-	expect(cli_as(f, f->office, "sync", "--unit", "KT-DAKGLEI", NULL), 0,
-	    "pull its own");
+	/* Without --unit, sync pulls for the unit its credential names. */
+	expect(cli_as(f, f->h.token, "request", "create", "R-AUTH-1",
+	           "--issuer", "KT-SNGV", "--issued", "2024-05-02", "--title",
+	           "báo cáo", "--from", "2024", "--due", "2024-06-01", "--unit",
+	           "KT-DAKGLEI", NULL),
+	    0, "a request to Đắk Glei");
+	expect(cli_as(f, f->office, "sync", NULL), 0, "pull its own");
+	expect(cli_as(f, f->office, "inbox", NULL), 0, "inbox");
+	assert_non_null(strstr(out, "R-AUTH-1"));
 	client_close(dept);
 }
 
