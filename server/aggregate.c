@@ -8,7 +8,7 @@
 #include "status.h"
 #include "store.h"
 
-#define AGGREGATE_VN_OFFSET_S    (7 * 3600)
+#define AGGREGATE_VN_OFFSET_S    ((int64_t)7 * 3600)
 #define AGGREGATE_SUCCESSION_MAX 16
 
 int32_t

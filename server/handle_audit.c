@@ -27,8 +27,8 @@ handle_audit_check_search(struct call *c)
 		    in->credential_id, NULL, "credential_id", &c->violations);
 	if (in->unit_code[0] != '\0')
 		validate_id(in->unit_code, NULL, "unit_code", &c->violations);
-	validate_text(&in->method, NULL, "method", VALIDATE_ID_MAX * 2, 0,
-	    &c->violations);
+	validate_text(&in->method, NULL, "method", (size_t)VALIDATE_ID_MAX * 2,
+	    0, &c->violations);
 	validate_date(&in->since, NULL, "since", 0, NULL, &c->violations);
 	validate_date(&in->until, NULL, "until", 0, NULL, &c->violations);
 	if (in->page_size < 0 || in->page_size > HANDLE_AUDIT_PAGE_MAX)
