@@ -9,7 +9,7 @@
 
 #include "pbjson.h"
 #include "status.h"
-#include "token.h"
+#include "tokenfile.h"
 
 int
 cli_fail(int code, const char *fmt, ...)
@@ -69,13 +69,13 @@ cli_connect(struct cli *cli, const char *url, const char *token_var, char *err,
 	struct client_security sec = {
 	    cli->ca_file, getenv("HOPTAC_SERVER_NAME"), 0};
 	const char *allow = getenv("HOPTAC_ALLOW_PLAINTEXT");
-	char token[TOKEN_MAX];
+	char token[TOKENFILE_MAX];
 	struct client *c;
 
 	if (sec.ca_file == NULL)
 		sec.ca_file = getenv("HOPTAC_CA");
 	sec.allow_plaintext = allow != NULL && strcmp(allow, "1") == 0;
-	if (token_read(token_var, token, sizeof(token), err, errlen) != 0)
+	if (tokenfile_read(token_var, token, sizeof(token), err, errlen) != 0)
 		return NULL;
 	c = client_open_secure(url, token, &sec, err, errlen);
 	memset(token, 0, sizeof(token));
@@ -94,7 +94,7 @@ cli_call(struct cli *cli, const char *method, const ProtobufCMessage *req,
 	*resp = NULL;
 	if (cli->client == NULL &&
 	    (cli->client = cli_connect(
-	         cli, cli->server, TOKEN_VAR, err, sizeof(err))) == NULL)
+	         cli, cli->server, TOKENFILE_ENV, err, sizeof(err))) == NULL)
 		return cli_fail(CLI_ERROR, "%s", err);
 	if (client_call(cli->client, method, req, resp_desc, resp, &opt, &st) ==
 	    STATUS_OK)

@@ -43,7 +43,7 @@ struct cli_command {
 	const char *summary;
 };
 
-/* A client for url with the credential named by token_var (token.h)
+/* A client for url with the credential named by token_var (tokenfile.h)
  * and the TLS settings of the options and environment (--ca, HOPTAC_CA,
  * HOPTAC_SERVER_NAME, HOPTAC_ALLOW_PLAINTEXT). NULL with err set. */
 struct client *cli_connect(struct cli *cli, const char *url,

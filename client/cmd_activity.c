@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "token.h"
+#include "tokenfile.h"
 #include "deliver.h"
 #include "outbox.h"
 #include "status.h"
@@ -496,7 +496,7 @@ cmd_activity_base(struct cli *cli, const char *id, int queue,
 		return cmd_activity_fetch(cli, id, out);
 	if (cli->client == NULL &&
 	    (cli->client = cli_connect(
-	         cli, cli->server, TOKEN_VAR, err, sizeof(err))) == NULL)
+	         cli, cli->server, TOKENFILE_ENV, err, sizeof(err))) == NULL)
 		return cli_fail(CLI_ERROR, "%s", err);
 	req.id = (char *)id;
 	client_call(cli->client, "/hoptac.v1.Activities/Get", &req.base,

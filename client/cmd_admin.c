@@ -1,15 +1,14 @@
 /* hoptac admin issue|list|revoke and hoptac whoami: credentials
  * (docs/SECURITY.md). The token of a new credential is shown once. */
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "hoptac/v1/auth.pb-c.h"
 #include "table.h"
+#include "tokenfile.h"
 
 static const char *const cmd_admin_role_names[] = {
     "", "office", "reviewer", "admin", "peer"};
@@ -45,22 +44,6 @@ cmd_admin_roles_text(const Hoptac__V1__Credential *cr, char *buf, size_t len)
 		if (cr->roles[i] > 0 && cr->roles[i] < 5)
 			used += (size_t)snprintf(buf + used, len - used, "%s%s",
 			    i ? "," : "", cmd_admin_role_names[cr->roles[i]]);
-}
-
-/* The token into a new file only its owner can read. */
-static int
-cmd_admin_save(const char *path, const char *token)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	FILE *f;
-
-	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	fprintf(f, "%s\n", token);
-	return fclose(f) == 0 ? 0 : -1;
 }
 
 int
@@ -117,7 +100,7 @@ cmd_admin_issue(struct cli *cli, int argc, char **argv)
 	    (ProtobufCMessage **)&resp, NULL);
 	if (rc != CLI_OK)
 		return rc;
-	if (output != NULL && cmd_admin_save(output, resp->token) != 0) {
+	if (output != NULL && tokenfile_write(output, resp->token) != 0) {
 		rc = cli_fail(CLI_ERROR,
 		    "cannot create %s (it must not exist yet); revoke "
 		    "credential %s and issue another",

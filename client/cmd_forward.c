@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "token.h"
+#include "tokenfile.h"
 #include "hoptac/v1/services.pb-c.h"
 #include "status.h"
 

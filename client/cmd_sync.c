@@ -17,7 +17,7 @@
 #include "rpc.h"
 #include "status.h"
 #include "table.h"
-#include "token.h"
+#include "tokenfile.h"
 
 /* What one pull brought. */
 struct cmd_pull {
@@ -102,8 +102,8 @@ cmd_sync_own_unit(struct cli *cli, char *buf, size_t len)
 	char err[256];
 
 	if (cli->client == NULL)
-		cli->client =
-		    cli_connect(cli, cli->server, TOKEN_VAR, err, sizeof(err));
+		cli->client = cli_connect(
+		    cli, cli->server, TOKENFILE_ENV, err, sizeof(err));
 	if (cli->client == NULL ||
 	    client_call(cli->client, "/hoptac.v1.Credentials/WhoAmI", &req.base,
 	        &hoptac__v1__who_am_iresponse__descriptor,

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "token.h"
+#include "tokenfile.h"
 #include "hoptac/v1/services.pb-c.h"
 #include "pbstr.h"
 #include "status.h"
@@ -242,8 +242,8 @@ unit_import_row(int c, void *arg)
 		goto out;
 	}
 	if (im->cli->client == NULL &&
-	    (im->cli->client = cli_connect(im->cli, im->cli->server, TOKEN_VAR,
-	         err, sizeof(err))) == NULL) {
+	    (im->cli->client = cli_connect(im->cli, im->cli->server,
+	         TOKENFILE_ENV, err, sizeof(err))) == NULL) {
 		im->rc = cli_fail(CLI_ERROR, "%s", err);
 		goto out;
 	}

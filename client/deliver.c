@@ -6,7 +6,7 @@
 
 #include "hoptac/v1/services.pb-c.h"
 #include "status.h"
-#include "token.h"
+#include "tokenfile.h"
 
 #define DELIVER_SUBMIT "/hoptac.v1.Activities/Submit"
 /* A queued call gets a short deadline: an office with no link must not
@@ -34,7 +34,7 @@ deliver_connect(struct cli *cli, struct client_status *st)
 	if (cli->client != NULL)
 		return 0;
 	cli->client =
-	    cli_connect(cli, cli->server, TOKEN_VAR, err, sizeof(err));
+	    cli_connect(cli, cli->server, TOKENFILE_ENV, err, sizeof(err));
 	if (cli->client != NULL)
 		return 0;
 	memset(st, 0, sizeof(*st));

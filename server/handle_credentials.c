@@ -66,29 +66,44 @@ handle_credentials_log_copy(
 	    : call_fail(c, STATUS_INTERNAL, "out of memory");
 }
 
+/* A new reply of the method's output type, set as c->output, with a new
+ * empty Credential as its field 1 (Issue and WhoAmI both answer with
+ * one first). NULL when out of memory, the call failed. */
+static Hoptac__V1__Credential *
+handle_credentials_reply(struct call *c)
+{
+	const ProtobufCMessageDescriptor *desc = c->method->desc->output;
+	ProtobufCMessage *out = malloc(desc->sizeof_message);
+	Hoptac__V1__Credential *cr = malloc(sizeof(*cr));
+
+	if (out == NULL || cr == NULL) {
+		free(out);
+		free(cr);
+		call_fail(c, STATUS_INTERNAL, "out of memory");
+		return NULL;
+	}
+	protobuf_c_message_init(desc, out);
+	hoptac__v1__credential__init(cr);
+	*(Hoptac__V1__Credential **)((char *)out + desc->fields[0].offset) = cr;
+	c->output = out;
+	return cr;
+}
+
 int
 handle_credentials_issue(struct call *c, struct store_conn *db)
 {
 	Hoptac__V1__IssueCredentialRequest *in =
 	    (Hoptac__V1__IssueCredentialRequest *)c->input;
-	Hoptac__V1__IssueCredentialResponse *out = malloc(sizeof(*out));
-	Hoptac__V1__Credential *cr = malloc(sizeof(*cr));
+	Hoptac__V1__IssueCredentialResponse *out;
+	Hoptac__V1__Credential *cr = handle_credentials_reply(c);
 	char token[AUTH_TOKEN_LEN + 1], id[AUTH_ID_LEN + 1];
 	uint8_t salt[AUTH_SALT_LEN], hash[AUTH_HASH_LEN];
 	struct date_partial d;
 	int rc;
 
-	if (out != NULL)
-		hoptac__v1__issue_credential_response__init(out);
-	if (cr != NULL)
-		hoptac__v1__credential__init(cr);
-	if (out == NULL || cr == NULL) {
-		free(out);
-		free(cr);
-		return call_fail(c, STATUS_INTERNAL, "out of memory");
-	}
-	out->credential = cr;
-	c->output = &out->base;
+	if (cr == NULL)
+		return c->status;
+	out = (Hoptac__V1__IssueCredentialResponse *)c->output;
 	if (in->unit_code[0] != '\0' &&
 	    (rc = store_unit_get(db, in->unit_code, NULL)) != STATUS_OK) {
 		if (rc != STATUS_NOT_FOUND)
@@ -194,22 +209,12 @@ handle_credentials_reload(struct call *c, struct store_conn *db)
 int
 handle_credentials_whoami(struct call *c, struct store_conn *db)
 {
-	Hoptac__V1__WhoAmIResponse *out = malloc(sizeof(*out));
-	Hoptac__V1__Credential *cr = malloc(sizeof(*cr));
+	Hoptac__V1__Credential *cr = handle_credentials_reply(c);
 	size_t n = 0;
 
 	(void)db;
-	if (out != NULL)
-		hoptac__v1__who_am_iresponse__init(out);
-	if (cr != NULL)
-		hoptac__v1__credential__init(cr);
-	if (out == NULL || cr == NULL) {
-		free(out);
-		free(cr);
-		return call_fail(c, STATUS_INTERNAL, "out of memory");
-	}
-	out->credential = cr;
-	c->output = &out->base;
+	if (cr == NULL)
+		return c->status;
 	if ((cr->roles = calloc(8, sizeof(*cr->roles))) == NULL ||
 	    pbstr_set(&cr->id, c->who.id) != 0 ||
 	    pbstr_set(&cr->name, c->who.name) != 0 ||

@@ -5,7 +5,6 @@
  */
 #include "init.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include "server.h"
 #include "status.h"
 #include "store.h"
+#include "tokenfile.h"
 
 static void
 init_usage(FILE *out)
@@ -48,25 +48,14 @@ init_has_admin(struct store_conn *db, int *has)
 	return rc;
 }
 
-/* The token to path, created new with mode 0600, or to stdout. */
+/* The token to path (a new private file), or to stdout. */
 static int
 init_write_token(const char *path, const char *token)
 {
-	int fd;
-	FILE *f;
-
-	if (path == NULL) {
-		printf("%s\n", token);
-		return fflush(stdout) == 0 ? 0 : -1;
-	}
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	fprintf(f, "%s\n", token);
-	return fclose(f) == 0 ? 0 : -1;
+	if (path != NULL)
+		return tokenfile_write(path, token);
+	printf("%s\n", token);
+	return fflush(stdout) == 0 ? 0 : -1;
 }
 
 int

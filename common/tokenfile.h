@@ -1,11 +1,12 @@
-/* The client's credential: from the environment or a private file. */
-#ifndef HOPTAC_TOKEN_H
-#define HOPTAC_TOKEN_H
+/* Credentials at rest: read from the environment or a private file,
+ * written to a new private file. */
+#ifndef HOPTAC_TOKENFILE_H
+#define HOPTAC_TOKENFILE_H
 
 #include <stddef.h>
 
-#define TOKEN_VAR "HOPTAC_TOKEN"
-#define TOKEN_MAX 256
+#define TOKENFILE_ENV "HOPTAC_TOKEN"
+#define TOKENFILE_MAX 256
 
 /*
  * The credential named by var into out: $var when set; else the first
@@ -14,7 +15,11 @@
  * A file must be a regular file that only its owner can read or write.
  * Returns 0 (out is "" when there is none), or -1 with the reason in err.
  */
-int token_read(
+int tokenfile_read(
     const char *var, char *out, size_t outlen, char *err, size_t errlen);
+
+/* Writes token and a newline to path, created new (never replacing a
+ * file) with mode 0600. Returns 0, or -1 with errno set. */
+int tokenfile_write(const char *path, const char *token);
 
 #endif

@@ -1,9 +1,10 @@
 /*
- * Where the command-line client finds its credential. Never on the
- * command line: other users of the machine can read a process's
- * arguments in /proc, not its environment or a private file.
+ * Credentials at rest. The client takes its own from the environment or
+ * a private file, never from the command line: other users of the
+ * machine can read a process's arguments in /proc, not its environment
+ * or a private file.
  */
-#include "token.h"
+#include "tokenfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,7 +16,7 @@
 
 /* The first line of path, which must be a private regular file. */
 static int
-token_from_file(
+tokenfile_from(
     const char *path, char *out, size_t outlen, char *err, size_t errlen)
 {
 	struct stat sb;
@@ -61,7 +62,8 @@ out:
 }
 
 int
-token_read(const char *var, char *out, size_t outlen, char *err, size_t errlen)
+tokenfile_read(
+    const char *var, char *out, size_t outlen, char *err, size_t errlen)
 {
 	char name[64], path[1024];
 	const char *v, *home;
@@ -73,8 +75,8 @@ token_read(const char *var, char *out, size_t outlen, char *err, size_t errlen)
 	}
 	snprintf(name, sizeof(name), "%s_FILE", var);
 	if ((v = getenv(name)) != NULL && v[0] != '\0')
-		return token_from_file(v, out, outlen, err, errlen);
-	if (strcmp(var, TOKEN_VAR) != 0)
+		return tokenfile_from(v, out, outlen, err, errlen);
+	if (strcmp(var, TOKENFILE_ENV) != 0)
 		return 0;
 	if ((v = getenv("XDG_CONFIG_HOME")) != NULL && v[0] == '/')
 		snprintf(path, sizeof(path), "%s/hoptac/token", v);
@@ -84,5 +86,21 @@ token_read(const char *var, char *out, size_t outlen, char *err, size_t errlen)
 		return 0;
 	if (access(path, F_OK) != 0)
 		return 0; /* none: the server says which calls need one */
-	return token_from_file(path, out, outlen, err, errlen);
+	return tokenfile_from(path, out, outlen, err, errlen);
+}
+
+int
+tokenfile_write(const char *path, const char *token)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	FILE *f;
+
+	if (fd < 0)
+		return -1;
+	if ((f = fdopen(fd, "w")) == NULL) {
+		close(fd);
+		return -1;
+	}
+	fprintf(f, "%s\n", token);
+	return fclose(f) == 0 ? 0 : -1;
 }
