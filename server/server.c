@@ -19,6 +19,7 @@
 #include "log.h"
 #include "queue.h"
 #include "rpc.h"
+#include "status.h"
 #include "store.h"
 
 enum slot_state {
@@ -331,6 +332,13 @@ server_start(const struct server_config *cfg, char *err, size_t errlen)
 	}
 	if (store_open(cfg->database, 0, &db, err, errlen) != 0)
 		goto fail;
+	if (cfg->max_db_size > 0 &&
+	    store_limit_size(db, cfg->max_db_size) != STATUS_OK) {
+		snprintf(err, errlen, "cannot apply max_db_size to %s",
+		    cfg->database);
+		store_close(db);
+		goto fail;
+	}
 	if ((s->writer = writer_create(db)) == NULL) {
 		store_close(db);
 		snprintf(err, errlen, "cannot start the writer thread");

@@ -17,6 +17,9 @@ struct server_config {
 	int readers;    /* reader threads */
 	int log_level;  /* enum log_level */
 	int drain_ms;   /* how long shutdown waits for calls */
+
+	/* Bytes the database may grow to; 0: no limit. */
+	long long max_db_size;
 };
 
 /* Fills cfg with the defaults documented in hoptacd.conf.example. */
