@@ -15,6 +15,7 @@
 #include "rpc.h"
 #include "status.h"
 #include "store.h"
+#include "validate.h"
 
 #define WRITER_GROUP_MAX 512
 
@@ -101,8 +102,32 @@ queue_expired(struct call *c)
 struct writer {
 	struct callq q;
 	pthread_t thread;
-	struct store_conn *db; /* owned */
+	struct store_conn *db;  /* owned */
+	int64_t full_logged_ms; /* when HOPTACD-FULL was last logged */
 };
+
+#define WRITER_FULL_LOG_MS 60000
+
+/* A write refused for want of space: the client hears that storage is
+ * full (not that the store failed), the operator reads it in the log,
+ * once a minute at most. */
+static void
+writer_full(struct writer *w, struct call *c)
+{
+	char why[160];
+	int64_t now = rpc_now_ms();
+
+	store_full_reason(w->db, why, sizeof(why));
+	call_fail(c, STATUS_RESOURCE_EXHAUSTED,
+	    "storage is full: %s; nothing of this call was stored", why);
+	if (w->full_logged_ms == 0 ||
+	    now - w->full_logged_ms >= WRITER_FULL_LOG_MS) {
+		log_warnx("HOPTACD-FULL: storage is full: %s; writes that "
+		          "need more space are refused",
+		    why);
+		w->full_logged_ms = now;
+	}
+}
 
 /* One call inside the group transaction, under its own savepoint so a
  * failing call changes nothing and the others still commit. */
@@ -138,6 +163,12 @@ writer_apply(struct writer *w, struct call *c)
 		if (rc != STATUS_OK)
 			call_fail(c, rc, "the store failed");
 	}
+	if (store_full_take(w->db))
+		writer_full(w, c);
+	/* After SQLITE_FULL sqlite may have rolled the whole transaction
+	 * back already, savepoint included: the caller deals with that. */
+	if (!store_in_transaction(w->db))
+		return;
 	if (c->status == STATUS_OK)
 		rc = store_release(w->db);
 	else
@@ -146,31 +177,146 @@ writer_apply(struct writer *w, struct call *c)
 		call_fail(c, STATUS_INTERNAL, "the store failed");
 }
 
+/* Brings a call that ran in a transaction since rolled back to where
+ * dispatch left it, to run again. Handlers move parts of their input
+ * into their output, so the input is unpacked and checked anew from the
+ * envelope. */
+static void
+writer_reset(struct call *c)
+{
+	free(c->payload);
+	c->payload = NULL;
+	c->payload_len = 0;
+	if (c->output != NULL)
+		protobuf_c_message_free_unpacked(c->output, NULL);
+	c->output = NULL;
+	c->status = STATUS_OK;
+	c->message[0] = '\0';
+	c->replayed = 0;
+	violations_init(&c->violations);
+	protobuf_c_message_free_unpacked(c->input, NULL);
+	c->input = protobuf_c_message_unpack(c->method->desc->input, NULL,
+	    c->req->payload.len, c->req->payload.data);
+	if (c->input == NULL)
+		call_fail(c, STATUS_INTERNAL, "out of memory");
+	else if (c->method->check != NULL)
+		c->method->check(c);
+}
+
+/* Commits. Returns OK, RESOURCE_EXHAUSTED when there was no room for
+ * it, or UNAVAILABLE; the transaction is over either way. */
+static int
+writer_commit(struct writer *w)
+{
+	int rc = store_commit(w->db);
+
+	if (rc == STATUS_OK)
+		return STATUS_OK;
+	if (store_full_take(w->db)) {
+		rc = STATUS_RESOURCE_EXHAUSTED;
+	} else {
+		log_warnx("HOPTACD-COMMIT: %s", store_errmsg(w->db));
+		rc = STATUS_UNAVAILABLE;
+	}
+	if (store_in_transaction(w->db))
+		store_rollback(w->db);
+	return rc;
+}
+
+/* The calls of a transaction that did not commit fail with it. */
+static void
+writer_uncommitted(struct writer *w, struct call *group, int rc)
+{
+	for (struct call *c = group; c != NULL; c = c->next) {
+		if (c->status != STATUS_OK)
+			continue;
+		if (rc == STATUS_RESOURCE_EXHAUSTED)
+			writer_full(w, c);
+		else
+			call_fail(c, STATUS_UNAVAILABLE,
+			    "the write could not be committed; retry");
+	}
+}
+
+/* One call in a transaction of its own: whatever it meets, it takes no
+ * other call down with it. */
+static void
+writer_alone(struct writer *w, struct call *c)
+{
+	int rc;
+
+	if (c->status != STATUS_OK)
+		return;
+	if (store_begin(w->db) != STATUS_OK) {
+		call_fail(c, STATUS_UNAVAILABLE,
+		    "the write could not be committed; retry");
+		return;
+	}
+	writer_apply(w, c);
+	if (c->status != STATUS_OK) {
+		if (store_in_transaction(w->db))
+			store_rollback(w->db);
+		return;
+	}
+	if ((rc = writer_commit(w)) == STATUS_RESOURCE_EXHAUSTED)
+		writer_full(w, c);
+	else if (rc != STATUS_OK)
+		call_fail(c, STATUS_UNAVAILABLE,
+		    "the write could not be committed; retry");
+}
+
+/* When a call did not fit, sqlite may have rolled the whole group back
+ * with it (lost: that call), or the group as a whole may not fit where
+ * each of its calls would (lost NULL). Every call that had succeeded, and
+ * every one not run yet, runs again in a transaction of its own, so none
+ * is lost, or failed for another's sake. That costs a commit each, and
+ * happens only while storage is full. */
+static void
+writer_one_by_one(struct writer *w, struct call *group, struct call *lost)
+{
+	struct call *c;
+
+	for (c = group; c != lost; c = c->next)
+		if (c->status == STATUS_OK)
+			writer_reset(c);
+	for (c = group; c != NULL; c = c->next)
+		if (c != lost)
+			writer_alone(w, c);
+}
+
 static void
 writer_group(struct writer *w, struct call *group)
 {
-	int began = store_begin(w->db) == STATUS_OK;
-	int committed = 0;
-	struct call *c, *next;
+	struct call *c, *next, *lost = NULL;
+	int rc, ok = 0;
 
-	if (began) {
-		for (c = group; c != NULL; c = c->next)
-			writer_apply(w, c);
-		committed = store_commit(w->db) == STATUS_OK;
-		if (!committed) {
-			log_warnx("HOPTACD-COMMIT: %s", store_errmsg(w->db));
-			store_rollback(w->db);
-		}
-	} else {
+	if (store_begin(w->db) != STATUS_OK) {
 		log_warnx("HOPTACD-BEGIN: %s", store_errmsg(w->db));
+		writer_uncommitted(w, group, STATUS_UNAVAILABLE);
+		goto reply;
 	}
+	for (c = group; c != NULL && lost == NULL; c = c->next) {
+		writer_apply(w, c);
+		if (c->status != STATUS_OK && !store_in_transaction(w->db))
+			lost = c;
+	}
+	if (lost != NULL) {
+		writer_one_by_one(w, group, lost);
+		goto reply;
+	}
+	if ((rc = writer_commit(w)) == STATUS_OK)
+		goto reply;
+	for (c = group; c != NULL; c = c->next)
+		ok += c->status == STATUS_OK;
+	if (rc == STATUS_RESOURCE_EXHAUSTED && ok > 1)
+		writer_one_by_one(w, group, NULL);
+	else
+		writer_uncommitted(w, group, rc);
+reply:
 	/* Replies go out only now: a write is acknowledged after its
 	 * transaction is durable, never before. */
 	for (c = group; c != NULL; c = next) {
 		next = c->next;
-		if (!committed && c->status == STATUS_OK)
-			call_fail(c, STATUS_UNAVAILABLE,
-			    "the write could not be committed; retry");
 		c->finish(c);
 	}
 }
