@@ -43,16 +43,27 @@ deliver_connect(struct cli *cli, struct client_status *st)
 	return -1;
 }
 
+/* A RESOURCE_EXHAUSTED that the server sent says its storage is full,
+ * which passes; the client's own size check, the other source of it,
+ * sends nothing. */
+static int
+deliver_server_full(const struct client_status *st)
+{
+	return st->code == STATUS_RESOURCE_EXHAUSTED && st->attempts > 0;
+}
+
 /* Whether a status leaves the entry pending (retry later) rather than
  * refused for good. A credential refused says nothing of the record:
  * it waits for a good one. */
 static int
-deliver_transient(int code)
+deliver_transient(const struct client_status *st)
 {
+	int code = st->code;
+
 	return code == STATUS_UNAVAILABLE || code == STATUS_DEADLINE_EXCEEDED ||
 	    code == STATUS_UNAUTHENTICATED || code == STATUS_INTERNAL ||
 	    code == STATUS_UNKNOWN || code == STATUS_DATA_LOSS ||
-	    code == STATUS_CANCELLED;
+	    code == STATUS_CANCELLED || deliver_server_full(st);
 }
 
 /* Records a refusal, with the first violations in its message. */
@@ -90,7 +101,7 @@ deliver_one(struct cli *cli, struct outbox *o, const struct outbox_entry *e,
 	    resp_desc, resp, &opt, st);
 	if (st->code == STATUS_OK)
 		outbox_delivered(o, e->seq);
-	else if (!deliver_transient(st->code))
+	else if (!deliver_transient(st))
 		deliver_refuse(o, e, st, 1);
 	return st->code;
 }
@@ -189,7 +200,7 @@ deliver_each(struct cli *cli, struct outbox *o, struct outbox_entry *e, int n,
 				    (Hoptac__V1__SubmitActivitiesResponse *)
 				        resp);
 			deliver_conflict(s, &e[i], desc, resp, quiet);
-		} else if (deliver_transient(code)) {
+		} else if (deliver_transient(&s->last)) {
 			s->unreachable = code == STATUS_UNAVAILABLE ||
 			    code == STATUS_DEADLINE_EXCEEDED;
 			s->failed = !s->unreachable;
@@ -266,7 +277,8 @@ deliver_batch(struct cli *cli, struct outbox *o, struct outbox_entry *e, int n,
 		s->delivered += n;
 		deliver_count(s, resp);
 	} else if (s->last.code == STATUS_INVALID_ARGUMENT ||
-	    s->last.code == STATUS_RESOURCE_EXHAUSTED) {
+	    (s->last.code == STATUS_RESOURCE_EXHAUSTED &&
+	        !deliver_server_full(&s->last))) {
 		rc = deliver_each(cli, o, e, n, quiet, s);
 	} else {
 		s->unreachable = s->last.code == STATUS_UNAVAILABLE ||
@@ -366,9 +378,15 @@ deliver_now(struct cli *cli, const char *method, const ProtobufCMessage *req,
 		    "hoptac sync delivers it\n",
 		    label, st.message);
 		rc = CLI_OK;
+	} else if (deliver_server_full(&st)) {
+		fprintf(stderr,
+		    "hoptac: %s queued: %s; hoptac sync delivers it once the "
+		    "server has room\n",
+		    label, st.message);
+		rc = CLI_OK;
 	} else {
 		cli_print_status(&st);
-		if (deliver_transient(rc))
+		if (deliver_transient(&st))
 			fprintf(stderr,
 			    "hoptac: %s stays queued; hoptac sync delivers "
 			    "it\n",

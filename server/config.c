@@ -54,6 +54,37 @@ config_int(
 	return 0;
 }
 
+/* A size in bytes, with an optional K, M or G (powers of 1024): what
+ * operators write for disk quotas. */
+static int
+config_size(const char *value, long long *out, char *err, size_t errlen)
+{
+	char *end;
+	long long v;
+	int shift = 0;
+
+	errno = 0;
+	v = strtoll(value, &end, 10);
+	if (end == value)
+		errno = EINVAL;
+	else if (*end == 'K' || *end == 'k')
+		shift = 10;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20;
+	else if (*end == 'G' || *end == 'g')
+		shift = 30;
+	if (shift != 0)
+		end++;
+	if (errno != 0 || *end != '\0' || v < 0 || v > (1LL << 50) >> shift) {
+		snprintf(err, errlen,
+		    "\"%s\" is not a size in bytes (such as 500M or 2G)",
+		    value);
+		return -1;
+	}
+	*out = v << shift;
+	return 0;
+}
+
 int
 server_config_set(struct server_config *cfg, const char *key, const char *value,
     char *err, size_t errlen)
@@ -105,6 +136,8 @@ server_config_set(struct server_config *cfg, const char *key, const char *value,
 	if (strcmp(key, "drain_ms") == 0)
 		return config_int(
 		    value, 0, 600000, &cfg->drain_ms, err, errlen);
+	if (strcmp(key, "max_db_size") == 0)
+		return config_size(value, &cfg->max_db_size, err, errlen);
 	if (strcmp(key, "log_level") == 0) {
 		int level = log_level_parse(value);
 

@@ -17,6 +17,7 @@
 #include "rpc.h"
 #include "status.h"
 #include "store.h"
+#include "validate.h"
 
 #define WRITER_GROUP_MAX 512
 
@@ -103,8 +104,32 @@ queue_expired(struct call *c)
 struct writer {
 	struct callq q;
 	pthread_t thread;
-	struct store_conn *db; /* owned */
+	struct store_conn *db;  /* owned */
+	int64_t full_logged_ms; /* when HOPTACD-FULL was last logged */
 };
+
+#define WRITER_FULL_LOG_MS 60000
+
+/* A write refused for want of space: the client hears that storage is
+ * full (not that the store failed), the operator reads it in the log,
+ * once a minute at most. */
+static void
+writer_full(struct writer *w, struct call *c)
+{
+	char why[160];
+	int64_t now = rpc_now_ms();
+
+	store_full_reason(w->db, why, sizeof(why));
+	call_fail(c, STATUS_RESOURCE_EXHAUSTED,
+	    "storage is full: %s; nothing of this call was stored", why);
+	if (w->full_logged_ms == 0 ||
+	    now - w->full_logged_ms >= WRITER_FULL_LOG_MS) {
+		log_warnx("HOPTACD-FULL: storage is full: %s; writes that "
+		          "need more space are refused",
+		    why);
+		w->full_logged_ms = now;
+	}
+}
 
 /* One call inside the group transaction, under its own savepoint so a
  * failing call changes nothing and the others still commit. */
@@ -142,6 +167,12 @@ writer_apply(struct writer *w, struct call *c)
 		if (rc != STATUS_OK)
 			call_fail(c, rc, "the store failed");
 	}
+	if (store_full_take(w->db))
+		writer_full(w, c);
+	/* After SQLITE_FULL sqlite may have rolled the whole transaction
+	 * back already, savepoint included: the caller deals with that. */
+	if (!store_in_transaction(w->db))
+		return;
 	if (c->status == STATUS_OK)
 		rc = store_release(w->db);
 	else
@@ -150,8 +181,10 @@ writer_apply(struct writer *w, struct call *c)
 		call_fail(c, STATUS_INTERNAL, "the store failed");
 }
 
-/* The call's row in the audit trail, in the group's transaction (outside
- * the call's savepoint: a failed call is recorded too). */
+/* The call's row in the audit trail, in the current transaction but
+ * outside the call's savepoint: a failed call is recorded too. A row that
+ * cannot be written is logged; if that cost the transaction (storage
+ * full), the call's own change went with it and the call fails. */
 static void
 writer_audit(struct writer *w, struct call *c)
 {
@@ -170,34 +203,170 @@ writer_audit(struct writer *w, struct call *c)
 	e.message = c->message;
 	e.peer = c->peer;
 	e.request_id = c->req->request_id;
-	if (store_audit_append(w->db, &e) != STATUS_OK)
-		log_warnx("HOPTACD-AUDIT: %s %s not recorded: %s",
-		    c->method->full_name, c->req->request_id,
-		    store_errmsg(w->db));
-	c->audited = 1;
+	if (store_audit_append(w->db, &e) == STATUS_OK)
+		return;
+	log_warnx("HOPTACD-AUDIT: %s %s not recorded: %s", c->method->full_name,
+	    c->req->request_id, store_errmsg(w->db));
+	if (store_in_transaction(w->db) || c->status != STATUS_OK)
+		return;
+	if (store_full_take(w->db))
+		writer_full(w, c);
+	else
+		call_fail(c, STATUS_UNAVAILABLE,
+		    "the write could not be committed; retry");
+}
+
+/* A call's work in the transaction: its change (unless it only needs
+ * its audit row), then its audit row. */
+static void
+writer_step(struct writer *w, struct call *c)
+{
+	if (!c->audit_only)
+		writer_apply(w, c);
+	if (store_in_transaction(w->db))
+		writer_audit(w, c);
+}
+
+/* Brings a call that ran in a transaction since rolled back to where
+ * dispatch left it, to run again. Handlers move parts of their input
+ * into their output, so the input is unpacked and checked anew from the
+ * envelope. */
+static void
+writer_reset(struct call *c)
+{
+	free(c->payload);
+	c->payload = NULL;
+	c->payload_len = 0;
+	if (c->output != NULL)
+		protobuf_c_message_free_unpacked(c->output, NULL);
+	c->output = NULL;
+	c->status = STATUS_OK;
+	c->message[0] = '\0';
+	c->replayed = 0;
+	violations_init(&c->violations);
+	protobuf_c_message_free_unpacked(c->input, NULL);
+	c->input = protobuf_c_message_unpack(c->method->desc->input, NULL,
+	    c->req->payload.len, c->req->payload.data);
+	if (c->input == NULL)
+		call_fail(c, STATUS_INTERNAL, "out of memory");
+	else if (c->method->check != NULL)
+		c->method->check(c);
+}
+
+/* Commits. Returns OK, RESOURCE_EXHAUSTED when there was no room for
+ * it, or UNAVAILABLE; the transaction is over either way. */
+static int
+writer_commit(struct writer *w)
+{
+	int rc = store_commit(w->db);
+
+	if (rc == STATUS_OK)
+		return STATUS_OK;
+	if (store_full_take(w->db)) {
+		rc = STATUS_RESOURCE_EXHAUSTED;
+	} else {
+		log_warnx("HOPTACD-COMMIT: %s", store_errmsg(w->db));
+		rc = STATUS_UNAVAILABLE;
+	}
+	if (store_in_transaction(w->db))
+		store_rollback(w->db);
+	return rc;
+}
+
+/* The calls of a transaction that did not commit fail with it. */
+static void
+writer_uncommitted(struct writer *w, struct call *group, int rc)
+{
+	for (struct call *c = group; c != NULL; c = c->next) {
+		if (c->status != STATUS_OK)
+			continue;
+		if (rc == STATUS_RESOURCE_EXHAUSTED)
+			writer_full(w, c);
+		else
+			call_fail(c, STATUS_UNAVAILABLE,
+			    "the write could not be committed; retry");
+	}
+}
+
+/* One call in a transaction of its own: whatever it meets, it takes no
+ * other call down with it. A call that failed already (or only needs
+ * its audit row) writes its audit row alone. */
+static void
+writer_alone(struct writer *w, struct call *c)
+{
+	int run = c->status == STATUS_OK && !c->audit_only;
+	int rc;
+
+	if (store_begin(w->db) != STATUS_OK) {
+		if (run)
+			call_fail(c, STATUS_UNAVAILABLE,
+			    "the write could not be committed; retry");
+		return;
+	}
+	if (run)
+		writer_apply(w, c);
+	if (!store_in_transaction(w->db))
+		return; /* rolled back for want of space: c failed */
+	writer_audit(w, c);
+	if (!store_in_transaction(w->db))
+		return;
+	if ((rc = writer_commit(w)) == STATUS_OK || c->status != STATUS_OK)
+		return;
+	if (rc == STATUS_RESOURCE_EXHAUSTED)
+		writer_full(w, c);
+	else
+		call_fail(c, STATUS_UNAVAILABLE,
+		    "the write could not be committed; retry");
+}
+
+/* When a call did not fit, sqlite may have rolled the whole group back
+ * with it (lost: that call), or the group as a whole may not fit where
+ * each of its calls would (lost NULL). Every call that had succeeded, and
+ * every one not run yet, runs again in a transaction of its own, so none
+ * is lost, or failed for another's sake. That costs a commit each, and
+ * happens only while storage is full. */
+static void
+writer_one_by_one(struct writer *w, struct call *group, struct call *lost)
+{
+	struct call *c;
+
+	for (c = group; c != lost; c = c->next)
+		if (c->status == STATUS_OK)
+			writer_reset(c);
+	for (c = group; c != NULL; c = c->next)
+		if (c != lost)
+			writer_alone(w, c);
 }
 
 static void
 writer_group(struct writer *w, struct call *group)
 {
-	int began = store_begin(w->db) == STATUS_OK;
-	int committed = 0;
-	struct call *c, *next;
+	struct call *c, *next, *lost = NULL;
+	int rc, ok = 0;
 
-	if (began) {
-		for (c = group; c != NULL; c = c->next) {
-			if (!c->audit_only)
-				writer_apply(w, c);
-			writer_audit(w, c);
-		}
-		committed = store_commit(w->db) == STATUS_OK;
-		if (!committed) {
-			log_warnx("HOPTACD-COMMIT: %s", store_errmsg(w->db));
-			store_rollback(w->db);
-		}
-	} else {
+	if (store_begin(w->db) != STATUS_OK) {
 		log_warnx("HOPTACD-BEGIN: %s", store_errmsg(w->db));
+		writer_uncommitted(w, group, STATUS_UNAVAILABLE);
+		goto reply;
 	}
+	for (c = group; c != NULL && lost == NULL; c = c->next) {
+		writer_step(w, c);
+		if (!store_in_transaction(w->db))
+			lost = c;
+	}
+	if (lost != NULL) {
+		writer_one_by_one(w, group, lost);
+		goto reply;
+	}
+	if ((rc = writer_commit(w)) == STATUS_OK)
+		goto reply;
+	for (c = group; c != NULL; c = c->next)
+		ok += c->status == STATUS_OK;
+	if (rc == STATUS_RESOURCE_EXHAUSTED && ok > 1)
+		writer_one_by_one(w, group, NULL);
+	else
+		writer_uncommitted(w, group, rc);
+reply:
 	for (c = group; c != NULL; c = c->next)
 		if (!c->audit_only && c->method->after_commit != NULL)
 			c->method->after_commit(c, w->db);
@@ -205,10 +374,7 @@ writer_group(struct writer *w, struct call *group)
 	 * transaction is durable, never before. */
 	for (c = group; c != NULL; c = next) {
 		next = c->next;
-		c->audited = 1; /* or lost with the group: not retried */
-		if (!committed && c->status == STATUS_OK)
-			call_fail(c, STATUS_UNAVAILABLE,
-			    "the write could not be committed; retry");
+		c->audited = 1; /* or lost with its transaction: not retried */
 		c->finish(c);
 	}
 }

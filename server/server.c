@@ -424,6 +424,13 @@ server_start(const struct server_config *cfg, char *err, size_t errlen)
 	}
 	if (store_open(cfg->database, 0, &db, err, errlen) != 0)
 		goto fail;
+	if (cfg->max_db_size > 0 &&
+	    store_limit_size(db, cfg->max_db_size) != STATUS_OK) {
+		snprintf(err, errlen, "cannot apply max_db_size to %s",
+		    cfg->database);
+		store_close(db);
+		goto fail;
+	}
 	if ((s->auth = auth_create()) == NULL ||
 	    auth_reload(s->auth, db) != STATUS_OK) {
 		store_close(db);

@@ -20,6 +20,9 @@ struct server_config {
 	char *tls_cert;      /* owned; PEM certificate chain for tls+tcp:// */
 	char *tls_key;       /* owned; its PEM private key */
 	int allow_plaintext; /* tcp:// on an address beyond loopback */
+
+	/* Bytes the database may grow to; 0: no limit. */
+	long long max_db_size;
 };
 
 /* Fills cfg with the defaults documented in hoptacd.conf.example. */

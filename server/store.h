@@ -39,6 +39,24 @@ int store_rollback_savepoint(struct store_conn *c);
 /* The last sqlite error message of c, for logs. */
 const char *store_errmsg(struct store_conn *c);
 
+/* Caps the database at max_bytes (sqlite's max_page_count, which binds
+ * this connection only: the writer's). A write that needs more fails
+ * with RESOURCE_EXHAUSTED. A database already larger stays as it is and
+ * takes no more. */
+int store_limit_size(struct store_conn *c, long long max_bytes);
+
+/* Whether a write failed for want of space (the size limit, or the disk)
+ * since the last time this was asked. */
+int store_full_take(struct store_conn *c);
+
+/* Which of the two it is, in words for the client and the log. */
+void store_full_reason(struct store_conn *c, char *buf, size_t len);
+
+/* Whether a transaction is open. sqlite rolls a whole transaction back
+ * by itself after some failures, SQLITE_FULL among them, savepoints and
+ * all. */
+int store_in_transaction(struct store_conn *c);
+
 /* The stored reply of a mutating call already applied: OK with *payload
  * (malloc'd, caller frees), NOT_FOUND, or FAILED_PRECONDITION when the id
  * was used for another method. */

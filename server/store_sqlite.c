@@ -15,6 +15,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <sqlite3.h>
 
@@ -169,6 +170,11 @@ static const struct store_migration store_migrations[STORE_SCHEMA_VERSION] = {
 int
 store_fail(struct store_conn *c, const char *what)
 {
+	/* Not a fault of the store: the writer answers it and logs it. */
+	if ((sqlite3_errcode(c->db) & 0xff) == SQLITE_FULL) {
+		c->full = 1;
+		return STATUS_RESOURCE_EXHAUSTED;
+	}
 	log_warnx("HOPTACD-STORE: %s: %s", sqlite3_errmsg(c->db), what);
 	return STATUS_INTERNAL;
 }
@@ -427,6 +433,79 @@ store_close(struct store_conn *c)
 	free(c);
 }
 
+/* sqlite counts in pages; the operator in bytes. */
+static long long
+store_pragma_int(struct store_conn *c, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	long long v = -1;
+
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+int
+store_limit_size(struct store_conn *c, long long max_bytes)
+{
+	long long page = store_pragma_int(c, "PRAGMA page_size");
+	long long pages, now;
+	char sql[64];
+
+	if (page <= 0)
+		return store_fail(c, "PRAGMA page_size");
+	/* sqlite's own ceiling, which is also what lifts a limit. */
+	pages = max_bytes > 0 ? max_bytes / page : 4294967294LL;
+	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %lld",
+	    pages > 0 ? pages : 1);
+	if (store_pragma_int(c, sql) < 0)
+		return store_fail(c, sql);
+	c->limit_bytes = max_bytes;
+	now = store_pragma_int(c, "PRAGMA page_count") * page;
+	if (max_bytes > 0 && now >= max_bytes)
+		log_warnx("HOPTACD-FULL: the database is already %lld bytes, "
+		          "max_db_size is %lld: writes that need more space "
+		          "will fail",
+		    now, max_bytes);
+	return STATUS_OK;
+}
+
+int
+store_full_take(struct store_conn *c)
+{
+	int full = c->full;
+
+	c->full = 0;
+	return full;
+}
+
+void
+store_full_reason(struct store_conn *c, char *buf, size_t len)
+{
+	const char *path = sqlite3_db_filename(c->db, "main");
+	struct statvfs vfs;
+
+	/* With a limit set, the limit is the likelier cause, unless the
+	 * disk has no room left. */
+	if (c->limit_bytes > 0 &&
+	    (path == NULL || statvfs(path, &vfs) != 0 ||
+	        (unsigned long long)vfs.f_bavail * vfs.f_frsize >= 1 << 20))
+		snprintf(buf, len,
+		    "the database has reached its size limit (max_db_size = "
+		    "%lld bytes)",
+		    c->limit_bytes);
+	else
+		snprintf(buf, len, "the disk holding the database is full");
+}
+
+int
+store_in_transaction(struct store_conn *c)
+{
+	return !sqlite3_get_autocommit(c->db);
+}
+
 int
 store_begin(struct store_conn *c)
 {
@@ -507,8 +586,10 @@ store_step_done(struct store_conn *c, sqlite3_stmt *st)
 	if (rv == SQLITE_CONSTRAINT_UNIQUE ||
 	    rv == SQLITE_CONSTRAINT_PRIMARYKEY)
 		return STATUS_ALREADY_EXISTS;
-	if ((rv & 0xff) == SQLITE_FULL)
+	if ((rv & 0xff) == SQLITE_FULL) {
+		c->full = 1;
 		return STATUS_RESOURCE_EXHAUSTED;
+	}
 	return store_fail(c, sqlite3_sql(st));
 }
 

@@ -15,6 +15,8 @@ struct store_conn {
 	sqlite3 *db;
 	int readonly;
 	int lock_fd; /* the writer's flock on the file; -1 for readers */
+	int full;    /* a write failed for want of space */
+	long long limit_bytes; /* store_limit_size's, 0 if none */
 };
 
 /* The rule "a partner matches a code, or a district of it": district
@@ -24,7 +26,8 @@ struct store_conn {
 #define STORE_PARTNER_MATCH(col)                                               \
 	col " = ? OR (" col " > ? || '-' AND " col " < ? || '.')"
 
-/* Logs a failed statement; returns STATUS_INTERNAL for the caller. */
+/* Logs a failed statement; returns STATUS_INTERNAL for the caller, or
+ * RESOURCE_EXHAUSTED (noted in c->full) when the store is full. */
 int store_fail(struct store_conn *c, const char *what);
 
 /* Runs SQL that returns no rows; a status. */

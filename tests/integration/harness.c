@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -90,6 +91,10 @@ harness_spawn(struct harness *h)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		int fd = open(h->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+
+		/* A test that fails midway returns without stopping its
+		 * server: the server goes with the test, not on for ever. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 
 		if (fd >= 0) {
 			dup2(fd, 2);

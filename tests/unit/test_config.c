@@ -96,6 +96,7 @@ test_defaults(void **state)
 	assert_int_equal(cfg.readers, 4);
 	assert_int_equal(cfg.log_level, LOG_LEVEL_INFO);
 	assert_int_equal(cfg.drain_ms, 5000);
+	assert_true(cfg.max_db_size == 0);
 	for (size_t i = 0; i < SERVER_MAX_LISTEN; i++)
 		assert_null(cfg.listen[i]);
 	server_config_free(&cfg);
@@ -155,6 +156,36 @@ test_set_database(void **state)
 	/* The later setting wins, and the earlier is freed. */
 	set_ok(&f->cfg, "database", "/srv/hợp tác/hoptac.db");
 	assert_string_equal(f->cfg.database, "/srv/hợp tác/hoptac.db");
+}
+
+/* Sizes in bytes, or with K, M, G as operators write quotas. */
+static void
+test_set_max_db_size(void **state)
+{
+	struct fixture *f = *state;
+
+	set_ok(&f->cfg, "max_db_size", "1048576");
+	assert_true(f->cfg.max_db_size == 1048576);
+	set_ok(&f->cfg, "max_db_size", "384K");
+	assert_true(f->cfg.max_db_size == 384 * 1024);
+	set_ok(&f->cfg, "max_db_size", "500m");
+	assert_true(f->cfg.max_db_size == 500LL * 1024 * 1024);
+	set_ok(&f->cfg, "max_db_size", "2G");
+	assert_true(f->cfg.max_db_size == 2LL * 1024 * 1024 * 1024);
+	set_ok(&f->cfg, "max_db_size", "0");
+	assert_true(f->cfg.max_db_size == 0);
+	set_bad(&f->cfg, "max_db_size", "2T",
+	    "\"2T\" is not a size in bytes (such as 500M or 2G)");
+	set_bad(&f->cfg, "max_db_size", "-1",
+	    "\"-1\" is not a size in bytes (such as 500M or 2G)");
+	set_bad(&f->cfg, "max_db_size", "M",
+	    "\"M\" is not a size in bytes (such as 500M or 2G)");
+	set_bad(&f->cfg, "max_db_size", "10 M",
+	    "\"10 M\" is not a size in bytes (such as 500M or 2G)");
+	set_bad(&f->cfg, "max_db_size", "99999999999G",
+	    "\"99999999999G\" is not a size in bytes (such as 500M or 2G)");
+	/* A refused value leaves the last good one. */
+	assert_true(f->cfg.max_db_size == 0);
 }
 
 static void
@@ -463,6 +494,7 @@ main(void)
 	    T(test_set_listen),
 	    T(test_set_database),
 	    T(test_set_numbers),
+	    T(test_set_max_db_size),
 	    T(test_set_log_level),
 	    T(test_set_unknown_key),
 	    T(test_load),

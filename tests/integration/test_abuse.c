@@ -1,0 +1,422 @@
+/*
+ * Peers that misbehave on the wire, through raw TCP sockets, while
+ * normal clients go on working: many connections that never send, or
+ * send half a handshake, half a length, or a length that promises 4 MiB
+ * that never comes; and a flood of messages over the 4 MiB limit. The
+ * server answers everyone else within normal time, answers a message
+ * just over the limit RESOURCE_EXHAUSTED, drops the pipe of one far
+ * over it, stays up, and its resident memory stays bounded.
+ *
+ * nng's TCP framing: the SP handshake is 8 bytes ("\0SP\0", the 16-bit
+ * protocol, 2 reserved), then each message is an 8-byte big-endian
+ * length and the body; to a REP socket the body starts with the REQ
+ * peer's 4-byte request id, high bit set.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "rpc.h"
+#include "status.h"
+
+#define PEERS       200
+#define CALL_MAX_MS 5000
+#define MIB         (1024L * 1024L)
+
+static const uint8_t sp_req[8] = {0, 'S', 'P', 0, 0x00, 0x30, 0, 0};
+
+static int
+raw_connect(const char *url)
+{
+	struct sockaddr_in sa;
+	const char *colon = strrchr(url, ':');
+	struct timeval tv = {10, 0};
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)atoi(colon + 1));
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	/* A test that waits on the server waits 10 s at most. */
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	return fd;
+}
+
+static void
+send_all(int fd, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			fail_msg("write: %s", strerror(errno));
+		p += n;
+		len -= (size_t)n;
+	}
+}
+
+/* Reads exactly len bytes; 0, or -1 at EOF, reset or time-out. */
+static int
+recv_all(int fd, void *buf, size_t len)
+{
+	uint8_t *p = buf;
+
+	while (len > 0) {
+		ssize_t n = read(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static void
+put64(uint8_t *p, uint64_t v)
+{
+	for (int i = 7; i >= 0; i--, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+/* The frame header of a message of len bytes (request id included). */
+static void
+send_length(int fd, uint64_t len)
+{
+	uint8_t b[8];
+
+	put64(b, len);
+	send_all(fd, b, sizeof(b));
+}
+
+/* Whether the server closed the connection within 10 s. The 8 bytes of
+ * its handshake may come first. */
+static int
+closed_by_server(int fd)
+{
+	uint8_t buf[256];
+	ssize_t n;
+
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		;
+	return n == 0 || (n < 0 && errno == ECONNRESET);
+}
+
+struct normal {
+	struct harness *h;
+	atomic_int *stop;
+	int index, calls, failed;
+	int64_t worst_ms;
+	char why[256];
+};
+
+/* What an office does meanwhile: a submit and a list, over and over. */
+static void *
+normal_main(void *arg)
+{
+	struct normal *n = arg;
+	struct client *c = harness_client(n->h);
+
+	while (!atomic_load(n->stop) && n->failed == 0) {
+		char id[40];
+		Hoptac__V1__Activity *a;
+		int64_t t0 = rpc_now_ms(), ms;
+		int rc;
+
+		snprintf(id, sizeof(id), "normal-%d-%06d", n->index, n->calls);
+		a = harness_activity("KT-DAKGLEI", id,
+		    HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_INFORMATION,
+		    "2024-04", 0);
+		rc = harness_submit(c, a, NULL, 20000);
+		hoptac__v1__activity__free_unpacked(a, NULL);
+		if (rc == STATUS_OK)
+			harness_count(c, "KT-DAKGLEI");
+		ms = rpc_now_ms() - t0;
+		if (ms > n->worst_ms)
+			n->worst_ms = ms;
+		if (rc != STATUS_OK) {
+			n->failed = 1;
+			snprintf(n->why, sizeof(n->why), "%s", status_name(rc));
+		}
+		n->calls++;
+	}
+	client_close(c);
+	return NULL;
+}
+
+#define NORMALS 4
+
+struct office {
+	struct normal n[NORMALS];
+	pthread_t t[NORMALS];
+	atomic_int stop;
+};
+
+static void
+office_start(struct office *o, struct harness *h)
+{
+	atomic_store(&o->stop, 0);
+	for (int i = 0; i < NORMALS; i++) {
+		memset(&o->n[i], 0, sizeof(o->n[i]));
+		o->n[i].h = h;
+		o->n[i].stop = &o->stop;
+		o->n[i].index = i;
+		assert_int_equal(
+		    pthread_create(&o->t[i], NULL, normal_main, &o->n[i]), 0);
+	}
+}
+
+/* Every normal call succeeded, each within CALL_MAX_MS (a generous
+ * bound: this is not a timing test). */
+static void
+office_stop(struct office *o)
+{
+	int calls = 0;
+	int64_t worst = 0;
+
+	atomic_store(&o->stop, 1);
+	for (int i = 0; i < NORMALS; i++) {
+		pthread_join(o->t[i], NULL);
+		if (o->n[i].failed)
+			fail_msg("a normal client failed: %s", o->n[i].why);
+		calls += o->n[i].calls;
+		if (o->n[i].worst_ms > worst)
+			worst = o->n[i].worst_ms;
+	}
+	print_message("normal clients: %d calls, the slowest %lld ms\n", calls,
+	    (long long)worst);
+	assert_true(calls > 0);
+	if (!harness_valgrind())
+		assert_true(worst < CALL_MAX_MS);
+}
+
+static void
+assert_rss_growth(struct harness *h, long before_kb, long bound_kb)
+{
+	long now = harness_rss_kb(h);
+
+	print_message("server RSS: %ld KiB before, %ld KiB now (bound +%ld "
+	              "KiB)\n",
+	    before_kb, now, bound_kb);
+	if (!harness_valgrind())
+		assert_true(now - before_kb < bound_kb);
+}
+
+static long
+warm_up(struct harness *h)
+{
+	struct client *c = harness_client(h);
+
+	harness_unit(c, "KT-DAKGLEI", "UBND huyện Đắk Glei");
+	for (int i = 0; i < 200; i++) {
+		char id[40];
+		Hoptac__V1__Activity *a;
+
+		snprintf(id, sizeof(id), "warm-%04d", i);
+		a = harness_activity("KT-DAKGLEI", id,
+		    HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_INFORMATION,
+		    "2024-04", 0);
+		assert_int_equal(harness_submit(c, a, NULL, 10000), STATUS_OK);
+		hoptac__v1__activity__free_unpacked(a, NULL);
+		harness_count(c, "KT-DAKGLEI");
+	}
+	client_close(c);
+	return harness_rss_kb(h);
+}
+
+/* 200 connections that each stop somewhere: before the handshake, in
+ * it, in a length, or after a length of 4 MiB with a few bytes of it. */
+static void
+test_stalled_peers(void **state)
+{
+	struct harness h;
+	struct office o;
+	int fds[PEERS];
+	long rss0;
+	uint8_t some[100] = {0x80, 0, 0, 1};
+
+	(void)state;
+	harness_bound_memory();
+	harness_start(&h, HARNESS_TCP, 0);
+	rss0 = warm_up(&h);
+	office_start(&o, &h);
+	for (int i = 0; i < PEERS; i++) {
+		fds[i] = raw_connect(h.url);
+		switch (i % 8) {
+		case 0: /* connects, never speaks */
+			break;
+		case 1: /* half a handshake */
+			send_all(fds[i], sp_req, 4);
+			break;
+		case 2: /* a handshake, then nothing */
+			send_all(fds[i], sp_req, 8);
+			break;
+		case 3: /* half a length */
+			send_all(fds[i], sp_req, 8);
+			send_all(fds[i], "\0\0\0", 3);
+			break;
+		default: /* 4 MiB promised, 100 bytes sent */
+			send_all(fds[i], sp_req, 8);
+			send_length(fds[i], (uint64_t)RPC_MAX_MESSAGE);
+			send_all(fds[i], some, sizeof(some));
+		}
+	}
+	/* They sit there while the office works. */
+	usleep(2000 * 1000);
+	office_stop(&o);
+	/* Half the peers hold a 4 MiB message each that nng has allocated
+	 * for: 400 MiB, were the memory touched. */
+	assert_rss_growth(&h, rss0, 64 * 1024);
+	for (int i = 0; i < PEERS; i++)
+		close(fds[i]);
+	office_start(&o, &h);
+	usleep(500 * 1000);
+	office_stop(&o);
+	harness_stop(&h);
+	harness_cleanup(&h);
+}
+
+/* Sends a message of len bytes to REP: the request id, then zeros. */
+static void
+oversized_send(int fd, size_t len)
+{
+	static uint8_t body[5 * 1024 * 1024] = {0x80, 0, 0, 1};
+
+	assert_true(len <= sizeof(body));
+	send_length(fd, len);
+	send_all(fd, body, len);
+}
+
+/* The status of the reply to oversized_send, or -1 when the server
+ * closed the connection. */
+static int
+oversized_reply(int fd)
+{
+	static const uint8_t id[4] = {0x80, 0, 0, 1};
+	uint8_t hdr[8], *reply;
+	uint64_t rlen = 0;
+	Hoptac__V1__Response *r;
+	int status;
+
+	if (recv_all(fd, hdr, 8) != 0)
+		return -1;
+	for (int i = 0; i < 8; i++)
+		rlen = rlen << 8 | hdr[i];
+	assert_true(rlen >= 4 && rlen < 65536);
+	assert_non_null(reply = malloc(rlen));
+	if (recv_all(fd, reply, rlen) != 0) {
+		free(reply);
+		return -1;
+	}
+	/* The request id comes back first. */
+	assert_memory_equal(reply, id, 4);
+	r = hoptac__v1__response__unpack(NULL, rlen - 4, reply + 4);
+	assert_non_null(r);
+	status = r->status;
+	if (status != STATUS_RESOURCE_EXHAUSTED)
+		print_message("%s: %s\n", status_name(status), r->message);
+	hoptac__v1__response__free_unpacked(r, NULL);
+	free(reply);
+	return status;
+}
+
+#define FLOOD_CONNS  8
+#define FLOOD_ROUNDS 8
+
+/* Messages over the limit, a flood of them: just over it are answered
+ * RESOURCE_EXHAUSTED, far over it lose their connection before any
+ * memory is taken for them. */
+static void
+test_oversized_flood(void **state)
+{
+	static const uint64_t huge[] = {
+	    RPC_NNG_RECVMAXSZ + 1,
+	    64 * MIB,
+	    (uint64_t)1 << 40,
+	    UINT64_MAX,
+	};
+	struct harness h;
+	struct office o;
+	uint8_t theirs[8];
+	long rss0;
+	int fd, fds[FLOOD_CONNS];
+
+	(void)state;
+	harness_bound_memory();
+	harness_start(&h, HARNESS_TCP, 0);
+	rss0 = warm_up(&h);
+	office_start(&o, &h);
+
+	/* Just over the logical limit, within nng's: a clear answer, and
+	 * the connection stays usable for the next. Eight at a time. */
+	for (int conn = 0; conn < FLOOD_CONNS; conn++) {
+		fds[conn] = raw_connect(h.url);
+		send_all(fds[conn], sp_req, 8);
+		assert_int_equal(recv_all(fds[conn], theirs, 8), 0);
+		assert_int_equal(theirs[5], 0x31); /* REP */
+	}
+	for (int round = 0; round < FLOOD_ROUNDS; round++) {
+		for (int conn = 0; conn < FLOOD_CONNS; conn++)
+			oversized_send(fds[conn],
+			    4 + RPC_MAX_MESSAGE + 1 + (size_t)round * 4096);
+		for (int conn = 0; conn < FLOOD_CONNS; conn++)
+			assert_int_equal(oversized_reply(fds[conn]),
+			    STATUS_RESOURCE_EXHAUSTED);
+	}
+	for (int conn = 0; conn < FLOOD_CONNS; conn++)
+		close(fds[conn]);
+	/* 64 of them, 256 MiB in all, went through the server. */
+	assert_rss_growth(&h, rss0, 96 * 1024);
+
+	/* Far over it: dropped at the length, with nothing read. */
+	for (int i = 0; i < 100; i++) {
+		fd = raw_connect(h.url);
+		send_all(fd, sp_req, 8);
+		send_length(fd, huge[i % 4]);
+		assert_true(closed_by_server(fd));
+		close(fd);
+	}
+	office_stop(&o);
+	assert_rss_growth(&h, rss0, 96 * 1024);
+	harness_stop(&h);
+	harness_cleanup(&h);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_stalled_peers),
+	    cmocka_unit_test(test_oversized_flood),
+	};
+
+	/* A peer the server drops must not kill the test with SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
