@@ -21,6 +21,7 @@ PACKAGES=(
 	libmbedtls-dev      # mbedTLS (crypto): SHA-256 checksums of bundles and receipts
 	sqlite3             # the sqlite3 command-line shell: tests inspect databases with it
 	clang               # second compiler, for sanitizer and fuzzing builds
+	libclang-rt-14-dev  # clang's libFuzzer and sanitizer runtimes (deploy/fuzz.sh); only recommended by clang
 	procps              # ps, pgrep, kill: tests and scripts watch processes with them
 )
 
