@@ -135,21 +135,20 @@ bundle_check_entries(
 }
 
 ProtobufCMessage *
-bundle_read_file(const char *path, const char *magic,
-    const ProtobufCMessageDescriptor *desc, char *err, size_t errlen)
+bundle_read_mem(const uint8_t *buf, size_t len, const char *name,
+    const char *magic, const ProtobufCMessageDescriptor *desc, char *err,
+    size_t errlen)
 {
-	size_t len = 0, head = strlen(magic) + 1 + 64 + 1;
-	uint8_t *buf = bundle_slurp(path, &len, err, errlen), digest[32];
+	size_t head = strlen(magic) + 1 + 64 + 1;
+	uint8_t digest[32];
 	ProtobufCMessage *m = NULL;
 	char hex[65];
 
-	if (buf == NULL)
-		return NULL;
 	if (len < head || memcmp(buf, magic, strlen(magic)) != 0 ||
 	    buf[strlen(magic)] != '\n' || buf[head - 1] != '\n') {
 		snprintf(
-		    err, errlen, "%s: not a file of kind \"%s\"", path, magic);
-		goto out;
+		    err, errlen, "%s: not a file of kind \"%s\"", name, magic);
+		return NULL;
 	}
 	mbedtls_sha256_ret(buf + head, len - head, digest, 0);
 	bundle_hex(digest, hex);
@@ -157,21 +156,34 @@ bundle_read_file(const char *path, const char *magic,
 		snprintf(err, errlen,
 		    "%s: the checksum does not match: the file is truncated, "
 		    "damaged or altered; nothing of it was used",
-		    path);
-		goto out;
+		    name);
+		return NULL;
 	}
 	m = protobuf_c_message_unpack(desc, NULL, len - head, buf + head);
 	if (m == NULL) {
-		snprintf(err, errlen, "%s: the contents cannot be read", path);
-		goto out;
+		snprintf(err, errlen, "%s: the contents cannot be read", name);
+		return NULL;
 	}
 	if (desc == &hoptac__v1__bundle__descriptor &&
-	    bundle_check_entries((Hoptac__V1__Bundle *)m, path, err, errlen) !=
+	    bundle_check_entries((Hoptac__V1__Bundle *)m, name, err, errlen) !=
 	        0) {
 		protobuf_c_message_free_unpacked(m, NULL);
 		m = NULL;
 	}
-out:
+	return m;
+}
+
+ProtobufCMessage *
+bundle_read_file(const char *path, const char *magic,
+    const ProtobufCMessageDescriptor *desc, char *err, size_t errlen)
+{
+	size_t len = 0;
+	uint8_t *buf = bundle_slurp(path, &len, err, errlen);
+	ProtobufCMessage *m;
+
+	if (buf == NULL)
+		return NULL;
+	m = bundle_read_mem(buf, len, path, magic, desc, err, errlen);
 	free(buf);
 	return m;
 }

@@ -34,4 +34,10 @@ int bundle_write_file(const char *path, const char *magic,
 ProtobufCMessage *bundle_read_file(const char *path, const char *magic,
     const ProtobufCMessageDescriptor *desc, char *err, size_t errlen);
 
+/* bundle_read_file for the len bytes of a file already in memory; name
+ * stands for the file in err. */
+ProtobufCMessage *bundle_read_mem(const uint8_t *buf, size_t len,
+    const char *name, const char *magic, const ProtobufCMessageDescriptor *desc,
+    char *err, size_t errlen);
+
 #endif

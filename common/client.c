@@ -222,13 +222,39 @@ client_envelope(struct client *c, const char *method, const char *id,
 	return 0;
 }
 
+Hoptac__V1__Response *
+client_decode_reply(
+    const uint8_t *data, size_t len, const char *id, struct client_status *st)
+{
+	Hoptac__V1__Response *r = hoptac__v1__response__unpack(NULL, len, data);
+
+	if (r == NULL) {
+		client_set(st, STATUS_INTERNAL,
+		    "the server's reply could not be decoded");
+		return NULL;
+	}
+	if (strcmp(r->request_id, id) != 0 && r->request_id[0] != '\0') {
+		client_set(
+		    st, STATUS_INTERNAL, "the server answered another request");
+		hoptac__v1__response__free_unpacked(r, NULL);
+		return NULL;
+	}
+	st->code = r->status < 0 || r->status >= STATUS_COUNT ? STATUS_UNKNOWN
+	                                                      : r->status;
+	snprintf(st->message, sizeof(st->message), "%s", r->message);
+	violations_init(&st->violations);
+	for (size_t i = 0; i < r->n_violations; i++)
+		violations_add(&st->violations, NULL, r->violations[i]->field,
+		    "%s", r->violations[i]->description);
+	return r;
+}
+
 /* One send and receive. Fills st; on OK leaves the reply payload in
  * *reply (caller unpacks and frees it). */
 static void
 client_attempt(struct client *c, nng_msg *msg, const char *id, int64_t deadline,
     Hoptac__V1__Response **reply, struct client_status *st)
 {
-	Hoptac__V1__Response *r;
 	nng_msg *in = NULL;
 	int64_t left = deadline - rpc_now_ms();
 	int rv;
@@ -272,28 +298,8 @@ client_attempt(struct client *c, nng_msg *msg, const char *id, int64_t deadline,
 	st->attempts++;
 	if ((rv = nng_recvmsg(c->sock, &in, 0)) != 0)
 		goto nng_fail;
-	r = hoptac__v1__response__unpack(
-	    NULL, nng_msg_len(in), nng_msg_body(in));
+	*reply = client_decode_reply(nng_msg_body(in), nng_msg_len(in), id, st);
 	nng_msg_free(in);
-	if (r == NULL) {
-		client_set(st, STATUS_INTERNAL,
-		    "the server's reply could not be decoded");
-		return;
-	}
-	if (strcmp(r->request_id, id) != 0 && r->request_id[0] != '\0') {
-		client_set(
-		    st, STATUS_INTERNAL, "the server answered another request");
-		hoptac__v1__response__free_unpacked(r, NULL);
-		return;
-	}
-	st->code = r->status < 0 || r->status >= STATUS_COUNT ? STATUS_UNKNOWN
-	                                                      : r->status;
-	snprintf(st->message, sizeof(st->message), "%s", r->message);
-	violations_init(&st->violations);
-	for (size_t i = 0; i < r->n_violations; i++)
-		violations_add(&st->violations, NULL, r->violations[i]->field,
-		    "%s", r->violations[i]->description);
-	*reply = r;
 	return;
 nng_fail:
 	if (rv == NNG_ETIMEDOUT)

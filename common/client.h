@@ -10,6 +10,7 @@
 
 #include <protobuf-c/protobuf-c.h>
 
+#include "hoptac/v1/rpc.pb-c.h"
 #include "status.h"
 #include "validate.h"
 
@@ -76,5 +77,12 @@ int client_call_packed(struct client *c, const char *method,
     const uint8_t *payload, size_t len,
     const ProtobufCMessageDescriptor *resp_desc, ProtobufCMessage **resp,
     const struct client_options *opt, struct client_status *st);
+
+/* Decodes len bytes off the wire as the reply to request id: fills st
+ * from its status, message and violations and returns it (caller frees it
+ * with hoptac__v1__response__free_unpacked). NULL, with st saying why,
+ * when the bytes are no Response or the reply is to another request. */
+Hoptac__V1__Response *client_decode_reply(
+    const uint8_t *data, size_t len, const char *id, struct client_status *st);
 
 #endif

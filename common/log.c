@@ -39,6 +39,9 @@ log_enabled(enum log_level level)
 }
 
 /* One line per call; the mutex keeps lines from interleaving. */
+static void log_vemit(enum log_level level, const char *err, const char *fmt,
+    va_list ap) __attribute__((format(printf, 3, 0)));
+
 static void
 log_vemit(enum log_level level, const char *err, const char *fmt, va_list ap)
 {

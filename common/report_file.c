@@ -758,6 +758,17 @@ report_file_line(struct report_file_reader *rd)
 		s += 3;
 		len -= 3;
 	}
+	/* CRs left at the end belong to the line end (CR CR LF, from a file
+	 * converted twice). Anywhere else a CR is a control character like
+	 * the others: text_check lets it through, but a header value or a
+	 * line of text holding one would not read back as it was. */
+	while (len > 0 && s[len - 1] == '\r')
+		s[--len] = '\0';
+	if (memchr(s, '\r', len) != NULL) {
+		report_file_fail(
+		    rd, rd->lineno, "a control character in the line");
+		return -1;
+	}
 	switch (text_check(s, len)) {
 	case TEXT_OK:
 		break;

@@ -22,6 +22,7 @@ PACKAGES=(
 	sqlite3             # the sqlite3 command-line shell: tests inspect databases with it
 	openssl             # deploy/make-certs.sh: a CA and server certificate for tls+tcp://
 	clang               # second compiler, for sanitizer and fuzzing builds
+	libclang-rt-14-dev  # clang's libFuzzer and sanitizer runtimes (deploy/fuzz.sh); only recommended by clang
 	procps              # ps, pgrep, kill: tests and scripts watch processes with them
 )
 

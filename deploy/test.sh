@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # All the tests: installs what is missing, builds with Debug and runs ctest,
 # then builds again with AddressSanitizer and UndefinedBehaviorSanitizer
-# and runs ctest there too.
+# and runs ctest there too, then fuzzes each fuzz target for a short,
+# bounded time (deploy/fuzz.sh).
 #
 #   deploy/test.sh
 #
@@ -9,10 +10,12 @@
 #   BUILD_DIR              the Debug build (default build/)
 #   ASAN_BUILD_DIR         the sanitizer build (default build-asan/)
 #   HOPTAC_SKIP_SANITIZE   1: skip the sanitizer build and run
+#   HOPTAC_SKIP_FUZZ       1: skip the fuzzing
+#   FUZZ_SECONDS           how long each fuzz target runs (default 30)
 #   CTEST_JOBS             tests run at once (default 2)
 #
-# Exits non-zero if a build or a test fails. The last lines sum up both
-# runs.
+# Exits non-zero if a build or a test fails, or a fuzz target finds a
+# crash. The last lines sum up every step.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -88,6 +91,45 @@ else
 	build_and_test asan+ubsan "${asan_dir}" \
 		-DCMAKE_BUILD_TYPE=RelWithDebInfo -DHOPTAC_WERROR=ON \
 		-DHOPTAC_SANITIZE=address,undefined
+fi
+
+# Runs deploy/fuzz.sh; each target counts as one test, passed when it
+# ran its time without a crash.
+run_fuzz() {
+	local log rc=0 line targets=0 crashed=0
+	log="$(mktemp "${TMPDIR:-/tmp}/hoptac-fuzz.XXXXXX")"
+	echo "test: fuzz: ${FUZZ_SECONDS:-30} s per target"
+	FUZZ_SECONDS="${FUZZ_SECONDS:-30}" "${root}/deploy/fuzz.sh" 2>&1 |
+		tee "${log}" || rc=$?
+	# "fuzz: total: 5 targets, 0 with a crash"
+	line="$(grep -E '^fuzz: total: [0-9]+ targets, [0-9]+ with a crash' "${log}" |
+		tail -n 1 || true)"
+	rm -f "${log}"
+	if [[ "${line}" =~ ([0-9]+)\ targets,\ ([0-9]+)\ with ]]; then
+		targets="${BASH_REMATCH[1]}"
+		crashed="${BASH_REMATCH[2]}"
+	fi
+	if [[ ${targets} -eq 0 ]]; then
+		failed=1
+		build_failures=$((build_failures + 1))
+		summary+=("fuzz: FAILED (exit ${rc}, no target ran)")
+		return 0
+	fi
+	if [[ ${rc} -ne 0 || ${crashed} -ne 0 ]]; then
+		failed=1
+		summary+=("fuzz: FAILED, ${crashed} of ${targets} targets found a crash (inputs in ${FUZZ_BUILD_DIR:-build-fuzz}/artifacts/)")
+	else
+		summary+=("fuzz: ok, ${targets} of ${targets} targets ran ${FUZZ_SECONDS:-30} s without a crash")
+	fi
+	total_passed=$((total_passed + targets - crashed))
+	total_failed=$((total_failed + crashed))
+	return 0
+}
+
+if [[ "${HOPTAC_SKIP_FUZZ:-0}" == 1 ]]; then
+	summary+=("fuzz: skipped (HOPTAC_SKIP_FUZZ=1)")
+else
+	run_fuzz
 fi
 
 echo

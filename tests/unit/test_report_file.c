@@ -520,6 +520,15 @@ test_bytes_errors(void **state)
 	assert_int_equal(e.line, 3);
 	assert_non_null(strstr(e.message, "NUL"));
 	expect_error(HEAD "place: \x1b[1m\n", 3, "control character");
+	/* A CR is one too, unless it ends the line: kept, it made reports
+	 * that did not read back as they were written. */
+	expect_error(HEAD "signer: Y\rThanh\n", 3, "control character");
+	expect_error(
+	    HEAD "== situation\nabc\r \ndef\n", 4, "control character");
+	assert_int_equal(
+	    read_string(HEAD "== situation\nabc\r\r\ndef\r\n", &r, &e), 0);
+	assert_string_equal(r->situation, "abc\ndef");
+	report_free(r);
 
 	/* 20,000 bytes is the longest line, its CRLF not counted. */
 	assert_non_null(big);
