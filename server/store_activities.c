@@ -102,14 +102,17 @@ static int
 store_activity_link(struct store_conn *c, sqlite3_int64 seq, const char *del,
     const char *ins, char *const *items, size_t n)
 {
-	sqlite3_stmt *st = store_stmt(c, del);
+	sqlite3_stmt *st;
 	int rc;
 
-	if (st == NULL)
-		return store_fail(c, del);
-	sqlite3_bind_int64(st, 1, seq);
-	if ((rc = store_step_done(c, st)) != STATUS_OK)
-		return rc;
+	/* A record just inserted has no rows to replace yet. */
+	if (del != NULL) {
+		if ((st = store_stmt(c, del)) == NULL)
+			return store_fail(c, del);
+		sqlite3_bind_int64(st, 1, seq);
+		if ((rc = store_step_done(c, st)) != STATUS_OK)
+			return rc;
+	}
 	for (size_t i = 0; i < n; i++) {
 		if ((st = store_stmt(c, ins)) == NULL)
 			return store_fail(c, ins);
@@ -122,11 +125,12 @@ store_activity_link(struct store_conn *c, sqlite3_int64 seq, const char *del,
 }
 
 static int
-store_activity_links(
-    struct store_conn *c, sqlite3_int64 seq, const Hoptac__V1__Activity *a)
+store_activity_links(struct store_conn *c, sqlite3_int64 seq,
+    const Hoptac__V1__Activity *a, int fresh)
 {
 	int rc = store_activity_link(c, seq,
-	    "DELETE FROM activity_partners WHERE activity_seq = ?",
+	    fresh ? NULL
+	          : "DELETE FROM activity_partners WHERE activity_seq = ?",
 	    "INSERT OR IGNORE INTO activity_partners(partner_code, "
 	    "activity_seq)"
 	    " VALUES (?, ?)",
@@ -135,7 +139,7 @@ store_activity_links(
 	if (rc != STATUS_OK)
 		return rc;
 	return store_activity_link(c, seq,
-	    "DELETE FROM activity_fields WHERE activity_seq = ?",
+	    fresh ? NULL : "DELETE FROM activity_fields WHERE activity_seq = ?",
 	    "INSERT OR IGNORE INTO activity_fields(field, activity_seq)"
 	    " VALUES (?, ?)",
 	    a->fields, a->n_fields);
@@ -192,7 +196,7 @@ store_activity_insert(struct store_conn *c, const Hoptac__V1__Activity *a)
 	}
 	if ((rc = store_step_done(c, st)) != STATUS_OK)
 		return rc;
-	return store_activity_links(c, sqlite3_last_insert_rowid(c->db), a);
+	return store_activity_links(c, sqlite3_last_insert_rowid(c->db), a, 1);
 }
 
 int
@@ -228,7 +232,7 @@ store_activity_update(struct store_conn *c, const Hoptac__V1__Activity *a,
 	seq = sqlite3_column_int64(st, 0);
 	sqlite3_step(st);
 	sqlite3_reset(st);
-	return store_activity_links(c, seq, a);
+	return store_activity_links(c, seq, a, 0);
 }
 
 int

@@ -5,6 +5,7 @@
 
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -165,6 +166,146 @@ test_key(void **state)
 	assert_null(text_key("\xed\xa0\x80"));
 }
 
+/* Appends the UTF-8 of uc to buf at *len. */
+static void
+put_utf8(char *buf, size_t *len, uint32_t uc)
+{
+	if (uc < 0x80) {
+		buf[(*len)++] = (char)uc;
+	} else if (uc < 0x800) {
+		buf[(*len)++] = (char)(0xC0 | uc >> 6);
+		buf[(*len)++] = (char)(0x80 | (uc & 0x3F));
+	} else {
+		buf[(*len)++] = (char)(0xE0 | uc >> 12);
+		buf[(*len)++] = (char)(0x80 | ((uc >> 6) & 0x3F));
+		buf[(*len)++] = (char)(0x80 | (uc & 0x3F));
+	}
+	buf[*len] = '\0';
+}
+
+/*
+ * Text of Latin-script characters folds through a table, other text the
+ * full way: both must agree. A CJK letter after a space sends the whole
+ * text the full way, and folds to itself after a separator, so
+ * fold(s + " 一") must be fold(s) + " 一" for any s. Random strings of
+ * every character the table covers (and a few it does not), with a fixed
+ * seed.
+ */
+static void
+test_fold_table_agrees(void **state)
+{
+	static const uint32_t extra[] = {' ', ',', '-', 0x0111, 0x0110, 0x00DF,
+	    0x0149, 0x017F, 0x1E9E, 0x0300, 0x0301, 0x0323, 0x2019, 0x00A0};
+	uint32_t seed = 12345;
+
+	(void)state;
+	for (int round = 0; round < 20000; round++) {
+		char s[128], forced[140], *a, *b, *ka, *kb;
+		size_t len = 0;
+		int n = 1 + round % 12;
+
+		s[0] = '\0';
+		for (int i = 0; i < n; i++) {
+			uint32_t r, uc;
+
+			seed = seed * 1103515245u + 12345u;
+			r = seed >> 8;
+			switch (r % 4) {
+			case 0:
+				uc = 0x20 + r / 4 % 0x5F;
+				break;
+			case 1:
+				uc = 0xA0 + r / 4 % (0x370 - 0xA0);
+				break;
+			case 2:
+				uc = 0x1E00 + r / 4 % 0x100;
+				break;
+			default:
+				uc = extra[r / 4 %
+				    (sizeof(extra) / sizeof(extra[0]))];
+			}
+			put_utf8(s, &len, uc);
+		}
+		snprintf(forced, sizeof(forced), "%s \xe4\xb8\x80", s);
+		a = text_fold(s);
+		b = text_fold(forced);
+		assert_non_null(a);
+		assert_non_null(b);
+		if (a[0] == '\0')
+			assert_string_equal(b, "\xe4\xb8\x80");
+		else {
+			assert_int_equal(strlen(b), strlen(a) + 4);
+			assert_memory_equal(b, a, strlen(a));
+			assert_string_equal(b + strlen(a), " \xe4\xb8\x80");
+		}
+		ka = text_key(s);
+		kb = text_key(forced);
+		assert_non_null(ka);
+		assert_non_null(kb);
+		assert_int_equal(strlen(kb), strlen(ka) + 3);
+		assert_memory_equal(kb, ka, strlen(ka));
+		free(a);
+		free(b);
+		free(ka);
+		free(kb);
+	}
+}
+
+/*
+ * NFC of text made only of characters NFC keeps skips libunistring; it
+ * must agree with it. A CJK letter on each side sends the text through
+ * libunistring (and keeps the ends from being trimmed): NFC("一" s "一")
+ * must be "一" NFC(s) "一". The random text has no white space, which
+ * text_nfc trims, and marks to compose and reorder.
+ */
+static void
+test_nfc_table_agrees(void **state)
+{
+	static const uint32_t extra[] = {0x0300, 0x0301, 0x0302, 0x0303, 0x0309,
+	    0x0323, 0x0306, 0x031B, 0x0340, 0x0344, 0x0374, 0x037E};
+	uint32_t seed = 777;
+
+	(void)state;
+	for (int round = 0; round < 20000; round++) {
+		char s[128], forced[140], *a, *b;
+		size_t len = 0;
+		int n = 1 + round % 12;
+
+		s[0] = '\0';
+		for (int i = 0; i < n; i++) {
+			uint32_t r, uc;
+
+			seed = seed * 1103515245u + 12345u;
+			r = seed >> 8;
+			switch (r % 4) {
+			case 0:
+				uc = 0x21 + r / 4 % 0x5E;
+				break;
+			case 1:
+				uc = 0xA1 + r / 4 % (0x370 - 0xA1);
+				break;
+			case 2:
+				uc = 0x1E00 + r / 4 % 0x100;
+				break;
+			default:
+				uc = extra[r / 4 %
+				    (sizeof(extra) / sizeof(extra[0]))];
+			}
+			put_utf8(s, &len, uc);
+		}
+		snprintf(
+		    forced, sizeof(forced), "\xe4\xb8\x80%s\xe4\xb8\x80", s);
+		a = text_nfc(s);
+		b = text_nfc(forced);
+		assert_non_null(a);
+		assert_non_null(b);
+		assert_int_equal(strlen(b), strlen(a) + 6);
+		assert_memory_equal(b + 3, a, strlen(a));
+		free(a);
+		free(b);
+	}
+}
+
 int
 main(void)
 {
@@ -176,6 +317,8 @@ main(void)
 	    cmocka_unit_test(test_nfc),
 	    cmocka_unit_test(test_fold),
 	    cmocka_unit_test(test_key),
+	    cmocka_unit_test(test_fold_table_agrees),
+	    cmocka_unit_test(test_nfc_table_agrees),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Where the server's instructions go, per call: hoptacd under callgrind
+# (instruction counts: the same on a busy or an idle machine) while
+# bench_submit sends CALLS single-activity submits from CLIENTS clients
+# (default 1600 from 16), then the total per call and the functions that
+# take most, inclusive.
+#
+#   bench/profile.sh [CALLS] [CLIENTS] [BATCH]
+#
+# Environment: BENCH_BUILD_DIR (default build-release/, RelWithDebInfo so
+# that functions have names), BENCH_PORT (default 7469).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${BENCH_BUILD_DIR:-${root}/build-release}"
+port="${BENCH_PORT:-7469}"
+calls="${1:-1600}"
+clients="${2:-16}"
+batch="${3:-1}"
+url="tcp://127.0.0.1:${port}"
+
+"${root}/deploy/install-deps.sh" >/dev/null
+cmake -S "${root}" -B "${build}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	-DHOPTAC_TESTS=OFF >/dev/null
+cmake --build "${build}" -j"$(nproc)" >/dev/null
+
+dir="$(mktemp -d "${TMPDIR:-/tmp}/hoptac-profile.XXXXXX")"
+pid=""
+trap '[[ -n "${pid}" ]] && kill -9 "${pid}" 2>/dev/null; rm -rf "${dir}"' EXIT
+. "${root}/bench/credential.sh"
+bench_init "${dir}/bench.db"
+valgrind --tool=callgrind --callgrind-out-file="${dir}/cg.out" \
+	"${build}/server/hoptacd" -D "${dir}/bench.db" -l "${url}" \
+	-o log_level=warn 2>"${dir}/valgrind.log" &
+pid=$!
+hoptac=("${build}/client/hoptac" --server "${url}" --timeout 30000)
+for _ in $(seq 200); do
+	"${hoptac[@]}" ping >/dev/null 2>&1 && break
+	sleep 0.1
+done
+bench_credential
+"${hoptac[@]}" unit add BENCH "Bench unit" --kind other >/dev/null
+# Counting starts here: start-up and the set-up calls stay out.
+callgrind_control -z "${pid}" >/dev/null
+"${build}/bench/bench_submit" -s "${url}" -c "${clients}" \
+	-n "$((calls / clients))" -b "${batch}" >/dev/null
+callgrind_control -d "${pid}" >/dev/null
+sleep 1
+out="$(ls -t "${dir}"/cg.out.* | head -n 1)"
+total="$(callgrind_annotate "${out}" 2>/dev/null |
+	awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')"
+echo "workload: ${calls} calls from ${clients} clients, ${batch} activities each"
+echo "server instructions: ${total} in all, $((total / calls)) per call"
+callgrind_annotate --inclusive=yes "${out}" 2>/dev/null |
+	grep -E '^ *[0-9,]+ \(' | grep -v 'PROGRAM TOTALS' |
+	grep -E 'hoptac|sqlite3_step|u8_|protobuf_c|nng_ctx' | head -n 25 |
+	sed -E 's#/[^ ]*/(server|common)/#\1/#; s# \[[^]]*\]$##'
