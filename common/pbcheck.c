@@ -37,6 +37,19 @@ pbcheck_field(const ProtobufCMessageDescriptor *desc, uint32_t id)
 	return NULL;
 }
 
+/* The path of the nth occurrence of f under prefix: "activities[3]". */
+static void
+pbcheck_path(char *out, size_t len, const char *prefix,
+    const ProtobufCFieldDescriptor *f, uint32_t nth)
+{
+	if (f->label == PROTOBUF_C_LABEL_REPEATED)
+		snprintf(out, len, "%s%s%s[%u]", prefix, *prefix ? "." : "",
+		    f->name, nth);
+	else
+		snprintf(
+		    out, len, "%s%s%s", prefix, *prefix ? "." : "", f->name);
+}
+
 static int
 pbcheck_walk(const ProtobufCMessageDescriptor *desc, const uint8_t *p,
     size_t len, const char *prefix, int depth, struct pbcheck_ctx *cx)
@@ -44,6 +57,8 @@ pbcheck_walk(const ProtobufCMessageDescriptor *desc, const uint8_t *p,
 	/* occurrences so far of each field, for the index in the path */
 	uint32_t seen[64] = {0};
 	char path[256];
+	const ProtobufCFieldDescriptor *f = NULL;
+	uint32_t nth = 0;
 
 	if (depth > PBCHECK_MAX_DEPTH) {
 		snprintf(cx->where, cx->wherelen, "%s", prefix);
@@ -70,7 +85,6 @@ pbcheck_walk(const ProtobufCMessageDescriptor *desc, const uint8_t *p,
 			n = 4;
 			break;
 		case 2: {
-			const ProtobufCFieldDescriptor *f;
 			uint32_t id = (uint32_t)(tag >> 3);
 			size_t hdr = pbcheck_varint(p, len, &v);
 
@@ -83,15 +97,14 @@ pbcheck_walk(const ProtobufCMessageDescriptor *desc, const uint8_t *p,
 			        f->type != PROTOBUF_C_TYPE_MESSAGE))
 				break;
 			size_t fi = (size_t)(f - desc->fields);
-			uint32_t nth = fi < 64 ? seen[fi]++ : 0;
 
-			if (f->label == PROTOBUF_C_LABEL_REPEATED)
-				snprintf(path, sizeof(path), "%s%s%s[%u]",
-				    prefix, *prefix ? "." : "", f->name, nth);
-			else
-				snprintf(path, sizeof(path), "%s%s%s", prefix,
-				    *prefix ? "." : "", f->name);
+			nth = fi < 64 ? seen[fi]++ : 0;
+			/* The path is written for a nested message, whose
+			 * strings need it as their prefix, and otherwise
+			 * only for a string found bad. */
 			if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
+				pbcheck_path(
+				    path, sizeof(path), prefix, f, nth);
 				if (pbcheck_walk(f->descriptor, p + hdr,
 				        (size_t)v, path, depth + 1, cx) != 0)
 					return -1;
@@ -125,7 +138,7 @@ pbcheck_walk(const ProtobufCMessageDescriptor *desc, const uint8_t *p,
 	}
 	return 0;
 bad:
-	snprintf(cx->where, cx->wherelen, "%s", path);
+	pbcheck_path(cx->where, cx->wherelen, prefix, f, nth);
 	return -1;
 }
 

@@ -64,7 +64,10 @@ static const struct validate_kind validate_unit_kinds[] = {
 void
 violations_init(struct violations *v)
 {
-	memset(v, 0, sizeof(*v));
+	/* Only the counts: items past count are never read, and clearing
+	 * the 9 KB of them cost every call more than its checks. */
+	v->count = 0;
+	v->dropped = 0;
 }
 
 /* Cuts a truncated buffer back to whole UTF-8 characters, so that
