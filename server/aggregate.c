@@ -47,7 +47,7 @@ aggregate_figures(struct store_conn *db, const Hoptac__V1__ReportingRequest *r,
 	Hoptac__V1__SummaryResponse s = HOPTAC__V1__SUMMARY_RESPONSE__INIT;
 	char *units[1] = {(char *)unit};
 	struct store_summary_query q = {
-	    units, 1, r->partner_scope, r->n_partner_scope, 0, 0, NULL, 0};
+	    units, 1, r->partner_scope, r->n_partner_scope, 0, 0, NULL, 0, 0};
 	int rc;
 
 	aggregate_period(r, &q.from_day, &q.to_day);

@@ -267,7 +267,7 @@ handle_summary_run(struct call *c, struct store_conn *db,
 {
 	Hoptac__V1__ReportingRequest *r = NULL;
 	struct store_summary_query q = {
-	    NULL, 0, NULL, 0, INT32_MIN, INT32_MAX, NULL, 0};
+	    NULL, 0, NULL, 0, INT32_MIN, INT32_MAX, NULL, 0, 0};
 	char **units = NULL, **partners = NULL; /* heap lists, owned here */
 	size_t n_units = 0, n_partners = 0;
 	int dims[HANDLE_DIMS_MAX];

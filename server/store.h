@@ -17,7 +17,7 @@
 struct store_conn;
 
 /* Latest schema version; migrations are numbered 1..STORE_SCHEMA_VERSION. */
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 /* Opens path. The writer (readonly = 0) creates the file when missing and
  * applies pending migrations in one transaction; a reader requires the
@@ -130,6 +130,9 @@ struct store_summary_query {
 	int32_t to_day;
 	const int *dims;
 	size_t n_dims;
+	/* Read the records even where the kept counts would answer: for
+	 * checking the counts against them. */
+	int from_records;
 };
 
 /* Fills out->rows (one per group, keys in dims order, sorted) and

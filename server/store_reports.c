@@ -271,8 +271,63 @@ store_figures_row(sqlite3_stmt *st, int col)
 	return f;
 }
 
+/* Whether the counts of migration 6 answer q: they know unit, kind and
+ * day, not partners or fields. */
+static int
+store_summary_counted(const struct store_summary_query *q)
+{
+	if (q->from_records || q->n_partners > 0)
+		return 0;
+	for (size_t i = 0; i < q->n_dims; i++)
+		if (q->dims[i] == HOPTAC__V1__DIMENSION__DIMENSION_PARTNER ||
+		    q->dims[i] == HOPTAC__V1__DIMENSION__DIMENSION_FIELD)
+			return 0;
+	return 1;
+}
+
+/* The first day of the month of day. */
+static int32_t
+store_month_start(int32_t day)
+{
+	struct date_partial d;
+
+	date_from_days(day, &d);
+	d.day = 0;
+	return date_first_day(&d);
+}
+
+/* Splits [from, to] into the whole months it covers, [m[0], m[1]] as
+ * their first days (empty when m[0] > m[1]), and the days before and
+ * after them, [d[0], d[1]] and [d[2], d[3]]. */
+static void
+store_summary_split(int32_t from, int32_t to, int32_t m[2], int32_t d[4])
+{
+	struct date_partial lo = {1900, 1, 1}, hi = {2200, 12, 31};
+	int32_t first, last_end;
+
+	/* Records are dated 1900 to 2200 (validate.c). */
+	if (from < date_first_day(&lo))
+		from = date_first_day(&lo);
+	if (to > date_last_day(&hi))
+		to = date_last_day(&hi);
+	first = store_month_start(from) == from
+	    ? from
+	    : store_month_start(store_month_start(from) + 31);
+	last_end = store_month_start(to + 1) == to + 1
+	    ? to
+	    : store_month_start(to) - 1;
+	if (from > to || first > last_end) {
+		m[0] = 1, m[1] = 0;
+		d[0] = from, d[1] = to, d[2] = 1, d[3] = 0;
+		return;
+	}
+	m[0] = first, m[1] = store_month_start(last_end);
+	d[0] = from, d[1] = first - 1, d[2] = last_end + 1, d[3] = to;
+}
+
 /* One query of the summary: grouped by the dimensions (n_dims > 0) into
- * rows, or not grouped into the totals. */
+ * rows, or not grouped into the totals. From the kept counts when they
+ * can answer (store_summary_counted), else from the records. */
 static int
 store_summary_run(struct store_conn *c, const struct store_summary_query *q,
     size_t n_dims, Hoptac__V1__SummaryResponse *out)
@@ -280,6 +335,8 @@ store_summary_run(struct store_conn *c, const struct store_summary_query *q,
 	struct store_sql sql = {"", 0};
 	sqlite3_stmt *st = NULL;
 	int join_partner = 0, join_field = 0, rc = STATUS_OK, rv, bind = 1;
+	int counted = store_summary_counted(q);
+	int32_t months[2], days[4];
 
 	store_sql_add(&sql, "SELECT ");
 	for (size_t i = 0; i < n_dims; i++) {
@@ -294,13 +351,31 @@ store_summary_run(struct store_conn *c, const struct store_summary_query *q,
 		store_sql_add(&sql, e);
 		store_sql_add(&sql, ", ");
 	}
-	store_sql_add(&sql,
-	    "coalesce(sum(a.kind = 1), 0),"
-	    " coalesce(sum(CASE WHEN a.kind = 1 THEN a.people END), 0),"
-	    " coalesce(sum(a.kind = 2), 0),"
-	    " coalesce(sum(CASE WHEN a.kind = 2 THEN a.people END), 0),"
-	    " coalesce(sum(a.kind = 3), 0), coalesce(sum(a.kind = 4), 0),"
-	    " count(*) FROM activities a");
+	if (counted)
+		store_sql_add(&sql,
+		    "coalesce(sum(CASE WHEN a.kind = 1 THEN a.n END), 0),"
+		    " coalesce(sum(CASE WHEN a.kind = 1 THEN a.people END), 0),"
+		    " coalesce(sum(CASE WHEN a.kind = 2 THEN a.n END), 0),"
+		    " coalesce(sum(CASE WHEN a.kind = 2 THEN a.people END), 0),"
+		    " coalesce(sum(CASE WHEN a.kind = 3 THEN a.n END), 0),"
+		    " coalesce(sum(CASE WHEN a.kind = 4 THEN a.n END), 0),"
+		    " coalesce(sum(a.n), 0) FROM"
+		    " (SELECT month_day AS start_day, unit_code, kind, n, "
+		    "people"
+		    " FROM activity_month_counts WHERE month_day BETWEEN ? AND "
+		    "?"
+		    " UNION ALL SELECT day, unit_code, kind, n, people"
+		    " FROM activity_day_counts WHERE day BETWEEN ? AND ?"
+		    " OR day BETWEEN ? AND ?) a WHERE 1");
+	else
+		store_sql_add(&sql,
+		    "coalesce(sum(a.kind = 1), 0),"
+		    " coalesce(sum(CASE WHEN a.kind = 1 THEN a.people END), 0),"
+		    " coalesce(sum(a.kind = 2), 0),"
+		    " coalesce(sum(CASE WHEN a.kind = 2 THEN a.people END), 0),"
+		    " coalesce(sum(a.kind = 3), 0), coalesce(sum(a.kind = 4), "
+		    "0),"
+		    " count(*) FROM activities a");
 	/* A province counts an activity once, whether it names the province,
 	 * its districts, or both. */
 	if (join_partner) {
@@ -315,8 +390,9 @@ store_summary_run(struct store_conn *c, const struct store_summary_query *q,
 	if (join_field)
 		store_sql_add(&sql,
 		    " LEFT JOIN activity_fields f ON f.activity_seq = a.seq");
-	store_sql_add(
-	    &sql, " WHERE a.state = 1 AND a.start_day BETWEEN ? AND ?");
+	if (!counted)
+		store_sql_add(
+		    &sql, " WHERE a.state = 1 AND a.start_day BETWEEN ? AND ?");
 	if (q->n_units > 0) {
 		store_sql_add(&sql, " AND a.unit_code IN (");
 		for (size_t i = 0; i < q->n_units; i++)
@@ -340,6 +416,10 @@ store_summary_run(struct store_conn *c, const struct store_summary_query *q,
 			        "%s%zu", i ? ", " : "", i + 1);
 		store_sql_add(&sql, " GROUP BY ");
 		store_sql_add(&sql, groups);
+		/* Counts brought down to zero are kept as rows: a group
+		 * with nothing left in it is no group. */
+		if (counted)
+			store_sql_add(&sql, " HAVING sum(a.n) > 0");
 		store_sql_add(&sql, " ORDER BY ");
 		store_sql_add(&sql, groups);
 	}
@@ -349,8 +429,16 @@ store_summary_run(struct store_conn *c, const struct store_summary_query *q,
 		return store_fail(c, sql.text);
 	if (join_partner && q->n_partners > 0)
 		store_bind_partners(st, &bind, q);
-	sqlite3_bind_int(st, bind++, q->from_day);
-	sqlite3_bind_int(st, bind++, q->to_day);
+	if (counted) {
+		store_summary_split(q->from_day, q->to_day, months, days);
+		sqlite3_bind_int(st, bind++, months[0]);
+		sqlite3_bind_int(st, bind++, months[1]);
+		for (int i = 0; i < 4; i++)
+			sqlite3_bind_int(st, bind++, days[i]);
+	} else {
+		sqlite3_bind_int(st, bind++, q->from_day);
+		sqlite3_bind_int(st, bind++, q->to_day);
+	}
 	for (size_t i = 0; i < q->n_units; i++)
 		store_bind_text(st, bind++, q->units[i]);
 	if (q->n_partners > 0 && !join_partner)

@@ -25,6 +25,30 @@
 #include "status.h"
 #include "text.h"
 
+/* The first day of the month of a day, both as days since 1970-01-01. */
+#define STORE_MONTH_DAY(day)                                                   \
+	"(CAST(strftime('%s', " day " * 86400, 'unixepoch', 'start of month')" \
+	" AS INTEGER) / 86400)"
+
+/* The trigger statements that count row r ("new" or "old") in, or out of,
+ * both tables of counts. */
+#define STORE_COUNTS_ADD(r)                                                    \
+	" INSERT INTO activity_day_counts VALUES (" r ".start_day, " r         \
+	".unit_code, " r ".kind, 1, " r ".people) ON CONFLICT DO UPDATE SET"   \
+	" n = n + 1, people = people + excluded.people;"                       \
+	" INSERT INTO activity_month_counts VALUES (" STORE_MONTH_DAY(         \
+	    r ".start_day") ", " r ".unit_code, " r ".kind, 1, " r ".people)"  \
+	                    " ON CONFLICT DO UPDATE SET n = n + 1,"            \
+	                    " people = people + excluded.people; "
+#define STORE_COUNTS_SUB(r)                                                    \
+	" UPDATE activity_day_counts SET n = n - 1, people = people - " r      \
+	".people WHERE day = " r ".start_day AND unit_code = " r ".unit_code"  \
+	" AND kind = " r ".kind;"                                              \
+	" UPDATE activity_month_counts SET n = n - 1, people = people - " r    \
+	".people WHERE month_day = " STORE_MONTH_DAY(                          \
+	    r ".start_day") " AND unit_code = " r ".unit_code AND kind = " r   \
+	                    ".kind; "
+
 /* Migration n takes the schema from version n-1 to n, with SQL and then,
  * where rows must be derived from stored records, a function. Never edit
  * one that has shipped: add the next. */
@@ -162,6 +186,71 @@ static const struct store_migration store_migrations[STORE_SCHEMA_VERSION] = {
         "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN"
         "  SELECT RAISE(ABORT, 'the audit trail is append-only');"
         "END;",
+        NULL,
+    },
+    {
+        /* 6: counts of active activities by day and by month, unit and
+         * kind, kept by triggers, so that a summary reads a few
+         * thousand rows instead of every record of the period */
+        "CREATE TABLE activity_day_counts ("
+        "  day INTEGER NOT NULL,"
+        "  unit_code TEXT NOT NULL,"
+        "  kind INTEGER NOT NULL,"
+        "  n INTEGER NOT NULL,"
+        "  people INTEGER NOT NULL,"
+        "  PRIMARY KEY (day, unit_code, kind)"
+        ") WITHOUT ROWID;"
+        "CREATE TABLE activity_month_counts ("
+        "  month_day INTEGER NOT NULL," /* the month's first day */
+        "  unit_code TEXT NOT NULL,"
+        "  kind INTEGER NOT NULL,"
+        "  n INTEGER NOT NULL,"
+        "  people INTEGER NOT NULL,"
+        "  PRIMARY KEY (month_day, unit_code, kind)"
+        ") WITHOUT ROWID;"
+        "CREATE TRIGGER activity_counts_insert AFTER INSERT ON activities"
+        "  WHEN new.state = 1 BEGIN" STORE_COUNTS_ADD(
+            "new") "END;"
+                   "CREATE TRIGGER activity_counts_update_old AFTER UPDATE ON"
+                   "  activities WHEN old.state = 1 BEGIN" STORE_COUNTS_SUB(
+                       "old") "END;"
+                              "CREATE TRIGGER activity_counts_update_new AFTER "
+                              "UPDATE ON"
+                              "  activities WHEN new.state = 1 "
+                              "BEGIN" STORE_COUNTS_ADD(
+                                  "new") "END;"
+                                         "CREATE TRIGGER "
+                                         "activity_counts_delete AFTER DELETE "
+                                         "ON activities"
+                                         "  WHEN old.state = 1 "
+                                         "BEGIN" STORE_COUNTS_SUB(
+                                             "old") "END;"
+                                                    "INSERT INTO "
+                                                    "activity_day_counts"
+                                                    "  SELECT start_day, "
+                                                    "unit_code, kind, "
+                                                    "count(*), sum(people)"
+                                                    "  FROM activities WHERE "
+                                                    "state = 1 GROUP BY 1, 2, "
+                                                    "3;"
+                                                    "INSERT INTO "
+                                                    "activity_month_counts"
+                                                    "  SELECT " STORE_MONTH_DAY(
+                                                        "start_day") ", "
+                                                                     "unit_"
+                                                                     "code, "
+                                                                     "kind,"
+                                                                     "  "
+                                                                     "count(*),"
+                                                                     " sum("
+                                                                     "people) "
+                                                                     "FROM "
+                                                                     "activitie"
+                                                                     "s WHERE "
+                                                                     "state = 1"
+                                                                     "  GROUP "
+                                                                     "BY 1, 2, "
+                                                                     "3;",
         NULL,
     },
 };

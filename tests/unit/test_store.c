@@ -1117,7 +1117,7 @@ test_migration_backfills_fields(void **state)
 	Hoptac__V1__SummaryResponse *out;
 	int dims[1] = {HOPTAC__V1__DIMENSION__DIMENSION_FIELD};
 	struct store_summary_query q = {
-	    NULL, 0, NULL, 0, INT32_MIN, INT32_MAX, dims, 1};
+	    NULL, 0, NULL, 0, INT32_MIN, INT32_MAX, dims, 1, 0};
 
 	insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
 	insert_activity(c, &a1);
@@ -1128,6 +1128,11 @@ test_migration_backfills_fields(void **state)
 	    "DROP TABLE reports; DROP TABLE request_units; DROP TABLE requests;"
 	    "DROP TABLE activity_fields; DROP INDEX activities_summary;"
 	    "DROP TABLE conflicts; DROP TABLE credentials; DROP TABLE audit;"
+	    "DROP TRIGGER activity_counts_insert;"
+	    "DROP TRIGGER activity_counts_update_old;"
+	    "DROP TRIGGER activity_counts_update_new;"
+	    "DROP TRIGGER activity_counts_delete;"
+	    "DROP TABLE activity_day_counts; DROP TABLE activity_month_counts;"
 	    "PRAGMA user_version = 1;");
 	c = open_writer(f);
 	assert_int_equal(user_version(f->path), STORE_SCHEMA_VERSION);
@@ -1166,7 +1171,7 @@ test_summary_partners_and_period(void **state)
 	char *partners[1] = {(char *)"LA-XE"};
 	int dims[2] = {HOPTAC__V1__DIMENSION__DIMENSION_PARTNER,
 	    HOPTAC__V1__DIMENSION__DIMENSION_QUARTER};
-	struct store_summary_query q = {NULL, 0, NULL, 0, 0, 0, dims, 2};
+	struct store_summary_query q = {NULL, 0, NULL, 0, 0, 0, dims, 2, 0};
 	struct date_partial d = {2023, 0, 0};
 	Hoptac__V1__SummaryResponse *out;
 
@@ -1221,6 +1226,116 @@ test_close_releases(void **state)
 	assert_false(file_exists(wal));
 }
 
+/* Runs q from the kept counts and from the records; both must give the
+ * same rows and totals. */
+static void
+assert_counts_agree(struct store_conn *c, struct store_summary_query *q)
+{
+	Hoptac__V1__SummaryResponse *a = malloc(sizeof(*a));
+	Hoptac__V1__SummaryResponse *b = malloc(sizeof(*b));
+
+	assert_non_null(a);
+	assert_non_null(b);
+	hoptac__v1__summary_response__init(a);
+	hoptac__v1__summary_response__init(b);
+	q->from_records = 0;
+	assert_int_equal(store_summary(c, q, a), STATUS_OK);
+	q->from_records = 1;
+	assert_int_equal(store_summary(c, q, b), STATUS_OK);
+	assert_same_message(&a->base, &b->base);
+	hoptac__v1__summary_response__free_unpacked(a, NULL);
+	hoptac__v1__summary_response__free_unpacked(b, NULL);
+}
+
+/*
+ * The counts that summaries read are kept by triggers as records come,
+ * change (another day, unit, kind or number of people) and are withdrawn;
+ * for random records, changes and periods (whole months, parts of
+ * months, a single day, nothing), every grouping the counts can answer
+ * must match the records.
+ */
+static void
+test_summary_counts_match_records(void **state)
+{
+	struct fixture *f = *state;
+	struct store_conn *c = open_writer(f);
+	static const char *const units[] = {"KT-DAKGLEI", "KT-DAKTO", "KT-NH"};
+	static const int dim_sets[][3] = {{0, 0, 0},
+	    {HOPTAC__V1__DIMENSION__DIMENSION_UNIT, 0, 0},
+	    {HOPTAC__V1__DIMENSION__DIMENSION_KIND,
+	        HOPTAC__V1__DIMENSION__DIMENSION_MONTH, 0},
+	    {HOPTAC__V1__DIMENSION__DIMENSION_UNIT,
+	        HOPTAC__V1__DIMENSION__DIMENSION_QUARTER,
+	        HOPTAC__V1__DIMENSION__DIMENSION_KIND},
+	    {HOPTAC__V1__DIMENSION__DIMENSION_YEAR, 0, 0}};
+	uint32_t seed = 99;
+	char id[32], start[16];
+
+	for (size_t i = 0; i < 3; i++)
+		insert_unit(c, units[i], "Kon Tum", "");
+	assert_int_equal(store_begin(c), STATUS_OK);
+	for (int i = 0; i < 600; i++) {
+		struct spec sp = {id, NULL, {"LA-XE", NULL, NULL}, 0,
+		    {NULL, NULL, NULL}, start, "", "t", "", "", "", 0};
+		Hoptac__V1__Activity *a;
+
+		seed = seed * 1103515245u + 12345u;
+		snprintf(id, sizeof(id), "cnt-%d", i);
+		snprintf(start, sizeof(start), "%d-%02u-%02u",
+		    2023 + (int)(seed >> 8) % 2, 1 + (seed >> 12) % 12,
+		    1 + (seed >> 16) % 28);
+		sp.unit = units[(seed >> 20) % 3];
+		sp.kind = 1 + (int)((seed >> 22) % 8);
+		sp.withdrawn = (seed >> 26) % 10 == 0;
+		a = activity_new(&sp);
+		a->people = (int32_t)((seed >> 4) % 20);
+		assert_int_equal(store_activity_insert(c, a), STATUS_OK);
+		/* A third change: another day, unit, kind, people or state. */
+		if ((seed >> 27) % 3 == 0) {
+			pbstr_set(&a->start_date, "2024-02-29");
+			pbstr_set(&a->unit_code, units[(seed >> 5) % 3]);
+			a->kind = 1 + (int)((seed >> 6) % 8);
+			a->people += 3;
+			a->state = (seed >> 7) % 4 == 0
+			    ? HOPTAC__V1__ACTIVITY_STATE__ACTIVITY_STATE_WITHDRAWN
+			    : HOPTAC__V1__ACTIVITY_STATE__ACTIVITY_STATE_ACTIVE;
+			a->version = 2;
+			assert_int_equal(
+			    store_activity_update(c, a, 1), STATUS_OK);
+		}
+		activity_free(a);
+	}
+	assert_int_equal(store_commit(c), STATUS_OK);
+	for (int i = 0; i < 60; i++) {
+		struct store_summary_query q = {
+		    NULL, 0, NULL, 0, 0, 0, dim_sets[i % 5], 0, 0};
+		char *unit = (char *)units[i % 3];
+		struct date_partial from = {2023, 1, 1}, to = {2024, 12, 31};
+
+		seed = seed * 1103515245u + 12345u;
+		q.n_dims = i % 5 == 0 ? 0 : i % 5 == 3 ? 3 : i % 5 == 2 ? 2 : 1;
+		q.from_day =
+		    date_first_day(&from) + (int32_t)((seed >> 8) % 700);
+		q.to_day = q.from_day + (int32_t)((seed >> 18) % 400);
+		if (i % 7 == 0) /* whole months only */
+			q.to_day = date_last_day(&to);
+		if (i % 11 == 0)
+			q.to_day = q.from_day;
+		if (i % 4 == 0) {
+			q.units = &unit;
+			q.n_units = 1;
+		}
+		assert_counts_agree(c, &q);
+	}
+	/* No period at all: everything. */
+	{
+		struct store_summary_query q = {
+		    NULL, 0, NULL, 0, INT32_MIN, INT32_MAX, dim_sets[3], 3, 0};
+
+		assert_counts_agree(c, &q);
+	}
+}
+
 int
 main(void)
 {
@@ -1248,6 +1363,7 @@ main(void)
 	    T(test_close_releases),
 	    T(test_migration_backfills_fields),
 	    T(test_summary_partners_and_period),
+	    T(test_summary_counts_match_records),
 	};
 #undef T
 
