@@ -201,15 +201,16 @@ store_sql_add(struct store_sql *q, const char *s)
 		q->len += (size_t)w;
 }
 
-/* The key expression of a dimension; days are since 1970-01-01. */
+/* The key expression of a dimension; days are since 1970-01-01. Read
+ * from the records the province is p's, from the counts a's. */
 static const char *
-store_dim_expr(int dim)
+store_dim_expr(int dim, int counted)
 {
 	switch (dim) {
 	case HOPTAC__V1__DIMENSION__DIMENSION_UNIT:
 		return "a.unit_code";
 	case HOPTAC__V1__DIMENSION__DIMENSION_PARTNER:
-		return "p.province";
+		return counted ? "a.province" : "p.province";
 	case HOPTAC__V1__DIMENSION__DIMENSION_KIND:
 		return "CAST(a.kind AS TEXT)";
 	case HOPTAC__V1__DIMENSION__DIMENSION_FIELD:
@@ -271,18 +272,38 @@ store_figures_row(sqlite3_stmt *st, int col)
 	return f;
 }
 
-/* Whether the counts of migration 6 answer q: they know unit, kind and
- * day, not partners or fields. */
-static int
-store_summary_counted(const struct store_summary_query *q)
+/* Where a summary is read from. */
+enum store_source {
+	STORE_FROM_RECORDS,
+	STORE_FROM_COUNTS,         /* by day or month, unit and kind */
+	STORE_FROM_PARTNER_COUNTS, /* the same, by partner province too */
+};
+
+/* Which of migration 6's counts answer q, if any. They know unit, kind,
+ * day and partner province: not fields, not districts. An activity is
+ * counted once per province, so totals over several provinces (not
+ * grouped by partner) would count some twice: the records answer. */
+static enum store_source
+store_summary_source(const struct store_summary_query *q, size_t n_dims)
 {
-	if (q->from_records || q->n_partners > 0)
-		return 0;
-	for (size_t i = 0; i < q->n_dims; i++)
-		if (q->dims[i] == HOPTAC__V1__DIMENSION__DIMENSION_PARTNER ||
-		    q->dims[i] == HOPTAC__V1__DIMENSION__DIMENSION_FIELD)
-			return 0;
-	return 1;
+	int by_partner = 0;
+
+	if (q->from_records)
+		return STORE_FROM_RECORDS;
+	for (size_t i = 0; i < n_dims; i++) {
+		if (q->dims[i] == HOPTAC__V1__DIMENSION__DIMENSION_FIELD)
+			return STORE_FROM_RECORDS;
+		by_partner |=
+		    q->dims[i] == HOPTAC__V1__DIMENSION__DIMENSION_PARTNER;
+	}
+	if (!by_partner && q->n_partners == 0)
+		return STORE_FROM_COUNTS;
+	for (size_t i = 0; i < q->n_partners; i++)
+		if (strlen(q->partners[i]) != 5) /* a district's code */
+			return STORE_FROM_RECORDS;
+	if (!by_partner && q->n_partners > 1)
+		return STORE_FROM_RECORDS;
+	return STORE_FROM_PARTNER_COUNTS;
 }
 
 /* The first day of the month of day. */
@@ -335,16 +356,17 @@ store_summary_run(struct store_conn *c, const struct store_summary_query *q,
 	struct store_sql sql = {"", 0};
 	sqlite3_stmt *st = NULL;
 	int join_partner = 0, join_field = 0, rc = STATUS_OK, rv, bind = 1;
-	int counted = store_summary_counted(q);
+	enum store_source from = store_summary_source(q, n_dims);
+	int counted = from != STORE_FROM_RECORDS;
 	int32_t months[2], days[4];
 
 	store_sql_add(&sql, "SELECT ");
 	for (size_t i = 0; i < n_dims; i++) {
-		const char *e = store_dim_expr(q->dims[i]);
+		const char *e = store_dim_expr(q->dims[i], counted);
 
 		if (e == NULL)
 			return STATUS_INVALID_ARGUMENT;
-		join_partner |=
+		join_partner |= !counted &&
 		    q->dims[i] == HOPTAC__V1__DIMENSION__DIMENSION_PARTNER;
 		join_field |=
 		    q->dims[i] == HOPTAC__V1__DIMENSION__DIMENSION_FIELD;
@@ -359,7 +381,9 @@ store_summary_run(struct store_conn *c, const struct store_summary_query *q,
 		    " coalesce(sum(CASE WHEN a.kind = 2 THEN a.people END), 0),"
 		    " coalesce(sum(CASE WHEN a.kind = 3 THEN a.n END), 0),"
 		    " coalesce(sum(CASE WHEN a.kind = 4 THEN a.n END), 0),"
-		    " coalesce(sum(a.n), 0) FROM"
+		    " coalesce(sum(a.n), 0) FROM");
+	if (from == STORE_FROM_COUNTS)
+		store_sql_add(&sql,
 		    " (SELECT month_day AS start_day, unit_code, kind, n, "
 		    "people"
 		    " FROM activity_month_counts WHERE month_day BETWEEN ? AND "
@@ -367,7 +391,18 @@ store_summary_run(struct store_conn *c, const struct store_summary_query *q,
 		    " UNION ALL SELECT day, unit_code, kind, n, people"
 		    " FROM activity_day_counts WHERE day BETWEEN ? AND ?"
 		    " OR day BETWEEN ? AND ?) a WHERE 1");
-	else
+	else if (from == STORE_FROM_PARTNER_COUNTS)
+		store_sql_add(&sql,
+		    " (SELECT month_day AS start_day, unit_code, kind, "
+		    "province,"
+		    " n, people FROM activity_partner_month_counts"
+		    " WHERE month_day BETWEEN ? AND ?"
+		    " UNION ALL SELECT day, unit_code, kind, province, n, "
+		    "people"
+		    " FROM activity_partner_day_counts WHERE day BETWEEN ? AND "
+		    "?"
+		    " OR day BETWEEN ? AND ?) a WHERE 1");
+	if (!counted)
 		store_sql_add(&sql,
 		    "coalesce(sum(a.kind = 1), 0),"
 		    " coalesce(sum(CASE WHEN a.kind = 1 THEN a.people END), 0),"
@@ -399,7 +434,12 @@ store_summary_run(struct store_conn *c, const struct store_summary_query *q,
 			store_sql_add(&sql, i ? ", ?" : "?");
 		store_sql_add(&sql, ")");
 	}
-	if (q->n_partners > 0 && !join_partner) {
+	if (from == STORE_FROM_PARTNER_COUNTS && q->n_partners > 0) {
+		store_sql_add(&sql, " AND a.province IN (");
+		for (size_t i = 0; i < q->n_partners; i++)
+			store_sql_add(&sql, i ? ", ?" : "?");
+		store_sql_add(&sql, ")");
+	} else if (q->n_partners > 0 && !join_partner) {
 		store_sql_add(&sql,
 		    " AND a.seq IN (SELECT activity_seq FROM"
 		    " activity_partners x WHERE 1");
@@ -441,7 +481,10 @@ store_summary_run(struct store_conn *c, const struct store_summary_query *q,
 	}
 	for (size_t i = 0; i < q->n_units; i++)
 		store_bind_text(st, bind++, q->units[i]);
-	if (q->n_partners > 0 && !join_partner)
+	if (from == STORE_FROM_PARTNER_COUNTS)
+		for (size_t i = 0; i < q->n_partners; i++)
+			store_bind_text(st, bind++, q->partners[i]);
+	else if (q->n_partners > 0 && !join_partner)
 		store_bind_partners(st, &bind, q);
 	while ((rv = sqlite3_step(st)) == SQLITE_ROW) {
 		Hoptac__V1__Figures *f = store_figures_row(st, (int)n_dims);

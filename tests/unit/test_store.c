@@ -1132,7 +1132,11 @@ test_migration_backfills_fields(void **state)
 	    "DROP TRIGGER activity_counts_update_old;"
 	    "DROP TRIGGER activity_counts_update_new;"
 	    "DROP TRIGGER activity_counts_delete;"
+	    "DROP TRIGGER activity_partner_counts_insert;"
+	    "DROP TRIGGER activity_partner_counts_delete;"
 	    "DROP TABLE activity_day_counts; DROP TABLE activity_month_counts;"
+	    "DROP TABLE activity_partner_day_counts;"
+	    "DROP TABLE activity_partner_month_counts;"
 	    "PRAGMA user_version = 1;");
 	c = open_writer(f);
 	assert_int_equal(user_version(f->path), STORE_SCHEMA_VERSION);
@@ -1267,7 +1271,21 @@ test_summary_counts_match_records(void **state)
 	    {HOPTAC__V1__DIMENSION__DIMENSION_UNIT,
 	        HOPTAC__V1__DIMENSION__DIMENSION_QUARTER,
 	        HOPTAC__V1__DIMENSION__DIMENSION_KIND},
-	    {HOPTAC__V1__DIMENSION__DIMENSION_YEAR, 0, 0}};
+	    {HOPTAC__V1__DIMENSION__DIMENSION_YEAR, 0, 0},
+	    {HOPTAC__V1__DIMENSION__DIMENSION_PARTNER, 0, 0},
+	    {HOPTAC__V1__DIMENSION__DIMENSION_PARTNER,
+	        HOPTAC__V1__DIMENSION__DIMENSION_QUARTER, 0},
+	    {HOPTAC__V1__DIMENSION__DIMENSION_UNIT,
+	        HOPTAC__V1__DIMENSION__DIMENSION_PARTNER,
+	        HOPTAC__V1__DIMENSION__DIMENSION_KIND}};
+	static const size_t dim_counts[] = {0, 1, 2, 3, 1, 1, 2, 3};
+	/* Provinces and districts, a district with and without its
+	 * province in one activity. */
+	static const char *const partners[] = {
+	    "LA-XE", "LA-XE-DAKCHEUNG", "LA-AT", "LA-AT-SANXAY", "LA-SV"};
+	static char *const filters[][2] = {{(char *)"LA-XE", NULL},
+	    {(char *)"LA-AT", (char *)"LA-SV"},
+	    {(char *)"LA-XE-DAKCHEUNG", NULL}};
 	uint32_t seed = 99;
 	char id[32], start[16];
 
@@ -1275,11 +1293,19 @@ test_summary_counts_match_records(void **state)
 		insert_unit(c, units[i], "Kon Tum", "");
 	assert_int_equal(store_begin(c), STATUS_OK);
 	for (int i = 0; i < 600; i++) {
-		struct spec sp = {id, NULL, {"LA-XE", NULL, NULL}, 0,
+		struct spec sp = {id, NULL, {NULL, NULL, NULL}, 0,
 		    {NULL, NULL, NULL}, start, "", "t", "", "", "", 0};
 		Hoptac__V1__Activity *a;
 
 		seed = seed * 1103515245u + 12345u;
+		sp.partners[0] = partners[(seed >> 3) % 5];
+		if ((seed >> 9) % 2)
+			sp.partners[1] =
+			    partners[(sp.partners[0] == partners[0])
+			            ? 1
+			            : (seed >> 10) % 5];
+		if (sp.partners[1] == sp.partners[0])
+			sp.partners[1] = NULL;
 		snprintf(id, sizeof(id), "cnt-%d", i);
 		snprintf(start, sizeof(start), "%d-%02u-%02u",
 		    2023 + (int)(seed >> 8) % 2, 1 + (seed >> 12) % 12,
@@ -1293,6 +1319,9 @@ test_summary_counts_match_records(void **state)
 		/* A third change: another day, unit, kind, people or state. */
 		if ((seed >> 27) % 3 == 0) {
 			pbstr_set(&a->start_date, "2024-02-29");
+			pbstr_clear_all(&a->n_partner_codes, &a->partner_codes);
+			pbstr_append(&a->n_partner_codes, &a->partner_codes,
+			    partners[(seed >> 11) % 5]);
 			pbstr_set(&a->unit_code, units[(seed >> 5) % 3]);
 			a->kind = 1 + (int)((seed >> 6) % 8);
 			a->people += 3;
@@ -1306,14 +1335,18 @@ test_summary_counts_match_records(void **state)
 		activity_free(a);
 	}
 	assert_int_equal(store_commit(c), STATUS_OK);
-	for (int i = 0; i < 60; i++) {
+	for (int i = 0; i < 120; i++) {
 		struct store_summary_query q = {
-		    NULL, 0, NULL, 0, 0, 0, dim_sets[i % 5], 0, 0};
+		    NULL, 0, NULL, 0, 0, 0, dim_sets[i % 8], 0, 0};
 		char *unit = (char *)units[i % 3];
 		struct date_partial from = {2023, 1, 1}, to = {2024, 12, 31};
 
 		seed = seed * 1103515245u + 12345u;
-		q.n_dims = i % 5 == 0 ? 0 : i % 5 == 3 ? 3 : i % 5 == 2 ? 2 : 1;
+		q.n_dims = dim_counts[i % 8];
+		if (i % 3 == 1) { /* one province, two, or a district */
+			q.partners = filters[i / 3 % 3];
+			q.n_partners = i / 3 % 3 == 1 ? 2 : 1;
+		}
 		q.from_day =
 		    date_first_day(&from) + (int32_t)((seed >> 8) % 700);
 		q.to_day = q.from_day + (int32_t)((seed >> 18) % 400);
