@@ -22,6 +22,7 @@ PACKAGES=(
 	sqlite3             # the sqlite3 command-line shell: tests inspect databases with it
 	clang               # second compiler, for sanitizer and fuzzing builds
 	procps              # ps, pgrep, kill: tests and scripts watch processes with them
+	valgrind            # deploy/valgrind.sh: the integration tests under memcheck
 )
 
 missing=()
