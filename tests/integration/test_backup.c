@@ -71,8 +71,8 @@ submit_batch(struct client *c, const char *unit, const char *prefix, long first,
 	for (int i = 0; i < n; i++)
 		hoptac__v1__activity__free_unpacked(acts[i], NULL);
 	if (st.code != STATUS_OK && why != NULL)
-		snprintf(
-		    why, whylen, "%s: %s", status_name(st.code), st.message);
+		snprintf(why, whylen, "%s: %.200s", status_name(st.code),
+		    st.message);
 	return st.code;
 }
 
