@@ -24,6 +24,7 @@ PACKAGES=(
 	clang               # second compiler, for sanitizer and fuzzing builds
 	libclang-rt-14-dev  # clang's libFuzzer and sanitizer runtimes (deploy/fuzz.sh); only recommended by clang
 	procps              # ps, pgrep, kill: tests and scripts watch processes with them
+	valgrind            # deploy/valgrind.sh: the integration tests under memcheck
 )
 
 missing=()

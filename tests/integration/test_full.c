@@ -161,12 +161,12 @@ test_size_limit(void **state)
 	assert_contains(err, "queued");
 	assert_int_equal(harness_count(c, UNIT), acked);
 	/* sync stops on it and keeps it. */
-	assert_int_equal(harness_cli(&h, out, sizeof(out), err, sizeof(err),
-	                     "sync", NULL),
+	assert_int_equal(
+	    harness_cli(&h, out, sizeof(out), err, sizeof(err), "sync", NULL),
 	    1);
 	assert_contains(err, "storage is full");
-	assert_int_equal(harness_cli(&h, out, sizeof(out), err, sizeof(err),
-	                     "status", NULL),
+	assert_int_equal(
+	    harness_cli(&h, out, sizeof(out), err, sizeof(err), "status", NULL),
 	    0);
 	assert_contains(out, "1 queued");
 	client_close(c);

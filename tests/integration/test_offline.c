@@ -165,8 +165,11 @@ spawn_sync(struct harness *h)
 		setenv("HOPTAC_TOKEN", h->token, 1);
 		dup2(null, 1);
 		dup2(null, 2);
-		execl(getenv("HOPTAC"), "hoptac", "--server", h->url, "sync",
-		    (char *)NULL);
+		/* A deadline long enough for a slow run (under valgrind, a
+		 * batch takes seconds); the test is about who waits for
+		 * whom, not about time. */
+		execl(getenv("HOPTAC"), "hoptac", "--server", h->url,
+		    "--timeout", "60000", "sync", (char *)NULL);
 		_exit(127);
 	}
 	return pid;
