@@ -20,6 +20,7 @@ server_config_defaults(struct server_config *cfg)
 	cfg->readers = 4;
 	cfg->log_level = LOG_LEVEL_INFO;
 	cfg->drain_ms = 5000;
+	cfg->max_connections = 1024;
 }
 
 void
@@ -136,6 +137,9 @@ server_config_set(struct server_config *cfg, const char *key, const char *value,
 	if (strcmp(key, "drain_ms") == 0)
 		return config_int(
 		    value, 0, 600000, &cfg->drain_ms, err, errlen);
+	if (strcmp(key, "max_connections") == 0)
+		return config_int(
+		    value, 1, 65536, &cfg->max_connections, err, errlen);
 	if (strcmp(key, "max_db_size") == 0)
 		return config_size(value, &cfg->max_db_size, err, errlen);
 	if (strcmp(key, "log_level") == 0) {

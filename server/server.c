@@ -125,18 +125,82 @@ server_restore(struct server *s, size_t i)
 	    s->cfg.listen[i]);
 }
 
+#define SERVER_REFUSED_LOG_MS 10000
+
+/* Where pid is, or would go, in the sorted admitted ids. */
+static int
+server_pipe_find(const struct server *s, uint32_t pid)
+{
+	int lo = 0, hi = s->n_pipes;
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (s->pipe_ids[mid] < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* Counts the pipes each listener hands to the socket: the sign that its
- * accept path works. */
+ * accept path works. Then admits the connection, or closes it when
+ * max_connections are open: each may hold a message of up to 4 MiB being
+ * received, so their number is what bounds the server's memory. A pipe
+ * closed here is never seen again, not even by pipe_removed. */
 static void
 server_pipe_added(nng_pipe p, nng_pipe_ev ev, void *arg)
 {
 	struct server *s = arg;
 	int id = nng_listener_id(nng_pipe_listener(p));
+	uint32_t pid = (uint32_t)nng_pipe_id(p);
+	int at, log = 0;
+	int64_t now;
 
 	(void)ev;
 	for (size_t i = 0; i < s->n_listeners; i++)
 		if (nng_listener_id(s->listeners[i]) == id)
 			atomic_fetch_add(&s->accepted[i], 1);
+	pthread_mutex_lock(&s->pipes_mu);
+	if (s->n_pipes < s->cfg.max_connections) {
+		at = server_pipe_find(s, pid);
+		memmove(&s->pipe_ids[at + 1], &s->pipe_ids[at],
+		    (size_t)(s->n_pipes - at) * sizeof(*s->pipe_ids));
+		s->pipe_ids[at] = pid;
+		s->n_pipes++;
+	} else {
+		now = rpc_now_ms();
+		if ((log = now - s->refused_logged_ms >= SERVER_REFUSED_LOG_MS))
+			s->refused_logged_ms = now;
+		pid = 0;
+	}
+	pthread_mutex_unlock(&s->pipes_mu);
+	if (pid != 0)
+		return;
+	nng_pipe_close(p);
+	if (log)
+		log_warnx("HOPTACD-CONNECTIONS: %d connections open "
+		          "(max_connections): new ones are closed",
+		    s->cfg.max_connections);
+}
+
+static void
+server_pipe_removed(nng_pipe p, nng_pipe_ev ev, void *arg)
+{
+	struct server *s = arg;
+	uint32_t pid = (uint32_t)nng_pipe_id(p);
+	int at;
+
+	(void)ev;
+	pthread_mutex_lock(&s->pipes_mu);
+	at = server_pipe_find(s, pid);
+	if (at < s->n_pipes && s->pipe_ids[at] == pid) {
+		memmove(&s->pipe_ids[at], &s->pipe_ids[at + 1],
+		    (size_t)(s->n_pipes - at - 1) * sizeof(*s->pipe_ids));
+		s->n_pipes--;
+	}
+	pthread_mutex_unlock(&s->pipes_mu);
 }
 
 /* Whether listener i accepts: a probe peer negotiates, and a pipe (the
@@ -284,6 +348,7 @@ server_free(struct server *s)
 			if (s->slots[i].aio != NULL)
 				nng_aio_stop(s->slots[i].aio);
 	nng_pipe_notify(s->sock, NNG_PIPE_EV_ADD_PRE, NULL, NULL);
+	nng_pipe_notify(s->sock, NNG_PIPE_EV_REM_POST, NULL, NULL);
 	if (server_close_socket(s->sock) != 0) {
 		log_warnx("HOPTACD-CLOSE: the socket did not close in %d ms "
 		          "(nng issue 1543); exiting without it",
@@ -299,6 +364,8 @@ server_free(struct server *s)
 	server_config_free(&s->cfg);
 	auth_destroy(s->auth);
 	pthread_mutex_destroy(&s->watch_mu);
+	pthread_mutex_destroy(&s->pipes_mu);
+	free(s->pipe_ids);
 	pthread_cond_destroy(&s->watch_cv);
 	free(s);
 }
@@ -413,7 +480,10 @@ server_start(const struct server_config *cfg, char *err, size_t errlen)
 	}
 	pthread_mutex_init(&s->watch_mu, NULL);
 	pthread_cond_init(&s->watch_cv, NULL);
-	if (server_copy_config(&s->cfg, cfg) != 0) {
+	pthread_mutex_init(&s->pipes_mu, NULL);
+	if (server_copy_config(&s->cfg, cfg) != 0 ||
+	    (s->pipe_ids = calloc(
+	         (size_t)cfg->max_connections, sizeof(*s->pipe_ids))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -455,6 +525,7 @@ server_start(const struct server_config *cfg, char *err, size_t errlen)
 	 * (after which REQ would resend it for ever). */
 	nng_socket_set_size(s->sock, NNG_OPT_RECVMAXSZ, RPC_NNG_RECVMAXSZ);
 	nng_pipe_notify(s->sock, NNG_PIPE_EV_ADD_PRE, server_pipe_added, s);
+	nng_pipe_notify(s->sock, NNG_PIPE_EV_REM_POST, server_pipe_removed, s);
 	s->slots = calloc((size_t)cfg->contexts, sizeof(*s->slots));
 	if (s->slots == NULL) {
 		snprintf(err, errlen, "out of memory");

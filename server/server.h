@@ -21,6 +21,9 @@ struct server_config {
 	char *tls_key;       /* owned; its PEM private key */
 	int allow_plaintext; /* tcp:// on an address beyond loopback */
 
+	/* Connections open at once; more are closed as they arrive. */
+	int max_connections;
+
 	/* Bytes the database may grow to; 0: no limit. */
 	long long max_db_size;
 };

@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 
 #include <nng/nng.h>
 
@@ -24,8 +25,15 @@ struct server {
 	pthread_cond_t watch_cv;
 	int watch_stop;
 	atomic_uint accepted[SERVER_MAX_LISTEN]; /* pipes each listener added */
-	struct server_slot *slots;               /* cfg.contexts of them */
-	struct auth *auth; /* credentials; reloaded by the writer */
+	/* The connections admitted, by pipe id, sorted; max_connections of
+	 * room. nng 1.5.2 reports the removal of a pipe closed at ADD_PRE
+	 * too, so only an id found here is an admitted one leaving. */
+	pthread_mutex_t pipes_mu;
+	uint32_t *pipe_ids; /* owned */
+	int n_pipes;
+	int64_t refused_logged_ms; /* HOPTACD-CONNECTIONS, under pipes_mu */
+	struct server_slot *slots; /* cfg.contexts of them */
+	struct auth *auth;         /* credentials; reloaded by the writer */
 	struct writer *writer;
 	struct readpool *readers;
 	atomic_int stopping;

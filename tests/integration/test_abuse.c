@@ -408,12 +408,70 @@ test_oversized_flood(void **state)
 	harness_cleanup(&h);
 }
 
+/* One Health/Check through c; its status. */
+static int
+ping_status(struct client *c, uint32_t timeout_ms)
+{
+	Hoptac__V1__HealthCheckRequest req =
+	    HOPTAC__V1__HEALTH_CHECK_REQUEST__INIT;
+	struct client_options opt = {timeout_ms, NULL, 0};
+	ProtobufCMessage *resp = NULL;
+	struct client_status st;
+
+	client_call(c, "/hoptac.v1.Health/Check", &req.base,
+	    &hoptac__v1__health_check_response__descriptor, &resp, &opt, &st);
+	if (resp != NULL)
+		protobuf_c_message_free_unpacked(resp, NULL);
+	return st.code;
+}
+
+/* With max_connections open, the next connection is closed as it comes,
+ * the ones open go on working, and a place freed is taken again. */
+static void
+test_max_connections(void **state)
+{
+	struct harness h;
+	struct client *open[4], *extra;
+	char log[4096];
+
+	(void)state;
+	harness_prepare(&h, HARNESS_TCP, 0);
+	harness_args(&h, "-o", "max_connections=4", NULL);
+	harness_restart(&h);
+	for (int i = 0; i < 4; i++) {
+		open[i] = harness_client(&h);
+		assert_int_equal(ping_status(open[i], 5000), STATUS_OK);
+	}
+	extra = harness_client(&h);
+	assert_int_not_equal(ping_status(extra, 1500), STATUS_OK);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(ping_status(open[i], 5000), STATUS_OK);
+	client_close(open[0]);
+	assert_int_equal(ping_status(extra, 10000), STATUS_OK);
+	client_close(extra);
+	for (int i = 1; i < 4; i++)
+		client_close(open[i]);
+	harness_stop(&h);
+	{
+		FILE *f = fopen(h.log, "r");
+		size_t n;
+
+		assert_non_null(f);
+		n = fread(log, 1, sizeof(log) - 1, f);
+		log[n] = '\0';
+		fclose(f);
+	}
+	assert_non_null(strstr(log, "HOPTACD-CONNECTIONS"));
+	harness_cleanup(&h);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_stalled_peers),
 	    cmocka_unit_test(test_oversized_flood),
+	    cmocka_unit_test(test_max_connections),
 	};
 
 	/* A peer the server drops must not kill the test with SIGPIPE. */
