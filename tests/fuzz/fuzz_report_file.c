@@ -31,6 +31,7 @@ fuzz_report_read(const void *data, size_t len, struct report_file_error *err,
 	Hoptac__V1__Report *r = NULL;
 	FILE *f;
 
+	violations_init(v);
 	if (len == 0 || (f = fmemopen((void *)data, len, "r")) == NULL)
 		return NULL;
 	if (report_file_read(f, &r, err) != 0) {
@@ -40,7 +41,6 @@ fuzz_report_read(const void *data, size_t len, struct report_file_error *err,
 		return NULL;
 	}
 	fclose(f);
-	violations_init(v);
 	if (pbstr_set(&r->id, FUZZ_REPORT_ID) != 0 ||
 	    validate_report(r, NULL, v) != 0) {
 		hoptac__v1__report__free_unpacked(r, NULL);
@@ -87,7 +87,7 @@ fuzz_report_roundtrip(const Hoptac__V1__Report *r)
 	if (back == NULL) {
 		fprintf(stderr,
 		    "fuzz_report_file: does not read back: line %zu: "
-		    "%s%s%s\n%s",
+		    "%s %s %s\n%s",
 		    err.line, err.message, v.count > 0 ? v.items[0].field : "",
 		    v.count > 0 ? v.items[0].description : "", text);
 		abort();
