@@ -102,6 +102,16 @@ date_last_day(const struct date_partial *d)
 }
 
 int32_t
+date_month_start(int32_t days)
+{
+	struct date_partial d;
+
+	date_from_days(days, &d);
+	d.day = 0;
+	return date_first_day(&d);
+}
+
+int32_t
 date_today(void)
 {
 	time_t now = time(NULL);

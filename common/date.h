@@ -41,6 +41,9 @@ int32_t date_last_day(const struct date_partial *d);
 /* Days since 1970-01-01 to a full date. */
 void date_from_days(int32_t days, struct date_partial *out);
 
+/* The first day of the month of a day, both as days since 1970-01-01. */
+int32_t date_month_start(int32_t days);
+
 /* Today in UTC as days since 1970-01-01. */
 int32_t date_today(void);
 

@@ -177,6 +177,107 @@ store_activity_fields_backfill(struct store_conn *c)
 	return rc;
 }
 
+/* Counts a, if active, into the partner counts: once under each province
+ * its partners name (a district's code begins with its province's five
+ * characters). Its partner codes are resolved already. */
+static int
+store_partner_counts_add(struct store_conn *c, const Hoptac__V1__Activity *a)
+{
+	static const char day_sql[] =
+	    "INSERT INTO activity_partner_day_counts VALUES (?, ?, ?, ?, 1, ?)"
+	    " ON CONFLICT DO UPDATE SET n = n + 1,"
+	    " people = people + excluded.people";
+	static const char month_sql[] =
+	    "INSERT INTO activity_partner_month_counts"
+	    " VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT DO UPDATE SET n = n + 1,"
+	    " people = people + excluded.people";
+	const char *const sqls[2] = {day_sql, month_sql};
+	struct date_partial d;
+	int32_t days[2];
+	int rc = STATUS_OK;
+
+	if (a->state != HOPTAC__V1__ACTIVITY_STATE__ACTIVITY_STATE_ACTIVE)
+		return STATUS_OK;
+	if (date_parse(a->start_date, &d) != 0)
+		return STATUS_INVALID_ARGUMENT;
+	days[0] = date_first_day(&d);
+	days[1] = date_month_start(days[0]);
+	for (size_t i = 0; i < a->n_partner_codes && rc == STATUS_OK; i++) {
+		const char *code = a->partner_codes[i];
+		int seen = 0;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strncmp(a->partner_codes[j], code, 5) == 0;
+		for (int k = 0; k < 2 && !seen && rc == STATUS_OK; k++) {
+			sqlite3_stmt *st = store_stmt(c, sqls[k]);
+
+			if (st == NULL)
+				return store_fail(c, sqls[k]);
+			sqlite3_bind_int(st, 1, days[k]);
+			store_bind_text(st, 2, a->unit_code);
+			sqlite3_bind_int(st, 3, (int)a->kind);
+			sqlite3_bind_text(st, 4, code, (int)strnlen(code, 5),
+			    SQLITE_TRANSIENT);
+			sqlite3_bind_int(st, 5, a->people);
+			rc = store_step_done(c, st);
+		}
+	}
+	return rc;
+}
+
+/* Counts the stored activity id at version out of the partner counts,
+ * if it is active; nothing when the version is not that one. */
+static int
+store_partner_counts_sub(struct store_conn *c, const char *id, int64_t version)
+{
+	static const char day_sql[] =
+	    "UPDATE activity_partner_day_counts AS k SET n = k.n - 1,"
+	    " people = k.people - a.people FROM activities a"
+	    " WHERE a.id = ?1 AND a.version = ?2 AND a.state = 1"
+	    " AND k.day = a.start_day AND k.unit_code = a.unit_code"
+	    " AND k.kind = a.kind AND k.province IN (SELECT"
+	    " substr(partner_code, 1, 5) FROM activity_partners"
+	    " WHERE activity_seq = a.seq)";
+	static const char month_sql[] =
+	    "UPDATE activity_partner_month_counts AS k SET n = k.n - 1,"
+	    " people = k.people - a.people FROM activities a"
+	    " WHERE a.id = ?1 AND a.version = ?2 AND a.state = 1"
+	    " AND k.month_day = ?3 AND k.unit_code = a.unit_code"
+	    " AND k.kind = a.kind AND k.province IN (SELECT"
+	    " substr(partner_code, 1, 5) FROM activity_partners"
+	    " WHERE activity_seq = a.seq)";
+	static const char day_of[] =
+	    "SELECT start_day FROM activities WHERE id = ? AND version = ?";
+	sqlite3_stmt *st;
+	int32_t month = 0;
+	int rc, rv;
+
+	if ((st = store_stmt(c, day_of)) == NULL)
+		return store_fail(c, day_of);
+	store_bind_text(st, 1, id);
+	sqlite3_bind_int64(st, 2, version);
+	rv = sqlite3_step(st);
+	if (rv == SQLITE_ROW)
+		month = date_month_start(sqlite3_column_int(st, 0));
+	sqlite3_reset(st);
+	if (rv == SQLITE_DONE)
+		return STATUS_OK; /* not that version: the update says so */
+	if (rv != SQLITE_ROW)
+		return store_fail(c, day_of);
+	if ((st = store_stmt(c, day_sql)) == NULL)
+		return store_fail(c, day_sql);
+	store_bind_text(st, 1, id);
+	sqlite3_bind_int64(st, 2, version);
+	if ((rc = store_step_done(c, st)) != STATUS_OK)
+		return rc;
+	if ((st = store_stmt(c, month_sql)) == NULL)
+		return store_fail(c, month_sql);
+	store_bind_text(st, 1, id);
+	sqlite3_bind_int64(st, 2, version);
+	sqlite3_bind_int(st, 3, month);
+	return store_step_done(c, st);
+}
+
 int
 store_activity_insert(struct store_conn *c, const Hoptac__V1__Activity *a)
 {
@@ -194,9 +295,11 @@ store_activity_insert(struct store_conn *c, const Hoptac__V1__Activity *a)
 		sqlite3_reset(st);
 		return rc;
 	}
-	if ((rc = store_step_done(c, st)) != STATUS_OK)
+	if ((rc = store_step_done(c, st)) != STATUS_OK ||
+	    (rc = store_activity_links(
+	         c, sqlite3_last_insert_rowid(c->db), a, 1)) != STATUS_OK)
 		return rc;
-	return store_activity_links(c, sqlite3_last_insert_rowid(c->db), a, 1);
+	return store_partner_counts_add(c, a);
 }
 
 int
@@ -214,6 +317,10 @@ store_activity_update(struct store_conn *c, const Hoptac__V1__Activity *a,
 
 	if (st == NULL)
 		return store_fail(c, sql);
+	/* Out of the partner counts as it was, into them as it becomes. */
+	if ((rc = store_partner_counts_sub(c, a->id, expected_version)) !=
+	    STATUS_OK)
+		return rc;
 	store_bind_text(st, 1, a->id);
 	sqlite3_bind_int64(st, 12, expected_version);
 	if ((rc = store_bind_activity(st, a)) != STATUS_OK) {
@@ -232,7 +339,9 @@ store_activity_update(struct store_conn *c, const Hoptac__V1__Activity *a,
 	seq = sqlite3_column_int64(st, 0);
 	sqlite3_step(st);
 	sqlite3_reset(st);
-	return store_activity_links(c, seq, a, 0);
+	if ((rc = store_activity_links(c, seq, a, 0)) != STATUS_OK)
+		return rc;
+	return store_partner_counts_add(c, a);
 }
 
 int

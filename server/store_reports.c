@@ -306,17 +306,6 @@ store_summary_source(const struct store_summary_query *q, size_t n_dims)
 	return STORE_FROM_PARTNER_COUNTS;
 }
 
-/* The first day of the month of day. */
-static int32_t
-store_month_start(int32_t day)
-{
-	struct date_partial d;
-
-	date_from_days(day, &d);
-	d.day = 0;
-	return date_first_day(&d);
-}
-
 /* Splits [from, to] into the whole months it covers, [m[0], m[1]] as
  * their first days (empty when m[0] > m[1]), and the days before and
  * after them, [d[0], d[1]] and [d[2], d[3]]. */
@@ -331,18 +320,17 @@ store_summary_split(int32_t from, int32_t to, int32_t m[2], int32_t d[4])
 		from = date_first_day(&lo);
 	if (to > date_last_day(&hi))
 		to = date_last_day(&hi);
-	first = store_month_start(from) == from
+	first = date_month_start(from) == from
 	    ? from
-	    : store_month_start(store_month_start(from) + 31);
-	last_end = store_month_start(to + 1) == to + 1
-	    ? to
-	    : store_month_start(to) - 1;
+	    : date_month_start(date_month_start(from) + 31);
+	last_end =
+	    date_month_start(to + 1) == to + 1 ? to : date_month_start(to) - 1;
 	if (from > to || first > last_end) {
 		m[0] = 1, m[1] = 0;
 		d[0] = from, d[1] = to, d[2] = 1, d[3] = 0;
 		return;
 	}
-	m[0] = first, m[1] = store_month_start(last_end);
+	m[0] = first, m[1] = date_month_start(last_end);
 	d[0] = from, d[1] = first - 1, d[2] = last_end + 1, d[3] = to;
 }
 

@@ -49,67 +49,6 @@
 	    r ".start_day") " AND unit_code = " r ".unit_code AND kind = " r   \
 	                    ".kind; "
 
-/* The same for the partner counts: an activity counts once under each
- * province its partners name (a district counts for its province, whose
- * code is its first five characters). Row r of activities, for every
- * province among its partner rows. */
-#define STORE_PARTNER_COUNTS_ADD(r)                                            \
-	" INSERT INTO activity_partner_day_counts SELECT DISTINCT " r          \
-	".start_day, " r ".unit_code, " r ".kind, substr(partner_code, 1, 5),"  \
-	" 1, " r ".people FROM activity_partners WHERE activity_seq = " r      \
-	".seq ON CONFLICT DO UPDATE SET n = n + 1,"                            \
-	" people = people + excluded.people;"                                  \
-	" INSERT INTO activity_partner_month_counts SELECT DISTINCT "          \
-	STORE_MONTH_DAY(r ".start_day") ", " r ".unit_code, " r ".kind,"       \
-	" substr(partner_code, 1, 5), 1, " r ".people FROM activity_partners"  \
-	" WHERE activity_seq = " r ".seq ON CONFLICT DO UPDATE SET n = n + 1," \
-	" people = people + excluded.people; "
-#define STORE_PARTNER_COUNTS_SUB(r)                                            \
-	" UPDATE activity_partner_day_counts SET n = n - 1, people = people - " \
-	r ".people WHERE day = " r ".start_day AND unit_code = " r             \
-	".unit_code AND kind = " r ".kind AND province IN (SELECT"             \
-	" substr(partner_code, 1, 5) FROM activity_partners WHERE"             \
-	" activity_seq = " r ".seq);"                                          \
-	" UPDATE activity_partner_month_counts SET n = n - 1, people = people" \
-	" - " r ".people WHERE month_day = " STORE_MONTH_DAY(r ".start_day")   \
-	" AND unit_code = " r ".unit_code AND kind = " r ".kind AND province"  \
-	" IN (SELECT substr(partner_code, 1, 5) FROM activity_partners WHERE"  \
-	" activity_seq = " r ".seq); "
-
-/* One partner row p ("new" or "old") of an active activity, counted in or
- * out, unless another row of the activity names the same province. */
-#define STORE_PARTNER_ROW_OTHERS(p)                                            \
-	" NOT EXISTS (SELECT 1 FROM activity_partners x WHERE"                 \
-	" x.activity_seq = " p ".activity_seq AND x.partner_code <> " p        \
-	".partner_code AND substr(x.partner_code, 1, 5) ="                     \
-	" substr(" p ".partner_code, 1, 5))"
-#define STORE_PARTNER_ROW_ADD                                                  \
-	" INSERT INTO activity_partner_day_counts SELECT a.start_day,"         \
-	" a.unit_code, a.kind, substr(new.partner_code, 1, 5), 1, a.people"    \
-	" FROM activities a WHERE a.seq = new.activity_seq AND a.state = 1"    \
-	" AND" STORE_PARTNER_ROW_OTHERS("new") " ON CONFLICT DO UPDATE SET"    \
-	" n = n + 1, people = people + excluded.people;"                       \
-	" INSERT INTO activity_partner_month_counts SELECT "                   \
-	STORE_MONTH_DAY("a.start_day") ", a.unit_code, a.kind,"                \
-	" substr(new.partner_code, 1, 5), 1, a.people FROM activities a"       \
-	" WHERE a.seq = new.activity_seq AND a.state = 1 AND"                  \
-	STORE_PARTNER_ROW_OTHERS("new") " ON CONFLICT DO UPDATE SET"           \
-	" n = n + 1, people = people + excluded.people; "
-#define STORE_PARTNER_ROW_SUB                                                  \
-	" UPDATE activity_partner_day_counts SET n = n - 1, people = people -" \
-	" (SELECT people FROM activities WHERE seq = old.activity_seq)"        \
-	" WHERE (day, unit_code, kind, province) = (SELECT a.start_day,"       \
-	" a.unit_code, a.kind, substr(old.partner_code, 1, 5) FROM"            \
-	" activities a WHERE a.seq = old.activity_seq AND a.state = 1) AND"    \
-	STORE_PARTNER_ROW_OTHERS("old") ";"                                    \
-	" UPDATE activity_partner_month_counts SET n = n - 1, people ="        \
-	" people - (SELECT people FROM activities WHERE seq ="                 \
-	" old.activity_seq) WHERE (month_day, unit_code, kind, province) ="    \
-	" (SELECT " STORE_MONTH_DAY("a.start_day") ", a.unit_code, a.kind,"    \
-	" substr(old.partner_code, 1, 5) FROM activities a WHERE a.seq ="      \
-	" old.activity_seq AND a.state = 1) AND"                               \
-	STORE_PARTNER_ROW_OTHERS("old") "; "
-
 /* Migration n takes the schema from version n-1 to n, with SQL and then,
  * where rows must be derived from stored records, a function. Never edit
  * one that has shipped: add the next. */
@@ -119,9 +58,11 @@ struct store_migration {
 };
 
 /* clang-format off */
-/* 6: counts of active activities by day and by month, unit and kind, and
- * the same by partner province, kept by triggers, so that a summary
- * reads a few thousand rows instead of every record of the period. */
+/* 6: counts of active activities by day and by month, unit and kind
+ * (kept by triggers), and the same by partner province (kept by
+ * store_activities.c, which knows the provinces without reading them
+ * back), so that a summary reads a few thousand rows instead of every
+ * record of the period. */
 static const char store_migration_6[] =
     "CREATE TABLE activity_day_counts ("
     "  day INTEGER NOT NULL,"
@@ -163,23 +104,15 @@ static const char store_migration_6[] =
     "END;"
     "CREATE TRIGGER activity_counts_update_old AFTER UPDATE ON activities"
     "  WHEN old.state = 1 BEGIN"
-    STORE_COUNTS_SUB("old") STORE_PARTNER_COUNTS_SUB("old")
+    STORE_COUNTS_SUB("old")
     "END;"
     "CREATE TRIGGER activity_counts_update_new AFTER UPDATE ON activities"
     "  WHEN new.state = 1 BEGIN"
-    STORE_COUNTS_ADD("new") STORE_PARTNER_COUNTS_ADD("new")
+    STORE_COUNTS_ADD("new")
     "END;"
     "CREATE TRIGGER activity_counts_delete AFTER DELETE ON activities"
     "  WHEN old.state = 1 BEGIN"
-    STORE_COUNTS_SUB("old") STORE_PARTNER_COUNTS_SUB("old")
-    "END;"
-    "CREATE TRIGGER activity_partner_counts_insert AFTER INSERT ON"
-    "  activity_partners BEGIN"
-    STORE_PARTNER_ROW_ADD
-    "END;"
-    "CREATE TRIGGER activity_partner_counts_delete AFTER DELETE ON"
-    "  activity_partners BEGIN"
-    STORE_PARTNER_ROW_SUB
+    STORE_COUNTS_SUB("old")
     "END;"
     "INSERT INTO activity_day_counts"
     "  SELECT start_day, unit_code, kind, count(*), sum(people)"

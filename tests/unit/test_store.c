@@ -1132,8 +1132,6 @@ test_migration_backfills_fields(void **state)
 	    "DROP TRIGGER activity_counts_update_old;"
 	    "DROP TRIGGER activity_counts_update_new;"
 	    "DROP TRIGGER activity_counts_delete;"
-	    "DROP TRIGGER activity_partner_counts_insert;"
-	    "DROP TRIGGER activity_partner_counts_delete;"
 	    "DROP TABLE activity_day_counts; DROP TABLE activity_month_counts;"
 	    "DROP TABLE activity_partner_day_counts;"
 	    "DROP TABLE activity_partner_month_counts;"
