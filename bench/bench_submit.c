@@ -78,7 +78,8 @@ bench_main(void *arg)
 {
 	struct bench_thread *t = arg;
 	char err[256], id[64];
-	struct client *c = client_open(t->url, getenv("HOPTAC_TOKEN"), err, sizeof(err));
+	struct client *c =
+	    client_open(t->url, getenv("HOPTAC_TOKEN"), err, sizeof(err));
 	Hoptac__V1__SubmitActivitiesRequest req =
 	    HOPTAC__V1__SUBMIT_ACTIVITIES_REQUEST__INIT;
 
