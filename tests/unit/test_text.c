@@ -183,6 +183,40 @@ put_utf8(char *buf, size_t *len, uint32_t uc)
 	buf[*len] = '\0';
 }
 
+#define NEXTRA(a) (sizeof(a) / sizeof((a)[0]))
+
+/* n random characters into s (at least 4 * n + 1 bytes), drawn evenly
+ * from printable ASCII from lo, Latin-1 and Latin Extended from
+ * lo + 0x80, Latin Extended Additional, and extra. */
+static void
+random_latin(uint32_t *seed, int n, uint32_t lo, const uint32_t *extra,
+    size_t n_extra, char *s)
+{
+	size_t len = 0;
+
+	s[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		uint32_t r, uc;
+
+		*seed = *seed * 1103515245u + 12345u;
+		r = *seed >> 8;
+		switch (r % 4) {
+		case 0:
+			uc = lo + r / 4 % (0x7F - lo);
+			break;
+		case 1:
+			uc = lo + 0x80 + r / 4 % (0x370 - lo - 0x80);
+			break;
+		case 2:
+			uc = 0x1E00 + r / 4 % 0x100;
+			break;
+		default:
+			uc = extra[r / 4 % n_extra];
+		}
+		put_utf8(s, &len, uc);
+	}
+}
+
 /*
  * Text of Latin-script characters folds through a table, other text the
  * full way: both must agree. A CJK letter after a space sends the whole
@@ -201,31 +235,9 @@ test_fold_table_agrees(void **state)
 	(void)state;
 	for (int round = 0; round < 20000; round++) {
 		char s[128], forced[140], *a, *b, *ka, *kb;
-		size_t len = 0;
 		int n = 1 + round % 12;
 
-		s[0] = '\0';
-		for (int i = 0; i < n; i++) {
-			uint32_t r, uc;
-
-			seed = seed * 1103515245u + 12345u;
-			r = seed >> 8;
-			switch (r % 4) {
-			case 0:
-				uc = 0x20 + r / 4 % 0x5F;
-				break;
-			case 1:
-				uc = 0xA0 + r / 4 % (0x370 - 0xA0);
-				break;
-			case 2:
-				uc = 0x1E00 + r / 4 % 0x100;
-				break;
-			default:
-				uc = extra[r / 4 %
-				    (sizeof(extra) / sizeof(extra[0]))];
-			}
-			put_utf8(s, &len, uc);
-		}
+		random_latin(&seed, n, 0x20, extra, NEXTRA(extra), s);
 		snprintf(forced, sizeof(forced), "%s \xe4\xb8\x80", s);
 		a = text_fold(s);
 		b = text_fold(forced);
@@ -268,31 +280,9 @@ test_nfc_table_agrees(void **state)
 	(void)state;
 	for (int round = 0; round < 20000; round++) {
 		char s[128], forced[140], *a, *b;
-		size_t len = 0;
 		int n = 1 + round % 12;
 
-		s[0] = '\0';
-		for (int i = 0; i < n; i++) {
-			uint32_t r, uc;
-
-			seed = seed * 1103515245u + 12345u;
-			r = seed >> 8;
-			switch (r % 4) {
-			case 0:
-				uc = 0x21 + r / 4 % 0x5E;
-				break;
-			case 1:
-				uc = 0xA1 + r / 4 % (0x370 - 0xA1);
-				break;
-			case 2:
-				uc = 0x1E00 + r / 4 % 0x100;
-				break;
-			default:
-				uc = extra[r / 4 %
-				    (sizeof(extra) / sizeof(extra[0]))];
-			}
-			put_utf8(s, &len, uc);
-		}
+		random_latin(&seed, n, 0x21, extra, NEXTRA(extra), s);
 		snprintf(
 		    forced, sizeof(forced), "\xe4\xb8\x80%s\xe4\xb8\x80", s);
 		a = text_nfc(s);
