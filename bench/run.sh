@@ -35,9 +35,12 @@ bench_credential
 "${hoptac[@]}" unit add BENCH "Bench unit" --kind other >/dev/null
 
 echo "machine: $(nproc) cores, $(uname -srm)"
+rss() { awk '/VmRSS/ {print $2, $3}' "/proc/${pid}/status"; }
+idle_rss="$(rss)"
 one="$("${build}/bench/bench_submit" -s "${url}" -c 1 -n 5000)"
 echo "${one}"
 many="$("${build}/bench/bench_submit" -s "${url}" -c 16 -n 500)"
+load_rss="$(rss)"
 echo "${many}"
 batch="$("${build}/bench/bench_submit" -s "${url}" -c 1 -n 100 -b 1000)"
 echo "${batch}"
@@ -77,4 +80,4 @@ for i in $(seq "${n}"); do
 done
 end=$(date +%s%N)
 echo "hoptac activity add: $(((end - start) / n / 1000)) us per process"
-echo "hoptacd resident memory: $(awk '/VmRSS/ {print $2, $3}' "/proc/${pid}/status")"
+echo "hoptacd resident memory: idle ${idle_rss}, after the 16 clients ${load_rss}, at the end $(rss)"
