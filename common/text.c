@@ -1,6 +1,7 @@
 #include "text.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -66,15 +67,19 @@ text_terminate(uint8_t *buf, size_t len)
  * characters that are NFC on their own and are not marks cannot change
  * under NFC (in these scripts only marks compose with what precedes
  * them), so it skips libunistring's normalization. Which characters those
- * are is asked of libunistring itself, once.
+ * are is asked of libunistring itself, once per character met.
  */
 #define TEXT_NFC_END      0x0370 /* ASCII, Latin-1, Latin Extended, marks */
 #define TEXT_NFC_HIGH     0x1E00
 #define TEXT_NFC_HIGH_END 0x1F00 /* Latin Extended Additional */
 
-static bool text_nfc_inert_low[TEXT_NFC_END];
-static bool text_nfc_inert_high[TEXT_NFC_HIGH_END - TEXT_NFC_HIGH];
-static pthread_once_t text_nfc_once = PTHREAD_ONCE_INIT;
+/* Per character: 0 not asked yet, else TEXT_NFC_INERT or TEXT_NFC_NOT.
+ * Filled on first sight, so a process pays for the characters it meets
+ * (a few dozen), not for the table's 1,136; a filled entry never
+ * changes. */
+enum { TEXT_NFC_INERT = 1, TEXT_NFC_NOT = 2 };
+static _Atomic uint8_t text_nfc_low[TEXT_NFC_END];
+static _Atomic uint8_t text_nfc_high[TEXT_NFC_HIGH_END - TEXT_NFC_HIGH];
 
 static bool
 text_nfc_is_inert(ucs4_t uc)
@@ -94,13 +99,25 @@ text_nfc_is_inert(ucs4_t uc)
 	return inert;
 }
 
-static void
-text_nfc_table_fill(void)
+/* Whether NFC keeps uc as it is and it composes with nothing before it;
+ * false for characters outside the table. */
+static bool
+text_nfc_inert(ucs4_t uc)
 {
-	for (ucs4_t uc = 0; uc < TEXT_NFC_END; uc++)
-		text_nfc_inert_low[uc] = text_nfc_is_inert(uc);
-	for (ucs4_t uc = TEXT_NFC_HIGH; uc < TEXT_NFC_HIGH_END; uc++)
-		text_nfc_inert_high[uc - TEXT_NFC_HIGH] = text_nfc_is_inert(uc);
+	_Atomic uint8_t *e = uc < TEXT_NFC_END ? &text_nfc_low[uc]
+	    : uc >= TEXT_NFC_HIGH && uc < TEXT_NFC_HIGH_END
+	    ? &text_nfc_high[uc - TEXT_NFC_HIGH]
+	    : NULL;
+	uint8_t v;
+
+	if (e == NULL)
+		return false;
+	/* Two threads may ask at once: both store the same answer. */
+	if ((v = atomic_load_explicit(e, memory_order_relaxed)) == 0) {
+		v = text_nfc_is_inert(uc) ? TEXT_NFC_INERT : TEXT_NFC_NOT;
+		atomic_store_explicit(e, v, memory_order_relaxed);
+	}
+	return v == TEXT_NFC_INERT;
 }
 
 /* Whether NFC leaves p (valid UTF-8) as it is, by the table. */
@@ -109,7 +126,6 @@ text_nfc_already(const uint8_t *p, size_t n)
 {
 	size_t i = 0;
 
-	pthread_once(&text_nfc_once, text_nfc_table_fill);
 	while (i < n) {
 		ucs4_t uc;
 		int k;
@@ -119,10 +135,7 @@ text_nfc_already(const uint8_t *p, size_t n)
 			continue;
 		}
 		k = u8_mbtouc_unsafe(&uc, p + i, n - i);
-		if (uc < TEXT_NFC_END ? !text_nfc_inert_low[uc]
-		        : uc >= TEXT_NFC_HIGH && uc < TEXT_NFC_HIGH_END
-		        ? !text_nfc_inert_high[uc - TEXT_NFC_HIGH]
-		        : true)
+		if (!text_nfc_inert(uc))
 			return false;
 		i += (size_t)(k > 0 ? k : 1);
 	}
@@ -248,20 +261,24 @@ out:
  * The same folding, character by character from a table, for text made
  * only of the characters Vietnamese and other Latin-script text uses:
  * the general way costs some 200 instructions a character, which the
- * server pays for every record it stores. The table is filled once by
- * the general way itself, one character at a time, so both ways agree by
+ * server pays for every record it stores. Each entry is filled once, when
+ * its character is first met, by the general way itself, so both agree by
  * construction; characters whose folding is not one letter string, and
  * every character outside the table, take the general way.
  */
 enum text_fold_kind {
-	TEXT_FOLD_FULL = 0, /* not in the table: fold the text the full way */
-	TEXT_FOLD_LETTERS,  /* folds to the letters in .out */
+	TEXT_FOLD_UNKNOWN = 0, /* not asked yet */
+	TEXT_FOLD_FULL,        /* fold the text the full way */
+	TEXT_FOLD_LETTERS,     /* folds to the letters in .out */
 	TEXT_FOLD_SEPARATOR,
 	TEXT_FOLD_MARK, /* dropped, no separator */
 };
 
+/* Filled on first sight under text_fold_mu, kind stored last (release),
+ * so a reader that sees a kind (acquire) sees the rest; a process pays for
+ * the characters it meets, not for the whole table. */
 struct text_fold_entry {
-	uint8_t kind;
+	_Atomic uint8_t kind;
 	uint8_t len;
 	uint8_t out[6];
 };
@@ -276,52 +293,56 @@ struct text_fold_entry {
 static struct text_fold_entry text_fold_low[TEXT_FOLD_LOW_END];
 static struct text_fold_entry
     text_fold_high[TEXT_FOLD_HIGH_END - TEXT_FOLD_HIGH];
-static pthread_once_t text_fold_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t text_fold_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static void
 text_fold_entry_fill(ucs4_t uc, struct text_fold_entry *e)
 {
 	uint8_t in[8];
 	int n = u8_uctomb(in, uc, sizeof(in) - 1);
-	char *f;
+	uint8_t kind = TEXT_FOLD_FULL;
+	char *f = NULL;
 	size_t len;
 
-	e->kind = TEXT_FOLD_FULL;
-	if (n <= 0 || uc == 0)
-		return;
-	in[n] = '\0';
-	if ((f = text_fold_full((const char *)in, true)) == NULL)
-		return;
-	len = strlen(f);
-	if (len == 0)
-		e->kind = uc_is_general_category(uc, UC_CATEGORY_M)
+	if (n > 0 && uc != 0) {
+		in[n] = '\0';
+		f = text_fold_full((const char *)in, true);
+	}
+	if (f != NULL && (len = strlen(f)) == 0) {
+		kind = uc_is_general_category(uc, UC_CATEGORY_M)
 		    ? TEXT_FOLD_MARK
 		    : TEXT_FOLD_SEPARATOR;
-	else if (len <= sizeof(e->out) && strchr(f, ' ') == NULL) {
-		e->kind = TEXT_FOLD_LETTERS;
+	} else if (f != NULL && len <= sizeof(e->out) &&
+	    strchr(f, ' ') == NULL) {
+		kind = TEXT_FOLD_LETTERS;
 		e->len = (uint8_t)len;
 		memcpy(e->out, f, len);
 	}
 	free(f);
+	atomic_store_explicit(&e->kind, kind, memory_order_release);
 }
 
-static void
-text_fold_table_fill(void)
-{
-	for (ucs4_t uc = 0; uc < TEXT_FOLD_LOW_END; uc++)
-		text_fold_entry_fill(uc, &text_fold_low[uc]);
-	for (ucs4_t uc = TEXT_FOLD_HIGH; uc < TEXT_FOLD_HIGH_END; uc++)
-		text_fold_entry_fill(uc, &text_fold_high[uc - TEXT_FOLD_HIGH]);
-}
-
+/* uc's entry, filled if need be, and its kind; NULL outside the table. */
 static const struct text_fold_entry *
-text_fold_lookup(ucs4_t uc)
+text_fold_lookup(ucs4_t uc, uint8_t *kind)
 {
-	if (uc < TEXT_FOLD_LOW_END)
-		return &text_fold_low[uc];
-	if (uc >= TEXT_FOLD_HIGH && uc < TEXT_FOLD_HIGH_END)
-		return &text_fold_high[uc - TEXT_FOLD_HIGH];
-	return NULL;
+	struct text_fold_entry *e = uc < TEXT_FOLD_LOW_END ? &text_fold_low[uc]
+	    : uc >= TEXT_FOLD_HIGH && uc < TEXT_FOLD_HIGH_END
+	    ? &text_fold_high[uc - TEXT_FOLD_HIGH]
+	    : NULL;
+
+	if (e == NULL)
+		return NULL;
+	*kind = atomic_load_explicit(&e->kind, memory_order_acquire);
+	if (*kind == TEXT_FOLD_UNKNOWN) {
+		pthread_mutex_lock(&text_fold_mu);
+		if (atomic_load_explicit(&e->kind, memory_order_relaxed) ==
+		    TEXT_FOLD_UNKNOWN)
+			text_fold_entry_fill(uc, e);
+		pthread_mutex_unlock(&text_fold_mu);
+		*kind = atomic_load_explicit(&e->kind, memory_order_acquire);
+	}
+	return e;
 }
 
 /* The table's way; NULL when a character needs the full way (or out of
@@ -340,16 +361,17 @@ text_fold_table(const uint8_t *p, size_t n, bool spaces)
 	while (i < n) {
 		ucs4_t uc;
 		int k = u8_mbtouc_unsafe(&uc, p + i, n - i);
-		const struct text_fold_entry *e = text_fold_lookup(uc);
+		uint8_t kind = TEXT_FOLD_FULL;
+		const struct text_fold_entry *e = text_fold_lookup(uc, &kind);
 
-		if (e == NULL || e->kind == TEXT_FOLD_FULL) {
+		if (e == NULL || kind == TEXT_FOLD_FULL) {
 			free(out);
 			return NULL;
 		}
 		i += (size_t)(k > 0 ? k : 1);
-		if (e->kind == TEXT_FOLD_SEPARATOR) {
+		if (kind == TEXT_FOLD_SEPARATOR) {
 			gap = true;
-		} else if (e->kind == TEXT_FOLD_LETTERS) {
+		} else if (kind == TEXT_FOLD_LETTERS) {
 			if (gap && spaces && o > 0)
 				out[o++] = ' ';
 			gap = false;
@@ -369,7 +391,6 @@ text_fold_impl(const char *s, bool spaces)
 
 	if (s == NULL || u8_check((const uint8_t *)s, n = strlen(s)) != NULL)
 		return NULL;
-	pthread_once(&text_fold_once, text_fold_table_fill);
 	if ((r = text_fold_table((const uint8_t *)s, n, spaces)) != NULL)
 		return r;
 	return text_fold_full(s, spaces);
