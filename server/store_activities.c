@@ -378,8 +378,11 @@ store_filter_add(struct store_filter *f, const char *sql)
 	int w = snprintf(
 	    f->where + f->len, sizeof(f->where) - f->len, " AND %s", sql);
 
+	/* Never past the end: a cut condition fails to prepare, loudly. */
 	if (w > 0)
-		f->len += (size_t)w;
+		f->len += (size_t)w < sizeof(f->where) - f->len
+		    ? (size_t)w
+		    : sizeof(f->where) - f->len - 1;
 }
 
 static void

@@ -188,7 +188,7 @@ store_report_list(struct store_conn *c, const char *reference,
 
 /* The SQL of a summary, built for its dimensions and filters. */
 struct store_sql {
-	char text[4096];
+	char text[16384]; /* 1,000 units and 32 partners take some 7,000 */
 	size_t len;
 };
 
@@ -197,8 +197,11 @@ store_sql_add(struct store_sql *q, const char *s)
 {
 	int w = snprintf(q->text + q->len, sizeof(q->text) - q->len, "%s", s);
 
+	/* A cut query is refused whole by the caller (len at the end). */
 	if (w > 0)
-		q->len += (size_t)w;
+		q->len += (size_t)w < sizeof(q->text) - q->len
+		    ? (size_t)w
+		    : sizeof(q->text) - q->len - 1;
 }
 
 /* The key expression of a dimension; days are since 1970-01-01. Read

@@ -1367,6 +1367,41 @@ test_summary_counts_match_records(void **state)
 	}
 }
 
+/* The most a request can ask (1,000 units, 32 partners) makes the
+ * longest summary query: it must run, from the records and the counts. */
+static void
+test_summary_widest_query(void **state)
+{
+	struct fixture *f = *state;
+	struct store_conn *c = open_writer(f);
+	static char names[1000][16], pnames[32][16];
+	char *units[1000], *partners[32];
+	int dims[2] = {HOPTAC__V1__DIMENSION__DIMENSION_PARTNER,
+	    HOPTAC__V1__DIMENSION__DIMENSION_UNIT};
+
+	for (int i = 0; i < 1000; i++) {
+		snprintf(names[i], sizeof(names[i]), "U-%04d", i);
+		units[i] = names[i];
+	}
+	for (int i = 0; i < 32; i++) {
+		snprintf(pnames[i], sizeof(pnames[i]), "LA-%c%c", 'A' + i / 26,
+		    'A' + i % 26);
+		partners[i] = pnames[i];
+	}
+	for (int from_records = 0; from_records < 2; from_records++)
+		for (size_t n_dims = 0; n_dims < 3; n_dims++) {
+			struct store_summary_query q = {units, 1000, partners,
+			    32, 0, 40000, dims, n_dims, from_records};
+			Hoptac__V1__SummaryResponse *out = malloc(sizeof(*out));
+
+			assert_non_null(out);
+			hoptac__v1__summary_response__init(out);
+			assert_int_equal(store_summary(c, &q, out), STATUS_OK);
+			assert_int_equal(out->n_rows, 0);
+			hoptac__v1__summary_response__free_unpacked(out, NULL);
+		}
+}
+
 int
 main(void)
 {
@@ -1395,6 +1430,7 @@ main(void)
 	    T(test_migration_backfills_fields),
 	    T(test_summary_partners_and_period),
 	    T(test_summary_counts_match_records),
+	    T(test_summary_widest_query),
 	};
 #undef T
 
