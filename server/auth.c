@@ -36,7 +36,7 @@ struct auth_entry {
 struct auth {
 	pthread_rwlock_t lock;
 	struct auth_entry *entries; /* owned; sorted by id */
-	size_t n, cap;
+	size_t n;
 };
 
 struct auth *
@@ -121,7 +121,6 @@ auth_reload(struct auth *a, struct store_conn *db)
 	auth_entries_free(a->entries, a->n);
 	a->entries = l.e;
 	a->n = l.n;
-	a->cap = l.cap;
 	pthread_rwlock_unlock(&a->lock);
 	return STATUS_OK;
 }
