@@ -134,7 +134,7 @@ validate_quote_len(const char *s, size_t max)
  */
 static int
 validate_text_impl(char **field, const char *prefix, const char *name,
-    size_t max, int required, bool item, struct violations *v)
+    size_t max, int required, bool item, bool line, struct violations *v)
 {
 	const char *s = field != NULL && *field != NULL ? *field : "";
 	char *nfc = NULL;
@@ -157,6 +157,12 @@ validate_text_impl(char **field, const char *prefix, const char *name,
 	nfc = text_nfc(s);
 	if (nfc == NULL) {
 		violations_add(v, prefix, name, "could not be normalized");
+		goto out;
+	}
+	/* A line is one line once trimmed, as every file and table that
+	 * shows it needs (a report file's header refuses a CR inside it). */
+	if (line && strpbrk(nfc, "\r\n") != NULL) {
+		violations_add(v, prefix, name, "must be one line");
 		goto out;
 	}
 	len = text_length(nfc);
@@ -190,7 +196,16 @@ int
 validate_text(char **field, const char *prefix, const char *name, size_t max,
     int required, struct violations *v)
 {
-	return validate_text_impl(field, prefix, name, max, required, false, v);
+	return validate_text_impl(
+	    field, prefix, name, max, required, false, false, v);
+}
+
+int
+validate_line(char **field, const char *prefix, const char *name, size_t max,
+    int required, struct violations *v)
+{
+	return validate_text_impl(
+	    field, prefix, name, max, required, false, true, v);
 }
 
 static bool
@@ -349,7 +364,8 @@ validate_texts(size_t n, char **items, const char *prefix, const char *name,
 	validate_list(n, prefix, name, v);
 	for (size_t i = 0; i < n; i++) {
 		snprintf(item, sizeof(item), "%s[%zu]", name, i);
-		validate_text_impl(&items[i], prefix, item, max, 1, true, v);
+		validate_text_impl(
+		    &items[i], prefix, item, max, 1, true, true, v);
 	}
 }
 
@@ -395,9 +411,9 @@ validate_activity(
 		violations_add(
 		    v, prefix, "end_date", "end_date is before start_date");
 
-	validate_text(&a->title, prefix, "title", VALIDATE_SHORT_MAX, 1, v);
-	validate_text(&a->place, prefix, "place", VALIDATE_SHORT_MAX, 0, v);
-	validate_text(&a->leader, prefix, "leader", VALIDATE_SHORT_MAX, 0, v);
+	validate_line(&a->title, prefix, "title", VALIDATE_SHORT_MAX, 1, v);
+	validate_line(&a->place, prefix, "place", VALIDATE_SHORT_MAX, 0, v);
+	validate_line(&a->leader, prefix, "leader", VALIDATE_SHORT_MAX, 0, v);
 	validate_text(&a->summary, prefix, "summary", VALIDATE_LONG_MAX, 0, v);
 	validate_text(&a->result, prefix, "result", VALIDATE_LONG_MAX, 0, v);
 	if (a->people < 0 || a->people > VALIDATE_PEOPLE_MAX)
@@ -421,7 +437,7 @@ validate_unit(Hoptac__V1__Unit *u, const char *prefix, struct violations *v)
 		return (int)(violations_total(v) - before);
 	}
 	validate_id(u->code, prefix, "code", v);
-	validate_text(&u->name, prefix, "name", VALIDATE_SHORT_MAX, 1, v);
+	validate_line(&u->name, prefix, "name", VALIDATE_SHORT_MAX, 1, v);
 	validate_kind_field(validate_unit_kinds,
 	    VALIDATE_COUNT(validate_unit_kinds), (int)u->kind, prefix, v);
 	validate_text(
@@ -559,7 +575,7 @@ validate_request(
 	validate_id(r->issuer_unit, prefix, "issuer_unit", v);
 	issued_ok =
 	    validate_date(&r->issued_on, prefix, "issued_on", 1, &issued, v);
-	validate_text(&r->title, prefix, "title", VALIDATE_SHORT_MAX, 1, v);
+	validate_line(&r->title, prefix, "title", VALIDATE_SHORT_MAX, 1, v);
 	validate_list(r->n_partner_scope, prefix, "partner_scope", v);
 	for (size_t i = 0; i < r->n_partner_scope; i++) {
 		snprintf(item, sizeof(item), "partner_scope[%zu]", i);
@@ -616,7 +632,7 @@ validate_report(Hoptac__V1__Report *r, const char *prefix, struct violations *v)
 	validate_id(r->unit_code, prefix, "unit_code", v);
 	validate_text(&r->document_number, prefix, "document_number",
 	    VALIDATE_SHORT_MAX, 0, v);
-	validate_text(&r->place, prefix, "place", VALIDATE_SHORT_MAX, 0, v);
+	validate_line(&r->place, prefix, "place", VALIDATE_SHORT_MAX, 0, v);
 	validate_date(&r->signed_on, prefix, "signed_on", 0, NULL, v);
 	validate_text(
 	    &r->situation, prefix, "situation", VALIDATE_LONG_MAX, 0, v);
@@ -648,7 +664,7 @@ validate_report(Hoptac__V1__Report *r, const char *prefix, struct violations *v)
 		    "must be a year such as 2027");
 	validate_text(
 	    &r->proposals, prefix, "proposals", VALIDATE_LONG_MAX, 0, v);
-	validate_text(&r->signer, prefix, "signer", VALIDATE_SHORT_MAX, 0, v);
+	validate_line(&r->signer, prefix, "signer", VALIDATE_SHORT_MAX, 0, v);
 	validate_text(
 	    &r->signer_title, prefix, "signer_title", VALIDATE_SHORT_MAX, 0, v);
 	validate_texts(r->n_recipients, r->recipients, prefix, "recipients",

@@ -49,6 +49,11 @@ void violations_add(struct violations *v, const char *prefix, const char *name,
 int validate_text(char **field, const char *prefix, const char *name,
     size_t max, int required, struct violations *v);
 
+/* validate_text for a field of one line (a name, a title, a place): a
+ * line break left after trimming is a violation. */
+int validate_line(char **field, const char *prefix, const char *name,
+    size_t max, int required, struct violations *v);
+
 /* Checks a partial date field and rewrites it to ISO; empty allowed unless
  * required. On success and when out is not NULL, stores the parsed date. */
 int validate_date(char **field, const char *prefix, const char *name,

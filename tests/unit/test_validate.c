@@ -204,6 +204,18 @@ test_validate_text(void **state)
 	assert_string_equal(s, "");
 	assert_int_equal(v.count, 0);
 
+	/* A one-line field with a line break inside: refused; the same in a
+	 * long text: kept. */
+	violations_init(&v);
+	assert_int_equal(pbstr_set(&s, "Y\rThanh"), 0);
+	assert_int_equal(validate_line(&s, NULL, "signer", 200, 0, &v), -1);
+	assert_one(&v, "signer", "must be one line");
+	violations_init(&v);
+	assert_int_equal(pbstr_set(&s, "one\ntwo"), 0);
+	assert_int_equal(validate_text(&s, NULL, "summary", 20000, 0, &v), 0);
+	assert_string_equal(s, "one\ntwo");
+	violations_init(&v);
+
 	assert_int_equal(pbstr_set(&s, "bad \xc3"), 0);
 	assert_int_equal(validate_text(&s, NULL, "title", 10, 0, &v), -1);
 	assert_one(&v, "title", "UTF-8");
