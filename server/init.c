@@ -130,6 +130,14 @@ init_main(int argc, char **argv)
 		    cfg.database);
 		goto out;
 	}
+	/* Before the credential exists: a token with nowhere to go would
+	 * leave an administrator nobody holds. */
+	if (out != NULL && access(out, F_OK) == 0) {
+		fprintf(stderr,
+		    "hoptacd init: %s exists; the token goes to a new file\n",
+		    out);
+		goto out;
+	}
 	if (auth_token_new(token, id, salt, hash) != STATUS_OK) {
 		fprintf(stderr, "hoptacd init: no random bytes\n");
 		goto out;

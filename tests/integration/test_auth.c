@@ -431,6 +431,45 @@ test_client_credential_rules(void **state)
 	assert_non_null(strstr(err, "refusing to send a credential in clear"));
 }
 
+/* The number of credentials in h's database, read with sqlite3. */
+static long
+credentials_stored(struct harness *h)
+{
+	char cmd[600], buf[32] = "";
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd),
+	    "sqlite3 '%s' 'SELECT count(*) FROM credentials'", h->db);
+	assert_non_null(p = popen(cmd, "r"));
+	assert_non_null(fgets(buf, sizeof(buf), p));
+	pclose(p);
+	return atol(buf);
+}
+
+/* hoptacd init refuses a database a server holds, and a token file that
+ * exists, before it makes any credential. */
+static void
+test_init_refusals(void **state)
+{
+	struct fixture *f = *state;
+	char path[400];
+	long before;
+
+	snprintf(path, sizeof(path), "%s/admin.token", f->h.dir);
+	expect(harness_hoptacd(&f->h, out, sizeof(out), err, sizeof(err),
+	           "init", "-F", "-D", f->h.db, NULL),
+	    1, "init while the server runs");
+	assert_non_null(strstr(err, "in use by another process"));
+	harness_stop(&f->h);
+	before = credentials_stored(&f->h);
+	expect(harness_hoptacd(&f->h, out, sizeof(out), err, sizeof(err),
+	           "init", "-F", "-D", f->h.db, "-o", path, NULL),
+	    1, "init to an existing token file");
+	assert_non_null(strstr(err, "exists"));
+	assert_int_equal(credentials_stored(&f->h), before);
+	harness_restart(&f->h);
+}
+
 int
 main(void)
 {
@@ -440,6 +479,7 @@ main(void)
 	    cmocka_unit_test(test_successor_reads_history),
 	    cmocka_unit_test(test_revoke_expire_audit),
 	    cmocka_unit_test(test_client_credential_rules),
+	    cmocka_unit_test(test_init_refusals),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
