@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "hoptac/v1/auth.pb-c.h"
@@ -95,6 +96,11 @@ cmd_admin_issue(struct cli *cli, int argc, char **argv)
 		cli_usage("admin", "issue", 1);
 		return cli_fail(CLI_USAGE, "give --name and --role");
 	}
+	/* Checked before the server makes a credential whose token would
+	 * then have nowhere to go. */
+	if (output != NULL && access(output, F_OK) == 0)
+		return cli_fail(CLI_ERROR,
+		    "%s exists; the token goes to a new file", output);
 	rc = cli_call(cli, "/hoptac.v1.Credentials/Issue", &req.base,
 	    &hoptac__v1__issue_credential_response__descriptor,
 	    (ProtobufCMessage **)&resp, NULL);

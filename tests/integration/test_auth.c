@@ -446,8 +446,8 @@ credentials_stored(struct harness *h)
 	return atol(buf);
 }
 
-/* hoptacd init refuses a database a server holds, and a token file that
- * exists, before it makes any credential. */
+/* hoptacd init refuses a database a server holds; it and hoptac admin
+ * issue refuse a token file that exists, before any credential is made. */
 static void
 test_init_refusals(void **state)
 {
@@ -460,8 +460,13 @@ test_init_refusals(void **state)
 	           "init", "-F", "-D", f->h.db, NULL),
 	    1, "init while the server runs");
 	assert_non_null(strstr(err, "in use by another process"));
-	harness_stop(&f->h);
 	before = credentials_stored(&f->h);
+	expect(cli_as(f, f->admin, "admin", "issue", "--name", "x", "--role",
+	           "reviewer", "--output", path, NULL),
+	    1, "issue to an existing token file");
+	assert_non_null(strstr(err, "exists"));
+	assert_int_equal(credentials_stored(&f->h), before);
+	harness_stop(&f->h);
 	expect(harness_hoptacd(&f->h, out, sizeof(out), err, sizeof(err),
 	           "init", "-F", "-D", f->h.db, "-o", path, NULL),
 	    1, "init to an existing token file");
