@@ -1,5 +1,8 @@
-# Sourced by the bench scripts: hoptacd init on the bench database
-# ($1), before the server starts.
+# Sourced by the bench scripts before their server starts. A credential
+# the calling environment holds is for another server.
+unset HOPTAC_TOKEN HOPTAC_TOKEN_FILE
+
+# hoptacd init on the bench database ($1).
 bench_init() {
 	"${build}/server/hoptacd" init -D "$1" -o "${dir}/admin.token" 2>/dev/null
 }

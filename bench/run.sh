@@ -1,18 +1,27 @@
 #!/usr/bin/env bash
-# Builds in release mode, starts hoptacd on a fresh database in a temporary
-# directory on loopback, and runs the submit benchmarks against it:
-# one client, 16 clients, and batches of 1,000. Also times whole hoptac
-# processes (ping, activity add). Prints one line per run.
+# The benchmark suite in one go: installs what is missing, builds in
+# release mode, measures the machine's limits and hoptac doing the same
+# work in the same run, and prints a table in which each hoptac figure is
+# a share of its limit. Nothing here fails because the machine is slow.
 #
 #   bench/run.sh
 #
-# Environment: BENCH_BUILD_DIR (default build-release), BENCH_PORT (7440).
+# Environment:
+#   BENCH_SIZES      data sets for summary and consolidate
+#                    (default "1000000 10000000"; ten million takes
+#                    about half an hour to load on 2 cores)
+#   BENCH_BACKLOG    activities in the sync backlog (default 100000)
+#   BENCH_BUILD_DIR  (default build-release)
+#   BENCH_PORT       first of the ports it uses (default 7440)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${BENCH_BUILD_DIR:-${root}/build-release}"
 port="${BENCH_PORT:-7440}"
+sizes="${BENCH_SIZES:-1000000 10000000}"
+backlog="${BENCH_BACKLOG:-100000}"
 url="tcp://127.0.0.1:${port}"
+export BENCH_BUILD_DIR="${build}"
 
 "${root}/deploy/install-deps.sh" >/dev/null
 cmake -S "${root}" -B "${build}" -DCMAKE_BUILD_TYPE=Release \
@@ -34,28 +43,8 @@ done
 bench_credential
 "${hoptac[@]}" unit add BENCH "Bench unit" --kind other >/dev/null
 
-echo "machine: $(nproc) cores, $(uname -srm)"
-rss() { awk '/VmRSS/ {print $2, $3}' "/proc/${pid}/status"; }
-idle_rss="$(rss)"
-one="$("${build}/bench/bench_submit" -s "${url}" -c 1 -n 5000)"
-echo "${one}"
-many="$("${build}/bench/bench_submit" -s "${url}" -c 16 -n 500)"
-load_rss="$(rss)"
-echo "${many}"
-batch="$("${build}/bench/bench_submit" -s "${url}" -c 1 -n 100 -b 1000)"
-echo "${batch}"
-
-# The limits of the machine for the same work: a bare nng echo of a
-# message of the same size with the same clients, and bare sqlite inserts
-# of the same rows with the same durability.
-echo1="$("${build}/bench/bench_echo" -u "tcp://127.0.0.1:$((port + 10))" -c 1 -n 5000 -s 400)"
-echo "${echo1}"
-echo16="$("${build}/bench/bench_echo" -u "tcp://127.0.0.1:$((port + 11))" -c 16 -n 500 -s 400)"
-echo "${echo16}"
-sql1="$("${build}/bench/bench_sqlite" -f "${dir}/bare.db" -n 5000 -b 1)"
-echo "${sql1}"
-sqlb="$("${build}/bench/bench_sqlite" -f "${dir}/bare.db" -n 100000 -b 1000)"
-echo "${sqlb}"
+echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(uname -srm)"
+echo "versions: $(dpkg-query -W -f='${Package} ${Version} ' libnng1 libsqlite3-0 libprotobuf-c1 2>/dev/null)"
 
 # Field value of "key=value" in a line.
 val() {
@@ -63,21 +52,113 @@ val() {
 		'{ for (i = 1; i <= NF; i++) { split($i, p, "="); if (p[1] == k) print p[2] } }'
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f%%", 100 * a / b }'; }
-echo "1 client, 1 activity per call: $(val "${one}" calls/s) calls/s = $(ratio "$(val "${one}" calls/s)" "$(val "${echo1}" calls/s)") of the bare echo, $(ratio "$(val "${one}" calls/s)" "$(val "${sql1}" commits/s)") of bare sqlite commits"
-echo "16 clients, 1 activity per call: $(val "${many}" calls/s) calls/s = $(ratio "$(val "${many}" calls/s)" "$(val "${echo16}" calls/s)") of the bare echo at 16 clients"
-echo "batches of 1,000: $(val "${batch}" records/s) activities/s = $(ratio "$(val "${batch}" records/s)" "$(val "${sqlb}" rows/s)") of bare sqlite batched inserts"
+status_kb() { awk -v k="$1:" '$1 == k {print $2}' "/proc/${pid}/status"; }
+# CPU time of hoptacd's writer thread so far, in clock ticks.
+writer_ticks() {
+	local t
+	for t in /proc/"${pid}"/task/*; do
+		if [[ "$(cat "${t}/comm")" == hoptacd-writer ]]; then
+			awk '{print $14 + $15}' "${t}/stat"
+			return
+		fi
+	done
+	echo 0
+}
+run() { # prints the line and keeps it in $out
+	out="$("$@")"
+	echo "${out}"
+}
 
-# Whole-process times of the command-line client.
-n=300
-start=$(date +%s%N)
-for _ in $(seq "${n}"); do "${hoptac[@]}" ping >/dev/null; done
-end=$(date +%s%N)
-echo "hoptac ping: $(((end - start) / n / 1000)) us per process"
-start=$(date +%s%N)
-for i in $(seq "${n}"); do
-	"${hoptac[@]}" activity add --unit BENCH --partner LA-XE --kind other \
-		--start 2024 --title "bench ${i}" >/dev/null
+# hoptac, on a fresh database.
+idle_kb="$(status_kb VmRSS)"
+run "${build}/bench/bench_submit" -s "${url}" -c 1 -n 5000
+one="${out}"
+w0="$(writer_ticks)"
+run "${build}/bench/bench_submit" -s "${url}" -c 16 -n 500
+many="${out}"
+w1="$(writer_ticks)"
+load_kb="$(status_kb VmHWM)"
+writer_busy="$(awk -v t="$((w1 - w0))" -v hz="$(getconf CLK_TCK)" \
+	-v s="$(val "${many}" seconds)" 'BEGIN { printf "%.0f%%", 100 * t / hz / s }')"
+run "${build}/bench/bench_submit" -s "${url}" -c 2 -n 50 -b 1000
+batch="${out}"
+
+# The limits for the same work: a bare nng echo of a message of the
+# same size with the same clients; bare sqlite running the statements
+# hoptacd's writer runs, on a database of hoptacd's schema, with the same
+# durability, one call a transaction, 16 calls a transaction (what group
+# commit makes of 16 clients), and batches; and the cheapest rows that
+# could hold an activity.
+run "${build}/bench/bench_echo" -u "tcp://127.0.0.1:$((port + 10))" -c 1 -n 5000 -s 400
+echo1="${out}"
+run "${build}/bench/bench_echo" -u "tcp://127.0.0.1:$((port + 11))" -c 16 -n 500 -s 400
+echo16="${out}"
+bare() {
+	rm -f "${dir}"/bare.db* "${dir}/bare.token"
+	"${build}/server/hoptacd" init -D "${dir}/bare.db" -o "${dir}/bare.token" 2>/dev/null
+	run "${build}/bench/bench_sqlite" -f "${dir}/bare.db" -H "$@"
+}
+bare -n 5000 -b 1
+sql1="${out}"
+bare -n 8000 -b 1 -g 16
+sql16="${out}"
+bare -n 100000 -b 1000
+sqlb="${out}"
+run "${build}/bench/bench_sqlite" -f "${dir}/minimal.db" -n 100000 -b 1000
+sqlmin="${out}"
+
+# Whole processes of the command-line client: mean and median.
+proc_ms() {
+	local t=() s e
+	for _ in $(seq 300); do
+		s=$(date +%s%N)
+		"$@" >/dev/null
+		e=$(date +%s%N)
+		t+=($(((e - s) / 1000)))
+	done
+	printf '%s\n' "${t[@]}" | sort -n |
+		awk '{ a[NR] = $1; s += $1 } END { printf "%.1f ms (mean %.1f ms)", a[int(NR / 2) + 1] / 1000, s / NR / 1000 }'
+}
+ping_ms="$(proc_ms "${hoptac[@]}" ping)"
+echo "hoptac ping: ${ping_ms}"
+add_ms="$(proc_ms "${hoptac[@]}" activity add --unit BENCH --partner LA-XE \
+	--kind other --start 2024 --title "bench")"
+echo "hoptac activity add: ${add_ms}"
+end_kb="$(status_kb VmRSS)"
+kill "${pid}"
+wait "${pid}" 2>/dev/null || true
+
+# The office's backlog, and the department's queries over large sets.
+sync_out="$(BENCH_PORT=$((port + 2)) "${root}/bench/sync.sh" "${backlog}" | tee /dev/stderr)"
+reports=()
+for n in ${sizes}; do
+	reports+=("$(BENCH_PORT=$((port + 1)) "${root}/bench/reporting.sh" "${n}" | tee /dev/stderr)")
 done
-end=$(date +%s%N)
-echo "hoptac activity add: $(((end - start) / n / 1000)) us per process"
-echo "hoptacd resident memory: idle ${idle_rss}, after the 16 clients ${load_rss}, at the end $(rss)"
+
+# Milliseconds on the line of a report that begins with $2.
+ms_of() { printf '%s\n' "$1" | awk -v p="$2" 'index($0, p) == 1 { print $(NF - 1) }'; }
+
+cat <<EOF
+
+| workload | hoptac | limit, same run | share |
+| --- | ---: | ---: | ---: |
+| 1 client, 1 activity a call | $(val "${one}" calls/s) calls/s, p50 $(val "${one}" p50_ms) ms, p99 $(val "${one}" p99_ms) ms | echo $(val "${echo1}" calls/s); sqlite, same statements, a commit each $(val "${sql1}" calls/s) | $(ratio "$(val "${one}" calls/s)" "$(val "${echo1}" calls/s)") of echo, $(ratio "$(val "${one}" calls/s)" "$(val "${sql1}" calls/s)") of sqlite |
+| 16 clients, 1 activity a call | $(val "${many}" calls/s) calls/s, p50 $(val "${many}" p50_ms) ms, p99 $(val "${many}" p99_ms) ms; writer thread busy ${writer_busy} | echo $(val "${echo16}" calls/s); sqlite, same statements, 16 calls a commit $(val "${sql16}" calls/s) | $(ratio "$(val "${many}" calls/s)" "$(val "${echo16}" calls/s)") of echo, $(ratio "$(val "${many}" calls/s)" "$(val "${sql16}" calls/s)") of sqlite |
+| batches of 1,000 (2 clients) | $(val "${batch}" records/s) activities/s | sqlite, same statements $(val "${sqlb}" rows/s); cheapest rows $(val "${sqlmin}" rows/s) | $(ratio "$(val "${batch}" records/s)" "$(val "${sqlb}" rows/s)") of sqlite, $(ratio "$(val "${batch}" records/s)" "$(val "${sqlmin}" rows/s)") of cheapest |
+| hoptac ping, whole process (median) | ${ping_ms} | | |
+| hoptac activity add, whole process (median) | ${add_ms} | | |
+| hoptacd resident memory | idle ${idle_kb} kB, peak under 16 clients ${load_kb} kB, end ${end_kb} kB | | |
+| sync of a ${backlog}-activity backlog | $(ms_of "${sync_out}" "hoptac sync of") ms | | |
+EOF
+i=0
+for n in ${sizes}; do
+	r="${reports[${i}]}"
+	i=$((i + 1))
+	cat <<EOF
+| loading ${n} activities (2 clients, batches of 1,000) | $(val "$(printf '%s\n' "${r}" | grep '^clients=')" records/s) activities/s | | |
+| summary, a year of ${n}: totals | $(ms_of "${r}" "hoptac summary --from 2024 --to 2024 (totals)") ms | target 50 ms | |
+| summary, a year of ${n}: by unit, kind | $(ms_of "${r}" "hoptac summary --from 2024 --to 2024 --by") ms | target 50 ms | |
+| summary, a request over ${n}: by partner, quarter | $(ms_of "${r}" "hoptac summary --request") ms | target 50 ms | |
+| consolidate, a request over ${n} | $(ms_of "${r}" "hoptac consolidate") ms | target 200 ms | |
+EOF
+done
