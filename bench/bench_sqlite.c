@@ -50,6 +50,10 @@ enum {
 	BENCH_PARTNER_MONTH,
 	BENCH_SAVE_REPLY,
 	BENCH_AUDIT,
+	BENCH_BEGIN,
+	BENCH_COMMIT,
+	BENCH_SAVEPOINT,
+	BENCH_RELEASE,
 	BENCH_NSTMT
 };
 
@@ -76,6 +80,10 @@ static const char *const bench_sql[BENCH_NSTMT] = {
     " method, target, status, message, peer, request_id)"
     " VALUES (0, '0123456789abcdef', 'bench', 'reviewer,admin,peer', '',"
     " '/hoptac.v1.Activities/Submit', ?, 0, '', '127.0.0.1:40000', ?)",
+    "BEGIN IMMEDIATE",
+    "COMMIT",
+    "SAVEPOINT call",
+    "RELEASE call",
 };
 
 static const char *const bench_partners[] = {"LA-AT", "LA-BK", "LA-BL", "LA-CH",
@@ -201,8 +209,7 @@ bench_call(struct bench *b, int call, int batch)
 		sqlite3_bind_text(
 		    st[BENCH_FIND_REQUEST], 1, request_id, -1, SQLITE_STATIC);
 		rc = bench_step(st[BENCH_FIND_REQUEST]) != 0 ||
-		    sqlite3_exec(b->db, "SAVEPOINT call", NULL, NULL, NULL) !=
-		        SQLITE_OK ||
+		    bench_step(st[BENCH_SAVEPOINT]) != 0 ||
 		    bench_step(st[BENCH_FIND_UNIT]) != 0;
 	}
 	for (int j = 0; j < batch && rc == 0; j++)
@@ -218,8 +225,7 @@ bench_call(struct bench *b, int call, int batch)
 		sqlite3_bind_text(
 		    st[BENCH_AUDIT], 2, request_id, -1, SQLITE_STATIC);
 		rc = bench_step(st[BENCH_SAVE_REPLY]) != 0 ||
-		    sqlite3_exec(b->db, "RELEASE call", NULL, NULL, NULL) !=
-		        SQLITE_OK ||
+		    bench_step(st[BENCH_RELEASE]) != 0 ||
 		    bench_step(st[BENCH_AUDIT]) != 0;
 	}
 	return rc;
@@ -232,14 +238,13 @@ bench_group(struct bench *b, int first, int group, int batch)
 {
 	int rc = 0;
 
-	if (sqlite3_exec(b->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-	    SQLITE_OK)
+	if (bench_step(b->st[BENCH_BEGIN]) != 0)
 		return -1;
 	for (int call = first; call < first + group && rc == 0; call++)
 		rc = bench_call(b, call, batch);
-	if (sqlite3_exec(b->db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL,
-	        NULL) != SQLITE_OK)
-		rc = -1;
+	if (rc == 0)
+		return bench_step(b->st[BENCH_COMMIT]);
+	sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
 }
 
@@ -256,11 +261,12 @@ bench_open(struct bench *b, const char *path)
 	        sqlite3_exec(b->db, bench_minimal_schema, NULL, NULL, NULL) !=
 	            SQLITE_OK))
 		return -1;
-	/* hoptacd's writer keeps a page cache this large; the unit is
-	 * there before its activities. */
+	/* hoptacd's writer keeps a page cache this large and has sqlite
+	 * check references; the unit is there before its activities. */
 	if (b->hoptac &&
 	    sqlite3_exec(b->db,
-	        "PRAGMA cache_size=-32768; INSERT OR IGNORE INTO units(code,"
+	        "PRAGMA cache_size=-32768; PRAGMA foreign_keys=ON;"
+	        " INSERT OR IGNORE INTO units(code,"
 	        " name, kind, province, body) VALUES ('BENCH', 'Bench', 0, '',"
 	        " x'0a0542454e4348')",
 	        NULL, NULL, NULL) != SQLITE_OK)
@@ -276,7 +282,8 @@ bench_open(struct bench *b, const char *path)
 			    " 1, 19845, 19845, 5, 1, 1, 'an ninh bien gioi|',"
 			    " 'doan cong tac huyen dak glei|', ?2)";
 		if (!b->hoptac && k != BENCH_INSERT_ACTIVITY &&
-		    k != BENCH_INSERT_PARTNER)
+		    k != BENCH_INSERT_PARTNER && k != BENCH_BEGIN &&
+		    k != BENCH_COMMIT)
 			continue;
 		if (sqlite3_prepare_v2(b->db, sql, -1, &b->st[k], NULL) !=
 		    SQLITE_OK)

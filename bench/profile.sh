@@ -8,7 +8,8 @@
 #   bench/profile.sh [CALLS] [CLIENTS] [BATCH]
 #
 # Environment: BENCH_BUILD_DIR (default build-release/, RelWithDebInfo so
-# that functions have names), BENCH_PORT (default 7469).
+# that functions have names), BENCH_PORT (default 7469), BENCH_KEEP (a
+# file to keep callgrind's output in, for callgrind_annotate).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -26,7 +27,7 @@ cmake --build "${build}" -j"$(nproc)" >/dev/null
 
 dir="$(mktemp -d "${TMPDIR:-/tmp}/hoptac-profile.XXXXXX")"
 pid=""
-trap '[[ -n "${pid}" ]] && kill -9 "${pid}" 2>/dev/null; rm -rf "${dir}"' EXIT
+trap '[[ -n "${pid}" ]] && kill -9 "${pid}" 2>/dev/null; [[ -n "${BENCH_KEEP:-}" ]] && cp "${dir}"/cg.out.* "${BENCH_KEEP}"; rm -rf "${dir}"' EXIT
 . "${root}/bench/credential.sh"
 bench_init "${dir}/bench.db"
 valgrind --tool=callgrind --callgrind-out-file="${dir}/cg.out" \

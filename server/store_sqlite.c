@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -446,10 +447,20 @@ store_check_path(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+/* sqlite keeps statistics of its memory under a global mutex, taken
+ * on every allocation by every thread; nothing here reads them. Only
+ * possible before sqlite's first use, which store_open is. */
+static void
+store_configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int
 store_open(const char *path, int readonly, struct store_conn **out, char *err,
     size_t errlen)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct store_conn *c = calloc(1, sizeof(*c));
 	int flags = readonly ? SQLITE_OPEN_READONLY
 	                     : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
@@ -460,6 +471,7 @@ store_open(const char *path, int readonly, struct store_conn **out, char *err,
 		snprintf(err, errlen, "out of memory");
 		return STATUS_INTERNAL;
 	}
+	pthread_once(&once, store_configure);
 	c->readonly = readonly;
 	c->lock_fd = -1;
 	if (!readonly && store_check_path(path, err, errlen) != 0) {
@@ -615,63 +627,101 @@ store_in_transaction(struct store_conn *c)
 	return !sqlite3_get_autocommit(c->db);
 }
 
+/* Runs a statement of transaction control, prepared once: the writer
+ * runs five of them for every call, and parsing them each time cost more
+ * than running them. */
+static int
+store_control(struct store_conn *c, const char *sql)
+{
+	sqlite3_stmt *st = store_stmt(c, sql);
+	int rv;
+
+	if (st == NULL)
+		return store_fail(c, sql);
+	rv = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rv == SQLITE_DONE ? STATUS_OK : store_fail(c, sql);
+}
+
 int
 store_begin(struct store_conn *c)
 {
-	return store_exec(c, "BEGIN IMMEDIATE");
+	return store_control(c, "BEGIN IMMEDIATE");
 }
 
 int
 store_commit(struct store_conn *c)
 {
-	return store_exec(c, "COMMIT");
+	return store_control(c, "COMMIT");
 }
 
 int
 store_rollback(struct store_conn *c)
 {
-	return store_exec(c, "ROLLBACK");
+	return store_control(c, "ROLLBACK");
 }
 
 int
 store_savepoint(struct store_conn *c)
 {
-	return store_exec(c, "SAVEPOINT call");
+	return store_control(c, "SAVEPOINT call");
 }
 
 int
 store_release(struct store_conn *c)
 {
-	return store_exec(c, "RELEASE call");
+	return store_control(c, "RELEASE call");
 }
 
 int
 store_rollback_savepoint(struct store_conn *c)
 {
-	int rc = store_exec(c, "ROLLBACK TO call");
+	int rc = store_control(c, "ROLLBACK TO call");
 
 	return rc == STATUS_OK ? store_release(c) : rc;
 }
 
-/* Prepares sql once per connection and keeps it: statements are cached
- * by their text's address, so callers pass string literals. */
+/* Prepares sql once per connection and keeps it. Callers pass string
+ * literals, whose address finds the statement; the text is compared too,
+ * so a buffer reused for another statement is never taken for it. A
+ * statement still running (a caller reading rows that calls back here)
+ * gets a second one. */
 sqlite3_stmt *
 store_stmt(struct store_conn *c, const char *sql)
 {
+	size_t h = ((uintptr_t)sql >> 3) & (STORE_STMT_SLOTS - 1);
+	size_t slot = STORE_STMT_SLOTS;
 	sqlite3_stmt *st = NULL;
 
-	while ((st = sqlite3_next_stmt(c->db, st)) != NULL)
-		if (sqlite3_sql(st) == sql ||
-		    strcmp(sqlite3_sql(st), sql) == 0) {
-			if (sqlite3_stmt_busy(st))
-				continue;
-			sqlite3_reset(st);
-			sqlite3_clear_bindings(st);
-			return st;
+	for (size_t i = 0; i < STORE_STMT_SLOTS; i++) {
+		size_t k = (h + i) & (STORE_STMT_SLOTS - 1);
+
+		if (c->stmts[k].sql == NULL) {
+			slot = k;
+			break;
 		}
-	if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+		if (c->stmts[k].sql != sql)
+			continue;
+		st = c->stmts[k].st;
+		if (!sqlite3_stmt_busy(st) && strcmp(sqlite3_sql(st), sql) == 0)
+			goto ready;
+		st = NULL;
+		break;
+	}
+	while ((st = sqlite3_next_stmt(c->db, st)) != NULL)
+		if (!sqlite3_stmt_busy(st) && strcmp(sqlite3_sql(st), sql) == 0)
+			break;
+	if (st == NULL &&
+	    sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
 	        NULL) != SQLITE_OK)
 		return NULL;
+	if (slot < STORE_STMT_SLOTS) {
+		c->stmts[slot].sql = sql;
+		c->stmts[slot].st = st;
+	}
+ready:
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
 	return st;
 }
 

@@ -11,8 +11,19 @@
 #include <protobuf-c/protobuf-c.h>
 #include <sqlite3.h>
 
+/* Slots of a connection's statement cache: a power of two, well above
+ * the number of statements one connection prepares (about 90). */
+#define STORE_STMT_SLOTS 256
+
 struct store_conn {
 	sqlite3 *db;
+	/* store_stmt's cache, by the address of the SQL text: a few
+	 * instructions where comparing the text with every prepared
+	 * statement's cost some thousands per call. */
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+	} stmts[STORE_STMT_SLOTS];
 	int readonly;
 	int lock_fd; /* the writer's flock on the file; -1 for readers */
 	int full;    /* a write failed for want of space */
