@@ -19,6 +19,7 @@
 #include "pbstr.h"
 #include "status.h"
 #include "store.h"
+#include "store_sqlite_int.h"
 
 /* One fresh directory per test, holding the database and its WAL files. */
 struct fixture {
@@ -1228,6 +1229,54 @@ test_close_releases(void **state)
 	assert_false(file_exists(wal));
 }
 
+/* store_stmt finds statements by the address of their text: a buffer
+ * that holds another text gets another statement, a statement still
+ * running is not handed out twice, and more statements than the table
+ * has slots are all found. */
+static void
+test_statement_cache(void **state)
+{
+	struct fixture *f = *state;
+	struct store_conn *c = open_writer(f);
+	char buf[32], *many[STORE_STMT_SLOTS + 64];
+	sqlite3_stmt *one, *two, *again;
+
+	snprintf(buf, sizeof(buf), "SELECT 1");
+	one = store_stmt(c, buf);
+	assert_non_null(one);
+	assert_string_equal(sqlite3_sql(one), "SELECT 1");
+	snprintf(buf, sizeof(buf), "SELECT 2");
+	two = store_stmt(c, buf);
+	assert_non_null(two);
+	assert_ptr_not_equal(one, two);
+	assert_string_equal(sqlite3_sql(two), "SELECT 2");
+	assert_int_equal(sqlite3_step(two), SQLITE_ROW);
+	again = store_stmt(c, buf);
+	assert_non_null(again);
+	assert_ptr_not_equal(again, two);
+	assert_string_equal(sqlite3_sql(again), "SELECT 2");
+	assert_int_equal(sqlite3_column_int(two, 0), 2);
+	sqlite3_reset(two);
+	assert_ptr_equal(store_stmt(c, "SELECT 1"), one);
+
+	for (size_t i = 0; i < sizeof(many) / sizeof(many[0]); i++) {
+		assert_non_null(many[i] = malloc(32));
+		snprintf(many[i], 32, "SELECT %zu", i + 10);
+	}
+	for (int round = 0; round < 2; round++)
+		for (size_t i = 0; i < sizeof(many) / sizeof(many[0]); i++) {
+			sqlite3_stmt *st = store_stmt(c, many[i]);
+
+			assert_non_null(st);
+			assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+			assert_int_equal(
+			    sqlite3_column_int(st, 0), (int)i + 10);
+			sqlite3_reset(st);
+		}
+	for (size_t i = 0; i < sizeof(many) / sizeof(many[0]); i++)
+		free(many[i]);
+}
+
 /* Runs q from the kept counts and from the records; both must give the
  * same rows and totals. */
 static void
@@ -1427,6 +1476,7 @@ main(void)
 	    T(test_savepoint_rolled_back),
 	    T(test_commit_durable),
 	    T(test_close_releases),
+	    T(test_statement_cache),
 	    T(test_migration_backfills_fields),
 	    T(test_summary_partners_and_period),
 	    T(test_summary_counts_match_records),
