@@ -4,6 +4,12 @@
  * docs/PERFORMANCE.md can give hoptac's rate as a share of it.
  *
  *   bench_echo -c 16 -n 2000 -s 400 [-u tcp://127.0.0.1:7450]
+ *
+ * With -S it only serves, until it is killed; with -1 it is a client
+ * process making one call to such a server and exiting: what a whole
+ * `hoptac ping` process is measured against.
+ *
+ *   bench_echo -S -u tcp://127.0.0.1:7450 &  bench_echo -1 -u ...
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -60,6 +66,7 @@ echo_client_main(void *arg)
 
 	if (nng_req0_open(&s) != 0 || nng_dial(s, c->url, NULL, 0) != 0) {
 		c->errors = c->calls;
+		nng_close(s);
 		return NULL;
 	}
 	nng_socket_set_ms(s, NNG_OPT_RECVTIMEO, 10000);
@@ -90,7 +97,7 @@ int
 main(int argc, char **argv)
 {
 	const char *url = "tcp://127.0.0.1:7450";
-	int clients = 1, calls = 2000, ch, errors = 0;
+	int clients = 1, calls = 2000, ch, errors = 0, serve = 0, once = 0;
 	size_t size = 400;
 	struct echo_ctx ctx[ECHO_CONTEXTS];
 	struct echo_client *c;
@@ -98,8 +105,14 @@ main(int argc, char **argv)
 	nng_socket rep;
 	double secs;
 
-	while ((ch = getopt(argc, argv, "u:c:n:s:")) != -1) {
+	while ((ch = getopt(argc, argv, "u:c:n:s:S1")) != -1) {
 		switch (ch) {
+		case 'S':
+			serve = 1;
+			break;
+		case '1':
+			once = 1;
+			break;
 		case 'u':
 			url = optarg;
 			break;
@@ -115,9 +128,15 @@ main(int argc, char **argv)
 		default:
 			fprintf(stderr,
 			    "usage: bench_echo [-u url] [-c clients] "
-			    "[-n calls each] [-s bytes]\n");
+			    "[-n calls each] [-s bytes] [-S | -1]\n");
 			return 2;
 		}
+	}
+	if (once) {
+		struct echo_client one = {url, 1, size, 0, 0};
+
+		echo_client_main(&one);
+		return one.errors ? 1 : 0;
 	}
 	if (clients < 1 || calls < 1 || nng_rep0_open(&rep) != 0 ||
 	    nng_listen(rep, url, NULL, 0) != 0) {
@@ -131,6 +150,9 @@ main(int argc, char **argv)
 			return 1;
 		nng_ctx_recv(ctx[i].ctx, ctx[i].aio);
 	}
+	if (serve)
+		for (;;)
+			pause();
 	if ((c = calloc((size_t)clients, sizeof(*c))) == NULL)
 		return 1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);

@@ -119,8 +119,20 @@ proc_ms() {
 	printf '%s\n' "${t[@]}" | sort -n |
 		awk '{ a[NR] = $1; s += $1 } END { printf "%.1f ms (mean %.1f ms)", a[int(NR / 2) + 1] / 1000, s / NR / 1000 }'
 }
+median() { printf '%s\n' "$1" | awk '{ print $1 }'; }
+ratio_ms() { # a duration's limit divided by it
+	awk -v a="$(median "$1")" -v b="$(median "$2")" 'BEGIN { printf "%.0f%%", 100 * b / a }'
+}
 ping_ms="$(proc_ms "${hoptac[@]}" ping)"
 echo "hoptac ping: ${ping_ms}"
+# Its limit: a process that links nng alone and makes one call of the
+# same size to a bare echo server.
+"${build}/bench/bench_echo" -S -u "tcp://127.0.0.1:$((port + 12))" &
+echo_pid=$!
+sleep 0.2
+bare_ms="$(proc_ms "${build}/bench/bench_echo" -1 -s 80 -u "tcp://127.0.0.1:$((port + 12))")"
+kill "${echo_pid}"
+echo "bare nng client process: ${bare_ms}"
 add_ms="$(proc_ms "${hoptac[@]}" activity add --unit BENCH --partner LA-XE \
 	--kind other --start 2024 --title "bench")"
 echo "hoptac activity add: ${add_ms}"
@@ -145,7 +157,7 @@ cat <<EOF
 | 1 client, 1 activity a call | $(val "${one}" calls/s) calls/s, p50 $(val "${one}" p50_ms) ms, p99 $(val "${one}" p99_ms) ms | echo $(val "${echo1}" calls/s); sqlite, same statements, a commit each $(val "${sql1}" calls/s) | $(ratio "$(val "${one}" calls/s)" "$(val "${echo1}" calls/s)") of echo, $(ratio "$(val "${one}" calls/s)" "$(val "${sql1}" calls/s)") of sqlite |
 | 16 clients, 1 activity a call | $(val "${many}" calls/s) calls/s, p50 $(val "${many}" p50_ms) ms, p99 $(val "${many}" p99_ms) ms; writer thread busy ${writer_busy} | echo $(val "${echo16}" calls/s); sqlite, same statements, 16 calls a commit $(val "${sql16}" calls/s) | $(ratio "$(val "${many}" calls/s)" "$(val "${echo16}" calls/s)") of echo, $(ratio "$(val "${many}" calls/s)" "$(val "${sql16}" calls/s)") of sqlite |
 | batches of 1,000 (2 clients) | $(val "${batch}" records/s) activities/s | sqlite, same statements $(val "${sqlb}" rows/s); cheapest rows $(val "${sqlmin}" rows/s) | $(ratio "$(val "${batch}" records/s)" "$(val "${sqlb}" rows/s)") of sqlite, $(ratio "$(val "${batch}" records/s)" "$(val "${sqlmin}" rows/s)") of cheapest |
-| hoptac ping, whole process (median) | ${ping_ms} | | |
+| hoptac ping, whole process (median) | ${ping_ms} | a process of nng alone, one call ${bare_ms} | $(ratio_ms "${ping_ms}" "${bare_ms}") (limit ÷ hoptac) |
 | hoptac activity add, whole process (median) | ${add_ms} | | |
 | hoptacd resident memory | idle ${idle_kb} kB, peak under 16 clients ${load_kb} kB, end ${end_kb} kB | | |
 | sync of a ${backlog}-activity backlog | $(ms_of "${sync_out}" "hoptac sync of") ms | | |
