@@ -37,31 +37,49 @@ pbcheck_field(const ProtobufCMessageDescriptor *desc, uint32_t id)
 	return NULL;
 }
 
-/* The path of the nth occurrence of f under prefix: "activities[3]". */
-static void
-pbcheck_path(char *out, size_t len, const char *prefix,
-    const ProtobufCFieldDescriptor *f, uint32_t nth)
+/* Where the walk is: the nth occurrence of field f of the message that
+ * up's field holds (up NULL and f NULL at the top). Written out as a
+ * path only for a string found bad, which is rare. */
+struct pbcheck_frame {
+	const struct pbcheck_frame *up;
+	const ProtobufCFieldDescriptor *f;
+	uint32_t nth;
+};
+
+/* Appends the path of fr to out (used bytes so far): "activities[3].title".
+ * Returns the bytes used. */
+static size_t
+pbcheck_path(char *out, size_t len, const struct pbcheck_frame *fr)
 {
-	if (f->label == PROTOBUF_C_LABEL_REPEATED)
-		snprintf(out, len, "%s%s%s[%u]", prefix, *prefix ? "." : "",
-		    f->name, nth);
+	size_t used = 0;
+	int n;
+
+	if (fr == NULL || fr->f == NULL)
+		return 0;
+	used = pbcheck_path(out, len, fr->up);
+	if (used >= len)
+		return used;
+	if (fr->f->label == PROTOBUF_C_LABEL_REPEATED)
+		n = snprintf(out + used, len - used, "%s%s[%u]",
+		    used > 0 ? "." : "", fr->f->name, fr->nth);
 	else
-		snprintf(
-		    out, len, "%s%s%s", prefix, *prefix ? "." : "", f->name);
+		n = snprintf(out + used, len - used, "%s%s",
+		    used > 0 ? "." : "", fr->f->name);
+	return n < 0 ? used : used + (size_t)n;
 }
 
 static int
 pbcheck_walk(const ProtobufCMessageDescriptor *desc, const uint8_t *p,
-    size_t len, const char *prefix, int depth, struct pbcheck_ctx *cx)
+    size_t len, const struct pbcheck_frame *up, int depth,
+    struct pbcheck_ctx *cx)
 {
 	/* occurrences so far of each field, for the index in the path */
 	uint32_t seen[64] = {0};
-	char path[256];
-	const ProtobufCFieldDescriptor *f = NULL;
-	uint32_t nth = 0;
+	struct pbcheck_frame here = {up, NULL, 0};
 
 	if (depth > PBCHECK_MAX_DEPTH) {
-		snprintf(cx->where, cx->wherelen, "%s", prefix);
+		cx->where[0] = '\0';
+		pbcheck_path(cx->where, cx->wherelen, up);
 		snprintf(cx->why, cx->whylen, "messages nested too deeply");
 		return -1;
 	}
@@ -91,22 +109,20 @@ pbcheck_walk(const ProtobufCMessageDescriptor *desc, const uint8_t *p,
 			if (hdr == 0 || v > len - hdr)
 				return 0;
 			n = hdr + (size_t)v;
-			f = pbcheck_field(desc, id);
+			const ProtobufCFieldDescriptor *f =
+			    pbcheck_field(desc, id);
+
 			if (f == NULL ||
 			    (f->type != PROTOBUF_C_TYPE_STRING &&
 			        f->type != PROTOBUF_C_TYPE_MESSAGE))
 				break;
 			size_t fi = (size_t)(f - desc->fields);
 
-			nth = fi < 64 ? seen[fi]++ : 0;
-			/* The path is written for a nested message, whose
-			 * strings need it as their prefix, and otherwise
-			 * only for a string found bad. */
+			here.f = f;
+			here.nth = fi < 64 ? seen[fi]++ : 0;
 			if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
-				pbcheck_path(
-				    path, sizeof(path), prefix, f, nth);
 				if (pbcheck_walk(f->descriptor, p + hdr,
-				        (size_t)v, path, depth + 1, cx) != 0)
+				        (size_t)v, &here, depth + 1, cx) != 0)
 					return -1;
 				break;
 			}
@@ -138,7 +154,8 @@ pbcheck_walk(const ProtobufCMessageDescriptor *desc, const uint8_t *p,
 	}
 	return 0;
 bad:
-	pbcheck_path(cx->where, cx->wherelen, prefix, f, nth);
+	cx->where[0] = '\0';
+	pbcheck_path(cx->where, cx->wherelen, &here);
 	return -1;
 }
 
@@ -148,5 +165,5 @@ pbcheck_strings(const ProtobufCMessageDescriptor *desc, const uint8_t *data,
 {
 	struct pbcheck_ctx cx = {where, wherelen, why, whylen};
 
-	return pbcheck_walk(desc, data, len, "", 0, &cx);
+	return pbcheck_walk(desc, data, len, NULL, 0, &cx);
 }

@@ -15,26 +15,22 @@ int
 text_check(const char *s, size_t len)
 {
 	const uint8_t *p = (const uint8_t *)s;
-	size_t i = 0;
 
 	if (len == 0)
 		return TEXT_OK;
 	if (s == NULL || u8_check(p, len) != NULL)
 		return TEXT_BAD_UTF8;
-	while (i < len) {
-		ucs4_t uc;
-		int n = u8_mbtouc_unsafe(&uc, p + i, len - i);
+	/* Valid UTF-8 from here, so the bytes tell without decoding: a
+	 * control is a byte below 0x20 or DEL (never in text either), or
+	 * U+0080..U+009F, which UTF-8 writes C2 80..C2 9F. */
+	for (size_t i = 0; i < len; i++) {
+		uint8_t b = p[i];
 
-		if (n <= 0)
-			return TEXT_BAD_UTF8;
-		if (uc == 0)
+		if (b == 0)
 			return TEXT_HAS_NUL;
-		/* DEL is counted with the controls: it never belongs in text.
-		 */
-		if ((uc < 0x20 && uc != '\t' && uc != '\n' && uc != '\r') ||
-		    (uc >= 0x7f && uc <= 0x9f))
+		if ((b < 0x20 && b != '\t' && b != '\n' && b != '\r') ||
+		    b == 0x7f || (b == 0xc2 && p[i + 1] <= 0x9f))
 			return TEXT_HAS_CONTROL;
-		i += (size_t)n;
 	}
 	return TEXT_OK;
 }

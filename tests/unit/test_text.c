@@ -88,8 +88,14 @@ test_check_nul_and_control(void **state)
 	assert_int_equal(text_check("a\x01", 2), TEXT_HAS_CONTROL);
 	assert_int_equal(text_check("a\x1b[0m", 5), TEXT_HAS_CONTROL);
 	assert_int_equal(text_check("a\x7f", 2), TEXT_HAS_CONTROL);
-	/* U+0085 (NEL), a C1 control. */
+	/* U+0085 (NEL), a C1 control, and the first and last of them. */
 	assert_int_equal(text_check("a\xc2\x85", 3), TEXT_HAS_CONTROL);
+	assert_int_equal(text_check("\xc2\x80", 2), TEXT_HAS_CONTROL);
+	assert_int_equal(text_check("\xc2\x9f", 2), TEXT_HAS_CONTROL);
+	/* Bytes 80..9F continuing other characters are not controls:
+	 * U+00C2 (C3 82), U+1E9F (E1 BA 9F), U+10080 (F0 90 82 80). */
+	assert_int_equal(
+	    text_check("\xc3\x82\xe1\xba\x9f\xf0\x90\x82\x80", 9), TEXT_OK);
 	/* U+00A0 is a space, not a control. */
 	assert_int_equal(text_check("a\xc2\xa0"
 	                            "b",
