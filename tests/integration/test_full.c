@@ -118,13 +118,17 @@ assert_reads(struct harness *h, long expected)
 	}
 }
 
+/* Rows of an import sent to a full server: more than fit. */
+#define FULL_IMPORT_ROWS 400
+
 static void
 test_size_limit(void **state)
 {
 	struct harness h;
 	struct client *c;
 	struct client_status st;
-	char out[4096], err[4096];
+	char out[4096], err[4096], csv[300];
+	FILE *fp;
 	long acked;
 
 	(void)state;
@@ -169,6 +173,24 @@ test_size_limit(void **state)
 	    harness_cli(&h, out, sizeof(out), err, sizeof(err), "status", NULL),
 	    0);
 	assert_contains(out, "1 queued");
+	/* So does an import, and it says why; what it could not deliver
+	 * stays queued. */
+	snprintf(csv, sizeof(csv), "%s/full.csv", h.dir);
+	assert_non_null(fp = fopen(csv, "w"));
+	fprintf(fp, "id,unit,partners,kind,start_date,title,people\n");
+	for (int i = 0; i < FULL_IMPORT_ROWS; i++)
+		fprintf(fp,
+		    "full-%d,%s,LA-XE,delegation_out,2024-05-02,Đoàn công tác "
+		    "số %d của huyện Đắk Glei sang tỉnh Sê Kông trao đổi kinh "
+		    "nghiệm quản lý đường biên và mốc quốc giới,5\n",
+		    i, UNIT, i);
+	fclose(fp);
+	assert_int_equal(harness_cli(&h, out, sizeof(out), err, sizeof(err),
+	                     "import", csv, NULL),
+	    1);
+	assert_contains(err, "storage is full");
+	assert_contains(err, "saved for hoptac sync");
+	assert_contains(out, "queued");
 	client_close(c);
 
 	/* The same limit after a restart: the server starts, and still
@@ -190,7 +212,7 @@ test_size_limit(void **state)
 	assert_int_equal(
 	    harness_cli(&h, out, sizeof(out), err, sizeof(err), "sync", NULL),
 	    0);
-	assert_int_equal(harness_count(c, UNIT), acked + 21);
+	assert_int_equal(harness_count(c, UNIT), acked + 21 + FULL_IMPORT_ROWS);
 	client_close(c);
 	harness_stop(&h);
 	harness_cleanup(&h);
