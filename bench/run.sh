@@ -74,7 +74,7 @@ idle_kb="$(status_kb VmRSS)"
 run "${build}/bench/bench_submit" -s "${url}" -c 1 -n 5000
 one="${out}"
 w0="$(writer_ticks)"
-run "${build}/bench/bench_submit" -s "${url}" -c 16 -n 500
+run "${build}/bench/bench_submit" -s "${url}" -c 16 -n 1000
 many="${out}"
 w1="$(writer_ticks)"
 load_kb="$(status_kb VmHWM)"
@@ -93,7 +93,7 @@ batch="${out}"
 # could hold an activity.
 run "${build}/bench/bench_echo" -u "tcp://127.0.0.1:$((port + 10))" -c 1 -n 5000 -s 400
 echo1="${out}"
-run "${build}/bench/bench_echo" -u "tcp://127.0.0.1:$((port + 11))" -c 16 -n 500 -s 400
+run "${build}/bench/bench_echo" -u "tcp://127.0.0.1:$((port + 11))" -c 16 -n 5000 -s 400
 echo16="${out}"
 bare() {
 	rm -f "${dir}"/bare.db* "${dir}/bare.token"
