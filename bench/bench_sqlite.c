@@ -368,7 +368,7 @@ main(int argc, char **argv)
 	printf("sqlite rows=%s activities=%d batch=%d group=%d rows/s=%.0f "
 	       "calls/s=%.0f commits/s=%.0f\n",
 	    b.hoptac ? "hoptac" : "minimal", calls * batch, batch, group,
-	    calls * batch / secs, calls / secs, calls / group / secs);
+	    calls * batch / secs, calls / secs, (double)(calls / group) / secs);
 out:
 	for (int k = 0; k < BENCH_NSTMT; k++)
 		sqlite3_finalize(b.st[k]);
