@@ -296,7 +296,7 @@ int
 main(int argc, char **argv)
 {
 	const char *path = "/tmp/hoptac-bench-sqlite.db";
-	int total = 20000, batch = 1, group = 1, calls, ch, rc = 0;
+	int total = 20000, batch = 1, group = 1, commits, calls, ch, rc = 0;
 	struct bench b = {0};
 	struct timespec t0, t1;
 	double secs;
@@ -355,7 +355,8 @@ main(int argc, char **argv)
 	}
 	memset(b.body, 'b', b.body_len);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	calls = total / batch / group * group;
+	commits = total / batch / group;
+	calls = commits * group;
 	for (int call = 0; call < calls && rc == 0; call += group)
 		rc = bench_group(&b, call, group, batch);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -368,7 +369,7 @@ main(int argc, char **argv)
 	printf("sqlite rows=%s activities=%d batch=%d group=%d rows/s=%.0f "
 	       "calls/s=%.0f commits/s=%.0f\n",
 	    b.hoptac ? "hoptac" : "minimal", calls * batch, batch, group,
-	    calls * batch / secs, calls / secs, (double)(calls / group) / secs);
+	    calls * batch / secs, calls / secs, commits / secs);
 out:
 	for (int k = 0; k < BENCH_NSTMT; k++)
 		sqlite3_finalize(b.st[k]);
