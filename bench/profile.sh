@@ -39,7 +39,7 @@ for _ in $(seq 200); do
 	"${hoptac[@]}" ping >/dev/null 2>&1 && break
 	sleep 0.1
 done
-bench_credential
+bench_credential "${dir}/bench.db"
 "${hoptac[@]}" unit add BENCH "Bench unit" --kind other >/dev/null
 # Counting starts here: start-up and the set-up calls stay out.
 callgrind_control -z "${pid}" >/dev/null

@@ -33,7 +33,7 @@ for _ in $(seq 100); do
 	"${hoptac[@]}" ping >/dev/null 2>&1 && break
 	sleep 0.05
 done
-bench_credential
+bench_credential "${dir}/bench.db"
 
 {
 	echo "code,name,kind,province,parent,valid_from,valid_to,successors"

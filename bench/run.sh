@@ -30,18 +30,32 @@ cmake --build "${build}" -j"$(nproc)" >/dev/null
 
 dir="$(mktemp -d "${TMPDIR:-/tmp}/hoptac-bench.XXXXXX")"
 . "${root}/bench/credential.sh"
-bench_init "${dir}/bench.db"
-"${build}/server/hoptacd" -D "${dir}/bench.db" -l "${url}" \
-	-o log_level=warn 2>"${dir}/hoptacd.log" &
-pid=$!
-trap 'kill "${pid}" 2>/dev/null; wait "${pid}" 2>/dev/null; rm -rf "${dir}"' EXIT
 hoptac=("${build}/client/hoptac" --server "${url}")
-for _ in $(seq 100); do
-	"${hoptac[@]}" ping >/dev/null 2>&1 && break
-	sleep 0.05
-done
-bench_credential
-"${hoptac[@]}" unit add BENCH "Bench unit" --kind other >/dev/null
+pid=""
+stop() {
+	if [[ -n "${pid}" ]]; then
+		kill "${pid}" 2>/dev/null
+		wait "${pid}" 2>/dev/null || true
+		pid=""
+	fi
+}
+trap 'stop; rm -rf "${dir}"' EXIT
+# A server of its own for each workload, on a fresh database ($1.db), as
+# bare sqlite starts from an empty one: the bench unit, and a credential.
+serve() {
+	stop
+	unset HOPTAC_TOKEN
+	bench_init "${dir}/$1.db"
+	"${build}/server/hoptacd" -D "${dir}/$1.db" -l "${url}" \
+		-o log_level=warn 2>>"${dir}/hoptacd.log" &
+	pid=$!
+	for _ in $(seq 100); do
+		"${hoptac[@]}" ping >/dev/null 2>&1 && break
+		sleep 0.05
+	done
+	bench_credential "${dir}/$1.db"
+	"${hoptac[@]}" unit add BENCH "Bench unit" --kind other >/dev/null
+}
 
 echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(uname -srm)"
 echo "versions: $(dpkg-query -W -f='${Package} ${Version} ' libnng1 libsqlite3-0 libprotobuf-c1 2>/dev/null)"
@@ -69,10 +83,12 @@ run() { # prints the line and keeps it in $out
 	echo "${out}"
 }
 
-# hoptac, on a fresh database.
+# hoptac, each workload on a fresh database.
+serve one
 idle_kb="$(status_kb VmRSS)"
 run "${build}/bench/bench_submit" -s "${url}" -c 1 -n 5000
 one="${out}"
+serve many
 w0="$(writer_ticks)"
 run "${build}/bench/bench_submit" -s "${url}" -c 16 -n 1000
 many="${out}"
@@ -80,10 +96,14 @@ w1="$(writer_ticks)"
 load_kb="$(status_kb VmHWM)"
 writer_busy="$(awk -v t="$((w1 - w0))" -v hz="$(getconf CLK_TCK)" \
 	-v s="$(val "${many}" seconds)" 'BEGIN { printf "%.0f%%", 100 * t / hz / s }')"
-run "${build}/bench/bench_submit" -s "${url}" -c 1 -n 50 -b 1000
+serve batch1
+run "${build}/bench/bench_submit" -s "${url}" -c 1 -n 100 -b 1000
 batch1="${out}"
+serve batch2
 run "${build}/bench/bench_submit" -s "${url}" -c 2 -n 50 -b 1000
 batch="${out}"
+batch_kb="$(status_kb VmRSS)"
+serve cli
 
 # The limits for the same work: a bare nng echo of a message of the
 # same size with the same clients; bare sqlite running the statements
@@ -102,7 +122,7 @@ bare() {
 }
 bare -n 5000 -b 1
 sql1="${out}"
-bare -n 8000 -b 1 -g 16
+bare -n 16000 -b 1 -g 16
 sql16="${out}"
 bare -n 100000 -b 1000
 sqlb="${out}"
@@ -138,9 +158,7 @@ echo "bare nng client process: ${bare_ms}"
 add_ms="$(proc_ms "${hoptac[@]}" activity add --unit BENCH --partner LA-XE \
 	--kind other --start 2024 --title "bench")"
 echo "hoptac activity add: ${add_ms}"
-end_kb="$(status_kb VmRSS)"
-kill "${pid}"
-wait "${pid}" 2>/dev/null || true
+stop
 
 # The office's backlog, and the department's queries over large sets.
 sync_out="$(BENCH_PORT=$((port + 2)) "${root}/bench/sync.sh" "${backlog}" | tee /dev/stderr)"
@@ -162,7 +180,7 @@ cat <<EOF
 | batches of 1,000, 2 clients | $(val "${batch}" records/s) activities/s | sqlite, same statements $(val "${sqlb}" rows/s); cheapest rows $(val "${sqlmin}" rows/s) | $(ratio "$(val "${batch}" records/s)" "$(val "${sqlb}" rows/s)") of sqlite, $(ratio "$(val "${batch}" records/s)" "$(val "${sqlmin}" rows/s)") of cheapest |
 | hoptac ping, whole process (median) | ${ping_ms} | a process of nng alone, one call ${bare_ms} | $(ratio_ms "${ping_ms}" "${bare_ms}") (limit ÷ hoptac) |
 | hoptac activity add, whole process (median) | ${add_ms} | | |
-| hoptacd resident memory | idle ${idle_kb} kB, peak under 16 clients ${load_kb} kB, end ${end_kb} kB | | |
+| hoptacd resident memory | idle ${idle_kb} kB, peak under 16 clients ${load_kb} kB, after 100,000 activities in batches ${batch_kb} kB | | |
 | sync of a ${backlog}-activity backlog | $(ms_of "${sync_out}" "hoptac sync of") ms | | |
 EOF
 i=0

@@ -39,7 +39,7 @@ start_server() {
 . "${root}/bench/credential.sh"
 bench_init "${dir}/bench.db"
 start_server
-bench_credential
+bench_credential "${dir}/bench.db"
 "${hoptac[@]}" unit add BENCH "Bench unit" --kind other >/dev/null
 kill "${pid}"
 wait "${pid}" 2>/dev/null || true
