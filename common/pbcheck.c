@@ -46,8 +46,8 @@ struct pbcheck_frame {
 	uint32_t nth;
 };
 
-/* Appends the path of fr to out (used bytes so far): "activities[3].title".
- * Returns the bytes used. */
+/* Writes the path of fr into out, "activities[3].title", cut to len;
+ * returns its length, more than len - 1 when it was cut. */
 static size_t
 pbcheck_path(char *out, size_t len, const struct pbcheck_frame *fr)
 {
@@ -68,6 +68,15 @@ pbcheck_path(char *out, size_t len, const struct pbcheck_frame *fr)
 	return n < 0 ? used : used + (size_t)n;
 }
 
+static void
+pbcheck_where(struct pbcheck_ctx *cx, const struct pbcheck_frame *fr)
+{
+	if (cx->wherelen == 0)
+		return;
+	cx->where[0] = '\0';
+	pbcheck_path(cx->where, cx->wherelen, fr);
+}
+
 static int
 pbcheck_walk(const ProtobufCMessageDescriptor *desc, const uint8_t *p,
     size_t len, const struct pbcheck_frame *up, int depth,
@@ -78,8 +87,7 @@ pbcheck_walk(const ProtobufCMessageDescriptor *desc, const uint8_t *p,
 	struct pbcheck_frame here = {up, NULL, 0};
 
 	if (depth > PBCHECK_MAX_DEPTH) {
-		cx->where[0] = '\0';
-		pbcheck_path(cx->where, cx->wherelen, up);
+		pbcheck_where(cx, up);
 		snprintf(cx->why, cx->whylen, "messages nested too deeply");
 		return -1;
 	}
@@ -154,8 +162,7 @@ pbcheck_walk(const ProtobufCMessageDescriptor *desc, const uint8_t *p,
 	}
 	return 0;
 bad:
-	cx->where[0] = '\0';
-	pbcheck_path(cx->where, cx->wherelen, &here);
+	pbcheck_where(cx, &here);
 	return -1;
 }
 
