@@ -32,6 +32,7 @@ dir="$(mktemp -d "${TMPDIR:-/tmp}/hoptac-bench.XXXXXX")"
 . "${root}/bench/credential.sh"
 hoptac=("${build}/client/hoptac" --server "${url}")
 pid=""
+echo_pid=""
 stop() {
 	if [[ -n "${pid}" ]]; then
 		kill "${pid}" 2>/dev/null
@@ -39,7 +40,7 @@ stop() {
 		pid=""
 	fi
 }
-trap 'stop; rm -rf "${dir}"' EXIT
+trap 'stop; [[ -z "${echo_pid}" ]] || kill "${echo_pid}" 2>/dev/null; rm -rf "${dir}"' EXIT
 # A server of its own for each workload, on a fresh database ($1.db), as
 # bare sqlite starts from an empty one: the bench unit, and a credential.
 serve() {
@@ -154,6 +155,7 @@ echo_pid=$!
 sleep 0.2
 bare_ms="$(proc_ms "${build}/bench/bench_echo" -1 -s 80 -u "tcp://127.0.0.1:$((port + 12))")"
 kill "${echo_pid}"
+echo_pid=""
 echo "bare nng client process: ${bare_ms}"
 add_ms="$(proc_ms "${hoptac[@]}" activity add --unit BENCH --partner LA-XE \
 	--kind other --start 2024 --title "bench")"
