@@ -261,11 +261,13 @@ bench_open(struct bench *b, const char *path)
 	        sqlite3_exec(b->db, bench_minimal_schema, NULL, NULL, NULL) !=
 	            SQLITE_OK))
 		return -1;
-	/* hoptacd's writer keeps a page cache this large and has sqlite
-	 * check references; the unit is there before its activities. */
+	/* hoptacd's writer's settings: its page cache, references
+	 * checked, its checkpoints; the unit is there before its
+	 * activities. */
 	if (b->hoptac &&
 	    sqlite3_exec(b->db,
 	        "PRAGMA cache_size=-32768; PRAGMA foreign_keys=ON;"
+	        " PRAGMA wal_autocheckpoint=10000;"
 	        " INSERT OR IGNORE INTO units(code,"
 	        " name, kind, province, body) VALUES ('BENCH', 'Bench', 0, '',"
 	        " x'0a0542454e4348')",

@@ -79,6 +79,18 @@ writer_ticks() {
 	done
 	echo 0
 }
+# Clock ticks of the whole machine, busy and in all, from /proc/stat
+# (idle and iowait are not busy).
+machine_ticks() {
+	awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t }' /proc/stat
+}
+# The busy share of the machine between two machine_ticks.
+busy_share() {
+	awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " ");
+		printf "%.0f%%", 100 * (y[1] - x[1]) / (y[2] - x[2]) }'
+}
+# CPU time of the whole server process so far, in clock ticks.
+server_ticks() { awk '{print $14 + $15}' "/proc/${pid}/stat"; }
 run() { # prints the line and keeps it in $out
 	out="$("$@")"
 	echo "${out}"
@@ -91,9 +103,16 @@ run "${build}/bench/bench_submit" -s "${url}" -c 1 -n 5000
 one="${out}"
 serve many
 w0="$(writer_ticks)"
+s0="$(server_ticks)"
+m0="$(machine_ticks)"
 run "${build}/bench/bench_submit" -s "${url}" -c 16 -n 1000
 many="${out}"
+m1="$(machine_ticks)"
+s1="$(server_ticks)"
 w1="$(writer_ticks)"
+many_busy="$(busy_share "${m0}" "${m1}")"
+server_us="$(awk -v t="$((s1 - s0))" -v hz="$(getconf CLK_TCK)" \
+	-v n="$(val "${many}" calls)" 'BEGIN { printf "%.0f", 1e6 * t / hz / n }')"
 load_kb="$(status_kb VmHWM)"
 writer_busy="$(awk -v t="$((w1 - w0))" -v hz="$(getconf CLK_TCK)" \
 	-v s="$(val "${many}" seconds)" 'BEGIN { printf "%.0f%%", 100 * t / hz / s }')"
@@ -114,8 +133,10 @@ serve cli
 # could hold an activity.
 run "${build}/bench/bench_echo" -u "tcp://127.0.0.1:$((port + 10))" -c 1 -n 5000 -s 400
 echo1="${out}"
+m0="$(machine_ticks)"
 run "${build}/bench/bench_echo" -u "tcp://127.0.0.1:$((port + 11))" -c 16 -n 5000 -s 400
 echo16="${out}"
+echo_busy="$(busy_share "${m0}" "$(machine_ticks)")"
 bare() {
 	rm -f "${dir}"/bare.db* "${dir}/bare.token"
 	"${build}/server/hoptacd" init -D "${dir}/bare.db" -o "${dir}/bare.token" 2>/dev/null
@@ -177,7 +198,7 @@ cat <<EOF
 | workload | hoptac | limit, same run | share |
 | --- | ---: | ---: | ---: |
 | 1 client, 1 activity a call | $(val "${one}" calls/s) calls/s, p50 $(val "${one}" p50_ms) ms, p99 $(val "${one}" p99_ms) ms | echo $(val "${echo1}" calls/s); sqlite, same statements, a commit each $(val "${sql1}" calls/s) | $(ratio "$(val "${one}" calls/s)" "$(val "${echo1}" calls/s)") of echo, $(ratio "$(val "${one}" calls/s)" "$(val "${sql1}" calls/s)") of sqlite |
-| 16 clients, 1 activity a call | $(val "${many}" calls/s) calls/s, p50 $(val "${many}" p50_ms) ms, p99 $(val "${many}" p99_ms) ms; writer thread busy ${writer_busy} | echo $(val "${echo16}" calls/s); sqlite, same statements, 16 calls a commit $(val "${sql16}" calls/s) | $(ratio "$(val "${many}" calls/s)" "$(val "${echo16}" calls/s)") of echo, $(ratio "$(val "${many}" calls/s)" "$(val "${sql16}" calls/s)") of sqlite |
+| 16 clients, 1 activity a call | $(val "${many}" calls/s) calls/s, p50 $(val "${many}" p50_ms) ms, p99 $(val "${many}" p99_ms) ms; writer thread busy ${writer_busy}, server ${server_us} µs of CPU a call, machine busy ${many_busy} | echo $(val "${echo16}" calls/s) (machine busy ${echo_busy}); sqlite, same statements, 16 calls a commit $(val "${sql16}" calls/s) | $(ratio "$(val "${many}" calls/s)" "$(val "${echo16}" calls/s)") of echo, $(ratio "$(val "${many}" calls/s)" "$(val "${sql16}" calls/s)") of sqlite |
 | batches of 1,000, 1 client | $(val "${batch1}" records/s) activities/s | sqlite, same statements $(val "${sqlb}" rows/s) | $(ratio "$(val "${batch1}" records/s)" "$(val "${sqlb}" rows/s)") of sqlite |
 | batches of 1,000, 2 clients | $(val "${batch}" records/s) activities/s | sqlite, same statements $(val "${sqlb}" rows/s); cheapest rows $(val "${sqlmin}" rows/s) | $(ratio "$(val "${batch}" records/s)" "$(val "${sqlb}" rows/s)") of sqlite, $(ratio "$(val "${batch}" records/s)" "$(val "${sqlmin}" rows/s)") of cheapest |
 | hoptac ping, whole process (median) | ${ping_ms} | a process of nng alone, one call ${bare_ms} | $(ratio_ms "${ping_ms}" "${bare_ms}") (limit ÷ hoptac) |
