@@ -29,7 +29,8 @@
 
 #define RPC_METADATA_AUTHORIZATION "authorization"
 
-/* Writes a new random request id (UUID v4 text, 36 chars + NUL). */
+/* Writes a new id for a request or a record: a UUID of version 7 (the
+ * wall time in milliseconds, then 74 random bits), 36 chars + NUL. */
 void rpc_new_id(char out[37]);
 
 /* Milliseconds of a monotonic clock, for deadlines and durations. */

@@ -26,7 +26,7 @@ is_lower_hex(char c)
 }
 
 static void
-assert_uuid_v4(const char *id)
+assert_uuid_v7(const char *id)
 {
 	if (strlen(id) != ID_LEN)
 		fail_msg("\"%s\" is not %d characters", id, ID_LEN);
@@ -36,9 +36,9 @@ assert_uuid_v4(const char *id)
 		if (dash ? id[i] != '-' : !is_lower_hex(id[i]))
 			fail_msg("\"%s\": bad character at %d", id, i);
 	}
-	/* version 4, and the RFC 4122 variant (10xx) */
-	if (id[14] != '4')
-		fail_msg("\"%s\" is not version 4", id);
+	/* version 7, and the RFC 9562 variant (10xx) */
+	if (id[14] != '7')
+		fail_msg("\"%s\" is not version 7", id);
 	if (strchr("89ab", id[19]) == NULL)
 		fail_msg("\"%s\" has the wrong variant", id);
 }
@@ -49,30 +49,62 @@ cmp_id(const void *a, const void *b)
 	return memcmp(a, b, ID_LEN + 1);
 }
 
+/* Ids made in a later millisecond sort after earlier ones, so the
+ * server's indexes of ids grow at one end. */
+static void
+test_new_id_ordered(void **state)
+{
+	char first[ID_LEN + 1], second[ID_LEN + 1];
+	int64_t t;
+
+	(void)state;
+	rpc_new_id(first);
+	t = rpc_wall_ms();
+	while (rpc_wall_ms() <= t + 1)
+		;
+	rpc_new_id(second);
+	assert_true(strcmp(first, second) < 0);
+}
+
 static void
 test_new_id(void **state)
 {
 	enum { N = 10000 };
 	char(*ids)[ID_LEN + 1] = malloc(N * sizeof(*ids));
-	/* how often each value of the first nibble was seen */
+	/* how often each value of the last nibble was seen */
 	int nibble[16] = {0};
+	int64_t before = rpc_wall_ms(), after;
 
 	(void)state;
 	assert_non_null(ids);
 	for (int i = 0; i < N; i++) {
+		char last;
+
 		memset(ids[i], 'Z', sizeof(ids[i]));
 		rpc_new_id(ids[i]);
 		assert_int_equal(ids[i][ID_LEN], '\0');
-		assert_uuid_v4(ids[i]);
-		nibble[ids[i][0] <= '9' ? ids[i][0] - '0'
-		                        : ids[i][0] - 'a' + 10]++;
+		assert_uuid_v7(ids[i]);
+		last = ids[i][ID_LEN - 1];
+		nibble[last <= '9' ? last - '0' : last - 'a' + 10]++;
+	}
+	after = rpc_wall_ms();
+	/* The first 48 bits are the wall time in milliseconds. */
+	for (int i = 0; i < N; i += N / 10) {
+		char hex[13];
+		long long ms;
+
+		memcpy(hex, ids[i], 8);
+		memcpy(hex + 8, ids[i] + 9, 4);
+		hex[12] = '\0';
+		ms = strtoll(hex, NULL, 16);
+		assert_true(ms >= before && ms <= after);
 	}
 	qsort(ids, N, sizeof(*ids), cmp_id);
 	for (int i = 1; i < N; i++)
 		if (strcmp(ids[i - 1], ids[i]) == 0)
 			fail_msg("%s generated twice", ids[i]);
 	/* A gross failure of the random source (a constant or a counter
-	 * in the first byte) would leave some nibble values unseen. */
+	 * in the last byte) would leave some nibble values unseen. */
 	for (int v = 0; v < 16; v++)
 		assert_true(nibble[v] > N / 16 / 2);
 	free(ids);
@@ -544,6 +576,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_new_id),
+	    cmocka_unit_test(test_new_id_ordered),
 	    cmocka_unit_test(test_now_ms),
 	    cmocka_unit_test(test_pack_round_trip),
 	    cmocka_unit_test(test_pack_response),
