@@ -8,11 +8,9 @@
 
 #include "cli.h"
 #include "hoptac/v1/auth.pb-c.h"
+#include "role.h"
 #include "table.h"
 #include "tokenfile.h"
-
-static const char *const cmd_admin_role_names[] = {
-    "", "office", "reviewer", "admin", "peer"};
 
 /* Parses "reviewer,admin" into roles (at most 4). -1 for a bad name. */
 static int
@@ -24,11 +22,9 @@ cmd_admin_roles(const char *text, Hoptac__V1__Role *roles, size_t *n)
 	*n = 0;
 	for (tok = strtok_r(buf, ",", &save); tok != NULL;
 	     tok = strtok_r(NULL, ",", &save)) {
-		int r = 1;
+		int r = role_parse(tok);
 
-		while (r < 5 && strcmp(tok, cmd_admin_role_names[r]) != 0)
-			r++;
-		if (r == 5 || *n == 4)
+		if (r == 0 || *n == ROLE_MAX)
 			return -1;
 		roles[(*n)++] = (Hoptac__V1__Role)r;
 	}
@@ -38,13 +34,7 @@ cmd_admin_roles(const char *text, Hoptac__V1__Role *roles, size_t *n)
 static void
 cmd_admin_roles_text(const Hoptac__V1__Credential *cr, char *buf, size_t len)
 {
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < cr->n_roles && used < len; i++)
-		if (cr->roles[i] > 0 && cr->roles[i] < 5)
-			used += (size_t)snprintf(buf + used, len - used, "%s%s",
-			    i ? "," : "", cmd_admin_role_names[cr->roles[i]]);
+	role_join(role_set(cr->roles, cr->n_roles), buf, len);
 }
 
 int
@@ -61,7 +51,7 @@ cmd_admin_issue(struct cli *cli, int argc, char **argv)
 	Hoptac__V1__IssueCredentialRequest req =
 	    HOPTAC__V1__ISSUE_CREDENTIAL_REQUEST__INIT;
 	Hoptac__V1__IssueCredentialResponse *resp;
-	Hoptac__V1__Role roles[4];
+	Hoptac__V1__Role roles[ROLE_MAX];
 	const char *output = NULL;
 	int ch, rc;
 

@@ -99,7 +99,7 @@ auth_load_one(void *arg, const Hoptac__V1__Credential *cr, const void *salt,
 	memcpy(e->id, cr->id, AUTH_ID_LEN + 1);
 	memcpy(e->salt, salt, AUTH_SALT_LEN);
 	memcpy(e->hash, hash, AUTH_HASH_LEN);
-	e->roles = store_cred_roles_mask(cr);
+	e->roles = role_set(cr->roles, cr->n_roles);
 	snprintf(e->unit, sizeof(e->unit), "%s", cr->unit_code);
 	e->expires_at_ms = cr->expires_at_ms;
 	e->revoked_at_ms = cr->revoked_at_ms;
@@ -282,20 +282,6 @@ auth_token_new(char token[AUTH_TOKEN_LEN + 1], char id[AUTH_ID_LEN + 1],
 out:
 	memset(rnd, 0, sizeof(rnd));
 	return rc;
-}
-
-void
-auth_roles_name(unsigned roles, char *buf, size_t len)
-{
-	static const char *names[] = {
-	    NULL, "office", "reviewer", "admin", "peer"};
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (int r = 1; r < 5; r++)
-		if ((roles & AUTH_ROLE(r)) && used < len)
-			used += (size_t)snprintf(buf + used, len - used, "%s%s",
-			    used > 0 ? "," : "", names[r]);
 }
 
 const char *

@@ -10,12 +10,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "role.h"
 #include "validate.h"
 
 struct call;
 struct store_conn;
 
-#define AUTH_ROLE(r)  (1u << (r)) /* r: a hoptac.v1.Role */
+#define AUTH_ROLE(r)  ROLE_BIT(r) /* r: a hoptac.v1.Role */
 #define AUTH_OFFICE   AUTH_ROLE(1)
 #define AUTH_REVIEWER AUTH_ROLE(2)
 #define AUTH_ADMIN    AUTH_ROLE(3)
@@ -55,9 +56,6 @@ int auth_check(struct auth *a, const char *token, int64_t now_ms,
 /* A new credential's token, its id, a new salt and the hash to keep. */
 int auth_token_new(char token[AUTH_TOKEN_LEN + 1], char id[AUTH_ID_LEN + 1],
     uint8_t salt[AUTH_SALT_LEN], uint8_t hash[AUTH_HASH_LEN]);
-
-/* "office", "reviewer,admin": the names of a role mask. */
-void auth_roles_name(unsigned roles, char *buf, size_t len);
 
 /* The unit an office caller is bound to, or NULL for a caller whose
  * roles reach every unit. */

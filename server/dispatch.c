@@ -182,7 +182,7 @@ dispatch_authenticate(struct call *c)
 	        sizeof(why)) != STATUS_OK)
 		return call_fail(c, STATUS_UNAUTHENTICATED, "%s", why);
 	if (m->roles != AUTH_PUBLIC && (c->who.roles & m->roles) == 0) {
-		auth_roles_name(c->who.roles, roles, sizeof(roles));
+		role_join(c->who.roles, roles, sizeof(roles));
 		return call_fail(c, STATUS_PERMISSION_DENIED,
 		    "credential %s (%s) may not call %s", c->who.id, roles,
 		    m->full_name);

@@ -206,7 +206,7 @@ writer_audit(struct writer *w, struct call *c)
 	Hoptac__V1__AuditEntry e = HOPTAC__V1__AUDIT_ENTRY__INIT;
 	char roles[64];
 
-	auth_roles_name(c->who.roles, roles, sizeof(roles));
+	role_join(c->who.roles, roles, sizeof(roles));
 	e.at_ms = call_wall_ms();
 	e.credential_id = c->who.id;
 	e.name = c->who.name;

@@ -151,8 +151,7 @@ int store_conflict_update(
 int store_conflict_list(struct store_conn *c, int open_only,
     Hoptac__V1__ListConflictsResponse *out);
 
-/* Credentials. Roles are stored as a mask of 1 << Role. */
-unsigned store_cred_roles_mask(const Hoptac__V1__Credential *cr);
+/* Credentials. Roles are stored as a set (role.h's ROLE_BIT). */
 /* ALREADY_EXISTS for a taken id; FAILED_PRECONDITION for a unit that
  * does not exist. */
 int store_cred_insert(struct store_conn *c, const Hoptac__V1__Credential *cr,

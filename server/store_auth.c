@@ -10,6 +10,7 @@
 
 #include "hoptac/v1/auth.pb-c.h"
 #include "pbstr.h"
+#include "role.h"
 #include "status.h"
 #include "store.h"
 #include "store_sqlite_int.h"
@@ -41,11 +42,11 @@ store_cred_row(sqlite3_stmt *st, Hoptac__V1__Credential **out)
 	cr->created_at_ms = sqlite3_column_int64(st, 4);
 	cr->expires_at_ms = sqlite3_column_int64(st, 5);
 	cr->revoked_at_ms = sqlite3_column_int64(st, 6);
-	cr->roles = calloc(8, sizeof(*cr->roles));
+	cr->roles = calloc(ROLE_MAX, sizeof(*cr->roles));
 	if (cr->roles == NULL)
 		goto out;
-	for (int r = 1; r < 8; r++)
-		if (roles & (1u << r))
+	for (int r = 1; r <= ROLE_MAX; r++)
+		if (roles & ROLE_BIT(r))
 			cr->roles[cr->n_roles++] = (Hoptac__V1__Role)r;
 	rc = STATUS_OK;
 out:
@@ -54,17 +55,6 @@ out:
 	else
 		hoptac__v1__credential__free_unpacked(cr, NULL);
 	return rc;
-}
-
-unsigned
-store_cred_roles_mask(const Hoptac__V1__Credential *cr)
-{
-	unsigned mask = 0;
-
-	for (size_t i = 0; i < cr->n_roles; i++)
-		if (cr->roles[i] > 0 && cr->roles[i] < 8)
-			mask |= 1u << cr->roles[i];
-	return mask;
 }
 
 int
@@ -79,7 +69,7 @@ store_cred_insert(struct store_conn *c, const Hoptac__V1__Credential *cr,
 		return store_fail(c, sql);
 	store_bind_text(st, 1, cr->id);
 	store_bind_text(st, 2, cr->name);
-	sqlite3_bind_int(st, 3, (int)store_cred_roles_mask(cr));
+	sqlite3_bind_int(st, 3, (int)role_set(cr->roles, cr->n_roles));
 	store_bind_text(st, 4, cr->unit_code);
 	sqlite3_bind_int64(st, 5, cr->created_at_ms);
 	sqlite3_bind_int64(st, 6, cr->expires_at_ms);

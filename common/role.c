@@ -1,0 +1,54 @@
+#include "role.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const role_names[ROLE_MAX + 1] = {
+    NULL, "office", "reviewer", "admin", "peer"};
+
+const char *
+role_name(int r)
+{
+	return r >= 1 && r <= ROLE_MAX ? role_names[r] : NULL;
+}
+
+int
+role_parse(const char *name)
+{
+	for (int r = 1; r <= ROLE_MAX; r++)
+		if (strcmp(name, role_names[r]) == 0)
+			return r;
+	return 0;
+}
+
+unsigned
+role_set(const Hoptac__V1__Role *roles, size_t n)
+{
+	unsigned set = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (role_name((int)roles[i]) != NULL)
+			set |= ROLE_BIT(roles[i]);
+	return set;
+}
+
+void
+role_join(unsigned set, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	for (int r = 1; r <= ROLE_MAX && used < len; r++) {
+		int w;
+
+		if (!(set & ROLE_BIT(r)))
+			continue;
+		w = snprintf(buf + used, len - used, "%s%s", used ? "," : "",
+		    role_names[r]);
+		if (w < 0)
+			return;
+		used += (size_t)w;
+	}
+}

@@ -1,0 +1,32 @@
+/*
+ * The roles of a credential (hoptac.v1.Role) by the names people type
+ * and read: office, reviewer, admin, peer. Shared by hoptacd's log and
+ * audit trail and hoptac's admin commands.
+ */
+#ifndef HOPTAC_ROLE_H
+#define HOPTAC_ROLE_H
+
+#include <stddef.h>
+
+#include "hoptac/v1/auth.pb-c.h"
+
+/* The highest hoptac.v1.Role; roles run from 1 to it. */
+#define ROLE_MAX 4
+
+/* The name of role r, or NULL when r is not a role. */
+const char *role_name(int r);
+
+/* The role named name, or 0 when there is none. */
+int role_parse(const char *name);
+
+/* Bit r of a set of roles stands for role r. */
+#define ROLE_BIT(r) (1u << (r))
+
+/* The set of roles[0..n-1], values that are not roles left out. */
+unsigned role_set(const Hoptac__V1__Role *roles, size_t n);
+
+/* Writes the names of the roles in set, in the order of their values,
+ * joined by commas into buf ("reviewer,admin"); cut to len. */
+void role_join(unsigned set, char *buf, size_t len);
+
+#endif
