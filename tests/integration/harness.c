@@ -35,6 +35,15 @@ harness_env(const char *name)
 	return v;
 }
 
+void
+harness_expect(
+    int got, int want, const char *what, const char *out, const char *err)
+{
+	if (got != want)
+		fail_msg("%s: exit %d, expected %d\nstdout: %s\nstderr: %s",
+		    what, got, want, out, err);
+}
+
 const char *
 harness_data(const char *name)
 {

@@ -132,4 +132,9 @@ int harness_free_port(void);
 /* The path of a file under $HOPTAC_TEST_DATA. */
 const char *harness_data(const char *name);
 
+/* Fails the test when a command's exit code got is not want, showing
+ * what it printed. */
+void harness_expect(
+    int got, int want, const char *what, const char *out, const char *err);
+
 #endif

@@ -81,13 +81,7 @@ struct fixture {
 	char peer[128];
 };
 
-static void
-expect(int got, int want, const char *what)
-{
-	if (got != want)
-		fail_msg("%s: exit %d, expected %d\nstdout: %s\nstderr: %s",
-		    what, got, want, out, err);
-}
+#define expect(got, want, what) harness_expect(got, want, what, out, err)
 
 /* Runs the CLI with token as its credential ("" for none). */
 static int

@@ -21,13 +21,7 @@
 static char out[256 * 1024];
 static char err[64 * 1024];
 
-static void
-expect(int got, int want, const char *what)
-{
-	if (got != want)
-		fail_msg("%s: exit %d, expected %d\nstdout: %s\nstderr: %s",
-		    what, got, want, out, err);
-}
+#define expect(got, want, what) harness_expect(got, want, what, out, err)
 
 static long
 count(struct harness *h, int withdrawn)

@@ -35,13 +35,7 @@ static char err[256 * 1024];
 #define CLI(...)                                                               \
 	harness_cli(h, out, sizeof(out), err, sizeof(err), __VA_ARGS__, NULL)
 
-static void
-expect(int got, int want, const char *what)
-{
-	if (got != want)
-		fail_msg("%s: exit %d, expected %d\nstdout: %s\nstderr: %s",
-		    what, got, want, out, err);
-}
+#define expect(got, want, what) harness_expect(got, want, what, out, err)
 
 static long
 json_long(const char *key)

@@ -39,13 +39,7 @@ day_text(int offset, char *buf, size_t len)
 #define CLI(...)                                                               \
 	harness_cli(h, out, sizeof(out), err, sizeof(err), __VA_ARGS__, NULL)
 
-static void
-expect(int got, int want, const char *what)
-{
-	if (got != want)
-		fail_msg("%s: exit %d, expected %d\nstdout: %s\nstderr: %s",
-		    what, got, want, out, err);
-}
+#define expect(got, want, what) harness_expect(got, want, what, out, err)
 
 static int
 setup(void **state)

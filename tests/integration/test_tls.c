@@ -26,13 +26,7 @@ struct fixture {
 	char ca[450], other_ca[450], cert[450], key[450];
 };
 
-static void
-expect(int got, int want, const char *what)
-{
-	if (got != want)
-		fail_msg("%s: exit %d, expected %d\nstdout: %s\nstderr: %s",
-		    what, got, want, out, err);
-}
+#define expect(got, want, what) harness_expect(got, want, what, out, err)
 
 /* deploy/make-certs.sh DIR localhost; 0 on success. */
 static int
