@@ -7,38 +7,31 @@
 #
 #   bench/profile.sh [CALLS] [CLIENTS] [BATCH]
 #
-# Environment: BENCH_BUILD_DIR (default build-release/, RelWithDebInfo so
+# Environment: BENCH_BUILD_DIR (default build-profile/, RelWithDebInfo so
 # that functions have names), BENCH_PORT (default 7469), BENCH_KEEP (a
 # file to keep callgrind's output in, for callgrind_annotate).
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-build="${BENCH_BUILD_DIR:-${root}/build-release}"
+bench_build_default=build-profile
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 port="${BENCH_PORT:-7469}"
 calls="${1:-1600}"
 clients="${2:-16}"
 batch="${3:-1}"
 url="tcp://127.0.0.1:${port}"
 
-"${root}/deploy/install-deps.sh" >/dev/null
-cmake -S "${root}" -B "${build}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	-DHOPTAC_TESTS=OFF >/dev/null
-cmake --build "${build}" -j"$(nproc)" >/dev/null
+bench_build RelWithDebInfo
 
 dir="$(mktemp -d "${TMPDIR:-/tmp}/hoptac-profile.XXXXXX")"
 pid=""
 trap '[[ -n "${pid}" ]] && kill -9 "${pid}" 2>/dev/null; [[ -n "${BENCH_KEEP:-}" ]] && cp "${dir}"/cg.out.* "${BENCH_KEEP}"; rm -rf "${dir}"' EXIT
-. "${root}/bench/credential.sh"
 bench_init "${dir}/bench.db"
 valgrind --tool=callgrind --callgrind-out-file="${dir}/cg.out" \
 	"${build}/server/hoptacd" -D "${dir}/bench.db" -l "${url}" \
 	-o log_level=warn 2>"${dir}/valgrind.log" &
 pid=$!
 hoptac=("${build}/client/hoptac" --server "${url}" --timeout 30000)
-for _ in $(seq 200); do
-	"${hoptac[@]}" ping >/dev/null 2>&1 && break
-	sleep 0.1
-done
+bench_wait 200 0.1
 bench_credential "${dir}/bench.db"
 "${hoptac[@]}" unit add BENCH "Bench unit" --kind other >/dev/null
 # Counting starts here: start-up and the set-up calls stay out.

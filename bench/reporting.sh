@@ -9,30 +9,22 @@
 # Environment: BENCH_BUILD_DIR (default build-release), BENCH_PORT (7441).
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-build="${BENCH_BUILD_DIR:-${root}/build-release}"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 port="${BENCH_PORT:-7441}"
 total="${1:-1000000}"
 url="tcp://127.0.0.1:${port}"
 units=50
 
-"${root}/deploy/install-deps.sh" >/dev/null
-cmake -S "${root}" -B "${build}" -DCMAKE_BUILD_TYPE=Release \
-	-DHOPTAC_TESTS=OFF >/dev/null
-cmake --build "${build}" -j"$(nproc)" >/dev/null
+bench_build
 
 dir="$(mktemp -d "${TMPDIR:-/tmp}/hoptac-bench.XXXXXX")"
-. "${root}/bench/credential.sh"
 bench_init "${dir}/bench.db"
 "${build}/server/hoptacd" -D "${dir}/bench.db" -l "${url}" \
 	-o log_level=warn 2>"${dir}/hoptacd.log" &
 pid=$!
 trap 'kill "${pid}" 2>/dev/null; wait "${pid}" 2>/dev/null; rm -rf "${dir}"' EXIT
 hoptac=("${build}/client/hoptac" --server "${url}" --timeout 600000)
-for _ in $(seq 100); do
-	"${hoptac[@]}" ping >/dev/null 2>&1 && break
-	sleep 0.05
-done
+bench_wait
 bench_credential "${dir}/bench.db"
 
 {

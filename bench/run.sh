@@ -15,21 +15,17 @@
 #   BENCH_PORT       first of the ports it uses (default 7440)
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-build="${BENCH_BUILD_DIR:-${root}/build-release}"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 port="${BENCH_PORT:-7440}"
 sizes="${BENCH_SIZES:-1000000 10000000}"
 backlog="${BENCH_BACKLOG:-100000}"
 url="tcp://127.0.0.1:${port}"
-export BENCH_BUILD_DIR="${build}"
 
-"${root}/deploy/install-deps.sh" >/dev/null
-cmake -S "${root}" -B "${build}" -DCMAKE_BUILD_TYPE=Release \
-	-DHOPTAC_TESTS=OFF >/dev/null
-cmake --build "${build}" -j"$(nproc)" >/dev/null
+bench_build
+# The scripts called below use this build as it is.
+export BENCH_BUILD_DIR="${build}" BENCH_BUILT=1
 
 dir="$(mktemp -d "${TMPDIR:-/tmp}/hoptac-bench.XXXXXX")"
-. "${root}/bench/credential.sh"
 hoptac=("${build}/client/hoptac" --server "${url}")
 pid=""
 echo_pid=""
@@ -50,10 +46,7 @@ serve() {
 	"${build}/server/hoptacd" -D "${dir}/$1.db" -l "${url}" \
 		-o log_level=warn 2>>"${dir}/hoptacd.log" &
 	pid=$!
-	for _ in $(seq 100); do
-		"${hoptac[@]}" ping >/dev/null 2>&1 && break
-		sleep 0.05
-	done
+	bench_wait
 	bench_credential "${dir}/$1.db"
 	"${hoptac[@]}" unit add BENCH "Bench unit" --kind other >/dev/null
 }

@@ -8,16 +8,12 @@
 # Environment: BENCH_BUILD_DIR (default build-release), BENCH_PORT (7442).
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-build="${BENCH_BUILD_DIR:-${root}/build-release}"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 port="${BENCH_PORT:-7442}"
 total="${1:-100000}"
 url="tcp://127.0.0.1:${port}"
 
-"${root}/deploy/install-deps.sh" >/dev/null
-cmake -S "${root}" -B "${build}" -DCMAKE_BUILD_TYPE=Release \
-	-DHOPTAC_TESTS=OFF >/dev/null
-cmake --build "${build}" -j"$(nproc)" >/dev/null
+bench_build
 
 dir="$(mktemp -d "${TMPDIR:-/tmp}/hoptac-bench.XXXXXX")"
 pid=""
@@ -29,14 +25,9 @@ start_server() {
 	"${build}/server/hoptacd" -D "${dir}/bench.db" -l "${url}" \
 		-o log_level=warn 2>>"${dir}/hoptacd.log" &
 	pid=$!
-	for _ in $(seq 100); do
-		"${hoptac[@]}" ping >/dev/null 2>&1 && return 0
-		sleep 0.05
-	done
-	return 1
+	bench_wait
 }
 
-. "${root}/bench/credential.sh"
 bench_init "${dir}/bench.db"
 start_server
 bench_credential "${dir}/bench.db"
