@@ -789,6 +789,13 @@ test_small_buffers(void **state)
 	    -1);
 	assert_string_equal(where, "activit");
 	assert_string_equal(why, "is no");
+	/* No room for the path at all: refused still, nothing written. */
+	where[0] = 'x';
+	assert_int_equal(
+	    pbcheck_strings(&hoptac__v1__submit_activities_request__descriptor,
+	        p.data, p.len, where, 0, why, sizeof(why)),
+	    -1);
+	assert_int_equal(where[0], 'x');
 	free(p.data);
 	submit_free(r);
 }
