@@ -17,7 +17,7 @@
 #include <nng/nng.h>
 #include <nng/supplemental/util/platform.h>
 
-#include "client.h"
+#include "rpc_client.h"
 #include "hoptac/v1/services.pb-c.h"
 #include "pbstr.h"
 #include "rpc.h"
@@ -78,8 +78,8 @@ bench_main(void *arg)
 {
 	struct bench_thread *t = arg;
 	char err[256], id[64];
-	struct client *c =
-	    client_open(t->url, getenv("HOPTAC_TOKEN"), err, sizeof(err));
+	struct rpc_client *c =
+	    rpc_client_open(t->url, getenv("HOPTAC_TOKEN"), err, sizeof(err));
 	Hoptac__V1__SubmitActivitiesRequest req =
 	    HOPTAC__V1__SUBMIT_ACTIVITIES_REQUEST__INIT;
 
@@ -91,8 +91,8 @@ bench_main(void *arg)
 	req.activities = calloc((size_t)t->batch, sizeof(*req.activities));
 	req.n_activities = (size_t)t->batch;
 	for (int i = 0; i < t->calls; i++) {
-		struct client_options opt = {30000, NULL, 0};
-		struct client_status st;
+		struct rpc_client_options opt = {30000, NULL, 0};
+		struct rpc_client_status st;
 		ProtobufCMessage *resp = NULL;
 		int64_t start;
 
@@ -110,7 +110,7 @@ bench_main(void *arg)
 		struct timespec t0, t1;
 
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		client_call(c, "/hoptac.v1.Activities/Submit", &req.base,
+		rpc_client_call(c, "/hoptac.v1.Activities/Submit", &req.base,
 		    &hoptac__v1__submit_activities_response__descriptor, &resp,
 		    &opt, &st);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -129,7 +129,7 @@ bench_main(void *arg)
 			    req.activities[j], NULL);
 	}
 	free(req.activities);
-	client_close(c);
+	rpc_client_close(c);
 	return NULL;
 }
 

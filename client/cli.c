@@ -52,7 +52,7 @@ cli_exit_for(int status)
 }
 
 void
-cli_print_status(const struct client_status *st)
+cli_print_status(const struct rpc_client_status *st)
 {
 	fprintf(stderr, "hoptac: %s: %s\n", status_name(st->code), st->message);
 	for (size_t i = 0; i < st->violations.count; i++)
@@ -62,22 +62,22 @@ cli_print_status(const struct client_status *st)
 		fprintf(stderr, "  (%zu more)\n", st->violations.dropped);
 }
 
-struct client *
+struct rpc_client *
 cli_connect(struct cli *cli, const char *url, const char *token_var, char *err,
     size_t errlen)
 {
-	struct client_security sec = {
+	struct rpc_client_security sec = {
 	    cli->ca_file, getenv("HOPTAC_SERVER_NAME"), 0};
 	const char *allow = getenv("HOPTAC_ALLOW_PLAINTEXT");
 	char token[TOKENFILE_MAX];
-	struct client *c;
+	struct rpc_client *c;
 
 	if (sec.ca_file == NULL)
 		sec.ca_file = getenv("HOPTAC_CA");
 	sec.allow_plaintext = allow != NULL && strcmp(allow, "1") == 0;
 	if (tokenfile_read(token_var, token, sizeof(token), err, errlen) != 0)
 		return NULL;
-	c = client_open_secure(url, token, &sec, err, errlen);
+	c = rpc_client_open_secure(url, token, &sec, err, errlen);
 	memset(token, 0, sizeof(token));
 	return c;
 }
@@ -87,8 +87,8 @@ cli_call(struct cli *cli, const char *method, const ProtobufCMessage *req,
     const ProtobufCMessageDescriptor *resp_desc, ProtobufCMessage **resp,
     const char *request_id)
 {
-	struct client_options opt = {cli->timeout_ms, request_id, 0};
-	struct client_status st;
+	struct rpc_client_options opt = {cli->timeout_ms, request_id, 0};
+	struct rpc_client_status st;
 	char err[256];
 
 	*resp = NULL;
@@ -96,7 +96,7 @@ cli_call(struct cli *cli, const char *method, const ProtobufCMessage *req,
 	    (cli->client = cli_connect(
 	         cli, cli->server, TOKENFILE_ENV, err, sizeof(err))) == NULL)
 		return cli_fail(CLI_ERROR, "%s", err);
-	if (client_call(cli->client, method, req, resp_desc, resp, &opt, &st) ==
+	if (rpc_client_call(cli->client, method, req, resp_desc, resp, &opt, &st) ==
 	    STATUS_OK)
 		return CLI_OK;
 	cli_print_status(&st);

@@ -9,7 +9,7 @@
 
 #include <protobuf-c/protobuf-c.h>
 
-#include "client.h"
+#include "rpc_client.h"
 
 /* Exit codes, documented in hoptac(1) and README. */
 enum cli_exit {
@@ -32,7 +32,7 @@ struct cli {
 	uint32_t timeout_ms;
 	const char *outbox_path; /* --outbox; NULL: outbox_default_path() */
 	const char *ca_file;     /* --ca; NULL: $HOPTAC_CA */
-	struct client *client;   /* opened on first use; owned */
+	struct rpc_client *client;   /* opened on first use; owned */
 };
 
 struct cli_command {
@@ -46,7 +46,7 @@ struct cli_command {
 /* A client for url with the credential named by token_var (tokenfile.h)
  * and the TLS settings of the options and environment (--ca, HOPTAC_CA,
  * HOPTAC_SERVER_NAME, HOPTAC_ALLOW_PLAINTEXT). NULL with err set. */
-struct client *cli_connect(struct cli *cli, const char *url,
+struct rpc_client *cli_connect(struct cli *cli, const char *url,
     const char *token_var, char *err, size_t errlen);
 
 /* Calls method; on failure prints the status, message and violations to
@@ -65,7 +65,7 @@ int cli_fetch(struct cli *cli, const char *method, const ProtobufCMessage *req,
 int cli_exit_for(int status);
 
 /* Prints a status (and its violations) to stderr as "hoptac: ...". */
-void cli_print_status(const struct client_status *st);
+void cli_print_status(const struct rpc_client_status *st);
 
 /* Prints m as one line of JSON on stdout. Returns an exit code. */
 int cli_print_json(const ProtobufCMessage *m);

@@ -487,8 +487,8 @@ cmd_activity_base(struct cli *cli, const char *id, int queue,
 {
 	Hoptac__V1__GetActivityRequest req =
 	    HOPTAC__V1__GET_ACTIVITY_REQUEST__INIT;
-	struct client_options opt = {3000, NULL, 2};
-	struct client_status st;
+	struct rpc_client_options opt = {3000, NULL, 2};
+	struct rpc_client_status st;
 	char err[256];
 
 	*out = NULL;
@@ -499,7 +499,7 @@ cmd_activity_base(struct cli *cli, const char *id, int queue,
 	         cli, cli->server, TOKENFILE_ENV, err, sizeof(err))) == NULL)
 		return cli_fail(CLI_ERROR, "%s", err);
 	req.id = (char *)id;
-	client_call(cli->client, "/hoptac.v1.Activities/Get", &req.base,
+	rpc_client_call(cli->client, "/hoptac.v1.Activities/Get", &req.base,
 	    &hoptac__v1__get_activity_response__descriptor,
 	    (ProtobufCMessage **)out, &opt, &st);
 	if (st.code == STATUS_OK)

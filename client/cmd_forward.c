@@ -19,7 +19,7 @@
 
 struct fwd {
 	struct cli *cli;   /* the source server, cli->client */
-	struct client *to; /* the target server; owned */
+	struct rpc_client *to; /* the target server; owned */
 	/* Counts: units and activities new on the target, activities
 	 * amended or withdrawn there, requests new there, report revisions
 	 * the target holds (new or already), calls refused. */
@@ -34,9 +34,9 @@ fwd_call(struct fwd *f, const char *method, const ProtobufCMessage *req,
     const ProtobufCMessageDescriptor *desc, ProtobufCMessage **resp,
     const char *what)
 {
-	struct client_status st;
+	struct rpc_client_status st;
 
-	client_call(f->to, method, req, desc, resp, NULL, &st);
+	rpc_client_call(f->to, method, req, desc, resp, NULL, &st);
 	if (st.code == STATUS_OK || st.code == STATUS_ALREADY_EXISTS)
 		return st.code;
 	if (st.code == STATUS_UNAVAILABLE ||
@@ -75,12 +75,12 @@ fwd_units(struct fwd *f)
 			Hoptac__V1__CreateUnitRequest req =
 			    HOPTAC__V1__CREATE_UNIT_REQUEST__INIT;
 			ProtobufCMessage *resp = NULL;
-			struct client_status st;
+			struct rpc_client_status st;
 
 			if (done[i])
 				continue;
 			req.unit = all->units[i];
-			client_call(f->to, "/hoptac.v1.Units/Create", &req.base,
+			rpc_client_call(f->to, "/hoptac.v1.Units/Create", &req.base,
 			    &hoptac__v1__create_unit_response__descriptor,
 			    &resp, NULL, &st);
 			if (resp != NULL)
@@ -313,7 +313,7 @@ cmd_forward(struct cli *cli, int argc, char **argv)
 		return cli_fail(CLI_ERROR, "%s", err);
 	if (fwd_units(&f) == CLI_OK && fwd_activities(&f) == CLI_OK)
 		fwd_reporting(&f);
-	client_close(f.to);
+	rpc_client_close(f.to);
 	if (cli->json)
 		printf("{\"units\":%ld,\"activities\":%ld,\"amended\":%ld,"
 		       "\"withdrawn\":%ld,\"requests\":%ld,\"reports\":%ld,"

@@ -18,6 +18,7 @@
 #include "status.h"
 #include "table.h"
 #include "tokenfile.h"
+#include "validate.h"
 
 /* What one pull brought. */
 struct cmd_pull {
@@ -97,15 +98,15 @@ cmd_sync_own_unit(struct cli *cli, char *buf, size_t len)
 {
 	Hoptac__V1__WhoAmIRequest req = HOPTAC__V1__WHO_AM_IREQUEST__INIT;
 	Hoptac__V1__WhoAmIResponse *resp = NULL;
-	struct client_options opt = {cli->timeout_ms, NULL, 1};
-	struct client_status st;
+	struct rpc_client_options opt = {cli->timeout_ms, NULL, 1};
+	struct rpc_client_status st;
 	char err[256];
 
 	if (cli->client == NULL)
 		cli->client = cli_connect(
 		    cli, cli->server, TOKENFILE_ENV, err, sizeof(err));
 	if (cli->client == NULL ||
-	    client_call(cli->client, "/hoptac.v1.Credentials/WhoAmI", &req.base,
+	    rpc_client_call(cli->client, "/hoptac.v1.Credentials/WhoAmI", &req.base,
 	        &hoptac__v1__who_am_iresponse__descriptor,
 	        (ProtobufCMessage **)&resp, &opt, &st) != STATUS_OK)
 		return NULL;

@@ -198,8 +198,8 @@ unit_import_row(int c, void *arg)
 	Hoptac__V1__CreateUnitRequest req =
 	    HOPTAC__V1__CREATE_UNIT_REQUEST__INIT;
 	Hoptac__V1__Unit *u = NULL;
-	struct client_options opt = {im->cli->timeout_ms, NULL, 0};
-	struct client_status st;
+	struct rpc_client_options opt = {im->cli->timeout_ms, NULL, 0};
+	struct rpc_client_status st;
 	ProtobufCMessage *resp = NULL;
 	struct violations v;
 	char err[256];
@@ -248,7 +248,7 @@ unit_import_row(int c, void *arg)
 		goto out;
 	}
 	req.unit = u;
-	client_call(im->cli->client, "/hoptac.v1.Units/Create", &req.base,
+	rpc_client_call(im->cli->client, "/hoptac.v1.Units/Create", &req.base,
 	    &hoptac__v1__create_unit_response__descriptor, &resp, &opt, &st);
 	if (st.code == STATUS_OK) {
 		im->created++;

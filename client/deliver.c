@@ -27,7 +27,7 @@ deliver_outbox(struct cli *cli)
 }
 
 static int
-deliver_connect(struct cli *cli, struct client_status *st)
+deliver_connect(struct cli *cli, struct rpc_client_status *st)
 {
 	char err[256];
 
@@ -47,7 +47,7 @@ deliver_connect(struct cli *cli, struct client_status *st)
  * which passes; the client's own size check, the other source of it,
  * sends nothing. */
 static int
-deliver_server_full(const struct client_status *st)
+deliver_server_full(const struct rpc_client_status *st)
 {
 	return st->code == STATUS_RESOURCE_EXHAUSTED && st->attempts > 0;
 }
@@ -56,7 +56,7 @@ deliver_server_full(const struct client_status *st)
  * refused for good. A credential refused says nothing of the record:
  * it waits for a good one. */
 static int
-deliver_transient(const struct client_status *st)
+deliver_transient(const struct rpc_client_status *st)
 {
 	int code = st->code;
 
@@ -69,7 +69,7 @@ deliver_transient(const struct client_status *st)
 /* Records a refusal, with the first violations in its message. */
 static void
 deliver_refuse(struct outbox *o, const struct outbox_entry *e,
-    const struct client_status *st, int quiet)
+    const struct rpc_client_status *st, int quiet)
 {
 	char msg[1024];
 	size_t len;
@@ -88,16 +88,16 @@ deliver_refuse(struct outbox *o, const struct outbox_entry *e,
 int
 deliver_one(struct cli *cli, struct outbox *o, const struct outbox_entry *e,
     const ProtobufCMessageDescriptor *resp_desc, ProtobufCMessage **resp,
-    struct client_status *st)
+    struct rpc_client_status *st)
 {
-	struct client_options opt = {
+	struct rpc_client_options opt = {
 	    cli->timeout_ms ? cli->timeout_ms : DELIVER_TIMEOUT_MS,
 	    e->request_id, 0};
 
 	*resp = NULL;
 	if (deliver_connect(cli, st) != 0)
 		return st->code;
-	client_call_packed(cli->client, e->method, e->payload, e->len,
+	rpc_client_call_packed(cli->client, e->method, e->payload, e->len,
 	    resp_desc, resp, &opt, st);
 	if (st->code == STATUS_OK)
 		outbox_delivered(o, e->seq);
@@ -235,7 +235,7 @@ deliver_batch(struct cli *cli, struct outbox *o, struct outbox_entry *e, int n,
 	Hoptac__V1__SubmitActivitiesRequest *parts[DELIVER_BATCH];
 	Hoptac__V1__Activity *acts[DELIVER_BATCH];
 	Hoptac__V1__SubmitActivitiesResponse *resp = NULL;
-	struct client_options opt = {
+	struct rpc_client_options opt = {
 	    cli->timeout_ms ? cli->timeout_ms : DELIVER_TIMEOUT_MS * 3, NULL,
 	    0};
 	int np = 0, rc = 0;
@@ -264,7 +264,7 @@ deliver_batch(struct cli *cli, struct outbox *o, struct outbox_entry *e, int n,
 		rc = -1;
 		goto out;
 	}
-	client_call(cli->client, DELIVER_SUBMIT, &req.base,
+	rpc_client_call(cli->client, DELIVER_SUBMIT, &req.base,
 	    &hoptac__v1__submit_activities_response__descriptor,
 	    (ProtobufCMessage **)&resp, &opt, &s->last);
 	if (s->last.code == STATUS_OK) {
@@ -345,7 +345,7 @@ deliver_now(struct cli *cli, const char *method, const ProtobufCMessage *req,
     ProtobufCMessage **resp)
 {
 	struct outbox_entry e;
-	struct client_status st;
+	struct rpc_client_status st;
 	struct outbox *o;
 	uint8_t *buf = NULL; /* the packed request; owned */
 	size_t len;

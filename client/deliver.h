@@ -26,7 +26,7 @@ struct deliver_stats {
 	long left;                 /* entries still pending */
 	int unreachable;           /* stopped: the server did not answer */
 	int failed;                /* stopped: a server or local fault */
-	struct client_status last; /* the status that stopped delivery */
+	struct rpc_client_status last; /* the status that stopped delivery */
 };
 
 /* Opens the outbox cli names (cli->outbox_path or the default). NULL
@@ -44,7 +44,7 @@ void deliver_pending(struct cli *cli, struct outbox *o, int64_t from, int quiet,
  * Returns the status code; the entry's state is recorded. */
 int deliver_one(struct cli *cli, struct outbox *o, const struct outbox_entry *e,
     const ProtobufCMessageDescriptor *resp_desc, ProtobufCMessage **resp,
-    struct client_status *st);
+    struct rpc_client_status *st);
 
 /* Queues one call (req packed) and tries to deliver it at once. Returns
  * CLI_OK with *resp when the server took it; CLI_OK with *resp NULL when

@@ -268,6 +268,6 @@ main(int argc, char **argv)
 		}
 	}
 	rc = cmd->run(&cli, argc, argv);
-	client_close(cli.client);
+	rpc_client_close(cli.client);
 	return rc;
 }

@@ -12,7 +12,7 @@
 #include <nng/nng.h>
 
 #include "hoptac/v1/rpc.pb-c.h"
-#include "validate.h"
+#include "status.h"
 
 /* The logical limit on one message, as gRPC's default. */
 #define RPC_MAX_MESSAGE ((size_t)4 * 1024 * 1024)

@@ -2,6 +2,8 @@
 #ifndef HOPTAC_STATUS_H
 #define HOPTAC_STATUS_H
 
+#include <stddef.h>
+
 enum status_code {
 	STATUS_OK = 0,
 	STATUS_CANCELLED = 1,
@@ -27,5 +29,29 @@ enum status_code {
 /* The upper-case name of a code ("INVALID_ARGUMENT"); "UNKNOWN" if out of
  * range. */
 const char *status_name(int code);
+
+/* What was wrong with a request, field by field, as google.rpc.BadRequest
+ * carries it: the client's pre-checks and the server's checks fill it and
+ * the reply carries it. At most STATUS_MAX_VIOLATIONS are kept. */
+#define STATUS_MAX_VIOLATIONS 32
+
+struct violation {
+	char field[96]; /* "activities[3].start_date" */
+	char description[192];
+};
+
+struct violations {
+	size_t count;   /* kept, up to the max */
+	size_t dropped; /* beyond the max */
+	struct violation items[STATUS_MAX_VIOLATIONS];
+};
+
+/* Empties v. */
+void violations_init(struct violations *v);
+
+/* Adds one violation; field is prefix + "." + name when prefix is set
+ * (prefix "activities[3]", name "title"), or name alone. */
+void violations_add(struct violations *v, const char *prefix, const char *name,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 #endif

@@ -12,8 +12,7 @@
 #include "date.h"
 #include "hoptac/v1/records.pb-c.h"
 #include "hoptac/v1/reports.pb-c.h"
-
-#define VALIDATE_MAX_VIOLATIONS 32
+#include "status.h"
 
 /* Limits on the records, documented in docs/protocol.md. */
 #define VALIDATE_ID_MAX      64  /* bytes of an id or a code */
@@ -23,25 +22,6 @@
 #define VALIDATE_PEOPLE_MAX  100000
 #define VALIDATE_UNITS_MAX   1000 /* units one request asks */
 #define VALIDATE_RESULTS_MAX 64   /* result headings of a report */
-
-struct violation {
-	char field[96]; /* "activities[3].start_date" */
-	char description[192];
-};
-
-struct violations {
-	size_t count;   /* kept, up to the max */
-	size_t dropped; /* beyond the max */
-	struct violation items[VALIDATE_MAX_VIOLATIONS];
-};
-
-/* Empties v. */
-void violations_init(struct violations *v);
-
-/* Adds one violation; field is prefix + "." + name when prefix is set
- * (prefix "activities[3]", name "title"), or name alone. */
-void violations_add(struct violations *v, const char *prefix, const char *name,
-    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Checks one string field: well-formed UTF-8, no NUL or control, at most
  * max code points, not empty when required. Replaces it with its NFC form.

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client.h"
+#include "rpc_client.h"
 #include "log.h"
 #include "server.h"
 
@@ -239,7 +239,7 @@ server_config_check(const struct server_config *cfg, char *err, size_t errlen)
 		}
 		/* Offices' credentials would cross the network in clear. */
 		if (strncmp(url, "tcp://", 6) == 0 &&
-		    !client_url_loopback(url) && !cfg->allow_plaintext) {
+		    !rpc_client_url_loopback(url) && !cfg->allow_plaintext) {
 			snprintf(err, errlen,
 			    "%s is not a loopback address: listen on "
 			    "tls+tcp://, or set allow_plaintext = yes",

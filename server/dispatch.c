@@ -338,8 +338,8 @@ nng_msg *
 dispatch_reply(struct call *c)
 {
 	Hoptac__V1__Response r = HOPTAC__V1__RESPONSE__INIT;
-	Hoptac__V1__FieldViolation fv[VALIDATE_MAX_VIOLATIONS];
-	Hoptac__V1__FieldViolation *fvp[VALIDATE_MAX_VIOLATIONS];
+	Hoptac__V1__FieldViolation fv[STATUS_MAX_VIOLATIONS];
+	Hoptac__V1__FieldViolation *fvp[STATUS_MAX_VIOLATIONS];
 	nng_msg *msg = NULL;
 
 	dispatch_log(c);

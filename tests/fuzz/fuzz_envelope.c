@@ -3,13 +3,13 @@
  * before a handler sees them (dispatch_start: hoptac.v1.Request unpacked,
  * its strings and limits checked, the method found, the payload checked
  * and unpacked as the method's input), and what the client does with the
- * bytes of a reply (client_decode_reply, then the payload unpacked as the
+ * bytes of a reply (rpc_client_decode_reply, then the payload unpacked as the
  * method's output). The same bytes go through both: the fuzzer keeps
  * whatever reaches new code on either side.
  */
 #include <stdlib.h>
 
-#include "client.h"
+#include "rpc_client.h"
 #include "dispatch.h"
 #include "fuzz.h"
 #include "pbcheck.h"
@@ -53,10 +53,10 @@ out:
 static void
 fuzz_envelope_client(const uint8_t *data, size_t size)
 {
-	struct client_status st = {0};
+	struct rpc_client_status st = {0};
 	Hoptac__V1__Response *r;
 
-	r = client_decode_reply(data, size, FUZZ_REQUEST_ID, &st);
+	r = rpc_client_decode_reply(data, size, FUZZ_REQUEST_ID, &st);
 	if (r == NULL)
 		return;
 	/* The client knows which method it called; here any may have been,

@@ -124,17 +124,17 @@ harness_wait_ready(struct harness *h)
 		Hoptac__V1__HealthCheckRequest req =
 		    HOPTAC__V1__HEALTH_CHECK_REQUEST__INIT;
 		ProtobufCMessage *resp = NULL;
-		struct client_options opt = {300, NULL, 1};
-		struct client_status st;
-		struct client *c =
-		    client_open(h->url, NULL, st.message, sizeof(st.message));
+		struct rpc_client_options opt = {300, NULL, 1};
+		struct rpc_client_status st;
+		struct rpc_client *c =
+		    rpc_client_open(h->url, NULL, st.message, sizeof(st.message));
 		int status;
 
 		assert_non_null(c);
-		client_call(c, "/hoptac.v1.Health/Check", &req.base,
+		rpc_client_call(c, "/hoptac.v1.Health/Check", &req.base,
 		    &hoptac__v1__health_check_response__descriptor, &resp, &opt,
 		    &st);
-		client_close(c);
+		rpc_client_close(c);
 		if (resp != NULL)
 			protobuf_c_message_free_unpacked(resp, NULL);
 		if (st.code == STATUS_OK)
@@ -189,8 +189,8 @@ harness_issue(struct harness *h, const char *name, unsigned roles,
 	    HOPTAC__V1__ISSUE_CREDENTIAL_REQUEST__INIT;
 	Hoptac__V1__IssueCredentialResponse *resp = NULL;
 	Hoptac__V1__Role r[4];
-	struct client_status st;
-	struct client *c = harness_client_as(h, h->admin_token);
+	struct rpc_client_status st;
+	struct rpc_client *c = harness_client_as(h, h->admin_token);
 
 	for (int i = 1; i < 5; i++)
 		if (roles & (1u << i))
@@ -198,10 +198,10 @@ harness_issue(struct harness *h, const char *name, unsigned roles,
 	req.roles = r;
 	req.name = (char *)name;
 	req.unit_code = (char *)(unit ? unit : "");
-	client_call(c, "/hoptac.v1.Credentials/Issue", &req.base,
+	rpc_client_call(c, "/hoptac.v1.Credentials/Issue", &req.base,
 	    &hoptac__v1__issue_credential_response__descriptor,
 	    (ProtobufCMessage **)&resp, NULL, &st);
-	client_close(c);
+	rpc_client_close(c);
 	if (st.code != STATUS_OK)
 		fail_msg("Credentials/Issue: %s", st.message);
 	snprintf(out, outlen, "%s", resp->token);
@@ -484,18 +484,18 @@ harness_cli(
 	return harness_collect(pid, po[0], pe[0], out, outlen, err, errlen);
 }
 
-struct client *
+struct rpc_client *
 harness_client_as(struct harness *h, const char *token)
 {
 	char err[256];
-	struct client *c = client_open(h->url, token, err, sizeof(err));
+	struct rpc_client *c = rpc_client_open(h->url, token, err, sizeof(err));
 
 	if (c == NULL)
-		fail_msg("client_open: %s", err);
+		fail_msg("rpc_client_open: %s", err);
 	return c;
 }
 
-struct client *
+struct rpc_client *
 harness_client(struct harness *h)
 {
 	return harness_client_as(h, h->token);
@@ -521,20 +521,20 @@ harness_activity(
 }
 
 void
-harness_unit(struct client *c, const char *code, const char *name)
+harness_unit(struct rpc_client *c, const char *code, const char *name)
 {
 	Hoptac__V1__CreateUnitRequest req =
 	    HOPTAC__V1__CREATE_UNIT_REQUEST__INIT;
 	Hoptac__V1__Unit u = HOPTAC__V1__UNIT__INIT;
 	ProtobufCMessage *resp = NULL;
-	struct client_status st;
+	struct rpc_client_status st;
 
 	u.code = (char *)code;
 	u.name = (char *)name;
 	u.kind = HOPTAC__V1__UNIT_KIND__UNIT_KIND_DISTRICT_COMMITTEE;
 	u.province = (char *)"Kon Tum";
 	req.unit = &u;
-	client_call(c, "/hoptac.v1.Units/Create", &req.base,
+	rpc_client_call(c, "/hoptac.v1.Units/Create", &req.base,
 	    &hoptac__v1__create_unit_response__descriptor, &resp, NULL, &st);
 	if (st.code != STATUS_OK)
 		fail_msg(
@@ -543,18 +543,18 @@ harness_unit(struct client *c, const char *code, const char *name)
 }
 
 int
-harness_submit(struct client *c, Hoptac__V1__Activity *a,
+harness_submit(struct rpc_client *c, Hoptac__V1__Activity *a,
     const char *request_id, uint32_t timeout_ms)
 {
 	Hoptac__V1__SubmitActivitiesRequest req =
 	    HOPTAC__V1__SUBMIT_ACTIVITIES_REQUEST__INIT;
-	struct client_options opt = {timeout_ms, request_id, 0};
+	struct rpc_client_options opt = {timeout_ms, request_id, 0};
 	ProtobufCMessage *resp = NULL;
-	struct client_status st;
+	struct rpc_client_status st;
 
 	req.n_activities = 1;
 	req.activities = &a;
-	client_call(c, "/hoptac.v1.Activities/Submit", &req.base,
+	rpc_client_call(c, "/hoptac.v1.Activities/Submit", &req.base,
 	    &hoptac__v1__submit_activities_response__descriptor, &resp, &opt,
 	    &st);
 	if (resp != NULL)
@@ -563,17 +563,17 @@ harness_submit(struct client *c, Hoptac__V1__Activity *a,
 }
 
 long
-harness_count(struct client *c, const char *unit)
+harness_count(struct rpc_client *c, const char *unit)
 {
 	Hoptac__V1__ListActivitiesRequest req =
 	    HOPTAC__V1__LIST_ACTIVITIES_REQUEST__INIT;
 	Hoptac__V1__ListActivitiesResponse *resp = NULL;
-	struct client_status st;
+	struct rpc_client_status st;
 	long n;
 
 	req.unit_code = (char *)unit;
 	req.page_size = 1;
-	client_call(c, "/hoptac.v1.Activities/List", &req.base,
+	rpc_client_call(c, "/hoptac.v1.Activities/List", &req.base,
 	    &hoptac__v1__list_activities_response__descriptor,
 	    (ProtobufCMessage **)&resp, NULL, &st);
 	if (st.code != STATUS_OK)

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "client.h"
+#include "rpc_client.h"
 #include "hoptac/v1/auth.pb-c.h"
 #include "hoptac/v1/services.pb-c.h"
 
@@ -86,10 +86,10 @@ int harness_hoptacd(struct harness *h, char *out, size_t outlen, char *err,
 
 /* A client for the server with the department's credential (caller
  * closes it). */
-struct client *harness_client(struct harness *h);
+struct rpc_client *harness_client(struct harness *h);
 
 /* A client with the given token (NULL: none). */
-struct client *harness_client_as(struct harness *h, const char *token);
+struct rpc_client *harness_client_as(struct harness *h, const char *token);
 
 /* Issues a credential through the administrator's; roles is a mask of
  * 1 << hoptac.v1.Role, unit the office's unit or NULL. Asserts OK and
@@ -103,15 +103,15 @@ Hoptac__V1__Activity *harness_activity(
     const char *unit, const char *id, int kind, const char *start, int people);
 
 /* Creates a unit through the client library; asserts OK. */
-void harness_unit(struct client *c, const char *code, const char *name);
+void harness_unit(struct rpc_client *c, const char *code, const char *name);
 
 /* Submits one activity with the given request id (NULL: fresh). Returns
  * the status code. */
-int harness_submit(struct client *c, Hoptac__V1__Activity *a,
+int harness_submit(struct rpc_client *c, Hoptac__V1__Activity *a,
     const char *request_id, uint32_t timeout_ms);
 
 /* Total activities (not withdrawn) the server lists for unit ("": all). */
-long harness_count(struct client *c, const char *unit);
+long harness_count(struct rpc_client *c, const char *unit);
 
 /* The running server's resident memory (VmRSS), in KiB. */
 long harness_rss_kb(struct harness *h);

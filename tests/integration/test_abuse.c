@@ -141,7 +141,7 @@ static void *
 normal_main(void *arg)
 {
 	struct normal *n = arg;
-	struct client *c = harness_client(n->h);
+	struct rpc_client *c = harness_client(n->h);
 
 	while (!atomic_load(n->stop) && n->failed == 0) {
 		char id[40];
@@ -166,7 +166,7 @@ normal_main(void *arg)
 		}
 		n->calls++;
 	}
-	client_close(c);
+	rpc_client_close(c);
 	return NULL;
 }
 
@@ -231,7 +231,7 @@ assert_rss_growth(struct harness *h, long before_kb, long bound_kb)
 static long
 warm_up(struct harness *h)
 {
-	struct client *c = harness_client(h);
+	struct rpc_client *c = harness_client(h);
 
 	harness_unit(c, "KT-DAKGLEI", "UBND huyện Đắk Glei");
 	for (int i = 0; i < 200; i++) {
@@ -246,7 +246,7 @@ warm_up(struct harness *h)
 		hoptac__v1__activity__free_unpacked(a, NULL);
 		harness_count(c, "KT-DAKGLEI");
 	}
-	client_close(c);
+	rpc_client_close(c);
 	return harness_rss_kb(h);
 }
 
@@ -410,15 +410,15 @@ test_oversized_flood(void **state)
 
 /* One Health/Check through c; its status. */
 static int
-ping_status(struct client *c, uint32_t timeout_ms)
+ping_status(struct rpc_client *c, uint32_t timeout_ms)
 {
 	Hoptac__V1__HealthCheckRequest req =
 	    HOPTAC__V1__HEALTH_CHECK_REQUEST__INIT;
-	struct client_options opt = {timeout_ms, NULL, 0};
+	struct rpc_client_options opt = {timeout_ms, NULL, 0};
 	ProtobufCMessage *resp = NULL;
-	struct client_status st;
+	struct rpc_client_status st;
 
-	client_call(c, "/hoptac.v1.Health/Check", &req.base,
+	rpc_client_call(c, "/hoptac.v1.Health/Check", &req.base,
 	    &hoptac__v1__health_check_response__descriptor, &resp, &opt, &st);
 	if (resp != NULL)
 		protobuf_c_message_free_unpacked(resp, NULL);
@@ -431,7 +431,7 @@ static void
 test_max_connections(void **state)
 {
 	struct harness h;
-	struct client *open[4], *extra;
+	struct rpc_client *open[4], *extra;
 	char log[4096];
 
 	(void)state;
@@ -446,11 +446,11 @@ test_max_connections(void **state)
 	assert_int_not_equal(ping_status(extra, 1500), STATUS_OK);
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(ping_status(open[i], 5000), STATUS_OK);
-	client_close(open[0]);
+	rpc_client_close(open[0]);
 	assert_int_equal(ping_status(extra, 10000), STATUS_OK);
-	client_close(extra);
+	rpc_client_close(extra);
 	for (int i = 1; i < 4; i++)
-		client_close(open[i]);
+		rpc_client_close(open[i]);
 	harness_stop(&h);
 	{
 		FILE *f = fopen(h.log, "r");

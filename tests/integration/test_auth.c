@@ -149,17 +149,17 @@ static int
 call_empty(struct fixture *f, const char *method, const char *token)
 {
 	const struct method *m = dispatch_find(method);
-	struct client_options opt = {5000, NULL, 1};
-	struct client_status st;
+	struct rpc_client_options opt = {5000, NULL, 1};
+	struct rpc_client_status st;
 	ProtobufCMessage *resp = NULL;
-	struct client *c = harness_client_as(&f->h, token);
+	struct rpc_client *c = harness_client_as(&f->h, token);
 
 	assert_non_null(m);
-	client_call_packed(c, method, (const uint8_t *)"", 0, m->desc->output,
+	rpc_client_call_packed(c, method, (const uint8_t *)"", 0, m->desc->output,
 	    &resp, &opt, &st);
 	if (resp != NULL)
 		protobuf_c_message_free_unpacked(resp, NULL);
-	client_close(c);
+	rpc_client_close(c);
 	return st.code;
 }
 
@@ -225,7 +225,7 @@ static void
 test_office_bound_to_its_unit(void **state)
 {
 	struct fixture *f = *state;
-	struct client *dept = harness_client(&f->h);
+	struct rpc_client *dept = harness_client(&f->h);
 	long all = harness_count(dept, ""),
 	     mine = harness_count(dept, "KT-DAKGLEI");
 
@@ -304,7 +304,7 @@ test_office_bound_to_its_unit(void **state)
 	expect(cli_as(f, f->office, "sync", NULL), 0, "pull its own");
 	expect(cli_as(f, f->office, "inbox", NULL), 0, "inbox");
 	assert_non_null(strstr(out, "R-AUTH-1"));
-	client_close(dept);
+	rpc_client_close(dept);
 }
 
 /* The office of the unit that took over Đắk Glei in 2025 reads its

@@ -43,15 +43,15 @@ struct writer {
 
 /* One batch of n activities of unit, ids prefix-000123 from first on. */
 static int
-submit_batch(struct client *c, const char *unit, const char *prefix, long first,
+submit_batch(struct rpc_client *c, const char *unit, const char *prefix, long first,
     int n, char *why, size_t whylen)
 {
 	Hoptac__V1__SubmitActivitiesRequest req =
 	    HOPTAC__V1__SUBMIT_ACTIVITIES_REQUEST__INIT;
 	Hoptac__V1__Activity *acts[1000];
 	ProtobufCMessage *resp = NULL;
-	struct client_options opt = {20000, NULL, 0};
-	struct client_status st;
+	struct rpc_client_options opt = {20000, NULL, 0};
+	struct rpc_client_status st;
 
 	for (int i = 0; i < n; i++) {
 		char id[40];
@@ -63,7 +63,7 @@ submit_batch(struct client *c, const char *unit, const char *prefix, long first,
 	}
 	req.n_activities = (size_t)n;
 	req.activities = acts;
-	client_call(c, "/hoptac.v1.Activities/Submit", &req.base,
+	rpc_client_call(c, "/hoptac.v1.Activities/Submit", &req.base,
 	    &hoptac__v1__submit_activities_response__descriptor, &resp, &opt,
 	    &st);
 	if (resp != NULL)
@@ -80,7 +80,7 @@ static void *
 writer_main(void *arg)
 {
 	struct writer *w = arg;
-	struct client *c = harness_client(w->h);
+	struct rpc_client *c = harness_client(w->h);
 	char prefix[16];
 
 	snprintf(prefix, sizeof(prefix), "b%02d", w->index);
@@ -94,7 +94,7 @@ writer_main(void *arg)
 		}
 		atomic_store(&w->acked, next + BATCH);
 	}
-	client_close(c);
+	rpc_client_close(c);
 	return NULL;
 }
 
@@ -106,7 +106,7 @@ cmp_str(const void *a, const void *b)
 
 /* Every id the server lists for unit, sorted; *n of them. */
 static char **
-list_ids(struct client *c, const char *unit, size_t *n)
+list_ids(struct rpc_client *c, const char *unit, size_t *n)
 {
 	char **ids = NULL;
 	char *token = NULL;
@@ -116,12 +116,12 @@ list_ids(struct client *c, const char *unit, size_t *n)
 		Hoptac__V1__ListActivitiesRequest req =
 		    HOPTAC__V1__LIST_ACTIVITIES_REQUEST__INIT;
 		Hoptac__V1__ListActivitiesResponse *resp = NULL;
-		struct client_status st;
+		struct rpc_client_status st;
 
 		req.unit_code = (char *)unit;
 		req.page_size = 1000;
 		req.page_token = token != NULL ? token : (char *)"";
-		client_call(c, "/hoptac.v1.Activities/List", &req.base,
+		rpc_client_call(c, "/hoptac.v1.Activities/List", &req.base,
 		    &hoptac__v1__list_activities_response__descriptor,
 		    (ProtobufCMessage **)&resp, NULL, &st);
 		if (st.code != STATUS_OK)
@@ -184,7 +184,7 @@ test_backup_under_writes(void **state)
 	pthread_t t[WRITERS];
 	atomic_int stop = 0;
 	long before[WRITERS], after[WRITERS], sum_before = 0, sum_after = 0;
-	struct client *c;
+	struct rpc_client *c;
 	char out[1024], err[1024];
 	int rc;
 
@@ -207,7 +207,7 @@ test_backup_under_writes(void **state)
 		snprintf(w[i].unit, sizeof(w[i].unit), "KT-B%02d", i);
 		harness_unit(c, w[i].unit, "UBND huyện Đắk Tô");
 	}
-	client_close(c);
+	rpc_client_close(c);
 	for (int i = 0; i < WRITERS; i++)
 		assert_int_equal(
 		    pthread_create(&t[i], NULL, writer_main, &w[i]), 0);
@@ -264,7 +264,7 @@ test_backup_under_writes(void **state)
 		}
 		free(ids);
 	}
-	client_close(c);
+	rpc_client_close(c);
 	harness_stop(&copy);
 	harness_cleanup(&copy);
 	harness_cleanup(&h);

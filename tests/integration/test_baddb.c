@@ -109,7 +109,7 @@ assert_refused(struct harness *h, const char *cause)
 static uint8_t *
 make_database(struct harness *h, size_t *len)
 {
-	struct client *c;
+	struct rpc_client *c;
 
 	harness_restart(h);
 	c = harness_client(h);
@@ -125,7 +125,7 @@ make_database(struct harness *h, size_t *len)
 		assert_int_equal(harness_submit(c, a, NULL, 10000), STATUS_OK);
 		hoptac__v1__activity__free_unpacked(a, NULL);
 	}
-	client_close(c);
+	rpc_client_close(c);
 	harness_stop(h);
 	assert_nothing_beside(h->db);
 	return slurp(h->db, len);

@@ -29,19 +29,19 @@ count(struct harness *h, int withdrawn)
 	Hoptac__V1__ListActivitiesRequest req =
 	    HOPTAC__V1__LIST_ACTIVITIES_REQUEST__INIT;
 	Hoptac__V1__ListActivitiesResponse *resp = NULL;
-	struct client_status st;
-	struct client *c = harness_client(h);
+	struct rpc_client_status st;
+	struct rpc_client *c = harness_client(h);
 	long n;
 
 	req.include_withdrawn = withdrawn;
 	req.page_size = 1;
-	client_call(c, "/hoptac.v1.Activities/List", &req.base,
+	rpc_client_call(c, "/hoptac.v1.Activities/List", &req.base,
 	    &hoptac__v1__list_activities_response__descriptor,
 	    (ProtobufCMessage **)&resp, NULL, &st);
 	assert_int_equal(st.code, 0);
 	n = (long)resp->total;
 	hoptac__v1__list_activities_response__free_unpacked(resp, NULL);
-	client_close(c);
+	rpc_client_close(c);
 	return n;
 }
 

@@ -33,14 +33,14 @@
  * attempts sends (1: a server's UNAVAILABLE reaches the test instead of
  * being retried). */
 static int
-submit(struct client *c, const char *prefix, long first, int n, int attempts,
-    struct client_status *st)
+submit(struct rpc_client *c, const char *prefix, long first, int n, int attempts,
+    struct rpc_client_status *st)
 {
 	Hoptac__V1__SubmitActivitiesRequest req =
 	    HOPTAC__V1__SUBMIT_ACTIVITIES_REQUEST__INIT;
 	Hoptac__V1__Activity *acts[1000];
 	ProtobufCMessage *resp = NULL;
-	struct client_options opt = {20000, NULL, attempts};
+	struct rpc_client_options opt = {20000, NULL, attempts};
 
 	assert_true(n <= 1000);
 	for (int i = 0; i < n; i++) {
@@ -53,7 +53,7 @@ submit(struct client *c, const char *prefix, long first, int n, int attempts,
 	}
 	req.n_activities = (size_t)n;
 	req.activities = acts;
-	client_call(c, "/hoptac.v1.Activities/Submit", &req.base,
+	rpc_client_call(c, "/hoptac.v1.Activities/Submit", &req.base,
 	    &hoptac__v1__submit_activities_response__descriptor, &resp, &opt,
 	    st);
 	if (resp != NULL)
@@ -74,8 +74,8 @@ assert_contains(const char *text, const char *part)
  * batch until one is refused, then single records until one is. Returns
  * the activities acknowledged; the last refusal in *st. */
 static long
-fill(struct client *c, const char *prefix, int batch, long stored,
-    struct client_status *st)
+fill(struct rpc_client *c, const char *prefix, int batch, long stored,
+    struct rpc_client_status *st)
 {
 	long acked = 0;
 
@@ -125,8 +125,8 @@ static void
 test_size_limit(void **state)
 {
 	struct harness h;
-	struct client *c;
-	struct client_status st;
+	struct rpc_client *c;
+	struct rpc_client_status st;
 	char out[4096], err[4096], csv[300];
 	FILE *fp;
 	long acked;
@@ -191,7 +191,7 @@ test_size_limit(void **state)
 	assert_contains(err, "storage is full");
 	assert_contains(err, "saved for hoptac sync");
 	assert_contains(out, "queued");
-	client_close(c);
+	rpc_client_close(c);
 
 	/* The same limit after a restart: the server starts, and still
 	 * refuses. */
@@ -200,7 +200,7 @@ test_size_limit(void **state)
 	c = harness_client(&h);
 	assert_int_equal(
 	    submit(c, "more", 0, 1, 0, &st), STATUS_RESOURCE_EXHAUSTED);
-	client_close(c);
+	rpc_client_close(c);
 	harness_stop(&h);
 
 	/* A larger limit: writes go through again, the queued one too. */
@@ -213,7 +213,7 @@ test_size_limit(void **state)
 	    harness_cli(&h, out, sizeof(out), err, sizeof(err), "sync", NULL),
 	    0);
 	assert_int_equal(harness_count(c, UNIT), acked + 21 + FULL_IMPORT_ROWS);
-	client_close(c);
+	rpc_client_close(c);
 	harness_stop(&h);
 	harness_cleanup(&h);
 }
@@ -236,13 +236,13 @@ static void *
 writer_main(void *arg)
 {
 	struct writer *w = arg;
-	struct client *c = harness_client(w->h);
+	struct rpc_client *c = harness_client(w->h);
 	char prefix[16];
 	int in_a_row = 0;
 
 	snprintf(prefix, sizeof(prefix), "w%02d", w->index);
 	while (in_a_row < 5 && w->errors == 0) {
-		struct client_status st;
+		struct rpc_client_status st;
 
 		switch (submit(c, prefix, w->acked, w->batch, 1, &st)) {
 		case STATUS_OK:
@@ -259,20 +259,20 @@ writer_main(void *arg)
 			    status_name(st.code), st.message);
 		}
 	}
-	client_close(c);
+	rpc_client_close(c);
 	return NULL;
 }
 
 static void
-assert_stored(struct client *c, const char *id)
+assert_stored(struct rpc_client *c, const char *id)
 {
 	Hoptac__V1__GetActivityRequest req =
 	    HOPTAC__V1__GET_ACTIVITY_REQUEST__INIT;
 	ProtobufCMessage *resp = NULL;
-	struct client_status st;
+	struct rpc_client_status st;
 
 	req.id = (char *)id;
-	client_call(c, "/hoptac.v1.Activities/Get", &req.base,
+	rpc_client_call(c, "/hoptac.v1.Activities/Get", &req.base,
 	    &hoptac__v1__get_activity_response__descriptor, &resp, NULL, &st);
 	if (st.code != STATUS_OK)
 		fail_msg("acknowledged %s is not stored: %s", id, st.message);
@@ -287,7 +287,7 @@ test_size_limit_concurrent(void **state)
 	struct harness h;
 	struct writer w[WRITERS];
 	pthread_t t[WRITERS];
-	struct client *c;
+	struct rpc_client *c;
 	long acked = 0;
 	int refused = 0;
 
@@ -325,7 +325,7 @@ test_size_limit_concurrent(void **state)
 			snprintf(id, sizeof(id), "w%02d-%06ld", i, j);
 			assert_stored(c, id);
 		}
-	client_close(c);
+	rpc_client_close(c);
 	harness_stop(&h);
 	harness_cleanup(&h);
 }
@@ -372,8 +372,8 @@ static void
 test_disk_full(void **state)
 {
 	struct harness h;
-	struct client *c;
-	struct client_status st;
+	struct rpc_client *c;
+	struct rpc_client_status st;
 	char fs[300], ball[320];
 	long acked;
 
@@ -406,7 +406,7 @@ test_disk_full(void **state)
 	assert_int_equal(unlink(ball), 0);
 	assert_int_equal(submit(c, "after", 0, 20, 0, &st), STATUS_OK);
 	assert_int_equal(harness_count(c, UNIT), acked + 20);
-	client_close(c);
+	rpc_client_close(c);
 	harness_stop(&h);
 	umount2(fs, MNT_DETACH);
 	harness_cleanup(&h);

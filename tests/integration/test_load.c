@@ -39,7 +39,7 @@ static void *
 worker_main(void *arg)
 {
 	struct worker *w = arg;
-	struct client *c = harness_client(w->h);
+	struct rpc_client *c = harness_client(w->h);
 
 	for (int i = 0; i < w->count; i++) {
 		char id[32];
@@ -64,7 +64,7 @@ worker_main(void *arg)
 				break; /* the server is gone */
 		}
 	}
-	client_close(c);
+	rpc_client_close(c);
 	return NULL;
 }
 
@@ -104,7 +104,7 @@ test_concurrent_submitters(void **state)
 {
 	struct harness h;
 	struct worker w[CLIENTS];
-	struct client *c;
+	struct rpc_client *c;
 	int ok = 0;
 
 	(void)state;
@@ -118,7 +118,7 @@ test_concurrent_submitters(void **state)
 	}
 	assert_int_equal(ok, CLIENTS * PER_CLIENT);
 	assert_int_equal(harness_count(c, "KT-DAKGLEI"), CLIENTS * PER_CLIENT);
-	client_close(c);
+	rpc_client_close(c);
 	free_workers(w, CLIENTS);
 	harness_stop(&h);
 	harness_cleanup(&h);
@@ -159,14 +159,14 @@ test_kill_during_load(void **state)
 	struct harness h;
 	struct worker w[CLIENTS];
 	atomic_int stop = 0;
-	struct client *c;
+	struct rpc_client *c;
 	int acked = 0;
 
 	(void)state;
 	harness_start(&h, HARNESS_TCP, 0);
 	c = harness_client(&h);
 	harness_unit(c, "KT-DAKGLEI", "UBND huyện Đắk Glei");
-	client_close(c);
+	rpc_client_close(c);
 	run_workers(&h, w, CLIENTS, KILL_MAX, &stop, kill_midway);
 	harness_restart(&h);
 	c = harness_client(&h);
@@ -175,10 +175,10 @@ test_kill_during_load(void **state)
 			Hoptac__V1__GetActivityRequest req =
 			    HOPTAC__V1__GET_ACTIVITY_REQUEST__INIT;
 			ProtobufCMessage *resp = NULL;
-			struct client_status st;
+			struct rpc_client_status st;
 
 			req.id = w[i].acked[j];
-			client_call(c, "/hoptac.v1.Activities/Get", &req.base,
+			rpc_client_call(c, "/hoptac.v1.Activities/Get", &req.base,
 			    &hoptac__v1__get_activity_response__descriptor,
 			    &resp, NULL, &st);
 			if (st.code != STATUS_OK)
@@ -198,7 +198,7 @@ test_kill_during_load(void **state)
 	    "acknowledged %d before the kill, %ld stored\n", acked, stored);
 	assert_true(stored >= acked);
 	assert_true(stored <= acked + CLIENTS);
-	client_close(c);
+	rpc_client_close(c);
 	harness_stop(&h);
 	assert_true(integrity_ok(h.db));
 	free_workers(w, CLIENTS);

@@ -71,10 +71,10 @@ write_csv(const char *path, const char *prefix, int n, const char *unit)
 static long
 server_count(struct harness *h)
 {
-	struct client *c = harness_client(h);
+	struct rpc_client *c = harness_client(h);
 	long n = harness_count(c, "");
 
-	client_close(c);
+	rpc_client_close(c);
 	return n;
 }
 
@@ -83,12 +83,12 @@ setup(void **state)
 {
 	static struct harness hs;
 	struct harness *h = &hs;
-	struct client *c;
+	struct rpc_client *c;
 
 	harness_start(h, HARNESS_TCP, 0);
 	c = harness_client(h);
 	harness_unit(c, "KT-DAKGLEI", "UBND huyện Đắk Glei");
-	client_close(c);
+	rpc_client_close(c);
 	harness_stop(h);
 	*state = h;
 	return 0;

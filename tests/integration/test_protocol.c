@@ -28,9 +28,9 @@ setup(void **state)
 	static struct harness h;
 
 	harness_start(&h, HARNESS_TCP, 0);
-	struct client *c = harness_client(&h);
+	struct rpc_client *c = harness_client(&h);
 	harness_unit(c, "KT-DAKGLEI", "UBND huyện Đắk Glei");
-	client_close(c);
+	rpc_client_close(c);
 	*state = &h;
 	return 0;
 }
@@ -112,17 +112,17 @@ assert_serving(struct harness *h)
 	Hoptac__V1__HealthCheckRequest req =
 	    HOPTAC__V1__HEALTH_CHECK_REQUEST__INIT;
 	Hoptac__V1__HealthCheckResponse *resp = NULL;
-	struct client_status st;
-	struct client *c = harness_client(h);
+	struct rpc_client_status st;
+	struct rpc_client *c = harness_client(h);
 
-	client_call(c, "/hoptac.v1.Health/Check", &req.base,
+	rpc_client_call(c, "/hoptac.v1.Health/Check", &req.base,
 	    &hoptac__v1__health_check_response__descriptor,
 	    (ProtobufCMessage **)&resp, NULL, &st);
 	assert_int_equal(st.code, STATUS_OK);
 	assert_int_equal(
 	    resp->status, HOPTAC__V1__SERVING_STATUS__SERVING_STATUS_SERVING);
 	hoptac__v1__health_check_response__free_unpacked(resp, NULL);
-	client_close(c);
+	rpc_client_close(c);
 }
 
 static void
@@ -210,8 +210,8 @@ test_oversized(void **state)
 	Hoptac__V1__Activity *a = harness_activity("KT-DAKGLEI", "huge-1",
 	    HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_OTHER, "2024", 0);
 	ProtobufCMessage *resp = NULL;
-	struct client_status st;
-	struct client *c = harness_client(h);
+	struct rpc_client_status st;
+	struct rpc_client *c = harness_client(h);
 	char *text = malloc(big);
 
 	assert_non_null(junk);
@@ -225,14 +225,14 @@ test_oversized(void **state)
 	pbstr_take(&a->summary, text);
 	req.n_activities = 1;
 	req.activities = &a;
-	client_call(c, "/hoptac.v1.Activities/Submit", &req.base,
+	rpc_client_call(c, "/hoptac.v1.Activities/Submit", &req.base,
 	    &hoptac__v1__submit_activities_response__descriptor, &resp, NULL,
 	    &st);
 	assert_int_equal(st.code, STATUS_RESOURCE_EXHAUSTED);
 	assert_int_equal(st.attempts, 0);
 	assert_null(resp);
 	hoptac__v1__activity__free_unpacked(a, NULL);
-	client_close(c);
+	rpc_client_close(c);
 	free(junk);
 	assert_serving(h);
 }
@@ -249,8 +249,8 @@ test_oversized_reply(void **state)
 	    HOPTAC__V1__LIST_ACTIVITIES_REQUEST__INIT;
 	Hoptac__V1__Activity *a[150];
 	ProtobufCMessage *resp = NULL;
-	struct client_status st;
-	struct client *c = harness_client(h);
+	struct rpc_client_status st;
+	struct rpc_client *c = harness_client(h);
 	char id[32];
 
 	/* 300 activities of 19,000 bytes each: 5.7 MB in all. */
@@ -269,7 +269,7 @@ test_oversized_reply(void **state)
 		}
 		req.n_activities = 150;
 		req.activities = a;
-		client_call(c, "/hoptac.v1.Activities/Submit", &req.base,
+		rpc_client_call(c, "/hoptac.v1.Activities/Submit", &req.base,
 		    &hoptac__v1__submit_activities_response__descriptor, &resp,
 		    NULL, &st);
 		assert_int_equal(st.code, STATUS_OK);
@@ -279,21 +279,21 @@ test_oversized_reply(void **state)
 	}
 	q.to_date = "2019";
 	q.page_size = 300;
-	client_call(c, "/hoptac.v1.Activities/List", &q.base,
+	rpc_client_call(c, "/hoptac.v1.Activities/List", &q.base,
 	    &hoptac__v1__list_activities_response__descriptor, &resp, NULL,
 	    &st);
 	assert_int_equal(st.code, STATUS_RESOURCE_EXHAUSTED);
 	assert_non_null(strstr(st.message, "ask for less"));
 	assert_int_equal(st.attempts, 1);
 	q.page_size = 100;
-	client_call(c, "/hoptac.v1.Activities/List", &q.base,
+	rpc_client_call(c, "/hoptac.v1.Activities/List", &q.base,
 	    &hoptac__v1__list_activities_response__descriptor, &resp, NULL,
 	    &st);
 	assert_int_equal(st.code, STATUS_OK);
 	assert_int_equal(
 	    ((Hoptac__V1__ListActivitiesResponse *)resp)->n_activities, 100);
 	protobuf_c_message_free_unpacked(resp, NULL);
-	client_close(c);
+	rpc_client_close(c);
 	assert_serving(h);
 }
 
@@ -352,9 +352,9 @@ test_bad_strings(void **state)
 	free(buf);
 	hoptac__v1__activity__free_unpacked(a[0], NULL);
 	hoptac__v1__activity__free_unpacked(a[1], NULL);
-	struct client *c = harness_client(h);
+	struct rpc_client *c = harness_client(h);
 	assert_int_equal(harness_count(c, "KT-DAKGLEI"), 0);
-	client_close(c);
+	rpc_client_close(c);
 }
 
 /* A retried mutation is applied once and answered with the same reply. */
@@ -370,7 +370,7 @@ test_idempotent_retry(void **state)
 	Hoptac__V1__Response *r1, *r2;
 	uint8_t *buf;
 	size_t n;
-	struct client *c = harness_client(h);
+	struct rpc_client *c = harness_client(h);
 	long before = harness_count(c, "");
 
 	req.n_activities = 1;
@@ -415,7 +415,7 @@ test_idempotent_retry(void **state)
 	assert_int_equal(harness_count(c, ""), before + 1);
 	free(buf);
 	hoptac__v1__activity__free_unpacked(a, NULL);
-	client_close(c);
+	rpc_client_close(c);
 }
 
 static void
@@ -429,8 +429,8 @@ test_refusals(void **state)
 	Hoptac__V1__HealthCheckRequest hc =
 	    HOPTAC__V1__HEALTH_CHECK_REQUEST__INIT;
 	ProtobufCMessage *resp = NULL;
-	struct client_status st;
-	struct client *c = harness_client(h);
+	struct rpc_client_status st;
+	struct rpc_client *c = harness_client(h);
 	Hoptac__V1__Activity **many = calloc(1001, sizeof(*many));
 
 	/* unknown unit, named by field */
@@ -450,7 +450,7 @@ test_refusals(void **state)
 	}
 	req.n_activities = 1001;
 	req.activities = many;
-	client_call(c, "/hoptac.v1.Activities/Submit", &req.base,
+	rpc_client_call(c, "/hoptac.v1.Activities/Submit", &req.base,
 	    &hoptac__v1__submit_activities_response__descriptor, &resp, NULL,
 	    &st);
 	assert_int_equal(st.code, STATUS_INVALID_ARGUMENT);
@@ -460,15 +460,15 @@ test_refusals(void **state)
 	free(many);
 
 	get.id = (char *)"nothing-here";
-	client_call(c, "/hoptac.v1.Activities/Get", &get.base,
+	rpc_client_call(c, "/hoptac.v1.Activities/Get", &get.base,
 	    &hoptac__v1__get_activity_response__descriptor, &resp, NULL, &st);
 	assert_int_equal(st.code, STATUS_NOT_FOUND);
 
 	hc.service = (char *)"hoptac.v1.Nothing";
-	client_call(c, "/hoptac.v1.Health/Check", &hc.base,
+	rpc_client_call(c, "/hoptac.v1.Health/Check", &hc.base,
 	    &hoptac__v1__health_check_response__descriptor, &resp, NULL, &st);
 	assert_int_equal(st.code, STATUS_NOT_FOUND);
-	client_close(c);
+	rpc_client_close(c);
 	assert_serving(h);
 }
 
@@ -479,11 +479,11 @@ test_reflection(void **state)
 	Hoptac__V1__ListServicesRequest req =
 	    HOPTAC__V1__LIST_SERVICES_REQUEST__INIT;
 	Hoptac__V1__ListServicesResponse *resp = NULL;
-	struct client_status st;
-	struct client *c = harness_client(h);
+	struct rpc_client_status st;
+	struct rpc_client *c = harness_client(h);
 	int found = 0, methods = 0;
 
-	client_call(c, "/hoptac.v1.Reflection/ListServices", &req.base,
+	rpc_client_call(c, "/hoptac.v1.Reflection/ListServices", &req.base,
 	    &hoptac__v1__list_services_response__descriptor,
 	    (ProtobufCMessage **)&resp, NULL, &st);
 	assert_int_equal(st.code, STATUS_OK);
@@ -505,7 +505,7 @@ test_reflection(void **state)
 	assert_true(found);
 	assert_int_equal(methods, 29);
 	hoptac__v1__list_services_response__free_unpacked(resp, NULL);
-	client_close(c);
+	rpc_client_close(c);
 }
 
 int

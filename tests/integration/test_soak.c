@@ -95,7 +95,7 @@ soak_date(struct soaker *s, char *buf, size_t len)
 }
 
 static int
-soak_submit(struct soaker *s, struct client *c, int n, struct client_status *st)
+soak_submit(struct soaker *s, struct rpc_client *c, int n, struct rpc_client_status *st)
 {
 	static const int kinds[] = {
 	    HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_DELEGATION_OUT,
@@ -119,7 +119,7 @@ soak_submit(struct soaker *s, struct client *c, int n, struct client_status *st)
 	}
 	req.n_activities = (size_t)n;
 	req.activities = acts;
-	client_call(c, "/hoptac.v1.Activities/Submit", &req.base,
+	rpc_client_call(c, "/hoptac.v1.Activities/Submit", &req.base,
 	    &hoptac__v1__submit_activities_response__descriptor, &resp, NULL,
 	    st);
 	if (st->code == STATUS_OK)
@@ -133,19 +133,19 @@ soak_submit(struct soaker *s, struct client *c, int n, struct client_status *st)
 
 /* Sends req to method and drops the reply. */
 static int
-soak_call(struct client *c, const char *method, const ProtobufCMessage *req,
-    const ProtobufCMessageDescriptor *out, struct client_status *st)
+soak_call(struct rpc_client *c, const char *method, const ProtobufCMessage *req,
+    const ProtobufCMessageDescriptor *out, struct rpc_client_status *st)
 {
 	ProtobufCMessage *resp = NULL;
 
-	client_call(c, method, req, out, &resp, NULL, st);
+	rpc_client_call(c, method, req, out, &resp, NULL, st);
 	if (resp != NULL)
 		protobuf_c_message_free_unpacked(resp, NULL);
 	return st->code;
 }
 
 static int
-soak_list(struct soaker *s, struct client *c, struct client_status *st)
+soak_list(struct soaker *s, struct rpc_client *c, struct rpc_client_status *st)
 {
 	Hoptac__V1__ListActivitiesRequest req =
 	    HOPTAC__V1__LIST_ACTIVITIES_REQUEST__INIT;
@@ -160,8 +160,8 @@ soak_list(struct soaker *s, struct client *c, struct client_status *st)
 }
 
 static int
-soak_summary(struct soaker *s, struct client *c, int of_request,
-    struct client_status *st)
+soak_summary(struct soaker *s, struct rpc_client *c, int of_request,
+    struct rpc_client_status *st)
 {
 	Hoptac__V1__SummaryRequest req = HOPTAC__V1__SUMMARY_REQUEST__INIT;
 	Hoptac__V1__Dimension by[2] = {HOPTAC__V1__DIMENSION__DIMENSION_UNIT,
@@ -183,7 +183,7 @@ soak_summary(struct soaker *s, struct client *c, int of_request,
 }
 
 static int
-soak_completeness(struct client *c, struct client_status *st)
+soak_completeness(struct rpc_client *c, struct rpc_client_status *st)
 {
 	Hoptac__V1__CompletenessRequest req =
 	    HOPTAC__V1__COMPLETENESS_REQUEST__INIT;
@@ -194,7 +194,7 @@ soak_completeness(struct client *c, struct client_status *st)
 }
 
 static int
-soak_consolidate(struct client *c, struct client_status *st)
+soak_consolidate(struct rpc_client *c, struct rpc_client_status *st)
 {
 	Hoptac__V1__ConsolidateRequest req =
 	    HOPTAC__V1__CONSOLIDATE_REQUEST__INIT;
@@ -206,7 +206,7 @@ soak_consolidate(struct client *c, struct client_status *st)
 
 /* A new revision of the unit's report to the request. */
 static int
-soak_report(struct soaker *s, struct client *c, struct client_status *st)
+soak_report(struct soaker *s, struct rpc_client *c, struct rpc_client_status *st)
 {
 	Hoptac__V1__SubmitReportRequest req =
 	    HOPTAC__V1__SUBMIT_REPORT_REQUEST__INIT;
@@ -235,10 +235,10 @@ static void *
 soak_main(void *arg)
 {
 	struct soaker *s = arg;
-	struct client *c = harness_client(s->h);
+	struct rpc_client *c = harness_client(s->h);
 
 	while (!atomic_load(s->stop)) {
-		struct client_status st;
+		struct rpc_client_status st;
 		enum op op = soak_pick(s);
 		int64_t t0 = rpc_now_ms(), ms;
 		int rc = STATUS_OK;
@@ -279,14 +279,14 @@ soak_main(void *arg)
 			    "%s: %s: %.300s", op_names[op], status_name(rc),
 			    st.message);
 	}
-	client_close(c);
+	rpc_client_close(c);
 	return NULL;
 }
 
 /* Whether the server holds exactly ids s<index>-0000000 .. acked-1 for
  * the unit: listed page by page, each one checked in place. */
 static void
-soak_check_unit(struct client *c, const struct soaker *s)
+soak_check_unit(struct rpc_client *c, const struct soaker *s)
 {
 	char *token = NULL, *seen = calloc((size_t)s->acked + 1, 1);
 	long n = 0;
@@ -296,12 +296,12 @@ soak_check_unit(struct client *c, const struct soaker *s)
 		Hoptac__V1__ListActivitiesRequest req =
 		    HOPTAC__V1__LIST_ACTIVITIES_REQUEST__INIT;
 		Hoptac__V1__ListActivitiesResponse *resp = NULL;
-		struct client_status st;
+		struct rpc_client_status st;
 
 		req.unit_code = (char *)s->unit;
 		req.page_size = 1000;
 		req.page_token = token != NULL ? token : (char *)"";
-		client_call(c, "/hoptac.v1.Activities/List", &req.base,
+		rpc_client_call(c, "/hoptac.v1.Activities/List", &req.base,
 		    &hoptac__v1__list_activities_response__descriptor,
 		    (ProtobufCMessage **)&resp, NULL, &st);
 		if (st.code != STATUS_OK)
@@ -353,7 +353,7 @@ soak_day(int offset, char *buf, size_t len)
 
 /* The department asks every soak unit for a report on January 2024. */
 static void
-soak_request(struct client *c, const struct soaker *s)
+soak_request(struct rpc_client *c, const struct soaker *s)
 {
 	Hoptac__V1__CreateRequestRequest req =
 	    HOPTAC__V1__CREATE_REQUEST_REQUEST__INIT;
@@ -361,7 +361,7 @@ soak_request(struct client *c, const struct soaker *s)
 	char *partners[1] = {(char *)"LA-XE"}, *units[CLIENTS];
 	char issued[16], due[16];
 	ProtobufCMessage *resp = NULL;
-	struct client_status st;
+	struct rpc_client_status st;
 
 	soak_day(-10, issued, sizeof(issued));
 	soak_day(30, due, sizeof(due));
@@ -379,7 +379,7 @@ soak_request(struct client *c, const struct soaker *s)
 	r.unit_codes = units;
 	r.n_unit_codes = CLIENTS;
 	req.request = &r;
-	client_call(c, "/hoptac.v1.Requests/Create", &req.base,
+	rpc_client_call(c, "/hoptac.v1.Requests/Create", &req.base,
 	    &hoptac__v1__create_request_response__descriptor, &resp, NULL, &st);
 	if (st.code != STATUS_OK)
 		fail_msg(
@@ -394,7 +394,7 @@ test_soak(void **state)
 	struct soaker s[CLIENTS];
 	pthread_t t[CLIENTS];
 	atomic_int stop = 0;
-	struct client *c;
+	struct rpc_client *c;
 	int seconds = soak_seconds();
 	long calls = 0, errors = 0, by_op[OP_COUNT] = {0}, rss_start, rss_end;
 	int64_t ms_op[OP_COUNT] = {0};
@@ -415,7 +415,7 @@ test_soak(void **state)
 		harness_unit(c, s[i].unit, "UBND huyện Đắk Glei");
 	}
 	soak_request(c, s);
-	client_close(c);
+	rpc_client_close(c);
 
 	t0 = rpc_now_ms();
 	for (int i = 0; i < CLIENTS; i++)
@@ -464,7 +464,7 @@ test_soak(void **state)
 	c = harness_client(&h);
 	for (int i = 0; i < CLIENTS; i++)
 		soak_check_unit(c, &s[i]);
-	client_close(c);
+	rpc_client_close(c);
 
 	/* The page cache and the WAL index grow with the data; anything
 	 * that grows with the number of calls would show here. */

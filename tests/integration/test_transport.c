@@ -66,17 +66,17 @@ health(const char *url)
 	    HOPTAC__V1__HEALTH_CHECK_REQUEST__INIT;
 	ProtobufCMessage *resp = NULL;
 	/* Long enough for the ipc watchdog to notice and restore. */
-	struct client_options opt = {10000, NULL, 0};
-	struct client_status st;
+	struct rpc_client_options opt = {10000, NULL, 0};
+	struct rpc_client_status st;
 	char err[128];
-	struct client *c = client_open(url, NULL, err, sizeof(err));
+	struct rpc_client *c = rpc_client_open(url, NULL, err, sizeof(err));
 
 	assert_non_null(c);
-	client_call(c, "/hoptac.v1.Health/Check", &req.base,
+	rpc_client_call(c, "/hoptac.v1.Health/Check", &req.base,
 	    &hoptac__v1__health_check_response__descriptor, &resp, &opt, &st);
 	if (resp != NULL)
 		protobuf_c_message_free_unpacked(resp, NULL);
-	client_close(c);
+	rpc_client_close(c);
 	return st.code;
 }
 
@@ -155,7 +155,7 @@ static void *
 flood_main(void *arg)
 {
 	struct flood *f = arg;
-	struct client *c = harness_client(f->h);
+	struct rpc_client *c = harness_client(f->h);
 
 	for (int i = 0; i < 400; i++) {
 		char id[32];
@@ -174,7 +174,7 @@ flood_main(void *arg)
 			break;
 		}
 	}
-	client_close(c);
+	rpc_client_close(c);
 	return NULL;
 }
 
@@ -186,14 +186,14 @@ test_graceful_stop_under_load(void **state)
 	struct harness h;
 	struct flood f[4];
 	pthread_t t[4];
-	struct client *c;
+	struct rpc_client *c;
 	long acked = 0;
 
 	(void)state;
 	harness_start(&h, HARNESS_TCP, 0);
 	c = harness_client(&h);
 	harness_unit(c, "KT-DAKGLEI", "UBND huyện Đắk Glei");
-	client_close(c);
+	rpc_client_close(c);
 	for (int i = 0; i < 4; i++) {
 		memset(&f[i], 0, sizeof(f[i]));
 		f[i].h = &h;
@@ -209,7 +209,7 @@ test_graceful_stop_under_load(void **state)
 	c = harness_client(&h);
 	assert_true(harness_count(c, "KT-DAKGLEI") >= acked);
 	assert_true(harness_count(c, "KT-DAKGLEI") <= acked + 4);
-	client_close(c);
+	rpc_client_close(c);
 	harness_stop(&h);
 	harness_cleanup(&h);
 }

@@ -130,8 +130,8 @@ test_violations_add(void **state)
 
 	for (int i = 0; i < 40; i++)
 		violations_add(&v, NULL, "x", "n%d", i);
-	assert_int_equal(v.count, VALIDATE_MAX_VIOLATIONS);
-	assert_int_equal(v.dropped, 45 - VALIDATE_MAX_VIOLATIONS);
+	assert_int_equal(v.count, STATUS_MAX_VIOLATIONS);
+	assert_int_equal(v.dropped, 45 - STATUS_MAX_VIOLATIONS);
 
 	violations_init(&v);
 	assert_int_equal(v.count, 0);

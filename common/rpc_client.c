@@ -1,4 +1,4 @@
-#include "client.h"
+#include "rpc_client.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -13,7 +13,7 @@
 #include "pbstr.h"
 #include "rpc.h"
 
-struct client {
+struct rpc_client {
 	nng_socket sock;
 	int connected;
 	char *url;           /* owned */
@@ -23,7 +23,7 @@ struct client {
 
 /* The host of a tcp:// or tls+tcp:// URL into host ("" otherwise). */
 static void
-client_url_host(const char *url, char *host, size_t len)
+rpc_client_url_host(const char *url, char *host, size_t len)
 {
 	const char *p = strstr(url, "://"), *end;
 
@@ -42,11 +42,11 @@ client_url_host(const char *url, char *host, size_t len)
 }
 
 int
-client_url_loopback(const char *url)
+rpc_client_url_loopback(const char *url)
 {
 	char host[256];
 
-	client_url_host(url, host, sizeof(host));
+	rpc_client_url_host(url, host, sizeof(host));
 	return strncmp(host, "127.", 4) == 0 ||
 	    strcmp(host, "localhost") == 0 || strcmp(host, "::1") == 0;
 }
@@ -54,7 +54,7 @@ client_url_loopback(const char *url)
 /* The TLS side of a tls+tcp:// URL: the server is verified against the
  * CA and must carry the expected name. */
 static int
-client_tls(struct client *c, const struct client_security *sec, char *err,
+rpc_client_tls(struct rpc_client *c, const struct rpc_client_security *sec, char *err,
     size_t errlen)
 {
 	char host[256];
@@ -67,7 +67,7 @@ client_tls(struct client *c, const struct client_security *sec, char *err,
 		    c->url);
 		return -1;
 	}
-	client_url_host(c->url, host, sizeof(host));
+	rpc_client_url_host(c->url, host, sizeof(host));
 	if ((rv = nng_tls_config_alloc(&c->tls, NNG_TLS_MODE_CLIENT)) != 0 ||
 	    (rv = nng_tls_config_auth_mode(
 	         c->tls, NNG_TLS_AUTH_MODE_REQUIRED)) != 0 ||
@@ -85,17 +85,17 @@ client_tls(struct client *c, const struct client_security *sec, char *err,
 	return 0;
 }
 
-struct client *
-client_open(const char *url, const char *token, char *err, size_t errlen)
+struct rpc_client *
+rpc_client_open(const char *url, const char *token, char *err, size_t errlen)
 {
-	return client_open_secure(url, token, NULL, err, errlen);
+	return rpc_client_open_secure(url, token, NULL, err, errlen);
 }
 
-struct client *
-client_open_secure(const char *url, const char *token,
-    const struct client_security *sec, char *err, size_t errlen)
+struct rpc_client *
+rpc_client_open_secure(const char *url, const char *token,
+    const struct rpc_client_security *sec, char *err, size_t errlen)
 {
-	struct client *c = calloc(1, sizeof(*c));
+	struct rpc_client *c = calloc(1, sizeof(*c));
 	int rv;
 
 	if (c == NULL) {
@@ -105,7 +105,7 @@ client_open_secure(const char *url, const char *token,
 	if (token != NULL && token[0] == '\0')
 		token = NULL;
 	if (token != NULL && strncmp(url, "tcp://", 6) == 0 &&
-	    !client_url_loopback(url) &&
+	    !rpc_client_url_loopback(url) &&
 	    (sec == NULL || !sec->allow_plaintext)) {
 		snprintf(err, errlen,
 		    "refusing to send a credential in clear to %s: use "
@@ -133,7 +133,7 @@ client_open_secure(const char *url, const char *token,
 	nng_socket_set_ms(c->sock, NNG_OPT_RECONNMINT, 50);
 	nng_socket_set_ms(c->sock, NNG_OPT_RECONNMAXT, 1000);
 	if (strncmp(url, "tls+tcp://", 10) == 0 &&
-	    client_tls(c, sec, err, errlen) != 0)
+	    rpc_client_tls(c, sec, err, errlen) != 0)
 		goto fail_sock;
 	return c;
 fail_sock:
@@ -149,7 +149,7 @@ fail:
 
 /* Dials c->url, with TLS when it says so. */
 static int
-client_dial(struct client *c)
+rpc_client_dial(struct rpc_client *c)
 {
 	nng_dialer d;
 	int rv;
@@ -165,7 +165,7 @@ client_dial(struct client *c)
 }
 
 void
-client_close(struct client *c)
+rpc_client_close(struct rpc_client *c)
 {
 	if (c == NULL)
 		return;
@@ -178,7 +178,7 @@ client_close(struct client *c)
 }
 
 static void
-client_set(struct client_status *st, int code, const char *message)
+rpc_client_set(struct rpc_client_status *st, int code, const char *message)
 {
 	st->code = code;
 	snprintf(st->message, sizeof(st->message), "%s", message);
@@ -188,9 +188,9 @@ client_set(struct client_status *st, int code, const char *message)
  * the server never sees (and never drops the pipe over) a message that
  * is too big. */
 static int
-client_envelope(struct client *c, const char *method, const char *id,
+rpc_client_envelope(struct rpc_client *c, const char *method, const char *id,
     const uint8_t *payload, size_t len, uint32_t timeout_ms, nng_msg **out,
-    struct client_status *st)
+    struct rpc_client_status *st)
 {
 	Hoptac__V1__Request req = HOPTAC__V1__REQUEST__INIT;
 	Hoptac__V1__MetadataEntry auth = HOPTAC__V1__METADATA_ENTRY__INIT;
@@ -216,25 +216,25 @@ client_envelope(struct client *c, const char *method, const char *id,
 		return -1;
 	}
 	if ((rv = rpc_pack(&req.base, out)) != 0) {
-		client_set(st, STATUS_INTERNAL, nng_strerror(rv));
+		rpc_client_set(st, STATUS_INTERNAL, nng_strerror(rv));
 		return -1;
 	}
 	return 0;
 }
 
 Hoptac__V1__Response *
-client_decode_reply(
-    const uint8_t *data, size_t len, const char *id, struct client_status *st)
+rpc_client_decode_reply(
+    const uint8_t *data, size_t len, const char *id, struct rpc_client_status *st)
 {
 	Hoptac__V1__Response *r = hoptac__v1__response__unpack(NULL, len, data);
 
 	if (r == NULL) {
-		client_set(st, STATUS_INTERNAL,
+		rpc_client_set(st, STATUS_INTERNAL,
 		    "the server's reply could not be decoded");
 		return NULL;
 	}
 	if (strcmp(r->request_id, id) != 0 && r->request_id[0] != '\0') {
-		client_set(
+		rpc_client_set(
 		    st, STATUS_INTERNAL, "the server answered another request");
 		hoptac__v1__response__free_unpacked(r, NULL);
 		return NULL;
@@ -252,8 +252,8 @@ client_decode_reply(
 /* One send and receive. Fills st; on OK leaves the reply payload in
  * *reply (caller unpacks and frees it). */
 static void
-client_attempt(struct client *c, nng_msg *msg, const char *id, int64_t deadline,
-    Hoptac__V1__Response **reply, struct client_status *st)
+rpc_client_attempt(struct rpc_client *c, nng_msg *msg, const char *id, int64_t deadline,
+    Hoptac__V1__Response **reply, struct rpc_client_status *st)
 {
 	nng_msg *in = NULL;
 	int64_t left = deadline - rpc_now_ms();
@@ -261,12 +261,12 @@ client_attempt(struct client *c, nng_msg *msg, const char *id, int64_t deadline,
 
 	*reply = NULL;
 	if (left <= 0) {
-		client_set(st, STATUS_DEADLINE_EXCEEDED, "deadline exceeded");
+		rpc_client_set(st, STATUS_DEADLINE_EXCEEDED, "deadline exceeded");
 		nng_msg_free(msg);
 		return;
 	}
 	if (!c->connected) {
-		rv = client_dial(c);
+		rv = rpc_client_dial(c);
 		if (rv != 0) {
 			st->code = STATUS_UNAVAILABLE;
 			if (rv == NNG_ECRYPTO || rv == NNG_EPEERAUTH)
@@ -298,20 +298,20 @@ client_attempt(struct client *c, nng_msg *msg, const char *id, int64_t deadline,
 	st->attempts++;
 	if ((rv = nng_recvmsg(c->sock, &in, 0)) != 0)
 		goto nng_fail;
-	*reply = client_decode_reply(nng_msg_body(in), nng_msg_len(in), id, st);
+	*reply = rpc_client_decode_reply(nng_msg_body(in), nng_msg_len(in), id, st);
 	nng_msg_free(in);
 	return;
 nng_fail:
 	if (rv == NNG_ETIMEDOUT)
-		client_set(st, STATUS_DEADLINE_EXCEEDED,
+		rpc_client_set(st, STATUS_DEADLINE_EXCEEDED,
 		    "no reply before the deadline");
 	else
-		client_set(st, STATUS_UNAVAILABLE, nng_strerror(rv));
+		rpc_client_set(st, STATUS_UNAVAILABLE, nng_strerror(rv));
 }
 
 /* Exponential back-off with full jitter, capped by what is left. */
 static void
-client_backoff(int attempt, int64_t deadline)
+rpc_client_backoff(int attempt, int64_t deadline)
 {
 	int64_t base = 50LL << (attempt < 6 ? attempt : 6);
 	int64_t wait = (int64_t)(nng_random() % (uint32_t)base) + 10;
@@ -324,12 +324,12 @@ client_backoff(int attempt, int64_t deadline)
 }
 
 int
-client_call_packed(struct client *c, const char *method, const uint8_t *payload,
+rpc_client_call_packed(struct rpc_client *c, const char *method, const uint8_t *payload,
     size_t len, const ProtobufCMessageDescriptor *resp_desc,
-    ProtobufCMessage **resp, const struct client_options *opt,
-    struct client_status *st)
+    ProtobufCMessage **resp, const struct rpc_client_options *opt,
+    struct rpc_client_status *st)
 {
-	static const struct client_options defaults = {0, NULL, 0};
+	static const struct rpc_client_options defaults = {0, NULL, 0};
 	char id[37];
 	int64_t deadline;
 	int max;
@@ -340,7 +340,7 @@ client_call_packed(struct client *c, const char *method, const uint8_t *payload,
 	*resp = NULL;
 	deadline = rpc_now_ms() +
 	    (opt->timeout_ms != 0 ? opt->timeout_ms : RPC_TIMEOUT_DEFAULT_MS);
-	max = opt->max_attempts > 0 ? opt->max_attempts : CLIENT_MAX_ATTEMPTS;
+	max = opt->max_attempts > 0 ? opt->max_attempts : RPC_CLIENT_MAX_ATTEMPTS;
 	if (opt->request_id != NULL)
 		snprintf(id, sizeof(id), "%s", opt->request_id);
 	else
@@ -353,15 +353,15 @@ client_call_packed(struct client *c, const char *method, const uint8_t *payload,
 
 		if (attempt > 0 && left <= 0)
 			break;
-		if (client_envelope(c, method, id, payload, len,
+		if (rpc_client_envelope(c, method, id, payload, len,
 		        left > 0 ? (uint32_t)left : 1, &msg, st) != 0)
 			break;
-		client_attempt(c, msg, id, deadline, &r, st);
+		rpc_client_attempt(c, msg, id, deadline, &r, st);
 		if (r != NULL && st->code == STATUS_OK) {
 			*resp = protobuf_c_message_unpack(
 			    resp_desc, NULL, r->payload.len, r->payload.data);
 			if (*resp == NULL)
-				client_set(st, STATUS_INTERNAL,
+				rpc_client_set(st, STATUS_INTERNAL,
 				    "the reply payload could not be decoded");
 		}
 		if (r != NULL)
@@ -370,15 +370,15 @@ client_call_packed(struct client *c, const char *method, const uint8_t *payload,
 		    st->code != STATUS_DEADLINE_EXCEEDED)
 			break;
 		if (attempt + 1 < max)
-			client_backoff(attempt, deadline);
+			rpc_client_backoff(attempt, deadline);
 	}
 	return st->code;
 }
 
 int
-client_call(struct client *c, const char *method, const ProtobufCMessage *req,
+rpc_client_call(struct rpc_client *c, const char *method, const ProtobufCMessage *req,
     const ProtobufCMessageDescriptor *resp_desc, ProtobufCMessage **resp,
-    const struct client_options *opt, struct client_status *st)
+    const struct rpc_client_options *opt, struct rpc_client_status *st)
 {
 	size_t len = protobuf_c_message_get_packed_size(req);
 	uint8_t *payload = malloc(len ? len : 1);
@@ -387,11 +387,11 @@ client_call(struct client *c, const char *method, const ProtobufCMessage *req,
 	if (payload == NULL) {
 		memset(st, 0, sizeof(*st));
 		*resp = NULL;
-		client_set(st, STATUS_INTERNAL, "out of memory");
+		rpc_client_set(st, STATUS_INTERNAL, "out of memory");
 		return st->code;
 	}
 	protobuf_c_message_pack(req, payload);
-	rc = client_call_packed(
+	rc = rpc_client_call_packed(
 	    c, method, payload, len, resp_desc, resp, opt, st);
 	free(payload);
 	return rc;

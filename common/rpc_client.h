@@ -1,10 +1,10 @@
 /*
  * The client side of the RPC layer: one connection to a server, unary
  * calls with a deadline, retries and an idempotency key.
- * A struct client is used by one thread at a time.
+ * A struct rpc_client is used by one thread at a time.
  */
-#ifndef HOPTAC_CLIENT_H
-#define HOPTAC_CLIENT_H
+#ifndef HOPTAC_RPC_CLIENT_H
+#define HOPTAC_RPC_CLIENT_H
 
 #include <stdint.h>
 
@@ -12,20 +12,20 @@
 
 #include "hoptac/v1/rpc.pb-c.h"
 #include "status.h"
-#include "validate.h"
+#include "status.h"
 
-#define CLIENT_MAX_ATTEMPTS 5
+#define RPC_CLIENT_MAX_ATTEMPTS 5
 
-struct client;
+struct rpc_client;
 
-struct client_options {
+struct rpc_client_options {
 	uint32_t timeout_ms;    /* whole call, retries included; 0: default */
 	const char *request_id; /* NULL: a new one, kept across retries */
-	int max_attempts;       /* 0: CLIENT_MAX_ATTEMPTS */
+	int max_attempts;       /* 0: RPC_CLIENT_MAX_ATTEMPTS */
 };
 
 /* What a call ended with. */
-struct client_status {
+struct rpc_client_status {
 	int code; /* enum status_code */
 	char message[512];
 	struct violations violations;
@@ -35,11 +35,11 @@ struct client_status {
 /* A client for url ("tcp://127.0.0.1:7420", "ipc:///run/hoptac.sock").
  * token, when not NULL, is sent as the authorization metadata. Nothing
  * is connected before the first call. NULL with a reason in err. */
-struct client *client_open(
+struct rpc_client *rpc_client_open(
     const char *url, const char *token, char *err, size_t errlen);
 
 /* How a client protects its credential. */
-struct client_security {
+struct rpc_client_security {
 	const char *ca_file;     /* PEM CAs that sign tls+tcp:// servers */
 	const char *server_name; /* the name the server must carry; NULL:
 	                          * the URL's host */
@@ -47,16 +47,16 @@ struct client_security {
 	                          * that is not loopback */
 };
 
-/* client_open with TLS settings (sec may be NULL). Refuses, with the
+/* rpc_client_open with TLS settings (sec may be NULL). Refuses, with the
  * reason in err, a tls+tcp:// URL without a CA file and a credential
  * over plaintext tcp:// to a non-loopback host unless allowed. */
-struct client *client_open_secure(const char *url, const char *token,
-    const struct client_security *sec, char *err, size_t errlen);
+struct rpc_client *rpc_client_open_secure(const char *url, const char *token,
+    const struct rpc_client_security *sec, char *err, size_t errlen);
 
 /* Whether a tcp:// URL's host is the loopback. */
-int client_url_loopback(const char *url);
+int rpc_client_url_loopback(const char *url);
 
-void client_close(struct client *c);
+void rpc_client_close(struct rpc_client *c);
 
 /*
  * Calls method ("/hoptac.v1.Activities/Submit") with req and, on OK,
@@ -66,23 +66,23 @@ void client_close(struct client *c);
  * jitter, all within the deadline, resending the same request id so the
  * server applies a mutation once. Returns st->code.
  */
-int client_call(struct client *c, const char *method,
+int rpc_client_call(struct rpc_client *c, const char *method,
     const ProtobufCMessage *req, const ProtobufCMessageDescriptor *resp_desc,
-    ProtobufCMessage **resp, const struct client_options *opt,
-    struct client_status *st);
+    ProtobufCMessage **resp, const struct rpc_client_options *opt,
+    struct rpc_client_status *st);
 
-/* client_call for a request already packed (payload of len bytes): what
+/* rpc_client_call for a request already packed (payload of len bytes): what
  * a queued call resends. */
-int client_call_packed(struct client *c, const char *method,
+int rpc_client_call_packed(struct rpc_client *c, const char *method,
     const uint8_t *payload, size_t len,
     const ProtobufCMessageDescriptor *resp_desc, ProtobufCMessage **resp,
-    const struct client_options *opt, struct client_status *st);
+    const struct rpc_client_options *opt, struct rpc_client_status *st);
 
 /* Decodes len bytes off the wire as the reply to request id: fills st
  * from its status, message and violations and returns it (caller frees it
  * with hoptac__v1__response__free_unpacked). NULL, with st saying why,
  * when the bytes are no Response or the reply is to another request. */
-Hoptac__V1__Response *client_decode_reply(
-    const uint8_t *data, size_t len, const char *id, struct client_status *st);
+Hoptac__V1__Response *rpc_client_decode_reply(
+    const uint8_t *data, size_t len, const char *id, struct rpc_client_status *st);
 
 #endif
