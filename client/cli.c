@@ -96,8 +96,8 @@ cli_call(struct cli *cli, const char *method, const ProtobufCMessage *req,
 	    (cli->client = cli_connect(
 	         cli, cli->server, TOKENFILE_ENV, err, sizeof(err))) == NULL)
 		return cli_fail(CLI_ERROR, "%s", err);
-	if (rpc_client_call(cli->client, method, req, resp_desc, resp, &opt, &st) ==
-	    STATUS_OK)
+	if (rpc_client_call(cli->client, method, req, resp_desc, resp, &opt,
+	        &st) == STATUS_OK)
 		return CLI_OK;
 	cli_print_status(&st);
 	return cli_exit_for(st.code);

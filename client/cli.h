@@ -30,9 +30,9 @@ struct cli {
 	const char *server; /* URL */
 	int json;           /* --json: machine output on stdout */
 	uint32_t timeout_ms;
-	const char *outbox_path; /* --outbox; NULL: outbox_default_path() */
-	const char *ca_file;     /* --ca; NULL: $HOPTAC_CA */
-	struct rpc_client *client;   /* opened on first use; owned */
+	const char *outbox_path;   /* --outbox; NULL: outbox_default_path() */
+	const char *ca_file;       /* --ca; NULL: $HOPTAC_CA */
+	struct rpc_client *client; /* opened on first use; owned */
 };
 
 struct cli_command {

@@ -18,7 +18,7 @@
 #define FWD_PAGE 1000
 
 struct fwd {
-	struct cli *cli;   /* the source server, cli->client */
+	struct cli *cli;       /* the source server, cli->client */
 	struct rpc_client *to; /* the target server; owned */
 	/* Counts: units and activities new on the target, activities
 	 * amended or withdrawn there, requests new there, report revisions
@@ -80,7 +80,8 @@ fwd_units(struct fwd *f)
 			if (done[i])
 				continue;
 			req.unit = all->units[i];
-			rpc_client_call(f->to, "/hoptac.v1.Units/Create", &req.base,
+			rpc_client_call(f->to, "/hoptac.v1.Units/Create",
+			    &req.base,
 			    &hoptac__v1__create_unit_response__descriptor,
 			    &resp, NULL, &st);
 			if (resp != NULL)

@@ -106,8 +106,8 @@ cmd_sync_own_unit(struct cli *cli, char *buf, size_t len)
 		cli->client = cli_connect(
 		    cli, cli->server, TOKENFILE_ENV, err, sizeof(err));
 	if (cli->client == NULL ||
-	    rpc_client_call(cli->client, "/hoptac.v1.Credentials/WhoAmI", &req.base,
-	        &hoptac__v1__who_am_iresponse__descriptor,
+	    rpc_client_call(cli->client, "/hoptac.v1.Credentials/WhoAmI",
+	        &req.base, &hoptac__v1__who_am_iresponse__descriptor,
 	        (ProtobufCMessage **)&resp, &opt, &st) != STATUS_OK)
 		return NULL;
 	snprintf(buf, len, "%s", resp->credential->unit_code);

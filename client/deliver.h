@@ -17,15 +17,15 @@
 #define DELIVER_BATCH 1000
 
 struct deliver_stats {
-	long delivered;            /* entries the server took */
-	long created;              /* activities stored by this delivery */
-	long existing;             /* activities the server had already */
-	long differ;               /* ... with other content */
-	long refused;              /* entries the server refused */
-	long conflicts;            /* amendments kept aside as conflicts */
-	long left;                 /* entries still pending */
-	int unreachable;           /* stopped: the server did not answer */
-	int failed;                /* stopped: a server or local fault */
+	long delivered;                /* entries the server took */
+	long created;                  /* activities stored by this delivery */
+	long existing;                 /* activities the server had already */
+	long differ;                   /* ... with other content */
+	long refused;                  /* entries the server refused */
+	long conflicts;                /* amendments kept aside as conflicts */
+	long left;                     /* entries still pending */
+	int unreachable;               /* stopped: the server did not answer */
+	int failed;                    /* stopped: a server or local fault */
 	struct rpc_client_status last; /* the status that stopped delivery */
 };
 

@@ -54,8 +54,8 @@ rpc_client_url_loopback(const char *url)
 /* The TLS side of a tls+tcp:// URL: the server is verified against the
  * CA and must carry the expected name. */
 static int
-rpc_client_tls(struct rpc_client *c, const struct rpc_client_security *sec, char *err,
-    size_t errlen)
+rpc_client_tls(struct rpc_client *c, const struct rpc_client_security *sec,
+    char *err, size_t errlen)
 {
 	char host[256];
 	int rv;
@@ -223,8 +223,8 @@ rpc_client_envelope(struct rpc_client *c, const char *method, const char *id,
 }
 
 Hoptac__V1__Response *
-rpc_client_decode_reply(
-    const uint8_t *data, size_t len, const char *id, struct rpc_client_status *st)
+rpc_client_decode_reply(const uint8_t *data, size_t len, const char *id,
+    struct rpc_client_status *st)
 {
 	Hoptac__V1__Response *r = hoptac__v1__response__unpack(NULL, len, data);
 
@@ -252,8 +252,9 @@ rpc_client_decode_reply(
 /* One send and receive. Fills st; on OK leaves the reply payload in
  * *reply (caller unpacks and frees it). */
 static void
-rpc_client_attempt(struct rpc_client *c, nng_msg *msg, const char *id, int64_t deadline,
-    Hoptac__V1__Response **reply, struct rpc_client_status *st)
+rpc_client_attempt(struct rpc_client *c, nng_msg *msg, const char *id,
+    int64_t deadline, Hoptac__V1__Response **reply,
+    struct rpc_client_status *st)
 {
 	nng_msg *in = NULL;
 	int64_t left = deadline - rpc_now_ms();
@@ -261,7 +262,8 @@ rpc_client_attempt(struct rpc_client *c, nng_msg *msg, const char *id, int64_t d
 
 	*reply = NULL;
 	if (left <= 0) {
-		rpc_client_set(st, STATUS_DEADLINE_EXCEEDED, "deadline exceeded");
+		rpc_client_set(
+		    st, STATUS_DEADLINE_EXCEEDED, "deadline exceeded");
 		nng_msg_free(msg);
 		return;
 	}
@@ -298,7 +300,8 @@ rpc_client_attempt(struct rpc_client *c, nng_msg *msg, const char *id, int64_t d
 	st->attempts++;
 	if ((rv = nng_recvmsg(c->sock, &in, 0)) != 0)
 		goto nng_fail;
-	*reply = rpc_client_decode_reply(nng_msg_body(in), nng_msg_len(in), id, st);
+	*reply =
+	    rpc_client_decode_reply(nng_msg_body(in), nng_msg_len(in), id, st);
 	nng_msg_free(in);
 	return;
 nng_fail:
@@ -324,10 +327,10 @@ rpc_client_backoff(int attempt, int64_t deadline)
 }
 
 int
-rpc_client_call_packed(struct rpc_client *c, const char *method, const uint8_t *payload,
-    size_t len, const ProtobufCMessageDescriptor *resp_desc,
-    ProtobufCMessage **resp, const struct rpc_client_options *opt,
-    struct rpc_client_status *st)
+rpc_client_call_packed(struct rpc_client *c, const char *method,
+    const uint8_t *payload, size_t len,
+    const ProtobufCMessageDescriptor *resp_desc, ProtobufCMessage **resp,
+    const struct rpc_client_options *opt, struct rpc_client_status *st)
 {
 	static const struct rpc_client_options defaults = {0, NULL, 0};
 	char id[37];
@@ -340,7 +343,8 @@ rpc_client_call_packed(struct rpc_client *c, const char *method, const uint8_t *
 	*resp = NULL;
 	deadline = rpc_now_ms() +
 	    (opt->timeout_ms != 0 ? opt->timeout_ms : RPC_TIMEOUT_DEFAULT_MS);
-	max = opt->max_attempts > 0 ? opt->max_attempts : RPC_CLIENT_MAX_ATTEMPTS;
+	max =
+	    opt->max_attempts > 0 ? opt->max_attempts : RPC_CLIENT_MAX_ATTEMPTS;
 	if (opt->request_id != NULL)
 		snprintf(id, sizeof(id), "%s", opt->request_id);
 	else
@@ -376,9 +380,10 @@ rpc_client_call_packed(struct rpc_client *c, const char *method, const uint8_t *
 }
 
 int
-rpc_client_call(struct rpc_client *c, const char *method, const ProtobufCMessage *req,
-    const ProtobufCMessageDescriptor *resp_desc, ProtobufCMessage **resp,
-    const struct rpc_client_options *opt, struct rpc_client_status *st)
+rpc_client_call(struct rpc_client *c, const char *method,
+    const ProtobufCMessage *req, const ProtobufCMessageDescriptor *resp_desc,
+    ProtobufCMessage **resp, const struct rpc_client_options *opt,
+    struct rpc_client_status *st)
 {
 	size_t len = protobuf_c_message_get_packed_size(req);
 	uint8_t *payload = malloc(len ? len : 1);

@@ -82,7 +82,7 @@ int rpc_client_call_packed(struct rpc_client *c, const char *method,
  * from its status, message and violations and returns it (caller frees it
  * with hoptac__v1__response__free_unpacked). NULL, with st saying why,
  * when the bytes are no Response or the reply is to another request. */
-Hoptac__V1__Response *rpc_client_decode_reply(
-    const uint8_t *data, size_t len, const char *id, struct rpc_client_status *st);
+Hoptac__V1__Response *rpc_client_decode_reply(const uint8_t *data, size_t len,
+    const char *id, struct rpc_client_status *st);
 
 #endif

@@ -126,8 +126,8 @@ harness_wait_ready(struct harness *h)
 		ProtobufCMessage *resp = NULL;
 		struct rpc_client_options opt = {300, NULL, 1};
 		struct rpc_client_status st;
-		struct rpc_client *c =
-		    rpc_client_open(h->url, NULL, st.message, sizeof(st.message));
+		struct rpc_client *c = rpc_client_open(
+		    h->url, NULL, st.message, sizeof(st.message));
 		int status;
 
 		assert_non_null(c);

@@ -155,8 +155,8 @@ call_empty(struct fixture *f, const char *method, const char *token)
 	struct rpc_client *c = harness_client_as(&f->h, token);
 
 	assert_non_null(m);
-	rpc_client_call_packed(c, method, (const uint8_t *)"", 0, m->desc->output,
-	    &resp, &opt, &st);
+	rpc_client_call_packed(c, method, (const uint8_t *)"", 0,
+	    m->desc->output, &resp, &opt, &st);
 	if (resp != NULL)
 		protobuf_c_message_free_unpacked(resp, NULL);
 	rpc_client_close(c);

@@ -43,8 +43,8 @@ struct writer {
 
 /* One batch of n activities of unit, ids prefix-000123 from first on. */
 static int
-submit_batch(struct rpc_client *c, const char *unit, const char *prefix, long first,
-    int n, char *why, size_t whylen)
+submit_batch(struct rpc_client *c, const char *unit, const char *prefix,
+    long first, int n, char *why, size_t whylen)
 {
 	Hoptac__V1__SubmitActivitiesRequest req =
 	    HOPTAC__V1__SUBMIT_ACTIVITIES_REQUEST__INIT;

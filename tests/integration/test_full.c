@@ -33,8 +33,8 @@
  * attempts sends (1: a server's UNAVAILABLE reaches the test instead of
  * being retried). */
 static int
-submit(struct rpc_client *c, const char *prefix, long first, int n, int attempts,
-    struct rpc_client_status *st)
+submit(struct rpc_client *c, const char *prefix, long first, int n,
+    int attempts, struct rpc_client_status *st)
 {
 	Hoptac__V1__SubmitActivitiesRequest req =
 	    HOPTAC__V1__SUBMIT_ACTIVITIES_REQUEST__INIT;

@@ -178,7 +178,8 @@ test_kill_during_load(void **state)
 			struct rpc_client_status st;
 
 			req.id = w[i].acked[j];
-			rpc_client_call(c, "/hoptac.v1.Activities/Get", &req.base,
+			rpc_client_call(c, "/hoptac.v1.Activities/Get",
+			    &req.base,
 			    &hoptac__v1__get_activity_response__descriptor,
 			    &resp, NULL, &st);
 			if (st.code != STATUS_OK)

@@ -95,7 +95,8 @@ soak_date(struct soaker *s, char *buf, size_t len)
 }
 
 static int
-soak_submit(struct soaker *s, struct rpc_client *c, int n, struct rpc_client_status *st)
+soak_submit(
+    struct soaker *s, struct rpc_client *c, int n, struct rpc_client_status *st)
 {
 	static const int kinds[] = {
 	    HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_DELEGATION_OUT,
@@ -206,7 +207,8 @@ soak_consolidate(struct rpc_client *c, struct rpc_client_status *st)
 
 /* A new revision of the unit's report to the request. */
 static int
-soak_report(struct soaker *s, struct rpc_client *c, struct rpc_client_status *st)
+soak_report(
+    struct soaker *s, struct rpc_client *c, struct rpc_client_status *st)
 {
 	Hoptac__V1__SubmitReportRequest req =
 	    HOPTAC__V1__SUBMIT_REPORT_REQUEST__INIT;
