@@ -83,9 +83,8 @@ cli_connect(struct cli *cli, const char *url, const char *token_var, char *err,
 }
 
 int
-cli_call(struct cli *cli, const char *method, const ProtobufCMessage *req,
-    const ProtobufCMessageDescriptor *resp_desc, ProtobufCMessage **resp,
-    const char *request_id)
+cli_call(struct cli *cli, enum method_id method, const ProtobufCMessage *req,
+    ProtobufCMessage **resp, const char *request_id)
 {
 	struct rpc_client_options opt = {cli->timeout_ms, request_id, 0};
 	struct rpc_client_status st;
@@ -96,18 +95,18 @@ cli_call(struct cli *cli, const char *method, const ProtobufCMessage *req,
 	    (cli->client = cli_connect(
 	         cli, cli->server, TOKENFILE_ENV, err, sizeof(err))) == NULL)
 		return cli_fail(CLI_ERROR, "%s", err);
-	if (rpc_client_call(cli->client, method, req, resp_desc, resp, &opt,
-	        &st) == STATUS_OK)
+	if (rpc_client_invoke(cli->client, method, req, resp, &opt, &st) ==
+	    STATUS_OK)
 		return CLI_OK;
 	cli_print_status(&st);
 	return cli_exit_for(st.code);
 }
 
 int
-cli_fetch(struct cli *cli, const char *method, const ProtobufCMessage *req,
-    const ProtobufCMessageDescriptor *resp_desc, ProtobufCMessage **resp)
+cli_fetch(struct cli *cli, enum method_id method, const ProtobufCMessage *req,
+    ProtobufCMessage **resp)
 {
-	int rc = cli_call(cli, method, req, resp_desc, resp, NULL);
+	int rc = cli_call(cli, method, req, resp, NULL);
 
 	if (rc != CLI_OK || !cli->json)
 		return rc;

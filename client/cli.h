@@ -9,6 +9,7 @@
 
 #include <protobuf-c/protobuf-c.h>
 
+#include "method.h"
 #include "rpc_client.h"
 
 /* Exit codes, documented in hoptac(1) and README. */
@@ -50,16 +51,17 @@ struct rpc_client *cli_connect(struct cli *cli, const char *url,
     const char *token_var, char *err, size_t errlen);
 
 /* Calls method; on failure prints the status, message and violations to
- * stderr and returns the exit code for it, else CLI_OK with *resp set. */
-int cli_call(struct cli *cli, const char *method, const ProtobufCMessage *req,
-    const ProtobufCMessageDescriptor *resp_desc, ProtobufCMessage **resp,
+ * stderr and returns the exit code for it, else CLI_OK with *resp set (the
+ * method's reply type; caller frees). */
+int cli_call(struct cli *cli, enum method_id method,
+    const ProtobufCMessage *req, ProtobufCMessage **resp,
     const char *request_id);
 
 /* cli_call for a command whose reply --json prints as is: returns CLI_OK
  * with *resp for the caller to print for people, CLI_OK with *resp NULL
  * when --json printed it already, or the exit code of a failure. */
-int cli_fetch(struct cli *cli, const char *method, const ProtobufCMessage *req,
-    const ProtobufCMessageDescriptor *resp_desc, ProtobufCMessage **resp);
+int cli_fetch(struct cli *cli, enum method_id method,
+    const ProtobufCMessage *req, ProtobufCMessage **resp);
 
 /* The exit code for a status code. */
 int cli_exit_for(int status);

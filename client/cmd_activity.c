@@ -15,8 +15,6 @@
 #include "table.h"
 #include "validate.h"
 
-#define CMD_ACTIVITY_SUBMIT "/hoptac.v1.Activities/Submit"
-
 /* The options that set an activity's fields, shared by add and amend. */
 #define CMD_ACTIVITY_FIELD_OPTIONS                                             \
 	{"id", required_argument, NULL, 'i'},                                  \
@@ -172,8 +170,7 @@ cmd_activity_add(struct cli *cli, int argc, char **argv)
 	req.n_activities = 1;
 	req.activities = &a;
 	snprintf(label, sizeof(label), "activity %s", a->id);
-	rc = deliver_now(cli, "/hoptac.v1.Activities/Submit", &req.base, label,
-	    &hoptac__v1__submit_activities_response__descriptor,
+	rc = deliver_now(cli, METHOD_ACTIVITIES_SUBMIT, &req.base, label,
 	    (ProtobufCMessage **)&resp);
 	if (rc != CLI_OK)
 		goto out;
@@ -312,8 +309,7 @@ cmd_activity_list(struct cli *cli, int argc, char **argv)
 			break;
 		req.page_size = want;
 		req.page_token = token != NULL ? token : (char *)"";
-		rc = cli_call(cli, "/hoptac.v1.Activities/List", &req.base,
-		    &hoptac__v1__list_activities_response__descriptor,
+		rc = cli_call(cli, METHOD_ACTIVITIES_LIST, &req.base,
 		    (ProtobufCMessage **)&resp, NULL);
 		if (rc != CLI_OK)
 			goto out;
@@ -378,8 +374,7 @@ cmd_activity_fetch(
 	    HOPTAC__V1__GET_ACTIVITY_REQUEST__INIT;
 
 	req.id = (char *)id;
-	return cli_call(cli, "/hoptac.v1.Activities/Get", &req.base,
-	    &hoptac__v1__get_activity_response__descriptor,
+	return cli_call(cli, METHOD_ACTIVITIES_GET, &req.base,
 	    (ProtobufCMessage **)out, NULL);
 }
 
@@ -451,7 +446,8 @@ cmd_activity_from_outbox(
 			Hoptac__V1__SubmitActivitiesRequest *r = NULL;
 
 			if (!found &&
-			    strcmp(e[i].method, CMD_ACTIVITY_SUBMIT) == 0)
+			    strcmp(e[i].method,
+			        method_path(METHOD_ACTIVITIES_SUBMIT)) == 0)
 				r = hoptac__v1__submit_activities_request__unpack(
 				    NULL, e[i].len, e[i].payload);
 			for (size_t k = 0; r != NULL && k < r->n_activities;
@@ -499,8 +495,7 @@ cmd_activity_base(struct cli *cli, const char *id, int queue,
 	         cli, cli->server, TOKENFILE_ENV, err, sizeof(err))) == NULL)
 		return cli_fail(CLI_ERROR, "%s", err);
 	req.id = (char *)id;
-	rpc_client_call(cli->client, "/hoptac.v1.Activities/Get", &req.base,
-	    &hoptac__v1__get_activity_response__descriptor,
+	rpc_client_invoke(cli->client, METHOD_ACTIVITIES_GET, &req.base,
 	    (ProtobufCMessage **)out, &opt, &st);
 	if (st.code == STATUS_OK)
 		return CLI_OK;
@@ -587,16 +582,14 @@ cmd_activity_amend(struct cli *cli, int argc, char **argv)
 		 * the server keeps this amendment as a conflict. */
 		req.keep_on_conflict = 1;
 		snprintf(label, sizeof(label), "amendment of %s", argv[1]);
-		rc = deliver_now(cli, "/hoptac.v1.Activities/Amend", &req.base,
-		    label, &hoptac__v1__amend_activity_response__descriptor,
+		rc = deliver_now(cli, METHOD_ACTIVITIES_AMEND, &req.base, label,
 		    (ProtobufCMessage **)&resp);
 		if (rc == CLI_OK && resp == NULL) {
 			printf("%s queued\n", label);
 			goto out;
 		}
 	} else {
-		rc = cli_call(cli, "/hoptac.v1.Activities/Amend", &req.base,
-		    &hoptac__v1__amend_activity_response__descriptor,
+		rc = cli_call(cli, METHOD_ACTIVITIES_AMEND, &req.base,
 		    (ProtobufCMessage **)&resp, NULL);
 	}
 	if (rc != CLI_OK)
@@ -653,8 +646,7 @@ cmd_activity_withdraw(struct cli *cli, int argc, char **argv)
 		return CLI_USAGE;
 	}
 	req.id = argv[optind];
-	rc = cli_call(cli, "/hoptac.v1.Activities/Withdraw", &req.base,
-	    &hoptac__v1__withdraw_activity_response__descriptor,
+	rc = cli_call(cli, METHOD_ACTIVITIES_WITHDRAW, &req.base,
 	    (ProtobufCMessage **)&resp, NULL);
 	if (rc != CLI_OK)
 		return rc;

@@ -91,8 +91,7 @@ cmd_admin_issue(struct cli *cli, int argc, char **argv)
 	if (output != NULL && access(output, F_OK) == 0)
 		return cli_fail(CLI_ERROR,
 		    "%s exists; the token goes to a new file", output);
-	rc = cli_call(cli, "/hoptac.v1.Credentials/Issue", &req.base,
-	    &hoptac__v1__issue_credential_response__descriptor,
+	rc = cli_call(cli, METHOD_CREDENTIALS_ISSUE, &req.base,
 	    (ProtobufCMessage **)&resp, NULL);
 	if (rc != CLI_OK)
 		return rc;
@@ -164,8 +163,7 @@ cmd_admin_list(struct cli *cli, int argc, char **argv)
 		cli_usage("admin", "list", 1);
 		return CLI_USAGE;
 	}
-	rc = cli_fetch(cli, "/hoptac.v1.Credentials/List", &req.base,
-	    &hoptac__v1__list_credentials_response__descriptor,
+	rc = cli_fetch(cli, METHOD_CREDENTIALS_LIST, &req.base,
 	    (ProtobufCMessage **)&resp);
 	if (rc != CLI_OK || resp == NULL)
 		return rc;
@@ -196,8 +194,7 @@ cmd_admin_revoke(struct cli *cli, int argc, char **argv)
 		return CLI_USAGE;
 	}
 	req.id = argv[1];
-	rc = cli_call(cli, "/hoptac.v1.Credentials/Revoke", &req.base,
-	    &hoptac__v1__revoke_credential_response__descriptor,
+	rc = cli_call(cli, METHOD_CREDENTIALS_REVOKE, &req.base,
 	    (ProtobufCMessage **)&resp, NULL);
 	if (rc != CLI_OK)
 		return rc;
@@ -223,8 +220,7 @@ cmd_whoami(struct cli *cli, int argc, char **argv)
 		cli_usage("whoami", NULL, 1);
 		return CLI_USAGE;
 	}
-	rc = cli_fetch(cli, "/hoptac.v1.Credentials/WhoAmI", &req.base,
-	    &hoptac__v1__who_am_iresponse__descriptor,
+	rc = cli_fetch(cli, METHOD_CREDENTIALS_WHO_AM_I, &req.base,
 	    (ProtobufCMessage **)&resp);
 	if (rc != CLI_OK || resp == NULL)
 		return rc;

@@ -68,9 +68,8 @@ cmd_audit(struct cli *cli, int argc, char **argv)
 		cli_usage("audit", NULL, 1);
 		return CLI_USAGE;
 	}
-	rc = cli_fetch(cli, "/hoptac.v1.Audit/Search", &req.base,
-	    &hoptac__v1__search_audit_response__descriptor,
-	    (ProtobufCMessage **)&resp);
+	rc = cli_fetch(
+	    cli, METHOD_AUDIT_SEARCH, &req.base, (ProtobufCMessage **)&resp);
 	if (rc != CLI_OK || resp == NULL)
 		return rc;
 	if ((t = table_create(10, headers)) == NULL) {

@@ -187,9 +187,8 @@ cmd_bundle_pull(
 
 	req.unit_code = b->unit_code;
 	req.since_ms = b->pull_since_ms;
-	rc = cli_call(cli, "/hoptac.v1.Sync/Pull", &req.base,
-	    &hoptac__v1__pull_response__descriptor, (ProtobufCMessage **)&resp,
-	    NULL);
+	rc = cli_call(
+	    cli, METHOD_SYNC_PULL, &req.base, (ProtobufCMessage **)&resp, NULL);
 	if (rc != CLI_OK)
 		return rc;
 	r->pull.len = protobuf_c_message_get_packed_size(&resp->base);

@@ -51,9 +51,8 @@ cmd_conflict_list(struct cli *cli, int argc, char **argv)
 		cli_usage("conflict", "list", 1);
 		return CLI_USAGE;
 	}
-	rc = cli_fetch(cli, "/hoptac.v1.Conflicts/List", &req.base,
-	    &hoptac__v1__list_conflicts_response__descriptor,
-	    (ProtobufCMessage **)&resp);
+	rc = cli_fetch(
+	    cli, METHOD_CONFLICTS_LIST, &req.base, (ProtobufCMessage **)&resp);
 	if (rc != CLI_OK || resp == NULL)
 		return rc;
 	if ((t = table_create(7, headers)) == NULL) {
@@ -117,8 +116,7 @@ cmd_conflict_resolve(struct cli *cli, int argc, char **argv)
 		    "--apply or --discard");
 	}
 	req.id = id;
-	rc = cli_call(cli, "/hoptac.v1.Conflicts/Resolve", &req.base,
-	    &hoptac__v1__resolve_conflict_response__descriptor,
+	rc = cli_call(cli, METHOD_CONFLICTS_RESOLVE, &req.base,
 	    (ProtobufCMessage **)&resp, NULL);
 	if (rc != CLI_OK)
 		return rc;

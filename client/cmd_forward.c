@@ -30,13 +30,12 @@ struct fwd {
 /* A call to the target; a refusal is counted and printed, a failure to
  * reach it stops the forward. Returns the status code. */
 static int
-fwd_call(struct fwd *f, const char *method, const ProtobufCMessage *req,
-    const ProtobufCMessageDescriptor *desc, ProtobufCMessage **resp,
-    const char *what)
+fwd_call(struct fwd *f, enum method_id method, const ProtobufCMessage *req,
+    ProtobufCMessage **resp, const char *what)
 {
 	struct rpc_client_status st;
 
-	rpc_client_call(f->to, method, req, desc, resp, NULL, &st);
+	rpc_client_invoke(f->to, method, req, resp, NULL, &st);
 	if (st.code == STATUS_OK || st.code == STATUS_ALREADY_EXISTS)
 		return st.code;
 	if (st.code == STATUS_UNAVAILABLE ||
@@ -61,8 +60,7 @@ fwd_units(struct fwd *f)
 	int rc, *done;
 
 	q.include_ended = 1;
-	rc = cli_call(f->cli, "/hoptac.v1.Units/List", &q.base,
-	    &hoptac__v1__list_units_response__descriptor,
+	rc = cli_call(f->cli, METHOD_UNITS_LIST, &q.base,
 	    (ProtobufCMessage **)&all, NULL);
 	if (rc != CLI_OK)
 		return f->rc = rc;
@@ -80,9 +78,7 @@ fwd_units(struct fwd *f)
 			if (done[i])
 				continue;
 			req.unit = all->units[i];
-			rpc_client_call(f->to, "/hoptac.v1.Units/Create",
-			    &req.base,
-			    &hoptac__v1__create_unit_response__descriptor,
+			rpc_client_invoke(f->to, METHOD_UNITS_CREATE, &req.base,
 			    &resp, NULL, &st);
 			if (resp != NULL)
 				protobuf_c_message_free_unpacked(resp, NULL);
@@ -125,8 +121,7 @@ fwd_align(struct fwd *f, Hoptac__V1__Activity *a, int differs)
 	    a->state == HOPTAC__V1__ACTIVITY_STATE__ACTIVITY_STATE_WITHDRAWN;
 
 	g.id = a->id;
-	if (fwd_call(f, "/hoptac.v1.Activities/Get", &g.base,
-	        &hoptac__v1__get_activity_response__descriptor,
+	if (fwd_call(f, METHOD_ACTIVITIES_GET, &g.base,
 	        (ProtobufCMessage **)&cur, a->id) != STATUS_OK)
 		return;
 	if (differs) {
@@ -136,8 +131,7 @@ fwd_align(struct fwd *f, Hoptac__V1__Activity *a, int differs)
 
 		am.activity = a;
 		am.expected_version = cur->activity->version;
-		if (fwd_call(f, "/hoptac.v1.Activities/Amend", &am.base,
-		        &hoptac__v1__amend_activity_response__descriptor, &resp,
+		if (fwd_call(f, METHOD_ACTIVITIES_AMEND, &am.base, &resp,
 		        a->id) == STATUS_OK)
 			f->amended++;
 		if (resp != NULL)
@@ -150,9 +144,8 @@ fwd_align(struct fwd *f, Hoptac__V1__Activity *a, int differs)
 
 		w.id = a->id;
 		w.reason = a->withdraw_reason;
-		if (fwd_call(f, "/hoptac.v1.Activities/Withdraw", &w.base,
-		        &hoptac__v1__withdraw_activity_response__descriptor,
-		        &resp, a->id) == STATUS_OK)
+		if (fwd_call(f, METHOD_ACTIVITIES_WITHDRAW, &w.base, &resp,
+		        a->id) == STATUS_OK)
 			f->withdrawn++;
 		if (resp != NULL)
 			protobuf_c_message_free_unpacked(resp, NULL);
@@ -179,8 +172,7 @@ fwd_activities(struct fwd *f)
 		Hoptac__V1__SubmitActivitiesResponse *res = NULL;
 
 		q.page_token = token != NULL ? token : (char *)"";
-		rc = cli_call(f->cli, "/hoptac.v1.Activities/List", &q.base,
-		    &hoptac__v1__list_activities_response__descriptor,
+		rc = cli_call(f->cli, METHOD_ACTIVITIES_LIST, &q.base,
 		    (ProtobufCMessage **)&page, NULL);
 		free(token);
 		token = NULL;
@@ -189,9 +181,7 @@ fwd_activities(struct fwd *f)
 		if (page->n_activities > 0) {
 			sub.activities = page->activities;
 			sub.n_activities = page->n_activities;
-			if (fwd_call(f, "/hoptac.v1.Activities/Submit",
-			        &sub.base,
-			        &hoptac__v1__submit_activities_response__descriptor,
+			if (fwd_call(f, METHOD_ACTIVITIES_SUBMIT, &sub.base,
 			        (ProtobufCMessage **)&res,
 			        "a page of activities") == STATUS_OK &&
 			    res->n_results == page->n_activities) {
@@ -233,8 +223,7 @@ fwd_reporting(struct fwd *f)
 	Hoptac__V1__ListReportsResponse *reps = NULL;
 	int rc;
 
-	rc = cli_call(f->cli, "/hoptac.v1.Requests/List", &rq.base,
-	    &hoptac__v1__list_requests_response__descriptor,
+	rc = cli_call(f->cli, METHOD_REQUESTS_LIST, &rq.base,
 	    (ProtobufCMessage **)&reqs, NULL);
 	if (rc != CLI_OK)
 		return f->rc = rc;
@@ -244,8 +233,7 @@ fwd_reporting(struct fwd *f)
 		ProtobufCMessage *resp = NULL;
 
 		c.request = reqs->requests[i];
-		if (fwd_call(f, "/hoptac.v1.Requests/Create", &c.base,
-		        &hoptac__v1__create_request_response__descriptor, &resp,
+		if (fwd_call(f, METHOD_REQUESTS_CREATE, &c.base, &resp,
 		        reqs->requests[i]->reference) == STATUS_OK)
 			f->requests++;
 		if (resp != NULL)
@@ -255,8 +243,7 @@ fwd_reporting(struct fwd *f)
 	if (f->rc != CLI_OK)
 		return f->rc;
 	pq.all_revisions = 1;
-	rc = cli_call(f->cli, "/hoptac.v1.Reports/List", &pq.base,
-	    &hoptac__v1__list_reports_response__descriptor,
+	rc = cli_call(f->cli, METHOD_REPORTS_LIST, &pq.base,
 	    (ProtobufCMessage **)&reps, NULL);
 	if (rc != CLI_OK)
 		return f->rc = rc;
@@ -270,8 +257,7 @@ fwd_reporting(struct fwd *f)
 		snprintf(what, sizeof(what), "report of %s to %s (revision %d)",
 		    r->unit_code, r->request_reference, r->revision);
 		s.report = r;
-		if (fwd_call(f, "/hoptac.v1.Reports/Submit", &s.base,
-		        &hoptac__v1__submit_report_response__descriptor,
+		if (fwd_call(f, METHOD_REPORTS_SUBMIT, &s.base,
 		        (ProtobufCMessage **)&resp, what) == STATUS_OK)
 			f->reports++;
 		if (resp != NULL)

@@ -77,8 +77,8 @@ import_on_row(void *arg, size_t line, Hoptac__V1__Activity *a)
 	}
 	protobuf_c_message_pack(&req.base, buf);
 	snprintf(label, sizeof(label), "%s:%zu", im->path, line);
-	if (outbox_put(im->outbox, "/hoptac.v1.Activities/Submit", buf, len,
-	        label, &seq) != 0) {
+	if (outbox_put(im->outbox, method_path(METHOD_ACTIVITIES_SUBMIT), buf,
+	        len, label, &seq) != 0) {
 		rc = im->rc = cli_fail(CLI_ERROR, "cannot write the outbox");
 		goto out;
 	}

@@ -23,9 +23,8 @@ cmd_partner_list(struct cli *cli, int argc, char **argv)
 	}
 	if (argc == 2)
 		req.query = argv[1];
-	rc = cli_fetch(cli, "/hoptac.v1.Partners/List", &req.base,
-	    &hoptac__v1__list_partners_response__descriptor,
-	    (ProtobufCMessage **)&resp);
+	rc = cli_fetch(
+	    cli, METHOD_PARTNERS_LIST, &req.base, (ProtobufCMessage **)&resp);
 	if (rc != CLI_OK || resp == NULL)
 		return rc;
 	if ((t = table_create(4, headers)) == NULL) {

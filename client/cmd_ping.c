@@ -20,8 +20,7 @@ cmd_ping(struct cli *cli, int argc, char **argv)
 		cli_usage("ping", NULL, 1);
 		return CLI_USAGE;
 	}
-	rc = cli_call(cli, "/hoptac.v1.Health/Check", &req.base,
-	    &hoptac__v1__health_check_response__descriptor,
+	rc = cli_call(cli, METHOD_HEALTH_CHECK, &req.base,
 	    (ProtobufCMessage **)&resp, NULL);
 	if (rc != CLI_OK)
 		return rc;
@@ -58,8 +57,7 @@ cmd_methods(struct cli *cli, int argc, char **argv)
 		cli_usage("methods", NULL, 1);
 		return CLI_USAGE;
 	}
-	rc = cli_fetch(cli, "/hoptac.v1.Reflection/ListServices", &req.base,
-	    &hoptac__v1__list_services_response__descriptor,
+	rc = cli_fetch(cli, METHOD_REFLECTION_LIST_SERVICES, &req.base,
 	    (ProtobufCMessage **)&resp);
 	if (rc != CLI_OK || resp == NULL)
 		return rc;

@@ -154,8 +154,7 @@ cmd_report_submit(struct cli *cli, int argc, char **argv)
 	req.report = r;
 	snprintf(label, sizeof(label), "report of %s to %s", r->unit_code,
 	    r->request_reference);
-	rc = deliver_now(cli, "/hoptac.v1.Reports/Submit", &req.base, label,
-	    &hoptac__v1__submit_report_response__descriptor,
+	rc = deliver_now(cli, METHOD_REPORTS_SUBMIT, &req.base, label,
 	    (ProtobufCMessage **)&resp);
 	if (rc != CLI_OK)
 		goto out;
@@ -220,9 +219,8 @@ cmd_report_fetch(struct cli *cli, const char *ref, const char *unit,
 	req.request_reference = (char *)ref;
 	req.unit_code = (char *)unit;
 	req.revision = revision;
-	return cli_call(cli, "/hoptac.v1.Reports/Get", &req.base,
-	    &hoptac__v1__get_report_response__descriptor,
-	    (ProtobufCMessage **)out, NULL);
+	return cli_call(
+	    cli, METHOD_REPORTS_GET, &req.base, (ProtobufCMessage **)out, NULL);
 }
 
 int
@@ -285,9 +283,8 @@ cmd_report_list(struct cli *cli, int argc, char **argv)
 		cli_usage("report", "list", 1);
 		return CLI_USAGE;
 	}
-	rc = cli_fetch(cli, "/hoptac.v1.Reports/List", &req.base,
-	    &hoptac__v1__list_reports_response__descriptor,
-	    (ProtobufCMessage **)&resp);
+	rc = cli_fetch(
+	    cli, METHOD_REPORTS_LIST, &req.base, (ProtobufCMessage **)&resp);
 	if (rc != CLI_OK || resp == NULL)
 		return rc;
 	if ((t = table_create(8, headers)) == NULL) {
@@ -345,8 +342,7 @@ cmd_report_review(struct cli *cli, int argc, char **argv, int accept)
 	req.revision = revision;
 	req.accept = accept;
 	req.reason = reason != NULL ? reason : (char *)"";
-	rc = cli_call(cli, "/hoptac.v1.Reports/Review", &req.base,
-	    &hoptac__v1__review_report_response__descriptor,
+	rc = cli_call(cli, METHOD_REPORTS_REVIEW, &req.base,
 	    (ProtobufCMessage **)&resp, NULL);
 	if (rc != CLI_OK)
 		return rc;

@@ -82,8 +82,7 @@ cmd_request_create(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	req.request = r;
-	rc = cli_call(cli, "/hoptac.v1.Requests/Create", &req.base,
-	    &hoptac__v1__create_request_response__descriptor,
+	rc = cli_call(cli, METHOD_REQUESTS_CREATE, &req.base,
 	    (ProtobufCMessage **)&resp, NULL);
 	if (rc == CLI_OK) {
 		if (cli->json)
@@ -131,9 +130,8 @@ cmd_request_list(struct cli *cli, int argc, char **argv)
 		cli_usage("request", "list", 1);
 		return CLI_USAGE;
 	}
-	rc = cli_fetch(cli, "/hoptac.v1.Requests/List", &req.base,
-	    &hoptac__v1__list_requests_response__descriptor,
-	    (ProtobufCMessage **)&resp);
+	rc = cli_fetch(
+	    cli, METHOD_REQUESTS_LIST, &req.base, (ProtobufCMessage **)&resp);
 	if (rc != CLI_OK || resp == NULL)
 		return rc;
 	if ((t = table_create(7, headers)) == NULL) {
@@ -177,8 +175,7 @@ cmd_request_show(struct cli *cli, int argc, char **argv)
 		return CLI_USAGE;
 	}
 	req.reference = argv[1];
-	rc = cli_call(cli, "/hoptac.v1.Requests/Get", &req.base,
-	    &hoptac__v1__get_request_response__descriptor,
+	rc = cli_call(cli, METHOD_REQUESTS_GET, &req.base,
 	    (ProtobufCMessage **)&resp, NULL);
 	if (rc != CLI_OK)
 		return rc;
@@ -251,8 +248,7 @@ cmd_request_status(struct cli *cli, int argc, char **argv)
 		return CLI_USAGE;
 	}
 	req.request_reference = argv[1];
-	rc = cli_fetch(cli, "/hoptac.v1.Aggregates/Completeness", &req.base,
-	    &hoptac__v1__completeness_response__descriptor,
+	rc = cli_fetch(cli, METHOD_AGGREGATES_COMPLETENESS, &req.base,
 	    (ProtobufCMessage **)&resp);
 	if (rc != CLI_OK || resp == NULL)
 		return rc;

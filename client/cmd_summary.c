@@ -106,8 +106,7 @@ cmd_summary(struct cli *cli, int argc, char **argv)
 	if (cli->json)
 		fmt = RENDER_JSON;
 	req.group_by = dims;
-	rc = cli_call(cli, "/hoptac.v1.Aggregates/Summary", &req.base,
-	    &hoptac__v1__summary_response__descriptor,
+	rc = cli_call(cli, METHOD_AGGREGATES_SUMMARY, &req.base,
 	    (ProtobufCMessage **)&resp, NULL);
 	if (rc != CLI_OK)
 		return rc;
@@ -158,8 +157,7 @@ cmd_consolidate(struct cli *cli, int argc, char **argv)
 	}
 	if (cli->json)
 		fmt = RENDER_JSON;
-	rc = cli_call(cli, "/hoptac.v1.Aggregates/Consolidate", &req.base,
-	    &hoptac__v1__consolidate_response__descriptor,
+	rc = cli_call(cli, METHOD_AGGREGATES_CONSOLIDATE, &req.base,
 	    (ProtobufCMessage **)&resp, NULL);
 	if (rc != CLI_OK)
 		return rc;
@@ -207,8 +205,7 @@ cmd_unit_rate(struct cli *cli, int argc, char **argv)
 		return CLI_USAGE;
 	}
 	req.unit_code = argv[optind];
-	rc = cli_call(cli, "/hoptac.v1.Aggregates/ReportingRate", &req.base,
-	    &hoptac__v1__reporting_rate_response__descriptor,
+	rc = cli_call(cli, METHOD_AGGREGATES_REPORTING_RATE, &req.base,
 	    (ProtobufCMessage **)&resp, NULL);
 	if (rc != CLI_OK)
 		return rc;

@@ -39,9 +39,8 @@ cmd_sync_pull(
 	if (outbox_cursor(o, &req.since_ms) != 0)
 		return cli_fail(CLI_ERROR, "cannot read the outbox");
 	req.unit_code = (char *)unit;
-	rc = cli_call(cli, "/hoptac.v1.Sync/Pull", &req.base,
-	    &hoptac__v1__pull_response__descriptor, (ProtobufCMessage **)&resp,
-	    NULL);
+	rc = cli_call(
+	    cli, METHOD_SYNC_PULL, &req.base, (ProtobufCMessage **)&resp, NULL);
 	if (rc != CLI_OK)
 		return rc;
 	if (deliver_keep_pull(o, resp) != 0)
@@ -106,9 +105,8 @@ cmd_sync_own_unit(struct cli *cli, char *buf, size_t len)
 		cli->client = cli_connect(
 		    cli, cli->server, TOKENFILE_ENV, err, sizeof(err));
 	if (cli->client == NULL ||
-	    rpc_client_call(cli->client, "/hoptac.v1.Credentials/WhoAmI",
-	        &req.base, &hoptac__v1__who_am_iresponse__descriptor,
-	        (ProtobufCMessage **)&resp, &opt, &st) != STATUS_OK)
+	    rpc_client_invoke(cli->client, METHOD_CREDENTIALS_WHO_AM_I,
+	        &req.base, (ProtobufCMessage **)&resp, &opt, &st) != STATUS_OK)
 		return NULL;
 	snprintf(buf, len, "%s", resp->credential->unit_code);
 	hoptac__v1__who_am_iresponse__free_unpacked(resp, NULL);

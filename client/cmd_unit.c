@@ -88,8 +88,7 @@ cmd_unit_add(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	req.unit = u;
-	rc = cli_call(cli, "/hoptac.v1.Units/Create", &req.base,
-	    &hoptac__v1__create_unit_response__descriptor,
+	rc = cli_call(cli, METHOD_UNITS_CREATE, &req.base,
 	    (ProtobufCMessage **)&resp, NULL);
 	if (rc == CLI_OK) {
 		if (cli->json)
@@ -134,9 +133,8 @@ cmd_unit_list(struct cli *cli, int argc, char **argv)
 		cli_usage("unit", "list", 1);
 		return CLI_USAGE;
 	}
-	rc = cli_fetch(cli, "/hoptac.v1.Units/List", &req.base,
-	    &hoptac__v1__list_units_response__descriptor,
-	    (ProtobufCMessage **)&resp);
+	rc = cli_fetch(
+	    cli, METHOD_UNITS_LIST, &req.base, (ProtobufCMessage **)&resp);
 	if (rc != CLI_OK || resp == NULL)
 		return rc;
 	if ((t = table_create(8, headers)) == NULL) {
@@ -248,8 +246,8 @@ unit_import_row(int c, void *arg)
 		goto out;
 	}
 	req.unit = u;
-	rpc_client_call(im->cli->client, "/hoptac.v1.Units/Create", &req.base,
-	    &hoptac__v1__create_unit_response__descriptor, &resp, &opt, &st);
+	rpc_client_invoke(
+	    im->cli->client, METHOD_UNITS_CREATE, &req.base, &resp, &opt, &st);
 	if (st.code == STATUS_OK) {
 		im->created++;
 	} else if (st.code == STATUS_ALREADY_EXISTS) {

@@ -8,7 +8,6 @@
 #include "status.h"
 #include "tokenfile.h"
 
-#define DELIVER_SUBMIT "/hoptac.v1.Activities/Submit"
 /* A queued call gets a short deadline: an office with no link must not
  * wait, its work is safe in the outbox. */
 #define DELIVER_TIMEOUT_MS 3000
@@ -106,32 +105,18 @@ deliver_one(struct cli *cli, struct outbox *o, const struct outbox_entry *e,
 	return st->code;
 }
 
-/* The reply type of a queued call's method, from the service
- * descriptors; NULL for a method this client does not queue. */
+/* The reply type of a queued call's method; NULL for a method this
+ * client does not queue (only calls that are safe to repeat are). */
 static const ProtobufCMessageDescriptor *
 deliver_reply_desc(const char *method)
 {
-	static const ProtobufCServiceDescriptor *const services[] = {
-	    &hoptac__v1__activities__descriptor,
-	    &hoptac__v1__reports__descriptor,
-	    &hoptac__v1__units__descriptor,
-	};
-	const char *slash = strrchr(method, '/');
+	const struct method_info *m = method_find(method);
+	const ProtobufCMethodDescriptor *d;
 
-	for (size_t i = 0; slash != NULL && i < 3; i++) {
-		size_t n = strlen(services[i]->name);
-
-		if (method[0] == '/' &&
-		    strncmp(method + 1, services[i]->name, n) == 0 &&
-		    method + 1 + n == slash) {
-			const ProtobufCMethodDescriptor *m =
-			    protobuf_c_service_descriptor_get_method_by_name(
-			        services[i], slash + 1);
-
-			return m != NULL ? m->output : NULL;
-		}
-	}
-	return NULL;
+	if (m == NULL || !(m->flags & METHOD_IDEMPOTENT))
+		return NULL;
+	d = method_desc(m);
+	return d != NULL ? d->output : NULL;
 }
 
 static void
@@ -264,8 +249,8 @@ deliver_batch(struct cli *cli, struct outbox *o, struct outbox_entry *e, int n,
 		rc = -1;
 		goto out;
 	}
-	rpc_client_call(cli->client, DELIVER_SUBMIT, &req.base,
-	    &hoptac__v1__submit_activities_response__descriptor,
+	rpc_client_call(cli->client, method_path(METHOD_ACTIVITIES_SUBMIT),
+	    &req.base, &hoptac__v1__submit_activities_response__descriptor,
 	    (ProtobufCMessage **)&resp, &opt, &s->last);
 	if (s->last.code == STATUS_OK) {
 		/* One commit for the batch's marks, not one fsync each. If it
@@ -314,12 +299,14 @@ deliver_pending(struct cli *cli, struct outbox *o, int64_t from, int quiet,
 			int j = i;
 
 			/* A run of Submit entries, or one other entry. */
-			while (
-			    j < n && strcmp(e[j].method, DELIVER_SUBMIT) == 0)
+			while (j < n &&
+			    strcmp(e[j].method,
+			        method_path(METHOD_ACTIVITIES_SUBMIT)) == 0)
 				j++;
 			if (j == i)
 				j = i + 1;
-			if (strcmp(e[i].method, DELIVER_SUBMIT) == 0)
+			if (strcmp(e[i].method,
+			        method_path(METHOD_ACTIVITIES_SUBMIT)) == 0)
 				stop = deliver_batch(
 				    cli, o, e + i, j - i, quiet, s);
 			else
@@ -340,9 +327,8 @@ deliver_pending(struct cli *cli, struct outbox *o, int64_t from, int quiet,
 }
 
 int
-deliver_now(struct cli *cli, const char *method, const ProtobufCMessage *req,
-    const char *label, const ProtobufCMessageDescriptor *resp_desc,
-    ProtobufCMessage **resp)
+deliver_now(struct cli *cli, enum method_id method, const ProtobufCMessage *req,
+    const char *label, ProtobufCMessage **resp)
 {
 	struct outbox_entry e;
 	struct rpc_client_status st;
@@ -364,12 +350,12 @@ deliver_now(struct cli *cli, const char *method, const ProtobufCMessage *req,
 	protobuf_c_message_pack(req, buf);
 	/* Saved before anything is sent: from here nothing is lost. The
 	 * entry is read back as sync would send it. */
-	if (outbox_put(o, method, buf, len, label, &seq) != 0 ||
+	if (outbox_put(o, method_path(method), buf, len, label, &seq) != 0 ||
 	    outbox_pending(o, seq - 1, &e, 1) != 1) {
 		rc = cli_fail(CLI_ERROR, "cannot write the outbox");
 		goto out;
 	}
-	rc = deliver_one(cli, o, &e, resp_desc, resp, &st);
+	rc = deliver_one(cli, o, &e, method_output(method), resp, &st);
 	if (rc == STATUS_OK) {
 		rc = CLI_OK;
 	} else if (rc == STATUS_UNAVAILABLE || rc == STATUS_DEADLINE_EXCEEDED) {

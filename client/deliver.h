@@ -51,9 +51,8 @@ int deliver_one(struct cli *cli, struct outbox *o, const struct outbox_entry *e,
  * the server could not be reached and the call waits in the outbox (a
  * note says so on stderr); else the exit code of the refusal or fault,
  * printed. */
-int deliver_now(struct cli *cli, const char *method,
-    const ProtobufCMessage *req, const char *label,
-    const ProtobufCMessageDescriptor *resp_desc, ProtobufCMessage **resp);
+int deliver_now(struct cli *cli, enum method_id method,
+    const ProtobufCMessage *req, const char *label, ProtobufCMessage **resp);
 
 /* Keeps what a pull brought in the outbox, with its new cursor, in one
  * commit: from sync, or from a receipt carried by hand. 0 or -1. */

@@ -22,6 +22,14 @@ int role_parse(const char *name);
 /* Bit r of a set of roles stands for role r. */
 #define ROLE_BIT(r) (1u << (r))
 
+/* Sets of roles, as method.def admits them. */
+#define ROLES_OFFICE   ROLE_BIT(HOPTAC__V1__ROLE__ROLE_OFFICE)
+#define ROLES_REVIEWER ROLE_BIT(HOPTAC__V1__ROLE__ROLE_REVIEWER)
+#define ROLES_ADMIN    ROLE_BIT(HOPTAC__V1__ROLE__ROLE_ADMIN)
+#define ROLES_PEER     ROLE_BIT(HOPTAC__V1__ROLE__ROLE_PEER)
+#define ROLES_ANY      (ROLES_OFFICE | ROLES_REVIEWER | ROLES_ADMIN | ROLES_PEER)
+#define ROLES_PUBLIC   0u /* anyone, without a credential */
+
 /* The set of roles[0..n-1], values that are not roles left out. */
 unsigned role_set(const Hoptac__V1__Role *roles, size_t n);
 

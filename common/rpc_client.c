@@ -401,3 +401,12 @@ rpc_client_call(struct rpc_client *c, const char *method,
 	free(payload);
 	return rc;
 }
+
+int
+rpc_client_invoke(struct rpc_client *c, enum method_id method,
+    const ProtobufCMessage *req, ProtobufCMessage **resp,
+    const struct rpc_client_options *opt, struct rpc_client_status *st)
+{
+	return rpc_client_call(
+	    c, method_path(method), req, method_output(method), resp, opt, st);
+}

@@ -11,7 +11,7 @@
 #include <protobuf-c/protobuf-c.h>
 
 #include "hoptac/v1/rpc.pb-c.h"
-#include "status.h"
+#include "method.h"
 #include "status.h"
 
 #define RPC_CLIENT_MAX_ATTEMPTS 5
@@ -70,6 +70,12 @@ int rpc_client_call(struct rpc_client *c, const char *method,
     const ProtobufCMessage *req, const ProtobufCMessageDescriptor *resp_desc,
     ProtobufCMessage **resp, const struct rpc_client_options *opt,
     struct rpc_client_status *st);
+
+/* rpc_client_call of a method of the table (method.h): its path, and its
+ * reply type for *resp. */
+int rpc_client_invoke(struct rpc_client *c, enum method_id method,
+    const ProtobufCMessage *req, ProtobufCMessage **resp,
+    const struct rpc_client_options *opt, struct rpc_client_status *st);
 
 /* rpc_client_call for a request already packed (payload of len bytes): what
  * a queued call resends. */

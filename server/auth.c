@@ -289,7 +289,7 @@ auth_office_unit(const struct call *c)
 {
 	/* Only a credential with no role beyond office is bound; roles
 	 * are never mixed with office (Credentials/Issue refuses it). */
-	return c->who.roles == AUTH_OFFICE ? c->who.unit : NULL;
+	return c->who.roles == ROLES_OFFICE ? c->who.unit : NULL;
 }
 
 int

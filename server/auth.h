@@ -16,14 +16,6 @@
 struct call;
 struct store_conn;
 
-#define AUTH_ROLE(r)  ROLE_BIT(r) /* r: a hoptac.v1.Role */
-#define AUTH_OFFICE   AUTH_ROLE(1)
-#define AUTH_REVIEWER AUTH_ROLE(2)
-#define AUTH_ADMIN    AUTH_ROLE(3)
-#define AUTH_PEER     AUTH_ROLE(4)
-#define AUTH_ANY      (AUTH_OFFICE | AUTH_REVIEWER | AUTH_ADMIN | AUTH_PEER)
-#define AUTH_PUBLIC   0u /* a method anyone may call, without credential */
-
 /* A token: "hoptac1_" <16 hex: the id> "_" <64 hex: the secret>. */
 #define AUTH_ID_LEN    16
 #define AUTH_TOKEN_LEN (8 + AUTH_ID_LEN + 1 + 64)

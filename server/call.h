@@ -11,38 +11,27 @@
 
 #include "auth.h"
 #include "hoptac/v1/rpc.pb-c.h"
+#include "method.h"
 #include "validate.h"
 
 struct server;
 struct store_conn;
 struct call;
 
-/* Where a method runs. */
-enum method_exec {
-	METHOD_INLINE, /* in the nng callback: no I/O, microseconds */
-	METHOD_READ,   /* on a reader thread, with a read-only connection */
-	METHOD_WRITE,  /* on the writer thread, inside a group transaction */
-};
-
+/* What hoptacd adds to a method of common/method.def: its handlers. */
 struct method {
-	const ProtobufCServiceDescriptor *service;
-	const char *name; /* "Submit" */
-	enum method_exec exec;
+	const struct method_info *info; /* the facts: path, exec, roles */
 	/* Validates and normalizes c->input on arrival; may be NULL.
 	 * Returns a status and fills c->message / c->violations. */
 	int (*check)(struct call *c);
 	/* Runs the call; returns a status and sets c->output on OK. The
 	 * store connection is NULL for METHOD_INLINE. */
 	int (*run)(struct call *c, struct store_conn *db);
-	/* The roles that may call it (AUTH_ROLE masks); AUTH_PUBLIC: anyone,
-	 * without a credential. Checked before check and run. */
-	unsigned roles;
 	/* For METHOD_WRITE, may be NULL: runs on the writer after the
 	 * group's transaction ended, committed or not. */
 	void (*after_commit)(struct call *c, struct store_conn *db);
-	/* Filled by dispatch_init. */
+	/* The proto's, filled by dispatch_init. */
 	const ProtobufCMethodDescriptor *desc;
-	char full_name[128]; /* "/hoptac.v1.Activities/Submit" */
 };
 
 struct call {

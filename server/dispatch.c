@@ -20,90 +20,70 @@
 #include "server_impl.h"
 #include "status.h"
 
-/* One row per method: where it runs, its check and its handler, and who
- * may call it (docs/SECURITY.md has the same table for readers). An
- * office's calls are further bound to its unit by the handlers. */
-#define READERS (AUTH_ANY)
-#define WRITERS (AUTH_OFFICE | AUTH_PEER)
-#define M(svc, name, exec, check, run, roles)                                  \
-	MA(svc, name, exec, check, run, roles, NULL)
-#define MA(svc, name, exec, check, run, roles, after)                          \
-	{                                                                      \
-		&hoptac__v1__##svc##__descriptor, name, exec, check, run,      \
-		    roles, after, NULL, ""                                     \
-	}
+/* The handlers of each method of common/method.def, which holds the
+ * rest of its facts (where it runs, who may call it). An office's calls
+ * are further bound to its unit by the handlers. */
+#define RUN(id, run_fn) [METHOD_##id] = {.run = run_fn}
+#define CHECKED(id, check_fn, run_fn)                                          \
+	[METHOD_##id] = {.check = check_fn, .run = run_fn}
 
-static struct method dispatch_methods[] = {
-    M(health, "Check", METHOD_INLINE, NULL, handle_health_check, AUTH_PUBLIC),
-    M(reflection, "ListServices", METHOD_INLINE, NULL, handle_reflection_list,
-        READERS),
-    M(units, "Create", METHOD_WRITE, handle_units_check_create,
-        handle_units_create, AUTH_ADMIN | AUTH_PEER),
-    M(units, "List", METHOD_READ, NULL, handle_units_list, READERS),
-    M(partners, "List", METHOD_INLINE, NULL, handle_partners_list, READERS),
-    M(activities, "Submit", METHOD_WRITE, handle_activities_check_submit,
-        handle_activities_submit, WRITERS),
-    M(activities, "Get", METHOD_READ, handle_activities_check_get,
-        handle_activities_get, READERS),
-    M(activities, "List", METHOD_READ, handle_activities_check_list,
-        handle_activities_list, READERS),
-    M(activities, "Amend", METHOD_WRITE, handle_activities_check_amend,
-        handle_activities_amend, WRITERS),
-    M(activities, "Withdraw", METHOD_WRITE, handle_activities_check_withdraw,
-        handle_activities_withdraw, WRITERS),
-    M(requests, "Create", METHOD_WRITE, handle_requests_check_create,
-        handle_requests_create, AUTH_REVIEWER | AUTH_PEER),
-    M(requests, "Get", METHOD_READ, NULL, handle_requests_get, READERS),
-    M(requests, "List", METHOD_READ, NULL, handle_requests_list, READERS),
-    M(reports, "Submit", METHOD_WRITE, handle_reports_check_submit,
-        handle_reports_submit, WRITERS),
-    M(reports, "Get", METHOD_READ, NULL, handle_reports_get, READERS),
-    M(reports, "List", METHOD_READ, NULL, handle_reports_list, READERS),
-    M(reports, "Review", METHOD_WRITE, handle_reports_check_review,
-        handle_reports_review, AUTH_REVIEWER),
-    M(aggregates, "Completeness", METHOD_READ, NULL,
-        handle_aggregates_completeness, AUTH_REVIEWER | AUTH_ADMIN),
-    M(aggregates, "ReportingRate", METHOD_READ, NULL, handle_aggregates_rate,
-        AUTH_REVIEWER | AUTH_ADMIN),
-    M(aggregates, "Summary", METHOD_READ, handle_aggregates_check_summary,
-        handle_aggregates_summary, READERS),
-    M(aggregates, "Consolidate", METHOD_READ, NULL,
-        handle_aggregates_consolidate, AUTH_REVIEWER | AUTH_ADMIN),
-    M(sync, "Pull", METHOD_READ, handle_sync_check_pull, handle_sync_pull,
-        AUTH_OFFICE | AUTH_REVIEWER | AUTH_PEER),
-    M(conflicts, "List", METHOD_READ, NULL, handle_conflicts_list,
-        AUTH_REVIEWER),
-    M(conflicts, "Resolve", METHOD_WRITE, handle_conflicts_check_resolve,
-        handle_conflicts_resolve, AUTH_REVIEWER),
-    MA(credentials, "Issue", METHOD_WRITE, handle_credentials_check_issue,
-        handle_credentials_issue, AUTH_ADMIN, handle_credentials_reload),
-    M(credentials, "List", METHOD_READ, NULL, handle_credentials_list,
-        AUTH_ADMIN),
-    MA(credentials, "Revoke", METHOD_WRITE, handle_credentials_check_revoke,
-        handle_credentials_revoke, AUTH_ADMIN, handle_credentials_reload),
-    M(credentials, "WhoAmI", METHOD_INLINE, NULL, handle_credentials_whoami,
-        READERS),
-    M(audit, "Search", METHOD_READ, handle_audit_check_search,
-        handle_audit_search, AUTH_REVIEWER | AUTH_ADMIN),
+static struct method dispatch_methods[METHOD_COUNT] = {
+    RUN(HEALTH_CHECK, handle_health_check),
+    RUN(REFLECTION_LIST_SERVICES, handle_reflection_list),
+    CHECKED(UNITS_CREATE, handle_units_check_create, handle_units_create),
+    RUN(UNITS_LIST, handle_units_list),
+    RUN(PARTNERS_LIST, handle_partners_list),
+    CHECKED(ACTIVITIES_SUBMIT, handle_activities_check_submit,
+        handle_activities_submit),
+    CHECKED(ACTIVITIES_GET, handle_activities_check_get, handle_activities_get),
+    CHECKED(
+        ACTIVITIES_LIST, handle_activities_check_list, handle_activities_list),
+    CHECKED(ACTIVITIES_AMEND, handle_activities_check_amend,
+        handle_activities_amend),
+    CHECKED(ACTIVITIES_WITHDRAW, handle_activities_check_withdraw,
+        handle_activities_withdraw),
+    CHECKED(
+        REQUESTS_CREATE, handle_requests_check_create, handle_requests_create),
+    RUN(REQUESTS_GET, handle_requests_get),
+    RUN(REQUESTS_LIST, handle_requests_list),
+    CHECKED(REPORTS_SUBMIT, handle_reports_check_submit, handle_reports_submit),
+    RUN(REPORTS_GET, handle_reports_get),
+    RUN(REPORTS_LIST, handle_reports_list),
+    CHECKED(REPORTS_REVIEW, handle_reports_check_review, handle_reports_review),
+    RUN(AGGREGATES_COMPLETENESS, handle_aggregates_completeness),
+    RUN(AGGREGATES_REPORTING_RATE, handle_aggregates_rate),
+    CHECKED(AGGREGATES_SUMMARY, handle_aggregates_check_summary,
+        handle_aggregates_summary),
+    RUN(AGGREGATES_CONSOLIDATE, handle_aggregates_consolidate),
+    CHECKED(SYNC_PULL, handle_sync_check_pull, handle_sync_pull),
+    RUN(CONFLICTS_LIST, handle_conflicts_list),
+    CHECKED(CONFLICTS_RESOLVE, handle_conflicts_check_resolve,
+        handle_conflicts_resolve),
+    [METHOD_CREDENTIALS_ISSUE] = {.check = handle_credentials_check_issue,
+        .run = handle_credentials_issue,
+        .after_commit = handle_credentials_reload},
+    RUN(CREDENTIALS_LIST, handle_credentials_list),
+    [METHOD_CREDENTIALS_REVOKE] = {.check = handle_credentials_check_revoke,
+        .run = handle_credentials_revoke,
+        .after_commit = handle_credentials_reload},
+    RUN(CREDENTIALS_WHO_AM_I, handle_credentials_whoami),
+    CHECKED(AUDIT_SEARCH, handle_audit_check_search, handle_audit_search),
 };
-
-#define DISPATCH_N (sizeof(dispatch_methods) / sizeof(dispatch_methods[0]))
 
 int
 dispatch_init(void)
 {
-	for (size_t i = 0; i < DISPATCH_N; i++) {
+	for (size_t i = 0; i < METHOD_COUNT; i++) {
 		struct method *m = &dispatch_methods[i];
 
-		m->desc = protobuf_c_service_descriptor_get_method_by_name(
-		    m->service, m->name);
-		if (m->desc == NULL) {
-			log_error("HOPTACD-DISPATCH: no method %s in %s",
-			    m->name, m->service->name);
+		m->info = method_get((enum method_id)i);
+		m->desc = method_desc(m->info);
+		if (m->desc == NULL || m->run == NULL) {
+			log_error("HOPTACD-DISPATCH: %s %s", m->info->path,
+			    m->desc == NULL ? "is not in the proto"
+			                    : "has no handler");
 			return -1;
 		}
-		snprintf(m->full_name, sizeof(m->full_name), "/%s/%s",
-		    m->service->name, m->name);
 	}
 	return 0;
 }
@@ -111,22 +91,21 @@ dispatch_init(void)
 const struct method *
 dispatch_find(const char *full_name)
 {
-	for (size_t i = 0; i < DISPATCH_N; i++)
-		if (strcmp(dispatch_methods[i].full_name, full_name) == 0)
-			return &dispatch_methods[i];
-	return NULL;
+	const struct method_info *info = method_find(full_name);
+
+	return info != NULL ? &dispatch_methods[info->id] : NULL;
 }
 
 size_t
 dispatch_count(void)
 {
-	return DISPATCH_N;
+	return METHOD_COUNT;
 }
 
 const struct method *
 dispatch_at(size_t i)
 {
-	return i < DISPATCH_N ? &dispatch_methods[i] : NULL;
+	return i < METHOD_COUNT ? &dispatch_methods[i] : NULL;
 }
 
 /* Where a message came from, for the log: "tcp 127.0.0.1:5123". */
@@ -172,20 +151,21 @@ dispatch_authenticate(struct call *c)
 		        RPC_METADATA_AUTHORIZATION) == 0)
 			token = c->req->metadata[i]->value;
 	if (token == NULL || token[0] == '\0') {
-		if (m->roles == AUTH_PUBLIC)
+		if (m->info->roles == ROLES_PUBLIC)
 			return STATUS_OK;
 		return call_fail(c, STATUS_UNAUTHENTICATED,
 		    "%s needs a credential and the call carries none",
-		    m->full_name);
+		    m->info->path);
 	}
 	if (auth_check(c->srv->auth, token, call_wall_ms(), &c->who, why,
 	        sizeof(why)) != STATUS_OK)
 		return call_fail(c, STATUS_UNAUTHENTICATED, "%s", why);
-	if (m->roles != AUTH_PUBLIC && (c->who.roles & m->roles) == 0) {
+	if (m->info->roles != ROLES_PUBLIC &&
+	    (c->who.roles & m->info->roles) == 0) {
 		role_join(c->who.roles, roles, sizeof(roles));
 		return call_fail(c, STATUS_PERMISSION_DENIED,
 		    "credential %s (%s) may not call %s", c->who.id, roles,
-		    m->full_name);
+		    m->info->path);
 	}
 	return STATUS_OK;
 }
@@ -199,7 +179,7 @@ dispatch_audited(const struct call *c)
 	 * here then has run (server_stopping refuses it first). */
 	if (c->status == STATUS_UNAVAILABLE && server_stopping(c->srv))
 		return 0;
-	return c->method->exec == METHOD_WRITE ||
+	return (c->method->info->flags & METHOD_AUDITED) ||
 	    c->status == STATUS_UNAUTHENTICATED ||
 	    c->status == STATUS_PERMISSION_DENIED;
 }
@@ -212,14 +192,15 @@ dispatch_route(struct call *c)
 {
 	const struct method *m = c->method;
 
-	if (m->exec == METHOD_WRITE && c->req->request_id[0] == '\0') {
+	if ((m->info->flags & METHOD_IDEMPOTENT) &&
+	    c->req->request_id[0] == '\0') {
 		call_fail(c, STATUS_INVALID_ARGUMENT,
-		    "%s changes data and needs a request_id", m->full_name);
+		    "%s changes data and needs a request_id", m->info->path);
 		return 0;
 	}
 	if (m->check != NULL && m->check(c) != STATUS_OK)
 		return 0;
-	switch (m->exec) {
+	switch (m->info->exec) {
 	case METHOD_INLINE:
 		c->status = m->run(c, NULL);
 		if (c->status == STATUS_OK)
@@ -277,7 +258,7 @@ dispatch_start(struct call *c, nng_msg *msg)
 		goto done;
 	}
 	if (server_stopping(c->srv) &&
-	    c->method->service != &hoptac__v1__health__descriptor) {
+	    c->method->info->id != METHOD_HEALTH_CHECK) {
 		call_fail(c, STATUS_UNAVAILABLE, "the server is shutting down");
 		goto done;
 	}
@@ -324,12 +305,12 @@ dispatch_log(const struct call *c)
 		return;
 	if (c->status == STATUS_OK)
 		log_info("call %s %s %" PRId64 "ms peer=%s%s",
-		    c->method ? c->method->full_name : "-",
+		    c->method ? c->method->info->path : "-",
 		    status_name(c->status), ms, c->peer,
 		    c->replayed ? " replayed" : "");
 	else
 		log_warnx("call %s %s %" PRId64 "ms peer=%s: %s",
-		    c->method ? c->method->full_name
+		    c->method ? c->method->info->path
 		              : (c->req ? "(unknown)" : "(undecoded)"),
 		    status_name(c->status), ms, c->peer, c->message);
 }

@@ -30,15 +30,15 @@ handle_credentials_check_issue(struct call *c)
 			violations_add(&c->violations, NULL, "roles",
 			    "unknown role %d", (int)in->roles[i]);
 		else
-			roles |= AUTH_ROLE(in->roles[i]);
+			roles |= ROLE_BIT(in->roles[i]);
 	}
 	if (in->n_roles == 0)
 		violations_add(
 		    &c->violations, NULL, "roles", "at least one is required");
-	if ((roles & AUTH_OFFICE) && roles != AUTH_OFFICE)
+	if ((roles & ROLES_OFFICE) && roles != ROLES_OFFICE)
 		violations_add(&c->violations, NULL, "roles",
 		    "office is bound to one unit and cannot be combined");
-	if (roles == AUTH_OFFICE)
+	if (roles == ROLES_OFFICE)
 		validate_id(in->unit_code, NULL, "unit_code", &c->violations);
 	else if (in->unit_code[0] != '\0')
 		violations_add(&c->violations, NULL, "unit_code",
@@ -221,7 +221,7 @@ handle_credentials_whoami(struct call *c, struct store_conn *db)
 	    pbstr_set(&cr->unit_code, c->who.unit) != 0)
 		return call_fail(c, STATUS_INTERNAL, "out of memory");
 	for (int r = 1; r < 8; r++)
-		if (c->who.roles & AUTH_ROLE(r))
+		if (c->who.roles & ROLE_BIT(r))
 			cr->roles[n++] = (Hoptac__V1__Role)r;
 	cr->n_roles = n;
 	return STATUS_OK;

@@ -14,7 +14,7 @@ static int
 handle_health_known(const char *service)
 {
 	for (size_t i = 0; i < dispatch_count(); i++)
-		if (strcmp(dispatch_at(i)->service->name, service) == 0)
+		if (strcmp(dispatch_at(i)->info->service->name, service) == 0)
 			return 1;
 	return 0;
 }

@@ -50,7 +50,7 @@ handle_reflection_list(struct call *c, struct store_conn *db)
 	for (size_t i = 0; i < dispatch_count(); i++) {
 		const struct method *m = dispatch_at(i);
 		Hoptac__V1__ServiceInfo *si =
-		    handle_reflection_service(out, m->service);
+		    handle_reflection_service(out, m->info->service);
 		Hoptac__V1__MethodInfo *mi, **grown;
 
 		if (si == NULL || (mi = malloc(sizeof(*mi))) == NULL)
@@ -64,8 +64,8 @@ handle_reflection_list(struct call *c, struct store_conn *db)
 		}
 		si->methods = grown;
 		si->methods[si->n_methods++] = mi;
-		mi->mutating = m->exec == METHOD_WRITE;
-		if (pbstr_set(&mi->name, m->full_name) != 0 ||
+		mi->mutating = m->info->exec == METHOD_WRITE;
+		if (pbstr_set(&mi->name, m->info->path) != 0 ||
 		    pbstr_set(&mi->input_type, m->desc->input->name) != 0 ||
 		    pbstr_set(&mi->output_type, m->desc->output->name) != 0)
 			return call_fail(c, STATUS_INTERNAL, "out of memory");

@@ -42,7 +42,7 @@ init_has_admin(struct store_conn *db, int *has)
 	for (size_t i = 0; rc == STATUS_OK && i < l.n_credentials; i++)
 		if (role_set(
 		        l.credentials[i]->roles, l.credentials[i]->n_roles) &
-		    AUTH_ADMIN)
+		    ROLES_ADMIN)
 			*has = 1;
 	for (size_t i = 0; i < l.n_credentials; i++)
 		hoptac__v1__credential__free_unpacked(l.credentials[i], NULL);

@@ -152,7 +152,7 @@ static void
 writer_apply(struct writer *w, struct call *c)
 {
 	const char *id = c->req->request_id;
-	const char *method = c->method->full_name;
+	const char *method = c->method->info->path;
 	int rc;
 
 	if (queue_expired(c))
@@ -212,7 +212,7 @@ writer_audit(struct writer *w, struct call *c)
 	e.name = c->who.name;
 	e.roles = roles;
 	e.unit_code = c->who.unit;
-	e.method = (char *)c->method->full_name;
+	e.method = (char *)c->method->info->path;
 	e.target = c->target;
 	e.status = c->status;
 	e.message = c->message;
@@ -220,7 +220,7 @@ writer_audit(struct writer *w, struct call *c)
 	e.request_id = c->req->request_id;
 	if (store_audit_append(w->db, &e) == STATUS_OK)
 		return;
-	log_warnx("HOPTACD-AUDIT: %s %s not recorded: %s", c->method->full_name,
+	log_warnx("HOPTACD-AUDIT: %s %s not recorded: %s", c->method->info->path,
 	    c->req->request_id, store_errmsg(w->db));
 	if (store_in_transaction(w->db) || c->status != STATUS_OK)
 		return;

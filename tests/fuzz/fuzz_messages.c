@@ -36,7 +36,7 @@ fuzz_messages_check(const struct method *m, ProtobufCMessage *input)
 	struct call c;
 
 	memset(&c, 0, sizeof(c));
-	env.method = (char *)m->full_name;
+	env.method = (char *)m->info->path;
 	env.request_id = "fuzz-00000000-0000-4000-8000-000000000001";
 	env.timeout_ms = RPC_TIMEOUT_DEFAULT_MS;
 	c.method = m;

@@ -62,10 +62,10 @@ seeds_pack(const ProtobufCMessage *m, size_t *len)
 static void
 seeds_short_name(const struct method *m, char *out, size_t len)
 {
-	const char *dot = strrchr(m->service->name, '.');
+	const char *dot = strrchr(m->info->service->name, '.');
 
-	snprintf(out, len, "%s.%s", dot != NULL ? dot + 1 : m->service->name,
-	    m->name);
+	snprintf(out, len, "%s.%s",
+	    dot != NULL ? dot + 1 : m->info->service->name, m->info->name);
 }
 
 /* Writes one request to m: a messages seed (the method's index, then the
@@ -94,7 +94,7 @@ seeds_request(const struct method *m, const char *variant,
 		return;
 	}
 
-	req.method = (char *)m->full_name;
+	req.method = (char *)m->info->path;
 	req.request_id = SEEDS_REQUEST_ID;
 	req.timeout_ms = RPC_TIMEOUT_DEFAULT_MS;
 	req.payload.data = body;
