@@ -64,6 +64,16 @@ call_wall_ms(void)
 	return rpc_wall_ms();
 }
 
+int
+call_expired(struct call *c)
+{
+	if (rpc_now_ms() < c->deadline_ms)
+		return 0;
+	call_fail(c, STATUS_DEADLINE_EXCEEDED,
+	    "the deadline passed before the call could start");
+	return 1;
+}
+
 /* INVALID_ARGUMENT, its message naming the first violation. */
 int
 handle_invalid(struct call *c)

@@ -93,4 +93,8 @@ int call_pack_output(struct call *c);
 /* Wall-clock milliseconds since the epoch, for record timestamps. */
 int64_t call_wall_ms(void);
 
+/* Whether the call's deadline passed while it waited in a queue; if so
+ * it fails DEADLINE_EXCEEDED and is not to be started. */
+int call_expired(struct call *c);
+
 #endif

@@ -15,10 +15,11 @@
 #include "hoptac/v1/services.pb-c.h"
 #include "log.h"
 #include "pbcheck.h"
-#include "queue.h"
+#include "readers.h"
 #include "rpc.h"
 #include "server_impl.h"
 #include "status.h"
+#include "writer.h"
 
 /* One row per method: where it runs, its check and its handler, and who
  * may call it (docs/SECURITY.md has the same table for readers). An
@@ -226,7 +227,7 @@ dispatch_route(struct call *c)
 			call_pack_output(c);
 		return 0;
 	case METHOD_READ:
-		readpool_submit(c->srv->readers, c);
+		readers_submit(c->srv->readers, c);
 		return 1;
 	case METHOD_WRITE:
 		writer_submit(c->srv->writer, c);

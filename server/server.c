@@ -18,10 +18,11 @@
 #include "dispatch.h"
 #include "ipcwatch.h"
 #include "log.h"
-#include "queue.h"
+#include "readers.h"
 #include "rpc.h"
 #include "status.h"
 #include "store.h"
+#include "writer.h"
 
 enum slot_state {
 	SLOT_RECV,
@@ -341,7 +342,7 @@ server_free(struct server *s)
 	if (s == NULL)
 		return;
 	server_watch_stop(s);
-	readpool_destroy(s->readers);
+	readers_destroy(s->readers);
 	writer_destroy(s->writer);
 	if (s->slots != NULL)
 		for (int i = 0; i < s->cfg.contexts; i++)
@@ -512,7 +513,7 @@ server_start(const struct server_config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot start the writer thread");
 		goto fail;
 	}
-	s->readers = readpool_create(cfg->database, cfg->readers, err, errlen);
+	s->readers = readers_create(cfg->database, cfg->readers, err, errlen);
 	if (s->readers == NULL)
 		goto fail;
 	if ((rv = nng_rep0_open(&s->sock)) != 0) {
