@@ -29,8 +29,9 @@ void dispatch_start(struct call *c, nng_msg *msg);
  * call and every call refused for who made it (docs/SECURITY.md). */
 int dispatch_audited(const struct call *c);
 
-/* The reply for a finished call, as a new nng message; frees what the
- * call owned and logs the call. NULL only when out of memory. */
+/* The reply for a finished call, as a new nng message, and the call's
+ * line in the log. The call is left as it is, for call_reset. NULL only
+ * when out of memory. */
 nng_msg *dispatch_reply(struct call *c);
 
 #endif

@@ -60,7 +60,7 @@ server_slot_finish(struct call *c)
 		return;
 	}
 	reply = dispatch_reply(c);
-
+	call_reset(c); /* the reply holds copies; the slot takes the next */
 	if (reply == NULL) {
 		/* Out of memory: the client retries on its deadline. */
 		atomic_fetch_sub(&s->srv->busy, 1);
