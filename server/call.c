@@ -66,31 +66,38 @@ call_wall_ms(void)
 }
 
 void
+call_clear_outcome(struct call *c)
+{
+	if (c->output != NULL)
+		protobuf_c_message_free_unpacked(c->output, NULL);
+	c->output = NULL;
+	free(c->payload);
+	c->payload = NULL;
+	c->payload_len = 0;
+	free(c->log_payload);
+	c->log_payload = NULL;
+	c->log_payload_len = 0;
+	c->status = STATUS_OK;
+	c->message[0] = '\0';
+	c->replayed = 0;
+	violations_init(&c->violations);
+}
+
+void
 call_reset(struct call *c)
 {
 	if (c->req != NULL)
 		hoptac__v1__request__free_unpacked(c->req, NULL);
 	if (c->input != NULL)
 		protobuf_c_message_free_unpacked(c->input, NULL);
-	if (c->output != NULL)
-		protobuf_c_message_free_unpacked(c->output, NULL);
-	free(c->payload);
-	free(c->log_payload);
-	c->log_payload = NULL;
-	c->log_payload_len = 0;
-	c->audited = 0;
-	c->audit_only = 0;
-	c->target[0] = '\0';
-	memset(&c->who, 0, sizeof(c->who));
 	c->req = NULL;
 	c->input = NULL;
-	c->output = NULL;
-	c->payload = NULL;
-	c->payload_len = 0;
+	call_clear_outcome(c);
 	c->method = NULL;
-	c->replayed = 0;
-	c->message[0] = '\0';
-	violations_init(&c->violations);
+	memset(&c->who, 0, sizeof(c->who));
+	c->target[0] = '\0';
+	c->audited = 0;
+	c->audit_only = 0;
 }
 
 int

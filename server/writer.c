@@ -149,22 +149,14 @@ writer_step(struct writer *w, struct call *c)
 }
 
 /* Brings a call that ran in a transaction since rolled back to where
- * dispatch left it, to run again. Handlers move parts of their input
- * into their output, so the input is unpacked and checked anew from the
+ * dispatch left it, to run again: its outcome goes, the copy of the reply
+ * kept for the log included. Handlers move parts of their input into
+ * their output, so the input is unpacked and checked anew from the
  * envelope. */
 static void
 writer_reset(struct call *c)
 {
-	free(c->payload);
-	c->payload = NULL;
-	c->payload_len = 0;
-	if (c->output != NULL)
-		protobuf_c_message_free_unpacked(c->output, NULL);
-	c->output = NULL;
-	c->status = STATUS_OK;
-	c->message[0] = '\0';
-	c->replayed = 0;
-	violations_init(&c->violations);
+	call_clear_outcome(c);
 	protobuf_c_message_free_unpacked(c->input, NULL);
 	c->input = protobuf_c_message_unpack(c->method->desc->input, NULL,
 	    c->req->payload.len, c->req->payload.data);

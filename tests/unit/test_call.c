@@ -138,12 +138,50 @@ test_reset_reuse(void **state)
 	assert_clean(&c);
 }
 
+/* What the writer does before running a call again: the outcome goes,
+ * what the call was asked and by whom stays. */
+static void
+test_clear_outcome(void **state)
+{
+	static const struct method m = {.name = "Check"};
+	struct call c;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	call_fill(&c, &m);
+	call_clear_outcome(&c);
+	assert_int_equal(c.status, STATUS_OK);
+	assert_string_equal(c.message, "");
+	assert_int_equal(c.violations.count, 0);
+	assert_null(c.output);
+	assert_null(c.payload);
+	assert_int_equal(c.payload_len, 0);
+	assert_null(c.log_payload);
+	assert_int_equal(c.log_payload_len, 0);
+	assert_int_equal(c.replayed, 0);
+	assert_non_null(c.req);
+	assert_string_equal(c.req->method, "/hoptac.v1.Health/Check");
+	assert_non_null(c.input);
+	assert_ptr_equal(c.method, &m);
+	assert_string_equal(c.who.id, "cred1");
+	assert_string_equal(c.target, "activity A-1");
+	assert_int_equal(c.audit_only, 1);
+	/* Run again: a second reply for the log replaces the first. */
+	c.log_payload = malloc(4);
+	c.log_payload_len = 4;
+	call_clear_outcome(&c);
+	assert_null(c.log_payload);
+	call_reset(&c);
+	assert_clean(&c);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_reset_frees_and_clears),
 	    cmocka_unit_test(test_reset_reuse),
+	    cmocka_unit_test(test_clear_outcome),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
