@@ -192,13 +192,13 @@ dispatch_authenticate(struct call *c)
 }
 
 int
-dispatch_audited(const struct call *c)
+dispatch_audited(const struct call *c, int stopping)
 {
 	if (c->method == NULL || c->audited)
 		return 0;
 	/* While stopping, the writer may be gone; nothing that reaches
-	 * here then has run (server_stopping refuses it first). */
-	if (c->status == STATUS_UNAVAILABLE && server_stopping(c->srv))
+	 * here then has run (dispatch_start refuses it first). */
+	if (c->status == STATUS_UNAVAILABLE && stopping)
 		return 0;
 	return c->method->exec == METHOD_WRITE ||
 	    c->status == STATUS_UNAUTHENTICATED ||
@@ -238,7 +238,7 @@ dispatch_route(struct call *c)
 }
 
 void
-dispatch_start(struct call *c, nng_msg *msg)
+dispatch_start(struct call *c, nng_msg *msg, int stopping)
 {
 	char where[160], why[96];
 	size_t len = nng_msg_len(msg);
@@ -277,8 +277,7 @@ dispatch_start(struct call *c, nng_msg *msg)
 		    c->req->method);
 		goto done;
 	}
-	if (server_stopping(c->srv) &&
-	    c->method->service != &hoptac__v1__health__descriptor) {
+	if (stopping && c->method->service != &hoptac__v1__health__descriptor) {
 		call_fail(c, STATUS_UNAVAILABLE, "the server is shutting down");
 		goto done;
 	}

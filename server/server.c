@@ -53,7 +53,7 @@ server_slot_finish(struct call *c)
 	    offsetof(struct server_slot, call));
 	nng_msg *reply;
 
-	if (dispatch_audited(c)) {
+	if (dispatch_audited(c, server_stopping(s->srv))) {
 		/* The writer appends the row, then finishes it again. */
 		c->audit_only = 1;
 		writer_submit(s->srv->writer, c);
@@ -89,7 +89,8 @@ server_slot_cb(void *arg)
 		}
 		atomic_fetch_add(&s->srv->busy, 1);
 		s->state = SLOT_WORK;
-		dispatch_start(&s->call, nng_aio_get_msg(s->aio));
+		dispatch_start(
+		    &s->call, nng_aio_get_msg(s->aio), server_stopping(s->srv));
 		return;
 	case SLOT_SEND:
 		if (rv != 0)
