@@ -186,19 +186,25 @@ writer_commit(struct writer *w)
 	return rc;
 }
 
+/* A call whose transaction did not commit (rc from writer_commit) fails
+ * with it: storage is full, or the client is to retry. */
+static void
+writer_lost(struct writer *w, struct call *c, int rc)
+{
+	if (rc == STATUS_RESOURCE_EXHAUSTED)
+		writer_full(w, c);
+	else
+		call_fail(c, STATUS_UNAVAILABLE,
+		    "the write could not be committed; retry");
+}
+
 /* The calls of a transaction that did not commit fail with it. */
 static void
 writer_uncommitted(struct writer *w, struct call *group, int rc)
 {
-	for (struct call *c = group; c != NULL; c = c->next) {
-		if (c->status != STATUS_OK)
-			continue;
-		if (rc == STATUS_RESOURCE_EXHAUSTED)
-			writer_full(w, c);
-		else
-			call_fail(c, STATUS_UNAVAILABLE,
-			    "the write could not be committed; retry");
-	}
+	for (struct call *c = group; c != NULL; c = c->next)
+		if (c->status == STATUS_OK)
+			writer_lost(w, c, rc);
 }
 
 /* One call in a transaction of its own: whatever it meets, it takes no
@@ -212,8 +218,7 @@ writer_alone(struct writer *w, struct call *c)
 
 	if (store_begin(w->db) != STATUS_OK) {
 		if (run)
-			call_fail(c, STATUS_UNAVAILABLE,
-			    "the write could not be committed; retry");
+			writer_lost(w, c, STATUS_UNAVAILABLE);
 		return;
 	}
 	if (run)
@@ -223,13 +228,8 @@ writer_alone(struct writer *w, struct call *c)
 	writer_audit(w, c);
 	if (!store_in_transaction(w->db))
 		return;
-	if ((rc = writer_commit(w)) == STATUS_OK || c->status != STATUS_OK)
-		return;
-	if (rc == STATUS_RESOURCE_EXHAUSTED)
-		writer_full(w, c);
-	else
-		call_fail(c, STATUS_UNAVAILABLE,
-		    "the write could not be committed; retry");
+	if ((rc = writer_commit(w)) != STATUS_OK && c->status == STATUS_OK)
+		writer_lost(w, c, rc);
 }
 
 /* When a call did not fit, sqlite may have rolled the whole group back
