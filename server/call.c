@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "rpc.h"
 #include "status.h"
@@ -62,6 +63,51 @@ int64_t
 call_wall_ms(void)
 {
 	return rpc_wall_ms();
+}
+
+void
+call_clear_outcome(struct call *c)
+{
+	if (c->output != NULL)
+		protobuf_c_message_free_unpacked(c->output, NULL);
+	c->output = NULL;
+	free(c->payload);
+	c->payload = NULL;
+	c->payload_len = 0;
+	free(c->log_payload);
+	c->log_payload = NULL;
+	c->log_payload_len = 0;
+	c->status = STATUS_OK;
+	c->message[0] = '\0';
+	c->replayed = 0;
+	violations_init(&c->violations);
+}
+
+void
+call_reset(struct call *c)
+{
+	if (c->req != NULL)
+		hoptac__v1__request__free_unpacked(c->req, NULL);
+	if (c->input != NULL)
+		protobuf_c_message_free_unpacked(c->input, NULL);
+	c->req = NULL;
+	c->input = NULL;
+	call_clear_outcome(c);
+	c->method = NULL;
+	memset(&c->who, 0, sizeof(c->who));
+	c->target[0] = '\0';
+	c->audited = 0;
+	c->audit_only = 0;
+}
+
+int
+call_expired(struct call *c)
+{
+	if (rpc_now_ms() < c->deadline_ms)
+		return 0;
+	call_fail(c, STATUS_DEADLINE_EXCEEDED,
+	    "the deadline passed before the call could start");
+	return 1;
 }
 
 /* INVALID_ARGUMENT, its message naming the first violation. */

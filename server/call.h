@@ -82,4 +82,19 @@ int call_pack_output(struct call *c);
 /* Wall-clock milliseconds since the epoch, for record timestamps. */
 int64_t call_wall_ms(void);
 
+/* Forgets the outcome (status back to OK, message, violations, output,
+ * payloads, replayed) and keeps the request, input and caller: for a
+ * call that is to run again. */
+void call_clear_outcome(struct call *c);
+
+/* Frees what the call owns (request, input, output, payloads) and
+ * clears what the last call left (method, caller, target, outcome, audit
+ * state), so that its listener slot can start the next call in it; srv,
+ * finish and next are the slot's and stay. */
+void call_reset(struct call *c);
+
+/* Whether the call's deadline passed while it waited in a queue; if so
+ * it fails DEADLINE_EXCEEDED and is not to be started. */
+int call_expired(struct call *c);
+
 #endif

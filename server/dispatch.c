@@ -15,10 +15,11 @@
 #include "hoptac/v1/services.pb-c.h"
 #include "log.h"
 #include "pbcheck.h"
-#include "queue.h"
+#include "readers.h"
 #include "rpc.h"
 #include "server_impl.h"
 #include "status.h"
+#include "writer.h"
 
 /* The handlers of each method of common/method.def, which holds the
  * rest of its facts (where it runs, who may call it). An office's calls
@@ -171,13 +172,13 @@ dispatch_authenticate(struct call *c)
 }
 
 int
-dispatch_audited(const struct call *c)
+dispatch_audited(const struct call *c, int stopping)
 {
 	if (c->method == NULL || c->audited)
 		return 0;
 	/* While stopping, the writer may be gone; nothing that reaches
-	 * here then has run (server_stopping refuses it first). */
-	if (c->status == STATUS_UNAVAILABLE && server_stopping(c->srv))
+	 * here then has run (dispatch_start refuses it first). */
+	if (c->status == STATUS_UNAVAILABLE && stopping)
 		return 0;
 	return (c->method->info->flags & METHOD_AUDITED) ||
 	    c->status == STATUS_UNAUTHENTICATED ||
@@ -207,7 +208,7 @@ dispatch_route(struct call *c)
 			call_pack_output(c);
 		return 0;
 	case METHOD_READ:
-		readpool_submit(c->srv->readers, c);
+		readers_submit(c->srv->readers, c);
 		return 1;
 	case METHOD_WRITE:
 		writer_submit(c->srv->writer, c);
@@ -218,7 +219,7 @@ dispatch_route(struct call *c)
 }
 
 void
-dispatch_start(struct call *c, nng_msg *msg)
+dispatch_start(struct call *c, nng_msg *msg, int stopping)
 {
 	char where[160], why[96];
 	size_t len = nng_msg_len(msg);
@@ -257,8 +258,7 @@ dispatch_start(struct call *c, nng_msg *msg)
 		    c->req->method);
 		goto done;
 	}
-	if (server_stopping(c->srv) &&
-	    c->method->info->id != METHOD_HEALTH_CHECK) {
+	if (stopping && c->method->info->id != METHOD_HEALTH_CHECK) {
 		call_fail(c, STATUS_UNAVAILABLE, "the server is shutting down");
 		goto done;
 	}
@@ -343,29 +343,5 @@ dispatch_reply(struct call *c)
 	}
 	if (rpc_pack(&r.base, &msg) != 0)
 		msg = NULL;
-
-	if (c->req != NULL)
-		hoptac__v1__request__free_unpacked(c->req, NULL);
-	if (c->input != NULL)
-		protobuf_c_message_free_unpacked(c->input, NULL);
-	if (c->output != NULL)
-		protobuf_c_message_free_unpacked(c->output, NULL);
-	free(c->payload);
-	free(c->log_payload);
-	c->log_payload = NULL;
-	c->log_payload_len = 0;
-	c->audited = 0;
-	c->audit_only = 0;
-	c->target[0] = '\0';
-	memset(&c->who, 0, sizeof(c->who));
-	c->req = NULL;
-	c->input = NULL;
-	c->output = NULL;
-	c->payload = NULL;
-	c->payload_len = 0;
-	c->method = NULL;
-	c->replayed = 0;
-	c->message[0] = '\0';
-	violations_init(&c->violations);
 	return msg;
 }

@@ -21,16 +21,21 @@ const struct method *dispatch_find(const char *full_name);
 size_t dispatch_count(void);
 const struct method *dispatch_at(size_t i);
 
-/* Decodes msg (freed here) into c and runs or queues the call. The call
- * always ends with c->finish(c), possibly before this returns. */
-void dispatch_start(struct call *c, nng_msg *msg);
+/* Decodes msg (freed here) into c and runs or queues the call. While
+ * the server is stopping, every call but Health's is refused
+ * UNAVAILABLE. The call always ends with c->finish(c), possibly before
+ * this returns. */
+void dispatch_start(struct call *c, nng_msg *msg, int stopping);
 
 /* Whether a finished call still needs its audit row: every mutating
- * call and every call refused for who made it (docs/SECURITY.md). */
-int dispatch_audited(const struct call *c);
+ * call and every call refused for who made it (docs/SECURITY.md). Not,
+ * while the server is stopping, one that ended UNAVAILABLE: it has not
+ * run, and the writer may be gone. */
+int dispatch_audited(const struct call *c, int stopping);
 
-/* The reply for a finished call, as a new nng message; frees what the
- * call owned and logs the call. NULL only when out of memory. */
+/* The reply for a finished call, as a new nng message, and the call's
+ * line in the log. The call is left as it is, for call_reset. NULL only
+ * when out of memory. */
 nng_msg *dispatch_reply(struct call *c);
 
 #endif

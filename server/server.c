@@ -18,10 +18,11 @@
 #include "dispatch.h"
 #include "ipcwatch.h"
 #include "log.h"
-#include "queue.h"
+#include "readers.h"
 #include "rpc.h"
 #include "status.h"
 #include "store.h"
+#include "writer.h"
 
 enum slot_state {
 	SLOT_RECV,
@@ -52,14 +53,14 @@ server_slot_finish(struct call *c)
 	    offsetof(struct server_slot, call));
 	nng_msg *reply;
 
-	if (dispatch_audited(c)) {
+	if (dispatch_audited(c, server_stopping(s->srv))) {
 		/* The writer appends the row, then finishes it again. */
 		c->audit_only = 1;
 		writer_submit(s->srv->writer, c);
 		return;
 	}
 	reply = dispatch_reply(c);
-
+	call_reset(c); /* the reply holds copies; the slot takes the next */
 	if (reply == NULL) {
 		/* Out of memory: the client retries on its deadline. */
 		atomic_fetch_sub(&s->srv->busy, 1);
@@ -88,7 +89,8 @@ server_slot_cb(void *arg)
 		}
 		atomic_fetch_add(&s->srv->busy, 1);
 		s->state = SLOT_WORK;
-		dispatch_start(&s->call, nng_aio_get_msg(s->aio));
+		dispatch_start(
+		    &s->call, nng_aio_get_msg(s->aio), server_stopping(s->srv));
 		return;
 	case SLOT_SEND:
 		if (rv != 0)
@@ -341,7 +343,7 @@ server_free(struct server *s)
 	if (s == NULL)
 		return;
 	server_watch_stop(s);
-	readpool_destroy(s->readers);
+	readers_destroy(s->readers);
 	writer_destroy(s->writer);
 	if (s->slots != NULL)
 		for (int i = 0; i < s->cfg.contexts; i++)
@@ -512,7 +514,7 @@ server_start(const struct server_config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot start the writer thread");
 		goto fail;
 	}
-	s->readers = readpool_create(cfg->database, cfg->readers, err, errlen);
+	s->readers = readers_create(cfg->database, cfg->readers, err, errlen);
 	if (s->readers == NULL)
 		goto fail;
 	if ((rv = nng_rep0_open(&s->sock)) != 0) {

@@ -35,7 +35,7 @@ struct server {
 	struct server_slot *slots; /* cfg.contexts of them */
 	struct auth *auth;         /* credentials; reloaded by the writer */
 	struct writer *writer;
-	struct readpool *readers;
+	struct readers *readers;
 	atomic_int stopping;
 	atomic_int busy; /* slots between receipt and the end of their send */
 };

@@ -1,20 +1,18 @@
 /*
- * The writer and the readers. The writer is the only thread that writes
- * to sqlite (ARCHITECTURE.md: two writers or checkpointers can corrupt a
- * WAL database before 3.51.3). It takes every call waiting in its queue
- * into one transaction and commits once: group commit, so a durable
- * write costs one fsync shared by all the calls of the group.
+ * The writer is the only thread that writes to sqlite (ARCHITECTURE.md:
+ * two writers or checkpointers can corrupt a WAL database before 3.51.3),
+ * and its connection is the one that checkpoints. It takes every call
+ * waiting in its queue into one transaction and commits once: group
+ * commit, so a durable write costs one fsync shared by all the calls of
+ * the group.
  */
-#include "queue.h"
+#include "writer.h"
 
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
 
 #include "auth.h"
+#include "callq.h"
 #include "hoptac/v1/auth.pb-c.h"
 #include "log.h"
 #include "rpc.h"
@@ -23,98 +21,6 @@
 #include "validate.h"
 
 #define WRITER_GROUP_MAX 512
-
-/* Names the calling thread, so that top -H and /proc/PID/task show how
- * busy the writer and the readers are (bench/run.sh reads the writer's). */
-static void
-queue_thread_name(const char *name)
-{
-#ifdef __linux__
-	prctl(PR_SET_NAME, name, 0, 0, 0);
-#else
-	(void)name;
-#endif
-}
-
-/* A FIFO of calls with its lock and condition. */
-struct callq {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	struct call *head, *tail;
-	int closing;
-};
-
-static void
-callq_init(struct callq *q)
-{
-	pthread_mutex_init(&q->mu, NULL);
-	pthread_cond_init(&q->cv, NULL);
-	q->head = q->tail = NULL;
-	q->closing = 0;
-}
-
-static void
-callq_fini(struct callq *q)
-{
-	pthread_mutex_destroy(&q->mu);
-	pthread_cond_destroy(&q->cv);
-}
-
-static void
-callq_push(struct callq *q, struct call *c)
-{
-	c->next = NULL;
-	pthread_mutex_lock(&q->mu);
-	if (q->tail != NULL)
-		q->tail->next = c;
-	else
-		q->head = c;
-	q->tail = c;
-	pthread_cond_signal(&q->cv);
-	pthread_mutex_unlock(&q->mu);
-}
-
-/* Takes up to max calls, waiting for one. NULL once closing and empty. */
-static struct call *
-callq_take(struct callq *q, int max)
-{
-	struct call *first, *last;
-
-	pthread_mutex_lock(&q->mu);
-	while (q->head == NULL && !q->closing)
-		pthread_cond_wait(&q->cv, &q->mu);
-	first = last = q->head;
-	for (int n = 1; last != NULL && n < max && last->next != NULL; n++)
-		last = last->next;
-	if (last != NULL) {
-		q->head = last->next;
-		if (q->head == NULL)
-			q->tail = NULL;
-		last->next = NULL;
-	}
-	pthread_mutex_unlock(&q->mu);
-	return first;
-}
-
-static void
-callq_close(struct callq *q)
-{
-	pthread_mutex_lock(&q->mu);
-	q->closing = 1;
-	pthread_cond_broadcast(&q->cv);
-	pthread_mutex_unlock(&q->mu);
-}
-
-/* A call whose deadline passed while it waited is not started. */
-static int
-queue_expired(struct call *c)
-{
-	if (rpc_now_ms() < c->deadline_ms)
-		return 0;
-	call_fail(c, STATUS_DEADLINE_EXCEEDED,
-	    "the deadline passed before the call could start");
-	return 1;
-}
 
 struct writer {
 	struct callq q;
@@ -155,7 +61,7 @@ writer_apply(struct writer *w, struct call *c)
 	const char *method = c->method->info->path;
 	int rc;
 
-	if (queue_expired(c))
+	if (call_expired(c))
 		return;
 	rc =
 	    store_request_find(w->db, id, method, &c->payload, &c->payload_len);
@@ -243,22 +149,14 @@ writer_step(struct writer *w, struct call *c)
 }
 
 /* Brings a call that ran in a transaction since rolled back to where
- * dispatch left it, to run again. Handlers move parts of their input
- * into their output, so the input is unpacked and checked anew from the
+ * dispatch left it, to run again: its outcome goes, the copy of the reply
+ * kept for the log included. Handlers move parts of their input into
+ * their output, so the input is unpacked and checked anew from the
  * envelope. */
 static void
 writer_reset(struct call *c)
 {
-	free(c->payload);
-	c->payload = NULL;
-	c->payload_len = 0;
-	if (c->output != NULL)
-		protobuf_c_message_free_unpacked(c->output, NULL);
-	c->output = NULL;
-	c->status = STATUS_OK;
-	c->message[0] = '\0';
-	c->replayed = 0;
-	violations_init(&c->violations);
+	call_clear_outcome(c);
 	protobuf_c_message_free_unpacked(c->input, NULL);
 	c->input = protobuf_c_message_unpack(c->method->desc->input, NULL,
 	    c->req->payload.len, c->req->payload.data);
@@ -288,19 +186,25 @@ writer_commit(struct writer *w)
 	return rc;
 }
 
+/* A call whose transaction did not commit (rc from writer_commit) fails
+ * with it: storage is full, or the client is to retry. */
+static void
+writer_lost(struct writer *w, struct call *c, int rc)
+{
+	if (rc == STATUS_RESOURCE_EXHAUSTED)
+		writer_full(w, c);
+	else
+		call_fail(c, STATUS_UNAVAILABLE,
+		    "the write could not be committed; retry");
+}
+
 /* The calls of a transaction that did not commit fail with it. */
 static void
 writer_uncommitted(struct writer *w, struct call *group, int rc)
 {
-	for (struct call *c = group; c != NULL; c = c->next) {
-		if (c->status != STATUS_OK)
-			continue;
-		if (rc == STATUS_RESOURCE_EXHAUSTED)
-			writer_full(w, c);
-		else
-			call_fail(c, STATUS_UNAVAILABLE,
-			    "the write could not be committed; retry");
-	}
+	for (struct call *c = group; c != NULL; c = c->next)
+		if (c->status == STATUS_OK)
+			writer_lost(w, c, rc);
 }
 
 /* One call in a transaction of its own: whatever it meets, it takes no
@@ -314,8 +218,7 @@ writer_alone(struct writer *w, struct call *c)
 
 	if (store_begin(w->db) != STATUS_OK) {
 		if (run)
-			call_fail(c, STATUS_UNAVAILABLE,
-			    "the write could not be committed; retry");
+			writer_lost(w, c, STATUS_UNAVAILABLE);
 		return;
 	}
 	if (run)
@@ -325,13 +228,8 @@ writer_alone(struct writer *w, struct call *c)
 	writer_audit(w, c);
 	if (!store_in_transaction(w->db))
 		return;
-	if ((rc = writer_commit(w)) == STATUS_OK || c->status != STATUS_OK)
-		return;
-	if (rc == STATUS_RESOURCE_EXHAUSTED)
-		writer_full(w, c);
-	else
-		call_fail(c, STATUS_UNAVAILABLE,
-		    "the write could not be committed; retry");
+	if ((rc = writer_commit(w)) != STATUS_OK && c->status == STATUS_OK)
+		writer_lost(w, c, rc);
 }
 
 /* When a call did not fit, sqlite may have rolled the whole group back
@@ -400,7 +298,7 @@ writer_main(void *arg)
 	struct writer *w = arg;
 	struct call *group;
 
-	queue_thread_name("hoptacd-writer");
+	callq_thread_name("hoptacd-writer");
 	while ((group = callq_take(&w->q, WRITER_GROUP_MAX)) != NULL)
 		writer_group(w, group);
 	return NULL;
@@ -439,88 +337,4 @@ writer_destroy(struct writer *w)
 	callq_fini(&w->q);
 	store_close(w->db);
 	free(w);
-}
-
-struct reader {
-	struct readpool *pool;
-	pthread_t thread;
-	struct store_conn *db; /* owned */
-	int started;
-};
-
-struct readpool {
-	struct callq q;
-	struct reader *readers;
-	int n;
-};
-
-static void *
-reader_main(void *arg)
-{
-	struct reader *r = arg;
-	struct call *c;
-
-	queue_thread_name("hoptacd-reader");
-	while ((c = callq_take(&r->pool->q, 1)) != NULL) {
-		if (!queue_expired(c)) {
-			c->status = c->method->run(c, r->db);
-			if (c->status == STATUS_OK)
-				call_pack_output(c);
-		}
-		c->finish(c);
-	}
-	return NULL;
-}
-
-struct readpool *
-readpool_create(const char *path, int n, char *err, size_t errlen)
-{
-	struct readpool *p = calloc(1, sizeof(*p));
-
-	if (p == NULL ||
-	    (p->readers = calloc((size_t)n, sizeof(*p->readers))) == NULL) {
-		free(p);
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
-	callq_init(&p->q);
-	p->n = n;
-	for (int i = 0; i < n; i++) {
-		struct reader *r = &p->readers[i];
-
-		r->pool = p;
-		if (store_open(path, 1, &r->db, err, errlen) != STATUS_OK)
-			goto fail;
-		if (pthread_create(&r->thread, NULL, reader_main, r) != 0) {
-			snprintf(err, errlen, "cannot start reader thread");
-			goto fail;
-		}
-		r->started = 1;
-	}
-	return p;
-fail:
-	readpool_destroy(p);
-	return NULL;
-}
-
-void
-readpool_submit(struct readpool *p, struct call *c)
-{
-	callq_push(&p->q, c);
-}
-
-void
-readpool_destroy(struct readpool *p)
-{
-	if (p == NULL)
-		return;
-	callq_close(&p->q);
-	for (int i = 0; i < p->n; i++) {
-		if (p->readers[i].started)
-			pthread_join(p->readers[i].thread, NULL);
-		store_close(p->readers[i].db);
-	}
-	callq_fini(&p->q);
-	free(p->readers);
-	free(p);
 }

@@ -1,0 +1,43 @@
+/*
+ * The queue of calls between the listener and the threads that serve
+ * them: dispatch pushes a routed call from an nng callback, which must
+ * not block on the store, and the writer or a reader takes it. A FIFO
+ * with its lock and condition, embedded in its consumer.
+ */
+#ifndef HOPTAC_CALLQ_H
+#define HOPTAC_CALLQ_H
+
+#include <pthread.h>
+
+#include "call.h"
+
+struct callq {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct call *head, *tail; /* linked through call->next */
+	int closing;
+};
+
+/* An empty, open queue. */
+void callq_init(struct callq *q);
+
+/* Frees the lock and condition; the queue is closed and its consumers
+ * are gone. */
+void callq_fini(struct callq *q);
+
+/* Appends c and wakes one consumer. */
+void callq_push(struct callq *q, struct call *c);
+
+/* Takes up to max calls, linked in order, waiting for one. NULL once
+ * the queue is closing and empty: the consumer's cue to return. */
+struct call *callq_take(struct callq *q, int max);
+
+/* Wakes every consumer; they take what is left, then NULL. */
+void callq_close(struct callq *q);
+
+/* Names the calling thread, a consumer, so that top -H and
+ * /proc/PID/task show how busy the writer and the readers are
+ * (bench/run.sh reads the writer's). */
+void callq_thread_name(const char *name);
+
+#endif

@@ -1,0 +1,24 @@
+/*
+ * The writer: the one thread that writes to the database, through the
+ * only read-write connection, committing calls in groups. dispatch hands
+ * it every METHOD_WRITE call and every call that needs an audit row; it
+ * ends each with c->finish(c) once its transaction is durable.
+ */
+#ifndef HOPTAC_WRITER_H
+#define HOPTAC_WRITER_H
+
+#include "call.h"
+
+struct writer;
+
+/* The writer thread, owning the only read-write connection (opened by
+ * the caller, handed over on success). NULL on failure. */
+struct writer *writer_create(struct store_conn *db);
+
+/* Queues c for the next group; never blocks on the store. */
+void writer_submit(struct writer *w, struct call *c);
+
+/* Finishes queued calls, stops the thread, closes the connection. */
+void writer_destroy(struct writer *w);
+
+#endif
