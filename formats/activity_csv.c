@@ -274,6 +274,68 @@ activity_csv_people(const char *cell, int32_t *out)
 	return 0;
 }
 
+/* Where a column's text goes in an activity: one string, or a list of
+ * them (a count and its strings). */
+struct activity_csv_field {
+	char **text;
+	size_t *n;
+	char ***items;
+};
+
+/* The field of column col in a; all NULL for kind and people, which are
+ * not text. The one mapping of columns to fields, for reading and
+ * writing both. */
+static struct activity_csv_field
+activity_csv_field(Hoptac__V1__Activity *a, int col)
+{
+	struct activity_csv_field f = {NULL, NULL, NULL};
+
+	switch (col) {
+	case COL_ID:
+		f.text = &a->id;
+		break;
+	case COL_UNIT:
+		f.text = &a->unit_code;
+		break;
+	case COL_PARTNERS:
+		f.n = &a->n_partner_codes;
+		f.items = &a->partner_codes;
+		break;
+	case COL_FIELDS:
+		f.n = &a->n_fields;
+		f.items = &a->fields;
+		break;
+	case COL_START_DATE:
+		f.text = &a->start_date;
+		break;
+	case COL_END_DATE:
+		f.text = &a->end_date;
+		break;
+	case COL_PLACE:
+		f.text = &a->place;
+		break;
+	case COL_TITLE:
+		f.text = &a->title;
+		break;
+	case COL_SUMMARY:
+		f.text = &a->summary;
+		break;
+	case COL_LEADER:
+		f.text = &a->leader;
+		break;
+	case COL_RESULT:
+		f.text = &a->result;
+		break;
+	case COL_DOCUMENT_REFS:
+		f.n = &a->n_document_refs;
+		f.items = &a->document_refs;
+		break;
+	default:
+		break;
+	}
+	return f;
+}
+
 /* Sets one field from one cell. Returns 0, 1 when the cell is bad (the
  * error is reported, *stop set if the callback asked to stop), or -1 when
  * out of memory. */
@@ -281,16 +343,14 @@ static int
 activity_csv_set(struct activity_csv_reader *r, Hoptac__V1__Activity *a,
     int col, const char *cell, int *stop)
 {
+	struct activity_csv_field f = activity_csv_field(a, col);
 	int kind;
 
+	if (f.text != NULL)
+		return pbstr_set(f.text, cell);
+	if (f.items != NULL)
+		return activity_csv_split(cell, f.n, f.items);
 	switch (col) {
-	case COL_ID:
-		return pbstr_set(&a->id, cell);
-	case COL_UNIT:
-		return pbstr_set(&a->unit_code, cell);
-	case COL_PARTNERS:
-		return activity_csv_split(
-		    cell, &a->n_partner_codes, &a->partner_codes);
 	case COL_KIND:
 		kind = validate_activity_kind(cell);
 		if (kind == 0 && cell[0] == '\0') {
@@ -306,18 +366,6 @@ activity_csv_set(struct activity_csv_reader *r, Hoptac__V1__Activity *a,
 		}
 		a->kind = (Hoptac__V1__ActivityKind)kind;
 		return 0;
-	case COL_FIELDS:
-		return activity_csv_split(cell, &a->n_fields, &a->fields);
-	case COL_START_DATE:
-		return pbstr_set(&a->start_date, cell);
-	case COL_END_DATE:
-		return pbstr_set(&a->end_date, cell);
-	case COL_PLACE:
-		return pbstr_set(&a->place, cell);
-	case COL_TITLE:
-		return pbstr_set(&a->title, cell);
-	case COL_SUMMARY:
-		return pbstr_set(&a->summary, cell);
 	case COL_PEOPLE:
 		if (activity_csv_people(cell, &a->people) != 0) {
 			*stop = activity_csv_error(r, r->row_line, "people",
@@ -327,13 +375,6 @@ activity_csv_set(struct activity_csv_reader *r, Hoptac__V1__Activity *a,
 			return 1;
 		}
 		return 0;
-	case COL_LEADER:
-		return pbstr_set(&a->leader, cell);
-	case COL_RESULT:
-		return pbstr_set(&a->result, cell);
-	case COL_DOCUMENT_REFS:
-		return activity_csv_split(
-		    cell, &a->n_document_refs, &a->document_refs);
 	default:
 		return 0;
 	}
@@ -651,56 +692,20 @@ activity_csv_write(FILE *f, const Hoptac__V1__Activity *a)
 	if (a->people != 0)
 		snprintf(people, sizeof(people), "%d", (int)a->people);
 	for (int c = 0; c < COL_COUNT && rc == 0; c++) {
+		/* Only read through: the mapping serves the reader too. */
+		struct activity_csv_field fd =
+		    activity_csv_field((Hoptac__V1__Activity *)a, c);
 		char *p = people;
 		int first = c == 0;
 
-		switch (c) {
-		case COL_ID:
-			rc = activity_csv_put_cell(f, first, 1, &a->id);
-			break;
-		case COL_UNIT:
-			rc = activity_csv_put_cell(f, first, 1, &a->unit_code);
-			break;
-		case COL_PARTNERS:
-			rc = activity_csv_put_cell(
-			    f, first, a->n_partner_codes, a->partner_codes);
-			break;
-		case COL_KIND:
+		if (c == COL_KIND)
 			rc = activity_csv_put_cell(f, first, 1, &kind);
-			break;
-		case COL_FIELDS:
-			rc = activity_csv_put_cell(
-			    f, first, a->n_fields, a->fields);
-			break;
-		case COL_START_DATE:
-			rc = activity_csv_put_cell(f, first, 1, &a->start_date);
-			break;
-		case COL_END_DATE:
-			rc = activity_csv_put_cell(f, first, 1, &a->end_date);
-			break;
-		case COL_PLACE:
-			rc = activity_csv_put_cell(f, first, 1, &a->place);
-			break;
-		case COL_TITLE:
-			rc = activity_csv_put_cell(f, first, 1, &a->title);
-			break;
-		case COL_SUMMARY:
-			rc = activity_csv_put_cell(f, first, 1, &a->summary);
-			break;
-		case COL_PEOPLE:
+		else if (c == COL_PEOPLE)
 			rc = activity_csv_put_cell(f, first, 1, &p);
-			break;
-		case COL_LEADER:
-			rc = activity_csv_put_cell(f, first, 1, &a->leader);
-			break;
-		case COL_RESULT:
-			rc = activity_csv_put_cell(f, first, 1, &a->result);
-			break;
-		case COL_DOCUMENT_REFS:
-			rc = activity_csv_put_cell(
-			    f, first, a->n_document_refs, a->document_refs);
-			break;
-		}
+		else if (fd.text != NULL)
+			rc = activity_csv_put_cell(f, first, 1, fd.text);
+		else
+			rc = activity_csv_put_cell(f, first, *fd.n, *fd.items);
 	}
 	if (rc == 0 && fputs("\r\n", f) == EOF)
 		rc = -1;
