@@ -2,13 +2,13 @@
 
 #include <csv.h>
 #include <errno.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "formats_text.h"
 #include "pbstr.h"
 #include "validate.h"
 
@@ -77,13 +77,6 @@ struct activity_csv_reader {
 	int stop; /* non-zero: the value activity_csv_read returns */
 };
 
-static int
-activity_csv_is_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
-	    c == '\f';
-}
-
 /* Trims ASCII white space and no-break spaces (U+00A0), which
  * spreadsheets leave around pasted text. Returns a malloc'd copy. */
 static char *
@@ -94,7 +87,7 @@ activity_csv_trim_dup(const char *s, size_t len)
 	char *out;
 
 	for (;;) {
-		if (start < end && activity_csv_is_space(b[start]))
+		if (start < end && formats_text_is_blank(b[start]))
 			start++;
 		else if (start + 1 < end && b[start] == 0xC2 &&
 		    b[start + 1] == 0xA0)
@@ -103,7 +96,7 @@ activity_csv_trim_dup(const char *s, size_t len)
 			break;
 	}
 	for (;;) {
-		if (end > start && activity_csv_is_space(b[end - 1]))
+		if (end > start && formats_text_is_blank(b[end - 1]))
 			end--;
 		else if (end >= start + 2 && b[end - 2] == 0xC2 &&
 		    b[end - 1] == 0xA0)
@@ -118,20 +111,6 @@ activity_csv_trim_dup(const char *s, size_t len)
 		memcpy(out, s + start, end - start);
 	out[end - start] = '\0';
 	return out;
-}
-
-/* Bytes of s to quote in a message: at most max, never half a character. */
-static int
-activity_csv_quote_len(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-
-	if (n > max) {
-		n = max;
-		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-			n--;
-	}
-	return (int)n;
 }
 
 static int activity_csv_error(struct activity_csv_reader *r, size_t line,
@@ -198,7 +177,7 @@ activity_csv_header(struct activity_csv_reader *r)
 			bad = 1;
 			rc = activity_csv_error(r, r->row_line, name,
 			    "unknown column \"%.*s\"",
-			    activity_csv_quote_len(name, 64), name);
+			    formats_text_quote_len(name, 64), name);
 		} else if (seen[col]) {
 			bad = 1;
 			rc = activity_csv_error(r, r->row_line, name,
@@ -250,27 +229,6 @@ activity_csv_split(const char *cell, size_t *n, char ***items)
 		if (*p == LIST_SEP)
 			p++;
 	}
-	return 0;
-}
-
-/* A head count: digits only, 0 to INT32_MAX; empty means "not stated". */
-static int
-activity_csv_people(const char *cell, int32_t *out)
-{
-	int64_t v = 0;
-
-	if (cell[0] == '\0') {
-		*out = 0;
-		return 0;
-	}
-	for (const char *p = cell; *p != '\0'; p++) {
-		if (*p < '0' || *p > '9')
-			return -1;
-		v = v * 10 + (*p - '0');
-		if (v > INT32_MAX)
-			return -1;
-	}
-	*out = (int32_t)v;
 	return 0;
 }
 
@@ -361,17 +319,18 @@ activity_csv_set(struct activity_csv_reader *r, Hoptac__V1__Activity *a,
 		if (kind == 0) {
 			*stop = activity_csv_error(r, r->row_line, "kind",
 			    "unknown kind \"%.*s\"",
-			    activity_csv_quote_len(cell, 64), cell);
+			    formats_text_quote_len(cell, 64), cell);
 			return 1;
 		}
 		a->kind = (Hoptac__V1__ActivityKind)kind;
 		return 0;
 	case COL_PEOPLE:
-		if (activity_csv_people(cell, &a->people) != 0) {
+		/* A head count: empty means "not stated". */
+		if (formats_text_whole(cell, &a->people) != 0) {
 			*stop = activity_csv_error(r, r->row_line, "people",
 			    "not a whole number of people (0 or more): "
 			    "\"%.*s\"",
-			    activity_csv_quote_len(cell, 64), cell);
+			    formats_text_quote_len(cell, 64), cell);
 			return 1;
 		}
 		return 0;

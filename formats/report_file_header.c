@@ -4,12 +4,12 @@
  */
 #include "report_file_int.h"
 
-#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "date.h"
+#include "formats_text.h"
 #include "pbstr.h"
 #include "text.h"
 
@@ -24,20 +24,15 @@ report_file_header_figure(
 {
 	Hoptac__V1__Report *r = rd->r;
 	char quoted[REPORT_FILE_QUOTE_MAX + 4];
-	int32_t *slot = NULL;
-	long long v = 0;
-	const char *p;
+	int32_t *slot = NULL, v = 0;
+	int rc;
 
 	if (value[0] == '\0')
 		return 0;
-	for (p = value; *p >= '0' && *p <= '9'; p++) {
-		v = v * 10 + (*p - '0');
-		if (v > INT32_MAX)
-			break;
-	}
-	if (*p != '\0') {
+	rc = formats_text_whole(value, &v);
+	if (rc != 0) {
 		report_file_read_quote(quoted, sizeof(quoted), value);
-		if (*p >= '0' && *p <= '9')
+		if (rc == -2)
 			report_file_read_fail(rd, rd->lineno,
 			    "'%s' is too large: %s", report_file_keys[key].name,
 			    quoted);
@@ -79,7 +74,7 @@ report_file_header_figure(
 		slot = &r->declared->activities;
 		break;
 	}
-	*slot = (int32_t)v;
+	*slot = v;
 	return 0;
 }
 

@@ -103,9 +103,6 @@ void report_file_read_oom(struct report_file_reader *rd);
  * message, cut at a character boundary so the message stays UTF-8. */
 void report_file_read_quote(char *dst, size_t cap, const char *s);
 
-/* Whether c is ASCII white space. */
-bool report_file_read_is_blank(char c);
-
 /* Trims ASCII white space in place; returns the start. */
 char *report_file_read_trim(char *s);
 

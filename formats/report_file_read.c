@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "formats_text.h"
 #include "pbstr.h"
 #include "text.h"
 
@@ -37,25 +38,13 @@ report_file_read_oom(struct report_file_reader *rd)
 void
 report_file_read_quote(char *dst, size_t cap, const char *s)
 {
-	size_t n = strlen(s), max = REPORT_FILE_QUOTE_MAX;
-	bool cut = false;
+	size_t max = REPORT_FILE_QUOTE_MAX;
+	int n;
 
 	if (max > cap - 4)
 		max = cap - 4;
-	if (n > max) {
-		n = max;
-		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-			n--;
-		cut = true;
-	}
-	snprintf(dst, cap, "%.*s%s", (int)n, s, cut ? "..." : "");
-}
-
-bool
-report_file_read_is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
-	    c == '\f';
+	n = formats_text_quote_len(s, max);
+	snprintf(dst, cap, "%.*s%s", n, s, s[n] != '\0' ? "..." : "");
 }
 
 /* Trims ASCII white space in place; returns the start. */
@@ -64,10 +53,10 @@ report_file_read_trim(char *s)
 {
 	size_t n;
 
-	while (report_file_read_is_blank(*s))
+	while (formats_text_is_blank(*s))
 		s++;
 	n = strlen(s);
-	while (n > 0 && report_file_read_is_blank(s[n - 1]))
+	while (n > 0 && formats_text_is_blank(s[n - 1]))
 		s[--n] = '\0';
 	return s;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "formats_text.h"
 #include "text.h"
 
 /* Drops the numbering a heading copied from a document keeps: "IV. ",
@@ -77,15 +78,15 @@ report_file_section_start(struct report_file_reader *rd, char *s)
 	name = report_file_section_skip_numbering(report_file_read_trim(s));
 	/* "== Phương hướng ... năm 2022." ends with a period. */
 	n = strlen(name);
-	while (n > 0 &&
-	    (name[n - 1] == '.' || report_file_read_is_blank(name[n - 1])))
+	while (
+	    n > 0 && (name[n - 1] == '.' || formats_text_is_blank(name[n - 1])))
 		name[--n] = '\0';
 	/* A number ending the name is the year of directions. */
 	digits = n;
 	while (digits > 0 && name[digits - 1] >= '0' && name[digits - 1] <= '9')
 		digits--;
 	if (digits < n &&
-	    (digits == 0 || report_file_read_is_blank(name[digits - 1]))) {
+	    (digits == 0 || formats_text_is_blank(name[digits - 1]))) {
 		ylen = n - digits;
 		snprintf(yearbuf, sizeof(yearbuf), "%s", name + digits);
 		year = yearbuf;
