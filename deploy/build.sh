@@ -9,15 +9,11 @@
 #   deploy/build.sh build-debug -DCMAKE_BUILD_TYPE=Debug
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-build_dir="${1:-${BUILD_DIR:-build}}"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+build_dir="$(deploy_dir "${1:-${BUILD_DIR:-build}}")"
 if [[ $# -gt 0 ]]; then
 	shift
 fi
-case "${build_dir}" in
-/*) ;;
-*) build_dir="${root}/${build_dir}" ;;
-esac
 
 jobs="$(nproc 2>/dev/null || echo 2)"
 

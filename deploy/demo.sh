@@ -16,14 +16,9 @@
 # the way out, whatever happened.
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "${root}"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-build_dir="${BUILD_DIR:-build}"
-case "${build_dir}" in
-/*) ;;
-*) build_dir="${root}/${build_dir}" ;;
-esac
+build_dir="$(deploy_dir "${BUILD_DIR:-build}")"
 
 say() {
 	printf 'demo: %s\n' "$*"

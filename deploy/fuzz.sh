@@ -18,16 +18,11 @@
 # fails or a target finds a crash, a leak or undefined behaviour.
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "${root}"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 seconds="${FUZZ_SECONDS:-60}"
-build_dir="${FUZZ_BUILD_DIR:-build-fuzz}"
+build_dir="$(deploy_dir "${FUZZ_BUILD_DIR:-build-fuzz}")"
 jobs="${BUILD_JOBS:-2}"
-case "${build_dir}" in
-/*) ;;
-*) build_dir="${root}/${build_dir}" ;;
-esac
 
 all_targets=(envelope messages csv report_file bundle)
 # Inputs longer than this are not tried: a little above the largest seed,

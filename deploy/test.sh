@@ -18,8 +18,7 @@
 # crash. The last lines sum up every step.
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "${root}"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 build_dir="${BUILD_DIR:-build}"
 asan_dir="${ASAN_BUILD_DIR:-build-asan}"

@@ -23,14 +23,9 @@
 # Exits non-zero if valgrind reported an error or a test failed.
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "${root}"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-build_dir="${BUILD_DIR:-build-valgrind}"
-case "${build_dir}" in
-/*) ;;
-*) build_dir="${root}/${build_dir}" ;;
-esac
+build_dir="$(deploy_dir "${BUILD_DIR:-build-valgrind}")"
 jobs="${VALGRIND_JOBS:-2}"
 
 "${root}/deploy/install-deps.sh"

@@ -2,13 +2,13 @@
 
 #include <csv.h>
 #include <errno.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "formats_text.h"
 #include "pbstr.h"
 #include "validate.h"
 
@@ -77,13 +77,6 @@ struct activity_csv_reader {
 	int stop; /* non-zero: the value activity_csv_read returns */
 };
 
-static int
-activity_csv_is_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
-	    c == '\f';
-}
-
 /* Trims ASCII white space and no-break spaces (U+00A0), which
  * spreadsheets leave around pasted text. Returns a malloc'd copy. */
 static char *
@@ -94,7 +87,7 @@ activity_csv_trim_dup(const char *s, size_t len)
 	char *out;
 
 	for (;;) {
-		if (start < end && activity_csv_is_space(b[start]))
+		if (start < end && formats_text_is_blank(b[start]))
 			start++;
 		else if (start + 1 < end && b[start] == 0xC2 &&
 		    b[start + 1] == 0xA0)
@@ -103,7 +96,7 @@ activity_csv_trim_dup(const char *s, size_t len)
 			break;
 	}
 	for (;;) {
-		if (end > start && activity_csv_is_space(b[end - 1]))
+		if (end > start && formats_text_is_blank(b[end - 1]))
 			end--;
 		else if (end >= start + 2 && b[end - 2] == 0xC2 &&
 		    b[end - 1] == 0xA0)
@@ -118,20 +111,6 @@ activity_csv_trim_dup(const char *s, size_t len)
 		memcpy(out, s + start, end - start);
 	out[end - start] = '\0';
 	return out;
-}
-
-/* Bytes of s to quote in a message: at most max, never half a character. */
-static int
-activity_csv_quote_len(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-
-	if (n > max) {
-		n = max;
-		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-			n--;
-	}
-	return (int)n;
 }
 
 static int activity_csv_error(struct activity_csv_reader *r, size_t line,
@@ -198,7 +177,7 @@ activity_csv_header(struct activity_csv_reader *r)
 			bad = 1;
 			rc = activity_csv_error(r, r->row_line, name,
 			    "unknown column \"%.*s\"",
-			    activity_csv_quote_len(name, 64), name);
+			    formats_text_quote_len(name, 64), name);
 		} else if (seen[col]) {
 			bad = 1;
 			rc = activity_csv_error(r, r->row_line, name,
@@ -253,25 +232,66 @@ activity_csv_split(const char *cell, size_t *n, char ***items)
 	return 0;
 }
 
-/* A head count: digits only, 0 to INT32_MAX; empty means "not stated". */
-static int
-activity_csv_people(const char *cell, int32_t *out)
-{
-	int64_t v = 0;
+/* Where a column's text goes in an activity: one string, or a list of
+ * them (a count and its strings). */
+struct activity_csv_field {
+	char **text;
+	size_t *n;
+	char ***items;
+};
 
-	if (cell[0] == '\0') {
-		*out = 0;
-		return 0;
+/* The field of column col in a; all NULL for kind and people, which are
+ * not text. The one mapping of columns to fields, for reading and
+ * writing both. */
+static struct activity_csv_field
+activity_csv_field(Hoptac__V1__Activity *a, int col)
+{
+	struct activity_csv_field f = {NULL, NULL, NULL};
+
+	switch (col) {
+	case COL_ID:
+		f.text = &a->id;
+		break;
+	case COL_UNIT:
+		f.text = &a->unit_code;
+		break;
+	case COL_PARTNERS:
+		f.n = &a->n_partner_codes;
+		f.items = &a->partner_codes;
+		break;
+	case COL_FIELDS:
+		f.n = &a->n_fields;
+		f.items = &a->fields;
+		break;
+	case COL_START_DATE:
+		f.text = &a->start_date;
+		break;
+	case COL_END_DATE:
+		f.text = &a->end_date;
+		break;
+	case COL_PLACE:
+		f.text = &a->place;
+		break;
+	case COL_TITLE:
+		f.text = &a->title;
+		break;
+	case COL_SUMMARY:
+		f.text = &a->summary;
+		break;
+	case COL_LEADER:
+		f.text = &a->leader;
+		break;
+	case COL_RESULT:
+		f.text = &a->result;
+		break;
+	case COL_DOCUMENT_REFS:
+		f.n = &a->n_document_refs;
+		f.items = &a->document_refs;
+		break;
+	default:
+		break;
 	}
-	for (const char *p = cell; *p != '\0'; p++) {
-		if (*p < '0' || *p > '9')
-			return -1;
-		v = v * 10 + (*p - '0');
-		if (v > INT32_MAX)
-			return -1;
-	}
-	*out = (int32_t)v;
-	return 0;
+	return f;
 }
 
 /* Sets one field from one cell. Returns 0, 1 when the cell is bad (the
@@ -281,16 +301,14 @@ static int
 activity_csv_set(struct activity_csv_reader *r, Hoptac__V1__Activity *a,
     int col, const char *cell, int *stop)
 {
+	struct activity_csv_field f = activity_csv_field(a, col);
 	int kind;
 
+	if (f.text != NULL)
+		return pbstr_set(f.text, cell);
+	if (f.items != NULL)
+		return activity_csv_split(cell, f.n, f.items);
 	switch (col) {
-	case COL_ID:
-		return pbstr_set(&a->id, cell);
-	case COL_UNIT:
-		return pbstr_set(&a->unit_code, cell);
-	case COL_PARTNERS:
-		return activity_csv_split(
-		    cell, &a->n_partner_codes, &a->partner_codes);
 	case COL_KIND:
 		kind = validate_activity_kind(cell);
 		if (kind == 0 && cell[0] == '\0') {
@@ -301,39 +319,21 @@ activity_csv_set(struct activity_csv_reader *r, Hoptac__V1__Activity *a,
 		if (kind == 0) {
 			*stop = activity_csv_error(r, r->row_line, "kind",
 			    "unknown kind \"%.*s\"",
-			    activity_csv_quote_len(cell, 64), cell);
+			    formats_text_quote_len(cell, 64), cell);
 			return 1;
 		}
 		a->kind = (Hoptac__V1__ActivityKind)kind;
 		return 0;
-	case COL_FIELDS:
-		return activity_csv_split(cell, &a->n_fields, &a->fields);
-	case COL_START_DATE:
-		return pbstr_set(&a->start_date, cell);
-	case COL_END_DATE:
-		return pbstr_set(&a->end_date, cell);
-	case COL_PLACE:
-		return pbstr_set(&a->place, cell);
-	case COL_TITLE:
-		return pbstr_set(&a->title, cell);
-	case COL_SUMMARY:
-		return pbstr_set(&a->summary, cell);
 	case COL_PEOPLE:
-		if (activity_csv_people(cell, &a->people) != 0) {
+		/* A head count: empty means "not stated". */
+		if (formats_text_whole(cell, &a->people) != 0) {
 			*stop = activity_csv_error(r, r->row_line, "people",
 			    "not a whole number of people (0 or more): "
 			    "\"%.*s\"",
-			    activity_csv_quote_len(cell, 64), cell);
+			    formats_text_quote_len(cell, 64), cell);
 			return 1;
 		}
 		return 0;
-	case COL_LEADER:
-		return pbstr_set(&a->leader, cell);
-	case COL_RESULT:
-		return pbstr_set(&a->result, cell);
-	case COL_DOCUMENT_REFS:
-		return activity_csv_split(
-		    cell, &a->n_document_refs, &a->document_refs);
 	default:
 		return 0;
 	}
@@ -651,56 +651,20 @@ activity_csv_write(FILE *f, const Hoptac__V1__Activity *a)
 	if (a->people != 0)
 		snprintf(people, sizeof(people), "%d", (int)a->people);
 	for (int c = 0; c < COL_COUNT && rc == 0; c++) {
+		/* Only read through: the mapping serves the reader too. */
+		struct activity_csv_field fd =
+		    activity_csv_field((Hoptac__V1__Activity *)a, c);
 		char *p = people;
 		int first = c == 0;
 
-		switch (c) {
-		case COL_ID:
-			rc = activity_csv_put_cell(f, first, 1, &a->id);
-			break;
-		case COL_UNIT:
-			rc = activity_csv_put_cell(f, first, 1, &a->unit_code);
-			break;
-		case COL_PARTNERS:
-			rc = activity_csv_put_cell(
-			    f, first, a->n_partner_codes, a->partner_codes);
-			break;
-		case COL_KIND:
+		if (c == COL_KIND)
 			rc = activity_csv_put_cell(f, first, 1, &kind);
-			break;
-		case COL_FIELDS:
-			rc = activity_csv_put_cell(
-			    f, first, a->n_fields, a->fields);
-			break;
-		case COL_START_DATE:
-			rc = activity_csv_put_cell(f, first, 1, &a->start_date);
-			break;
-		case COL_END_DATE:
-			rc = activity_csv_put_cell(f, first, 1, &a->end_date);
-			break;
-		case COL_PLACE:
-			rc = activity_csv_put_cell(f, first, 1, &a->place);
-			break;
-		case COL_TITLE:
-			rc = activity_csv_put_cell(f, first, 1, &a->title);
-			break;
-		case COL_SUMMARY:
-			rc = activity_csv_put_cell(f, first, 1, &a->summary);
-			break;
-		case COL_PEOPLE:
+		else if (c == COL_PEOPLE)
 			rc = activity_csv_put_cell(f, first, 1, &p);
-			break;
-		case COL_LEADER:
-			rc = activity_csv_put_cell(f, first, 1, &a->leader);
-			break;
-		case COL_RESULT:
-			rc = activity_csv_put_cell(f, first, 1, &a->result);
-			break;
-		case COL_DOCUMENT_REFS:
-			rc = activity_csv_put_cell(
-			    f, first, a->n_document_refs, a->document_refs);
-			break;
-		}
+		else if (fd.text != NULL)
+			rc = activity_csv_put_cell(f, first, 1, fd.text);
+		else
+			rc = activity_csv_put_cell(f, first, *fd.n, *fd.items);
 	}
 	if (rc == 0 && fputs("\r\n", f) == EOF)
 		rc = -1;
