@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "date.h"
+#include "gazetteer.h"
 #include "pbstr.h"
 #include "status.h"
 #include "store.h"
@@ -178,8 +179,8 @@ store_activity_fields_backfill(struct store_conn *c)
 }
 
 /* Counts a, if active, into the partner counts: once under each province
- * its partners name (a district's code begins with its province's five
- * characters). Its partner codes are resolved already. */
+ * its partners name (gazetteer.h: a district's code begins with its
+ * province's). Its partner codes are resolved already. */
 static int
 store_partner_counts_add(struct store_conn *c, const Hoptac__V1__Activity *a)
 {
@@ -207,7 +208,8 @@ store_partner_counts_add(struct store_conn *c, const Hoptac__V1__Activity *a)
 		int seen = 0;
 
 		for (size_t j = 0; j < i && !seen; j++)
-			seen = strncmp(a->partner_codes[j], code, 5) == 0;
+			seen =
+			    gazetteer_same_province(a->partner_codes[j], code);
 		for (int k = 0; k < 2 && !seen && rc == STATUS_OK; k++) {
 			sqlite3_stmt *st = store_stmt(c, sqls[k]);
 
@@ -216,7 +218,8 @@ store_partner_counts_add(struct store_conn *c, const Hoptac__V1__Activity *a)
 			sqlite3_bind_int(st, 1, days[k]);
 			store_bind_text(st, 2, a->unit_code);
 			sqlite3_bind_int(st, 3, (int)a->kind);
-			sqlite3_bind_text(st, 4, code, (int)strnlen(code, 5),
+			sqlite3_bind_text(st, 4, code,
+			    (int)gazetteer_province_len(code),
 			    SQLITE_TRANSIENT);
 			sqlite3_bind_int(st, 5, a->people);
 			rc = store_step_done(c, st);
@@ -236,7 +239,7 @@ store_partner_counts_sub(struct store_conn *c, const char *id, int64_t version)
 	    " WHERE a.id = ?1 AND a.version = ?2 AND a.state = 1"
 	    " AND k.day = a.start_day AND k.unit_code = a.unit_code"
 	    " AND k.kind = a.kind AND k.province IN (SELECT"
-	    " substr(partner_code, 1, 5) FROM activity_partners"
+	    " " STORE_PARTNER_PROVINCE " FROM activity_partners"
 	    " WHERE activity_seq = a.seq)";
 	static const char month_sql[] =
 	    "UPDATE activity_partner_month_counts AS k SET n = k.n - 1,"
@@ -244,7 +247,7 @@ store_partner_counts_sub(struct store_conn *c, const char *id, int64_t version)
 	    " WHERE a.id = ?1 AND a.version = ?2 AND a.state = 1"
 	    " AND k.month_day = ?3 AND k.unit_code = a.unit_code"
 	    " AND k.kind = a.kind AND k.province IN (SELECT"
-	    " substr(partner_code, 1, 5) FROM activity_partners"
+	    " " STORE_PARTNER_PROVINCE " FROM activity_partners"
 	    " WHERE activity_seq = a.seq)";
 	static const char day_of[] =
 	    "SELECT start_day FROM activities WHERE id = ? AND version = ?";

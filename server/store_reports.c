@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "date.h"
+#include "gazetteer.h"
 #include "pbstr.h"
 #include "status.h"
 #include "store.h"
@@ -302,7 +303,7 @@ store_summary_source(const struct store_summary_query *q, size_t n_dims)
 	if (!by_partner && q->n_partners == 0)
 		return STORE_FROM_COUNTS;
 	for (size_t i = 0; i < q->n_partners; i++)
-		if (strlen(q->partners[i]) != 5) /* a district's code */
+		if (!gazetteer_is_province(q->partners[i]))
 			return STORE_FROM_RECORDS;
 	if (!by_partner && q->n_partners > 1)
 		return STORE_FROM_RECORDS;
@@ -407,7 +408,7 @@ store_summary_run(struct store_conn *c, const struct store_summary_query *q,
 	if (join_partner) {
 		store_sql_add(&sql,
 		    " JOIN (SELECT DISTINCT activity_seq,"
-		    " substr(partner_code, 1, 5) AS province"
+		    " " STORE_PARTNER_PROVINCE " AS province"
 		    " FROM activity_partners x WHERE 1");
 		if (q->n_partners > 0)
 			store_sql_partners(&sql, q->n_partners);

@@ -125,12 +125,13 @@ static const char store_migration_6[] =
     "INSERT INTO activity_partner_day_counts"
     "  SELECT a.start_day, a.unit_code, a.kind, p.province, count(*),"
     "  sum(a.people) FROM activities a JOIN (SELECT DISTINCT activity_seq,"
-    "  substr(partner_code, 1, 5) AS province FROM activity_partners) p"
+    "  " STORE_PARTNER_PROVINCE " AS province FROM activity_partners)"
+    " p"
     "  ON p.activity_seq = a.seq WHERE a.state = 1 GROUP BY 1, 2, 3, 4;"
     "INSERT INTO activity_partner_month_counts"
     "  SELECT " STORE_MONTH_DAY("a.start_day") ", a.unit_code, a.kind,"
     "  p.province, count(*), sum(a.people) FROM activities a JOIN"
-    "  (SELECT DISTINCT activity_seq, substr(partner_code, 1, 5) AS"
+    "  (SELECT DISTINCT activity_seq, " STORE_PARTNER_PROVINCE " AS"
     "  province FROM activity_partners) p ON p.activity_seq = a.seq"
     "  WHERE a.state = 1 GROUP BY 1, 2, 3, 4;";
 /* clang-format on */

@@ -11,6 +11,8 @@
 #include <protobuf-c/protobuf-c.h>
 #include <sqlite3.h>
 
+#include "gazetteer.h"
+
 /* Slots of a connection's statement cache: a power of two, well above
  * the number of statements one connection prepares (about 90). */
 #define STORE_STMT_SLOTS 256
@@ -29,6 +31,15 @@ struct store_conn {
 	int full;    /* a write failed for want of space */
 	long long limit_bytes; /* store_limit_size's, 0 if none */
 };
+
+#define STORE_SQL_STR_(x) #x
+#define STORE_SQL_STR(x)  STORE_SQL_STR_(x)
+
+/* The province of the partner code in col, by gazetteer.h's rule, and
+ * that of activity_partners' column, which is where queries read it. */
+#define STORE_SQL_PROVINCE(col)                                                \
+	"substr(" col ", 1, " STORE_SQL_STR(GAZETTEER_PROVINCE_LEN) ")"
+#define STORE_PARTNER_PROVINCE STORE_SQL_PROVINCE("partner_code")
 
 /* The rule "a partner matches a code, or a district of it": district
  * codes extend their province's after a '-', so they lie between
