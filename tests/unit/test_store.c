@@ -19,7 +19,7 @@
 #include "pbstr.h"
 #include "status.h"
 #include "store.h"
-#include "store_sqlite_int.h"
+#include "store/store_sqlite_int.h"
 
 /* One fresh directory per test, holding the database and its WAL files. */
 struct fixture {

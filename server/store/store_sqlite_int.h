@@ -1,6 +1,6 @@
 /*
- * What the files of the sqlite store share (store_sqlite.c,
- * store_activities.c, store_reports.c) and nothing else includes.
+ * What the files of the sqlite store (store_sqlite_*.c) share and nothing
+ * else includes.
  */
 #ifndef HOPTAC_STORE_SQLITE_INT_H
 #define HOPTAC_STORE_SQLITE_INT_H
@@ -92,6 +92,14 @@ int store_all(struct store_conn *c, sqlite3_stmt *st,
 
 /* Appends m to a repeated message field (n, items). */
 int store_append(size_t *n, void ***items, void *m);
+
+/* Reads the schema version of c's file into *version; UNAVAILABLE, with
+ * the reason in err, when the file is not a database. */
+int store_schema_version(
+    struct store_conn *c, int *version, char *err, size_t errlen);
+
+/* Applies the migrations c's file lacks, in one transaction. */
+int store_migrate(struct store_conn *c, char *err, size_t errlen);
 
 /* Fills activity_fields from the stored activities (migration 2). */
 int store_activity_fields_backfill(struct store_conn *c);

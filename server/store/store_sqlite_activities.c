@@ -1,6 +1,6 @@
 /*
  * Activities in the sqlite store: the derived columns, the partner rows,
- * and the filtered, paged list.
+ * the filtered, paged list, and the conflicts of offline amendments.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -564,4 +564,73 @@ out:
 	sqlite3_finalize(st);
 	store_filter_free(&f);
 	return rc;
+}
+
+int
+store_conflict_insert(struct store_conn *c, Hoptac__V1__ActivityConflict *x)
+{
+	static const char sql[] =
+	    "INSERT INTO conflicts(activity_id, state, body)"
+	    " VALUES (?, ?, x'')";
+	sqlite3_stmt *st = store_stmt(c, sql);
+	int rc;
+
+	if (st == NULL)
+		return store_fail(c, sql);
+	store_bind_text(st, 1, x->activity_id);
+	sqlite3_bind_int(st, 2, (int)x->state);
+	if ((rc = store_step_done(c, st)) != STATUS_OK)
+		return rc;
+	/* The body holds the id, known only now. */
+	x->id = sqlite3_last_insert_rowid(c->db);
+	return store_conflict_update(c, x);
+}
+
+int
+store_conflict_update(
+    struct store_conn *c, const Hoptac__V1__ActivityConflict *x)
+{
+	static const char sql[] =
+	    "UPDATE conflicts SET state = ?, body = ? WHERE id = ?";
+	sqlite3_stmt *st = store_stmt(c, sql);
+	size_t len;
+	uint8_t *body;
+
+	if (st == NULL)
+		return store_fail(c, sql);
+	if ((body = store_pack(&x->base, &len)) == NULL)
+		return STATUS_INTERNAL;
+	sqlite3_bind_int(st, 1, (int)x->state);
+	sqlite3_bind_blob(st, 2, body, (int)len, free);
+	sqlite3_bind_int64(st, 3, x->id);
+	return store_step_done(c, st);
+}
+
+int
+store_conflict_get(
+    struct store_conn *c, int64_t id, Hoptac__V1__ActivityConflict **out)
+{
+	static const char sql[] = "SELECT body FROM conflicts WHERE id = ?";
+	sqlite3_stmt *st = store_stmt(c, sql);
+
+	if (st == NULL)
+		return store_fail(c, sql);
+	sqlite3_bind_int64(st, 1, id);
+	return store_one(
+	    c, st, &hoptac__v1__activity_conflict__descriptor, (void **)out);
+}
+
+int
+store_conflict_list(
+    struct store_conn *c, int open_only, Hoptac__V1__ListConflictsResponse *out)
+{
+	static const char sql[] = "SELECT body FROM conflicts WHERE (?1 = 0 OR "
+	                          "state = 1) ORDER BY id";
+	sqlite3_stmt *st = store_stmt(c, sql);
+
+	if (st == NULL)
+		return store_fail(c, sql);
+	sqlite3_bind_int(st, 1, open_only);
+	return store_all(c, st, &hoptac__v1__activity_conflict__descriptor,
+	    &out->n_conflicts, (void ***)&out->conflicts);
 }
