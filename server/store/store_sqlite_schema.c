@@ -39,15 +39,15 @@
  * one that has shipped: add the next. */
 struct store_migration {
 	const char *sql;
-	int (*then)(struct store_conn *c);
+	int (*then)(struct store_sqlite *c);
 };
 
 /* clang-format off */
 /* 6: counts of active activities by day and by month, unit and kind
  * (kept by triggers), and the same by partner province (kept by
- * store_activities.c, which knows the provinces without reading them
- * back), so that a summary reads a few thousand rows instead of every
- * record of the period. */
+ * store_sqlite_activities.c, which knows the provinces without reading
+ * them back), so that a summary reads a few thousand rows instead of
+ * every record of the period. */
 static const char store_migration_6[] =
     "CREATE TABLE activity_day_counts ("
     "  day INTEGER NOT NULL,"
@@ -194,7 +194,7 @@ static const struct store_migration store_migrations[STORE_SCHEMA_VERSION] = {
         "  body BLOB NOT NULL,"
         "  PRIMARY KEY (reference, unit_code, revision)"
         ");",
-        store_activity_fields_backfill,
+        store_sqlite_activity_fields_backfill,
     },
     {
         /* 3: summaries read this index alone, never the records' bodies */
@@ -261,8 +261,8 @@ static const struct store_migration store_migrations[STORE_SCHEMA_VERSION] = {
 /* Reads the schema version; it is also the first read of the file, so
  * this is where a file that is not a database is found out. */
 int
-store_schema_version(
-    struct store_conn *c, int *version, char *err, size_t errlen)
+store_sqlite_schema_version(
+    struct store_sqlite *c, int *version, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = STATUS_OK;
@@ -281,13 +281,14 @@ store_schema_version(
 }
 
 int
-store_migrate(struct store_conn *c, char *err, size_t errlen)
+store_sqlite_migrate(struct store_sqlite *c, char *err, size_t errlen)
 {
 	int version = 0;
 	int rc;
 	char sql[64];
 
-	if ((rc = store_schema_version(c, &version, err, errlen)) != STATUS_OK)
+	if ((rc = store_sqlite_schema_version(c, &version, err, errlen)) !=
+	    STATUS_OK)
 		goto out;
 	rc = STATUS_INTERNAL;
 	if (version > STORE_SCHEMA_VERSION) {
@@ -301,25 +302,25 @@ store_migrate(struct store_conn *c, char *err, size_t errlen)
 		rc = STATUS_OK;
 		goto out;
 	}
-	if (store_exec(c, "BEGIN IMMEDIATE") != STATUS_OK)
+	if (store_sqlite_exec(c, "BEGIN IMMEDIATE") != STATUS_OK)
 		goto fail;
 	for (int v = version; v < STORE_SCHEMA_VERSION; v++) {
 		const struct store_migration *m = &store_migrations[v];
 
-		if (store_exec(c, m->sql) != STATUS_OK ||
+		if (store_sqlite_exec(c, m->sql) != STATUS_OK ||
 		    (m->then != NULL && m->then(c) != STATUS_OK))
 			goto fail_rollback;
 	}
 	snprintf(
 	    sql, sizeof(sql), "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
-	if (store_exec(c, sql) != STATUS_OK ||
-	    store_exec(c, "COMMIT") != STATUS_OK)
+	if (store_sqlite_exec(c, sql) != STATUS_OK ||
+	    store_sqlite_exec(c, "COMMIT") != STATUS_OK)
 		goto fail_rollback;
 	rc = STATUS_OK;
 	goto out;
 fail_rollback:
 	snprintf(err, errlen, "migration failed: %s", sqlite3_errmsg(c->db));
-	store_exec(c, "ROLLBACK");
+	store_sqlite_exec(c, "ROLLBACK");
 	goto out;
 fail:
 	snprintf(err, errlen, "migration failed: %s", sqlite3_errmsg(c->db));

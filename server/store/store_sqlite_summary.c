@@ -81,7 +81,7 @@ store_bind_partners(
 {
 	for (size_t k = 0; k < q->n_partners; k++)
 		for (int j = 0; j < 3; j++)
-			store_bind_text(st, (*i)++, q->partners[k]);
+			store_sqlite_bind_text(st, (*i)++, q->partners[k]);
 	return 0;
 }
 
@@ -168,9 +168,9 @@ store_summary_split(int32_t from, int32_t to, int32_t m[2], int32_t d[4])
 
 /* One query of the summary: grouped by the dimensions (n_dims > 0) into
  * rows, or not grouped into the totals. From the kept counts when they
- * can answer (store_summary_counted), else from the records. */
+ * can answer (store_summary_source), else from the records. */
 static int
-store_summary_run(struct store_conn *c, const struct store_summary_query *q,
+store_summary_run(struct store_sqlite *c, const struct store_summary_query *q,
     size_t n_dims, Hoptac__V1__SummaryResponse *out)
 {
 	struct store_sql sql = {"", 0};
@@ -286,7 +286,7 @@ store_summary_run(struct store_conn *c, const struct store_summary_query *q,
 	if (sql.len >= sizeof(sql.text) - 1)
 		return STATUS_INVALID_ARGUMENT;
 	if (sqlite3_prepare_v2(c->db, sql.text, -1, &st, NULL) != SQLITE_OK)
-		return store_fail(c, sql.text);
+		return store_sqlite_fail(c, sql.text);
 	if (join_partner && q->n_partners > 0)
 		store_bind_partners(st, &bind, q);
 	if (counted) {
@@ -300,10 +300,10 @@ store_summary_run(struct store_conn *c, const struct store_summary_query *q,
 		sqlite3_bind_int(st, bind++, q->to_day);
 	}
 	for (size_t i = 0; i < q->n_units; i++)
-		store_bind_text(st, bind++, q->units[i]);
+		store_sqlite_bind_text(st, bind++, q->units[i]);
 	if (from == STORE_FROM_PARTNER_COUNTS)
 		for (size_t i = 0; i < q->n_partners; i++)
-			store_bind_text(st, bind++, q->partners[i]);
+			store_sqlite_bind_text(st, bind++, q->partners[i]);
 	else if (q->n_partners > 0 && !join_partner)
 		store_bind_partners(st, &bind, q);
 	while ((rv = sqlite3_step(st)) == SQLITE_ROW) {
@@ -325,8 +325,8 @@ store_summary_run(struct store_conn *c, const struct store_summary_query *q,
 		}
 		hoptac__v1__summary_row__init(row);
 		row->figures = f;
-		if (store_append(&out->n_rows, (void ***)&out->rows, row) !=
-		    STATUS_OK) {
+		if (store_sqlite_append(
+		        &out->n_rows, (void ***)&out->rows, row) != STATUS_OK) {
 			hoptac__v1__summary_row__free_unpacked(row, NULL);
 			rc = STATUS_INTERNAL;
 			break;
@@ -343,15 +343,16 @@ store_summary_run(struct store_conn *c, const struct store_summary_query *q,
 		}
 	}
 	if (rc == STATUS_OK && rv != SQLITE_DONE)
-		rc = store_fail(c, sql.text);
+		rc = store_sqlite_fail(c, sql.text);
 	sqlite3_finalize(st);
 	return rc;
 }
 
 int
-store_summary(struct store_conn *c, const struct store_summary_query *q,
-    Hoptac__V1__SummaryResponse *out)
+store_sqlite_summary(struct store_conn *conn,
+    const struct store_summary_query *q, Hoptac__V1__SummaryResponse *out)
 {
+	struct store_sqlite *c = store_sqlite_of(conn);
 	int rc = STATUS_OK;
 
 	if (q->n_dims > 0)

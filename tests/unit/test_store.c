@@ -19,6 +19,7 @@
 #include "pbstr.h"
 #include "status.h"
 #include "store.h"
+#include "store/store_backend.h"
 #include "store/store_sqlite_int.h"
 
 /* One fresh directory per test, holding the database and its WAL files. */
@@ -207,6 +208,91 @@ test_reader_missing_file(void **state)
 	assert_non_null(strstr(err, f->path));
 	/* A reader never creates the database. */
 	assert_false(file_exists(f->path));
+}
+
+/* A name with a scheme no backend has is refused by name, and nothing is
+ * created for it. */
+static void
+test_unknown_backend(void **state)
+{
+	struct fixture *f = *state;
+	struct store_conn *c = (struct store_conn *)1;
+	char name[160], err[256] = "";
+
+	snprintf(name, sizeof(name), "nosuch://%s", f->path);
+	assert_int_equal(
+	    store_open(name, 0, &c, err, sizeof(err)), STATUS_INVALID_ARGUMENT);
+	assert_null(c);
+	assert_non_null(strstr(err, "\"nosuch\""));
+	assert_non_null(strstr(err, name));
+	assert_false(file_exists(f->path));
+	assert_false(file_exists("nosuch:"));
+}
+
+/* Every operation of the sqlite backend is set: store.c calls them
+ * without looking. The size check finds a member added to the table but
+ * not to this list. */
+static void
+test_backend_ops_complete(void **state)
+{
+	struct fixture *f = *state;
+	const struct store_ops *ops = open_writer(f)->ops;
+	size_t n = 0;
+
+	assert_ptr_equal(ops, &store_sqlite_ops);
+	assert_string_equal(ops->name, "sqlite");
+	assert_null(ops->scheme);
+#define OP(op)                                                                 \
+	do {                                                                   \
+		assert_true(ops->op != NULL);                                  \
+		n++;                                                           \
+	} while (0)
+	OP(open);
+	OP(close);
+	OP(begin);
+	OP(commit);
+	OP(rollback);
+	OP(savepoint);
+	OP(release);
+	OP(rollback_savepoint);
+	OP(errmsg);
+	OP(limit_size);
+	OP(full_take);
+	OP(full_reason);
+	OP(in_transaction);
+	OP(request_find);
+	OP(request_save);
+	OP(unit_insert);
+	OP(unit_get);
+	OP(unit_list);
+	OP(activity_insert);
+	OP(activity_update);
+	OP(activity_get);
+	OP(activity_list);
+	OP(req_insert);
+	OP(req_get);
+	OP(req_list);
+	OP(report_get);
+	OP(report_by_id);
+	OP(report_insert);
+	OP(report_update);
+	OP(report_list);
+	OP(summary);
+	OP(conflict_insert);
+	OP(conflict_get);
+	OP(conflict_update);
+	OP(conflict_list);
+	OP(cred_insert);
+	OP(cred_get);
+	OP(cred_revoke);
+	OP(cred_list);
+	OP(cred_each);
+	OP(audit_append);
+	OP(audit_search);
+#undef OP
+	assert_int_equal(
+	    offsetof(struct store_ops, open) + n * sizeof(void (*)(void)),
+	    sizeof(struct store_ops));
 }
 
 static void
@@ -1229,7 +1315,7 @@ test_close_releases(void **state)
 	assert_false(file_exists(wal));
 }
 
-/* store_stmt finds statements by the address of their text: a buffer
+/* store_sqlite_stmt finds statements by the address of their text: a buffer
  * that holds another text gets another statement, a statement still
  * running is not handed out twice, and more statements than the table
  * has slots are all found. */
@@ -1237,27 +1323,27 @@ static void
 test_statement_cache(void **state)
 {
 	struct fixture *f = *state;
-	struct store_conn *c = open_writer(f);
+	struct store_sqlite *c = store_sqlite_of(open_writer(f));
 	char buf[32], *many[STORE_STMT_SLOTS + 64];
 	sqlite3_stmt *one, *two, *again;
 
 	snprintf(buf, sizeof(buf), "SELECT 1");
-	one = store_stmt(c, buf);
+	one = store_sqlite_stmt(c, buf);
 	assert_non_null(one);
 	assert_string_equal(sqlite3_sql(one), "SELECT 1");
 	snprintf(buf, sizeof(buf), "SELECT 2");
-	two = store_stmt(c, buf);
+	two = store_sqlite_stmt(c, buf);
 	assert_non_null(two);
 	assert_ptr_not_equal(one, two);
 	assert_string_equal(sqlite3_sql(two), "SELECT 2");
 	assert_int_equal(sqlite3_step(two), SQLITE_ROW);
-	again = store_stmt(c, buf);
+	again = store_sqlite_stmt(c, buf);
 	assert_non_null(again);
 	assert_ptr_not_equal(again, two);
 	assert_string_equal(sqlite3_sql(again), "SELECT 2");
 	assert_int_equal(sqlite3_column_int(two, 0), 2);
 	sqlite3_reset(two);
-	assert_ptr_equal(store_stmt(c, "SELECT 1"), one);
+	assert_ptr_equal(store_sqlite_stmt(c, "SELECT 1"), one);
 
 	for (size_t i = 0; i < sizeof(many) / sizeof(many[0]); i++) {
 		assert_non_null(many[i] = malloc(32));
@@ -1265,7 +1351,7 @@ test_statement_cache(void **state)
 	}
 	for (int round = 0; round < 2; round++)
 		for (size_t i = 0; i < sizeof(many) / sizeof(many[0]); i++) {
-			sqlite3_stmt *st = store_stmt(c, many[i]);
+			sqlite3_stmt *st = store_sqlite_stmt(c, many[i]);
 
 			assert_non_null(st);
 			assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -1458,6 +1544,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    T(test_open_creates_schema),
 	    T(test_reader_missing_file),
+	    T(test_unknown_backend),
+	    T(test_backend_ops_complete),
 	    T(test_newer_schema_refused),
 	    T(test_reader_needs_schema),
 	    T(test_garbage_file_refused),
