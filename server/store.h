@@ -194,4 +194,41 @@ struct store_audit_query {
 int store_audit_search(struct store_conn *c, const struct store_audit_query *q,
     Hoptac__V1__SearchAuditResponse *out);
 
+/* Online backup: a copy of a database that a server may be writing to,
+ * as one consistent snapshot. */
+struct store_backup;
+
+struct store_backup_options {
+	int step_pages; /* pages copied per step; 0: the default */
+	int wait_ms;    /* pause between steps, to spare a busy disk */
+};
+
+#define STORE_BACKUP_STEP_DEFAULT 1024
+
+/* What a finished copy holds. */
+struct store_backup_result {
+	long pages;
+	long page_size;
+	long steps;
+	int schema; /* the copy's schema version */
+};
+
+/* Opens the database path, with its backend, for copying and takes the
+ * snapshot: the database as of now, while its server goes on. Refuses
+ * what is not a database of a schema this version knows. On failure *out
+ * is NULL and err says why. */
+int store_backup_open(
+    const char *path, struct store_backup **out, char *err, size_t errlen);
+
+/* Writes the snapshot into the file at path, which exists and is empty,
+ * reads the copy back whole (its schema, an integrity check) and closes
+ * it, a file complete by itself. On failure anything made beside path is
+ * removed; path itself is the caller's. */
+int store_backup_copy(struct store_backup *b, const char *path,
+    const struct store_backup_options *opt, struct store_backup_result *res,
+    char *err, size_t errlen);
+
+/* Ends the snapshot and frees b; NULL is ignored. */
+void store_backup_close(struct store_backup *b);
+
 #endif

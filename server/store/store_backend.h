@@ -107,12 +107,25 @@ struct store_ops {
 	int (*audit_search)(struct store_conn *c,
 	    const struct store_audit_query *q,
 	    Hoptac__V1__SearchAuditResponse *out);
+
+	/* Backups; backup_open sets (*out)->ops. */
+	int (*backup_open)(const char *path, struct store_backup **out,
+	    char *err, size_t errlen);
+	int (*backup_copy)(struct store_backup *b, const char *path,
+	    const struct store_backup_options *opt,
+	    struct store_backup_result *res, char *err, size_t errlen);
+	void (*backup_close)(struct store_backup *b);
 };
 
 /* A connection as store.h hands it out: each backend's own connection
  * begins with this, so the store's functions reach the table in one load
  * and the backend its own fields with a cast. */
 struct store_conn {
+	const struct store_ops *ops;
+};
+
+/* A source opened for backups, which each backend's begins with too. */
+struct store_backup {
 	const struct store_ops *ops;
 };
 

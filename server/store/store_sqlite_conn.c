@@ -673,4 +673,7 @@ const struct store_ops store_sqlite_ops = {
     .cred_each = store_sqlite_cred_each,
     .audit_append = store_sqlite_audit_append,
     .audit_search = store_sqlite_audit_search,
+    .backup_open = store_sqlite_backup_open,
+    .backup_copy = store_sqlite_backup_copy,
+    .backup_close = store_sqlite_backup_close,
 };

@@ -137,6 +137,13 @@ int store_sqlite_audit_append(
 int store_sqlite_audit_search(struct store_conn *c,
     const struct store_audit_query *q, Hoptac__V1__SearchAuditResponse *out);
 
+int store_sqlite_backup_open(
+    const char *path, struct store_backup **out, char *err, size_t errlen);
+int store_sqlite_backup_copy(struct store_backup *b, const char *path,
+    const struct store_backup_options *opt, struct store_backup_result *res,
+    char *err, size_t errlen);
+void store_sqlite_backup_close(struct store_backup *b);
+
 /* Logs a failed statement; returns STATUS_INTERNAL for the caller, or
  * RESOURCE_EXHAUSTED (noted in c->full) when the store is full. */
 int store_sqlite_fail(struct store_sqlite *c, const char *what);

@@ -289,6 +289,9 @@ test_backend_ops_complete(void **state)
 	OP(cred_each);
 	OP(audit_append);
 	OP(audit_search);
+	OP(backup_open);
+	OP(backup_copy);
+	OP(backup_close);
 #undef OP
 	assert_int_equal(
 	    offsetof(struct store_ops, open) + n * sizeof(void (*)(void)),
