@@ -44,34 +44,6 @@ store_backend(const char *path, const char **rest, char *err, size_t errlen)
 }
 
 int
-store_backup_open(
-    const char *path, struct store_backup **out, char *err, size_t errlen)
-{
-	const struct store_ops *ops;
-	const char *rest;
-
-	*out = NULL;
-	if ((ops = store_backend(path, &rest, err, errlen)) == NULL)
-		return STATUS_INVALID_ARGUMENT;
-	return ops->backup_open(rest, out, err, errlen);
-}
-
-int
-store_backup_copy(struct store_backup *b, const char *path,
-    const struct store_backup_options *opt, struct store_backup_result *res,
-    char *err, size_t errlen)
-{
-	return b->ops->backup_copy(b, path, opt, res, err, errlen);
-}
-
-void
-store_backup_close(struct store_backup *b)
-{
-	if (b != NULL)
-		b->ops->backup_close(b);
-}
-
-int
 store_open(const char *path, int readonly, struct store_conn **out, char *err,
     size_t errlen)
 {
@@ -352,4 +324,32 @@ store_audit_search(struct store_conn *c, const struct store_audit_query *q,
     Hoptac__V1__SearchAuditResponse *out)
 {
 	return c->ops->audit_search(c, q, out);
+}
+
+int
+store_backup_open(
+    const char *path, struct store_backup **out, char *err, size_t errlen)
+{
+	const struct store_ops *ops;
+	const char *rest;
+
+	*out = NULL;
+	if ((ops = store_backend(path, &rest, err, errlen)) == NULL)
+		return STATUS_INVALID_ARGUMENT;
+	return ops->backup_open(rest, out, err, errlen);
+}
+
+int
+store_backup_copy(struct store_backup *b, const char *path,
+    const struct store_backup_options *opt, struct store_backup_result *res,
+    char *err, size_t errlen)
+{
+	return b->ops->backup_copy(b, path, opt, res, err, errlen);
+}
+
+void
+store_backup_close(struct store_backup *b)
+{
+	if (b != NULL)
+		b->ops->backup_close(b);
 }

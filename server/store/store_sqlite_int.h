@@ -37,6 +37,7 @@ struct store_sqlite {
 	long long limit_bytes; /* store_sqlite_limit_size's, 0 if none */
 };
 
+/* A C constant as SQL text, so that statements say what C says. */
 #define STORE_SQL_STR_(x) #x
 #define STORE_SQL_STR(x)  STORE_SQL_STR_(x)
 
