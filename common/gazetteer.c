@@ -258,3 +258,21 @@ out:
 	free(key);
 	return match;
 }
+
+size_t
+gazetteer_province_len(const char *code)
+{
+	return strnlen(code, GAZETTEER_PROVINCE_LEN);
+}
+
+bool
+gazetteer_same_province(const char *a, const char *b)
+{
+	return strncmp(a, b, GAZETTEER_PROVINCE_LEN) == 0;
+}
+
+bool
+gazetteer_is_province(const char *code)
+{
+	return strlen(code) == GAZETTEER_PROVINCE_LEN;
+}

@@ -23,6 +23,21 @@ struct gazetteer_partner {
 	const char *const *aliases; /* NULL-terminated, NFC */
 };
 
+/* A partner's province is the first GAZETTEER_PROVINCE_LEN characters of
+ * its code: "LA-XE" is a province, "LA-XE-DAKCHEUNG" one of its districts.
+ * The store's SQL is built from the same constant. */
+#define GAZETTEER_PROVINCE_LEN 5
+
+/* How many leading characters of code name its province:
+ * GAZETTEER_PROVINCE_LEN, or fewer for a shorter code. */
+size_t gazetteer_province_len(const char *code);
+
+/* Whether the codes a and b lie in the same province. */
+bool gazetteer_same_province(const char *a, const char *b);
+
+/* Whether code names a province itself rather than one of its districts. */
+bool gazetteer_is_province(const char *code);
+
 /* Number of entries. */
 size_t gazetteer_count(void);
 

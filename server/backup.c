@@ -1,14 +1,9 @@
 /*
- * hoptacd backup: a copy of the database taken with sqlite's online
- * backup API while the server goes on serving.
- *
- * The copy is one snapshot. The source connection opens a read
- * transaction before the first step and keeps it to the last: in WAL mode
- * that blocks neither the server's writer nor its readers, and it keeps
- * sqlite from restarting the copy each time the server commits (a backup
- * whose source changes under it between steps starts over, which under
- * steady writes would never end). The price is a WAL that cannot be
- * checkpointed past the snapshot until the copy is done.
+ * hoptacd backup: a copy of the database taken while the server goes on
+ * serving. The store takes the snapshot and writes and checks the copy
+ * (store_backup_*); this is the command and the files around it: the
+ * checks of the paths, the temporary file beside the destination, and
+ * putting the copy in place durably.
  */
 #include "backup.h"
 
@@ -21,19 +16,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "server.h"
+#include "status.h"
 #include "store.h"
-
-#define BACKUP_BUSY_MS 10000
 
 struct backup {
 	const char *src, *dst;
 	char tmp[1100]; /* the copy until it is renamed to dst */
-	sqlite3 *from, *to;
+	struct store_backup *from;
 	int tmp_made;
-	int reading; /* the snapshot's read transaction is open */
 	char *err;
 	size_t errlen;
 };
@@ -50,22 +41,6 @@ backup_fail(struct backup *b, const char *fmt, ...)
 	vsnprintf(b->err, b->errlen, fmt, ap);
 	va_end(ap);
 	return -1;
-}
-
-/* sqlite's words for a failure, with what they mean for a backup. */
-static const char *
-backup_cause(sqlite3 *db)
-{
-	switch (sqlite3_errcode(db) & 0xff) {
-	case SQLITE_NOTADB:
-		return "not an sqlite database";
-	case SQLITE_CORRUPT:
-		return "truncated or damaged";
-	case SQLITE_FULL:
-		return "the disk is full";
-	default:
-		return "";
-	}
 }
 
 /* The source: it must exist (sqlite would take a missing file for an
@@ -93,50 +68,10 @@ backup_check_paths(struct backup *b)
 	return 0;
 }
 
-/* Opens the source read-only and takes the snapshot every step copies. */
-static int
-backup_open_source(struct backup *b, int *schema)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = -1;
-
-	if (sqlite3_open_v2(b->src, &b->from,
-	        SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
-		return backup_fail(b, "cannot open %s: %s", b->src,
-		    b->from ? sqlite3_errmsg(b->from) : "out of memory");
-	sqlite3_busy_timeout(b->from, BACKUP_BUSY_MS);
-	if (sqlite3_exec(b->from, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-		goto fail;
-	b->reading = 1;
-	/* The first read is what starts the transaction, and the schema
-	 * version says whether this is a hoptac database at all. */
-	if (sqlite3_prepare_v2(b->from, "PRAGMA user_version", -1, &st, NULL) !=
-	        SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_ROW)
-		goto fail;
-	*schema = sqlite3_column_int(st, 0);
-	if (*schema <= 0 || *schema > STORE_SCHEMA_VERSION) {
-		backup_fail(b,
-		    "%s is not a hoptac database this version knows (schema "
-		    "%d)",
-		    b->src, *schema);
-		goto out;
-	}
-	rc = 0;
-	goto out;
-fail:
-	backup_fail(b, "cannot read %s: %s%s(%s)", b->src,
-	    backup_cause(b->from), backup_cause(b->from)[0] ? " " : "",
-	    sqlite3_errmsg(b->from));
-out:
-	sqlite3_finalize(st);
-	return rc;
-}
-
 /* The temporary file beside dst, so the rename stays on one file
  * system; it gets the database's permissions, as a copy by cp would. */
 static int
-backup_open_copy(struct backup *b)
+backup_make_tmp(struct backup *b)
 {
 	struct stat ss;
 	int fd;
@@ -149,99 +84,7 @@ backup_open_copy(struct backup *b)
 	if (stat(b->src, &ss) == 0)
 		fchmod(fd, ss.st_mode & 0666);
 	close(fd);
-	if (sqlite3_open_v2(b->tmp, &b->to,
-	        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
-		return backup_fail(b, "cannot open %s: %s", b->tmp,
-		    b->to ? sqlite3_errmsg(b->to) : "out of memory");
 	return 0;
-}
-
-/* Copies in steps of opt->step_pages, pausing opt->wait_ms between
- * them. */
-static int
-backup_copy(struct backup *b, const struct backup_options *opt,
-    struct backup_result *res)
-{
-	int step = opt->step_pages > 0 ? opt->step_pages : BACKUP_STEP_DEFAULT;
-	int busy_ms = 0, rv, rc;
-	sqlite3_backup *bk =
-	    sqlite3_backup_init(b->to, "main", b->from, "main");
-
-	if (bk == NULL)
-		return backup_fail(
-		    b, "cannot start the copy: %s", sqlite3_errmsg(b->to));
-	for (;;) {
-		rv = sqlite3_backup_step(bk, step);
-		if (rv == SQLITE_DONE)
-			break;
-		if (rv == SQLITE_OK) {
-			res->steps++;
-			if (opt->wait_ms > 0)
-				sqlite3_sleep(opt->wait_ms);
-			continue;
-		}
-		if ((rv == SQLITE_BUSY || rv == SQLITE_LOCKED) &&
-		    busy_ms < BACKUP_BUSY_MS) {
-			busy_ms += sqlite3_sleep(10);
-			continue;
-		}
-		break;
-	}
-	res->steps++;
-	res->pages = sqlite3_backup_pagecount(bk);
-	rc = sqlite3_backup_finish(bk);
-	if (rv != SQLITE_DONE || rc != SQLITE_OK)
-		return backup_fail(b, "the copy to %s failed: %s%s(%s)", b->tmp,
-		    backup_cause(b->to), backup_cause(b->to)[0] ? " " : "",
-		    sqlite3_errstr(rv != SQLITE_DONE ? rv : rc));
-	return 0;
-}
-
-/* A copy is trusted only once sqlite has read all of it back. It is made
- * a self-contained file, with no WAL to travel beside it; the server
- * turns WAL on again when it opens it. */
-static int
-backup_verify(struct backup *b, struct backup_result *res)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = -1;
-
-	if (sqlite3_exec(b->to, "PRAGMA journal_mode=DELETE", NULL, NULL,
-	        NULL) != SQLITE_OK)
-		goto fail;
-	if (sqlite3_prepare_v2(b->to, "PRAGMA page_size", -1, &st, NULL) !=
-	        SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_ROW)
-		goto fail;
-	res->page_size = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (sqlite3_prepare_v2(b->to, "PRAGMA user_version", -1, &st, NULL) !=
-	        SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_ROW)
-		goto fail;
-	if (sqlite3_column_int(st, 0) != res->schema) {
-		backup_fail(b, "the copy has schema %d, the database %d",
-		    sqlite3_column_int(st, 0), res->schema);
-		goto out;
-	}
-	sqlite3_finalize(st);
-	if (sqlite3_prepare_v2(
-	        b->to, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_ROW)
-		goto fail;
-	if (strcmp((const char *)sqlite3_column_text(st, 0), "ok") != 0) {
-		backup_fail(b, "the copy failed its integrity check: %s",
-		    (const char *)sqlite3_column_text(st, 0));
-		goto out;
-	}
-	rc = 0;
-	goto out;
-fail:
-	backup_fail(
-	    b, "cannot check the copy %s: %s", b->tmp, sqlite3_errmsg(b->to));
-out:
-	sqlite3_finalize(st);
-	return rc;
 }
 
 /* fsync of a file or directory by path. */
@@ -263,10 +106,6 @@ backup_commit(struct backup *b)
 {
 	char dir[1100], *slash;
 
-	if (sqlite3_close(b->to) != SQLITE_OK)
-		return backup_fail(
-		    b, "cannot close %s: %s", b->tmp, sqlite3_errmsg(b->to));
-	b->to = NULL;
 	if (backup_sync(b->tmp, O_RDWR) != 0)
 		return backup_fail(
 		    b, "cannot sync %s: %s", b->tmp, strerror(errno));
@@ -290,10 +129,10 @@ backup_commit(struct backup *b)
 }
 
 int
-backup_run(const char *src, const char *dst, const struct backup_options *opt,
-    struct backup_result *res, char *err, size_t errlen)
+backup_run(const char *src, const char *dst,
+    const struct store_backup_options *opt, struct store_backup_result *res,
+    char *err, size_t errlen)
 {
-	static const char *const leftovers[] = {"", "-journal", "-wal", "-shm"};
 	struct backup b;
 	int rc = -1;
 
@@ -304,22 +143,17 @@ backup_run(const char *src, const char *dst, const struct backup_options *opt,
 	b.err = err;
 	b.errlen = errlen;
 	if (backup_check_paths(&b) != 0 ||
-	    backup_open_source(&b, &res->schema) != 0 ||
-	    backup_open_copy(&b) != 0 || backup_copy(&b, opt, res) != 0 ||
-	    backup_verify(&b, res) != 0 || backup_commit(&b) != 0)
+	    store_backup_open(src, &b.from, err, errlen) != STATUS_OK ||
+	    backup_make_tmp(&b) != 0 ||
+	    store_backup_copy(b.from, b.tmp, opt, res, err, errlen) !=
+	        STATUS_OK ||
+	    backup_commit(&b) != 0)
 		goto out;
 	rc = 0;
 out:
-	if (b.reading)
-		sqlite3_exec(b.from, "COMMIT", NULL, NULL, NULL);
-	sqlite3_close(b.from);
-	sqlite3_close(b.to);
-	for (size_t i = 0; b.tmp_made && i < 4; i++) {
-		char p[1200];
-
-		snprintf(p, sizeof(p), "%s%s", b.tmp, leftovers[i]);
-		unlink(p);
-	}
+	store_backup_close(b.from);
+	if (b.tmp_made)
+		unlink(b.tmp);
 	return rc;
 }
 
@@ -335,7 +169,7 @@ backup_usage(FILE *out)
 	    "  -w ms        pause between steps, to spare a busy disk\n"
 	    "  out          the copy; replaced only once it is complete and "
 	    "checked\n",
-	    BACKUP_STEP_DEFAULT);
+	    STORE_BACKUP_STEP_DEFAULT);
 }
 
 static int
@@ -356,8 +190,8 @@ int
 backup_main(int argc, char **argv)
 {
 	struct server_config cfg;
-	struct backup_options opt = {0, 0};
-	struct backup_result res;
+	struct store_backup_options opt = {0, 0};
+	struct store_backup_result res;
 	const char *file = NULL, *db = NULL;
 	char err[1400];
 	int ch, rc = 2;

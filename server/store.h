@@ -1,8 +1,17 @@
 /*
- * The store: the only code that speaks SQL. One connection is one
- * struct store_conn, used by one thread at a time. The server opens one
- * writer connection (which also checkpoints) and one read-only connection
- * per reader thread. Every function returns an enum status_code.
+ * The store: the only code that speaks SQL or knows the database. One
+ * connection is one struct store_conn, used by one thread at a time. The
+ * server opens one writer connection (which also checkpoints) and one
+ * read-only connection per reader thread. Every function returns an enum
+ * status_code.
+ *
+ * This is the interface; the work is done by a backend, chosen when a
+ * connection opens from the database's name: a file path is an sqlite
+ * database (server/store/store_sqlite_*.c), "scheme://..." the backend
+ * registered under that scheme. store/store.c forwards each function to
+ * the connection's table of operations (store/store_backend.h); a new
+ * backend is another such table, in its own store/store_<name>_*.c files,
+ * listed in store.c and run through the same tests.
  */
 #ifndef HOPTAC_STORE_H
 #define HOPTAC_STORE_H
@@ -19,7 +28,8 @@ struct store_conn;
 /* Latest schema version; migrations are numbered 1..STORE_SCHEMA_VERSION. */
 #define STORE_SCHEMA_VERSION 6
 
-/* Opens path. The writer (readonly = 0) creates the file when missing and
+/* Opens path with its backend (an unknown scheme is INVALID_ARGUMENT,
+ * naming it). The writer (readonly = 0) creates the file when missing and
  * applies pending migrations in one transaction; a reader requires the
  * file and the schema to exist. On failure *out is NULL and err says why. */
 int store_open(const char *path, int readonly, struct store_conn **out,
@@ -36,11 +46,11 @@ int store_savepoint(struct store_conn *c);
 int store_release(struct store_conn *c);
 int store_rollback_savepoint(struct store_conn *c);
 
-/* The last sqlite error message of c, for logs. */
+/* The backend's last error message on c, for logs. */
 const char *store_errmsg(struct store_conn *c);
 
-/* Caps the database at max_bytes (sqlite's max_page_count, which binds
- * this connection only: the writer's). A write that needs more fails
+/* Caps the database at max_bytes (for sqlite its max_page_count, which
+ * binds this connection only: the writer's). A write that needs more fails
  * with RESOURCE_EXHAUSTED. A database already larger stays as it is and
  * takes no more. */
 int store_limit_size(struct store_conn *c, long long max_bytes);
@@ -52,9 +62,9 @@ int store_full_take(struct store_conn *c);
 /* Which of the two it is, in words for the client and the log. */
 void store_full_reason(struct store_conn *c, char *buf, size_t len);
 
-/* Whether a transaction is open. sqlite rolls a whole transaction back
- * by itself after some failures, SQLITE_FULL among them, savepoints and
- * all. */
+/* Whether a transaction is open. A backend may roll a whole transaction
+ * back by itself after some failures (sqlite does on SQLITE_FULL,
+ * savepoints and all). */
 int store_in_transaction(struct store_conn *c);
 
 /* The stored reply of a mutating call already applied: OK with *payload
@@ -183,5 +193,42 @@ struct store_audit_query {
 };
 int store_audit_search(struct store_conn *c, const struct store_audit_query *q,
     Hoptac__V1__SearchAuditResponse *out);
+
+/* Online backup: a copy of a database that a server may be writing to,
+ * as one consistent snapshot. */
+struct store_backup;
+
+struct store_backup_options {
+	int step_pages; /* pages copied per step; 0: the default */
+	int wait_ms;    /* pause between steps, to spare a busy disk */
+};
+
+#define STORE_BACKUP_STEP_DEFAULT 1024
+
+/* What a finished copy holds. */
+struct store_backup_result {
+	long pages;
+	long page_size;
+	long steps;
+	int schema; /* the copy's schema version */
+};
+
+/* Opens the database path, with its backend, for copying and takes the
+ * snapshot: the database as of now, while its server goes on. Refuses
+ * what is not a database of a schema this version knows. On failure *out
+ * is NULL and err says why. */
+int store_backup_open(
+    const char *path, struct store_backup **out, char *err, size_t errlen);
+
+/* Writes the snapshot into the file at path, which exists and is empty,
+ * reads the copy back whole (its schema, an integrity check) and closes
+ * it, a file complete by itself. On failure anything made beside path is
+ * removed; path itself is the caller's. */
+int store_backup_copy(struct store_backup *b, const char *path,
+    const struct store_backup_options *opt, struct store_backup_result *res,
+    char *err, size_t errlen);
+
+/* Ends the snapshot and frees b; NULL is ignored. */
+void store_backup_close(struct store_backup *b);
 
 #endif

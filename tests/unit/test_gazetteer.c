@@ -66,6 +66,30 @@ test_table(void **state)
 	assert_int_equal(districts, 2);
 }
 
+/* The province rule agrees with the table: a province's code is its own
+ * province, a district's lies in its parent's. */
+static void
+test_province_rule(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < gazetteer_count(); i++) {
+		const struct gazetteer_partner *p = gazetteer_at(i);
+
+		assert_int_equal(
+		    gazetteer_province_len(p->code), GAZETTEER_PROVINCE_LEN);
+		assert_int_equal(gazetteer_is_province(p->code),
+		    p->level == GAZETTEER_PROVINCE);
+		assert_true(gazetteer_same_province(p->code,
+		    p->parent_code != NULL ? p->parent_code : p->code));
+	}
+	assert_true(gazetteer_same_province("LA-XE-KAL", "LA-XE"));
+	assert_false(gazetteer_same_province("LA-XE-KAL", "LA-XI"));
+	assert_false(gazetteer_is_province("LA-XE-KAL"));
+	assert_false(gazetteer_is_province("LA-X"));
+	assert_int_equal(gazetteer_province_len("LA-X"), 4);
+	assert_int_equal(gazetteer_province_len(""), 0);
+}
+
 /* Every spelling is NFC and leads back to its own entry, so no two
  * entries share a key. */
 static void
@@ -289,6 +313,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_threads),
 	    cmocka_unit_test(test_table),
+	    cmocka_unit_test(test_province_rule),
 	    cmocka_unit_test(test_every_spelling_resolves_home),
 	    cmocka_unit_test(test_domain_spellings),
 	    cmocka_unit_test(test_seed_spellings),

@@ -1,6 +1,6 @@
 /*
- * The reporting cycle in the sqlite store: requests, report revisions,
- * and the figures summed over activities.
+ * Summaries in the sqlite store: the figures summed over activities, from
+ * the records or from the counts migration 6 keeps.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,182 +9,11 @@
 #include <sqlite3.h>
 
 #include "date.h"
+#include "gazetteer.h"
 #include "pbstr.h"
 #include "status.h"
 #include "store.h"
 #include "store_sqlite_int.h"
-
-int
-store_req_insert(struct store_conn *c, const Hoptac__V1__ReportingRequest *r)
-{
-	static const char ins[] = "INSERT INTO requests(reference, issued_day,"
-	                          " due_day, body) VALUES (?, ?, ?, ?)";
-	static const char unit[] = "INSERT OR IGNORE INTO request_units"
-	                           "(reference, unit_code) VALUES (?, ?)";
-	sqlite3_stmt *st = store_stmt(c, ins);
-	size_t len;
-	uint8_t *body;
-	int rc;
-
-	if (st == NULL)
-		return store_fail(c, ins);
-	if ((body = store_pack(&r->base, &len)) == NULL)
-		return STATUS_INTERNAL;
-	store_bind_text(st, 1, r->reference);
-	store_bind_day(st, 2, r->issued_on, 0);
-	store_bind_day(st, 3, r->due_on, 1);
-	sqlite3_bind_blob(st, 4, body, (int)len, free);
-	if ((rc = store_step_done(c, st)) != STATUS_OK)
-		return rc;
-	for (size_t i = 0; i < r->n_unit_codes; i++) {
-		if ((st = store_stmt(c, unit)) == NULL)
-			return store_fail(c, unit);
-		store_bind_text(st, 1, r->reference);
-		store_bind_text(st, 2, r->unit_codes[i]);
-		if ((rc = store_step_done(c, st)) != STATUS_OK)
-			return rc;
-	}
-	return STATUS_OK;
-}
-
-int
-store_req_get(struct store_conn *c, const char *reference,
-    Hoptac__V1__ReportingRequest **out)
-{
-	static const char sql[] =
-	    "SELECT body FROM requests WHERE reference = ?";
-	sqlite3_stmt *st = store_stmt(c, sql);
-
-	if (st == NULL)
-		return store_fail(c, sql);
-	store_bind_text(st, 1, reference);
-	return store_one(
-	    c, st, &hoptac__v1__reporting_request__descriptor, (void **)out);
-}
-
-int
-store_req_list(struct store_conn *c, const char *unit_code, int open_only,
-    Hoptac__V1__ListRequestsResponse *out)
-{
-	/* Open for a unit: no report yet, or the latest one returned. */
-	static const char sql[] =
-	    "SELECT r.body FROM requests r"
-	    " WHERE (?1 = '' OR r.reference IN (SELECT reference"
-	    "   FROM request_units WHERE unit_code = ?1))"
-	    "  AND (?2 = 0 OR NOT EXISTS (SELECT 1 FROM reports p"
-	    "   WHERE p.reference = r.reference AND p.unit_code = ?1"
-	    "   AND p.status != 2 AND p.revision = (SELECT max(revision)"
-	    "    FROM reports q WHERE q.reference = p.reference"
-	    "    AND q.unit_code = p.unit_code)))"
-	    " ORDER BY r.issued_day, r.reference";
-	sqlite3_stmt *st = store_stmt(c, sql);
-
-	if (st == NULL)
-		return store_fail(c, sql);
-	store_bind_text(st, 1, unit_code);
-	sqlite3_bind_int(st, 2, open_only);
-	return store_all(c, st, &hoptac__v1__reporting_request__descriptor,
-	    &out->n_requests, (void ***)&out->requests);
-}
-
-int
-store_report_get(struct store_conn *c, const char *reference,
-    const char *unit_code, int32_t revision, Hoptac__V1__Report **out)
-{
-	static const char sql[] =
-	    "SELECT body FROM reports WHERE reference = ? AND unit_code = ?"
-	    " AND (?3 = 0 OR revision = ?3) ORDER BY revision DESC LIMIT 1";
-	sqlite3_stmt *st = store_stmt(c, sql);
-
-	if (st == NULL)
-		return store_fail(c, sql);
-	store_bind_text(st, 1, reference);
-	store_bind_text(st, 2, unit_code);
-	sqlite3_bind_int(st, 3, revision);
-	return store_one(c, st, &hoptac__v1__report__descriptor, (void **)out);
-}
-
-int
-store_report_by_id(
-    struct store_conn *c, const char *id, Hoptac__V1__Report **out)
-{
-	static const char sql[] = "SELECT body FROM reports WHERE id = ?";
-	sqlite3_stmt *st = store_stmt(c, sql);
-
-	if (st == NULL)
-		return store_fail(c, sql);
-	store_bind_text(st, 1, id);
-	return store_one(c, st, &hoptac__v1__report__descriptor, (void **)out);
-}
-
-int
-store_report_insert(struct store_conn *c, const Hoptac__V1__Report *r)
-{
-	static const char sql[] =
-	    "INSERT INTO reports(reference, unit_code, revision, id, status,"
-	    " body) VALUES (?, ?, ?, ?, ?, ?)";
-	sqlite3_stmt *st = store_stmt(c, sql);
-	size_t len;
-	uint8_t *body;
-
-	if (st == NULL)
-		return store_fail(c, sql);
-	if ((body = store_pack(&r->base, &len)) == NULL)
-		return STATUS_INTERNAL;
-	store_bind_text(st, 1, r->request_reference);
-	store_bind_text(st, 2, r->unit_code);
-	sqlite3_bind_int(st, 3, r->revision);
-	store_bind_text(st, 4, r->id);
-	sqlite3_bind_int(st, 5, (int)r->status);
-	sqlite3_bind_blob(st, 6, body, (int)len, free);
-	return store_step_done(c, st);
-}
-
-int
-store_report_update(struct store_conn *c, const Hoptac__V1__Report *r)
-{
-	static const char sql[] =
-	    "UPDATE reports SET status = ?, body = ? WHERE reference = ?"
-	    " AND unit_code = ? AND revision = ?";
-	sqlite3_stmt *st = store_stmt(c, sql);
-	size_t len;
-	uint8_t *body;
-
-	if (st == NULL)
-		return store_fail(c, sql);
-	if ((body = store_pack(&r->base, &len)) == NULL)
-		return STATUS_INTERNAL;
-	sqlite3_bind_int(st, 1, (int)r->status);
-	sqlite3_bind_blob(st, 2, body, (int)len, free);
-	store_bind_text(st, 3, r->request_reference);
-	store_bind_text(st, 4, r->unit_code);
-	sqlite3_bind_int(st, 5, r->revision);
-	if (store_step_done(c, st) != STATUS_OK)
-		return STATUS_INTERNAL;
-	return sqlite3_changes(c->db) == 1 ? STATUS_OK : STATUS_NOT_FOUND;
-}
-
-int
-store_report_list(struct store_conn *c, const char *reference,
-    const char *unit_code, int all_revisions,
-    Hoptac__V1__ListReportsResponse *out)
-{
-	static const char sql[] =
-	    "SELECT body FROM reports p WHERE (?1 = '' OR reference = ?1)"
-	    " AND (?2 = '' OR unit_code = ?2)"
-	    " AND (?3 OR revision = (SELECT max(revision) FROM reports q"
-	    "  WHERE q.reference = p.reference AND q.unit_code = p.unit_code))"
-	    " ORDER BY reference, unit_code, revision";
-	sqlite3_stmt *st = store_stmt(c, sql);
-
-	if (st == NULL)
-		return store_fail(c, sql);
-	store_bind_text(st, 1, reference);
-	store_bind_text(st, 2, unit_code);
-	sqlite3_bind_int(st, 3, all_revisions);
-	return store_all(c, st, &hoptac__v1__report__descriptor,
-	    &out->n_reports, (void ***)&out->reports);
-}
 
 /* The SQL of a summary, built for its dimensions and filters. */
 struct store_sql {
@@ -252,7 +81,7 @@ store_bind_partners(
 {
 	for (size_t k = 0; k < q->n_partners; k++)
 		for (int j = 0; j < 3; j++)
-			store_bind_text(st, (*i)++, q->partners[k]);
+			store_sqlite_bind_text(st, (*i)++, q->partners[k]);
 	return 0;
 }
 
@@ -302,7 +131,7 @@ store_summary_source(const struct store_summary_query *q, size_t n_dims)
 	if (!by_partner && q->n_partners == 0)
 		return STORE_FROM_COUNTS;
 	for (size_t i = 0; i < q->n_partners; i++)
-		if (strlen(q->partners[i]) != 5) /* a district's code */
+		if (!gazetteer_is_province(q->partners[i]))
 			return STORE_FROM_RECORDS;
 	if (!by_partner && q->n_partners > 1)
 		return STORE_FROM_RECORDS;
@@ -339,9 +168,9 @@ store_summary_split(int32_t from, int32_t to, int32_t m[2], int32_t d[4])
 
 /* One query of the summary: grouped by the dimensions (n_dims > 0) into
  * rows, or not grouped into the totals. From the kept counts when they
- * can answer (store_summary_counted), else from the records. */
+ * can answer (store_summary_source), else from the records. */
 static int
-store_summary_run(struct store_conn *c, const struct store_summary_query *q,
+store_summary_run(struct store_sqlite *c, const struct store_summary_query *q,
     size_t n_dims, Hoptac__V1__SummaryResponse *out)
 {
 	struct store_sql sql = {"", 0};
@@ -407,7 +236,7 @@ store_summary_run(struct store_conn *c, const struct store_summary_query *q,
 	if (join_partner) {
 		store_sql_add(&sql,
 		    " JOIN (SELECT DISTINCT activity_seq,"
-		    " substr(partner_code, 1, 5) AS province"
+		    " " STORE_PARTNER_PROVINCE " AS province"
 		    " FROM activity_partners x WHERE 1");
 		if (q->n_partners > 0)
 			store_sql_partners(&sql, q->n_partners);
@@ -457,7 +286,7 @@ store_summary_run(struct store_conn *c, const struct store_summary_query *q,
 	if (sql.len >= sizeof(sql.text) - 1)
 		return STATUS_INVALID_ARGUMENT;
 	if (sqlite3_prepare_v2(c->db, sql.text, -1, &st, NULL) != SQLITE_OK)
-		return store_fail(c, sql.text);
+		return store_sqlite_fail(c, sql.text);
 	if (join_partner && q->n_partners > 0)
 		store_bind_partners(st, &bind, q);
 	if (counted) {
@@ -471,10 +300,10 @@ store_summary_run(struct store_conn *c, const struct store_summary_query *q,
 		sqlite3_bind_int(st, bind++, q->to_day);
 	}
 	for (size_t i = 0; i < q->n_units; i++)
-		store_bind_text(st, bind++, q->units[i]);
+		store_sqlite_bind_text(st, bind++, q->units[i]);
 	if (from == STORE_FROM_PARTNER_COUNTS)
 		for (size_t i = 0; i < q->n_partners; i++)
-			store_bind_text(st, bind++, q->partners[i]);
+			store_sqlite_bind_text(st, bind++, q->partners[i]);
 	else if (q->n_partners > 0 && !join_partner)
 		store_bind_partners(st, &bind, q);
 	while ((rv = sqlite3_step(st)) == SQLITE_ROW) {
@@ -496,8 +325,8 @@ store_summary_run(struct store_conn *c, const struct store_summary_query *q,
 		}
 		hoptac__v1__summary_row__init(row);
 		row->figures = f;
-		if (store_append(&out->n_rows, (void ***)&out->rows, row) !=
-		    STATUS_OK) {
+		if (store_sqlite_append(
+		        &out->n_rows, (void ***)&out->rows, row) != STATUS_OK) {
 			hoptac__v1__summary_row__free_unpacked(row, NULL);
 			rc = STATUS_INTERNAL;
 			break;
@@ -514,15 +343,16 @@ store_summary_run(struct store_conn *c, const struct store_summary_query *q,
 		}
 	}
 	if (rc == STATUS_OK && rv != SQLITE_DONE)
-		rc = store_fail(c, sql.text);
+		rc = store_sqlite_fail(c, sql.text);
 	sqlite3_finalize(st);
 	return rc;
 }
 
 int
-store_summary(struct store_conn *c, const struct store_summary_query *q,
-    Hoptac__V1__SummaryResponse *out)
+store_sqlite_summary(struct store_conn *conn,
+    const struct store_summary_query *q, Hoptac__V1__SummaryResponse *out)
 {
+	struct store_sqlite *c = store_sqlite_of(conn);
 	int rc = STATUS_OK;
 
 	if (q->n_dims > 0)
@@ -530,73 +360,4 @@ store_summary(struct store_conn *c, const struct store_summary_query *q,
 	if (rc == STATUS_OK)
 		rc = store_summary_run(c, q, 0, out);
 	return rc;
-}
-
-int
-store_conflict_insert(struct store_conn *c, Hoptac__V1__ActivityConflict *x)
-{
-	static const char sql[] =
-	    "INSERT INTO conflicts(activity_id, state, body)"
-	    " VALUES (?, ?, x'')";
-	sqlite3_stmt *st = store_stmt(c, sql);
-	int rc;
-
-	if (st == NULL)
-		return store_fail(c, sql);
-	store_bind_text(st, 1, x->activity_id);
-	sqlite3_bind_int(st, 2, (int)x->state);
-	if ((rc = store_step_done(c, st)) != STATUS_OK)
-		return rc;
-	/* The body holds the id, known only now. */
-	x->id = sqlite3_last_insert_rowid(c->db);
-	return store_conflict_update(c, x);
-}
-
-int
-store_conflict_update(
-    struct store_conn *c, const Hoptac__V1__ActivityConflict *x)
-{
-	static const char sql[] =
-	    "UPDATE conflicts SET state = ?, body = ? WHERE id = ?";
-	sqlite3_stmt *st = store_stmt(c, sql);
-	size_t len;
-	uint8_t *body;
-
-	if (st == NULL)
-		return store_fail(c, sql);
-	if ((body = store_pack(&x->base, &len)) == NULL)
-		return STATUS_INTERNAL;
-	sqlite3_bind_int(st, 1, (int)x->state);
-	sqlite3_bind_blob(st, 2, body, (int)len, free);
-	sqlite3_bind_int64(st, 3, x->id);
-	return store_step_done(c, st);
-}
-
-int
-store_conflict_get(
-    struct store_conn *c, int64_t id, Hoptac__V1__ActivityConflict **out)
-{
-	static const char sql[] = "SELECT body FROM conflicts WHERE id = ?";
-	sqlite3_stmt *st = store_stmt(c, sql);
-
-	if (st == NULL)
-		return store_fail(c, sql);
-	sqlite3_bind_int64(st, 1, id);
-	return store_one(
-	    c, st, &hoptac__v1__activity_conflict__descriptor, (void **)out);
-}
-
-int
-store_conflict_list(
-    struct store_conn *c, int open_only, Hoptac__V1__ListConflictsResponse *out)
-{
-	static const char sql[] = "SELECT body FROM conflicts WHERE (?1 = 0 OR "
-	                          "state = 1) ORDER BY id";
-	sqlite3_stmt *st = store_stmt(c, sql);
-
-	if (st == NULL)
-		return store_fail(c, sql);
-	sqlite3_bind_int(st, 1, open_only);
-	return store_all(c, st, &hoptac__v1__activity_conflict__descriptor,
-	    &out->n_conflicts, (void ***)&out->conflicts);
 }

@@ -1,6 +1,6 @@
 /*
  * Activities in the sqlite store: the derived columns, the partner rows,
- * and the filtered, paged list.
+ * the filtered, paged list, and the conflicts of offline amendments.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "date.h"
+#include "gazetteer.h"
 #include "pbstr.h"
 #include "status.h"
 #include "store.h"
@@ -67,7 +68,7 @@ store_bind_activity(sqlite3_stmt *st, const Hoptac__V1__Activity *a)
 	char *search = store_fold_join(texts, 5);
 	struct date_partial start, end;
 	size_t len;
-	uint8_t *body = store_pack(&a->base, &len);
+	uint8_t *body = store_sqlite_pack(&a->base, &len);
 	int rc = STATUS_INTERNAL;
 
 	if (fields == NULL || search == NULL || body == NULL)
@@ -78,7 +79,7 @@ store_bind_activity(sqlite3_stmt *st, const Hoptac__V1__Activity *a)
 	}
 	if (a->end_date[0] == '\0' || date_parse(a->end_date, &end) != 0)
 		end = start;
-	store_bind_text(st, 3, a->unit_code);
+	store_sqlite_bind_text(st, 3, a->unit_code);
 	sqlite3_bind_int(st, 4, (int)a->kind);
 	sqlite3_bind_int(st, 5, date_first_day(&start));
 	sqlite3_bind_int(st, 6, date_last_day(&end));
@@ -99,7 +100,7 @@ out:
 /* Replaces the rows of one link table (partners or fields) of an
  * activity: the tables that let queries filter and group by a list. */
 static int
-store_activity_link(struct store_conn *c, sqlite3_int64 seq, const char *del,
+store_activity_link(struct store_sqlite *c, sqlite3_int64 seq, const char *del,
     const char *ins, char *const *items, size_t n)
 {
 	sqlite3_stmt *st;
@@ -107,25 +108,25 @@ store_activity_link(struct store_conn *c, sqlite3_int64 seq, const char *del,
 
 	/* A record just inserted has no rows to replace yet. */
 	if (del != NULL) {
-		if ((st = store_stmt(c, del)) == NULL)
-			return store_fail(c, del);
+		if ((st = store_sqlite_stmt(c, del)) == NULL)
+			return store_sqlite_fail(c, del);
 		sqlite3_bind_int64(st, 1, seq);
-		if ((rc = store_step_done(c, st)) != STATUS_OK)
+		if ((rc = store_sqlite_step_done(c, st)) != STATUS_OK)
 			return rc;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if ((st = store_stmt(c, ins)) == NULL)
-			return store_fail(c, ins);
-		store_bind_text(st, 1, items[i]);
+		if ((st = store_sqlite_stmt(c, ins)) == NULL)
+			return store_sqlite_fail(c, ins);
+		store_sqlite_bind_text(st, 1, items[i]);
 		sqlite3_bind_int64(st, 2, seq);
-		if ((rc = store_step_done(c, st)) != STATUS_OK)
+		if ((rc = store_sqlite_step_done(c, st)) != STATUS_OK)
 			return rc;
 	}
 	return STATUS_OK;
 }
 
 static int
-store_activity_links(struct store_conn *c, sqlite3_int64 seq,
+store_activity_links(struct store_sqlite *c, sqlite3_int64 seq,
     const Hoptac__V1__Activity *a, int fresh)
 {
 	int rc = store_activity_link(c, seq,
@@ -147,14 +148,14 @@ store_activity_links(struct store_conn *c, sqlite3_int64 seq,
 
 /* Migration 2 added activity_fields: fill it from the stored records. */
 int
-store_activity_fields_backfill(struct store_conn *c)
+store_sqlite_activity_fields_backfill(struct store_sqlite *c)
 {
 	static const char sql[] = "SELECT seq, body FROM activities";
 	sqlite3_stmt *st = NULL;
 	int rc = STATUS_OK, rv = SQLITE_DONE;
 
 	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return store_fail(c, sql);
+		return store_sqlite_fail(c, sql);
 	while (rc == STATUS_OK && (rv = sqlite3_step(st)) == SQLITE_ROW) {
 		Hoptac__V1__Activity *a = hoptac__v1__activity__unpack(NULL,
 		    (size_t)sqlite3_column_bytes(st, 1),
@@ -172,16 +173,16 @@ store_activity_fields_backfill(struct store_conn *c)
 		hoptac__v1__activity__free_unpacked(a, NULL);
 	}
 	if (rc == STATUS_OK && rv != SQLITE_DONE)
-		rc = store_fail(c, sql);
+		rc = store_sqlite_fail(c, sql);
 	sqlite3_finalize(st);
 	return rc;
 }
 
 /* Counts a, if active, into the partner counts: once under each province
- * its partners name (a district's code begins with its province's five
- * characters). Its partner codes are resolved already. */
+ * its partners name (gazetteer.h: a district's code begins with its
+ * province's). Its partner codes are resolved already. */
 static int
-store_partner_counts_add(struct store_conn *c, const Hoptac__V1__Activity *a)
+store_partner_counts_add(struct store_sqlite *c, const Hoptac__V1__Activity *a)
 {
 	static const char day_sql[] =
 	    "INSERT INTO activity_partner_day_counts VALUES (?, ?, ?, ?, 1, ?)"
@@ -207,19 +208,21 @@ store_partner_counts_add(struct store_conn *c, const Hoptac__V1__Activity *a)
 		int seen = 0;
 
 		for (size_t j = 0; j < i && !seen; j++)
-			seen = strncmp(a->partner_codes[j], code, 5) == 0;
+			seen =
+			    gazetteer_same_province(a->partner_codes[j], code);
 		for (int k = 0; k < 2 && !seen && rc == STATUS_OK; k++) {
-			sqlite3_stmt *st = store_stmt(c, sqls[k]);
+			sqlite3_stmt *st = store_sqlite_stmt(c, sqls[k]);
 
 			if (st == NULL)
-				return store_fail(c, sqls[k]);
+				return store_sqlite_fail(c, sqls[k]);
 			sqlite3_bind_int(st, 1, days[k]);
-			store_bind_text(st, 2, a->unit_code);
+			store_sqlite_bind_text(st, 2, a->unit_code);
 			sqlite3_bind_int(st, 3, (int)a->kind);
-			sqlite3_bind_text(st, 4, code, (int)strnlen(code, 5),
+			sqlite3_bind_text(st, 4, code,
+			    (int)gazetteer_province_len(code),
 			    SQLITE_TRANSIENT);
 			sqlite3_bind_int(st, 5, a->people);
-			rc = store_step_done(c, st);
+			rc = store_sqlite_step_done(c, st);
 		}
 	}
 	return rc;
@@ -228,7 +231,8 @@ store_partner_counts_add(struct store_conn *c, const Hoptac__V1__Activity *a)
 /* Counts the stored activity id at version out of the partner counts,
  * if it is active; nothing when the version is not that one. */
 static int
-store_partner_counts_sub(struct store_conn *c, const char *id, int64_t version)
+store_partner_counts_sub(
+    struct store_sqlite *c, const char *id, int64_t version)
 {
 	static const char day_sql[] =
 	    "UPDATE activity_partner_day_counts AS k SET n = k.n - 1,"
@@ -236,7 +240,7 @@ store_partner_counts_sub(struct store_conn *c, const char *id, int64_t version)
 	    " WHERE a.id = ?1 AND a.version = ?2 AND a.state = 1"
 	    " AND k.day = a.start_day AND k.unit_code = a.unit_code"
 	    " AND k.kind = a.kind AND k.province IN (SELECT"
-	    " substr(partner_code, 1, 5) FROM activity_partners"
+	    " " STORE_PARTNER_PROVINCE " FROM activity_partners"
 	    " WHERE activity_seq = a.seq)";
 	static const char month_sql[] =
 	    "UPDATE activity_partner_month_counts AS k SET n = k.n - 1,"
@@ -244,7 +248,7 @@ store_partner_counts_sub(struct store_conn *c, const char *id, int64_t version)
 	    " WHERE a.id = ?1 AND a.version = ?2 AND a.state = 1"
 	    " AND k.month_day = ?3 AND k.unit_code = a.unit_code"
 	    " AND k.kind = a.kind AND k.province IN (SELECT"
-	    " substr(partner_code, 1, 5) FROM activity_partners"
+	    " " STORE_PARTNER_PROVINCE " FROM activity_partners"
 	    " WHERE activity_seq = a.seq)";
 	static const char day_of[] =
 	    "SELECT start_day FROM activities WHERE id = ? AND version = ?";
@@ -252,9 +256,9 @@ store_partner_counts_sub(struct store_conn *c, const char *id, int64_t version)
 	int32_t month = 0;
 	int rc, rv;
 
-	if ((st = store_stmt(c, day_of)) == NULL)
-		return store_fail(c, day_of);
-	store_bind_text(st, 1, id);
+	if ((st = store_sqlite_stmt(c, day_of)) == NULL)
+		return store_sqlite_fail(c, day_of);
+	store_sqlite_bind_text(st, 1, id);
 	sqlite3_bind_int64(st, 2, version);
 	rv = sqlite3_step(st);
 	if (rv == SQLITE_ROW)
@@ -263,39 +267,41 @@ store_partner_counts_sub(struct store_conn *c, const char *id, int64_t version)
 	if (rv == SQLITE_DONE)
 		return STATUS_OK; /* not that version: the update says so */
 	if (rv != SQLITE_ROW)
-		return store_fail(c, day_of);
-	if ((st = store_stmt(c, day_sql)) == NULL)
-		return store_fail(c, day_sql);
-	store_bind_text(st, 1, id);
+		return store_sqlite_fail(c, day_of);
+	if ((st = store_sqlite_stmt(c, day_sql)) == NULL)
+		return store_sqlite_fail(c, day_sql);
+	store_sqlite_bind_text(st, 1, id);
 	sqlite3_bind_int64(st, 2, version);
-	if ((rc = store_step_done(c, st)) != STATUS_OK)
+	if ((rc = store_sqlite_step_done(c, st)) != STATUS_OK)
 		return rc;
-	if ((st = store_stmt(c, month_sql)) == NULL)
-		return store_fail(c, month_sql);
-	store_bind_text(st, 1, id);
+	if ((st = store_sqlite_stmt(c, month_sql)) == NULL)
+		return store_sqlite_fail(c, month_sql);
+	store_sqlite_bind_text(st, 1, id);
 	sqlite3_bind_int64(st, 2, version);
 	sqlite3_bind_int(st, 3, month);
-	return store_step_done(c, st);
+	return store_sqlite_step_done(c, st);
 }
 
 int
-store_activity_insert(struct store_conn *c, const Hoptac__V1__Activity *a)
+store_sqlite_activity_insert(
+    struct store_conn *conn, const Hoptac__V1__Activity *a)
 {
+	struct store_sqlite *c = store_sqlite_of(conn);
 	static const char sql[] =
 	    "INSERT INTO activities(id, body, unit_code, kind, start_day,"
 	    " end_day, people, state, version, fields_folded, search)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
-	sqlite3_stmt *st = store_stmt(c, sql);
+	sqlite3_stmt *st = store_sqlite_stmt(c, sql);
 	int rc;
 
 	if (st == NULL)
-		return store_fail(c, sql);
-	store_bind_text(st, 1, a->id);
+		return store_sqlite_fail(c, sql);
+	store_sqlite_bind_text(st, 1, a->id);
 	if ((rc = store_bind_activity(st, a)) != STATUS_OK) {
 		sqlite3_reset(st);
 		return rc;
 	}
-	if ((rc = store_step_done(c, st)) != STATUS_OK ||
+	if ((rc = store_sqlite_step_done(c, st)) != STATUS_OK ||
 	    (rc = store_activity_links(
 	         c, sqlite3_last_insert_rowid(c->db), a, 1)) != STATUS_OK)
 		return rc;
@@ -303,25 +309,26 @@ store_activity_insert(struct store_conn *c, const Hoptac__V1__Activity *a)
 }
 
 int
-store_activity_update(struct store_conn *c, const Hoptac__V1__Activity *a,
-    int64_t expected_version)
+store_sqlite_activity_update(struct store_conn *conn,
+    const Hoptac__V1__Activity *a, int64_t expected_version)
 {
+	struct store_sqlite *c = store_sqlite_of(conn);
 	static const char sql[] =
 	    "UPDATE activities SET body = ?2, unit_code = ?3, kind = ?4,"
 	    " start_day = ?5, end_day = ?6, people = ?7, state = ?8,"
 	    " version = ?9, fields_folded = ?10, search = ?11"
 	    " WHERE id = ?1 AND version = ?12 RETURNING seq";
-	sqlite3_stmt *st = store_stmt(c, sql);
+	sqlite3_stmt *st = store_sqlite_stmt(c, sql);
 	sqlite3_int64 seq;
 	int rc, rv;
 
 	if (st == NULL)
-		return store_fail(c, sql);
+		return store_sqlite_fail(c, sql);
 	/* Out of the partner counts as it was, into them as it becomes. */
 	if ((rc = store_partner_counts_sub(c, a->id, expected_version)) !=
 	    STATUS_OK)
 		return rc;
-	store_bind_text(st, 1, a->id);
+	store_sqlite_bind_text(st, 1, a->id);
 	sqlite3_bind_int64(st, 12, expected_version);
 	if ((rc = store_bind_activity(st, a)) != STATUS_OK) {
 		sqlite3_reset(st);
@@ -334,7 +341,7 @@ store_activity_update(struct store_conn *c, const Hoptac__V1__Activity *a,
 	}
 	if (rv != SQLITE_ROW) {
 		sqlite3_reset(st);
-		return store_fail(c, sql);
+		return store_sqlite_fail(c, sql);
 	}
 	seq = sqlite3_column_int64(st, 0);
 	sqlite3_step(st);
@@ -345,16 +352,17 @@ store_activity_update(struct store_conn *c, const Hoptac__V1__Activity *a,
 }
 
 int
-store_activity_get(
-    struct store_conn *c, const char *id, Hoptac__V1__Activity **out)
+store_sqlite_activity_get(
+    struct store_conn *conn, const char *id, Hoptac__V1__Activity **out)
 {
+	struct store_sqlite *c = store_sqlite_of(conn);
 	static const char sql[] = "SELECT body FROM activities WHERE id = ?";
-	sqlite3_stmt *st = store_stmt(c, sql);
+	sqlite3_stmt *st = store_sqlite_stmt(c, sql);
 	*out = NULL;
 	if (st == NULL)
-		return store_fail(c, sql);
-	store_bind_text(st, 1, id);
-	return store_one(
+		return store_sqlite_fail(c, sql);
+	store_sqlite_bind_text(st, 1, id);
+	return store_sqlite_one(
 	    c, st, &hoptac__v1__activity__descriptor, (void **)out);
 }
 
@@ -408,7 +416,7 @@ store_filter_bind(const struct store_filter *f, sqlite3_stmt *st)
 
 	for (size_t k = 0; k < f->n; k++) {
 		if (f->kinds[k] == 't')
-			store_bind_text(st, (int)k + 1, f->text[t++]);
+			store_sqlite_bind_text(st, (int)k + 1, f->text[t++]);
 		else
 			sqlite3_bind_int64(st, (int)k + 1, f->ints[i++]);
 	}
@@ -483,10 +491,11 @@ store_filter_free(struct store_filter *f)
 }
 
 int
-store_activity_list(struct store_conn *c,
+store_sqlite_activity_list(struct store_conn *conn,
     const Hoptac__V1__ListActivitiesRequest *q,
     Hoptac__V1__ListActivitiesResponse *out)
 {
+	struct store_sqlite *c = store_sqlite_of(conn);
 	struct store_filter f;
 	sqlite3_stmt *st = NULL;
 	char sql[2048];
@@ -507,12 +516,12 @@ store_activity_list(struct store_conn *c,
 	snprintf(sql, sizeof(sql),
 	    "SELECT count(*) FROM activities a WHERE 1%s", f.where);
 	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		rc = store_fail(c, sql);
+		rc = store_sqlite_fail(c, sql);
 		goto out;
 	}
 	store_filter_bind(&f, st);
 	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = store_fail(c, sql);
+		rc = store_sqlite_fail(c, sql);
 		goto out;
 	}
 	out->total = (uint64_t)sqlite3_column_int64(st, 0);
@@ -525,7 +534,7 @@ store_activity_list(struct store_conn *c,
 	    " ORDER BY a.start_day, a.seq LIMIT ?",
 	    f.where);
 	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		rc = store_fail(c, sql);
+		rc = store_sqlite_fail(c, sql);
 		goto out;
 	}
 	store_filter_bind(&f, st);
@@ -544,10 +553,11 @@ store_activity_list(struct store_conn *c,
 				rc = STATUS_INTERNAL;
 			break;
 		}
-		if ((rc = store_unpack(st, 0, &hoptac__v1__activity__descriptor,
-		         (void **)&a)) != STATUS_OK)
+		if ((rc = store_sqlite_unpack(st, 0,
+		         &hoptac__v1__activity__descriptor, (void **)&a)) !=
+		    STATUS_OK)
 			break;
-		if ((rc = store_append(&out->n_activities,
+		if ((rc = store_sqlite_append(&out->n_activities,
 		         (void ***)&out->activities, a)) != STATUS_OK) {
 			hoptac__v1__activity__free_unpacked(a, NULL);
 			break;
@@ -556,9 +566,84 @@ store_activity_list(struct store_conn *c,
 		last_seq = sqlite3_column_int64(st, 2);
 	}
 	if (rc == STATUS_OK && rv != SQLITE_ROW && rv != SQLITE_DONE)
-		rc = store_fail(c, sql);
+		rc = store_sqlite_fail(c, sql);
 out:
 	sqlite3_finalize(st);
 	store_filter_free(&f);
 	return rc;
+}
+
+int
+store_sqlite_conflict_insert(
+    struct store_conn *conn, Hoptac__V1__ActivityConflict *x)
+{
+	struct store_sqlite *c = store_sqlite_of(conn);
+	static const char sql[] =
+	    "INSERT INTO conflicts(activity_id, state, body)"
+	    " VALUES (?, ?, x'')";
+	sqlite3_stmt *st = store_sqlite_stmt(c, sql);
+	int rc;
+
+	if (st == NULL)
+		return store_sqlite_fail(c, sql);
+	store_sqlite_bind_text(st, 1, x->activity_id);
+	sqlite3_bind_int(st, 2, (int)x->state);
+	if ((rc = store_sqlite_step_done(c, st)) != STATUS_OK)
+		return rc;
+	/* The body holds the id, known only now. */
+	x->id = sqlite3_last_insert_rowid(c->db);
+	return store_sqlite_conflict_update(&c->conn, x);
+}
+
+int
+store_sqlite_conflict_update(
+    struct store_conn *conn, const Hoptac__V1__ActivityConflict *x)
+{
+	struct store_sqlite *c = store_sqlite_of(conn);
+	static const char sql[] =
+	    "UPDATE conflicts SET state = ?, body = ? WHERE id = ?";
+	sqlite3_stmt *st = store_sqlite_stmt(c, sql);
+	size_t len;
+	uint8_t *body;
+
+	if (st == NULL)
+		return store_sqlite_fail(c, sql);
+	if ((body = store_sqlite_pack(&x->base, &len)) == NULL)
+		return STATUS_INTERNAL;
+	sqlite3_bind_int(st, 1, (int)x->state);
+	sqlite3_bind_blob(st, 2, body, (int)len, free);
+	sqlite3_bind_int64(st, 3, x->id);
+	return store_sqlite_step_done(c, st);
+}
+
+int
+store_sqlite_conflict_get(
+    struct store_conn *conn, int64_t id, Hoptac__V1__ActivityConflict **out)
+{
+	struct store_sqlite *c = store_sqlite_of(conn);
+	static const char sql[] = "SELECT body FROM conflicts WHERE id = ?";
+	sqlite3_stmt *st = store_sqlite_stmt(c, sql);
+
+	if (st == NULL)
+		return store_sqlite_fail(c, sql);
+	sqlite3_bind_int64(st, 1, id);
+	return store_sqlite_one(
+	    c, st, &hoptac__v1__activity_conflict__descriptor, (void **)out);
+}
+
+int
+store_sqlite_conflict_list(struct store_conn *conn, int open_only,
+    Hoptac__V1__ListConflictsResponse *out)
+{
+	struct store_sqlite *c = store_sqlite_of(conn);
+	static const char sql[] = "SELECT body FROM conflicts WHERE (?1 = 0 OR "
+	                          "state = 1) ORDER BY id";
+	sqlite3_stmt *st = store_sqlite_stmt(c, sql);
+
+	if (st == NULL)
+		return store_sqlite_fail(c, sql);
+	sqlite3_bind_int(st, 1, open_only);
+	return store_sqlite_all(c, st,
+	    &hoptac__v1__activity_conflict__descriptor, &out->n_conflicts,
+	    (void ***)&out->conflicts);
 }

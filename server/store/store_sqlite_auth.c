@@ -58,113 +58,121 @@ out:
 }
 
 int
-store_cred_insert(struct store_conn *c, const Hoptac__V1__Credential *cr,
-    const uint8_t *salt, size_t salt_len, const uint8_t *hash, size_t hash_len)
+store_sqlite_cred_insert(struct store_conn *conn,
+    const Hoptac__V1__Credential *cr, const uint8_t *salt, size_t salt_len,
+    const uint8_t *hash, size_t hash_len)
 {
+	struct store_sqlite *c = store_sqlite_of(conn);
 	static const char sql[] = "INSERT INTO credentials(" STORE_CRED_COLUMNS
 	                          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-	sqlite3_stmt *st = store_stmt(c, sql);
+	sqlite3_stmt *st = store_sqlite_stmt(c, sql);
 
 	if (st == NULL)
-		return store_fail(c, sql);
-	store_bind_text(st, 1, cr->id);
-	store_bind_text(st, 2, cr->name);
+		return store_sqlite_fail(c, sql);
+	store_sqlite_bind_text(st, 1, cr->id);
+	store_sqlite_bind_text(st, 2, cr->name);
 	sqlite3_bind_int(st, 3, (int)role_set(cr->roles, cr->n_roles));
-	store_bind_text(st, 4, cr->unit_code);
+	store_sqlite_bind_text(st, 4, cr->unit_code);
 	sqlite3_bind_int64(st, 5, cr->created_at_ms);
 	sqlite3_bind_int64(st, 6, cr->expires_at_ms);
 	sqlite3_bind_int64(st, 7, cr->revoked_at_ms);
-	store_bind_text(st, 8, cr->created_by);
+	store_sqlite_bind_text(st, 8, cr->created_by);
 	sqlite3_bind_blob(st, 9, salt, (int)salt_len, SQLITE_TRANSIENT);
 	sqlite3_bind_blob(st, 10, hash, (int)hash_len, SQLITE_TRANSIENT);
-	return store_step_done(c, st);
+	return store_sqlite_step_done(c, st);
 }
 
 int
-store_cred_get(
-    struct store_conn *c, const char *id, Hoptac__V1__Credential **out)
+store_sqlite_cred_get(
+    struct store_conn *conn, const char *id, Hoptac__V1__Credential **out)
 {
+	struct store_sqlite *c = store_sqlite_of(conn);
 	static const char sql[] =
 	    "SELECT " STORE_CRED_COLUMNS " FROM credentials WHERE id = ?";
-	sqlite3_stmt *st = store_stmt(c, sql);
+	sqlite3_stmt *st = store_sqlite_stmt(c, sql);
 	int rv, rc;
 
 	*out = NULL;
 	if (st == NULL)
-		return store_fail(c, sql);
-	store_bind_text(st, 1, id);
+		return store_sqlite_fail(c, sql);
+	store_sqlite_bind_text(st, 1, id);
 	rv = sqlite3_step(st);
 	if (rv == SQLITE_ROW)
 		rc = store_cred_row(st, out);
 	else
-		rc = rv == SQLITE_DONE ? STATUS_NOT_FOUND : store_fail(c, sql);
+		rc = rv == SQLITE_DONE ? STATUS_NOT_FOUND
+		                       : store_sqlite_fail(c, sql);
 	sqlite3_reset(st);
 	return rc;
 }
 
 int
-store_cred_revoke(struct store_conn *c, const char *id, int64_t now_ms)
+store_sqlite_cred_revoke(
+    struct store_conn *conn, const char *id, int64_t now_ms)
 {
+	struct store_sqlite *c = store_sqlite_of(conn);
 	static const char sql[] = "UPDATE credentials SET revoked_at_ms = ? "
 	                          "WHERE id = ? AND revoked_at_ms = 0";
-	sqlite3_stmt *st = store_stmt(c, sql);
+	sqlite3_stmt *st = store_sqlite_stmt(c, sql);
 	int rc;
 
 	if (st == NULL)
-		return store_fail(c, sql);
+		return store_sqlite_fail(c, sql);
 	sqlite3_bind_int64(st, 1, now_ms);
-	store_bind_text(st, 2, id);
-	if ((rc = store_step_done(c, st)) != STATUS_OK)
+	store_sqlite_bind_text(st, 2, id);
+	if ((rc = store_sqlite_step_done(c, st)) != STATUS_OK)
 		return rc;
 	return sqlite3_changes(c->db) == 1 ? STATUS_OK
 	                                   : STATUS_FAILED_PRECONDITION;
 }
 
 int
-store_cred_list(struct store_conn *c, const char *unit_code,
+store_sqlite_cred_list(struct store_conn *conn, const char *unit_code,
     int include_revoked, int64_t now_ms,
     Hoptac__V1__ListCredentialsResponse *out)
 {
+	struct store_sqlite *c = store_sqlite_of(conn);
 	static const char sql[] =
 	    "SELECT " STORE_CRED_COLUMNS " FROM credentials"
 	    " WHERE (?1 = '' OR unit_code = ?1) AND (?2 OR (revoked_at_ms = 0"
 	    " AND (expires_at_ms = 0 OR expires_at_ms > ?3)))"
 	    " ORDER BY created_at_ms, id";
-	sqlite3_stmt *st = store_stmt(c, sql);
+	sqlite3_stmt *st = store_sqlite_stmt(c, sql);
 	Hoptac__V1__Credential *cr;
 	int rv, rc = STATUS_OK;
 
 	if (st == NULL)
-		return store_fail(c, sql);
-	store_bind_text(st, 1, unit_code);
+		return store_sqlite_fail(c, sql);
+	store_sqlite_bind_text(st, 1, unit_code);
 	sqlite3_bind_int(st, 2, include_revoked != 0);
 	sqlite3_bind_int64(st, 3, now_ms);
 	while (rc == STATUS_OK && (rv = sqlite3_step(st)) == SQLITE_ROW) {
 		if ((rc = store_cred_row(st, &cr)) != STATUS_OK)
 			break;
-		if (store_append(&out->n_credentials,
+		if (store_sqlite_append(&out->n_credentials,
 		        (void ***)&out->credentials, cr) != 0) {
 			hoptac__v1__credential__free_unpacked(cr, NULL);
 			rc = STATUS_INTERNAL;
 		}
 	}
 	if (rc == STATUS_OK && rv != SQLITE_DONE)
-		rc = store_fail(c, sql);
+		rc = store_sqlite_fail(c, sql);
 	sqlite3_reset(st);
 	return rc;
 }
 
 int
-store_cred_each(struct store_conn *c, store_cred_fn fn, void *arg)
+store_sqlite_cred_each(struct store_conn *conn, store_cred_fn fn, void *arg)
 {
+	struct store_sqlite *c = store_sqlite_of(conn);
 	static const char sql[] =
 	    "SELECT " STORE_CRED_COLUMNS " FROM credentials ORDER BY id";
-	sqlite3_stmt *st = store_stmt(c, sql);
+	sqlite3_stmt *st = store_sqlite_stmt(c, sql);
 	Hoptac__V1__Credential *cr;
 	int rv, rc = STATUS_OK;
 
 	if (st == NULL)
-		return store_fail(c, sql);
+		return store_sqlite_fail(c, sql);
 	while (rc == STATUS_OK && (rv = sqlite3_step(st)) == SQLITE_ROW) {
 		if ((rc = store_cred_row(st, &cr)) != STATUS_OK)
 			break;
@@ -175,34 +183,36 @@ store_cred_each(struct store_conn *c, store_cred_fn fn, void *arg)
 		hoptac__v1__credential__free_unpacked(cr, NULL);
 	}
 	if (rc == STATUS_OK && rv != SQLITE_DONE)
-		rc = store_fail(c, sql);
+		rc = store_sqlite_fail(c, sql);
 	sqlite3_reset(st);
 	return rc;
 }
 
 int
-store_audit_append(struct store_conn *c, const Hoptac__V1__AuditEntry *e)
+store_sqlite_audit_append(
+    struct store_conn *conn, const Hoptac__V1__AuditEntry *e)
 {
+	struct store_sqlite *c = store_sqlite_of(conn);
 	static const char sql[] =
 	    "INSERT INTO audit(at_ms, credential_id, name, roles, unit_code,"
 	    " method, target, status, message, peer, request_id)"
 	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-	sqlite3_stmt *st = store_stmt(c, sql);
+	sqlite3_stmt *st = store_sqlite_stmt(c, sql);
 
 	if (st == NULL)
-		return store_fail(c, sql);
+		return store_sqlite_fail(c, sql);
 	sqlite3_bind_int64(st, 1, e->at_ms);
-	store_bind_text(st, 2, e->credential_id);
-	store_bind_text(st, 3, e->name);
-	store_bind_text(st, 4, e->roles);
-	store_bind_text(st, 5, e->unit_code);
-	store_bind_text(st, 6, e->method);
-	store_bind_text(st, 7, e->target);
+	store_sqlite_bind_text(st, 2, e->credential_id);
+	store_sqlite_bind_text(st, 3, e->name);
+	store_sqlite_bind_text(st, 4, e->roles);
+	store_sqlite_bind_text(st, 5, e->unit_code);
+	store_sqlite_bind_text(st, 6, e->method);
+	store_sqlite_bind_text(st, 7, e->target);
 	sqlite3_bind_int(st, 8, e->status);
-	store_bind_text(st, 9, e->message);
-	store_bind_text(st, 10, e->peer);
-	store_bind_text(st, 11, e->request_id);
-	return store_step_done(c, st);
+	store_sqlite_bind_text(st, 9, e->message);
+	store_sqlite_bind_text(st, 10, e->peer);
+	store_sqlite_bind_text(st, 11, e->request_id);
+	return store_sqlite_step_done(c, st);
 }
 
 static int
@@ -242,9 +252,11 @@ store_audit_row(sqlite3_stmt *st, Hoptac__V1__AuditEntry **out)
 }
 
 int
-store_audit_search(struct store_conn *c, const struct store_audit_query *q,
-    Hoptac__V1__SearchAuditResponse *out)
+store_sqlite_audit_search(struct store_conn *conn,
+    const struct store_audit_query *q, Hoptac__V1__SearchAuditResponse *out)
 {
+	struct store_sqlite *c = store_sqlite_of(conn);
+
 	/* The method matches its full name or the tail after a '/', so
 	 * "Activities/Submit" finds "/hoptac.v1.Activities/Submit". */
 	static const char sql[] =
@@ -257,21 +269,21 @@ store_audit_search(struct store_conn *c, const struct store_audit_query *q,
 	    " = '.' || ?6 OR substr(method, -length(?6) - 1) = '/' || ?6)"
 	    " AND (?7 = 0 OR status <> 0)"
 	    " ORDER BY seq DESC LIMIT ?8";
-	sqlite3_stmt *st = store_stmt(c, sql);
+	sqlite3_stmt *st = store_sqlite_stmt(c, sql);
 	Hoptac__V1__AuditEntry *e;
 	int64_t last = 0;
 	int rv, rc = STATUS_OK, n = 0;
 	char token[32];
 
 	if (st == NULL)
-		return store_fail(c, sql);
+		return store_sqlite_fail(c, sql);
 	sqlite3_bind_int64(
 	    st, 1, q->before_seq > 0 ? q->before_seq : INT64_MAX);
 	sqlite3_bind_int64(st, 2, q->since_ms);
 	sqlite3_bind_int64(st, 3, q->until_ms > 0 ? q->until_ms : INT64_MAX);
-	store_bind_text(st, 4, q->credential_id);
-	store_bind_text(st, 5, q->unit_code);
-	store_bind_text(st, 6, q->method);
+	store_sqlite_bind_text(st, 4, q->credential_id);
+	store_sqlite_bind_text(st, 5, q->unit_code);
+	store_sqlite_bind_text(st, 6, q->method);
 	sqlite3_bind_int(st, 7, q->refused_only != 0);
 	sqlite3_bind_int(st, 8, q->limit + 1);
 	while (rc == STATUS_OK && (rv = sqlite3_step(st)) == SQLITE_ROW) {
@@ -285,14 +297,14 @@ store_audit_search(struct store_conn *c, const struct store_audit_query *q,
 		if ((rc = store_audit_row(st, &e)) != STATUS_OK)
 			break;
 		last = e->seq;
-		if (store_append(&out->n_entries, (void ***)&out->entries, e) !=
-		    0) {
+		if (store_sqlite_append(
+		        &out->n_entries, (void ***)&out->entries, e) != 0) {
 			hoptac__v1__audit_entry__free_unpacked(e, NULL);
 			rc = STATUS_INTERNAL;
 		}
 	}
 	if (rc == STATUS_OK && rv != SQLITE_DONE)
-		rc = store_fail(c, sql);
+		rc = store_sqlite_fail(c, sql);
 	sqlite3_reset(st);
 	return rc;
 }

@@ -1,0 +1,135 @@
+/*
+ * What a store backend implements: one function per operation of store.h,
+ * in a table the backend's connections point to. store.c picks the table
+ * when a connection opens and forwards every call through it; the rest of
+ * the server sees only store.h. A new backend (server/store/store_<name>_*.c)
+ * fills a struct store_ops, is added to store.c's list under its scheme,
+ * and passes the same tests.
+ */
+#ifndef HOPTAC_STORE_BACKEND_H
+#define HOPTAC_STORE_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+struct store_ops {
+	const char *name; /* for messages: "sqlite" */
+	/* What a database's name starts with, before "://"; NULL for the
+	 * backend that takes plain file paths. */
+	const char *scheme;
+
+	/* Connections; open sets (*out)->ops. */
+	int (*open)(const char *path, int readonly, struct store_conn **out,
+	    char *err, size_t errlen);
+	void (*close)(struct store_conn *c);
+
+	/* Transactions, for the writer. */
+	int (*begin)(struct store_conn *c);
+	int (*commit)(struct store_conn *c);
+	int (*rollback)(struct store_conn *c);
+	int (*savepoint)(struct store_conn *c);
+	int (*release)(struct store_conn *c);
+	int (*rollback_savepoint)(struct store_conn *c);
+
+	/* The state of a connection. */
+	const char *(*errmsg)(struct store_conn *c);
+	int (*limit_size)(struct store_conn *c, long long max_bytes);
+	int (*full_take)(struct store_conn *c);
+	void (*full_reason)(struct store_conn *c, char *buf, size_t len);
+	int (*in_transaction)(struct store_conn *c);
+
+	/* The log of applied requests. */
+	int (*request_find)(struct store_conn *c, const char *request_id,
+	    const char *method, uint8_t **payload, size_t *len);
+	int (*request_save)(struct store_conn *c, const char *request_id,
+	    const char *method, const uint8_t *payload, size_t len,
+	    int64_t now_ms);
+
+	/* Records. */
+	int (*unit_insert)(struct store_conn *c, const Hoptac__V1__Unit *u);
+	int (*unit_get)(
+	    struct store_conn *c, const char *code, Hoptac__V1__Unit **out);
+	int (*unit_list)(struct store_conn *c,
+	    const Hoptac__V1__ListUnitsRequest *q, int32_t today,
+	    Hoptac__V1__ListUnitsResponse *out);
+	int (*activity_insert)(
+	    struct store_conn *c, const Hoptac__V1__Activity *a);
+	int (*activity_update)(struct store_conn *c,
+	    const Hoptac__V1__Activity *a, int64_t expected_version);
+	int (*activity_get)(
+	    struct store_conn *c, const char *id, Hoptac__V1__Activity **out);
+	int (*activity_list)(struct store_conn *c,
+	    const Hoptac__V1__ListActivitiesRequest *q,
+	    Hoptac__V1__ListActivitiesResponse *out);
+	int (*req_insert)(
+	    struct store_conn *c, const Hoptac__V1__ReportingRequest *r);
+	int (*req_get)(struct store_conn *c, const char *reference,
+	    Hoptac__V1__ReportingRequest **out);
+	int (*req_list)(struct store_conn *c, const char *unit_code,
+	    int open_only, Hoptac__V1__ListRequestsResponse *out);
+	int (*report_get)(struct store_conn *c, const char *reference,
+	    const char *unit_code, int32_t revision, Hoptac__V1__Report **out);
+	int (*report_by_id)(
+	    struct store_conn *c, const char *id, Hoptac__V1__Report **out);
+	int (*report_insert)(struct store_conn *c, const Hoptac__V1__Report *r);
+	int (*report_update)(struct store_conn *c, const Hoptac__V1__Report *r);
+	int (*report_list)(struct store_conn *c, const char *reference,
+	    const char *unit_code, int all_revisions,
+	    Hoptac__V1__ListReportsResponse *out);
+	int (*summary)(struct store_conn *c,
+	    const struct store_summary_query *q,
+	    Hoptac__V1__SummaryResponse *out);
+	int (*conflict_insert)(
+	    struct store_conn *c, Hoptac__V1__ActivityConflict *x);
+	int (*conflict_get)(struct store_conn *c, int64_t id,
+	    Hoptac__V1__ActivityConflict **out);
+	int (*conflict_update)(
+	    struct store_conn *c, const Hoptac__V1__ActivityConflict *x);
+	int (*conflict_list)(struct store_conn *c, int open_only,
+	    Hoptac__V1__ListConflictsResponse *out);
+
+	/* Credentials and the audit trail. */
+	int (*cred_insert)(struct store_conn *c,
+	    const Hoptac__V1__Credential *cr, const uint8_t *salt,
+	    size_t salt_len, const uint8_t *hash, size_t hash_len);
+	int (*cred_get)(
+	    struct store_conn *c, const char *id, Hoptac__V1__Credential **out);
+	int (*cred_revoke)(
+	    struct store_conn *c, const char *id, int64_t now_ms);
+	int (*cred_list)(struct store_conn *c, const char *unit_code,
+	    int include_revoked, int64_t now_ms,
+	    Hoptac__V1__ListCredentialsResponse *out);
+	int (*cred_each)(struct store_conn *c, store_cred_fn fn, void *arg);
+	int (*audit_append)(
+	    struct store_conn *c, const Hoptac__V1__AuditEntry *e);
+	int (*audit_search)(struct store_conn *c,
+	    const struct store_audit_query *q,
+	    Hoptac__V1__SearchAuditResponse *out);
+
+	/* Backups; backup_open sets (*out)->ops. */
+	int (*backup_open)(const char *path, struct store_backup **out,
+	    char *err, size_t errlen);
+	int (*backup_copy)(struct store_backup *b, const char *path,
+	    const struct store_backup_options *opt,
+	    struct store_backup_result *res, char *err, size_t errlen);
+	void (*backup_close)(struct store_backup *b);
+};
+
+/* A connection as store.h hands it out: each backend's own connection
+ * begins with this, so the store's functions reach the table in one load
+ * and the backend its own fields with a cast. */
+struct store_conn {
+	const struct store_ops *ops;
+};
+
+/* A source opened for backups, which each backend's begins with too. */
+struct store_backup {
+	const struct store_ops *ops;
+};
+
+/* The backends. */
+extern const struct store_ops store_sqlite_ops;
+
+#endif

@@ -1,0 +1,329 @@
+/*
+ * The sqlite store's schema: the migrations that build it, one version
+ * at a time, and the reading of the version a file holds.
+ */
+#include <stdio.h>
+
+#include <sqlite3.h>
+
+#include "status.h"
+#include "store.h"
+#include "store_sqlite_int.h"
+
+/* The first day of the month of a day, both as days since 1970-01-01. */
+#define STORE_MONTH_DAY(day)                                                   \
+	"(CAST(strftime('%s', " day " * 86400, 'unixepoch', 'start of month')" \
+	" AS INTEGER) / 86400)"
+
+/* The trigger statements that count row r ("new" or "old") in, or out of,
+ * both tables of counts. */
+#define STORE_COUNTS_ADD(r)                                                    \
+	" INSERT INTO activity_day_counts VALUES (" r ".start_day, " r         \
+	".unit_code, " r ".kind, 1, " r ".people) ON CONFLICT DO UPDATE SET"   \
+	" n = n + 1, people = people + excluded.people;"                       \
+	" INSERT INTO activity_month_counts VALUES (" STORE_MONTH_DAY(         \
+	    r ".start_day") ", " r ".unit_code, " r ".kind, 1, " r ".people)"  \
+	                    " ON CONFLICT DO UPDATE SET n = n + 1,"            \
+	                    " people = people + excluded.people; "
+#define STORE_COUNTS_SUB(r)                                                    \
+	" UPDATE activity_day_counts SET n = n - 1, people = people - " r      \
+	".people WHERE day = " r ".start_day AND unit_code = " r ".unit_code"  \
+	" AND kind = " r ".kind;"                                              \
+	" UPDATE activity_month_counts SET n = n - 1, people = people - " r    \
+	".people WHERE month_day = " STORE_MONTH_DAY(                          \
+	    r ".start_day") " AND unit_code = " r ".unit_code AND kind = " r   \
+	                    ".kind; "
+
+/* Migration n takes the schema from version n-1 to n, with SQL and then,
+ * where rows must be derived from stored records, a function. Never edit
+ * one that has shipped: add the next. */
+struct store_migration {
+	const char *sql;
+	int (*then)(struct store_sqlite *c);
+};
+
+/* clang-format off */
+/* 6: counts of active activities by day and by month, unit and kind
+ * (kept by triggers), and the same by partner province (kept by
+ * store_sqlite_activities.c, which knows the provinces without reading
+ * them back), so that a summary reads a few thousand rows instead of
+ * every record of the period. */
+static const char store_migration_6[] =
+    "CREATE TABLE activity_day_counts ("
+    "  day INTEGER NOT NULL,"
+    "  unit_code TEXT NOT NULL,"
+    "  kind INTEGER NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  people INTEGER NOT NULL,"
+    "  PRIMARY KEY (day, unit_code, kind)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE activity_month_counts ("
+    "  month_day INTEGER NOT NULL," /* the month's first day */
+    "  unit_code TEXT NOT NULL,"
+    "  kind INTEGER NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  people INTEGER NOT NULL,"
+    "  PRIMARY KEY (month_day, unit_code, kind)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE activity_partner_day_counts ("
+    "  day INTEGER NOT NULL,"
+    "  unit_code TEXT NOT NULL,"
+    "  kind INTEGER NOT NULL,"
+    "  province TEXT NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  people INTEGER NOT NULL,"
+    "  PRIMARY KEY (day, unit_code, kind, province)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE activity_partner_month_counts ("
+    "  month_day INTEGER NOT NULL,"
+    "  unit_code TEXT NOT NULL,"
+    "  kind INTEGER NOT NULL,"
+    "  province TEXT NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  people INTEGER NOT NULL,"
+    "  PRIMARY KEY (month_day, unit_code, kind, province)"
+    ") WITHOUT ROWID;"
+    "CREATE TRIGGER activity_counts_insert AFTER INSERT ON activities"
+    "  WHEN new.state = 1 BEGIN"
+    STORE_COUNTS_ADD("new")
+    "END;"
+    "CREATE TRIGGER activity_counts_update_old AFTER UPDATE ON activities"
+    "  WHEN old.state = 1 BEGIN"
+    STORE_COUNTS_SUB("old")
+    "END;"
+    "CREATE TRIGGER activity_counts_update_new AFTER UPDATE ON activities"
+    "  WHEN new.state = 1 BEGIN"
+    STORE_COUNTS_ADD("new")
+    "END;"
+    "CREATE TRIGGER activity_counts_delete AFTER DELETE ON activities"
+    "  WHEN old.state = 1 BEGIN"
+    STORE_COUNTS_SUB("old")
+    "END;"
+    "INSERT INTO activity_day_counts"
+    "  SELECT start_day, unit_code, kind, count(*), sum(people)"
+    "  FROM activities WHERE state = 1 GROUP BY 1, 2, 3;"
+    "INSERT INTO activity_month_counts"
+    "  SELECT " STORE_MONTH_DAY("start_day") ", unit_code, kind,"
+    "  count(*), sum(people) FROM activities WHERE state = 1"
+    "  GROUP BY 1, 2, 3;"
+    "INSERT INTO activity_partner_day_counts"
+    "  SELECT a.start_day, a.unit_code, a.kind, p.province, count(*),"
+    "  sum(a.people) FROM activities a JOIN (SELECT DISTINCT activity_seq,"
+    "  " STORE_PARTNER_PROVINCE " AS province FROM activity_partners)"
+    " p"
+    "  ON p.activity_seq = a.seq WHERE a.state = 1 GROUP BY 1, 2, 3, 4;"
+    "INSERT INTO activity_partner_month_counts"
+    "  SELECT " STORE_MONTH_DAY("a.start_day") ", a.unit_code, a.kind,"
+    "  p.province, count(*), sum(a.people) FROM activities a JOIN"
+    "  (SELECT DISTINCT activity_seq, " STORE_PARTNER_PROVINCE " AS"
+    "  province FROM activity_partners) p ON p.activity_seq = a.seq"
+    "  WHERE a.state = 1 GROUP BY 1, 2, 3, 4;";
+/* clang-format on */
+
+static const struct store_migration store_migrations[STORE_SCHEMA_VERSION] = {
+    {
+        /* 1: units, activities, the idempotency log */
+        "CREATE TABLE units ("
+        "  code TEXT PRIMARY KEY,"
+        "  name TEXT NOT NULL,"
+        "  kind INTEGER NOT NULL,"
+        "  province TEXT NOT NULL,"
+        "  parent_code TEXT,"
+        "  valid_from_day INTEGER,"
+        "  valid_to_day INTEGER,"
+        "  body BLOB NOT NULL"
+        ");"
+        "CREATE TABLE activities ("
+        "  seq INTEGER PRIMARY KEY,"
+        "  id TEXT NOT NULL UNIQUE,"
+        "  unit_code TEXT NOT NULL REFERENCES units(code),"
+        "  kind INTEGER NOT NULL,"
+        "  start_day INTEGER NOT NULL,"
+        "  end_day INTEGER NOT NULL,"
+        "  people INTEGER NOT NULL,"
+        "  state INTEGER NOT NULL,"
+        "  version INTEGER NOT NULL,"
+        "  fields_folded TEXT NOT NULL,"
+        "  search TEXT NOT NULL,"
+        "  body BLOB NOT NULL"
+        ");"
+        "CREATE INDEX activities_by_start ON activities(start_day, seq);"
+        "CREATE INDEX activities_by_unit ON activities(unit_code, start_day);"
+        "CREATE TABLE activity_partners ("
+        "  partner_code TEXT NOT NULL,"
+        "  activity_seq INTEGER NOT NULL REFERENCES activities(seq),"
+        "  PRIMARY KEY (partner_code, activity_seq)"
+        ") WITHOUT ROWID;"
+        "CREATE INDEX activity_partners_by_activity"
+        "  ON activity_partners(activity_seq);"
+        "CREATE TABLE request_log ("
+        "  request_id TEXT PRIMARY KEY,"
+        "  method TEXT NOT NULL,"
+        "  payload BLOB NOT NULL,"
+        "  created_at_ms INTEGER NOT NULL"
+        ");",
+        NULL,
+    },
+    {
+        /* 2: the reporting cycle; activity fields as rows to group by */
+        "CREATE TABLE activity_fields ("
+        "  field TEXT NOT NULL,"
+        "  activity_seq INTEGER NOT NULL REFERENCES activities(seq),"
+        "  PRIMARY KEY (field, activity_seq)"
+        ") WITHOUT ROWID;"
+        "CREATE INDEX activity_fields_by_activity"
+        "  ON activity_fields(activity_seq);"
+        "CREATE TABLE requests ("
+        "  reference TEXT PRIMARY KEY,"
+        "  issued_day INTEGER NOT NULL,"
+        "  due_day INTEGER NOT NULL,"
+        "  body BLOB NOT NULL"
+        ");"
+        "CREATE TABLE request_units ("
+        "  reference TEXT NOT NULL REFERENCES requests(reference),"
+        "  unit_code TEXT NOT NULL REFERENCES units(code),"
+        "  PRIMARY KEY (reference, unit_code)"
+        ") WITHOUT ROWID;"
+        "CREATE INDEX request_units_by_unit ON request_units(unit_code);"
+        "CREATE TABLE reports ("
+        "  reference TEXT NOT NULL REFERENCES requests(reference),"
+        "  unit_code TEXT NOT NULL REFERENCES units(code),"
+        "  revision INTEGER NOT NULL,"
+        "  id TEXT NOT NULL UNIQUE,"
+        "  status INTEGER NOT NULL,"
+        "  body BLOB NOT NULL,"
+        "  PRIMARY KEY (reference, unit_code, revision)"
+        ");",
+        store_sqlite_activity_fields_backfill,
+    },
+    {
+        /* 3: summaries read this index alone, never the records' bodies */
+        "CREATE INDEX activities_summary ON activities"
+        "  (start_day, state, unit_code, kind, people);",
+        NULL,
+    },
+    {
+        /* 4: amendments made offline that met a newer version */
+        "CREATE TABLE conflicts ("
+        "  id INTEGER PRIMARY KEY,"
+        "  activity_id TEXT NOT NULL,"
+        "  state INTEGER NOT NULL,"
+        "  body BLOB NOT NULL"
+        ");"
+        "CREATE INDEX conflicts_by_state ON conflicts(state, id);",
+        NULL,
+    },
+    {
+        /* 5: who may call (only salted hashes of secrets), and the
+         * audit trail, which no statement may change or shorten */
+        "CREATE TABLE credentials ("
+        "  id TEXT PRIMARY KEY,"
+        "  name TEXT NOT NULL,"
+        "  roles INTEGER NOT NULL,"
+        "  unit_code TEXT NOT NULL,"
+        "  salt BLOB NOT NULL,"
+        "  hash BLOB NOT NULL,"
+        "  created_at_ms INTEGER NOT NULL,"
+        "  expires_at_ms INTEGER NOT NULL,"
+        "  revoked_at_ms INTEGER NOT NULL,"
+        "  created_by TEXT NOT NULL"
+        ");"
+        "CREATE TABLE audit ("
+        "  seq INTEGER PRIMARY KEY,"
+        "  at_ms INTEGER NOT NULL,"
+        "  credential_id TEXT NOT NULL,"
+        "  name TEXT NOT NULL,"
+        "  roles TEXT NOT NULL,"
+        "  unit_code TEXT NOT NULL,"
+        "  method TEXT NOT NULL,"
+        "  target TEXT NOT NULL,"
+        "  status INTEGER NOT NULL,"
+        "  message TEXT NOT NULL,"
+        "  peer TEXT NOT NULL,"
+        "  request_id TEXT NOT NULL"
+        ");"
+        "CREATE INDEX audit_by_time ON audit(at_ms);"
+        "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN"
+        "  SELECT RAISE(ABORT, 'the audit trail is append-only');"
+        "END;"
+        "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN"
+        "  SELECT RAISE(ABORT, 'the audit trail is append-only');"
+        "END;",
+        NULL,
+    },
+    {
+        /* 6: counts kept for summaries (store_migration_6) */
+        store_migration_6,
+        NULL,
+    },
+};
+
+/* Reads the schema version; it is also the first read of the file, so
+ * this is where a file that is not a database is found out. */
+int
+store_sqlite_schema_version(
+    struct store_sqlite *c, int *version, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = STATUS_OK;
+
+	if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st, NULL) !=
+	        SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		snprintf(err, errlen, "cannot read the schema version: %s",
+		    sqlite3_errmsg(c->db));
+		rc = STATUS_UNAVAILABLE;
+	} else {
+		*version = sqlite3_column_int(st, 0);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_sqlite_migrate(struct store_sqlite *c, char *err, size_t errlen)
+{
+	int version = 0;
+	int rc;
+	char sql[64];
+
+	if ((rc = store_sqlite_schema_version(c, &version, err, errlen)) !=
+	    STATUS_OK)
+		goto out;
+	rc = STATUS_INTERNAL;
+	if (version > STORE_SCHEMA_VERSION) {
+		snprintf(err, errlen,
+		    "database schema %d is newer than this server's %d",
+		    version, STORE_SCHEMA_VERSION);
+		rc = STATUS_FAILED_PRECONDITION;
+		goto out;
+	}
+	if (version == STORE_SCHEMA_VERSION) {
+		rc = STATUS_OK;
+		goto out;
+	}
+	if (store_sqlite_exec(c, "BEGIN IMMEDIATE") != STATUS_OK)
+		goto fail;
+	for (int v = version; v < STORE_SCHEMA_VERSION; v++) {
+		const struct store_migration *m = &store_migrations[v];
+
+		if (store_sqlite_exec(c, m->sql) != STATUS_OK ||
+		    (m->then != NULL && m->then(c) != STATUS_OK))
+			goto fail_rollback;
+	}
+	snprintf(
+	    sql, sizeof(sql), "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
+	if (store_sqlite_exec(c, sql) != STATUS_OK ||
+	    store_sqlite_exec(c, "COMMIT") != STATUS_OK)
+		goto fail_rollback;
+	rc = STATUS_OK;
+	goto out;
+fail_rollback:
+	snprintf(err, errlen, "migration failed: %s", sqlite3_errmsg(c->db));
+	store_sqlite_exec(c, "ROLLBACK");
+	goto out;
+fail:
+	snprintf(err, errlen, "migration failed: %s", sqlite3_errmsg(c->db));
+out:
+	return rc;
+}

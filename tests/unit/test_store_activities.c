@@ -1,0 +1,467 @@
+/*
+ * Activities in the store: stored whole, amended by version, and listed
+ * with filters and pages.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pbstr.h"
+#include "status.h"
+#include "store.h"
+#include "store_fixture.h"
+
+static void
+test_activity_insert_get(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_conn *c = store_fixture_writer(f);
+	struct store_fixture_spec s = {.id = "kt-2023-001",
+	    .partners = {"LA-XE", "LA-XE-DAKCHEUNG"},
+	    .kind = HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_DELEGATION_OUT,
+	    .fields = {"an ninh biên giới", "y tế"},
+	    .start = "2023-04-11",
+	    .end = "2023-04-13",
+	    .title = "Đoàn công tác huyện Đắk Glei thăm huyện Đắk Chưng",
+	    .summary = "Trao đổi về tuần tra chung.",
+	    .place = "Đắk Chưng",
+	    .leader = "Phó Chủ tịch UBND huyện"};
+	Hoptac__V1__Activity *a, *got = NULL;
+
+	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
+	a = store_fixture_activity(&s);
+	assert_int_equal(store_activity_insert(c, a), STATUS_OK);
+	assert_int_equal(store_activity_get(c, "kt-2023-001", &got), STATUS_OK);
+	assert_non_null(got);
+	store_fixture_assert_same(&a->base, &got->base);
+	assert_string_equal(got->start_date, "2023-04-11");
+	assert_int_equal(got->n_partner_codes, 2);
+	store_fixture_activity_free(got);
+
+	assert_int_equal(
+	    store_activity_get(c, "kt-2023-002", &got), STATUS_NOT_FOUND);
+	assert_null(got);
+	/* The same id again. */
+	assert_int_equal(store_activity_insert(c, a), STATUS_ALREADY_EXISTS);
+	store_fixture_activity_free(a);
+
+	/* A start date that does not parse is refused, not stored. */
+	s.id = "kt-2023-003";
+	s.start = "sometime";
+	a = store_fixture_activity(&s);
+	assert_int_equal(store_activity_insert(c, a), STATUS_INVALID_ARGUMENT);
+	assert_int_equal(
+	    store_activity_get(c, "kt-2023-003", &got), STATUS_NOT_FOUND);
+	store_fixture_activity_free(a);
+}
+
+static void
+test_activity_update(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_conn *c = store_fixture_writer(f);
+	struct store_fixture_spec s = {.id = "kt-2023-001",
+	    .partners = {"LA-XE-DAKCHEUNG"},
+	    .start = "2023-04",
+	    .title = "Hội đàm"};
+	Hoptac__V1__Activity *a, *got = NULL;
+	Hoptac__V1__ListActivitiesRequest q =
+	    HOPTAC__V1__LIST_ACTIVITIES_REQUEST__INIT;
+	Hoptac__V1__ListActivitiesResponse out =
+	    HOPTAC__V1__LIST_ACTIVITIES_RESPONSE__INIT;
+
+	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
+	store_fixture_insert_unit(c, "KT-SNGV", "Kon Tum", "");
+	a = store_fixture_activity(&s);
+	assert_int_equal(store_activity_insert(c, a), STATUS_OK);
+
+	/* The amendment the server makes: new content, version + 1. */
+	assert_int_equal(pbstr_set(&a->title, "Hội đàm cấp tỉnh"), 0);
+	assert_int_equal(pbstr_set(&a->unit_code, "KT-SNGV"), 0);
+	pbstr_clear_all(&a->n_partner_codes, &a->partner_codes);
+	assert_int_equal(
+	    pbstr_append(&a->n_partner_codes, &a->partner_codes, "LA-AT"), 0);
+	a->version = 2;
+	assert_int_equal(store_activity_update(c, a, 1), STATUS_OK);
+	assert_int_equal(store_activity_get(c, s.id, &got), STATUS_OK);
+	assert_int_equal(got->version, 2);
+	assert_string_equal(got->title, "Hội đàm cấp tỉnh");
+	store_fixture_assert_same(&a->base, &got->base);
+	store_fixture_activity_free(got);
+
+	/* The derived columns follow: unit and partners. */
+	q.unit_code = "KT-SNGV";
+	assert_int_equal(store_activity_list(c, &q, &out), STATUS_OK);
+	assert_int_equal(out.total, 1);
+	hoptac__v1__activity__free_unpacked(out.activities[0], NULL);
+	free(out.activities);
+	out.activities = NULL;
+	out.n_activities = 0;
+	q.unit_code = "";
+	q.partner = "LA-XE";
+	assert_int_equal(store_activity_list(c, &q, &out), STATUS_OK);
+	assert_int_equal(out.total, 0);
+	assert_int_equal(out.n_activities, 0);
+
+	/* A stale version: refused, and nothing changes. */
+	assert_int_equal(pbstr_set(&a->title, "lost update"), 0);
+	a->version = 2;
+	assert_int_equal(store_activity_update(c, a, 1), STATUS_ABORTED);
+	a->version = 4;
+	assert_int_equal(store_activity_update(c, a, 3), STATUS_ABORTED);
+	assert_int_equal(store_activity_get(c, s.id, &got), STATUS_OK);
+	assert_int_equal(got->version, 2);
+	assert_string_equal(got->title, "Hội đàm cấp tỉnh");
+	store_fixture_activity_free(got);
+
+	/* An id that is not stored. */
+	assert_int_equal(pbstr_set(&a->id, "kt-2023-404"), 0);
+	a->version = 2;
+	assert_int_equal(store_activity_update(c, a, 1), STATUS_ABORTED);
+	assert_int_equal(
+	    store_activity_get(c, "kt-2023-404", &got), STATUS_NOT_FOUND);
+	store_fixture_activity_free(a);
+}
+
+/*
+ * The list fixture, by start date:
+ *   a4 2021-06-05, a1 2022-11, (a6 2022-12-01 withdrawn), a2 2023,
+ *   a3 2023-04-11..13, a5 2024-01
+ */
+static const struct store_fixture_spec list_specs[] = {
+    {.id = "a1",
+        .partners = {"LA-XE-DAKCHEUNG"},
+        .kind = HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_DELEGATION_OUT,
+        .fields = {"An ninh biên giới"},
+        .start = "2022-11",
+        .title = "Đoàn huyện Đắk Glei sang thăm huyện Đắk Chưng"},
+    {.id = "a2",
+        .unit = "KT-SNGV",
+        .partners = {"LA-XE"},
+        .kind = HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_CONFERENCE,
+        .fields = {"kinh tế", "thương mại"},
+        .start = "2023",
+        .title = "Hội nghị tổng kết hợp tác"},
+    {.id = "a3",
+        .unit = "KT-SNGV",
+        .partners = {"LA-AT"},
+        .kind = HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_AGREEMENT,
+        .fields = {"giáo dục"},
+        .start = "2023-04-11",
+        .end = "2023-04-13",
+        .title = "Ký kết biên bản ghi nhớ",
+        .place = "Attapeu",
+        .leader = "Giám đốc Sở Ngoại vụ"},
+    {.id = "a4",
+        .partners = {"LA-XE-KALEUM"},
+        .kind = HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_BORDER_WORK,
+        .fields = {"an ninh biên giới", "quốc phòng"},
+        .start = "2021-06-05",
+        .title = "Tuần tra song phương"},
+    {.id = "a5",
+        .partners = {"LA-XE", "LA-AT"},
+        .kind = HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_TRAINING,
+        .fields = {"y tế"},
+        .start = "2024-01",
+        .title = "Lớp tập huấn",
+        .summary = "Đào tạo cán bộ y tế ở ĐẮK GLEI"},
+    {.id = "a6",
+        .unit = "KT-SNGV",
+        .partners = {"LA-XE"},
+        .start = "2022-12-01",
+        .title = "Đoàn vào (đã rút)",
+        .withdrawn = 1},
+};
+
+static struct store_conn *
+list_fixture(struct store_fixture *f)
+{
+	struct store_conn *c = store_fixture_writer(f);
+
+	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
+	store_fixture_insert_unit(c, "KT-SNGV", "Kon Tum", "");
+	for (size_t i = 0; i < sizeof(list_specs) / sizeof(list_specs[0]); i++)
+		store_fixture_insert_activity(c, &list_specs[i]);
+	return c;
+}
+
+/* One page of q as space-separated ids; the token and total come back
+ * too. */
+static int
+list_page(struct store_conn *c, const Hoptac__V1__ListActivitiesRequest *q,
+    char *ids, size_t idslen, char *token, size_t tokenlen, uint64_t *total)
+{
+	Hoptac__V1__ListActivitiesResponse *out = malloc(sizeof(*out));
+	int rc;
+
+	assert_non_null(out);
+	hoptac__v1__list_activities_response__init(out);
+	rc = store_activity_list(c, q, out);
+	ids[0] = '\0';
+	for (size_t i = 0; i < out->n_activities; i++) {
+		size_t n = strlen(ids);
+
+		snprintf(ids + n, idslen - n, "%s%s", i ? " " : "",
+		    out->activities[i]->id);
+	}
+	snprintf(token, tokenlen, "%s", out->next_page_token);
+	*total = out->total;
+	protobuf_c_message_free_unpacked(&out->base, NULL);
+	return rc;
+}
+
+/* All matches of q on one page, in order; the total must agree. */
+static void
+expect_list(struct store_conn *c, const Hoptac__V1__ListActivitiesRequest *q,
+    const char *want)
+{
+	char ids[256], token[64];
+	uint64_t total = 0, n = 0;
+	int rc =
+	    list_page(c, q, ids, sizeof(ids), token, sizeof(token), &total);
+
+	if (rc != STATUS_OK)
+		fail_msg("list: %s", status_name(rc));
+	if (strcmp(ids, want) != 0)
+		fail_msg("list gave \"%s\", want \"%s\"", ids, want);
+	assert_string_equal(token, "");
+	if (want[0] != '\0')
+		for (const char *p = want, *sp; p != NULL;
+		     p = (sp = strchr(p, ' ')) ? sp + 1 : NULL)
+			n++;
+	assert_int_equal(total, n);
+}
+
+#define LIST_INIT HOPTAC__V1__LIST_ACTIVITIES_REQUEST__INIT
+
+static void
+test_list_all_and_withdrawn(void **state)
+{
+	struct store_conn *c = list_fixture(*state);
+	Hoptac__V1__ListActivitiesRequest q = LIST_INIT;
+
+	expect_list(c, &q, "a4 a1 a2 a3 a5");
+	q.include_withdrawn = 1;
+	expect_list(c, &q, "a4 a1 a6 a2 a3 a5");
+}
+
+static void
+test_list_unit_kind(void **state)
+{
+	struct store_conn *c = list_fixture(*state);
+	Hoptac__V1__ListActivitiesRequest q = LIST_INIT;
+
+	q.unit_code = "KT-DAKGLEI";
+	expect_list(c, &q, "a4 a1 a5");
+	q.unit_code = "KT-SNGV";
+	expect_list(c, &q, "a2 a3");
+	q.unit_code = "KT-DAKTO";
+	expect_list(c, &q, "");
+	q.unit_code = "";
+	q.kind = HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_CONFERENCE;
+	expect_list(c, &q, "a2");
+	q.kind = HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_OTHER;
+	expect_list(c, &q, "");
+	q.include_withdrawn = 1;
+	expect_list(c, &q, "a6");
+}
+
+static void
+test_list_dates(void **state)
+{
+	struct store_conn *c = list_fixture(*state);
+	Hoptac__V1__ListActivitiesRequest q = LIST_INIT;
+
+	/* from: ending on or after the first day of the partial date */
+	q.from_date = "2023";
+	expect_list(c, &q, "a2 a3 a5");
+	q.from_date = "2022-11";
+	expect_list(c, &q, "a1 a2 a3 a5");
+	q.from_date = "2022-12";
+	expect_list(c, &q, "a2 a3 a5");
+	/* to: starting on or before the last day of the partial date */
+	q.from_date = "";
+	q.to_date = "2022-11";
+	expect_list(c, &q, "a4 a1");
+	q.to_date = "2022";
+	expect_list(c, &q, "a4 a1");
+	q.to_date = "2021-06-04";
+	expect_list(c, &q, "");
+	q.to_date = "2021-06-05";
+	expect_list(c, &q, "a4");
+	/* A whole month against an activity dated by its month. */
+	q.from_date = "2022-11";
+	q.to_date = "2022-11";
+	expect_list(c, &q, "a1");
+	/* A day inside a3's three days, and inside a2's whole year. */
+	q.from_date = "2023-04-12";
+	q.to_date = "2023-04-12";
+	expect_list(c, &q, "a2 a3");
+	/* The day after a3 ended. */
+	q.from_date = "2023-04-14";
+	q.to_date = "2023-12";
+	expect_list(c, &q, "a2");
+}
+
+static void
+test_list_partner(void **state)
+{
+	struct store_conn *c = list_fixture(*state);
+	Hoptac__V1__ListActivitiesRequest q = LIST_INIT;
+
+	/* A province finds its own activities and its districts'. */
+	q.partner = "LA-XE";
+	expect_list(c, &q, "a4 a1 a2 a5");
+	q.partner = "LA-XE-DAKCHEUNG";
+	expect_list(c, &q, "a1");
+	q.partner = "LA-AT";
+	expect_list(c, &q, "a3 a5");
+	/* Not a prefix match: "LA-X" is no province of "LA-XE". */
+	q.partner = "LA-X";
+	expect_list(c, &q, "");
+	q.partner = "LA-XE-";
+	expect_list(c, &q, "");
+	q.partner = "LA-XE";
+	q.include_withdrawn = 1;
+	expect_list(c, &q, "a4 a1 a6 a2 a5");
+}
+
+static void
+test_list_field(void **state)
+{
+	struct store_conn *c = list_fixture(*state);
+	Hoptac__V1__ListActivitiesRequest q = LIST_INIT;
+
+	q.field = "biên giới";
+	expect_list(c, &q, "a4 a1");
+	/* Folded: case and diacritics do not matter. */
+	q.field = "AN NINH";
+	expect_list(c, &q, "a4 a1");
+	q.field = "thuong mai";
+	expect_list(c, &q, "a2");
+	/* A substring of a field. */
+	q.field = "kinh";
+	expect_list(c, &q, "a2");
+	/* Every word must appear, in any order. */
+	q.field = "quốc phòng an ninh";
+	expect_list(c, &q, "a4");
+	q.field = "giáo dục y tế";
+	expect_list(c, &q, "");
+}
+
+static void
+test_list_text(void **state)
+{
+	struct store_conn *c = list_fixture(*state);
+	Hoptac__V1__ListActivitiesRequest q = LIST_INIT;
+
+	/* In a title, and in a summary in capitals. */
+	q.text = "dak glei";
+	expect_list(c, &q, "a1 a5");
+	q.text = "ĐẮK GLEI";
+	expect_list(c, &q, "a1 a5");
+	q.text = "Đắk Glei";
+	expect_list(c, &q, "a1 a5");
+	/* place and leader are searched too */
+	q.text = "attapeu";
+	expect_list(c, &q, "a3");
+	q.text = "so ngoai vu";
+	expect_list(c, &q, "a3");
+	/* words from different activities match none */
+	q.text = "glei tuần tra";
+	expect_list(c, &q, "");
+	/* with the other filters */
+	q.text = "dak";
+	q.unit_code = "KT-DAKGLEI";
+	q.partner = "LA-XE";
+	q.from_date = "2023";
+	expect_list(c, &q, "a5");
+}
+
+static void
+test_paging(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_conn *c = store_fixture_writer(f);
+	/* Inserted out of date order; b and c start the same day. */
+	static const struct store_fixture_spec rows[] = {
+	    {.id = "e", .start = "2024", .title = "e"},
+	    {.id = "b", .start = "2023-01", .title = "b"},
+	    {.id = "c", .start = "2023", .title = "c"},
+	    {.id = "a", .start = "2022-05-06", .title = "a"},
+	    {.id = "d", .start = "2023-06", .title = "d"},
+	};
+	static const char *const want[] = {"a b", "c d", "e"};
+	Hoptac__V1__ListActivitiesRequest q = LIST_INIT;
+	char ids[128], token[64] = "", next[64];
+	uint64_t total;
+
+	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
+	for (size_t i = 0; i < 5; i++)
+		store_fixture_insert_activity(c, &rows[i]);
+
+	q.page_size = 2;
+	for (size_t page = 0; page < 3; page++) {
+		q.page_token = token;
+		assert_int_equal(list_page(c, &q, ids, sizeof(ids), next,
+		                     sizeof(next), &total),
+		    STATUS_OK);
+		assert_string_equal(ids, want[page]);
+		assert_int_equal(total, 5);
+		/* a token on every page but the last */
+		assert_int_equal(next[0] == '\0', page == 2);
+		snprintf(token, sizeof(token), "%s", next);
+	}
+
+	/* A page size of 0 is the default, more than 5. */
+	q.page_size = 0;
+	q.page_token = "";
+	expect_list(c, &q, "a b c d e");
+
+	/* A page exactly as long as what is left ends without a token. */
+	q.page_size = 5;
+	assert_int_equal(
+	    list_page(c, &q, ids, sizeof(ids), next, sizeof(next), &total),
+	    STATUS_OK);
+	assert_string_equal(ids, "a b c d e");
+	assert_string_equal(next, "");
+
+	q.page_size = 2;
+	q.page_token = "not a token";
+	assert_int_equal(
+	    list_page(c, &q, ids, sizeof(ids), next, sizeof(next), &total),
+	    STATUS_INVALID_ARGUMENT);
+	q.page_token = "19000";
+	assert_int_equal(
+	    list_page(c, &q, ids, sizeof(ids), next, sizeof(next), &total),
+	    STATUS_INVALID_ARGUMENT);
+	q.page_token = ".5";
+	assert_int_equal(
+	    list_page(c, &q, ids, sizeof(ids), next, sizeof(next), &total),
+	    STATUS_INVALID_ARGUMENT);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    STORE_FIXTURE_TEST(test_activity_insert_get),
+	    STORE_FIXTURE_TEST(test_activity_update),
+	    STORE_FIXTURE_TEST(test_list_all_and_withdrawn),
+	    STORE_FIXTURE_TEST(test_list_unit_kind),
+	    STORE_FIXTURE_TEST(test_list_dates),
+	    STORE_FIXTURE_TEST(test_list_partner),
+	    STORE_FIXTURE_TEST(test_list_field),
+	    STORE_FIXTURE_TEST(test_list_text),
+	    STORE_FIXTURE_TEST(test_paging),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,268 @@
+/*
+ * Summaries: periods, provinces and their districts, and the kept counts
+ * answering as the records do.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "date.h"
+#include "pbstr.h"
+#include "status.h"
+#include "store.h"
+#include "store_fixture.h"
+
+/* Summaries: a province takes in its districts, counts an activity once
+ * even when it names both, withdrawn activities never count, and the
+ * period is the activity's start. */
+static void
+test_summary_partners_and_period(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_conn *c = store_fixture_writer(f);
+	static const struct store_fixture_spec specs[] = {
+	    {"s-1", NULL, {"LA-XE", "LA-XE-DAKCHEUNG", NULL},
+	        HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_DELEGATION_OUT,
+	        {NULL, NULL, NULL}, "2023-04-11", "", "a", "", "", "", 0},
+	    {"s-2", NULL, {"LA-AT", NULL, NULL},
+	        HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_DELEGATION_IN,
+	        {NULL, NULL, NULL}, "2023-12-31", "2024-01-02", "b", "", "", "",
+	        0},
+	    {"s-3", NULL, {"LA-XE", NULL, NULL},
+	        HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_DELEGATION_OUT,
+	        {NULL, NULL, NULL}, "2023-06", "", "c", "", "", "", 1},
+	};
+	char *partners[1] = {(char *)"LA-XE"};
+	int dims[2] = {HOPTAC__V1__DIMENSION__DIMENSION_PARTNER,
+	    HOPTAC__V1__DIMENSION__DIMENSION_QUARTER};
+	struct store_summary_query q = {NULL, 0, NULL, 0, 0, 0, dims, 2, 0};
+	struct date_partial d = {2023, 0, 0};
+	Hoptac__V1__SummaryResponse *out;
+
+	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
+	for (size_t i = 0; i < 3; i++)
+		store_fixture_insert_activity(c, &specs[i]);
+	q.from_day = date_first_day(&d);
+	q.to_day = date_last_day(&d);
+
+	out = malloc(sizeof(*out));
+	assert_non_null(out);
+	hoptac__v1__summary_response__init(out);
+	assert_int_equal(store_summary(c, &q, out), STATUS_OK);
+	assert_int_equal(out->n_rows, 2);
+	assert_string_equal(out->rows[0]->keys[0], "LA-AT");
+	assert_string_equal(out->rows[0]->keys[1], "2023-Q4");
+	assert_int_equal(out->rows[0]->figures->delegations_in, 1);
+	assert_int_equal(out->rows[0]->figures->people_in, 7);
+	assert_string_equal(out->rows[1]->keys[0], "LA-XE");
+	assert_string_equal(out->rows[1]->keys[1], "2023-Q2");
+	assert_int_equal(out->rows[1]->figures->delegations_out, 1);
+	assert_int_equal(out->rows[1]->figures->people_out, 7);
+	assert_int_equal(out->totals->activities, 2);
+	hoptac__v1__summary_response__free_unpacked(out, NULL);
+
+	/* Scoped to Sê Kông, without grouping. */
+	q.partners = partners;
+	q.n_partners = 1;
+	q.n_dims = 0;
+	out = malloc(sizeof(*out));
+	assert_non_null(out);
+	hoptac__v1__summary_response__init(out);
+	assert_int_equal(store_summary(c, &q, out), STATUS_OK);
+	assert_int_equal(out->n_rows, 0);
+	assert_int_equal(out->totals->activities, 1);
+	assert_int_equal(out->totals->delegations_out, 1);
+	hoptac__v1__summary_response__free_unpacked(out, NULL);
+}
+
+/* Runs q from the kept counts and from the records; both must give the
+ * same rows and totals. */
+static void
+assert_counts_agree(struct store_conn *c, struct store_summary_query *q)
+{
+	Hoptac__V1__SummaryResponse *a = malloc(sizeof(*a));
+	Hoptac__V1__SummaryResponse *b = malloc(sizeof(*b));
+
+	assert_non_null(a);
+	assert_non_null(b);
+	hoptac__v1__summary_response__init(a);
+	hoptac__v1__summary_response__init(b);
+	q->from_records = 0;
+	assert_int_equal(store_summary(c, q, a), STATUS_OK);
+	q->from_records = 1;
+	assert_int_equal(store_summary(c, q, b), STATUS_OK);
+	store_fixture_assert_same(&a->base, &b->base);
+	hoptac__v1__summary_response__free_unpacked(a, NULL);
+	hoptac__v1__summary_response__free_unpacked(b, NULL);
+}
+
+/*
+ * The counts that summaries read are kept by triggers as records come,
+ * change (another day, unit, kind or number of people) and are withdrawn;
+ * for random records, changes and periods (whole months, parts of
+ * months, a single day, nothing), every grouping the counts can answer
+ * must match the records.
+ */
+static void
+test_summary_counts_match_records(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_conn *c = store_fixture_writer(f);
+	static const char *const units[] = {"KT-DAKGLEI", "KT-DAKTO", "KT-NH"};
+	static const int dim_sets[][3] = {{0, 0, 0},
+	    {HOPTAC__V1__DIMENSION__DIMENSION_UNIT, 0, 0},
+	    {HOPTAC__V1__DIMENSION__DIMENSION_KIND,
+	        HOPTAC__V1__DIMENSION__DIMENSION_MONTH, 0},
+	    {HOPTAC__V1__DIMENSION__DIMENSION_UNIT,
+	        HOPTAC__V1__DIMENSION__DIMENSION_QUARTER,
+	        HOPTAC__V1__DIMENSION__DIMENSION_KIND},
+	    {HOPTAC__V1__DIMENSION__DIMENSION_YEAR, 0, 0},
+	    {HOPTAC__V1__DIMENSION__DIMENSION_PARTNER, 0, 0},
+	    {HOPTAC__V1__DIMENSION__DIMENSION_PARTNER,
+	        HOPTAC__V1__DIMENSION__DIMENSION_QUARTER, 0},
+	    {HOPTAC__V1__DIMENSION__DIMENSION_UNIT,
+	        HOPTAC__V1__DIMENSION__DIMENSION_PARTNER,
+	        HOPTAC__V1__DIMENSION__DIMENSION_KIND}};
+	static const size_t dim_counts[] = {0, 1, 2, 3, 1, 1, 2, 3};
+	/* Provinces and districts, a district with and without its
+	 * province in one activity. */
+	static const char *const partners[] = {
+	    "LA-XE", "LA-XE-DAKCHEUNG", "LA-AT", "LA-AT-SANXAY", "LA-SV"};
+	static char *const filters[][2] = {{(char *)"LA-XE", NULL},
+	    {(char *)"LA-AT", (char *)"LA-SV"},
+	    {(char *)"LA-XE-DAKCHEUNG", NULL}};
+	uint32_t seed = 99;
+	char id[32], start[16];
+
+	for (size_t i = 0; i < 3; i++)
+		store_fixture_insert_unit(c, units[i], "Kon Tum", "");
+	assert_int_equal(store_begin(c), STATUS_OK);
+	for (int i = 0; i < 600; i++) {
+		struct store_fixture_spec sp = {id, NULL, {NULL, NULL, NULL}, 0,
+		    {NULL, NULL, NULL}, start, "", "t", "", "", "", 0};
+		Hoptac__V1__Activity *a;
+
+		seed = seed * 1103515245u + 12345u;
+		sp.partners[0] = partners[(seed >> 3) % 5];
+		if ((seed >> 9) % 2)
+			sp.partners[1] =
+			    partners[(sp.partners[0] == partners[0])
+			            ? 1
+			            : (seed >> 10) % 5];
+		if (sp.partners[1] == sp.partners[0])
+			sp.partners[1] = NULL;
+		snprintf(id, sizeof(id), "cnt-%d", i);
+		snprintf(start, sizeof(start), "%d-%02u-%02u",
+		    2023 + (int)(seed >> 8) % 2, 1 + (seed >> 12) % 12,
+		    1 + (seed >> 16) % 28);
+		sp.unit = units[(seed >> 20) % 3];
+		sp.kind = 1 + (int)((seed >> 22) % 8);
+		sp.withdrawn = (seed >> 26) % 10 == 0;
+		a = store_fixture_activity(&sp);
+		a->people = (int32_t)((seed >> 4) % 20);
+		assert_int_equal(store_activity_insert(c, a), STATUS_OK);
+		/* A third change: another day, unit, kind, people or state. */
+		if ((seed >> 27) % 3 == 0) {
+			pbstr_set(&a->start_date, "2024-02-29");
+			pbstr_clear_all(&a->n_partner_codes, &a->partner_codes);
+			pbstr_append(&a->n_partner_codes, &a->partner_codes,
+			    partners[(seed >> 11) % 5]);
+			pbstr_set(&a->unit_code, units[(seed >> 5) % 3]);
+			a->kind = 1 + (int)((seed >> 6) % 8);
+			a->people += 3;
+			a->state = (seed >> 7) % 4 == 0
+			    ? HOPTAC__V1__ACTIVITY_STATE__ACTIVITY_STATE_WITHDRAWN
+			    : HOPTAC__V1__ACTIVITY_STATE__ACTIVITY_STATE_ACTIVE;
+			a->version = 2;
+			assert_int_equal(
+			    store_activity_update(c, a, 1), STATUS_OK);
+		}
+		store_fixture_activity_free(a);
+	}
+	assert_int_equal(store_commit(c), STATUS_OK);
+	for (int i = 0; i < 120; i++) {
+		struct store_summary_query q = {
+		    NULL, 0, NULL, 0, 0, 0, dim_sets[i % 8], 0, 0};
+		char *unit = (char *)units[i % 3];
+		struct date_partial from = {2023, 1, 1}, to = {2024, 12, 31};
+
+		seed = seed * 1103515245u + 12345u;
+		q.n_dims = dim_counts[i % 8];
+		if (i % 3 == 1) { /* one province, two, or a district */
+			q.partners = filters[i / 3 % 3];
+			q.n_partners = i / 3 % 3 == 1 ? 2 : 1;
+		}
+		q.from_day =
+		    date_first_day(&from) + (int32_t)((seed >> 8) % 700);
+		q.to_day = q.from_day + (int32_t)((seed >> 18) % 400);
+		if (i % 7 == 0) /* whole months only */
+			q.to_day = date_last_day(&to);
+		if (i % 11 == 0)
+			q.to_day = q.from_day;
+		if (i % 4 == 0) {
+			q.units = &unit;
+			q.n_units = 1;
+		}
+		assert_counts_agree(c, &q);
+	}
+	/* No period at all: everything. */
+	{
+		struct store_summary_query q = {
+		    NULL, 0, NULL, 0, INT32_MIN, INT32_MAX, dim_sets[3], 3, 0};
+
+		assert_counts_agree(c, &q);
+	}
+}
+
+/* The most a request can ask (1,000 units, 32 partners) makes the
+ * longest summary query: it must run, from the records and the counts. */
+static void
+test_summary_widest_query(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_conn *c = store_fixture_writer(f);
+	static char names[1000][16], pnames[32][16];
+	char *units[1000], *partners[32];
+	int dims[2] = {HOPTAC__V1__DIMENSION__DIMENSION_PARTNER,
+	    HOPTAC__V1__DIMENSION__DIMENSION_UNIT};
+
+	for (int i = 0; i < 1000; i++) {
+		snprintf(names[i], sizeof(names[i]), "U-%04d", i);
+		units[i] = names[i];
+	}
+	for (int i = 0; i < 32; i++) {
+		snprintf(pnames[i], sizeof(pnames[i]), "LA-%c%c", 'A' + i / 26,
+		    'A' + i % 26);
+		partners[i] = pnames[i];
+	}
+	for (int from_records = 0; from_records < 2; from_records++)
+		for (size_t n_dims = 0; n_dims < 3; n_dims++) {
+			struct store_summary_query q = {units, 1000, partners,
+			    32, 0, 40000, dims, n_dims, from_records};
+			Hoptac__V1__SummaryResponse *out = malloc(sizeof(*out));
+
+			assert_non_null(out);
+			hoptac__v1__summary_response__init(out);
+			assert_int_equal(store_summary(c, &q, out), STATUS_OK);
+			assert_int_equal(out->n_rows, 0);
+			hoptac__v1__summary_response__free_unpacked(out, NULL);
+		}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    STORE_FIXTURE_TEST(test_summary_partners_and_period),
+	    STORE_FIXTURE_TEST(test_summary_counts_match_records),
+	    STORE_FIXTURE_TEST(test_summary_widest_query),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,145 @@
+/*
+ * The writer's transactions and savepoints, and the log of applied
+ * requests.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdlib.h>
+
+#include "status.h"
+#include "store.h"
+#include "store_fixture.h"
+
+/* ---- the idempotency log ---- */
+
+static void
+test_request_log(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_conn *c = store_fixture_writer(f);
+	static const char method[] = "/hoptac.v1.Activities/Submit";
+	static const uint8_t reply[] = {
+	    0x0a, 0x05, 0x0a, 0x01, 'x', 0x10, 0x01, 0x00, 0xff};
+	uint8_t *got = NULL;
+	size_t len = 0;
+
+	assert_int_equal(store_request_save(c, "req-1", method, reply,
+	                     sizeof(reply), 1700000000000),
+	    STATUS_OK);
+	assert_int_equal(
+	    store_request_find(c, "req-1", method, &got, &len), STATUS_OK);
+	assert_int_equal(len, sizeof(reply));
+	assert_memory_equal(got, reply, sizeof(reply));
+	free(got);
+
+	got = NULL;
+	assert_int_equal(store_request_find(c, "req-1",
+	                     "/hoptac.v1.Activities/Amend", &got, &len),
+	    STATUS_FAILED_PRECONDITION);
+	assert_null(got);
+	assert_int_equal(store_request_find(c, "req-2", method, &got, &len),
+	    STATUS_NOT_FOUND);
+	assert_null(got);
+	/* An id is recorded once. */
+	assert_int_equal(store_request_save(c, "req-1", method, reply, 1, 0),
+	    STATUS_ALREADY_EXISTS);
+
+	/* A reply that packs to nothing (every field at its default). */
+	assert_int_equal(
+	    store_request_save(c, "req-3", method, reply, 0, 0), STATUS_OK);
+	len = 99;
+	assert_int_equal(
+	    store_request_find(c, "req-3", method, &got, &len), STATUS_OK);
+	assert_int_equal(len, 0);
+	assert_non_null(got);
+	free(got);
+}
+
+/* ---- transactions ---- */
+
+static void
+test_savepoint_rolled_back(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_conn *c = store_fixture_writer(f);
+
+	assert_int_equal(store_begin(c), STATUS_OK);
+	assert_int_equal(store_savepoint(c), STATUS_OK);
+	store_fixture_insert_unit(c, "KT-KEPT", "Kon Tum", "");
+	assert_int_equal(store_release(c), STATUS_OK);
+	assert_int_equal(store_savepoint(c), STATUS_OK);
+	store_fixture_insert_unit(c, "KT-DROPPED", "Kon Tum", "");
+	assert_int_equal(store_unit_get(c, "KT-DROPPED", NULL), STATUS_OK);
+	assert_int_equal(store_rollback_savepoint(c), STATUS_OK);
+	/* The transaction goes on after the savepoint is gone. */
+	assert_int_equal(store_savepoint(c), STATUS_OK);
+	store_fixture_insert_unit(c, "KT-LATER", "Kon Tum", "");
+	assert_int_equal(store_release(c), STATUS_OK);
+	assert_int_equal(store_commit(c), STATUS_OK);
+
+	assert_int_equal(
+	    store_unit_get(c, "KT-DROPPED", NULL), STATUS_NOT_FOUND);
+	assert_int_equal(store_unit_get(c, "KT-KEPT", NULL), STATUS_OK);
+	assert_int_equal(store_unit_get(c, "KT-LATER", NULL), STATUS_OK);
+
+	/* A whole transaction rolled back. */
+	assert_int_equal(store_begin(c), STATUS_OK);
+	store_fixture_insert_unit(c, "KT-GONE", "Kon Tum", "");
+	assert_int_equal(store_rollback(c), STATUS_OK);
+	assert_int_equal(store_unit_get(c, "KT-GONE", NULL), STATUS_NOT_FOUND);
+}
+
+static void
+test_commit_durable(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_conn *c = store_fixture_writer(f);
+	struct store_conn *r = store_fixture_reader(f->path);
+	static const struct store_fixture_spec s = {
+	    .id = "kt-1", .start = "2023"};
+	Hoptac__V1__Activity *got = NULL;
+	Hoptac__V1__Unit *u;
+
+	assert_int_equal(store_begin(c), STATUS_OK);
+	assert_int_equal(store_savepoint(c), STATUS_OK);
+	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
+	store_fixture_insert_activity(c, &s);
+	assert_int_equal(store_release(c), STATUS_OK);
+	/* A reader does not see what is not committed... */
+	assert_int_equal(
+	    store_unit_get(r, "KT-DAKGLEI", NULL), STATUS_NOT_FOUND);
+	assert_int_equal(store_commit(c), STATUS_OK);
+	/* ...and sees it once it is, on its next statement. */
+	assert_int_equal(store_unit_get(r, "KT-DAKGLEI", NULL), STATUS_OK);
+	/* A reader cannot write. */
+	u = store_fixture_unit("KT-SNGV", "Sở Ngoại vụ", "Kon Tum", "");
+	assert_int_not_equal(store_unit_insert(r, u), STATUS_OK);
+	protobuf_c_message_free_unpacked(&u->base, NULL);
+	assert_int_equal(store_unit_get(c, "KT-SNGV", NULL), STATUS_NOT_FOUND);
+	store_close(r);
+	store_close(f->db);
+	f->db = NULL;
+
+	c = store_fixture_writer(f);
+	assert_int_equal(store_unit_get(c, "KT-DAKGLEI", NULL), STATUS_OK);
+	assert_int_equal(store_activity_get(c, "kt-1", &got), STATUS_OK);
+	assert_string_equal(got->start_date, "2023");
+	store_fixture_activity_free(got);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    STORE_FIXTURE_TEST(test_request_log),
+	    STORE_FIXTURE_TEST(test_savepoint_rolled_back),
+	    STORE_FIXTURE_TEST(test_commit_durable),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
