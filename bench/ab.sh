@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# A/B of the write path between two revisions, on this machine, in one
+# run: builds each revision in Release mode in a folder of its own, then
+# runs the submit workloads of bench/run.sh (one client, 16 clients,
+# batches of 1,000) round after round, alternating the two builds, each
+# workload on a fresh server and database. Prints every run and the
+# median of each workload for each build. For "did this change move the
+# figures?", where the noise of the machine over a day would hide it.
+#
+#   bench/ab.sh REV_A REV_B [ROUNDS]     (ROUNDS default 3)
+#
+# Environment: BENCH_PORT (default 7460), BENCH_AB_DIR (where the builds
+# go; default build-ab/ at the top of the tree, kept between runs).
+set -euo pipefail
+
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+if [[ $# -lt 2 ]]; then
+	echo "usage: bench/ab.sh REV_A REV_B [ROUNDS]" >&2
+	exit 2
+fi
+rounds="${3:-3}"
+port="${BENCH_PORT:-7460}"
+url="tcp://127.0.0.1:${port}"
+ab="${BENCH_AB_DIR:-${root}/build-ab}"
+dir="$(mktemp -d "${TMPDIR:-/tmp}/hoptac-ab.XXXXXX")"
+pid=""
+stop() {
+	if [[ -n "${pid}" ]]; then
+		kill "${pid}" 2>/dev/null
+		wait "${pid}" 2>/dev/null || true
+		pid=""
+	fi
+}
+trap 'stop; rm -rf "${dir}"' EXIT
+
+"${root}/deploy/install-deps.sh" >/dev/null
+# Builds revision $1 into ${ab}/<commit>; prints that folder.
+build_rev() {
+	local rev src out
+	rev="$(git -C "${root}" rev-parse --short "$1^{commit}")"
+	src="${ab}/src-${rev}"
+	out="${ab}/build-${rev}"
+	if [[ ! -x "${out}/bench/bench_submit" ]]; then
+		rm -rf "${src}"
+		mkdir -p "${src}"
+		git -C "${root}" archive "${rev}" | tar -x -C "${src}"
+		cmake -S "${src}" -B "${out}" -DCMAKE_BUILD_TYPE=Release \
+			-DHOPTAC_TESTS=OFF >/dev/null
+		cmake --build "${out}" -j"$(nproc)" >/dev/null
+	fi
+	echo "${out}"
+}
+a="$(build_rev "$1")"
+b="$(build_rev "$2")"
+
+# Runs workload $2 (bench_submit's arguments after the first) with the
+# build $1 on a fresh server; prints bench_submit's line.
+measure() {
+	local b="$1"
+	shift
+	stop
+	build="${b}"
+	hoptac=("${build}/client/hoptac" --server "${url}")
+	rm -f "${dir}"/ab.db*
+	unset HOPTAC_TOKEN
+	bench_init "${dir}/ab.db"
+	"${build}/server/hoptacd" -D "${dir}/ab.db" -l "${url}" \
+		-o log_level=warn 2>>"${dir}/hoptacd.log" &
+	pid=$!
+	bench_wait
+	bench_credential "${dir}/ab.db"
+	"${hoptac[@]}" unit add BENCH "Bench unit" --kind other >/dev/null
+	"${build}/bench/bench_submit" -s "${url}" "$@"
+	stop
+}
+
+workloads=("-c 1 -n 5000" "-c 16 -n 1000" "-c 1 -n 100 -b 1000")
+names=("1 client" "16 clients" "batches")
+results="${dir}/results"
+: >"${results}"
+echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
+echo "A: $1 (${a})"
+echo "B: $2 (${b})"
+for r in $(seq "${rounds}"); do
+	for w in "${!workloads[@]}"; do
+		for side in A B; do
+			[[ ${side} == A ]] && bb="${a}" || bb="${b}"
+			# shellcheck disable=SC2086
+			line="$(measure "${bb}" ${workloads[w]})"
+			echo "round ${r} ${side} ${names[w]}: ${line}"
+			rate="$(printf '%s\n' "${line}" | tr ' ' '\n' |
+				awk -F= '$1 == "records/s" {print $2}' | tail -n 1)"
+			echo "${w} ${side} ${rate}" >>"${results}"
+		done
+	done
+done
+echo
+echo "median of ${rounds} rounds:"
+for w in "${!workloads[@]}"; do
+	ma="$(awk -v w="${w}" '$1 == w && $2 == "A" {print $3}' "${results}" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')"
+	mb="$(awk -v w="${w}" '$1 == w && $2 == "B" {print $3}' "${results}" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')"
+	printf '  %-10s A %s  B %s  B/A %s\n' "${names[w]}" "${ma}" "${mb}" \
+		"$(awk -v a="${ma}" -v b="${mb}" 'BEGIN { printf "%.2f", b / a }')"
+done
