@@ -5,7 +5,6 @@
  * both sides, so a forward interrupted at any point is resumed by running
  * it again, and nothing is stored twice. docs/sync.md, "Forwarding".
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -271,27 +270,17 @@ fwd_reporting(struct fwd *f)
 int
 cmd_forward(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"to", required_argument, NULL, 't'},
-	    {NULL, 0, NULL, 0},
-	};
+	static const struct cli_option opts[] = {
+	    {"to", CLI_OPT_STRING, 0, 0, 0}, CLI_OPTIONS_END};
+	static const struct cli_args args = {opts, NULL, 0, 0, 0};
 	struct fwd f;
-	const char *to = NULL;
-	char err[256];
-	int ch;
+	char *to = NULL, err[256];
+	int rc = cli_parse(cli, &args, &to, argc, argv, NULL);
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch != 't') {
-			cli_usage("forward", NULL, 1);
-			return CLI_USAGE;
-		}
-		to = optarg;
-	}
-	if (optind != argc || to == NULL) {
-		cli_usage("forward", NULL, 1);
-		return CLI_USAGE;
-	}
+	if (rc != CLI_OK)
+		return rc;
+	if (to == NULL)
+		return cli_usage_error(cli);
 	memset(&f, 0, sizeof(f));
 	f.cli = cli;
 	f.rc = CLI_OK;

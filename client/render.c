@@ -142,6 +142,21 @@ render_format_parse(const char *name)
 	return -1;
 }
 
+const char *
+render_report_status_name(int status)
+{
+	switch (status) {
+	case HOPTAC__V1__REPORT_STATUS__REPORT_STATUS_SUBMITTED:
+		return "submitted";
+	case HOPTAC__V1__REPORT_STATUS__REPORT_STATUS_RETURNED:
+		return "returned";
+	case HOPTAC__V1__REPORT_STATUS__REPORT_STATUS_ACCEPTED:
+		return "accepted";
+	default:
+		return "";
+	}
+}
+
 static int32_t
 render_figure(const Figures *f, size_t i)
 {
@@ -1553,21 +1568,6 @@ csv_timeliness(Hoptac__V1__Timeliness t)
 	}
 }
 
-static const char *
-csv_status(Hoptac__V1__ReportStatus s)
-{
-	switch (s) {
-	case HOPTAC__V1__REPORT_STATUS__REPORT_STATUS_SUBMITTED:
-		return "submitted";
-	case HOPTAC__V1__REPORT_STATUS__REPORT_STATUS_RETURNED:
-		return "returned";
-	case HOPTAC__V1__REPORT_STATUS__REPORT_STATUS_ACCEPTED:
-		return "accepted";
-	default:
-		return "";
-	}
-}
-
 /* "people_out: declared 12, computed 10; ..." written as one cell. */
 static int
 csv_mismatches(FILE *f, const Report *r)
@@ -1624,7 +1624,7 @@ render_csv(FILE *f, const Consolidated *c)
 			csv_int(f, 0, e->revision);
 		else
 			csv_cell(f, 0, "");
-		csv_cell(f, 0, csv_status(e->status));
+		csv_cell(f, 0, render_report_status_name(e->status));
 		csv_cell(f, 0, e->signed_on);
 		csv_cell(
 		    f, 0, render_iso_time(t1, sizeof(t1), e->submitted_at_ms));

@@ -25,6 +25,10 @@ enum render_format {
  * -1 for any other name. */
 int render_format_parse(const char *name);
 
+/* The lowercase name of a report status ("submitted", "returned",
+ * "accepted"; "" for none), as tables and CSV files write it. */
+const char *render_report_status_name(int status);
+
 /*
  * Writes the consolidated report c to out as markdown or html (the whole
  * document, html self-contained and printable on A4), csv (figures by
