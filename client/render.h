@@ -4,6 +4,11 @@
  * Vietnamese and in the layout of the offices' own reports, and summaries
  * of figures grouped by dimensions. docs/consolidated-report.md describes
  * the sections, where each comes from, and the CSV columns.
+ *
+ * render_consolidated.c lays out the report (render_heading.c its top)
+ * with the markdown and html primitives of render_doc.c; render_csv.c
+ * writes CSV, render_summary.c summaries, and render.c holds what they
+ * share (render_internal.h).
  */
 #ifndef HOPTAC_RENDER_H
 #define HOPTAC_RENDER_H
