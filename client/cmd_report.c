@@ -166,7 +166,7 @@ out:
 }
 
 /* The report show, return and accept name: "REF --unit CODE [--revision
- * N]", and for return "--reason TEXT". */
+ * N]"; return and accept also take "--reason TEXT" (accept ignores it). */
 struct cmd_report_target {
 	char *ref, *unit, *reason;
 	int32_t revision;
@@ -312,7 +312,7 @@ cmd_report_review(struct cli *cli, int argc, char **argv, int accept)
 	    METHOD_REPORTS_REVIEW, "report", cmd_report_reviewed};
 	Hoptac__V1__ReviewReportRequest req =
 	    HOPTAC__V1__REVIEW_REPORT_REQUEST__INIT;
-	struct cmd_report_target t = {NULL, NULL, NULL, 0, !accept};
+	struct cmd_report_target t = {NULL, NULL, NULL, 0, 1};
 	int rc = cmd_report_target(cli, argc, argv, &t);
 
 	if (rc != CLI_OK)
