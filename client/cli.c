@@ -119,8 +119,8 @@ cli_fetch(struct cli *cli, enum method_id method, const ProtobufCMessage *req,
 	return rc;
 }
 
-const struct cli_args cli_no_args = {NULL, NULL, 0, 0, 0};
-const struct cli_args cli_one_arg = {NULL, NULL, 1, 1, 0};
+const struct cli_args cli_no_args = {NULL, NULL, 0, 0, 0, 0};
+const struct cli_args cli_one_arg = {NULL, NULL, 1, 1, 0, 0};
 
 int
 cli_usage_error(struct cli *cli)
@@ -129,13 +129,26 @@ cli_usage_error(struct cli *cli)
 	return CLI_USAGE;
 }
 
+/* Where the fields the options of a fill are. */
+static char *
+cli_fields(const struct cli_args *a, void *ctx)
+{
+	char *message;
+
+	if (!a->indirect)
+		return ctx;
+	memcpy(&message, ctx, sizeof(message));
+	return message;
+}
+
 /* Takes the i-th option of a into ctx; first says whether it is the
  * option's first use. */
 static int
 cli_take(const struct cli_args *a, size_t i, int first, void *ctx, char *arg)
 {
 	const struct cli_option *o = &a->options[i];
-	char *field = (char *)ctx + o->offset;
+	char *field = cli_fields(a, ctx) + o->offset;
+	size_t *count = (size_t *)(void *)(cli_fields(a, ctx) + o->count);
 	protobuf_c_boolean yes = 1;
 	int bad = 0;
 
@@ -148,11 +161,8 @@ cli_take(const struct cli_args *a, size_t i, int first, void *ctx, char *arg)
 		break;
 	case CLI_OPT_LIST:
 		if (first)
-			pbstr_clear_all(
-			    (size_t *)(void *)((char *)ctx + o->count),
-			    (char ***)(void *)field);
-		bad = pbstr_append((size_t *)(void *)((char *)ctx + o->count),
-		    (char ***)(void *)field, arg);
+			pbstr_clear_all(count, (char ***)(void *)field);
+		bad = pbstr_append(count, (char ***)(void *)field, arg);
 		break;
 	case CLI_OPT_FLAG:
 		memcpy(field, &yes, sizeof(yes));
@@ -207,7 +217,7 @@ cli_parse(struct cli *cli, const struct cli_args *a, void *ctx, int argc,
 	if (n < a->min_args || (a->max_args >= 0 && n > a->max_args))
 		return cli_usage_error(cli);
 	if (a->arg_offset != 0 && n > 0)
-		memcpy((char *)ctx + a->arg_offset, &argv[optind],
+		memcpy(cli_fields(a, ctx) + a->arg_offset, &argv[optind],
 		    sizeof(argv[optind]));
 	if (args != NULL)
 		*args = argv + optind;
@@ -242,6 +252,15 @@ cli_show(struct cli *cli, const struct cli_show *s, const ProtobufCMessage *req)
 		rc = s->print(req, resp);
 	protobuf_c_message_free_unpacked(resp, NULL);
 	return rc;
+}
+
+int
+cli_run(struct cli *cli, const struct cli_show *s, int argc, char **argv,
+    ProtobufCMessage *req)
+{
+	int rc = cli_parse(cli, s->args, req, argc, argv, NULL);
+
+	return rc != CLI_OK ? rc : cli_show(cli, s, req);
 }
 
 /* The table of a list command's reply. */

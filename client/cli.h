@@ -94,6 +94,9 @@ struct cli_args {
 	int (*option)(void *ctx, int ch, char *arg);
 	int min_args, max_args; /* arguments after the options; max -1: any */
 	size_t arg_offset; /* where in ctx the first goes (a char *); 0: none */
+	/* 1: the offsets are in the message ctx's first member points at,
+	 * ctx keeping the command's own state after it */
+	int indirect;
 };
 
 #define CLI_BAD_OPTION (-1)
@@ -105,6 +108,7 @@ extern const struct cli_args cli_no_args, cli_one_arg;
 /* A command's round trip: the method it calls and what it shows of the
  * reply. */
 struct cli_show {
+	const struct cli_args *args; /* into the request, for cli_run */
 	enum method_id method;
 	const char *json_part; /* the reply's field --json prints; NULL: all */
 	/* Prints the reply for people; returns an exit code. */
@@ -161,6 +165,10 @@ int cli_usage_error(struct cli *cli);
  * --json, what s->print writes for people. Returns an exit code. */
 int cli_show(
     struct cli *cli, const struct cli_show *s, const ProtobufCMessage *req);
+
+/* Parses the command line by s->args into req, then cli_show. */
+int cli_run(struct cli *cli, const struct cli_show *s, int argc, char **argv,
+    ProtobufCMessage *req);
 
 /* Runs the list command l: parses the command line into req, fetches
  * l->method and prints the reply, as l's table for people, as it is for

@@ -15,108 +15,53 @@
 #include "table.h"
 #include "validate.h"
 
-/* The options that set an activity's fields, shared by add and amend. */
-#define CMD_ACTIVITY_FIELD_OPTIONS                                             \
-	CLI_VALUE("id", 'i'), CLI_VALUE("unit", 'u'),                          \
-	    CLI_VALUE("partner", 'p'), CLI_VALUE("kind", 'k'),                 \
-	    CLI_VALUE("field", 'F'), CLI_VALUE("start", 's'),                  \
-	    CLI_VALUE("end", 'e'), CLI_VALUE("place", 'P'),                    \
-	    CLI_VALUE("title", 't'), CLI_VALUE("summary", 'S'),                \
-	    CLI_VALUE("people", 'n'), CLI_VALUE("leader", 'l'),                \
-	    CLI_VALUE("result", 'r'), CLI_VALUE("ref", 'R')
+/* The options that set an activity's fields, shared by add and amend. A
+ * list given on the command line replaces the stored one when amending. */
+/* clang-format off */
+#define CMD_ACTIVITY_FIELD_OPTIONS \
+	CLI_COPY("unit", Hoptac__V1__Activity, unit_code), \
+	CLI_LIST("partner", Hoptac__V1__Activity, partner_codes), \
+	CLI_VALUE("kind", 'k'), \
+	CLI_LIST("field", Hoptac__V1__Activity, fields), \
+	CLI_COPY("start", Hoptac__V1__Activity, start_date), \
+	CLI_COPY("end", Hoptac__V1__Activity, end_date), \
+	CLI_COPY("place", Hoptac__V1__Activity, place), \
+	CLI_COPY("title", Hoptac__V1__Activity, title), \
+	CLI_COPY("summary", Hoptac__V1__Activity, summary), \
+	CLI_VALUE("people", 'n'), \
+	CLI_COPY("leader", Hoptac__V1__Activity, leader), \
+	CLI_COPY("result", Hoptac__V1__Activity, result), \
+	CLI_LIST("ref", Hoptac__V1__Activity, document_refs)
+/* clang-format on */
 
-/* An activity the field options change. Lists (partner, field, ref)
- * given on the command line replace the stored ones when amending:
- * cleared remembers which were already emptied. */
+/* An activity the options change (cli_args.indirect), and amend's
+ * --version. */
 struct cmd_activity_edit {
 	Hoptac__V1__Activity *a;
-	unsigned cleared;
-	long version; /* amend's --version */
+	long version;
 };
 
-/* Appends arg to a list field; the first given (bit of cleared unset)
- * replaces the list. */
+/* The field options that check their value: --kind and --people. */
 static int
-cmd_activity_list_add(
-    size_t *n, char ***items, const char *arg, unsigned bit, unsigned *cleared)
+cmd_activity_value(void *ctx, int ch, char *arg)
 {
-	if (!(*cleared & bit))
-		pbstr_clear_all(n, items);
-	*cleared |= bit;
-	return pbstr_append(n, items, arg);
-}
-
-/* Applies one field option to the activity of ctx (a cmd_activity_edit).
- * Returns CLI_OK, CLI_BAD_OPTION if ch is not a field option, or a CLI
- * exit code. */
-static int
-cmd_activity_field(void *ctx, int ch, char *arg)
-{
-	struct cmd_activity_edit *edit = ctx;
-	Hoptac__V1__Activity *a = edit->a;
+	Hoptac__V1__Activity *a = ((struct cmd_activity_edit *)ctx)->a;
 	long n;
-	int bad = 0;
 
-	switch (ch) {
-	case 'i':
-		bad = pbstr_set(&a->id, arg);
-		break;
-	case 'u':
-		bad = pbstr_set(&a->unit_code, arg);
-		break;
-	case 'k':
-		if ((a->kind = validate_activity_kind(arg)) == 0)
-			return cli_fail(CLI_USAGE,
-			    "unknown kind \"%s\" (delegation_out, "
-			    "delegation_in, "
-			    "conference, agreement, border_work, information, "
-			    "project_aid, training, other)",
-			    arg);
-		break;
-	case 'p':
-		bad = cmd_activity_list_add(&a->n_partner_codes,
-		    &a->partner_codes, arg, 1, &edit->cleared);
-		break;
-	case 'F':
-		bad = cmd_activity_list_add(
-		    &a->n_fields, &a->fields, arg, 2, &edit->cleared);
-		break;
-	case 'R':
-		bad = cmd_activity_list_add(&a->n_document_refs,
-		    &a->document_refs, arg, 4, &edit->cleared);
-		break;
-	case 's':
-		bad = pbstr_set(&a->start_date, arg);
-		break;
-	case 'e':
-		bad = pbstr_set(&a->end_date, arg);
-		break;
-	case 'P':
-		bad = pbstr_set(&a->place, arg);
-		break;
-	case 't':
-		bad = pbstr_set(&a->title, arg);
-		break;
-	case 'S':
-		bad = pbstr_set(&a->summary, arg);
-		break;
-	case 'l':
-		bad = pbstr_set(&a->leader, arg);
-		break;
-	case 'r':
-		bad = pbstr_set(&a->result, arg);
-		break;
-	case 'n':
+	if (ch == 'k' && (a->kind = validate_activity_kind(arg)) == 0)
+		return cli_fail(CLI_USAGE,
+		    "unknown kind \"%s\" (delegation_out, delegation_in, "
+		    "conference, agreement, border_work, information, "
+		    "project_aid, training, other)",
+		    arg);
+	if (ch == 'n') {
 		if ((n = cli_number(arg)) < 0 || n > VALIDATE_PEOPLE_MAX)
 			return cli_fail(CLI_USAGE,
 			    "--people takes a number from 0 to %d",
 			    VALIDATE_PEOPLE_MAX);
 		a->people = (int32_t)n;
-		break;
-	default:
-		return CLI_BAD_OPTION;
 	}
-	return bad ? cli_fail(CLI_ERROR, "out of memory") : CLI_OK;
+	return CLI_OK;
 }
 
 /* Validates before sending, so that a mistake costs no round trip. */
@@ -135,13 +80,15 @@ int
 cmd_activity_add(struct cli *cli, int argc, char **argv)
 {
 	static const struct cli_option opts[] = {
+	    CLI_COPY("id", Hoptac__V1__Activity, id),
 	    CMD_ACTIVITY_FIELD_OPTIONS, CLI_OPTIONS_END};
-	static const struct cli_args args = {opts, cmd_activity_field, 0, 0, 0};
+	static const struct cli_args args = {
+	    opts, cmd_activity_value, 0, 0, 0, 1};
 	Hoptac__V1__SubmitActivitiesRequest req =
 	    HOPTAC__V1__SUBMIT_ACTIVITIES_REQUEST__INIT;
 	Hoptac__V1__SubmitActivitiesResponse *resp = NULL;
 	Hoptac__V1__Activity *a = malloc(sizeof(*a)); /* freed at out */
-	struct cmd_activity_edit edit = {a, 0, 0};
+	struct cmd_activity_edit edit = {a, 0};
 	char id[37], label[96];
 	int rc;
 
@@ -255,7 +202,7 @@ cmd_activity_list(struct cli *cli, int argc, char **argv)
 	static const char *const headers[] = {"ID", "START", "KIND", "UNIT",
 	    "PARTNERS", "PEOPLE", "STATE", "TITLE"};
 	static const struct cli_args args = {
-	    opts, cmd_activity_list_option, 0, 0, 0};
+	    opts, cmd_activity_list_option, 0, 0, 0, 0};
 	struct cmd_activity_list o = {
 	    HOPTAC__V1__LIST_ACTIVITIES_REQUEST__INIT, -1};
 	Hoptac__V1__ListActivitiesRequest *req = &o.req;
@@ -393,14 +340,13 @@ int
 cmd_activity_show(struct cli *cli, int argc, char **argv)
 {
 	static const struct cli_args args = {
-	    NULL, NULL, 1, 1, offsetof(Hoptac__V1__GetActivityRequest, id)};
+	    NULL, NULL, 1, 1, offsetof(Hoptac__V1__GetActivityRequest, id), 0};
 	static const struct cli_show show = {
-	    METHOD_ACTIVITIES_GET, "activity", cmd_activity_print};
+	    &args, METHOD_ACTIVITIES_GET, "activity", cmd_activity_print};
 	Hoptac__V1__GetActivityRequest req =
 	    HOPTAC__V1__GET_ACTIVITY_REQUEST__INIT;
-	int rc = cli_parse(cli, &args, &req, argc, argv, NULL);
 
-	return rc != CLI_OK ? rc : cli_show(cli, &show, &req.base);
+	return cli_run(cli, &show, argc, argv, &req.base);
 }
 
 /* The activity id as the outbox last saw it sent (a Submit queued or
@@ -504,23 +450,23 @@ cmd_activity_amend_option(void *ctx, int ch, char *arg)
 	case 'i':
 		return cli_fail(CLI_USAGE, "an activity's id cannot change");
 	default:
-		return cmd_activity_field(ctx, ch, arg);
+		return cmd_activity_value(ctx, ch, arg);
 	}
 }
 
 int
 cmd_activity_amend(struct cli *cli, int argc, char **argv)
 {
-	static const struct cli_option opts[] = {CMD_ACTIVITY_FIELD_OPTIONS,
-	    CLI_VALUE("version", 'V'), CLI_SWITCH("queue", 'Q'),
-	    CLI_OPTIONS_END};
+	static const struct cli_option opts[] = {CLI_VALUE("id", 'i'),
+	    CMD_ACTIVITY_FIELD_OPTIONS, CLI_VALUE("version", 'V'),
+	    CLI_SWITCH("queue", 'Q'), CLI_OPTIONS_END};
 	static const struct cli_args args = {
-	    opts, cmd_activity_amend_option, 0, 0, 0};
+	    opts, cmd_activity_amend_option, 0, 0, 0, 1};
 	Hoptac__V1__AmendActivityRequest req =
 	    HOPTAC__V1__AMEND_ACTIVITY_REQUEST__INIT;
 	Hoptac__V1__AmendActivityResponse *resp = NULL;
 	Hoptac__V1__GetActivityResponse *cur = NULL;
-	struct cmd_activity_edit edit = {NULL, 0, 0};
+	struct cmd_activity_edit edit = {NULL, 0};
 	char label[96], *id;
 	int rc, queue = 0;
 
@@ -624,12 +570,11 @@ cmd_activity_withdraw(struct cli *cli, int argc, char **argv)
 	    CLI_OPTIONS_END,
 	};
 	static const struct cli_args args = {opts, cmd_activity_withdraw_option,
-	    1, 1, offsetof(Hoptac__V1__WithdrawActivityRequest, id)};
-	static const struct cli_show show = {
-	    METHOD_ACTIVITIES_WITHDRAW, "activity", cmd_activity_withdrawn};
+	    1, 1, offsetof(Hoptac__V1__WithdrawActivityRequest, id), 0};
+	static const struct cli_show show = {&args, METHOD_ACTIVITIES_WITHDRAW,
+	    "activity", cmd_activity_withdrawn};
 	Hoptac__V1__WithdrawActivityRequest req =
 	    HOPTAC__V1__WITHDRAW_ACTIVITY_REQUEST__INIT;
-	int rc = cli_parse(cli, &args, &req, argc, argv, NULL);
 
-	return rc != CLI_OK ? rc : cli_show(cli, &show, &req.base);
+	return cli_run(cli, &show, argc, argv, &req.base);
 }

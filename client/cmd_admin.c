@@ -67,7 +67,7 @@ cmd_admin_issue(struct cli *cli, int argc, char **argv)
 	    CLI_OPTIONS_END,
 	};
 	static const struct cli_args args = {
-	    opts, cmd_admin_issue_roles, 0, -1, 0};
+	    opts, cmd_admin_issue_roles, 0, -1, 0, 0};
 	struct cmd_admin_issue is = {
 	    HOPTAC__V1__ISSUE_CREDENTIAL_REQUEST__INIT, NULL};
 	Hoptac__V1__IssueCredentialResponse *resp;
@@ -141,7 +141,7 @@ cmd_admin_list(struct cli *cli, int argc, char **argv)
 	};
 	static const char *const headers[] = {
 	    "ID", "ROLES", "UNIT", "NAME", "CREATED", "EXPIRES", "REVOKED"};
-	static const struct cli_args args = {opts, NULL, 0, 0, 0};
+	static const struct cli_args args = {opts, NULL, 0, 0, 0, 0};
 	static const size_t widths[] = {0, 0, 0, 40, 0, 0, 0};
 	static const struct cli_list list = {&args, METHOD_CREDENTIALS_LIST,
 	    "credentials", 7, headers, widths, cmd_admin_row, NULL, NULL};
@@ -166,14 +166,13 @@ int
 cmd_admin_revoke(struct cli *cli, int argc, char **argv)
 {
 	static const struct cli_args args = {NULL, NULL, 1, 1,
-	    offsetof(Hoptac__V1__RevokeCredentialRequest, id)};
+	    offsetof(Hoptac__V1__RevokeCredentialRequest, id), 0};
 	static const struct cli_show show = {
-	    METHOD_CREDENTIALS_REVOKE, NULL, cmd_admin_revoked};
+	    &args, METHOD_CREDENTIALS_REVOKE, NULL, cmd_admin_revoked};
 	Hoptac__V1__RevokeCredentialRequest req =
 	    HOPTAC__V1__REVOKE_CREDENTIAL_REQUEST__INIT;
-	int rc = cli_parse(cli, &args, &req, argc, argv, NULL);
 
-	return rc != CLI_OK ? rc : cli_show(cli, &show, &req.base);
+	return cli_run(cli, &show, argc, argv, &req.base);
 }
 
 static int
@@ -194,9 +193,8 @@ int
 cmd_whoami(struct cli *cli, int argc, char **argv)
 {
 	static const struct cli_show show = {
-	    METHOD_CREDENTIALS_WHO_AM_I, NULL, cmd_whoami_print};
+	    &cli_no_args, METHOD_CREDENTIALS_WHO_AM_I, NULL, cmd_whoami_print};
 	Hoptac__V1__WhoAmIRequest req = HOPTAC__V1__WHO_AM_IREQUEST__INIT;
-	int rc = cli_parse(cli, &cli_no_args, NULL, argc, argv, NULL);
 
-	return rc != CLI_OK ? rc : cli_show(cli, &show, &req.base);
+	return cli_run(cli, &show, argc, argv, &req.base);
 }

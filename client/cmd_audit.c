@@ -64,7 +64,7 @@ cmd_audit(struct cli *cli, int argc, char **argv)
 	};
 	static const char *const headers[] = {"SEQ", "TIME", "WHO", "ROLES",
 	    "UNIT", "METHOD", "TARGET", "STATUS", "PEER", "MESSAGE"};
-	static const struct cli_args args = {opts, cmd_audit_limit, 0, 0, 0};
+	static const struct cli_args args = {opts, cmd_audit_limit, 0, 0, 0, 0};
 	static const size_t widths[] = {0, 0, 0, 0, 0, 0, 40, 0, 0, 60};
 	static const struct cli_list list = {&args, METHOD_AUDIT_SEARCH,
 	    "entries", 10, headers, widths, cmd_audit_row, NULL,

@@ -58,7 +58,7 @@ cmd_export(struct cli *cli, int argc, char **argv)
 {
 	static const struct cli_option opts[] = {
 	    {"unit", CLI_OPT_STRING, 0, 0, 0}, CLI_OPTIONS_END};
-	static const struct cli_args args = {opts, NULL, 1, 1, 0};
+	static const struct cli_args args = {opts, NULL, 1, 1, 0, 0};
 	static struct outbox_entry e[CMD_BUNDLE_CHUNK];
 	char *unit = getenv("HOPTAC_UNIT");
 	Hoptac__V1__Bundle *b = malloc(sizeof(*b)); /* freed at out */
@@ -196,7 +196,7 @@ cmd_bundle_apply(struct cli *cli, int argc, char **argv)
 	struct deliver_stats s;
 	struct outbox *o = NULL;
 	char dir[] = "/tmp/hoptac-apply-XXXXXX", path[64] = "", lock[80];
-	static const struct cli_args args = {opts, NULL, 1, 1, 0};
+	static const struct cli_args args = {opts, NULL, 1, 1, 0, 0};
 	char receipt[4096], err[512], *receipt_opt = NULL, **file;
 	const char *saved_outbox = cli->outbox_path;
 	int rc;

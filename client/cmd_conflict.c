@@ -57,7 +57,7 @@ cmd_conflict_list(struct cli *cli, int argc, char **argv)
 	static const char *const headers[] = {"ID", "ACTIVITY", "AMENDED",
 	    "STORED", "STATE", "PROPOSED TITLE", "NOTE"};
 	static const struct cli_args args = {
-	    opts, cmd_conflict_list_option, 0, 0, 0};
+	    opts, cmd_conflict_list_option, 0, 0, 0, 0};
 	static const size_t widths[] = {0, 0, 0, 0, 0, 50, 0};
 	static const struct cli_list list = {&args, METHOD_CONFLICTS_LIST,
 	    "conflicts", 7, headers, widths, cmd_conflict_row, NULL, NULL};
@@ -108,9 +108,9 @@ cmd_conflict_resolve(struct cli *cli, int argc, char **argv)
 	    CLI_OPTIONS_END,
 	};
 	static const struct cli_args args = {
-	    opts, cmd_conflict_resolve_option, 0, -1, 0};
+	    opts, cmd_conflict_resolve_option, 0, -1, 0, 0};
 	static const struct cli_show show = {
-	    METHOD_CONFLICTS_RESOLVE, NULL, cmd_conflict_resolved};
+	    NULL, METHOD_CONFLICTS_RESOLVE, NULL, cmd_conflict_resolved};
 	struct cmd_conflict_resolve r = {
 	    HOPTAC__V1__RESOLVE_CONFLICT_REQUEST__INIT, 0};
 	char **rest;

@@ -33,8 +33,8 @@ cmd_partner_list_found(const ProtobufCMessage *q, const ProtobufCMessage *m)
 int
 cmd_partner_list(struct cli *cli, int argc, char **argv)
 {
-	static const struct cli_args args = {
-	    NULL, NULL, 0, 1, offsetof(Hoptac__V1__ListPartnersRequest, query)};
+	static const struct cli_args args = {NULL, NULL, 0, 1,
+	    offsetof(Hoptac__V1__ListPartnersRequest, query), 0};
 	static const char *const headers[] = {
 	    "CODE", "NAME", "LATIN", "ALIASES"};
 	static const size_t widths[] = {0, 0, 0, 60};

@@ -24,7 +24,7 @@ cmd_report_template(struct cli *cli, int argc, char **argv)
 {
 	static const struct cli_option opts[] = {
 	    {"unit", CLI_OPT_STRING, 0, 0, 0}, CLI_OPTIONS_END};
-	static const struct cli_args args = {opts, NULL, 1, 1, 0};
+	static const struct cli_args args = {opts, NULL, 1, 1, 0, 0};
 	char *unit = "", **ref;
 	int rc;
 
@@ -104,7 +104,7 @@ cmd_report_submit(struct cli *cli, int argc, char **argv)
 	    CLI_OPTIONS_END,
 	};
 	static const struct cli_args args = {
-	    opts, cmd_report_submit_filed, 1, 1, 0};
+	    opts, cmd_report_submit_filed, 1, 1, 0, 0};
 	Hoptac__V1__SubmitReportRequest req =
 	    HOPTAC__V1__SUBMIT_REPORT_REQUEST__INIT;
 	Hoptac__V1__SubmitReportResponse *resp = NULL;
@@ -199,7 +199,7 @@ cmd_report_target(
 	    CLI_OPTIONS_END,
 	};
 	static const struct cli_args args = {
-	    opts, cmd_report_target_option, 1, 1, 0};
+	    opts, cmd_report_target_option, 1, 1, 0, 0};
 	char **ref;
 	int rc = cli_parse(cli, &args, t, argc, argv, &ref);
 
@@ -243,7 +243,7 @@ int
 cmd_report_show(struct cli *cli, int argc, char **argv)
 {
 	static const struct cli_show show = {
-	    METHOD_REPORTS_GET, "report", cmd_report_print};
+	    NULL, METHOD_REPORTS_GET, "report", cmd_report_print};
 	Hoptac__V1__GetReportRequest req = HOPTAC__V1__GET_REPORT_REQUEST__INIT;
 	struct cmd_report_target t = {NULL, NULL, NULL, 0, 0};
 	int rc = cmd_report_target(cli, argc, argv, &t);
@@ -283,7 +283,7 @@ cmd_report_list(struct cli *cli, int argc, char **argv)
 	};
 	static const char *const headers[] = {"REQUEST", "UNIT", "REVISION",
 	    "STATUS", "NIL", "SIGNED", "MISMATCHES", "REASON"};
-	static const struct cli_args args = {opts, NULL, 0, 0, 0};
+	static const struct cli_args args = {opts, NULL, 0, 0, 0, 0};
 	static const size_t widths[] = {0, 0, 0, 0, 0, 0, 0, 50};
 	static const struct cli_list list = {&args, METHOD_REPORTS_LIST,
 	    "reports", 8, headers, widths, cmd_report_row, NULL, NULL};
@@ -309,7 +309,7 @@ static int
 cmd_report_review(struct cli *cli, int argc, char **argv, int accept)
 {
 	static const struct cli_show show = {
-	    METHOD_REPORTS_REVIEW, "report", cmd_report_reviewed};
+	    NULL, METHOD_REPORTS_REVIEW, "report", cmd_report_reviewed};
 	Hoptac__V1__ReviewReportRequest req =
 	    HOPTAC__V1__REVIEW_REPORT_REQUEST__INIT;
 	struct cmd_report_target t = {NULL, NULL, NULL, 0, 1};

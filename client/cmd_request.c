@@ -36,9 +36,9 @@ cmd_request_create(struct cli *cli, int argc, char **argv)
 	    CLI_LIST("unit", Hoptac__V1__ReportingRequest, unit_codes),
 	    CLI_OPTIONS_END,
 	};
-	static const struct cli_args args = {opts, NULL, 1, 1, 0};
+	static const struct cli_args args = {opts, NULL, 1, 1, 0, 0};
 	static const struct cli_show show = {
-	    METHOD_REQUESTS_CREATE, NULL, cmd_request_created};
+	    NULL, METHOD_REQUESTS_CREATE, NULL, cmd_request_created};
 	Hoptac__V1__CreateRequestRequest req =
 	    HOPTAC__V1__CREATE_REQUEST_REQUEST__INIT;
 	Hoptac__V1__ReportingRequest *r = malloc(sizeof(*r)); /* freed at out */
@@ -93,7 +93,7 @@ cmd_request_list(struct cli *cli, int argc, char **argv)
 	};
 	static const char *const headers[] = {"REFERENCE", "ISSUED", "DUE",
 	    "PERIOD", "PARTNERS", "UNITS", "TITLE"};
-	static const struct cli_args args = {opts, NULL, 0, 0, 0};
+	static const struct cli_args args = {opts, NULL, 0, 0, 0, 0};
 	static const size_t widths[] = {0, 0, 0, 0, 0, 0, 60};
 	static const struct cli_list list = {&args, METHOD_REQUESTS_LIST,
 	    "requests", 7, headers, widths, cmd_request_row, NULL, NULL};
@@ -129,14 +129,13 @@ int
 cmd_request_show(struct cli *cli, int argc, char **argv)
 {
 	static const struct cli_args args = {NULL, NULL, 1, 1,
-	    offsetof(Hoptac__V1__GetRequestRequest, reference)};
+	    offsetof(Hoptac__V1__GetRequestRequest, reference), 0};
 	static const struct cli_show show = {
-	    METHOD_REQUESTS_GET, "request", cmd_request_print};
+	    &args, METHOD_REQUESTS_GET, "request", cmd_request_print};
 	Hoptac__V1__GetRequestRequest req =
 	    HOPTAC__V1__GET_REQUEST_REQUEST__INIT;
-	int rc = cli_parse(cli, &args, &req, argc, argv, NULL);
 
-	return rc != CLI_OK ? rc : cli_show(cli, &show, &req.base);
+	return cli_run(cli, &show, argc, argv, &req.base);
 }
 
 static const char *
@@ -190,7 +189,7 @@ cmd_request_status(struct cli *cli, int argc, char **argv)
 	static const char *const headers[] = {
 	    "UNIT", "NAME", "ANSWER", "NIL", "REVISION", "STATUS", "SIGNED"};
 	static const struct cli_args args = {NULL, NULL, 1, 1,
-	    offsetof(Hoptac__V1__CompletenessRequest, request_reference)};
+	    offsetof(Hoptac__V1__CompletenessRequest, request_reference), 0};
 	static const struct cli_list list = {&args,
 	    METHOD_AGGREGATES_COMPLETENESS, "entries", 7, headers, NULL,
 	    cmd_request_status_row, NULL, cmd_request_status_counts};

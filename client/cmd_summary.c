@@ -80,7 +80,8 @@ cmd_summary(struct cli *cli, int argc, char **argv)
 	    CLI_VALUE("format", 'F'),
 	    CLI_OPTIONS_END,
 	};
-	static const struct cli_args args = {opts, cmd_summary_option, 0, 0, 0};
+	static const struct cli_args args = {
+	    opts, cmd_summary_option, 0, 0, 0, 0};
 	struct cmd_summary o = {
 	    HOPTAC__V1__SUMMARY_REQUEST__INIT, {0}, RENDER_TABLE};
 	Hoptac__V1__SummaryResponse *resp;
@@ -136,7 +137,7 @@ cmd_consolidate(struct cli *cli, int argc, char **argv)
 	    CLI_OPTIONS_END,
 	};
 	static const struct cli_args args = {
-	    opts, cmd_consolidate_format, 0, 0, 0};
+	    opts, cmd_consolidate_format, 0, 0, 0, 0};
 	struct cmd_consolidate o = {
 	    HOPTAC__V1__CONSOLIDATE_REQUEST__INIT, RENDER_MARKDOWN, NULL};
 	Hoptac__V1__ConsolidateResponse *resp;

@@ -127,7 +127,7 @@ cmd_sync(struct cli *cli, int argc, char **argv)
 	    CLI_STRING("unit", struct cmd_sync, unit),
 	    CLI_OPTIONS_END,
 	};
-	static const struct cli_args args = {opts, NULL, 0, 0, 0};
+	static const struct cli_args args = {opts, NULL, 0, 0, 0, 0};
 	struct cmd_sync opt = {0, getenv("HOPTAC_UNIT")};
 	struct deliver_stats s;
 	struct cmd_pull pull = {0, 0, 0, 0};
@@ -220,6 +220,19 @@ cmd_status_table(struct outbox *o, int state, const char *title, int max)
 	return n;
 }
 
+/* The outbox, for a command that reads it and takes no arguments; NULL
+ * with *rc the exit code when it cannot. */
+static struct outbox *
+cmd_sync_outbox(struct cli *cli, int argc, char **argv, int *rc)
+{
+	struct outbox *o = NULL;
+
+	*rc = cli_parse(cli, &cli_no_args, NULL, argc, argv, NULL);
+	if (*rc == CLI_OK && (o = deliver_outbox(cli)) == NULL)
+		*rc = CLI_ERROR;
+	return o;
+}
+
 int
 cmd_status(struct cli *cli, int argc, char **argv)
 {
@@ -227,11 +240,8 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	long counts[3];
 	int rc = CLI_OK;
 
-	if ((rc = cli_parse(cli, &cli_no_args, NULL, argc, argv, NULL)) !=
-	    CLI_OK)
+	if ((o = cmd_sync_outbox(cli, argc, argv, &rc)) == NULL)
 		return rc;
-	if ((o = deliver_outbox(cli)) == NULL)
-		return CLI_ERROR;
 	if (outbox_counts(o, counts) != 0) {
 		outbox_close(o);
 		return cli_fail(CLI_ERROR, "cannot read the outbox");
@@ -328,11 +338,8 @@ cmd_inbox(struct cli *cli, int argc, char **argv)
 	int64_t cursor = 0;
 	int rc = CLI_OK;
 
-	if ((rc = cli_parse(cli, &cli_no_args, NULL, argc, argv, NULL)) !=
-	    CLI_OK)
+	if ((o = cmd_sync_outbox(cli, argc, argv, &rc)) == NULL)
 		return rc;
-	if ((o = deliver_outbox(cli)) == NULL)
-		return CLI_ERROR;
 	if ((ib.t = table_create(4, headers)) == NULL) {
 		outbox_close(o);
 		return cli_fail(CLI_ERROR, "out of memory");

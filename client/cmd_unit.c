@@ -50,9 +50,10 @@ cmd_unit_add(struct cli *cli, int argc, char **argv)
 	    CLI_LIST("successor", Hoptac__V1__Unit, successor_codes),
 	    CLI_OPTIONS_END,
 	};
-	static const struct cli_args args = {opts, cmd_unit_add_kind, 2, 2, 0};
+	static const struct cli_args args = {
+	    opts, cmd_unit_add_kind, 2, 2, 0, 0};
 	static const struct cli_show show = {
-	    METHOD_UNITS_CREATE, NULL, cmd_unit_added};
+	    NULL, METHOD_UNITS_CREATE, NULL, cmd_unit_added};
 	Hoptac__V1__CreateUnitRequest req =
 	    HOPTAC__V1__CREATE_UNIT_REQUEST__INIT;
 	Hoptac__V1__Unit *u = malloc(sizeof(*u)); /* freed with free_unpacked */
@@ -106,7 +107,7 @@ cmd_unit_list(struct cli *cli, int argc, char **argv)
 	};
 	static const char *const headers[] = {"CODE", "NAME", "KIND",
 	    "PROVINCE", "PARENT", "FROM", "TO", "SUCCESSORS"};
-	static const struct cli_args args = {opts, NULL, 0, 0, 0};
+	static const struct cli_args args = {opts, NULL, 0, 0, 0, 0};
 	static const struct cli_list list = {&args, METHOD_UNITS_LIST, "units",
 	    8, headers, NULL, cmd_unit_row, NULL, NULL};
 	Hoptac__V1__ListUnitsRequest req = HOPTAC__V1__LIST_UNITS_REQUEST__INIT;
@@ -147,14 +148,13 @@ cmd_unit_rate(struct cli *cli, int argc, char **argv)
 	static const struct cli_option opts[] = {
 	    CLI_VALUE("year", 'y'), CLI_OPTIONS_END};
 	static const struct cli_args args = {opts, cmd_unit_rate_option, 1, 1,
-	    offsetof(Hoptac__V1__ReportingRateRequest, unit_code)};
+	    offsetof(Hoptac__V1__ReportingRateRequest, unit_code), 0};
 	static const struct cli_show show = {
-	    METHOD_AGGREGATES_REPORTING_RATE, NULL, cmd_unit_rate_print};
+	    &args, METHOD_AGGREGATES_REPORTING_RATE, NULL, cmd_unit_rate_print};
 	Hoptac__V1__ReportingRateRequest req =
 	    HOPTAC__V1__REPORTING_RATE_REQUEST__INIT;
-	int rc = cli_parse(cli, &args, &req, argc, argv, NULL);
 
-	return rc != CLI_OK ? rc : cli_show(cli, &show, &req.base);
+	return cli_run(cli, &show, argc, argv, &req.base);
 }
 
 /* One row of a unit registry file, as libcsv hands it over. */

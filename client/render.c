@@ -178,50 +178,44 @@ render_date(char *buf, size_t len, const char *text)
 	return buf;
 }
 
-/* Milliseconds since the epoch to the day and second of day in Vietnam. */
-static void
-render_vn_time(int64_t ms, struct date_partial *d, int32_t *sec)
+/* A timestamp in Vietnam time: in words ("ngày 10/5/2024"), or with iso
+ * as ISO 8601 for scripts; "" for none (0). */
+static const char *
+render_vn_time(char *buf, size_t len, int64_t ms, int iso)
 {
 	int64_t s = ms / 1000, days;
+	struct date_partial d;
+	int32_t sec;
 
+	if (ms == 0)
+		return "";
 	if (ms % 1000 < 0)
 		s--;
 	s += RENDER_VN_OFFSET_S;
 	days = s / 86400;
 	if (s % 86400 < 0)
 		days--;
-	*sec = (int32_t)(s - days * 86400);
-	date_from_days((int32_t)days, d);
+	sec = (int32_t)(s - days * 86400);
+	date_from_days((int32_t)days, &d);
+	if (!iso)
+		render_date_words(buf, len, &d);
+	else
+		snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d+07:00",
+		    d.year, d.month, d.day, (int)(sec / 3600),
+		    (int)(sec / 60 % 60), (int)(sec % 60));
+	return buf;
 }
 
-/* "ngày 10/5/2024" in Vietnam for a timestamp; "" for none (0). */
 const char *
 render_day_of(char *buf, size_t len, int64_t ms)
 {
-	struct date_partial d;
-	int32_t sec;
-
-	if (ms == 0)
-		return "";
-	render_vn_time(ms, &d, &sec);
-	render_date_words(buf, len, &d);
-	return buf;
+	return render_vn_time(buf, len, ms, 0);
 }
 
-/* ISO 8601 in Vietnam time, for scripts; "" for none (0). */
 const char *
 render_iso_time(char *buf, size_t len, int64_t ms)
 {
-	struct date_partial d;
-	int32_t sec;
-
-	if (ms == 0)
-		return "";
-	render_vn_time(ms, &d, &sec);
-	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d+07:00", d.year,
-	    d.month, d.day, (int)(sec / 3600), (int)(sec / 60 % 60),
-	    (int)(sec % 60));
-	return buf;
+	return render_vn_time(buf, len, ms, 1);
 }
 
 const char *

@@ -635,6 +635,9 @@ render_consolidated(
 {
 	int rc;
 
+	/* JSON: the message as pbjson maps it, whatever it holds. */
+	if (fmt == RENDER_JSON)
+		return render_flushed(out, render_json(out, &c->base));
 	switch (fmt) {
 	case RENDER_MARKDOWN:
 	case RENDER_HTML:
@@ -642,9 +645,6 @@ render_consolidated(
 		break;
 	case RENDER_CSV:
 		rc = render_csv_consolidated(out, c);
-		break;
-	case RENDER_JSON:
-		rc = render_json(out, &c->base);
 		break;
 	default:
 		errno = EINVAL;

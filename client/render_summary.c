@@ -90,6 +90,9 @@ render_summary(FILE *out, const Hoptac__V1__SummaryResponse *s, const int *dims,
 {
 	int rc = 0;
 
+	/* JSON: the message as pbjson maps it, whatever it holds. */
+	if (fmt == RENDER_JSON)
+		return render_flushed(out, render_json(out, &s->base));
 	switch (fmt) {
 	case RENDER_TABLE:
 	case RENDER_MARKDOWN:
@@ -97,9 +100,6 @@ render_summary(FILE *out, const Hoptac__V1__SummaryResponse *s, const int *dims,
 		break;
 	case RENDER_CSV:
 		render_csv_summary(out, s, dims, n_dims);
-		break;
-	case RENDER_JSON:
-		rc = render_json(out, &s->base);
 		break;
 	default:
 		errno = EINVAL;
