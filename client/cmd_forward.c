@@ -49,6 +49,19 @@ fwd_call(struct fwd *f, enum method_id method, const ProtobufCMessage *req,
 	return st.code;
 }
 
+/* Reads a list from the source; failing to stops the forward. Returns
+ * the exit code of the call. */
+static int
+fwd_fetch(struct fwd *f, enum method_id method, const ProtobufCMessage *req,
+    void *resp)
+{
+	int rc = cli_call(f->cli, method, req, resp, NULL);
+
+	if (rc != CLI_OK)
+		f->rc = rc;
+	return rc;
+}
+
 /* fwd_call for a record whose reply is of no use: *sent counts it when
  * the target took it. */
 static void
@@ -70,13 +83,11 @@ fwd_units(struct fwd *f)
 {
 	Hoptac__V1__ListUnitsRequest q = HOPTAC__V1__LIST_UNITS_REQUEST__INIT;
 	Hoptac__V1__ListUnitsResponse *all = NULL;
-	int rc, *done;
+	int *done;
 
 	q.include_ended = 1;
-	rc = cli_call(f->cli, METHOD_UNITS_LIST, &q.base,
-	    (ProtobufCMessage **)&all, NULL);
-	if (rc != CLI_OK)
-		return f->rc = rc;
+	if (fwd_fetch(f, METHOD_UNITS_LIST, &q.base, &all) != CLI_OK)
+		return f->rc;
 	done = calloc(all->n_units + 1, sizeof(*done));
 	for (int pass = 0; done != NULL && pass < 8 && f->rc == CLI_OK;
 	     pass++) {
@@ -226,12 +237,9 @@ fwd_reporting(struct fwd *f)
 	Hoptac__V1__ListReportsRequest pq =
 	    HOPTAC__V1__LIST_REPORTS_REQUEST__INIT;
 	Hoptac__V1__ListReportsResponse *reps = NULL;
-	int rc;
 
-	rc = cli_call(f->cli, METHOD_REQUESTS_LIST, &rq.base,
-	    (ProtobufCMessage **)&reqs, NULL);
-	if (rc != CLI_OK)
-		return f->rc = rc;
+	if (fwd_fetch(f, METHOD_REQUESTS_LIST, &rq.base, &reqs) != CLI_OK)
+		return f->rc;
 	for (size_t i = 0; i < reqs->n_requests && f->rc == CLI_OK; i++) {
 		Hoptac__V1__CreateRequestRequest c =
 		    HOPTAC__V1__CREATE_REQUEST_REQUEST__INIT;
@@ -244,10 +252,8 @@ fwd_reporting(struct fwd *f)
 	if (f->rc != CLI_OK)
 		return f->rc;
 	pq.all_revisions = 1;
-	rc = cli_call(f->cli, METHOD_REPORTS_LIST, &pq.base,
-	    (ProtobufCMessage **)&reps, NULL);
-	if (rc != CLI_OK)
-		return f->rc = rc;
+	if (fwd_fetch(f, METHOD_REPORTS_LIST, &pq.base, &reps) != CLI_OK)
+		return f->rc;
 	for (size_t i = 0; i < reps->n_reports && f->rc == CLI_OK; i++) {
 		Hoptac__V1__SubmitReportRequest s =
 		    HOPTAC__V1__SUBMIT_REPORT_REQUEST__INIT;

@@ -172,11 +172,11 @@ render_consolidated_group_item(
 	for (size_t i = 0; i < render_n_entries(c); i++)
 		n += render_consolidated_in_group(
 		    c->completeness->entries[i], g);
-	render_doc_item_open(d);
+	render_doc_open(d, RENDER_DOC_ITEM);
 	render_doc_text(d, label);
 	if (n == 0) {
 		render_doc_text(d, ": không có.");
-		render_doc_item_close(d);
+		render_doc_close(d, RENDER_DOC_ITEM);
 		return;
 	}
 	render_count(count, sizeof(count), n);
@@ -217,7 +217,7 @@ render_consolidated_group_item(
 		render_doc_text(d, ")");
 	}
 	render_doc_text(d, ".");
-	render_doc_item_close(d);
+	render_doc_close(d, RENDER_DOC_ITEM);
 }
 
 static void
@@ -248,14 +248,14 @@ render_consolidated_completeness(struct render_doc *d)
 	render_doc_text(d, expected);
 	render_doc_text(d, " đơn vị, cụ thể:");
 	render_doc_p_close(d);
-	render_doc_list_open(d);
+	render_doc_open(d, RENDER_DOC_LIST);
 	render_consolidated_group_item(d, "Gửi đúng hạn", GROUP_ON_TIME);
 	render_consolidated_group_item(
 	    d, "Gửi đúng hạn nhưng nhận được sau hạn", GROUP_DELIVERED_LATE);
 	render_consolidated_group_item(d, "Gửi sau hạn", GROUP_LATE);
 	render_consolidated_group_item(d, "Báo cáo không phát sinh", GROUP_NIL);
 	render_consolidated_group_item(d, "Chưa báo cáo", GROUP_MISSING);
-	render_doc_list_close(d);
+	render_doc_close(d, RENDER_DOC_LIST);
 }
 
 static const char *
@@ -284,7 +284,7 @@ render_consolidated_unit_label(
 
 	if (render_empty(name))
 		name = render_consolidated_unit_name(d->c, n->unit_code);
-	render_doc_strong_open(d);
+	render_doc_open(d, RENDER_DOC_STRONG);
 	render_doc_text(d, render_empty(name) ? "(đơn vị không rõ)" : name);
 	if (strcmp(section, "directions") == 0 &&
 	    (r = render_report_of(d->c, n->unit_code)) != NULL &&
@@ -296,7 +296,7 @@ render_consolidated_unit_label(
 		render_doc_text(d, until);
 	}
 	render_doc_text(d, ":");
-	render_doc_strong_close(d);
+	render_doc_close(d, RENDER_DOC_STRONG);
 }
 
 /* Whether text has at most one line that is not blank: such a text
@@ -364,11 +364,11 @@ render_consolidated_narratives(struct render_doc *d, const char *section)
 			render_doc_p_open(d, NULL);
 			if (!render_empty(m->heading)) {
 				hl = strlen(m->heading);
-				render_doc_em_open(d);
+				render_doc_open(d, RENDER_DOC_EM);
 				render_doc_text(d, m->heading);
 				if (m->heading[hl - 1] != ':')
 					render_doc_text(d, ":");
-				render_doc_em_close(d);
+				render_doc_close(d, RENDER_DOC_EM);
 				render_doc_raw(d, " ");
 			}
 			render_doc_lines(d, m->text);
@@ -484,10 +484,10 @@ render_consolidated_mismatch_notes(struct render_doc *d)
 			    RENDER_MARK " Số liệu đơn vị kê khai trong báo cáo "
 			                "khác với số liệu ghi nhận:");
 			render_doc_p_close(d);
-			render_doc_list_open(d);
+			render_doc_open(d, RENDER_DOC_LIST);
 			any = 1;
 		}
-		render_doc_item_open(d);
+		render_doc_open(d, RENDER_DOC_ITEM);
 		render_doc_text(
 		    d, render_consolidated_unit_name(c, r->unit_code));
 		render_doc_text(d, ": ");
@@ -514,10 +514,10 @@ render_consolidated_mismatch_notes(struct render_doc *d)
 			render_doc_text(d, noun);
 		}
 		render_doc_text(d, ".");
-		render_doc_item_close(d);
+		render_doc_close(d, RENDER_DOC_ITEM);
 	}
 	if (any)
-		render_doc_list_close(d);
+		render_doc_close(d, RENDER_DOC_LIST);
 }
 
 static void
@@ -527,9 +527,9 @@ render_consolidated_missing_line(struct render_doc *d)
 	int k = 0;
 
 	render_doc_p_open(d, NULL);
-	render_doc_strong_open(d);
+	render_doc_open(d, RENDER_DOC_STRONG);
 	render_doc_text(d, "Các đơn vị chưa báo cáo:");
-	render_doc_strong_close(d);
+	render_doc_close(d, RENDER_DOC_STRONG);
 	render_doc_raw(d, " ");
 	for (size_t i = 0; i < render_n_entries(c); i++) {
 		const Entry *e = c->completeness->entries[i];

@@ -24,6 +24,10 @@ render_doc_raw(struct render_doc *d, const char *s)
 void
 render_doc_text_n(struct render_doc *d, const char *s, size_t n)
 {
+	/* What html escapes, and as what. */
+	static const char specials[] = "&<>\"'";
+	static const char *const entities[] = {
+	    "&amp;", "&lt;", "&gt;", "&quot;", "&#39;"};
 	const unsigned char *p = (const unsigned char *)s;
 	const unsigned char *end = p + n;
 
@@ -33,25 +37,14 @@ render_doc_text_n(struct render_doc *d, const char *s, size_t n)
 		if (ch < 0x20 || ch == 0x7F)
 			ch = ' ';
 		if (d->html) {
-			switch (ch) {
-			case '&':
-				fputs("&amp;", d->out);
-				break;
-			case '<':
-				fputs("&lt;", d->out);
-				break;
-			case '>':
-				fputs("&gt;", d->out);
-				break;
-			case '"':
-				fputs("&quot;", d->out);
-				break;
-			case '\'':
-				fputs("&#39;", d->out);
-				break;
-			default:
+			/* ch is never NUL here: control characters are
+			 * spaces by now. */
+			const char *hit = strchr(specials, ch);
+
+			if (hit != NULL)
+				fputs(entities[hit - specials], d->out);
+			else
 				putc(ch, d->out);
-			}
 			continue;
 		}
 		if (d->bol) {
@@ -116,28 +109,31 @@ render_doc_p_close(struct render_doc *d)
 	render_doc_raw(d, d->html ? "</p>\n" : "\n\n");
 }
 
+/* The markup of each tag: html, then markdown. A markdown list is its
+ * items, each on a line, and a blank line after. */
+static const struct {
+	const char *html_open, *html_close, *md_open, *md_close;
+} render_doc_tags[] = {
+    [RENDER_DOC_STRONG] = {"<strong>", "</strong>", "**", "**"},
+    [RENDER_DOC_EM] = {"<em>", "</em>", "*", "*"},
+    [RENDER_DOC_LIST] = {"<ul>\n", "</ul>\n", "", "\n"},
+    [RENDER_DOC_ITEM] = {"<li>", "</li>\n", "- ", "\n"},
+};
+
 void
-render_doc_strong_open(struct render_doc *d)
+render_doc_open(struct render_doc *d, enum render_doc_tag tag)
 {
-	render_doc_raw(d, d->html ? "<strong>" : "**");
+	render_doc_raw(d,
+	    d->html ? render_doc_tags[tag].html_open
+	            : render_doc_tags[tag].md_open);
 }
 
 void
-render_doc_strong_close(struct render_doc *d)
+render_doc_close(struct render_doc *d, enum render_doc_tag tag)
 {
-	render_doc_raw(d, d->html ? "</strong>" : "**");
-}
-
-void
-render_doc_em_open(struct render_doc *d)
-{
-	render_doc_raw(d, d->html ? "<em>" : "*");
-}
-
-void
-render_doc_em_close(struct render_doc *d)
-{
-	render_doc_raw(d, d->html ? "</em>" : "*");
+	render_doc_raw(d,
+	    d->html ? render_doc_tags[tag].html_close
+	            : render_doc_tags[tag].md_close);
 }
 
 /* A paragraph of one piece of text. */
@@ -147,31 +143,6 @@ render_doc_para(struct render_doc *d, const char *text)
 	render_doc_p_open(d, NULL);
 	render_doc_text(d, text);
 	render_doc_p_close(d);
-}
-
-void
-render_doc_list_open(struct render_doc *d)
-{
-	if (d->html)
-		render_doc_raw(d, "<ul>\n");
-}
-
-void
-render_doc_list_close(struct render_doc *d)
-{
-	render_doc_raw(d, d->html ? "</ul>\n" : "\n");
-}
-
-void
-render_doc_item_open(struct render_doc *d)
-{
-	render_doc_raw(d, d->html ? "<li>" : "- ");
-}
-
-void
-render_doc_item_close(struct render_doc *d)
-{
-	render_doc_raw(d, d->html ? "</li>\n" : "\n");
 }
 
 /* A bordered table: the first column holds names, the others figures. */
@@ -210,10 +181,10 @@ render_doc_table_row(
 		else
 			render_doc_raw(d, " ");
 		if (bold)
-			render_doc_strong_open(d);
+			render_doc_open(d, RENDER_DOC_STRONG);
 		render_doc_text(d, cells[i] != NULL ? cells[i] : "");
 		if (bold)
-			render_doc_strong_close(d);
+			render_doc_close(d, RENDER_DOC_STRONG);
 		render_doc_raw(d, d->html ? "</td>" : " |");
 	}
 	render_doc_raw(d, d->html ? "</tr>\n" : "\n");

@@ -39,22 +39,22 @@ void render_doc_p_open(struct render_doc *d, const char *cls);
 /* Closes the paragraph. */
 void render_doc_p_close(struct render_doc *d);
 
-/* Bold: opens and closes it. */
-void render_doc_strong_open(struct render_doc *d);
-void render_doc_strong_close(struct render_doc *d);
+/* Markup that opens and closes around what is written in between. */
+enum render_doc_tag {
+	RENDER_DOC_STRONG, /* bold */
+	RENDER_DOC_EM,     /* italics */
+	RENDER_DOC_LIST,   /* a bulleted list */
+	RENDER_DOC_ITEM,   /* an item of the list */
+};
 
-/* Italics: opens and closes them. */
-void render_doc_em_open(struct render_doc *d);
-void render_doc_em_close(struct render_doc *d);
+/* Opens tag. */
+void render_doc_open(struct render_doc *d, enum render_doc_tag tag);
+
+/* Closes tag. */
+void render_doc_close(struct render_doc *d, enum render_doc_tag tag);
 
 /* A paragraph of one piece of text. */
 void render_doc_para(struct render_doc *d, const char *text);
-
-/* A bulleted list: opens and closes it, and each item. */
-void render_doc_list_open(struct render_doc *d);
-void render_doc_list_close(struct render_doc *d);
-void render_doc_item_open(struct render_doc *d);
-void render_doc_item_close(struct render_doc *d);
 
 /* A bordered table of n columns under headers; the first column holds
  * names, the others figures. */

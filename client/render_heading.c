@@ -260,10 +260,10 @@ render_heading_opening(struct render_doc *d)
 			return -1;
 		render_doc_p_open(d, "subject");
 		if (!d->html)
-			render_doc_strong_open(d);
+			render_doc_open(d, RENDER_DOC_STRONG);
 		render_doc_text(d, subject);
 		if (!d->html)
-			render_doc_strong_close(d);
+			render_doc_close(d, RENDER_DOC_STRONG);
 		render_doc_p_close(d);
 		free(subject);
 	}
