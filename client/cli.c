@@ -190,6 +190,11 @@ cli_parse(struct cli *cli, const struct cli_args *a, void *ctx, int argc,
 		for (i = 0; a->options[i].name != NULL; i++) {
 			const struct cli_option *o = &a->options[i];
 
+			if (i == CLI_OPTIONS_MAX)
+				return cli_fail(CLI_ERROR,
+				    "%s takes more than %d options",
+				    cli->command->noun, CLI_OPTIONS_MAX);
+
 			opts[i].name = o->name;
 			opts[i].has_arg =
 			    o->kind == CLI_OPT_FLAG || o->kind == CLI_OPT_SWITCH
