@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +9,9 @@
 #include <time.h>
 
 #include "pbjson.h"
+#include "pbstr.h"
 #include "status.h"
+#include "table.h"
 #include "tokenfile.h"
 
 int
@@ -113,6 +116,204 @@ cli_fetch(struct cli *cli, enum method_id method, const ProtobufCMessage *req,
 	rc = cli_print_json(*resp);
 	protobuf_c_message_free_unpacked(*resp, NULL);
 	*resp = NULL;
+	return rc;
+}
+
+const struct cli_args cli_no_args = {NULL, NULL, 0, 0, 0, 0};
+const struct cli_args cli_one_arg = {NULL, NULL, 1, 1, 0, 0};
+
+int
+cli_usage_error(struct cli *cli)
+{
+	cli_usage(cli->command->noun, cli->command->verb, 1);
+	return CLI_USAGE;
+}
+
+/* Where the fields the options of a fill are. */
+static char *
+cli_fields(const struct cli_args *a, void *ctx)
+{
+	char *message;
+
+	if (!a->indirect)
+		return ctx;
+	memcpy(&message, ctx, sizeof(message));
+	return message;
+}
+
+/* Takes the i-th option of a into ctx; first says whether it is the
+ * option's first use. */
+static int
+cli_take(const struct cli_args *a, size_t i, int first, void *ctx, char *arg)
+{
+	const struct cli_option *o = &a->options[i];
+	char *field = cli_fields(a, ctx) + o->offset;
+	size_t *count = (size_t *)(void *)(cli_fields(a, ctx) + o->count);
+	protobuf_c_boolean yes = 1;
+	int bad = 0;
+
+	switch (o->kind) {
+	case CLI_OPT_STRING:
+		memcpy(field, &arg, sizeof(arg));
+		break;
+	case CLI_OPT_COPY:
+		bad = pbstr_set((char **)(void *)field, arg);
+		break;
+	case CLI_OPT_LIST:
+		if (first)
+			pbstr_clear_all(count, (char ***)(void *)field);
+		bad = pbstr_append(count, (char ***)(void *)field, arg);
+		break;
+	case CLI_OPT_FLAG:
+		memcpy(field, &yes, sizeof(yes));
+		break;
+	default:
+		return a->option(ctx, o->ch, arg);
+	}
+	return bad ? cli_fail(CLI_ERROR, "out of memory") : CLI_OK;
+}
+
+int
+cli_parse(struct cli *cli, const struct cli_args *a, void *ctx, int argc,
+    char **argv, char ***args)
+{
+	/* Option i comes back from getopt_long as CLI_FIRST + i, clear of
+	 * the '?' of an unknown option. */
+	enum { CLI_FIRST = 256 };
+	struct option opts[CLI_OPTIONS_MAX + 1];
+	unsigned char seen[CLI_OPTIONS_MAX] = {0};
+	size_t i;
+	int ch, rc, n;
+
+	optind = 1;
+	if (a->options != NULL) {
+		for (i = 0; a->options[i].name != NULL; i++) {
+			const struct cli_option *o = &a->options[i];
+
+			if (i == CLI_OPTIONS_MAX)
+				return cli_fail(CLI_ERROR,
+				    "%s takes more than %d options",
+				    cli->command->noun, CLI_OPTIONS_MAX);
+
+			opts[i].name = o->name;
+			opts[i].has_arg =
+			    o->kind == CLI_OPT_FLAG || o->kind == CLI_OPT_SWITCH
+			    ? no_argument
+			    : required_argument;
+			opts[i].flag = NULL;
+			opts[i].val = CLI_FIRST + (int)i;
+		}
+		memset(&opts[i], 0, sizeof(opts[i]));
+		optind = 0;
+		while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+			/* getopt_long has said what was wrong */
+			if (ch < CLI_FIRST)
+				return cli_usage_error(cli);
+			i = (size_t)(ch - CLI_FIRST);
+			rc = cli_take(a, i, !seen[i], ctx, optarg);
+			seen[i] = 1;
+			if (rc != CLI_OK)
+				return rc == CLI_BAD_OPTION
+				    ? cli_usage_error(cli)
+				    : rc;
+		}
+	}
+	n = argc - optind;
+	if (n < a->min_args || (a->max_args >= 0 && n > a->max_args))
+		return cli_usage_error(cli);
+	if (a->arg_offset != 0 && n > 0)
+		memcpy(cli_fields(a, ctx) + a->arg_offset, &argv[optind],
+		    sizeof(argv[optind]));
+	if (args != NULL)
+		*args = argv + optind;
+	return CLI_OK;
+}
+
+int
+cli_show(struct cli *cli, const struct cli_show *s, const ProtobufCMessage *req)
+{
+	const ProtobufCFieldDescriptor *f = NULL;
+	const ProtobufCMessage *part;
+	ProtobufCMessage *resp;
+	int rc = cli_call(cli, s->method, req, &resp, NULL);
+
+	if (rc != CLI_OK)
+		return rc;
+	part = resp;
+	if (s->json_part != NULL) {
+		f = protobuf_c_message_descriptor_get_field_by_name(
+		    resp->descriptor, s->json_part);
+		if (f == NULL || f->type != PROTOBUF_C_TYPE_MESSAGE)
+			part = NULL;
+		else
+			memcpy(&part, (const char *)resp + f->offset,
+			    sizeof(part));
+	}
+	if (cli->json && part == NULL)
+		rc = cli_fail(CLI_ERROR, "the reply has no %s", s->json_part);
+	else if (cli->json)
+		rc = cli_print_json(part);
+	else
+		rc = s->print(req, resp);
+	protobuf_c_message_free_unpacked(resp, NULL);
+	return rc;
+}
+
+int
+cli_run(struct cli *cli, const struct cli_show *s, int argc, char **argv,
+    ProtobufCMessage *req)
+{
+	int rc = cli_parse(cli, s->args, req, argc, argv, NULL);
+
+	return rc != CLI_OK ? rc : cli_show(cli, s, req);
+}
+
+/* The table of a list command's reply. */
+static int
+cli_list_table(const struct cli_list *l, const ProtobufCMessage *resp)
+{
+	const ProtobufCFieldDescriptor *f =
+	    protobuf_c_message_descriptor_get_field_by_name(
+	        resp->descriptor, l->items);
+	const char *base = (const char *)resp;
+	void *const *items;
+	struct table *t;
+	size_t n;
+
+	if (f == NULL || f->label != PROTOBUF_C_LABEL_REPEATED)
+		return cli_fail(
+		    CLI_ERROR, "the reply has no list %s", l->items);
+	if ((t = table_create(l->ncols, l->headers)) == NULL)
+		return cli_fail(CLI_ERROR, "out of memory");
+	memcpy(&n, base + f->quantifier_offset, sizeof(n));
+	memcpy(&items, base + f->offset, sizeof(items));
+	for (size_t c = 0; l->max_widths != NULL && c < l->ncols; c++)
+		table_set_max_width(t, c, l->max_widths[c]);
+	for (size_t i = 0; i < n; i++)
+		l->row(t, items[i]);
+	if (l->head != NULL)
+		l->head(resp);
+	table_print(t, stdout);
+	table_destroy(t);
+	return CLI_OK;
+}
+
+int
+cli_list(struct cli *cli, const struct cli_list *l, int argc, char **argv,
+    ProtobufCMessage *req)
+{
+	ProtobufCMessage *resp;
+	int rc = cli_parse(cli, l->args, req, argc, argv, NULL);
+
+	if (rc != CLI_OK)
+		return rc;
+	rc = cli_fetch(cli, l->method, req, &resp);
+	if (rc != CLI_OK || resp == NULL)
+		return rc;
+	rc = cli_list_table(l, resp);
+	if (rc == CLI_OK && l->foot != NULL)
+		rc = l->foot(req, resp);
+	protobuf_c_message_free_unpacked(resp, NULL);
 	return rc;
 }
 

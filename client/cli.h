@@ -5,6 +5,7 @@
 #ifndef HOPTAC_CLI_H
 #define HOPTAC_CLI_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <protobuf-c/protobuf-c.h>
@@ -34,6 +35,7 @@ struct cli {
 	const char *outbox_path;   /* --outbox; NULL: outbox_default_path() */
 	const char *ca_file;       /* --ca; NULL: $HOPTAC_CA */
 	struct rpc_client *client; /* opened on first use; owned */
+	const struct cli_command *command; /* the one running: its usage */
 };
 
 struct cli_command {
@@ -42,6 +44,92 @@ struct cli_command {
 	int (*run)(struct cli *cli, int argc, char **argv);
 	const char *usage; /* arguments, after "hoptac noun verb" */
 	const char *summary;
+};
+
+struct table;
+
+/* How a command takes one of its options. */
+enum cli_option_kind {
+	CLI_OPT_STRING, /* its value goes to the char * at offset in ctx */
+	CLI_OPT_COPY,   /* a copy of it replaces the owned string there */
+	CLI_OPT_LIST,   /* a copy is appended to the repeated string there;
+	                 * the first replaces what the list held */
+	CLI_OPT_FLAG,   /* sets the protobuf_c_boolean at offset in ctx */
+	CLI_OPT_VALUE,  /* its value goes to the command's option function */
+	CLI_OPT_SWITCH, /* it goes, with no value, to the option function */
+};
+
+struct cli_option {
+	const char *name; /* --name */
+	enum cli_option_kind kind;
+	size_t offset; /* where in ctx its field is */
+	size_t count;  /* CLI_OPT_LIST: where in ctx the list's count is */
+	int ch; /* CLI_OPT_VALUE, CLI_OPT_SWITCH: what the function gets */
+};
+
+/* clang-format off */
+#define CLI_STRING(name, type, field) \
+	{(name), CLI_OPT_STRING, offsetof(type, field), 0, 0}
+#define CLI_COPY(name, type, field) \
+	{(name), CLI_OPT_COPY, offsetof(type, field), 0, 0}
+#define CLI_LIST(name, type, field) \
+	{(name), CLI_OPT_LIST, offsetof(type, field), offsetof(type, n_##field), 0}
+#define CLI_FLAG(name, type, field) \
+	{(name), CLI_OPT_FLAG, offsetof(type, field), 0, 0}
+#define CLI_VALUE(name, ch)  {(name), CLI_OPT_VALUE, 0, 0, (ch)}
+#define CLI_SWITCH(name, ch) {(name), CLI_OPT_SWITCH, 0, 0, (ch)}
+#define CLI_OPTIONS_END      {NULL, CLI_OPT_STRING, 0, 0, 0}
+/* clang-format on */
+#define CLI_OPTIONS_MAX 24
+
+/* What a command takes on its command line. */
+struct cli_args {
+	/* Its options, up to CLI_OPTIONS_MAX, ended by CLI_OPTIONS_END;
+	 * NULL: none, and an argument may then start with '-'. */
+	const struct cli_option *options;
+	/* Takes the CLI_OPT_VALUE or CLI_OPT_SWITCH option ch (its value
+	 * arg) into ctx: CLI_OK, CLI_BAD_OPTION for a value it cannot use
+	 * (the usage is printed), or the exit code of a value refused with a
+	 * message of its own. */
+	int (*option)(void *ctx, int ch, char *arg);
+	int min_args, max_args; /* arguments after the options; max -1: any */
+	size_t arg_offset; /* where in ctx the first goes (a char *); 0: none */
+	/* 1: the offsets are in the message ctx's first member points at,
+	 * ctx keeping the command's own state after it */
+	int indirect;
+};
+
+#define CLI_BAD_OPTION (-1)
+
+/* The command lines of commands with no options: nothing, or one
+ * argument (which may start with '-'). */
+extern const struct cli_args cli_no_args, cli_one_arg;
+
+/* A command's round trip: the method it calls and what it shows of the
+ * reply. */
+struct cli_show {
+	const struct cli_args *args; /* into the request, for cli_run */
+	enum method_id method;
+	const char *json_part; /* the reply's field --json prints; NULL: all */
+	/* Prints the reply for people; returns an exit code. */
+	int (*print)(const ProtobufCMessage *req, const ProtobufCMessage *resp);
+};
+
+/* A list command: its command line, its request, and its reply shown as
+ * a table of one or more rows an item. */
+struct cli_list {
+	const struct cli_args *args; /* into the request */
+	enum method_id method;
+	const char *items; /* the reply's repeated field the rows show */
+	size_t ncols;
+	const char *const *headers;
+	const size_t *max_widths; /* a cap for each column, 0: none; or NULL */
+	void (*row)(struct table *t, const void *item);
+	/* NULL, or a line above the table */
+	void (*head)(const ProtobufCMessage *resp);
+	/* NULL, or what follows the table: a line, or the exit code of what
+	 * it showed */
+	int (*foot)(const ProtobufCMessage *req, const ProtobufCMessage *resp);
 };
 
 /* A client for url with the credential named by token_var (tokenfile.h)
@@ -63,6 +151,31 @@ int cli_call(struct cli *cli, enum method_id method,
 int cli_fetch(struct cli *cli, enum method_id method,
     const ProtobufCMessage *req, ProtobufCMessage **resp);
 
+/* Parses the command line of the running command by a, options into ctx:
+ * CLI_OK with *args (when args is not NULL) at the arguments after the
+ * options, NULL-terminated; else the exit code, the usage printed when
+ * the command line is wrong. */
+int cli_parse(struct cli *cli, const struct cli_args *a, void *ctx, int argc,
+    char **argv, char ***args);
+
+/* Prints the usage of the running command to stderr; returns CLI_USAGE. */
+int cli_usage_error(struct cli *cli);
+
+/* Calls s->method with req and shows the reply: s->json_part of it for
+ * --json, what s->print writes for people. Returns an exit code. */
+int cli_show(
+    struct cli *cli, const struct cli_show *s, const ProtobufCMessage *req);
+
+/* Parses the command line by s->args into req, then cli_show. */
+int cli_run(struct cli *cli, const struct cli_show *s, int argc, char **argv,
+    ProtobufCMessage *req);
+
+/* Runs the list command l: parses the command line into req, fetches
+ * l->method and prints the reply, as l's table for people, as it is for
+ * --json. Returns an exit code. */
+int cli_list(struct cli *cli, const struct cli_list *l, int argc, char **argv,
+    ProtobufCMessage *req);
+
 /* The exit code for a status code. */
 int cli_exit_for(int status);
 
@@ -79,9 +192,6 @@ int cli_fail(int code, const char *fmt, ...)
 /* Prints violations found before sending, then "INVALID_ARGUMENT: what";
  * returns CLI_INVALID. */
 int cli_invalid(const struct violations *v, const char *what);
-
-/* The lowercase name of a report status ("submitted", ...). */
-const char *cli_report_status_name(int status);
 
 /* A time in milliseconds as local "YYYY-MM-DD HH:MM" ("-" for 0). */
 void cli_when(int64_t ms, char *buf, size_t len);

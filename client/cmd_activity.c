@@ -15,102 +15,53 @@
 #include "table.h"
 #include "validate.h"
 
-/* The options that set an activity's fields, shared by add and amend. */
-#define CMD_ACTIVITY_FIELD_OPTIONS                                             \
-	{"id", required_argument, NULL, 'i'},                                  \
-	    {"unit", required_argument, NULL, 'u'},                            \
-	    {"partner", required_argument, NULL, 'p'},                         \
-	    {"kind", required_argument, NULL, 'k'},                            \
-	    {"field", required_argument, NULL, 'F'},                           \
-	    {"start", required_argument, NULL, 's'},                           \
-	    {"end", required_argument, NULL, 'e'},                             \
-	    {"place", required_argument, NULL, 'P'},                           \
-	    {"title", required_argument, NULL, 't'},                           \
-	    {"summary", required_argument, NULL, 'S'},                         \
-	    {"people", required_argument, NULL, 'n'},                          \
-	    {"leader", required_argument, NULL, 'l'},                          \
-	    {"result", required_argument, NULL, 'r'},                          \
-	{                                                                      \
-		"ref", required_argument, NULL, 'R'                            \
-	}
+/* The options that set an activity's fields, shared by add and amend. A
+ * list given on the command line replaces the stored one when amending. */
+/* clang-format off */
+#define CMD_ACTIVITY_FIELD_OPTIONS \
+	CLI_COPY("unit", Hoptac__V1__Activity, unit_code), \
+	CLI_LIST("partner", Hoptac__V1__Activity, partner_codes), \
+	CLI_VALUE("kind", 'k'), \
+	CLI_LIST("field", Hoptac__V1__Activity, fields), \
+	CLI_COPY("start", Hoptac__V1__Activity, start_date), \
+	CLI_COPY("end", Hoptac__V1__Activity, end_date), \
+	CLI_COPY("place", Hoptac__V1__Activity, place), \
+	CLI_COPY("title", Hoptac__V1__Activity, title), \
+	CLI_COPY("summary", Hoptac__V1__Activity, summary), \
+	CLI_VALUE("people", 'n'), \
+	CLI_COPY("leader", Hoptac__V1__Activity, leader), \
+	CLI_COPY("result", Hoptac__V1__Activity, result), \
+	CLI_LIST("ref", Hoptac__V1__Activity, document_refs)
+/* clang-format on */
 
-/* Applies one field option to a. Lists (partner, field, ref) given on
- * the command line replace the stored ones when amending: *cleared
- * remembers which were already emptied. Returns 0, 1 if ch is not a
- * field option, or a CLI exit code. */
+/* An activity the options change (cli_args.indirect), and amend's
+ * --version. */
+struct cmd_activity_edit {
+	Hoptac__V1__Activity *a;
+	long version;
+};
+
+/* The field options that check their value: --kind and --people. */
 static int
-cmd_activity_field(
-    Hoptac__V1__Activity *a, int ch, const char *arg, unsigned *cleared)
+cmd_activity_value(void *ctx, int ch, char *arg)
 {
+	Hoptac__V1__Activity *a = ((struct cmd_activity_edit *)ctx)->a;
 	long n;
-	int bad = 0;
 
-	switch (ch) {
-	case 'i':
-		bad = pbstr_set(&a->id, arg);
-		break;
-	case 'u':
-		bad = pbstr_set(&a->unit_code, arg);
-		break;
-	case 'k':
-		if ((a->kind = validate_activity_kind(arg)) == 0)
-			return cli_fail(CLI_USAGE,
-			    "unknown kind \"%s\" (delegation_out, "
-			    "delegation_in, "
-			    "conference, agreement, border_work, information, "
-			    "project_aid, training, other)",
-			    arg);
-		break;
-	case 'p':
-		if (!(*cleared & 1))
-			pbstr_clear_all(&a->n_partner_codes, &a->partner_codes);
-		*cleared |= 1;
-		bad = pbstr_append(&a->n_partner_codes, &a->partner_codes, arg);
-		break;
-	case 'F':
-		if (!(*cleared & 2))
-			pbstr_clear_all(&a->n_fields, &a->fields);
-		*cleared |= 2;
-		bad = pbstr_append(&a->n_fields, &a->fields, arg);
-		break;
-	case 'R':
-		if (!(*cleared & 4))
-			pbstr_clear_all(&a->n_document_refs, &a->document_refs);
-		*cleared |= 4;
-		bad = pbstr_append(&a->n_document_refs, &a->document_refs, arg);
-		break;
-	case 's':
-		bad = pbstr_set(&a->start_date, arg);
-		break;
-	case 'e':
-		bad = pbstr_set(&a->end_date, arg);
-		break;
-	case 'P':
-		bad = pbstr_set(&a->place, arg);
-		break;
-	case 't':
-		bad = pbstr_set(&a->title, arg);
-		break;
-	case 'S':
-		bad = pbstr_set(&a->summary, arg);
-		break;
-	case 'l':
-		bad = pbstr_set(&a->leader, arg);
-		break;
-	case 'r':
-		bad = pbstr_set(&a->result, arg);
-		break;
-	case 'n':
+	if (ch == 'k' && (a->kind = validate_activity_kind(arg)) == 0)
+		return cli_fail(CLI_USAGE,
+		    "unknown kind \"%s\" (delegation_out, delegation_in, "
+		    "conference, agreement, border_work, information, "
+		    "project_aid, training, other)",
+		    arg);
+	if (ch == 'n') {
 		if ((n = cli_number(arg)) < 0 || n > VALIDATE_PEOPLE_MAX)
 			return cli_fail(CLI_USAGE,
 			    "--people takes a number from 0 to %d",
 			    VALIDATE_PEOPLE_MAX);
 		a->people = (int32_t)n;
-		break;
-	default:
-		return 1;
 	}
-	return bad ? cli_fail(CLI_ERROR, "out of memory") : 0;
+	return CLI_OK;
 }
 
 /* Validates before sending, so that a mistake costs no round trip. */
@@ -128,34 +79,24 @@ cmd_activity_check(Hoptac__V1__Activity *a)
 int
 cmd_activity_add(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    CMD_ACTIVITY_FIELD_OPTIONS, {NULL, 0, NULL, 0}};
+	static const struct cli_option opts[] = {
+	    CLI_COPY("id", Hoptac__V1__Activity, id),
+	    CMD_ACTIVITY_FIELD_OPTIONS, CLI_OPTIONS_END};
+	static const struct cli_args args = {
+	    opts, cmd_activity_value, 0, 0, 0, 1};
 	Hoptac__V1__SubmitActivitiesRequest req =
 	    HOPTAC__V1__SUBMIT_ACTIVITIES_REQUEST__INIT;
 	Hoptac__V1__SubmitActivitiesResponse *resp = NULL;
 	Hoptac__V1__Activity *a = malloc(sizeof(*a)); /* freed at out */
-	unsigned cleared = 0;
+	struct cmd_activity_edit edit = {a, 0};
 	char id[37], label[96];
-	int ch, rc = CLI_USAGE;
+	int rc;
 
 	if (a == NULL)
 		return cli_fail(CLI_ERROR, "out of memory");
 	hoptac__v1__activity__init(a);
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		rc = cmd_activity_field(a, ch, optarg, &cleared);
-		if (rc == 1)
-			cli_usage("activity", "add", 1);
-		if (rc != 0) {
-			rc = rc == 1 ? CLI_USAGE : rc;
-			goto out;
-		}
-	}
-	rc = CLI_USAGE;
-	if (optind != argc) {
-		cli_usage("activity", "add", 1);
+	if ((rc = cli_parse(cli, &args, &edit, argc, argv, NULL)) != CLI_OK)
 		goto out;
-	}
 	/* The record's id is made here, once: resending it can never make
 	 * a second record. */
 	if (a->id[0] == '\0') {
@@ -224,76 +165,58 @@ cmd_activity_row(struct table *t, const Hoptac__V1__Activity *a)
 	table_add_row(t, cells);
 }
 
+/* What activity list takes: the request, and how many at most. */
+struct cmd_activity_list {
+	Hoptac__V1__ListActivitiesRequest req;
+	long limit;
+};
+
+static int
+cmd_activity_list_option(void *ctx, int ch, char *arg)
+{
+	struct cmd_activity_list *o = ctx;
+
+	if (ch == 'k' && (o->req.kind = validate_activity_kind(arg)) == 0)
+		return cli_fail(CLI_USAGE, "unknown kind \"%s\"", arg);
+	if (ch == 'L' && (o->limit = cli_number(arg)) < 0)
+		return cli_fail(CLI_USAGE, "--limit takes a number");
+	return CLI_OK;
+}
+
 int
 cmd_activity_list(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"unit", required_argument, NULL, 'u'},
-	    {"partner", required_argument, NULL, 'p'},
-	    {"kind", required_argument, NULL, 'k'},
-	    {"field", required_argument, NULL, 'F'},
-	    {"from", required_argument, NULL, 'f'},
-	    {"to", required_argument, NULL, 't'},
-	    {"text", required_argument, NULL, 'x'},
-	    {"withdrawn", no_argument, NULL, 'w'},
-	    {"limit", required_argument, NULL, 'L'},
-	    {NULL, 0, NULL, 0},
+	static const struct cli_option opts[] = {
+	    CLI_STRING("unit", struct cmd_activity_list, req.unit_code),
+	    CLI_STRING("partner", struct cmd_activity_list, req.partner),
+	    CLI_VALUE("kind", 'k'),
+	    CLI_STRING("field", struct cmd_activity_list, req.field),
+	    CLI_STRING("from", struct cmd_activity_list, req.from_date),
+	    CLI_STRING("to", struct cmd_activity_list, req.to_date),
+	    CLI_STRING("text", struct cmd_activity_list, req.text),
+	    CLI_FLAG(
+	        "withdrawn", struct cmd_activity_list, req.include_withdrawn),
+	    CLI_VALUE("limit", 'L'),
+	    CLI_OPTIONS_END,
 	};
 	static const char *const headers[] = {"ID", "START", "KIND", "UNIT",
 	    "PARTNERS", "PEOPLE", "STATE", "TITLE"};
-	Hoptac__V1__ListActivitiesRequest req =
-	    HOPTAC__V1__LIST_ACTIVITIES_REQUEST__INIT;
+	static const struct cli_args args = {
+	    opts, cmd_activity_list_option, 0, 0, 0, 0};
+	struct cmd_activity_list o = {
+	    HOPTAC__V1__LIST_ACTIVITIES_REQUEST__INIT, -1};
+	Hoptac__V1__ListActivitiesRequest *req = &o.req;
 	Hoptac__V1__ListActivitiesResponse *resp = NULL;
 	Hoptac__V1__ListActivitiesResponse all =
 	    HOPTAC__V1__LIST_ACTIVITIES_RESPONSE__INIT;
 	struct table *t = NULL;
 	char *token = NULL; /* owned copy of the next page token */
-	long limit = -1;
-	int ch, rc = CLI_OK;
+	long limit;
+	int rc;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'u':
-			req.unit_code = optarg;
-			break;
-		case 'p':
-			req.partner = optarg;
-			break;
-		case 'k':
-			if ((req.kind = validate_activity_kind(optarg)) == 0)
-				return cli_fail(
-				    CLI_USAGE, "unknown kind \"%s\"", optarg);
-			break;
-		case 'F':
-			req.field = optarg;
-			break;
-		case 'f':
-			req.from_date = optarg;
-			break;
-		case 't':
-			req.to_date = optarg;
-			break;
-		case 'x':
-			req.text = optarg;
-			break;
-		case 'w':
-			req.include_withdrawn = 1;
-			break;
-		case 'L':
-			if ((limit = cli_number(optarg)) < 0)
-				return cli_fail(
-				    CLI_USAGE, "--limit takes a number");
-			break;
-		default:
-			cli_usage("activity", "list", 1);
-			return CLI_USAGE;
-		}
-	}
-	if (optind != argc) {
-		cli_usage("activity", "list", 1);
-		return CLI_USAGE;
-	}
+	if ((rc = cli_parse(cli, &args, &o, argc, argv, NULL)) != CLI_OK)
+		return rc;
+	limit = o.limit;
 	if (!cli->json && (t = table_create(8, headers)) == NULL)
 		return cli_fail(CLI_ERROR, "out of memory");
 	if (t != NULL)
@@ -307,9 +230,9 @@ cmd_activity_list(struct cli *cli, int argc, char **argv)
 			want = (uint32_t)(limit - (long)all.n_activities);
 		if (want == 0)
 			break;
-		req.page_size = want;
-		req.page_token = token != NULL ? token : (char *)"";
-		rc = cli_call(cli, METHOD_ACTIVITIES_LIST, &req.base,
+		req->page_size = want;
+		req->page_token = token != NULL ? token : (char *)"";
+		rc = cli_call(cli, METHOD_ACTIVITIES_LIST, &req->base,
 		    (ProtobufCMessage **)&resp, NULL);
 		if (rc != CLI_OK)
 			goto out;
@@ -378,11 +301,15 @@ cmd_activity_fetch(
 	    (ProtobufCMessage **)out, NULL);
 }
 
-static void
-cmd_activity_print(const Hoptac__V1__Activity *a)
+static int
+cmd_activity_print(const ProtobufCMessage *req, const ProtobufCMessage *m)
 {
+	const Hoptac__V1__Activity *a =
+	    ((const Hoptac__V1__GetActivityResponse *)(const void *)m)
+	        ->activity;
 	char buf[2048];
 
+	(void)req;
 	printf("id:        %s\n", a->id);
 	printf("version:   %lld%s\n", (long long)a->version,
 	    a->state == HOPTAC__V1__ACTIVITY_STATE__ACTIVITY_STATE_WITHDRAWN
@@ -406,26 +333,20 @@ cmd_activity_print(const Hoptac__V1__Activity *a)
 	printf("documents: %s\n", buf);
 	printf("summary:   %s\n", a->summary);
 	printf("result:    %s\n", a->result);
+	return CLI_OK;
 }
 
 int
 cmd_activity_show(struct cli *cli, int argc, char **argv)
 {
-	Hoptac__V1__GetActivityResponse *resp;
-	int rc;
+	static const struct cli_args args = {
+	    NULL, NULL, 1, 1, offsetof(Hoptac__V1__GetActivityRequest, id), 0};
+	static const struct cli_show show = {
+	    &args, METHOD_ACTIVITIES_GET, "activity", cmd_activity_print};
+	Hoptac__V1__GetActivityRequest req =
+	    HOPTAC__V1__GET_ACTIVITY_REQUEST__INIT;
 
-	if (argc != 2) {
-		cli_usage("activity", "show", 1);
-		return CLI_USAGE;
-	}
-	if ((rc = cmd_activity_fetch(cli, argv[1], &resp)) != CLI_OK)
-		return rc;
-	if (cli->json)
-		rc = cli_print_json(&resp->activity->base);
-	else
-		cmd_activity_print(resp->activity);
-	hoptac__v1__get_activity_response__free_unpacked(resp, NULL);
-	return rc;
+	return cli_run(cli, &show, argc, argv, &req.base);
 }
 
 /* The activity id as the outbox last saw it sent (a Submit queued or
@@ -512,62 +433,61 @@ cmd_activity_base(struct cli *cli, const char *id, int queue,
 	return CLI_OK;
 }
 
+/* amend takes the field options and --version and --queue, but cannot
+ * change the id. */
+static int
+cmd_activity_amend_option(void *ctx, int ch, char *arg)
+{
+	struct cmd_activity_edit *edit = ctx;
+
+	switch (ch) {
+	case 'Q':
+		return CLI_OK; /* seen before the options are */
+	case 'V':
+		if ((edit->version = cli_number(arg)) <= 0)
+			return cli_fail(CLI_USAGE, "--version takes a number");
+		return CLI_OK;
+	case 'i':
+		return cli_fail(CLI_USAGE, "an activity's id cannot change");
+	default:
+		return cmd_activity_value(ctx, ch, arg);
+	}
+}
+
 int
 cmd_activity_amend(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {CMD_ACTIVITY_FIELD_OPTIONS,
-	    {"version", required_argument, NULL, 'V'},
-	    {"queue", no_argument, NULL, 'Q'}, {NULL, 0, NULL, 0}};
+	static const struct cli_option opts[] = {CLI_VALUE("id", 'i'),
+	    CMD_ACTIVITY_FIELD_OPTIONS, CLI_VALUE("version", 'V'),
+	    CLI_SWITCH("queue", 'Q'), CLI_OPTIONS_END};
+	static const struct cli_args args = {
+	    opts, cmd_activity_amend_option, 0, 0, 0, 1};
 	Hoptac__V1__AmendActivityRequest req =
 	    HOPTAC__V1__AMEND_ACTIVITY_REQUEST__INIT;
 	Hoptac__V1__AmendActivityResponse *resp = NULL;
 	Hoptac__V1__GetActivityResponse *cur = NULL;
-	unsigned cleared = 0;
-	long version = 0;
-	char label[96];
-	int ch, rc, queue = 0;
+	struct cmd_activity_edit edit = {NULL, 0};
+	char label[96], *id;
+	int rc, queue = 0;
 
 	/* The id comes first so the current record can be fetched and the
 	 * options applied on top of it. */
-	if (argc < 2 || argv[1][0] == '-') {
-		cli_usage("activity", "amend", 1);
-		return CLI_USAGE;
-	}
+	if (argc < 2 || argv[1][0] == '-')
+		return cli_usage_error(cli);
+	id = argv[1];
 	for (int k = 2; k < argc; k++)
 		queue |= strcmp(argv[k], "--queue") == 0;
-	if ((rc = cmd_activity_base(cli, argv[1], queue, &cur)) != CLI_OK)
+	if ((rc = cmd_activity_base(cli, id, queue, &cur)) != CLI_OK)
 		return rc;
-	optind = 2;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch == 'Q')
-			continue;
-		if (ch == 'V') {
-			if ((version = cli_number(optarg)) <= 0) {
-				rc = cli_fail(
-				    CLI_USAGE, "--version takes a number");
-				goto out;
-			}
-			continue;
-		}
-		if (ch == 'i') {
-			rc = cli_fail(
-			    CLI_USAGE, "an activity's id cannot change");
-			goto out;
-		}
-		rc = cmd_activity_field(cur->activity, ch, optarg, &cleared);
-		if (rc != 0) {
-			if (rc == 1)
-				cli_usage("activity", "amend", 1);
-			rc = rc == 1 ? CLI_USAGE : rc;
-			goto out;
-		}
-	}
-	if (optind != argc) {
-		cli_usage("activity", "amend", 1);
-		rc = CLI_USAGE;
+	edit.a = cur->activity;
+	/* The options follow the id: they are parsed with the command's name
+	 * in the id's place, where getopt_long expects it. */
+	argv[1] = argv[0];
+	if ((rc = cli_parse(cli, &args, &edit, argc - 1, argv + 1, NULL)) !=
+	    CLI_OK)
 		goto out;
-	}
-	req.expected_version = version > 0 ? version : cur->activity->version;
+	req.expected_version =
+	    edit.version > 0 ? edit.version : cur->activity->version;
 	if (req.expected_version <= 0) {
 		rc = cli_fail(CLI_USAGE,
 		    "the outbox's copy has no version: give --version, the one "
@@ -581,7 +501,7 @@ cmd_activity_amend(struct cli *cli, int argc, char **argv)
 		/* Saved first; if the record changed on the server meanwhile,
 		 * the server keeps this amendment as a conflict. */
 		req.keep_on_conflict = 1;
-		snprintf(label, sizeof(label), "amendment of %s", argv[1]);
+		snprintf(label, sizeof(label), "amendment of %s", id);
 		rc = deliver_now(cli, METHOD_ACTIVITIES_AMEND, &req.base, label,
 		    (ProtobufCMessage **)&resp);
 		if (rc == CLI_OK && resp == NULL) {
@@ -599,7 +519,7 @@ cmd_activity_amend(struct cli *cli, int argc, char **argv)
 		    "%s changed since version %lld (now %lld): the amendment "
 		    "is "
 		    "kept as conflict %lld for the department to resolve",
-		    argv[1], (long long)req.expected_version,
+		    id, (long long)req.expected_version,
 		    (long long)resp->activity->version,
 		    (long long)resp->conflict_id);
 	} else if (cli->json) {
@@ -616,45 +536,45 @@ out:
 	return rc;
 }
 
+static int
+cmd_activity_withdraw_option(void *ctx, int ch, char *arg)
+{
+	Hoptac__V1__WithdrawActivityRequest *req = ctx;
+	long version;
+
+	(void)ch;
+	if ((version = cli_number(arg)) <= 0)
+		return CLI_BAD_OPTION;
+	req->expected_version = version;
+	return CLI_OK;
+}
+
+static int
+cmd_activity_withdrawn(const ProtobufCMessage *req, const ProtobufCMessage *m)
+{
+	const Hoptac__V1__Activity *a =
+	    ((const Hoptac__V1__WithdrawActivityResponse *)(const void *)m)
+	        ->activity;
+
+	(void)req;
+	printf("%s withdrawn (version %lld)\n", a->id, (long long)a->version);
+	return CLI_OK;
+}
+
 int
 cmd_activity_withdraw(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"reason", required_argument, NULL, 'r'},
-	    {"version", required_argument, NULL, 'V'},
-	    {NULL, 0, NULL, 0},
+	static const struct cli_option opts[] = {
+	    CLI_STRING("reason", Hoptac__V1__WithdrawActivityRequest, reason),
+	    CLI_VALUE("version", 'V'),
+	    CLI_OPTIONS_END,
 	};
+	static const struct cli_args args = {opts, cmd_activity_withdraw_option,
+	    1, 1, offsetof(Hoptac__V1__WithdrawActivityRequest, id), 0};
+	static const struct cli_show show = {&args, METHOD_ACTIVITIES_WITHDRAW,
+	    "activity", cmd_activity_withdrawn};
 	Hoptac__V1__WithdrawActivityRequest req =
 	    HOPTAC__V1__WITHDRAW_ACTIVITY_REQUEST__INIT;
-	Hoptac__V1__WithdrawActivityResponse *resp;
-	long version;
-	int ch, rc;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch == 'r') {
-			req.reason = optarg;
-		} else if (ch == 'V' && (version = cli_number(optarg)) > 0) {
-			req.expected_version = version;
-		} else {
-			cli_usage("activity", "withdraw", 1);
-			return CLI_USAGE;
-		}
-	}
-	if (argc - optind != 1) {
-		cli_usage("activity", "withdraw", 1);
-		return CLI_USAGE;
-	}
-	req.id = argv[optind];
-	rc = cli_call(cli, METHOD_ACTIVITIES_WITHDRAW, &req.base,
-	    (ProtobufCMessage **)&resp, NULL);
-	if (rc != CLI_OK)
-		return rc;
-	if (cli->json)
-		rc = cli_print_json(&resp->activity->base);
-	else
-		printf("%s withdrawn (version %lld)\n", resp->activity->id,
-		    (long long)resp->activity->version);
-	hoptac__v1__withdraw_activity_response__free_unpacked(resp, NULL);
-	return rc;
+	return cli_run(cli, &show, argc, argv, &req.base);
 }

@@ -1,6 +1,5 @@
 /* hoptac admin issue|list|revoke and hoptac whoami: credentials
  * (docs/SECURITY.md). The token of a new credential is shown once. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,53 +36,52 @@ cmd_admin_roles_text(const Hoptac__V1__Credential *cr, char *buf, size_t len)
 	role_join(role_set(cr->roles, cr->n_roles), buf, len);
 }
 
+/* What admin issue takes: the request, and where the token goes. */
+struct cmd_admin_issue {
+	Hoptac__V1__IssueCredentialRequest req;
+	char *output;
+};
+
+static int
+cmd_admin_issue_roles(void *ctx, int ch, char *arg)
+{
+	struct cmd_admin_issue *is = ctx;
+
+	(void)ch;
+	if (cmd_admin_roles(arg, is->req.roles, &is->req.n_roles) != 0)
+		return cli_fail(CLI_USAGE,
+		    "--role takes office, reviewer, admin or peer, several "
+		    "joined by commas");
+	return CLI_OK;
+}
+
 int
 cmd_admin_issue(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"name", required_argument, NULL, 'n'},
-	    {"role", required_argument, NULL, 'r'},
-	    {"unit", required_argument, NULL, 'u'},
-	    {"expires", required_argument, NULL, 'e'},
-	    {"output", required_argument, NULL, 'o'},
-	    {NULL, 0, NULL, 0},
+	static const struct cli_option opts[] = {
+	    CLI_STRING("name", struct cmd_admin_issue, req.name),
+	    CLI_VALUE("role", 'r'),
+	    CLI_STRING("unit", struct cmd_admin_issue, req.unit_code),
+	    CLI_STRING("expires", struct cmd_admin_issue, req.expires),
+	    CLI_STRING("output", struct cmd_admin_issue, output),
+	    CLI_OPTIONS_END,
 	};
-	Hoptac__V1__IssueCredentialRequest req =
-	    HOPTAC__V1__ISSUE_CREDENTIAL_REQUEST__INIT;
+	static const struct cli_args args = {
+	    opts, cmd_admin_issue_roles, 0, -1, 0, 0};
+	struct cmd_admin_issue is = {
+	    HOPTAC__V1__ISSUE_CREDENTIAL_REQUEST__INIT, NULL};
 	Hoptac__V1__IssueCredentialResponse *resp;
 	Hoptac__V1__Role roles[ROLE_MAX];
-	const char *output = NULL;
-	int ch, rc;
+	const char *output;
+	char **rest;
+	int rc;
 
-	req.roles = roles;
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'n':
-			req.name = optarg;
-			break;
-		case 'r':
-			if (cmd_admin_roles(optarg, roles, &req.n_roles) != 0)
-				return cli_fail(CLI_USAGE,
-				    "--role takes office, reviewer, admin or "
-				    "peer, several joined by commas");
-			break;
-		case 'u':
-			req.unit_code = optarg;
-			break;
-		case 'e':
-			req.expires = optarg;
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		default:
-			cli_usage("admin", "issue", 1);
-			return CLI_USAGE;
-		}
-	}
-	if (optind != argc || req.n_roles == 0 || req.name[0] == '\0') {
-		cli_usage("admin", "issue", 1);
+	is.req.roles = roles;
+	if ((rc = cli_parse(cli, &args, &is, argc, argv, &rest)) != CLI_OK)
+		return rc;
+	output = is.output;
+	if (rest[0] != NULL || is.req.n_roles == 0 || is.req.name[0] == '\0') {
+		cli_usage_error(cli);
 		return cli_fail(CLI_USAGE, "give --name and --role");
 	}
 	/* Checked before the server makes a credential whose token would
@@ -91,7 +89,7 @@ cmd_admin_issue(struct cli *cli, int argc, char **argv)
 	if (output != NULL && access(output, F_OK) == 0)
 		return cli_fail(CLI_ERROR,
 		    "%s exists; the token goes to a new file", output);
-	rc = cli_call(cli, METHOD_CREDENTIALS_ISSUE, &req.base,
+	rc = cli_call(cli, METHOD_CREDENTIALS_ISSUE, &is.req.base,
 	    (ProtobufCMessage **)&resp, NULL);
 	if (rc != CLI_OK)
 		return rc;
@@ -116,10 +114,10 @@ cmd_admin_issue(struct cli *cli, int argc, char **argv)
 	return rc;
 }
 
-/* One credential as a table row. */
 static void
-cmd_admin_row(struct table *t, const Hoptac__V1__Credential *cr)
+cmd_admin_row(struct table *t, const void *item)
 {
+	const Hoptac__V1__Credential *cr = item;
 	char roles[64], created[32], expires[32], revoked[32];
 
 	cmd_admin_roles_text(cr, roles, sizeof(roles));
@@ -135,100 +133,68 @@ cmd_admin_row(struct table *t, const Hoptac__V1__Credential *cr)
 int
 cmd_admin_list(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"unit", required_argument, NULL, 'u'},
-	    {"all", no_argument, NULL, 'a'},
-	    {NULL, 0, NULL, 0},
+	static const struct cli_option opts[] = {
+	    CLI_STRING("unit", Hoptac__V1__ListCredentialsRequest, unit_code),
+	    CLI_FLAG(
+	        "all", Hoptac__V1__ListCredentialsRequest, include_revoked),
+	    CLI_OPTIONS_END,
 	};
 	static const char *const headers[] = {
 	    "ID", "ROLES", "UNIT", "NAME", "CREATED", "EXPIRES", "REVOKED"};
+	static const struct cli_args args = {opts, NULL, 0, 0, 0, 0};
+	static const size_t widths[] = {0, 0, 0, 40, 0, 0, 0};
+	static const struct cli_list list = {&args, METHOD_CREDENTIALS_LIST,
+	    "credentials", 7, headers, widths, cmd_admin_row, NULL, NULL};
 	Hoptac__V1__ListCredentialsRequest req =
 	    HOPTAC__V1__LIST_CREDENTIALS_REQUEST__INIT;
-	Hoptac__V1__ListCredentialsResponse *resp;
-	struct table *t;
-	int ch, rc;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch == 'u') {
-			req.unit_code = optarg;
-		} else if (ch == 'a') {
-			req.include_revoked = 1;
-		} else {
-			cli_usage("admin", "list", 1);
-			return CLI_USAGE;
-		}
-	}
-	if (optind != argc) {
-		cli_usage("admin", "list", 1);
-		return CLI_USAGE;
-	}
-	rc = cli_fetch(cli, METHOD_CREDENTIALS_LIST, &req.base,
-	    (ProtobufCMessage **)&resp);
-	if (rc != CLI_OK || resp == NULL)
-		return rc;
-	if ((t = table_create(7, headers)) == NULL) {
-		rc = cli_fail(CLI_ERROR, "out of memory");
-		goto out;
-	}
-	table_set_max_width(t, 3, 40);
-	for (size_t i = 0; i < resp->n_credentials; i++)
-		cmd_admin_row(t, resp->credentials[i]);
-	table_print(t, stdout);
-	table_destroy(t);
-out:
-	hoptac__v1__list_credentials_response__free_unpacked(resp, NULL);
-	return rc;
+	return cli_list(cli, &list, argc, argv, &req.base);
+}
+
+static int
+cmd_admin_revoked(const ProtobufCMessage *req, const ProtobufCMessage *m)
+{
+	const Hoptac__V1__RevokeCredentialResponse *resp = (const void *)m;
+
+	(void)req;
+	printf("credential %s (%s) revoked\n", resp->credential->id,
+	    resp->credential->name);
+	return CLI_OK;
 }
 
 int
 cmd_admin_revoke(struct cli *cli, int argc, char **argv)
 {
+	static const struct cli_args args = {NULL, NULL, 1, 1,
+	    offsetof(Hoptac__V1__RevokeCredentialRequest, id), 0};
+	static const struct cli_show show = {
+	    &args, METHOD_CREDENTIALS_REVOKE, NULL, cmd_admin_revoked};
 	Hoptac__V1__RevokeCredentialRequest req =
 	    HOPTAC__V1__REVOKE_CREDENTIAL_REQUEST__INIT;
-	Hoptac__V1__RevokeCredentialResponse *resp;
-	int rc;
 
-	if (argc != 2) {
-		cli_usage("admin", "revoke", 1);
-		return CLI_USAGE;
-	}
-	req.id = argv[1];
-	rc = cli_call(cli, METHOD_CREDENTIALS_REVOKE, &req.base,
-	    (ProtobufCMessage **)&resp, NULL);
-	if (rc != CLI_OK)
-		return rc;
-	if (cli->json)
-		rc = cli_print_json(&resp->base);
-	else
-		printf("credential %s (%s) revoked\n", resp->credential->id,
-		    resp->credential->name);
-	hoptac__v1__revoke_credential_response__free_unpacked(resp, NULL);
-	return rc;
+	return cli_run(cli, &show, argc, argv, &req.base);
+}
+
+static int
+cmd_whoami_print(const ProtobufCMessage *req, const ProtobufCMessage *m)
+{
+	const Hoptac__V1__Credential *cr =
+	    ((const Hoptac__V1__WhoAmIResponse *)(const void *)m)->credential;
+	char roles[64];
+
+	(void)req;
+	cmd_admin_roles_text(cr, roles, sizeof(roles));
+	printf("credential %s: %s, %s%s%s\n", cr->id, cr->name, roles,
+	    cr->unit_code[0] ? " of " : "", cr->unit_code);
+	return CLI_OK;
 }
 
 int
 cmd_whoami(struct cli *cli, int argc, char **argv)
 {
+	static const struct cli_show show = {
+	    &cli_no_args, METHOD_CREDENTIALS_WHO_AM_I, NULL, cmd_whoami_print};
 	Hoptac__V1__WhoAmIRequest req = HOPTAC__V1__WHO_AM_IREQUEST__INIT;
-	Hoptac__V1__WhoAmIResponse *resp;
-	char roles[64];
-	int rc;
 
-	(void)argv;
-	if (argc != 1) {
-		cli_usage("whoami", NULL, 1);
-		return CLI_USAGE;
-	}
-	rc = cli_fetch(cli, METHOD_CREDENTIALS_WHO_AM_I, &req.base,
-	    (ProtobufCMessage **)&resp);
-	if (rc != CLI_OK || resp == NULL)
-		return rc;
-	cmd_admin_roles_text(resp->credential, roles, sizeof(roles));
-	printf("credential %s: %s, %s%s%s\n", resp->credential->id,
-	    resp->credential->name, roles,
-	    resp->credential->unit_code[0] ? " of " : "",
-	    resp->credential->unit_code);
-	hoptac__v1__who_am_iresponse__free_unpacked(resp, NULL);
-	return rc;
+	return cli_run(cli, &show, argc, argv, &req.base);
 }

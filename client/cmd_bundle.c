@@ -7,7 +7,6 @@
  * Every call keeps its request id, so a bundle applied twice, or also
  * delivered by a sync, changes nothing the second time.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,36 +56,23 @@ cmd_bundle_add(Hoptac__V1__Bundle *b, const struct outbox_entry *e)
 int
 cmd_export(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"unit", required_argument, NULL, 'u'},
-	    {NULL, 0, NULL, 0},
-	};
+	static const struct cli_option opts[] = {
+	    {"unit", CLI_OPT_STRING, 0, 0, 0}, CLI_OPTIONS_END};
+	static const struct cli_args args = {opts, NULL, 1, 1, 0, 0};
 	static struct outbox_entry e[CMD_BUNDLE_CHUNK];
-	const char *unit = getenv("HOPTAC_UNIT");
-	int ch;
+	char *unit = getenv("HOPTAC_UNIT");
 	Hoptac__V1__Bundle *b = malloc(sizeof(*b)); /* freed at out */
 	struct outbox *o = NULL;
-	char id[37], err[512];
+	char id[37], err[512], **file;
 	int64_t after = 0;
 	int n, rc = CLI_ERROR;
 
 	if (b == NULL)
 		return cli_fail(CLI_ERROR, "out of memory");
 	hoptac__v1__bundle__init(b);
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch != 'u') {
-			cli_usage("export", NULL, 1);
-			rc = CLI_USAGE;
-			goto out;
-		}
-		unit = optarg;
-	}
-	if (argc - optind != 1) {
-		cli_usage("export", NULL, 1);
-		rc = CLI_USAGE;
+	if ((rc = cli_parse(cli, &args, &unit, argc, argv, &file)) != CLI_OK)
 		goto out;
-	}
+	rc = CLI_ERROR;
 	if ((o = deliver_outbox(cli)) == NULL)
 		goto out;
 	/* With a unit, the receipt brings back what concerns it since the
@@ -118,12 +104,12 @@ cmd_export(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	if (bundle_write_file(
-	        argv[optind], BUNDLE_MAGIC, &b->base, err, sizeof(err)) != 0) {
+	        file[0], BUNDLE_MAGIC, &b->base, err, sizeof(err)) != 0) {
 		rc = cli_fail(CLI_ERROR, "%s", err);
 		goto out;
 	}
 	printf("%zu queued calls written to %s (bundle %s)\n", b->n_entries,
-	    argv[optind], b->bundle_id);
+	    file[0], b->bundle_id);
 	rc = CLI_OK;
 	goto out;
 nomem:
@@ -203,35 +189,28 @@ cmd_bundle_pull(
 int
 cmd_bundle_apply(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"receipt", required_argument, NULL, 'r'},
-	    {NULL, 0, NULL, 0},
-	};
+	static const struct cli_option opts[] = {
+	    {"receipt", CLI_OPT_STRING, 0, 0, 0}, CLI_OPTIONS_END};
 	Hoptac__V1__Bundle *b = NULL;
 	Hoptac__V1__Receipt *r = NULL;
 	struct deliver_stats s;
 	struct outbox *o = NULL;
 	char dir[] = "/tmp/hoptac-apply-XXXXXX", path[64] = "", lock[80];
-	char receipt[4096] = "", err[512];
+	static const struct cli_args args = {opts, NULL, 1, 1, 0, 0};
+	char receipt[4096], err[512], *receipt_opt = NULL, **file;
 	const char *saved_outbox = cli->outbox_path;
-	int ch, rc = CLI_ERROR;
+	int rc;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch != 'r') {
-			cli_usage("bundle", "apply", 1);
-			return CLI_USAGE;
-		}
-		snprintf(receipt, sizeof(receipt), "%s", optarg);
-	}
-	if (argc - optind != 1) {
-		cli_usage("bundle", "apply", 1);
-		return CLI_USAGE;
-	}
-	if (receipt[0] == '\0')
-		snprintf(receipt, sizeof(receipt), "%s.receipt", argv[optind]);
+	if ((rc = cli_parse(cli, &args, &receipt_opt, argc, argv, &file)) !=
+	    CLI_OK)
+		return rc;
+	rc = CLI_ERROR;
+	if (receipt_opt != NULL)
+		snprintf(receipt, sizeof(receipt), "%s", receipt_opt);
+	else
+		snprintf(receipt, sizeof(receipt), "%s.receipt", file[0]);
 	/* Verified whole before anything is sent. */
-	b = (Hoptac__V1__Bundle *)bundle_read_file(argv[optind], BUNDLE_MAGIC,
+	b = (Hoptac__V1__Bundle *)bundle_read_file(file[0], BUNDLE_MAGIC,
 	    &hoptac__v1__bundle__descriptor, err, sizeof(err));
 	if (b == NULL)
 		return cli_fail(CLI_INVALID, "%s", err);
@@ -312,14 +291,12 @@ cmd_import_receipt(struct cli *cli, int argc, char **argv)
 	Hoptac__V1__Receipt *r;
 	struct outbox *o;
 	long applied = 0, refused = 0, already = 0;
-	char err[512];
-	int rc = CLI_OK;
+	char err[512], **file;
+	int rc = cli_parse(cli, &cli_one_arg, NULL, argc, argv, &file);
 
-	if (argc != 2) {
-		cli_usage("import-receipt", NULL, 1);
-		return CLI_USAGE;
-	}
-	r = (Hoptac__V1__Receipt *)bundle_read_file(argv[1], RECEIPT_MAGIC,
+	if (rc != CLI_OK)
+		return rc;
+	r = (Hoptac__V1__Receipt *)bundle_read_file(file[0], RECEIPT_MAGIC,
 	    &hoptac__v1__receipt__descriptor, err, sizeof(err));
 	if (r == NULL)
 		return cli_fail(CLI_INVALID, "%s", err);

@@ -1,6 +1,5 @@
 /* hoptac conflict list|resolve: the department's side of amendments made
  * offline against versions that changed since. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -23,109 +22,110 @@ cmd_conflict_state(int state)
 	}
 }
 
+static int
+cmd_conflict_list_option(void *ctx, int ch, char *arg)
+{
+	Hoptac__V1__ListConflictsRequest *req = ctx;
+
+	(void)ch;
+	(void)arg;
+	req->open_only = 0;
+	return CLI_OK;
+}
+
+static void
+cmd_conflict_row(struct table *t, const void *item)
+{
+	const Hoptac__V1__ActivityConflict *x = item;
+	char id[24], amended[24], stored[24];
+
+	snprintf(id, sizeof(id), "%lld", (long long)x->id);
+	snprintf(
+	    amended, sizeof(amended), "v%lld", (long long)x->expected_version);
+	snprintf(stored, sizeof(stored), "v%lld", (long long)x->stored_version);
+	table_add_row(t,
+	    (const char *const[]) {id, x->activity_id, amended, stored,
+	        cmd_conflict_state(x->state),
+	        x->proposed ? x->proposed->title : "", x->resolution});
+}
+
 int
 cmd_conflict_list(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"all", no_argument, NULL, 'a'},
-	    {NULL, 0, NULL, 0},
-	};
+	static const struct cli_option opts[] = {
+	    CLI_SWITCH("all", 'a'), CLI_OPTIONS_END};
 	static const char *const headers[] = {"ID", "ACTIVITY", "AMENDED",
 	    "STORED", "STATE", "PROPOSED TITLE", "NOTE"};
+	static const struct cli_args args = {
+	    opts, cmd_conflict_list_option, 0, 0, 0, 0};
+	static const size_t widths[] = {0, 0, 0, 0, 0, 50, 0};
+	static const struct cli_list list = {&args, METHOD_CONFLICTS_LIST,
+	    "conflicts", 7, headers, widths, cmd_conflict_row, NULL, NULL};
 	Hoptac__V1__ListConflictsRequest req =
 	    HOPTAC__V1__LIST_CONFLICTS_REQUEST__INIT;
-	Hoptac__V1__ListConflictsResponse *resp;
-	struct table *t;
-	int ch, rc;
 
 	req.open_only = 1;
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch != 'a') {
-			cli_usage("conflict", "list", 1);
-			return CLI_USAGE;
-		}
-		req.open_only = 0;
-	}
-	if (optind != argc) {
-		cli_usage("conflict", "list", 1);
-		return CLI_USAGE;
-	}
-	rc = cli_fetch(
-	    cli, METHOD_CONFLICTS_LIST, &req.base, (ProtobufCMessage **)&resp);
-	if (rc != CLI_OK || resp == NULL)
-		return rc;
-	if ((t = table_create(7, headers)) == NULL) {
-		rc = cli_fail(CLI_ERROR, "out of memory");
-		goto out;
-	}
-	table_set_max_width(t, 5, 50);
-	for (size_t i = 0; i < resp->n_conflicts; i++) {
-		const Hoptac__V1__ActivityConflict *x = resp->conflicts[i];
-		char id[24], amended[24], stored[24];
+	return cli_list(cli, &list, argc, argv, &req.base);
+}
 
-		snprintf(id, sizeof(id), "%lld", (long long)x->id);
-		snprintf(amended, sizeof(amended), "v%lld",
-		    (long long)x->expected_version);
-		snprintf(stored, sizeof(stored), "v%lld",
-		    (long long)x->stored_version);
-		table_add_row(t,
-		    (const char *const[]) {id, x->activity_id, amended, stored,
-		        cmd_conflict_state(x->state),
-		        x->proposed ? x->proposed->title : "", x->resolution});
-	}
-	table_print(t, stdout);
-	table_destroy(t);
-out:
-	hoptac__v1__list_conflicts_response__free_unpacked(resp, NULL);
-	return rc;
+/* What conflict resolve takes: the request, and how many of --apply and
+ * --discard were given (one is). */
+struct cmd_conflict_resolve {
+	Hoptac__V1__ResolveConflictRequest req;
+	int chosen;
+};
+
+static int
+cmd_conflict_resolve_option(void *ctx, int ch, char *arg)
+{
+	struct cmd_conflict_resolve *r = ctx;
+
+	(void)arg;
+	r->req.apply = ch == 'a';
+	r->chosen++;
+	return CLI_OK;
+}
+
+static int
+cmd_conflict_resolved(const ProtobufCMessage *q, const ProtobufCMessage *m)
+{
+	const Hoptac__V1__ResolveConflictRequest *req = (const void *)q;
+	const Hoptac__V1__ResolveConflictResponse *resp = (const void *)m;
+
+	printf("conflict %ld %s; %s is at version %lld\n", (long)req->id,
+	    cmd_conflict_state(resp->conflict->state), resp->activity->id,
+	    (long long)resp->activity->version);
+	return CLI_OK;
 }
 
 int
 cmd_conflict_resolve(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"apply", no_argument, NULL, 'a'},
-	    {"discard", no_argument, NULL, 'd'},
-	    {"note", required_argument, NULL, 'n'},
-	    {NULL, 0, NULL, 0},
+	static const struct cli_option opts[] = {
+	    CLI_SWITCH("apply", 'a'),
+	    CLI_SWITCH("discard", 'd'),
+	    CLI_STRING("note", struct cmd_conflict_resolve, req.note),
+	    CLI_OPTIONS_END,
 	};
-	Hoptac__V1__ResolveConflictRequest req =
-	    HOPTAC__V1__RESOLVE_CONFLICT_REQUEST__INIT;
-	Hoptac__V1__ResolveConflictResponse *resp;
-	int ch, rc, chosen = 0;
+	static const struct cli_args args = {
+	    opts, cmd_conflict_resolve_option, 0, -1, 0, 0};
+	static const struct cli_show show = {
+	    NULL, METHOD_CONFLICTS_RESOLVE, NULL, cmd_conflict_resolved};
+	struct cmd_conflict_resolve r = {
+	    HOPTAC__V1__RESOLVE_CONFLICT_REQUEST__INIT, 0};
+	char **rest;
 	long id;
+	int rc;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch == 'a' || ch == 'd') {
-			req.apply = ch == 'a';
-			chosen++;
-		} else if (ch == 'n') {
-			req.note = optarg;
-		} else {
-			cli_usage("conflict", "resolve", 1);
-			return CLI_USAGE;
-		}
-	}
-	if (argc - optind != 1 || chosen != 1 ||
-	    (id = cli_number(argv[optind])) <= 0) {
-		cli_usage("conflict", "resolve", 1);
+	if ((rc = cli_parse(cli, &args, &r, argc, argv, &rest)) != CLI_OK)
+		return rc;
+	if (rest[0] == NULL || rest[1] != NULL || r.chosen != 1 ||
+	    (id = cli_number(rest[0])) <= 0) {
+		cli_usage_error(cli);
 		return cli_fail(CLI_USAGE,
 		    "give the conflict's id and one of "
 		    "--apply or --discard");
 	}
-	req.id = id;
-	rc = cli_call(cli, METHOD_CONFLICTS_RESOLVE, &req.base,
-	    (ProtobufCMessage **)&resp, NULL);
-	if (rc != CLI_OK)
-		return rc;
-	if (cli->json)
-		rc = cli_print_json(&resp->base);
-	else
-		printf("conflict %ld %s; %s is at version %lld\n", id,
-		    cmd_conflict_state(resp->conflict->state),
-		    resp->activity->id, (long long)resp->activity->version);
-	hoptac__v1__resolve_conflict_response__free_unpacked(resp, NULL);
-	return rc;
+	r.req.id = id;
+	return cli_show(cli, &show, &r.req.base);
 }

@@ -5,7 +5,6 @@
  * both sides, so a forward interrupted at any point is resumed by running
  * it again, and nothing is stored twice. docs/sync.md, "Forwarding".
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +49,33 @@ fwd_call(struct fwd *f, enum method_id method, const ProtobufCMessage *req,
 	return st.code;
 }
 
+/* Reads a list from the source; failing to stops the forward. Returns
+ * the exit code of the call. */
+static int
+fwd_fetch(struct fwd *f, enum method_id method, const ProtobufCMessage *req,
+    void *resp)
+{
+	int rc = cli_call(f->cli, method, req, resp, NULL);
+
+	if (rc != CLI_OK)
+		f->rc = rc;
+	return rc;
+}
+
+/* fwd_call for a record whose reply is of no use: *sent counts it when
+ * the target took it. */
+static void
+fwd_send(struct fwd *f, enum method_id method, const ProtobufCMessage *req,
+    const char *what, long *sent)
+{
+	ProtobufCMessage *resp = NULL;
+
+	if (fwd_call(f, method, req, &resp, what) == STATUS_OK)
+		(*sent)++;
+	if (resp != NULL)
+		protobuf_c_message_free_unpacked(resp, NULL);
+}
+
 /* Units first, parents before children: a unit whose parent is not there
  * yet waits for the next pass. */
 static int
@@ -57,13 +83,11 @@ fwd_units(struct fwd *f)
 {
 	Hoptac__V1__ListUnitsRequest q = HOPTAC__V1__LIST_UNITS_REQUEST__INIT;
 	Hoptac__V1__ListUnitsResponse *all = NULL;
-	int rc, *done;
+	int *done;
 
 	q.include_ended = 1;
-	rc = cli_call(f->cli, METHOD_UNITS_LIST, &q.base,
-	    (ProtobufCMessage **)&all, NULL);
-	if (rc != CLI_OK)
-		return f->rc = rc;
+	if (fwd_fetch(f, METHOD_UNITS_LIST, &q.base, &all) != CLI_OK)
+		return f->rc;
 	done = calloc(all->n_units + 1, sizeof(*done));
 	for (int pass = 0; done != NULL && pass < 8 && f->rc == CLI_OK;
 	     pass++) {
@@ -127,28 +151,20 @@ fwd_align(struct fwd *f, Hoptac__V1__Activity *a, int differs)
 	if (differs) {
 		Hoptac__V1__AmendActivityRequest am =
 		    HOPTAC__V1__AMEND_ACTIVITY_REQUEST__INIT;
-		ProtobufCMessage *resp = NULL;
 
 		am.activity = a;
 		am.expected_version = cur->activity->version;
-		if (fwd_call(f, METHOD_ACTIVITIES_AMEND, &am.base, &resp,
-		        a->id) == STATUS_OK)
-			f->amended++;
-		if (resp != NULL)
-			protobuf_c_message_free_unpacked(resp, NULL);
+		fwd_send(
+		    f, METHOD_ACTIVITIES_AMEND, &am.base, a->id, &f->amended);
 	}
 	if (withdrawn && cur->activity->state != a->state) {
 		Hoptac__V1__WithdrawActivityRequest w =
 		    HOPTAC__V1__WITHDRAW_ACTIVITY_REQUEST__INIT;
-		ProtobufCMessage *resp = NULL;
 
 		w.id = a->id;
 		w.reason = a->withdraw_reason;
-		if (fwd_call(f, METHOD_ACTIVITIES_WITHDRAW, &w.base, &resp,
-		        a->id) == STATUS_OK)
-			f->withdrawn++;
-		if (resp != NULL)
-			protobuf_c_message_free_unpacked(resp, NULL);
+		fwd_send(f, METHOD_ACTIVITIES_WITHDRAW, &w.base, a->id,
+		    &f->withdrawn);
 	}
 	hoptac__v1__get_activity_response__free_unpacked(cur, NULL);
 }
@@ -221,48 +237,33 @@ fwd_reporting(struct fwd *f)
 	Hoptac__V1__ListReportsRequest pq =
 	    HOPTAC__V1__LIST_REPORTS_REQUEST__INIT;
 	Hoptac__V1__ListReportsResponse *reps = NULL;
-	int rc;
 
-	rc = cli_call(f->cli, METHOD_REQUESTS_LIST, &rq.base,
-	    (ProtobufCMessage **)&reqs, NULL);
-	if (rc != CLI_OK)
-		return f->rc = rc;
+	if (fwd_fetch(f, METHOD_REQUESTS_LIST, &rq.base, &reqs) != CLI_OK)
+		return f->rc;
 	for (size_t i = 0; i < reqs->n_requests && f->rc == CLI_OK; i++) {
 		Hoptac__V1__CreateRequestRequest c =
 		    HOPTAC__V1__CREATE_REQUEST_REQUEST__INIT;
-		ProtobufCMessage *resp = NULL;
 
 		c.request = reqs->requests[i];
-		if (fwd_call(f, METHOD_REQUESTS_CREATE, &c.base, &resp,
-		        reqs->requests[i]->reference) == STATUS_OK)
-			f->requests++;
-		if (resp != NULL)
-			protobuf_c_message_free_unpacked(resp, NULL);
+		fwd_send(f, METHOD_REQUESTS_CREATE, &c.base,
+		    reqs->requests[i]->reference, &f->requests);
 	}
 	hoptac__v1__list_requests_response__free_unpacked(reqs, NULL);
 	if (f->rc != CLI_OK)
 		return f->rc;
 	pq.all_revisions = 1;
-	rc = cli_call(f->cli, METHOD_REPORTS_LIST, &pq.base,
-	    (ProtobufCMessage **)&reps, NULL);
-	if (rc != CLI_OK)
-		return f->rc = rc;
+	if (fwd_fetch(f, METHOD_REPORTS_LIST, &pq.base, &reps) != CLI_OK)
+		return f->rc;
 	for (size_t i = 0; i < reps->n_reports && f->rc == CLI_OK; i++) {
 		Hoptac__V1__SubmitReportRequest s =
 		    HOPTAC__V1__SUBMIT_REPORT_REQUEST__INIT;
-		Hoptac__V1__SubmitReportResponse *resp = NULL;
 		Hoptac__V1__Report *r = reps->reports[i];
 		char what[200];
 
 		snprintf(what, sizeof(what), "report of %s to %s (revision %d)",
 		    r->unit_code, r->request_reference, r->revision);
 		s.report = r;
-		if (fwd_call(f, METHOD_REPORTS_SUBMIT, &s.base,
-		        (ProtobufCMessage **)&resp, what) == STATUS_OK)
-			f->reports++;
-		if (resp != NULL)
-			hoptac__v1__submit_report_response__free_unpacked(
-			    resp, NULL);
+		fwd_send(f, METHOD_REPORTS_SUBMIT, &s.base, what, &f->reports);
 	}
 	hoptac__v1__list_reports_response__free_unpacked(reps, NULL);
 	return f->rc;
@@ -271,27 +272,17 @@ fwd_reporting(struct fwd *f)
 int
 cmd_forward(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"to", required_argument, NULL, 't'},
-	    {NULL, 0, NULL, 0},
-	};
+	static const struct cli_option opts[] = {
+	    {"to", CLI_OPT_STRING, 0, 0, 0}, CLI_OPTIONS_END};
+	static const struct cli_args args = {opts, NULL, 0, 0, 0, 0};
 	struct fwd f;
-	const char *to = NULL;
-	char err[256];
-	int ch;
+	char *to = NULL, err[256];
+	int rc = cli_parse(cli, &args, &to, argc, argv, NULL);
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch != 't') {
-			cli_usage("forward", NULL, 1);
-			return CLI_USAGE;
-		}
-		to = optarg;
-	}
-	if (optind != argc || to == NULL) {
-		cli_usage("forward", NULL, 1);
-		return CLI_USAGE;
-	}
+	if (rc != CLI_OK)
+		return rc;
+	if (to == NULL)
+		return cli_usage_error(cli);
 	memset(&f, 0, sizeof(f));
 	f.cli = cli;
 	f.rc = CLI_OK;

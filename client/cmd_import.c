@@ -5,7 +5,6 @@
  * wait for hoptac sync. Ids come from the file, so running it again
  * stores nothing twice.
  */
-#include <getopt.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,10 +124,8 @@ cmd_import(struct cli *cli, int argc, char **argv)
 	memset(&im, 0, sizeof(im));
 	im.cli = cli;
 	im.rc = CLI_OK;
-	if (argc != 2 || argv[1][0] == '-') {
-		cli_usage("import", NULL, 1);
-		return CLI_USAGE;
-	}
+	if (argc != 2 || argv[1][0] == '-')
+		return cli_usage_error(cli);
 	im.path = argv[1];
 	if ((f = fopen(im.path, "r")) == NULL) {
 		perror(im.path);

@@ -15,11 +15,9 @@ cmd_ping(struct cli *cli, int argc, char **argv)
 	int64_t start = rpc_now_ms();
 	int rc;
 
-	(void)argv;
-	if (argc != 1) {
-		cli_usage("ping", NULL, 1);
-		return CLI_USAGE;
-	}
+	if ((rc = cli_parse(cli, &cli_no_args, NULL, argc, argv, NULL)) !=
+	    CLI_OK)
+		return rc;
 	rc = cli_call(cli, METHOD_HEALTH_CHECK, &req.base,
 	    (ProtobufCMessage **)&resp, NULL);
 	if (rc != CLI_OK)
@@ -41,43 +39,38 @@ cmd_ping(struct cli *cli, int argc, char **argv)
 	return rc;
 }
 
+static void
+cmd_methods_row(struct table *t, const void *item)
+{
+	const Hoptac__V1__ServiceInfo *service = item;
+
+	for (size_t j = 0; j < service->n_methods; j++) {
+		const Hoptac__V1__MethodInfo *m = service->methods[j];
+		const char *cells[] = {m->name, m->input_type, m->output_type,
+		    m->mutating ? "yes" : "no"};
+
+		table_add_row(t, cells);
+	}
+}
+
+static void
+cmd_methods_server(const ProtobufCMessage *m)
+{
+	const Hoptac__V1__ListServicesResponse *resp = (const void *)m;
+
+	printf("server %s\n", resp->server_version);
+}
+
 int
 cmd_methods(struct cli *cli, int argc, char **argv)
 {
-	Hoptac__V1__ListServicesRequest req =
-	    HOPTAC__V1__LIST_SERVICES_REQUEST__INIT;
-	Hoptac__V1__ListServicesResponse *resp;
 	static const char *const headers[] = {
 	    "METHOD", "INPUT", "OUTPUT", "MUTATING"};
-	struct table *t;
-	int rc;
+	static const struct cli_list list = {&cli_no_args,
+	    METHOD_REFLECTION_LIST_SERVICES, "services", 4, headers, NULL,
+	    cmd_methods_row, cmd_methods_server, NULL};
+	Hoptac__V1__ListServicesRequest req =
+	    HOPTAC__V1__LIST_SERVICES_REQUEST__INIT;
 
-	(void)argv;
-	if (argc != 1) {
-		cli_usage("methods", NULL, 1);
-		return CLI_USAGE;
-	}
-	rc = cli_fetch(cli, METHOD_REFLECTION_LIST_SERVICES, &req.base,
-	    (ProtobufCMessage **)&resp);
-	if (rc != CLI_OK || resp == NULL)
-		return rc;
-	if ((t = table_create(4, headers)) == NULL) {
-		rc = cli_fail(CLI_ERROR, "out of memory");
-		goto out;
-	}
-	for (size_t i = 0; i < resp->n_services; i++)
-		for (size_t j = 0; j < resp->services[i]->n_methods; j++) {
-			const Hoptac__V1__MethodInfo *m =
-			    resp->services[i]->methods[j];
-			const char *cells[] = {m->name, m->input_type,
-			    m->output_type, m->mutating ? "yes" : "no"};
-
-			table_add_row(t, cells);
-		}
-	printf("server %s\n", resp->server_version);
-	table_print(t, stdout);
-	table_destroy(t);
-out:
-	hoptac__v1__list_services_response__free_unpacked(resp, NULL);
-	return rc;
+	return cli_list(cli, &list, argc, argv, &req.base);
 }

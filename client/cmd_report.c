@@ -4,7 +4,6 @@
  * and the department's review of it.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include "deliver.h"
 #include "hoptac/v1/services.pb-c.h"
 #include "pbstr.h"
+#include "render.h"
 #include "report_file.h"
 #include "rpc.h"
 #include "table.h"
@@ -22,27 +22,15 @@
 int
 cmd_report_template(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"unit", required_argument, NULL, 'u'},
-	    {NULL, 0, NULL, 0},
-	};
-	const char *unit = "";
-	int ch;
+	static const struct cli_option opts[] = {
+	    {"unit", CLI_OPT_STRING, 0, 0, 0}, CLI_OPTIONS_END};
+	static const struct cli_args args = {opts, NULL, 1, 1, 0, 0};
+	char *unit = "", **ref;
+	int rc;
 
-	(void)cli;
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch != 'u') {
-			cli_usage("report", "template", 1);
-			return CLI_USAGE;
-		}
-		unit = optarg;
-	}
-	if (argc - optind != 1) {
-		cli_usage("report", "template", 1);
-		return CLI_USAGE;
-	}
-	if (report_file_template(stdout, argv[optind], unit) != 0)
+	if ((rc = cli_parse(cli, &args, &unit, argc, argv, &ref)) != CLI_OK)
+		return rc;
+	if (report_file_template(stdout, ref[0], unit) != 0)
 		return cli_fail(CLI_ERROR, "could not write the template");
 	return CLI_OK;
 }
@@ -67,8 +55,8 @@ cmd_report_outcome(const char *prefix, const Hoptac__V1__Report *r)
 {
 	printf("%sreport of %s to %s: revision %d, %s%s%s\n", prefix,
 	    r->unit_code, r->request_reference, r->revision,
-	    cli_report_status_name(r->status), r->review_reason[0] ? ": " : "",
-	    r->review_reason);
+	    render_report_status_name(r->status),
+	    r->review_reason[0] ? ": " : "", r->review_reason);
 	cmd_report_figures(prefix, "records: ", r->computed);
 	cmd_report_figures(prefix, "declared:", r->declared);
 	for (size_t i = 0; i < r->n_mismatches; i++)
@@ -89,60 +77,64 @@ cmd_report_filed_ms(const char *text)
 	return ((int64_t)date_first_day(&d) * 86400 + (int64_t)5 * 3600) * 1000;
 }
 
+/* What report submit takes besides the file. */
+struct cmd_report_submit {
+	char *request;
+	int64_t filed;
+};
+
+static int
+cmd_report_submit_filed(void *ctx, int ch, char *arg)
+{
+	struct cmd_report_submit *o = ctx;
+
+	(void)ch;
+	if ((o->filed = cmd_report_filed_ms(arg)) < 0)
+		return cli_fail(
+		    CLI_USAGE, "--filed takes a whole date, as 15/5/2024");
+	return CLI_OK;
+}
+
 int
 cmd_report_submit(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"request", required_argument, NULL, 'q'},
-	    {"filed", required_argument, NULL, 'f'},
-	    {NULL, 0, NULL, 0},
+	static const struct cli_option opts[] = {
+	    CLI_STRING("request", struct cmd_report_submit, request),
+	    CLI_VALUE("filed", 'f'),
+	    CLI_OPTIONS_END,
 	};
+	static const struct cli_args args = {
+	    opts, cmd_report_submit_filed, 1, 1, 0, 0};
 	Hoptac__V1__SubmitReportRequest req =
 	    HOPTAC__V1__SUBMIT_REPORT_REQUEST__INIT;
 	Hoptac__V1__SubmitReportResponse *resp = NULL;
 	Hoptac__V1__Report *r = NULL; /* owned; freed at out */
+	struct cmd_report_submit o = {NULL, 0};
 	struct report_file_error ferr;
 	struct violations v;
-	const char *request = NULL;
-	int64_t filed = 0;
-	char id[37], label[200];
+	char id[37], label[200], **file;
 	FILE *f;
-	int ch, rc;
+	int rc;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch == 'q') {
-			request = optarg;
-		} else if (ch == 'f') {
-			if ((filed = cmd_report_filed_ms(optarg)) < 0)
-				return cli_fail(CLI_USAGE,
-				    "--filed takes a whole date, as 15/5/2024");
-		} else {
-			cli_usage("report", "submit", 1);
-			return CLI_USAGE;
-		}
-	}
-	if (argc - optind != 1) {
-		cli_usage("report", "submit", 1);
-		return CLI_USAGE;
-	}
-	if ((f = fopen(argv[optind], "r")) == NULL)
+	if ((rc = cli_parse(cli, &args, &o, argc, argv, &file)) != CLI_OK)
+		return rc;
+	if ((f = fopen(file[0], "r")) == NULL)
 		return cli_fail(
-		    CLI_INVALID, "%s: %s", argv[optind], strerror(errno));
+		    CLI_INVALID, "%s: %s", file[0], strerror(errno));
 	memset(&ferr, 0, sizeof(ferr));
 	rc = report_file_read(f, &r, &ferr);
 	fclose(f);
 	if (rc != 0)
-		return cli_fail(CLI_INVALID, "%s:%zu: %s", argv[optind],
-		    ferr.line, ferr.message);
+		return cli_fail(CLI_INVALID, "%s:%zu: %s", file[0], ferr.line,
+		    ferr.message);
 	/* The office's own clock says when it filed (or --filed, for a paper
 	 * report entered later): timeliness tells a report filed on time and
 	 * delivered late from one filed late. */
-	r->submitted_at_ms = filed > 0 ? filed : rpc_wall_ms();
+	r->submitted_at_ms = o.filed > 0 ? o.filed : rpc_wall_ms();
 	rpc_new_id(id);
 	if (pbstr_set(&r->id, id) != 0 ||
-	    (request != NULL &&
-	        pbstr_set(&r->request_reference, request) != 0)) {
+	    (o.request != NULL &&
+	        pbstr_set(&r->request_reference, o.request) != 0)) {
 		rc = cli_fail(CLI_ERROR, "out of memory");
 		goto out;
 	}
@@ -173,40 +165,49 @@ out:
 	return rc;
 }
 
-/* Parses "REF --unit CODE [--revision N]" for show, return and accept. */
-static int
-cmd_report_target(int argc, char **argv, const char *verb, char **ref,
-    char **unit, int32_t *revision, char **reason)
-{
-	static const struct option opts[] = {
-	    {"unit", required_argument, NULL, 'u'},
-	    {"revision", required_argument, NULL, 'r'},
-	    {"reason", required_argument, NULL, 'R'},
-	    {NULL, 0, NULL, 0},
-	};
-	long n;
-	int ch;
+/* The report show, return and accept name: "REF --unit CODE [--revision
+ * N]"; return and accept also take "--reason TEXT" (accept ignores it). */
+struct cmd_report_target {
+	char *ref, *unit, *reason;
+	int32_t revision;
+	int takes_reason;
+};
 
-	*unit = NULL;
-	*revision = 0;
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch == 'u') {
-			*unit = optarg;
-		} else if (ch == 'r' && (n = cli_number(optarg)) > 0) {
-			*revision = (int32_t)n;
-		} else if (ch == 'R' && reason != NULL) {
-			*reason = optarg;
-		} else {
-			cli_usage("report", verb, 1);
-			return CLI_USAGE;
-		}
-	}
-	if (argc - optind != 1 || *unit == NULL) {
-		cli_usage("report", verb, 1);
-		return CLI_USAGE;
-	}
-	*ref = argv[optind];
+static int
+cmd_report_target_option(void *ctx, int ch, char *arg)
+{
+	struct cmd_report_target *t = ctx;
+	long n;
+
+	if (ch == 'r' && (n = cli_number(arg)) > 0)
+		t->revision = (int32_t)n;
+	else if (ch == 'R' && t->takes_reason)
+		t->reason = arg;
+	else
+		return CLI_BAD_OPTION;
+	return CLI_OK;
+}
+
+static int
+cmd_report_target(
+    struct cli *cli, int argc, char **argv, struct cmd_report_target *t)
+{
+	static const struct cli_option opts[] = {
+	    CLI_STRING("unit", struct cmd_report_target, unit),
+	    CLI_VALUE("revision", 'r'),
+	    CLI_VALUE("reason", 'R'),
+	    CLI_OPTIONS_END,
+	};
+	static const struct cli_args args = {
+	    opts, cmd_report_target_option, 1, 1, 0, 0};
+	char **ref;
+	int rc = cli_parse(cli, &args, t, argc, argv, &ref);
+
+	if (rc != CLI_OK)
+		return rc;
+	if (t->unit == NULL)
+		return cli_usage_error(cli);
+	t->ref = ref[0];
 	return CLI_OK;
 }
 
@@ -223,135 +224,116 @@ cmd_report_fetch(struct cli *cli, const char *ref, const char *unit,
 	    cli, METHOD_REPORTS_GET, &req.base, (ProtobufCMessage **)out, NULL);
 }
 
+/* The status and figures as comments, then the report as its office
+ * wrote it: the file can be edited and sent again. */
+static int
+cmd_report_print(const ProtobufCMessage *req, const ProtobufCMessage *m)
+{
+	const Hoptac__V1__Report *r =
+	    ((const Hoptac__V1__GetReportResponse *)(const void *)m)->report;
+
+	(void)req;
+	cmd_report_outcome("# ", r);
+	if (report_file_write(stdout, r) != 0)
+		return cli_fail(CLI_ERROR, "could not print the report");
+	return CLI_OK;
+}
+
 int
 cmd_report_show(struct cli *cli, int argc, char **argv)
 {
-	Hoptac__V1__GetReportResponse *resp;
-	char *ref, *unit;
-	int32_t revision;
-	int rc =
-	    cmd_report_target(argc, argv, "show", &ref, &unit, &revision, NULL);
+	static const struct cli_show show = {
+	    NULL, METHOD_REPORTS_GET, "report", cmd_report_print};
+	Hoptac__V1__GetReportRequest req = HOPTAC__V1__GET_REPORT_REQUEST__INIT;
+	struct cmd_report_target t = {NULL, NULL, NULL, 0, 0};
+	int rc = cmd_report_target(cli, argc, argv, &t);
 
 	if (rc != CLI_OK)
 		return rc;
-	if ((rc = cmd_report_fetch(cli, ref, unit, revision, &resp)) != CLI_OK)
-		return rc;
-	if (cli->json) {
-		rc = cli_print_json(&resp->report->base);
-	} else {
-		/* The status and figures as comments, then the report as its
-		 * office wrote it: the file can be edited and sent again. */
-		cmd_report_outcome("# ", resp->report);
-		if (report_file_write(stdout, resp->report) != 0)
-			rc = cli_fail(CLI_ERROR, "could not print the report");
-	}
-	hoptac__v1__get_report_response__free_unpacked(resp, NULL);
-	return rc;
+	req.request_reference = t.ref;
+	req.unit_code = t.unit;
+	req.revision = t.revision;
+	return cli_show(cli, &show, &req.base);
+}
+
+static void
+cmd_report_row(struct table *t, const void *item)
+{
+	const Hoptac__V1__Report *r = item;
+	char rev[16], mism[16];
+
+	snprintf(rev, sizeof(rev), "%d", r->revision);
+	snprintf(mism, sizeof(mism), "%zu", r->n_mismatches);
+	table_add_row(t,
+	    (const char *const[]) {r->request_reference, r->unit_code, rev,
+	        render_report_status_name(r->status), r->nil ? "yes" : "no",
+	        r->signed_on, mism, r->review_reason});
 }
 
 int
 cmd_report_list(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"request", required_argument, NULL, 'q'},
-	    {"unit", required_argument, NULL, 'u'},
-	    {"all-revisions", no_argument, NULL, 'a'},
-	    {NULL, 0, NULL, 0},
+	static const struct cli_option opts[] = {
+	    CLI_STRING(
+	        "request", Hoptac__V1__ListReportsRequest, request_reference),
+	    CLI_STRING("unit", Hoptac__V1__ListReportsRequest, unit_code),
+	    CLI_FLAG(
+	        "all-revisions", Hoptac__V1__ListReportsRequest, all_revisions),
+	    CLI_OPTIONS_END,
 	};
 	static const char *const headers[] = {"REQUEST", "UNIT", "REVISION",
 	    "STATUS", "NIL", "SIGNED", "MISMATCHES", "REASON"};
+	static const struct cli_args args = {opts, NULL, 0, 0, 0, 0};
+	static const size_t widths[] = {0, 0, 0, 0, 0, 0, 0, 50};
+	static const struct cli_list list = {&args, METHOD_REPORTS_LIST,
+	    "reports", 8, headers, widths, cmd_report_row, NULL, NULL};
 	Hoptac__V1__ListReportsRequest req =
 	    HOPTAC__V1__LIST_REPORTS_REQUEST__INIT;
-	Hoptac__V1__ListReportsResponse *resp;
-	struct table *t;
-	int ch, rc;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch == 'q') {
-			req.request_reference = optarg;
-		} else if (ch == 'u') {
-			req.unit_code = optarg;
-		} else if (ch == 'a') {
-			req.all_revisions = 1;
-		} else {
-			cli_usage("report", "list", 1);
-			return CLI_USAGE;
-		}
-	}
-	if (optind != argc) {
-		cli_usage("report", "list", 1);
-		return CLI_USAGE;
-	}
-	rc = cli_fetch(
-	    cli, METHOD_REPORTS_LIST, &req.base, (ProtobufCMessage **)&resp);
-	if (rc != CLI_OK || resp == NULL)
-		return rc;
-	if ((t = table_create(8, headers)) == NULL) {
-		rc = cli_fail(CLI_ERROR, "out of memory");
-		goto out;
-	}
-	table_set_max_width(t, 7, 50);
-	for (size_t i = 0; i < resp->n_reports; i++) {
-		const Hoptac__V1__Report *r = resp->reports[i];
-		char rev[16], mism[16];
-
-		snprintf(rev, sizeof(rev), "%d", r->revision);
-		snprintf(mism, sizeof(mism), "%zu", r->n_mismatches);
-		table_add_row(t,
-		    (const char *const[]) {r->request_reference, r->unit_code,
-		        rev, cli_report_status_name(r->status),
-		        r->nil ? "yes" : "no", r->signed_on, mism,
-		        r->review_reason});
-	}
-	table_print(t, stdout);
-	table_destroy(t);
-out:
-	hoptac__v1__list_reports_response__free_unpacked(resp, NULL);
-	return rc;
+	return cli_list(cli, &list, argc, argv, &req.base);
 }
 
 /* Return or accept: the revision reviewed is the one named, or the
  * latest, fetched first, so that a newer one is never reviewed unseen. */
 static int
+cmd_report_reviewed(const ProtobufCMessage *req, const ProtobufCMessage *m)
+{
+	(void)req;
+	cmd_report_outcome("",
+	    ((const Hoptac__V1__ReviewReportResponse *)(const void *)m)
+	        ->report);
+	return CLI_OK;
+}
+
+static int
 cmd_report_review(struct cli *cli, int argc, char **argv, int accept)
 {
+	static const struct cli_show show = {
+	    NULL, METHOD_REPORTS_REVIEW, "report", cmd_report_reviewed};
 	Hoptac__V1__ReviewReportRequest req =
 	    HOPTAC__V1__REVIEW_REPORT_REQUEST__INIT;
-	Hoptac__V1__ReviewReportResponse *resp = NULL;
-	const char *verb = accept ? "accept" : "return";
-	char *ref, *unit, *reason = NULL;
-	int32_t revision;
-	int rc = cmd_report_target(
-	    argc, argv, verb, &ref, &unit, &revision, &reason);
+	struct cmd_report_target t = {NULL, NULL, NULL, 0, 1};
+	int rc = cmd_report_target(cli, argc, argv, &t);
 
 	if (rc != CLI_OK)
 		return rc;
-	if (!accept && (reason == NULL || reason[0] == '\0'))
+	if (!accept && (t.reason == NULL || t.reason[0] == '\0'))
 		return cli_fail(CLI_USAGE, "returning a report needs --reason");
-	if (revision == 0) {
+	if (t.revision == 0) {
 		Hoptac__V1__GetReportResponse *cur;
 
-		if ((rc = cmd_report_fetch(cli, ref, unit, 0, &cur)) != CLI_OK)
+		if ((rc = cmd_report_fetch(cli, t.ref, t.unit, 0, &cur)) !=
+		    CLI_OK)
 			return rc;
-		revision = cur->report->revision;
+		t.revision = cur->report->revision;
 		hoptac__v1__get_report_response__free_unpacked(cur, NULL);
 	}
-	req.request_reference = ref;
-	req.unit_code = unit;
-	req.revision = revision;
+	req.request_reference = t.ref;
+	req.unit_code = t.unit;
+	req.revision = t.revision;
 	req.accept = accept;
-	req.reason = reason != NULL ? reason : (char *)"";
-	rc = cli_call(cli, METHOD_REPORTS_REVIEW, &req.base,
-	    (ProtobufCMessage **)&resp, NULL);
-	if (rc != CLI_OK)
-		return rc;
-	if (cli->json)
-		rc = cli_print_json(&resp->report->base);
-	else
-		cmd_report_outcome("", resp->report);
-	hoptac__v1__review_report_response__free_unpacked(resp, NULL);
-	return rc;
+	req.reason = t.reason != NULL ? t.reason : (char *)"";
+	return cli_show(cli, &show, &req.base);
 }
 
 int

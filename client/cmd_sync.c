@@ -2,7 +2,6 @@
  * hoptac sync, hoptac status: delivering the outbox from scripts (cron,
  * systemd timers), and what it holds. docs/sync.md.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <json-c/json.h>
 #include <stdio.h>
@@ -14,6 +13,7 @@
 #include "hoptac/v1/auth.pb-c.h"
 #include "hoptac/v1/services.pb-c.h"
 #include "outbox.h"
+#include "render.h"
 #include "rpc.h"
 #include "status.h"
 #include "table.h"
@@ -113,37 +113,34 @@ cmd_sync_own_unit(struct cli *cli, char *buf, size_t len)
 	return buf[0] != '\0' ? buf : NULL;
 }
 
+/* What sync takes: --quiet, and the unit to pull for. */
+struct cmd_sync {
+	protobuf_c_boolean quiet;
+	char *unit;
+};
+
 int
 cmd_sync(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"quiet", no_argument, NULL, 'q'},
-	    {"unit", required_argument, NULL, 'u'},
-	    {NULL, 0, NULL, 0},
+	static const struct cli_option opts[] = {
+	    CLI_FLAG("quiet", struct cmd_sync, quiet),
+	    CLI_STRING("unit", struct cmd_sync, unit),
+	    CLI_OPTIONS_END,
 	};
+	static const struct cli_args args = {opts, NULL, 0, 0, 0, 0};
+	struct cmd_sync opt = {0, getenv("HOPTAC_UNIT")};
 	struct deliver_stats s;
 	struct cmd_pull pull = {0, 0, 0, 0};
 	struct outbox *o;
-	const char *unit = getenv("HOPTAC_UNIT");
+	const char *unit;
 	char own[VALIDATE_ID_MAX + 1];
 	int64_t start = rpc_now_ms();
-	int quiet = 0, ch, rc;
+	int quiet, rc;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch == 'q') {
-			quiet = 1;
-		} else if (ch == 'u') {
-			unit = optarg;
-		} else {
-			cli_usage("sync", NULL, 1);
-			return CLI_USAGE;
-		}
-	}
-	if (optind != argc) {
-		cli_usage("sync", NULL, 1);
-		return CLI_USAGE;
-	}
+	if ((rc = cli_parse(cli, &args, &opt, argc, argv, NULL)) != CLI_OK)
+		return rc;
+	quiet = opt.quiet;
+	unit = opt.unit;
 	if ((o = deliver_outbox(cli)) == NULL)
 		return CLI_ERROR;
 	if (outbox_lock(o) != 0) {
@@ -223,6 +220,19 @@ cmd_status_table(struct outbox *o, int state, const char *title, int max)
 	return n;
 }
 
+/* The outbox, for a command that reads it and takes no arguments; NULL
+ * with *rc the exit code when it cannot. */
+static struct outbox *
+cmd_sync_outbox(struct cli *cli, int argc, char **argv, int *rc)
+{
+	struct outbox *o = NULL;
+
+	*rc = cli_parse(cli, &cli_no_args, NULL, argc, argv, NULL);
+	if (*rc == CLI_OK && (o = deliver_outbox(cli)) == NULL)
+		*rc = CLI_ERROR;
+	return o;
+}
+
 int
 cmd_status(struct cli *cli, int argc, char **argv)
 {
@@ -230,13 +240,8 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	long counts[3];
 	int rc = CLI_OK;
 
-	(void)argv;
-	if (argc != 1) {
-		cli_usage("status", NULL, 1);
-		return CLI_USAGE;
-	}
-	if ((o = deliver_outbox(cli)) == NULL)
-		return CLI_ERROR;
+	if ((o = cmd_sync_outbox(cli, argc, argv, &rc)) == NULL)
+		return rc;
 	if (outbox_counts(o, counts) != 0) {
 		outbox_close(o);
 		return cli_fail(CLI_ERROR, "cannot read the outbox");
@@ -313,7 +318,7 @@ cmd_inbox_request(void *arg, const uint8_t *body, size_t len)
 			r = ib->reports[i];
 	if (r != NULL)
 		snprintf(answer, sizeof(answer), "revision %d %s%s%s",
-		    r->revision, cli_report_status_name(r->status),
+		    r->revision, render_report_status_name(r->status),
 		    r->review_reason[0] ? ": " : "", r->review_reason);
 	table_add_row(ib->t,
 	    (const char *const[]) {q->reference, q->due_on, answer, q->title});
@@ -333,13 +338,8 @@ cmd_inbox(struct cli *cli, int argc, char **argv)
 	int64_t cursor = 0;
 	int rc = CLI_OK;
 
-	(void)argv;
-	if (argc != 1) {
-		cli_usage("inbox", NULL, 1);
-		return CLI_USAGE;
-	}
-	if ((o = deliver_outbox(cli)) == NULL)
-		return CLI_ERROR;
+	if ((o = cmd_sync_outbox(cli, argc, argv, &rc)) == NULL)
+		return rc;
 	if ((ib.t = table_create(4, headers)) == NULL) {
 		outbox_close(o);
 		return cli_fail(CLI_ERROR, "out of memory");

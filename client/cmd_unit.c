@@ -1,7 +1,6 @@
-/* hoptac unit add|list: the reporting units. */
+/* hoptac unit add|list|import|rate: the reporting units. */
 #include <csv.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,71 +13,61 @@
 #include "table.h"
 #include "validate.h"
 
+static int
+cmd_unit_add_kind(void *ctx, int ch, char *arg)
+{
+	Hoptac__V1__Unit *u = ctx;
+
+	(void)ch;
+	if ((u->kind = validate_unit_kind(arg)) == 0)
+		return cli_fail(CLI_USAGE,
+		    "unknown unit kind \"%s\" (provincial_committee, "
+		    "department, district_committee, commune_committee, "
+		    "other)",
+		    arg);
+	return CLI_OK;
+}
+
+static int
+cmd_unit_added(const ProtobufCMessage *req, const ProtobufCMessage *m)
+{
+	const Hoptac__V1__CreateUnitResponse *resp = (const void *)m;
+
+	(void)req;
+	printf("unit %s created\n", resp->unit->code);
+	return CLI_OK;
+}
+
 int
 cmd_unit_add(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"kind", required_argument, NULL, 'k'},
-	    {"province", required_argument, NULL, 'p'},
-	    {"parent", required_argument, NULL, 'P'},
-	    {"from", required_argument, NULL, 'f'},
-	    {"to", required_argument, NULL, 't'},
-	    {"successor", required_argument, NULL, 's'},
-	    {NULL, 0, NULL, 0},
+	static const struct cli_option opts[] = {
+	    CLI_VALUE("kind", 'k'),
+	    CLI_COPY("province", Hoptac__V1__Unit, province),
+	    CLI_COPY("parent", Hoptac__V1__Unit, parent_code),
+	    CLI_COPY("from", Hoptac__V1__Unit, valid_from),
+	    CLI_COPY("to", Hoptac__V1__Unit, valid_to),
+	    CLI_LIST("successor", Hoptac__V1__Unit, successor_codes),
+	    CLI_OPTIONS_END,
 	};
+	static const struct cli_args args = {
+	    opts, cmd_unit_add_kind, 2, 2, 0, 0};
+	static const struct cli_show show = {
+	    NULL, METHOD_UNITS_CREATE, NULL, cmd_unit_added};
 	Hoptac__V1__CreateUnitRequest req =
 	    HOPTAC__V1__CREATE_UNIT_REQUEST__INIT;
-	Hoptac__V1__CreateUnitResponse *resp = NULL;
 	Hoptac__V1__Unit *u = malloc(sizeof(*u)); /* freed with free_unpacked */
 	struct violations v;
-	int ch, rc = CLI_USAGE, bad = 0;
+	char **names;
+	int rc;
 
 	if (u == NULL)
 		return cli_fail(CLI_ERROR, "out of memory");
 	hoptac__v1__unit__init(u);
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'k':
-			u->kind = validate_unit_kind(optarg);
-			if (u->kind == 0) {
-				cli_fail(CLI_USAGE,
-				    "unknown unit kind \"%s\" "
-				    "(provincial_committee, "
-				    "department, district_committee, "
-				    "commune_committee, other)",
-				    optarg);
-				goto out;
-			}
-			break;
-		case 'p':
-			bad |= pbstr_set(&u->province, optarg);
-			break;
-		case 'P':
-			bad |= pbstr_set(&u->parent_code, optarg);
-			break;
-		case 'f':
-			bad |= pbstr_set(&u->valid_from, optarg);
-			break;
-		case 't':
-			bad |= pbstr_set(&u->valid_to, optarg);
-			break;
-		case 's':
-			bad |= pbstr_append(
-			    &u->n_successor_codes, &u->successor_codes, optarg);
-			break;
-		default:
-			cli_usage("unit", "add", 1);
-			goto out;
-		}
-	}
-	if (argc - optind != 2) {
-		cli_usage("unit", "add", 1);
+	if ((rc = cli_parse(cli, &args, u, argc, argv, &names)) != CLI_OK)
 		goto out;
-	}
-	bad |= pbstr_set(&u->code, argv[optind]);
-	bad |= pbstr_set(&u->name, argv[optind + 1]);
-	if (bad) {
+	if (pbstr_set(&u->code, names[0]) != 0 ||
+	    pbstr_set(&u->name, names[1]) != 0) {
 		rc = cli_fail(CLI_ERROR, "out of memory");
 		goto out;
 	}
@@ -88,75 +77,84 @@ cmd_unit_add(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	req.unit = u;
-	rc = cli_call(cli, METHOD_UNITS_CREATE, &req.base,
-	    (ProtobufCMessage **)&resp, NULL);
-	if (rc == CLI_OK) {
-		if (cli->json)
-			rc = cli_print_json(&resp->base);
-		else
-			printf("unit %s created\n", resp->unit->code);
-	}
+	rc = cli_show(cli, &show, &req.base);
 out:
-	if (resp != NULL)
-		hoptac__v1__create_unit_response__free_unpacked(resp, NULL);
 	hoptac__v1__unit__free_unpacked(u, NULL);
 	return rc;
+}
+
+static void
+cmd_unit_row(struct table *t, const void *item)
+{
+	const Hoptac__V1__Unit *u = item;
+	char succ[512];
+
+	cli_join(
+	    succ, sizeof(succ), u->successor_codes, u->n_successor_codes, ",");
+	table_add_row(t,
+	    (const char *const[]) {u->code, u->name,
+	        validate_unit_kind_name(u->kind), u->province, u->parent_code,
+	        u->valid_from, u->valid_to, succ});
 }
 
 int
 cmd_unit_list(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"province", required_argument, NULL, 'p'},
-	    {"all", no_argument, NULL, 'a'},
-	    {NULL, 0, NULL, 0},
+	static const struct cli_option opts[] = {
+	    CLI_STRING("province", Hoptac__V1__ListUnitsRequest, province),
+	    CLI_FLAG("all", Hoptac__V1__ListUnitsRequest, include_ended),
+	    CLI_OPTIONS_END,
 	};
 	static const char *const headers[] = {"CODE", "NAME", "KIND",
 	    "PROVINCE", "PARENT", "FROM", "TO", "SUCCESSORS"};
+	static const struct cli_args args = {opts, NULL, 0, 0, 0, 0};
+	static const struct cli_list list = {&args, METHOD_UNITS_LIST, "units",
+	    8, headers, NULL, cmd_unit_row, NULL, NULL};
 	Hoptac__V1__ListUnitsRequest req = HOPTAC__V1__LIST_UNITS_REQUEST__INIT;
-	Hoptac__V1__ListUnitsResponse *resp;
-	struct table *t;
-	int ch, rc;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch == 'p') {
-			req.province = optarg;
-		} else if (ch == 'a') {
-			req.include_ended = 1;
-		} else {
-			cli_usage("unit", "list", 1);
-			return CLI_USAGE;
-		}
-	}
-	if (optind != argc) {
-		cli_usage("unit", "list", 1);
-		return CLI_USAGE;
-	}
-	rc = cli_fetch(
-	    cli, METHOD_UNITS_LIST, &req.base, (ProtobufCMessage **)&resp);
-	if (rc != CLI_OK || resp == NULL)
-		return rc;
-	if ((t = table_create(8, headers)) == NULL) {
-		rc = cli_fail(CLI_ERROR, "out of memory");
-		goto out;
-	}
-	for (size_t i = 0; i < resp->n_units; i++) {
-		const Hoptac__V1__Unit *u = resp->units[i];
-		char succ[512];
+	return cli_list(cli, &list, argc, argv, &req.base);
+}
 
-		cli_join(succ, sizeof(succ), u->successor_codes,
-		    u->n_successor_codes, ",");
-		table_add_row(t,
-		    (const char *const[]) {u->code, u->name,
-		        validate_unit_kind_name(u->kind), u->province,
-		        u->parent_code, u->valid_from, u->valid_to, succ});
-	}
-	table_print(t, stdout);
-	table_destroy(t);
-out:
-	hoptac__v1__list_units_response__free_unpacked(resp, NULL);
-	return rc;
+static int
+cmd_unit_rate_option(void *ctx, int ch, char *arg)
+{
+	Hoptac__V1__ReportingRateRequest *req = ctx;
+	long year = cli_number(arg);
+
+	(void)ch;
+	if (year < 1900 || year > 2200)
+		return CLI_BAD_OPTION;
+	req->year = (int32_t)year;
+	return CLI_OK;
+}
+
+static int
+cmd_unit_rate_print(const ProtobufCMessage *q, const ProtobufCMessage *m)
+{
+	const Hoptac__V1__ReportingRateRequest *req = (const void *)q;
+	const Hoptac__V1__ReportingRateResponse *resp = (const void *)m;
+
+	printf("%s%s%.0d: asked %d times, answered %d (%d%%), on time %d\n",
+	    req->unit_code, req->year ? " in " : "", req->year, resp->expected,
+	    resp->answered,
+	    resp->expected ? 100 * resp->answered / resp->expected : 0,
+	    resp->on_time);
+	return CLI_OK;
+}
+
+int
+cmd_unit_rate(struct cli *cli, int argc, char **argv)
+{
+	static const struct cli_option opts[] = {
+	    CLI_VALUE("year", 'y'), CLI_OPTIONS_END};
+	static const struct cli_args args = {opts, cmd_unit_rate_option, 1, 1,
+	    offsetof(Hoptac__V1__ReportingRateRequest, unit_code), 0};
+	static const struct cli_show show = {
+	    &args, METHOD_AGGREGATES_REPORTING_RATE, NULL, cmd_unit_rate_print};
+	Hoptac__V1__ReportingRateRequest req =
+	    HOPTAC__V1__REPORTING_RATE_REQUEST__INIT;
+
+	return cli_run(cli, &show, argc, argv, &req.base);
 }
 
 /* One row of a unit registry file, as libcsv hands it over. */
@@ -275,17 +273,17 @@ cmd_unit_import(struct cli *cli, int argc, char **argv)
 {
 	struct unit_import im;
 	struct csv_parser p;
-	char buf[4096];
+	char buf[4096], **file;
 	size_t n;
 	FILE *f;
+	int rc;
 
-	if (argc != 2) {
-		cli_usage("unit", "import", 1);
-		return CLI_USAGE;
-	}
+	if ((rc = cli_parse(cli, &cli_one_arg, NULL, argc, argv, &file)) !=
+	    CLI_OK)
+		return rc;
 	memset(&im, 0, sizeof(im));
 	im.cli = cli;
-	im.path = argv[1];
+	im.path = file[0];
 	im.line = 1;
 	if ((f = fopen(im.path, "r")) == NULL)
 		return cli_fail(

@@ -190,7 +190,7 @@ cli_known_noun(const char *noun)
 int
 main(int argc, char **argv)
 {
-	struct cli cli = {NULL, 0, 0, NULL, NULL, NULL};
+	struct cli cli = {NULL, 0, 0, NULL, NULL, NULL, NULL};
 	const struct cli_command *cmd;
 	int i = 1, rc, skip;
 
@@ -267,6 +267,7 @@ main(int argc, char **argv)
 			k--;
 		}
 	}
+	cli.command = cmd;
 	rc = cmd->run(&cli, argc, argv);
 	rpc_client_close(cli.client);
 	return rc;

@@ -4,6 +4,11 @@
  * Vietnamese and in the layout of the offices' own reports, and summaries
  * of figures grouped by dimensions. docs/consolidated-report.md describes
  * the sections, where each comes from, and the CSV columns.
+ *
+ * render_consolidated.c lays out the report (render_heading.c its top)
+ * with the markdown and html primitives of render_doc.c; render_csv.c
+ * writes CSV, render_summary.c summaries, and render.c holds what they
+ * share (render_internal.h).
  */
 #ifndef HOPTAC_RENDER_H
 #define HOPTAC_RENDER_H
@@ -24,6 +29,10 @@ enum render_format {
 /* The format named "md"/"markdown", "html", "csv", "json" or "table";
  * -1 for any other name. */
 int render_format_parse(const char *name);
+
+/* The lowercase name of a report status ("submitted", "returned",
+ * "accepted"; "" for none), as tables and CSV files write it. */
+const char *render_report_status_name(int status);
 
 /*
  * Writes the consolidated report c to out as markdown or html (the whole

@@ -1,0 +1,105 @@
+/*
+ * What the render_*.c files share behind render.h: the figures, counts
+ * and dates as the offices write them, lookups in a consolidated report,
+ * and the parts one output hands to another. Not for the commands.
+ */
+#ifndef HOPTAC_RENDER_INTERNAL_H
+#define HOPTAC_RENDER_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "hoptac/v1/services.pb-c.h"
+#include "render_doc.h"
+
+#define RENDER_TOTAL     "Tổng cộng"
+#define RENDER_COUNT_LEN 16
+#define RENDER_DATE_LEN  48
+#define RENDER_N_FIGURES 7
+
+typedef Hoptac__V1__ConsolidateResponse Consolidated;
+typedef Hoptac__V1__CompletenessEntry Entry;
+typedef Hoptac__V1__Figures Figures;
+typedef Hoptac__V1__Narrative Narrative;
+typedef Hoptac__V1__Report Report;
+typedef Hoptac__V1__SummaryRow Row;
+
+/* A figure: its name in CSV and JSON, where it is in Figures, the words a
+ * note on a mismatch uses, and the column of the figures tables
+ * (1: Đoàn ra ... 5: Tổng hoạt động) that shows it. */
+struct render_figure {
+	const char *name;
+	size_t offset;
+	const char *label;
+	const char *noun;
+	int column;
+};
+
+/* The figures in the order of every table and CSV file. */
+extern const struct render_figure render_figures[RENDER_N_FIGURES];
+
+/* The i-th figure of f; 0 when f is NULL. */
+int32_t render_figure(const Figures *f, size_t i);
+
+/* The figure of that name; NULL for none. */
+const struct render_figure *render_figure_named(const char *name);
+
+/* A Hoptac__V1__Dimension's column name; "unknown" for another value. */
+const char *render_dim_name(int dim);
+
+/* Whether s is NULL or "". */
+int render_empty(const char *s);
+
+/* Counts as the offices write them ("02 đoàn"): two digits below ten. */
+void render_count(char *buf, size_t len, int32_t n);
+
+/* "02 đoàn/10 người"; "02 đoàn" when nobody was counted; "0" for none. */
+void render_pair(char *buf, size_t len, int32_t groups, int32_t people);
+
+/* text, a partial date, in words ("ngày 02/5/2024", "tháng 11/2022");
+ * text that is not a date as it is. Returns buf, text or "". */
+const char *render_date(char *buf, size_t len, const char *text);
+
+/* "ngày 10/5/2024" in Vietnam for a timestamp; "" for none (0). */
+const char *render_day_of(char *buf, size_t len, int64_t ms);
+
+/* ISO 8601 in Vietnam time, for scripts; "" for none (0). */
+const char *render_iso_time(char *buf, size_t len, int64_t ms);
+
+/* The department that issued the request, by name where known. */
+const char *render_issuer(const Consolidated *c);
+
+/* The number of units asked to answer. */
+size_t render_n_entries(const Consolidated *c);
+
+/* The unit's answer: the latest revision the response holds; NULL. */
+const Report *render_report_of(const Consolidated *c, const char *code);
+
+/* Whether the unit answered, on time or not. */
+int render_answered(const Entry *e);
+
+/* Sums rows, for a response that carries no totals. */
+void render_sum(Row *const *rows, size_t n, int32_t sum[RENDER_N_FIGURES]);
+
+/* rc, or -1 when out could not be written: what the render functions of
+ * render.h return when done. */
+int render_flushed(FILE *out, int rc);
+
+/* m as one line of JSON. 0, or -1 when out of memory. */
+int render_json(FILE *out, const ProtobufCMessage *m);
+
+/* The html page's head (for html), the heading block, the title and the
+ * opening paragraphs of the consolidated report d->c. 0, or -1 when out
+ * of memory. */
+int render_heading(struct render_doc *d);
+
+/* The consolidated report c as CSV (the three tables of render_csv.c).
+ * 0, or -1 when out of memory. */
+int render_csv_consolidated(FILE *f, const Consolidated *c);
+
+/* The summary s as CSV: a header row, then one row a group. */
+void render_csv_summary(FILE *out, const Hoptac__V1__SummaryResponse *s,
+    const int *dims, size_t n_dims);
+
+#endif

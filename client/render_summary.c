@@ -1,0 +1,109 @@
+/*
+ * Summaries of figures grouped by dimensions: an aligned table or a
+ * markdown table with a total row; CSV (render_csv_consolidated.c) and JSON.
+ */
+#include "render.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render_internal.h"
+#include "table.h"
+
+/* Writes a summary through the aligned table or the markdown table:
+ * the dimension columns, then the figures, then the total row. */
+static int
+render_summary_rows(FILE *out, const Hoptac__V1__SummaryResponse *s,
+    const int *dims, size_t n_dims, enum render_format fmt)
+{
+	size_t ncols = n_dims + RENDER_N_FIGURES;
+	char **heads = calloc(ncols, sizeof(*heads));
+	const char **cells = calloc(ncols, sizeof(*cells));
+	char(*nums)[RENDER_COUNT_LEN] = calloc(RENDER_N_FIGURES, sizeof(*nums));
+	struct table *t = NULL;
+	struct render_doc d = {out, NULL, 0, 1};
+	int32_t sum[RENDER_N_FIGURES];
+	int rc = -1;
+
+	if (heads == NULL || cells == NULL || nums == NULL)
+		goto out;
+	for (size_t i = 0; i < ncols; i++) {
+		heads[i] = strdup(i < n_dims ? render_dim_name(dims[i])
+		                             : render_figures[i - n_dims].name);
+		if (heads[i] == NULL)
+			goto out;
+		/* The client's other tables head their columns in capitals. */
+		for (char *p = heads[i]; fmt == RENDER_TABLE && *p != '\0'; p++)
+			if (*p >= 'a' && *p <= 'z')
+				*p = (char)(*p - 'a' + 'A');
+		cells[i] = heads[i];
+	}
+	if (fmt == RENDER_TABLE) {
+		if ((t = table_create(ncols, cells)) == NULL)
+			goto out;
+	} else {
+		render_doc_table_open(&d, ncols, cells);
+	}
+	render_sum(s->rows, s->n_rows, sum);
+	for (size_t f = 0; f < RENDER_N_FIGURES; f++)
+		cells[n_dims + f] = nums[f];
+	for (size_t r = 0; r <= s->n_rows; r++) {
+		const Row *row = r < s->n_rows ? s->rows[r] : NULL;
+
+		for (size_t k = 0; k < n_dims; k++)
+			cells[k] =
+			    row != NULL && k < row->n_keys ? row->keys[k] : "";
+		if (row == NULL && n_dims > 0)
+			cells[0] = fmt == RENDER_TABLE ? "TOTAL" : RENDER_TOTAL;
+		for (size_t f = 0; f < RENDER_N_FIGURES; f++) {
+			int32_t v = row != NULL ? render_figure(row->figures, f)
+			    : s->totals != NULL ? render_figure(s->totals, f)
+			                        : sum[f];
+
+			snprintf(nums[f], RENDER_COUNT_LEN, "%d", (int)v);
+		}
+		if (fmt != RENDER_TABLE)
+			render_doc_table_row(&d, ncols, cells, row == NULL);
+		else if (table_add_row(t, cells) != 0)
+			goto out;
+	}
+	if (fmt == RENDER_TABLE)
+		table_print(t, out);
+	else
+		render_doc_table_close(&d);
+	rc = 0;
+out:
+	if (t != NULL)
+		table_destroy(t);
+	for (size_t i = 0; heads != NULL && i < ncols; i++)
+		free(heads[i]);
+	free(heads);
+	free(cells);
+	free(nums);
+	return rc;
+}
+
+int
+render_summary(FILE *out, const Hoptac__V1__SummaryResponse *s, const int *dims,
+    size_t n_dims, enum render_format fmt)
+{
+	int rc = 0;
+
+	/* JSON: the message as pbjson maps it, whatever it holds. */
+	if (fmt == RENDER_JSON)
+		return render_flushed(out, render_json(out, &s->base));
+	switch (fmt) {
+	case RENDER_TABLE:
+	case RENDER_MARKDOWN:
+		rc = render_summary_rows(out, s, dims, n_dims, fmt);
+		break;
+	case RENDER_CSV:
+		render_csv_summary(out, s, dims, n_dims);
+		break;
+	default:
+		errno = EINVAL;
+		return -1;
+	}
+	return render_flushed(out, rc);
+}
