@@ -59,8 +59,8 @@ int rpc_client_url_loopback(const char *url);
 void rpc_client_close(struct rpc_client *c);
 
 /*
- * Calls method ("/hoptac.v1.Activities/Submit") with req and, on OK,
- * unpacks the reply payload into *resp as a resp_desc message (caller
+ * Calls method (its full path: method_path(), or any for tests) with req and,
+ * on OK, unpacks the reply payload into *resp as a resp_desc message (caller
  * frees it with protobuf_c_message_free_unpacked(*resp, NULL)).
  * Retries UNAVAILABLE and DEADLINE_EXCEEDED with exponential back-off and
  * jitter, all within the deadline, resending the same request id so the

@@ -258,7 +258,7 @@ store_sqlite_audit_search(struct store_conn *conn,
 	struct store_sqlite *c = store_sqlite_of(conn);
 
 	/* The method matches its full name or the tail after a '/', so
-	 * "Activities/Submit" finds "/hoptac.v1.Activities/Submit". */
+	 * "Activities/Submit" finds the path of that method. */
 	static const char sql[] =
 	    "SELECT seq, at_ms, credential_id, name, roles, unit_code, method,"
 	    " target, status, message, peer, request_id FROM audit"
