@@ -3,7 +3,8 @@
 # run: builds each revision in Release mode in a folder of its own, then
 # runs the submit workloads of bench/run.sh (one client, 16 clients,
 # batches of 1,000) round after round, alternating the two builds, each
-# workload on a fresh server and database. Prints every run and the
+# workload on a fresh server and database, the first of each pair
+# changing every round. Prints every run and the
 # median of each workload for each build. For "did this change move the
 # figures?", where the noise of the machine over a day would hide it.
 #
@@ -83,7 +84,11 @@ echo "A: $1 (${a})"
 echo "B: $2 (${b})"
 for r in $(seq "${rounds}"); do
 	for w in "${!workloads[@]}"; do
-		for side in A B; do
+		# Who goes first changes every round, so that neither build
+		# always meets the machine just after the other.
+		order="A B"
+		((r % 2 == 0)) && order="B A"
+		for side in ${order}; do
 			[[ ${side} == A ]] && bb="${a}" || bb="${b}"
 			# shellcheck disable=SC2086
 			line="$(measure "${bb}" ${workloads[w]})"
