@@ -270,8 +270,10 @@ test_review(void **state)
 	    4, "stale review");
 	assert_non_null(strstr(err, "ABORTED"));
 
-	expect(
-	    CLI("report", "accept", REF, "--unit", "KT-DAKGLEI"), 0, "accept");
+	/* accept takes a note as return does (the server keeps none). */
+	expect(CLI("report", "accept", REF, "--unit", "KT-DAKGLEI", "--reason",
+	           "đủ số liệu"),
+	    0, "accept");
 	expect(
 	    CLI("report", "submit", harness_data("dak-glei-2024.report.txt")),
 	    4, "replace an accepted report");
