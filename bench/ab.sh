@@ -25,14 +25,7 @@ url="tcp://127.0.0.1:${port}"
 ab="${BENCH_AB_DIR:-${root}/build-ab}"
 dir="$(mktemp -d "${TMPDIR:-/tmp}/hoptac-ab.XXXXXX")"
 pid=""
-stop() {
-	if [[ -n "${pid}" ]]; then
-		kill "${pid}" 2>/dev/null
-		wait "${pid}" 2>/dev/null || true
-		pid=""
-	fi
-}
-trap 'stop; rm -rf "${dir}"' EXIT
+trap 'bench_stop; rm -rf "${dir}"' EXIT
 
 "${root}/deploy/install-deps.sh" >/dev/null
 # Builds revision $1 into ${ab}/<commit>; prints that folder.
@@ -57,22 +50,12 @@ b="$(build_rev "$2")"
 # Runs workload $2 (bench_submit's arguments after the first) with the
 # build $1 on a fresh server; prints bench_submit's line.
 measure() {
-	local b="$1"
+	build="$1"
 	shift
-	stop
-	build="${b}"
 	hoptac=("${build}/client/hoptac" --server "${url}")
-	rm -f "${dir}"/ab.db*
-	unset HOPTAC_TOKEN
-	bench_init "${dir}/ab.db"
-	"${build}/server/hoptacd" -D "${dir}/ab.db" -l "${url}" \
-		-o log_level=warn 2>>"${dir}/hoptacd.log" &
-	pid=$!
-	bench_wait
-	bench_credential "${dir}/ab.db"
-	"${hoptac[@]}" unit add BENCH "Bench unit" --kind other >/dev/null
+	bench_serve "${dir}/ab.db"
 	"${build}/bench/bench_submit" -s "${url}" "$@"
-	stop
+	bench_stop
 }
 
 workloads=("-c 1 -n 5000" "-c 16 -n 1000" "-c 1 -n 100 -b 1000")

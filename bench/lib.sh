@@ -45,3 +45,28 @@ bench_credential() {
 		admin issue --name bench --role peer,reviewer,admin 2>/dev/null)"
 	export HOPTAC_TOKEN
 }
+
+# Stops the server the script started (${pid}), if any.
+bench_stop() {
+	if [[ -n "${pid:-}" ]]; then
+		kill "${pid}" 2>/dev/null
+		wait "${pid}" 2>/dev/null || true
+		pid=""
+	fi
+}
+
+# A server of ${build} of its own on ${url}, on the fresh database $1
+# (bare sqlite starts from an empty one too), logging to ${dir}: the
+# bench unit, and a credential in HOPTAC_TOKEN. Sets pid.
+bench_serve() {
+	bench_stop
+	unset HOPTAC_TOKEN
+	rm -f "$1" "$1-wal" "$1-shm" "$1.token"
+	bench_init "$1"
+	"${build}/server/hoptacd" -D "$1" -l "${url}" \
+		-o log_level=warn 2>>"${dir}/hoptacd.log" &
+	pid=$!
+	bench_wait
+	bench_credential "$1"
+	"${hoptac[@]}" unit add BENCH "Bench unit" --kind other >/dev/null
+}

@@ -29,27 +29,9 @@ dir="$(mktemp -d "${TMPDIR:-/tmp}/hoptac-bench.XXXXXX")"
 hoptac=("${build}/client/hoptac" --server "${url}")
 pid=""
 echo_pid=""
-stop() {
-	if [[ -n "${pid}" ]]; then
-		kill "${pid}" 2>/dev/null
-		wait "${pid}" 2>/dev/null || true
-		pid=""
-	fi
-}
-trap 'stop; [[ -z "${echo_pid}" ]] || kill "${echo_pid}" 2>/dev/null; rm -rf "${dir}"' EXIT
-# A server of its own for each workload, on a fresh database ($1.db), as
-# bare sqlite starts from an empty one: the bench unit, and a credential.
-serve() {
-	stop
-	unset HOPTAC_TOKEN
-	bench_init "${dir}/$1.db"
-	"${build}/server/hoptacd" -D "${dir}/$1.db" -l "${url}" \
-		-o log_level=warn 2>>"${dir}/hoptacd.log" &
-	pid=$!
-	bench_wait
-	bench_credential "${dir}/$1.db"
-	"${hoptac[@]}" unit add BENCH "Bench unit" --kind other >/dev/null
-}
+trap 'bench_stop; [[ -z "${echo_pid}" ]] || kill "${echo_pid}" 2>/dev/null; rm -rf "${dir}"' EXIT
+# A server of its own for each workload, on a fresh database ($1.db).
+serve() { bench_serve "${dir}/$1.db"; }
 
 echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(uname -srm)"
 echo "versions: $(dpkg-query -W -f='${Package} ${Version} ' libnng1 libsqlite3-0 libprotobuf-c1 2>/dev/null)"
@@ -174,7 +156,7 @@ echo "bare nng client process: ${bare_ms}"
 add_ms="$(proc_ms "${hoptac[@]}" activity add --unit BENCH --partner LA-XE \
 	--kind other --start 2024 --title "bench")"
 echo "hoptac activity add: ${add_ms}"
-stop
+bench_stop
 
 # The office's backlog, and the department's queries over large sets.
 sync_out="$(BENCH_PORT=$((port + 2)) "${root}/bench/sync.sh" "${backlog}" | tee /dev/stderr)"
