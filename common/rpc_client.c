@@ -1,9 +1,12 @@
 #include "rpc_client.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <nng/nng.h>
 #include <nng/protocol/reqrep0/req.h>
@@ -46,9 +49,18 @@ rpc_client_url_loopback(const char *url)
 {
 	char host[256];
 
+	struct in_addr v4;
+	struct in6_addr v6;
+
+	/* Only an address that cannot lead elsewhere: a name such as
+	 * "127.example" is a name, which a resolver may send anywhere. */
 	rpc_client_url_host(url, host, sizeof(host));
-	return strncmp(host, "127.", 4) == 0 ||
-	    strcmp(host, "localhost") == 0 || strcmp(host, "::1") == 0;
+	if (inet_pton(AF_INET, host, &v4) == 1)
+		return (ntohl(v4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, host, &v6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&v6) ||
+		    (IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127);
+	return strcasecmp(host, "localhost") == 0;
 }
 
 /* The TLS side of a tls+tcp:// URL: the server is verified against the

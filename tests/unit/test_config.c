@@ -454,6 +454,22 @@ test_config_free(void **state)
 	server_config_free(&cfg);
 }
 
+/* A listener named by a host that only starts like a loopback address
+ * is not on the loopback: the name may resolve anywhere. */
+static void
+test_check_loopback_by_name(void **state)
+{
+	struct fixture *f = *state;
+	char err[256] = "";
+
+	set_ok(&f->cfg, "database", "/tmp/x.db");
+	set_ok(&f->cfg, "listen", "tcp://127.evil.test:7420");
+	assert_int_equal(server_config_check(&f->cfg, err, sizeof(err)), -1);
+	assert_string_equal(err,
+	    "tcp://127.evil.test:7420 is not a loopback address: listen on "
+	    "tls+tcp://, or set allow_plaintext = yes");
+}
+
 /* Credentials must not cross a network in clear unless the operator
  * says so, and a TLS listener needs its certificate and key. */
 static void
@@ -503,6 +519,7 @@ main(void)
 	    T(test_load_missing_file),
 	    T(test_load_empty_file),
 	    T(test_check),
+	    T(test_check_loopback_by_name),
 	    T(test_check_transport_security),
 	    cmocka_unit_test(test_config_free),
 	};

@@ -15,6 +15,7 @@
 #include "hoptac/v1/records.pb-c.h"
 #include "pbstr.h"
 #include "rpc.h"
+#include "rpc_client.h"
 #include "status.h"
 
 #define ID_LEN 36
@@ -571,11 +572,36 @@ test_pbstr_free_unpacked(void **state)
 	protobuf_c_message_free_unpacked(&a->base, NULL);
 }
 
+/* Only literal loopback addresses and localhost are loopback: a name
+ * that merely starts like one may resolve anywhere, and a credential
+ * must not go there in clear. */
+static void
+test_url_loopback(void **state)
+{
+	static const char *const yes[] = {"tcp://127.0.0.1:7420",
+	    "tcp://127.1.2.3:1", "tcp://localhost:7420", "tcp://LocalHost:1",
+	    "tcp://[::1]:7420", "tcp://[::ffff:127.0.0.1]:7420"};
+	static const char *const no[] = {"tcp://127.evil.test:7420",
+	    "tcp://127.0.0.1.evil.test:7420", "tcp://127.1:7420",
+	    "tcp://localhost.evil.test:7420", "tcp://128.0.0.1:7420",
+	    "tcp://192.0.2.10:7420", "tcp://[::2]:7420",
+	    "tcp://[::ffff:10.0.0.1]:7420", "tcp://:7420", "nonsense"};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		if (!rpc_client_url_loopback(yes[i]))
+			fail_msg("%s is loopback", yes[i]);
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (rpc_client_url_loopback(no[i]))
+			fail_msg("%s is not loopback", no[i]);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_new_id),
+	    cmocka_unit_test(test_url_loopback),
 	    cmocka_unit_test(test_new_id_ordered),
 	    cmocka_unit_test(test_now_ms),
 	    cmocka_unit_test(test_pack_round_trip),
