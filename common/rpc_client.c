@@ -97,6 +97,24 @@ rpc_client_tls(struct rpc_client *c, const struct rpc_client_security *sec,
 	return 0;
 }
 
+/* Opens c->sock, the REQ socket of the client. */
+static int
+rpc_client_socket(struct rpc_client *c)
+{
+	int rv;
+
+	if ((rv = nng_req0_open(&c->sock)) != 0)
+		return rv;
+	/* Our retries carry the request id; nng's own resend would only
+	 * duplicate them, so push it past any deadline we grant. */
+	nng_socket_set_ms(c->sock, NNG_OPT_REQ_RESENDTIME,
+	    (nng_duration)(2 * (uint64_t)RPC_TIMEOUT_MAX_MS));
+	nng_socket_set_size(c->sock, NNG_OPT_RECVMAXSZ, RPC_NNG_RECVMAXSZ);
+	nng_socket_set_ms(c->sock, NNG_OPT_RECONNMINT, 50);
+	nng_socket_set_ms(c->sock, NNG_OPT_RECONNMAXT, 1000);
+	return 0;
+}
+
 struct rpc_client *
 rpc_client_open(const char *url, const char *token, char *err, size_t errlen)
 {
@@ -132,18 +150,11 @@ rpc_client_open_secure(const char *url, const char *token,
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	if ((rv = nng_req0_open(&c->sock)) != 0) {
+	if ((rv = rpc_client_socket(c)) != 0) {
 		snprintf(
 		    err, errlen, "cannot open socket: %s", nng_strerror(rv));
 		goto fail;
 	}
-	/* Our retries carry the request id; nng's own resend would only
-	 * duplicate them, so push it past any deadline we grant. */
-	nng_socket_set_ms(c->sock, NNG_OPT_REQ_RESENDTIME,
-	    (nng_duration)(2 * (uint64_t)RPC_TIMEOUT_MAX_MS));
-	nng_socket_set_size(c->sock, NNG_OPT_RECVMAXSZ, RPC_NNG_RECVMAXSZ);
-	nng_socket_set_ms(c->sock, NNG_OPT_RECONNMINT, 50);
-	nng_socket_set_ms(c->sock, NNG_OPT_RECONNMAXT, 1000);
 	if (strncmp(url, "tls+tcp://", 10) == 0 &&
 	    rpc_client_tls(c, sec, err, errlen) != 0)
 		goto fail_sock;
@@ -159,20 +170,77 @@ fail:
 	return NULL;
 }
 
-/* Dials c->url, with TLS when it says so. */
-static int
-rpc_client_dial(struct rpc_client *c)
+/* A dial in progress on a thread of its own, so that the caller can
+ * stop waiting for it at the deadline. */
+struct rpc_client_dialing {
+	struct rpc_client *c;
+	nng_mtx *mtx;
+	nng_cv *cv;
+	int done; /* under mtx */
+	int rv;
+};
+
+/* Dials c->url, with TLS when it says so: nng's synchronous dial, which
+ * reports a refused connection at once. */
+static void
+rpc_client_dial_thread(void *arg)
 {
-	nng_dialer d;
+	struct rpc_client_dialing *d = arg;
+	struct rpc_client *c = d->c;
+	nng_dialer dialer;
 	int rv;
 
-	if (c->tls == NULL)
-		return nng_dial(c->sock, c->url, NULL, 0);
-	if ((rv = nng_dialer_create(&d, c->sock, c->url)) != 0)
-		return rv;
-	if ((rv = nng_dialer_set_ptr(d, NNG_OPT_TLS_CONFIG, c->tls)) != 0 ||
-	    (rv = nng_dialer_start(d, 0)) != 0)
-		nng_dialer_close(d);
+	if (c->tls == NULL) {
+		rv = nng_dial(c->sock, c->url, NULL, 0);
+	} else if ((rv = nng_dialer_create(&dialer, c->sock, c->url)) == 0) {
+		if ((rv = nng_dialer_set_ptr(
+		         dialer, NNG_OPT_TLS_CONFIG, c->tls)) != 0 ||
+		    (rv = nng_dialer_start(dialer, 0)) != 0)
+			nng_dialer_close(dialer);
+	}
+	nng_mtx_lock(d->mtx);
+	d->rv = rv;
+	d->done = 1;
+	nng_cv_wake(d->cv);
+	nng_mtx_unlock(d->mtx);
+}
+
+/* Dials c->url within left_ms. nng's dial has no time limit of its own:
+ * a host that drops connection attempts holds it for minutes, and a
+ * stopped server that accepts but never negotiates for seconds. At the
+ * deadline the socket is closed, which ends the dial, and opened anew
+ * for the next call. NNG_ETIMEDOUT then. */
+static int
+rpc_client_dial(struct rpc_client *c, int64_t left_ms)
+{
+	struct rpc_client_dialing d = {c, NULL, NULL, 0, 0};
+	nng_time until = nng_clock() + (nng_time)left_ms;
+	nng_thread *t = NULL;
+	int rv;
+
+	if ((rv = nng_mtx_alloc(&d.mtx)) != 0 ||
+	    (rv = nng_cv_alloc(&d.cv, d.mtx)) != 0 ||
+	    (rv = nng_thread_create(&t, rpc_client_dial_thread, &d)) != 0)
+		goto out;
+	nng_mtx_lock(d.mtx);
+	while (!d.done && nng_cv_until(d.cv, until) != NNG_ETIMEDOUT)
+		;
+	rv = d.done ? d.rv : NNG_ETIMEDOUT;
+	nng_mtx_unlock(d.mtx);
+	if (rv == NNG_ETIMEDOUT && !d.done) {
+		nng_close(c->sock);
+		nng_thread_destroy(t); /* joins: the closed socket ends it */
+		t = NULL;
+		if (rpc_client_socket(c) != 0)
+			rv = NNG_ENOMEM;
+	}
+out:
+	if (t != NULL)
+		nng_thread_destroy(t);
+	if (d.cv != NULL)
+		nng_cv_free(d.cv);
+	if (d.mtx != NULL)
+		nng_mtx_free(d.mtx);
 	return rv;
 }
 
@@ -280,10 +348,15 @@ rpc_client_attempt(struct rpc_client *c, nng_msg *msg, const char *id,
 		return;
 	}
 	if (!c->connected) {
-		rv = rpc_client_dial(c);
+		rv = rpc_client_dial(c, left);
 		if (rv != 0) {
 			st->code = STATUS_UNAVAILABLE;
-			if (rv == NNG_ECRYPTO || rv == NNG_EPEERAUTH)
+			if (rv == NNG_ETIMEDOUT)
+				snprintf(st->message, sizeof(st->message),
+				    "cannot connect to %s: no connection "
+				    "within the deadline",
+				    c->url);
+			else if (rv == NNG_ECRYPTO || rv == NNG_EPEERAUTH)
 				/* mbedTLS matches DNS names only, never
 				 * an address: the usual cause. */
 				snprintf(st->message, sizeof(st->message),
