@@ -157,6 +157,16 @@ deliver_conflict(struct deliver_stats *s, const struct outbox_entry *e,
 
 /* Sends entries one by one: a refused one is recorded and the others go
  * on. Returns 0, or -1 when delivery must stop. */
+/* A delivery stopped by a fault of this side (not a refusal by the
+ * server): what is printed names it, never "OK". */
+static void
+deliver_fail(struct deliver_stats *s, int code)
+{
+	s->failed = 1;
+	s->last.code = code;
+	violations_init(&s->last.violations);
+}
+
 static int
 deliver_each(struct cli *cli, struct outbox *o, struct outbox_entry *e, int n,
     int quiet, struct deliver_stats *s)
@@ -169,7 +179,7 @@ deliver_each(struct cli *cli, struct outbox *o, struct outbox_entry *e, int n,
 
 		if (desc == NULL) {
 			/* Queued by a newer client: leave it for that one. */
-			s->failed = 1;
+			deliver_fail(s, STATUS_UNIMPLEMENTED);
 			snprintf(s->last.message, sizeof(s->last.message),
 			    "queued call %s is not one this client knows",
 			    e[i].method);
@@ -249,8 +259,7 @@ deliver_batch(struct cli *cli, struct outbox *o, struct outbox_entry *e, int n,
 		rc = -1;
 		goto out;
 	}
-	rpc_client_call(cli->client, method_path(METHOD_ACTIVITIES_SUBMIT),
-	    &req.base, &hoptac__v1__submit_activities_response__descriptor,
+	rpc_client_invoke(cli->client, METHOD_ACTIVITIES_SUBMIT, &req.base,
 	    (ProtobufCMessage **)&resp, &opt, &s->last);
 	if (s->last.code == STATUS_OK) {
 		/* One commit for the batch's marks, not one fsync each. If it
@@ -320,8 +329,10 @@ deliver_pending(struct cli *cli, struct outbox *o, int64_t from, int quiet,
 		if (stop)
 			break;
 	}
-	if (n < 0)
-		s->failed = 1;
+	if (n < 0) {
+		deliver_fail(s, STATUS_DATA_LOSS);
+		outbox_fault(o, s->last.message, sizeof(s->last.message));
+	}
 	if (outbox_counts(o, counts) == 0)
 		s->left = counts[OUTBOX_PENDING];
 }

@@ -82,10 +82,18 @@ outbox_mkdirs(const char *path)
 	return 0;
 }
 
+/* What the office is told to do with an outbox that cannot be used: the
+ * file may still hold queued work, so it is kept, never replaced. */
+#define OUTBOX_ADVICE                                                          \
+	"keep the file (it may hold queued work) and move it aside; the next " \
+	"command starts a new outbox, and the department can recover the old " \
+	"one"
+
 struct outbox *
 outbox_open(const char *path, char *err, size_t errlen)
 {
 	struct outbox *o = calloc(1, sizeof(*o));
+	struct stat sb;
 
 	if (o == NULL || (o->path = strdup(path)) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -95,6 +103,14 @@ outbox_open(const char *path, char *err, size_t errlen)
 	if (outbox_mkdirs(path) != 0) {
 		snprintf(err, errlen, "cannot create the directory of %s: %s",
 		    path, strerror(errno));
+		goto fail;
+	}
+	/* sqlite takes an empty file for a new database: an outbox cut to
+	 * nothing would silently start again with "0 queued". */
+	if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size == 0) {
+		snprintf(err, errlen,
+		    "outbox %s is an empty file, not an outbox: " OUTBOX_ADVICE,
+		    path);
 		goto fail;
 	}
 	if (sqlite3_open_v2(path, &o->db,
@@ -110,11 +126,18 @@ outbox_open(const char *path, char *err, size_t errlen)
 		goto sqlfail;
 	return o;
 sqlfail:
-	snprintf(err, errlen, "outbox %s: %s", path,
-	    o->db ? sqlite3_errmsg(o->db) : "out of memory");
+	snprintf(err, errlen, "outbox %s cannot be used (%s): " OUTBOX_ADVICE,
+	    path, o->db ? sqlite3_errmsg(o->db) : "out of memory");
 fail:
 	outbox_close(o);
 	return NULL;
+}
+
+void
+outbox_fault(struct outbox *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "outbox %s cannot be read (%s): " OUTBOX_ADVICE,
+	    o->path, sqlite3_errmsg(o->db));
 }
 
 void

@@ -41,6 +41,10 @@ const char *outbox_default_path(void);
 struct outbox *outbox_open(const char *path, char *err, size_t errlen);
 void outbox_close(struct outbox *o);
 
+/* After a call of o failed: which file, what went wrong and what the
+ * office should do, into buf. */
+void outbox_fault(struct outbox *o, char *buf, size_t len);
+
 /* Queues a call; durable (committed, synchronous=FULL) when it returns 0.
  * A new request id is made for it; *seq gets its place. -1 on failure. */
 int outbox_put(struct outbox *o, const char *method, const uint8_t *payload,
