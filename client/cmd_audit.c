@@ -1,5 +1,7 @@
 /* hoptac audit: the department searches the trail of mutating and refused
- * calls, newest first. */
+ * calls, newest first. CALLS is how many calls a row stands for: more
+ * than one for refusals without a valid credential, counted a minute at
+ * a time. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,15 +28,17 @@ static void
 cmd_audit_row(struct table *t, const void *item)
 {
 	const Hoptac__V1__AuditEntry *e = item;
-	char seq[24], when[32];
+	char seq[24], when[32], count[24];
 
 	snprintf(seq, sizeof(seq), "%lld", (long long)e->seq);
+	snprintf(count, sizeof(count), "%lld",
+	    (long long)(e->count > 0 ? e->count : 1));
 	cli_when(e->at_ms, when, sizeof(when));
 	table_add_row(t,
 	    (const char *const[]) {seq, when,
 	        e->credential_id[0] ? e->credential_id : "-", e->roles,
 	        e->unit_code, e->method, e->target, status_name(e->status),
-	        e->peer, e->message});
+	        count, e->peer, e->message});
 }
 
 static int
@@ -63,11 +67,11 @@ cmd_audit(struct cli *cli, int argc, char **argv)
 	    CLI_OPTIONS_END,
 	};
 	static const char *const headers[] = {"SEQ", "TIME", "WHO", "ROLES",
-	    "UNIT", "METHOD", "TARGET", "STATUS", "PEER", "MESSAGE"};
+	    "UNIT", "METHOD", "TARGET", "STATUS", "CALLS", "PEER", "MESSAGE"};
 	static const struct cli_args args = {opts, cmd_audit_limit, 0, 0, 0, 0};
-	static const size_t widths[] = {0, 0, 0, 0, 0, 0, 40, 0, 0, 60};
+	static const size_t widths[] = {0, 0, 0, 0, 0, 0, 40, 0, 0, 0, 60};
 	static const struct cli_list list = {&args, METHOD_AUDIT_SEARCH,
-	    "entries", 10, headers, widths, cmd_audit_row, NULL,
+	    "entries", 11, headers, widths, cmd_audit_row, NULL,
 	    cmd_audit_more};
 	Hoptac__V1__SearchAuditRequest req =
 	    HOPTAC__V1__SEARCH_AUDIT_REQUEST__INIT;

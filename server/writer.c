@@ -8,8 +8,12 @@
  */
 #include "writer.h"
 
+#include <inttypes.h>
 #include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "auth.h"
 #include "callq.h"
@@ -22,11 +26,37 @@
 
 #define WRITER_GROUP_MAX 512
 
+/* Refusals without a valid credential are counted, not recorded one by
+ * one: anyone can send them, as fast as the server answers, and a row
+ * each filled the database at 0.85 MB/s. The first call of a minute from
+ * a peer address (without its port), for a method, with a reason, gets
+ * its row at once, as before; the rest of that minute make one row more,
+ * with their count, written once the minute is over. */
+#define WRITER_MINUTE_MS    60000
+#define WRITER_REFUSALS_MAX 64
+/* Where refusals go once WRITER_REFUSALS_MAX groups are counted. */
+#define WRITER_OTHERS_PEER    "*"
+#define WRITER_OTHERS_METHOD  "*"
+#define WRITER_OTHERS_MESSAGE "refusals beyond the groups counted apart"
+
+struct writer_refusal {
+	int64_t minute_ms; /* wall clock, the minute's start */
+	char peer[80];
+	const char *method; /* the method table's, or WRITER_OTHERS_METHOD */
+	int status;
+	char message[512];
+	char credential_id[AUTH_ID_LEN + 1]; /* the one claimed, if any */
+	int64_t count; /* after the first, which has its own row */
+};
+
 struct writer {
 	struct callq q;
 	pthread_t thread;
 	struct store_conn *db;  /* owned */
 	int64_t full_logged_ms; /* when HOPTACD-FULL was last logged */
+	/* Counted and not yet written: the writer thread's alone. */
+	struct writer_refusal refusals[WRITER_REFUSALS_MAX];
+	int n_refusals;
 };
 
 #define WRITER_FULL_LOG_MS 60000
@@ -102,8 +132,124 @@ writer_apply(struct writer *w, struct call *c)
 		call_fail(c, STATUS_INTERNAL, "the store failed");
 }
 
+/* The group of (minute, peer, method, status, message), made when
+ * missing; NULL when there is no room for it. */
+static struct writer_refusal *
+writer_refusal_group(struct writer *w, int64_t minute_ms, const char *peer,
+    const char *method, int status, const char *message, int room)
+{
+	struct writer_refusal *r;
+
+	for (int i = 0; i < w->n_refusals; i++) {
+		r = &w->refusals[i];
+		if (r->minute_ms == minute_ms && r->status == status &&
+		    strcmp(r->method, method) == 0 &&
+		    strcmp(r->peer, peer) == 0 &&
+		    strcmp(r->message, message) == 0)
+			return r;
+	}
+	if (w->n_refusals >= room)
+		return NULL;
+	r = &w->refusals[w->n_refusals++];
+	r->minute_ms = minute_ms;
+	snprintf(r->peer, sizeof(r->peer), "%s", peer);
+	r->method = method;
+	r->status = status;
+	snprintf(r->message, sizeof(r->message), "%s", message);
+	r->credential_id[0] = '\0';
+	r->count = -1;
+	return r;
+}
+
+/* Counts a call refused for want of a valid credential; 0 when it is
+ * the first of its group, to be recorded in a row of its own. The reason
+ * may name any id the caller made up, and the peer may be any address:
+ * past WRITER_REFUSALS_MAX - 2 groups (two minutes may be open at once,
+ * each needing its group of others), the rest of the minute is counted
+ * together, so memory and rows stay bounded whatever is sent. */
+static int
+writer_refused(struct writer *w, const struct call *c)
+{
+	int64_t now = call_wall_ms();
+	int64_t minute = now - now % WRITER_MINUTE_MS;
+	char peer[sizeof(c->peer)];
+	char *port;
+	struct writer_refusal *r;
+
+	snprintf(peer, sizeof(peer), "%s", c->peer);
+	port = strrchr(peer, ':');
+	if (port != NULL)
+		*port = '\0'; /* a new connection is a new port, same peer */
+	r = writer_refusal_group(w, minute, peer, c->method->info->path,
+	    c->status, c->message, WRITER_REFUSALS_MAX - 2);
+	if (r == NULL)
+		r = writer_refusal_group(w, minute, WRITER_OTHERS_PEER,
+		    WRITER_OTHERS_METHOD, c->status, WRITER_OTHERS_MESSAGE,
+		    WRITER_REFUSALS_MAX);
+	if (r == NULL) /* a third minute open: never, but kept, not lost */
+		r = &w->refusals[WRITER_REFUSALS_MAX - 1];
+	if (r->count++ < 0)
+		return 0;
+	if (r->credential_id[0] == '\0')
+		snprintf(r->credential_id, sizeof(r->credential_id), "%s",
+		    c->who.id);
+	return 1;
+}
+
+/* Writes the counts of the minutes before before_ms, in a transaction
+ * of their own. Counts that cannot be written are logged and dropped:
+ * the next group must not wait on them, nor memory grow. */
+static void
+writer_refusals_flush(struct writer *w, int64_t before_ms)
+{
+	Hoptac__V1__AuditEntry e = HOPTAC__V1__AUDIT_ENTRY__INIT;
+	struct writer_refusal *r;
+	int n = 0, rc = STATUS_OK;
+
+	for (int i = 0; i < w->n_refusals; i++)
+		n += w->refusals[i].minute_ms < before_ms &&
+		    w->refusals[i].count > 0;
+	if (n == 0)
+		goto forget;
+	rc = store_begin(w->db);
+	for (int i = 0; i < w->n_refusals && rc == STATUS_OK; i++) {
+		r = &w->refusals[i];
+		if (r->minute_ms >= before_ms || r->count <= 0)
+			continue;
+		e.at_ms = r->minute_ms;
+		e.credential_id = r->credential_id;
+		e.method = (char *)r->method;
+		e.status = r->status;
+		e.message = r->message;
+		e.peer = r->peer;
+		e.count = r->count;
+		rc = store_audit_append(w->db, &e);
+	}
+	if (rc == STATUS_OK)
+		rc = store_commit(w->db);
+	if (rc != STATUS_OK) {
+		log_warnx("HOPTACD-AUDIT: counts of refusals not recorded: %s",
+		    store_errmsg(w->db));
+		store_full_take(w->db);
+		if (store_in_transaction(w->db))
+			store_rollback(w->db);
+	}
+forget:
+	n = 0;
+	for (int i = 0; i < w->n_refusals; i++) {
+		r = &w->refusals[i];
+		if (r->minute_ms >= before_ms)
+			w->refusals[n++] = *r;
+		else if (rc != STATUS_OK && r->count > 0)
+			log_warnx("HOPTACD-AUDIT: %" PRId64 " x %s from %s: %s",
+			    r->count, r->method, r->peer, r->message);
+	}
+	w->n_refusals = n;
+}
+
 /* The call's row in the audit trail, in the current transaction but
- * outside the call's savepoint: a failed call is recorded too. A row that
+ * outside the call's savepoint: a failed call is recorded too (one
+ * refused for want of a valid credential is counted instead). A row that
  * cannot be written is logged; if that cost the transaction (storage
  * full), the call's own change went with it and the call fails. */
 static void
@@ -112,6 +258,8 @@ writer_audit(struct writer *w, struct call *c)
 	Hoptac__V1__AuditEntry e = HOPTAC__V1__AUDIT_ENTRY__INIT;
 	char roles[64];
 
+	if (c->status == STATUS_UNAUTHENTICATED && writer_refused(w, c))
+		return;
 	role_join(c->who.roles, roles, sizeof(roles));
 	e.at_ms = call_wall_ms();
 	e.credential_id = c->who.id;
@@ -126,8 +274,8 @@ writer_audit(struct writer *w, struct call *c)
 	e.request_id = c->req->request_id;
 	if (store_audit_append(w->db, &e) == STATUS_OK)
 		return;
-	log_warnx("HOPTACD-AUDIT: %s %s not recorded: %s", c->method->info->path,
-	    c->req->request_id, store_errmsg(w->db));
+	log_warnx("HOPTACD-AUDIT: %s %s not recorded: %s",
+	    c->method->info->path, c->req->request_id, store_errmsg(w->db));
 	if (store_in_transaction(w->db) || c->status != STATUS_OK)
 		return;
 	if (store_full_take(w->db))
@@ -255,8 +403,10 @@ static void
 writer_group(struct writer *w, struct call *group)
 {
 	struct call *c, *next, *lost = NULL;
+	int64_t now = call_wall_ms();
 	int rc, ok = 0;
 
+	writer_refusals_flush(w, now - now % WRITER_MINUTE_MS);
 	if (store_begin(w->db) != STATUS_OK) {
 		log_warnx("HOPTACD-BEGIN: %s", store_errmsg(w->db));
 		writer_uncommitted(w, group, STATUS_UNAVAILABLE);
@@ -301,6 +451,7 @@ writer_main(void *arg)
 	callq_thread_name("hoptacd-writer");
 	while ((group = callq_take(&w->q, WRITER_GROUP_MAX)) != NULL)
 		writer_group(w, group);
+	writer_refusals_flush(w, INT64_MAX);
 	return NULL;
 }
 

@@ -1,7 +1,8 @@
 /*
  * The store's credentials and audit trail. Credentials keep a salted hash
  * of their secret, never the secret; audit rows are only ever inserted
- * (migration 5's triggers refuse UPDATE and DELETE).
+ * (migration 5's triggers refuse UPDATE and DELETE). A row stands for
+ * count calls: one, or a minute of refusals the writer counted.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -195,8 +196,8 @@ store_sqlite_audit_append(
 	struct store_sqlite *c = store_sqlite_of(conn);
 	static const char sql[] =
 	    "INSERT INTO audit(at_ms, credential_id, name, roles, unit_code,"
-	    " method, target, status, message, peer, request_id)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	    " method, target, status, message, peer, request_id, count)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	sqlite3_stmt *st = store_sqlite_stmt(c, sql);
 
 	if (st == NULL)
@@ -212,6 +213,7 @@ store_sqlite_audit_append(
 	store_sqlite_bind_text(st, 9, e->message);
 	store_sqlite_bind_text(st, 10, e->peer);
 	store_sqlite_bind_text(st, 11, e->request_id);
+	sqlite3_bind_int64(st, 12, e->count > 0 ? e->count : 1);
 	return store_sqlite_step_done(c, st);
 }
 
@@ -239,6 +241,7 @@ store_audit_row(sqlite3_stmt *st, Hoptac__V1__AuditEntry **out)
 	e->seq = sqlite3_column_int64(st, 0);
 	e->at_ms = sqlite3_column_int64(st, 1);
 	e->status = sqlite3_column_int(st, 8);
+	e->count = sqlite3_column_int64(st, 12);
 	for (int i = 0; i < 12 && rc == STATUS_OK; i++)
 		if (text[i] != NULL &&
 		    pbstr_set(
@@ -261,7 +264,7 @@ store_sqlite_audit_search(struct store_conn *conn,
 	 * "Activities/Submit" finds the path of that method. */
 	static const char sql[] =
 	    "SELECT seq, at_ms, credential_id, name, roles, unit_code, method,"
-	    " target, status, message, peer, request_id FROM audit"
+	    " target, status, message, peer, request_id, count FROM audit"
 	    " WHERE seq < ?1 AND at_ms >= ?2 AND at_ms < ?3"
 	    " AND (?4 = '' OR credential_id = ?4)"
 	    " AND (?5 = '' OR unit_code = ?5)"

@@ -256,6 +256,13 @@ static const struct store_migration store_migrations[STORE_SCHEMA_VERSION] = {
         store_migration_6,
         NULL,
     },
+    {
+        /* 7: a row of the audit trail may stand for many refusals
+         * without a valid credential (counted a minute at a time), so a
+         * flood of them cannot fill the database */
+        "ALTER TABLE audit ADD COLUMN count INTEGER NOT NULL DEFAULT 1;",
+        NULL,
+    },
 };
 
 /* Reads the schema version; it is also the first read of the file, so
