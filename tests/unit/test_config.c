@@ -96,6 +96,9 @@ test_defaults(void **state)
 	assert_int_equal(cfg.readers, 4);
 	assert_int_equal(cfg.log_level, LOG_LEVEL_INFO);
 	assert_int_equal(cfg.drain_ms, 5000);
+	assert_int_equal(cfg.max_connections, 1024);
+	assert_int_equal(cfg.max_connections_per_address, 64);
+	assert_int_equal(cfg.idle_timeout_ms, 10000);
 	assert_true(cfg.max_db_size == 0);
 	for (size_t i = 0; i < SERVER_MAX_LISTEN; i++)
 		assert_null(cfg.listen[i]);
@@ -236,6 +239,24 @@ test_set_numbers(void **state)
 	set_bad(&f->cfg, "drain_ms", "-1",
 	    "\"-1\" is not a number from 0 to 600000");
 	assert_int_equal(f->cfg.drain_ms, 600000);
+
+	set_ok(&f->cfg, "max_connections_per_address", "1");
+	set_ok(&f->cfg, "max_connections_per_address", "65536");
+	assert_int_equal(f->cfg.max_connections_per_address, 65536);
+	set_bad(&f->cfg, "max_connections_per_address", "0",
+	    "\"0\" is not a number from 1 to 65536");
+	assert_int_equal(f->cfg.max_connections_per_address, 65536);
+
+	/* 0 turns the idle limit off. */
+	set_ok(&f->cfg, "idle_timeout_ms", "0");
+	assert_int_equal(f->cfg.idle_timeout_ms, 0);
+	set_ok(&f->cfg, "idle_timeout_ms", "3600000");
+	assert_int_equal(f->cfg.idle_timeout_ms, 3600000);
+	set_bad(&f->cfg, "idle_timeout_ms", "3600001",
+	    "\"3600001\" is not a number from 0 to 3600000");
+	set_bad(&f->cfg, "idle_timeout_ms", "-1",
+	    "\"-1\" is not a number from 0 to 3600000");
+	assert_int_equal(f->cfg.idle_timeout_ms, 3600000);
 }
 
 static void
