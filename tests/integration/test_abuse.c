@@ -445,6 +445,19 @@ ping_status(struct rpc_client *c, uint32_t timeout_ms)
 	return st.code;
 }
 
+/* What the server logged, cut to len (NUL-terminated). */
+static void
+read_log(struct harness *h, char *buf, size_t len)
+{
+	FILE *f = fopen(h->log, "r");
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
 /* With max_connections open, the next connection is closed as it comes,
  * the ones open go on working, and a place freed is taken again. */
 static void
@@ -472,15 +485,7 @@ test_max_connections(void **state)
 	for (int i = 1; i < 4; i++)
 		rpc_client_close(open[i]);
 	harness_stop(&h);
-	{
-		FILE *f = fopen(h.log, "r");
-		size_t n;
-
-		assert_non_null(f);
-		n = fread(log, 1, sizeof(log) - 1, f);
-		log[n] = '\0';
-		fclose(f);
-	}
+	read_log(&h, log, sizeof(log));
 	assert_non_null(strstr(log, "HOPTACD-CONNECTIONS"));
 	harness_cleanup(&h);
 }
@@ -549,7 +554,7 @@ test_silent_crowd(void **state)
 	struct harness h;
 	int *fds = calloc(SILENT, sizeof(*fds));
 	uint8_t theirs[8];
-	char out[1024], err[1024];
+	char out[1024], err[1024], log[65536];
 	int closed = 0, rc;
 	int64_t t0, until;
 
@@ -592,19 +597,9 @@ test_silent_crowd(void **state)
 	assert_int_equal(SILENT - closed, PER_ADDRESS);
 	free(fds);
 	harness_stop(&h);
-	{
-		char log[65536];
-		FILE *f = fopen(h.log, "r");
-		size_t n;
-
-		assert_non_null(f);
-		n = fread(log, 1, sizeof(log) - 1, f);
-		log[n] = '\0';
-		fclose(f);
-		assert_non_null(strstr(log,
-		    "HOPTACD-CONNECTIONS-ADDRESS: "
-		    "127.0.0.2 holds 64"));
-	}
+	read_log(&h, log, sizeof(log));
+	assert_non_null(
+	    strstr(log, "HOPTACD-CONNECTIONS-ADDRESS: 127.0.0.2 holds 64"));
 	harness_cleanup(&h);
 }
 
