@@ -21,6 +21,8 @@ server_config_defaults(struct server_config *cfg)
 	cfg->log_level = LOG_LEVEL_INFO;
 	cfg->drain_ms = 5000;
 	cfg->max_connections = 1024;
+	cfg->max_connections_per_address = 64;
+	cfg->idle_timeout_ms = 10000;
 }
 
 void
@@ -140,6 +142,12 @@ server_config_set(struct server_config *cfg, const char *key, const char *value,
 	if (strcmp(key, "max_connections") == 0)
 		return config_int(
 		    value, 1, 65536, &cfg->max_connections, err, errlen);
+	if (strcmp(key, "max_connections_per_address") == 0)
+		return config_int(value, 1, 65536,
+		    &cfg->max_connections_per_address, err, errlen);
+	if (strcmp(key, "idle_timeout_ms") == 0)
+		return config_int(
+		    value, 0, 3600000, &cfg->idle_timeout_ms, err, errlen);
 	if (strcmp(key, "max_db_size") == 0)
 		return config_size(value, &cfg->max_db_size, err, errlen);
 	if (strcmp(key, "log_level") == 0) {

@@ -5,9 +5,12 @@
  */
 #include "server_impl.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -35,8 +38,11 @@ struct server_slot {
 	nng_aio *aio;
 	nng_ctx ctx;
 	enum slot_state state;
+	uint32_t pipe; /* the pipe of the call in progress */
 	struct call call;
 };
+
+static void server_pipe_calls(struct server *s, uint32_t pid, int delta);
 
 static void
 server_slot_recv(struct server_slot *s)
@@ -63,6 +69,7 @@ server_slot_finish(struct call *c)
 	call_reset(c); /* the reply holds copies; the slot takes the next */
 	if (reply == NULL) {
 		/* Out of memory: the client retries on its deadline. */
+		server_pipe_calls(s->srv, s->pipe, -1);
 		atomic_fetch_sub(&s->srv->busy, 1);
 		server_slot_recv(s);
 		return;
@@ -77,6 +84,7 @@ server_slot_cb(void *arg)
 {
 	struct server_slot *s = arg;
 	int rv = nng_aio_result(s->aio);
+	nng_msg *msg;
 
 	switch (s->state) {
 	case SLOT_RECV:
@@ -87,14 +95,17 @@ server_slot_cb(void *arg)
 			server_slot_recv(s);
 			return;
 		}
+		msg = nng_aio_get_msg(s->aio);
+		s->pipe = (uint32_t)nng_pipe_id(nng_msg_get_pipe(msg));
+		server_pipe_calls(s->srv, s->pipe, 1);
 		atomic_fetch_add(&s->srv->busy, 1);
 		s->state = SLOT_WORK;
-		dispatch_start(
-		    &s->call, nng_aio_get_msg(s->aio), server_stopping(s->srv));
+		dispatch_start(&s->call, msg, server_stopping(s->srv));
 		return;
 	case SLOT_SEND:
 		if (rv != 0)
 			nng_msg_free(nng_aio_get_msg(s->aio));
+		server_pipe_calls(s->srv, s->pipe, -1);
 		atomic_fetch_sub(&s->srv->busy, 1);
 		if (rv == NNG_ECLOSED || rv == NNG_ECANCELED)
 			return;
@@ -129,7 +140,7 @@ server_restore(struct server *s, size_t i)
 
 #define SERVER_REFUSED_LOG_MS 10000
 
-/* Where pid is, or would go, in the sorted admitted ids. */
+/* Where pid is, or would go, in the sorted admitted pipes. */
 static int
 server_pipe_find(const struct server *s, uint32_t pid)
 {
@@ -138,7 +149,7 @@ server_pipe_find(const struct server *s, uint32_t pid)
 	while (lo < hi) {
 		int mid = lo + (hi - lo) / 2;
 
-		if (s->pipe_ids[mid] < pid)
+		if (s->pipes[mid].id < pid)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -146,45 +157,134 @@ server_pipe_find(const struct server *s, uint32_t pid)
 	return lo;
 }
 
+/* The admitted pipe pid, or NULL. Under pipes_mu. */
+static struct server_pipe *
+server_pipe_get(struct server *s, uint32_t pid)
+{
+	int at = server_pipe_find(s, pid);
+
+	if (at < s->n_pipes && s->pipes[at].id == pid)
+		return &s->pipes[at];
+	return NULL;
+}
+
+/* The key of p's peer. An IPv6 peer counts by its /64, which is what one
+ * site is given and can spread its connections over; an IPv4-mapped one
+ * as the IPv4 address it is. ipc peers are all local: one key. */
+static void
+server_pipe_addr(nng_pipe p, uint8_t key[SERVER_ADDR_LEN])
+{
+	static const uint8_t mapped[12] = {
+	    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	nng_sockaddr sa;
+
+	memset(key, 0, SERVER_ADDR_LEN);
+	if (nng_pipe_get_addr(p, NNG_OPT_REMADDR, &sa) != 0)
+		return;
+	if (sa.s_family == NNG_AF_INET) {
+		key[0] = NNG_AF_INET;
+		memcpy(key + 1, &sa.s_in.sa_addr, 4);
+	} else if (sa.s_family == NNG_AF_INET6 &&
+	    memcmp(sa.s_in6.sa_addr, mapped, 12) == 0) {
+		key[0] = NNG_AF_INET;
+		memcpy(key + 1, sa.s_in6.sa_addr + 12, 4);
+	} else if (sa.s_family == NNG_AF_INET6) {
+		key[0] = NNG_AF_INET6;
+		memcpy(key + 1, sa.s_in6.sa_addr, 8);
+	}
+}
+
+/* The key as an operator reads it, for the log. */
+static const char *
+server_addr_str(const uint8_t key[SERVER_ADDR_LEN], char *buf, size_t len)
+{
+	uint8_t in6[16] = {0};
+
+	if (key[0] == NNG_AF_INET)
+		return inet_ntop(AF_INET, key + 1, buf, (socklen_t)len);
+	if (key[0] != NNG_AF_INET6)
+		return "local (ipc)";
+	memcpy(in6, key + 1, 8);
+	if (inet_ntop(AF_INET6, in6, buf, (socklen_t)len - 3) == NULL)
+		return "?";
+	strcat(buf, "/64");
+	return buf;
+}
+
+/* How many admitted pipes have this key. Under pipes_mu. */
+static int
+server_pipe_crowd(const struct server *s, const uint8_t key[SERVER_ADDR_LEN])
+{
+	int n = 0;
+
+	for (int i = 0; i < s->n_pipes; i++)
+		n += memcmp(s->pipes[i].addr, key, SERVER_ADDR_LEN) == 0;
+	return n;
+}
+
+/* Whether to log now, at most every SERVER_REFUSED_LOG_MS. Under
+ * pipes_mu. */
+static int
+server_log_due(int64_t *last)
+{
+	int64_t now = rpc_now_ms();
+
+	if (now - *last < SERVER_REFUSED_LOG_MS)
+		return 0;
+	*last = now;
+	return 1;
+}
+
 /* Counts the pipes each listener hands to the socket: the sign that its
  * accept path works. Then admits the connection, or closes it when
  * max_connections are open: each may hold a message of up to 4 MiB being
- * received, so their number is what bounds the server's memory. A pipe
- * closed here is never seen again, not even by pipe_removed. */
+ * received, so their number is what bounds the server's memory. Nor may
+ * one address take more than max_connections_per_address of them, so
+ * that whoever holds connections open from one place cannot lock every
+ * other place out. A pipe closed here is never seen again, not even by
+ * pipe_removed. */
 static void
 server_pipe_added(nng_pipe p, nng_pipe_ev ev, void *arg)
 {
 	struct server *s = arg;
 	int id = nng_listener_id(nng_pipe_listener(p));
-	uint32_t pid = (uint32_t)nng_pipe_id(p);
-	int at, log = 0;
-	int64_t now;
+	struct server_pipe pp = {.id = (uint32_t)nng_pipe_id(p)};
+	int at, full = 0, crowded = 0;
+	char addr[INET6_ADDRSTRLEN + 4];
 
 	(void)ev;
 	for (size_t i = 0; i < s->n_listeners; i++)
 		if (nng_listener_id(s->listeners[i]) == id)
 			atomic_fetch_add(&s->accepted[i], 1);
+	server_pipe_addr(p, pp.addr);
 	pthread_mutex_lock(&s->pipes_mu);
-	if (s->n_pipes < s->cfg.max_connections) {
-		at = server_pipe_find(s, pid);
-		memmove(&s->pipe_ids[at + 1], &s->pipe_ids[at],
-		    (size_t)(s->n_pipes - at) * sizeof(*s->pipe_ids));
-		s->pipe_ids[at] = pid;
-		s->n_pipes++;
+	if (s->n_pipes >= s->cfg.max_connections) {
+		full = server_log_due(&s->refused_logged_ms) ? 2 : 1;
+	} else if (server_pipe_crowd(s, pp.addr) >=
+	    s->cfg.max_connections_per_address) {
+		crowded = server_log_due(&s->crowd_logged_ms) ? 2 : 1;
 	} else {
-		now = rpc_now_ms();
-		if ((log = now - s->refused_logged_ms >= SERVER_REFUSED_LOG_MS))
-			s->refused_logged_ms = now;
-		pid = 0;
+		pp.active_ms = rpc_now_ms();
+		at = server_pipe_find(s, pp.id);
+		memmove(&s->pipes[at + 1], &s->pipes[at],
+		    (size_t)(s->n_pipes - at) * sizeof(*s->pipes));
+		s->pipes[at] = pp;
+		s->n_pipes++;
 	}
 	pthread_mutex_unlock(&s->pipes_mu);
-	if (pid != 0)
+	if (!full && !crowded)
 		return;
 	nng_pipe_close(p);
-	if (log)
+	if (full == 2)
 		log_warnx("HOPTACD-CONNECTIONS: %d connections open "
 		          "(max_connections): new ones are closed",
 		    s->cfg.max_connections);
+	if (crowded == 2)
+		log_warnx("HOPTACD-CONNECTIONS-ADDRESS: %s holds %d "
+		          "connections (max_connections_per_address): new "
+		          "ones from it are closed",
+		    server_addr_str(pp.addr, addr, sizeof(addr)),
+		    s->cfg.max_connections_per_address);
 }
 
 static void
@@ -197,12 +297,56 @@ server_pipe_removed(nng_pipe p, nng_pipe_ev ev, void *arg)
 	(void)ev;
 	pthread_mutex_lock(&s->pipes_mu);
 	at = server_pipe_find(s, pid);
-	if (at < s->n_pipes && s->pipe_ids[at] == pid) {
-		memmove(&s->pipe_ids[at], &s->pipe_ids[at + 1],
-		    (size_t)(s->n_pipes - at - 1) * sizeof(*s->pipe_ids));
+	if (at < s->n_pipes && s->pipes[at].id == pid) {
+		memmove(&s->pipes[at], &s->pipes[at + 1],
+		    (size_t)(s->n_pipes - at - 1) * sizeof(*s->pipes));
 		s->n_pipes--;
 	}
 	pthread_mutex_unlock(&s->pipes_mu);
+}
+
+/* A call of pipe pid begins (delta 1) or ends (-1): it is not idle
+ * meanwhile, and its idle time counts from the last of either. */
+static void
+server_pipe_calls(struct server *s, uint32_t pid, int delta)
+{
+	struct server_pipe *pp;
+
+	pthread_mutex_lock(&s->pipes_mu);
+	if ((pp = server_pipe_get(s, pid)) != NULL) {
+		pp->calls += delta;
+		pp->active_ms = rpc_now_ms();
+	}
+	pthread_mutex_unlock(&s->pipes_mu);
+}
+
+/* Closes the pipes with no call for idle_timeout_ms: nng 1.5.2 has no
+ * receive timeout on a pipe of a REP socket, and a connection that holds
+ * its place without asking anything would keep it for ever. The closes
+ * happen outside pipes_mu, which pipe_removed takes. */
+static void
+server_sweep(struct server *s)
+{
+	int64_t now = rpc_now_ms();
+	int n = 0;
+
+	if (s->cfg.idle_timeout_ms == 0)
+		return;
+	pthread_mutex_lock(&s->pipes_mu);
+	for (int i = 0; i < s->n_pipes; i++)
+		if (s->pipes[i].calls == 0 &&
+		    now - s->pipes[i].active_ms >= s->cfg.idle_timeout_ms)
+			s->idle_ids[n++] = s->pipes[i].id;
+	pthread_mutex_unlock(&s->pipes_mu);
+	for (int i = 0; i < n; i++) {
+		nng_pipe p = NNG_PIPE_INITIALIZER;
+
+		p.id = s->idle_ids[i];
+		nng_pipe_close(p);
+	}
+	if (n > 0)
+		log_debug("HOPTACD-IDLE: closed %d connections idle for %d ms",
+		    n, s->cfg.idle_timeout_ms);
 }
 
 /* Whether listener i accepts: a probe peer negotiates, and a pipe (the
@@ -227,27 +371,52 @@ server_listener_alive(struct server *s, size_t i)
 	return alive;
 }
 
-/* Checks every ipc listener each second; one that fails twice in a row
- * (a busy server may be slow once) is restored. */
+/* How often the watchdog wakes: each second for the ipc listeners, more
+ * often when a short idle limit must be kept closely. */
+static int
+server_watch_period_ms(const struct server *s)
+{
+	int ms = s->cfg.idle_timeout_ms / 4;
+
+	if (s->cfg.idle_timeout_ms == 0 || ms > SERVER_WATCH_MS)
+		return SERVER_WATCH_MS;
+	return ms < 50 ? 50 : ms;
+}
+
+/* Closes idle connections, and checks every ipc listener each second;
+ * one that fails twice in a row (a busy server may be slow once) is
+ * restored. */
 static void *
 server_watch(void *arg)
 {
 	struct server *s = arg;
+	int period = server_watch_period_ms(s);
+	int64_t checked = rpc_now_ms();
 	struct timespec ts;
 
 	pthread_mutex_lock(&s->watch_mu);
 	while (!s->watch_stop) {
 		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += SERVER_WATCH_MS / 1000;
+		ts.tv_sec += period / 1000;
+		ts.tv_nsec += (long)(period % 1000) * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
 		pthread_cond_timedwait(&s->watch_cv, &s->watch_mu, &ts);
 		if (s->watch_stop)
 			break;
 		pthread_mutex_unlock(&s->watch_mu);
-		for (size_t i = 0; i < s->n_listeners; i++) {
-			if (strncmp(s->cfg.listen[i], "ipc://", 6) == 0 &&
-			    !server_listener_alive(s, i) &&
-			    !server_listener_alive(s, i))
-				server_restore(s, i);
+		server_sweep(s);
+		if (rpc_now_ms() - checked >= SERVER_WATCH_MS) {
+			checked = rpc_now_ms();
+			for (size_t i = 0; i < s->n_listeners; i++) {
+				if (strncmp(s->cfg.listen[i], "ipc://", 6) ==
+				        0 &&
+				    !server_listener_alive(s, i) &&
+				    !server_listener_alive(s, i))
+					server_restore(s, i);
+			}
 		}
 		pthread_mutex_lock(&s->watch_mu);
 	}
@@ -367,7 +536,8 @@ server_free(struct server *s)
 	auth_destroy(s->auth);
 	pthread_mutex_destroy(&s->watch_mu);
 	pthread_mutex_destroy(&s->pipes_mu);
-	free(s->pipe_ids);
+	free(s->pipes);
+	free(s->idle_ids);
 	pthread_cond_destroy(&s->watch_cv);
 	free(s);
 }
@@ -468,6 +638,37 @@ server_listen(
 	return rv;
 }
 
+/* Descriptors the server needs beside its connections: the database's,
+ * the log's, nng's own, and peers still in their handshake. */
+#define SERVER_FDS_SPARE 256
+
+/* Raises the soft limit on open files to the hard one: systems often
+ * start daemons at 1024, below max_connections and what is being
+ * accepted, and a server out of descriptors accepts no one. Then warns
+ * of limits that do not protect what they should. */
+static void
+server_check_limits(const struct server_config *cfg)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur < (rlim_t)cfg->max_connections + SERVER_FDS_SPARE)
+		log_warnx("HOPTACD-FILES: open files limited to %llu, too "
+		          "few for max_connections %d: raise LimitNOFILE",
+		    (unsigned long long)rl.rlim_cur, cfg->max_connections);
+	if (cfg->max_connections_per_address >= cfg->max_connections)
+		log_warnx("HOPTACD-CONNECTIONS-ADDRESS: "
+		          "max_connections_per_address %d is not below "
+		          "max_connections %d: one address may take them all",
+		    cfg->max_connections_per_address, cfg->max_connections);
+}
+
 struct server *
 server_start(const struct server_config *cfg, char *err, size_t errlen)
 {
@@ -484,11 +685,14 @@ server_start(const struct server_config *cfg, char *err, size_t errlen)
 	pthread_cond_init(&s->watch_cv, NULL);
 	pthread_mutex_init(&s->pipes_mu, NULL);
 	if (server_copy_config(&s->cfg, cfg) != 0 ||
-	    (s->pipe_ids = calloc(
-	         (size_t)cfg->max_connections, sizeof(*s->pipe_ids))) == NULL) {
+	    (s->pipes = calloc(
+	         (size_t)cfg->max_connections, sizeof(*s->pipes))) == NULL ||
+	    (s->idle_ids = calloc(
+	         (size_t)cfg->max_connections, sizeof(*s->idle_ids))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
+	server_check_limits(cfg);
 	if (dispatch_init() != 0) {
 		snprintf(
 		    err, errlen, "method table does not match the protocol");
@@ -561,16 +765,11 @@ server_start(const struct server_config *cfg, char *err, size_t errlen)
 	}
 	for (int i = 0; i < cfg->contexts; i++)
 		server_slot_recv(&s->slots[i]);
-	for (size_t i = 0; i < cfg->n_listen && !s->watching; i++) {
-		if (strncmp(cfg->listen[i], "ipc://", 6) != 0)
-			continue;
-		if (pthread_create(&s->watch_thread, NULL, server_watch, s) !=
-		    0) {
-			snprintf(err, errlen, "cannot start the ipc watchdog");
-			goto fail;
-		}
-		s->watching = 1;
+	if (pthread_create(&s->watch_thread, NULL, server_watch, s) != 0) {
+		snprintf(err, errlen, "cannot start the watchdog");
+		goto fail;
 	}
+	s->watching = 1;
 	if (tls != NULL)
 		nng_tls_config_free(tls); /* the listeners hold their own */
 	return s;

@@ -24,6 +24,13 @@ struct server_config {
 	/* Connections open at once; more are closed as they arrive. */
 	int max_connections;
 
+	/* Of those, how many one peer address may hold (IPv6 by its /64;
+	 * every ipc connection counts as one local address). */
+	int max_connections_per_address;
+
+	/* A connection with no call for this long is closed; 0: never. */
+	int idle_timeout_ms;
+
 	/* Bytes the database may grow to; 0: no limit. */
 	long long max_db_size;
 };

@@ -13,12 +13,25 @@
 
 struct server_slot;
 
+/* The key pipes of one peer share: a family tag, then the IPv4 address
+ * or the /64 of an IPv6 one; all zero for ipc. */
+#define SERVER_ADDR_LEN 9
+
+/* One admitted connection. */
+struct server_pipe {
+	uint32_t id;
+	int calls;         /* its requests being served */
+	int64_t active_ms; /* admitted, or its last request or reply */
+	uint8_t addr[SERVER_ADDR_LEN];
+};
+
 struct server {
 	struct server_config cfg; /* copy; strings owned */
 	nng_socket sock;
 	nng_listener listeners[SERVER_MAX_LISTEN];
 	size_t n_listeners;
-	/* The ipc watchdog (ipcwatch.h): a thread, woken to stop. */
+	/* The watchdog: checks the ipc listeners (ipcwatch.h) and closes
+	 * idle connections. A thread, woken to stop. */
 	pthread_t watch_thread;
 	int watching;
 	pthread_mutex_t watch_mu;
@@ -29,9 +42,11 @@ struct server {
 	 * room. nng 1.5.2 reports the removal of a pipe closed at ADD_PRE
 	 * too, so only an id found here is an admitted one leaving. */
 	pthread_mutex_t pipes_mu;
-	uint32_t *pipe_ids; /* owned */
+	struct server_pipe *pipes; /* owned */
 	int n_pipes;
 	int64_t refused_logged_ms; /* HOPTACD-CONNECTIONS, under pipes_mu */
+	int64_t crowd_logged_ms;   /* HOPTACD-CONNECTIONS-ADDRESS, likewise */
+	uint32_t *idle_ids;        /* owned; the watchdog's, to close */
 	struct server_slot *slots; /* cfg.contexts of them */
 	struct auth *auth;         /* credentials; reloaded by the writer */
 	struct writer *writer;

@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -42,17 +43,25 @@
 
 static const uint8_t sp_req[8] = {0, 'S', 'P', 0, 0x00, 0x30, 0, 0};
 
+/* A TCP connection to url's port on 127.0.0.1, from the address from
+ * (NULL: the loopback's own). Another 127.0.0.0/8 address is another
+ * peer to the server. Not inherited by the commands the test runs. */
 static int
-raw_connect(const char *url)
+raw_connect_from(const char *url, const char *from)
 {
 	struct sockaddr_in sa;
 	const char *colon = strrchr(url, ':');
 	struct timeval tv = {10, 0};
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	assert_true(fd >= 0);
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_family = AF_INET;
+	if (from != NULL) {
+		assert_int_equal(inet_pton(AF_INET, from, &sa.sin_addr), 1);
+		assert_int_equal(
+		    bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	}
 	sa.sin_port = htons((uint16_t)atoi(colon + 1));
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
@@ -60,6 +69,12 @@ raw_connect(const char *url)
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	return fd;
+}
+
+static int
+raw_connect(const char *url)
+{
+	return raw_connect_from(url, NULL);
 }
 
 static void
@@ -263,7 +278,11 @@ test_stalled_peers(void **state)
 
 	(void)state;
 	harness_bound_memory();
-	harness_start(&h, HARNESS_TCP, 0);
+	harness_prepare(&h, HARNESS_TCP, 0);
+	/* All of them, admitted: it is memory that is measured here, and
+	 * the office comes from the same address. */
+	harness_args(&h, "-o", "max_connections_per_address=1024", NULL);
+	harness_restart(&h);
 	rss0 = warm_up(&h);
 	office_start(&o, &h);
 	for (int i = 0; i < PEERS; i++) {
@@ -313,12 +332,13 @@ oversized_send(int fd, size_t len)
 	send_all(fd, body, len);
 }
 
-/* The status of the reply to oversized_send, or -1 when the server
- * closed the connection. */
+/* The status of the reply to the request rid sent on fd, or -1 when the
+ * server closed the connection. */
 static int
-oversized_reply(int fd)
+raw_reply(int fd, uint32_t rid)
 {
-	static const uint8_t id[4] = {0x80, 0, 0, 1};
+	const uint8_t id[4] = {(uint8_t)(rid >> 24), (uint8_t)(rid >> 16),
+	    (uint8_t)(rid >> 8), (uint8_t)rid};
 	uint8_t hdr[8], *reply;
 	uint64_t rlen = 0;
 	Hoptac__V1__Response *r;
@@ -339,7 +359,7 @@ oversized_reply(int fd)
 	r = hoptac__v1__response__unpack(NULL, rlen - 4, reply + 4);
 	assert_non_null(r);
 	status = r->status;
-	if (status != STATUS_RESOURCE_EXHAUSTED)
+	if (status != STATUS_RESOURCE_EXHAUSTED && status != STATUS_OK)
 		print_message("%s: %s\n", status_name(status), r->message);
 	hoptac__v1__response__free_unpacked(r, NULL);
 	free(reply);
@@ -386,7 +406,7 @@ test_oversized_flood(void **state)
 			oversized_send(fds[conn],
 			    4 + RPC_MAX_MESSAGE + 1 + (size_t)round * 4096);
 		for (int conn = 0; conn < FLOOD_CONNS; conn++)
-			assert_int_equal(oversized_reply(fds[conn]),
+			assert_int_equal(raw_reply(fds[conn], 0x80000001),
 			    STATUS_RESOURCE_EXHAUSTED);
 	}
 	for (int conn = 0; conn < FLOOD_CONNS; conn++)
@@ -425,6 +445,19 @@ ping_status(struct rpc_client *c, uint32_t timeout_ms)
 	return st.code;
 }
 
+/* What the server logged, cut to len (NUL-terminated). */
+static void
+read_log(struct harness *h, char *buf, size_t len)
+{
+	FILE *f = fopen(h->log, "r");
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
 /* With max_connections open, the next connection is closed as it comes,
  * the ones open go on working, and a place freed is taken again. */
 static void
@@ -452,16 +485,169 @@ test_max_connections(void **state)
 	for (int i = 1; i < 4; i++)
 		rpc_client_close(open[i]);
 	harness_stop(&h);
-	{
-		FILE *f = fopen(h.log, "r");
-		size_t n;
-
-		assert_non_null(f);
-		n = fread(log, 1, sizeof(log) - 1, f);
-		log[n] = '\0';
-		fclose(f);
-	}
+	read_log(&h, log, sizeof(log));
 	assert_non_null(strstr(log, "HOPTACD-CONNECTIONS"));
+	harness_cleanup(&h);
+}
+
+/* A Health/Check sent raw on fd, with request id rid; its status, or -1
+ * when the server closed the connection. */
+static int
+raw_ping(int fd, uint32_t rid)
+{
+	Hoptac__V1__Request req = HOPTAC__V1__REQUEST__INIT;
+	char id[37];
+	uint8_t *buf;
+	size_t n;
+
+	rpc_new_id(id);
+	req.method = (char *)"/hoptac.v1.Health/Check";
+	req.request_id = id;
+	req.timeout_ms = 5000;
+	n = protobuf_c_message_get_packed_size(&req.base);
+	assert_non_null(buf = malloc(4 + n));
+	buf[0] = (uint8_t)(rid >> 24);
+	buf[1] = (uint8_t)(rid >> 16);
+	buf[2] = (uint8_t)(rid >> 8);
+	buf[3] = (uint8_t)rid;
+	protobuf_c_message_pack(&req.base, buf + 4);
+	send_length(fd, 4 + n);
+	send_all(fd, buf, 4 + n);
+	free(buf);
+	return raw_reply(fd, rid);
+}
+
+/* At least want descriptors for this process and the servers it starts
+ * (which raise theirs to the hard limit themselves). */
+static void
+raise_fd_limit(rlim_t want)
+{
+	struct rlimit rl;
+
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	if (rl.rlim_cur >= want)
+		return;
+	if (rl.rlim_max < want) {
+		print_message("open files limited to %llu, %llu needed\n",
+		    (unsigned long long)rl.rlim_max, (unsigned long long)want);
+		skip();
+	}
+	rl.rlim_cur = want;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &rl), 0);
+}
+
+#define SILENT      1100
+#define PER_ADDRESS 64 /* max_connections_per_address's default */
+#define PING_MAX_MS "1000"
+#define SETTLE_MS   2000
+
+/* More connections than max_connections, all from one address, each
+ * sending the SP handshake and then nothing: the server keeps
+ * max_connections_per_address of them and closes the rest, and a ping
+ * from another address is answered within its 1 s deadline. Without the
+ * per-address limit the first 1024 took every place and held them. The
+ * idle limit is off here: it is the per-address limit that must keep the
+ * place. */
+static void
+test_silent_crowd(void **state)
+{
+	struct harness h;
+	int *fds = calloc(SILENT, sizeof(*fds));
+	uint8_t theirs[8];
+	char out[1024], err[1024], log[65536];
+	int closed = 0, rc;
+	int64_t t0, until;
+
+	(void)state;
+	assert_non_null(fds);
+	raise_fd_limit(SILENT + 256);
+	harness_prepare(&h, HARNESS_TCP, 0);
+	harness_args(&h, "-o", "idle_timeout_ms=0", NULL);
+	harness_restart(&h);
+	for (int i = 0; i < SILENT; i++) {
+		fds[i] = raw_connect_from(h.url, "127.0.0.2");
+		send_all(fds[i], sp_req, 8);
+	}
+	/* The server's half of every handshake: each pipe has reached the
+	 * socket, or is about to. */
+	for (int i = 0; i < SILENT; i++)
+		assert_int_equal(recv_all(fds[i], theirs, 8), 0);
+	usleep(300 * 1000);
+
+	t0 = rpc_now_ms();
+	rc = harness_cli(&h, out, sizeof(out), err, sizeof(err), "--timeout",
+	    PING_MAX_MS, "ping", NULL);
+	print_message("ping with %d silent connections held: exit %d in "
+	              "%lld ms\n",
+	    SILENT, rc, (long long)(rpc_now_ms() - t0));
+	harness_expect(rc, 0, "ping from 127.0.0.1", out, err);
+
+	/* The attacker's connections beyond its share were closed. */
+	until = rpc_now_ms() + SETTLE_MS;
+	for (int i = 0; i < SILENT; i++) {
+		struct pollfd pfd = {.fd = fds[i], .events = POLLIN};
+		int64_t left = until - rpc_now_ms();
+
+		if (poll(&pfd, 1, left > 0 ? (int)left : 0) == 1 &&
+		    read(fds[i], theirs, 1) <= 0)
+			closed++;
+		close(fds[i]);
+	}
+	print_message("%d of %d kept\n", SILENT - closed, SILENT);
+	assert_int_equal(SILENT - closed, PER_ADDRESS);
+	free(fds);
+	harness_stop(&h);
+	read_log(&h, log, sizeof(log));
+	assert_non_null(
+	    strstr(log, "HOPTACD-CONNECTIONS-ADDRESS: 127.0.0.2 holds 64"));
+	harness_cleanup(&h);
+}
+
+#define IDLE_MS    "1000"
+#define CALLING_MS 4000
+
+/* A connection that asks nothing is closed after idle_timeout_ms; one
+ * that makes a call every 100 ms is kept, and answered, all along. */
+static void
+test_idle_closed(void **state)
+{
+	struct harness h;
+	uint8_t theirs[8];
+	int idle, busy;
+	int64_t t0, closed_ms = -1;
+	uint32_t rid = 0x80000001;
+
+	(void)state;
+	harness_prepare(&h, HARNESS_TCP, 0);
+	harness_args(&h, "-o", "idle_timeout_ms=" IDLE_MS, NULL);
+	harness_restart(&h);
+	idle = raw_connect(h.url);
+	busy = raw_connect(h.url);
+	send_all(idle, sp_req, 8);
+	send_all(busy, sp_req, 8);
+	assert_int_equal(recv_all(busy, theirs, 8), 0);
+	assert_int_equal(recv_all(idle, theirs, 8), 0);
+	t0 = rpc_now_ms();
+	while (rpc_now_ms() - t0 < CALLING_MS) {
+		struct pollfd pfd = {.fd = idle, .events = POLLIN};
+
+		assert_int_equal(raw_ping(busy, rid++), STATUS_OK);
+		if (closed_ms < 0 && poll(&pfd, 1, 0) == 1)
+			closed_ms = rpc_now_ms() - t0;
+		usleep(100 * 1000);
+	}
+	assert_true(closed_by_server(idle));
+	if (closed_ms < 0)
+		closed_ms = rpc_now_ms() - t0;
+	print_message("idle connection closed after %lld ms; %u calls on "
+	              "the other\n",
+	    (long long)closed_ms, rid - 0x80000001);
+	/* Not before its time (less the moments of its handshake). */
+	assert_true(closed_ms >= atoi(IDLE_MS) - 100);
+	assert_int_equal(raw_ping(busy, rid), STATUS_OK);
+	close(idle);
+	close(busy);
+	harness_stop(&h);
 	harness_cleanup(&h);
 }
 
@@ -472,6 +658,8 @@ main(void)
 	    cmocka_unit_test(test_stalled_peers),
 	    cmocka_unit_test(test_oversized_flood),
 	    cmocka_unit_test(test_max_connections),
+	    cmocka_unit_test(test_silent_crowd),
+	    cmocka_unit_test(test_idle_closed),
 	};
 
 	/* A peer the server drops must not kill the test with SIGPIPE. */

@@ -82,6 +82,29 @@ set_bad(struct server_config *cfg, const char *key, const char *value,
 	assert_string_equal(err, want);
 }
 
+/* A number key takes min and max, refuses one beyond either with the
+ * range in the message, and a refusal leaves max in place. */
+static void
+set_range(struct server_config *cfg, const char *key, int min, int max,
+    const int *field)
+{
+	char v[32], want[128];
+
+	snprintf(v, sizeof(v), "%d", min);
+	set_ok(cfg, key, v);
+	assert_int_equal(*field, min);
+	snprintf(v, sizeof(v), "%d", max);
+	set_ok(cfg, key, v);
+	assert_int_equal(*field, max);
+	for (int i = 0; i < 2; i++) {
+		snprintf(v, sizeof(v), "%d", i == 0 ? min - 1 : max + 1);
+		snprintf(want, sizeof(want),
+		    "\"%s\" is not a number from %d to %d", v, min, max);
+		set_bad(cfg, key, v, want);
+	}
+	assert_int_equal(*field, max);
+}
+
 static void
 test_defaults(void **state)
 {
@@ -96,6 +119,9 @@ test_defaults(void **state)
 	assert_int_equal(cfg.readers, 4);
 	assert_int_equal(cfg.log_level, LOG_LEVEL_INFO);
 	assert_int_equal(cfg.drain_ms, 5000);
+	assert_int_equal(cfg.max_connections, 1024);
+	assert_int_equal(cfg.max_connections_per_address, 64);
+	assert_int_equal(cfg.idle_timeout_ms, 10000);
 	assert_true(cfg.max_db_size == 0);
 	for (size_t i = 0; i < SERVER_MAX_LISTEN; i++)
 		assert_null(cfg.listen[i]);
@@ -227,15 +253,14 @@ test_set_numbers(void **state)
 	    &f->cfg, "readers", "65", "\"65\" is not a number from 1 to 64");
 	assert_int_equal(f->cfg.readers, 64);
 
-	set_ok(&f->cfg, "drain_ms", "0");
-	assert_int_equal(f->cfg.drain_ms, 0);
-	set_ok(&f->cfg, "drain_ms", "600000");
-	assert_int_equal(f->cfg.drain_ms, 600000);
-	set_bad(&f->cfg, "drain_ms", "600001",
-	    "\"600001\" is not a number from 0 to 600000");
-	set_bad(&f->cfg, "drain_ms", "-1",
-	    "\"-1\" is not a number from 0 to 600000");
-	assert_int_equal(f->cfg.drain_ms, 600000);
+	set_range(&f->cfg, "drain_ms", 0, 600000, &f->cfg.drain_ms);
+	set_range(
+	    &f->cfg, "max_connections", 1, 65536, &f->cfg.max_connections);
+	set_range(&f->cfg, "max_connections_per_address", 1, 65536,
+	    &f->cfg.max_connections_per_address);
+	/* 0 turns the idle limit off. */
+	set_range(
+	    &f->cfg, "idle_timeout_ms", 0, 3600000, &f->cfg.idle_timeout_ms);
 }
 
 static void
