@@ -244,6 +244,7 @@ int cmd_admin_list(struct cli *cli, int argc, char **argv);
 int cmd_admin_revoke(struct cli *cli, int argc, char **argv);
 int cmd_whoami(struct cli *cli, int argc, char **argv);
 int cmd_audit(struct cli *cli, int argc, char **argv);
+int cmd_audit_archive(struct cli *cli, int argc, char **argv);
 int cmd_bundle_apply(struct cli *cli, int argc, char **argv);
 int cmd_import_receipt(struct cli *cli, int argc, char **argv);
 

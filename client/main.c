@@ -101,6 +101,9 @@ static const struct cli_command cli_commands[] = {
         "revoke a credential; it is refused from the next call"},
     {"whoami", NULL, cmd_whoami, "",
         "the credential in use: its id, holder, roles and unit"},
+    {"audit", "archive", cmd_audit_archive, "--until DATE --output FILE",
+        "keep the audit trail up to DATE in FILE (and FILE.sha256), then "
+        "remove it from the server"},
     {"audit", NULL, cmd_audit,
         "[--credential ID] [--unit CODE] [--method M] [--refused]"
         " [--since DATE] [--until DATE] [--limit N]",

@@ -69,6 +69,7 @@ static struct method dispatch_methods[METHOD_COUNT] = {
         .after_commit = handle_credentials_reload},
     RUN(CREDENTIALS_WHO_AM_I, handle_credentials_whoami),
     CHECKED(AUDIT_SEARCH, handle_audit_check_search, handle_audit_search),
+    CHECKED(AUDIT_PRUNE, handle_audit_check_prune, handle_audit_prune),
 };
 
 int

@@ -68,5 +68,7 @@ void handle_credentials_reload(struct call *c, struct store_conn *db);
 
 int handle_audit_check_search(struct call *c);
 int handle_audit_search(struct call *c, struct store_conn *db);
+int handle_audit_check_prune(struct call *c);
+int handle_audit_prune(struct call *c, struct store_conn *db);
 
 #endif

@@ -26,7 +26,7 @@
 struct store_conn;
 
 /* Latest schema version; migrations are numbered 1..STORE_SCHEMA_VERSION. */
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 
 /* Opens path with its backend (an unknown scheme is INVALID_ARGUMENT,
  * naming it). The writer (readonly = 0) creates the file when missing and
@@ -193,6 +193,22 @@ struct store_audit_query {
 };
 int store_audit_search(struct store_conn *c, const struct store_audit_query *q,
     Hoptac__V1__SearchAuditResponse *out);
+
+/* Calls fn for every row up to through_seq, newest first; stops at the
+ * first status other than OK and returns it. e is freed after fn. */
+typedef int (*store_audit_fn)(void *arg, const Hoptac__V1__AuditEntry *e);
+int store_audit_each(struct store_conn *c, int64_t through_seq,
+    store_audit_fn fn, void *arg);
+
+/* Removes the rows up to through_seq, recording that they were archived
+ * (count rows of digest sha256, by credential_id at at_ms) in the same
+ * transaction: the trail refuses any other removal. FAILED_PRECONDITION
+ * when through_seq is not below the newest row (which is kept, so that
+ * sequence numbers never start again) or lies below an earlier
+ * archive's. */
+int store_audit_prune(struct store_conn *c, int64_t through_seq,
+    int64_t count, const char *sha256, const char *credential_id,
+    int64_t at_ms);
 
 /* Online backup: a copy of a database that a server may be writing to,
  * as one consistent snapshot. */

@@ -327,6 +327,21 @@ store_audit_search(struct store_conn *c, const struct store_audit_query *q,
 }
 
 int
+store_audit_each(struct store_conn *c, int64_t through_seq,
+    store_audit_fn fn, void *arg)
+{
+	return c->ops->audit_each(c, through_seq, fn, arg);
+}
+
+int
+store_audit_prune(struct store_conn *c, int64_t through_seq, int64_t count,
+    const char *sha256, const char *credential_id, int64_t at_ms)
+{
+	return c->ops->audit_prune(
+	    c, through_seq, count, sha256, credential_id, at_ms);
+}
+
+int
 store_backup_open(
     const char *path, struct store_backup **out, char *err, size_t errlen)
 {

@@ -107,6 +107,11 @@ struct store_ops {
 	int (*audit_search)(struct store_conn *c,
 	    const struct store_audit_query *q,
 	    Hoptac__V1__SearchAuditResponse *out);
+	int (*audit_each)(struct store_conn *c, int64_t through_seq,
+	    store_audit_fn fn, void *arg);
+	int (*audit_prune)(struct store_conn *c, int64_t through_seq,
+	    int64_t count, const char *sha256, const char *credential_id,
+	    int64_t at_ms);
 
 	/* Backups; backup_open sets (*out)->ops. */
 	int (*backup_open)(const char *path, struct store_backup **out,

@@ -311,3 +311,73 @@ store_sqlite_audit_search(struct store_conn *conn,
 	sqlite3_reset(st);
 	return rc;
 }
+
+int
+store_sqlite_audit_each(
+    struct store_conn *conn, int64_t through_seq, store_audit_fn fn, void *arg)
+{
+	struct store_sqlite *c = store_sqlite_of(conn);
+	static const char sql[] =
+	    "SELECT seq, at_ms, credential_id, name, roles, unit_code, method,"
+	    " target, status, message, peer, request_id, count FROM audit"
+	    " WHERE seq <= ? ORDER BY seq DESC";
+	sqlite3_stmt *st = store_sqlite_stmt(c, sql);
+	Hoptac__V1__AuditEntry *e;
+	int rv, rc = STATUS_OK;
+
+	if (st == NULL)
+		return store_sqlite_fail(c, sql);
+	sqlite3_bind_int64(st, 1, through_seq);
+	while (rc == STATUS_OK && (rv = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((rc = store_audit_row(st, &e)) != STATUS_OK)
+			break;
+		rc = fn(arg, e);
+		hoptac__v1__audit_entry__free_unpacked(e, NULL);
+	}
+	if (rc == STATUS_OK && rv != SQLITE_DONE)
+		rc = store_sqlite_fail(c, sql);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+store_sqlite_audit_prune(struct store_conn *conn, int64_t through_seq,
+    int64_t count, const char *sha256, const char *credential_id, int64_t at_ms)
+{
+	struct store_sqlite *c = store_sqlite_of(conn);
+	static const char check[] =
+	    "SELECT (SELECT max(seq) FROM audit) > ?1 AND"
+	    " (SELECT coalesce(max(through_seq), 0) FROM audit_archives) < ?1";
+	static const char record[] =
+	    "INSERT INTO audit_archives(through_seq, count, sha256,"
+	    " credential_id, at_ms) VALUES (?, ?, ?, ?, ?)";
+	static const char prune[] = "DELETE FROM audit WHERE seq <= ?";
+	sqlite3_stmt *st = store_sqlite_stmt(c, check);
+	int ok, rc;
+
+	if (st == NULL)
+		return store_sqlite_fail(c, check);
+	sqlite3_bind_int64(st, 1, through_seq);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = store_sqlite_fail(c, check);
+		sqlite3_reset(st);
+		return rc;
+	}
+	ok = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (!ok)
+		return STATUS_FAILED_PRECONDITION;
+	if ((st = store_sqlite_stmt(c, record)) == NULL)
+		return store_sqlite_fail(c, record);
+	sqlite3_bind_int64(st, 1, through_seq);
+	sqlite3_bind_int64(st, 2, count);
+	store_sqlite_bind_text(st, 3, sha256);
+	store_sqlite_bind_text(st, 4, credential_id);
+	sqlite3_bind_int64(st, 5, at_ms);
+	if ((rc = store_sqlite_step_done(c, st)) != STATUS_OK)
+		return rc;
+	if ((st = store_sqlite_stmt(c, prune)) == NULL)
+		return store_sqlite_fail(c, prune);
+	sqlite3_bind_int64(st, 1, through_seq);
+	return store_sqlite_step_done(c, st);
+}

@@ -137,6 +137,11 @@ int store_sqlite_audit_append(
     struct store_conn *c, const Hoptac__V1__AuditEntry *e);
 int store_sqlite_audit_search(struct store_conn *c,
     const struct store_audit_query *q, Hoptac__V1__SearchAuditResponse *out);
+int store_sqlite_audit_each(struct store_conn *c, int64_t through_seq,
+    store_audit_fn fn, void *arg);
+int store_sqlite_audit_prune(struct store_conn *c, int64_t through_seq,
+    int64_t count, const char *sha256, const char *credential_id,
+    int64_t at_ms);
 
 int store_sqlite_backup_open(
     const char *path, struct store_backup **out, char *err, size_t errlen);

@@ -263,6 +263,33 @@ static const struct store_migration store_migrations[STORE_SCHEMA_VERSION] = {
         "ALTER TABLE audit ADD COLUMN count INTEGER NOT NULL DEFAULT 1;",
         NULL,
     },
+    {
+        /* 8: archives of the audit trail. The rows up to an archive's
+         * through_seq may be removed (Audit/Prune), no others; the
+         * record of archives is itself append-only. */
+        "CREATE TABLE audit_archives ("
+        "  through_seq INTEGER PRIMARY KEY,"
+        "  count INTEGER NOT NULL,"
+        "  sha256 TEXT NOT NULL,"
+        "  credential_id TEXT NOT NULL,"
+        "  at_ms INTEGER NOT NULL"
+        ");"
+        "CREATE TRIGGER audit_archives_no_update BEFORE UPDATE ON"
+        "  audit_archives BEGIN"
+        "  SELECT RAISE(ABORT, 'the record of archives is append-only');"
+        "END;"
+        "CREATE TRIGGER audit_archives_no_delete BEFORE DELETE ON"
+        "  audit_archives BEGIN"
+        "  SELECT RAISE(ABORT, 'the record of archives is append-only');"
+        "END;"
+        "DROP TRIGGER audit_no_delete;"
+        "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+        "  WHEN old.seq > (SELECT coalesce(max(through_seq), 0)"
+        "  FROM audit_archives) BEGIN"
+        "  SELECT RAISE(ABORT, 'the audit trail is append-only');"
+        "END;",
+        NULL,
+    },
 };
 
 /* Reads the schema version; it is also the first read of the file, so

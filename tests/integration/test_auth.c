@@ -67,6 +67,7 @@ static const struct {
     {"/hoptac.v1.Credentials/Revoke", ADMIN},
     {"/hoptac.v1.Credentials/WhoAmI", ANYONE},
     {"/hoptac.v1.Audit/Search", REVIEWER | ADMIN},
+    {"/hoptac.v1.Audit/Prune", ADMIN},
 };
 
 #define N_EXPECTED (sizeof(expected) / sizeof(expected[0]))

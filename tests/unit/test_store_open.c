@@ -145,6 +145,8 @@ test_backend_ops_complete(void **state)
 	OP(cred_each);
 	OP(audit_append);
 	OP(audit_search);
+	OP(audit_each);
+	OP(audit_prune);
 	OP(backup_open);
 	OP(backup_copy);
 	OP(backup_close);
@@ -285,6 +287,7 @@ test_migration_backfills_fields(void **state)
 	    "DROP TABLE reports; DROP TABLE request_units; DROP TABLE requests;"
 	    "DROP TABLE activity_fields; DROP INDEX activities_summary;"
 	    "DROP TABLE conflicts; DROP TABLE credentials; DROP TABLE audit;"
+	    "DROP TABLE audit_archives;"
 	    "DROP TRIGGER activity_counts_insert;"
 	    "DROP TRIGGER activity_counts_update_old;"
 	    "DROP TRIGGER activity_counts_update_new;"
