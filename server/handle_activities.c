@@ -99,7 +99,9 @@ handle_submit_one(struct call *c, struct store_conn *db, size_t i,
 	*known_unit = a->unit_code;
 	if (pbstr_set(&r->id, a->id) != 0)
 		return STATUS_INTERNAL;
-	rc = store_activity_get(db, a->id, &stored);
+	/* Only the unit's own records: what another unit stores under the
+	 * same id is another record, and says nothing here. */
+	rc = store_activity_get(db, a->unit_code, a->id, &stored);
 	if (rc == STATUS_OK) {
 		r->version = stored->version;
 		r->differs = !handle_same_content(a, stored);
@@ -170,18 +172,27 @@ handle_activities_get(struct call *c, struct store_conn *db)
 {
 	const Hoptac__V1__GetActivityRequest *in =
 	    (const Hoptac__V1__GetActivityRequest *)c->input;
+	const char *own = auth_office_unit(c);
 	Hoptac__V1__Activity *a = NULL;
-	int rc = store_activity_get(db, in->id, &a);
+	int rc;
 
 	call_target(c, "activity %s", in->id);
+	/* An office's own record first, then one of a unit merged into
+	 * it. Another unit's record under the id is not found, as if it
+	 * were not there: saying it is refused would say it exists. */
+	rc = own != NULL ? store_activity_get(db, own, in->id, &a)
+	                 : STATUS_NOT_FOUND;
+	if (rc == STATUS_NOT_FOUND)
+		rc = store_activity_get(db, NULL, in->id, &a);
+	if (rc == STATUS_OK &&
+	    auth_may_read(c, db, a->unit_code) != STATUS_OK) {
+		hoptac__v1__activity__free_unpacked(a, NULL);
+		rc = STATUS_NOT_FOUND;
+	}
 	if (rc == STATUS_NOT_FOUND)
 		return call_fail(c, rc, "activity %s not found", in->id);
 	if (rc != STATUS_OK)
 		return call_fail(c, rc, "the store failed");
-	if (auth_may_read(c, db, a->unit_code) != STATUS_OK) {
-		hoptac__v1__activity__free_unpacked(a, NULL);
-		return c->status;
-	}
 	Hoptac__V1__GetActivityResponse *out = malloc(sizeof(*out));
 
 	if (out == NULL) {
@@ -271,12 +282,13 @@ handle_activities_check_amend(struct call *c)
 	return c->violations.count > 0 ? handle_invalid(c) : STATUS_OK;
 }
 
-/* The stored activity for a change, or a failed call. */
+/* The stored activity of unit (NULL: of any unit, the first stored) for
+ * a change, or a failed call. */
 static int
-handle_load(struct call *c, struct store_conn *db, const char *id,
-    int64_t expected, Hoptac__V1__Activity **out)
+handle_load(struct call *c, struct store_conn *db, const char *unit,
+    const char *id, int64_t expected, Hoptac__V1__Activity **out)
 {
-	int rc = store_activity_get(db, id, out);
+	int rc = store_activity_get(db, unit, id, out);
 
 	call_target(c, "activity %s", id);
 	if (rc == STATUS_NOT_FOUND)
@@ -341,9 +353,11 @@ handle_activities_amend(struct call *c, struct store_conn *db)
 	Hoptac__V1__Activity *a = in->activity, *stored = NULL;
 	int rc;
 
-	/* An offline amendment that meets a newer version is kept aside for
-	 * the department, never dropped: see handle_keep_conflict. */
-	rc = handle_load(c, db, a->id,
+	/* The record is the named unit's (which the check let the caller
+	 * change): the id alone may be another unit's too. An offline
+	 * amendment that meets a newer version is kept aside for the
+	 * department, never dropped: see handle_keep_conflict. */
+	rc = handle_load(c, db, a->unit_code, a->id,
 	    in->keep_on_conflict ? 0 : in->expected_version, &stored);
 	if (rc != STATUS_OK)
 		goto out;
@@ -355,13 +369,6 @@ handle_activities_amend(struct call *c, struct store_conn *db)
 	    HOPTAC__V1__ACTIVITY_STATE__ACTIVITY_STATE_WITHDRAWN) {
 		rc = call_fail(c, STATUS_FAILED_PRECONDITION,
 		    "activity %s is withdrawn", a->id);
-		goto out;
-	}
-	if (strcmp(stored->unit_code, a->unit_code) != 0) {
-		violations_add(&c->violations, "activity", "unit_code",
-		    "an activity cannot move to another unit (stored: %s)",
-		    stored->unit_code);
-		rc = handle_invalid(c);
 		goto out;
 	}
 	a->version = stored->version + 1;
@@ -411,7 +418,9 @@ handle_activities_withdraw(struct call *c, struct store_conn *db)
 	Hoptac__V1__Activity *a = NULL;
 	int rc;
 
-	rc = handle_load(c, db, in->id, in->expected_version, &a);
+	/* An office withdraws its own unit's record under the id. */
+	rc = handle_load(
+	    c, db, auth_office_unit(c), in->id, in->expected_version, &a);
 	if (rc != STATUS_OK)
 		goto out;
 	if (a->state != HOPTAC__V1__ACTIVITY_STATE__ACTIVITY_STATE_WITHDRAWN) {

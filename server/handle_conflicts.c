@@ -61,7 +61,9 @@ handle_conflicts_resolve(struct call *c, struct store_conn *db)
 		    "conflict %lld was resolved already", (long long)in->id);
 		goto out;
 	}
-	if ((rc = store_activity_get(db, x->activity_id, &cur)) != STATUS_OK) {
+	/* The amendment names the record's unit, as the record does. */
+	if ((rc = store_activity_get(db, x->proposed->unit_code, x->activity_id,
+	         &cur)) != STATUS_OK) {
 		rc = call_fail(
 		    c, rc, "activity %s could not be read", x->activity_id);
 		goto out;
@@ -82,8 +84,8 @@ handle_conflicts_resolve(struct call *c, struct store_conn *db)
 			goto out;
 		}
 		hoptac__v1__activity__free_unpacked(cur, NULL);
-		if ((rc = store_activity_get(db, x->activity_id, &cur)) !=
-		    STATUS_OK) {
+		if ((rc = store_activity_get(db, a->unit_code, x->activity_id,
+		         &cur)) != STATUS_OK) {
 			rc = call_fail(c, rc, "the store failed");
 			goto out;
 		}

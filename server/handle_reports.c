@@ -65,8 +65,9 @@ handle_reports_submit(struct call *c, struct store_conn *db)
 	Hoptac__V1__ReportingRequest *req = NULL;
 	int rc;
 
-	/* The same report sent again (its id): the stored one, unchanged. */
-	rc = store_report_by_id(db, rep->id, &prev);
+	/* The same report sent again (its id): the stored one, unchanged.
+	 * Ids are the unit's own: another unit's report is never found. */
+	rc = store_report_by_id(db, rep->unit_code, rep->id, &prev);
 	if (rc == STATUS_OK)
 		return handle_reports_reply(c, prev);
 	if (rc != STATUS_NOT_FOUND)

@@ -26,7 +26,7 @@
 struct store_conn;
 
 /* Latest schema version; migrations are numbered 1..STORE_SCHEMA_VERSION. */
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 9
 
 /* Opens path with its backend (an unknown scheme is INVALID_ARGUMENT,
  * naming it). The writer (readonly = 0) creates the file when missing and
@@ -67,16 +67,18 @@ void store_full_reason(struct store_conn *c, char *buf, size_t len);
  * savepoints and all). */
 int store_in_transaction(struct store_conn *c);
 
-/* The stored reply of a mutating call already applied: OK with *payload
- * (malloc'd, caller frees), NOT_FOUND, or FAILED_PRECONDITION when the id
- * was used for another method. */
-int store_request_find(struct store_conn *c, const char *request_id,
-    const char *method, uint8_t **payload, size_t *len);
+/* The stored reply of a mutating call the credential credential_id
+ * already made under request_id: OK with *payload (malloc'd, caller
+ * frees), NOT_FOUND, or FAILED_PRECONDITION when that credential used the
+ * id for another method. Another credential's calls are never found. */
+int store_request_find(struct store_conn *c, const char *credential_id,
+    const char *request_id, const char *method, uint8_t **payload, size_t *len);
 
-/* Records a mutating call's reply under its id, in the current
- * transaction. */
-int store_request_save(struct store_conn *c, const char *request_id,
-    const char *method, const uint8_t *payload, size_t len, int64_t now_ms);
+/* Records a mutating call's reply under its credential and id, in the
+ * current transaction. */
+int store_request_save(struct store_conn *c, const char *credential_id,
+    const char *request_id, const char *method, const uint8_t *payload,
+    size_t len, int64_t now_ms);
 
 /* Units. */
 int store_unit_insert(struct store_conn *c, const Hoptac__V1__Unit *u);
@@ -88,14 +90,17 @@ int store_unit_list(struct store_conn *c, const Hoptac__V1__ListUnitsRequest *q,
     int32_t today, Hoptac__V1__ListUnitsResponse *out);
 
 /* Activities. The message is stored whole; the columns the queries need
- * are derived from it here. */
+ * are derived from it here. A record is named by its unit and its id:
+ * two units may use the same id (ALREADY_EXISTS within one unit). */
 int store_activity_insert(struct store_conn *c, const Hoptac__V1__Activity *a);
-/* Replaces the stored activity a->id, whose version must be
- * expected_version (else ABORTED, nothing changed). */
+/* Replaces the stored activity (a->unit_code, a->id), whose version must
+ * be expected_version (else ABORTED, nothing changed). */
 int store_activity_update(struct store_conn *c, const Hoptac__V1__Activity *a,
     int64_t expected_version);
-int store_activity_get(
-    struct store_conn *c, const char *id, Hoptac__V1__Activity **out);
+/* The activity id of unit_code; with unit_code NULL, the first stored
+ * under that id by any unit. OK with *out, or NOT_FOUND. */
+int store_activity_get(struct store_conn *c, const char *unit_code,
+    const char *id, Hoptac__V1__Activity **out);
 
 /* One page of activities matching q, whose partner (if any) is already
  * resolved to a code, in (start date, arrival) order. Fills out->activities,
@@ -118,8 +123,10 @@ int store_req_list(struct store_conn *c, const char *unit_code, int open_only,
 /* Reports, one row per revision. revision 0 means the latest. */
 int store_report_get(struct store_conn *c, const char *reference,
     const char *unit_code, int32_t revision, Hoptac__V1__Report **out);
-int store_report_by_id(
-    struct store_conn *c, const char *id, Hoptac__V1__Report **out);
+/* The revision of unit_code's report that has the id (ids are the
+ * unit's own: another unit's are never found). */
+int store_report_by_id(struct store_conn *c, const char *unit_code,
+    const char *id, Hoptac__V1__Report **out);
 int store_report_insert(struct store_conn *c, const Hoptac__V1__Report *r);
 /* Rewrites the stored revision r->revision (status and review). */
 int store_report_update(struct store_conn *c, const Hoptac__V1__Report *r);

@@ -93,8 +93,10 @@ writer_apply(struct writer *w, struct call *c)
 
 	if (call_expired(c))
 		return;
-	rc =
-	    store_request_find(w->db, id, method, &c->payload, &c->payload_len);
+	/* Under the caller's credential: another's request id, guessed or
+	 * seen, is a new call of this caller's, never a way to its reply. */
+	rc = store_request_find(
+	    w->db, c->who.id, id, method, &c->payload, &c->payload_len);
 	if (rc == STATUS_OK) {
 		c->status = STATUS_OK;
 		c->replayed = 1;
@@ -111,7 +113,7 @@ writer_apply(struct writer *w, struct call *c)
 	}
 	c->status = c->method->run(c, w->db);
 	if (c->status == STATUS_OK && call_pack_output(c) == STATUS_OK) {
-		rc = store_request_save(w->db, id, method,
+		rc = store_request_save(w->db, c->who.id, id, method,
 		    c->log_payload ? c->log_payload : c->payload,
 		    c->log_payload ? c->log_payload_len : c->payload_len,
 		    call_wall_ms());

@@ -130,18 +130,20 @@ store_in_transaction(struct store_conn *c)
 }
 
 int
-store_request_find(struct store_conn *c, const char *request_id,
-    const char *method, uint8_t **payload, size_t *len)
+store_request_find(struct store_conn *c, const char *credential_id,
+    const char *request_id, const char *method, uint8_t **payload, size_t *len)
 {
-	return c->ops->request_find(c, request_id, method, payload, len);
+	return c->ops->request_find(
+	    c, credential_id, request_id, method, payload, len);
 }
 
 int
-store_request_save(struct store_conn *c, const char *request_id,
-    const char *method, const uint8_t *payload, size_t len, int64_t now_ms)
+store_request_save(struct store_conn *c, const char *credential_id,
+    const char *request_id, const char *method, const uint8_t *payload,
+    size_t len, int64_t now_ms)
 {
 	return c->ops->request_save(
-	    c, request_id, method, payload, len, now_ms);
+	    c, credential_id, request_id, method, payload, len, now_ms);
 }
 
 int
@@ -177,10 +179,10 @@ store_activity_update(struct store_conn *c, const Hoptac__V1__Activity *a,
 }
 
 int
-store_activity_get(
-    struct store_conn *c, const char *id, Hoptac__V1__Activity **out)
+store_activity_get(struct store_conn *c, const char *unit_code, const char *id,
+    Hoptac__V1__Activity **out)
 {
-	return c->ops->activity_get(c, id, out);
+	return c->ops->activity_get(c, unit_code, id, out);
 }
 
 int
@@ -219,10 +221,10 @@ store_report_get(struct store_conn *c, const char *reference,
 }
 
 int
-store_report_by_id(
-    struct store_conn *c, const char *id, Hoptac__V1__Report **out)
+store_report_by_id(struct store_conn *c, const char *unit_code, const char *id,
+    Hoptac__V1__Report **out)
 {
-	return c->ops->report_by_id(c, id, out);
+	return c->ops->report_by_id(c, unit_code, id, out);
 }
 
 int

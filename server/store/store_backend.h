@@ -41,11 +41,12 @@ struct store_ops {
 	int (*in_transaction)(struct store_conn *c);
 
 	/* The log of applied requests. */
-	int (*request_find)(struct store_conn *c, const char *request_id,
-	    const char *method, uint8_t **payload, size_t *len);
-	int (*request_save)(struct store_conn *c, const char *request_id,
-	    const char *method, const uint8_t *payload, size_t len,
-	    int64_t now_ms);
+	int (*request_find)(struct store_conn *c, const char *credential_id,
+	    const char *request_id, const char *method, uint8_t **payload,
+	    size_t *len);
+	int (*request_save)(struct store_conn *c, const char *credential_id,
+	    const char *request_id, const char *method, const uint8_t *payload,
+	    size_t len, int64_t now_ms);
 
 	/* Records. */
 	int (*unit_insert)(struct store_conn *c, const Hoptac__V1__Unit *u);
@@ -58,8 +59,8 @@ struct store_ops {
 	    struct store_conn *c, const Hoptac__V1__Activity *a);
 	int (*activity_update)(struct store_conn *c,
 	    const Hoptac__V1__Activity *a, int64_t expected_version);
-	int (*activity_get)(
-	    struct store_conn *c, const char *id, Hoptac__V1__Activity **out);
+	int (*activity_get)(struct store_conn *c, const char *unit_code,
+	    const char *id, Hoptac__V1__Activity **out);
 	int (*activity_list)(struct store_conn *c,
 	    const Hoptac__V1__ListActivitiesRequest *q,
 	    Hoptac__V1__ListActivitiesResponse *out);
@@ -71,8 +72,8 @@ struct store_ops {
 	    int open_only, Hoptac__V1__ListRequestsResponse *out);
 	int (*report_get)(struct store_conn *c, const char *reference,
 	    const char *unit_code, int32_t revision, Hoptac__V1__Report **out);
-	int (*report_by_id)(
-	    struct store_conn *c, const char *id, Hoptac__V1__Report **out);
+	int (*report_by_id)(struct store_conn *c, const char *unit_code,
+	    const char *id, Hoptac__V1__Report **out);
 	int (*report_insert)(struct store_conn *c, const Hoptac__V1__Report *r);
 	int (*report_update)(struct store_conn *c, const Hoptac__V1__Report *r);
 	int (*report_list)(struct store_conn *c, const char *reference,

@@ -228,16 +228,17 @@ store_partner_counts_add(struct store_sqlite *c, const Hoptac__V1__Activity *a)
 	return rc;
 }
 
-/* Counts the stored activity id at version out of the partner counts,
- * if it is active; nothing when the version is not that one. */
+/* Counts the stored activity (unit, id) at version out of the partner
+ * counts, if it is active; nothing when the version is not that one. */
 static int
 store_partner_counts_sub(
-    struct store_sqlite *c, const char *id, int64_t version)
+    struct store_sqlite *c, const char *unit, const char *id, int64_t version)
 {
 	static const char day_sql[] =
 	    "UPDATE activity_partner_day_counts AS k SET n = k.n - 1,"
 	    " people = k.people - a.people FROM activities a"
-	    " WHERE a.id = ?1 AND a.version = ?2 AND a.state = 1"
+	    " WHERE a.id = ?1 AND a.version = ?2 AND a.unit_code = ?4"
+	    " AND a.state = 1"
 	    " AND k.day = a.start_day AND k.unit_code = a.unit_code"
 	    " AND k.kind = a.kind AND k.province IN (SELECT"
 	    " " STORE_PARTNER_PROVINCE " FROM activity_partners"
@@ -245,13 +246,15 @@ store_partner_counts_sub(
 	static const char month_sql[] =
 	    "UPDATE activity_partner_month_counts AS k SET n = k.n - 1,"
 	    " people = k.people - a.people FROM activities a"
-	    " WHERE a.id = ?1 AND a.version = ?2 AND a.state = 1"
+	    " WHERE a.id = ?1 AND a.version = ?2 AND a.unit_code = ?4"
+	    " AND a.state = 1"
 	    " AND k.month_day = ?3 AND k.unit_code = a.unit_code"
 	    " AND k.kind = a.kind AND k.province IN (SELECT"
 	    " " STORE_PARTNER_PROVINCE " FROM activity_partners"
 	    " WHERE activity_seq = a.seq)";
 	static const char day_of[] =
-	    "SELECT start_day FROM activities WHERE id = ? AND version = ?";
+	    "SELECT start_day FROM activities WHERE id = ? AND version = ?"
+	    " AND unit_code = ?";
 	sqlite3_stmt *st;
 	int32_t month = 0;
 	int rc, rv;
@@ -260,6 +263,7 @@ store_partner_counts_sub(
 		return store_sqlite_fail(c, day_of);
 	store_sqlite_bind_text(st, 1, id);
 	sqlite3_bind_int64(st, 2, version);
+	store_sqlite_bind_text(st, 3, unit);
 	rv = sqlite3_step(st);
 	if (rv == SQLITE_ROW)
 		month = date_month_start(sqlite3_column_int(st, 0));
@@ -272,6 +276,7 @@ store_partner_counts_sub(
 		return store_sqlite_fail(c, day_sql);
 	store_sqlite_bind_text(st, 1, id);
 	sqlite3_bind_int64(st, 2, version);
+	store_sqlite_bind_text(st, 4, unit);
 	if ((rc = store_sqlite_step_done(c, st)) != STATUS_OK)
 		return rc;
 	if ((st = store_sqlite_stmt(c, month_sql)) == NULL)
@@ -279,6 +284,7 @@ store_partner_counts_sub(
 	store_sqlite_bind_text(st, 1, id);
 	sqlite3_bind_int64(st, 2, version);
 	sqlite3_bind_int(st, 3, month);
+	store_sqlite_bind_text(st, 4, unit);
 	return store_sqlite_step_done(c, st);
 }
 
@@ -317,7 +323,7 @@ store_sqlite_activity_update(struct store_conn *conn,
 	    "UPDATE activities SET body = ?2, unit_code = ?3, kind = ?4,"
 	    " start_day = ?5, end_day = ?6, people = ?7, state = ?8,"
 	    " version = ?9, fields_folded = ?10, search = ?11"
-	    " WHERE id = ?1 AND version = ?12 RETURNING seq";
+	    " WHERE id = ?1 AND unit_code = ?3 AND version = ?12 RETURNING seq";
 	sqlite3_stmt *st = store_sqlite_stmt(c, sql);
 	sqlite3_int64 seq;
 	int rc, rv;
@@ -325,8 +331,8 @@ store_sqlite_activity_update(struct store_conn *conn,
 	if (st == NULL)
 		return store_sqlite_fail(c, sql);
 	/* Out of the partner counts as it was, into them as it becomes. */
-	if ((rc = store_partner_counts_sub(c, a->id, expected_version)) !=
-	    STATUS_OK)
+	if ((rc = store_partner_counts_sub(
+	         c, a->unit_code, a->id, expected_version)) != STATUS_OK)
 		return rc;
 	store_sqlite_bind_text(st, 1, a->id);
 	sqlite3_bind_int64(st, 12, expected_version);
@@ -352,16 +358,19 @@ store_sqlite_activity_update(struct store_conn *conn,
 }
 
 int
-store_sqlite_activity_get(
-    struct store_conn *conn, const char *id, Hoptac__V1__Activity **out)
+store_sqlite_activity_get(struct store_conn *conn, const char *unit_code,
+    const char *id, Hoptac__V1__Activity **out)
 {
 	struct store_sqlite *c = store_sqlite_of(conn);
-	static const char sql[] = "SELECT body FROM activities WHERE id = ?";
+	static const char sql[] =
+	    "SELECT body FROM activities WHERE id = ?1"
+	    " AND (?2 IS NULL OR unit_code = ?2) ORDER BY seq LIMIT 1";
 	sqlite3_stmt *st = store_sqlite_stmt(c, sql);
 	*out = NULL;
 	if (st == NULL)
 		return store_sqlite_fail(c, sql);
 	store_sqlite_bind_text(st, 1, id);
+	store_sqlite_bind_text(st, 2, unit_code); /* NULL binds NULL */
 	return store_sqlite_one(
 	    c, st, &hoptac__v1__activity__descriptor, (void **)out);
 }

@@ -76,10 +76,11 @@ int store_sqlite_limit_size(struct store_conn *c, long long max_bytes);
 int store_sqlite_full_take(struct store_conn *c);
 void store_sqlite_full_reason(struct store_conn *c, char *buf, size_t len);
 int store_sqlite_in_transaction(struct store_conn *c);
-int store_sqlite_request_find(struct store_conn *c, const char *request_id,
-    const char *method, uint8_t **payload, size_t *len);
-int store_sqlite_request_save(struct store_conn *c, const char *request_id,
-    const char *method, const uint8_t *payload, size_t len, int64_t now_ms);
+int store_sqlite_request_find(struct store_conn *c, const char *credential_id,
+    const char *request_id, const char *method, uint8_t **payload, size_t *len);
+int store_sqlite_request_save(struct store_conn *c, const char *credential_id,
+    const char *request_id, const char *method, const uint8_t *payload,
+    size_t len, int64_t now_ms);
 int store_sqlite_unit_insert(struct store_conn *c, const Hoptac__V1__Unit *u);
 int store_sqlite_unit_get(
     struct store_conn *c, const char *code, Hoptac__V1__Unit **out);
@@ -90,8 +91,8 @@ int store_sqlite_activity_insert(
     struct store_conn *c, const Hoptac__V1__Activity *a);
 int store_sqlite_activity_update(struct store_conn *c,
     const Hoptac__V1__Activity *a, int64_t expected_version);
-int store_sqlite_activity_get(
-    struct store_conn *c, const char *id, Hoptac__V1__Activity **out);
+int store_sqlite_activity_get(struct store_conn *c, const char *unit_code,
+    const char *id, Hoptac__V1__Activity **out);
 int store_sqlite_activity_list(struct store_conn *c,
     const Hoptac__V1__ListActivitiesRequest *q,
     Hoptac__V1__ListActivitiesResponse *out);
@@ -103,8 +104,8 @@ int store_sqlite_req_list(struct store_conn *c, const char *unit_code,
     int open_only, Hoptac__V1__ListRequestsResponse *out);
 int store_sqlite_report_get(struct store_conn *c, const char *reference,
     const char *unit_code, int32_t revision, Hoptac__V1__Report **out);
-int store_sqlite_report_by_id(
-    struct store_conn *c, const char *id, Hoptac__V1__Report **out);
+int store_sqlite_report_by_id(struct store_conn *c, const char *unit_code,
+    const char *id, Hoptac__V1__Report **out);
 int store_sqlite_report_insert(
     struct store_conn *c, const Hoptac__V1__Report *r);
 int store_sqlite_report_update(

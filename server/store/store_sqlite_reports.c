@@ -108,16 +108,18 @@ store_sqlite_report_get(struct store_conn *conn, const char *reference,
 }
 
 int
-store_sqlite_report_by_id(
-    struct store_conn *conn, const char *id, Hoptac__V1__Report **out)
+store_sqlite_report_by_id(struct store_conn *conn, const char *unit_code,
+    const char *id, Hoptac__V1__Report **out)
 {
 	struct store_sqlite *c = store_sqlite_of(conn);
-	static const char sql[] = "SELECT body FROM reports WHERE id = ?";
+	static const char sql[] =
+	    "SELECT body FROM reports WHERE unit_code = ? AND id = ?";
 	sqlite3_stmt *st = store_sqlite_stmt(c, sql);
 
 	if (st == NULL)
 		return store_sqlite_fail(c, sql);
-	store_sqlite_bind_text(st, 1, id);
+	store_sqlite_bind_text(st, 1, unit_code);
+	store_sqlite_bind_text(st, 2, id);
 	return store_sqlite_one(
 	    c, st, &hoptac__v1__report__descriptor, (void **)out);
 }

@@ -34,6 +34,26 @@
 	    r ".start_day") " AND unit_code = " r ".unit_code AND kind = " r   \
 	                    ".kind; "
 
+/* The triggers that keep the counts of activities by day and month. */
+#define STORE_COUNTS_TRIGGERS                                                  \
+	"CREATE TRIGGER activity_counts_insert AFTER INSERT ON activities"     \
+	"  WHEN new.state = 1 BEGIN" STORE_COUNTS_ADD(                         \
+	    "new") "END;"                                                      \
+	           "CREATE TRIGGER activity_counts_update_old AFTER UPDATE "   \
+	           "ON activities"                                             \
+	           "  WHEN old.state = 1 BEGIN" STORE_COUNTS_SUB(              \
+	               "old") "END;"                                           \
+	                      "CREATE TRIGGER activity_counts_update_new "     \
+	                      "AFTER UPDATE ON activities"                     \
+	                      "  WHEN new.state = 1 BEGIN" STORE_COUNTS_ADD(   \
+	                          "new") "END;"                                \
+	                                 "CREATE TRIGGER "                     \
+	                                 "activity_counts_delete AFTER "       \
+	                                 "DELETE ON activities"                \
+	                                 "  WHEN old.state = 1 "               \
+	                                 "BEGIN" STORE_COUNTS_SUB(             \
+	                                     "old") "END;"
+
 /* Migration n takes the schema from version n-1 to n, with SQL and then,
  * where rows must be derived from stored records, a function. Never edit
  * one that has shipped: add the next. */
@@ -83,22 +103,7 @@ static const char store_migration_6[] =
     "  people INTEGER NOT NULL,"
     "  PRIMARY KEY (month_day, unit_code, kind, province)"
     ") WITHOUT ROWID;"
-    "CREATE TRIGGER activity_counts_insert AFTER INSERT ON activities"
-    "  WHEN new.state = 1 BEGIN"
-    STORE_COUNTS_ADD("new")
-    "END;"
-    "CREATE TRIGGER activity_counts_update_old AFTER UPDATE ON activities"
-    "  WHEN old.state = 1 BEGIN"
-    STORE_COUNTS_SUB("old")
-    "END;"
-    "CREATE TRIGGER activity_counts_update_new AFTER UPDATE ON activities"
-    "  WHEN new.state = 1 BEGIN"
-    STORE_COUNTS_ADD("new")
-    "END;"
-    "CREATE TRIGGER activity_counts_delete AFTER DELETE ON activities"
-    "  WHEN old.state = 1 BEGIN"
-    STORE_COUNTS_SUB("old")
-    "END;"
+    STORE_COUNTS_TRIGGERS
     "INSERT INTO activity_day_counts"
     "  SELECT start_day, unit_code, kind, count(*), sum(people)"
     "  FROM activities WHERE state = 1 GROUP BY 1, 2, 3;"
@@ -118,6 +123,76 @@ static const char store_migration_6[] =
     "  (SELECT DISTINCT activity_seq, " STORE_PARTNER_PROVINCE " AS"
     "  province FROM activity_partners) p ON p.activity_seq = a.seq"
     "  WHERE a.state = 1 GROUP BY 1, 2, 3, 4;";
+/* clang-format on */
+
+/* clang-format off */
+/* 9: a record's identity is its unit's and its id, so that an id one
+ * office chose never keeps another's record out or shows it; the log of
+ * replies is keyed by the credential too. sqlite cannot drop a UNIQUE
+ * constraint: the tables are built again, rows, rowids and all (the
+ * partner and field rows point at activities.seq), and what hung on the
+ * old ones (indexes, the triggers of the counts) is made again. The
+ * columns are written out again, not shared with migration 1: a shipped
+ * migration must never change with a later one. A reply
+ * logged before this is kept under the credential the audit trail names
+ * for its request id. */
+static const char store_migration_9[] =
+    "CREATE TABLE activities_9 ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  id TEXT NOT NULL,"
+    "  unit_code TEXT NOT NULL REFERENCES units(code),"
+    "  kind INTEGER NOT NULL,"
+    "  start_day INTEGER NOT NULL,"
+    "  end_day INTEGER NOT NULL,"
+    "  people INTEGER NOT NULL,"
+    "  state INTEGER NOT NULL,"
+    "  version INTEGER NOT NULL,"
+    "  fields_folded TEXT NOT NULL,"
+    "  search TEXT NOT NULL,"
+    "  body BLOB NOT NULL,"
+    "  UNIQUE (unit_code, id)"
+    ");"
+    "INSERT INTO activities_9(seq, id, unit_code, kind, start_day, end_day,"
+    "  people, state, version, fields_folded, search, body)"
+    "  SELECT seq, id, unit_code, kind, start_day, end_day, people, state,"
+    "  version, fields_folded, search, body FROM activities;"
+    "DROP TABLE activities;"
+    "ALTER TABLE activities_9 RENAME TO activities;"
+    "CREATE INDEX activities_by_start ON activities(start_day, seq);"
+    "CREATE INDEX activities_by_unit ON activities(unit_code, start_day);"
+    "CREATE INDEX activities_by_id ON activities(id);"
+    "CREATE INDEX activities_summary ON activities"
+    "  (start_day, state, unit_code, kind, people);"
+    STORE_COUNTS_TRIGGERS
+    "CREATE TABLE reports_9 ("
+    "  reference TEXT NOT NULL REFERENCES requests(reference),"
+    "  unit_code TEXT NOT NULL REFERENCES units(code),"
+    "  revision INTEGER NOT NULL,"
+    "  id TEXT NOT NULL,"
+    "  status INTEGER NOT NULL,"
+    "  body BLOB NOT NULL,"
+    "  PRIMARY KEY (reference, unit_code, revision),"
+    "  UNIQUE (unit_code, id)"
+    ");"
+    "INSERT INTO reports_9 SELECT reference, unit_code, revision, id,"
+    "  status, body FROM reports;"
+    "DROP TABLE reports;"
+    "ALTER TABLE reports_9 RENAME TO reports;"
+    "CREATE TABLE request_log_9 ("
+    "  credential_id TEXT NOT NULL,"
+    "  request_id TEXT NOT NULL,"
+    "  method TEXT NOT NULL,"
+    "  payload BLOB NOT NULL,"
+    "  created_at_ms INTEGER NOT NULL,"
+    "  PRIMARY KEY (credential_id, request_id)"
+    ");"
+    "INSERT INTO request_log_9 SELECT coalesce(a.credential_id, ''),"
+    "  l.request_id, l.method, l.payload, l.created_at_ms"
+    "  FROM request_log l LEFT JOIN (SELECT request_id,"
+    "  min(credential_id) AS credential_id FROM audit"
+    "  GROUP BY request_id) a ON a.request_id = l.request_id;"
+    "DROP TABLE request_log;"
+    "ALTER TABLE request_log_9 RENAME TO request_log;";
 /* clang-format on */
 
 static const struct store_migration store_migrations[STORE_SCHEMA_VERSION] = {
@@ -290,7 +365,29 @@ static const struct store_migration store_migrations[STORE_SCHEMA_VERSION] = {
         "END;",
         NULL,
     },
+    {
+        /* 9: ids owned by their unit (store_migration_9) */
+        store_migration_9,
+        NULL,
+    },
 };
+
+/* Whether every row's foreign keys point at a row: OK, or INTERNAL. */
+static int
+store_sqlite_keys_check(struct store_sqlite *c)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = STATUS_INTERNAL, rv;
+
+	if (sqlite3_prepare_v2(
+	        c->db, "PRAGMA foreign_key_check", -1, &st, NULL) != SQLITE_OK)
+		return STATUS_INTERNAL;
+	rv = sqlite3_step(st);
+	if (rv == SQLITE_DONE)
+		rc = STATUS_OK;
+	sqlite3_finalize(st);
+	return rc;
+}
 
 /* Reads the schema version; it is also the first read of the file, so
  * this is where a file that is not a database is found out. */
@@ -336,7 +433,11 @@ store_sqlite_migrate(struct store_sqlite *c, char *err, size_t errlen)
 		rc = STATUS_OK;
 		goto out;
 	}
-	if (store_sqlite_exec(c, "BEGIN IMMEDIATE") != STATUS_OK)
+	/* A migration that builds a table again drops the one other tables
+	 * point at: the keys are checked once, whole, before the commit
+	 * (foreign_keys cannot change inside a transaction). */
+	if (store_sqlite_exec(c, "PRAGMA foreign_keys=OFF") != STATUS_OK ||
+	    store_sqlite_exec(c, "BEGIN IMMEDIATE") != STATUS_OK)
 		goto fail;
 	for (int v = version; v < STORE_SCHEMA_VERSION; v++) {
 		const struct store_migration *m = &store_migrations[v];
@@ -345,6 +446,8 @@ store_sqlite_migrate(struct store_sqlite *c, char *err, size_t errlen)
 		    (m->then != NULL && m->then(c) != STATUS_OK))
 			goto fail_rollback;
 	}
+	if (store_sqlite_keys_check(c) != STATUS_OK)
+		goto fail_rollback;
 	snprintf(
 	    sql, sizeof(sql), "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
 	if (store_sqlite_exec(c, sql) != STATUS_OK ||
@@ -359,5 +462,11 @@ fail_rollback:
 fail:
 	snprintf(err, errlen, "migration failed: %s", sqlite3_errmsg(c->db));
 out:
+	if (store_sqlite_exec(c, "PRAGMA foreign_keys=ON") != STATUS_OK &&
+	    rc == STATUS_OK) {
+		snprintf(err, errlen, "cannot check foreign keys: %s",
+		    sqlite3_errmsg(c->db));
+		rc = STATUS_INTERNAL;
+	}
 	return rc;
 }

@@ -246,20 +246,27 @@ test_office_bound_to_its_unit(void **state)
 	assert_int_equal(harness_count(dept, ""), all + 1);
 	assert_int_equal(harness_count(dept, "KT-DAKTO"), 0);
 
-	/* A record of another unit: not visible, not changeable. */
+	/* A record of another unit: not visible, not changeable; to the
+	 * office it is not there (a refusal would say that it is). */
 	expect(cli_as(f, f->h.token, "activity", "add", "--unit", "KT-DAKTO",
 	           "--partner", "Xê Kông", "--kind", "conference", "--start",
 	           "2024-06-02", "--title", "Đắk Tô's", "--id", "auth-dakto-1",
 	           NULL),
 	    0, "peer writes for Đắk Tô");
 	expect(cli_as(f, f->office, "activity", "show", "auth-dakto-1", NULL),
-	    77, "show another unit's");
+	    4, "show another unit's");
+	assert_non_null(strstr(err, "NOT_FOUND"));
+	assert_null(strstr(err, "KT-DAKTO"));
 	expect(cli_as(f, f->office, "activity", "amend", "auth-dakto-1",
 	           "--people", "99", NULL),
-	    77, "amend another unit's");
+	    4, "amend another unit's");
+	assert_non_null(strstr(err, "NOT_FOUND"));
+	assert_null(strstr(err, "KT-DAKTO"));
 	expect(
 	    cli_as(f, f->office, "activity", "withdraw", "auth-dakto-1", NULL),
-	    77, "withdraw another unit's");
+	    4, "withdraw another unit's");
+	assert_non_null(strstr(err, "NOT_FOUND"));
+	assert_null(strstr(err, "KT-DAKTO"));
 	expect(cli_as(f, f->h.token, "activity", "show", "auth-dakto-1",
 	           "--json", NULL),
 	    0, "show as the department");

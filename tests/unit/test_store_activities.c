@@ -38,7 +38,9 @@ test_activity_insert_get(void **state)
 	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
 	a = store_fixture_activity(&s);
 	assert_int_equal(store_activity_insert(c, a), STATUS_OK);
-	assert_int_equal(store_activity_get(c, "kt-2023-001", &got), STATUS_OK);
+	assert_int_equal(
+	    store_activity_get(c, "KT-DAKGLEI", "kt-2023-001", &got),
+	    STATUS_OK);
 	assert_non_null(got);
 	store_fixture_assert_same(&a->base, &got->base);
 	assert_string_equal(got->start_date, "2023-04-11");
@@ -46,7 +48,8 @@ test_activity_insert_get(void **state)
 	store_fixture_activity_free(got);
 
 	assert_int_equal(
-	    store_activity_get(c, "kt-2023-002", &got), STATUS_NOT_FOUND);
+	    store_activity_get(c, "KT-DAKGLEI", "kt-2023-002", &got),
+	    STATUS_NOT_FOUND);
 	assert_null(got);
 	/* The same id again. */
 	assert_int_equal(store_activity_insert(c, a), STATUS_ALREADY_EXISTS);
@@ -58,7 +61,8 @@ test_activity_insert_get(void **state)
 	a = store_fixture_activity(&s);
 	assert_int_equal(store_activity_insert(c, a), STATUS_INVALID_ARGUMENT);
 	assert_int_equal(
-	    store_activity_get(c, "kt-2023-003", &got), STATUS_NOT_FOUND);
+	    store_activity_get(c, "KT-DAKGLEI", "kt-2023-003", &got),
+	    STATUS_NOT_FOUND);
 	store_fixture_activity_free(a);
 }
 
@@ -82,29 +86,28 @@ test_activity_update(void **state)
 	a = store_fixture_activity(&s);
 	assert_int_equal(store_activity_insert(c, a), STATUS_OK);
 
+	/* A record is its unit's: the same id of another unit names no
+	 * stored record, and nothing changes. */
+	assert_int_equal(pbstr_set(&a->unit_code, "KT-SNGV"), 0);
+	a->version = 2;
+	assert_int_equal(store_activity_update(c, a, 1), STATUS_ABORTED);
+	assert_int_equal(pbstr_set(&a->unit_code, "KT-DAKGLEI"), 0);
+
 	/* The amendment the server makes: new content, version + 1. */
 	assert_int_equal(pbstr_set(&a->title, "Hội đàm cấp tỉnh"), 0);
-	assert_int_equal(pbstr_set(&a->unit_code, "KT-SNGV"), 0);
 	pbstr_clear_all(&a->n_partner_codes, &a->partner_codes);
 	assert_int_equal(
 	    pbstr_append(&a->n_partner_codes, &a->partner_codes, "LA-AT"), 0);
 	a->version = 2;
 	assert_int_equal(store_activity_update(c, a, 1), STATUS_OK);
-	assert_int_equal(store_activity_get(c, s.id, &got), STATUS_OK);
+	assert_int_equal(
+	    store_activity_get(c, "KT-DAKGLEI", s.id, &got), STATUS_OK);
 	assert_int_equal(got->version, 2);
 	assert_string_equal(got->title, "Hội đàm cấp tỉnh");
 	store_fixture_assert_same(&a->base, &got->base);
 	store_fixture_activity_free(got);
 
-	/* The derived columns follow: unit and partners. */
-	q.unit_code = "KT-SNGV";
-	assert_int_equal(store_activity_list(c, &q, &out), STATUS_OK);
-	assert_int_equal(out.total, 1);
-	hoptac__v1__activity__free_unpacked(out.activities[0], NULL);
-	free(out.activities);
-	out.activities = NULL;
-	out.n_activities = 0;
-	q.unit_code = "";
+	/* The derived columns follow: the partners. */
 	q.partner = "LA-XE";
 	assert_int_equal(store_activity_list(c, &q, &out), STATUS_OK);
 	assert_int_equal(out.total, 0);
@@ -116,7 +119,8 @@ test_activity_update(void **state)
 	assert_int_equal(store_activity_update(c, a, 1), STATUS_ABORTED);
 	a->version = 4;
 	assert_int_equal(store_activity_update(c, a, 3), STATUS_ABORTED);
-	assert_int_equal(store_activity_get(c, s.id, &got), STATUS_OK);
+	assert_int_equal(
+	    store_activity_get(c, "KT-DAKGLEI", s.id, &got), STATUS_OK);
 	assert_int_equal(got->version, 2);
 	assert_string_equal(got->title, "Hội đàm cấp tỉnh");
 	store_fixture_activity_free(got);
@@ -126,8 +130,63 @@ test_activity_update(void **state)
 	a->version = 2;
 	assert_int_equal(store_activity_update(c, a, 1), STATUS_ABORTED);
 	assert_int_equal(
-	    store_activity_get(c, "kt-2023-404", &got), STATUS_NOT_FOUND);
+	    store_activity_get(c, "KT-DAKGLEI", "kt-2023-404", &got),
+	    STATUS_NOT_FOUND);
 	store_fixture_activity_free(a);
+}
+
+/* Asserts that the store holds unit's activity id (any unit's: NULL)
+ * with title and version. */
+static void
+expect_stored(struct store_conn *c, const char *unit, const char *id,
+    const char *title, int64_t version)
+{
+	Hoptac__V1__Activity *got = NULL;
+
+	assert_int_equal(store_activity_get(c, unit, id, &got), STATUS_OK);
+	assert_string_equal(got->title, title);
+	assert_int_equal(got->version, version);
+	store_fixture_activity_free(got);
+}
+
+/* Two units may use one id: each stores its own record, finds and
+ * changes only its own, and the partner counts of one are not the
+ * other's. */
+static void
+test_activity_same_id_two_units(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_conn *c = store_fixture_writer(f);
+	struct store_fixture_spec s = {.id = "shared-1",
+	    .unit = "KT-DAKGLEI",
+	    .partners = {"LA-XE"},
+	    .start = "2023-04-11",
+	    .title = "Đắk Glei's"};
+	Hoptac__V1__Activity *mine, *theirs;
+
+	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
+	store_fixture_insert_unit(c, "KT-DAKTO", "Kon Tum", "");
+	mine = store_fixture_activity(&s);
+	s.unit = "KT-DAKTO";
+	s.title = "Đắk Tô's";
+	theirs = store_fixture_activity(&s);
+	assert_int_equal(store_activity_insert(c, mine), STATUS_OK);
+	assert_int_equal(store_activity_insert(c, theirs), STATUS_OK);
+	assert_int_equal(
+	    store_activity_insert(c, theirs), STATUS_ALREADY_EXISTS);
+
+	expect_stored(c, "KT-DAKTO", "shared-1", "Đắk Tô's", 1);
+	/* Without a unit: the first stored. */
+	expect_stored(c, NULL, "shared-1", "Đắk Glei's", 1);
+
+	/* An amendment of one leaves the other as it was. */
+	assert_int_equal(pbstr_set(&theirs->title, "Đắk Tô's, amended"), 0);
+	theirs->version = 2;
+	assert_int_equal(store_activity_update(c, theirs, 1), STATUS_OK);
+	expect_stored(c, "KT-DAKGLEI", "shared-1", "Đắk Glei's", 1);
+	expect_stored(c, "KT-DAKTO", "shared-1", "Đắk Tô's, amended", 2);
+	store_fixture_activity_free(mine);
+	store_fixture_activity_free(theirs);
 }
 
 /*
@@ -454,6 +513,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    STORE_FIXTURE_TEST(test_activity_insert_get),
 	    STORE_FIXTURE_TEST(test_activity_update),
+	    STORE_FIXTURE_TEST(test_activity_same_id_two_units),
 	    STORE_FIXTURE_TEST(test_list_all_and_withdrawn),
 	    STORE_FIXTURE_TEST(test_list_unit_kind),
 	    STORE_FIXTURE_TEST(test_list_dates),

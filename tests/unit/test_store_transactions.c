@@ -28,33 +28,54 @@ test_request_log(void **state)
 	uint8_t *got = NULL;
 	size_t len = 0;
 
-	assert_int_equal(store_request_save(c, "req-1", method, reply,
+	assert_int_equal(store_request_save(c, "cred-a", "req-1", method, reply,
 	                     sizeof(reply), 1700000000000),
 	    STATUS_OK);
 	assert_int_equal(
-	    store_request_find(c, "req-1", method, &got, &len), STATUS_OK);
+	    store_request_find(c, "cred-a", "req-1", method, &got, &len),
+	    STATUS_OK);
 	assert_int_equal(len, sizeof(reply));
 	assert_memory_equal(got, reply, sizeof(reply));
 	free(got);
 
 	got = NULL;
-	assert_int_equal(store_request_find(c, "req-1",
+	assert_int_equal(store_request_find(c, "cred-a", "req-1",
 	                     "/hoptac.v1.Activities/Amend", &got, &len),
 	    STATUS_FAILED_PRECONDITION);
 	assert_null(got);
-	assert_int_equal(store_request_find(c, "req-2", method, &got, &len),
+	assert_int_equal(
+	    store_request_find(c, "cred-a", "req-2", method, &got, &len),
 	    STATUS_NOT_FOUND);
 	assert_null(got);
 	/* An id is recorded once. */
-	assert_int_equal(store_request_save(c, "req-1", method, reply, 1, 0),
+	assert_int_equal(
+	    store_request_save(c, "cred-a", "req-1", method, reply, 1, 0),
 	    STATUS_ALREADY_EXISTS);
+
+	/* Another credential's id: not found, never the first one's reply,
+	 * and its own call is recorded beside it. */
+	assert_int_equal(
+	    store_request_find(c, "cred-b", "req-1", method, &got, &len),
+	    STATUS_NOT_FOUND);
+	assert_null(got);
+	assert_int_equal(
+	    store_request_save(c, "cred-b", "req-1", method, reply, 2, 0),
+	    STATUS_OK);
+	assert_int_equal(
+	    store_request_find(c, "cred-b", "req-1", method, &got, &len),
+	    STATUS_OK);
+	assert_int_equal(len, 2);
+	free(got);
+	got = NULL;
 
 	/* A reply that packs to nothing (every field at its default). */
 	assert_int_equal(
-	    store_request_save(c, "req-3", method, reply, 0, 0), STATUS_OK);
+	    store_request_save(c, "cred-a", "req-3", method, reply, 0, 0),
+	    STATUS_OK);
 	len = 99;
 	assert_int_equal(
-	    store_request_find(c, "req-3", method, &got, &len), STATUS_OK);
+	    store_request_find(c, "cred-a", "req-3", method, &got, &len),
+	    STATUS_OK);
 	assert_int_equal(len, 0);
 	assert_non_null(got);
 	free(got);
@@ -127,7 +148,8 @@ test_commit_durable(void **state)
 
 	c = store_fixture_writer(f);
 	assert_int_equal(store_unit_get(c, "KT-DAKGLEI", NULL), STATUS_OK);
-	assert_int_equal(store_activity_get(c, "kt-1", &got), STATUS_OK);
+	assert_int_equal(
+	    store_activity_get(c, "KT-DAKGLEI", "kt-1", &got), STATUS_OK);
 	assert_string_equal(got->start_date, "2023");
 	store_fixture_activity_free(got);
 }
