@@ -263,6 +263,13 @@ static const struct store_migration store_migrations[STORE_SCHEMA_VERSION] = {
         "ALTER TABLE audit ADD COLUMN count INTEGER NOT NULL DEFAULT 1;",
         NULL,
     },
+    {
+        /* 8: format characters (zero width space, U+FEFF, soft hyphen)
+         * fold away instead of splitting words: the search keys are
+         * computed again from the stored records */
+        "",
+        store_sqlite_activity_refold,
+    },
 };
 
 /* Reads the schema version; it is also the first read of the file, so
