@@ -255,6 +255,15 @@ test_add_and_show(void **state)
 
 /* A title with zero width characters inside is found by the word a
  * reader sees; one with a direction override is refused, naming it. */
+static int
+add_titled(struct harness *h, const char *id, const char *title)
+{
+	return harness_cli(h, out, sizeof(out), err, sizeof(err), "activity",
+	    "add", "--id", id, "--unit", "KT-DAKGLEI", "--partner", "Sekong",
+	    "--kind", "training", "--start", "2021-09-01", "--title", title,
+	    NULL);
+}
+
 static void
 test_invisible_characters(void **state)
 {
@@ -262,11 +271,7 @@ test_invisible_characters(void **state)
 	json_object *o, *a, *id;
 
 	assert_int_equal(
-	    harness_cli(h, out, sizeof(out), err, sizeof(err), "activity",
-	        "add", "--id", "dg-invisible-1", "--unit", "KT-DAKGLEI",
-	        "--partner", "Sekong", "--kind", "training", "--start",
-	        "2021-09-01", "--title", "Tập huấn qu\u200bxy\ufeffzw", NULL),
-	    0);
+	    add_titled(h, "dg-invisible-1", "Tập huấn qu\u200bxy\ufeffzw"), 0);
 	o = list_json(h, "--text", "quxyzw", NULL);
 	assert_int_equal(list_len(o), 1);
 	assert_true(json_object_object_get_ex(o, "activities", &a));
@@ -276,11 +281,7 @@ test_invisible_characters(void **state)
 	json_object_put(o);
 
 	assert_int_equal(
-	    harness_cli(h, out, sizeof(out), err, sizeof(err), "activity",
-	        "add", "--id", "dg-invisible-2", "--unit", "KT-DAKGLEI",
-	        "--partner", "Sekong", "--kind", "training", "--start",
-	        "2021-09-01", "--title", "Tập huấn \u202egnp.exe", NULL),
-	    3);
+	    add_titled(h, "dg-invisible-2", "Tập huấn \u202egnp.exe"), 3);
 	assert_non_null(strstr(err, "U+202E at character 10"));
 }
 
