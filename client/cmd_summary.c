@@ -1,6 +1,5 @@
 /* hoptac summary, hoptac consolidate: the department's figures and its
  * consolidated report. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +7,7 @@
 #include "cli.h"
 #include "hoptac/v1/services.pb-c.h"
 #include "render.h"
+#include "safefile.h"
 
 /* The dimension names of --by, in the order of the Dimension enum. */
 static const char *const cmd_dims[] = {
@@ -141,7 +141,9 @@ cmd_consolidate(struct cli *cli, int argc, char **argv)
 	struct cmd_consolidate o = {
 	    HOPTAC__V1__CONSOLIDATE_REQUEST__INIT, RENDER_MARKDOWN, NULL};
 	Hoptac__V1__ConsolidateResponse *resp;
+	struct safefile sf;
 	FILE *out = stdout;
+	char err[1200];
 	int rc;
 
 	if ((rc = cli_parse(cli, &args, &o, argc, argv, NULL)) != CLI_OK)
@@ -154,17 +156,26 @@ cmd_consolidate(struct cli *cli, int argc, char **argv)
 	    (ProtobufCMessage **)&resp, NULL);
 	if (rc != CLI_OK)
 		return rc;
-	if (o.output != NULL && (out = fopen(o.output, "w")) == NULL) {
-		rc = cli_fail(CLI_ERROR, "%s: %s", o.output, strerror(errno));
-		goto out;
+	if (o.output != NULL) {
+		if (safefile_open(&sf, o.output, err, sizeof(err)) != 0) {
+			rc = cli_fail(CLI_ERROR, "%s", err);
+			goto out;
+		}
+		out = sf.f;
 	}
-	if (render_consolidated(out, resp, (enum render_format)o.fmt) != 0 ||
-	    (o.output != NULL && fclose(out) != 0))
+	if (render_consolidated(out, resp, (enum render_format)o.fmt) != 0) {
 		rc = cli_fail(CLI_ERROR, "could not write the report");
-	else if (o.output != NULL)
-		fprintf(stderr,
-		    "hoptac: consolidated report of %s written to %s\n",
-		    o.req.request_reference, o.output);
+		if (o.output != NULL)
+			safefile_abort(&sf);
+	} else if (o.output != NULL) {
+		if (safefile_commit(&sf, err, sizeof(err)) != 0)
+			rc = cli_fail(
+			    CLI_ERROR, "could not write the report: %s", err);
+		else
+			fprintf(stderr,
+			    "hoptac: consolidated report of %s written to %s\n",
+			    o.req.request_reference, o.output);
+	}
 out:
 	hoptac__v1__consolidate_response__free_unpacked(resp, NULL);
 	return rc;

@@ -82,6 +82,19 @@ outbox_mkdirs(const char *path)
 	return 0;
 }
 
+/* A new empty outbox file, private whatever the umask. */
+static int
+outbox_create(const char *path)
+{
+	int fd = open(
+	    path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return errno == EEXIST ? 0
+		                       : -1; /* made meanwhile: sqlite sees */
+	return close(fd);
+}
+
 /* What the office is told to do with an outbox that cannot be used: the
  * file may still hold queued work, so it is kept, never replaced. */
 #define OUTBOX_ADVICE                                                          \
@@ -111,6 +124,16 @@ outbox_open(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen,
 		    "outbox %s is an empty file, not an outbox: " OUTBOX_ADVICE,
 		    path);
+		goto fail;
+	}
+	/* sqlite would create the file 0644 less the umask, and its WAL
+	 * and shared-memory files take the database's mode: made here
+	 * first, the three are private. O_EXCL also refuses a link
+	 * planted at the name. */
+	if (stat(path, &sb) != 0 && errno == ENOENT &&
+	    outbox_create(path) != 0) {
+		snprintf(err, errlen, "cannot create the outbox %s: %s", path,
+		    strerror(errno));
 		goto fail;
 	}
 	if (sqlite3_open_v2(path, &o->db,

@@ -30,10 +30,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "formats_text.h"
 #include "render_internal.h"
 
 /* One cell, quoted only when it must be (RFC 4180), so that plain names
- * and numbers stay readable in a text editor. */
+ * and numbers stay readable in a text editor. Text a spreadsheet would
+ * run as a formula goes behind a "'" (docs/csv.md). */
 static void
 render_csv_cell(FILE *f, int first, const char *s)
 {
@@ -44,11 +46,15 @@ render_csv_cell(FILE *f, int first, const char *s)
 	if (!first)
 		putc(',', f);
 	if (!quote) {
+		if (formats_text_csv_guarded(s))
+			putc('\'', f);
 		if (n > 0)
 			fwrite(s, 1, n, f);
 		return;
 	}
 	putc('"', f);
+	if (formats_text_csv_guarded(s))
+		putc('\'', f);
 	for (const char *p = s; *p != '\0'; p++) {
 		if (*p == '"')
 			putc('"', f);
@@ -57,13 +63,14 @@ render_csv_cell(FILE *f, int first, const char *s)
 	putc('"', f);
 }
 
+/* A number as a spreadsheet reads it: never quoted, never behind a "'"
+ * (a negative figure stays a number). */
 static void
 render_csv_int(FILE *f, int first, int64_t v)
 {
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "%lld", (long long)v);
-	render_csv_cell(f, first, buf);
+	if (!first)
+		putc(',', f);
+	fprintf(f, "%lld", (long long)v);
 }
 
 static void

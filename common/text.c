@@ -36,6 +36,31 @@ text_check(const char *s, size_t len)
 }
 
 size_t
+text_bidi_control(const char *s, uint32_t *cp)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	size_t n = s != NULL ? strlen(s) : 0, i = 0, pos = 0;
+
+	while (i < n) {
+		ucs4_t uc = p[i];
+		int k = 1;
+
+		if (uc >= 0x80 &&
+		    (k = u8_mbtouc_unsafe(&uc, p + i, n - i)) <= 0)
+			k = 1;
+		i += (size_t)k;
+		pos++;
+		if (uc == 0x061C || uc == 0x200E || uc == 0x200F ||
+		    (uc >= 0x202A && uc <= 0x202E) ||
+		    (uc >= 0x2066 && uc <= 0x2069)) {
+			*cp = uc;
+			return pos;
+		}
+	}
+	return 0;
+}
+
+size_t
 text_length(const char *s)
 {
 	if (s == NULL)
@@ -227,7 +252,11 @@ text_fold_full(const char *s, bool spaces)
 		if (k <= 0)
 			k = 1;
 		i += (size_t)k;
-		if (uc_is_general_category(uc, UC_CATEGORY_M))
+		/* Invisible format characters (zero width space, U+FEFF,
+		 * soft hyphen) go like marks: "a<U+200B>bc" is found by
+		 * "abc", not split into words. */
+		if (uc_is_general_category(uc, UC_CATEGORY_M) ||
+		    uc_is_general_category(uc, UC_CATEGORY_Cf))
 			continue;
 		/* đ is a letter of its own, not d with a mark. */
 		if (uc == 0x0111 || uc == 0x0110)
@@ -267,7 +296,7 @@ enum text_fold_kind {
 	TEXT_FOLD_FULL,        /* fold the text the full way */
 	TEXT_FOLD_LETTERS,     /* folds to the letters in .out */
 	TEXT_FOLD_SEPARATOR,
-	TEXT_FOLD_MARK, /* dropped, no separator */
+	TEXT_FOLD_MARK, /* dropped, no separator: a mark or a format char */
 };
 
 /* Filled on first sight under text_fold_mu, kind stored last (release),
@@ -305,7 +334,8 @@ text_fold_entry_fill(ucs4_t uc, struct text_fold_entry *e)
 		f = text_fold_full((const char *)in, true);
 	}
 	if (f != NULL && (len = strlen(f)) == 0) {
-		kind = uc_is_general_category(uc, UC_CATEGORY_M)
+		kind = uc_is_general_category(uc, UC_CATEGORY_M) ||
+		        uc_is_general_category(uc, UC_CATEGORY_Cf)
 		    ? TEXT_FOLD_MARK
 		    : TEXT_FOLD_SEPARATOR;
 	} else if (f != NULL && len <= sizeof(e->out) &&

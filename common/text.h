@@ -6,6 +6,7 @@
 #define HOPTAC_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum text_check {
 	TEXT_OK = 0,
@@ -18,6 +19,13 @@ enum text_check {
  * except tab, LF and CR. Returns a text_check value. */
 int text_check(const char *s, size_t len);
 
+/* The first invisible direction control in well-formed s (U+061C,
+ * U+200E, U+200F, U+202A..U+202E, U+2066..U+2069), which can make a
+ * line read in another order than it is stored ("Trojan Source"): its
+ * position, counted in characters from 1, with the character in *cp;
+ * 0 when there is none. */
+size_t text_bidi_control(const char *s, uint32_t *cp);
+
 /* Number of Unicode code points in NUL-terminated, well-formed s. */
 size_t text_length(const char *s);
 
@@ -25,7 +33,9 @@ size_t text_length(const char *s);
  * NULL when out of memory or s is not well-formed UTF-8. */
 char *text_nfc(const char *s);
 
-/* s folded for search: decomposed, combining marks removed, case folded,
+/* s folded for search: decomposed, combining marks and invisible format
+ * characters (zero width space and joiners, U+FEFF, soft hyphen: Unicode
+ * category Cf) removed, case folded,
  * "đ"/"Đ" mapped to "d", every run of white space, hyphens and other
  * punctuation turned into one space, trimmed. "Đắk  Glei" -> "dak glei".
  * NULL when out of memory or s is not well-formed UTF-8. */

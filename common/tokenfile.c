@@ -23,14 +23,19 @@ tokenfile_from(
 	FILE *f = NULL;
 	int fd, rc = -1;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	/* O_NONBLOCK: opening a FIFO for reading would wait for a writer
+	 * for ever; it is refused below as not a regular file. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0) {
 		snprintf(err, errlen, "cannot read the credential file %s: %s",
 		    path, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		snprintf(err, errlen, "%s is not a regular file", path);
+		snprintf(err, errlen,
+		    "%s is not a regular file (a pipe, device or directory "
+		    "cannot hold a credential)",
+		    path);
 		goto out;
 	}
 	if ((sb.st_mode & 077) != 0) {

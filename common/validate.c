@@ -92,7 +92,8 @@ validate_text_impl(char **field, const char *prefix, const char *name,
 {
 	const char *s = field != NULL && *field != NULL ? *field : "";
 	char *nfc = NULL;
-	size_t len;
+	size_t len, pos;
+	uint32_t cp;
 	int rc = -1;
 
 	switch (text_check(s, strlen(s))) {
@@ -117,6 +118,14 @@ validate_text_impl(char **field, const char *prefix, const char *name,
 	 * shows it needs (a report file's header refuses a CR inside it). */
 	if (line && strpbrk(nfc, "\r\n") != NULL) {
 		violations_add(v, prefix, name, "must be one line");
+		goto out;
+	}
+	if (line && (pos = text_bidi_control(nfc, &cp)) != 0) {
+		violations_add(v, prefix, name,
+		    "contains the invisible direction control U+%04X at "
+		    "character %zu, which makes the text read in another "
+		    "order than it is stored",
+		    (unsigned)cp, pos);
 		goto out;
 	}
 	len = text_length(nfc);

@@ -424,6 +424,7 @@ activity_csv_on_cell(void *s, size_t len, void *data)
 	cell = activity_csv_trim_dup(s != NULL ? s : "", s != NULL ? len : 0);
 	if (cell == NULL)
 		goto enomem;
+	formats_text_csv_unguard(cell);
 	r->cells[r->ncells++] = cell;
 	return;
 enomem:
@@ -602,7 +603,8 @@ activity_csv_put_text(FILE *f, const char *s)
 }
 
 /* Writes n strings as one cell, joined with LIST_SEP; a single string is
- * the case n == 1. */
+ * the case n == 1. A cell a spreadsheet would run as a formula goes
+ * behind a "'", which the reader takes away again. */
 static int
 activity_csv_put_cell(FILE *f, int first, size_t n, char *const *items)
 {
@@ -613,6 +615,8 @@ activity_csv_put_cell(FILE *f, int first, size_t n, char *const *items)
 	for (size_t i = 0; i < n; i++)
 		quote |= activity_csv_needs_quotes(items[i]);
 	if (quote && putc('"', f) == EOF)
+		return -1;
+	if (n > 0 && formats_text_csv_guarded(items[0]) && putc('\'', f) == EOF)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0 && putc(LIST_SEP, f) == EOF)

@@ -4,11 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <mbedtls/sha256.h>
 
 #include "hoptac/v1/bundle.pb-c.h"
+#include "safefile.h"
 
 void
 bundle_entry_digest(const char *method, const char *request_id,
@@ -45,8 +45,8 @@ bundle_write_file(const char *path, const char *magic,
 {
 	size_t len = protobuf_c_message_get_packed_size(m);
 	uint8_t *buf = malloc(len ? len : 1), digest[32];
-	char hex[65], tmp[4200];
-	FILE *f = NULL;
+	struct safefile sf;
+	char hex[65];
 	int rc = -1;
 
 	if (buf == NULL) {
@@ -56,27 +56,15 @@ bundle_write_file(const char *path, const char *magic,
 	protobuf_c_message_pack(m, buf);
 	mbedtls_sha256_ret(buf, len, digest, 0);
 	bundle_hex(digest, hex);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if ((f = fopen(tmp, "wb")) == NULL)
-		goto fail;
-	if (fprintf(f, "%s\n%s\n", magic, hex) < 0 ||
-	    fwrite(buf, 1, len, f) != len || fflush(f) != 0 ||
-	    fsync(fileno(f)) != 0)
-		goto fail;
-	if (fclose(f) != 0) {
-		f = NULL;
-		goto fail;
+	if (safefile_open(&sf, path, err, errlen) != 0)
+		goto out;
+	if (fprintf(sf.f, "%s\n%s\n", magic, hex) < 0 ||
+	    fwrite(buf, 1, len, sf.f) != len) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		safefile_abort(&sf);
+		goto out;
 	}
-	f = NULL;
-	if (rename(tmp, path) != 0)
-		goto fail;
-	rc = 0;
-	goto out;
-fail:
-	snprintf(err, errlen, "%s: %s", path, strerror(errno));
-	if (f != NULL)
-		fclose(f);
-	unlink(tmp);
+	rc = safefile_commit(&sf, err, errlen);
 out:
 	free(buf);
 	return rc;

@@ -23,7 +23,8 @@ void bundle_entry_digest(const char *method, const char *request_id,
 
 /* Writes m to path behind magic and its checksum: to a temporary file,
  * synced, then renamed, so a reader never sees half a file. 0, or -1
- * with a reason in err. */
+ * with a reason in err. The file is private (0600) and a link planted
+ * at path is replaced, never followed (safefile.h). */
 int bundle_write_file(const char *path, const char *magic,
     const ProtobufCMessage *m, char *err, size_t errlen);
 

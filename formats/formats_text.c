@@ -1,5 +1,5 @@
 /*
- * Small text helpers the readers in formats/ share.
+ * Small text helpers the readers and writers in formats/ share.
  */
 #include "formats_text.h"
 
@@ -39,4 +39,17 @@ formats_text_whole(const char *s, int32_t *out)
 	}
 	*out = (int32_t)v;
 	return 0;
+}
+
+bool
+formats_text_csv_guarded(const char *s)
+{
+	return s != NULL && s[0] != '\0' && strchr("=+-@\t\r'", s[0]) != NULL;
+}
+
+void
+formats_text_csv_unguard(char *s)
+{
+	if (s[0] == '\'' && formats_text_csv_guarded(s + 1))
+		memmove(s, s + 1, strlen(s));
 }

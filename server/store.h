@@ -26,7 +26,7 @@
 struct store_conn;
 
 /* Latest schema version; migrations are numbered 1..STORE_SCHEMA_VERSION. */
-#define STORE_SCHEMA_VERSION 9
+#define STORE_SCHEMA_VERSION 10
 
 /* Opens path with its backend (an unknown scheme is INVALID_ARGUMENT,
  * naming it). The writer (readonly = 0) creates the file when missing and

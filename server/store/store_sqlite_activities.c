@@ -57,21 +57,35 @@ fail:
 	return NULL;
 }
 
+/* The search keys of a, malloc'd: its folded fields, and its folded
+ * texts. -1 when out of memory (both NULL then). */
+static int
+store_activity_keys(const Hoptac__V1__Activity *a, char **fields, char **search)
+{
+	char *texts[5] = {a->title, a->summary, a->place, a->leader, a->result};
+
+	*fields = store_fold_join(a->fields, a->n_fields);
+	*search = store_fold_join(texts, 5);
+	if (*fields != NULL && *search != NULL)
+		return 0;
+	free(*fields);
+	free(*search);
+	*fields = *search = NULL;
+	return -1;
+}
+
 /* The columns derived from an activity, bound to ?3..?11 of both the
  * insert and the update statements. */
 static int
 store_bind_activity(sqlite3_stmt *st, const Hoptac__V1__Activity *a)
 {
-	char *texts[6] = {
-	    a->title, a->summary, a->place, a->leader, a->result, NULL};
-	char *fields = store_fold_join(a->fields, a->n_fields);
-	char *search = store_fold_join(texts, 5);
+	char *fields = NULL, *search = NULL;
 	struct date_partial start, end;
 	size_t len;
 	uint8_t *body = store_sqlite_pack(&a->base, &len);
 	int rc = STATUS_INTERNAL;
 
-	if (fields == NULL || search == NULL || body == NULL)
+	if (store_activity_keys(a, &fields, &search) != 0 || body == NULL)
 		goto out;
 	if (date_parse(a->start_date, &start) != 0) {
 		rc = STATUS_INVALID_ARGUMENT;
@@ -175,6 +189,52 @@ store_sqlite_activity_fields_backfill(struct store_sqlite *c)
 	if (rc == STATUS_OK && rv != SQLITE_DONE)
 		rc = store_sqlite_fail(c, sql);
 	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_sqlite_activity_refold(struct store_sqlite *c)
+{
+	static const char sql[] = "SELECT seq, body FROM activities";
+	static const char upd[] =
+	    "UPDATE activities SET fields_folded = ?, search = ? WHERE seq = ?";
+	sqlite3_stmt *st = NULL, *up = NULL;
+	int rc = STATUS_OK, rv = SQLITE_DONE;
+
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(c->db, upd, -1, &up, NULL) != SQLITE_OK) {
+		rc = store_sqlite_fail(c, sql);
+		goto out;
+	}
+	while (rc == STATUS_OK && (rv = sqlite3_step(st)) == SQLITE_ROW) {
+		Hoptac__V1__Activity *a = hoptac__v1__activity__unpack(NULL,
+		    (size_t)sqlite3_column_bytes(st, 1),
+		    sqlite3_column_blob(st, 1));
+		char *fields = NULL, *search = NULL;
+
+		if (a == NULL) {
+			rc = STATUS_DATA_LOSS;
+			break;
+		}
+		if (store_activity_keys(a, &fields, &search) != 0) {
+			rc = STATUS_INTERNAL;
+		} else {
+			sqlite3_bind_text(up, 1, fields, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(up, 2, search, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int64(up, 3, sqlite3_column_int64(st, 0));
+			if (sqlite3_step(up) != SQLITE_DONE)
+				rc = store_sqlite_fail(c, upd);
+			sqlite3_reset(up);
+		}
+		free(fields);
+		free(search);
+		hoptac__v1__activity__free_unpacked(a, NULL);
+	}
+	if (rc == STATUS_OK && rv != SQLITE_DONE)
+		rc = store_sqlite_fail(c, sql);
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(up);
 	return rc;
 }
 

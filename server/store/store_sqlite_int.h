@@ -208,4 +208,8 @@ int store_sqlite_migrate(struct store_sqlite *c, char *err, size_t errlen);
 /* Fills activity_fields from the stored activities (migration 2). */
 int store_sqlite_activity_fields_backfill(struct store_sqlite *c);
 
+/* Migration 8: recomputes the stored search keys (fields_folded, search)
+ * of every activity, whose folding changed (text_fold). */
+int store_sqlite_activity_refold(struct store_sqlite *c);
+
 #endif

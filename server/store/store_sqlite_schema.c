@@ -370,6 +370,13 @@ static const struct store_migration store_migrations[STORE_SCHEMA_VERSION] = {
         store_migration_9,
         NULL,
     },
+    {
+        /* 10: format characters (zero width space, U+FEFF, soft hyphen)
+         * fold away instead of splitting words: the search keys are
+         * computed again from the stored records */
+        "",
+        store_sqlite_activity_refold,
+    },
 };
 
 /* Whether every row's foreign keys point at a row: OK, or INTERNAL. */

@@ -253,6 +253,38 @@ test_add_and_show(void **state)
 	assert_non_null(strstr(out, "already stored (version 1)"));
 }
 
+/* A title with zero width characters inside is found by the word a
+ * reader sees; one with a direction override is refused, naming it. */
+static int
+add_titled(struct harness *h, const char *id, const char *title)
+{
+	return harness_cli(h, out, sizeof(out), err, sizeof(err), "activity",
+	    "add", "--id", id, "--unit", "KT-DAKGLEI", "--partner", "Sekong",
+	    "--kind", "training", "--start", "2021-09-01", "--title", title,
+	    NULL);
+}
+
+static void
+test_invisible_characters(void **state)
+{
+	struct harness *h = *state;
+	json_object *o, *a, *id;
+
+	assert_int_equal(
+	    add_titled(h, "dg-invisible-1", "Tập huấn qu\u200bxy\ufeffzw"), 0);
+	o = list_json(h, "--text", "quxyzw", NULL);
+	assert_int_equal(list_len(o), 1);
+	assert_true(json_object_object_get_ex(o, "activities", &a));
+	assert_true(json_object_object_get_ex(
+	    json_object_array_get_idx(a, 0), "id", &id));
+	assert_string_equal(json_object_get_string(id), "dg-invisible-1");
+	json_object_put(o);
+
+	assert_int_equal(
+	    add_titled(h, "dg-invisible-2", "Tập huấn \u202egnp.exe"), 3);
+	assert_non_null(strstr(err, "U+202E at character 10"));
+}
+
 /* Each failure has its own exit code and a message naming the cause. */
 static void
 test_exit_codes(void **state)
@@ -408,6 +440,7 @@ main(void)
 	    cmocka_unit_test(test_reimport_stores_nothing),
 	    cmocka_unit_test(test_search_and_filters),
 	    cmocka_unit_test(test_add_and_show),
+	    cmocka_unit_test(test_invisible_characters),
 	    cmocka_unit_test(test_amend_and_withdraw),
 	    cmocka_unit_test(test_exit_codes),
 	    cmocka_unit_test(test_import_bad_rows),

@@ -15,7 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "date.h"
 #include "harness.h"
@@ -353,10 +355,12 @@ static void
 test_consolidate(void **state)
 {
 	struct harness *h = *state;
-	char path[400];
+	char path[400], victim[400];
+	struct stat sb;
 	FILE *f;
 	long len;
 
+	umask(022);
 	expect(CLI("consolidate", "--request", REF, "--format", "md"), 0,
 	    "consolidate md");
 	assert_non_null(strstr(out, "02 đoàn/10 người"));
@@ -376,6 +380,21 @@ test_consolidate(void **state)
 	len = ftell(f);
 	fclose(f);
 	assert_true(len > 2000);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0600);
+	/* A link planted at the name is replaced, its target untouched. */
+	snprintf(victim, sizeof(victim), "%s/victim", h->dir);
+	assert_non_null(f = fopen(victim, "w"));
+	fclose(f);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(symlink(victim, path), 0);
+	expect(CLI("consolidate", "--request", REF, "--format", "html",
+	           "--output", path),
+	    0, "consolidate through a link");
+	assert_int_equal(stat(victim, &sb), 0);
+	assert_int_equal(sb.st_size, 0);
+	assert_int_equal(lstat(path, &sb), 0);
+	assert_true(S_ISREG(sb.st_mode) && sb.st_size > 2000);
 	expect(CLI("consolidate", "--request", REF, "--format", "csv"), 0,
 	    "consolidate csv");
 	assert_non_null(strstr(out, "KT-DAKGLEI"));

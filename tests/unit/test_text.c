@@ -302,6 +302,55 @@ test_nfc_table_agrees(void **state)
 	}
 }
 
+/* Invisible format characters fold away, by the table's way (soft
+ * hyphen, U+00AD) and by the full way (the rest) alike, so a search for
+ * "abc" finds "a<ZWSP>b<BOM>c"; a word gap stays a gap. */
+static void
+test_fold_format_characters(void **state)
+{
+	(void)state;
+	assert_fold("a\xe2\x80\x8b"
+	            "b\xef\xbb\xbf"
+	            "c",
+	    "abc");
+	assert_fold("\xc4\x90\xe1\xba\xaf\xc2\xad"
+	            "k Gl\xe2\x81\xa0"
+	            "ei",
+	    "dak glei");
+	assert_fold("h\xe1\xbb\x99i\xe2\x80\x8c"
+	            "ngh\xe1\xbb\x8b\xe2\x80\x8d",
+	    "hoinghi");
+	assert_fold("a\xe2\x80\x8b b", "a b");
+	assert_key("X\xc3\xaa\xe2\x80\x8b - K\xc3\xb4ng\xef\xbb\xbf", "xekong");
+}
+
+static void
+test_bidi_control(void **state)
+{
+	uint32_t cp = 0;
+
+	(void)state;
+	assert_int_equal(text_bidi_control("", &cp), 0);
+	assert_int_equal(text_bidi_control("Đắk Glei a\xe2\x80\x8b"
+	                                   "b",
+	                     &cp),
+	    0);
+	assert_int_equal(text_bidi_control("Đắk\xe2\x80\xae"
+	                                   "cod",
+	                     &cp),
+	    4);
+	assert_int_equal(cp, 0x202E);
+	assert_int_equal(text_bidi_control("ab\xd8\x9c", &cp), 3);
+	assert_int_equal(cp, 0x061C);
+	assert_int_equal(text_bidi_control("\xe2\x81\xa9", &cp), 1);
+	assert_int_equal(cp, 0x2069);
+	/* Neighbours of the ranges are not controls. */
+	assert_int_equal(text_bidi_control("\xe2\x80\xa9\xe2\x80\xaf"
+	                                   "\xe2\x81\xa5\xe2\x81\xaa",
+	                     &cp),
+	    0);
+}
+
 int
 main(void)
 {
@@ -315,6 +364,8 @@ main(void)
 	    cmocka_unit_test(test_key),
 	    cmocka_unit_test(test_fold_table_agrees),
 	    cmocka_unit_test(test_nfc_table_agrees),
+	    cmocka_unit_test(test_fold_format_characters),
+	    cmocka_unit_test(test_bidi_control),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

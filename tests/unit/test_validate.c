@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -238,6 +239,48 @@ test_validate_text(void **state)
 	assert_one(&v, "summary", "longer than 20000");
 	pbstr_take(&s, NULL);
 	assert_string_equal(s, "");
+}
+
+/* Direction controls in a one-line field are refused, naming the
+ * character and where it is; other invisible characters, and the same
+ * controls in a long text, are not. */
+static void
+test_validate_bidi_controls(void **state)
+{
+	static const char *const controls[] = {"\xd8\x9c", "\xe2\x80\x8e",
+	    "\xe2\x80\x8f", "\xe2\x80\xaa", "\xe2\x80\xae", "\xe2\x81\xa6",
+	    "\xe2\x81\xa9"};
+	struct violations v;
+	char *s = NULL, buf[32];
+
+	(void)state;
+	violations_init(&v);
+	/* "Đắk" + U+202E + "cod.exe": shown as "Đắkexe.doc". */
+	assert_int_equal(pbstr_set(&s,
+	                     "\xc4\x90\xe1\xba\xafk\xe2\x80\xae"
+	                     "cod.exe"),
+	    0);
+	assert_int_equal(validate_line(&s, "a[0]", "title", 200, 1, &v), -1);
+	assert_one(&v, "a[0].title", "U+202E at character 4");
+	for (size_t i = 0; i < sizeof(controls) / sizeof(controls[0]); i++) {
+		violations_init(&v);
+		snprintf(buf, sizeof(buf), "ab%s", controls[i]);
+		assert_int_equal(pbstr_set(&s, buf), 0);
+		assert_int_equal(
+		    validate_line(&s, NULL, "leader", 200, 0, &v), -1);
+		assert_one(&v, "leader", "at character 3");
+	}
+	violations_init(&v);
+	assert_int_equal(pbstr_set(&s,
+	                     "a\xe2\x80\x8b"
+	                     "b\xef\xbb\xbf"
+	                     "c"),
+	    0);
+	assert_int_equal(validate_line(&s, NULL, "title", 200, 1, &v), 0);
+	assert_int_equal(pbstr_set(&s, "one\xe2\x80\xae two"), 0);
+	assert_int_equal(validate_text(&s, NULL, "summary", 200, 0, &v), 0);
+	assert_int_equal(v.count, 0);
+	pbstr_take(&s, NULL);
 }
 
 static void
@@ -692,6 +735,7 @@ main(void)
 	    cmocka_unit_test(test_violations_add),
 	    cmocka_unit_test(test_validate_id),
 	    cmocka_unit_test(test_validate_text),
+	    cmocka_unit_test(test_validate_bidi_controls),
 	    cmocka_unit_test(test_validate_date),
 	    cmocka_unit_test(test_activity_good),
 	    cmocka_unit_test(test_activity_partners),
