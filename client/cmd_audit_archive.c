@@ -2,16 +2,12 @@
  * audit trail in a file, with its checksum beside it, and then removes
  * them from the server, which checks first that they are exactly what
  * the file holds (Audit/Prune). The newest row always stays. */
-#include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <json-c/json.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <mbedtls/sha256.h>
 
@@ -20,13 +16,13 @@
 #include "hoptac/v1/auth.pb-c.h"
 #include "pbjson.h"
 #include "rpc.h"
+#include "safefile.h"
 
-/* The archive as it is written: a temporary file beside the final one,
- * the rows' digest for the server and the file's for the operator. */
+/* The archive as it is written: a private temporary file beside the
+ * final one (safefile.h), the rows' digest for the server and the
+ * file's for the operator. */
 struct archive {
-	const char *path;
-	char tmp[4096];
-	FILE *f;
+	struct safefile out;
 	struct audit_digest rows;
 	mbedtls_sha256_context file;
 	int64_t through_seq; /* the newest row written */
@@ -35,20 +31,10 @@ struct archive {
 static int
 archive_open(struct archive *a, const char *path)
 {
-	int fd;
+	char err[512];
 
-	a->path = path;
-	if ((size_t)snprintf(a->tmp, sizeof(a->tmp), "%s.XXXXXX", path) >=
-	    sizeof(a->tmp))
-		return cli_fail(CLI_USAGE, "%s: the name is too long", path);
-	/* mkstemp makes the file 0600, and a new name: nothing planted at
-	 * it is followed. */
-	if ((fd = mkstemp(a->tmp)) < 0 || (a->f = fdopen(fd, "w")) == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return cli_fail(
-		    CLI_ERROR, "cannot write %s: %s", a->tmp, strerror(errno));
-	}
+	if (safefile_open(&a->out, path, err, sizeof(err)) != 0)
+		return cli_fail(CLI_ERROR, "%s", err);
 	audit_digest_init(&a->rows);
 	mbedtls_sha256_init(&a->file);
 	mbedtls_sha256_starts_ret(&a->file, 0);
@@ -72,56 +58,35 @@ archive_row(struct archive *a, const Hoptac__V1__AuditEntry *e)
 	len = strlen(line);
 	mbedtls_sha256_update_ret(&a->file, (const unsigned char *)line, len);
 	mbedtls_sha256_update_ret(&a->file, (const unsigned char *)"\n", 1);
-	fprintf(a->f, "%s\n", line);
+	fprintf(a->out.f, "%s\n", line);
 	json_object_put(o);
 	if (a->through_seq == 0)
 		a->through_seq = e->seq;
 	return CLI_OK;
 }
 
-/* Writes out, syncs and renames the archive into place, then its
- * checksum beside it as sha256sum writes it; the file's hex in hex. */
+/* Puts the archive in place, then its checksum beside it as sha256sum
+ * writes it; the file's hex in hex. */
 static int
-archive_close(struct archive *a, char hex[AUDIT_DIGEST_HEX])
+archive_close(struct archive *a, const char *path, char hex[AUDIT_DIGEST_HEX])
 {
-	char sums[4200], tmp[4200], base[4096];
+	char sums[4200], base[4096], err[512];
+	struct safefile sf;
 	uint8_t sum[32];
-	FILE *f = a->f;
-	int fd;
 
-	a->f = NULL;
 	mbedtls_sha256_finish_ret(&a->file, sum);
-	mbedtls_sha256_free(&a->file);
 	for (size_t i = 0; i < sizeof(sum); i++)
 		snprintf(hex + 2 * i, 3, "%02x", sum[i]);
-	if (fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0 ||
-	    rename(a->tmp, a->path) != 0)
-		return cli_fail(
-		    CLI_ERROR, "cannot write %s: %s", a->path, strerror(errno));
-	snprintf(base, sizeof(base), "%s", a->path);
-	snprintf(sums, sizeof(sums), "%s.sha256", a->path);
-	snprintf(tmp, sizeof(tmp), "%s.sha256.XXXXXX", a->path);
-	if ((fd = mkstemp(tmp)) < 0 || (f = fdopen(fd, "w")) == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return cli_fail(
-		    CLI_ERROR, "cannot write %s: %s", sums, strerror(errno));
-	}
-	fprintf(f, "%s  %s\n", hex, basename(base));
-	if (fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0 ||
-	    rename(tmp, sums) != 0)
-		return cli_fail(
-		    CLI_ERROR, "cannot write %s: %s", sums, strerror(errno));
+	if (safefile_commit(&a->out, err, sizeof(err)) != 0)
+		return cli_fail(CLI_ERROR, "%s", err);
+	snprintf(base, sizeof(base), "%s", path);
+	snprintf(sums, sizeof(sums), "%s.sha256", path);
+	if (safefile_open(&sf, sums, err, sizeof(err)) != 0)
+		return cli_fail(CLI_ERROR, "%s", err);
+	fprintf(sf.f, "%s  %s\n", hex, basename(base));
+	if (safefile_commit(&sf, err, sizeof(err)) != 0)
+		return cli_fail(CLI_ERROR, "%s", err);
 	return CLI_OK;
-}
-
-static void
-archive_abandon(struct archive *a)
-{
-	if (a->f != NULL) {
-		fclose(a->f);
-		unlink(a->tmp);
-	}
 }
 
 /* The sequence number of the newest row of the whole trail, which is
@@ -215,7 +180,10 @@ cmd_audit_archive(struct cli *cli, int argc, char **argv)
 	req.count = a.rows.count;
 	req.through_seq = a.through_seq;
 	audit_digest_finish(&a.rows, rows);
-	if ((rc = archive_close(&a, file)) != CLI_OK)
+	rc = archive_close(&a, o.output, file);
+	mbedtls_sha256_free(&a.file);
+	safefile_abort(&a.out); /* nothing left to remove once committed */
+	if (rc != CLI_OK)
 		return rc;
 	printf("%s: %" PRId64 " rows up to row %" PRId64 ", sha256 %s\n",
 	    o.output, req.count, req.through_seq, file);
@@ -233,10 +201,8 @@ cmd_audit_archive(struct cli *cli, int argc, char **argv)
 	hoptac__v1__prune_audit_response__free_unpacked(resp, NULL);
 	return CLI_OK;
 fail:
-	if (a.f != NULL) {
-		audit_digest_finish(&a.rows, rows);
-		mbedtls_sha256_free(&a.file);
-	}
-	archive_abandon(&a);
+	audit_digest_finish(&a.rows, rows);
+	mbedtls_sha256_free(&a.file);
+	safefile_abort(&a.out);
 	return rc;
 }
