@@ -558,6 +558,9 @@ test_file_modes(void **state)
 			fail_msg("%s has mode %04o", p,
 			    (unsigned)(sb.st_mode & 0777));
 	}
+	/* A backup is private even of a database that is not (one made
+	 * before databases were). */
+	assert_int_equal(chmod(h.db, 0644), 0);
 	snprintf(copy, sizeof(copy), "%s/copy.db", h.dir);
 	harness_expect(harness_hoptacd(&h, out, sizeof(out), err, sizeof(err),
 	                   "backup", "-D", h.db, copy, NULL),
