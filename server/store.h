@@ -54,6 +54,12 @@ int store_open(const char *path, int mode, struct store_conn **out, char *err,
 
 void store_close(struct store_conn *c);
 
+/* Whether a connection of this process has met a damaged database since
+ * it started: its call failed with DATA_LOSS and HOPTACD-DAMAGED was
+ * logged. The writer then closes without checkpointing its WAL into the
+ * database. For a health check to answer NOT_SERVING. */
+int store_damaged(void);
+
 /* Transactions, for the writer: one BEGIN IMMEDIATE ... COMMIT around a
  * group of calls, one savepoint around each call. */
 int store_begin(struct store_conn *c);

@@ -2,6 +2,7 @@
  * The store's functions, forwarded to the backend a connection was opened
  * with: the one its database's name chooses (store_backend.h).
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -67,6 +68,21 @@ store_check(const char *path, int depth, struct store_check_result *res,
 	if ((ops = store_backend(path, &rest, err, errlen)) == NULL)
 		return STATUS_INVALID_ARGUMENT;
 	return ops->check(rest, depth, res, err, errlen);
+}
+
+/* Set once for the life of the process (store_damaged). */
+static atomic_int store_damage_seen;
+
+void
+store_note_damage(void)
+{
+	atomic_store(&store_damage_seen, 1);
+}
+
+int
+store_damaged(void)
+{
+	return atomic_load(&store_damage_seen);
 }
 
 void

@@ -131,6 +131,9 @@ struct store_backup {
 	const struct store_ops *ops;
 };
 
+/* Notes that a connection met a damaged database (store_damaged). */
+void store_note_damage(void);
+
 /* The backends. */
 extern const struct store_ops store_sqlite_ops;
 

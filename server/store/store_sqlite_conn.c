@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -30,14 +32,58 @@
 #include "status.h"
 #include "text.h"
 
-/* Logs a failed statement; the caller answers INTERNAL, never the SQL. */
+/* When HOPTACD-DAMAGED was last logged (CLOCK_MONOTONIC, ms), and how
+ * many times damage was met since. */
+static atomic_llong store_sqlite_damage_logged_ms;
+static atomic_long store_sqlite_damage_unlogged;
+
+/* A connection met a damaged page: the call fails with DATA_LOSS, the
+ * process notes it (store_damaged: the writer then leaves its WAL beside
+ * the database at close), and the log says so, once a minute at most. */
+static void
+store_sqlite_damage(struct store_sqlite *c, const char *what)
+{
+	const char *path = sqlite3_db_filename(c->db, "main");
+	struct timespec ts;
+	long long now, last;
+	long more;
+
+	store_note_damage();
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	last = atomic_load(&store_sqlite_damage_logged_ms);
+	if ((last != 0 && now - last < 60000) ||
+	    !atomic_compare_exchange_strong(
+	        &store_sqlite_damage_logged_ms, &last, now)) {
+		atomic_fetch_add(&store_sqlite_damage_unlogged, 1);
+		return;
+	}
+	more = atomic_exchange(&store_sqlite_damage_unlogged, 0);
+	log_error("HOPTACD-DAMAGED: %s is damaged: %s (in %s)%s; calls that "
+	          "read the damaged pages fail with DATA_LOSS, and the WAL "
+	          "will not be checkpointed into the database: stop the "
+	          "server, run `hoptacd check -D %s` and restore the last "
+	          "backup (docs/operations.md)",
+	    path ? path : "the database", sqlite3_errmsg(c->db), what,
+	    more > 0 ? " (met again since the last message)" : "",
+	    path ? path : "DATABASE");
+}
+
+/* Logs a failed statement; the caller answers INTERNAL (DATA_LOSS for a
+ * damaged database), never the SQL. */
 int
 store_sqlite_fail(struct store_sqlite *c, const char *what)
 {
+	int code = sqlite3_errcode(c->db) & 0xff;
+
 	/* Not a fault of the store: the writer answers it and logs it. */
-	if ((sqlite3_errcode(c->db) & 0xff) == SQLITE_FULL) {
+	if (code == SQLITE_FULL) {
 		c->full = 1;
 		return STATUS_RESOURCE_EXHAUSTED;
+	}
+	if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
+		store_sqlite_damage(c, what);
+		return STATUS_DATA_LOSS;
 	}
 	log_warnx("HOPTACD-STORE: %s: %s", sqlite3_errmsg(c->db), what);
 	return STATUS_INTERNAL;
@@ -444,6 +490,15 @@ store_sqlite_close(struct store_conn *conn)
 	 * and the last close is what checkpoints and removes the WAL. */
 	while ((st = sqlite3_next_stmt(c->db, NULL)) != NULL)
 		sqlite3_finalize(st);
+	/* Not into a database found damaged: the WAL, with the writes
+	 * acknowledged since, stays beside it for whoever repairs it. */
+	if (!c->readonly && store_damaged()) {
+		sqlite3_db_config(
+		    c->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+		log_warnx("HOPTACD-DAMAGED: %s was found damaged: its WAL is "
+		          "left beside it, not checkpointed into it",
+		    sqlite3_db_filename(c->db, "main"));
+	}
 	if (sqlite3_close(c->db) != SQLITE_OK)
 		log_warnx("HOPTACD-STORE-CLOSE: %s", sqlite3_errmsg(c->db));
 	if (c->lock_fd >= 0)

@@ -537,6 +537,72 @@ test_check(void **state)
 	harness_cleanup(&h);
 }
 
+/* A page damaged under a running server: the call that reads it fails
+ * with DATA_LOSS, the log says what was found and what to do, and the
+ * stop leaves the WAL, with the write acknowledged meanwhile, beside the
+ * damaged file instead of checkpointing into it. */
+static void
+test_damage_while_serving(void **state)
+{
+	Hoptac__V1__ListActivitiesRequest req =
+	    HOPTAC__V1__LIST_ACTIVITIES_REQUEST__INIT;
+	ProtobufCMessage *resp = NULL;
+	struct rpc_client_status st;
+	struct rpc_client *c;
+	struct harness h;
+	Hoptac__V1__Activity *a;
+	char wal[400], log[8192];
+	uint8_t *db;
+	size_t len, wal_len;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	harness_prepare(&h, HARNESS_TCP, 0);
+	db = make_database(&h, &len);
+	harness_restart(&h);
+	c = harness_client(&h);
+	a = harness_activity("KT-DAKGLEI", "after-start",
+	    HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_CONFERENCE, "2024-06", 4);
+	assert_int_equal(harness_submit(c, a, NULL, 10000), STATUS_OK);
+	hoptac__v1__activity__free_unpacked(a, NULL);
+
+	/* Every page but the first two, overwritten in the file. */
+	for (size_t i = 2 * 4096; i < len; i++)
+		db[i] = (uint8_t)(0xa5 ^ (i * 13));
+	assert_true((fd = open(h.db, O_WRONLY)) >= 0);
+	assert_int_equal(pwrite(fd, db + 2 * 4096, len - 2 * 4096, 2 * 4096),
+	    (ssize_t)(len - 2 * 4096));
+	close(fd);
+
+	req.page_size = 1000;
+	rpc_client_call(c, "/hoptac.v1.Activities/List", &req.base,
+	    &hoptac__v1__list_activities_response__descriptor, &resp, NULL,
+	    &st);
+	if (resp != NULL)
+		protobuf_c_message_free_unpacked(resp, NULL);
+	print_message(
+	    "Activities/List: %s %s\n", status_name(st.code), st.message);
+	assert_int_equal(st.code, STATUS_DATA_LOSS);
+	rpc_client_close(c);
+	harness_stop(&h);
+
+	/* The end of the log, where this start's messages are. */
+	assert_non_null(f = fopen(h.log, "r"));
+	fseek(f, -(long)(sizeof(log) - 1), SEEK_END);
+	log[fread(log, 1, sizeof(log) - 1, f)] = '\0';
+	fclose(f);
+	if (strstr(log, "HOPTACD-DAMAGED") == NULL ||
+	    strstr(log, "hoptacd check") == NULL || strstr(log, h.db) == NULL)
+		fail_msg("the log does not say it: %s", log);
+	assert_same(h.db, db, len);
+	snprintf(wal, sizeof(wal), "%s-wal", h.db);
+	free(slurp(wal, &wal_len));
+	assert_true(wal_len > 0);
+	free(db);
+	harness_cleanup(&h);
+}
+
 /* What holds the records is private to the server's user whatever the
  * umask: the database, its WAL and index, and backups. */
 static void
@@ -589,6 +655,7 @@ main(void)
 	    cmocka_unit_test(test_wal_of_another_database),
 	    cmocka_unit_test(test_half_database_with_wal),
 	    cmocka_unit_test(test_check),
+	    cmocka_unit_test(test_damage_while_serving),
 	    cmocka_unit_test(test_file_modes),
 	};
 
