@@ -78,8 +78,7 @@ store_check_uri(char *buf, size_t len, const char *path, const char *q)
 
 	if (len < 6)
 		return -1;
-	memcpy(buf, "file:", 5);
-	n = 5;
+	n = (size_t)snprintf(buf, len, "file:");
 	for (const unsigned char *s = (const unsigned char *)path; *s; s++) {
 		if (n + 4 >= len)
 			return -1;

@@ -553,6 +553,7 @@ test_damage_while_serving(void **state)
 	Hoptac__V1__Activity *a;
 	char wal[400], log[8192];
 	uint8_t *db;
+	const size_t keep = 8192;
 	size_t len, wal_len;
 	FILE *f;
 	int fd;
@@ -568,11 +569,11 @@ test_damage_while_serving(void **state)
 	hoptac__v1__activity__free_unpacked(a, NULL);
 
 	/* Every page but the first two, overwritten in the file. */
-	for (size_t i = 2 * 4096; i < len; i++)
+	for (size_t i = keep; i < len; i++)
 		db[i] = (uint8_t)(0xa5 ^ (i * 13));
 	assert_true((fd = open(h.db, O_WRONLY)) >= 0);
-	assert_int_equal(pwrite(fd, db + 2 * 4096, len - 2 * 4096, 2 * 4096),
-	    (ssize_t)(len - 2 * 4096));
+	assert_int_equal(pwrite(fd, db + keep, len - keep, (off_t)keep),
+	    (ssize_t)(len - keep));
 	close(fd);
 
 	req.page_size = 1000;
