@@ -100,11 +100,25 @@ store_check_uri(char *buf, size_t len, const char *path, const char *q)
 /* What sqlite's error on db means, for a message: a cause and sqlite's
  * own words, and the status to answer. */
 static int
-store_check_cause(
-    sqlite3 *db, int rv, const char *what, char *err, size_t errlen)
+store_check_cause(const char *path, sqlite3 *db, int rv, const char *what,
+    char *err, size_t errlen)
 {
 	const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rv);
 
+	/* A write cut short in rollback-journal mode (hoptac's databases are
+	 * in WAL mode, but a copy may have been written with sqlite3): only
+	 * a writer can roll the journal back, and that is a change the
+	 * operator makes, knowingly. */
+	if (rv == SQLITE_READONLY_ROLLBACK) {
+		snprintf(err, errlen,
+		    "a rollback journal, %s-journal, is beside it, left by a "
+		    "write cut short, and must be rolled back before the "
+		    "database can be read: keep a copy of both, run `sqlite3 "
+		    "%s 'PRAGMA quick_check'` once, which rolls it back, and "
+		    "start again",
+		    path, path);
+		return STATUS_FAILED_PRECONDITION;
+	}
 	switch (rv & 0xff) {
 	case SQLITE_NOTADB:
 		snprintf(err, errlen, "not an sqlite database (%s%s%s)", what,
@@ -159,7 +173,8 @@ store_check_found(
 /* Runs quick_check or integrity_check: OK, or DATA_LOSS with what it
  * found, the first findings quoted. */
 static int
-store_check_pages(sqlite3 *db, int depth, char *err, size_t errlen)
+store_check_pages(
+    const char *path, sqlite3 *db, int depth, char *err, size_t errlen)
 {
 	const char *pragma =
 	    depth == STORE_CHECK_FULL ? "integrity_check" : "quick_check";
@@ -171,7 +186,7 @@ store_check_pages(sqlite3 *db, int depth, char *err, size_t errlen)
 	snprintf(sql, sizeof(sql), "PRAGMA %s(%d)", pragma,
 	    STORE_CHECK_FINDINGS + 1);
 	if ((rv = sqlite3_prepare_v2(db, sql, -1, &st, NULL)) != SQLITE_OK)
-		return store_check_cause(db, rv, pragma, err, errlen);
+		return store_check_cause(path, db, rv, pragma, err, errlen);
 	snprintf(err, errlen, "truncated or damaged (%s found: ", pragma);
 	while ((rv = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *row = (const char *)sqlite3_column_text(st, 0);
@@ -188,7 +203,7 @@ store_check_pages(sqlite3 *db, int depth, char *err, size_t errlen)
 	}
 	if (rv != SQLITE_DONE) {
 		/* sqlite stops at a page it cannot read at all. */
-		rc = store_check_cause(db, rv, pragma, err, errlen);
+		rc = store_check_cause(path, db, rv, pragma, err, errlen);
 	} else if (rc == STATUS_OK) {
 		err[0] = '\0';
 	} else if ((n = strlen(err)) + 16 < errlen) {
@@ -240,7 +255,7 @@ store_sqlite_verify(const char *path, int depth, int min_schema, int locked,
 	rv = sqlite3_open_v2(uri, &db,
 	    SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rv != SQLITE_OK) {
-		rc = store_check_cause(db, rv, "", err, errlen);
+		rc = store_check_cause(path, db, rv, "", err, errlen);
 		goto out;
 	}
 	sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
@@ -255,7 +270,7 @@ store_sqlite_verify(const char *path, int depth, int min_schema, int locked,
 	        SQLITE_OK ||
 	    (rv = store_check_int(db, "PRAGMA page_size", &page_size)) !=
 	        SQLITE_OK) {
-		rc = store_check_cause(db, rv, "", err, errlen);
+		rc = store_check_cause(path, db, rv, "", err, errlen);
 		goto out;
 	}
 	/* hoptac's databases never shrink (no VACUUM, no auto_vacuum), and
@@ -279,7 +294,7 @@ store_sqlite_verify(const char *path, int depth, int min_schema, int locked,
 		rc = STATUS_FAILED_PRECONDITION;
 		goto out;
 	}
-	if ((rc = store_check_pages(db, depth, err, errlen)) != STATUS_OK)
+	if ((rc = store_check_pages(path, db, depth, err, errlen)) != STATUS_OK)
 		goto out;
 	if (schema < min_schema) {
 		snprintf(err, errlen,

@@ -537,6 +537,54 @@ test_check(void **state)
 	harness_cleanup(&h);
 }
 
+/* A write in rollback-journal mode cut short (a database written with
+ * sqlite3 after a restore, say): the journal must be rolled back before
+ * the database can be read, which the server leaves to the operator,
+ * saying how; once it is, the server takes the database again. */
+static void
+test_hot_journal(void **state)
+{
+	struct harness h;
+	char cmd[2400], journal[400], saved[380], saved_journal[400];
+	uint8_t *db, *log;
+	size_t len, log_len;
+
+	(void)state;
+	harness_prepare(&h, HARNESS_TCP, 0);
+	free(make_database(&h, &len));
+	snprintf(journal, sizeof(journal), "%s-journal", h.db);
+	snprintf(saved, sizeof(saved), "%s/cut.db", h.dir);
+	snprintf(saved_journal, sizeof(saved_journal), "%s-journal", saved);
+	/* The files as they are in the middle of the transaction. */
+	snprintf(cmd, sizeof(cmd),
+	    "sqlite3 '%s' \"PRAGMA journal_mode = DELETE;\" >/dev/null && "
+	    "printf '%%s\\n' 'PRAGMA cache_size = 1;' 'BEGIN;' "
+	    "'UPDATE activities SET people = people + 1;' "
+	    "\".shell cp '%s' '%s' && cp '%s' '%s'\" 'ROLLBACK;' | "
+	    "sqlite3 '%s'",
+	    h.db, h.db, saved, journal, saved_journal, h.db);
+	assert_int_equal(system(cmd), 0);
+	assert_true(exists(saved_journal));
+	assert_int_equal(rename(saved, h.db), 0);
+	assert_int_equal(rename(saved_journal, journal), 0);
+	db = slurp(h.db, &len);
+	log = slurp(journal, &log_len);
+
+	assert_refused(&h, "rollback journal");
+	assert_refused(&h, journal);
+	assert_same(h.db, db, len);
+	assert_same(journal, log, log_len);
+
+	snprintf(cmd, sizeof(cmd), "sqlite3 '%s' 'PRAGMA quick_check'", h.db);
+	assert_int_equal(system(cmd), 0);
+	assert_false(exists(journal));
+	harness_restart(&h);
+	harness_stop(&h);
+	free(db);
+	free(log);
+	harness_cleanup(&h);
+}
+
 /* A page damaged under a running server: the call that reads it fails
  * with DATA_LOSS, the log says what was found and what to do, and the
  * stop leaves the WAL, with the write acknowledged meanwhile, beside the
@@ -656,6 +704,7 @@ main(void)
 	    cmocka_unit_test(test_wal_of_another_database),
 	    cmocka_unit_test(test_half_database_with_wal),
 	    cmocka_unit_test(test_check),
+	    cmocka_unit_test(test_hot_journal),
 	    cmocka_unit_test(test_damage_while_serving),
 	    cmocka_unit_test(test_file_modes),
 	};
