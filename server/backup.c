@@ -69,11 +69,12 @@ backup_check_paths(struct backup *b)
 }
 
 /* The temporary file beside dst, so the rename stays on one file
- * system; it gets the database's permissions, as a copy by cp would. */
+ * system. It holds every record, so it is private to its owner (mode
+ * 0600 from mkstemp, whatever the umask), and so is what sqlite makes
+ * beside it while copying. */
 static int
 backup_make_tmp(struct backup *b)
 {
-	struct stat ss;
 	int fd;
 
 	snprintf(b->tmp, sizeof(b->tmp), "%s.tmp-XXXXXX", b->dst);
@@ -81,8 +82,11 @@ backup_make_tmp(struct backup *b)
 		return backup_fail(
 		    b, "cannot create %s: %s", b->tmp, strerror(errno));
 	b->tmp_made = 1;
-	if (stat(b->src, &ss) == 0)
-		fchmod(fd, ss.st_mode & 0666);
+	if (fchmod(fd, 0600) != 0) {
+		close(fd);
+		return backup_fail(
+		    b, "cannot chmod %s: %s", b->tmp, strerror(errno));
+	}
 	close(fd);
 	return 0;
 }

@@ -67,7 +67,7 @@ init_main(int argc, char **argv)
 	struct store_conn *db = NULL;
 	Hoptac__V1__Credential cr = HOPTAC__V1__CREDENTIAL__INIT;
 	Hoptac__V1__Role role = HOPTAC__V1__ROLE__ROLE_ADMIN;
-	char token[AUTH_TOKEN_LEN + 1], id[AUTH_ID_LEN + 1], err[512];
+	char token[AUTH_TOKEN_LEN + 1], id[AUTH_ID_LEN + 1], err[2048];
 	uint8_t salt[AUTH_SALT_LEN], hash[AUTH_HASH_LEN];
 	const char *name = "administrator", *out = NULL;
 	int force = 0, has = 0, ch, rc = 1;
@@ -115,7 +115,8 @@ init_main(int argc, char **argv)
 		rc = 2;
 		goto out;
 	}
-	if (store_open(cfg.database, 0, &db, err, sizeof(err)) != STATUS_OK) {
+	if (store_open(cfg.database, STORE_OPEN_CREATE, &db, err,
+	        sizeof(err)) != STATUS_OK) {
 		fprintf(stderr, "hoptacd init: %s\n", err);
 		goto out;
 	}

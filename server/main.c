@@ -9,8 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "init.h"
 #include "backup.h"
+#include "check.h"
+#include "init.h"
 #include "log.h"
 #include "server.h"
 
@@ -23,6 +24,7 @@ usage(FILE *out)
 	    "       hoptacd init [-F] [-f file] [-D database] [-n name] "
 	    "[-o tokenfile]\n"
 	    "       hoptacd backup [-f file] [-D database] out\n"
+	    "       hoptacd check [-f file] [-D database]\n"
 	    "  -d          stay in the foreground, log to stderr\n"
 	    "  -f file     configuration file (see hoptacd.conf.example)\n"
 	    "  -l url      listen on url (tcp://host:port or ipc:///path);\n"
@@ -41,7 +43,7 @@ main(int argc, char **argv)
 	struct server *srv;
 	const char *file = NULL;
 	int foreground = 0, check_only = 0, verbose = 0, ch, sig;
-	char err[512];
+	char err[2048];
 	sigset_t sigs;
 	int rc = 1;
 
@@ -49,6 +51,8 @@ main(int argc, char **argv)
 		return init_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "backup") == 0)
 		return backup_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "check") == 0)
+		return check_main(argc - 1, argv + 1);
 	server_config_defaults(&cfg);
 	/* First pass for -f, so that flags override the file. */
 	while ((ch = getopt(argc, argv, "dD:f:hl:no:vV")) != -1)

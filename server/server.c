@@ -698,7 +698,7 @@ server_start(const struct server_config *cfg, char *err, size_t errlen)
 		    err, errlen, "method table does not match the protocol");
 		goto fail;
 	}
-	if (store_open(cfg->database, 0, &db, err, errlen) != 0)
+	if (store_open(cfg->database, STORE_OPEN_WRITE, &db, err, errlen) != 0)
 		goto fail;
 	if (cfg->max_db_size > 0 &&
 	    store_limit_size(db, cfg->max_db_size) != STATUS_OK) {

@@ -28,14 +28,37 @@ struct store_conn;
 /* Latest schema version; migrations are numbered 1..STORE_SCHEMA_VERSION. */
 #define STORE_SCHEMA_VERSION 10
 
+/* How store_open opens a database (its mode). */
+enum store_mode {
+	/* The writer, making the database when the file is missing or
+	 * empty: hoptacd init, and the tests. */
+	STORE_OPEN_CREATE = 0,
+	/* A reader: the file and its schema must exist. */
+	STORE_OPEN_READ = 1,
+	/* The writer of a database that exists: the server's. A missing or
+	 * empty file is refused. */
+	STORE_OPEN_WRITE = 2,
+};
+
 /* Opens path with its backend (an unknown scheme is INVALID_ARGUMENT,
- * naming it). The writer (readonly = 0) creates the file when missing and
- * applies pending migrations in one transaction; a reader requires the
- * file and the schema to exist. On failure *out is NULL and err says why. */
-int store_open(const char *path, int readonly, struct store_conn **out,
-    char *err, size_t errlen);
+ * naming it) in mode (enum store_mode). Both writers take the database
+ * for themselves (FAILED_PRECONDITION when another process has it), then
+ * check an existing one as store_check does (quickly) before anything can
+ * write to it: a database refused, or a write-ahead log beside no
+ * database, is left byte for byte as it was. Then they apply pending
+ * migrations in one transaction. A file the backend makes is private to
+ * its owner (mode 0600, whatever the umask). On failure *out is NULL and
+ * err says why, naming the file. */
+int store_open(const char *path, int mode, struct store_conn **out, char *err,
+    size_t errlen);
 
 void store_close(struct store_conn *c);
+
+/* Whether a connection of this process has met a damaged database since
+ * it started: its call failed with DATA_LOSS and HOPTACD-DAMAGED was
+ * logged. The writer then closes without checkpointing its WAL into the
+ * database. For a health check to answer NOT_SERVING. */
+int store_damaged(void);
 
 /* Transactions, for the writer: one BEGIN IMMEDIATE ... COMMIT around a
  * group of calls, one savepoint around each call. */
@@ -216,6 +239,35 @@ int store_audit_each(struct store_conn *c, int64_t through_seq,
 int store_audit_prune(struct store_conn *c, int64_t through_seq,
     int64_t count, const char *sha256, const char *credential_id,
     int64_t at_ms);
+
+/* What store_check reads. */
+enum store_check_depth {
+	/* Every page of every table and index, their structure and their
+	 * records (sqlite's quick_check): what a writer's open does. */
+	STORE_CHECK_QUICK,
+	/* The same and every index against its table (integrity_check):
+	 * hoptacd check. */
+	STORE_CHECK_FULL,
+};
+
+/* What a database found sound holds. */
+struct store_check_result {
+	int schema; /* its schema version */
+	long pages;
+	long page_size;
+};
+
+/* Reads the database at path through without changing it, or any file
+ * beside it (at most, sqlite makes the index of a write-ahead log that has
+ * none, path-shm): OK when it is sound and of a schema this version knows
+ * (1 to STORE_SCHEMA_VERSION), with res filled. Else err says what is
+ * wrong, without the path: NOT_FOUND (missing or empty, or a write-ahead
+ * log beside no database), DATA_LOSS (not a database, truncated, damaged:
+ * with what the check found), FAILED_PRECONDITION (not a hoptac database,
+ * or a newer schema), UNAVAILABLE (cannot be read at all). It may run
+ * while a server serves the database. */
+int store_check(const char *path, int depth, struct store_check_result *res,
+    char *err, size_t errlen);
 
 /* Online backup: a copy of a database that a server may be writing to,
  * as one consistent snapshot. */

@@ -2,6 +2,7 @@
  * The store's functions, forwarded to the backend a connection was opened
  * with: the one its database's name chooses (store_backend.h).
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -44,7 +45,7 @@ store_backend(const char *path, const char **rest, char *err, size_t errlen)
 }
 
 int
-store_open(const char *path, int readonly, struct store_conn **out, char *err,
+store_open(const char *path, int mode, struct store_conn **out, char *err,
     size_t errlen)
 {
 	const struct store_ops *ops;
@@ -53,7 +54,35 @@ store_open(const char *path, int readonly, struct store_conn **out, char *err,
 	*out = NULL;
 	if ((ops = store_backend(path, &rest, err, errlen)) == NULL)
 		return STATUS_INVALID_ARGUMENT;
-	return ops->open(rest, readonly, out, err, errlen);
+	return ops->open(rest, mode, out, err, errlen);
+}
+
+int
+store_check(const char *path, int depth, struct store_check_result *res,
+    char *err, size_t errlen)
+{
+	const struct store_ops *ops;
+	const char *rest;
+
+	memset(res, 0, sizeof(*res));
+	if ((ops = store_backend(path, &rest, err, errlen)) == NULL)
+		return STATUS_INVALID_ARGUMENT;
+	return ops->check(rest, depth, res, err, errlen);
+}
+
+/* Set once for the life of the process (store_damaged). */
+static atomic_int store_damage_seen;
+
+void
+store_note_damage(void)
+{
+	atomic_store(&store_damage_seen, 1);
+}
+
+int
+store_damaged(void)
+{
+	return atomic_load(&store_damage_seen);
 }
 
 void

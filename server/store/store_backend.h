@@ -21,9 +21,11 @@ struct store_ops {
 	const char *scheme;
 
 	/* Connections; open sets (*out)->ops. */
-	int (*open)(const char *path, int readonly, struct store_conn **out,
+	int (*open)(const char *path, int mode, struct store_conn **out,
 	    char *err, size_t errlen);
 	void (*close)(struct store_conn *c);
+	int (*check)(const char *path, int depth,
+	    struct store_check_result *res, char *err, size_t errlen);
 
 	/* Transactions, for the writer. */
 	int (*begin)(struct store_conn *c);
@@ -134,6 +136,9 @@ struct store_conn {
 struct store_backup {
 	const struct store_ops *ops;
 };
+
+/* Notes that a connection met a damaged database (store_damaged). */
+void store_note_damage(void);
 
 /* The backends. */
 extern const struct store_ops store_sqlite_ops;

@@ -84,6 +84,9 @@ store_sqlite_backup_open(
 		    b->from ? sqlite3_errmsg(b->from) : "out of memory");
 		goto out;
 	}
+	/* Read-only, it could not checkpoint anyway: a backup of a
+	 * damaged database must leave it as it was. */
+	sqlite3_db_config(b->from, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	sqlite3_busy_timeout(b->from, STORE_SQLITE_BUSY_MS);
 	if (sqlite3_exec(b->from, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;

@@ -62,9 +62,11 @@ store_sqlite_of(struct store_conn *conn)
 }
 
 /* The operations of store_sqlite_ops, as store.h describes them. */
-int store_sqlite_open(const char *path, int readonly, struct store_conn **out,
+int store_sqlite_open(const char *path, int mode, struct store_conn **out,
     char *err, size_t errlen);
 void store_sqlite_close(struct store_conn *c);
+int store_sqlite_check(const char *path, int depth,
+    struct store_check_result *res, char *err, size_t errlen);
 int store_sqlite_begin(struct store_conn *c);
 int store_sqlite_commit(struct store_conn *c);
 int store_sqlite_rollback(struct store_conn *c);
@@ -196,6 +198,25 @@ int store_sqlite_all(struct store_sqlite *c, sqlite3_stmt *st,
 
 /* Appends m to a repeated message field (n, items). */
 int store_sqlite_append(size_t *n, void ***items, void *m);
+
+/* The longest path of a database the store takes, with a suffix. */
+#define STORE_SQLITE_PATH_MAX 4200
+
+/* A database's file and those sqlite keeps beside it, as they are. */
+struct store_sqlite_files {
+	int db, wal, shm, journal; /* whether each exists */
+	long long db_size, wal_size;
+	unsigned db_mode;
+};
+
+void store_sqlite_files(const char *path, struct store_sqlite_files *f);
+
+/* store_check of path (store_sqlite_check.c), taking schemas from
+ * min_schema up (0: a database sqlite made but hoptac has not; a writer
+ * gives it the schema); locked when the caller holds the database's
+ * flock. */
+int store_sqlite_verify(const char *path, int depth, int min_schema, int locked,
+    struct store_check_result *res, char *err, size_t errlen);
 
 /* Reads the schema version of c's file into *version; UNAVAILABLE, with
  * the reason in err, when the file is not a database. */

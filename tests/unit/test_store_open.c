@@ -105,6 +105,7 @@ test_backend_ops_complete(void **state)
 	} while (0)
 	OP(open);
 	OP(close);
+	OP(check);
 	OP(begin);
 	OP(commit);
 	OP(rollback);
@@ -174,7 +175,8 @@ test_newer_schema_refused(void **state)
 	snprintf(want, sizeof(want),
 	    "database schema %d is newer than this server's %d",
 	    STORE_SCHEMA_VERSION + 1, STORE_SCHEMA_VERSION);
-	assert_string_equal(err, want);
+	if (strstr(err, want) == NULL || strstr(err, f->path) == NULL)
+		fail_msg("\"%s\"", err);
 	/* Refused, not downgraded. */
 	assert_int_equal(
 	    store_fixture_version(f->path), STORE_SCHEMA_VERSION + 1);
