@@ -233,15 +233,22 @@ dispatch_start(struct call *c, nng_msg *msg, int stopping)
 		    RPC_MAX_MESSAGE);
 		goto done;
 	}
+	/* The wire is checked before protobuf-c unpacks anything: it
+	 * allocates for every element it meets, so counts are bounded
+	 * first (pbcheck.h). */
+	if (pbcheck_message(&hoptac__v1__request__descriptor, nng_msg_body(msg),
+	        len, where, sizeof(where), why, sizeof(why)) != 0) {
+		call_fail(c, STATUS_INVALID_ARGUMENT, "bad envelope: %s%s%s",
+		    where, where[0] != '\0' ? " " : "", why);
+		goto done;
+	}
 	c->req = hoptac__v1__request__unpack(NULL, len, nng_msg_body(msg));
 	if (c->req == NULL) {
 		call_fail(c, STATUS_INVALID_ARGUMENT,
 		    "the message is not a hoptac.v1.Request envelope");
 		goto done;
 	}
-	if (pbcheck_strings(&hoptac__v1__request__descriptor, nng_msg_body(msg),
-	        len, where, sizeof(where), why, sizeof(why)) != 0 ||
-	    rpc_request_check(c->req, why, sizeof(why)) != 0) {
+	if (rpc_request_check(c->req, why, sizeof(why)) != 0) {
 		call_fail(c, STATUS_INVALID_ARGUMENT, "bad envelope: %s", why);
 		goto done;
 	}
@@ -272,7 +279,7 @@ dispatch_start(struct call *c, nng_msg *msg, int stopping)
 	c->deadline_ms = c->received_ms +
 	    (c->req->timeout_ms < RPC_TIMEOUT_MAX_MS ? c->req->timeout_ms
 	                                             : RPC_TIMEOUT_MAX_MS);
-	if (pbcheck_strings(c->method->desc->input, c->req->payload.data,
+	if (pbcheck_message(c->method->desc->input, c->req->payload.data,
 	        c->req->payload.len, where, sizeof(where), why,
 	        sizeof(why)) != 0) {
 		violations_add(&c->violations, NULL, where, "%s", why);

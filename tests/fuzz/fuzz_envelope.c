@@ -1,9 +1,10 @@
 /*
  * The envelope: what hoptacd does with the bytes of one nng message
- * before a handler sees them (dispatch_start: hoptac.v1.Request unpacked,
- * its strings and limits checked, the method found, the payload checked
- * and unpacked as the method's input), and what the client does with the
- * bytes of a reply (rpc_client_decode_reply, then the payload unpacked as the
+ * before a handler sees them (dispatch_start: the strings and counts of
+ * hoptac.v1.Request checked on the wire, then the envelope unpacked and
+ * its limits checked, the method found, the payload checked and unpacked
+ * as the method's input), and what the client does with the bytes of a
+ * reply (rpc_client_decode_reply, then the payload unpacked as the
  * method's output). The same bytes go through both: the fuzzer keeps
  * whatever reaches new code on either side.
  */
@@ -28,18 +29,19 @@ fuzz_envelope_server(const uint8_t *data, size_t size)
 
 	if (size > RPC_MAX_MESSAGE)
 		return;
+	if (pbcheck_message(&hoptac__v1__request__descriptor, data, size, where,
+	        sizeof(where), why, sizeof(why)) != 0)
+		return;
 	req = hoptac__v1__request__unpack(NULL, size, data);
 	if (req == NULL)
 		return;
-	if (pbcheck_strings(&hoptac__v1__request__descriptor, data, size, where,
-	        sizeof(where), why, sizeof(why)) != 0 ||
-	    rpc_request_check(req, why, sizeof(why)) != 0 ||
+	if (rpc_request_check(req, why, sizeof(why)) != 0 ||
 	    req->method[0] == '\0')
 		goto out;
 	(void)rpc_metadata_get(req, RPC_METADATA_AUTHORIZATION);
 	if ((m = dispatch_find(req->method)) == NULL)
 		goto out;
-	if (pbcheck_strings(m->desc->input, req->payload.data, req->payload.len,
+	if (pbcheck_message(m->desc->input, req->payload.data, req->payload.len,
 	        where, sizeof(where), why, sizeof(why)) != 0)
 		goto out;
 	input = protobuf_c_message_unpack(

@@ -1,5 +1,5 @@
 /*
- * pbcheck_strings on input that is not a well-formed message: unknown
+ * pbcheck_message on input that is not a well-formed message: unknown
  * fields, truncated and malformed bytes, random bytes, and nesting deeper
  * than the walker goes. It must neither crash nor read past the bytes.
  */
@@ -31,7 +31,7 @@ test_unknown_fields_skipped(void **state)
 
 	(void)state;
 	assert_int_equal(
-	    pbcheck_strings(&hoptac__v1__submit_activities_request__descriptor,
+	    pbcheck_message(&hoptac__v1__submit_activities_request__descriptor,
 	        data, sizeof(data), where, sizeof(where), why, sizeof(why)),
 	    0);
 }
@@ -54,7 +54,7 @@ test_truncated(void **state)
 
 		assert_non_null(cut);
 		memcpy(cut, p.data, n);
-		if (pbcheck_strings(
+		if (pbcheck_message(
 		        &hoptac__v1__submit_activities_request__descriptor, cut,
 		        n, where, sizeof(where), why, sizeof(why)) != 0)
 			fail_msg("prefix of %zu bytes rejected: %s %s", n,
@@ -79,7 +79,7 @@ expect_malformed(const uint8_t *bytes, size_t len)
 	assert_non_null(copy);
 	memcpy(copy, bytes, len);
 	assert_int_equal(
-	    pbcheck_strings(&hoptac__v1__submit_activities_request__descriptor,
+	    pbcheck_message(&hoptac__v1__submit_activities_request__descriptor,
 	        copy, len, where, sizeof(where), why, sizeof(why)),
 	    0);
 	assert_null(protobuf_c_message_unpack(
@@ -147,7 +147,7 @@ test_garbage(void **state)
 		if (len > 0 && round % 2 == 0)
 			buf[0] = 0x0a;
 		where[0] = why[0] = '\0';
-		if (pbcheck_strings(
+		if (pbcheck_message(
 		        &hoptac__v1__submit_activities_request__descriptor, buf,
 		        len, where, sizeof(where), why, sizeof(why)) != 0) {
 			assert_true(where[0] != '\0');
@@ -248,7 +248,7 @@ test_depth_limit(void **state)
 	(void)state;
 	/* At the limit: walked all the way, so the bad note is found. */
 	p = nest_bytes(PBCHECK_MAX_DEPTH, "a\x01");
-	assert_int_equal(pbcheck_strings(&nest_descriptor, p.data, p.len, where,
+	assert_int_equal(pbcheck_message(&nest_descriptor, p.data, p.len, where,
 	                     sizeof(where), why, sizeof(why)),
 	    -1);
 	for (int i = 0; i < PBCHECK_MAX_DEPTH; i++)
@@ -259,14 +259,14 @@ test_depth_limit(void **state)
 	free(p.data);
 
 	p = nest_bytes(PBCHECK_MAX_DEPTH, "ok");
-	assert_int_equal(pbcheck_strings(&nest_descriptor, p.data, p.len, where,
+	assert_int_equal(pbcheck_message(&nest_descriptor, p.data, p.len, where,
 	                     sizeof(where), why, sizeof(why)),
 	    0);
 	free(p.data);
 
 	/* One deeper is refused, naming the message that is too deep. */
 	p = nest_bytes(PBCHECK_MAX_DEPTH + 1, "ok");
-	assert_int_equal(pbcheck_strings(&nest_descriptor, p.data, p.len, where,
+	assert_int_equal(pbcheck_message(&nest_descriptor, p.data, p.len, where,
 	                     sizeof(where), why, sizeof(why)),
 	    -1);
 	want[0] = '\0';
@@ -290,7 +290,7 @@ test_depth_bomb(void **state)
 	struct packed p = nest_bytes(100000, "x");
 
 	(void)state;
-	assert_int_equal(pbcheck_strings(&nest_descriptor, p.data, p.len, where,
+	assert_int_equal(pbcheck_message(&nest_descriptor, p.data, p.len, where,
 	                     sizeof(where), why, sizeof(why)),
 	    -1);
 	assert_string_equal(why, "messages nested too deeply");
