@@ -304,3 +304,64 @@ pbcheck_message(const ProtobufCMessageDescriptor *desc, const uint8_t *data,
 
 	return pbcheck_walk(desc, data, len, NULL, 0, &cx);
 }
+
+int
+pbcheck_split_last(const uint8_t *data, size_t len, uint32_t id, size_t *head,
+    const uint8_t **value, size_t *valuelen)
+{
+	size_t at = 0, found = 0, vat = 0, vlen = 0;
+	int seen = 0;
+
+	while (at < len) {
+		uint64_t tag, v;
+		size_t start = at,
+		       n = pbcheck_varint(data + at, len - at, &tag);
+
+		if (n == 0)
+			return -1;
+		at += n;
+		switch (tag & 7) {
+		case 0:
+			if ((n = pbcheck_varint(data + at, len - at, &v)) == 0)
+				return -1;
+			break;
+		case 1:
+			n = 8;
+			break;
+		case 5:
+			n = 4;
+			break;
+		case 2: {
+			size_t hdr = pbcheck_varint(data + at, len - at, &v);
+
+			if (hdr == 0 || v > len - at - hdr)
+				return -1;
+			n = hdr + (size_t)v;
+			if ((uint32_t)(tag >> 3) == id) {
+				/* As protobuf-c reads them: a tag and a
+				 * length of 5 bytes at most. */
+				if (seen++ || at - start > 5 || hdr > 5 ||
+				    v > INT32_MAX)
+					return -1;
+				found = start;
+				vat = at + hdr;
+				vlen = (size_t)v;
+			}
+			break;
+		}
+		default:
+			return -1;
+		}
+		if (n > len - at)
+			return -1;
+		if ((uint32_t)(tag >> 3) == id && (tag & 7) != 2)
+			return -1;
+		at += n;
+	}
+	if (!seen || vat + vlen != len)
+		return -1;
+	*head = found;
+	*value = data + vat;
+	*valuelen = vlen;
+	return 0;
+}

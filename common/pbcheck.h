@@ -56,4 +56,13 @@ uint32_t pbcheck_field_bound(
 int pbcheck_message(const ProtobufCMessageDescriptor *desc, const uint8_t *data,
     size_t len, char *where, size_t wherelen, char *why, size_t whylen);
 
+/* When the last field of the message in data is a length-delimited field
+ * id that appears nowhere else in it, as an encoder writes a message's
+ * last field: sets *value and *valuelen to that field's bytes and *head
+ * to the offset of its tag, so that the first head bytes are the message
+ * without it. Lets the server unpack an envelope without copying its
+ * payload. Returns 0, or -1 when the message is not so or malformed. */
+int pbcheck_split_last(const uint8_t *data, size_t len, uint32_t id,
+    size_t *head, const uint8_t **value, size_t *valuelen);
+
 #endif
