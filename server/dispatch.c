@@ -255,9 +255,10 @@ dispatch_start(struct call *c, nng_msg *msg, int stopping)
 		    where, where[0] != '\0' ? " " : "", why);
 		goto done;
 	}
-	/* The payload is the envelope's last field: unpacking the envelope
-	 * without it saves copying up to 4 MiB, as the input is unpacked
-	 * from the message itself. Any other envelope is unpacked whole. */
+	/* The payload is the envelope's last field: the envelope is
+	 * unpacked without it, and the payload checked and unpacked where it
+	 * lies in the message, so that a call refused on the way costs no
+	 * copy of up to 4 MiB. Any other envelope is unpacked whole. */
 	if (pbcheck_split_last(body, len, dispatch_payload_id, &head, &payload,
 	        &payload_len) != 0) {
 		head = len;
@@ -316,7 +317,18 @@ dispatch_start(struct call *c, nng_msg *msg, int stopping)
 		    c->method->desc->input->name);
 		goto done;
 	}
-	/* The payload may point into it: freed only now. */
+	/* From here on the envelope is whole, payload included: the writer
+	 * unpacks the input again from it when a transaction is run again
+	 * (writer_reset). */
+	if (c->req->payload.data == NULL && payload_len > 0) {
+		if ((c->req->payload.data = malloc(payload_len)) == NULL) {
+			call_fail(c, STATUS_INTERNAL, "out of memory");
+			goto done;
+		}
+		memcpy(c->req->payload.data, payload, payload_len);
+		c->req->payload.len = payload_len;
+	}
+	/* The payload pointed into it: freed only now. */
 	nng_msg_free(msg);
 	msg = NULL;
 	if (dispatch_route(c))
