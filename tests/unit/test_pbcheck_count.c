@@ -108,6 +108,10 @@ static void
 test_bounds(void **state)
 {
 	(void)state;
+	/* pbcheck.c names the envelope's metadata by its number. */
+	assert_string_equal(
+	    protobuf_c_message_descriptor_get_field(REQUEST, 4)->name,
+	    "metadata");
 	assert_int_equal(pbcheck_field_bound(REQUEST, 4), RPC_METADATA_MAX);
 	assert_int_equal(pbcheck_field_bound(REQUEST, 1), PBCHECK_FIELD_MAX);
 	assert_int_equal(pbcheck_field_bound(SUBMIT, 1), PBCHECK_FIELD_MAX);
