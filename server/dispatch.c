@@ -72,9 +72,21 @@ static struct method dispatch_methods[METHOD_COUNT] = {
     CHECKED(AUDIT_PRUNE, handle_audit_check_prune, handle_audit_prune),
 };
 
+/* The field number of hoptac.v1.Request's payload. */
+static uint32_t dispatch_payload_id;
+
 int
 dispatch_init(void)
 {
+	const ProtobufCFieldDescriptor *pf =
+	    protobuf_c_message_descriptor_get_field_by_name(
+	        &hoptac__v1__request__descriptor, "payload");
+
+	if (pf == NULL || pf->type != PROTOBUF_C_TYPE_BYTES) {
+		log_error("HOPTACD-DISPATCH: hoptac.v1.Request has no payload");
+		return -1;
+	}
+	dispatch_payload_id = pf->id;
 	for (size_t i = 0; i < METHOD_COUNT; i++) {
 		struct method *m = &dispatch_methods[i];
 
@@ -223,7 +235,8 @@ void
 dispatch_start(struct call *c, nng_msg *msg, int stopping)
 {
 	char where[160], why[96];
-	size_t len = nng_msg_len(msg);
+	size_t len = nng_msg_len(msg), head, payload_len = 0;
+	const uint8_t *body = nng_msg_body(msg), *payload;
 
 	c->received_ms = rpc_now_ms();
 	c->status = STATUS_OK;
@@ -234,20 +247,38 @@ dispatch_start(struct call *c, nng_msg *msg, int stopping)
 		    RPC_MAX_MESSAGE);
 		goto done;
 	}
-	c->req = hoptac__v1__request__unpack(NULL, len, nng_msg_body(msg));
+	/* The wire is checked before protobuf-c unpacks anything: it
+	 * allocates for every element it meets, so counts are bounded
+	 * first (pbcheck.h). */
+	if (pbcheck_message(&hoptac__v1__request__descriptor, body, len, where,
+	        sizeof(where), why, sizeof(why)) != 0) {
+		call_fail(c, STATUS_INVALID_ARGUMENT, "bad envelope: %s%s%s",
+		    where, where[0] != '\0' ? " " : "", why);
+		goto done;
+	}
+	/* The payload is the envelope's last field: the envelope is
+	 * unpacked without it, and the payload checked and unpacked where it
+	 * lies in the message, so that a call refused on the way costs no
+	 * copy of up to 4 MiB. Any other envelope is unpacked whole. */
+	if (pbcheck_split_last(body, len, dispatch_payload_id, &head, &payload,
+	        &payload_len) != 0) {
+		head = len;
+		payload = NULL;
+	}
+	c->req = hoptac__v1__request__unpack(NULL, head, body);
 	if (c->req == NULL) {
 		call_fail(c, STATUS_INVALID_ARGUMENT,
 		    "the message is not a hoptac.v1.Request envelope");
 		goto done;
 	}
-	if (pbcheck_strings(&hoptac__v1__request__descriptor, nng_msg_body(msg),
-	        len, where, sizeof(where), why, sizeof(why)) != 0 ||
-	    rpc_request_check(c->req, why, sizeof(why)) != 0) {
+	if (payload == NULL) {
+		payload = c->req->payload.data;
+		payload_len = c->req->payload.len;
+	}
+	if (rpc_request_check(c->req, why, sizeof(why)) != 0) {
 		call_fail(c, STATUS_INVALID_ARGUMENT, "bad envelope: %s", why);
 		goto done;
 	}
-	nng_msg_free(msg);
-	msg = NULL;
 	if (c->req->method[0] == '\0') {
 		call_fail(
 		    c, STATUS_INVALID_ARGUMENT, "bad envelope: no method");
@@ -273,21 +304,34 @@ dispatch_start(struct call *c, nng_msg *msg, int stopping)
 	c->deadline_ms = c->received_ms +
 	    (c->req->timeout_ms < RPC_TIMEOUT_MAX_MS ? c->req->timeout_ms
 	                                             : RPC_TIMEOUT_MAX_MS);
-	if (pbcheck_strings(c->method->desc->input, c->req->payload.data,
-	        c->req->payload.len, where, sizeof(where), why,
-	        sizeof(why)) != 0) {
+	if (pbcheck_message(c->method->desc->input, payload, payload_len, where,
+	        sizeof(where), why, sizeof(why)) != 0) {
 		violations_add(&c->violations, NULL, where, "%s", why);
 		call_fail(c, STATUS_INVALID_ARGUMENT, "%s %s", where, why);
 		goto done;
 	}
-	c->input = protobuf_c_message_unpack(c->method->desc->input, NULL,
-	    c->req->payload.len, c->req->payload.data);
+	c->input = protobuf_c_message_unpack(
+	    c->method->desc->input, NULL, payload_len, payload);
 	if (c->input == NULL) {
 		call_fail(c, STATUS_INVALID_ARGUMENT,
 		    "the payload is not a valid %s",
 		    c->method->desc->input->name);
 		goto done;
 	}
+	/* From here on the envelope is whole, payload included: the writer
+	 * unpacks the input again from it when a transaction is run again
+	 * (writer_reset). */
+	if (c->req->payload.data == NULL && payload_len > 0) {
+		if ((c->req->payload.data = malloc(payload_len)) == NULL) {
+			call_fail(c, STATUS_INTERNAL, "out of memory");
+			goto done;
+		}
+		memcpy(c->req->payload.data, payload, payload_len);
+		c->req->payload.len = payload_len;
+	}
+	/* The payload pointed into it: freed only now. */
+	nng_msg_free(msg);
+	msg = NULL;
 	if (dispatch_route(c))
 		return;
 done:

@@ -228,7 +228,10 @@ handle_rollup_rows(
 		free(*key);
 		*key = code;
 	}
-	qsort(out->rows, out->n_rows, sizeof(*out->rows), handle_row_cmp);
+	/* No rows: rows is NULL, and qsort(NULL, 0, ...) is undefined. */
+	if (out->n_rows > 1)
+		qsort(
+		    out->rows, out->n_rows, sizeof(*out->rows), handle_row_cmp);
 	for (size_t i = 0; i < out->n_rows; i++) {
 		if (kept > 0 &&
 		    handle_row_cmp(&out->rows[kept - 1], &out->rows[i]) == 0) {

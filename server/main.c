@@ -3,6 +3,7 @@
  * logs on stderr, -f configuration file, -n check it and exit, -v more
  * verbose.
  */
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,11 @@ main(int argc, char **argv)
 	sigset_t sigs;
 	int rc = 1;
 
+	/* Blocks of 1 MiB and more (a message of up to 4 MiB as nng
+	 * receives it) are mapped on their own and unmapped when freed. By
+	 * default glibc raises that threshold to the largest block freed,
+	 * and a flood of 4 MiB messages then stayed resident afterwards. */
+	mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
 	if (argc > 1 && strcmp(argv[1], "init") == 0)
 		return init_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "backup") == 0)

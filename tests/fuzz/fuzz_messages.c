@@ -79,7 +79,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	m = dispatch_at(data[0] % dispatch_count());
 	data++;
 	size--;
-	if (pbcheck_strings(m->desc->input, data, size, where, sizeof(where),
+	if (pbcheck_message(m->desc->input, data, size, where, sizeof(where),
 	        why, sizeof(why)) != 0)
 		return 0;
 	input = protobuf_c_message_unpack(m->desc->input, NULL, size, data);

@@ -351,6 +351,32 @@ test_summaries(void **state)
 	assert_null(strstr(out, "UBND huyện Đắk Glei"));
 }
 
+/* A rolled-up summary by unit over a period without records: no rows
+ * to merge. It once reached qsort(NULL, 0, ...), undefined behaviour
+ * that the sanitizer build turns fatal. */
+static void
+test_summary_empty_period(void **state)
+{
+	struct harness *h = *state;
+	json_object *o, *rows, *fig;
+
+	expect(CLI("--json", "summary", "--from", "1990", "--to", "1990",
+	           "--by", "unit", "--rollup"),
+	    0, "empty period rolled up");
+	o = json_out();
+	if (json_object_object_get_ex(o, "rows", &rows))
+		assert_int_equal(json_object_array_length(rows), 0);
+	if (json_object_object_get_ex(o, "totals", &fig))
+		assert_int_equal(json_int(fig, "activities"), 0);
+	json_object_put(o);
+	expect(CLI("summary", "--from", "1990", "--to", "1990", "--by",
+	           "unit,kind", "--rollup", "--csv"),
+	    0, "empty period by two dimensions");
+	expect(CLI("--json", "summary", "--unit", "QNG-XA-DAKGLEI", "--from",
+	           "1990", "--to", "1990", "--by", "unit", "--rollup"),
+	    0, "empty period of a successor");
+}
+
 static void
 test_consolidate(void **state)
 {
@@ -510,6 +536,7 @@ main(void)
 	    cmocka_unit_test(test_completeness),
 	    cmocka_unit_test(test_review),
 	    cmocka_unit_test(test_summaries),
+	    cmocka_unit_test(test_summary_empty_period),
 	    cmocka_unit_test(test_consolidate),
 	    cmocka_unit_test(test_rate),
 	    cmocka_unit_test(test_on_time),

@@ -1,5 +1,5 @@
 /*
- * pbcheck_strings on well-formed messages: which strings it accepts,
+ * pbcheck_message on well-formed messages: which strings it accepts,
  * which it rejects, and how it names the field at fault. Malformed input
  * is test_pbcheck_wire.c's.
  */
@@ -58,7 +58,7 @@ check(const ProtobufCMessageDescriptor *d, const struct packed *p,
 {
 	strcpy(where, "(unset)");
 	strcpy(why, "(unset)");
-	return pbcheck_strings(d, p->data, p->len, where, 128, why, 128);
+	return pbcheck_message(d, p->data, p->len, where, 128, why, 128);
 }
 
 static void
@@ -96,7 +96,7 @@ test_empty_message(void **state)
 
 	(void)state;
 	assert_int_equal(
-	    pbcheck_strings(&hoptac__v1__submit_activities_request__descriptor,
+	    pbcheck_message(&hoptac__v1__submit_activities_request__descriptor,
 	        (const uint8_t *)"", 0, where, sizeof(where), why, sizeof(why)),
 	    0);
 }
@@ -433,7 +433,7 @@ test_small_buffers(void **state)
 	p = pack(&r->base);
 	patch(&p, "\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8");
 	assert_int_equal(
-	    pbcheck_strings(&hoptac__v1__submit_activities_request__descriptor,
+	    pbcheck_message(&hoptac__v1__submit_activities_request__descriptor,
 	        p.data, p.len, where, sizeof(where), why, sizeof(why)),
 	    -1);
 	assert_string_equal(where, "activit");
@@ -441,7 +441,7 @@ test_small_buffers(void **state)
 	/* No room for the path at all: refused still, nothing written. */
 	where[0] = 'x';
 	assert_int_equal(
-	    pbcheck_strings(&hoptac__v1__submit_activities_request__descriptor,
+	    pbcheck_message(&hoptac__v1__submit_activities_request__descriptor,
 	        p.data, p.len, where, 0, why, sizeof(why)),
 	    -1);
 	assert_int_equal(where[0], 'x');

@@ -1,7 +1,9 @@
 /*
- * pbcheck_strings on input that is not a well-formed message: unknown
+ * pbcheck_message on input that is not a well-formed message: unknown
  * fields, truncated and malformed bytes, random bytes, and nesting deeper
  * than the walker goes. It must neither crash nor read past the bytes.
+ * And pbcheck_split_last, which splits an envelope's payload off only
+ * where protobuf-c would read the same.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hoptac/v1/rpc.pb-c.h"
 #include "hoptac/v1/services.pb-c.h"
 #include "pbcheck.h"
 #include "pbcheck_fixture.h"
@@ -31,7 +34,7 @@ test_unknown_fields_skipped(void **state)
 
 	(void)state;
 	assert_int_equal(
-	    pbcheck_strings(&hoptac__v1__submit_activities_request__descriptor,
+	    pbcheck_message(&hoptac__v1__submit_activities_request__descriptor,
 	        data, sizeof(data), where, sizeof(where), why, sizeof(why)),
 	    0);
 }
@@ -54,7 +57,7 @@ test_truncated(void **state)
 
 		assert_non_null(cut);
 		memcpy(cut, p.data, n);
-		if (pbcheck_strings(
+		if (pbcheck_message(
 		        &hoptac__v1__submit_activities_request__descriptor, cut,
 		        n, where, sizeof(where), why, sizeof(why)) != 0)
 			fail_msg("prefix of %zu bytes rejected: %s %s", n,
@@ -79,7 +82,7 @@ expect_malformed(const uint8_t *bytes, size_t len)
 	assert_non_null(copy);
 	memcpy(copy, bytes, len);
 	assert_int_equal(
-	    pbcheck_strings(&hoptac__v1__submit_activities_request__descriptor,
+	    pbcheck_message(&hoptac__v1__submit_activities_request__descriptor,
 	        copy, len, where, sizeof(where), why, sizeof(why)),
 	    0);
 	assert_null(protobuf_c_message_unpack(
@@ -147,7 +150,7 @@ test_garbage(void **state)
 		if (len > 0 && round % 2 == 0)
 			buf[0] = 0x0a;
 		where[0] = why[0] = '\0';
-		if (pbcheck_strings(
+		if (pbcheck_message(
 		        &hoptac__v1__submit_activities_request__descriptor, buf,
 		        len, where, sizeof(where), why, sizeof(why)) != 0) {
 			assert_true(where[0] != '\0');
@@ -248,7 +251,7 @@ test_depth_limit(void **state)
 	(void)state;
 	/* At the limit: walked all the way, so the bad note is found. */
 	p = nest_bytes(PBCHECK_MAX_DEPTH, "a\x01");
-	assert_int_equal(pbcheck_strings(&nest_descriptor, p.data, p.len, where,
+	assert_int_equal(pbcheck_message(&nest_descriptor, p.data, p.len, where,
 	                     sizeof(where), why, sizeof(why)),
 	    -1);
 	for (int i = 0; i < PBCHECK_MAX_DEPTH; i++)
@@ -259,14 +262,14 @@ test_depth_limit(void **state)
 	free(p.data);
 
 	p = nest_bytes(PBCHECK_MAX_DEPTH, "ok");
-	assert_int_equal(pbcheck_strings(&nest_descriptor, p.data, p.len, where,
+	assert_int_equal(pbcheck_message(&nest_descriptor, p.data, p.len, where,
 	                     sizeof(where), why, sizeof(why)),
 	    0);
 	free(p.data);
 
 	/* One deeper is refused, naming the message that is too deep. */
 	p = nest_bytes(PBCHECK_MAX_DEPTH + 1, "ok");
-	assert_int_equal(pbcheck_strings(&nest_descriptor, p.data, p.len, where,
+	assert_int_equal(pbcheck_message(&nest_descriptor, p.data, p.len, where,
 	                     sizeof(where), why, sizeof(why)),
 	    -1);
 	want[0] = '\0';
@@ -290,12 +293,87 @@ test_depth_bomb(void **state)
 	struct packed p = nest_bytes(100000, "x");
 
 	(void)state;
-	assert_int_equal(pbcheck_strings(&nest_descriptor, p.data, p.len, where,
+	assert_int_equal(pbcheck_message(&nest_descriptor, p.data, p.len, where,
 	                     sizeof(where), why, sizeof(why)),
 	    -1);
 	assert_string_equal(why, "messages nested too deeply");
 	assert_true(strncmp(where, "child.child.child", 17) == 0);
 	free(p.data);
+}
+
+/* pbcheck_split_last on envelopes: a payload written last, once, is
+ * split off; anything else is left to a whole unpack. */
+static void
+expect_split(const uint8_t *data, size_t len, int want, size_t want_head,
+    size_t want_at, size_t want_len)
+{
+	uint8_t *copy = malloc(len ? len : 1);
+	const uint8_t *value = NULL;
+	size_t head = 0, vlen = 0;
+
+	assert_non_null(copy);
+	memcpy(copy, data, len);
+	assert_int_equal(
+	    pbcheck_split_last(copy, len, 5, &head, &value, &vlen), want);
+	if (want == 0) {
+		Hoptac__V1__Request *whole, *part;
+
+		assert_int_equal(head, want_head);
+		assert_ptr_equal(value, copy + want_at);
+		assert_int_equal(vlen, want_len);
+		/* The head unpacks as the whole does, but for the payload. */
+		whole = hoptac__v1__request__unpack(NULL, len, copy);
+		part = hoptac__v1__request__unpack(NULL, head, copy);
+		assert_non_null(whole);
+		assert_non_null(part);
+		assert_string_equal(whole->method, part->method);
+		assert_int_equal(whole->payload.len, vlen);
+		assert_memory_equal(whole->payload.data, value, vlen);
+		assert_int_equal(part->payload.len, 0);
+		hoptac__v1__request__free_unpacked(whole, NULL);
+		hoptac__v1__request__free_unpacked(part, NULL);
+	}
+	free(copy);
+}
+
+static void
+test_split_last(void **state)
+{
+	/* method "m", payload "\x0a\x00" */
+	static const uint8_t last[] = {0x0a, 0x01, 'm', 0x2a, 0x02, 0x0a, 0x00};
+	/* an empty payload */
+	static const uint8_t empty[] = {0x0a, 0x01, 'm', 0x2a, 0x00};
+	/* payload, then method */
+	static const uint8_t middle[] = {0x2a, 0x01, 0x00, 0x0a, 0x01, 'm'};
+	/* payload twice: protobuf-c keeps the last */
+	static const uint8_t twice[] = {0x2a, 0x01, 0x01, 0x2a, 0x01, 0x02};
+	/* no payload */
+	static const uint8_t none[] = {0x0a, 0x01, 'm', 0x18, 0x05};
+	/* field 5 as a varint: protobuf-c refuses the whole */
+	static const uint8_t varint[] = {0x0a, 0x01, 'm', 0x28, 0x05};
+	/* a payload's length in 6 bytes, which protobuf-c refuses */
+	static const uint8_t long_len[] = {
+	    0x2a, 0x81, 0x80, 0x80, 0x80, 0x80, 0x00, 0x00};
+	/* the payload's length in 2 bytes, which it takes */
+	static const uint8_t two_byte_len[] = {0x2a, 0x81, 0x00, 0x07};
+	/* cut short */
+	static const uint8_t cut[] = {0x0a, 0x01, 'm', 0x2a, 0x05, 0x00};
+	/* an unknown field before the payload */
+	static const uint8_t unknown[] = {
+	    0x9a, 0x06, 0x01, 0xff, 0x2a, 0x01, 0x07};
+
+	(void)state;
+	expect_split(last, sizeof(last), 0, 3, 5, 2);
+	expect_split(empty, sizeof(empty), 0, 3, 5, 0);
+	expect_split(two_byte_len, sizeof(two_byte_len), 0, 0, 3, 1);
+	expect_split(unknown, sizeof(unknown), 0, 4, 6, 1);
+	expect_split(middle, sizeof(middle), -1, 0, 0, 0);
+	expect_split(twice, sizeof(twice), -1, 0, 0, 0);
+	expect_split(none, sizeof(none), -1, 0, 0, 0);
+	expect_split(varint, sizeof(varint), -1, 0, 0, 0);
+	expect_split(long_len, sizeof(long_len), -1, 0, 0, 0);
+	expect_split(cut, sizeof(cut), -1, 0, 0, 0);
+	expect_split((const uint8_t *)"", 0, -1, 0, 0, 0);
 }
 
 int
@@ -308,6 +386,7 @@ main(void)
 	    cmocka_unit_test(test_garbage),
 	    cmocka_unit_test(test_depth_limit),
 	    cmocka_unit_test(test_depth_bomb),
+	    cmocka_unit_test(test_split_last),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
