@@ -7,6 +7,7 @@
 #include "hoptac/v1/services.pb-c.h"
 #include "server_impl.h"
 #include "status.h"
+#include "store.h"
 
 /* Whether the server answers a service of that name: any service with
  * a method in the dispatch table. */
@@ -33,7 +34,9 @@ handle_health_check(struct call *c, struct store_conn *db)
 	if ((out = malloc(sizeof(*out))) == NULL)
 		return call_fail(c, STATUS_INTERNAL, "out of memory");
 	hoptac__v1__health_check_response__init(out);
-	out->status = server_stopping(c->srv)
+	/* A database found damaged serves no more than the calls that
+	 * avoid the damage: a load balancer or a monitor should know. */
+	out->status = server_stopping(c->srv) || store_damaged()
 	    ? HOPTAC__V1__SERVING_STATUS__SERVING_STATUS_NOT_SERVING
 	    : HOPTAC__V1__SERVING_STATUS__SERVING_STATUS_SERVING;
 	c->output = &out->base;

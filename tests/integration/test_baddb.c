@@ -585,8 +585,27 @@ test_hot_journal(void **state)
 	harness_cleanup(&h);
 }
 
+/* What Health/Check answers for the whole server. */
+static int
+health(struct rpc_client *c)
+{
+	Hoptac__V1__HealthCheckRequest req =
+	    HOPTAC__V1__HEALTH_CHECK_REQUEST__INIT;
+	Hoptac__V1__HealthCheckResponse *resp = NULL;
+	struct rpc_client_status st;
+	int status;
+
+	rpc_client_invoke(c, METHOD_HEALTH_CHECK, &req.base,
+	    (ProtobufCMessage **)&resp, NULL, &st);
+	assert_int_equal(st.code, STATUS_OK);
+	status = (int)resp->status;
+	hoptac__v1__health_check_response__free_unpacked(resp, NULL);
+	return status;
+}
+
 /* A page damaged under a running server: the call that reads it fails
- * with DATA_LOSS, the log says what was found and what to do, and the
+ * with DATA_LOSS, health turns NOT_SERVING, the log says what was found
+ * and what to do, and the
  * stop leaves the WAL, with the write acknowledged meanwhile, beside the
  * damaged file instead of checkpointing into it. */
 static void
@@ -624,15 +643,19 @@ test_damage_while_serving(void **state)
 	    (ssize_t)(len - keep));
 	close(fd);
 
+	assert_int_equal(
+	    health(c), HOPTAC__V1__SERVING_STATUS__SERVING_STATUS_SERVING);
 	req.page_size = 1000;
-	rpc_client_call(c, "/hoptac.v1.Activities/List", &req.base,
-	    &hoptac__v1__list_activities_response__descriptor, &resp, NULL,
-	    &st);
+	rpc_client_invoke(
+	    c, METHOD_ACTIVITIES_LIST, &req.base, &resp, NULL, &st);
 	if (resp != NULL)
 		protobuf_c_message_free_unpacked(resp, NULL);
 	print_message(
 	    "Activities/List: %s %s\n", status_name(st.code), st.message);
 	assert_int_equal(st.code, STATUS_DATA_LOSS);
+	/* From then on the server says it is not fit to serve. */
+	assert_int_equal(
+	    health(c), HOPTAC__V1__SERVING_STATUS__SERVING_STATUS_NOT_SERVING);
 	rpc_client_close(c);
 	harness_stop(&h);
 
