@@ -15,6 +15,7 @@
 #include "deliver.h"
 #include "hoptac/v1/services.pb-c.h"
 #include "outbox.h"
+#include "safefile.h"
 #include "validate.h"
 
 struct import {
@@ -119,6 +120,7 @@ cmd_import(struct cli *cli, int argc, char **argv)
 {
 	struct import im;
 	FILE *f = NULL;
+	char err[512];
 	int rc;
 
 	memset(&im, 0, sizeof(im));
@@ -127,10 +129,8 @@ cmd_import(struct cli *cli, int argc, char **argv)
 	if (argc != 2 || argv[1][0] == '-')
 		return cli_usage_error(cli);
 	im.path = argv[1];
-	if ((f = fopen(im.path, "r")) == NULL) {
-		perror(im.path);
-		return CLI_INVALID;
-	}
+	if ((f = safefile_read(im.path, "r", err, sizeof(err))) == NULL)
+		return cli_fail(CLI_INVALID, "%s", err);
 	if ((im.outbox = deliver_outbox(cli)) == NULL) {
 		fclose(f);
 		return CLI_ERROR;

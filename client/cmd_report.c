@@ -16,6 +16,7 @@
 #include "render.h"
 #include "report_file.h"
 #include "rpc.h"
+#include "safefile.h"
 #include "table.h"
 #include "validate.h"
 
@@ -112,15 +113,14 @@ cmd_report_submit(struct cli *cli, int argc, char **argv)
 	struct cmd_report_submit o = {NULL, 0};
 	struct report_file_error ferr;
 	struct violations v;
-	char id[37], label[200], **file;
+	char id[37], label[200], err[512], **file;
 	FILE *f;
 	int rc;
 
 	if ((rc = cli_parse(cli, &args, &o, argc, argv, &file)) != CLI_OK)
 		return rc;
-	if ((f = fopen(file[0], "r")) == NULL)
-		return cli_fail(
-		    CLI_INVALID, "%s: %s", file[0], strerror(errno));
+	if ((f = safefile_read(file[0], "r", err, sizeof(err))) == NULL)
+		return cli_fail(CLI_INVALID, "%s", err);
 	memset(&ferr, 0, sizeof(ferr));
 	rc = report_file_read(f, &r, &ferr);
 	fclose(f);

@@ -6,11 +6,12 @@
 #include <string.h>
 
 #include "cli.h"
-#include "tokenfile.h"
 #include "hoptac/v1/services.pb-c.h"
 #include "pbstr.h"
+#include "safefile.h"
 #include "status.h"
 #include "table.h"
+#include "tokenfile.h"
 #include "validate.h"
 
 static int
@@ -273,7 +274,7 @@ cmd_unit_import(struct cli *cli, int argc, char **argv)
 {
 	struct unit_import im;
 	struct csv_parser p;
-	char buf[4096], **file;
+	char buf[4096], err[512], **file;
 	size_t n;
 	FILE *f;
 	int rc;
@@ -285,9 +286,8 @@ cmd_unit_import(struct cli *cli, int argc, char **argv)
 	im.cli = cli;
 	im.path = file[0];
 	im.line = 1;
-	if ((f = fopen(im.path, "r")) == NULL)
-		return cli_fail(
-		    CLI_INVALID, "%s: %s", im.path, strerror(errno));
+	if ((f = safefile_read(im.path, "r", err, sizeof(err))) == NULL)
+		return cli_fail(CLI_INVALID, "%s", err);
 	if (csv_init(&p, CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0) {
 		fclose(f);
 		return cli_fail(CLI_ERROR, "out of memory");

@@ -74,14 +74,12 @@ out:
 static uint8_t *
 bundle_slurp(const char *path, size_t *len, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = safefile_read(path, "rb", err, errlen);
 	uint8_t *buf = NULL;
 	long n;
 
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (f == NULL)
 		return NULL;
-	}
 	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
 	    (size_t)n > BUNDLE_MAX_BYTES || fseek(f, 0, SEEK_SET) != 0) {
 		snprintf(

@@ -1,6 +1,8 @@
 #include "safefile.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -76,4 +78,34 @@ safefile_abort(struct safefile *sf)
 	free(sf->tmp);
 	free(sf->path);
 	memset(sf, 0, sizeof(*sf));
+}
+
+FILE *
+safefile_read(const char *path, const char *mode, char *err, size_t errlen)
+{
+	struct stat sb;
+	FILE *f = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen,
+		    "%s: not a regular file (a pipe, device or directory)",
+		    path);
+		goto out;
+	}
+	/* Reads of a regular file never block; the flag only served the
+	 * open. */
+	if (fcntl(fd, F_SETFL, 0) != 0 || (f = fdopen(fd, mode)) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	fd = -1;
+out:
+	if (fd >= 0)
+		close(fd);
+	return f;
 }

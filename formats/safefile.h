@@ -31,4 +31,10 @@ int safefile_commit(struct safefile *sf, char *err, size_t errlen);
 /* Removes the temporary and closes sf (after a failed write). */
 void safefile_abort(struct safefile *sf);
 
+/* Opens path for reading (mode "r" or "rb"), refusing at once anything
+ * but a regular file: a named pipe would otherwise hold the command for
+ * ever, waiting for a writer. NULL with "path: why" in err. */
+FILE *safefile_read(
+    const char *path, const char *mode, char *err, size_t errlen);
+
 #endif

@@ -186,6 +186,37 @@ test_fifo_token_refused(void **state)
 	unsetenv("HOPTAC_TOKEN_FILE");
 }
 
+/* Files the client reads (imports, report files, bundles): a named pipe
+ * or a directory is refused at once, a regular file read. */
+static void
+test_read_regular_only(void **state)
+{
+	char path[128], err[256], line[16];
+	FILE *f;
+
+	(void)state;
+	path_in(path, sizeof(path), "fifo.csv");
+	assert_int_equal(mkfifo(path, 0600), 0);
+	/* With fopen this waited for a writer for ever. */
+	assert_null(safefile_read(path, "r", err, sizeof(err)));
+	assert_non_null(strstr(err, "not a regular file"));
+	assert_non_null(strstr(err, "fifo.csv"));
+	path_in(path, sizeof(path), "");
+	assert_null(safefile_read(path, "r", err, sizeof(err)));
+	assert_non_null(strstr(err, "not a regular file"));
+	path_in(path, sizeof(path), "missing.csv");
+	assert_null(safefile_read(path, "r", err, sizeof(err)));
+	assert_non_null(strstr(err, "missing.csv"));
+	path_in(path, sizeof(path), "plain.csv");
+	assert_non_null(f = fopen(path, "w"));
+	fputs("id,unit\n", f);
+	fclose(f);
+	assert_non_null(f = safefile_read(path, "r", err, sizeof(err)));
+	assert_non_null(fgets(line, sizeof(line), f));
+	assert_string_equal(line, "id,unit\n");
+	fclose(f);
+}
+
 int
 main(void)
 {
@@ -200,6 +231,8 @@ main(void)
 	        test_failed_write_leaves_nothing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_fifo_token_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_read_regular_only, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
