@@ -247,5 +247,10 @@ int cmd_audit(struct cli *cli, int argc, char **argv);
 int cmd_audit_archive(struct cli *cli, int argc, char **argv);
 int cmd_bundle_apply(struct cli *cli, int argc, char **argv);
 int cmd_import_receipt(struct cli *cli, int argc, char **argv);
+int cmd_key_register(struct cli *cli, int argc, char **argv);
+
+/* The office's private key for signing bundles: $HOPTAC_KEY, else the
+ * outbox's path with ".key" added. */
+void cli_key_path(const struct cli *cli, char *out, size_t len);
 
 #endif

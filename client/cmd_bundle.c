@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "bundle.h"
+#include "bundle_sign.h"
 #include "cli.h"
 #include "deliver.h"
 #include "hoptac/v1/bundle.pb-c.h"
@@ -51,6 +52,26 @@ cmd_bundle_add(Hoptac__V1__Bundle *b, const struct outbox_entry *e)
 	    e->method, e->request_id, e->payload, e->len, x->sha256.data);
 	x->sha256.len = 32;
 	return 0;
+}
+
+/* Signs b with the office's key (cli_key_path). An exit code. */
+static int
+cmd_bundle_sign(struct cli *cli, Hoptac__V1__Bundle *b)
+{
+	char path[4096], pem[SIGKEY_PEM_MAX], err[512];
+	int rc;
+
+	cli_key_path(cli, path, sizeof(path));
+	rc = bundle_key_load(path, pem, err, sizeof(err));
+	if (rc == 1)
+		return cli_fail(CLI_ERROR,
+		    "chưa có khóa ký gói (%s): chạy hoptac key register khi "
+		    "có kết nối tới máy chủ, rồi xuất lại gói",
+		    path);
+	if (rc == 0)
+		rc = bundle_sign(b, pem, err, sizeof(err));
+	memset(pem, 0, sizeof(pem));
+	return rc == 0 ? CLI_OK : cli_fail(CLI_ERROR, "%s", err);
 }
 
 int
@@ -103,6 +124,9 @@ cmd_export(struct cli *cli, int argc, char **argv)
 		rc = cli_fail(CLI_ERROR, "cannot read the outbox");
 		goto out;
 	}
+	if ((rc = cmd_bundle_sign(cli, b)) != CLI_OK)
+		goto out;
+	rc = CLI_ERROR;
 	if (bundle_write_file(
 	        file[0], BUNDLE_MAGIC, &b->base, err, sizeof(err)) != 0) {
 		rc = cli_fail(CLI_ERROR, "%s", err);
@@ -186,6 +210,37 @@ cmd_bundle_pull(
 	return rc;
 }
 
+/* Whether b is its office's work: signed by a key the server vouches
+ * for, with records of that key's unit only. Checked with the server's
+ * copy of the key, never one the bundle could carry. An exit code. */
+static int
+cmd_bundle_verify(
+    struct cli *cli, const Hoptac__V1__Bundle *b, const char *name)
+{
+	Hoptac__V1__GetKeyRequest req = HOPTAC__V1__GET_KEY_REQUEST__INIT;
+	Hoptac__V1__GetKeyResponse *resp = NULL;
+	char err[1024];
+	int rc;
+
+	if (bundle_sign_present(b, name, err, sizeof(err)) != 0)
+		return cli_fail(CLI_INVALID, "%s", err);
+	req.id = b->key_id;
+	rc = cli_call(cli, METHOD_CREDENTIALS_GET_KEY, &req.base,
+	    (ProtobufCMessage **)&resp, NULL);
+	if (rc == CLI_REFUSED || rc == CLI_INVALID)
+		return cli_fail(CLI_INVALID,
+		    "%s: khóa ký %s chưa được đăng ký với máy chủ, hoặc giấy "
+		    "xác thực đã đăng ký khóa đã bị thu hồi hay hết hạn; gói "
+		    "không được áp dụng",
+		    name, b->key_id);
+	if (rc != CLI_OK)
+		return rc;
+	if (bundle_verify(b, resp->key, name, err, sizeof(err)) != 0)
+		rc = cli_fail(CLI_INVALID, "%s", err);
+	hoptac__v1__get_key_response__free_unpacked(resp, NULL);
+	return rc;
+}
+
 int
 cmd_bundle_apply(struct cli *cli, int argc, char **argv)
 {
@@ -214,6 +269,9 @@ cmd_bundle_apply(struct cli *cli, int argc, char **argv)
 	    &hoptac__v1__bundle__descriptor, err, sizeof(err));
 	if (b == NULL)
 		return cli_fail(CLI_INVALID, "%s", err);
+	if ((rc = cmd_bundle_verify(cli, b, file[0])) != CLI_OK)
+		goto out;
+	rc = CLI_ERROR;
 	/* The calls go through an outbox of their own, so that delivery
 	 * (batches, refusals, stopping when the server is gone) is sync's. */
 	if (mkdtemp(dir) == NULL) {

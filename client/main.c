@@ -26,6 +26,9 @@ static const struct cli_command cli_commands[] = {
         "apply a bundle to the server and write its receipt"},
     {"import-receipt", NULL, cmd_import_receipt, "FILE",
         "mark what a bundle's receipt says was applied"},
+    {"key", "register", cmd_key_register, "",
+        "make the office's key for signing bundles if it has none, and "
+        "register it"},
     {"unit", "add", cmd_unit_add,
         "CODE NAME --kind KIND [--province P] [--parent CODE] [--from DATE]"
         " [--to DATE] [--successor CODE]...",

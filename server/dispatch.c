@@ -68,6 +68,9 @@ static struct method dispatch_methods[METHOD_COUNT] = {
         .run = handle_credentials_revoke,
         .after_commit = handle_credentials_reload},
     RUN(CREDENTIALS_WHO_AM_I, handle_credentials_whoami),
+    CHECKED(CREDENTIALS_REGISTER_KEY, handle_keys_check_register,
+        handle_keys_register),
+    CHECKED(CREDENTIALS_GET_KEY, handle_keys_check_get, handle_keys_get),
     CHECKED(AUDIT_SEARCH, handle_audit_check_search, handle_audit_search),
     CHECKED(AUDIT_PRUNE, handle_audit_check_prune, handle_audit_prune),
 };

@@ -57,6 +57,11 @@ int handle_conflicts_list(struct call *c, struct store_conn *db);
 int handle_conflicts_check_resolve(struct call *c);
 int handle_conflicts_resolve(struct call *c, struct store_conn *db);
 
+int handle_keys_check_register(struct call *c);
+int handle_keys_register(struct call *c, struct store_conn *db);
+int handle_keys_check_get(struct call *c);
+int handle_keys_get(struct call *c, struct store_conn *db);
+
 int handle_credentials_check_issue(struct call *c);
 int handle_credentials_issue(struct call *c, struct store_conn *db);
 int handle_credentials_list(struct call *c, struct store_conn *db);

@@ -26,7 +26,7 @@
 struct store_conn;
 
 /* Latest schema version; migrations are numbered 1..STORE_SCHEMA_VERSION. */
-#define STORE_SCHEMA_VERSION 10
+#define STORE_SCHEMA_VERSION 11
 
 /* How store_open opens a database (its mode). */
 enum store_mode {
@@ -209,6 +209,16 @@ int store_cred_list(struct store_conn *c, const char *unit_code,
 typedef int (*store_cred_fn)(void *arg, const Hoptac__V1__Credential *cr,
     const void *salt, size_t salt_len, const void *hash, size_t hash_len);
 int store_cred_each(struct store_conn *c, store_cred_fn fn, void *arg);
+
+/* Offices' signing keys (docs/bundle.md), one a credential at most.
+ * ALREADY_EXISTS for a key id taken (by this credential or another) or a
+ * credential that has a key. */
+int store_key_insert(struct store_conn *c, const Hoptac__V1__SigningKey *k);
+/* The key id (credential_id NULL), or the key of credential_id (id NULL),
+ * while its credential is valid at now_ms (neither revoked nor expired):
+ * OK with *out (caller frees with free_unpacked), or NOT_FOUND. */
+int store_key_get(struct store_conn *c, const char *id,
+    const char *credential_id, int64_t now_ms, Hoptac__V1__SigningKey **out);
 
 /* The audit trail: appended to, searched newest first. */
 int store_audit_append(struct store_conn *c, const Hoptac__V1__AuditEntry *e);

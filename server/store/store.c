@@ -345,6 +345,19 @@ store_cred_each(struct store_conn *c, store_cred_fn fn, void *arg)
 }
 
 int
+store_key_insert(struct store_conn *c, const Hoptac__V1__SigningKey *k)
+{
+	return c->ops->key_insert(c, k);
+}
+
+int
+store_key_get(struct store_conn *c, const char *id, const char *credential_id,
+    int64_t now_ms, Hoptac__V1__SigningKey **out)
+{
+	return c->ops->key_get(c, id, credential_id, now_ms, out);
+}
+
+int
 store_audit_append(struct store_conn *c, const Hoptac__V1__AuditEntry *e)
 {
 	return c->ops->audit_append(c, e);

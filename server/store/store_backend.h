@@ -105,6 +105,11 @@ struct store_ops {
 	    int include_revoked, int64_t now_ms,
 	    Hoptac__V1__ListCredentialsResponse *out);
 	int (*cred_each)(struct store_conn *c, store_cred_fn fn, void *arg);
+	int (*key_insert)(
+	    struct store_conn *c, const Hoptac__V1__SigningKey *k);
+	int (*key_get)(struct store_conn *c, const char *id,
+	    const char *credential_id, int64_t now_ms,
+	    Hoptac__V1__SigningKey **out);
 	int (*audit_append)(
 	    struct store_conn *c, const Hoptac__V1__AuditEntry *e);
 	int (*audit_search)(struct store_conn *c,

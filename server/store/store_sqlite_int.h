@@ -136,6 +136,10 @@ int store_sqlite_cred_list(struct store_conn *c, const char *unit_code,
     int include_revoked, int64_t now_ms,
     Hoptac__V1__ListCredentialsResponse *out);
 int store_sqlite_cred_each(struct store_conn *c, store_cred_fn fn, void *arg);
+int store_sqlite_key_insert(
+    struct store_conn *c, const Hoptac__V1__SigningKey *k);
+int store_sqlite_key_get(struct store_conn *c, const char *id,
+    const char *credential_id, int64_t now_ms, Hoptac__V1__SigningKey **out);
 int store_sqlite_audit_append(
     struct store_conn *c, const Hoptac__V1__AuditEntry *e);
 int store_sqlite_audit_search(struct store_conn *c,

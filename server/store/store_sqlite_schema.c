@@ -377,6 +377,18 @@ static const struct store_migration store_migrations[STORE_SCHEMA_VERSION] = {
         "",
         store_sqlite_activity_refold,
     },
+    {
+        /* 11: offices' keys for signing bundles, one a credential at
+         * most, bound to it and to its unit */
+        "CREATE TABLE signing_keys ("
+        "  id TEXT PRIMARY KEY,"
+        "  credential_id TEXT NOT NULL UNIQUE REFERENCES credentials(id),"
+        "  unit_code TEXT NOT NULL,"
+        "  public_key BLOB NOT NULL,"
+        "  created_at_ms INTEGER NOT NULL"
+        ");",
+        NULL,
+    },
 };
 
 /* Whether every row's foreign keys point at a row: OK, or INTERNAL. */

@@ -6,8 +6,9 @@
  * random change almost never keeps the checksum right, so when the input
  * has the shape of a file (kind line, 64 characters, line end) it is also
  * read with its checksum made right: that reaches the unpacking, the
- * entries' own checksums and, for a receipt, the PullResponse it
- * carries.
+ * entries' own checksums, what bundle apply checks of a bundle before
+ * applying it (the signature against a key, each entry's records and
+ * their unit) and, for a receipt, the PullResponse it carries.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include <mbedtls/sha256.h>
 
 #include "bundle.h"
+#include "bundle_sign.h"
 #include "fuzz.h"
 #include "hoptac/v1/bundle.pb-c.h"
 #include "hoptac/v1/services.pb-c.h"
@@ -29,6 +31,19 @@ fuzz_bundle_read(const uint8_t *data, size_t size, const char *magic,
 	m = bundle_read_mem(data, size, "fuzz", magic, desc, err, sizeof(err));
 	if (m == NULL)
 		return;
+	if (desc == &hoptac__v1__bundle__descriptor) {
+		const Hoptac__V1__Bundle *b = (const Hoptac__V1__Bundle *)m;
+		Hoptac__V1__SigningKey k = HOPTAC__V1__SIGNING_KEY__INIT;
+
+		/* What bundle apply checks, with a key of the bundle's own
+		 * id and unit (which no signature matches), then the
+		 * records' units alone, which it reaches only after. */
+		k.id = b->key_id;
+		k.unit_code = b->unit_code;
+		(void)bundle_verify(b, &k, "fuzz", err, sizeof(err));
+		(void)bundle_check_units(
+		    b, b->unit_code, "fuzz", err, sizeof(err));
+	}
 	if (desc == &hoptac__v1__receipt__descriptor) {
 		const Hoptac__V1__Receipt *r = (const Hoptac__V1__Receipt *)m;
 		Hoptac__V1__PullResponse *p;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Writes the bundle target's seeds with the real client and server: a
-# bundle that `hoptac export` writes of the activities of
+# bundle that `hoptac export` writes and signs of the activities of
 # tests/data/dak-glei-2024.csv (queued while no server answers), the
 # receipt `hoptac bundle apply` writes for it, and damaged copies of both
 # (a flipped byte, a cut, a wrong kind line).
@@ -28,18 +28,29 @@ export HOPTAC_OUTBOX="${tmp}/outbox.db"
 export HOPTAC_SERVER="ipc://${tmp}/hoptacd.sock"
 mkdir -p "${out}"
 
-# No server yet: the import is queued.
-"${hoptac}" --timeout 300 import "${root}/tests/data/dak-glei-2024.csv" \
-	>/dev/null 2>&1
-"${hoptac}" export "${out}/dak-glei.bundle" --unit KT-DAKGLEI >/dev/null
-
+"${hoptacd}" init -D "${tmp}/hoptac.db" -o "${tmp}/admin.token" >/dev/null
 "${hoptacd}" -d -D "${tmp}/hoptac.db" -l "${HOPTAC_SERVER}" 2>"${tmp}/hoptacd.log" &
 pid=$!
 for _ in $(seq 50); do
 	"${hoptac}" --timeout 200 ping >/dev/null 2>&1 && break
 	sleep 0.1
 done
+export HOPTAC_TOKEN_FILE="${tmp}/admin.token"
 "${hoptac}" unit import "${root}/deploy/registry/units.csv" >/dev/null
+"${hoptac}" admin issue --name "Văn thư huyện Đắk Glei" --role office \
+	--unit KT-DAKGLEI --output "${tmp}/office.token" >/dev/null
+"${hoptac}" admin issue --name "Sở Ngoại vụ" --role peer \
+	--output "${tmp}/department.token" >/dev/null
+
+# The office registers its signing key, then queues the import with no
+# server to answer (another address) and signs the bundle.
+export HOPTAC_TOKEN_FILE="${tmp}/office.token"
+"${hoptac}" key register >/dev/null
+HOPTAC_SERVER="ipc://${tmp}/nobody.sock" "${hoptac}" --timeout 300 \
+	import "${root}/tests/data/dak-glei-2024.csv" >/dev/null 2>&1 || true
+"${hoptac}" export "${out}/dak-glei.bundle" --unit KT-DAKGLEI >/dev/null
+
+export HOPTAC_TOKEN_FILE="${tmp}/department.token"
 "${hoptac}" bundle apply "${out}/dak-glei.bundle" \
 	--receipt "${out}/dak-glei.receipt" >/dev/null
 

@@ -431,14 +431,21 @@ copy_damaged(const char *from, const char *to, long offset, int cut)
 }
 
 /* Carried by hand: export, a damaged bundle refused whole, apply (twice:
- * nothing doubled), the receipt clears the office's outbox. */
+ * nothing doubled), the receipt clears the office's outbox. The office
+ * signs with its key (test_bundle_sign.c). */
 static void
 test_bundle(void **state)
 {
 	struct harness *h = *state;
-	char csv[400], bundle[400], bad[400], receipt[400];
+	char csv[400], bundle[400], bad[400], receipt[400], office[128];
 	long before;
 
+	harness_issue(h, "Văn thư huyện Đắk Glei",
+	    1u << HOPTAC__V1__ROLE__ROLE_OFFICE, "KT-DAKGLEI", office,
+	    sizeof(office));
+	setenv("HOPTAC_TOKEN", office, 1);
+	expect(CLI("key", "register"), 0, "the office's signing key");
+	unsetenv("HOPTAC_TOKEN");
 	harness_stop(h);
 	snprintf(csv, sizeof(csv), "%s/hand.csv", h->dir);
 	write_csv(csv, "hand", 300, "KT-DAKGLEI");

@@ -466,7 +466,8 @@ test_migration_refolds_keys(void **state)
 	f->db = NULL;
 	store_fixture_exec(f->path,
 	    "UPDATE activities SET search = 'hoi nghi qu xy zw||||',"
-	    " fields_folded = 'kinh te|'; PRAGMA user_version = 9;");
+	    " fields_folded = 'kinh te|'; DROP TABLE signing_keys;"
+	    " PRAGMA user_version = 9;");
 	c = store_fixture_writer(f);
 	assert_int_equal(store_fixture_version(f->path), STORE_SCHEMA_VERSION);
 	q.text = "quxyzw";

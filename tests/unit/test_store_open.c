@@ -144,6 +144,8 @@ test_backend_ops_complete(void **state)
 	OP(cred_revoke);
 	OP(cred_list);
 	OP(cred_each);
+	OP(key_insert);
+	OP(key_get);
 	OP(audit_append);
 	OP(audit_search);
 	OP(audit_each);
@@ -288,6 +290,7 @@ test_migration_backfills_fields(void **state)
 	store_fixture_exec(f->path,
 	    "DROP TABLE reports; DROP TABLE request_units; DROP TABLE requests;"
 	    "DROP TABLE activity_fields; DROP INDEX activities_summary;"
+	    "DROP TABLE signing_keys;"
 	    "DROP TABLE conflicts; DROP TABLE credentials; DROP TABLE audit;"
 	    "DROP TABLE audit_archives;"
 	    "DROP TRIGGER activity_counts_insert;"
