@@ -20,6 +20,7 @@
 #include "bundle.h"
 #include "harness.h"
 #include "hoptac/v1/bundle.pb-c.h"
+#include "status.h"
 
 #define UNIT_A "KT-DAKGLEI"
 #define UNIT_B "KT-NGOCHOI"
@@ -67,8 +68,8 @@ setup(void **state)
 	    f->token_a, sizeof(f->token_a));
 	harness_issue(&f->h, "Văn thư huyện Ngọc Hồi", OFFICE, UNIT_B,
 	    f->token_b, sizeof(f->token_b));
-	snprintf(f->outbox_a, sizeof(f->outbox_a), "%s/a.db", f->h.dir);
-	snprintf(f->outbox_b, sizeof(f->outbox_b), "%s/b.db", f->h.dir);
+	snprintf(f->outbox_a, sizeof(f->outbox_a), "%.255s/a.db", f->h.dir);
+	snprintf(f->outbox_b, sizeof(f->outbox_b), "%.255s/b.db", f->h.dir);
 	*state = f;
 	return 0;
 }
@@ -194,7 +195,7 @@ test_signed_applies_changed_refused(void **state)
 	queue_and_export(f, f->token_a, f->outbox_a, csv, "a.bundle", bundle,
 	    sizeof(bundle));
 
-	snprintf(bad, sizeof(bad), "%s/changed.bundle", f->h.dir);
+	snprintf(bad, sizeof(bad), "%.255s/changed.bundle", f->h.dir);
 	rewrite(bundle, bad, change_people);
 	expect(CLI("bundle", "apply", bad), 3, "changed after signing");
 	assert_non_null(strstr(err, "chữ ký số không khớp"));
@@ -220,7 +221,7 @@ test_other_units_records_refused(void **state)
 	long before = count(f, UNIT_B);
 
 	expect(AS(f->token_a, f->outbox_a, "key", "register"), 0, "register");
-	snprintf(box, sizeof(box), "%s/a-for-b.db", f->h.dir);
+	snprintf(box, sizeof(box), "%.255s/a-for-b.db", f->h.dir);
 	write_csv(f, "b.csv", "forged", 4, UNIT_B, csv, sizeof(csv));
 	{
 		char key[420];
@@ -271,7 +272,7 @@ test_unknown_and_revoked_keys_refused(void **state)
 	{
 		char key[420];
 
-		snprintf(key, sizeof(key), "%s/other.key", f->h.dir);
+		snprintf(key, sizeof(key), "%.255s/other.key", f->h.dir);
 		setenv("HOPTAC_KEY", key, 1);
 		expect(AS(f->token_b, f->outbox_b, "key", "register"), 4,
 		    "a second key");
@@ -294,6 +295,38 @@ test_unknown_and_revoked_keys_refused(void **state)
 	assert_int_equal(count(f, UNIT_B), before);
 }
 
+/* RegisterKey refuses what is not a P-256 public key, and every
+ * registration is in the audit trail. */
+static void
+test_register_checks_and_audit(void **state)
+{
+	struct fixture *f = *state;
+	struct rpc_client *c = harness_client_as(&f->h, f->token_a);
+	Hoptac__V1__RegisterKeyRequest req =
+	    HOPTAC__V1__REGISTER_KEY_REQUEST__INIT;
+	Hoptac__V1__RegisterKeyResponse *resp = NULL;
+	struct rpc_client_status st;
+	uint8_t junk[91];
+
+	memset(junk, 0x30, sizeof(junk));
+	req.public_key.data = junk;
+	req.public_key.len = sizeof(junk);
+	rpc_client_invoke(c, METHOD_CREDENTIALS_REGISTER_KEY, &req.base,
+	    (ProtobufCMessage **)&resp, NULL, &st);
+	assert_int_equal(st.code, STATUS_INVALID_ARGUMENT);
+	assert_null(resp);
+	req.public_key.len = 0;
+	rpc_client_invoke(c, METHOD_CREDENTIALS_REGISTER_KEY, &req.base,
+	    (ProtobufCMessage **)&resp, NULL, &st);
+	assert_int_equal(st.code, STATUS_INVALID_ARGUMENT);
+	rpc_client_close(c);
+
+	expect(AS(f->token_a, f->outbox_a, "key", "register"), 0, "register");
+	expect(CLI("audit", "--method", "Credentials/RegisterKey"), 0, "audit");
+	assert_non_null(strstr(out, "key "));
+	assert_non_null(strstr(out, UNIT_A));
+}
+
 int
 main(void)
 {
@@ -301,6 +334,7 @@ main(void)
 	    cmocka_unit_test(test_signed_applies_changed_refused),
 	    cmocka_unit_test(test_other_units_records_refused),
 	    cmocka_unit_test(test_unknown_and_revoked_keys_refused),
+	    cmocka_unit_test(test_register_checks_and_audit),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
