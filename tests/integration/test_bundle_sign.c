@@ -296,7 +296,8 @@ test_unknown_and_revoked_keys_refused(void **state)
 }
 
 /* RegisterKey refuses what is not a P-256 public key, and every
- * registration is in the audit trail. */
+ * registration is in the audit trail. export refuses to write a bundle
+ * it cannot sign, and a key others can read. */
 static void
 test_register_checks_and_audit(void **state)
 {
@@ -325,6 +326,25 @@ test_register_checks_and_audit(void **state)
 	expect(CLI("audit", "--method", "Credentials/RegisterKey"), 0, "audit");
 	assert_non_null(strstr(out, "key "));
 	assert_non_null(strstr(out, UNIT_A));
+
+	{
+		char box[400], bundle[400], key[420], cmd[1300];
+
+		snprintf(box, sizeof(box), "%.255s/nokey.db", f->h.dir);
+		snprintf(
+		    bundle, sizeof(bundle), "%.255s/nokey.bundle", f->h.dir);
+		expect(AS(f->token_a, box, "export", bundle), 1, "no key");
+		assert_non_null(strstr(err, "chưa có khóa ký gói"));
+		snprintf(key, sizeof(key), "%.255s/open.key", f->h.dir);
+		snprintf(cmd, sizeof(cmd), "cp %s.key %s && chmod 644 %s",
+		    f->outbox_a, key, key);
+		assert_int_equal(system(cmd), 0);
+		setenv("HOPTAC_KEY", key, 1);
+		expect(AS(f->token_a, box, "export", bundle), 1,
+		    "a key others can read");
+		unsetenv("HOPTAC_KEY");
+		assert_non_null(strstr(err, "can be read by other users"));
+	}
 }
 
 int
