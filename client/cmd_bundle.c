@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <mbedtls/platform_util.h>
+
 #include "bundle.h"
 #include "bundle_sign.h"
 #include "cli.h"
@@ -70,7 +72,7 @@ cmd_bundle_sign(struct cli *cli, Hoptac__V1__Bundle *b)
 		    path);
 	if (rc == 0)
 		rc = bundle_sign(b, pem, err, sizeof(err));
-	memset(pem, 0, sizeof(pem));
+	mbedtls_platform_zeroize(pem, sizeof(pem));
 	return rc == 0 ? CLI_OK : cli_fail(CLI_ERROR, "%s", err);
 }
 

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <mbedtls/platform_util.h>
+
 #include "bundle_sign.h"
 #include "cli.h"
 #include "hoptac/v1/auth.pb-c.h"
@@ -48,7 +50,9 @@ cmd_key_register(struct cli *cli, int argc, char **argv)
 	}
 	if (rc != 0)
 		return cli_fail(CLI_ERROR, "%s", err);
-	if (sigkey_public_of(pem, der, &len) != 0)
+	rc = sigkey_public_of(pem, der, &len);
+	mbedtls_platform_zeroize(pem, sizeof(pem));
+	if (rc != 0)
 		return cli_fail(CLI_ERROR, "%s: not a signing key", path);
 	req.public_key.data = der;
 	req.public_key.len = len;
