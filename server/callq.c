@@ -16,6 +16,7 @@ callq_init(struct callq *q)
 	pthread_cond_init(&q->cv, NULL);
 	q->head = q->tail = NULL;
 	q->closing = 0;
+	q->kicked = 0;
 }
 
 void
@@ -39,14 +40,12 @@ callq_push(struct callq *q, struct call *c)
 	pthread_mutex_unlock(&q->mu);
 }
 
-struct call *
-callq_take(struct callq *q, int max)
+/* Unlinks up to max calls from the head; q->mu held. */
+static struct call *
+callq_unlink(struct callq *q, int max)
 {
 	struct call *first, *last;
 
-	pthread_mutex_lock(&q->mu);
-	while (q->head == NULL && !q->closing)
-		pthread_cond_wait(&q->cv, &q->mu);
 	first = last = q->head;
 	for (int n = 1; last != NULL && n < max && last->next != NULL; n++)
 		last = last->next;
@@ -56,8 +55,63 @@ callq_take(struct callq *q, int max)
 			q->tail = NULL;
 		last->next = NULL;
 	}
+	return first;
+}
+
+struct call *
+callq_take(struct callq *q, int max)
+{
+	struct call *first;
+
+	pthread_mutex_lock(&q->mu);
+	while (q->head == NULL && !q->closing)
+		pthread_cond_wait(&q->cv, &q->mu);
+	first = callq_unlink(q, max);
 	pthread_mutex_unlock(&q->mu);
 	return first;
+}
+
+void
+callq_abstime(int ms, struct timespec *out)
+{
+	clock_gettime(CLOCK_REALTIME, out);
+	out->tv_sec += ms / 1000;
+	out->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (out->tv_nsec >= 1000000000L) {
+		out->tv_sec++;
+		out->tv_nsec -= 1000000000L;
+	}
+}
+
+struct call *
+callq_take_timed(struct callq *q, int max, int timeout_ms, int *closing)
+{
+	struct timespec until;
+	struct call *first;
+
+	if (timeout_ms >= 0)
+		callq_abstime(timeout_ms, &until);
+	pthread_mutex_lock(&q->mu);
+	while (q->head == NULL && !q->closing && !q->kicked) {
+		if (timeout_ms < 0)
+			pthread_cond_wait(&q->cv, &q->mu);
+		else if (pthread_cond_timedwait(&q->cv, &q->mu, &until) != 0)
+			break;
+	}
+	q->kicked = 0;
+	*closing = q->head == NULL && q->closing;
+	first = callq_unlink(q, max);
+	pthread_mutex_unlock(&q->mu);
+	return first;
+}
+
+void
+callq_kick(struct callq *q)
+{
+	pthread_mutex_lock(&q->mu);
+	q->kicked = 1;
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
 }
 
 void

@@ -8,6 +8,7 @@
 #define HOPTAC_CALLQ_H
 
 #include <pthread.h>
+#include <time.h>
 
 #include "call.h"
 
@@ -16,6 +17,7 @@ struct callq {
 	pthread_cond_t cv;
 	struct call *head, *tail; /* linked through call->next */
 	int closing;
+	int kicked; /* callq_kick since the last callq_take_timed */
 };
 
 /* An empty, open queue. */
@@ -31,6 +33,18 @@ void callq_push(struct callq *q, struct call *c);
 /* Takes up to max calls, linked in order, waiting for one. NULL once
  * the queue is closing and empty: the consumer's cue to return. */
 struct call *callq_take(struct callq *q, int max);
+
+/* callq_take that waits at most timeout_ms (< 0: as long as it takes)
+ * and returns NULL at once after callq_kick; *closing is set when the
+ * queue is closing and empty. */
+struct call *callq_take_timed(
+    struct callq *q, int max, int timeout_ms, int *closing);
+
+/* The time ms from now on the clock pthread_cond_timedwait reads. */
+void callq_abstime(int ms, struct timespec *out);
+
+/* Wakes the consumer waiting in callq_take_timed without a call. */
+void callq_kick(struct callq *q);
 
 /* Wakes every consumer; they take what is left, then NULL. */
 void callq_close(struct callq *q);

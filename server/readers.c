@@ -12,6 +12,7 @@
 #include "callq.h"
 #include "status.h"
 #include "store.h"
+#include "writer.h"
 
 struct reader {
 	struct readers *pool;
@@ -24,6 +25,7 @@ struct readers {
 	struct callq q;
 	struct reader *threads; /* n of them */
 	int n;
+	struct writer *writer; /* whose acknowledged records reads must see */
 };
 
 static void *
@@ -35,6 +37,7 @@ readers_main(void *arg)
 	callq_thread_name("hoptacd-reader");
 	while ((c = callq_take(&r->pool->q, 1)) != NULL) {
 		if (!call_expired(c)) {
+			writer_settled(r->pool->writer);
 			c->status = c->method->run(c, r->db);
 			if (c->status == STATUS_OK)
 				call_pack_output(c);
@@ -45,7 +48,8 @@ readers_main(void *arg)
 }
 
 struct readers *
-readers_create(const char *path, int n, char *err, size_t errlen)
+readers_create(
+    const char *path, int n, struct writer *writer, char *err, size_t errlen)
 {
 	struct readers *p = calloc(1, sizeof(*p));
 
@@ -57,6 +61,7 @@ readers_create(const char *path, int n, char *err, size_t errlen)
 	}
 	callq_init(&p->q);
 	p->n = n;
+	p->writer = writer;
 	for (int i = 0; i < n; i++) {
 		struct reader *r = &p->threads[i];
 

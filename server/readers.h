@@ -12,11 +12,13 @@
 #include "call.h"
 
 struct readers;
+struct writer;
 
-/* n reader threads, each with its own read-only connection to path.
- * NULL with a reason in err. */
+/* n reader threads, each with its own read-only connection to path;
+ * each call waits first for writer's acknowledged records to be settled
+ * (writer_settled). NULL with a reason in err. */
 struct readers *readers_create(
-    const char *path, int n, char *err, size_t errlen);
+    const char *path, int n, struct writer *writer, char *err, size_t errlen);
 
 /* Queues c for the first reader free; never blocks on the store. */
 void readers_submit(struct readers *p, struct call *c);

@@ -18,6 +18,7 @@
 #include <nng/supplemental/tls/tls.h>
 #include <nng/supplemental/util/platform.h>
 
+#include "callq.h"
 #include "dispatch.h"
 #include "ipcwatch.h"
 #include "log.h"
@@ -396,13 +397,7 @@ server_watch(void *arg)
 
 	pthread_mutex_lock(&s->watch_mu);
 	while (!s->watch_stop) {
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += period / 1000;
-		ts.tv_nsec += (long)(period % 1000) * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
+		callq_abstime(period, &ts);
 		pthread_cond_timedwait(&s->watch_cv, &s->watch_mu, &ts);
 		if (s->watch_stop)
 			break;
@@ -718,7 +713,8 @@ server_start(const struct server_config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot start the writer thread");
 		goto fail;
 	}
-	s->readers = readers_create(cfg->database, cfg->readers, err, errlen);
+	s->readers =
+	    readers_create(cfg->database, cfg->readers, s->writer, err, errlen);
 	if (s->readers == NULL)
 		goto fail;
 	if ((rv = nng_rep0_open(&s->sock)) != 0) {

@@ -26,7 +26,7 @@
 struct store_conn;
 
 /* Latest schema version; migrations are numbered 1..STORE_SCHEMA_VERSION. */
-#define STORE_SCHEMA_VERSION 11
+#define STORE_SCHEMA_VERSION 12
 
 /* How store_open opens a database (its mode). */
 enum store_mode {
@@ -116,6 +116,15 @@ int store_unit_list(struct store_conn *c, const Hoptac__V1__ListUnitsRequest *q,
  * are derived from it here. A record is named by its unit and its id:
  * two units may use the same id (ALREADY_EXISTS within one unit). */
 int store_activity_insert(struct store_conn *c, const Hoptac__V1__Activity *a);
+/* A new record is acknowledged once durable in an inbox and settled
+ * into the tables that queries read later, many at once: this settles
+ * what waits, inside the current transaction (*moved: how many, may be
+ * NULL). The writer's own reads settle first; a reader's connection
+ * sees only what was settled (writer.c makes readers wait for it). */
+int store_settle(struct store_conn *c, int64_t *moved);
+/* How much waits in the inbox, as this connection sees it: one for each
+ * new record and one more for each 4 KiB of them. */
+int64_t store_unsettled(struct store_conn *c);
 /* Replaces the stored activity (a->unit_code, a->id), whose version must
  * be expected_version (else ABORTED, nothing changed). */
 int store_activity_update(struct store_conn *c, const Hoptac__V1__Activity *a,
@@ -237,8 +246,8 @@ int store_audit_search(struct store_conn *c, const struct store_audit_query *q,
 /* Calls fn for every row up to through_seq, newest first; stops at the
  * first status other than OK and returns it. e is freed after fn. */
 typedef int (*store_audit_fn)(void *arg, const Hoptac__V1__AuditEntry *e);
-int store_audit_each(struct store_conn *c, int64_t through_seq,
-    store_audit_fn fn, void *arg);
+int store_audit_each(
+    struct store_conn *c, int64_t through_seq, store_audit_fn fn, void *arg);
 
 /* Removes the rows up to through_seq, recording that they were archived
  * (count rows of digest sha256, by credential_id at at_ms) in the same
@@ -246,9 +255,8 @@ int store_audit_each(struct store_conn *c, int64_t through_seq,
  * when through_seq is not below the newest row (which is kept, so that
  * sequence numbers never start again) or lies below an earlier
  * archive's. */
-int store_audit_prune(struct store_conn *c, int64_t through_seq,
-    int64_t count, const char *sha256, const char *credential_id,
-    int64_t at_ms);
+int store_audit_prune(struct store_conn *c, int64_t through_seq, int64_t count,
+    const char *sha256, const char *credential_id, int64_t at_ms);
 
 /* What store_check reads. */
 enum store_check_depth {

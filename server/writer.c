@@ -49,10 +49,24 @@ struct writer_refusal {
 	int64_t count; /* after the first, which has its own row */
 };
 
+/* New records wait in the store's inbox (store.h, store_settle) until
+ * this many are there, or no call came for WRITER_SETTLE_IDLE_MS, or a
+ * reader needs them: settling many at once is what shares the pages of
+ * the indexes and the counts among them. */
+#define WRITER_SETTLE_ROWS    2048
+#define WRITER_SETTLE_IDLE_MS 20
+
 struct writer {
 	struct callq q;
 	pthread_t thread;
-	struct store_conn *db;  /* owned */
+	struct store_conn *db; /* owned */
+	/* What readers wait on (writer_settled), under settle_mu. */
+	pthread_mutex_t settle_mu;
+	pthread_cond_t settle_cv;
+	int64_t unsettled;      /* committed in the inbox, not settled */
+	uint64_t settle_rounds; /* attempts to settle so far */
+	int settle_wanted;      /* a reader waits */
+	int stopped;            /* the writer has gone: nobody settles */
 	int64_t full_logged_ms; /* when HOPTACD-FULL was last logged */
 	/* Counted and not yet written: the writer thread's alone. */
 	struct writer_refusal refusals[WRITER_REFUSALS_MAX];
@@ -401,6 +415,23 @@ writer_one_by_one(struct writer *w, struct call *group, struct call *lost)
 			writer_alone(w, c);
 }
 
+/* Tells readers how many new records wait, as committed; after an
+ * attempt to settle (settled), wakes those waiting for it. */
+static void
+writer_publish(struct writer *w, int settled)
+{
+	int64_t n = store_unsettled(w->db);
+
+	pthread_mutex_lock(&w->settle_mu);
+	w->unsettled = n;
+	if (settled) {
+		w->settle_rounds++;
+		w->settle_wanted = 0;
+		pthread_cond_broadcast(&w->settle_cv);
+	}
+	pthread_mutex_unlock(&w->settle_mu);
+}
+
 static void
 writer_group(struct writer *w, struct call *group)
 {
@@ -432,6 +463,8 @@ writer_group(struct writer *w, struct call *group)
 	else
 		writer_uncommitted(w, group, rc);
 reply:
+	/* Before any reply: a reader must never miss what was acknowledged. */
+	writer_publish(w, 0);
 	for (c = group; c != NULL; c = c->next)
 		if (!c->audit_only && c->method->after_commit != NULL)
 			c->method->after_commit(c, w->db);
@@ -444,17 +477,77 @@ reply:
 	}
 }
 
+/* Settles the inbox in a transaction of its own. A failure is logged
+ * (store_settle) and leaves the records waiting, acknowledged and safe:
+ * the next attempt takes them. */
+static void
+writer_settle(struct writer *w)
+{
+	int64_t moved = 0;
+	int rc = store_begin(w->db);
+
+	if (rc == STATUS_OK && (rc = store_settle(w->db, &moved)) == STATUS_OK)
+		rc = store_commit(w->db);
+	if (rc != STATUS_OK) {
+		store_full_take(w->db);
+		if (store_in_transaction(w->db))
+			store_rollback(w->db);
+	}
+	writer_publish(w, 1);
+}
+
 static void *
 writer_main(void *arg)
 {
 	struct writer *w = arg;
 	struct call *group;
+	int64_t waiting;
+	int closing = 0, wanted;
 
 	callq_thread_name("hoptacd-writer");
-	while ((group = callq_take(&w->q, WRITER_GROUP_MAX)) != NULL)
-		writer_group(w, group);
+	writer_settle(w); /* what a stop left in the inbox */
+	for (;;) {
+		pthread_mutex_lock(&w->settle_mu);
+		waiting = w->unsettled;
+		pthread_mutex_unlock(&w->settle_mu);
+		group = callq_take_timed(&w->q, WRITER_GROUP_MAX,
+		    waiting > 0 ? WRITER_SETTLE_IDLE_MS : -1, &closing);
+		if (group != NULL)
+			writer_group(w, group);
+		else if (closing)
+			break;
+		pthread_mutex_lock(&w->settle_mu);
+		waiting = w->unsettled;
+		wanted = w->settle_wanted;
+		pthread_mutex_unlock(&w->settle_mu);
+		if (wanted ||
+		    (waiting > 0 &&
+		        (group == NULL || waiting >= WRITER_SETTLE_ROWS)))
+			writer_settle(w);
+	}
+	writer_settle(w);
 	writer_refusals_flush(w, INT64_MAX);
+	pthread_mutex_lock(&w->settle_mu);
+	w->stopped = 1;
+	pthread_cond_broadcast(&w->settle_cv);
+	pthread_mutex_unlock(&w->settle_mu);
 	return NULL;
+}
+
+void
+writer_settled(struct writer *w)
+{
+	uint64_t round;
+
+	pthread_mutex_lock(&w->settle_mu);
+	if (w->unsettled > 0 && !w->stopped) {
+		round = w->settle_rounds;
+		w->settle_wanted = 1;
+		callq_kick(&w->q);
+		while (w->settle_rounds == round && !w->stopped)
+			pthread_cond_wait(&w->settle_cv, &w->settle_mu);
+	}
+	pthread_mutex_unlock(&w->settle_mu);
 }
 
 struct writer *
@@ -465,9 +558,16 @@ writer_create(struct store_conn *db)
 	if (w == NULL)
 		return NULL;
 	callq_init(&w->q);
+	pthread_mutex_init(&w->settle_mu, NULL);
+	pthread_cond_init(&w->settle_cv, NULL);
 	w->db = db;
+	/* Unknown until the writer has settled what a stop left: readers
+	 * wait for that first. */
+	w->unsettled = 1;
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
 		callq_fini(&w->q);
+		pthread_mutex_destroy(&w->settle_mu);
+		pthread_cond_destroy(&w->settle_cv);
 		free(w);
 		return NULL;
 	}
@@ -488,6 +588,8 @@ writer_destroy(struct writer *w)
 	callq_close(&w->q);
 	pthread_join(w->thread, NULL);
 	callq_fini(&w->q);
+	pthread_mutex_destroy(&w->settle_mu);
+	pthread_cond_destroy(&w->settle_cv);
 	store_close(w->db);
 	free(w);
 }

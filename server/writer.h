@@ -18,6 +18,11 @@ struct writer *writer_create(struct store_conn *db);
 /* Queues c for the next group; never blocks on the store. */
 void writer_submit(struct writer *w, struct call *c);
 
+/* Returns once every new record acknowledged so far is settled where
+ * readers find it (store.h, store_settle), asking the writer to settle
+ * now if need be; at once when nothing waits. For reader threads. */
+void writer_settled(struct writer *w);
+
 /* Finishes queued calls, stops the thread, closes the connection. */
 void writer_destroy(struct writer *w);
 

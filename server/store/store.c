@@ -201,6 +201,18 @@ store_activity_insert(struct store_conn *c, const Hoptac__V1__Activity *a)
 }
 
 int
+store_settle(struct store_conn *c, int64_t *moved)
+{
+	return c->ops->settle(c, moved);
+}
+
+int64_t
+store_unsettled(struct store_conn *c)
+{
+	return c->ops->unsettled(c);
+}
+
+int
 store_activity_update(struct store_conn *c, const Hoptac__V1__Activity *a,
     int64_t expected_version)
 {
@@ -371,8 +383,8 @@ store_audit_search(struct store_conn *c, const struct store_audit_query *q,
 }
 
 int
-store_audit_each(struct store_conn *c, int64_t through_seq,
-    store_audit_fn fn, void *arg)
+store_audit_each(
+    struct store_conn *c, int64_t through_seq, store_audit_fn fn, void *arg)
 {
 	return c->ops->audit_each(c, through_seq, fn, arg);
 }

@@ -352,7 +352,13 @@ int
 store_sqlite_activity_insert(
     struct store_conn *conn, const Hoptac__V1__Activity *a)
 {
-	struct store_sqlite *c = store_sqlite_of(conn);
+	return store_sqlite_inbox_add(store_sqlite_of(conn), a);
+}
+
+int
+store_sqlite_activity_place(
+    struct store_sqlite *c, const Hoptac__V1__Activity *a)
+{
 	static const char sql[] =
 	    "INSERT INTO activities(id, body, unit_code, kind, start_day,"
 	    " end_day, people, state, version, fields_folded, search)"
@@ -367,11 +373,9 @@ store_sqlite_activity_insert(
 		sqlite3_reset(st);
 		return rc;
 	}
-	if ((rc = store_sqlite_step_done(c, st)) != STATUS_OK ||
-	    (rc = store_activity_links(
-	         c, sqlite3_last_insert_rowid(c->db), a, 1)) != STATUS_OK)
+	if ((rc = store_sqlite_step_done(c, st)) != STATUS_OK)
 		return rc;
-	return store_partner_counts_add(c, a);
+	return store_activity_links(c, sqlite3_last_insert_rowid(c->db), a, 1);
 }
 
 int
@@ -390,6 +394,8 @@ store_sqlite_activity_update(struct store_conn *conn,
 
 	if (st == NULL)
 		return store_sqlite_fail(c, sql);
+	if ((rc = store_sqlite_settled(c)) != STATUS_OK)
+		return rc;
 	/* Out of the partner counts as it was, into them as it becomes. */
 	if ((rc = store_partner_counts_sub(
 	         c, a->unit_code, a->id, expected_version)) != STATUS_OK)
@@ -426,9 +432,15 @@ store_sqlite_activity_get(struct store_conn *conn, const char *unit_code,
 	    "SELECT body FROM activities WHERE id = ?1"
 	    " AND (?2 IS NULL OR unit_code = ?2) ORDER BY seq LIMIT 1";
 	sqlite3_stmt *st = store_sqlite_stmt(c, sql);
+	int rc;
+
 	*out = NULL;
 	if (st == NULL)
 		return store_sqlite_fail(c, sql);
+	/* Acknowledged and waiting in the inbox is stored all the same. */
+	if (store_sqlite_inbox_holds(c, unit_code, id) &&
+	    (rc = store_sqlite_settle(conn, NULL)) != STATUS_OK)
+		return rc;
 	store_sqlite_bind_text(st, 1, id);
 	store_sqlite_bind_text(st, 2, unit_code); /* NULL binds NULL */
 	return store_sqlite_one(
@@ -575,6 +587,8 @@ store_sqlite_activity_list(struct store_conn *conn,
 
 	if (limit > STORE_PAGE_MAX)
 		limit = STORE_PAGE_MAX;
+	if ((rc = store_sqlite_settled(c)) != STATUS_OK)
+		return rc;
 	if (q->page_token[0] != '\0' &&
 	    sscanf(q->page_token, "%" SCNd64 ".%" SCNd64, &after_day,
 	        &after_seq) != 2)

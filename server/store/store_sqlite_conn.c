@@ -461,6 +461,8 @@ store_sqlite_open(const char *path, int mode, struct store_conn **out,
 	                err, errlen)) == STATUS_OK) {
 		rc = store_writer_open(c, path, err, errlen);
 	}
+	if (rc == STATUS_OK && !c->readonly)
+		rc = store_sqlite_inbox_init(c);
 	if (rc != STATUS_OK)
 		goto fail;
 	if (!c->readonly && !made)
@@ -469,6 +471,7 @@ store_sqlite_open(const char *path, int mode, struct store_conn **out,
 	*out = &c->conn;
 	return STATUS_OK;
 fail:
+	store_sqlite_inbox_free(c);
 	sqlite3_close(c->db);
 	if (made)
 		store_writer_unmake(path, &before);
@@ -499,6 +502,7 @@ store_sqlite_close(struct store_conn *conn)
 		          "left beside it, not checkpointed into it",
 		    sqlite3_db_filename(c->db, "main"));
 	}
+	store_sqlite_inbox_free(c);
 	if (sqlite3_close(c->db) != SQLITE_OK)
 		log_warnx("HOPTACD-STORE-CLOSE: %s", sqlite3_errmsg(c->db));
 	if (c->lock_fd >= 0)
@@ -605,6 +609,11 @@ store_sqlite_begin(struct store_conn *conn)
 {
 	struct store_sqlite *c = store_sqlite_of(conn);
 
+	/* The last one ended without a commit or rollback of ours: sqlite
+	 * rolled it back (a full disk), the inbox's rows with it. */
+	if (c->txn_open)
+		store_sqlite_inbox_stale(c);
+	c->txn_open = 1;
 	return store_control(c, "BEGIN IMMEDIATE");
 }
 
@@ -612,8 +621,11 @@ int
 store_sqlite_commit(struct store_conn *conn)
 {
 	struct store_sqlite *c = store_sqlite_of(conn);
+	int rc = store_control(c, "COMMIT");
 
-	return store_control(c, "COMMIT");
+	if (rc == STATUS_OK)
+		c->txn_open = 0;
+	return rc;
 }
 
 int
@@ -621,6 +633,8 @@ store_sqlite_rollback(struct store_conn *conn)
 {
 	struct store_sqlite *c = store_sqlite_of(conn);
 
+	c->txn_open = 0;
+	store_sqlite_inbox_stale(c);
 	return store_control(c, "ROLLBACK");
 }
 
@@ -645,6 +659,8 @@ store_sqlite_rollback_savepoint(struct store_conn *conn)
 {
 	struct store_sqlite *c = store_sqlite_of(conn);
 	int rc = store_control(c, "ROLLBACK TO call");
+
+	store_sqlite_inbox_stale(c);
 
 	return rc == STATUS_OK ? store_sqlite_release(conn) : rc;
 }
@@ -899,6 +915,8 @@ const struct store_ops store_sqlite_ops = {
     .unit_get = store_sqlite_unit_get,
     .unit_list = store_sqlite_unit_list,
     .activity_insert = store_sqlite_activity_insert,
+    .settle = store_sqlite_settle,
+    .unsettled = store_sqlite_unsettled,
     .activity_update = store_sqlite_activity_update,
     .activity_get = store_sqlite_activity_get,
     .activity_list = store_sqlite_activity_list,

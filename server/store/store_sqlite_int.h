@@ -35,6 +35,10 @@ struct store_sqlite {
 	int lock_fd; /* the writer's flock on the file; -1 for readers */
 	int full;    /* a write failed for want of space */
 	long long limit_bytes; /* store_sqlite_limit_size's, 0 if none */
+	/* The writer's keys of the inbox (store_sqlite_inbox.c), owned;
+	 * NULL on a reader's connection. */
+	struct store_inbox *inbox;
+	int txn_open; /* begun and not yet committed or rolled back here */
 };
 
 /* A C constant as SQL text, so that statements say what C says. */
@@ -144,8 +148,8 @@ int store_sqlite_audit_append(
     struct store_conn *c, const Hoptac__V1__AuditEntry *e);
 int store_sqlite_audit_search(struct store_conn *c,
     const struct store_audit_query *q, Hoptac__V1__SearchAuditResponse *out);
-int store_sqlite_audit_each(struct store_conn *c, int64_t through_seq,
-    store_audit_fn fn, void *arg);
+int store_sqlite_audit_each(
+    struct store_conn *c, int64_t through_seq, store_audit_fn fn, void *arg);
 int store_sqlite_audit_prune(struct store_conn *c, int64_t through_seq,
     int64_t count, const char *sha256, const char *credential_id,
     int64_t at_ms);
@@ -156,6 +160,28 @@ int store_sqlite_backup_copy(struct store_backup *b, const char *path,
     const struct store_backup_options *opt, struct store_backup_result *res,
     char *err, size_t errlen);
 void store_sqlite_backup_close(struct store_backup *b);
+
+/* The inbox of new activities (store_sqlite_inbox.c). */
+int store_sqlite_inbox_init(struct store_sqlite *c);
+void store_sqlite_inbox_free(struct store_sqlite *c);
+/* The keys kept may no longer match the table (after a rollback). */
+void store_sqlite_inbox_stale(struct store_sqlite *c);
+/* Appends a, a new record, to the inbox: acknowledged, not yet settled. */
+int store_sqlite_inbox_add(
+    struct store_sqlite *c, const Hoptac__V1__Activity *a);
+/* Whether the inbox holds (unit_code, id); with unit_code NULL, whether
+ * it may hold id for any unit. */
+int store_sqlite_inbox_holds(
+    struct store_sqlite *c, const char *unit_code, const char *id);
+/* Settles the inbox before a read of activities or counts on the
+ * writer's connection; nothing on a reader's. */
+int store_sqlite_settled(struct store_sqlite *c);
+int store_sqlite_settle(struct store_conn *c, int64_t *moved);
+int64_t store_sqlite_unsettled(struct store_conn *c);
+/* Stores a settled record in activities with its partner and field
+ * rows; the counts are the caller's (store_sqlite_inbox.c). */
+int store_sqlite_activity_place(
+    struct store_sqlite *c, const Hoptac__V1__Activity *a);
 
 /* Logs a failed statement; returns STATUS_INTERNAL for the caller, or
  * RESOURCE_EXHAUSTED (noted in c->full) when the store is full. */

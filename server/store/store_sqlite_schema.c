@@ -389,6 +389,20 @@ static const struct store_migration store_migrations[STORE_SCHEMA_VERSION] = {
         ");",
         NULL,
     },
+    {
+        /* 12: the inbox (store_sqlite_inbox.c). New activities are
+         * acknowledged once appended here, and settled into the indexed
+         * tables many at a time; the settling counts them too, once per
+         * key, so the counts' trigger on insert goes. */
+        "CREATE TABLE IF NOT EXISTS activity_inbox ("
+        "  seq INTEGER PRIMARY KEY,"
+        "  unit_code TEXT NOT NULL,"
+        "  id TEXT NOT NULL,"
+        "  body BLOB NOT NULL"
+        ");"
+        "DROP TRIGGER IF EXISTS activity_counts_insert;",
+        NULL,
+    },
 };
 
 /* Whether every row's foreign keys point at a row: OK, or INTERNAL. */

@@ -353,9 +353,9 @@ store_sqlite_summary(struct store_conn *conn,
     const struct store_summary_query *q, Hoptac__V1__SummaryResponse *out)
 {
 	struct store_sqlite *c = store_sqlite_of(conn);
-	int rc = STATUS_OK;
+	int rc = store_sqlite_settled(c);
 
-	if (q->n_dims > 0)
+	if (rc == STATUS_OK && q->n_dims > 0)
 		rc = store_summary_run(c, q, q->n_dims, out);
 	if (rc == STATUS_OK)
 		rc = store_summary_run(c, q, 0, out);

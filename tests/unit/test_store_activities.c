@@ -462,6 +462,7 @@ test_migration_refolds_keys(void **state)
 
 	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
 	store_fixture_insert_activity(c, &a1);
+	assert_int_equal(store_settle(c, NULL), STATUS_OK);
 	store_close(c);
 	f->db = NULL;
 	store_fixture_exec(f->path,

@@ -220,6 +220,147 @@ test_summary_counts_match_records(void **state)
 	}
 }
 
+/* Summaries by partner and quarter, by unit and kind, and by month, from
+ * the kept counts and from the records, over every period. */
+static void
+assert_all_counts_agree(struct store_conn *c)
+{
+	static const int dims[][2] = {
+	    {HOPTAC__V1__DIMENSION__DIMENSION_PARTNER,
+	        HOPTAC__V1__DIMENSION__DIMENSION_QUARTER},
+	    {HOPTAC__V1__DIMENSION__DIMENSION_UNIT,
+	        HOPTAC__V1__DIMENSION__DIMENSION_KIND},
+	    {HOPTAC__V1__DIMENSION__DIMENSION_MONTH, 0}};
+
+	for (size_t i = 0; i < 3; i++) {
+		struct store_summary_query q = {NULL, 0, NULL, 0, INT32_MIN,
+		    INT32_MAX, dims[i], i == 2 ? 1 : 2, 0};
+
+		assert_counts_agree(c, &q);
+	}
+}
+
+/* n records of two units, partners a province and its district, on
+ * spread days; ids "in-<first + i>". */
+static void
+insert_spread(struct store_conn *c, int first, int n)
+{
+	static const char *const partners[] = {
+	    "LA-XE", "LA-XE-DAKCHEUNG", "LA-AT", "LA-SV"};
+	char id[32], start[16];
+
+	for (int i = first; i < first + n; i++) {
+		struct store_fixture_spec sp = {id, i % 2 ? "KT-DAKTO" : NULL,
+		    {partners[i % 4], i % 3 ? partners[(i + 1) % 4] : NULL,
+		        NULL},
+		    1 + i % 8, {NULL, NULL, NULL}, start, "", "t", "", "", "",
+		    i % 10 == 9};
+
+		snprintf(id, sizeof(id), "in-%d", i);
+		snprintf(start, sizeof(start), "2024-%02d-%02d", 1 + i % 12,
+		    1 + i % 28);
+		store_fixture_insert_activity(c, &sp);
+	}
+}
+
+/* New records wait in the inbox: a reader's connection does not see
+ * them, they outlive the writer's connection (as after a kill), and one
+ * settling puts them all where queries read them, the counts included,
+ * each key written once for many records. */
+static void
+test_inbox_waits_and_settles(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_conn *c = store_fixture_writer(f), *r;
+	Hoptac__V1__ListActivitiesRequest q =
+	    HOPTAC__V1__LIST_ACTIVITIES_REQUEST__INIT;
+	Hoptac__V1__ListActivitiesResponse *page;
+	int64_t moved = -1;
+
+	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
+	store_fixture_insert_unit(c, "KT-DAKTO", "Kon Tum", "");
+	insert_spread(c, 0, 300);
+	assert_true(store_unsettled(c) >= 300);
+	r = store_fixture_reader(f->path);
+	page = malloc(sizeof(*page));
+	assert_non_null(page);
+	hoptac__v1__list_activities_response__init(page);
+	q.include_withdrawn = 1;
+	assert_int_equal(store_activity_list(r, &q, page), STATUS_OK);
+	assert_int_equal(page->total, 0);
+	hoptac__v1__list_activities_response__free_unpacked(page, NULL);
+
+	store_close(c);
+	c = f->db = NULL;
+	c = store_fixture_writer(f);
+	assert_true(store_unsettled(c) >= 300);
+	assert_int_equal(store_begin(c), STATUS_OK);
+	assert_int_equal(store_settle(c, &moved), STATUS_OK);
+	assert_int_equal(store_commit(c), STATUS_OK);
+	assert_int_equal(moved, 300);
+	assert_int_equal(store_unsettled(c), 0);
+
+	page = malloc(sizeof(*page));
+	assert_non_null(page);
+	hoptac__v1__list_activities_response__init(page);
+	assert_int_equal(store_activity_list(r, &q, page), STATUS_OK);
+	assert_int_equal(page->total, 300);
+	hoptac__v1__list_activities_response__free_unpacked(page, NULL);
+	store_close(r);
+	assert_all_counts_agree(c);
+	/* The same id again, waiting or settled, is refused. */
+	insert_spread(c, 300, 1);
+	{
+		struct store_fixture_spec sp = {"in-300", NULL,
+		    {"LA-XE", NULL, NULL}, 1, {NULL, NULL, NULL}, "2024", "",
+		    "t", "", "", "", 0};
+		Hoptac__V1__Activity *a = store_fixture_activity(&sp);
+
+		assert_int_equal(
+		    store_activity_insert(c, a), STATUS_ALREADY_EXISTS);
+		pbstr_set(&a->id, "in-1");
+		pbstr_set(&a->unit_code, "KT-DAKTO");
+		assert_int_equal(
+		    store_activity_insert(c, a), STATUS_ALREADY_EXISTS);
+		store_fixture_activity_free(a);
+	}
+}
+
+/* Migration 12: the counts of new records are the settling's, so the
+ * trigger that counted each insert goes; a database of schema 11 with
+ * records in it migrates and then counts each new record once. */
+static void
+test_migration_12_counts_once(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_conn *c = store_fixture_writer(f);
+
+	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
+	store_fixture_insert_unit(c, "KT-DAKTO", "Kon Tum", "");
+	insert_spread(c, 0, 40);
+	assert_int_equal(store_settle(c, NULL), STATUS_OK);
+	store_close(c);
+	c = f->db = NULL;
+	/* Schema 11 as it was: no inbox, each insert counted by trigger. */
+	store_fixture_exec(f->path,
+	    "DROP TABLE activity_inbox;"
+	    "CREATE TRIGGER activity_counts_insert AFTER INSERT ON activities"
+	    "  WHEN new.state = 1 BEGIN"
+	    "  INSERT INTO activity_day_counts VALUES (new.start_day,"
+	    "  new.unit_code, new.kind, 1, new.people) ON CONFLICT DO UPDATE"
+	    "  SET n = n + 1, people = people + excluded.people;"
+	    "  INSERT INTO activity_month_counts VALUES ((CAST(strftime('%s',"
+	    "  new.start_day * 86400, 'unixepoch', 'start of month') AS"
+	    "  INTEGER) / 86400), new.unit_code, new.kind, 1, new.people)"
+	    "  ON CONFLICT DO UPDATE SET n = n + 1,"
+	    "  people = people + excluded.people; END;"
+	    "PRAGMA user_version = 11;");
+	c = store_fixture_writer(f);
+	assert_int_equal(store_fixture_version(f->path), STORE_SCHEMA_VERSION);
+	insert_spread(c, 40, 40);
+	assert_all_counts_agree(c);
+}
+
 /* The most a request can ask (1,000 units, 32 partners) makes the
  * longest summary query: it must run, from the records and the counts. */
 static void
@@ -262,6 +403,8 @@ main(void)
 	    STORE_FIXTURE_TEST(test_summary_partners_and_period),
 	    STORE_FIXTURE_TEST(test_summary_counts_match_records),
 	    STORE_FIXTURE_TEST(test_summary_widest_query),
+	    STORE_FIXTURE_TEST(test_inbox_waits_and_settles),
+	    STORE_FIXTURE_TEST(test_migration_12_counts_once),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,624 @@
+/*
+ * The inbox of new activities. A new activity is acknowledged once its
+ * row is appended to activity_inbox, at the end of one table: a page for
+ * a group of records, where storing it in activities cost some twenty
+ * pages scattered over the record's indexes, its partner and field rows
+ * and four tables of counts, each written whole to the WAL. The writer
+ * settles the inbox later (store_sqlite_settle), a few thousand records
+ * at a time, into the tables where queries find them: then the pages of
+ * the indexes are shared by all the records moved together, and each
+ * count is written once per key instead of once per record. Nothing
+ * reads the inbox but this file: readers wait for it to be settled
+ * (writer.c), and the writer's own reads settle it first.
+ *
+ * The writer keeps the keys (unit, id) of the records waiting, so that a
+ * submit finds a record acknowledged but not settled without reading
+ * the table. The set follows the table: a rollback may bring rows back
+ * or take them away, and then the set is read again from the table.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statvfs.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "date.h"
+#include "gazetteer.h"
+#include "log.h"
+#include "status.h"
+#include "store.h"
+#include "store_sqlite_int.h"
+#include "validate.h"
+
+/* The keys waiting: open addressing over malloc'd "unit\037id". */
+struct store_inbox {
+	char **slots;  /* cap of them, NULL where free */
+	size_t cap, n; /* cap a power of two, n < cap / 2 */
+	int64_t bytes; /* of the bodies waiting */
+	int stale;     /* the set may differ from the table: read it again */
+	char unit[VALIDATE_ID_MAX + 1]; /* the last unit found to exist */
+	int64_t room_at_ms;             /* when the room was last measured */
+	int roomy;                      /* and whether there was room to wait */
+};
+
+/* Settling needs room: the records move into tables and indexes larger
+ * than the inbox, which is freed only at the end. Records wait only
+ * while this much is free, on the disk and under max_db_size; below it
+ * each is stored at once, and a full store refuses the call instead of
+ * acknowledging what could not be settled. The inbox waits for at most
+ * some 2,048 records or 8 MiB (writer.c), which settle in far less. */
+#define STORE_INBOX_ROOM    (64LL << 20)
+#define STORE_INBOX_ROOM_MS 100 /* how often the room is measured */
+
+#define STORE_INBOX_SEP 0x1f /* in no code or id (validate.c) */
+
+/* FNV-1a of s, continued from h. */
+static size_t
+store_inbox_fnv(size_t h, const char *s)
+{
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+/* The hash of the key "unit SEP id", from its parts or whole. */
+static size_t
+store_inbox_hash(const char *unit, const char *id)
+{
+	size_t h = store_inbox_fnv(14695981039346656037ull, unit);
+
+	return store_inbox_fnv((h ^ STORE_INBOX_SEP) * 1099511628211ull, id);
+}
+
+static size_t
+store_inbox_hash_key(const char *key)
+{
+	return store_inbox_fnv(14695981039346656037ull, key);
+}
+
+static int
+store_inbox_same(const char *key, const char *unit, const char *id)
+{
+	size_t ul = strlen(unit);
+
+	return strncmp(key, unit, ul) == 0 && key[ul] == STORE_INBOX_SEP &&
+	    strcmp(key + ul + 1, id) == 0;
+}
+
+static void
+store_inbox_clear(struct store_inbox *b)
+{
+	for (size_t i = 0; i < b->cap; i++) {
+		free(b->slots[i]);
+		b->slots[i] = NULL;
+	}
+	b->n = 0;
+	b->bytes = 0;
+}
+
+/* The slot of (unit, id), or the free slot where it would go. */
+static char **
+store_inbox_slot(struct store_inbox *b, const char *unit, const char *id)
+{
+	size_t i = store_inbox_hash(unit, id) & (b->cap - 1);
+
+	while (b->slots[i] != NULL && !store_inbox_same(b->slots[i], unit, id))
+		i = (i + 1) & (b->cap - 1);
+	return &b->slots[i];
+}
+
+static int
+store_inbox_has(struct store_inbox *b, const char *unit, const char *id)
+{
+	return b->n > 0 && *store_inbox_slot(b, unit, id) != NULL;
+}
+
+static int
+store_inbox_grow(struct store_inbox *b)
+{
+	size_t cap = b->cap == 0 ? 1024 : b->cap * 2;
+	char **old = b->slots;
+	size_t old_cap = b->cap;
+
+	if ((b->slots = calloc(cap, sizeof(*b->slots))) == NULL) {
+		b->slots = old;
+		return STATUS_INTERNAL;
+	}
+	b->cap = cap;
+	for (size_t i = 0; i < old_cap; i++) {
+		size_t h;
+
+		if (old[i] == NULL)
+			continue;
+		h = store_inbox_hash_key(old[i]) & (cap - 1);
+		while (b->slots[h] != NULL)
+			h = (h + 1) & (cap - 1);
+		b->slots[h] = old[i];
+	}
+	free(old);
+	return STATUS_OK;
+}
+
+/* Adds (unit, id) to the set; a status. */
+static int
+store_inbox_put(
+    struct store_inbox *b, const char *unit, const char *id, int64_t bytes)
+{
+	size_t ul = strlen(unit), il = strlen(id);
+	char **slot, *key;
+
+	if (2 * (b->n + 1) >= b->cap && store_inbox_grow(b) != STATUS_OK)
+		return STATUS_INTERNAL;
+	slot = store_inbox_slot(b, unit, id);
+	if (*slot != NULL)
+		return STATUS_OK;
+	if ((key = malloc(ul + il + 2)) == NULL)
+		return STATUS_INTERNAL;
+	memcpy(key, unit, ul);
+	key[ul] = STORE_INBOX_SEP;
+	memcpy(key + ul + 1, id, il + 1);
+	*slot = key;
+	b->n++;
+	b->bytes += bytes;
+	return STATUS_OK;
+}
+
+/* The set, read again from the table when it may differ from it. */
+static int
+store_inbox_fresh(struct store_sqlite *c)
+{
+	static const char sql[] =
+	    "SELECT unit_code, id, length(body) FROM activity_inbox";
+	struct store_inbox *b = c->inbox;
+	sqlite3_stmt *st;
+	int rc = STATUS_OK, rv;
+
+	if (!b->stale)
+		return STATUS_OK;
+	store_inbox_clear(b);
+	if ((st = store_sqlite_stmt(c, sql)) == NULL)
+		return store_sqlite_fail(c, sql);
+	while (rc == STATUS_OK && (rv = sqlite3_step(st)) == SQLITE_ROW)
+		rc =
+		    store_inbox_put(b, (const char *)sqlite3_column_text(st, 0),
+		        (const char *)sqlite3_column_text(st, 1),
+		        sqlite3_column_int64(st, 2));
+	if (rc == STATUS_OK && rv != SQLITE_DONE)
+		rc = store_sqlite_fail(c, sql);
+	sqlite3_reset(st);
+	if (rc == STATUS_OK)
+		b->stale = 0;
+	return rc;
+}
+
+int
+store_sqlite_inbox_init(struct store_sqlite *c)
+{
+	if ((c->inbox = calloc(1, sizeof(*c->inbox))) == NULL)
+		return STATUS_INTERNAL;
+	c->inbox->stale = 1;
+	return STATUS_OK;
+}
+
+void
+store_sqlite_inbox_free(struct store_sqlite *c)
+{
+	if (c->inbox == NULL)
+		return;
+	store_inbox_clear(c->inbox);
+	free(c->inbox->slots);
+	free(c->inbox);
+	c->inbox = NULL;
+}
+
+void
+store_sqlite_inbox_stale(struct store_sqlite *c)
+{
+	if (c->inbox != NULL)
+		c->inbox->stale = 1;
+}
+
+int
+store_sqlite_inbox_holds(
+    struct store_sqlite *c, const char *unit_code, const char *id)
+{
+	if (c->inbox == NULL)
+		return 0;
+	if (store_inbox_fresh(c) != STATUS_OK)
+		return 1; /* unknown: settling first is always right */
+	if (unit_code == NULL)
+		return c->inbox->n > 0; /* by id alone: any unit's */
+	return store_inbox_has(c->inbox, unit_code, id);
+}
+
+int64_t
+store_sqlite_unsettled(struct store_conn *conn)
+{
+	struct store_sqlite *c = store_sqlite_of(conn);
+
+	if (c->inbox == NULL)
+		return 0;
+	if (store_inbox_fresh(c) != STATUS_OK)
+		return 1;
+	/* A long record weighs more: one more per 4 KiB of it. */
+	return (int64_t)c->inbox->n + c->inbox->bytes / 4096;
+}
+
+/* One count to add: a key of one of the four tables of counts. */
+struct store_tally {
+	int table; /* STORE_TALLY_* */
+	int32_t day;
+	int kind;
+	char unit[VALIDATE_ID_MAX + 1];
+	char province[GAZETTEER_PROVINCE_LEN + 1]; /* "" for the first two */
+	int64_t n, people;
+};
+
+enum {
+	STORE_TALLY_DAY,
+	STORE_TALLY_MONTH,
+	STORE_TALLY_PDAY,
+	STORE_TALLY_PMONTH
+};
+
+static const char *const store_tally_sql[] = {
+    "INSERT INTO activity_day_counts VALUES (?1, ?2, ?3, ?5, ?6)"
+    " ON CONFLICT DO UPDATE SET n = n + excluded.n,"
+    " people = people + excluded.people",
+    "INSERT INTO activity_month_counts VALUES (?1, ?2, ?3, ?5, ?6)"
+    " ON CONFLICT DO UPDATE SET n = n + excluded.n,"
+    " people = people + excluded.people",
+    "INSERT INTO activity_partner_day_counts VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+    " ON CONFLICT DO UPDATE SET n = n + excluded.n,"
+    " people = people + excluded.people",
+    "INSERT INTO activity_partner_month_counts"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO UPDATE SET"
+    " n = n + excluded.n, people = people + excluded.people",
+};
+
+/* The counts of one settling, gathered before they are written. */
+struct store_tallies {
+	struct store_tally *v; /* owned */
+	size_t n, cap;
+};
+
+static int
+store_tally_add(struct store_tallies *t, int table, int32_t day,
+    const Hoptac__V1__Activity *a, const char *province, size_t plen)
+{
+	struct store_tally *x;
+
+	if (t->n == t->cap) {
+		size_t cap = t->cap == 0 ? 4096 : t->cap * 2;
+		struct store_tally *v = realloc(t->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return STATUS_INTERNAL;
+		t->v = v;
+		t->cap = cap;
+	}
+	x = &t->v[t->n++];
+	x->table = table;
+	x->day = day;
+	x->kind = (int)a->kind;
+	snprintf(x->unit, sizeof(x->unit), "%s", a->unit_code);
+	if (plen > GAZETTEER_PROVINCE_LEN)
+		plen = GAZETTEER_PROVINCE_LEN;
+	memcpy(x->province, province, plen);
+	x->province[plen] = '\0';
+	x->n = 1;
+	x->people = a->people;
+	return STATUS_OK;
+}
+
+/* a counted under each of its keys: by day and by month, and the same
+ * once under each province its partners name (gazetteer.h: a
+ * district's code begins with its province's). */
+static int
+store_tally_activity(struct store_tallies *t, const Hoptac__V1__Activity *a)
+{
+	struct date_partial d;
+	int32_t day, month;
+	int rc;
+
+	if (a->state != HOPTAC__V1__ACTIVITY_STATE__ACTIVITY_STATE_ACTIVE)
+		return STATUS_OK;
+	if (date_parse(a->start_date, &d) != 0)
+		return STATUS_INVALID_ARGUMENT;
+	day = date_first_day(&d);
+	month = date_month_start(day);
+	if ((rc = store_tally_add(t, STORE_TALLY_DAY, day, a, "", 0)) !=
+	        STATUS_OK ||
+	    (rc = store_tally_add(t, STORE_TALLY_MONTH, month, a, "", 0)) !=
+	        STATUS_OK)
+		return rc;
+	for (size_t i = 0; i < a->n_partner_codes; i++) {
+		const char *code = a->partner_codes[i];
+		size_t plen = gazetteer_province_len(code);
+		int seen = 0;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen =
+			    gazetteer_same_province(a->partner_codes[j], code);
+		if (seen)
+			continue;
+		if ((rc = store_tally_add(t, STORE_TALLY_PDAY, day, a, code,
+		         plen)) != STATUS_OK ||
+		    (rc = store_tally_add(t, STORE_TALLY_PMONTH, month, a, code,
+		         plen)) != STATUS_OK)
+			return rc;
+	}
+	return STATUS_OK;
+}
+
+static int
+store_tally_cmp(const void *pa, const void *pb)
+{
+	const struct store_tally *a = pa, *b = pb;
+	int r;
+
+	if (a->table != b->table)
+		return a->table < b->table ? -1 : 1;
+	if (a->day != b->day)
+		return a->day < b->day ? -1 : 1;
+	if ((r = strcmp(a->unit, b->unit)) != 0)
+		return r;
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	return strcmp(a->province, b->province);
+}
+
+/* Writes the gathered counts, once per key, in the tables' order. */
+static int
+store_tally_write(struct store_sqlite *c, struct store_tallies *t)
+{
+	size_t i = 0;
+	int rc = STATUS_OK;
+
+	if (t->n > 1)
+		qsort(t->v, t->n, sizeof(*t->v), store_tally_cmp);
+	while (i < t->n && rc == STATUS_OK) {
+		struct store_tally sum = t->v[i];
+		const char *sql = store_tally_sql[sum.table];
+		sqlite3_stmt *st;
+
+		for (i++; i < t->n && store_tally_cmp(&sum, &t->v[i]) == 0;
+		     i++) {
+			sum.n += t->v[i].n;
+			sum.people += t->v[i].people;
+		}
+		if ((st = store_sqlite_stmt(c, sql)) == NULL)
+			return store_sqlite_fail(c, sql);
+		sqlite3_bind_int(st, 1, sum.day);
+		sqlite3_bind_text(st, 2, sum.unit, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 3, sum.kind);
+		if (sum.table >= STORE_TALLY_PDAY)
+			sqlite3_bind_text(
+			    st, 4, sum.province, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 5, sum.n);
+		sqlite3_bind_int64(st, 6, sum.people);
+		rc = store_sqlite_step_done(c, st);
+	}
+	return rc;
+}
+
+/* Moves every row of the inbox, in order, into the indexed tables. */
+static int
+store_inbox_move(struct store_sqlite *c, int64_t *moved)
+{
+	static const char sql[] =
+	    "SELECT body FROM activity_inbox ORDER BY seq";
+	static const char del[] = "DELETE FROM activity_inbox";
+	struct store_tallies t = {NULL, 0, 0};
+	sqlite3_stmt *st = NULL;
+	int rc = STATUS_OK, rv = SQLITE_DONE;
+
+	/* Its own statement: the inserts below use the cached ones. */
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return store_sqlite_fail(c, sql);
+	while (rc == STATUS_OK && (rv = sqlite3_step(st)) == SQLITE_ROW) {
+		Hoptac__V1__Activity *a = NULL;
+
+		if ((rc = store_sqlite_unpack(st, 0,
+		         &hoptac__v1__activity__descriptor, (void **)&a)) !=
+		    STATUS_OK)
+			break;
+		rc = store_sqlite_activity_place(c, a);
+		if (rc == STATUS_OK)
+			rc = store_tally_activity(&t, a);
+		hoptac__v1__activity__free_unpacked(a, NULL);
+		(*moved)++;
+	}
+	if (rc == STATUS_OK && rv != SQLITE_DONE)
+		rc = store_sqlite_fail(c, sql);
+	sqlite3_finalize(st);
+	if (rc == STATUS_OK)
+		rc = store_tally_write(c, &t);
+	free(t.v);
+	if (rc == STATUS_OK)
+		rc = store_sqlite_exec(c, del);
+	return rc;
+}
+
+/* Refuses, as storing it would, what the settling could not place: a
+ * start date that does not parse, a unit not registered. */
+static int
+store_inbox_placeable(struct store_sqlite *c, const Hoptac__V1__Activity *a)
+{
+	static const char sql[] = "SELECT 1 FROM units WHERE code = ?";
+	struct store_inbox *b = c->inbox;
+	struct date_partial d;
+	sqlite3_stmt *st;
+	int rv;
+
+	if (date_parse(a->start_date, &d) != 0)
+		return STATUS_INVALID_ARGUMENT;
+	if (strcmp(b->unit, a->unit_code) == 0)
+		return STATUS_OK;
+	if ((st = store_sqlite_stmt(c, sql)) == NULL)
+		return store_sqlite_fail(c, sql);
+	store_sqlite_bind_text(st, 1, a->unit_code);
+	rv = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rv == SQLITE_DONE)
+		return STATUS_FAILED_PRECONDITION;
+	if (rv != SQLITE_ROW)
+		return store_sqlite_fail(c, sql);
+	snprintf(b->unit, sizeof(b->unit), "%s", a->unit_code);
+	return STATUS_OK;
+}
+
+static long long
+store_inbox_pragma(struct store_sqlite *c, const char *sql)
+{
+	sqlite3_stmt *st = store_sqlite_stmt(c, sql);
+	long long v = -1;
+
+	if (st != NULL && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	if (st != NULL)
+		sqlite3_reset(st);
+	return v;
+}
+
+/* Whether there is room for records to wait (STORE_INBOX_ROOM). */
+static int
+store_inbox_roomy(struct store_sqlite *c)
+{
+	struct store_inbox *b = c->inbox;
+	const char *path = sqlite3_db_filename(c->db, "main");
+	struct statvfs vfs;
+	struct timespec now;
+	long long room = LLONG_MAX, used;
+	int64_t ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+	if (b->room_at_ms != 0 && ms - b->room_at_ms < STORE_INBOX_ROOM_MS)
+		return b->roomy;
+	if (path != NULL && path[0] != '\0' && statvfs(path, &vfs) == 0)
+		room = (long long)vfs.f_bavail * (long long)vfs.f_frsize;
+	if (c->limit_bytes > 0) {
+		used = (store_inbox_pragma(c, "PRAGMA page_count") -
+		           store_inbox_pragma(c, "PRAGMA freelist_count")) *
+		    store_inbox_pragma(c, "PRAGMA page_size");
+		if (c->limit_bytes - used < room)
+			room = c->limit_bytes - used;
+	}
+	b->room_at_ms = ms;
+	b->roomy = room >= STORE_INBOX_ROOM;
+	return b->roomy;
+}
+
+/* Stores a at once, where its indexes and counts are: what waited goes
+ * first, so that records keep the order they came in. */
+static int
+store_inbox_place_now(struct store_sqlite *c, const Hoptac__V1__Activity *a)
+{
+	struct store_tallies t = {NULL, 0, 0};
+	int rc = store_sqlite_settle(&c->conn, NULL);
+
+	if (rc == STATUS_OK)
+		rc = store_sqlite_activity_place(c, a);
+	if (rc == STATUS_OK)
+		rc = store_tally_activity(&t, a);
+	if (rc == STATUS_OK)
+		rc = store_tally_write(c, &t);
+	free(t.v);
+	return rc;
+}
+
+int
+store_sqlite_inbox_add(struct store_sqlite *c, const Hoptac__V1__Activity *a)
+{
+	static const char sql[] =
+	    "INSERT INTO activity_inbox(unit_code, id, body) VALUES (?, ?, ?)";
+	static const char known[] =
+	    "SELECT 1 FROM activities WHERE unit_code = ? AND id = ?";
+	sqlite3_stmt *st;
+	size_t len;
+	uint8_t *body;
+	int rc, rv;
+
+	if (c->inbox == NULL)
+		return STATUS_FAILED_PRECONDITION; /* a reader's connection */
+	if ((rc = store_inbox_fresh(c)) != STATUS_OK)
+		return rc;
+	/* The settling must never meet a record twice. */
+	if (store_inbox_has(c->inbox, a->unit_code, a->id))
+		return STATUS_ALREADY_EXISTS;
+	if ((rc = store_inbox_placeable(c, a)) != STATUS_OK)
+		return rc;
+	if ((st = store_sqlite_stmt(c, known)) == NULL)
+		return store_sqlite_fail(c, known);
+	store_sqlite_bind_text(st, 1, a->unit_code);
+	store_sqlite_bind_text(st, 2, a->id);
+	rv = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rv == SQLITE_ROW)
+		return STATUS_ALREADY_EXISTS;
+	if (rv != SQLITE_DONE)
+		return store_sqlite_fail(c, known);
+	if (!store_inbox_roomy(c))
+		return store_inbox_place_now(c, a);
+	if ((st = store_sqlite_stmt(c, sql)) == NULL)
+		return store_sqlite_fail(c, sql);
+	if ((body = store_sqlite_pack(&a->base, &len)) == NULL)
+		return STATUS_INTERNAL;
+	store_sqlite_bind_text(st, 1, a->unit_code);
+	store_sqlite_bind_text(st, 2, a->id);
+	sqlite3_bind_blob(st, 3, body, (int)len, free);
+	if ((rc = store_sqlite_step_done(c, st)) != STATUS_OK)
+		return rc;
+	/* The row is in: if the key cannot be kept, the set is read again. */
+	if (store_inbox_put(c->inbox, a->unit_code, a->id, (int64_t)len) !=
+	    STATUS_OK)
+		c->inbox->stale = 1;
+	return STATUS_OK;
+}
+
+int
+store_sqlite_settle(struct store_conn *conn, int64_t *moved)
+{
+	struct store_sqlite *c = store_sqlite_of(conn);
+	int64_t n = 0;
+	int rc;
+
+	if (moved != NULL)
+		*moved = 0;
+	if (c->inbox == NULL)
+		return STATUS_OK;
+	if ((rc = store_inbox_fresh(c)) != STATUS_OK)
+		return rc;
+	if (c->inbox->n == 0)
+		return STATUS_OK;
+	/* A savepoint of its own: settled whole or not at all, whatever
+	 * the caller's transaction does next. */
+	if ((rc = store_sqlite_exec(c, "SAVEPOINT settle")) != STATUS_OK)
+		return rc;
+	rc = store_inbox_move(c, &n);
+	if (rc == STATUS_OK &&
+	    (rc = store_sqlite_exec(c, "RELEASE settle")) == STATUS_OK) {
+		store_inbox_clear(c->inbox);
+		if (moved != NULL)
+			*moved = n;
+		return STATUS_OK;
+	}
+	log_warnx("HOPTACD-SETTLE: %lld new activities not settled: %s",
+	    (long long)c->inbox->n, sqlite3_errmsg(c->db));
+	if (store_sqlite_in_transaction(conn) &&
+	    store_sqlite_exec(c, "ROLLBACK TO settle") == STATUS_OK)
+		store_sqlite_exec(c, "RELEASE settle");
+	c->inbox->stale = 1;
+	return rc;
+}
+
+int
+store_sqlite_settled(struct store_sqlite *c)
+{
+	return c->inbox == NULL ? STATUS_OK
+	                        : store_sqlite_settle(&c->conn, NULL);
+}
