@@ -23,6 +23,8 @@ server_config_defaults(struct server_config *cfg)
 	cfg->max_connections = 1024;
 	cfg->max_connections_per_address = 64;
 	cfg->idle_timeout_ms = 10000;
+	cfg->wal_checkpoint_size = 4LL << 20;
+	cfg->wal_size_limit = 4LL << 20;
 }
 
 void
@@ -88,6 +90,25 @@ config_size(const char *value, long long *out, char *err, size_t errlen)
 	return 0;
 }
 
+/* A size from min to max bytes. */
+static int
+config_size_range(const char *value, long long min, long long max,
+    long long *out, char *err, size_t errlen)
+{
+	long long v;
+
+	if (config_size(value, &v, err, errlen) != 0)
+		return -1;
+	if (v < min || v > max) {
+		snprintf(err, errlen,
+		    "\"%s\" is not a size from %lldK to %lldM", value,
+		    min >> 10, max >> 20);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
 int
 server_config_set(struct server_config *cfg, const char *key, const char *value,
     char *err, size_t errlen)
@@ -150,6 +171,12 @@ server_config_set(struct server_config *cfg, const char *key, const char *value,
 		    value, 0, 3600000, &cfg->idle_timeout_ms, err, errlen);
 	if (strcmp(key, "max_db_size") == 0)
 		return config_size(value, &cfg->max_db_size, err, errlen);
+	if (strcmp(key, "wal_checkpoint_size") == 0)
+		return config_size_range(value, 64LL << 10, 1LL << 30,
+		    &cfg->wal_checkpoint_size, err, errlen);
+	if (strcmp(key, "wal_size_limit") == 0)
+		return config_size_range(
+		    value, 0, 1LL << 30, &cfg->wal_size_limit, err, errlen);
 	if (strcmp(key, "log_level") == 0) {
 		int level = log_level_parse(value);
 

@@ -123,6 +123,8 @@ test_defaults(void **state)
 	assert_int_equal(cfg.max_connections_per_address, 64);
 	assert_int_equal(cfg.idle_timeout_ms, 10000);
 	assert_true(cfg.max_db_size == 0);
+	assert_true(cfg.wal_checkpoint_size == 4LL << 20);
+	assert_true(cfg.wal_size_limit == 4LL << 20);
 	for (size_t i = 0; i < SERVER_MAX_LISTEN; i++)
 		assert_null(cfg.listen[i]);
 	server_config_free(&cfg);
@@ -182,6 +184,31 @@ test_set_database(void **state)
 	/* The later setting wins, and the earlier is freed. */
 	set_ok(&f->cfg, "database", "/srv/hợp tác/hoptac.db");
 	assert_string_equal(f->cfg.database, "/srv/hợp tác/hoptac.db");
+}
+
+/* The WAL's bounds: sizes, within a range; a checkpoint interval of
+ * less than 64 KiB would checkpoint at nearly every commit. */
+static void
+test_set_wal_bounds(void **state)
+{
+	struct fixture *f = *state;
+
+	set_ok(&f->cfg, "wal_checkpoint_size", "1M");
+	assert_true(f->cfg.wal_checkpoint_size == 1LL << 20);
+	set_ok(&f->cfg, "wal_checkpoint_size", "64K");
+	assert_true(f->cfg.wal_checkpoint_size == 64 << 10);
+	set_bad(&f->cfg, "wal_checkpoint_size", "63K",
+	    "\"63K\" is not a size from 64K to 1024M");
+	set_bad(&f->cfg, "wal_checkpoint_size", "2G",
+	    "\"2G\" is not a size from 64K to 1024M");
+	set_ok(&f->cfg, "wal_size_limit", "0");
+	assert_true(f->cfg.wal_size_limit == 0);
+	set_ok(&f->cfg, "wal_size_limit", "40M");
+	assert_true(f->cfg.wal_size_limit == 40LL << 20);
+	set_bad(&f->cfg, "wal_size_limit", "4X",
+	    "\"4X\" is not a size in bytes (such as 500M or 2G)");
+	assert_true(f->cfg.wal_checkpoint_size == 64 << 10);
+	assert_true(f->cfg.wal_size_limit == 40LL << 20);
 }
 
 /* Sizes in bytes, or with K, M, G as operators write quotas. */
@@ -536,6 +563,7 @@ main(void)
 	    T(test_set_database),
 	    T(test_set_numbers),
 	    T(test_set_max_db_size),
+	    T(test_set_wal_bounds),
 	    T(test_set_log_level),
 	    T(test_set_unknown_key),
 	    T(test_load),
