@@ -186,6 +186,39 @@ cmd_bundle_pull(
 	return rc;
 }
 
+/* A report in a bundle carries its office's claims only: a filed_at_ms
+ * in it would go out under the department's peer credential, which the
+ * server takes as vouched for (docs/protocol.md, "Timeliness"). So it is
+ * dropped, and the report counts as filed by the office's clock within
+ * the server's tolerance of this receipt. *packed: the payload to send
+ * instead (malloc'd, the caller's), or NULL to send it as it is. A
+ * status of the CLI. */
+static int
+cmd_bundle_unvouched(
+    const Hoptac__V1__BundleEntry *x, uint8_t **packed, size_t *len)
+{
+	Hoptac__V1__SubmitReportRequest *s;
+	int rc = CLI_OK;
+
+	*packed = NULL;
+	if (strcmp(x->method, method_path(METHOD_REPORTS_SUBMIT)) != 0)
+		return CLI_OK;
+	s = hoptac__v1__submit_report_request__unpack(
+	    NULL, x->payload.len, x->payload.data);
+	if (s == NULL || s->report == NULL || s->report->filed_at_ms == 0)
+		goto out; /* the server refuses what does not unpack */
+	s->report->filed_at_ms = 0;
+	*len = hoptac__v1__submit_report_request__get_packed_size(s);
+	if ((*packed = malloc(*len > 0 ? *len : 1)) == NULL)
+		rc = cli_fail(CLI_ERROR, "out of memory");
+	else
+		hoptac__v1__submit_report_request__pack(s, *packed);
+out:
+	if (s != NULL)
+		hoptac__v1__submit_report_request__free_unpacked(s, NULL);
+	return rc;
+}
+
 int
 cmd_bundle_apply(struct cli *cli, int argc, char **argv)
 {
@@ -227,10 +260,20 @@ cmd_bundle_apply(struct cli *cli, int argc, char **argv)
 	outbox_begin(o);
 	for (size_t i = 0; i < b->n_entries; i++) {
 		const Hoptac__V1__BundleEntry *x = b->entries[i];
+		uint8_t *packed; /* owned; freed below */
+		size_t len = x->payload.len;
 		int64_t seq;
+		int put;
 
-		if (outbox_put_id(o, x->method, x->request_id, x->payload.data,
-		        x->payload.len, x->label, &seq) != 0) {
+		if (cmd_bundle_unvouched(x, &packed, &len) != CLI_OK) {
+			outbox_commit(o);
+			goto out;
+		}
+		put = outbox_put_id(o, x->method, x->request_id,
+		    packed != NULL ? packed : x->payload.data, len, x->label,
+		    &seq);
+		free(packed);
+		if (put != 0) {
 			outbox_commit(o);
 			rc = cli_fail(CLI_INVALID,
 			    "entry %zu of the bundle repeats a request id",

@@ -38,6 +38,10 @@ struct server_config {
 	 * bytes, and cut back to wal_size_limit when it starts over. */
 	long long wal_checkpoint_size;
 	long long wal_size_limit;
+
+	/* How far before the server's receipt an office's claimed filing
+	 * time may count (filing.h). */
+	long long filing_tolerance_ms;
 };
 
 /* Fills cfg with the defaults documented in hoptacd.conf.example. */
