@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "date.h"
 #include "deliver.h"
 #include "hoptac/v1/services.pb-c.h"
 #include "pbstr.h"
@@ -77,18 +76,6 @@ cmd_report_outcome(const char *prefix, const Hoptac__V1__Report *r)
 		    r->mismatches[i]->declared, r->mismatches[i]->computed);
 }
 
-/* Milliseconds at noon, Vietnam time, of a whole date: when an office
- * that enters a paper report later says it filed it. -1 if not a date. */
-static int64_t
-cmd_report_filed_ms(const char *text)
-{
-	struct date_partial d;
-
-	if (date_parse(text, &d) != 0 || d.day == 0)
-		return -1;
-	return ((int64_t)date_first_day(&d) * 86400 + (int64_t)5 * 3600) * 1000;
-}
-
 /* What report submit takes besides the file. */
 struct cmd_report_submit {
 	char *request;
@@ -101,7 +88,7 @@ cmd_report_submit_filed(void *ctx, int ch, char *arg)
 	struct cmd_report_submit *o = ctx;
 
 	(void)ch;
-	if ((o->filed = cmd_report_filed_ms(arg)) < 0)
+	if ((o->filed = cli_day_ms(arg)) < 0)
 		return cli_fail(
 		    CLI_USAGE, "--filed takes a whole date, as 15/5/2024");
 	return CLI_OK;

@@ -287,18 +287,20 @@ test_tolerance_configured(void **state)
 /* An office with no link queues a report with --filed and carries the
  * bundle; the department applies it with its peer credential. The day
  * in the office's queued call is a claim, not the department's word:
- * it counts only within the tolerance of the receipt. */
+ * it counts only within the tolerance of the receipt. The department's
+ * word is --handed-over: the day it was given the bundle counts. */
 static void
 test_bundle_vouches_nothing(void **state)
 {
 	struct harness hs, *h = &hs;
-	char filed[16], office[128], path[400], bundle[400];
-	json_object *o;
+	char filed[16], office[128], office2[128], path[400], bundle[400];
+	json_object *o, *e;
 
 	(void)state;
 	harness_start(h, HARNESS_TCP, 0);
 	open_round(h, -3);
 	office_of(h, "KT-DAKGLEI", office);
+	office_of(h, "KT-DAKTO", office2);
 	harness_stop(h);
 	harness_day_text(-4, filed, sizeof(filed));
 	snprintf(path, sizeof(path), "%s/dakglei.txt", h->dir);
@@ -314,6 +316,34 @@ test_bundle_vouches_nothing(void **state)
 	harness_restart(h);
 	expect(CLI("bundle", "apply", bundle), 0, "apply");
 	o = status_json(h);
+	assert_counted(o, "KT-DAKGLEI", "TIMELINESS_LATE", 6 * HOUR_MS);
+	json_object_put(o);
+
+	/* Đắk Tô's bundle, handed over the day before the due date. */
+	harness_stop(h);
+	snprintf(path, sizeof(path), "%s/dakto.txt", h->dir);
+	write_report(path, "KT-DAKTO");
+	setenv("HOPTAC_TOKEN", office2, 1);
+	expect(CLI("--timeout", "300", "report", "submit", path), 0, "queued");
+	expect(CLI("export", bundle, "--unit", "KT-DAKTO"), 0, "export");
+	unsetenv("HOPTAC_TOKEN");
+	harness_restart(h);
+	expect(CLI("bundle", "apply", bundle, "--handed-over", "32/1/2024"), 2,
+	    "not a date");
+	expect(CLI("bundle", "apply", bundle, "--handed-over", filed), 0,
+	    "apply handed over");
+	o = status_json(h);
+	e = entry_of(o, "KT-DAKTO");
+	assert_string_equal(
+	    harness_json_str(e, "timeliness"), "TIMELINESS_DELIVERED_LATE");
+	/* Noon of the day it was handed over, Vietnam time. */
+	assert_int_equal(
+	    (harness_json_int(e, "filed_at_ms") / 1000 + 7 * 3600) % 86400,
+	    12 * 3600);
+	assert_true(harness_json_int(e, "filed_at_ms") <
+	    harness_json_int(e, "received_at_ms") - 2 * DAY_MS);
+	/* Đắk Glei's, in the outbox still and so in this bundle too, was
+	 * stored already: its first answer stands. */
 	assert_counted(o, "KT-DAKGLEI", "TIMELINESS_LATE", 6 * HOUR_MS);
 	json_object_put(o);
 	harness_stop(h);
