@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "date.h"
 #include "pbjson.h"
 #include "pbstr.h"
 #include "status.h"
@@ -328,6 +329,16 @@ cli_print_json(const ProtobufCMessage *m)
 	    o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	return CLI_OK;
+}
+
+int64_t
+cli_day_ms(const char *text)
+{
+	struct date_partial d;
+
+	if (date_parse(text, &d) != 0 || d.day == 0)
+		return -1;
+	return ((int64_t)date_first_day(&d) * 86400 + (int64_t)5 * 3600) * 1000;
 }
 
 long

@@ -200,6 +200,11 @@ void cli_when(int64_t ms, char *buf, size_t len);
 void cli_join(
     char *out, size_t len, char *const *items, size_t n, const char *sep);
 
+/* Milliseconds at noon, Vietnam time, of a whole date ("15/5/2024"): the
+ * day a paper report or a bundle was handed over, as --filed and
+ * --handed-over take it. -1 if not a whole date. */
+int64_t cli_day_ms(const char *text);
+
 /* Parses a non-negative integer option value; -1 if it is not one. */
 long cli_number(const char *s);
 

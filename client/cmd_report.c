@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "date.h"
 #include "deliver.h"
 #include "hoptac/v1/services.pb-c.h"
 #include "pbstr.h"
@@ -54,28 +53,27 @@ cmd_report_figures(
 static void
 cmd_report_outcome(const char *prefix, const Hoptac__V1__Report *r)
 {
+	char filed[80], received[32];
+
 	printf("%sreport of %s to %s: revision %d, %s%s%s\n", prefix,
 	    r->unit_code, r->request_reference, r->revision,
 	    render_report_status_name(r->status),
 	    r->review_reason[0] ? ": " : "", r->review_reason);
+	/* Both times, so that a reviewer sees a clock that ran behind. */
+	if (r->received_at_ms != 0)
+		printf("%sfiled %s by the office's clock, received %s by the "
+		       "server's\n",
+		    prefix,
+		    render_filed(filed, sizeof(filed), r->submitted_at_ms,
+		        r->filed_at_ms),
+		    render_vn_minute(
+		        received, sizeof(received), r->received_at_ms));
 	cmd_report_figures(prefix, "records: ", r->computed);
 	cmd_report_figures(prefix, "declared:", r->declared);
 	for (size_t i = 0; i < r->n_mismatches; i++)
 		printf("%sMISMATCH %s: declared %d, the records give %d\n",
 		    prefix, r->mismatches[i]->figure,
 		    r->mismatches[i]->declared, r->mismatches[i]->computed);
-}
-
-/* Milliseconds at noon, Vietnam time, of a whole date: when an office
- * that enters a paper report later says it filed it. -1 if not a date. */
-static int64_t
-cmd_report_filed_ms(const char *text)
-{
-	struct date_partial d;
-
-	if (date_parse(text, &d) != 0 || d.day == 0)
-		return -1;
-	return ((int64_t)date_first_day(&d) * 86400 + (int64_t)5 * 3600) * 1000;
 }
 
 /* What report submit takes besides the file. */
@@ -90,7 +88,7 @@ cmd_report_submit_filed(void *ctx, int ch, char *arg)
 	struct cmd_report_submit *o = ctx;
 
 	(void)ch;
-	if ((o->filed = cmd_report_filed_ms(arg)) < 0)
+	if ((o->filed = cli_day_ms(arg)) < 0)
 		return cli_fail(
 		    CLI_USAGE, "--filed takes a whole date, as 15/5/2024");
 	return CLI_OK;
@@ -129,8 +127,11 @@ cmd_report_submit(struct cli *cli, int argc, char **argv)
 		    ferr.message);
 	/* The office's own clock says when it filed (or --filed, for a paper
 	 * report entered later): timeliness tells a report filed on time and
-	 * delivered late from one filed late. */
+	 * delivered late from one filed late. The server counts the claim
+	 * only within its filing_tolerance before its receipt, except from
+	 * the department (peer role), which vouches for --filed's day. */
 	r->submitted_at_ms = o.filed > 0 ? o.filed : rpc_wall_ms();
+	r->filed_at_ms = o.filed > 0 ? o.filed : 0;
 	rpc_new_id(id);
 	if (pbstr_set(&r->id, id) != 0 ||
 	    (o.request != NULL &&
@@ -260,14 +261,18 @@ static void
 cmd_report_row(struct table *t, const void *item)
 {
 	const Hoptac__V1__Report *r = item;
-	char rev[16], mism[16];
+	char rev[16], mism[16], filed[80], received[32];
 
 	snprintf(rev, sizeof(rev), "%d", r->revision);
 	snprintf(mism, sizeof(mism), "%zu", r->n_mismatches);
 	table_add_row(t,
 	    (const char *const[]) {r->request_reference, r->unit_code, rev,
 	        render_report_status_name(r->status), r->nil ? "yes" : "no",
-	        r->signed_on, mism, r->review_reason});
+	        r->signed_on,
+	        render_filed(
+	            filed, sizeof(filed), r->submitted_at_ms, r->filed_at_ms),
+	        render_vn_minute(received, sizeof(received), r->received_at_ms),
+	        mism, r->review_reason});
 }
 
 int
@@ -282,11 +287,12 @@ cmd_report_list(struct cli *cli, int argc, char **argv)
 	    CLI_OPTIONS_END,
 	};
 	static const char *const headers[] = {"REQUEST", "UNIT", "REVISION",
-	    "STATUS", "NIL", "SIGNED", "MISMATCHES", "REASON"};
+	    "STATUS", "NIL", "SIGNED", "FILED", "RECEIVED", "MISMATCHES",
+	    "REASON"};
 	static const struct cli_args args = {opts, NULL, 0, 0, 0, 0};
-	static const size_t widths[] = {0, 0, 0, 0, 0, 0, 0, 50};
+	static const size_t widths[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 50};
 	static const struct cli_list list = {&args, METHOD_REPORTS_LIST,
-	    "reports", 8, headers, widths, cmd_report_row, NULL, NULL};
+	    "reports", 10, headers, widths, cmd_report_row, NULL, NULL};
 	Hoptac__V1__ListReportsRequest req =
 	    HOPTAC__V1__LIST_REPORTS_REQUEST__INIT;
 

@@ -157,7 +157,7 @@ static void
 cmd_request_status_row(struct table *t, const void *item)
 {
 	const Hoptac__V1__CompletenessEntry *e = item;
-	char rev[16] = "";
+	char rev[16] = "", filed[80], received[32];
 
 	if (e->revision > 0)
 		snprintf(rev, sizeof(rev), "%d", e->revision);
@@ -165,7 +165,11 @@ cmd_request_status_row(struct table *t, const void *item)
 	    (const char *const[]) {e->unit_code, e->unit_name,
 	        cmd_request_timeliness(e->timeliness),
 	        e->revision > 0 ? (e->nil ? "yes" : "no") : "", rev,
-	        render_report_status_name(e->status), e->signed_on});
+	        render_report_status_name(e->status), e->signed_on,
+	        render_filed(
+	            filed, sizeof(filed), e->submitted_at_ms, e->filed_at_ms),
+	        render_vn_minute(
+	            received, sizeof(received), e->received_at_ms)});
 }
 
 static int
@@ -186,12 +190,14 @@ cmd_request_status_counts(
 int
 cmd_request_status(struct cli *cli, int argc, char **argv)
 {
-	static const char *const headers[] = {
-	    "UNIT", "NAME", "ANSWER", "NIL", "REVISION", "STATUS", "SIGNED"};
+	/* FILED is the office's claim, RECEIVED the server's receipt: the
+	 * reviewer sees both, and what was counted when they differ. */
+	static const char *const headers[] = {"UNIT", "NAME", "ANSWER", "NIL",
+	    "REVISION", "STATUS", "SIGNED", "FILED", "RECEIVED"};
 	static const struct cli_args args = {NULL, NULL, 1, 1,
 	    offsetof(Hoptac__V1__CompletenessRequest, request_reference), 0};
 	static const struct cli_list list = {&args,
-	    METHOD_AGGREGATES_COMPLETENESS, "entries", 7, headers, NULL,
+	    METHOD_AGGREGATES_COMPLETENESS, "entries", 9, headers, NULL,
 	    cmd_request_status_row, NULL, cmd_request_status_counts};
 	Hoptac__V1__CompletenessRequest req =
 	    HOPTAC__V1__COMPLETENESS_REQUEST__INIT;

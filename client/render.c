@@ -178,8 +178,9 @@ render_date(char *buf, size_t len, const char *text)
 	return buf;
 }
 
-/* A timestamp in Vietnam time: in words ("ngày 10/5/2024"), or with iso
- * as ISO 8601 for scripts; "" for none (0). */
+/* A timestamp in Vietnam time: in words ("ngày 10/5/2024"), with iso 1
+ * as ISO 8601 for scripts, with iso 2 to the minute for tables ("2024-05-10
+ * 09:00"); "" for none (0). */
 static const char *
 render_vn_time(char *buf, size_t len, int64_t ms, int iso)
 {
@@ -199,6 +200,9 @@ render_vn_time(char *buf, size_t len, int64_t ms, int iso)
 	date_from_days((int32_t)days, &d);
 	if (!iso)
 		render_date_words(buf, len, &d);
+	else if (iso == 2)
+		snprintf(buf, len, "%04d-%02d-%02d %02d:%02d", d.year, d.month,
+		    d.day, (int)(sec / 3600), (int)(sec / 60 % 60));
 	else
 		snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d+07:00",
 		    d.year, d.month, d.day, (int)(sec / 3600),
@@ -216,6 +220,27 @@ const char *
 render_iso_time(char *buf, size_t len, int64_t ms)
 {
 	return render_vn_time(buf, len, ms, 1);
+}
+
+const char *
+render_vn_minute(char *buf, size_t len, int64_t ms)
+{
+	return render_vn_time(buf, len, ms, 2);
+}
+
+const char *
+render_filed(char *buf, size_t len, int64_t claimed, int64_t counted)
+{
+	char a[32], b[32];
+
+	if (counted == 0 || counted == claimed)
+		snprintf(
+		    buf, len, "%s", render_vn_minute(a, sizeof(a), claimed));
+	else
+		snprintf(buf, len, "%s (counted %s)",
+		    render_vn_minute(a, sizeof(a), claimed),
+		    render_vn_minute(b, sizeof(b), counted));
+	return buf;
 }
 
 const char *

@@ -34,6 +34,16 @@ int render_format_parse(const char *name);
  * "accepted"; "" for none), as tables and CSV files write it. */
 const char *render_report_status_name(int status);
 
+/* A timestamp in Vietnam time to the minute, "2024-05-10 09:00", for
+ * tables; "" for none (0). Returns buf or "". */
+const char *render_vn_minute(char *buf, size_t len, int64_t ms);
+
+/* When a report was filed as a table shows it: the office's claim,
+ * followed by "(counted 2024-05-13 04:00)" when the server counted
+ * another time (docs/protocol.md, "Timeliness"). Returns buf. */
+const char *render_filed(
+    char *buf, size_t len, int64_t claimed, int64_t counted);
+
 /*
  * Writes the consolidated report c to out as markdown or html (the whole
  * document, html self-contained and printable on A4), csv (figures by

@@ -159,8 +159,10 @@ render_consolidated_in_group(const Entry *e, enum render_consolidated_group g)
 }
 
 /* One line of who answered how: "Gửi sau hạn: 01 đơn vị, gồm: Ban Quản
- * lý ... (gửi ngày 20/5/2024)." Dates say when a late answer was filed
- * and received, in Vietnam time. */
+ * lý ... (gửi ngày 20/5/2024, nhận ngày 21/5/2024)." Dates say when a
+ * late answer was filed by the office's clock and received by the
+ * server's, in Vietnam time; "đơn vị ghi gửi" when the server did not
+ * count the office's date (docs/protocol.md, "Timeliness"). */
 static void
 render_consolidated_group_item(
     struct render_doc *d, const char *label, enum render_consolidated_group g)
@@ -198,12 +200,15 @@ render_consolidated_group_item(
 			continue;
 		render_doc_text(d, " (");
 		if (late && e->submitted_at_ms != 0) {
-			render_doc_text(d, "gửi ");
+			render_doc_text(d,
+			    e->filed_at_ms == 0 ||
+			            e->filed_at_ms == e->submitted_at_ms
+			        ? "gửi "
+			        : "đơn vị ghi gửi ");
 			render_doc_text(d,
 			    render_day_of(
 			        date, sizeof(date), e->submitted_at_ms));
-			if (g == GROUP_DELIVERED_LATE &&
-			    e->received_at_ms != 0) {
+			if (e->received_at_ms != 0) {
 				render_doc_text(d, ", nhận ");
 				render_doc_text(d,
 				    render_day_of(

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "filing.h"
 #include "pbstr.h"
 #include "status.h"
 #include "store.h"
@@ -110,21 +111,6 @@ aggregate_mismatches(Hoptac__V1__Report *rep)
 	return rc == STATUS_OK ? STATUS_OK : STATUS_INTERNAL;
 }
 
-/* The day a report was filed by its office: the client's clock when it
- * kept one, else the signing date when it is a whole date, else the
- * server's receipt. */
-static int32_t
-aggregate_filed_day(const Hoptac__V1__Report *rep)
-{
-	struct date_partial d;
-
-	if (rep->submitted_at_ms > 0)
-		return aggregate_vn_day(rep->submitted_at_ms);
-	if (date_parse(rep->signed_on, &d) == 0 && d.day != 0)
-		return date_first_day(&d);
-	return aggregate_vn_day(rep->received_at_ms);
-}
-
 static int
 aggregate_entry(struct store_conn *db, const Hoptac__V1__ReportingRequest *r,
     const char *unit, int32_t due, Hoptac__V1__CompletenessEntry *e,
@@ -155,7 +141,7 @@ aggregate_entry(struct store_conn *db, const Hoptac__V1__ReportingRequest *r,
 	rc = store_report_get(db, r->reference, unit, 0, &last);
 	if (rc != STATUS_OK)
 		goto out;
-	if (aggregate_filed_day(first) > due) {
+	if (filing_day(first) > due) {
 		e->timeliness = HOPTAC__V1__TIMELINESS__TIMELINESS_LATE;
 		out->late++;
 	} else if (aggregate_vn_day(first->received_at_ms) > due) {
@@ -172,6 +158,7 @@ aggregate_entry(struct store_conn *db, const Hoptac__V1__ReportingRequest *r,
 	e->status = last->status;
 	e->submitted_at_ms = first->submitted_at_ms;
 	e->received_at_ms = first->received_at_ms;
+	e->filed_at_ms = first->filed_at_ms;
 	if (pbstr_set(&e->signed_on, first->signed_on) != 0)
 		rc = STATUS_INTERNAL;
 out:

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "filing.h"
 #include "rpc_client.h"
 #include "log.h"
 #include "server.h"
@@ -23,6 +24,9 @@ server_config_defaults(struct server_config *cfg)
 	cfg->max_connections = 1024;
 	cfg->max_connections_per_address = 64;
 	cfg->idle_timeout_ms = 10000;
+	cfg->wal_checkpoint_size = 4LL << 20;
+	cfg->wal_size_limit = 4LL << 20;
+	cfg->filing_tolerance_ms = FILING_TOLERANCE_DEFAULT_MS;
 }
 
 void
@@ -88,6 +92,53 @@ config_size(const char *value, long long *out, char *err, size_t errlen)
 	return 0;
 }
 
+/* filing_tolerance: a span of time with its unit, "6h", "90m" or "30s"
+ * (0 needs none), up to a week, in milliseconds. */
+static int
+config_duration(const char *value, long long *out, char *err, size_t errlen)
+{
+	char *end;
+	long long v, unit = 0;
+
+	errno = 0;
+	v = strtoll(value, &end, 10);
+	if (end != value && end[0] != '\0' && end[1] == '\0')
+		unit = end[0] == 'h' ? 3600000
+		    : end[0] == 'm'  ? 60000
+		    : end[0] == 's'  ? 1000
+		                     : 0;
+	else if (end != value && end[0] == '\0' && v == 0)
+		unit = 1;
+	if (errno != 0 || unit == 0 || v < 0 || v > 7 * 24 * 3600000LL / unit) {
+		snprintf(err, errlen,
+		    "filing_tolerance: \"%s\" is not a time from 0 to 168h "
+		    "(such as 6h or 90m)",
+		    value);
+		return -1;
+	}
+	*out = v * unit;
+	return 0;
+}
+
+/* A size from min to max bytes. */
+static int
+config_size_range(const char *value, long long min, long long max,
+    long long *out, char *err, size_t errlen)
+{
+	long long v;
+
+	if (config_size(value, &v, err, errlen) != 0)
+		return -1;
+	if (v < min || v > max) {
+		snprintf(err, errlen,
+		    "\"%s\" is not a size from %lldK to %lldM", value,
+		    min >> 10, max >> 20);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
 int
 server_config_set(struct server_config *cfg, const char *key, const char *value,
     char *err, size_t errlen)
@@ -150,6 +201,15 @@ server_config_set(struct server_config *cfg, const char *key, const char *value,
 		    value, 0, 3600000, &cfg->idle_timeout_ms, err, errlen);
 	if (strcmp(key, "max_db_size") == 0)
 		return config_size(value, &cfg->max_db_size, err, errlen);
+	if (strcmp(key, "wal_checkpoint_size") == 0)
+		return config_size_range(value, 64LL << 10, 1LL << 30,
+		    &cfg->wal_checkpoint_size, err, errlen);
+	if (strcmp(key, "wal_size_limit") == 0)
+		return config_size_range(
+		    value, 0, 1LL << 30, &cfg->wal_size_limit, err, errlen);
+	if (strcmp(key, "filing_tolerance") == 0)
+		return config_duration(
+		    value, &cfg->filing_tolerance_ms, err, errlen);
 	if (strcmp(key, "log_level") == 0) {
 		int level = log_level_parse(value);
 

@@ -4,9 +4,11 @@
 #include <string.h>
 
 #include "aggregate.h"
+#include "filing.h"
 #include "handlers.h"
 #include "hoptac/v1/services.pb-c.h"
 #include "pbstr.h"
+#include "role.h"
 #include "status.h"
 #include "store.h"
 
@@ -100,8 +102,11 @@ handle_reports_submit(struct call *c, struct store_conn *db)
 		goto out;
 	}
 	/* A day of clock skew is tolerated; a filing date beyond it is not. */
-	if (rep->submitted_at_ms > call_wall_ms() + 86400000) {
-		violations_add(&c->violations, "report", "submitted_at_ms",
+	if (rep->submitted_at_ms > call_wall_ms() + 86400000 ||
+	    rep->filed_at_ms > call_wall_ms() + 86400000) {
+		violations_add(&c->violations, "report",
+		    rep->submitted_at_ms > rep->filed_at_ms ? "submitted_at_ms"
+		                                            : "filed_at_ms",
 		    "is in the future");
 		rc = handle_invalid(c);
 		goto out;
@@ -109,6 +114,11 @@ handle_reports_submit(struct call *c, struct store_conn *db)
 	rep->revision = prev != NULL ? prev->revision + 1 : 1;
 	rep->status = HOPTAC__V1__REPORT_STATUS__REPORT_STATUS_SUBMITTED;
 	rep->received_at_ms = call_wall_ms();
+	/* Only a peer vouches for a filing time: a forwarding server's
+	 * stamp, the department's day for a paper report. An office's
+	 * clock is a claim (filing.h). */
+	rep->filed_at_ms = filing_time(
+	    rep, (c->who.roles & ROLES_PEER) != 0, rep->received_at_ms);
 	pbstr_set(&rep->review_reason, NULL);
 	if (rep->computed != NULL)
 		hoptac__v1__figures__free_unpacked(rep->computed, NULL);

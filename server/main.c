@@ -12,6 +12,7 @@
 
 #include "backup.h"
 #include "check.h"
+#include "filing.h"
 #include "init.h"
 #include "log.h"
 #include "server.h"
@@ -141,6 +142,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	log_init("hoptacd", foreground, cfg.log_level);
+	filing_set_tolerance(cfg.filing_tolerance_ms);
 
 	/* Signals are taken synchronously by this thread; every thread
 	 * started after this inherits the mask. */

@@ -695,9 +695,12 @@ server_start(const struct server_config *cfg, char *err, size_t errlen)
 	}
 	if (store_open(cfg->database, STORE_OPEN_WRITE, &db, err, errlen) != 0)
 		goto fail;
-	if (cfg->max_db_size > 0 &&
-	    store_limit_size(db, cfg->max_db_size) != STATUS_OK) {
-		snprintf(err, errlen, "cannot apply max_db_size to %s",
+	if ((cfg->max_db_size > 0 &&
+	        store_limit_size(db, cfg->max_db_size) != STATUS_OK) ||
+	    store_limit_wal(db, cfg->wal_checkpoint_size,
+	        cfg->wal_size_limit) != STATUS_OK) {
+		snprintf(err, errlen,
+		    "cannot apply max_db_size or the WAL's bounds to %s",
 		    cfg->database);
 		store_close(db);
 		goto fail;

@@ -33,6 +33,15 @@ struct server_config {
 
 	/* Bytes the database may grow to; 0: no limit. */
 	long long max_db_size;
+
+	/* The WAL is copied into the database once it holds this many
+	 * bytes, and cut back to wal_size_limit when it starts over. */
+	long long wal_checkpoint_size;
+	long long wal_size_limit;
+
+	/* How far before the server's receipt an office's claimed filing
+	 * time may count (filing.h). */
+	long long filing_tolerance_ms;
 };
 
 /* Fills cfg with the defaults documented in hoptacd.conf.example. */

@@ -78,6 +78,12 @@ const char *store_errmsg(struct store_conn *c);
  * takes no more. */
 int store_limit_size(struct store_conn *c, long long max_bytes);
 
+/* Bounds the write-ahead log of this connection's commits: it is copied
+ * into the database once it holds checkpoint_bytes, and cut back to
+ * keep_bytes when it starts over. */
+int store_limit_wal(
+    struct store_conn *c, long long checkpoint_bytes, long long keep_bytes);
+
 /* Whether a write failed for want of space (the size limit, or the disk)
  * since the last time this was asked. */
 int store_full_take(struct store_conn *c);

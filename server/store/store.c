@@ -141,6 +141,13 @@ store_limit_size(struct store_conn *c, long long max_bytes)
 }
 
 int
+store_limit_wal(
+    struct store_conn *c, long long checkpoint_bytes, long long keep_bytes)
+{
+	return c->ops->limit_wal(c, checkpoint_bytes, keep_bytes);
+}
+
+int
 store_full_take(struct store_conn *c)
 {
 	return c->ops->full_take(c);

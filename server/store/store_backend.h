@@ -38,6 +38,8 @@ struct store_ops {
 	/* The state of a connection. */
 	const char *(*errmsg)(struct store_conn *c);
 	int (*limit_size)(struct store_conn *c, long long max_bytes);
+	int (*limit_wal)(struct store_conn *c, long long checkpoint_bytes,
+	    long long keep_bytes);
 	int (*full_take)(struct store_conn *c);
 	void (*full_reason)(struct store_conn *c, char *buf, size_t len);
 	int (*in_transaction)(struct store_conn *c);

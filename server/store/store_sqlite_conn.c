@@ -21,7 +21,6 @@
 #include <sys/file.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <time.h>
 
 #include <sqlite3.h>
@@ -193,12 +192,15 @@ store_configure(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-/* The writer's settings, in the order they are set (store_sqlite_open). */
+/* The writer's settings, in the order they are set (store_sqlite_open).
+ * The server then bounds the WAL as configured (store_limit_wal); these
+ * are its defaults' pages, about 4 MiB, for hoptacd init and backup. */
 static const char *const store_sqlite_pragmas[] = {
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=FULL",
     "PRAGMA cache_size=-32768",
-    "PRAGMA wal_autocheckpoint=10000",
+    "PRAGMA wal_autocheckpoint=1018",
+    "PRAGMA journal_size_limit=4194304",
     "PRAGMA foreign_keys=ON",
 };
 
@@ -409,11 +411,9 @@ store_writer_open(
 	/* WAL so readers never block the writer; FULL so that a commit we
 	 * acknowledge survives power loss; a 32 MiB page cache (grown only
 	 * as used) so that the indexes of a large database are not read
-	 * back from disk on every insert; a checkpoint every 10,000 pages
-	 * of WAL (40 MB) rather than 1,000, so that a page written by many
-	 * commits in between is copied into the database once
-	 * (docs/PERFORMANCE.md: a sixth more activities a second in
-	 * batches). */
+	 * back from disk on every insert; a WAL bounded in bytes, so that
+	 * room freed on a full disk is not taken again by it (a larger
+	 * interval, set by the server, saves writes: docs/PERFORMANCE.md). */
 	for (size_t i = 0; i < STORE_SQLITE_N_PRAGMAS; i++)
 		if (store_sqlite_exec(c, store_sqlite_pragmas[i]) !=
 		    STATUS_OK) {
@@ -508,76 +508,6 @@ store_sqlite_close(struct store_conn *conn)
 	if (c->lock_fd >= 0)
 		close(c->lock_fd);
 	free(c);
-}
-
-/* sqlite counts in pages; the operator in bytes. */
-static long long
-store_pragma_int(struct store_sqlite *c, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	long long v = -1;
-
-	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
-int
-store_sqlite_limit_size(struct store_conn *conn, long long max_bytes)
-{
-	struct store_sqlite *c = store_sqlite_of(conn);
-	long long page = store_pragma_int(c, "PRAGMA page_size");
-	long long pages, now;
-	char sql[64];
-
-	if (page <= 0)
-		return store_sqlite_fail(c, "PRAGMA page_size");
-	/* sqlite's own ceiling, which is also what lifts a limit. */
-	pages = max_bytes > 0 ? max_bytes / page : 4294967294LL;
-	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %lld",
-	    pages > 0 ? pages : 1);
-	if (store_pragma_int(c, sql) < 0)
-		return store_sqlite_fail(c, sql);
-	c->limit_bytes = max_bytes;
-	now = store_pragma_int(c, "PRAGMA page_count") * page;
-	if (max_bytes > 0 && now >= max_bytes)
-		log_warnx("HOPTACD-FULL: the database is already %lld bytes, "
-		          "max_db_size is %lld: writes that need more space "
-		          "will fail",
-		    now, max_bytes);
-	return STATUS_OK;
-}
-
-int
-store_sqlite_full_take(struct store_conn *conn)
-{
-	struct store_sqlite *c = store_sqlite_of(conn);
-	int full = c->full;
-
-	c->full = 0;
-	return full;
-}
-
-void
-store_sqlite_full_reason(struct store_conn *conn, char *buf, size_t len)
-{
-	struct store_sqlite *c = store_sqlite_of(conn);
-	const char *path = sqlite3_db_filename(c->db, "main");
-	struct statvfs vfs;
-
-	/* With a limit set, the limit is the likelier cause, unless the
-	 * disk has no room left. */
-	if (c->limit_bytes > 0 &&
-	    (path == NULL || statvfs(path, &vfs) != 0 ||
-	        (unsigned long long)vfs.f_bavail * vfs.f_frsize >= 1 << 20))
-		snprintf(buf, len,
-		    "the database has reached its size limit (max_db_size = "
-		    "%lld bytes)",
-		    c->limit_bytes);
-	else
-		snprintf(buf, len, "the disk holding the database is full");
 }
 
 int
@@ -906,6 +836,7 @@ const struct store_ops store_sqlite_ops = {
     .rollback_savepoint = store_sqlite_rollback_savepoint,
     .errmsg = store_sqlite_errmsg,
     .limit_size = store_sqlite_limit_size,
+    .limit_wal = store_sqlite_limit_wal,
     .full_take = store_sqlite_full_take,
     .full_reason = store_sqlite_full_reason,
     .in_transaction = store_sqlite_in_transaction,

@@ -79,6 +79,8 @@ int store_sqlite_release(struct store_conn *c);
 int store_sqlite_rollback_savepoint(struct store_conn *c);
 const char *store_sqlite_errmsg(struct store_conn *c);
 int store_sqlite_limit_size(struct store_conn *c, long long max_bytes);
+int store_sqlite_limit_wal(
+    struct store_conn *c, long long checkpoint_bytes, long long keep_bytes);
 int store_sqlite_full_take(struct store_conn *c);
 void store_sqlite_full_reason(struct store_conn *c, char *buf, size_t len);
 int store_sqlite_in_transaction(struct store_conn *c);

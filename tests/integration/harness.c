@@ -14,12 +14,15 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "date.h"
 
 #include "pbstr.h"
 #include "rpc.h"
@@ -635,4 +638,14 @@ harness_bound_memory(void)
 	    old != NULL ? old : "", old != NULL && old[0] != '\0' ? ":" : "");
 	setenv("ASAN_OPTIONS", opts, 1);
 #endif
+}
+
+void
+harness_day_text(int offset, char *buf, size_t len)
+{
+	struct date_partial d;
+	int32_t today = (int32_t)((time(NULL) + 7 * 3600) / 86400);
+
+	date_from_days(today + offset, &d);
+	snprintf(buf, len, "%d/%d/%d", d.day, d.month, d.year);
 }

@@ -132,6 +132,10 @@ int harness_free_port(void);
 /* The path of a file under $HOPTAC_TEST_DATA. */
 const char *harness_data(const char *name);
 
+/* A day offset days from today in Vietnam (UTC+7), as hoptac takes
+ * dates: day first, "9/5/2024". */
+void harness_day_text(int offset, char *buf, size_t len);
+
 /* Fails the test when a command's exit code got is not want, showing
  * what it printed. */
 void harness_expect(

@@ -102,8 +102,11 @@ test_forward(void **state)
 	assert_non_null(strstr(out, "people:    7"));
 	expect(
 	    B("--json", "request", "status", "558/SNgV-BGHTQT"), 0, "status");
-	/* Filed on time at the office; received by this server only now. */
+	/* Filed on time at the office; received by this server only now.
+	 * The day the department entered counted on the source (peer), and
+	 * the source's counted time comes along: 10/5/2024 at noon. */
 	assert_non_null(strstr(out, "TIMELINESS_DELIVERED_LATE"));
+	assert_non_null(strstr(out, "\"filed_at_ms\":1715317200000"));
 
 	/* Again: nothing new, nothing doubled. */
 	expect(A("forward", "--to", b.url), 0, "forward again");

@@ -4,7 +4,8 @@
  * full, a batch is stored whole or not at all, what was acknowledged is
  * exactly what is stored, reads go on, and writes succeed again once
  * there is room. Calls that share a group commit with one that hits the
- * limit are neither lost nor failed for it.
+ * limit are neither lost nor failed for it. The WAL stays within its
+ * bound, so room freed on a full disk is not taken again by it.
  */
 #define _GNU_SOURCE /* unshare, for a mount namespace */
 #include <stdarg.h>
@@ -366,6 +367,31 @@ ballast(const char *path, size_t keep)
 	close(fd);
 }
 
+/* Starts the server on a database in a small tmpfs of size, at fs
+ * (300 bytes), with the unit registered; ball (320 bytes) is a path for
+ * ballast there. Skips the test where mounting is not permitted. The
+ * client is the caller's to close. */
+static struct rpc_client *
+start_small_fs(struct harness *h, const char *size, char *fs, char *ball)
+{
+	struct rpc_client *c;
+
+	harness_prepare(h, HARNESS_TCP, 0);
+	snprintf(fs, 300, "%.250s/fs", h->dir);
+	if (mount_small_fs(fs, size) != 0) {
+		print_message("cannot mount a tmpfs here (%s): skipped\n",
+		    strerror(errno));
+		harness_cleanup(h);
+		skip();
+	}
+	snprintf(h->db, sizeof(h->db), "%.280s/hoptac.db", fs);
+	snprintf(ball, 320, "%.300s/ballast", fs);
+	harness_restart(h);
+	c = harness_client(h);
+	harness_unit(c, UNIT, "UBND huyện Đắk Glei");
+	return c;
+}
+
 /* A real full disk: no limit configured, the file system runs out.
  * Writes resume without a restart once space is freed. */
 static void
@@ -378,19 +404,7 @@ test_disk_full(void **state)
 	long acked;
 
 	(void)state;
-	harness_prepare(&h, HARNESS_TCP, 0);
-	snprintf(fs, sizeof(fs), "%.250s/fs", h.dir);
-	if (mount_small_fs(fs, "4m") != 0) {
-		print_message("cannot mount a tmpfs here (%s): skipped\n",
-		    strerror(errno));
-		harness_cleanup(&h);
-		skip();
-	}
-	snprintf(h.db, sizeof(h.db), "%.280s/hoptac.db", fs);
-	snprintf(ball, sizeof(ball), "%.300s/ballast", fs);
-	harness_restart(&h);
-	c = harness_client(&h);
-	harness_unit(c, UNIT, "UBND huyện Đắk Glei");
+	c = start_small_fs(&h, "4m", fs, ball);
 	assert_int_equal(submit(c, "first", 0, 20, 0, &st), STATUS_OK);
 	ballast(ball, 256 * 1024);
 
@@ -412,6 +426,107 @@ test_disk_full(void **state)
 	harness_cleanup(&h);
 }
 
+/* The WAL's size now (0 when there is none). */
+static long long
+wal_size(const struct harness *h)
+{
+	char path[320];
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "%.300s-wal", h->db);
+	return stat(path, &sb) == 0 ? (long long)sb.st_size : 0;
+}
+
+/* The default bound (wal_checkpoint_size, 4 MiB) and one commit of one
+ * activity beyond it, about 70 KB: the commit that crosses the bound is
+ * the one that checkpoints. */
+#define WAL_BOUND ((4LL << 20) + (256 << 10))
+
+/* One activity a commit, n times, from id first on; asserts that each is
+ * acknowledged and that the WAL stays within its bound. Returns the
+ * largest size the WAL had. */
+static long long
+write_bounded(struct harness *h, struct rpc_client *c, const char *prefix,
+    long first, int n)
+{
+	struct rpc_client_status st;
+	long long most = 0;
+
+	for (long i = first; i < first + n; i++) {
+		long long wal;
+
+		if (submit(c, prefix, i, 1, 0, &st) != STATUS_OK)
+			fail_msg("%s-%06ld after %ld: %s: %s", prefix, i,
+			    i - first, status_name(st.code), st.message);
+		if ((wal = wal_size(h)) > WAL_BOUND)
+			fail_msg("after %ld commits the WAL is %lld bytes, "
+			         "over its bound of %lld",
+			    i - first + 1, wal, WAL_BOUND);
+		most = wal > most ? wal : most;
+	}
+	return most;
+}
+
+/* A full disk, then room made for a few MiB: with the WAL bounded in
+ * bytes, the writes that follow do not eat that room again (a WAL
+ * checkpointed every 10,000 pages took 40 MiB, about 65 KB a commit of
+ * one activity, and filled the disk again within 100 records). Every
+ * acknowledged record survives a restart. */
+static void
+test_wal_bounded_after_disk_full(void **state)
+{
+	struct harness h;
+	struct rpc_client *c;
+	struct rpc_client_status st;
+	char fs[300], ball[320];
+	long long before, most;
+	long acked;
+	int fd;
+
+	(void)state;
+	c = start_small_fs(&h, "32m", fs, ball);
+	before = wal_size(&h);
+	most = write_bounded(&h, c, "first", 0, 1);
+	print_message("one commit of one activity: %lld bytes of WAL\n",
+	    wal_size(&h) - before);
+	most = write_bounded(&h, c, "first", 1, 199);
+	print_message("200 such commits: the WAL at most %lld bytes\n", most);
+	assert_true(most > (2LL << 20));
+
+	ballast(ball, 256 * 1024);
+	acked = 200 + fill(c, "fill", 20, 200, &st);
+	assert_contains(st.message, "disk");
+	assert_int_equal(harness_count(c, UNIT), acked);
+
+	/* Room for 6 MiB: enough for the bounded WAL and the records, not
+	 * for a WAL that grows with every commit. */
+	assert_true((fd = open(ball, O_WRONLY)) >= 0);
+	{
+		struct stat sb;
+
+		assert_int_equal(fstat(fd, &sb), 0);
+		assert_int_equal(ftruncate(fd, sb.st_size - (6 << 20)), 0);
+	}
+	close(fd);
+	most = write_bounded(&h, c, "after", 0, 300);
+	print_message("300 commits after 6 MiB were freed: the WAL at most "
+	              "%lld bytes\n",
+	    most);
+	acked += 300;
+	assert_int_equal(harness_count(c, UNIT), acked);
+	rpc_client_close(c);
+
+	harness_stop(&h);
+	harness_restart(&h);
+	c = harness_client(&h);
+	assert_int_equal(harness_count(c, UNIT), acked);
+	assert_stored(c, "after-000299");
+	rpc_client_close(c);
+	harness_stop(&h);
+	umount2(fs, MNT_DETACH);
+	harness_cleanup(&h);
+}
+
 int
 main(void)
 {
@@ -419,6 +534,7 @@ main(void)
 	    cmocka_unit_test(test_size_limit),
 	    cmocka_unit_test(test_size_limit_concurrent),
 	    cmocka_unit_test(test_disk_full),
+	    cmocka_unit_test(test_wal_bounded_after_disk_full),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

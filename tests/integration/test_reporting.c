@@ -21,22 +21,12 @@
 
 #include "date.h"
 #include "harness.h"
+#include "harness_json.h"
 
 #define REF "558/SNgV-BGHTQT"
 
 static char out[512 * 1024];
 static char err[64 * 1024];
-
-/* A day relative to today in Vietnam (UTC+7), written day first. */
-static void
-day_text(int offset, char *buf, size_t len)
-{
-	struct date_partial d;
-	int32_t today = (int32_t)((time(NULL) + 7 * 3600) / 86400);
-
-	date_from_days(today + offset, &d);
-	snprintf(buf, len, "%d/%d/%d", d.day, d.month, d.year);
-}
 
 #define CLI(...)                                                               \
 	harness_cli(h, out, sizeof(out), err, sizeof(err), __VA_ARGS__, NULL)
@@ -61,8 +51,8 @@ setup(void **state)
 	    0, "unit import again");
 	assert_non_null(strstr(out, "0 units created, 14 already there"));
 	expect(CLI("import", harness_data("dak-glei-2024.csv")), 0, "import");
-	day_text(-10, issued, sizeof(issued));
-	day_text(-1, due, sizeof(due));
+	harness_day_text(-10, issued, sizeof(issued));
+	harness_day_text(-1, due, sizeof(due));
 	expect(CLI("request", "create", REF, "--issuer", "KT-SNGV", "--issued",
 	           issued, "--title",
 	           "báo cáo tình hình hợp tác với tỉnh Sê Kông (Lào)", "--from",
@@ -96,24 +86,6 @@ json_out(void)
 	return o;
 }
 
-static int
-json_int(json_object *o, const char *key)
-{
-	json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) ? json_object_get_int(v)
-	                                             : 0;
-}
-
-static const char *
-json_str(json_object *o, const char *key)
-{
-	json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v)
-	                                             : "";
-}
-
 /* Writes a small report file for a unit, with a declared figure. */
 static void
 write_report(
@@ -144,7 +116,7 @@ test_answers(void **state)
 	expect(CLI("request", "list", "--unit", "KT-DAKGLEI", "--open"), 0,
 	    "open requests");
 	assert_non_null(strstr(out, REF));
-	day_text(-3, filed, sizeof(filed));
+	harness_day_text(-3, filed, sizeof(filed));
 	expect(CLI("--json", "report", "submit",
 	           harness_data("dak-glei-2024.report.txt"), "--filed", filed),
 	    0, "submit Đắk Glei");
@@ -153,13 +125,13 @@ test_answers(void **state)
 		json_object *c;
 
 		assert_true(json_object_object_get_ex(o, "computed", &c));
-		assert_int_equal(json_int(c, "delegations_out"), 2);
-		assert_int_equal(json_int(c, "people_out"), 10);
-		assert_int_equal(json_int(c, "delegations_in"), 2);
-		assert_int_equal(json_int(c, "people_in"), 24);
-		assert_int_equal(json_int(c, "conferences"), 1);
-		assert_true(json_int(c, "agreements") >= 1);
-		assert_int_equal(json_int(o, "revision"), 1);
+		assert_int_equal(harness_json_int(c, "delegations_out"), 2);
+		assert_int_equal(harness_json_int(c, "people_out"), 10);
+		assert_int_equal(harness_json_int(c, "delegations_in"), 2);
+		assert_int_equal(harness_json_int(c, "people_in"), 24);
+		assert_int_equal(harness_json_int(c, "conferences"), 1);
+		assert_true(harness_json_int(c, "agreements") >= 1);
+		assert_int_equal(harness_json_int(o, "revision"), 1);
 	}
 	json_object_put(o);
 	expect(CLI("request", "list", "--unit", "KT-DAKGLEI", "--open"), 0,
@@ -197,7 +169,8 @@ test_answers(void **state)
 }
 
 /* Who answered: on time at the office but received late (the two paper
- * reports entered with --filed), late, not answered; nil counted. */
+ * reports the department entered with --filed: its peer role vouches
+ * for the day), late, not answered; nil counted. */
 static void
 test_completeness(void **state)
 {
@@ -206,16 +179,16 @@ test_completeness(void **state)
 
 	expect(CLI("--json", "request", "status", REF), 0, "status");
 	o = json_out();
-	assert_int_equal(json_int(o, "expected"), 4);
-	assert_int_equal(json_int(o, "delivered_late"), 2);
-	assert_int_equal(json_int(o, "late"), 1);
-	assert_int_equal(json_int(o, "missing"), 1);
-	assert_int_equal(json_int(o, "nil_reports"), 1);
+	assert_int_equal(harness_json_int(o, "expected"), 4);
+	assert_int_equal(harness_json_int(o, "delivered_late"), 2);
+	assert_int_equal(harness_json_int(o, "late"), 1);
+	assert_int_equal(harness_json_int(o, "missing"), 1);
+	assert_int_equal(harness_json_int(o, "nil_reports"), 1);
 	assert_true(json_object_object_get_ex(o, "entries", &entries));
 	for (size_t i = 0; i < json_object_array_length(entries); i++) {
 		json_object *e = json_object_array_get_idx(entries, i);
-		const char *unit = json_str(e, "unit_code");
-		const char *t = json_str(e, "timeliness");
+		const char *unit = harness_json_str(e, "unit_code");
+		const char *t = harness_json_str(e, "timeliness");
 
 		if (strcmp(unit, "KT-DAKTO") == 0)
 			assert_string_equal(t, "TIMELINESS_MISSING");
@@ -262,7 +235,8 @@ test_review(void **state)
 		assert_true(json_object_object_get_ex(o, "reports", &reps));
 		assert_int_equal(json_object_array_length(reps), 2);
 		assert_string_equal(
-		    json_str(json_object_array_get_idx(reps, 0), "status"),
+		    harness_json_str(
+		        json_object_array_get_idx(reps, 0), "status"),
 		    "REPORT_STATUS_RETURNED");
 		json_object_put(o);
 	}
@@ -319,8 +293,8 @@ test_summaries(void **state)
 	    json_object_get_string(json_object_array_get_idx(keys, 0)),
 	    "KT-DAKGLEI");
 	assert_true(json_object_object_get_ex(row, "figures", &fig));
-	assert_int_equal(json_int(fig, "people_out"), 10);
-	assert_int_equal(json_int(fig, "people_in"), 24);
+	assert_int_equal(harness_json_int(fig, "people_out"), 10);
+	assert_int_equal(harness_json_int(fig, "people_in"), 24);
 	json_object_put(o);
 
 	expect(CLI("summary", "--from", "2022", "--to", "2024", "--by",
@@ -337,13 +311,13 @@ test_summaries(void **state)
 	    "successor alone");
 	o = json_out();
 	if (json_object_object_get_ex(o, "totals", &fig))
-		assert_int_equal(json_int(fig, "activities"), 0);
+		assert_int_equal(harness_json_int(fig, "activities"), 0);
 	json_object_put(o);
 	expect(CLI("--json", "summary", "--unit", "QNG-XA-DAKGLEI", "--rollup"),
 	    0, "successor rolled up");
 	o = json_out();
 	assert_true(json_object_object_get_ex(o, "totals", &fig));
-	assert_int_equal(json_int(fig, "activities"), 8);
+	assert_int_equal(harness_json_int(fig, "activities"), 8);
 	json_object_put(o);
 	expect(CLI("unit", "list", "--all"), 0, "units of the past");
 	assert_non_null(strstr(out, "UBND huyện Đắk Glei"));
@@ -367,7 +341,7 @@ test_summary_empty_period(void **state)
 	if (json_object_object_get_ex(o, "rows", &rows))
 		assert_int_equal(json_object_array_length(rows), 0);
 	if (json_object_object_get_ex(o, "totals", &fig))
-		assert_int_equal(json_int(fig, "activities"), 0);
+		assert_int_equal(harness_json_int(fig, "activities"), 0);
 	json_object_put(o);
 	expect(CLI("summary", "--from", "1990", "--to", "1990", "--by",
 	           "unit,kind", "--rollup", "--csv"),
@@ -454,16 +428,16 @@ test_rate(void **state)
 	{
 		json_object *o = json_out();
 
-		assert_int_equal(json_int(o, "expected"), 1);
-		assert_int_equal(json_int(o, "answered"), 0);
+		assert_int_equal(harness_json_int(o, "expected"), 1);
+		assert_int_equal(harness_json_int(o, "answered"), 0);
 		json_object_put(o);
 	}
 	expect(CLI("--json", "unit", "rate", "KT-DAKGLEI"), 0, "rate");
 	{
 		json_object *o = json_out();
 
-		assert_int_equal(json_int(o, "answered"), 1);
-		assert_int_equal(json_int(o, "on_time"), 1);
+		assert_int_equal(harness_json_int(o, "answered"), 1);
+		assert_int_equal(harness_json_int(o, "on_time"), 1);
 		json_object_put(o);
 	}
 }
@@ -476,8 +450,8 @@ test_on_time(void **state)
 	char issued[16], due[16], path[400];
 	json_object *o, *entries;
 
-	day_text(-1, issued, sizeof(issued));
-	day_text(5, due, sizeof(due));
+	harness_day_text(-1, issued, sizeof(issued));
+	harness_day_text(5, due, sizeof(due));
 	expect(CLI("request", "create", "12/SNgV-TEST", "--issuer", "KT-SNGV",
 	           "--issued", issued, "--title", "báo cáo nhanh", "--from",
 	           "2024", "--due", due, "--unit", "KT-DAKTO"),
@@ -488,14 +462,15 @@ test_on_time(void **state)
 	    "answer on time");
 	expect(CLI("--json", "request", "status", "12/SNgV-TEST"), 0, "status");
 	o = json_out();
-	assert_int_equal(json_int(o, "on_time"), 1);
+	assert_int_equal(harness_json_int(o, "on_time"), 1);
 	assert_true(json_object_object_get_ex(o, "entries", &entries));
 	assert_string_equal(
-	    json_str(json_object_array_get_idx(entries, 0), "timeliness"),
+	    harness_json_str(
+	        json_object_array_get_idx(entries, 0), "timeliness"),
 	    "TIMELINESS_ON_TIME");
 	json_object_put(o);
 	/* A filing date beyond tomorrow is refused by the server. */
-	day_text(3, due, sizeof(due));
+	harness_day_text(3, due, sizeof(due));
 	expect(CLI("report", "submit", path, "--request", "12/SNgV-TEST",
 	           "--filed", due),
 	    3, "filed in the future");
@@ -513,9 +488,9 @@ test_pull(void **state)
 	{
 		json_object *o = json_out();
 
-		assert_int_equal(json_int(o, "pulled_requests"), 1);
-		assert_int_equal(json_int(o, "pulled_reports"), 1);
-		assert_true(json_int(o, "pulled_units") >= 14);
+		assert_int_equal(harness_json_int(o, "pulled_requests"), 1);
+		assert_int_equal(harness_json_int(o, "pulled_reports"), 1);
+		assert_true(harness_json_int(o, "pulled_units") >= 14);
 		json_object_put(o);
 	}
 	/* Read with the server out of reach: nothing is asked of it. */

@@ -123,6 +123,9 @@ test_defaults(void **state)
 	assert_int_equal(cfg.max_connections_per_address, 64);
 	assert_int_equal(cfg.idle_timeout_ms, 10000);
 	assert_true(cfg.max_db_size == 0);
+	assert_true(cfg.wal_checkpoint_size == 4LL << 20);
+	assert_true(cfg.wal_size_limit == 4LL << 20);
+	assert_true(cfg.filing_tolerance_ms == 6LL * 3600 * 1000);
 	for (size_t i = 0; i < SERVER_MAX_LISTEN; i++)
 		assert_null(cfg.listen[i]);
 	server_config_free(&cfg);
@@ -182,6 +185,58 @@ test_set_database(void **state)
 	/* The later setting wins, and the earlier is freed. */
 	set_ok(&f->cfg, "database", "/srv/hợp tác/hoptac.db");
 	assert_string_equal(f->cfg.database, "/srv/hợp tác/hoptac.db");
+}
+
+/* The WAL's bounds: sizes, within a range; a checkpoint interval of
+ * less than 64 KiB would checkpoint at nearly every commit. */
+static void
+test_set_wal_bounds(void **state)
+{
+	struct fixture *f = *state;
+
+	set_ok(&f->cfg, "wal_checkpoint_size", "1M");
+	assert_true(f->cfg.wal_checkpoint_size == 1LL << 20);
+	set_ok(&f->cfg, "wal_checkpoint_size", "64K");
+	assert_true(f->cfg.wal_checkpoint_size == 64 << 10);
+	set_bad(&f->cfg, "wal_checkpoint_size", "63K",
+	    "\"63K\" is not a size from 64K to 1024M");
+	set_bad(&f->cfg, "wal_checkpoint_size", "2G",
+	    "\"2G\" is not a size from 64K to 1024M");
+	set_ok(&f->cfg, "wal_size_limit", "0");
+	assert_true(f->cfg.wal_size_limit == 0);
+	set_ok(&f->cfg, "wal_size_limit", "40M");
+	assert_true(f->cfg.wal_size_limit == 40LL << 20);
+	set_bad(&f->cfg, "wal_size_limit", "4X",
+	    "\"4X\" is not a size in bytes (such as 500M or 2G)");
+	assert_true(f->cfg.wal_checkpoint_size == 64 << 10);
+	assert_true(f->cfg.wal_size_limit == 40LL << 20);
+}
+
+/* filing_tolerance: a time with its unit, up to a week. */
+static void
+test_set_filing_tolerance(void **state)
+{
+	struct fixture *f = *state;
+	const char *const bad[] = {"6", "6 h", "h", "-1h", "169h", "6d"};
+
+	set_ok(&f->cfg, "filing_tolerance", "90m");
+	assert_true(f->cfg.filing_tolerance_ms == 90LL * 60000);
+	set_ok(&f->cfg, "filing_tolerance", "168h");
+	assert_true(f->cfg.filing_tolerance_ms == 168LL * 3600000);
+	set_ok(&f->cfg, "filing_tolerance", "30s");
+	assert_true(f->cfg.filing_tolerance_ms == 30000);
+	set_ok(&f->cfg, "filing_tolerance", "0");
+	assert_true(f->cfg.filing_tolerance_ms == 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char want[128];
+
+		snprintf(want, sizeof(want),
+		    "filing_tolerance: \"%s\" is not a time from 0 to 168h "
+		    "(such as 6h or 90m)",
+		    bad[i]);
+		set_bad(&f->cfg, "filing_tolerance", bad[i], want);
+	}
+	assert_true(f->cfg.filing_tolerance_ms == 0);
 }
 
 /* Sizes in bytes, or with K, M, G as operators write quotas. */
@@ -536,6 +591,8 @@ main(void)
 	    T(test_set_database),
 	    T(test_set_numbers),
 	    T(test_set_max_db_size),
+	    T(test_set_wal_bounds),
+	    T(test_set_filing_tolerance),
 	    T(test_set_log_level),
 	    T(test_set_unknown_key),
 	    T(test_load),

@@ -37,7 +37,7 @@ test_markdown(void **state)
 	    "16/5/2024).\n");
 	assert_has(md,
 	    "- Gửi sau hạn: 01 đơn vị, gồm: Ban Quản lý Khu kinh "
-	    "tế \\| Bờ Y (gửi ngày 20/5/2024).\n");
+	    "tế \\| Bờ Y (gửi ngày 20/5/2024, nhận ngày 20/5/2024).\n");
 	assert_has(
 	    md, "- Báo cáo không phát sinh: 01 đơn vị, gồm: " STNMT ".\n");
 	assert_has(md, "- Chưa báo cáo: 01 đơn vị, gồm: " NGOCHOI ".\n");
@@ -155,6 +155,28 @@ test_html(void **state)
 	free_message(c);
 }
 
+/* An office whose clock ran six days behind: the server counted its
+ * receipt, and the report shows both days, the office's as a claim. */
+static void
+test_claim_not_counted(void **state)
+{
+	Hoptac__V1__ConsolidateResponse *c = make_consolidated();
+	Hoptac__V1__CompletenessEntry *e = c->completeness->entries[3];
+	char *md;
+
+	(void)state;
+	assert_string_equal(e->unit_code, "KT-BQLKKT");
+	e->submitted_at_ms = BQL_SUBMITTED - INT64_C(6) * 86400000;
+	e->filed_at_ms = BQL_RECEIVED - INT64_C(6) * 3600000;
+	md = render(c, RENDER_MARKDOWN);
+	assert_has(md,
+	    "- Gửi sau hạn: 01 đơn vị, gồm: Ban Quản lý Khu kinh "
+	    "tế \\| Bờ Y (đơn vị ghi gửi ngày 14/5/2024, nhận ngày "
+	    "20/5/2024).\n");
+	free(md);
+	free_message(c);
+}
+
 /* Dates written differently: a year alone, and the months 1 and
  * 2 with their leading zero. */
 static void
@@ -224,6 +246,7 @@ main(void)
 	    cmocka_unit_test(test_markdown),
 	    cmocka_unit_test(test_html),
 	    cmocka_unit_test(test_dates),
+	    cmocka_unit_test(test_claim_not_counted),
 	    cmocka_unit_test(test_empty),
 	};
 

@@ -114,6 +114,7 @@ test_backend_ops_complete(void **state)
 	OP(rollback_savepoint);
 	OP(errmsg);
 	OP(limit_size);
+	OP(limit_wal);
 	OP(full_take);
 	OP(full_reason);
 	OP(in_transaction);
