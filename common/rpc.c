@@ -2,11 +2,46 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <nng/supplemental/util/platform.h>
 
 #include "text.h"
+
+/* Random bytes for ids, taken from the kernel 512 at a time: one
+ * getrandom a call was six system calls for each request a client sent.
+ * Per thread, and drawn again in a child after fork, so that no two
+ * processes or threads ever hand out the same bytes. */
+#define RPC_RANDOM_POOL 512
+
+static void
+rpc_random(uint8_t *out, size_t n)
+{
+	static _Thread_local uint8_t pool[RPC_RANDOM_POOL];
+	static _Thread_local size_t left;
+	static _Thread_local pid_t owner;
+	pid_t me = getpid();
+	ssize_t got;
+
+	if (owner != me || left < n) {
+		got = getrandom(pool, sizeof(pool), 0);
+		if (got != (ssize_t)sizeof(pool)) {
+			/* Never without randomness: nng's, a word at a time. */
+			for (size_t i = 0; i < sizeof(pool); i += 4) {
+				uint32_t r = nng_random();
+
+				memcpy(pool + i, &r, 4);
+			}
+		}
+		left = sizeof(pool);
+		owner = me;
+	}
+	memcpy(out, pool + sizeof(pool) - left, n);
+	memset(pool + sizeof(pool) - left, 0, n);
+	left -= n;
+}
 
 void
 rpc_new_id(char out[37])
@@ -14,11 +49,7 @@ rpc_new_id(char out[37])
 	uint64_t ms = (uint64_t)rpc_wall_ms();
 	uint8_t b[16];
 
-	for (size_t i = 0; i < sizeof(b); i += 4) {
-		uint32_t r = nng_random();
-
-		memcpy(b + i, &r, 4);
-	}
+	rpc_random(b, sizeof(b));
 	/* The time first (RFC 9562 version 7): ids made later sort later,
 	 * so the server's indexes of ids grow at one end, where their last
 	 * pages are already being written, instead of at random places. */
