@@ -79,11 +79,13 @@ one="${out}"
 serve many
 w0="$(writer_ticks)"
 s0="$(server_ticks)"
+io0="$(awk '$1 == "write_bytes:" { print $2 }' "/proc/${pid}/io")"
 m0="$(machine_ticks)"
 run "${build}/bench/bench_submit" -s "${url}" -c 16 -n 1000
 many="${out}"
 m1="$(machine_ticks)"
 s1="$(server_ticks)"
+many_bpc=$((($(awk '$1 == "write_bytes:" { print $2 }' "/proc/${pid}/io") - io0) / $(val "${many}" calls)))
 w1="$(writer_ticks)"
 many_busy="$(busy_share "${m0}" "${m1}")"
 server_us="$(awk -v t="$((s1 - s0))" -v hz="$(getconf CLK_TCK)" \
@@ -165,31 +167,47 @@ for n in ${sizes}; do
 	reports+=("$(BENCH_PORT=$((port + 1)) "${root}/bench/reporting.sh" "${n}" | tee /dev/stderr)")
 done
 
+# The straightforward gRPC build of the same job, on the same write
+# workloads, interleaved (bench/peer.sh), when its folder is there.
+peer_file="${dir}/peer.txt"
+BENCH_PEER_OUT="${peer_file}" BENCH_PORT=$((port + 20)) \
+	"${root}/bench/peer.sh" 3 | tee /dev/stderr >/dev/null
+# hoptac / peer for key $1 of bench/peer.sh's medians, or "-".
+vs_peer() {
+	if [[ -s "${peer_file}" ]]; then
+		val "$(tr '\n' ' ' <"${peer_file}")" "$1_ratio"
+	else
+		echo "-"
+	fi
+}
+peer_val() { [[ -s "${peer_file}" ]] && val "$(tr '\n' ' ' <"${peer_file}")" "$1" || echo "-"; }
+
 # Milliseconds on the line of a report that begins with $2.
 ms_of() { printf '%s\n' "$1" | awk -v p="$2" 'index($0, p) == 1 { print $(NF - 1) }'; }
 
 cat <<EOF
 
-| workload | hoptac | limit, same run | share |
-| --- | ---: | ---: | ---: |
-| 1 client, 1 activity a call | $(val "${one}" calls/s) calls/s, p50 $(val "${one}" p50_ms) ms, p99 $(val "${one}" p99_ms) ms | echo $(val "${echo1}" calls/s); sqlite, same statements, a commit each $(val "${sql1}" calls/s) | $(ratio "$(val "${one}" calls/s)" "$(val "${echo1}" calls/s)") of echo, $(ratio "$(val "${one}" calls/s)" "$(val "${sql1}" calls/s)") of sqlite |
-| 16 clients, 1 activity a call | $(val "${many}" calls/s) calls/s, p50 $(val "${many}" p50_ms) ms, p99 $(val "${many}" p99_ms) ms; writer thread busy ${writer_busy}, server ${server_us} µs of CPU a call, machine busy ${many_busy} | echo $(val "${echo16}" calls/s) (machine busy ${echo_busy}); sqlite, same statements, 16 calls a commit $(val "${sql16}" calls/s) | $(ratio "$(val "${many}" calls/s)" "$(val "${echo16}" calls/s)") of echo, $(ratio "$(val "${many}" calls/s)" "$(val "${sql16}" calls/s)") of sqlite |
-| batches of 1,000, 1 client | $(val "${batch1}" records/s) activities/s | sqlite, same statements $(val "${sqlb}" rows/s) | $(ratio "$(val "${batch1}" records/s)" "$(val "${sqlb}" rows/s)") of sqlite |
-| batches of 1,000, 2 clients | $(val "${batch}" records/s) activities/s | sqlite, same statements $(val "${sqlb}" rows/s); cheapest rows $(val "${sqlmin}" rows/s) | $(ratio "$(val "${batch}" records/s)" "$(val "${sqlb}" rows/s)") of sqlite, $(ratio "$(val "${batch}" records/s)" "$(val "${sqlmin}" rows/s)") of cheapest |
-| hoptac ping, whole process (median) | ${ping_ms} | a process of nng alone, one call ${bare_ms} | $(ratio_ms "${ping_ms}" "${bare_ms}") (limit ÷ hoptac) |
-| hoptac activity add, whole process (median) | ${add_ms} | | |
-| hoptacd resident memory | idle ${idle_kb} kB, peak under 16 clients ${load_kb} kB, after 100,000 activities in batches ${batch_kb} kB | | |
-| sync of a ${backlog}-activity backlog | $(ms_of "${sync_out}" "hoptac sync of") ms | | |
+| workload | hoptac | limit, same run | share | hoptac / peer |
+| --- | ---: | ---: | ---: | ---: |
+| 1 client, 1 activity a call | $(val "${one}" calls/s) calls/s, p50 $(val "${one}" p50_ms) ms, p99 $(val "${one}" p99_ms) ms | echo $(val "${echo1}" calls/s); sqlite, same statements, a commit each $(val "${sql1}" calls/s) | $(ratio "$(val "${one}" calls/s)" "$(val "${echo1}" calls/s)") of echo, $(ratio "$(val "${one}" calls/s)" "$(val "${sql1}" calls/s)") of sqlite | $(vs_peer one) |
+| 16 clients, 1 activity a call | $(val "${many}" calls/s) calls/s, p50 $(val "${many}" p50_ms) ms, p99 $(val "${many}" p99_ms) ms; writer thread busy ${writer_busy}, server ${server_us} µs of CPU a call, machine busy ${many_busy} | echo $(val "${echo16}" calls/s) (machine busy ${echo_busy}); sqlite, same statements, 16 calls a commit $(val "${sql16}" calls/s) | $(ratio "$(val "${many}" calls/s)" "$(val "${echo16}" calls/s)") of echo, $(ratio "$(val "${many}" calls/s)" "$(val "${sql16}" calls/s)") of sqlite | $(vs_peer sixteen) |
+| batches of 1,000, 1 client | $(val "${batch1}" records/s) activities/s | sqlite, same statements $(val "${sqlb}" rows/s) | $(ratio "$(val "${batch1}" records/s)" "$(val "${sqlb}" rows/s)") of sqlite | $(vs_peer batch) |
+| batches of 1,000, 2 clients | $(val "${batch}" records/s) activities/s | sqlite, same statements $(val "${sqlb}" rows/s); cheapest rows $(val "${sqlmin}" rows/s) | $(ratio "$(val "${batch}" records/s)" "$(val "${sqlb}" rows/s)") of sqlite, $(ratio "$(val "${batch}" records/s)" "$(val "${sqlmin}" rows/s)") of cheapest | |
+| hoptac ping, whole process (median) | ${ping_ms} | a process of nng alone, one call ${bare_ms} | $(ratio_ms "${ping_ms}" "${bare_ms}") (limit ÷ hoptac) | |
+| hoptac activity add, whole process (median) | ${add_ms} | | | |
+| bytes written to storage a call, 16 clients (/proc/PID/io) | ${many_bpc} | | | $(peer_val sixteen_bpc_hoptac) against the peer's $(peer_val sixteen_bpc_peer) |
+| hoptacd resident memory | idle ${idle_kb} kB, peak under 16 clients ${load_kb} kB, after 100,000 activities in batches ${batch_kb} kB | | | peak in the peer's runs: 1 client $(peer_val one_hwm_hoptac)/$(peer_val one_hwm_peer) kB, 16 clients $(peer_val sixteen_hwm_hoptac)/$(peer_val sixteen_hwm_peer) kB, batches $(peer_val batch_hwm_hoptac)/$(peer_val batch_hwm_peer) kB |
+| sync of a ${backlog}-activity backlog | $(ms_of "${sync_out}" "hoptac sync of") ms | | | |
 EOF
 i=0
 for n in ${sizes}; do
 	r="${reports[${i}]}"
 	i=$((i + 1))
 	cat <<EOF
-| loading ${n} activities (2 clients, batches of 1,000) | $(val "$(printf '%s\n' "${r}" | grep '^clients=')" records/s) activities/s | | |
-| summary, a year of ${n}: totals | $(ms_of "${r}" "hoptac summary --from 2024 --to 2024 (totals)") ms | target 50 ms | |
-| summary, a year of ${n}: by unit, kind | $(ms_of "${r}" "hoptac summary --from 2024 --to 2024 --by") ms | target 50 ms | |
-| summary, a request over ${n}: by partner, quarter | $(ms_of "${r}" "hoptac summary --request") ms | target 50 ms | |
-| consolidate, a request over ${n} | $(ms_of "${r}" "hoptac consolidate") ms | target 200 ms | |
+| loading ${n} activities (2 clients, batches of 1,000) | $(val "$(printf '%s\n' "${r}" | grep '^clients=')" records/s) activities/s | | | |
+| summary, a year of ${n}: totals | $(ms_of "${r}" "hoptac summary --from 2024 --to 2024 (totals)") ms | target 50 ms | | |
+| summary, a year of ${n}: by unit, kind | $(ms_of "${r}" "hoptac summary --from 2024 --to 2024 --by") ms | target 50 ms | | |
+| summary, a request over ${n}: by partner, quarter | $(ms_of "${r}" "hoptac summary --request") ms | target 50 ms | | |
+| consolidate, a request over ${n} | $(ms_of "${r}" "hoptac consolidate") ms | target 200 ms | | |
 EOF
 done
