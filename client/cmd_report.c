@@ -19,22 +19,6 @@
 #include "table.h"
 #include "validate.h"
 
-int
-cmd_report_template(struct cli *cli, int argc, char **argv)
-{
-	static const struct cli_option opts[] = {
-	    {"unit", CLI_OPT_STRING, 0, 0, 0}, CLI_OPTIONS_END};
-	static const struct cli_args args = {opts, NULL, 1, 1, 0, 0};
-	char *unit = "", **ref;
-	int rc;
-
-	if ((rc = cli_parse(cli, &args, &unit, argc, argv, &ref)) != CLI_OK)
-		return rc;
-	if (report_file_template(stdout, ref[0], unit) != 0)
-		return cli_fail(CLI_ERROR, "could not write the template");
-	return CLI_OK;
-}
-
 /* The figures as the seeds write them: "02 đoàn/10 người". */
 static void
 cmd_report_figures(
@@ -94,8 +78,10 @@ cmd_report_submit_filed(void *ctx, int ch, char *arg)
 	return CLI_OK;
 }
 
-int
-cmd_report_submit(struct cli *cli, int argc, char **argv)
+/* Submit, or with check, Reports/Check: what a submit would answer,
+ * nothing sent to be stored, nothing queued. */
+static int
+cmd_report_send(struct cli *cli, int argc, char **argv, int check)
 {
 	static const struct cli_option opts[] = {
 	    CLI_STRING("request", struct cmd_report_submit, request),
@@ -147,10 +133,17 @@ cmd_report_submit(struct cli *cli, int argc, char **argv)
 	req.report = r;
 	snprintf(label, sizeof(label), "report of %s to %s", r->unit_code,
 	    r->request_reference);
-	rc = deliver_now(cli, METHOD_REPORTS_SUBMIT, &req.base, label,
-	    (ProtobufCMessage **)&resp);
+	if (check)
+		rc = cli_call(cli, METHOD_REPORTS_CHECK, &req.base,
+		    (ProtobufCMessage **)&resp, NULL);
+	else
+		rc = deliver_now(cli, METHOD_REPORTS_SUBMIT, &req.base, label,
+		    (ProtobufCMessage **)&resp);
 	if (rc != CLI_OK)
 		goto out;
+	if (check && !cli->json)
+		printf("kiểm tra: báo cáo hợp lệ, chưa gửi (report submit "
+		       "để gửi)\n");
 	if (resp == NULL && cli->json)
 		printf("{\"queued\":\"%s\"}\n", r->id);
 	else if (resp == NULL)
@@ -164,6 +157,18 @@ out:
 		hoptac__v1__submit_report_response__free_unpacked(resp, NULL);
 	hoptac__v1__report__free_unpacked(r, NULL);
 	return rc;
+}
+
+int
+cmd_report_submit(struct cli *cli, int argc, char **argv)
+{
+	return cmd_report_send(cli, argc, argv, 0);
+}
+
+int
+cmd_report_check(struct cli *cli, int argc, char **argv)
+{
+	return cmd_report_send(cli, argc, argv, 1);
 }
 
 /* The report show, return and accept name: "REF --unit CODE [--revision

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "aggregate.h"
+#include "date.h"
 #include "filing.h"
 #include "handlers.h"
 #include "hoptac/v1/services.pb-c.h"
@@ -58,20 +59,74 @@ handle_reports_asked(const Hoptac__V1__ReportingRequest *r, const char *unit)
 	return 0;
 }
 
-int
-handle_reports_submit(struct call *c, struct store_conn *db)
+/* Whether f states any figure: a nil report must not. */
+static int
+handle_reports_states_figures(const Hoptac__V1__Figures *f)
 {
-	Hoptac__V1__SubmitReportRequest *in =
-	    (Hoptac__V1__SubmitReportRequest *)c->input;
-	Hoptac__V1__Report *rep = in->report, *prev = NULL;
+	return f != NULL &&
+	    (f->delegations_out | f->people_out | f->delegations_in |
+	        f->people_in | f->conferences | f->agreements |
+	        f->activities) != 0;
+}
+
+/* What a report must not say of its request and its unit's records:
+ * dated before the request was issued, nil while it states figures or
+ * while the unit has records in the period. Returns STATUS_OK or c's
+ * failure. The messages are for the clerk who wrote the report. */
+static int
+handle_reports_coherent(struct call *c, const Hoptac__V1__ReportingRequest *req,
+    const Hoptac__V1__Report *rep)
+{
+	const Hoptac__V1__Figures *f = rep->computed;
+	struct date_partial signed_on, issued;
+
+	if (rep->signer[0] == '\0')
+		violations_add(&c->violations, "report", "signer",
+		    "chưa ghi người ký: báo cáo (hoặc mẫu do hoptac report "
+		    "template in ra) chưa được điền xong");
+	if (date_parse(rep->signed_on, &signed_on) == 0 &&
+	    date_parse(req->issued_on, &issued) == 0 &&
+	    date_last_day(&signed_on) < date_first_day(&issued))
+		violations_add(&c->violations, "report", "signed_on",
+		    "báo cáo ký ngày %s, trước ngày ban hành Công văn số %s "
+		    "(%s): ngày ký phải từ ngày công văn trở về sau",
+		    rep->signed_on, req->reference, req->issued_on);
+	if (rep->nil && handle_reports_states_figures(rep->declared))
+		violations_add(&c->violations, "report", "nil",
+		    "báo cáo không phát sinh hoạt động (nil) nhưng lại nêu số "
+		    "liệu: bỏ số liệu, hoặc ghi \"nil: không\"");
+	if (c->violations.count > 0)
+		return handle_invalid(c);
+	if (rep->nil && f != NULL && f->activities > 0)
+		return call_fail(c, STATUS_FAILED_PRECONDITION,
+		    "đơn vị %s có %d hoạt động trong kỳ báo cáo của Công văn "
+		    "số %s (đoàn ra %02d đoàn/%02d người, đoàn vào %02d "
+		    "đoàn/%02d người): không thể báo cáo không phát sinh",
+		    rep->unit_code, f->activities, req->reference,
+		    f->delegations_out, f->people_out, f->delegations_in,
+		    f->people_in);
+	return STATUS_OK;
+}
+
+/* Everything Submit does but storing: the request asked the unit, no
+ * accepted revision stands, the times and the figures are set and the
+ * report is coherent. Returns STATUS_OK with rep ready to store, or c's
+ * failure. When rep's id is already stored, *stored is that report
+ * (the caller's to free) and nothing else is done. */
+static int
+handle_reports_prepare(struct call *c, struct store_conn *db,
+    Hoptac__V1__Report *rep, Hoptac__V1__Report **stored)
+{
 	Hoptac__V1__ReportingRequest *req = NULL;
+	Hoptac__V1__Report *prev = NULL;
 	int rc;
 
 	/* The same report sent again (its id): the stored one, unchanged.
 	 * Ids are the unit's own: another unit's report is never found. */
-	rc = store_report_by_id(db, rep->unit_code, rep->id, &prev);
+	*stored = NULL;
+	rc = store_report_by_id(db, rep->unit_code, rep->id, stored);
 	if (rc == STATUS_OK)
-		return handle_reports_reply(c, prev);
+		return STATUS_OK;
 	if (rc != STATUS_NOT_FOUND)
 		return call_fail(c, rc, "the store failed");
 	rc = store_req_get(db, rep->request_reference, &req);
@@ -136,18 +191,43 @@ handle_reports_submit(struct call *c, struct store_conn *db)
 		rc = call_fail(c, rc, "the store failed");
 		goto out;
 	}
-	rc = store_report_insert(db, rep);
-	if (rc != STATUS_OK) {
-		rc = call_fail(c, rc, "the store failed");
-		goto out;
-	}
-	in->report = NULL;
-	rc = handle_reports_reply(c, rep);
+	rc = handle_reports_coherent(c, req, rep);
 out:
 	if (prev != NULL)
 		hoptac__v1__report__free_unpacked(prev, NULL);
 	hoptac__v1__reporting_request__free_unpacked(req, NULL);
 	return rc;
+}
+
+/* Submit, and Check when store is 0: the reply is what Submit would
+ * store, and Check stores nothing. */
+static int
+handle_reports_answer(struct call *c, struct store_conn *db, int store)
+{
+	Hoptac__V1__SubmitReportRequest *in =
+	    (Hoptac__V1__SubmitReportRequest *)c->input;
+	Hoptac__V1__Report *stored = NULL;
+	int rc = handle_reports_prepare(c, db, in->report, &stored);
+
+	if (rc != STATUS_OK || stored != NULL)
+		return rc != STATUS_OK ? rc : handle_reports_reply(c, stored);
+	if (store && (rc = store_report_insert(db, in->report)) != STATUS_OK)
+		return call_fail(c, rc, "the store failed");
+	stored = in->report;
+	in->report = NULL;
+	return handle_reports_reply(c, stored);
+}
+
+int
+handle_reports_submit(struct call *c, struct store_conn *db)
+{
+	return handle_reports_answer(c, db, 1);
+}
+
+int
+handle_reports_check(struct call *c, struct store_conn *db)
+{
+	return handle_reports_answer(c, db, 0);
 }
 
 int
