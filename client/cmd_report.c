@@ -37,14 +37,25 @@ cmd_report_figures(
 static void
 cmd_report_outcome(const char *prefix, const Hoptac__V1__Report *r)
 {
-	char filed[80], received[32];
+	char filed[80], received[32], entered[32];
 
 	printf("%sreport of %s to %s: revision %d, %s%s%s\n", prefix,
 	    r->unit_code, r->request_reference, r->revision,
 	    render_report_status_name(r->status),
 	    r->review_reason[0] ? ": " : "", r->review_reason);
-	/* Both times, so that a reviewer sees a clock that ran behind. */
-	if (r->received_at_ms != 0)
+	/* Both times, so that a reviewer sees a clock that ran behind; a
+	 * paper report's arrival as the department recorded it. */
+	if (r->paper_received_at_ms != 0)
+		printf("%spaper report received %s (recorded by the "
+		       "department), entered %s; filed %s\n",
+		    prefix,
+		    render_vn_minute(
+		        received, sizeof(received), r->paper_received_at_ms),
+		    render_vn_minute(
+		        entered, sizeof(entered), r->received_at_ms),
+		    render_filed(filed, sizeof(filed), r->submitted_at_ms,
+		        r->filed_at_ms));
+	else if (r->received_at_ms != 0)
 		printf("%sfiled %s by the office's clock, received %s by the "
 		       "server's\n",
 		    prefix,
@@ -63,7 +74,7 @@ cmd_report_outcome(const char *prefix, const Hoptac__V1__Report *r)
 /* What report submit takes besides the file. */
 struct cmd_report_submit {
 	char *request;
-	int64_t filed;
+	int64_t filed, received;
 };
 
 static int
@@ -71,10 +82,12 @@ cmd_report_submit_filed(void *ctx, int ch, char *arg)
 {
 	struct cmd_report_submit *o = ctx;
 
-	(void)ch;
-	if ((o->filed = cli_day_ms(arg)) < 0)
-		return cli_fail(
-		    CLI_USAGE, "--filed takes a whole date, as 15/5/2024");
+	int64_t *slot = ch == 'f' ? &o->filed : &o->received;
+
+	if ((*slot = cli_day_ms(arg)) < 0)
+		return cli_fail(CLI_USAGE,
+		    "--%s takes a whole date, as 15/5/2024",
+		    ch == 'f' ? "filed" : "received");
 	return CLI_OK;
 }
 
@@ -86,6 +99,7 @@ cmd_report_send(struct cli *cli, int argc, char **argv, int check)
 	static const struct cli_option opts[] = {
 	    CLI_STRING("request", struct cmd_report_submit, request),
 	    CLI_VALUE("filed", 'f'),
+	    CLI_VALUE("received", 'r'),
 	    CLI_OPTIONS_END,
 	};
 	static const struct cli_args args = {
@@ -94,7 +108,7 @@ cmd_report_send(struct cli *cli, int argc, char **argv, int check)
 	    HOPTAC__V1__SUBMIT_REPORT_REQUEST__INIT;
 	Hoptac__V1__SubmitReportResponse *resp = NULL;
 	Hoptac__V1__Report *r = NULL; /* owned; freed at out */
-	struct cmd_report_submit o = {NULL, 0};
+	struct cmd_report_submit o = {NULL, 0, 0};
 	struct report_file_error ferr;
 	struct violations v;
 	char id[37], label[200], err[512], **file;
@@ -116,8 +130,14 @@ cmd_report_send(struct cli *cli, int argc, char **argv, int check)
 	 * delivered late from one filed late. The server counts the claim
 	 * only within its filing_tolerance before its receipt, except from
 	 * the department (peer role), which vouches for --filed's day. */
+	/* --received: the day a paper report reached the department, which
+	 * it vouches for (peer role); filed that day unless --filed says
+	 * otherwise. */
+	if (o.filed == 0)
+		o.filed = o.received;
 	r->submitted_at_ms = o.filed > 0 ? o.filed : rpc_wall_ms();
 	r->filed_at_ms = o.filed > 0 ? o.filed : 0;
+	r->paper_received_at_ms = o.received;
 	rpc_new_id(id);
 	if (pbstr_set(&r->id, id) != 0 ||
 	    (o.request != NULL &&
@@ -266,9 +286,11 @@ static void
 cmd_report_row(struct table *t, const void *item)
 {
 	const Hoptac__V1__Report *r = item;
-	char rev[16], mism[16], filed[80], received[32];
+	char rev[16], mism[16], filed[80], received[48];
 
 	snprintf(rev, sizeof(rev), "%d", r->revision);
+	render_received(received, sizeof(received), r->received_at_ms,
+	    r->paper_received_at_ms);
 	snprintf(mism, sizeof(mism), "%zu", r->n_mismatches);
 	table_add_row(t,
 	    (const char *const[]) {r->request_reference, r->unit_code, rev,
@@ -276,8 +298,7 @@ cmd_report_row(struct table *t, const void *item)
 	        r->signed_on,
 	        render_filed(
 	            filed, sizeof(filed), r->submitted_at_ms, r->filed_at_ms),
-	        render_vn_minute(received, sizeof(received), r->received_at_ms),
-	        mism, r->review_reason});
+	        received, mism, r->review_reason});
 }
 
 int

@@ -78,7 +78,7 @@ static const struct cli_command cli_commands[] = {
     {"report", "template", cmd_report_template, "--request REF [--unit CODE]",
         "print a report file to fill in (docs/report-format.md)"},
     {"report", "submit", cmd_report_submit,
-        "FILE [--request REF] [--filed DATE]",
+        "FILE [--request REF] [--filed DATE] [--received DATE]",
         "send a report file; prints the figures from the records"},
     {"report", "check", cmd_report_check, "FILE [--request REF] [--filed DATE]",
         "what report submit would answer, without sending"},

@@ -20,8 +20,19 @@ handle_reports_check_submit(struct call *c)
 	    (Hoptac__V1__SubmitReportRequest *)c->input;
 
 	if (in->report != NULL) {
-		call_target(c, "report of %s to %s", in->report->unit_code,
-		    in->report->request_reference);
+		char day[DATE_ISO_LEN] = "";
+		struct date_partial d;
+
+		/* The audit trail keeps the paper's day with the call. */
+		if (in->report->paper_received_at_ms > 0) {
+			date_from_days(
+			    aggregate_vn_day(in->report->paper_received_at_ms),
+			    &d);
+			date_format(&d, day);
+		}
+		call_target(c, "report of %s to %s%s%s", in->report->unit_code,
+		    in->report->request_reference,
+		    day[0] ? ", paper received " : "", day);
 		if (auth_may_write(c, in->report->unit_code) != STATUS_OK)
 			return c->status;
 	}
@@ -108,6 +119,34 @@ handle_reports_coherent(struct call *c, const Hoptac__V1__ReportingRequest *req,
 	return STATUS_OK;
 }
 
+/* The times a report brings: a day of clock skew is tolerated, a date
+ * beyond it is not; the day a paper report arrived is the department's
+ * word (peer role) alone, and no filing comes after it. */
+static int
+handle_reports_times(struct call *c, const Hoptac__V1__Report *rep)
+{
+	int64_t limit = call_wall_ms() + 86400000;
+
+	if (rep->paper_received_at_ms != 0 && (c->who.roles & ROLES_PEER) == 0)
+		return call_fail(c, STATUS_PERMISSION_DENIED,
+		    "chỉ Sở Ngoại vụ (thông tin xác thực có vai trò peer) mới "
+		    "ghi được ngày nhận báo cáo giấy (--received)");
+	if (rep->submitted_at_ms > limit)
+		violations_add(&c->violations, "report", "submitted_at_ms",
+		    "is in the future");
+	if (rep->filed_at_ms > limit)
+		violations_add(&c->violations, "report", "filed_at_ms",
+		    "is in the future");
+	if (rep->paper_received_at_ms > limit || rep->paper_received_at_ms < 0)
+		violations_add(&c->violations, "report", "paper_received_at_ms",
+		    "ngày nhận báo cáo giấy ở tương lai hoặc không hợp lệ");
+	else if (rep->paper_received_at_ms > 0 &&
+	    rep->filed_at_ms > rep->paper_received_at_ms)
+		violations_add(&c->violations, "report", "filed_at_ms",
+		    "ngày gửi sau ngày nhận báo cáo giấy");
+	return c->violations.count > 0 ? handle_invalid(c) : STATUS_OK;
+}
+
 /* Everything Submit does but storing: the request asked the unit, no
  * accepted revision stands, the times and the figures are set and the
  * report is coherent. Returns STATUS_OK with rep ready to store, or c's
@@ -156,16 +195,8 @@ handle_reports_prepare(struct call *c, struct store_conn *db,
 		rc = call_fail(c, rc, "the store failed");
 		goto out;
 	}
-	/* A day of clock skew is tolerated; a filing date beyond it is not. */
-	if (rep->submitted_at_ms > call_wall_ms() + 86400000 ||
-	    rep->filed_at_ms > call_wall_ms() + 86400000) {
-		violations_add(&c->violations, "report",
-		    rep->submitted_at_ms > rep->filed_at_ms ? "submitted_at_ms"
-		                                            : "filed_at_ms",
-		    "is in the future");
-		rc = handle_invalid(c);
+	if ((rc = handle_reports_times(c, rep)) != STATUS_OK)
 		goto out;
-	}
 	rep->revision = prev != NULL ? prev->revision + 1 : 1;
 	rep->status = HOPTAC__V1__REPORT_STATUS__REPORT_STATUS_SUBMITTED;
 	rep->received_at_ms = call_wall_ms();
