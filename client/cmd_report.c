@@ -65,6 +65,7 @@ cmd_report_outcome(const char *prefix, const Hoptac__V1__Report *r)
 		        received, sizeof(received), r->received_at_ms));
 	cmd_report_figures(prefix, "records: ", r->computed);
 	cmd_report_figures(prefix, "declared:", r->declared);
+	cmd_report_figures(prefix, "accepted:", r->accepted);
 	for (size_t i = 0; i < r->n_mismatches; i++)
 		printf("%sMISMATCH %s: declared %d, the records give %d\n",
 		    prefix, r->mismatches[i]->figure,

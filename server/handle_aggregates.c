@@ -540,6 +540,8 @@ handle_aggregates_consolidate(struct call *c, struct store_conn *db)
 	out->n_reports = reps.n_reports;
 	if (rc == STATUS_OK)
 		rc = handle_narratives(out);
+	if (rc == STATUS_OK)
+		rc = aggregate_freeze_accepted(db, out);
 	if (rc != STATUS_OK)
 		return call_fail(c, rc, "the store failed");
 	return STATUS_OK;

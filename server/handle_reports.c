@@ -324,6 +324,27 @@ handle_reports_check_review(struct call *c)
 	return v->count > 0 ? handle_invalid(c) : STATUS_OK;
 }
 
+/* The records' figures for rep's request and unit, into rep->accepted. */
+static int
+handle_reports_freeze(struct store_conn *db, Hoptac__V1__Report *rep)
+{
+	Hoptac__V1__ReportingRequest *req = NULL;
+	int rc = store_req_get(db, rep->request_reference, &req);
+
+	if (rc == STATUS_OK)
+		rc = aggregate_figures(db, req, rep->unit_code, &rep->accepted);
+	/* No records at all: frozen at nothing, not left unfrozen. */
+	if (rc == STATUS_OK && rep->accepted == NULL) {
+		if ((rep->accepted = malloc(sizeof(*rep->accepted))) == NULL)
+			rc = STATUS_INTERNAL;
+		else
+			hoptac__v1__figures__init(rep->accepted);
+	}
+	if (req != NULL)
+		hoptac__v1__reporting_request__free_unpacked(req, NULL);
+	return rc;
+}
+
 int
 handle_reports_review(struct call *c, struct store_conn *db)
 {
@@ -351,6 +372,15 @@ handle_reports_review(struct call *c, struct store_conn *db)
 	    status != (int)rep->status) {
 		rc = call_fail(c, STATUS_FAILED_PRECONDITION,
 		    "revision %d was accepted already", rep->revision);
+		goto fail;
+	}
+	/* Accepted means frozen: the records' figures now are what the
+	 * consolidated report counts for the unit from here on. Accepting
+	 * again keeps the first freeze. */
+	if (status == HOPTAC__V1__REPORT_STATUS__REPORT_STATUS_ACCEPTED &&
+	    rep->accepted == NULL &&
+	    (rc = handle_reports_freeze(db, rep)) != STATUS_OK) {
+		rc = call_fail(c, rc, "the store failed");
 		goto fail;
 	}
 	rep->status = status;

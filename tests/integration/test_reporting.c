@@ -674,6 +674,94 @@ test_template(void **state)
 	expect(CLI("report", "submit", path), 0, "a true nil report");
 }
 
+/* by_unit's row of unit in a consolidate --json, and its figure. */
+static int64_t
+row_figure(
+    json_object *o, const char *list, const char *unit, const char *figure)
+{
+	json_object *rows, *keys, *fig;
+
+	if (!json_object_object_get_ex(o, list, &rows))
+		return INT64_MIN;
+	for (size_t i = 0; i < json_object_array_length(rows); i++) {
+		json_object *row = json_object_array_get_idx(rows, i);
+
+		if (json_object_object_get_ex(row, "keys", &keys) &&
+		    strcmp(json_object_get_string(
+		               json_object_array_get_idx(keys, 0)),
+		        unit) == 0)
+			return json_object_object_get_ex(row, "figures", &fig)
+			    ? harness_json_int(fig, figure)
+			    : 0;
+	}
+	return INT64_MIN;
+}
+
+/* Accepted means frozen: an activity recorded for the period after
+ * Đắk Glei's report was accepted (test_review) leaves its accepted row
+ * and the totals as they were, and shows apart, "sau khi chấp nhận". */
+static void
+test_accepted_frozen(void **state)
+{
+	struct harness *h = *state;
+	int64_t out_d, out_p, total_p, acts;
+	json_object *o, *t;
+
+	expect(CLI("--json", "consolidate", "--request", REF), 0,
+	    "consolidate before");
+	o = json_out();
+	out_d = row_figure(o, "by_unit", "KT-DAKGLEI", "delegations_out");
+	out_p = row_figure(o, "by_unit", "KT-DAKGLEI", "people_out");
+	acts = row_figure(o, "by_unit", "KT-DAKGLEI", "activities");
+	assert_true(out_p > 0);
+	assert_true(json_object_object_get_ex(o, "totals", &t));
+	total_p = harness_json_int(t, "people_out");
+	assert_true(row_figure(o, "after_acceptance", "KT-DAKGLEI",
+	                "people_out") == INT64_MIN);
+	json_object_put(o);
+
+	expect(CLI("activity", "add", "--unit", "KT-DAKGLEI", "--partner",
+	           "Sê Kông", "--kind", "delegation_out", "--start",
+	           "15/3/2023", "--people", "4", "--title",
+	           "Đoàn công tác sang huyện Đắk Chung", "--id",
+	           "dg-after-acceptance"),
+	    0, "an activity recorded after acceptance");
+	/* The records do count it. */
+	expect(
+	    CLI("--json", "summary", "--request", REF, "--unit", "KT-DAKGLEI"),
+	    0, "records after acceptance");
+	o = json_out();
+	assert_true(json_object_object_get_ex(o, "totals", &t));
+	assert_int_equal(harness_json_int(t, "people_out"), out_p + 4);
+	json_object_put(o);
+
+	expect(CLI("--json", "consolidate", "--request", REF), 0,
+	    "consolidate after");
+	o = json_out();
+	assert_int_equal(
+	    row_figure(o, "by_unit", "KT-DAKGLEI", "delegations_out"), out_d);
+	assert_int_equal(
+	    row_figure(o, "by_unit", "KT-DAKGLEI", "people_out"), out_p);
+	assert_int_equal(
+	    row_figure(o, "by_unit", "KT-DAKGLEI", "activities"), acts);
+	assert_true(json_object_object_get_ex(o, "totals", &t));
+	assert_int_equal(harness_json_int(t, "people_out"), total_p);
+	assert_int_equal(
+	    row_figure(o, "after_acceptance", "KT-DAKGLEI", "delegations_out"),
+	    1);
+	assert_int_equal(
+	    row_figure(o, "after_acceptance", "KT-DAKGLEI", "people_out"), 4);
+	json_object_put(o);
+	expect(CLI("consolidate", "--request", REF, "--format", "md"), 0,
+	    "consolidate md after");
+	assert_non_null(strstr(out,
+	    "UBND huyện Đắk Glei (sau khi chấp nhận): "
+	    "số đoàn ra +1; số người đoàn ra +4"));
+	expect(CLI("consolidate", "--request", REF, "--format", "csv"), 0,
+	    "consolidate csv after");
+	assert_non_null(strstr(out, "KT-DAKGLEI,UBND huyện Đắk Glei,1,4,"));
+}
+
 int
 main(void)
 {
@@ -688,6 +776,7 @@ main(void)
 	    cmocka_unit_test(test_on_time),
 	    cmocka_unit_test(test_pull),
 	    cmocka_unit_test(test_template),
+	    cmocka_unit_test(test_accepted_frozen),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
