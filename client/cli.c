@@ -92,8 +92,21 @@ int
 cli_call(struct cli *cli, enum method_id method, const ProtobufCMessage *req,
     ProtobufCMessage **resp, const char *request_id)
 {
-	struct rpc_client_options opt = {cli->timeout_ms, request_id, 0};
 	struct rpc_client_status st;
+	int rc = cli_invoke(cli, method, req, resp, request_id, &st);
+
+	if (rc != CLI_OK || st.code == STATUS_OK)
+		return rc;
+	cli_print_status(&st);
+	return cli_exit_for(st.code);
+}
+
+int
+cli_invoke(struct cli *cli, enum method_id method, const ProtobufCMessage *req,
+    ProtobufCMessage **resp, const char *request_id,
+    struct rpc_client_status *st)
+{
+	struct rpc_client_options opt = {cli->timeout_ms, request_id, 0};
 	char err[256];
 
 	*resp = NULL;
@@ -101,11 +114,8 @@ cli_call(struct cli *cli, enum method_id method, const ProtobufCMessage *req,
 	    (cli->client = cli_connect(
 	         cli, cli->server, TOKENFILE_ENV, err, sizeof(err))) == NULL)
 		return cli_fail(CLI_ERROR, "%s", err);
-	if (rpc_client_invoke(cli->client, method, req, resp, &opt, &st) ==
-	    STATUS_OK)
-		return CLI_OK;
-	cli_print_status(&st);
-	return cli_exit_for(st.code);
+	rpc_client_invoke(cli->client, method, req, resp, &opt, st);
+	return CLI_OK;
 }
 
 int

@@ -145,6 +145,13 @@ int cli_call(struct cli *cli, enum method_id method,
     const ProtobufCMessage *req, ProtobufCMessage **resp,
     const char *request_id);
 
+/* cli_call that leaves the outcome to the caller: CLI_OK once the call
+ * was made, st saying how it ended (*resp set on OK); the exit code when
+ * no client could be made. */
+int cli_invoke(struct cli *cli, enum method_id method,
+    const ProtobufCMessage *req, ProtobufCMessage **resp,
+    const char *request_id, struct rpc_client_status *st);
+
 /* cli_call for a command whose reply --json prints as is: returns CLI_OK
  * with *resp for the caller to print for people, CLI_OK with *resp NULL
  * when --json printed it already, or the exit code of a failure. */

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "hoptac/v1/services.pb-c.h"
+#include "pbstr.h"
 #include "render.h"
 #include "safefile.h"
 
@@ -126,6 +127,101 @@ cmd_consolidate_format(void *ctx, int ch, char *arg)
 	return CLI_OK;
 }
 
+/* How often the pages are read again from the first when the answers
+ * change while they are read (ABORTED). */
+#define CMD_CONSOLIDATE_TRIES 3
+
+/* Appends the n elements of from to (n_to, to), leaving from empty. */
+static int
+cmd_consolidate_move(size_t *n_to, void ***to, size_t *n_from, void ***from)
+{
+	void **grown;
+
+	if (*n_from == 0)
+		return 0;
+	grown = realloc(*to, (*n_to + *n_from) * sizeof(*grown));
+	if (grown == NULL)
+		return -1;
+	memcpy(grown + *n_to, *from, *n_from * sizeof(*grown));
+	*to = grown;
+	*n_to += *n_from;
+	*n_from = 0;
+	return 0;
+}
+
+/* The pages of the consolidated report of req after first, their texts
+ * moved into first. st says how the call that ended it went. */
+static int
+cmd_consolidate_rest(struct cli *cli, Hoptac__V1__ConsolidateRequest *req,
+    Hoptac__V1__ConsolidateResponse *first, struct rpc_client_status *st)
+{
+	Hoptac__V1__ConsolidateResponse *page;
+	char token[128];
+	int rc = CLI_OK;
+
+	snprintf(token, sizeof(token), "%s", first->next_page_token);
+	while (token[0] != '\0') {
+		req->page_token = token;
+		rc = cli_invoke(cli, METHOD_AGGREGATES_CONSOLIDATE, &req->base,
+		    (ProtobufCMessage **)&page, NULL, st);
+		if (rc != CLI_OK || st->code != STATUS_OK)
+			break;
+		if (cmd_consolidate_move(&first->n_narratives,
+		        (void ***)&first->narratives, &page->n_narratives,
+		        (void ***)&page->narratives) != 0 ||
+		    cmd_consolidate_move(&first->n_reports,
+		        (void ***)&first->reports, &page->n_reports,
+		        (void ***)&page->reports) != 0)
+			rc = cli_fail(CLI_ERROR, "out of memory");
+		else if (strlen(page->next_page_token) >= sizeof(token) ||
+		    strcmp(page->next_page_token, token) == 0)
+			rc = cli_fail(CLI_ERROR,
+			    "the server gave a page token that leads nowhere");
+		else
+			snprintf(
+			    token, sizeof(token), "%s", page->next_page_token);
+		hoptac__v1__consolidate_response__free_unpacked(page, NULL);
+		if (rc != CLI_OK)
+			break;
+	}
+	req->page_token = (char *)"";
+	/* The gathered reply is the whole document: no page follows it. */
+	if (rc == CLI_OK && pbstr_set(&first->next_page_token, NULL) != 0)
+		rc = cli_fail(CLI_ERROR, "out of memory");
+	return rc;
+}
+
+/* The whole consolidated report of req, every page of it gathered into
+ * *out (caller frees it). A revision received while the pages are read
+ * makes the server refuse the next one (ABORTED): they are then read
+ * again from the first, so that the document shows one state. */
+static int
+cmd_consolidate_fetch(struct cli *cli, Hoptac__V1__ConsolidateRequest *req,
+    Hoptac__V1__ConsolidateResponse **out)
+{
+	struct rpc_client_status st;
+	int rc = CLI_OK;
+
+	for (int tries = 0; tries < CMD_CONSOLIDATE_TRIES; tries++) {
+		rc = cli_invoke(cli, METHOD_AGGREGATES_CONSOLIDATE, &req->base,
+		    (ProtobufCMessage **)out, NULL, &st);
+		if (rc == CLI_OK && st.code == STATUS_OK)
+			rc = cmd_consolidate_rest(cli, req, *out, &st);
+		if (rc == CLI_OK && st.code == STATUS_OK)
+			return CLI_OK;
+		if (*out != NULL)
+			hoptac__v1__consolidate_response__free_unpacked(
+			    *out, NULL);
+		*out = NULL;
+		if (rc != CLI_OK || st.code != STATUS_ABORTED)
+			break;
+	}
+	if (rc != CLI_OK)
+		return rc;
+	cli_print_status(&st);
+	return cli_exit_for(st.code);
+}
+
 int
 cmd_consolidate(struct cli *cli, int argc, char **argv)
 {
@@ -152,8 +248,7 @@ cmd_consolidate(struct cli *cli, int argc, char **argv)
 		return cli_usage_error(cli);
 	if (cli->json)
 		o.fmt = RENDER_JSON;
-	rc = cli_call(cli, METHOD_AGGREGATES_CONSOLIDATE, &o.req.base,
-	    (ProtobufCMessage **)&resp, NULL);
+	rc = cmd_consolidate_fetch(cli, &o.req, &resp);
 	if (rc != CLI_OK)
 		return rc;
 	if (o.output != NULL) {

@@ -14,6 +14,7 @@
 #include "render.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gazetteer.h"
@@ -333,6 +334,11 @@ static void
 render_consolidated_narratives(struct render_doc *d, const char *section)
 {
 	const Consolidated *c = d->c;
+	/* The pieces written already, with their unit's first: a look back
+	 * for each piece would take time in the square of their number
+	 * (tens of thousands in a large request). Without it (out of
+	 * memory), the look back. */
+	unsigned char *done = calloc(c->n_narratives + 1, 1);
 	int any = 0;
 
 	for (size_t i = 0; i < c->n_narratives; i++) {
@@ -341,16 +347,20 @@ render_consolidated_narratives(struct render_doc *d, const char *section)
 
 		if (!render_consolidated_narrative_in(n, section, NULL))
 			continue;
-		for (j = 0; j < i; j++)
+		for (j = 0; done == NULL && j < i; j++)
 			if (render_consolidated_narrative_in(
 			        c->narratives[j], section, n))
 				break;
-		if (j < i)
+		if (done != NULL ? done[i] : j < i)
 			continue; /* written with its unit's first piece */
 		any = 1;
 		for (j = i; j < c->n_narratives; j++)
-			count += render_consolidated_narrative_in(
-			    c->narratives[j], section, n);
+			if (render_consolidated_narrative_in(
+			        c->narratives[j], section, n)) {
+				count++;
+				if (done != NULL)
+					done[j] = 1;
+			}
 		render_doc_p_open(d, NULL);
 		render_consolidated_unit_label(d, n, section);
 		if (count == 1 && render_empty(n->heading) &&
@@ -379,6 +389,7 @@ render_consolidated_narratives(struct render_doc *d, const char *section)
 			render_doc_lines(d, m->text);
 		}
 	}
+	free(done);
 	if (!any)
 		render_doc_para(d, RENDER_NONE);
 }

@@ -56,6 +56,18 @@ pbstr_append(size_t *n, char ***items, const char *value)
 	return 0;
 }
 
+int
+pbstr_append_ptr(size_t *n, void ***items, void *item)
+{
+	void **grown = realloc(*items, (*n + 1) * sizeof(*grown));
+
+	if (grown == NULL)
+		return -1;
+	grown[(*n)++] = item;
+	*items = grown;
+	return 0;
+}
+
 void
 pbstr_clear_all(size_t *n, char ***items)
 {

@@ -21,6 +21,10 @@ void pbstr_take(char **field, char *value);
 /* Appends a copy of value to a repeated string field. Returns 0 or -1. */
 int pbstr_append(size_t *n, char ***items, const char *value);
 
+/* Appends item, taken, to a repeated field of pointers (a repeated
+ * message field). Returns 0, or -1 when out of memory (item not taken). */
+int pbstr_append_ptr(size_t *n, void ***items, void *item);
+
 /* Frees a repeated string field and leaves it empty. */
 void pbstr_clear_all(size_t *n, char ***items);
 

@@ -579,6 +579,55 @@ validate_figure(
 		    VALIDATE_PEOPLE_MAX);
 }
 
+/* Adds a section of len bytes to *total, keeping the name of the
+ * largest in largest. */
+static void
+validate_section_size(const char *text, const char *name, size_t *total,
+    size_t *most, char *largest, size_t largest_len)
+{
+	size_t len = text != NULL ? strlen(text) : 0;
+
+	*total += len;
+	if (len > *most) {
+		*most = len;
+		snprintf(largest, largest_len, "%s", name);
+	}
+}
+
+/* The sections together, after normalization: what the consolidated
+ * report carries of a report, bounded so that no report takes more than
+ * a small part of a reply. The message names the section to shorten. */
+static void
+validate_report_size(
+    const Hoptac__V1__Report *r, const char *prefix, struct violations *v)
+{
+	const char *const names[] = {
+	    "situation", "limitations", "causes", "directions", "proposals"};
+	const char *const texts[] = {r->situation, r->limitations, r->causes,
+	    r->directions, r->proposals};
+	char largest[48] = "", item[48];
+	size_t total = 0, most = 0;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		validate_section_size(texts[i], names[i], &total, &most,
+		    largest, sizeof(largest));
+	for (size_t i = 0; i < r->n_results && i < VALIDATE_RESULTS_MAX; i++) {
+		snprintf(item, sizeof(item), "results[%zu].heading", i);
+		validate_section_size(r->results[i]->heading, item, &total,
+		    &most, largest, sizeof(largest));
+		snprintf(item, sizeof(item), "results[%zu].text", i);
+		validate_section_size(r->results[i]->text, item, &total, &most,
+		    largest, sizeof(largest));
+	}
+	/* Named by the largest section: the one to shorten first. */
+	if (total > VALIDATE_REPORT_TEXT_MAX)
+		violations_add(v, prefix, largest,
+		    "the report's sections hold %zu bytes together, over the "
+		    "limit of %d bytes (256 KiB) for one report; this one, "
+		    "the largest, holds %zu",
+		    total, VALIDATE_REPORT_TEXT_MAX, most);
+}
+
 int
 validate_report(Hoptac__V1__Report *r, const char *prefix, struct violations *v)
 {
@@ -627,6 +676,7 @@ validate_report(Hoptac__V1__Report *r, const char *prefix, struct violations *v)
 		    "must be a year such as 2027");
 	validate_text(
 	    &r->proposals, prefix, "proposals", VALIDATE_LONG_MAX, 0, v);
+	validate_report_size(r, prefix, v);
 	validate_line(&r->signer, prefix, "signer", VALIDATE_SHORT_MAX, 0, v);
 	validate_text(
 	    &r->signer_title, prefix, "signer_title", VALIDATE_SHORT_MAX, 0, v);

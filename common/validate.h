@@ -22,6 +22,11 @@
 #define VALIDATE_PEOPLE_MAX  100000
 #define VALIDATE_UNITS_MAX   1000 /* units one request asks */
 #define VALIDATE_RESULTS_MAX 64   /* result headings of a report */
+/* Bytes (UTF-8, once normalized) of a report's sections together:
+ * situation, results (headings and texts), limitations, causes,
+ * directions, proposals. A sixteenth of the reply limit (RPC_MAX_MESSAGE),
+ * so that pages of the consolidated report hold several whole reports. */
+#define VALIDATE_REPORT_TEXT_MAX 262144
 
 /* Checks one string field: well-formed UTF-8, no NUL or control, at most
  * max code points, not empty when required. Replaces it with its NFC form.
@@ -61,7 +66,8 @@ int validate_request(
     Hoptac__V1__ReportingRequest *r, const char *prefix, struct violations *v);
 
 /* Validates and normalizes a report as an office sends it (server-set
- * fields are not checked); a nil report may not have results. */
+ * fields are not checked); a nil report may not have results; its
+ * sections together hold at most VALIDATE_REPORT_TEXT_MAX bytes. */
 int validate_report(
     Hoptac__V1__Report *r, const char *prefix, struct violations *v);
 

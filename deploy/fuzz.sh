@@ -4,7 +4,7 @@
 # UndefinedBehaviorSanitizer into build-fuzz/, then runs each one for a
 # bounded time, starting from its committed corpus and regressions.
 #
-#   deploy/fuzz.sh [TARGET...]      (default: all five)
+#   deploy/fuzz.sh [TARGET...]      (default: all six)
 #
 # Environment:
 #   FUZZ_SECONDS     how long each target runs (default 60)
@@ -24,12 +24,13 @@ seconds="${FUZZ_SECONDS:-60}"
 build_dir="$(deploy_dir "${FUZZ_BUILD_DIR:-build-fuzz}")"
 jobs="${BUILD_JOBS:-2}"
 
-all_targets=(envelope messages csv report_file bundle)
+all_targets=(envelope messages handlers csv report_file bundle)
 # Inputs longer than this are not tried: a little above the largest seed,
 # so that the seeds fit and the fuzzer stays fast.
 declare -A max_len=(
 	[envelope]=4096
 	[messages]=4096
+	[handlers]=4096
 	[csv]=6144
 	[report_file]=12288
 	[bundle]=8192

@@ -100,7 +100,7 @@ run_fuzz() {
 	echo "test: fuzz: ${FUZZ_SECONDS:-30} s per target"
 	FUZZ_SECONDS="${FUZZ_SECONDS:-30}" "${root}/deploy/fuzz.sh" 2>&1 |
 		tee "${log}" || rc=$?
-	# "fuzz: total: 5 targets, 0 with a crash"
+	# "fuzz: total: 6 targets, 0 with a crash"
 	line="$(grep -E '^fuzz: total: [0-9]+ targets, [0-9]+ with a crash' "${log}" |
 		tail -n 1 || true)"
 	rm -f "${log}"

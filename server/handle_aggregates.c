@@ -1,11 +1,13 @@
-/* hoptac.v1.Aggregates: completeness, reporting rates, summaries and the
- * consolidated report, all read from the store in one call each. */
+/* hoptac.v1.Aggregates: completeness, reporting rates and summaries, all
+ * read from the store in one call each (the consolidated report:
+ * handle_consolidate.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "aggregate.h"
 #include "date.h"
+#include "handle_aggregates.h"
 #include "gazetteer.h"
 #include "handlers.h"
 #include "hoptac/v1/services.pb-c.h"
@@ -15,8 +17,7 @@
 
 #define HANDLE_DIMS_MAX 4
 
-/* Loads a request or fails the call with NOT_FOUND. */
-static int
+int
 handle_load_request(struct call *c, struct store_conn *db, const char *ref,
     Hoptac__V1__ReportingRequest **out)
 {
@@ -263,8 +264,7 @@ handle_name_kinds(size_t dim, Hoptac__V1__SummaryResponse *out)
 	return STATUS_OK;
 }
 
-/* Runs a summary for in, scoped by its request when it names one. */
-static int
+int
 handle_summary_run(struct call *c, struct store_conn *db,
     const Hoptac__V1__SummaryRequest *in, Hoptac__V1__SummaryResponse *out)
 {
@@ -358,8 +358,7 @@ handle_aggregates_summary(struct call *c, struct store_conn *db)
 	return STATUS_OK;
 }
 
-/* Adds a name as the second key of each row: the unit's or partner's. */
-static int
+int
 handle_name_rows(
     struct store_conn *db, Hoptac__V1__SummaryRow **rows, size_t n, int units)
 {
@@ -384,165 +383,5 @@ handle_name_rows(
 		if (rc != 0)
 			return STATUS_INTERNAL;
 	}
-	return STATUS_OK;
-}
-
-static int
-handle_narrative(Hoptac__V1__ConsolidateResponse *out, const char *section,
-    const Hoptac__V1__Report *rep, const char *unit_name, const char *heading,
-    const char *text)
-{
-	Hoptac__V1__Narrative *n, **grown;
-
-	if (text == NULL || text[0] == '\0')
-		return STATUS_OK;
-	if ((n = malloc(sizeof(*n))) == NULL)
-		return STATUS_INTERNAL;
-	hoptac__v1__narrative__init(n);
-	grown =
-	    realloc(out->narratives, (out->n_narratives + 1) * sizeof(*grown));
-	if (grown == NULL) {
-		free(n);
-		return STATUS_INTERNAL;
-	}
-	out->narratives = grown;
-	out->narratives[out->n_narratives++] = n;
-	if (pbstr_set(&n->section, section) != 0 ||
-	    pbstr_set(&n->unit_code, rep->unit_code) != 0 ||
-	    pbstr_set(&n->unit_name, unit_name) != 0 ||
-	    pbstr_set(&n->heading, heading) != 0 ||
-	    pbstr_set(&n->text, text) != 0)
-		return STATUS_INTERNAL;
-	return STATUS_OK;
-}
-
-/* The narratives of every answer, section by section, each with its
- * unit named, in the order of the request's units. */
-static int
-handle_narratives(Hoptac__V1__ConsolidateResponse *out)
-{
-	static const char *const sections[] = {"situation", "results",
-	    "limitations", "causes", "directions", "proposals"};
-	const Hoptac__V1__CompletenessResponse *cm = out->completeness;
-	int rc = STATUS_OK;
-
-	for (size_t s = 0; s < 6; s++)
-		for (size_t u = 0; u < cm->n_entries; u++)
-			for (size_t k = 0; k < out->n_reports; k++) {
-				const Hoptac__V1__Report *rep = out->reports[k];
-				const char *name = cm->entries[u]->unit_name;
-
-				if (strcmp(rep->unit_code,
-				        cm->entries[u]->unit_code) != 0)
-					continue;
-				switch (s) {
-				case 0:
-					rc |= handle_narrative(out, sections[s],
-					    rep, name, "", rep->situation);
-					break;
-				case 1:
-					for (size_t i = 0; i < rep->n_results;
-					     i++)
-						rc |= handle_narrative(out,
-						    sections[s], rep, name,
-						    rep->results[i]->heading,
-						    rep->results[i]->text);
-					break;
-				case 2:
-					rc |= handle_narrative(out, sections[s],
-					    rep, name, "", rep->limitations);
-					break;
-				case 3:
-					rc |= handle_narrative(out, sections[s],
-					    rep, name, "", rep->causes);
-					break;
-				case 4:
-					rc |= handle_narrative(out, sections[s],
-					    rep, name, "", rep->directions);
-					break;
-				default:
-					rc |= handle_narrative(out, sections[s],
-					    rep, name, "", rep->proposals);
-				}
-			}
-	return rc == STATUS_OK ? STATUS_OK : STATUS_INTERNAL;
-}
-
-int
-handle_aggregates_consolidate(struct call *c, struct store_conn *db)
-{
-	const Hoptac__V1__ConsolidateRequest *in =
-	    (const Hoptac__V1__ConsolidateRequest *)c->input;
-	Hoptac__V1__ConsolidateResponse *out = malloc(sizeof(*out));
-	Hoptac__V1__SummaryRequest sq = HOPTAC__V1__SUMMARY_REQUEST__INIT;
-	Hoptac__V1__SummaryResponse by_unit =
-	    HOPTAC__V1__SUMMARY_RESPONSE__INIT;
-	Hoptac__V1__SummaryResponse by_partner =
-	    HOPTAC__V1__SUMMARY_RESPONSE__INIT;
-	Hoptac__V1__ListReportsResponse reps =
-	    HOPTAC__V1__LIST_REPORTS_RESPONSE__INIT;
-	Hoptac__V1__Dimension dim;
-	Hoptac__V1__Unit *issuer = NULL;
-	int rc;
-
-	if (out == NULL)
-		return call_fail(c, STATUS_INTERNAL, "out of memory");
-	hoptac__v1__consolidate_response__init(out);
-	c->output = &out->base;
-	if ((out->completeness = malloc(sizeof(*out->completeness))) == NULL)
-		return call_fail(c, STATUS_INTERNAL, "out of memory");
-	hoptac__v1__completeness_response__init(out->completeness);
-	if (handle_load_request(c, db, in->request_reference, &out->request) !=
-	    STATUS_OK)
-		return c->status;
-	rc = aggregate_completeness(db, out->request, out->completeness);
-	if (rc == STATUS_OK) {
-		rc = store_unit_get(db, out->request->issuer_unit, &issuer);
-		if (rc == STATUS_OK)
-			rc = pbstr_set(&out->issuer_name, issuer->name) == 0
-			    ? STATUS_OK
-			    : STATUS_INTERNAL;
-		else if (rc == STATUS_NOT_FOUND)
-			rc = STATUS_OK;
-		if (issuer != NULL)
-			hoptac__v1__unit__free_unpacked(issuer, NULL);
-	}
-	sq.request_reference = in->request_reference;
-	sq.n_group_by = 1;
-	sq.group_by = &dim;
-	dim = HOPTAC__V1__DIMENSION__DIMENSION_UNIT;
-	if (rc == STATUS_OK &&
-	    handle_summary_run(c, db, &sq, &by_unit) != STATUS_OK)
-		return c->status;
-	dim = HOPTAC__V1__DIMENSION__DIMENSION_PARTNER;
-	if (rc == STATUS_OK &&
-	    handle_summary_run(c, db, &sq, &by_partner) != STATUS_OK)
-		rc = c->status;
-	/* The rows move into the reply; the totals are by_unit's. */
-	out->by_unit = by_unit.rows;
-	out->n_by_unit = by_unit.n_rows;
-	out->totals = by_unit.totals;
-	out->by_partner = by_partner.rows;
-	out->n_by_partner = by_partner.n_rows;
-	if (by_partner.totals != NULL)
-		hoptac__v1__figures__free_unpacked(by_partner.totals, NULL);
-	if (rc != STATUS_OK)
-		return c->status != STATUS_OK
-		    ? c->status
-		    : call_fail(c, rc, "the store failed");
-	if ((rc = handle_name_rows(db, out->by_unit, out->n_by_unit, 1)) !=
-	        STATUS_OK ||
-	    (rc = handle_name_rows(
-	         db, out->by_partner, out->n_by_partner, 0)) != STATUS_OK)
-		return call_fail(c, rc, "the store failed");
-	rc = store_report_list(db, in->request_reference, "", 0, &reps);
-	out->reports = reps.reports;
-	out->n_reports = reps.n_reports;
-	if (rc == STATUS_OK)
-		rc = handle_narratives(out);
-	if (rc == STATUS_OK)
-		rc = aggregate_freeze_accepted(db, out);
-	if (rc != STATUS_OK)
-		return call_fail(c, rc, "the store failed");
 	return STATUS_OK;
 }

@@ -50,6 +50,7 @@ int handle_aggregates_completeness(struct call *c, struct store_conn *db);
 int handle_aggregates_rate(struct call *c, struct store_conn *db);
 int handle_aggregates_check_summary(struct call *c);
 int handle_aggregates_summary(struct call *c, struct store_conn *db);
+int handle_aggregates_check_consolidate(struct call *c);
 int handle_aggregates_consolidate(struct call *c, struct store_conn *db);
 
 int handle_sync_check_pull(struct call *c);

@@ -171,6 +171,11 @@ int store_report_update(struct store_conn *c, const Hoptac__V1__Report *r);
 int store_report_list(struct store_conn *c, const char *reference,
     const char *unit_code, int all_revisions,
     Hoptac__V1__ListReportsResponse *out);
+/* How many revisions of answers to the request are stored. It only grows
+ * (a revision is never removed, a review changes no text), so two reads
+ * that find the same count saw the same texts. */
+int store_report_count(
+    struct store_conn *c, const char *reference, int64_t *count);
 
 /* What a summary counts: active activities starting within
  * [from_day, to_day] (days since 1970-01-01, inclusive), of the given

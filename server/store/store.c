@@ -296,6 +296,12 @@ store_report_list(struct store_conn *c, const char *reference,
 }
 
 int
+store_report_count(struct store_conn *c, const char *reference, int64_t *count)
+{
+	return c->ops->report_count(c, reference, count);
+}
+
+int
 store_summary(struct store_conn *c, const struct store_summary_query *q,
     Hoptac__V1__SummaryResponse *out)
 {

@@ -85,6 +85,8 @@ struct store_ops {
 	int (*report_list)(struct store_conn *c, const char *reference,
 	    const char *unit_code, int all_revisions,
 	    Hoptac__V1__ListReportsResponse *out);
+	int (*report_count)(
+	    struct store_conn *c, const char *reference, int64_t *count);
 	int (*summary)(struct store_conn *c,
 	    const struct store_summary_query *q,
 	    Hoptac__V1__SummaryResponse *out);

@@ -813,13 +813,7 @@ store_sqlite_all(struct store_sqlite *c, sqlite3_stmt *st,
 int
 store_sqlite_append(size_t *n, void ***items, void *m)
 {
-	void **grown = realloc(*items, (*n + 1) * sizeof(*grown));
-
-	if (grown == NULL)
-		return STATUS_INTERNAL;
-	grown[(*n)++] = m;
-	*items = grown;
-	return STATUS_OK;
+	return pbstr_append_ptr(n, items, m) == 0 ? STATUS_OK : STATUS_INTERNAL;
 }
 
 /* The table store.c calls through; every entry is set (test_store_open
@@ -861,6 +855,7 @@ const struct store_ops store_sqlite_ops = {
     .report_insert = store_sqlite_report_insert,
     .report_update = store_sqlite_report_update,
     .report_list = store_sqlite_report_list,
+    .report_count = store_sqlite_report_count,
     .summary = store_sqlite_summary,
     .conflict_insert = store_sqlite_conflict_insert,
     .conflict_get = store_sqlite_conflict_get,

@@ -118,6 +118,8 @@ int store_sqlite_report_insert(
     struct store_conn *c, const Hoptac__V1__Report *r);
 int store_sqlite_report_update(
     struct store_conn *c, const Hoptac__V1__Report *r);
+int store_sqlite_report_count(
+    struct store_conn *c, const char *reference, int64_t *count);
 int store_sqlite_report_list(struct store_conn *c, const char *reference,
     const char *unit_code, int all_revisions,
     Hoptac__V1__ListReportsResponse *out);

@@ -195,3 +195,26 @@ store_sqlite_report_list(struct store_conn *conn, const char *reference,
 	return store_sqlite_all(c, st, &hoptac__v1__report__descriptor,
 	    &out->n_reports, (void ***)&out->reports);
 }
+
+int
+store_sqlite_report_count(
+    struct store_conn *conn, const char *reference, int64_t *count)
+{
+	struct store_sqlite *c = store_sqlite_of(conn);
+	static const char sql[] =
+	    "SELECT count(*) FROM reports WHERE reference = ?";
+	sqlite3_stmt *st = store_sqlite_stmt(c, sql);
+	int rc;
+
+	if (st == NULL)
+		return store_sqlite_fail(c, sql);
+	store_sqlite_bind_text(st, 1, reference);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = store_sqlite_fail(c, sql);
+		sqlite3_reset(st);
+		return rc;
+	}
+	*count = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return STATUS_OK;
+}

@@ -25,7 +25,6 @@
 
 #include "dispatch.h"
 #include "fuzz.h"
-#include "pbcheck.h"
 #include "rpc.h"
 
 /* Runs m's check on input, which it may change in place. */
@@ -67,7 +66,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static int ready;
 	const struct method *m;
 	ProtobufCMessage *input;
-	char where[160], why[96];
 
 	if (!ready) {
 		if (dispatch_init() != 0)
@@ -79,11 +77,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	m = dispatch_at(data[0] % dispatch_count());
 	data++;
 	size--;
-	if (pbcheck_message(m->desc->input, data, size, where, sizeof(where),
-	        why, sizeof(why)) != 0)
-		return 0;
-	input = protobuf_c_message_unpack(m->desc->input, NULL, size, data);
-	if (input == NULL)
+	if ((input = fuzz_request_unpack(m, data, size)) == NULL)
 		return 0;
 	if (m->check != NULL)
 		fuzz_messages_check(m, input);

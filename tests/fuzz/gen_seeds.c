@@ -1,9 +1,9 @@
 /*
- * Writes the seed corpora of the envelope and messages targets from
- * messages built here, so that they stay real messages of the current
- * protos and method table:
+ * Writes the seed corpora of the envelope, messages and handlers targets
+ * from messages built here, so that they stay real messages of the
+ * current protos and method table:
  *
- *   fuzz_seeds DIR        writes DIR/envelope/ and DIR/messages/
+ *   fuzz_seeds DIR        writes DIR/envelope/, DIR/messages/, DIR/handlers/
  *
  * tests/fuzz/corpus/ holds its output; run it again into that directory
  * after a change to the protos or the method table (docs/fuzzing.md).
@@ -69,8 +69,9 @@ seeds_short_name(const struct method *m, char *out, size_t len)
 }
 
 /* Writes one request to m: a messages seed (the method's index, then the
- * payload) and, when envelope is true, an envelope seed (a packed Request
- * around it). */
+ * payload), two handlers seeds (the index, the caller: the first and the
+ * second of those the method admits, then the payload) and, when
+ * envelope is true, an envelope seed (a packed Request around it). */
 static void
 seeds_request(const struct method *m, const char *variant,
     const ProtobufCMessage *payload, bool envelope)
@@ -78,7 +79,7 @@ seeds_request(const struct method *m, const char *variant,
 	Hoptac__V1__Request req = HOPTAC__V1__REQUEST__INIT;
 	Hoptac__V1__MetadataEntry auth = HOPTAC__V1__METADATA_ENTRY__INIT;
 	Hoptac__V1__MetadataEntry *md[1] = {&auth};
-	uint8_t index = 0, *body, *env;
+	uint8_t index = 0, *body, *env, prefix[2];
 	size_t blen, elen;
 	char name[160], base[96];
 
@@ -89,6 +90,13 @@ seeds_request(const struct method *m, const char *variant,
 	snprintf(name, sizeof(name), "%s.%s", base, variant);
 	body = seeds_pack(payload, &blen);
 	seeds_write("messages", name, &index, 1, body, blen);
+	prefix[0] = index;
+	prefix[1] = 0;
+	seeds_write("handlers", name, prefix, 2, body, blen);
+	prefix[1] = 1;
+	snprintf(name, sizeof(name), "%s.%s.second", base, variant);
+	seeds_write("handlers", name, prefix, 2, body, blen);
+	snprintf(name, sizeof(name), "%s.%s", base, variant);
 	if (!envelope) {
 		free(body);
 		return;
@@ -378,6 +386,8 @@ seeds_others(void)
 	    HOPTAC__V1__LIST_PARTNERS_REQUEST__INIT;
 	Hoptac__V1__HealthCheckRequest health =
 	    HOPTAC__V1__HEALTH_CHECK_REQUEST__INIT;
+	Hoptac__V1__ConsolidateRequest cons =
+	    HOPTAC__V1__CONSOLIDATE_REQUEST__INIT;
 
 	sum.request_reference = "558/SNgV-BGHTQT";
 	sum.from_date = "2023";
@@ -404,6 +414,12 @@ seeds_others(void)
 	seeds_named("/hoptac.v1.Partners/List", "valid", &partners.base);
 	health.service = "hoptac.v1.Activities";
 	seeds_named("/hoptac.v1.Health/Check", "valid", &health.base);
+	cons.request_reference = "558/SNgV-BGHTQT";
+	seeds_named("/hoptac.v1.Aggregates/Consolidate", "valid", &cons.base);
+	cons.page_token = "0.1.1";
+	seeds_named("/hoptac.v1.Aggregates/Consolidate", "page", &cons.base);
+	cons.page_token = "0.1.x";
+	seeds_named("/hoptac.v1.Aggregates/Consolidate", "bad", &cons.base);
 }
 
 /* Envelopes the server must refuse, and replies for the client side. */
@@ -506,6 +522,7 @@ main(int argc, char **argv)
 		return 1;
 	seeds_mkdir("envelope");
 	seeds_mkdir("messages");
+	seeds_mkdir("handlers");
 	/* An empty request to every method, those added later included;
 	 * one of them in an envelope is enough for the envelope target. */
 	for (size_t i = 0; i < dispatch_count(); i++) {

@@ -66,7 +66,7 @@ submit_with_clock(
 	struct rpc_client_status st;
 	struct rpc_client *c = harness_client_as(h, token);
 	Hoptac__V1__Report *r = NULL;
-	char path[400], id[37];
+	char path[4096], id[37];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s.txt", h->dir, unit);
@@ -179,7 +179,7 @@ test_clock_behind(void **state)
 {
 	struct harness hs, *h = &hs;
 	char office[128], office2[128], office3[128], filed[16];
-	char claimed[32], received[32], counted[32], want[256], path[400];
+	char claimed[32], received[32], counted[32], want[256], path[4096];
 	int64_t before, claim, got;
 	json_object *o, *e;
 
@@ -293,8 +293,8 @@ static void
 test_bundle_vouches_nothing(void **state)
 {
 	struct harness hs, *h = &hs;
-	char filed[16], office[128], office2[128], path[400], bundle[400];
-	char key2[400], outbox2[400];
+	char filed[16], office[128], office2[128], path[4096], bundle[4096];
+	char key2[4096], outbox2[4096];
 	json_object *o, *e;
 
 	(void)state;

@@ -135,6 +135,7 @@ test_backend_ops_complete(void **state)
 	OP(report_insert);
 	OP(report_update);
 	OP(report_list);
+	OP(report_count);
 	OP(summary);
 	OP(conflict_insert);
 	OP(conflict_get);
