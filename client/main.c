@@ -148,8 +148,11 @@ cli_help(FILE *out)
 	fprintf(out,
 	    "\n'hoptac help COMMAND' or 'hoptac COMMAND --help' for details.\n"
 	    "exit: 0 ok, 1 error, 2 usage, 3 invalid input, 4 refused by the "
-	    "server,\n      75 server unreachable (try again later),\n"
-	    "      77 credential refused or not allowed\n");
+	    "server,\n      65 sync: some queued records refused,\n"
+	    "      75 server unreachable (try again later),\n"
+	    "      77 no usable credential (token file included), or not "
+	    "allowed,\n"
+	    "      78 settings that cannot work (server URL, CA file)\n");
 }
 
 void
@@ -197,7 +200,7 @@ cli_known_noun(const char *noun)
 int
 main(int argc, char **argv)
 {
-	struct cli cli = {NULL, 0, 0, NULL, NULL, NULL, NULL};
+	struct cli cli = {NULL, 0, 0, NULL, NULL, NULL, CLI_OK, NULL};
 	const struct cli_command *cmd;
 	int i = 1, rc, skip;
 

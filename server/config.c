@@ -149,9 +149,7 @@ server_config_set(struct server_config *cfg, const char *key, const char *value,
 			    SERVER_MAX_LISTEN);
 			return -1;
 		}
-		if (strncmp(value, "tcp://", 6) != 0 &&
-		    strncmp(value, "tls+tcp://", 10) != 0 &&
-		    strncmp(value, "ipc://", 6) != 0) {
+		if (!rpc_client_url_known(value)) {
 			snprintf(err, errlen,
 			    "listen URL \"%s\" must start with tcp://, "
 			    "tls+tcp:// or ipc://",

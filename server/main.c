@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include "backup.h"
@@ -45,7 +46,7 @@ main(int argc, char **argv)
 	struct server *srv;
 	const char *file = NULL;
 	int foreground = 0, check_only = 0, verbose = 0, ch, sig;
-	char err[2048];
+	char err[2048], why[1024];
 	sigset_t sigs;
 	int rc = 1;
 
@@ -68,6 +69,7 @@ main(int argc, char **argv)
 	if (file != NULL &&
 	    server_config_load(&cfg, file, err, sizeof(err)) != 0) {
 		fprintf(stderr, "hoptacd: %s\n", err);
+		rc = EX_CONFIG;
 		goto out;
 	}
 	optind = 1;
@@ -101,7 +103,11 @@ main(int argc, char **argv)
 			}
 			*eq = '\0';
 			bad = server_config_set(
-			    &cfg, optarg, eq + 1, err, sizeof(err));
+			    &cfg, optarg, eq + 1, why, sizeof(why));
+			/* The value alone would not say which -o it was. */
+			if (bad)
+				snprintf(
+				    err, sizeof(err), "-o %s: %s", optarg, why);
 			break;
 		case 'v':
 			verbose = 1;
@@ -121,7 +127,7 @@ main(int argc, char **argv)
 		}
 		if (bad) {
 			fprintf(stderr, "hoptacd: %s\n", err);
-			rc = 2;
+			rc = EX_CONFIG;
 			goto out;
 		}
 	}
@@ -134,6 +140,7 @@ main(int argc, char **argv)
 		cfg.log_level = LOG_LEVEL_DEBUG;
 	if (server_config_check(&cfg, err, sizeof(err)) != 0) {
 		fprintf(stderr, "hoptacd: %s\n", err);
+		rc = EX_CONFIG;
 		goto out;
 	}
 	if (check_only) {
