@@ -3,6 +3,7 @@
  * logs on stderr, -f configuration file, -n check it and exit, -v more
  * verbose.
  */
+#include <getopt.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,22 +23,36 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: hoptacd [-dnvV] [-f file] [-l url] [-D database] "
+	    "usage: hoptacd [-dhnvV] [-f file] [-l url] [-D database] "
 	    "[-o key=value]\n"
 	    "       hoptacd init [-F] [-f file] [-D database] [-n name] "
 	    "[-o tokenfile]\n"
-	    "       hoptacd backup [-f file] [-D database] out\n"
+	    "       hoptacd backup [-f file] [-D database] [-s pages] "
+	    "[-w ms] copy\n"
 	    "       hoptacd check [-f file] [-D database]\n"
-	    "  -d          stay in the foreground, log to stderr\n"
-	    "  -f file     configuration file (see hoptacd.conf.example)\n"
-	    "  -l url      listen on url (tcp://host:port or ipc:///path);\n"
-	    "              repeatable, adds to the file's listen keys\n"
-	    "  -D file     sqlite database file\n"
-	    "  -o key=val  set any configuration key\n"
-	    "  -n          check the configuration and exit\n"
-	    "  -v          more verbose (debug)\n"
-	    "  -V          print the version and exit\n");
+	    "       hoptacd --help | --version\n"
+	    "  -d             stay in the foreground, log to stderr\n"
+	    "  -f file        configuration file (see hoptacd.conf.example)\n"
+	    "  -l url         listen on url (tcp://host:port or "
+	    "ipc:///path);\n"
+	    "                 repeatable, adds to the file's listen keys\n"
+	    "  -D file        sqlite database file\n"
+	    "  -o key=val     set any configuration key\n"
+	    "  -n             check the configuration and exit\n"
+	    "  -v             more verbose (debug)\n"
+	    "  -h, --help     print this and exit\n"
+	    "  -V, --version  print the version and exit\n"
+	    "exit: 0 ok, 1 could not start, 2 usage, 78 configuration\n");
 }
+
+/* The options of the server; --help and --version as GNU programs take
+ * them, so that they are answered rather than read as -h -e -l -p. */
+static const char server_opts[] = "dD:f:hl:no:vV";
+static const struct option server_long_opts[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
 
 int
 main(int argc, char **argv)
@@ -62,10 +77,28 @@ main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "check") == 0)
 		return check_main(argc - 1, argv + 1);
 	server_config_defaults(&cfg);
-	/* First pass for -f, so that flags override the file. */
-	while ((ch = getopt(argc, argv, "dD:f:hl:no:vV")) != -1)
+	/* First pass for -f, so that flags override the file, and for
+	 * --help and --version, answered whatever else is wrong. Errors are
+	 * reported once, by the second pass. */
+	opterr = 0;
+	while ((ch = getopt_long(
+	            argc, argv, server_opts, server_long_opts, NULL)) != -1) {
 		if (ch == 'f')
 			file = optarg;
+		if (ch == 'h' || ch == 'V')
+			break;
+	}
+	opterr = 1;
+	if (ch == 'h') {
+		usage(stdout);
+		rc = 0;
+		goto out;
+	}
+	if (ch == 'V') {
+		printf("hoptacd %s\n", HOPTAC_VERSION);
+		rc = 0;
+		goto out;
+	}
 	if (file != NULL &&
 	    server_config_load(&cfg, file, err, sizeof(err)) != 0) {
 		fprintf(stderr, "hoptacd: %s\n", err);
@@ -73,7 +106,8 @@ main(int argc, char **argv)
 		goto out;
 	}
 	optind = 1;
-	while ((ch = getopt(argc, argv, "dD:f:hl:no:vV")) != -1) {
+	while ((ch = getopt_long(
+	            argc, argv, server_opts, server_long_opts, NULL)) != -1) {
 		char *eq;
 		int bad = 0;
 
@@ -112,14 +146,6 @@ main(int argc, char **argv)
 		case 'v':
 			verbose = 1;
 			break;
-		case 'V':
-			printf("hoptacd %s\n", HOPTAC_VERSION);
-			rc = 0;
-			goto out;
-		case 'h':
-			usage(stdout);
-			rc = 0;
-			goto out;
 		default:
 			usage(stderr);
 			rc = 2;
