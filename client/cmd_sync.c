@@ -100,10 +100,11 @@ cmd_sync_own_unit(struct cli *cli, char *buf, size_t len)
 	struct rpc_client_options opt = {cli->timeout_ms, NULL, 1};
 	struct rpc_client_status st;
 	char err[256];
+	int code;
 
 	if (cli->client == NULL)
 		cli->client = cli_connect(
-		    cli, cli->server, TOKENFILE_ENV, err, sizeof(err));
+		    cli, cli->server, TOKENFILE_ENV, &code, err, sizeof(err));
 	if (cli->client == NULL ||
 	    rpc_client_invoke(cli->client, METHOD_CREDENTIALS_WHO_AM_I,
 	        &req.base, (ProtobufCMessage **)&resp, &opt, &st) != STATUS_OK)
@@ -151,7 +152,7 @@ cmd_sync(struct cli *cli, int argc, char **argv)
 		return CLI_UNREACHABLE;
 	}
 	deliver_pending(cli, o, 0, quiet || cli->json, &s);
-	rc = deliver_exit(&s);
+	rc = deliver_exit(cli, &s);
 	if ((unit == NULL || unit[0] == '\0') && !s.unreachable && !s.failed)
 		unit = cmd_sync_own_unit(cli, own, sizeof(own));
 	/* Then what concerns the office, when the server is there. */
