@@ -69,8 +69,8 @@ cli_print_status(const struct rpc_client_status *st)
 }
 
 struct rpc_client *
-cli_connect(struct cli *cli, const char *url, const char *token_var, char *err,
-    size_t errlen)
+cli_connect(struct cli *cli, const char *url, const char *token_var, int *code,
+    char *err, size_t errlen)
 {
 	struct rpc_client_security sec = {
 	    cli->ca_file, getenv("HOPTAC_SERVER_NAME"), 0};
@@ -81,9 +81,12 @@ cli_connect(struct cli *cli, const char *url, const char *token_var, char *err,
 	if (sec.ca_file == NULL)
 		sec.ca_file = getenv("HOPTAC_CA");
 	sec.allow_plaintext = allow != NULL && strcmp(allow, "1") == 0;
-	if (tokenfile_read(token_var, token, sizeof(token), err, errlen) != 0)
+	if (tokenfile_read(token_var, token, sizeof(token), err, errlen) != 0) {
+		*code = CLI_DENIED;
 		return NULL;
+	}
 	c = rpc_client_open_secure(url, token, &sec, err, errlen);
+	*code = c != NULL ? CLI_OK : errno == EINVAL ? CLI_CONFIG : CLI_ERROR;
 	memset(token, 0, sizeof(token));
 	return c;
 }
@@ -108,12 +111,13 @@ cli_invoke(struct cli *cli, enum method_id method, const ProtobufCMessage *req,
 {
 	struct rpc_client_options opt = {cli->timeout_ms, request_id, 0};
 	char err[256];
+	int code;
 
 	*resp = NULL;
 	if (cli->client == NULL &&
-	    (cli->client = cli_connect(
-	         cli, cli->server, TOKENFILE_ENV, err, sizeof(err))) == NULL)
-		return cli_fail(CLI_ERROR, "%s", err);
+	    (cli->client = cli_connect(cli, cli->server, TOKENFILE_ENV, &code,
+	         err, sizeof(err))) == NULL)
+		return cli_fail(code, "%s", err);
 	rpc_client_invoke(cli->client, method, req, resp, &opt, st);
 	return CLI_OK;
 }
@@ -410,10 +414,11 @@ cli_own_unit(struct cli *cli, char *buf, size_t len)
 	struct rpc_client_options opt = {cli->timeout_ms, NULL, 1};
 	struct rpc_client_status st;
 	char err[256];
+	int code;
 
 	if (cli->client == NULL)
 		cli->client = cli_connect(
-		    cli, cli->server, TOKENFILE_ENV, err, sizeof(err));
+		    cli, cli->server, TOKENFILE_ENV, &code, err, sizeof(err));
 	if (cli->client == NULL ||
 	    rpc_client_invoke(cli->client, METHOD_CREDENTIALS_WHO_AM_I,
 	        &req.base, (ProtobufCMessage **)&resp, &opt, &st) != STATUS_OK)

@@ -23,7 +23,10 @@ enum cli_exit {
 	CLI_REFUSED_SOME =
 	    65, /* sync: some queued records refused (EX_DATAERR) */
 	CLI_UNREACHABLE = 75, /* no answer from the server (EX_TEMPFAIL) */
-	CLI_DENIED = 77 /* no valid credential, or not allowed (EX_NOPERM) */
+	/* no valid credential (one that cannot be read included), or not
+	 * allowed (EX_NOPERM) */
+	CLI_DENIED = 77,
+	CLI_CONFIG = 78 /* settings that cannot work (EX_CONFIG) */
 };
 
 #define CLI_DEFAULT_SERVER "tcp://127.0.0.1:7420"
@@ -35,6 +38,7 @@ struct cli {
 	const char *outbox_path;   /* --outbox; NULL: outbox_default_path() */
 	const char *ca_file;       /* --ca; NULL: $HOPTAC_CA */
 	struct rpc_client *client; /* opened on first use; owned */
+	int connect_code; /* cli_connect's exit code when client failed */
 	const struct cli_command *command; /* the one running: its usage */
 };
 
@@ -134,9 +138,11 @@ struct cli_list {
 
 /* A client for url with the credential named by token_var (tokenfile.h)
  * and the TLS settings of the options and environment (--ca, HOPTAC_CA,
- * HOPTAC_SERVER_NAME, HOPTAC_ALLOW_PLAINTEXT). NULL with err set. */
+ * HOPTAC_SERVER_NAME, HOPTAC_ALLOW_PLAINTEXT). NULL with err set and
+ * *code the exit code: CLI_DENIED when the credential cannot be read,
+ * CLI_CONFIG when the URL or TLS settings cannot work, else CLI_ERROR. */
 struct rpc_client *cli_connect(struct cli *cli, const char *url,
-    const char *token_var, char *err, size_t errlen);
+    const char *token_var, int *code, char *err, size_t errlen);
 
 /* Calls method; on failure prints the status, message and violations to
  * stderr and returns the exit code for it, else CLI_OK with *resp set (the

@@ -407,14 +407,15 @@ cmd_activity_base(struct cli *cli, const char *id, int queue,
 	struct rpc_client_options opt = {3000, NULL, 2};
 	struct rpc_client_status st;
 	char err[256];
+	int code;
 
 	*out = NULL;
 	if (!queue)
 		return cmd_activity_fetch(cli, id, out);
 	if (cli->client == NULL &&
-	    (cli->client = cli_connect(
-	         cli, cli->server, TOKENFILE_ENV, err, sizeof(err))) == NULL)
-		return cli_fail(CLI_ERROR, "%s", err);
+	    (cli->client = cli_connect(cli, cli->server, TOKENFILE_ENV, &code,
+	         err, sizeof(err))) == NULL)
+		return cli_fail(code, "%s", err);
 	req.id = (char *)id;
 	rpc_client_invoke(cli->client, METHOD_ACTIVITIES_GET, &req.base,
 	    (ProtobufCMessage **)out, &opt, &st);

@@ -22,6 +22,7 @@
 #include "hoptac/v1/services.pb-c.h"
 #include "outbox.h"
 #include "pbstr.h"
+#include "role.h"
 #include "rpc.h"
 
 #define CMD_BUNDLE_CHUNK 1000
@@ -243,6 +244,48 @@ cmd_bundle_verify(
 	return rc;
 }
 
+/* Whether the credential in use may make every call of b: one that may
+ * not would be refused call by call, and a receipt listing those
+ * refusals would tell the office its records were refused when only the
+ * credential was. An exit code; CLI_DENIED before anything is sent. */
+static int
+cmd_bundle_allowed(
+    struct cli *cli, const Hoptac__V1__Bundle *b, const char *name)
+{
+	Hoptac__V1__WhoAmIRequest req = HOPTAC__V1__WHO_AM_IREQUEST__INIT;
+	Hoptac__V1__WhoAmIResponse *resp = NULL;
+	const Hoptac__V1__Credential *cr;
+	char mine[64], needed[64];
+	unsigned roles;
+	int rc;
+
+	rc = cli_call(cli, METHOD_CREDENTIALS_WHO_AM_I, &req.base,
+	    (ProtobufCMessage **)&resp, NULL);
+	if (rc != CLI_OK)
+		return rc;
+	cr = resp->credential;
+	roles = cr != NULL ? role_set(cr->roles, cr->n_roles) : 0;
+	for (size_t i = 0; i < b->n_entries && rc == CLI_OK; i++) {
+		const struct method_info *m =
+		    method_find(b->entries[i]->method);
+
+		/* A method this server does not know is refused as such. */
+		if (m == NULL || (m->roles & roles) != 0)
+			continue;
+		role_join(roles, mine, sizeof(mine));
+		role_join(m->roles, needed, sizeof(needed));
+		rc = cli_fail(CLI_DENIED,
+		    "%s: giấy xác thực %s (vai trò %s) không được gọi %s (cần "
+		    "vai trò %s); gói không được áp dụng và không có biên "
+		    "nhận. Đề nghị quản trị viên cấp giấy xác thực có vai trò "
+		    "peer: hoptac admin issue --role peer",
+		    name, cr != NULL ? cr->id : "-", mine[0] ? mine : "-",
+		    m->path, needed);
+	}
+	hoptac__v1__who_am_iresponse__free_unpacked(resp, NULL);
+	return rc;
+}
+
 /* A report in a bundle carries its office's claims only: a filed_at_ms
  * in it would go out under the department's peer credential, which the
  * server takes as vouched for (docs/protocol.md, "Timeliness"). So it is
@@ -322,7 +365,8 @@ cmd_bundle_apply(struct cli *cli, int argc, char **argv)
 	    &hoptac__v1__bundle__descriptor, err, sizeof(err));
 	if (b == NULL)
 		return cli_fail(CLI_INVALID, "%s", err);
-	if ((rc = cmd_bundle_verify(cli, b, file[0])) != CLI_OK)
+	if ((rc = cmd_bundle_verify(cli, b, file[0])) != CLI_OK ||
+	    (rc = cmd_bundle_allowed(cli, b, file[0])) != CLI_OK)
 		goto out;
 	rc = CLI_ERROR;
 	/* The calls go through an outbox of their own, so that delivery
@@ -388,7 +432,7 @@ cmd_bundle_apply(struct cli *cli, int argc, char **argv)
 	       "already there), %ld refused, %ld not sent; receipt %s\n",
 	    b->bundle_id, b->n_entries, s.delivered, s.created,
 	    s.existing + s.differ, s.refused, s.left, receipt);
-	rc = deliver_exit(&s);
+	rc = deliver_exit(cli, &s);
 out:
 	cli->outbox_path = saved_outbox;
 	outbox_close(o);

@@ -286,9 +286,9 @@ cmd_forward(struct cli *cli, int argc, char **argv)
 	memset(&f, 0, sizeof(f));
 	f.cli = cli;
 	f.rc = CLI_OK;
-	if ((f.to = cli_connect(
-	         cli, to, "HOPTAC_FORWARD_TOKEN", err, sizeof(err))) == NULL)
-		return cli_fail(CLI_ERROR, "%s", err);
+	if ((f.to = cli_connect(cli, to, "HOPTAC_FORWARD_TOKEN", &rc, err,
+	         sizeof(err))) == NULL)
+		return cli_fail(rc, "%s", err);
 	if (fwd_units(&f) == CLI_OK && fwd_activities(&f) == CLI_OK)
 		fwd_reporting(&f);
 	rpc_client_close(f.to);

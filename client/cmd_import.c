@@ -155,7 +155,7 @@ cmd_import(struct cli *cli, int argc, char **argv)
 	if (im.sent.refused > 0 && rc == CLI_OK)
 		rc = CLI_INVALID;
 	if (im.sent.failed && rc == CLI_OK)
-		rc = CLI_ERROR;
+		rc = deliver_exit(cli, &im.sent);
 	if (cli->json)
 		cmd_import_json(&im);
 	else

@@ -89,7 +89,8 @@ cmd_report_template(struct cli *cli, int argc, char **argv)
 	    CLI_OPTIONS_END,
 	};
 	static const struct cli_args args = {opts, NULL, 0, 1, 0, 0};
-	struct cmd_report_template o = {NULL, NULL};
+	/* The unit: --unit, else the configured one, else the credential's. */
+	struct cmd_report_template o = {NULL, getenv("HOPTAC_UNIT")};
 	Hoptac__V1__GetRequestRequest greq =
 	    HOPTAC__V1__GET_REQUEST_REQUEST__INIT;
 	Hoptac__V1__SummaryRequest sreq = HOPTAC__V1__SUMMARY_REQUEST__INIT;
@@ -114,6 +115,8 @@ cmd_report_template(struct cli *cli, int argc, char **argv)
 	if (o.request == NULL)
 		return cli_fail(
 		    CLI_USAGE, "name the request with --request REF");
+	if (o.unit != NULL && o.unit[0] == '\0')
+		o.unit = NULL;
 	if (o.unit == NULL &&
 	    (o.unit = (char *)cli_own_unit(cli, own, sizeof(own))) == NULL)
 		return cli_fail(CLI_USAGE,

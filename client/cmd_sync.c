@@ -128,7 +128,7 @@ cmd_sync(struct cli *cli, int argc, char **argv)
 		return CLI_UNREACHABLE;
 	}
 	deliver_pending(cli, o, 0, quiet || cli->json, &s);
-	rc = deliver_exit(&s);
+	rc = deliver_exit(cli, &s);
 	if ((unit == NULL || unit[0] == '\0') && !s.unreachable && !s.failed)
 		unit = cli_own_unit(cli, own, sizeof(own));
 	/* Then what concerns the office, when the server is there. */

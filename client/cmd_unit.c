@@ -200,7 +200,7 @@ unit_import_row(int c, void *arg)
 	ProtobufCMessage *resp = NULL;
 	struct violations v;
 	char err[256];
-	int bad = 0;
+	int bad = 0, code;
 
 	(void)c;
 	if (im->n == 0 || im->rc != CLI_OK)
@@ -240,8 +240,8 @@ unit_import_row(int c, void *arg)
 	}
 	if (im->cli->client == NULL &&
 	    (im->cli->client = cli_connect(im->cli, im->cli->server,
-	         TOKENFILE_ENV, err, sizeof(err))) == NULL) {
-		im->rc = cli_fail(CLI_ERROR, "%s", err);
+	         TOKENFILE_ENV, &code, err, sizeof(err))) == NULL) {
+		im->rc = cli_fail(code, "%s", err);
 		goto out;
 	}
 	req.unit = u;

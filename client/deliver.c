@@ -32,12 +32,14 @@ deliver_connect(struct cli *cli, struct rpc_client_status *st)
 
 	if (cli->client != NULL)
 		return 0;
-	cli->client =
-	    cli_connect(cli, cli->server, TOKENFILE_ENV, err, sizeof(err));
+	cli->client = cli_connect(cli, cli->server, TOKENFILE_ENV,
+	    &cli->connect_code, err, sizeof(err));
 	if (cli->client != NULL)
 		return 0;
 	memset(st, 0, sizeof(*st));
-	st->code = STATUS_INTERNAL;
+	/* Either way the entry waits for settings that work. */
+	st->code = cli->connect_code == CLI_DENIED ? STATUS_UNAUTHENTICATED
+	                                           : STATUS_INTERNAL;
 	snprintf(st->message, sizeof(st->message), "%s", err);
 	return -1;
 }
@@ -388,7 +390,8 @@ deliver_now(struct cli *cli, enum method_id method, const ProtobufCMessage *req,
 			    "hoptac: %s stays queued; hoptac sync delivers "
 			    "it\n",
 			    label);
-		rc = cli_exit_for(st.code);
+		rc = cli->connect_code != CLI_OK ? cli->connect_code
+		                                 : cli_exit_for(st.code);
 	}
 out:
 	free(buf);
@@ -398,8 +401,10 @@ out:
 }
 
 int
-deliver_exit(const struct deliver_stats *s)
+deliver_exit(const struct cli *cli, const struct deliver_stats *s)
 {
+	if (s->failed && cli->connect_code != CLI_OK)
+		return cli->connect_code;
 	if (s->failed)
 		return s->last.code == STATUS_UNAUTHENTICATED ? CLI_DENIED
 		                                              : CLI_ERROR;

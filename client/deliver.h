@@ -59,7 +59,8 @@ int deliver_now(struct cli *cli, enum method_id method,
 int deliver_keep_pull(struct outbox *o, const Hoptac__V1__PullResponse *resp);
 
 /* The exit code for the end of a delivery: 0 all delivered, 75 server
- * unreachable (work kept), 65 some refused, 1 a fault. */
-int deliver_exit(const struct deliver_stats *stats);
+ * unreachable (work kept), 65 some refused, 77 credential, 78 settings,
+ * 1 a fault. */
+int deliver_exit(const struct cli *cli, const struct deliver_stats *stats);
 
 #endif

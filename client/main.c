@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_config.h"
 
 static const struct cli_command cli_commands[] = {
     {"ping", NULL, cmd_ping, "", "check that the server answers"},
@@ -127,7 +128,8 @@ cli_help(FILE *out)
 	fprintf(out,
 	    "usage: hoptac [--server URL] [--json] [--timeout MS] COMMAND ...\n"
 	    "\n"
-	    "  --server URL   the server (default: $HOPTAC_SERVER, else %s)\n"
+	    "  --server URL   the server (default: $HOPTAC_SERVER, the file's\n"
+	    "                 server, else %s)\n"
 	    "  --json         print results as JSON (docs/json.md)\n"
 	    "  --timeout MS   deadline of each call, retries included "
 	    "(default 10000)\n"
@@ -137,6 +139,10 @@ cli_help(FILE *out)
 	    "$HOPTAC_CA)\n"
 	    "credential: $HOPTAC_TOKEN, or the file $HOPTAC_TOKEN_FILE, else\n"
 	    "  ~/.config/hoptac/token (mode 0600); never an argument\n"
+	    "settings: ~/.config/hoptac/hoptac.conf, then " CLI_CONFIG_SYSTEM
+	    "\n"
+	    "  (server, ca, token_file, unit), where the options and the\n"
+	    "  environment leave them\n"
 	    "\ncommands:\n",
 	    CLI_DEFAULT_SERVER);
 	for (size_t i = 0; i < CLI_N; i++) {
@@ -150,8 +156,11 @@ cli_help(FILE *out)
 	fprintf(out,
 	    "\n'hoptac help COMMAND' or 'hoptac COMMAND --help' for details.\n"
 	    "exit: 0 ok, 1 error, 2 usage, 3 invalid input, 4 refused by the "
-	    "server,\n      75 server unreachable (try again later),\n"
-	    "      77 credential refused or not allowed\n");
+	    "server,\n      65 sync: some queued records refused,\n"
+	    "      75 server unreachable (try again later),\n"
+	    "      77 no usable credential (token file included), or not "
+	    "allowed,\n"
+	    "      78 settings that cannot work (server URL, CA file)\n");
 }
 
 void
@@ -199,13 +208,11 @@ cli_known_noun(const char *noun)
 int
 main(int argc, char **argv)
 {
-	struct cli cli = {NULL, 0, 0, NULL, NULL, NULL, NULL};
+	struct cli cli = {NULL, 0, 0, NULL, NULL, NULL, CLI_OK, NULL};
 	const struct cli_command *cmd;
+	char err[1024];
 	int i = 1, rc, skip;
 
-	cli.server = getenv("HOPTAC_SERVER");
-	if (cli.server == NULL || cli.server[0] == '\0')
-		cli.server = CLI_DEFAULT_SERVER;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--json") == 0) {
 			cli.json = 1;
@@ -247,6 +254,14 @@ main(int argc, char **argv)
 			cli_help(stdout);
 		return CLI_OK;
 	}
+	/* After --help and --version, which a bad file must not stop; the
+	 * file's keys stand in for unset environment variables. */
+	if (cli_config_load(err, sizeof(err)) != 0)
+		return cli_fail(CLI_CONFIG, "%s", err);
+	if (cli.server == NULL)
+		cli.server = getenv("HOPTAC_SERVER");
+	if (cli.server == NULL || cli.server[0] == '\0')
+		cli.server = CLI_DEFAULT_SERVER;
 	cmd = cli_find(argv[i], i + 1 < argc ? argv[i + 1] : NULL);
 	if (cmd == NULL) {
 		if (cli_known_noun(argv[i])) {

@@ -63,8 +63,17 @@ rpc_client_url_loopback(const char *url)
 	return strcasecmp(host, "localhost") == 0;
 }
 
+int
+rpc_client_url_known(const char *url)
+{
+	return strncmp(url, "tcp://", 6) == 0 ||
+	    strncmp(url, "tls+tcp://", 10) == 0 ||
+	    strncmp(url, "ipc://", 6) == 0;
+}
+
 /* The TLS side of a tls+tcp:// URL: the server is verified against the
- * CA and must carry the expected name. */
+ * CA and must carry the expected name. 0, or EINVAL when the CA file is
+ * missing or cannot be used, EIO when TLS cannot be set up. */
 static int
 rpc_client_tls(struct rpc_client *c, const struct rpc_client_security *sec,
     char *err, size_t errlen)
@@ -77,7 +86,7 @@ rpc_client_tls(struct rpc_client *c, const struct rpc_client_security *sec,
 		    "%s needs a CA file to verify the server (--ca or "
 		    "HOPTAC_CA)",
 		    c->url);
-		return -1;
+		return EINVAL;
 	}
 	rpc_client_url_host(c->url, host, sizeof(host));
 	if ((rv = nng_tls_config_alloc(&c->tls, NNG_TLS_MODE_CLIENT)) != 0 ||
@@ -87,12 +96,12 @@ rpc_client_tls(struct rpc_client *c, const struct rpc_client_security *sec,
 	         sec->server_name && sec->server_name[0] ? sec->server_name
 	                                                 : host)) != 0) {
 		snprintf(err, errlen, "TLS: %s", nng_strerror(rv));
-		return -1;
+		return EIO;
 	}
 	if ((rv = nng_tls_config_ca_file(c->tls, sec->ca_file)) != 0) {
 		snprintf(err, errlen, "TLS: cannot use CA file %s: %s",
 		    sec->ca_file, nng_strerror(rv));
-		return -1;
+		return EINVAL;
 	}
 	return 0;
 }
@@ -126,14 +135,24 @@ rpc_client_open_secure(const char *url, const char *token,
     const struct rpc_client_security *sec, char *err, size_t errlen)
 {
 	struct rpc_client *c = calloc(1, sizeof(*c));
-	int rv;
+	int rv, why = EIO; /* errno of a failure */
 
 	if (c == NULL) {
 		snprintf(err, errlen, "out of memory");
+		errno = ENOMEM;
 		return NULL;
 	}
 	if (token != NULL && token[0] == '\0')
 		token = NULL;
+	if (!rpc_client_url_known(url)) {
+		snprintf(err, errlen,
+		    "server URL \"%s\" must start with tcp://, tls+tcp:// or "
+		    "ipc://",
+		    url);
+		free(c);
+		errno = EINVAL;
+		return NULL;
+	}
 	if (token != NULL && strncmp(url, "tcp://", 6) == 0 &&
 	    !rpc_client_url_loopback(url) &&
 	    (sec == NULL || !sec->allow_plaintext)) {
@@ -142,12 +161,14 @@ rpc_client_open_secure(const char *url, const char *token,
 		    "tls+tcp://, or allow it with HOPTAC_ALLOW_PLAINTEXT=1",
 		    url);
 		free(c);
+		errno = EINVAL;
 		return NULL;
 	}
 	c->url = strdup(url);
 	c->token = token != NULL ? strdup(token) : NULL;
 	if (c->url == NULL || (token != NULL && c->token == NULL)) {
 		snprintf(err, errlen, "out of memory");
+		why = ENOMEM;
 		goto fail;
 	}
 	if ((rv = rpc_client_socket(c)) != 0) {
@@ -156,7 +177,7 @@ rpc_client_open_secure(const char *url, const char *token,
 		goto fail;
 	}
 	if (strncmp(url, "tls+tcp://", 10) == 0 &&
-	    rpc_client_tls(c, sec, err, errlen) != 0)
+	    (why = rpc_client_tls(c, sec, err, errlen)) != 0)
 		goto fail_sock;
 	return c;
 fail_sock:
@@ -167,6 +188,7 @@ fail:
 	free(c->url);
 	free(c->token);
 	free(c);
+	errno = why;
 	return NULL;
 }
 

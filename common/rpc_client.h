@@ -48,13 +48,18 @@ struct rpc_client_security {
 };
 
 /* rpc_client_open with TLS settings (sec may be NULL). Refuses, with the
- * reason in err, a tls+tcp:// URL without a CA file and a credential
- * over plaintext tcp:// to a non-loopback host unless allowed. */
+ * reason in err and errno EINVAL, settings that cannot work: a URL that
+ * is not tcp://, tls+tcp:// or ipc://, a tls+tcp:// URL without a usable
+ * CA file, a credential over plaintext tcp:// to a non-loopback host
+ * unless allowed. Other failures leave errno ENOMEM or EIO. */
 struct rpc_client *rpc_client_open_secure(const char *url, const char *token,
     const struct rpc_client_security *sec, char *err, size_t errlen);
 
 /* Whether a tcp:// URL's host is the loopback. */
 int rpc_client_url_loopback(const char *url);
+
+/* Whether url has a scheme hoptac speaks: tcp://, tls+tcp:// or ipc://. */
+int rpc_client_url_known(const char *url);
 
 void rpc_client_close(struct rpc_client *c);
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include "server.h"
@@ -242,6 +243,7 @@ backup_main(int argc, char **argv)
 	if (file != NULL &&
 	    server_config_load(&cfg, file, err, sizeof(err)) != 0) {
 		fprintf(stderr, "hoptacd backup: %s\n", err);
+		rc = EX_CONFIG;
 		goto out;
 	}
 	if (db == NULL)
@@ -250,7 +252,7 @@ backup_main(int argc, char **argv)
 		fprintf(stderr,
 		    "hoptacd backup: no database (-D database, "
 		    "or -f file with a database key)\n");
-		rc = 2;
+		rc = file != NULL ? EX_CONFIG : 2;
 		goto out;
 	}
 	if (backup_run(db, argv[optind], &opt, &res, err, sizeof(err)) != 0) {

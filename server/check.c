@@ -8,6 +8,7 @@
 #include "check.h"
 
 #include <stdio.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include "server.h"
@@ -61,6 +62,7 @@ check_main(int argc, char **argv)
 	if (file != NULL &&
 	    server_config_load(&cfg, file, err, sizeof(err)) != 0) {
 		fprintf(stderr, "hoptacd check: %s\n", err);
+		rc = EX_CONFIG;
 		goto out;
 	}
 	if (db == NULL)
@@ -69,7 +71,7 @@ check_main(int argc, char **argv)
 		fprintf(stderr,
 		    "hoptacd check: no database (-D database, "
 		    "or -f file with a database key)\n");
-		rc = 2;
+		rc = file != NULL ? EX_CONFIG : 2;
 		goto out;
 	}
 	switch (store_check(db, STORE_CHECK_FULL, &res, err, sizeof(err))) {

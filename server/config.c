@@ -2,12 +2,12 @@
  * hoptacd's configuration: "key = value" lines, "#" comments. Every key
  * is documented in deploy/hoptacd.conf.example.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "conffile.h"
 #include "filing.h"
 #include "rpc_client.h"
 #include "log.h"
@@ -149,9 +149,7 @@ server_config_set(struct server_config *cfg, const char *key, const char *value,
 			    SERVER_MAX_LISTEN);
 			return -1;
 		}
-		if (strncmp(value, "tcp://", 6) != 0 &&
-		    strncmp(value, "tls+tcp://", 10) != 0 &&
-		    strncmp(value, "ipc://", 6) != 0) {
+		if (!rpc_client_url_known(value)) {
 			snprintf(err, errlen,
 			    "listen URL \"%s\" must start with tcp://, "
 			    "tls+tcp:// or ipc://",
@@ -228,61 +226,18 @@ nomem:
 	return -1;
 }
 
-static char *
-config_trim(char *s)
+static int
+config_set(
+    void *cfg, const char *key, const char *value, char *why, size_t whylen)
 {
-	char *end;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	end = s + strlen(s);
-	while (end > s && isspace((unsigned char)end[-1]))
-		*--end = '\0';
-	return s;
+	return server_config_set(cfg, key, value, why, whylen);
 }
 
 int
 server_config_load(
     struct server_config *cfg, const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-	/* getline, not a fixed buffer: the rest of a long line (a long
-	 * comment, say) must not be read as a line of its own. */
-	char *line = NULL, why[256];
-	size_t cap = 0;
-	int lineno = 0, rc = 0;
-
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	while (getline(&line, &cap, f) != -1) {
-		char *key, *value, *eq, *hash;
-
-		lineno++;
-		if ((hash = strchr(line, '#')) != NULL)
-			*hash = '\0';
-		key = config_trim(line);
-		if (*key == '\0')
-			continue;
-		if ((eq = strchr(key, '=')) == NULL) {
-			snprintf(err, errlen, "%s:%d: expected key = value",
-			    path, lineno);
-			rc = -1;
-			break;
-		}
-		*eq = '\0';
-		key = config_trim(key);
-		value = config_trim(eq + 1);
-		if (server_config_set(cfg, key, value, why, sizeof(why)) != 0) {
-			snprintf(err, errlen, "%s:%d: %s", path, lineno, why);
-			rc = -1;
-			break;
-		}
-	}
-	free(line);
-	fclose(f);
-	return rc;
+	return conffile_read(path, config_set, cfg, err, errlen);
 }
 
 int

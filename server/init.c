@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include "auth.h"
@@ -106,7 +107,7 @@ init_main(int argc, char **argv)
 		}
 		if (bad) {
 			fprintf(stderr, "hoptacd init: %s\n", err);
-			rc = 2;
+			rc = EX_CONFIG;
 			goto out;
 		}
 	}

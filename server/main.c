@@ -3,11 +3,13 @@
  * logs on stderr, -f configuration file, -n check it and exit, -v more
  * verbose.
  */
+#include <getopt.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include "backup.h"
@@ -21,22 +23,36 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: hoptacd [-dnvV] [-f file] [-l url] [-D database] "
+	    "usage: hoptacd [-dhnvV] [-f file] [-l url] [-D database] "
 	    "[-o key=value]\n"
 	    "       hoptacd init [-F] [-f file] [-D database] [-n name] "
 	    "[-o tokenfile]\n"
-	    "       hoptacd backup [-f file] [-D database] out\n"
+	    "       hoptacd backup [-f file] [-D database] [-s pages] "
+	    "[-w ms] copy\n"
 	    "       hoptacd check [-f file] [-D database]\n"
-	    "  -d          stay in the foreground, log to stderr\n"
-	    "  -f file     configuration file (see hoptacd.conf.example)\n"
-	    "  -l url      listen on url (tcp://host:port or ipc:///path);\n"
-	    "              repeatable, adds to the file's listen keys\n"
-	    "  -D file     sqlite database file\n"
-	    "  -o key=val  set any configuration key\n"
-	    "  -n          check the configuration and exit\n"
-	    "  -v          more verbose (debug)\n"
-	    "  -V          print the version and exit\n");
+	    "       hoptacd --help | --version\n"
+	    "  -d             stay in the foreground, log to stderr\n"
+	    "  -f file        configuration file (see hoptacd.conf.example)\n"
+	    "  -l url         listen on url (tcp://host:port or "
+	    "ipc:///path);\n"
+	    "                 repeatable, adds to the file's listen keys\n"
+	    "  -D file        sqlite database file\n"
+	    "  -o key=val     set any configuration key\n"
+	    "  -n             check the configuration and exit\n"
+	    "  -v             more verbose (debug)\n"
+	    "  -h, --help     print this and exit\n"
+	    "  -V, --version  print the version and exit\n"
+	    "exit: 0 ok, 1 could not start, 2 usage, 78 configuration\n");
 }
+
+/* The options of the server; --help and --version as GNU programs take
+ * them, so that they are answered rather than read as -h -e -l -p. */
+static const char server_opts[] = "dD:f:hl:no:vV";
+static const struct option server_long_opts[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
 
 int
 main(int argc, char **argv)
@@ -45,7 +61,7 @@ main(int argc, char **argv)
 	struct server *srv;
 	const char *file = NULL;
 	int foreground = 0, check_only = 0, verbose = 0, ch, sig;
-	char err[2048];
+	char err[2048], why[1024];
 	sigset_t sigs;
 	int rc = 1;
 
@@ -61,17 +77,37 @@ main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "check") == 0)
 		return check_main(argc - 1, argv + 1);
 	server_config_defaults(&cfg);
-	/* First pass for -f, so that flags override the file. */
-	while ((ch = getopt(argc, argv, "dD:f:hl:no:vV")) != -1)
+	/* First pass for -f, so that flags override the file, and for
+	 * --help and --version, answered whatever else is wrong. Errors are
+	 * reported once, by the second pass. */
+	opterr = 0;
+	while ((ch = getopt_long(
+	            argc, argv, server_opts, server_long_opts, NULL)) != -1) {
 		if (ch == 'f')
 			file = optarg;
+		if (ch == 'h' || ch == 'V')
+			break;
+	}
+	opterr = 1;
+	if (ch == 'h') {
+		usage(stdout);
+		rc = 0;
+		goto out;
+	}
+	if (ch == 'V') {
+		printf("hoptacd %s\n", HOPTAC_VERSION);
+		rc = 0;
+		goto out;
+	}
 	if (file != NULL &&
 	    server_config_load(&cfg, file, err, sizeof(err)) != 0) {
 		fprintf(stderr, "hoptacd: %s\n", err);
+		rc = EX_CONFIG;
 		goto out;
 	}
 	optind = 1;
-	while ((ch = getopt(argc, argv, "dD:f:hl:no:vV")) != -1) {
+	while ((ch = getopt_long(
+	            argc, argv, server_opts, server_long_opts, NULL)) != -1) {
 		char *eq;
 		int bad = 0;
 
@@ -101,19 +137,15 @@ main(int argc, char **argv)
 			}
 			*eq = '\0';
 			bad = server_config_set(
-			    &cfg, optarg, eq + 1, err, sizeof(err));
+			    &cfg, optarg, eq + 1, why, sizeof(why));
+			/* The value alone would not say which -o it was. */
+			if (bad)
+				snprintf(
+				    err, sizeof(err), "-o %s: %s", optarg, why);
 			break;
 		case 'v':
 			verbose = 1;
 			break;
-		case 'V':
-			printf("hoptacd %s\n", HOPTAC_VERSION);
-			rc = 0;
-			goto out;
-		case 'h':
-			usage(stdout);
-			rc = 0;
-			goto out;
 		default:
 			usage(stderr);
 			rc = 2;
@@ -121,7 +153,7 @@ main(int argc, char **argv)
 		}
 		if (bad) {
 			fprintf(stderr, "hoptacd: %s\n", err);
-			rc = 2;
+			rc = EX_CONFIG;
 			goto out;
 		}
 	}
@@ -134,6 +166,7 @@ main(int argc, char **argv)
 		cfg.log_level = LOG_LEVEL_DEBUG;
 	if (server_config_check(&cfg, err, sizeof(err)) != 0) {
 		fprintf(stderr, "hoptacd: %s\n", err);
+		rc = EX_CONFIG;
 		goto out;
 	}
 	if (check_only) {

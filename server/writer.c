@@ -486,8 +486,14 @@ writer_settle(struct writer *w)
 	int64_t moved = 0;
 	int rc = store_begin(w->db);
 
-	if (rc == STATUS_OK && (rc = store_settle(w->db, &moved)) == STATUS_OK)
-		rc = store_commit(w->db);
+	if (rc == STATUS_OK &&
+	    (rc = store_settle(w->db, &moved)) == STATUS_OK &&
+	    (rc = store_commit(w->db)) != STATUS_OK)
+		log_warnx(
+		    "HOPTACD-SETTLE: %lld new activities settled but not "
+		    "committed: %s; they wait, acknowledged, for the next "
+		    "attempt",
+		    (long long)moved, store_errmsg(w->db));
 	if (rc != STATUS_OK) {
 		store_full_take(w->db);
 		if (store_in_transaction(w->db))

@@ -42,6 +42,7 @@ struct store_inbox {
 	char unit[VALIDATE_ID_MAX + 1]; /* the last unit found to exist */
 	int64_t room_at_ms;             /* when the room was last measured */
 	int roomy;                      /* and whether there was room to wait */
+	int failing;                    /* the last settling failed */
 };
 
 /* Settling needs room: the records move into tables and indexes larger
@@ -52,6 +53,9 @@ struct store_inbox {
  * some 2,048 records or 8 MiB (writer.c), which settle in far less. */
 #define STORE_INBOX_ROOM    (64LL << 20)
 #define STORE_INBOX_ROOM_MS 100 /* how often the room is measured */
+/* Past this many waiting, records are stored at once whatever else: a
+ * bound on the inbox if the writer could not settle for a long time. */
+#define STORE_INBOX_MAX 16384
 
 #define STORE_INBOX_SEP 0x1f /* in no code or id (validate.c) */
 
@@ -217,8 +221,11 @@ store_sqlite_inbox_free(struct store_sqlite *c)
 void
 store_sqlite_inbox_stale(struct store_sqlite *c)
 {
-	if (c->inbox != NULL)
+	if (c->inbox != NULL) {
 		c->inbox->stale = 1;
+		/* A unit found in what was rolled back may be gone. */
+		c->inbox->unit[0] = '\0';
+	}
 }
 
 int
@@ -562,7 +569,11 @@ store_sqlite_inbox_add(struct store_sqlite *c, const Hoptac__V1__Activity *a)
 		return STATUS_ALREADY_EXISTS;
 	if (rv != SQLITE_DONE)
 		return store_sqlite_fail(c, known);
-	if (!store_inbox_roomy(c))
+	/* While the settling fails (HOPTACD-SETTLE in the log), each record
+	 * tries it first and fails with it: the failure reaches the callers
+	 * instead of records being acknowledged that no read would show. */
+	if (c->inbox->failing || c->inbox->n >= STORE_INBOX_MAX ||
+	    !store_inbox_roomy(c))
 		return store_inbox_place_now(c, a);
 	if ((st = store_sqlite_stmt(c, sql)) == NULL)
 		return store_sqlite_fail(c, sql);
@@ -593,8 +604,10 @@ store_sqlite_settle(struct store_conn *conn, int64_t *moved)
 		return STATUS_OK;
 	if ((rc = store_inbox_fresh(c)) != STATUS_OK)
 		return rc;
-	if (c->inbox->n == 0)
+	if (c->inbox->n == 0) {
+		c->inbox->failing = 0;
 		return STATUS_OK;
+	}
 	/* A savepoint of its own: settled whole or not at all, whatever
 	 * the caller's transaction does next. */
 	if ((rc = store_sqlite_exec(c, "SAVEPOINT settle")) != STATUS_OK)
@@ -603,10 +616,12 @@ store_sqlite_settle(struct store_conn *conn, int64_t *moved)
 	if (rc == STATUS_OK &&
 	    (rc = store_sqlite_exec(c, "RELEASE settle")) == STATUS_OK) {
 		store_inbox_clear(c->inbox);
+		c->inbox->failing = 0;
 		if (moved != NULL)
 			*moved = n;
 		return STATUS_OK;
 	}
+	c->inbox->failing = 1;
 	log_warnx("HOPTACD-SETTLE: %lld new activities not settled: %s",
 	    (long long)c->inbox->n, sqlite3_errmsg(c->db));
 	if (store_sqlite_in_transaction(conn) &&

@@ -440,23 +440,24 @@ harness_hoptacd(
 	return harness_collect(pid, po[0], pe[0], out, outlen, err, errlen);
 }
 
-int
-harness_cli(
-    struct harness *h, char *out, size_t outlen, char *err, size_t errlen, ...)
+/* Runs hoptac with args; with_server: after "--server URL", and with
+ * h->token unless the test set $HOPTAC_TOKEN. */
+static int
+harness_run_cli(struct harness *h, int with_server, char *out, size_t outlen,
+    char *err, size_t errlen, va_list ap)
 {
 	const char *argv[64];
 	int argc = 0, po[2], pe[2];
-	va_list ap;
 	pid_t pid;
 
 	argv[argc++] = "hoptac";
-	argv[argc++] = "--server";
-	argv[argc++] = h->url;
-	va_start(ap, errlen);
+	if (with_server) {
+		argv[argc++] = "--server";
+		argv[argc++] = h->url;
+	}
 	for (const char *a;
 	     (a = va_arg(ap, const char *)) != NULL && argc < 63;)
 		argv[argc++] = a;
-	va_end(ap);
 	argv[argc] = NULL;
 	assert_int_equal(pipe(po), 0);
 	assert_int_equal(pipe(pe), 0);
@@ -477,7 +478,7 @@ harness_cli(
 			    outbox, sizeof(outbox), "%s/outbox.db", h->dir);
 			setenv("HOPTAC_OUTBOX", outbox, 1);
 		}
-		if (getenv("HOPTAC_TOKEN") == NULL)
+		if (with_server && getenv("HOPTAC_TOKEN") == NULL)
 			setenv("HOPTAC_TOKEN", h->token, 1);
 		execv(harness_env("HOPTAC"), (char *const *)argv);
 		_exit(127);
@@ -485,6 +486,19 @@ harness_cli(
 	close(po[1]);
 	close(pe[1]);
 	return harness_collect(pid, po[0], pe[0], out, outlen, err, errlen);
+}
+
+int
+harness_cli_run(struct harness *h, int with_server, char *out, size_t outlen,
+    char *err, size_t errlen, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, errlen);
+	rc = harness_run_cli(h, with_server, out, outlen, err, errlen, ap);
+	va_end(ap);
+	return rc;
 }
 
 struct rpc_client *

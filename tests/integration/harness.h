@@ -71,13 +71,23 @@ void harness_kill(struct harness *h);
 /* Stops the server if running and removes the directory. */
 void harness_cleanup(struct harness *h);
 
-/* Runs hoptac --server URL args... (NULL-terminated), with stdout and
- * stderr captured into out/err when not NULL (NUL-terminated, cut to
- * len), and with $HOPTAC_TOKEN as it is in the test's environment when
- * set (even to ""), else with h->token. Returns the exit status, or -1
- * if it did not exit normally. */
-int harness_cli(struct harness *h, char *out, size_t outlen, char *err,
-    size_t errlen, ...) __attribute__((sentinel));
+/* Runs hoptac args... (NULL-terminated), with stdout and stderr captured
+ * into out/err when not NULL (NUL-terminated, cut to len). with_server:
+ * after "--server URL", and with $HOPTAC_TOKEN as it is in the test's
+ * environment when set (even to ""), else with h->token; without, hoptac
+ * takes its server and credential from the environment and its
+ * configuration files as the test set them. Returns the exit status, or
+ * -1 if it did not exit normally. */
+int harness_cli_run(struct harness *h, int with_server, char *out,
+    size_t outlen, char *err, size_t errlen, ...) __attribute__((sentinel));
+
+/* hoptac --server URL args..., as harness_cli_run with the server. */
+#define harness_cli(h, out, outlen, err, errlen, ...)                          \
+	harness_cli_run((h), 1, (out), (outlen), (err), (errlen), __VA_ARGS__)
+
+/* hoptac args..., as harness_cli_run without the server. */
+#define harness_cli_plain(h, out, outlen, err, errlen, ...)                    \
+	harness_cli_run((h), 0, (out), (outlen), (err), (errlen), __VA_ARGS__)
 
 /* Runs hoptacd args... (NULL-terminated) as a command, not a server:
  * "backup", say. Output as harness_cli; returns the exit status. */

@@ -4,7 +4,9 @@
  * was signed (its checksums made right again), one signed by office A
  * with office B's records, one signed by a key the server does not
  * vouch for, one with no signature, and one whose office's credential
- * was revoked are refused whole, and nothing of them is stored.
+ * was revoked are refused whole, and nothing of them is stored; a
+ * credential that may not make its calls sends nothing and writes no
+ * receipt.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,15 +18,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "bundle.h"
 #include "harness.h"
 #include "hoptac/v1/bundle.pb-c.h"
 #include "status.h"
 
-#define UNIT_A "KT-DAKGLEI"
-#define UNIT_B "KT-NGOCHOI"
-#define OFFICE (1u << HOPTAC__V1__ROLE__ROLE_OFFICE)
+#define UNIT_A   "KT-DAKGLEI"
+#define UNIT_B   "KT-NGOCHOI"
+#define OFFICE   (1u << HOPTAC__V1__ROLE__ROLE_OFFICE)
+#define REVIEWER (1u << HOPTAC__V1__ROLE__ROLE_REVIEWER)
 
 static char out[64 * 1024];
 static char err[64 * 1024];
@@ -347,6 +351,36 @@ test_register_checks_and_audit(void **state)
 	}
 }
 
+/* A credential that may not make the bundle's calls (a reviewer's) is
+ * refused before anything is sent: exit 77, no receipt (which would tell
+ * the office its records were refused), nothing stored. The department's
+ * peer credential then applies the same bundle. */
+static void
+test_apply_needs_role(void **state)
+{
+	struct fixture *f = *state;
+	char csv[400], bundle[400], receipt[420], box[400], reviewer[128];
+	long before = count(f, UNIT_A);
+
+	harness_issue(&f->h, "Phòng Hợp tác quốc tế", REVIEWER, NULL, reviewer,
+	    sizeof(reviewer));
+	expect(AS(f->token_a, f->outbox_a, "key", "register"), 0, "register");
+	write_csv(f, "role.csv", "role", 2, UNIT_A, csv, sizeof(csv));
+	queue_and_export(f, f->token_a, f->outbox_a, csv, "role.bundle", bundle,
+	    sizeof(bundle));
+	snprintf(receipt, sizeof(receipt), "%s.receipt", bundle);
+	snprintf(box, sizeof(box), "%.255s/reviewer.db", f->h.dir);
+
+	expect(AS(reviewer, box, "bundle", "apply", bundle), 77, "reviewer");
+	assert_non_null(strstr(err, "peer"));
+	assert_int_not_equal(access(receipt, F_OK), 0);
+	assert_int_equal(count(f, UNIT_A), before);
+
+	expect(CLI("bundle", "apply", bundle), 0, "department");
+	assert_int_equal(access(receipt, F_OK), 0);
+	assert_int_equal(count(f, UNIT_A), before + 2);
+}
+
 int
 main(void)
 {
@@ -355,6 +389,7 @@ main(void)
 	    cmocka_unit_test(test_other_units_records_refused),
 	    cmocka_unit_test(test_unknown_and_revoked_keys_refused),
 	    cmocka_unit_test(test_register_checks_and_audit),
+	    cmocka_unit_test(test_apply_needs_role),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

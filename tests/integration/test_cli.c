@@ -413,6 +413,41 @@ test_daemon_flags(void **state)
 	assert_int_not_equal(system(cmd), 0);
 }
 
+/* --version and --help of both programs: the project's version (CMake's,
+ * the one place it is written), on stdout, exit 0, whatever else the
+ * command line holds. */
+static void
+test_versions(void **state)
+{
+	struct harness *h = *state;
+	char none[400];
+
+	snprintf(none, sizeof(none), "%s/none.conf", h->dir);
+	assert_int_equal(harness_hoptacd(h, out, sizeof(out), err, sizeof(err),
+	                     "--version", NULL),
+	    0);
+	assert_string_equal(out, "hoptacd " HOPTAC_VERSION "\n");
+	assert_string_equal(err, "");
+	assert_int_equal(harness_hoptacd(h, out, sizeof(out), err, sizeof(err),
+	                     "-f", none, "--version", NULL),
+	    0);
+	assert_string_equal(out, "hoptacd " HOPTAC_VERSION "\n");
+	assert_int_equal(harness_hoptacd(h, out, sizeof(out), err, sizeof(err),
+	                     "--help", NULL),
+	    0);
+	assert_non_null(strstr(out, "usage: hoptacd"));
+	assert_non_null(strstr(out, "hoptacd backup"));
+	assert_string_equal(err, "");
+	assert_int_equal(harness_hoptacd(h, out, sizeof(out), err, sizeof(err),
+	                     "--bogus", NULL),
+	    2);
+	assert_non_null(strstr(err, "usage: hoptacd"));
+	assert_int_equal(harness_cli(h, out, sizeof(out), err, sizeof(err),
+	                     "--version", NULL),
+	    0);
+	assert_string_equal(out, "hoptac " HOPTAC_VERSION "\n");
+}
+
 static void
 test_ping_and_methods(void **state)
 {
@@ -446,6 +481,7 @@ main(void)
 	    cmocka_unit_test(test_import_bad_rows),
 	    cmocka_unit_test(test_ping_and_methods),
 	    cmocka_unit_test(test_daemon_flags),
+	    cmocka_unit_test(test_versions),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

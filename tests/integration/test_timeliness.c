@@ -270,7 +270,7 @@ test_tolerance_configured(void **state)
 	(void)state;
 	harness_prepare(h, HARNESS_TCP, 0);
 	harness_args(h, "-o", "filing_tolerance=6 hours", NULL);
-	assert_int_equal(harness_start_fails(h, log, sizeof(log)), 2);
+	assert_int_equal(harness_start_fails(h, log, sizeof(log)), 78);
 	assert_has(log, "filing_tolerance");
 	harness_args(h, "-o", "filing_tolerance=0", NULL);
 	harness_restart(h);

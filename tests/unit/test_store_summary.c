@@ -326,6 +326,35 @@ test_inbox_waits_and_settles(void **state)
 	}
 }
 
+/* A settling that fails (here a damaged row in the inbox) is not
+ * hidden: a new record tries it first and fails with it, instead of
+ * being acknowledged into an inbox no read would show. */
+static void
+test_inbox_failing_settle_refuses(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_conn *c = store_fixture_writer(f);
+	struct store_fixture_spec sp = {"late-1", NULL, {"LA-XE", NULL, NULL},
+	    1, {NULL, NULL, NULL}, "2024-05-02", "", "t", "", "", "", 0};
+	Hoptac__V1__Activity *a;
+
+	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
+	store_fixture_insert_unit(c, "KT-DAKTO", "Kon Tum", "");
+	insert_spread(c, 0, 3);
+	store_close(c);
+	c = f->db = NULL;
+	store_fixture_exec(f->path,
+	    "UPDATE activity_inbox SET body = x'ff' WHERE id = 'in-1'");
+	c = store_fixture_writer(f);
+	assert_int_equal(store_settle(c, NULL), STATUS_DATA_LOSS);
+	a = store_fixture_activity(&sp);
+	assert_int_not_equal(store_activity_insert(c, a), STATUS_OK);
+	store_fixture_activity_free(a);
+	/* Nothing of it was kept: three records wait, as before. */
+	assert_true(store_unsettled(c) >= 3);
+	assert_true(store_unsettled(c) < 4 + 1);
+}
+
 /* Migration 12: the counts of new records are the settling's, so the
  * trigger that counted each insert goes; a database of schema 11 with
  * records in it migrates and then counts each new record once. */
@@ -405,6 +434,7 @@ main(void)
 	    STORE_FIXTURE_TEST(test_summary_widest_query),
 	    STORE_FIXTURE_TEST(test_inbox_waits_and_settles),
 	    STORE_FIXTURE_TEST(test_migration_12_counts_once),
+	    STORE_FIXTURE_TEST(test_inbox_failing_settle_refuses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
