@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "date.h"
+#include "gazetteer.h"
 #include "hoptac/v1/services.pb-c.h"
 #include "report_file.h"
 #include "validate.h"
@@ -41,16 +42,47 @@ cmd_report_template_free(char **lines)
 	free(lines);
 }
 
-/* One line per activity: "2024-05-10, delegation_out, 6 người: title".
- * The lines and the array (NULL-terminated) are heap, owned by the
- * caller; NULL when memory runs out. */
+/* Whether the figures of request r count a: it starts in the period
+ * (the list gives those that overlap it) and names a partner of the
+ * scope, or one in a province of the scope; an empty scope is every
+ * partner. */
+static int
+cmd_report_template_counts(
+    const Hoptac__V1__ReportingRequest *r, const Hoptac__V1__Activity *a)
+{
+	struct date_partial from, start;
+
+	if (date_parse(r->period_from, &from) == 0 &&
+	    date_parse(a->start_date, &start) == 0 &&
+	    date_first_day(&start) < date_first_day(&from))
+		return 0;
+	if (r->n_partner_scope == 0)
+		return 1;
+	for (size_t i = 0; i < a->n_partner_codes; i++)
+		for (size_t k = 0; k < r->n_partner_scope; k++)
+			if (strcmp(a->partner_codes[i], r->partner_scope[k]) ==
+			        0 ||
+			    (gazetteer_is_province(r->partner_scope[k]) &&
+			        gazetteer_same_province(
+			            a->partner_codes[i], r->partner_scope[k])))
+				return 1;
+	return 0;
+}
+
+/* One line per activity the request's figures count: "2024-05-10,
+ * delegation_out, 6 người: title". The lines and the array
+ * (NULL-terminated) are heap, owned by the caller; NULL when memory runs
+ * out. */
 static char **
-cmd_report_template_lines(const Hoptac__V1__ListActivitiesResponse *acts)
+cmd_report_template_lines(const Hoptac__V1__ReportingRequest *r,
+    const Hoptac__V1__ListActivitiesResponse *acts, size_t *n_lines)
 {
 	char **lines = calloc(acts->n_activities + 1, sizeof(*lines));
 
+	*n_lines = 0;
 	for (size_t i = 0; lines != NULL && i < acts->n_activities; i++) {
 		const Hoptac__V1__Activity *a = acts->activities[i];
+		char **line = &lines[*n_lines];
 		const char *kind = validate_activity_kind_name(a->kind);
 		char people[32] = "";
 		int n;
@@ -60,12 +92,15 @@ cmd_report_template_lines(const Hoptac__V1__ListActivitiesResponse *acts)
 			    people, sizeof(people), ", %d người", a->people);
 		n = snprintf(NULL, 0, "%s, %s%s: %s", a->start_date, kind,
 		    people, a->title);
-		if (n < 0 || (lines[i] = malloc((size_t)n + 1)) == NULL) {
+		if (!cmd_report_template_counts(r, a))
+			continue;
+		if (n < 0 || (*line = malloc((size_t)n + 1)) == NULL) {
 			cmd_report_template_free(lines);
 			return NULL;
 		}
-		snprintf(lines[i], (size_t)n + 1, "%s, %s%s: %s", a->start_date,
+		snprintf(*line, (size_t)n + 1, "%s, %s%s: %s", a->start_date,
 		    kind, people, a->title);
+		(*n_lines)++;
 	}
 	return lines;
 }
@@ -142,7 +177,8 @@ cmd_report_template(struct cli *cli, int argc, char **argv)
 	    (rc = cli_call(cli, METHOD_ACTIVITIES_LIST, &areq.base,
 	         (ProtobufCMessage **)&aresp, NULL)) != CLI_OK)
 		goto out;
-	if ((lines = cmd_report_template_lines(aresp)) == NULL) {
+	if ((lines = cmd_report_template_lines(
+	         gresp->request, aresp, &d.n_activities)) == NULL) {
 		rc = cli_fail(CLI_ERROR, "out of memory");
 		goto out;
 	}
@@ -153,7 +189,6 @@ cmd_report_template(struct cli *cli, int argc, char **argv)
 	d.date = today;
 	d.figures = sresp->totals;
 	d.activities = (const char *const *)lines;
-	d.n_activities = aresp->n_activities;
 	if (report_file_template(stdout, &d) != 0)
 		rc = cli_fail(CLI_ERROR, "could not write the template");
 out:

@@ -618,6 +618,31 @@ test_template(void **state)
 	fputs(out, f);
 	fclose(f);
 
+	/* The activities listed are those the figures count: over a
+	 * request with a partner scope and a period from a month, as many
+	 * as the records' total. */
+	expect(
+	    CLI("--json", "summary", "--request", REF, "--unit", "KT-DAKGLEI"),
+	    0, "the figures of the scoped request");
+	{
+		json_object *o = json_out(), *t;
+		long want, listed = 0;
+
+		assert_true(json_object_object_get_ex(o, "totals", &t));
+		want = (long)harness_json_int(t, "activities");
+		json_object_put(o);
+		expect(CLI("report", "template", "--request", REF, "--unit",
+		           "KT-DAKGLEI"),
+		    0, "template of the scoped request");
+		/* The list follows its heading; the hints above use "# - "
+		 * too. */
+		for (const char *p = strstr(out, "đã ghi nhận trong kỳ:");
+		     p != NULL && (p = strstr(p, "\n# - ")) != NULL; p++)
+			listed++;
+		assert_true(want > 0);
+		assert_int_equal(listed, want);
+	}
+
 	/* Unchanged, it is refused, by check as by submit. */
 	expect(CLI("report", "check", path), 3, "check the bare template");
 	assert_non_null(strstr(err, "chưa ghi người ký"));
@@ -672,6 +697,35 @@ test_template(void **state)
 	assert_null(strstr(out, "== result"));
 	write_nil(path, "KT-DAKTO", today, 0);
 	expect(CLI("report", "submit", path), 0, "a true nil report");
+
+	/* Đắk Tô's records for request REF (Sê Kông, from 11/2022): one
+	 * before the period, one with another partner, one counted. The
+	 * template lists the counted one alone, as its figures count it. */
+	{
+		static const char *const acts[][3] = {
+		    {"dt-2021", "Sê Kông", "15/6/2021"},
+		    {"dt-lp-2023", "Luang Prabang", "10/5/2023"},
+		    {"dt-sk-2023", "Sê Kông", "12/6/2023"}};
+		const char *p;
+		long listed = 0;
+
+		for (size_t i = 0; i < 3; i++)
+			expect(CLI("activity", "add", "--unit", "KT-DAKTO",
+			           "--partner", acts[i][1], "--kind",
+			           "delegation_out", "--start", acts[i][2],
+			           "--people", "3", "--title", acts[i][0],
+			           "--id", acts[i][0]),
+			    0, "a record of Đắk Tô");
+		expect(CLI("report", "template", "--request", REF, "--unit",
+		           "KT-DAKTO"),
+		    0, "Đắk Tô's template to the scoped request");
+		assert_non_null(strstr(out, "\nactivities: 1\n"));
+		for (p = strstr(out, "đã ghi nhận trong kỳ:");
+		     p != NULL && (p = strstr(p, "\n# - ")) != NULL; p++)
+			listed++;
+		assert_int_equal(listed, 1);
+		assert_non_null(strstr(out, ": dt-sk-2023\n"));
+	}
 }
 
 /* by_unit's row of unit in a consolidate --json, and its figure. */
