@@ -9,8 +9,10 @@
 #include <time.h>
 
 #include "date.h"
+#include "hoptac/v1/auth.pb-c.h"
 #include "pbjson.h"
 #include "pbstr.h"
+#include "rpc.h"
 #include "status.h"
 #include "table.h"
 #include "tokenfile.h"
@@ -400,4 +402,28 @@ cli_when(int64_t ms, char *buf, size_t len)
 	}
 	localtime_r(&t, &tm);
 	strftime(buf, len, "%Y-%m-%d %H:%M", &tm);
+}
+
+/* The unit an office's credential is bound to, or NULL (another role,
+ * or no answer). */
+const char *
+cli_own_unit(struct cli *cli, char *buf, size_t len)
+{
+	Hoptac__V1__WhoAmIRequest req = HOPTAC__V1__WHO_AM_IREQUEST__INIT;
+	Hoptac__V1__WhoAmIResponse *resp = NULL;
+	struct rpc_client_options opt = {cli->timeout_ms, NULL, 1};
+	struct rpc_client_status st;
+	char err[256];
+	int code;
+
+	if (cli->client == NULL)
+		cli->client = cli_connect(
+		    cli, cli->server, TOKENFILE_ENV, &code, err, sizeof(err));
+	if (cli->client == NULL ||
+	    rpc_client_invoke(cli->client, METHOD_CREDENTIALS_WHO_AM_I,
+	        &req.base, (ProtobufCMessage **)&resp, &opt, &st) != STATUS_OK)
+		return NULL;
+	snprintf(buf, len, "%s", resp->credential->unit_code);
+	hoptac__v1__who_am_iresponse__free_unpacked(resp, NULL);
+	return buf[0] != '\0' ? buf : NULL;
 }

@@ -218,6 +218,11 @@ void cli_join(
  * --handed-over take it. -1 if not a whole date. */
 int64_t cli_day_ms(const char *text);
 
+/* The unit the credential in use is bound to, written into buf (len
+ * bytes): an office's; NULL for another role or when the server does
+ * not answer. */
+const char *cli_own_unit(struct cli *cli, char *buf, size_t len);
+
 /* Parses a non-negative integer option value; -1 if it is not one. */
 long cli_number(const char *s);
 
@@ -244,6 +249,7 @@ int cmd_request_show(struct cli *cli, int argc, char **argv);
 int cmd_request_status(struct cli *cli, int argc, char **argv);
 int cmd_report_template(struct cli *cli, int argc, char **argv);
 int cmd_report_submit(struct cli *cli, int argc, char **argv);
+int cmd_report_check(struct cli *cli, int argc, char **argv);
 int cmd_report_show(struct cli *cli, int argc, char **argv);
 int cmd_report_list(struct cli *cli, int argc, char **argv);
 int cmd_report_return(struct cli *cli, int argc, char **argv);

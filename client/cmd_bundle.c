@@ -308,9 +308,12 @@ cmd_bundle_vouch(const Hoptac__V1__BundleEntry *x, int64_t handed_ms,
 	s = hoptac__v1__submit_report_request__unpack(
 	    NULL, x->payload.len, x->payload.data);
 	if (s == NULL || s->report == NULL ||
-	    s->report->filed_at_ms == handed_ms)
+	    (s->report->filed_at_ms == handed_ms &&
+	        s->report->paper_received_at_ms == 0))
 		goto out; /* the server refuses what does not unpack */
+	/* Nor does an office's bundle carry the day its paper arrived. */
 	s->report->filed_at_ms = handed_ms;
+	s->report->paper_received_at_ms = 0;
 	*len = hoptac__v1__submit_report_request__get_packed_size(s);
 	if ((*packed = malloc(*len > 0 ? *len : 1)) == NULL)
 		rc = cli_fail(CLI_ERROR, "out of memory");

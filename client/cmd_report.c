@@ -19,22 +19,6 @@
 #include "table.h"
 #include "validate.h"
 
-int
-cmd_report_template(struct cli *cli, int argc, char **argv)
-{
-	static const struct cli_option opts[] = {
-	    {"unit", CLI_OPT_STRING, 0, 0, 0}, CLI_OPTIONS_END};
-	static const struct cli_args args = {opts, NULL, 1, 1, 0, 0};
-	char *unit = "", **ref;
-	int rc;
-
-	if ((rc = cli_parse(cli, &args, &unit, argc, argv, &ref)) != CLI_OK)
-		return rc;
-	if (report_file_template(stdout, ref[0], unit) != 0)
-		return cli_fail(CLI_ERROR, "could not write the template");
-	return CLI_OK;
-}
-
 /* The figures as the seeds write them: "02 đoàn/10 người". */
 static void
 cmd_report_figures(
@@ -53,14 +37,25 @@ cmd_report_figures(
 static void
 cmd_report_outcome(const char *prefix, const Hoptac__V1__Report *r)
 {
-	char filed[80], received[32];
+	char filed[80], received[32], entered[32];
 
 	printf("%sreport of %s to %s: revision %d, %s%s%s\n", prefix,
 	    r->unit_code, r->request_reference, r->revision,
 	    render_report_status_name(r->status),
 	    r->review_reason[0] ? ": " : "", r->review_reason);
-	/* Both times, so that a reviewer sees a clock that ran behind. */
-	if (r->received_at_ms != 0)
+	/* Both times, so that a reviewer sees a clock that ran behind; a
+	 * paper report's arrival as the department recorded it. */
+	if (r->paper_received_at_ms != 0)
+		printf("%spaper report received %s (recorded by the "
+		       "department), entered %s; filed %s\n",
+		    prefix,
+		    render_vn_minute(
+		        received, sizeof(received), r->paper_received_at_ms),
+		    render_vn_minute(
+		        entered, sizeof(entered), r->received_at_ms),
+		    render_filed(filed, sizeof(filed), r->submitted_at_ms,
+		        r->filed_at_ms));
+	else if (r->received_at_ms != 0)
 		printf("%sfiled %s by the office's clock, received %s by the "
 		       "server's\n",
 		    prefix,
@@ -70,6 +65,7 @@ cmd_report_outcome(const char *prefix, const Hoptac__V1__Report *r)
 		        received, sizeof(received), r->received_at_ms));
 	cmd_report_figures(prefix, "records: ", r->computed);
 	cmd_report_figures(prefix, "declared:", r->declared);
+	cmd_report_figures(prefix, "accepted:", r->accepted);
 	for (size_t i = 0; i < r->n_mismatches; i++)
 		printf("%sMISMATCH %s: declared %d, the records give %d\n",
 		    prefix, r->mismatches[i]->figure,
@@ -79,7 +75,7 @@ cmd_report_outcome(const char *prefix, const Hoptac__V1__Report *r)
 /* What report submit takes besides the file. */
 struct cmd_report_submit {
 	char *request;
-	int64_t filed;
+	int64_t filed, received;
 };
 
 static int
@@ -87,19 +83,24 @@ cmd_report_submit_filed(void *ctx, int ch, char *arg)
 {
 	struct cmd_report_submit *o = ctx;
 
-	(void)ch;
-	if ((o->filed = cli_day_ms(arg)) < 0)
-		return cli_fail(
-		    CLI_USAGE, "--filed takes a whole date, as 15/5/2024");
+	int64_t *slot = ch == 'f' ? &o->filed : &o->received;
+
+	if ((*slot = cli_day_ms(arg)) < 0)
+		return cli_fail(CLI_USAGE,
+		    "--%s takes a whole date, as 15/5/2024",
+		    ch == 'f' ? "filed" : "received");
 	return CLI_OK;
 }
 
-int
-cmd_report_submit(struct cli *cli, int argc, char **argv)
+/* Submit, or with check, Reports/Check: what a submit would answer,
+ * nothing sent to be stored, nothing queued. */
+static int
+cmd_report_send(struct cli *cli, int argc, char **argv, int check)
 {
 	static const struct cli_option opts[] = {
 	    CLI_STRING("request", struct cmd_report_submit, request),
 	    CLI_VALUE("filed", 'f'),
+	    CLI_VALUE("received", 'r'),
 	    CLI_OPTIONS_END,
 	};
 	static const struct cli_args args = {
@@ -108,7 +109,7 @@ cmd_report_submit(struct cli *cli, int argc, char **argv)
 	    HOPTAC__V1__SUBMIT_REPORT_REQUEST__INIT;
 	Hoptac__V1__SubmitReportResponse *resp = NULL;
 	Hoptac__V1__Report *r = NULL; /* owned; freed at out */
-	struct cmd_report_submit o = {NULL, 0};
+	struct cmd_report_submit o = {NULL, 0, 0};
 	struct report_file_error ferr;
 	struct violations v;
 	char id[37], label[200], err[512], **file;
@@ -130,8 +131,14 @@ cmd_report_submit(struct cli *cli, int argc, char **argv)
 	 * delivered late from one filed late. The server counts the claim
 	 * only within its filing_tolerance before its receipt, except from
 	 * the department (peer role), which vouches for --filed's day. */
+	/* --received: the day a paper report reached the department, which
+	 * it vouches for (peer role); filed that day unless --filed says
+	 * otherwise. */
+	if (o.filed == 0)
+		o.filed = o.received;
 	r->submitted_at_ms = o.filed > 0 ? o.filed : rpc_wall_ms();
 	r->filed_at_ms = o.filed > 0 ? o.filed : 0;
+	r->paper_received_at_ms = o.received;
 	rpc_new_id(id);
 	if (pbstr_set(&r->id, id) != 0 ||
 	    (o.request != NULL &&
@@ -147,10 +154,17 @@ cmd_report_submit(struct cli *cli, int argc, char **argv)
 	req.report = r;
 	snprintf(label, sizeof(label), "report of %s to %s", r->unit_code,
 	    r->request_reference);
-	rc = deliver_now(cli, METHOD_REPORTS_SUBMIT, &req.base, label,
-	    (ProtobufCMessage **)&resp);
+	if (check)
+		rc = cli_call(cli, METHOD_REPORTS_CHECK, &req.base,
+		    (ProtobufCMessage **)&resp, NULL);
+	else
+		rc = deliver_now(cli, METHOD_REPORTS_SUBMIT, &req.base, label,
+		    (ProtobufCMessage **)&resp);
 	if (rc != CLI_OK)
 		goto out;
+	if (check && !cli->json)
+		printf("kiểm tra: báo cáo hợp lệ, chưa gửi (report submit "
+		       "để gửi)\n");
 	if (resp == NULL && cli->json)
 		printf("{\"queued\":\"%s\"}\n", r->id);
 	else if (resp == NULL)
@@ -164,6 +178,18 @@ out:
 		hoptac__v1__submit_report_response__free_unpacked(resp, NULL);
 	hoptac__v1__report__free_unpacked(r, NULL);
 	return rc;
+}
+
+int
+cmd_report_submit(struct cli *cli, int argc, char **argv)
+{
+	return cmd_report_send(cli, argc, argv, 0);
+}
+
+int
+cmd_report_check(struct cli *cli, int argc, char **argv)
+{
+	return cmd_report_send(cli, argc, argv, 1);
 }
 
 /* The report show, return and accept name: "REF --unit CODE [--revision
@@ -261,9 +287,11 @@ static void
 cmd_report_row(struct table *t, const void *item)
 {
 	const Hoptac__V1__Report *r = item;
-	char rev[16], mism[16], filed[80], received[32];
+	char rev[16], mism[16], filed[80], received[48];
 
 	snprintf(rev, sizeof(rev), "%d", r->revision);
+	render_received(received, sizeof(received), r->received_at_ms,
+	    r->paper_received_at_ms);
 	snprintf(mism, sizeof(mism), "%zu", r->n_mismatches);
 	table_add_row(t,
 	    (const char *const[]) {r->request_reference, r->unit_code, rev,
@@ -271,8 +299,7 @@ cmd_report_row(struct table *t, const void *item)
 	        r->signed_on,
 	        render_filed(
 	            filed, sizeof(filed), r->submitted_at_ms, r->filed_at_ms),
-	        render_vn_minute(received, sizeof(received), r->received_at_ms),
-	        mism, r->review_reason});
+	        received, mism, r->review_reason});
 }
 
 int

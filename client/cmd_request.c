@@ -157,10 +157,12 @@ static void
 cmd_request_status_row(struct table *t, const void *item)
 {
 	const Hoptac__V1__CompletenessEntry *e = item;
-	char rev[16] = "", filed[80], received[32];
+	char rev[16] = "", filed[80], received[48];
 
 	if (e->revision > 0)
 		snprintf(rev, sizeof(rev), "%d", e->revision);
+	render_received(received, sizeof(received), e->received_at_ms,
+	    e->paper_received_at_ms);
 	table_add_row(t,
 	    (const char *const[]) {e->unit_code, e->unit_name,
 	        cmd_request_timeliness(e->timeliness),
@@ -168,8 +170,7 @@ cmd_request_status_row(struct table *t, const void *item)
 	        render_report_status_name(e->status), e->signed_on,
 	        render_filed(
 	            filed, sizeof(filed), e->submitted_at_ms, e->filed_at_ms),
-	        render_vn_minute(
-	            received, sizeof(received), e->received_at_ms)});
+	        received});
 }
 
 static int

@@ -90,30 +90,6 @@ cmd_sync_json(const struct deliver_stats *s, const struct cmd_pull *p, int rc,
 	json_object_put(o);
 }
 
-/* The unit an office's credential is bound to, or NULL (another role,
- * or no answer): what sync pulls for when no unit is given. */
-static const char *
-cmd_sync_own_unit(struct cli *cli, char *buf, size_t len)
-{
-	Hoptac__V1__WhoAmIRequest req = HOPTAC__V1__WHO_AM_IREQUEST__INIT;
-	Hoptac__V1__WhoAmIResponse *resp = NULL;
-	struct rpc_client_options opt = {cli->timeout_ms, NULL, 1};
-	struct rpc_client_status st;
-	char err[256];
-	int code;
-
-	if (cli->client == NULL)
-		cli->client = cli_connect(
-		    cli, cli->server, TOKENFILE_ENV, &code, err, sizeof(err));
-	if (cli->client == NULL ||
-	    rpc_client_invoke(cli->client, METHOD_CREDENTIALS_WHO_AM_I,
-	        &req.base, (ProtobufCMessage **)&resp, &opt, &st) != STATUS_OK)
-		return NULL;
-	snprintf(buf, len, "%s", resp->credential->unit_code);
-	hoptac__v1__who_am_iresponse__free_unpacked(resp, NULL);
-	return buf[0] != '\0' ? buf : NULL;
-}
-
 /* What sync takes: --quiet, and the unit to pull for. */
 struct cmd_sync {
 	protobuf_c_boolean quiet;
@@ -154,7 +130,7 @@ cmd_sync(struct cli *cli, int argc, char **argv)
 	deliver_pending(cli, o, 0, quiet || cli->json, &s);
 	rc = deliver_exit(cli, &s);
 	if ((unit == NULL || unit[0] == '\0') && !s.unreachable && !s.failed)
-		unit = cmd_sync_own_unit(cli, own, sizeof(own));
+		unit = cli_own_unit(cli, own, sizeof(own));
 	/* Then what concerns the office, when the server is there. */
 	if (unit != NULL && unit[0] != '\0' && !s.unreachable && !s.failed) {
 		int prc = cmd_sync_pull(cli, o, unit, &pull);

@@ -244,6 +244,17 @@ render_filed(char *buf, size_t len, int64_t claimed, int64_t counted)
 }
 
 const char *
+render_received(char *buf, size_t len, int64_t received, int64_t paper)
+{
+	char a[32];
+
+	snprintf(buf, len, "%s%s",
+	    render_vn_minute(a, sizeof(a), paper != 0 ? paper : received),
+	    paper != 0 ? " (giấy)" : "");
+	return buf;
+}
+
+const char *
 render_issuer(const Consolidated *c)
 {
 	if (!render_empty(c->issuer_name))

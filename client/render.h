@@ -44,6 +44,12 @@ const char *render_vn_minute(char *buf, size_t len, int64_t ms);
 const char *render_filed(
     char *buf, size_t len, int64_t claimed, int64_t counted);
 
+/* When a report was received as a table shows it: the day its paper
+ * reached the department, followed by " (giấy)", when recorded (paper
+ * not 0), else the server's receipt. Returns buf. */
+const char *render_received(
+    char *buf, size_t len, int64_t received, int64_t paper);
+
 /*
  * Writes the consolidated report c to out as markdown or html (the whole
  * document, html self-contained and printable on A4), csv (figures by

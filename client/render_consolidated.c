@@ -536,6 +536,46 @@ render_consolidated_mismatch_notes(struct render_doc *d)
 		render_doc_close(d, RENDER_DOC_LIST);
 }
 
+/* Under the units' table: what the records gained (or lost) for a unit
+ * after its report was accepted, which the table does not count. */
+static void
+render_consolidated_after_acceptance(struct render_doc *d)
+{
+	const Consolidated *c = d->c;
+
+	if (c->n_after_acceptance == 0)
+		return;
+	render_doc_p_open(d, "after-acceptance");
+	render_doc_text(d,
+	    "Số liệu ghi nhận sau khi chấp nhận báo cáo (bảng trên giữ số "
+	    "liệu đã chấp nhận, không tính phần này):");
+	render_doc_p_close(d);
+	render_doc_open(d, RENDER_DOC_LIST);
+	for (size_t i = 0; i < c->n_after_acceptance; i++) {
+		const Row *r = c->after_acceptance[i];
+		int k = 0;
+
+		render_doc_open(d, RENDER_DOC_ITEM);
+		render_doc_text(d, r->n_keys > 1 ? r->keys[1] : r->keys[0]);
+		render_doc_text(d, " (sau khi chấp nhận): ");
+		for (size_t f = 0; f < RENDER_N_FIGURES; f++) {
+			char n[RENDER_COUNT_LEN];
+			int32_t v = render_figure(r->figures, f);
+
+			if (v == 0)
+				continue;
+			snprintf(n, sizeof(n), "%+d", (int)v);
+			render_doc_text(d, k++ > 0 ? "; " : "");
+			render_doc_text(d, render_figures[f].label);
+			render_doc_text(d, " ");
+			render_doc_text(d, n);
+		}
+		render_doc_text(d, ".");
+		render_doc_close(d, RENDER_DOC_ITEM);
+	}
+	render_doc_close(d, RENDER_DOC_LIST);
+}
+
 static void
 render_consolidated_missing_line(struct render_doc *d)
 {
@@ -616,6 +656,7 @@ render_consolidated_document(FILE *out, const Consolidated *c, int html)
 	render_consolidated_figures_table(
 	    &d, "Đơn vị", c->by_unit, c->n_by_unit, 1);
 	render_consolidated_mismatch_notes(&d);
+	render_consolidated_after_acceptance(&d);
 	render_doc_heading(&d, 3, "2. Số liệu theo đối tác");
 	adds_up = render_consolidated_figures_table(
 	    &d, "Đối tác", c->by_partner, c->n_by_partner, 0);

@@ -200,6 +200,12 @@ render_csv_consolidated(FILE *f, const Consolidated *c)
 			return -1;
 		render_csv_end(f);
 	}
+	/* What the records hold beyond accepted reports, when anything. */
+	if (c->n_after_acceptance > 0) {
+		render_csv_end(f);
+		render_csv_figures_table(f, "unit_code", "unit_name",
+		    c->after_acceptance, c->n_after_acceptance, NULL);
+	}
 	return 0;
 }
 

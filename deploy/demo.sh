@@ -214,11 +214,21 @@ step department hoptac request create 558/SNgV-BGHTQT --issuer KT-SNGV \
 	--unit KT-DAKGLEI --unit DB-STNMT --unit KT-DAKTO
 step dakglei hoptac request list --open
 
+# A template filled from the request and the office's records (its
+# signer blank: sent unchanged, it is refused).
+step dakglei hoptac report template --request 558/SNgV-BGHTQT
+
 # The offices answer with their report files (docs/report-format.md):
 # paper reports of 2024, entered now with the day they were filed.
 step dakglei hoptac report submit tests/data/dak-glei-2024.report.txt \
 	--filed 15/5/2024
-step stnmt hoptac report submit tests/data/dien-bien-stnmt-2021.report.txt \
+# The Điện Biên seed answered a request of 2021: signed before this one
+# was issued, it would be refused, so its copy is signed on the day filed.
+sed 's|^date: .*|date: 16/5/2024|' tests/data/dien-bien-stnmt-2021.report.txt \
+	>"${tmp}/stnmt.report.txt"
+step stnmt hoptac report check "${tmp}/stnmt.report.txt" \
+	--request 558/SNgV-BGHTQT --filed 16/5/2024
+step stnmt hoptac report submit "${tmp}/stnmt.report.txt" \
 	--request 558/SNgV-BGHTQT --filed 16/5/2024
 
 # Who answered, the figures, the review, the consolidated report.

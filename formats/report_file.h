@@ -40,13 +40,23 @@ int report_file_read(
  */
 int report_file_write(FILE *f, const Hoptac__V1__Report *r);
 
+/* What a template is filled from: the request, the unit, its place, the
+ * date (as a clerk writes it, "6/12/2025") and the unit's records. */
+struct report_file_template_data {
+	const char *request_reference, *unit_code, *place, *date;
+	const Hoptac__V1__Figures *figures; /* from the records; NULL: none */
+	const char *const *activities;      /* one line each, listed */
+	size_t n_activities;
+};
+
 /*
- * Writes a template to fill in, commented in Vietnamese, with the given
- * request reference and unit code (an example value when NULL or empty),
- * example values in the other header lines and a hint in every section.
- * Read back unchanged, it parses. Returns 0, or -1 with errno set.
+ * Writes a template to fill in, commented in Vietnamese, filled from d:
+ * nil when the records hold no activity (then no result sections),
+ * otherwise the figures and the activities listed under the exchange of
+ * delegations; number, signer and title blank, so that a template sent
+ * unchanged is refused for its missing signer. Read back, it parses.
+ * Returns 0, or -1 with errno set (EINVAL: a NULL or multi-line value).
  */
-int report_file_template(
-    FILE *f, const char *request_reference, const char *unit_code);
+int report_file_template(FILE *f, const struct report_file_template_data *d);
 
 #endif

@@ -30,98 +30,134 @@ static const char report_file_template_head[] =
     "# - Dòng nội dung nào bắt đầu bằng \"#\" hoặc \"==\" thì thêm dấu \"\\\" "
     "vào\n"
     "#   đầu dòng đó.\n"
+    "#\n"
+    "# Mẫu này do hoptac report template in ra từ công văn và các hoạt động\n"
+    "# đơn vị đã ghi nhận. Dòng \"signer:\" để trống: mẫu chưa ghi người ký\n"
+    "# thì không gửi được (hoptac report check cho biết trước).\n"
     "\n"
     "# Số, ký hiệu công văn yêu cầu báo cáo của Sở Ngoại vụ.\n";
 
-static const char report_file_template_tail[] =
-    "# Số, ký hiệu của báo cáo (dòng \"Số:\" trên văn bản); chưa cấp số thì\n"
-    "# chỉ ghi ký hiệu, như mẫu.\n"
-    "number: /BC-STNMT\n"
-    "# Địa danh và ngày ký. Ngày viết như trên văn bản: \"24/8/2021\",\n"
-    "# \"ngày 24 tháng 8 năm 2021\", \"tháng 8 năm 2021\" hoặc "
-    "\"2021-08-24\".\n"
-    "place: Điện Biên\n"
-    "date: tháng 8 năm 2021\n"
-    "# Báo cáo không (trong kỳ không có hoạt động hợp tác nào): ghi \"có\".\n"
-    "# Báo cáo không vẫn có thể có các mục đặc điểm tình hình (nêu lý do),\n"
-    "# phương hướng, đề xuất, nhưng không có mục kết quả: khi đó xóa các mục\n"
-    "# \"== result\".\n"
-    "nil: không\n"
+static const char report_file_template_number[] =
+    "# Số, ký hiệu của báo cáo (dòng \"Số:\" trên văn bản), như "
+    "\"45/BC-UBND\".\n"
+    "number:\n"
+    "# Địa danh và ngày ký. Ngày viết như trên văn bản: \"24/8/2025\",\n"
+    "# \"ngày 24 tháng 8 năm 2025\", \"tháng 8 năm 2025\" hoặc "
+    "\"2025-08-24\";\n"
+    "# không được trước ngày của công văn.\n";
+
+static const char report_file_template_signer[] =
     "# Người ký và chức vụ; chức vụ nhiều dòng thì nối bằng \" / \", như\n"
-    "# \"TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH\".\n"
-    "signer: Vũ Ngọc Vương\n"
-    "title: GIÁM ĐỐC\n"
+    "# \"TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH\". Phải ghi người ký.\n"
+    "signer:\n"
+    "title:\n"
     "# Nơi nhận: mỗi nơi một dòng \"recipient:\", bỏ dấu \"-\" đầu dòng và "
     "dấu\n"
     "# \";\" cuối dòng.\n"
     "recipient: Sở Ngoại vụ (b/c)\n"
-    "recipient: Lưu: VT\n"
-    "# Số liệu báo cáo nêu, mỗi số là số nguyên từ 0 trở lên: số đoàn ra và\n"
-    "# số người đi, số đoàn vào và số người đến, số hội nghị, hội thảo quốc\n"
-    "# tế, số thỏa thuận quốc tế đã ký kết. Số liệu được đối chiếu với các\n"
-    "# hoạt động đơn vị đã ghi nhận. Báo cáo không nêu số liệu thì xóa cả\n"
-    "# nhóm này.\n"
-    "delegations_out: 2\n"
-    "people_out: 10\n"
-    "delegations_in: 2\n"
-    "people_in: 24\n"
-    "conferences: 1\n"
-    "agreements: 1\n"
-    "# Tổng số hoạt động hợp tác; 0 là không nêu.\n"
-    "activities: 0\n"
-    "\n"
-    "== situation\n"
+    "recipient: Lưu: VT\n";
+
+static const char report_file_template_figures[] =
+    "# Số liệu tính từ các hoạt động đơn vị đã ghi nhận trong kỳ của công\n"
+    "# văn: số đoàn ra và số người đi, số đoàn vào và số người đến, số hội\n"
+    "# nghị, hội thảo quốc tế, số thỏa thuận quốc tế đã ký kết, tổng số hoạt\n"
+    "# động. Số liệu của báo cáo khác hồ sơ thì sửa, máy chủ sẽ đánh dấu\n"
+    "# chỗ khác.\n";
+
+static const char report_file_template_situation[] =
+    "\n== situation\n"
     "# I. Đặc điểm tình hình: quan hệ của đơn vị với đối tác Lào; báo cáo\n"
-    "# không thì nêu lý do không có hoạt động.\n"
-    "\n"
-    "== result: Công tác thông tin, tuyên truyền\n"
+    "# không thì nêu lý do không có hoạt động.\n";
+
+static const char report_file_template_results[] =
+    "\n== result: Công tác thông tin, tuyên truyền\n"
     "# II. Kết quả: mỗi đề mục một mục \"== result: <đề mục>\", không ghi số\n"
     "# thứ tự; xóa các đề mục không dùng.\n"
     "\n"
     "== result: Công tác trao đổi đoàn\n"
     "# Số đoàn ra, đoàn vào và số người (\"02 đoàn/10 người\"); chi tiết ở\n"
-    "# phụ lục.\n"
-    "\n"
-    "== result: Công tác Hội nghị, hội thảo quốc tế và ký kết thỏa thuận quốc "
-    "tế, văn kiện hợp tác quốc tế\n"
+    "# phụ lục.\n";
+
+static const char report_file_template_results_tail[] =
+    "\n== result: Công tác Hội nghị, hội thảo quốc tế và ký kết thỏa thuận "
+    "quốc tế, văn kiện hợp tác quốc tế\n"
     "# Các hội nghị, hội thảo đã tham gia và các thỏa thuận đã ký kết, theo\n"
     "# năm.\n"
     "\n"
     "== result: Kết quả hợp tác trên lĩnh vực được phân công và theo chức "
     "năng, nhiệm vụ của ngành, cơ quan, tổ chức\n"
-    "# Kết quả theo lĩnh vực của đơn vị; không có thì ghi \"Không.\".\n"
-    "\n"
-    "== limitations\n"
+    "# Kết quả theo lĩnh vực của đơn vị; không có thì ghi \"Không.\".\n";
+
+static const char report_file_template_end[] =
+    "\n== limitations\n"
     "# III. Đánh giá. 1. Tồn tại, hạn chế.\n"
     "\n"
     "== causes\n"
     "# 2. Nguyên nhân của các tồn tại, hạn chế.\n"
     "\n"
-    "== directions 2027\n"
-    "# IV. Phương hướng hợp tác; số sau tên mục là năm cuối (\"từ nay đến năm\n"
-    "# 2027\"), có thể bỏ.\n"
+    "== directions\n"
+    "# IV. Phương hướng hợp tác; năm cuối sau tên mục (\"== directions 2027\"\n"
+    "# cho \"từ nay đến năm 2027\"), có thể bỏ.\n"
     "\n"
     "== proposals\n"
     "# V. Đề xuất, kiến nghị; không có thì ghi \"Không.\".\n";
 
-int
-report_file_template(
-    FILE *f, const char *request_reference, const char *unit_code)
+/* Whether any of the strings holds a line break. */
+static int
+report_file_template_multiline(const struct report_file_template_data *d)
 {
-	if (request_reference == NULL || request_reference[0] == '\0')
-		request_reference = "558/SNgV-BGHTQT";
-	if (unit_code == NULL || unit_code[0] == '\0')
-		unit_code = "KT-DAKGLEI";
-	if (f == NULL || strpbrk(request_reference, "\r\n") != NULL ||
-	    strpbrk(unit_code, "\r\n") != NULL) {
+	const char *one[] = {
+	    d->request_reference, d->unit_code, d->place, d->date};
+
+	for (size_t i = 0; i < sizeof(one) / sizeof(one[0]); i++)
+		if (one[i] == NULL || strpbrk(one[i], "\r\n") != NULL)
+			return 1;
+	for (size_t i = 0; i < d->n_activities; i++)
+		if (strpbrk(d->activities[i], "\r\n") != NULL)
+			return 1;
+	return 0;
+}
+
+int
+report_file_template(FILE *f, const struct report_file_template_data *d)
+{
+	const Hoptac__V1__Figures *g = d->figures;
+	int nil = g == NULL || g->activities == 0;
+
+	if (f == NULL || report_file_template_multiline(d)) {
 		errno = EINVAL;
 		return -1;
 	}
-	if (fputs(report_file_template_head, f) == EOF ||
-	    fprintf(f, "request: %s\n# Mã đơn vị báo cáo.\nunit: %s\n",
-	        request_reference, unit_code) < 0 ||
-	    fputs(report_file_template_tail, f) == EOF || fflush(f) != 0 ||
-	    ferror(f))
-		return -1;
-	return 0;
+	fputs(report_file_template_head, f);
+	fprintf(f, "request: %s\n# Mã đơn vị báo cáo.\nunit: %s\n",
+	    d->request_reference, d->unit_code);
+	fputs(report_file_template_number, f);
+	fprintf(f, "place: %s\ndate: %s\n", d->place, d->date);
+	fprintf(f,
+	    "# Báo cáo không (trong kỳ không có hoạt động hợp tác nào): "
+	    "\"có\";\n"
+	    "# đơn vị có hoạt động trong kỳ thì không báo cáo không được.\n"
+	    "nil: %s\n",
+	    nil ? "có" : "không");
+	fputs(report_file_template_signer, f);
+	if (!nil) {
+		fputs(report_file_template_figures, f);
+		fprintf(f,
+		    "delegations_out: %d\npeople_out: %d\ndelegations_in: "
+		    "%d\npeople_in: %d\nconferences: %d\nagreements: %d\n"
+		    "activities: %d\n",
+		    g->delegations_out, g->people_out, g->delegations_in,
+		    g->people_in, g->conferences, g->agreements, g->activities);
+	}
+	fputs(report_file_template_situation, f);
+	/* A nil report has no results: the sections would be refused. */
+	if (!nil) {
+		fputs(report_file_template_results, f);
+		fputs("# Các hoạt động đơn vị đã ghi nhận trong kỳ:\n", f);
+		for (size_t i = 0; i < d->n_activities; i++)
+			fprintf(f, "# - %s\n", d->activities[i]);
+		fputs(report_file_template_results_tail, f);
+	}
+	fputs(report_file_template_end, f);
+	return fflush(f) != 0 || ferror(f) ? -1 : 0;
 }

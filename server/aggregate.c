@@ -144,7 +144,7 @@ aggregate_entry(struct store_conn *db, const Hoptac__V1__ReportingRequest *r,
 	if (filing_day(first) > due) {
 		e->timeliness = HOPTAC__V1__TIMELINESS__TIMELINESS_LATE;
 		out->late++;
-	} else if (aggregate_vn_day(first->received_at_ms) > due) {
+	} else if (aggregate_vn_day(filing_received_ms(first)) > due) {
 		e->timeliness =
 		    HOPTAC__V1__TIMELINESS__TIMELINESS_DELIVERED_LATE;
 		out->delivered_late++;
@@ -157,7 +157,8 @@ aggregate_entry(struct store_conn *db, const Hoptac__V1__ReportingRequest *r,
 	e->revision = last->revision;
 	e->status = last->status;
 	e->submitted_at_ms = first->submitted_at_ms;
-	e->received_at_ms = first->received_at_ms;
+	e->received_at_ms = filing_received_ms(first);
+	e->paper_received_at_ms = first->paper_received_at_ms;
 	e->filed_at_ms = first->filed_at_ms;
 	if (pbstr_set(&e->signed_on, first->signed_on) != 0)
 		rc = STATUS_INTERNAL;

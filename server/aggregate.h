@@ -43,4 +43,11 @@ int aggregate_completeness(struct store_conn *db,
  * string is replaced in place (heap, pbstr). A status. */
 int aggregate_rollup_unit(struct store_conn *db, char **code);
 
+/* In a consolidated report whose request, by_unit, totals and
+ * completeness are filled: each unit whose latest answer is accepted
+ * with accepted figures counts them in its row and the totals, and what
+ * the records hold beyond them goes to after_acceptance. A status. */
+int aggregate_freeze_accepted(
+    struct store_conn *db, Hoptac__V1__ConsolidateResponse *out);
+
 #endif

@@ -48,6 +48,7 @@ static struct method dispatch_methods[METHOD_COUNT] = {
     RUN(REQUESTS_GET, handle_requests_get),
     RUN(REQUESTS_LIST, handle_requests_list),
     CHECKED(REPORTS_SUBMIT, handle_reports_check_submit, handle_reports_submit),
+    CHECKED(REPORTS_CHECK, handle_reports_check_submit, handle_reports_check),
     RUN(REPORTS_GET, handle_reports_get),
     RUN(REPORTS_LIST, handle_reports_list),
     CHECKED(REPORTS_REVIEW, handle_reports_check_review, handle_reports_review),

@@ -50,6 +50,13 @@ filing_time(const Hoptac__V1__Report *rep, int vouched, int64_t received_ms)
 	return claim;
 }
 
+int64_t
+filing_received_ms(const Hoptac__V1__Report *rep)
+{
+	return rep->paper_received_at_ms > 0 ? rep->paper_received_at_ms
+	                                     : rep->received_at_ms;
+}
+
 int32_t
 filing_day(const Hoptac__V1__Report *rep)
 {

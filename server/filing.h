@@ -25,6 +25,10 @@ void filing_set_tolerance(int64_t ms);
 int64_t filing_time(
     const Hoptac__V1__Report *rep, int vouched, int64_t received_ms);
 
+/* When a stored report counts as received: the day its paper reached
+ * the department, when a peer recorded it, else the server's receipt. */
+int64_t filing_received_ms(const Hoptac__V1__Report *rep);
+
 /* The day (UTC+7) a stored report counts as filed: its filed_at_ms, or
  * for one stored before it existed, the claim as it was then taken. */
 int32_t filing_day(const Hoptac__V1__Report *rep);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "aggregate.h"
+#include "date.h"
 #include "filing.h"
 #include "handlers.h"
 #include "hoptac/v1/services.pb-c.h"
@@ -19,8 +20,19 @@ handle_reports_check_submit(struct call *c)
 	    (Hoptac__V1__SubmitReportRequest *)c->input;
 
 	if (in->report != NULL) {
-		call_target(c, "report of %s to %s", in->report->unit_code,
-		    in->report->request_reference);
+		char day[DATE_ISO_LEN] = "";
+		struct date_partial d;
+
+		/* The audit trail keeps the paper's day with the call. */
+		if (in->report->paper_received_at_ms > 0) {
+			date_from_days(
+			    aggregate_vn_day(in->report->paper_received_at_ms),
+			    &d);
+			date_format(&d, day);
+		}
+		call_target(c, "report of %s to %s%s%s", in->report->unit_code,
+		    in->report->request_reference,
+		    day[0] ? ", paper received " : "", day);
 		if (auth_may_write(c, in->report->unit_code) != STATUS_OK)
 			return c->status;
 	}
@@ -58,20 +70,102 @@ handle_reports_asked(const Hoptac__V1__ReportingRequest *r, const char *unit)
 	return 0;
 }
 
-int
-handle_reports_submit(struct call *c, struct store_conn *db)
+/* Whether f states any figure: a nil report must not. */
+static int
+handle_reports_states_figures(const Hoptac__V1__Figures *f)
 {
-	Hoptac__V1__SubmitReportRequest *in =
-	    (Hoptac__V1__SubmitReportRequest *)c->input;
-	Hoptac__V1__Report *rep = in->report, *prev = NULL;
+	return f != NULL &&
+	    (f->delegations_out | f->people_out | f->delegations_in |
+	        f->people_in | f->conferences | f->agreements |
+	        f->activities) != 0;
+}
+
+/* What a report must not say of its request and its unit's records:
+ * dated before the request was issued, nil while it states figures or
+ * while the unit has records in the period. Returns STATUS_OK or c's
+ * failure. The messages are for the clerk who wrote the report. */
+static int
+handle_reports_coherent(struct call *c, const Hoptac__V1__ReportingRequest *req,
+    const Hoptac__V1__Report *rep)
+{
+	const Hoptac__V1__Figures *f = rep->computed;
+	struct date_partial signed_on, issued;
+
+	if (rep->signer[0] == '\0')
+		violations_add(&c->violations, "report", "signer",
+		    "chưa ghi người ký: báo cáo (hoặc mẫu do hoptac report "
+		    "template in ra) chưa được điền xong");
+	if (date_parse(rep->signed_on, &signed_on) == 0 &&
+	    date_parse(req->issued_on, &issued) == 0 &&
+	    date_last_day(&signed_on) < date_first_day(&issued))
+		violations_add(&c->violations, "report", "signed_on",
+		    "báo cáo ký ngày %s, trước ngày ban hành Công văn số %s "
+		    "(%s): ngày ký phải từ ngày công văn trở về sau",
+		    rep->signed_on, req->reference, req->issued_on);
+	if (rep->nil && handle_reports_states_figures(rep->declared))
+		violations_add(&c->violations, "report", "nil",
+		    "báo cáo không phát sinh hoạt động (nil) nhưng lại nêu số "
+		    "liệu: bỏ số liệu, hoặc ghi \"nil: không\"");
+	if (c->violations.count > 0)
+		return handle_invalid(c);
+	if (rep->nil && f != NULL && f->activities > 0)
+		return call_fail(c, STATUS_FAILED_PRECONDITION,
+		    "đơn vị %s có %d hoạt động trong kỳ báo cáo của Công văn "
+		    "số %s (đoàn ra %02d đoàn/%02d người, đoàn vào %02d "
+		    "đoàn/%02d người): không thể báo cáo không phát sinh",
+		    rep->unit_code, f->activities, req->reference,
+		    f->delegations_out, f->people_out, f->delegations_in,
+		    f->people_in);
+	return STATUS_OK;
+}
+
+/* The times a report brings: a day of clock skew is tolerated, a date
+ * beyond it is not; the day a paper report arrived is the department's
+ * word (peer role) alone, and no filing comes after it. */
+static int
+handle_reports_times(struct call *c, const Hoptac__V1__Report *rep)
+{
+	int64_t limit = call_wall_ms() + 86400000;
+
+	if (rep->paper_received_at_ms != 0 && (c->who.roles & ROLES_PEER) == 0)
+		return call_fail(c, STATUS_PERMISSION_DENIED,
+		    "chỉ Sở Ngoại vụ (thông tin xác thực có vai trò peer) mới "
+		    "ghi được ngày nhận báo cáo giấy (--received)");
+	if (rep->submitted_at_ms > limit)
+		violations_add(&c->violations, "report", "submitted_at_ms",
+		    "is in the future");
+	if (rep->filed_at_ms > limit)
+		violations_add(&c->violations, "report", "filed_at_ms",
+		    "is in the future");
+	if (rep->paper_received_at_ms > limit || rep->paper_received_at_ms < 0)
+		violations_add(&c->violations, "report", "paper_received_at_ms",
+		    "ngày nhận báo cáo giấy ở tương lai hoặc không hợp lệ");
+	else if (rep->paper_received_at_ms > 0 &&
+	    rep->filed_at_ms > rep->paper_received_at_ms)
+		violations_add(&c->violations, "report", "filed_at_ms",
+		    "ngày gửi sau ngày nhận báo cáo giấy");
+	return c->violations.count > 0 ? handle_invalid(c) : STATUS_OK;
+}
+
+/* Everything Submit does but storing: the request asked the unit, no
+ * accepted revision stands, the times and the figures are set and the
+ * report is coherent. Returns STATUS_OK with rep ready to store, or c's
+ * failure. When rep's id is already stored, *stored is that report
+ * (the caller's to free) and nothing else is done. */
+static int
+handle_reports_prepare(struct call *c, struct store_conn *db,
+    Hoptac__V1__Report *rep, Hoptac__V1__Report **stored)
+{
 	Hoptac__V1__ReportingRequest *req = NULL;
+	Hoptac__V1__Report *prev = NULL;
 	int rc;
 
 	/* The same report sent again (its id): the stored one, unchanged.
 	 * Ids are the unit's own: another unit's report is never found. */
-	rc = store_report_by_id(db, rep->unit_code, rep->id, &prev);
+	*stored = NULL;
+	rc = store_report_by_id(db, rep->unit_code, rep->id, stored);
 	if (rc == STATUS_OK)
-		return handle_reports_reply(c, prev);
+		return STATUS_OK;
 	if (rc != STATUS_NOT_FOUND)
 		return call_fail(c, rc, "the store failed");
 	rc = store_req_get(db, rep->request_reference, &req);
@@ -101,16 +195,8 @@ handle_reports_submit(struct call *c, struct store_conn *db)
 		rc = call_fail(c, rc, "the store failed");
 		goto out;
 	}
-	/* A day of clock skew is tolerated; a filing date beyond it is not. */
-	if (rep->submitted_at_ms > call_wall_ms() + 86400000 ||
-	    rep->filed_at_ms > call_wall_ms() + 86400000) {
-		violations_add(&c->violations, "report",
-		    rep->submitted_at_ms > rep->filed_at_ms ? "submitted_at_ms"
-		                                            : "filed_at_ms",
-		    "is in the future");
-		rc = handle_invalid(c);
+	if ((rc = handle_reports_times(c, rep)) != STATUS_OK)
 		goto out;
-	}
 	rep->revision = prev != NULL ? prev->revision + 1 : 1;
 	rep->status = HOPTAC__V1__REPORT_STATUS__REPORT_STATUS_SUBMITTED;
 	rep->received_at_ms = call_wall_ms();
@@ -136,18 +222,43 @@ handle_reports_submit(struct call *c, struct store_conn *db)
 		rc = call_fail(c, rc, "the store failed");
 		goto out;
 	}
-	rc = store_report_insert(db, rep);
-	if (rc != STATUS_OK) {
-		rc = call_fail(c, rc, "the store failed");
-		goto out;
-	}
-	in->report = NULL;
-	rc = handle_reports_reply(c, rep);
+	rc = handle_reports_coherent(c, req, rep);
 out:
 	if (prev != NULL)
 		hoptac__v1__report__free_unpacked(prev, NULL);
 	hoptac__v1__reporting_request__free_unpacked(req, NULL);
 	return rc;
+}
+
+/* Submit, and Check when store is 0: the reply is what Submit would
+ * store, and Check stores nothing. */
+static int
+handle_reports_answer(struct call *c, struct store_conn *db, int store)
+{
+	Hoptac__V1__SubmitReportRequest *in =
+	    (Hoptac__V1__SubmitReportRequest *)c->input;
+	Hoptac__V1__Report *stored = NULL;
+	int rc = handle_reports_prepare(c, db, in->report, &stored);
+
+	if (rc != STATUS_OK || stored != NULL)
+		return rc != STATUS_OK ? rc : handle_reports_reply(c, stored);
+	if (store && (rc = store_report_insert(db, in->report)) != STATUS_OK)
+		return call_fail(c, rc, "the store failed");
+	stored = in->report;
+	in->report = NULL;
+	return handle_reports_reply(c, stored);
+}
+
+int
+handle_reports_submit(struct call *c, struct store_conn *db)
+{
+	return handle_reports_answer(c, db, 1);
+}
+
+int
+handle_reports_check(struct call *c, struct store_conn *db)
+{
+	return handle_reports_answer(c, db, 0);
 }
 
 int
@@ -213,6 +324,27 @@ handle_reports_check_review(struct call *c)
 	return v->count > 0 ? handle_invalid(c) : STATUS_OK;
 }
 
+/* The records' figures for rep's request and unit, into rep->accepted. */
+static int
+handle_reports_freeze(struct store_conn *db, Hoptac__V1__Report *rep)
+{
+	Hoptac__V1__ReportingRequest *req = NULL;
+	int rc = store_req_get(db, rep->request_reference, &req);
+
+	if (rc == STATUS_OK)
+		rc = aggregate_figures(db, req, rep->unit_code, &rep->accepted);
+	/* No records at all: frozen at nothing, not left unfrozen. */
+	if (rc == STATUS_OK && rep->accepted == NULL) {
+		if ((rep->accepted = malloc(sizeof(*rep->accepted))) == NULL)
+			rc = STATUS_INTERNAL;
+		else
+			hoptac__v1__figures__init(rep->accepted);
+	}
+	if (req != NULL)
+		hoptac__v1__reporting_request__free_unpacked(req, NULL);
+	return rc;
+}
+
 int
 handle_reports_review(struct call *c, struct store_conn *db)
 {
@@ -240,6 +372,15 @@ handle_reports_review(struct call *c, struct store_conn *db)
 	    status != (int)rep->status) {
 		rc = call_fail(c, STATUS_FAILED_PRECONDITION,
 		    "revision %d was accepted already", rep->revision);
+		goto fail;
+	}
+	/* Accepted means frozen: the records' figures now are what the
+	 * consolidated report counts for the unit from here on. Accepting
+	 * again keeps the first freeze. */
+	if (status == HOPTAC__V1__REPORT_STATUS__REPORT_STATUS_ACCEPTED &&
+	    rep->accepted == NULL &&
+	    (rc = handle_reports_freeze(db, rep)) != STATUS_OK) {
+		rc = call_fail(c, rc, "the store failed");
 		goto fail;
 	}
 	rep->status = status;

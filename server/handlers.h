@@ -39,6 +39,8 @@ int handle_requests_list(struct call *c, struct store_conn *db);
 
 int handle_reports_check_submit(struct call *c);
 int handle_reports_submit(struct call *c, struct store_conn *db);
+/* Reports/Check: every check of Submit, nothing stored. */
+int handle_reports_check(struct call *c, struct store_conn *db);
 int handle_reports_get(struct call *c, struct store_conn *db);
 int handle_reports_list(struct call *c, struct store_conn *db);
 int handle_reports_check_review(struct call *c);

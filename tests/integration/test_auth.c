@@ -52,6 +52,7 @@ static const struct {
     {"/hoptac.v1.Requests/Get", ANYONE},
     {"/hoptac.v1.Requests/List", ANYONE},
     {"/hoptac.v1.Reports/Submit", OFFICE | PEER},
+    {"/hoptac.v1.Reports/Check", OFFICE | PEER},
     {"/hoptac.v1.Reports/Get", ANYONE},
     {"/hoptac.v1.Reports/List", ANYONE},
     {"/hoptac.v1.Reports/Review", REVIEWER},

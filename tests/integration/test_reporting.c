@@ -104,6 +104,25 @@ write_report(
 	(void)h;
 }
 
+/* Copies the file at from to to, with each line equal to line replaced
+ * by with (a whole line, without its line end). */
+static void
+copy_replacing(
+    const char *from, const char *to, const char *line, const char *with)
+{
+	FILE *in = fopen(from, "r"), *o = fopen(to, "w");
+	char buf[4096];
+
+	assert_non_null(in);
+	assert_non_null(o);
+	while (fgets(buf, sizeof(buf), in) != NULL) {
+		buf[strcspn(buf, "\n")] = '\0';
+		fprintf(o, "%s\n", strcmp(buf, line) == 0 ? with : buf);
+	}
+	fclose(in);
+	fclose(o);
+}
+
 /* The offices answer: figures come from the records, a declared figure
  * the records contradict is flagged, a nil report is an answer. */
 static void
@@ -138,9 +157,23 @@ test_answers(void **state)
 	    "open requests after answering");
 	assert_null(strstr(out, REF));
 
+	/* The seed is signed in 2021, before this request was issued:
+	 * refused as it is, taken when signed on the day it was filed. */
 	expect(CLI("report", "submit",
 	           harness_data("dien-bien-stnmt-2021.report.txt"), "--request",
 	           REF, "--filed", filed),
+	    3, "submit Điện Biên signed before the request");
+	assert_non_null(strstr(err, "trước ngày ban hành Công văn số " REF));
+	snprintf(path, sizeof(path), "%s/dienbien.txt", h->dir);
+	{
+		char line[64];
+
+		snprintf(line, sizeof(line), "date: %s", filed);
+		copy_replacing(harness_data("dien-bien-stnmt-2021.report.txt"),
+		    path, "date: tháng 8 năm 2021", line);
+	}
+	expect(
+	    CLI("report", "submit", path, "--request", REF, "--filed", filed),
 	    0, "submit Điện Biên");
 	assert_non_null(strstr(out, "revision 1"));
 
@@ -503,6 +536,286 @@ test_pull(void **state)
 	assert_null(strstr(out, "12/SNgV-TEST"));
 }
 
+#define REF_T "13/SNgV-MAU"
+
+/* Writes a nil report of unit to REF_T, dated date ("" none), with
+ * people_out declared when not 0. */
+static void
+write_nil(const char *path, const char *unit, const char *date, int people)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fprintf(f,
+	    "request: %s\nunit: %s\nnumber: 9/BC-UBND\nplace: Kon Tum\n"
+	    "date: %s\nnil: có\nsigner: Nguyễn Văn B\ntitle: CHỦ TỊCH\n",
+	    REF_T, unit, date);
+	if (people != 0)
+		fprintf(f, "people_out: %d\n", people);
+	fputs("\n== situation\nKhông phát sinh hoạt động.\n", f);
+	fclose(f);
+}
+
+/* A template filled from the request, the unit and its records; sent
+ * unchanged it is refused (no signer); report check answers as submit
+ * would, storing nothing; a nil report that declares figures or whose
+ * unit has records, and a report signed before the request, refused. */
+static void
+test_template(void **state)
+{
+	struct harness *h = *state;
+	char issued[16], due[16], today[16], path[400], tok[128], line[64];
+	char fig_lines[200], fig_text[100];
+	FILE *f;
+
+	harness_day_text(-2, issued, sizeof(issued));
+	harness_day_text(5, due, sizeof(due));
+	harness_day_text(0, today, sizeof(today));
+	expect(
+	    CLI("request", "create", REF_T, "--issuer", "KT-SNGV", "--issued",
+	        issued, "--title", "báo cáo hợp tác", "--from", "2022", "--due",
+	        due, "--unit", "KT-DAKGLEI", "--unit", "KT-DAKTO"),
+	    0, "a request for the template");
+	/* The figures the records give, for the template to carry. */
+	expect(CLI("--json", "summary", "--request", REF_T, "--unit",
+	           "KT-DAKGLEI"),
+	    0, "the records' figures");
+	{
+		json_object *o = json_out(), *t;
+
+		assert_true(json_object_object_get_ex(o, "totals", &t));
+		assert_true(harness_json_int(t, "activities") > 0);
+		snprintf(fig_lines, sizeof(fig_lines),
+		    "\ndelegations_out: %d\npeople_out: %d\ndelegations_in: "
+		    "%d\npeople_in: %d\n",
+		    (int)harness_json_int(t, "delegations_out"),
+		    (int)harness_json_int(t, "people_out"),
+		    (int)harness_json_int(t, "delegations_in"),
+		    (int)harness_json_int(t, "people_in"));
+		snprintf(fig_text, sizeof(fig_text),
+		    "đoàn ra %02d đoàn/%02d người",
+		    (int)harness_json_int(t, "delegations_out"),
+		    (int)harness_json_int(t, "people_out"));
+		json_object_put(o);
+	}
+	expect(CLI("report", "template", "--request", REF_T, "--unit",
+	           "KT-DAKGLEI"),
+	    0, "template for Đắk Glei");
+	assert_non_null(strstr(out, "\nrequest: " REF_T "\n"));
+	assert_non_null(strstr(out, "\nunit: KT-DAKGLEI\n"));
+	assert_non_null(strstr(out, "\nplace: Kon Tum\n"));
+	snprintf(line, sizeof(line), "\ndate: %s\n", today);
+	assert_non_null(strstr(out, line));
+	assert_non_null(strstr(out, "\nnil: không\n"));
+	assert_non_null(strstr(out, "\nsigner:\n"));
+	assert_non_null(strstr(out, fig_lines));
+	assert_non_null(strstr(out, "\n# - 2024-"));
+	assert_null(strstr(out, "Điện Biên"));
+	assert_null(strstr(out, "Vũ Ngọc Vương"));
+	assert_null(strstr(out, "2021"));
+	snprintf(path, sizeof(path), "%s/mau.txt", h->dir);
+	assert_non_null(f = fopen(path, "w"));
+	fputs(out, f);
+	fclose(f);
+
+	/* The activities listed are those the figures count: over a
+	 * request with a partner scope and a period from a month, as many
+	 * as the records' total. */
+	expect(
+	    CLI("--json", "summary", "--request", REF, "--unit", "KT-DAKGLEI"),
+	    0, "the figures of the scoped request");
+	{
+		json_object *o = json_out(), *t;
+		long want, listed = 0;
+
+		assert_true(json_object_object_get_ex(o, "totals", &t));
+		want = (long)harness_json_int(t, "activities");
+		json_object_put(o);
+		expect(CLI("report", "template", "--request", REF, "--unit",
+		           "KT-DAKGLEI"),
+		    0, "template of the scoped request");
+		/* The list follows its heading; the hints above use "# - "
+		 * too. */
+		for (const char *p = strstr(out, "đã ghi nhận trong kỳ:");
+		     p != NULL && (p = strstr(p, "\n# - ")) != NULL; p++)
+			listed++;
+		assert_true(want > 0);
+		assert_int_equal(listed, want);
+	}
+
+	/* Unchanged, it is refused, by check as by submit. */
+	expect(CLI("report", "check", path), 3, "check the bare template");
+	assert_non_null(strstr(err, "chưa ghi người ký"));
+	expect(CLI("report", "submit", path), 3, "submit the bare template");
+	assert_non_null(strstr(err, "chưa ghi người ký"));
+
+	/* Signed, check answers as a submit would and stores nothing. */
+	{
+		char signed_path[420];
+
+		snprintf(signed_path, sizeof(signed_path), "%s.signed", path);
+		copy_replacing(
+		    path, signed_path, "signer:", "signer: Nguyễn Văn B");
+		expect(CLI("report", "check", signed_path), 0, "check signed");
+		assert_non_null(strstr(out, "chưa gửi"));
+		assert_non_null(strstr(out, "revision 1"));
+		expect(CLI("report", "list", "--request", REF_T), 0,
+		    "nothing stored by check");
+		assert_null(strstr(out, "KT-DAKGLEI"));
+
+		/* Nil while the unit has records: refused, and check says
+		 * so first. */
+		snprintf(path, sizeof(path), "%s/nil.txt", h->dir);
+		write_nil(path, "KT-DAKGLEI", today, 0);
+		expect(
+		    CLI("report", "check", path), 4, "check nil with records");
+		assert_non_null(
+		    strstr(err, "không thể báo cáo không phát sinh"));
+		expect(CLI("report", "submit", path), 4, "nil with records");
+		assert_non_null(strstr(err, fig_text));
+		expect(
+		    CLI("report", "submit", signed_path), 0, "submit signed");
+	}
+
+	/* Nil declaring figures; signed before the request: refused. */
+	write_nil(path, "KT-DAKTO", today, 6);
+	expect(CLI("report", "submit", path), 3, "nil with figures");
+	assert_non_null(strstr(err, "nhưng lại nêu số liệu"));
+	write_nil(path, "KT-DAKTO", "2021-08-24", 0);
+	expect(CLI("report", "check", path), 3, "signed before the request");
+	assert_non_null(strstr(err, "trước ngày ban hành"));
+
+	/* An office's own template: its unit from the credential; no
+	 * records, so a nil report; signed, it is taken. */
+	harness_issue(h, "Văn phòng Đắk Tô",
+	    1u << HOPTAC__V1__ROLE__ROLE_OFFICE, "KT-DAKTO", tok, sizeof(tok));
+	setenv("HOPTAC_TOKEN", tok, 1);
+	expect(CLI("report", "template", REF_T), 0, "template as the office");
+	unsetenv("HOPTAC_TOKEN");
+	assert_non_null(strstr(out, "\nunit: KT-DAKTO\n"));
+	assert_non_null(strstr(out, "\nnil: có\n"));
+	assert_null(strstr(out, "== result"));
+	write_nil(path, "KT-DAKTO", today, 0);
+	expect(CLI("report", "submit", path), 0, "a true nil report");
+
+	/* Đắk Tô's records for request REF (Sê Kông, from 11/2022): one
+	 * before the period, one with another partner, one counted. The
+	 * template lists the counted one alone, as its figures count it. */
+	{
+		static const char *const acts[][3] = {
+		    {"dt-2021", "Sê Kông", "15/6/2021"},
+		    {"dt-lp-2023", "Luang Prabang", "10/5/2023"},
+		    {"dt-sk-2023", "Sê Kông", "12/6/2023"}};
+		const char *p;
+		long listed = 0;
+
+		for (size_t i = 0; i < 3; i++)
+			expect(CLI("activity", "add", "--unit", "KT-DAKTO",
+			           "--partner", acts[i][1], "--kind",
+			           "delegation_out", "--start", acts[i][2],
+			           "--people", "3", "--title", acts[i][0],
+			           "--id", acts[i][0]),
+			    0, "a record of Đắk Tô");
+		expect(CLI("report", "template", "--request", REF, "--unit",
+		           "KT-DAKTO"),
+		    0, "Đắk Tô's template to the scoped request");
+		assert_non_null(strstr(out, "\nactivities: 1\n"));
+		for (p = strstr(out, "đã ghi nhận trong kỳ:");
+		     p != NULL && (p = strstr(p, "\n# - ")) != NULL; p++)
+			listed++;
+		assert_int_equal(listed, 1);
+		assert_non_null(strstr(out, ": dt-sk-2023\n"));
+	}
+}
+
+/* by_unit's row of unit in a consolidate --json, and its figure. */
+static int64_t
+row_figure(
+    json_object *o, const char *list, const char *unit, const char *figure)
+{
+	json_object *rows, *keys, *fig;
+
+	if (!json_object_object_get_ex(o, list, &rows))
+		return INT64_MIN;
+	for (size_t i = 0; i < json_object_array_length(rows); i++) {
+		json_object *row = json_object_array_get_idx(rows, i);
+
+		if (json_object_object_get_ex(row, "keys", &keys) &&
+		    strcmp(json_object_get_string(
+		               json_object_array_get_idx(keys, 0)),
+		        unit) == 0)
+			return json_object_object_get_ex(row, "figures", &fig)
+			    ? harness_json_int(fig, figure)
+			    : 0;
+	}
+	return INT64_MIN;
+}
+
+/* Accepted means frozen: an activity recorded for the period after
+ * Đắk Glei's report was accepted (test_review) leaves its accepted row
+ * and the totals as they were, and shows apart, "sau khi chấp nhận". */
+static void
+test_accepted_frozen(void **state)
+{
+	struct harness *h = *state;
+	int64_t out_d, out_p, total_p, acts;
+	json_object *o, *t;
+
+	expect(CLI("--json", "consolidate", "--request", REF), 0,
+	    "consolidate before");
+	o = json_out();
+	out_d = row_figure(o, "by_unit", "KT-DAKGLEI", "delegations_out");
+	out_p = row_figure(o, "by_unit", "KT-DAKGLEI", "people_out");
+	acts = row_figure(o, "by_unit", "KT-DAKGLEI", "activities");
+	assert_true(out_p > 0);
+	assert_true(json_object_object_get_ex(o, "totals", &t));
+	total_p = harness_json_int(t, "people_out");
+	assert_true(row_figure(o, "after_acceptance", "KT-DAKGLEI",
+	                "people_out") == INT64_MIN);
+	json_object_put(o);
+
+	expect(CLI("activity", "add", "--unit", "KT-DAKGLEI", "--partner",
+	           "Sê Kông", "--kind", "delegation_out", "--start",
+	           "15/3/2023", "--people", "4", "--title",
+	           "Đoàn công tác sang huyện Đắk Chung", "--id",
+	           "dg-after-acceptance"),
+	    0, "an activity recorded after acceptance");
+	/* The records do count it. */
+	expect(
+	    CLI("--json", "summary", "--request", REF, "--unit", "KT-DAKGLEI"),
+	    0, "records after acceptance");
+	o = json_out();
+	assert_true(json_object_object_get_ex(o, "totals", &t));
+	assert_int_equal(harness_json_int(t, "people_out"), out_p + 4);
+	json_object_put(o);
+
+	expect(CLI("--json", "consolidate", "--request", REF), 0,
+	    "consolidate after");
+	o = json_out();
+	assert_int_equal(
+	    row_figure(o, "by_unit", "KT-DAKGLEI", "delegations_out"), out_d);
+	assert_int_equal(
+	    row_figure(o, "by_unit", "KT-DAKGLEI", "people_out"), out_p);
+	assert_int_equal(
+	    row_figure(o, "by_unit", "KT-DAKGLEI", "activities"), acts);
+	assert_true(json_object_object_get_ex(o, "totals", &t));
+	assert_int_equal(harness_json_int(t, "people_out"), total_p);
+	assert_int_equal(
+	    row_figure(o, "after_acceptance", "KT-DAKGLEI", "delegations_out"),
+	    1);
+	assert_int_equal(
+	    row_figure(o, "after_acceptance", "KT-DAKGLEI", "people_out"), 4);
+	json_object_put(o);
+	expect(CLI("consolidate", "--request", REF, "--format", "md"), 0,
+	    "consolidate md after");
+	assert_non_null(strstr(out,
+	    "UBND huyện Đắk Glei (sau khi chấp nhận): "
+	    "số đoàn ra +1; số người đoàn ra +4"));
+	expect(CLI("consolidate", "--request", REF, "--format", "csv"), 0,
+	    "consolidate csv after");
+	assert_non_null(strstr(out, "KT-DAKGLEI,UBND huyện Đắk Glei,1,4,"));
+}
+
 int
 main(void)
 {
@@ -516,6 +829,8 @@ main(void)
 	    cmocka_unit_test(test_rate),
 	    cmocka_unit_test(test_on_time),
 	    cmocka_unit_test(test_pull),
+	    cmocka_unit_test(test_template),
+	    cmocka_unit_test(test_accepted_frozen),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -205,7 +205,10 @@ soak_consolidate(struct rpc_client *c, struct rpc_client_status *st)
 	    &hoptac__v1__consolidate_response__descriptor, st);
 }
 
-/* A new revision of the unit's report to the request. */
+static void soak_day(int offset, char *buf, size_t len);
+
+/* A new revision of the unit's report to the request, signed today:
+ * never before the request was issued. */
 static int
 soak_report(
     struct soaker *s, struct rpc_client *c, struct rpc_client_status *st)
@@ -214,14 +217,15 @@ soak_report(
 	    HOPTAC__V1__SUBMIT_REPORT_REQUEST__INIT;
 	Hoptac__V1__Report rep = HOPTAC__V1__REPORT__INIT;
 	Hoptac__V1__Figures declared = HOPTAC__V1__FIGURES__INIT;
-	char id[37];
+	char id[37], today[16];
 
 	rpc_new_id(id);
+	soak_day(0, today, sizeof(today));
 	rep.id = id;
 	rep.request_reference = (char *)REF;
 	rep.unit_code = s->unit;
 	rep.document_number = (char *)"12/BC-UBND";
-	rep.signed_on = (char *)"2024-02-01";
+	rep.signed_on = today;
 	rep.situation = (char *)"Tình hình hợp tác với tỉnh Sê Kông ổn định.";
 	rep.signer = (char *)"Nguyễn Văn A";
 	rep.signer_title = (char *)"CHỦ TỊCH";

@@ -366,6 +366,115 @@ test_bundle_vouches_nothing(void **state)
 	harness_cleanup(h);
 }
 
+/* "2024-05-10" for noon of the day offset days from today (Vietnam). */
+static int64_t
+noon_of(int offset, char *iso, size_t len)
+{
+	int64_t day = (rpc_wall_ms() / 1000 + 7 * 3600) / 86400 + offset;
+	int64_t ms = (day * 86400 - 7 * 3600 + 12 * 3600) * 1000;
+
+	minute_text(ms, iso, len);
+	iso[10] = '\0';
+	return ms;
+}
+
+/* Paper reports arrive late and are entered days later: the department
+ * records the day each arrived (--received, its word as a peer), and
+ * timeliness counts that day, not the day of typing. An office cannot. */
+static void
+test_paper_received(void **state)
+{
+	struct harness hs, *h = &hs;
+	char office[128], filed[16], recv[16], recv2[16], path[400], iso[32];
+	char want[256], day[32];
+	int64_t noon;
+	json_object *o, *e;
+
+	(void)state;
+	harness_start(h, HARNESS_TCP, 0);
+	open_round(h, -3);
+	office_of(h, "KT-NGOCHOI", office);
+	harness_day_text(-5, filed, sizeof(filed));
+	harness_day_text(-4, recv, sizeof(recv));
+	harness_day_text(-2, recv2, sizeof(recv2));
+
+	/* Điện Biên's paper arrived the day before the due date; entered
+	 * today, it is on time. */
+	snprintf(path, sizeof(path), "%s/stnmt.txt", h->dir);
+	write_report(path, "DB-STNMT");
+	expect(
+	    CLI("report", "submit", path, "--filed", filed, "--received", recv),
+	    0, "paper received before the due date");
+	noon = noon_of(-4, iso, sizeof(iso));
+	minute_text(noon, day, sizeof(day));
+	snprintf(want, sizeof(want),
+	    "paper report received %s (recorded by the department)", day);
+	assert_has(out, want);
+	/* Đắk Tô's, filed in time, arrived after the due date. */
+	snprintf(path, sizeof(path), "%s/dakto.txt", h->dir);
+	write_report(path, "KT-DAKTO");
+	expect(CLI("report", "submit", path, "--filed", filed, "--received",
+	           recv2),
+	    0, "paper received after the due date");
+	/* A filing after the paper's arrival cannot be. */
+	snprintf(path, sizeof(path), "%s/dakglei.txt", h->dir);
+	write_report(path, "KT-DAKGLEI");
+	expect(
+	    CLI("report", "check", path, "--filed", recv2, "--received", recv),
+	    3, "filed after received");
+	assert_has(err, "ngày gửi sau ngày nhận");
+
+	/* An office cannot say when its paper arrived. */
+	snprintf(path, sizeof(path), "%s/ngochoi.txt", h->dir);
+	write_report(path, "KT-NGOCHOI");
+	setenv("HOPTAC_TOKEN", office, 1);
+	expect(CLI("report", "submit", path, "--received", recv), 77,
+	    "office --received");
+	unsetenv("HOPTAC_TOKEN");
+	assert_has(err, "PERMISSION_DENIED");
+	assert_has(err, "--received");
+
+	o = status_json(h);
+	e = entry_of(o, "DB-STNMT");
+	assert_string_equal(
+	    harness_json_str(e, "timeliness"), "TIMELINESS_ON_TIME");
+	assert_true(harness_json_int(e, "paper_received_at_ms") == noon);
+	assert_true(harness_json_int(e, "received_at_ms") == noon);
+	e = entry_of(o, "KT-DAKTO");
+	assert_string_equal(
+	    harness_json_str(e, "timeliness"), "TIMELINESS_DELIVERED_LATE");
+	e = entry_of(o, "KT-NGOCHOI");
+	assert_string_equal(
+	    harness_json_str(e, "timeliness"), "TIMELINESS_MISSING");
+	json_object_put(o);
+	expect(CLI("request", "status", REF), 0, "status table");
+	snprintf(want, sizeof(want), "%s (giấy)", day);
+	assert_has(out, want);
+	/* The audit trail keeps the day with the call. */
+	expect(
+	    CLI("--json", "audit", "--method", "Reports/Submit"), 0, "audit");
+	snprintf(want, sizeof(want),
+	    "report of DB-STNMT to %s, paper received %s", REF, iso);
+	{
+		json_object *a = json_tokener_parse(out), *entries;
+		int found = 0;
+
+		assert_non_null(a);
+		assert_true(json_object_object_get_ex(a, "entries", &entries));
+		for (size_t i = 0; i < json_object_array_length(entries); i++)
+			found |=
+			    strcmp(harness_json_str(
+			               json_object_array_get_idx(entries, i),
+			               "target"),
+			        want) == 0;
+		json_object_put(a);
+		if (!found)
+			fail_msg("no audit entry \"%s\": %s", want, out);
+	}
+	harness_stop(h);
+	harness_cleanup(h);
+}
+
 int
 main(void)
 {
@@ -373,6 +482,7 @@ main(void)
 	    cmocka_unit_test(test_clock_behind),
 	    cmocka_unit_test(test_tolerance_configured),
 	    cmocka_unit_test(test_bundle_vouches_nothing),
+	    cmocka_unit_test(test_paper_received),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -246,14 +246,14 @@ test_dien_bien(void **state)
 }
 
 static char *
-template_string(const char *request, const char *unit)
+template_string(const struct report_file_template_data *d)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
 	assert_non_null(f);
-	assert_int_equal(report_file_template(f, request, unit), 0);
+	assert_int_equal(report_file_template(f, d), 0);
 	fclose(f);
 	return buf;
 }
@@ -261,25 +261,40 @@ template_string(const char *request, const char *unit)
 static void
 test_template(void **state)
 {
+	static const char *const acts[] = {
+	    "2024-05-10, delegation_out, 6 người: Đoàn công tác sang Sê Kông"};
+	Hoptac__V1__Figures fig = HOPTAC__V1__FIGURES__INIT;
+	struct report_file_template_data d = {"558/SNgV-BGHTQT", "KT-NGOCHOI",
+	    "Kon Tum", "6/12/2025", &fig, acts, 1};
 	struct report_file_error e = {0};
 	Hoptac__V1__Report *r = NULL;
-	char *t = template_string("720/SNgV-KTĐN", "DB-STNMT");
+	char *t;
 	FILE *f;
 
 	(void)state;
-	/* Commented, in Vietnamese. */
+	fig.delegations_out = 1;
+	fig.people_out = 6;
+	fig.activities = 1;
+	t = template_string(&d);
+	/* Commented, in Vietnamese; filled from d, nothing of another unit. */
 	assert_true(t[0] == '#');
-	assert_non_null(strstr(t, "\n# Mã đơn vị báo cáo.\nunit: DB-STNMT\n"));
+	assert_non_null(
+	    strstr(t, "\n# Mã đơn vị báo cáo.\nunit: KT-NGOCHOI\n"));
 	assert_non_null(strstr(t, "\n== proposals\n# V. Đề xuất, kiến nghị"));
+	assert_non_null(strstr(t, "\n# - 2024-05-10, delegation_out, 6 người"));
+	assert_null(strstr(t, "Điện Biên"));
+	assert_null(strstr(t, "Vũ Ngọc Vương"));
 	if (read_string(t, &r, &e) != 0)
 		fail_msg("template:%zu: %s", e.line, e.message);
-	assert_string_equal(r->request_reference, "720/SNgV-KTĐN");
-	assert_string_equal(r->unit_code, "DB-STNMT");
-	assert_string_equal(r->signed_on, "2021-08");
+	assert_string_equal(r->request_reference, "558/SNgV-BGHTQT");
+	assert_string_equal(r->unit_code, "KT-NGOCHOI");
+	assert_string_equal(r->place, "Kon Tum");
+	assert_string_equal(r->signed_on, "2025-12-06");
+	assert_string_equal(r->signer, "");
 	assert_false(r->nil);
-	assert_int_equal(r->n_recipients, 2);
 	assert_non_null(r->declared);
-	assert_int_equal(r->declared->people_in, 24);
+	assert_int_equal(r->declared->people_out, 6);
+	assert_int_equal(r->declared->activities, 1);
 	assert_int_equal(r->n_results, 4);
 	assert_string_equal(
 	    r->results[0]->heading, "Công tác thông tin, tuyên truyền");
@@ -287,22 +302,25 @@ test_template(void **state)
 	for (size_t i = 0; i < r->n_results; i++)
 		assert_string_equal(r->results[i]->text, "");
 	assert_string_equal(r->situation, "");
-	assert_int_equal(r->directions_until, 2027);
 	report_free(r);
 	free(t);
 
-	/* Without a request or unit, the examples stand in. */
-	t = template_string(NULL, "");
+	/* No records: a nil report, without figures or results. */
+	d.figures = NULL;
+	d.n_activities = 0;
+	t = template_string(&d);
 	assert_int_equal(read_string(t, &r, &e), 0);
-	assert_string_equal(r->request_reference, "558/SNgV-BGHTQT");
-	assert_string_equal(r->unit_code, "KT-DAKGLEI");
+	assert_true(r->nil);
+	assert_null(r->declared);
+	assert_int_equal(r->n_results, 0);
 	report_free(r);
 	free(t);
 
 	f = tmpfile();
 	assert_non_null(f);
 	errno = 0;
-	assert_int_equal(report_file_template(f, "558/\nSNgV", "U"), -1);
+	d.request_reference = "558/\nSNgV";
+	assert_int_equal(report_file_template(f, &d), -1);
 	assert_int_equal(errno, EINVAL);
 	fclose(f);
 }
