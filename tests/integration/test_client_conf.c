@@ -63,7 +63,7 @@ setup(void **state)
 	snprintf(f->home, sizeof(f->home), "%.250s/home", f->h.dir);
 	mkdirs(f->xdg, NULL);
 	mkdirs(f->home, ".config");
-	snprintf(f->conf, sizeof(f->conf), "%s/hoptac/hoptac.conf", f->xdg);
+	snprintf(f->conf, sizeof(f->conf), "%.300s/hoptac/hoptac.conf", f->xdg);
 	snprintf(
 	    f->token, sizeof(f->token), "%.250s/department.token", f->h.dir);
 	assert_non_null(o = fopen(f->token, "w"));

@@ -385,7 +385,7 @@ static void
 test_paper_received(void **state)
 {
 	struct harness hs, *h = &hs;
-	char office[128], filed[16], recv[16], recv2[16], path[400], iso[32];
+	char office[128], filed[16], recv[16], recv2[16], path[4096], iso[32];
 	char want[256], day[32];
 	int64_t noon;
 	json_object *o, *e;
