@@ -162,15 +162,20 @@ on_b(struct harness *b)
 	assert_int_equal(occurrences(out, "KT-TR00 "), N);
 }
 
-/* Reports/List as the office with a token of its own making: a bad one
- * is refused, one naming another unit's place shows its own reports
- * only, from the first after that place. */
+/* What the office sees with tokens of its own making and as a client
+ * that ignores next_page_token. Reports/List: a bad token is refused;
+ * one naming another unit's place shows its own reports only, from the
+ * first after that place. Sync/Pull: the first page holds some of its
+ * reports, and the cursor it sent (0), so that its next pull does not
+ * skip the others. */
 static void
-forged(struct harness *h, const char *office)
+office_view(struct harness *h, const char *office)
 {
 	Hoptac__V1__ListReportsRequest req =
 	    HOPTAC__V1__LIST_REPORTS_REQUEST__INIT;
 	Hoptac__V1__ListReportsResponse *resp = NULL;
+	Hoptac__V1__PullRequest pq = HOPTAC__V1__PULL_REQUEST__INIT;
+	Hoptac__V1__PullResponse *pulled = NULL;
 	struct rpc_client_options opt = {TIMEOUT, NULL, 0};
 	struct rpc_client_status st;
 	struct rpc_client *c = harness_client_as(h, office);
@@ -194,6 +199,17 @@ forged(struct harness *h, const char *office)
 	for (size_t i = 0; i < resp->n_reports; i++)
 		assert_string_equal(resp->reports[i]->unit_code, "KT-TR00");
 	hoptac__v1__list_reports_response__free_unpacked(resp, NULL);
+
+	pq.unit_code = (char *)"KT-TR00";
+	rpc_client_call(c, "/hoptac.v1.Sync/Pull", &pq.base,
+	    &hoptac__v1__pull_response__descriptor,
+	    (ProtobufCMessage **)&pulled, &opt, &st);
+	assert_int_equal(st.code, STATUS_OK);
+	assert_true(pulled->n_reports > 0 && pulled->n_reports < N);
+	assert_int_equal(pulled->n_requests, N);
+	assert_string_not_equal(pulled->next_page_token, "");
+	assert_int_equal(pulled->cursor_ms, 0);
+	hoptac__v1__pull_response__free_unpacked(pulled, NULL);
 	rpc_client_close(c);
 }
 
@@ -237,7 +253,7 @@ test_report_pages(void **state)
 	expect(A("--json", "sync"), 0, "sync again");
 	assert_non_null(strstr(out, "\"exit\":0"));
 	unsetenv("HOPTAC_TOKEN");
-	forged(&a, office);
+	office_view(&a, office);
 
 	harness_stop(&a);
 	harness_stop(&b);
