@@ -324,8 +324,20 @@ cli_list(struct cli *cli, const struct cli_list *l, int argc, char **argv,
 
 	if (rc != CLI_OK)
 		return rc;
-	rc = cli_fetch(cli, l->method, req, &resp);
-	if (rc != CLI_OK || resp == NULL)
+	/* A list the caller does not size comes whole, every page of it. */
+	if (protobuf_c_message_descriptor_get_field_by_name(
+	        req->descriptor, "page_token") != NULL &&
+	    protobuf_c_message_descriptor_get_field_by_name(
+	        req->descriptor, "page_size") == NULL)
+		rc = cli_call_pages(cli, l->method, req, l->items, NULL, &resp);
+	else
+		rc = cli_call(cli, l->method, req, &resp, NULL);
+	if (rc == CLI_OK && cli->json) {
+		rc = cli_print_json(resp);
+		protobuf_c_message_free_unpacked(resp, NULL);
+		return rc;
+	}
+	if (rc != CLI_OK)
 		return rc;
 	rc = cli_list_table(l, resp);
 	if (rc == CLI_OK && l->foot != NULL)

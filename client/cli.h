@@ -164,6 +164,15 @@ int cli_invoke(struct cli *cli, enum method_id method,
 int cli_fetch(struct cli *cli, enum method_id method,
     const ProtobufCMessage *req, ProtobufCMessage **resp);
 
+/* cli_call for every page of a paged method (page_token in req,
+ * next_page_token in the reply): *resp is the first page with the items
+ * (the repeated field named items) of every page after it, and last, when
+ * not NULL, an int64 field taken from the last page. req is left as it
+ * was. An exit code; *resp NULL unless CLI_OK. */
+int cli_call_pages(struct cli *cli, enum method_id method,
+    ProtobufCMessage *req, const char *items, const char *last,
+    ProtobufCMessage **resp);
+
 /* Parses the command line of the running command by a, options into ctx:
  * CLI_OK with *args (when args is not NULL) at the arguments after the
  * options, NULL-terminated; else the exit code, the usage printed when

@@ -200,8 +200,8 @@ cmd_bundle_pull(
 
 	req.unit_code = b->unit_code;
 	req.since_ms = b->pull_since_ms;
-	rc = cli_call(
-	    cli, METHOD_SYNC_PULL, &req.base, (ProtobufCMessage **)&resp, NULL);
+	rc = cli_call_pages(cli, METHOD_SYNC_PULL, &req.base, "reports",
+	    "cursor_ms", (ProtobufCMessage **)&resp);
 	if (rc != CLI_OK)
 		return rc;
 	r->pull.len = protobuf_c_message_get_packed_size(&resp->base);

@@ -252,7 +252,8 @@ fwd_reporting(struct fwd *f)
 	if (f->rc != CLI_OK)
 		return f->rc;
 	pq.all_revisions = 1;
-	if (fwd_fetch(f, METHOD_REPORTS_LIST, &pq.base, &reps) != CLI_OK)
+	if ((f->rc = cli_call_pages(f->cli, METHOD_REPORTS_LIST, &pq.base,
+	         "reports", NULL, (ProtobufCMessage **)&reps)) != CLI_OK)
 		return f->rc;
 	for (size_t i = 0; i < reps->n_reports && f->rc == CLI_OK; i++) {
 		Hoptac__V1__SubmitReportRequest s =

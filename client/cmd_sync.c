@@ -39,8 +39,8 @@ cmd_sync_pull(
 	if (outbox_cursor(o, &req.since_ms) != 0)
 		return cli_fail(CLI_ERROR, "cannot read the outbox");
 	req.unit_code = (char *)unit;
-	rc = cli_call(
-	    cli, METHOD_SYNC_PULL, &req.base, (ProtobufCMessage **)&resp, NULL);
+	rc = cli_call_pages(cli, METHOD_SYNC_PULL, &req.base, "reports",
+	    "cursor_ms", (ProtobufCMessage **)&resp);
 	if (rc != CLI_OK)
 		return rc;
 	if (deliver_keep_pull(o, resp) != 0)

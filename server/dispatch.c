@@ -50,7 +50,7 @@ static struct method dispatch_methods[METHOD_COUNT] = {
     CHECKED(REPORTS_SUBMIT, handle_reports_check_submit, handle_reports_submit),
     CHECKED(REPORTS_CHECK, handle_reports_check_submit, handle_reports_check),
     RUN(REPORTS_GET, handle_reports_get),
-    RUN(REPORTS_LIST, handle_reports_list),
+    CHECKED(REPORTS_LIST, handle_reports_check_list, handle_reports_list),
     CHECKED(REPORTS_REVIEW, handle_reports_check_review, handle_reports_review),
     RUN(AGGREGATES_COMPLETENESS, handle_aggregates_completeness),
     RUN(AGGREGATES_REPORTING_RATE, handle_aggregates_rate),

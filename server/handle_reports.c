@@ -10,6 +10,7 @@
 #include "hoptac/v1/services.pb-c.h"
 #include "pbstr.h"
 #include "role.h"
+#include "reppage.h"
 #include "status.h"
 #include "store.h"
 
@@ -284,6 +285,24 @@ handle_reports_get(struct call *c, struct store_conn *db)
 }
 
 int
+handle_reports_check_list(struct call *c)
+{
+	const Hoptac__V1__ListReportsRequest *in =
+	    (const Hoptac__V1__ListReportsRequest *)c->input;
+	int64_t stamp;
+
+	if (reppage_check(in->page_token, &stamp) != 0) {
+		violations_add(&c->violations, NULL, "page_token",
+		    "is not a next_page_token of Reports/List: ask for the "
+		    "first page (no token) again");
+		return handle_invalid(c);
+	}
+	return STATUS_OK;
+}
+
+/* The whole list is read for each page, filtered as for the first: a
+ * token names a place in it and grants nothing. */
+int
 handle_reports_list(struct call *c, struct store_conn *db)
 {
 	Hoptac__V1__ListReportsRequest *in =
@@ -299,6 +318,9 @@ handle_reports_list(struct call *c, struct store_conn *db)
 		return c->status;
 	rc = store_report_list(
 	    db, in->request_reference, in->unit_code, in->all_revisions, out);
+	if (rc == STATUS_OK)
+		rc = reppage_cut(&out->n_reports, out->reports, in->page_token,
+		    0, &out->next_page_token);
 	if (rc != STATUS_OK)
 		return call_fail(c, rc, "the store failed");
 	return STATUS_OK;

@@ -5,6 +5,7 @@
 #include "gazetteer.h"
 #include "handlers.h"
 #include "hoptac/v1/services.pb-c.h"
+#include "reppage.h"
 #include "status.h"
 #include "store.h"
 
@@ -18,11 +19,16 @@ handle_sync_check_pull(struct call *c)
 {
 	const Hoptac__V1__PullRequest *in =
 	    (const Hoptac__V1__PullRequest *)c->input;
+	int64_t stamp;
 
 	validate_id(in->unit_code, NULL, "unit_code", &c->violations);
 	if (in->since_ms < 0)
 		violations_add(
 		    &c->violations, NULL, "since_ms", "must not be negative");
+	if (reppage_check(in->page_token, &stamp) != 0)
+		violations_add(&c->violations, NULL, "page_token",
+		    "is not a next_page_token of Sync/Pull: pull from the "
+		    "first page (no token) again");
 	return c->violations.count > 0 ? handle_invalid(c) : STATUS_OK;
 }
 
@@ -82,6 +88,11 @@ handle_sync_partners(Hoptac__V1__PullResponse *out)
 	return STATUS_OK;
 }
 
+/* The first page carries the requests, units and gazetteer with the
+ * first reports; the next pages more reports (reppage.h). The cursor is
+ * the first page's time, carried by the tokens, and it is answered on the
+ * last page only: a page before it answers since_ms, so that a client
+ * that stops early pulls again what it did not get. */
 int
 handle_sync_pull(struct call *c, struct store_conn *db)
 {
@@ -95,8 +106,9 @@ handle_sync_pull(struct call *c, struct store_conn *db)
 	Hoptac__V1__ListUnitsRequest uq = HOPTAC__V1__LIST_UNITS_REQUEST__INIT;
 	Hoptac__V1__ListUnitsResponse units =
 	    HOPTAC__V1__LIST_UNITS_RESPONSE__INIT;
-	int64_t start = call_wall_ms();
-	int rc;
+	int first = in->page_token[0] == '\0';
+	int64_t cursor = call_wall_ms() - HANDLE_SYNC_OVERLAP_MS;
+	int rc = STATUS_OK;
 
 	if (out == NULL)
 		return call_fail(c, STATUS_INTERNAL, "out of memory");
@@ -104,11 +116,14 @@ handle_sync_pull(struct call *c, struct store_conn *db)
 	c->output = &out->base;
 	if (auth_may_read(c, db, in->unit_code) != STATUS_OK)
 		return c->status;
+	if (!first)
+		reppage_check(in->page_token, &cursor);
 	uq.include_ended = 1;
-	rc = store_req_list(db, in->unit_code, 0, &reqs);
+	if (first)
+		rc = store_req_list(db, in->unit_code, 0, &reqs);
 	if (rc == STATUS_OK)
 		rc = store_report_list(db, "", in->unit_code, 0, &reps);
-	if (rc == STATUS_OK)
+	if (rc == STATUS_OK && first)
 		rc = store_unit_list(db, &uq, 0, &units);
 	/* The lists move into the reply, filtered to what is new. */
 	handle_sync_filter(&reqs.n_requests, (void **)reqs.requests,
@@ -123,10 +138,14 @@ handle_sync_pull(struct call *c, struct store_conn *db)
 	    handle_sync_new_unit);
 	out->units = units.units;
 	out->n_units = units.n_units;
-	if (rc == STATUS_OK && in->since_ms == 0)
+	if (rc == STATUS_OK)
+		rc = reppage_cut(&out->n_reports, out->reports, in->page_token,
+		    cursor, &out->next_page_token);
+	if (rc == STATUS_OK && first && in->since_ms == 0)
 		rc = handle_sync_partners(out);
 	if (rc != STATUS_OK)
 		return call_fail(c, rc, "the store failed");
-	out->cursor_ms = start - HANDLE_SYNC_OVERLAP_MS;
+	out->cursor_ms =
+	    out->next_page_token[0] == '\0' ? cursor : in->since_ms;
 	return STATUS_OK;
 }

@@ -42,6 +42,7 @@ int handle_reports_submit(struct call *c, struct store_conn *db);
 /* Reports/Check: every check of Submit, nothing stored. */
 int handle_reports_check(struct call *c, struct store_conn *db);
 int handle_reports_get(struct call *c, struct store_conn *db);
+int handle_reports_check_list(struct call *c);
 int handle_reports_list(struct call *c, struct store_conn *db);
 int handle_reports_check_review(struct call *c);
 int handle_reports_review(struct call *c, struct store_conn *db);

@@ -357,6 +357,10 @@ seeds_reports(void)
 	ls.request_reference = "558/SNgV-BGHTQT";
 	ls.all_revisions = 1;
 	seeds_named("/hoptac.v1.Reports/List", "valid", &ls.base);
+	ls.page_token = "p1.0.35.4b542d44414b474c4549.1";
+	seeds_named("/hoptac.v1.Reports/List", "page", &ls.base);
+	ls.page_token = "p1.0.0.zz.1";
+	seeds_named("/hoptac.v1.Reports/List", "bad", &ls.base);
 	review.request_reference = "558/SNgV-BGHTQT";
 	review.unit_code = "KT-DAKGLEI";
 	review.revision = 1;
@@ -404,7 +408,10 @@ seeds_others(void)
 	pull.unit_code = "KT-DAKGLEI";
 	pull.since_ms = 1715731200000;
 	seeds_named("/hoptac.v1.Sync/Pull", "valid", &pull.base);
+	pull.page_token = "p1.1715731200000.35.4b542d44414b474c4549.1";
+	seeds_named("/hoptac.v1.Sync/Pull", "page", &pull.base);
 	pull.since_ms = -1;
+	pull.page_token = "p1.1.2";
 	seeds_named("/hoptac.v1.Sync/Pull", "bad", &pull.base);
 	res.id = 7;
 	res.apply = 1;

@@ -559,6 +559,34 @@ harness_unit(struct rpc_client *c, const char *code, const char *name)
 	protobuf_c_message_free_unpacked(resp, NULL);
 }
 
+void
+harness_request(struct rpc_client *c, const char *reference, const char *issuer,
+    char **units, size_t n)
+{
+	Hoptac__V1__CreateRequestRequest req =
+	    HOPTAC__V1__CREATE_REQUEST_REQUEST__INIT;
+	Hoptac__V1__ReportingRequest r = HOPTAC__V1__REPORTING_REQUEST__INIT;
+	struct rpc_client_options opt = {60000, NULL, 0};
+	ProtobufCMessage *resp = NULL;
+	struct rpc_client_status st;
+
+	r.reference = (char *)reference;
+	r.issuer_unit = (char *)issuer;
+	r.issued_on = (char *)"2024-05-02";
+	r.title = (char *)"báo cáo tổng hợp của các xã";
+	r.period_from = (char *)"2024";
+	r.due_on = (char *)"2099-12-31";
+	r.n_unit_codes = n;
+	r.unit_codes = units;
+	req.request = &r;
+	rpc_client_call(c, "/hoptac.v1.Requests/Create", &req.base,
+	    &hoptac__v1__create_request_response__descriptor, &resp, &opt, &st);
+	if (st.code != STATUS_OK)
+		fail_msg(
+		    "Requests/Create: %s %s", status_name(st.code), st.message);
+	protobuf_c_message_free_unpacked(resp, NULL);
+}
+
 int
 harness_submit(struct rpc_client *c, Hoptac__V1__Activity *a,
     const char *request_id, uint32_t timeout_ms)

@@ -112,6 +112,11 @@ void harness_issue(struct harness *h, const char *name, unsigned roles,
 Hoptac__V1__Activity *harness_activity(
     const char *unit, const char *id, int kind, const char *start, int people);
 
+/* Creates a reporting request (issued 2024-05-02, due 2099-12-31) of
+ * the n units through the client library; asserts OK. */
+void harness_request(struct rpc_client *c, const char *reference,
+    const char *issuer, char **units, size_t n);
+
 /* Creates a unit through the client library; asserts OK. */
 void harness_unit(struct rpc_client *c, const char *code, const char *name);
 

@@ -142,33 +142,13 @@ submit(
 static void
 create_request(struct rpc_client *c)
 {
-	Hoptac__V1__CreateRequestRequest req =
-	    HOPTAC__V1__CREATE_REQUEST_REQUEST__INIT;
-	Hoptac__V1__ReportingRequest r = HOPTAC__V1__REPORTING_REQUEST__INIT;
-	struct rpc_client_options opt = {TIMEOUT, NULL, 0};
-	ProtobufCMessage *resp = NULL;
-	struct rpc_client_status st;
 	char codes[N_UNITS][32], *ptrs[N_UNITS];
 
 	for (int i = 0; i < N_UNITS; i++) {
 		unit_code(codes[i], sizeof(codes[i]), i);
 		ptrs[i] = codes[i];
 	}
-	r.reference = (char *)REF;
-	r.issuer_unit = (char *)ISSUER;
-	r.issued_on = (char *)"2024-05-02";
-	r.title = (char *)"báo cáo tổng hợp của các xã";
-	r.period_from = (char *)"2024";
-	r.due_on = (char *)"2099-12-31";
-	r.n_unit_codes = N_UNITS;
-	r.unit_codes = ptrs;
-	req.request = &r;
-	rpc_client_call(c, "/hoptac.v1.Requests/Create", &req.base,
-	    &hoptac__v1__create_request_response__descriptor, &resp, &opt, &st);
-	if (st.code != STATUS_OK)
-		fail_msg(
-		    "Requests/Create: %s %s", status_name(st.code), st.message);
-	protobuf_c_message_free_unpacked(resp, NULL);
+	harness_request(c, REF, ISSUER, ptrs, N_UNITS);
 }
 
 static int
