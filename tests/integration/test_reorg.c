@@ -1,0 +1,167 @@
+/*
+ * The reorganization of 1 July 2025 enforced, through the real hoptacd
+ * and hoptac: a unit records activities only within its validity, and
+ * a refusal names the unit that records them instead; a successor's
+ * office enters its predecessor's history under the predecessor.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+#define OFFICE (1u << HOPTAC__V1__ROLE__ROLE_OFFICE)
+
+static char out[64 * 1024];
+static char err[64 * 1024];
+
+struct fixture {
+	struct harness h;
+	char district[128]; /* KT-DAKGLEI's office, ended 30/6/2025 */
+	char commune[128];  /* QNG-XA-DAKGLEI's, formed 1/7/2025 */
+	char other[128];    /* QNG-XA-DAKTO's, another district's successor */
+};
+
+#define expect(got, want, what) harness_expect(got, want, what, out, err)
+
+/* hoptac activity add for unit with token, dated start. */
+static int
+add_as(struct fixture *f, const char *token, const char *unit, const char *id,
+    const char *start)
+{
+	int rc;
+
+	setenv("HOPTAC_TOKEN", token, 1);
+	rc = harness_cli(&f->h, out, sizeof(out), err, sizeof(err), "activity",
+	    "add", "--unit", unit, "--id", id, "--partner", "LA-XE", "--kind",
+	    "delegation_in", "--start", start, "--title",
+	    "Đoàn công tác tỉnh Sê Kông", NULL);
+	unsetenv("HOPTAC_TOKEN");
+	return rc;
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	harness_start(&f->h, HARNESS_TCP, 0);
+	expect(harness_cli(&f->h, out, sizeof(out), err, sizeof(err), "unit",
+	           "import", harness_data("../../deploy/registry/units.csv"),
+	           NULL),
+	    0, "units");
+	harness_issue(&f->h, "Văn thư huyện Đắk Glei", OFFICE, "KT-DAKGLEI",
+	    f->district, sizeof(f->district));
+	harness_issue(&f->h, "Văn thư xã Đắk Glei", OFFICE, "QNG-XA-DAKGLEI",
+	    f->commune, sizeof(f->commune));
+	harness_issue(&f->h, "Văn thư xã Đắk Tô", OFFICE, "QNG-XA-DAKTO",
+	    f->other, sizeof(f->other));
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	harness_cleanup(&f->h);
+	free(f);
+	return 0;
+}
+
+/* A district that ended on 30/6/2025 records nothing after it. */
+static void
+test_ended_district_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct rpc_client *c;
+
+	expect(add_as(f, f->district, "KT-DAKGLEI", "dg-2025-08", "15/8/2025"),
+	    3, "after the district ended");
+	assert_non_null(strstr(err, "30/6/2025"));
+	assert_non_null(strstr(err, "QNG-XA-DAKGLEI"));
+	assert_non_null(strstr(err, "đơn vị kế tiếp"));
+	expect(add_as(f, f->district, "KT-DAKGLEI", "dg-2025-06", "20/6/2025"),
+	    0, "before it ended");
+	c = harness_client(&f->h);
+	assert_int_equal(harness_count(c, "KT-DAKGLEI"), 1);
+	rpc_client_close(c);
+}
+
+/* A commune formed on 1/7/2025 records nothing before it. */
+static void
+test_new_commune_refused_before(void **state)
+{
+	struct fixture *f = *state;
+
+	expect(add_as(f, f->commune, "QNG-XA-DAKGLEI", "xa-2025-03", "3/2025"),
+	    3, "before the commune was formed");
+	assert_non_null(strstr(err, "1/7/2025"));
+	assert_non_null(strstr(err, "KT-DAKGLEI"));
+	assert_non_null(strstr(err, "tiền thân"));
+	expect(add_as(f, f->commune, "QNG-XA-DAKGLEI", "xa-2025-09", "9/2025"),
+	    0, "after it was formed");
+}
+
+/* The commune's office enters its predecessor's history, under the
+ * predecessor, dated before the change; not after it, and not another
+ * district's. */
+static void
+test_successor_records_history(void **state)
+{
+	struct fixture *f = *state;
+	struct rpc_client *c;
+
+	expect(add_as(f, f->commune, "KT-DAKGLEI", "dg-2025-03", "12/3/2025"),
+	    0, "the predecessor's March activity");
+	expect(add_as(f, f->commune, "KT-DAKGLEI", "dg-2025-10", "2/10/2025"),
+	    3, "the predecessor's, after it ended");
+	assert_non_null(strstr(err, "QNG-XA-DAKGLEI"));
+	expect(add_as(f, f->other, "KT-DAKGLEI", "dg-2025-04", "12/4/2025"), 77,
+	    "another district's successor");
+	expect(
+	    add_as(f, f->district, "QNG-XA-DAKGLEI", "xa-2025-11", "2/11/2025"),
+	    77, "the predecessor writes its successor's");
+	c = harness_client(&f->h);
+	assert_int_equal(harness_count(c, "KT-DAKGLEI"), 2);
+	rpc_client_close(c);
+}
+
+/* An amendment moving an activity outside its unit's validity is
+ * refused, and the stored one stays. */
+static void
+test_amend_outside_refused(void **state)
+{
+	struct fixture *f = *state;
+
+	expect(add_as(f, f->district, "KT-DAKGLEI", "dg-2025-05", "5/5/2025"),
+	    0, "a May activity");
+	setenv("HOPTAC_TOKEN", f->district, 1);
+	expect(
+	    harness_cli(&f->h, out, sizeof(out), err, sizeof(err), "activity",
+	        "amend", "dg-2025-05", "--start", "5/9/2025", NULL),
+	    3, "moved past the end");
+	unsetenv("HOPTAC_TOKEN");
+	assert_non_null(strstr(err, "QNG-XA-DAKGLEI"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_ended_district_refused),
+	    cmocka_unit_test(test_new_commune_refused_before),
+	    cmocka_unit_test(test_successor_records_history),
+	    cmocka_unit_test(test_amend_outside_refused),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
