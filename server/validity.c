@@ -24,15 +24,6 @@ validity_days(const Hoptac__V1__Unit *u, int32_t *first, int32_t *last)
 		*last = date_last_day(&d);
 }
 
-int
-validity_ended(const Hoptac__V1__Unit *u, int32_t day)
-{
-	int32_t first, last;
-
-	validity_days(u, &first, &last);
-	return last < day;
-}
-
 void
 validity_day_text(int32_t day, char *buf, size_t len)
 {
@@ -136,6 +127,49 @@ validity_check_activity(struct call *c, struct store_conn *db,
 	    after ? "do đơn vị kế tiếp ghi nhận" : "ghi cho đơn vị tiền thân",
 	    names[0] != '\0' ? names : "(chưa có trong danh mục đơn vị)");
 	return STATUS_OK;
+}
+
+int
+validity_check_ended(struct call *c, struct store_conn *db,
+    const Hoptac__V1__Unit *u, int32_t day, const char *prefix,
+    const char *field, const char *instead)
+{
+	int32_t first, last;
+	char when[16], names[400];
+	int rc;
+
+	validity_days(u, &first, &last);
+	if (last >= day)
+		return STATUS_OK;
+	rc = validity_successors_text(db, u, names, sizeof(names));
+	if (rc != STATUS_OK)
+		return rc;
+	validity_day_text(last, when, sizeof(when));
+	violations_add(&c->violations, prefix, field,
+	    "đơn vị %s (%s) đã kết thúc hoạt động ngày %s; %s: %s", u->code,
+	    u->name, when, instead,
+	    names[0] != '\0' ? names : "(chưa có trong danh mục đơn vị)");
+	return STATUS_OK;
+}
+
+int
+validity_check_unit(struct call *c, struct store_conn *db, const char *code,
+    int32_t day, const char *prefix, const char *field, const char *instead)
+{
+	Hoptac__V1__Unit *u = NULL;
+	int rc = store_unit_get(db, code, &u);
+
+	if (rc == STATUS_NOT_FOUND) {
+		violations_add(
+		    &c->violations, prefix, field, "unknown unit \"%s\"", code);
+		return STATUS_OK;
+	}
+	if (rc == STATUS_OK)
+		rc =
+		    validity_check_ended(c, db, u, day, prefix, field, instead);
+	if (u != NULL)
+		hoptac__v1__unit__free_unpacked(u, NULL);
+	return rc;
 }
 
 int

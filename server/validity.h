@@ -16,9 +16,6 @@ struct store_conn;
  * INT32_MIN / INT32_MAX where it has no bound. */
 void validity_days(const Hoptac__V1__Unit *u, int32_t *first, int32_t *last);
 
-/* Whether u ended before day (its valid_to's last day is earlier). */
-int validity_ended(const Hoptac__V1__Unit *u, int32_t day);
-
 /* Writes "30/6/2025" for day into buf. */
 void validity_day_text(int32_t day, char *buf, size_t len);
 
@@ -34,6 +31,19 @@ int validity_successors_text(
 int validity_check_activity(struct call *c, struct store_conn *db,
     const Hoptac__V1__Unit *u, const Hoptac__V1__Activity *a,
     const char *prefix);
+
+/* Adds a violation (prefix, field) when unit u ended before day, naming
+ * its successors after instead ("hỏi đơn vị kế tiếp"). Returns a status:
+ * OK unless the store failed. */
+int validity_check_ended(struct call *c, struct store_conn *db,
+    const Hoptac__V1__Unit *u, int32_t day, const char *prefix,
+    const char *field, const char *instead);
+
+/* The unit code names, loaded, with the violation validity_check_ended
+ * adds; an unknown unit is a violation too. Returns a status: OK unless
+ * the store failed. */
+int validity_check_unit(struct call *c, struct store_conn *db, const char *code,
+    int32_t day, const char *prefix, const char *field, const char *instead);
 
 /* For an office recording an activity of unit u, not its own: OK when
  * u's successor_codes name the office's unit (the history is entered by

@@ -153,6 +153,48 @@ test_amend_outside_refused(void **state)
 	assert_non_null(strstr(err, "QNG-XA-DAKGLEI"));
 }
 
+/* A request issued after the reorganization cannot ask a district that
+ * ended; one issued before it still can. */
+static void
+test_request_to_ended_unit_refused(void **state)
+{
+	struct fixture *f = *state;
+
+	expect(harness_cli(&f->h, out, sizeof(out), err, sizeof(err), "request",
+	           "create", "12/SNgV-2025", "--issuer", "QNG-SNGV", "--issued",
+	           "1/9/2025", "--title", "báo cáo quý III", "--from", "7/2025",
+	           "--due", "30/9/2025", "--unit", "KT-DAKGLEI", NULL),
+	    3, "a request to an ended district");
+	assert_non_null(strstr(err, "QNG-XA-DAKGLEI"));
+	assert_non_null(strstr(err, "30/6/2025"));
+	expect(harness_cli(&f->h, out, sizeof(out), err, sizeof(err), "request",
+	           "create", "12/SNgV-2025", "--issuer", "QNG-SNGV", "--issued",
+	           "1/9/2025", "--title", "báo cáo quý III", "--from", "7/2025",
+	           "--due", "30/9/2025", "--unit", "QNG-XA-DAKGLEI", NULL),
+	    0, "the same to its successor");
+	expect(harness_cli(&f->h, out, sizeof(out), err, sizeof(err), "request",
+	           "create", "5/SNgV-2025", "--issuer", "KT-SNGV", "--issued",
+	           "2/5/2025", "--title", "báo cáo 6 tháng", "--from", "1/2025",
+	           "--due", "20/6/2025", "--unit", "KT-DAKGLEI", NULL),
+	    0, "one issued before the change");
+}
+
+/* The units of today leave out those that ended. */
+static void
+test_unit_list_of_today(void **state)
+{
+	struct fixture *f = *state;
+
+	expect(harness_cli(&f->h, out, sizeof(out), err, sizeof(err), "unit",
+	           "list", "--all", NULL),
+	    0, "units of the past");
+	assert_non_null(strstr(out, "UBND huyện Đắk Glei"));
+	expect(harness_cli(&f->h, out, sizeof(out), err, sizeof(err), "unit",
+	           "list", NULL),
+	    0, "units of today");
+	assert_null(strstr(out, "UBND huyện Đắk Glei"));
+}
+
 int
 main(void)
 {
@@ -161,6 +203,8 @@ main(void)
 	    cmocka_unit_test(test_new_commune_refused_before),
 	    cmocka_unit_test(test_successor_records_history),
 	    cmocka_unit_test(test_amend_outside_refused),
+	    cmocka_unit_test(test_request_to_ended_unit_refused),
+	    cmocka_unit_test(test_unit_list_of_today),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
