@@ -33,6 +33,7 @@ static struct method dispatch_methods[METHOD_COUNT] = {
     RUN(REFLECTION_LIST_SERVICES, handle_reflection_list),
     CHECKED(UNITS_CREATE, handle_units_check_create, handle_units_create),
     RUN(UNITS_LIST, handle_units_list),
+    CHECKED(UNITS_AMEND, handle_units_check_amend, handle_units_amend),
     RUN(PARTNERS_LIST, handle_partners_list),
     CHECKED(ACTIVITIES_SUBMIT, handle_activities_check_submit,
         handle_activities_submit),

@@ -42,6 +42,7 @@ static const struct {
     {"/hoptac.v1.Reflection/ListServices", ANYONE},
     {"/hoptac.v1.Units/Create", ADMIN | PEER},
     {"/hoptac.v1.Units/List", ANYONE},
+    {"/hoptac.v1.Units/Amend", ADMIN},
     {"/hoptac.v1.Partners/List", ANYONE},
     {"/hoptac.v1.Activities/Submit", OFFICE | PEER},
     {"/hoptac.v1.Activities/Get", ANYONE},

@@ -195,6 +195,50 @@ test_unit_list_of_today(void **state)
 	assert_null(strstr(out, "UBND huyện Đắk Glei"));
 }
 
+/* hoptac with the department's credential (reviewer, admin, peer). */
+#define CLI(...)                                                               \
+	harness_cli(                                                           \
+	    &f->h, out, sizeof(out), err, sizeof(err), __VA_ARGS__, NULL)
+
+/* An administrator amends a unit's validity and successors, audited;
+ * what is recorded from then on follows the new validity. */
+static void
+test_unit_amend(void **state)
+{
+	struct fixture *f = *state;
+
+	expect(CLI("unit", "add", "T-XA", "UBND xã Thử", "--kind",
+	           "commune_committee", "--province", "Quảng Ngãi"),
+	    0, "unit add");
+	expect(add_as(f, f->h.token, "T-XA", "t-2025-08a", "10/8/2025"), 0,
+	    "before the amendment");
+	setenv("HOPTAC_TOKEN", f->commune, 1);
+	expect(CLI("unit", "amend", "T-XA", "--to", "31/7/2025"), 77,
+	    "an office amends");
+	unsetenv("HOPTAC_TOKEN");
+	expect(CLI("unit", "amend", "T-XA", "--to", "31/7/2025", "--successor",
+	           "QNG-XA-DAKTO", "--name", "UBND xã Thử (cũ)"),
+	    0, "amend");
+	assert_non_null(strstr(out, "2025-07-31"));
+	expect(CLI("unit", "amend", "T-XA", "--successor", "KT-NOWHERE"), 3,
+	    "an unknown successor");
+	expect(add_as(f, f->h.token, "T-XA", "t-2025-08b", "15/8/2025"), 3,
+	    "after the new end");
+	assert_non_null(strstr(err, "QNG-XA-DAKTO"));
+	assert_non_null(strstr(err, "31/7/2025"));
+	expect(CLI("unit", "list", "--all"), 0, "list");
+	assert_non_null(strstr(out, "UBND xã Thử (cũ)"));
+	expect(CLI("audit", "--method", "Units/Amend"), 0, "audit");
+	assert_non_null(strstr(out, "T-XA"));
+	expect(CLI("unit", "amend", "T-XA", "--clear", "valid_to", "--clear",
+	           "successor_codes"),
+	    0, "amend back");
+	expect(add_as(f, f->h.token, "T-XA", "t-2025-08b", "15/8/2025"), 0,
+	    "after the end is cleared");
+	expect(CLI("unit", "amend", "T-XA", "--clear", "name"), 3,
+	    "the name cannot be emptied");
+}
+
 int
 main(void)
 {
@@ -205,6 +249,7 @@ main(void)
 	    cmocka_unit_test(test_amend_outside_refused),
 	    cmocka_unit_test(test_request_to_ended_unit_refused),
 	    cmocka_unit_test(test_unit_list_of_today),
+	    cmocka_unit_test(test_unit_amend),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
