@@ -16,6 +16,9 @@ struct store_conn;
  * INT32_MIN / INT32_MAX where it has no bound. */
 void validity_days(const Hoptac__V1__Unit *u, int32_t *first, int32_t *last);
 
+/* The day (days since 1970-01-01) in Vietnam (UTC+7) at wall_ms. */
+int32_t validity_today(int64_t wall_ms);
+
 /* Writes "30/6/2025" for day into buf. */
 void validity_day_text(int32_t day, char *buf, size_t len);
 

@@ -23,9 +23,8 @@ static char err[64 * 1024];
 
 struct fixture {
 	struct harness h;
-	char district[128]; /* KT-DAKGLEI's office, ended 30/6/2025 */
-	char commune[128];  /* QNG-XA-DAKGLEI's, formed 1/7/2025 */
-	char other[128];    /* QNG-XA-DAKTO's, another district's successor */
+	char commune[128]; /* QNG-XA-DAKGLEI's, formed 1/7/2025 */
+	char other[128];   /* QNG-XA-DAKTO's, another district's successor */
 };
 
 #define expect(got, want, what) harness_expect(got, want, what, out, err)
@@ -57,8 +56,6 @@ setup(void **state)
 	           "import", harness_data("../../deploy/registry/units.csv"),
 	           NULL),
 	    0, "units");
-	harness_issue(&f->h, "Văn thư huyện Đắk Glei", OFFICE, "KT-DAKGLEI",
-	    f->district, sizeof(f->district));
 	harness_issue(&f->h, "Văn thư xã Đắk Glei", OFFICE, "QNG-XA-DAKGLEI",
 	    f->commune, sizeof(f->commune));
 	harness_issue(&f->h, "Văn thư xã Đắk Tô", OFFICE, "QNG-XA-DAKTO",
@@ -84,12 +81,12 @@ test_ended_district_refused(void **state)
 	struct fixture *f = *state;
 	struct rpc_client *c;
 
-	expect(add_as(f, f->district, "KT-DAKGLEI", "dg-2025-08", "15/8/2025"),
+	expect(add_as(f, f->h.token, "KT-DAKGLEI", "dg-2025-08", "15/8/2025"),
 	    3, "after the district ended");
 	assert_non_null(strstr(err, "30/6/2025"));
 	assert_non_null(strstr(err, "QNG-XA-DAKGLEI"));
 	assert_non_null(strstr(err, "đơn vị kế tiếp"));
-	expect(add_as(f, f->district, "KT-DAKGLEI", "dg-2025-06", "20/6/2025"),
+	expect(add_as(f, f->h.token, "KT-DAKGLEI", "dg-2025-06", "20/6/2025"),
 	    0, "before it ended");
 	c = harness_client(&f->h);
 	assert_int_equal(harness_count(c, "KT-DAKGLEI"), 1);
@@ -127,9 +124,6 @@ test_successor_records_history(void **state)
 	assert_non_null(strstr(err, "QNG-XA-DAKGLEI"));
 	expect(add_as(f, f->other, "KT-DAKGLEI", "dg-2025-04", "12/4/2025"), 77,
 	    "another district's successor");
-	expect(
-	    add_as(f, f->district, "QNG-XA-DAKGLEI", "xa-2025-11", "2/11/2025"),
-	    77, "the predecessor writes its successor's");
 	c = harness_client(&f->h);
 	assert_int_equal(harness_count(c, "KT-DAKGLEI"), 2);
 	rpc_client_close(c);
@@ -142,9 +136,9 @@ test_amend_outside_refused(void **state)
 {
 	struct fixture *f = *state;
 
-	expect(add_as(f, f->district, "KT-DAKGLEI", "dg-2025-05", "5/5/2025"),
-	    0, "a May activity");
-	setenv("HOPTAC_TOKEN", f->district, 1);
+	expect(add_as(f, f->h.token, "KT-DAKGLEI", "dg-2025-05", "5/5/2025"), 0,
+	    "a May activity");
+	setenv("HOPTAC_TOKEN", f->h.token, 1);
 	expect(
 	    harness_cli(&f->h, out, sizeof(out), err, sizeof(err), "activity",
 	        "amend", "dg-2025-05", "--start", "5/9/2025", NULL),
@@ -239,6 +233,33 @@ test_unit_amend(void **state)
 	    "the name cannot be emptied");
 }
 
+/* No credential is issued for a unit that has ended; one issued while
+ * its unit existed is refused from the day after it ended, naming the
+ * successor whose office is to be used. */
+static void
+test_credential_of_ended_unit(void **state)
+{
+	struct fixture *f = *state;
+	char yesterday[16];
+
+	expect(CLI("admin", "issue", "--name", "Mới", "--role", "office",
+	           "--unit", "KT-DAKTO"),
+	    3, "issue for an ended district");
+	assert_non_null(strstr(err, "QNG-XA-DAKTO"));
+	harness_day_text(-1, yesterday, sizeof(yesterday));
+	expect(CLI("unit", "amend", "QNG-XA-DAKGLEI", "--to", yesterday,
+	           "--successor", "QNG-XA-DAKTO"),
+	    0, "the commune ends yesterday");
+	setenv("HOPTAC_TOKEN", f->commune, 1);
+	expect(CLI("whoami"), 77, "the ended commune's office");
+	unsetenv("HOPTAC_TOKEN");
+	assert_non_null(strstr(err, "QNG-XA-DAKTO"));
+	assert_non_null(strstr(err, "đơn vị kế tiếp"));
+	setenv("HOPTAC_TOKEN", f->other, 1);
+	expect(CLI("whoami"), 0, "its successor's office");
+	unsetenv("HOPTAC_TOKEN");
+}
+
 int
 main(void)
 {
@@ -250,6 +271,7 @@ main(void)
 	    cmocka_unit_test(test_request_to_ended_unit_refused),
 	    cmocka_unit_test(test_unit_list_of_today),
 	    cmocka_unit_test(test_unit_amend),
+	    cmocka_unit_test(test_credential_of_ended_unit),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
