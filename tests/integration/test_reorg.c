@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "harness_json.h"
 
 #define OFFICE (1u << HOPTAC__V1__ROLE__ROLE_OFFICE)
 
@@ -260,6 +261,63 @@ test_credential_of_ended_unit(void **state)
 	unsetenv("HOPTAC_TOKEN");
 }
 
+/* Activities a rolled-up summary of unit counts (the totals of
+ * hoptac --json summary args...). */
+static int64_t
+rolled_up(struct fixture *f, const char *a0, const char *a1, const char *a2,
+    const char *a3, const char *a4, const char *a5)
+{
+	json_object *o, *fig;
+	int64_t n = -1;
+
+	expect(CLI("--json", "summary", a0, a1, a2, a3, a4, a5, "--rollup"), 0,
+	    "summary");
+	o = json_tokener_parse(out);
+	assert_non_null(o);
+	if (json_object_object_get_ex(o, "totals", &fig))
+		n = harness_json_int(fig, "activities");
+	json_object_put(o);
+	return n;
+}
+
+/* A roll-up attributes over time: a request for a period after the
+ * change never counts the predecessor's records, even one dated after
+ * its end that was stored before the end was registered; a period
+ * before the change counts the predecessor's under its successor. */
+static void
+test_rollup_over_time(void **state)
+{
+	struct fixture *f = *state;
+
+	expect(CLI("unit", "add", "T-HUYEN", "UBND huyện Thử", "--kind",
+	           "district_committee", "--province", "Quảng Ngãi"),
+	    0, "district");
+	expect(CLI("unit", "add", "T-XA2", "UBND xã Thử Hai", "--kind",
+	           "commune_committee", "--province", "Quảng Ngãi", "--from",
+	           "1/7/2025"),
+	    0, "commune");
+	expect(
+	    add_as(f, f->h.token, "T-HUYEN", "th-03", "10/3/2025"), 0, "March");
+	expect(add_as(f, f->h.token, "T-HUYEN", "th-08", "15/8/2025"), 0,
+	    "August, before the end was registered");
+	expect(add_as(f, f->h.token, "T-XA2", "tx-09", "20/9/2025"), 0,
+	    "September");
+	expect(CLI("unit", "amend", "T-HUYEN", "--to", "30/6/2025",
+	           "--successor", "T-XA2"),
+	    0, "the district ends");
+	expect(CLI("request", "create", "9/SNgV-Q3", "--issuer", "QNG-SNGV",
+	           "--issued", "1/10/2025", "--title", "báo cáo quý III",
+	           "--from", "7/2025", "--to", "9/2025", "--due", "20/10/2025",
+	           "--unit", "T-XA2"),
+	    0, "a request for the third quarter");
+	assert_int_equal(rolled_up(f, "--request", "9/SNgV-Q3", "--unit",
+	                     "T-XA2", "--by", "unit"),
+	    1);
+	assert_int_equal(rolled_up(f, "--from", "1/2025", "--to", "6/2025",
+	                     "--unit", "T-XA2"),
+	    1);
+}
+
 int
 main(void)
 {
@@ -272,6 +330,7 @@ main(void)
 	    cmocka_unit_test(test_unit_list_of_today),
 	    cmocka_unit_test(test_unit_amend),
 	    cmocka_unit_test(test_credential_of_ended_unit),
+	    cmocka_unit_test(test_rollup_over_time),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
