@@ -242,6 +242,7 @@ void cli_usage(const char *noun, const char *verb, int to_stderr);
 int cmd_ping(struct cli *cli, int argc, char **argv);
 int cmd_methods(struct cli *cli, int argc, char **argv);
 int cmd_unit_add(struct cli *cli, int argc, char **argv);
+int cmd_unit_amend(struct cli *cli, int argc, char **argv);
 int cmd_unit_list(struct cli *cli, int argc, char **argv);
 int cmd_partner_list(struct cli *cli, int argc, char **argv);
 int cmd_activity_add(struct cli *cli, int argc, char **argv);

@@ -84,6 +84,55 @@ out:
 	return rc;
 }
 
+static int
+cmd_unit_amended(const ProtobufCMessage *req, const ProtobufCMessage *m)
+{
+	const Hoptac__V1__AmendUnitResponse *resp = (const void *)m;
+	const Hoptac__V1__Unit *u = resp->unit;
+
+	(void)req;
+	printf("unit %s amended: %s, from %s to %s\n", u->code, u->name,
+	    u->valid_from[0] != '\0' ? u->valid_from : "-",
+	    u->valid_to[0] != '\0' ? u->valid_to : "-");
+	return CLI_OK;
+}
+
+int
+cmd_unit_amend(struct cli *cli, int argc, char **argv)
+{
+	static const struct cli_option opts[] = {
+	    CLI_COPY("name", Hoptac__V1__AmendUnitRequest, name),
+	    CLI_COPY("parent", Hoptac__V1__AmendUnitRequest, parent_code),
+	    CLI_COPY("from", Hoptac__V1__AmendUnitRequest, valid_from),
+	    CLI_COPY("to", Hoptac__V1__AmendUnitRequest, valid_to),
+	    CLI_LIST(
+	        "successor", Hoptac__V1__AmendUnitRequest, successor_codes),
+	    CLI_LIST("clear", Hoptac__V1__AmendUnitRequest, clear),
+	    CLI_OPTIONS_END,
+	};
+	static const struct cli_args args = {opts, NULL, 1, 1, 0, 0};
+	static const struct cli_show show = {
+	    NULL, METHOD_UNITS_AMEND, NULL, cmd_unit_amended};
+	/* freed with free_unpacked */
+	Hoptac__V1__AmendUnitRequest *req = malloc(sizeof(*req));
+	char **names;
+	int rc;
+
+	if (req == NULL)
+		return cli_fail(CLI_ERROR, "out of memory");
+	hoptac__v1__amend_unit_request__init(req);
+	if ((rc = cli_parse(cli, &args, req, argc, argv, &names)) != CLI_OK)
+		goto out;
+	if (pbstr_set(&req->code, names[0]) != 0) {
+		rc = cli_fail(CLI_ERROR, "out of memory");
+		goto out;
+	}
+	rc = cli_show(cli, &show, &req->base);
+out:
+	hoptac__v1__amend_unit_request__free_unpacked(req, NULL);
+	return rc;
+}
+
 static void
 cmd_unit_row(struct table *t, const void *item)
 {

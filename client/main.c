@@ -35,6 +35,11 @@ static const struct cli_command cli_commands[] = {
         "CODE NAME --kind KIND [--province P] [--parent CODE] [--from DATE]"
         " [--to DATE] [--successor CODE]...",
         "register a reporting unit"},
+    {"unit", "amend", cmd_unit_amend,
+        "CODE [--name NAME] [--parent CODE] [--from DATE] [--to DATE]"
+        " [--successor CODE]... [--clear FIELD]...",
+        "change a unit's registration (administrator; FIELD: parent_code,"
+        " valid_from, valid_to, successor_codes)"},
     {"unit", "list", cmd_unit_list, "[--province P] [--all]",
         "list units (--all: with those that ended)"},
     {"unit", "import", cmd_unit_import, "FILE.csv",

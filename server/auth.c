@@ -19,6 +19,7 @@
 #include "pbstr.h"
 #include "status.h"
 #include "store.h"
+#include "validity.h"
 
 #define AUTH_PREFIX     "hoptac1_"
 #define AUTH_SECRET_LEN 32
@@ -31,6 +32,10 @@ struct auth_entry {
 	char unit[VALIDATE_ID_MAX + 1];
 	char *name; /* owned */
 	int64_t expires_at_ms, revoked_at_ms;
+	/* An office's unit's last day (INT32_MAX while it exists) and its
+	 * successors, for the refusal once it has ended. */
+	int32_t unit_last;
+	char successors[256];
 };
 
 struct auth {
@@ -107,12 +112,37 @@ auth_load_one(void *arg, const Hoptac__V1__Credential *cr, const void *salt,
 	return STATUS_OK;
 }
 
+/* Sets e's unit_last and successors from its unit. */
+static int
+auth_load_unit(struct store_conn *db, struct auth_entry *e)
+{
+	Hoptac__V1__Unit *u = NULL;
+	int32_t first;
+	int rc;
+
+	e->unit_last = INT32_MAX;
+	if (e->unit[0] == '\0')
+		return STATUS_OK;
+	rc = store_unit_get(db, e->unit, &u);
+	if (rc == STATUS_NOT_FOUND)
+		return STATUS_OK;
+	if (rc == STATUS_OK) {
+		validity_days(u, &first, &e->unit_last);
+		rc = validity_successors_text(
+		    db, u, e->successors, sizeof(e->successors));
+		hoptac__v1__unit__free_unpacked(u, NULL);
+	}
+	return rc;
+}
+
 int
 auth_reload(struct auth *a, struct store_conn *db)
 {
 	struct auth_load l = {NULL, 0, 0};
 	int rc = store_cred_each(db, auth_load_one, &l);
 
+	for (size_t i = 0; rc == STATUS_OK && i < l.n; i++)
+		rc = auth_load_unit(db, &l.e[i]);
 	if (rc != STATUS_OK) {
 		auth_entries_free(l.e, l.n);
 		return rc;
@@ -199,7 +229,7 @@ auth_check(struct auth *a, const char *token, int64_t now_ms,
 {
 	size_t plen = strlen(AUTH_PREFIX);
 	uint8_t secret[AUTH_SECRET_LEN], hash[AUTH_HASH_LEN];
-	char id[AUTH_ID_LEN + 1];
+	char id[AUTH_ID_LEN + 1], day[16];
 	const struct auth_entry *e;
 	int i, rc = STATUS_UNAUTHENTICATED;
 
@@ -247,6 +277,17 @@ auth_check(struct auth *a, const char *token, int64_t now_ms,
 	}
 	if (e->expires_at_ms != 0 && now_ms >= e->expires_at_ms) {
 		snprintf(why, whylen, "credential %s has expired", id);
+		goto out;
+	}
+	if (validity_today(now_ms) > e->unit_last) {
+		validity_day_text(e->unit_last, day, sizeof(day));
+		snprintf(why, whylen,
+		    "credential %s: đơn vị %s đã kết thúc hoạt động ngày %s; "
+		    "dùng tài khoản của văn thư đơn vị kế tiếp: %s",
+		    id, e->unit, day,
+		    e->successors[0] != '\0'
+		        ? e->successors
+		        : "(chưa có trong danh mục đơn vị)");
 		goto out;
 	}
 	snprintf(p->name, sizeof(p->name), "%s", e->name);

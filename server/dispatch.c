@@ -33,6 +33,10 @@ static struct method dispatch_methods[METHOD_COUNT] = {
     RUN(REFLECTION_LIST_SERVICES, handle_reflection_list),
     CHECKED(UNITS_CREATE, handle_units_check_create, handle_units_create),
     RUN(UNITS_LIST, handle_units_list),
+    /* A unit's end date changes what its office's credential may do. */
+    [METHOD_UNITS_AMEND] = {.check = handle_units_check_amend,
+        .run = handle_units_amend,
+        .after_commit = handle_credentials_reload},
     RUN(PARTNERS_LIST, handle_partners_list),
     CHECKED(ACTIVITIES_SUBMIT, handle_activities_check_submit,
         handle_activities_submit),
@@ -163,7 +167,7 @@ dispatch_authenticate(struct call *c)
 {
 	const struct method *m = c->method;
 	const char *token = NULL;
-	char why[128], roles[64];
+	char why[480], roles[64];
 
 	for (size_t i = 0; i < c->req->n_metadata; i++)
 		if (strcmp(c->req->metadata[i]->key,

@@ -10,6 +10,7 @@
 #include "pbstr.h"
 #include "status.h"
 #include "store.h"
+#include "validity.h"
 
 /* Activities in one Submit. */
 #define HANDLE_SUBMIT_MAX 1000
@@ -35,10 +36,8 @@ handle_activities_check_submit(struct call *c)
 	}
 	call_target(c, "%zu activities: %s%s", in->n_activities,
 	    in->activities[0]->id, in->n_activities > 1 ? " ..." : "");
-	for (size_t i = 0; i < in->n_activities; i++)
-		if (auth_may_write(c, in->activities[i]->unit_code) !=
-		    STATUS_OK)
-			return c->status;
+	/* Which units an office may write is decided in the writer, with
+	 * the store: its own, and those its unit succeeded. */
 	for (size_t i = 0; i < in->n_activities; i++) {
 		snprintf(prefix, sizeof(prefix), "activities[%zu]", i);
 		validate_activity(in->activities[i], prefix, &c->violations);
@@ -74,29 +73,56 @@ handle_same_content(Hoptac__V1__Activity *a, const Hoptac__V1__Activity *s)
 	return same;
 }
 
+/* The unit an activity names, checked against the caller's reach and
+ * the unit's validity. *known is the last unit found (owned by the
+ * batch): a batch is mostly one unit's. NOT_FOUND for an unknown unit
+ * (reported as a violation), PERMISSION_DENIED with the message set, or
+ * OK with the violations of validity added. */
+static int
+handle_unit_of(struct call *c, struct store_conn *db, const char *prefix,
+    const Hoptac__V1__Activity *a, Hoptac__V1__Unit **known)
+{
+	int rc = STATUS_OK;
+
+	if (*known == NULL || strcmp((*known)->code, a->unit_code) != 0) {
+		if (*known != NULL)
+			hoptac__v1__unit__free_unpacked(*known, NULL);
+		*known = NULL;
+		rc = store_unit_get(db, a->unit_code, known);
+	}
+	if (rc == STATUS_NOT_FOUND) {
+		/* An office learns nothing of units beyond its reach. */
+		if (auth_may_write(c, a->unit_code) != STATUS_OK)
+			return c->status;
+		violations_add(&c->violations, prefix, "unit_code",
+		    "unknown unit \"%s\"", a->unit_code);
+		return rc;
+	}
+	if (rc != STATUS_OK)
+		return rc;
+	if (validity_may_record(c, *known) != STATUS_OK)
+		return c->status;
+	return validity_check_activity(c, db, *known, a, prefix);
+}
+
 /* Stores one activity of a batch, or finds it already there. */
 static int
 handle_submit_one(struct call *c, struct store_conn *db, size_t i,
     Hoptac__V1__Activity *a, int64_t now, Hoptac__V1__SubmitResult *r,
-    const char **known_unit)
+    Hoptac__V1__Unit **known)
 {
 	Hoptac__V1__Activity *stored = NULL;
 	char prefix[40];
 	int rc;
 
 	snprintf(prefix, sizeof(prefix), "activities[%zu]", i);
-	/* A batch is mostly one unit's: look it up once. */
-	rc = *known_unit != NULL && strcmp(*known_unit, a->unit_code) == 0
-	    ? STATUS_OK
-	    : store_unit_get(db, a->unit_code, NULL);
-	if (rc == STATUS_NOT_FOUND) {
-		violations_add(&c->violations, prefix, "unit_code",
-		    "unknown unit \"%s\"", a->unit_code);
+	rc = handle_unit_of(c, db, prefix, a, known);
+	if (rc == STATUS_NOT_FOUND)
 		return STATUS_OK; /* reported with the others */
-	}
 	if (rc != STATUS_OK)
 		return rc;
-	*known_unit = a->unit_code;
+	if (c->violations.count > 0)
+		return STATUS_OK; /* nothing of the batch is stored */
 	if (pbstr_set(&r->id, a->id) != 0)
 		return STATUS_INTERNAL;
 	/* Only the unit's own records: what another unit stores under the
@@ -128,8 +154,8 @@ handle_activities_submit(struct call *c, struct store_conn *db)
 	    (Hoptac__V1__SubmitActivitiesRequest *)c->input;
 	Hoptac__V1__SubmitActivitiesResponse *out = malloc(sizeof(*out));
 	int64_t now = call_wall_ms();
-	const char *known_unit = NULL; /* the last unit found to exist */
-	int rc;
+	Hoptac__V1__Unit *known = NULL; /* owned; the last unit found */
+	int rc = STATUS_OK;
 
 	if (out == NULL)
 		return call_fail(c, STATUS_INTERNAL, "out of memory");
@@ -138,18 +164,24 @@ handle_activities_submit(struct call *c, struct store_conn *db)
 	out->results = calloc(in->n_activities, sizeof(*out->results));
 	if (out->results == NULL)
 		return call_fail(c, STATUS_INTERNAL, "out of memory");
-	for (size_t i = 0; i < in->n_activities; i++) {
+	for (size_t i = 0; i < in->n_activities && rc == STATUS_OK; i++) {
 		Hoptac__V1__SubmitResult *r = malloc(sizeof(*r));
 
-		if (r == NULL)
-			return call_fail(c, STATUS_INTERNAL, "out of memory");
+		if (r == NULL) {
+			rc = call_fail(c, STATUS_INTERNAL, "out of memory");
+			break;
+		}
 		hoptac__v1__submit_result__init(r);
 		out->results[out->n_results++] = r;
 		rc = handle_submit_one(
-		    c, db, i, in->activities[i], now, r, &known_unit);
-		if (rc != STATUS_OK)
-			return call_fail(c, rc, "the store failed");
+		    c, db, i, in->activities[i], now, r, &known);
+		if (rc != STATUS_OK && c->status == STATUS_OK)
+			rc = call_fail(c, rc, "the store failed");
 	}
+	if (known != NULL)
+		hoptac__v1__unit__free_unpacked(known, NULL);
+	if (rc != STATUS_OK)
+		return rc;
 	/* All or nothing: the savepoint undoes what was inserted. */
 	if (c->violations.count > 0)
 		return handle_invalid(c);
@@ -345,6 +377,23 @@ handle_keep_conflict(struct call *c, struct store_conn *db,
 	    : call_fail(c, rc, "the conflict could not be kept");
 }
 
+/* An amended activity stays within its unit's validity, as a new one. */
+static int
+handle_amend_validity(
+    struct call *c, struct store_conn *db, const Hoptac__V1__Activity *a)
+{
+	Hoptac__V1__Unit *u = NULL;
+	int rc = store_unit_get(db, a->unit_code, &u);
+
+	if (rc == STATUS_OK)
+		rc = validity_check_activity(c, db, u, a, "activity");
+	if (u != NULL)
+		hoptac__v1__unit__free_unpacked(u, NULL);
+	if (rc != STATUS_OK)
+		return call_fail(c, rc, "the store failed");
+	return c->violations.count > 0 ? handle_invalid(c) : STATUS_OK;
+}
+
 int
 handle_activities_amend(struct call *c, struct store_conn *db)
 {
@@ -359,6 +408,9 @@ handle_activities_amend(struct call *c, struct store_conn *db)
 	 * department, never dropped: see handle_keep_conflict. */
 	rc = handle_load(c, db, a->unit_code, a->id,
 	    in->keep_on_conflict ? 0 : in->expected_version, &stored);
+	if (rc != STATUS_OK)
+		goto out;
+	rc = handle_amend_validity(c, db, a);
 	if (rc != STATUS_OK)
 		goto out;
 	if (in->keep_on_conflict && stored->version != in->expected_version) {

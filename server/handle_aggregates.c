@@ -14,6 +14,7 @@
 #include "pbstr.h"
 #include "status.h"
 #include "store.h"
+#include "validity.h"
 
 #define HANDLE_DIMS_MAX 4
 
@@ -141,9 +142,12 @@ handle_aggregates_check_summary(struct call *c)
 }
 
 /* Adds every unit whose final successor is in the list (the units that
- * a rolled-up query must take in), as heap strings. */
+ * a rolled-up query must take in), as heap strings: those that existed
+ * on some day of [from, to]. A record counts for the unit that existed
+ * on its date, so a period after a unit ended never takes it in. */
 static int
-handle_expand_predecessors(struct store_conn *db, size_t *n, char ***units)
+handle_expand_predecessors(
+    struct store_conn *db, int32_t from, int32_t to, size_t *n, char ***units)
 {
 	Hoptac__V1__ListUnitsRequest q = HOPTAC__V1__LIST_UNITS_REQUEST__INIT;
 	Hoptac__V1__ListUnitsResponse all =
@@ -155,9 +159,13 @@ handle_expand_predecessors(struct store_conn *db, size_t *n, char ***units)
 	if ((rc = store_unit_list(db, &q, 0, &all)) != STATUS_OK)
 		goto out;
 	for (size_t i = 0; i < all.n_units && rc == STATUS_OK; i++) {
-		char *code = strdup(all.units[i]->code);
+		int32_t first, last;
+		char *code;
 
-		if (code == NULL) {
+		validity_days(all.units[i], &first, &last);
+		if (last < from || first > to)
+			continue;
+		if ((code = strdup(all.units[i]->code)) == NULL) {
 			rc = STATUS_INTERNAL;
 			break;
 		}
@@ -310,8 +318,8 @@ handle_summary_run(struct call *c, struct store_conn *db,
 	if (r != NULL && n_units == 0)
 		q.to_day = q.from_day - 1;
 	if (in->rollup && n_units > 0 &&
-	    (rc = handle_expand_predecessors(db, &n_units, &units)) !=
-	        STATUS_OK)
+	    (rc = handle_expand_predecessors(
+	         db, q.from_day, q.to_day, &n_units, &units)) != STATUS_OK)
 		goto out;
 	for (size_t i = 0; i < in->n_group_by; i++)
 		dims[i] = (int)in->group_by[i];

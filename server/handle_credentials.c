@@ -14,6 +14,7 @@
 #include "server_impl.h"
 #include "status.h"
 #include "store.h"
+#include "validity.h"
 
 int
 handle_credentials_check_issue(struct call *c)
@@ -104,14 +105,14 @@ handle_credentials_issue(struct call *c, struct store_conn *db)
 	if (cr == NULL)
 		return c->status;
 	out = (Hoptac__V1__IssueCredentialResponse *)c->output;
-	if (in->unit_code[0] != '\0' &&
-	    (rc = store_unit_get(db, in->unit_code, NULL)) != STATUS_OK) {
-		if (rc != STATUS_NOT_FOUND)
+	if (in->unit_code[0] != '\0') {
+		rc = validity_check_unit(c, db, in->unit_code,
+		    validity_today(call_wall_ms()), NULL, "unit_code",
+		    "cấp tài khoản cho văn thư đơn vị kế tiếp");
+		if (rc != STATUS_OK)
 			return call_fail(c, rc, "the store failed");
-		violations_add(&c->violations, NULL, "unit_code",
-		    "unknown unit \"%s\"", in->unit_code);
-		return call_fail(c, STATUS_INVALID_ARGUMENT, "unknown unit %s",
-		    in->unit_code);
+		if (c->violations.count > 0)
+			return handle_invalid(c);
 	}
 	if (auth_token_new(token, id, salt, hash) != STATUS_OK)
 		return call_fail(c, STATUS_INTERNAL, "no random bytes");

@@ -3,11 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "date.h"
 #include "handlers.h"
 #include "hoptac/v1/services.pb-c.h"
 #include "pbstr.h"
 #include "status.h"
 #include "store.h"
+#include "validity.h"
 
 int
 handle_requests_check_create(struct call *c)
@@ -20,22 +22,6 @@ handle_requests_check_create(struct call *c)
 	return STATUS_OK;
 }
 
-/* Adds a violation for a unit code that names no unit; returns the
- * store's status for anything but NOT_FOUND. */
-static int
-handle_known_unit(
-    struct call *c, struct store_conn *db, const char *code, const char *field)
-{
-	int rc = store_unit_get(db, code, NULL);
-
-	if (rc == STATUS_NOT_FOUND) {
-		violations_add(&c->violations, "request", field,
-		    "unknown unit \"%s\"", code);
-		return STATUS_OK;
-	}
-	return rc;
-}
-
 int
 handle_requests_create(struct call *c, struct store_conn *db)
 {
@@ -44,14 +30,22 @@ handle_requests_create(struct call *c, struct store_conn *db)
 	Hoptac__V1__ReportingRequest *r = in->request;
 	Hoptac__V1__CreateRequestResponse *out;
 	char field[48];
+	struct date_partial d;
+	int32_t issued = date_today();
 	int rc;
 
-	if ((rc = handle_known_unit(c, db, r->issuer_unit, "issuer_unit")) !=
+	/* A unit that ended before the request was issued cannot answer
+	 * it: its successor does. */
+	if (date_parse(r->issued_on, &d) == 0)
+		issued = date_first_day(&d);
+	if ((rc = validity_check_unit(c, db, r->issuer_unit, issued, "request",
+	         "issuer_unit", "yêu cầu do đơn vị kế tiếp ban hành")) !=
 	    STATUS_OK)
 		return call_fail(c, rc, "the store failed");
 	for (size_t i = 0; i < r->n_unit_codes; i++) {
 		snprintf(field, sizeof(field), "unit_codes[%zu]", i);
-		if ((rc = handle_known_unit(c, db, r->unit_codes[i], field)) !=
+		if ((rc = validity_check_unit(c, db, r->unit_codes[i], issued,
+		         "request", field, "gửi yêu cầu cho đơn vị kế tiếp")) !=
 		    STATUS_OK)
 			return call_fail(c, rc, "the store failed");
 	}

@@ -20,6 +20,8 @@ Hoptac__V1__Partner *handle_partners_message(const struct gazetteer_partner *g);
 int handle_units_check_create(struct call *c);
 int handle_units_create(struct call *c, struct store_conn *db);
 int handle_units_list(struct call *c, struct store_conn *db);
+int handle_units_check_amend(struct call *c);
+int handle_units_amend(struct call *c, struct store_conn *db);
 
 int handle_activities_check_submit(struct call *c);
 int handle_activities_submit(struct call *c, struct store_conn *db);

@@ -111,6 +111,9 @@ int store_request_save(struct store_conn *c, const char *credential_id,
 
 /* Units. */
 int store_unit_insert(struct store_conn *c, const Hoptac__V1__Unit *u);
+/* Replaces the stored unit u->code (its created_at_ms kept by the
+ * caller). NOT_FOUND when there is none. */
+int store_unit_update(struct store_conn *c, const Hoptac__V1__Unit *u);
 /* OK with *out (caller frees with free_unpacked), or NOT_FOUND. out may
  * be NULL to test existence. */
 int store_unit_get(

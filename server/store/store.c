@@ -189,6 +189,12 @@ store_unit_insert(struct store_conn *c, const Hoptac__V1__Unit *u)
 }
 
 int
+store_unit_update(struct store_conn *c, const Hoptac__V1__Unit *u)
+{
+	return c->ops->unit_update(c, u);
+}
+
+int
 store_unit_get(struct store_conn *c, const char *code, Hoptac__V1__Unit **out)
 {
 	return c->ops->unit_get(c, code, out);

@@ -54,6 +54,7 @@ struct store_ops {
 
 	/* Records. */
 	int (*unit_insert)(struct store_conn *c, const Hoptac__V1__Unit *u);
+	int (*unit_update)(struct store_conn *c, const Hoptac__V1__Unit *u);
 	int (*unit_get)(
 	    struct store_conn *c, const char *code, Hoptac__V1__Unit **out);
 	int (*unit_list)(struct store_conn *c,

@@ -839,6 +839,7 @@ const struct store_ops store_sqlite_ops = {
     .request_find = store_sqlite_request_find,
     .request_save = store_sqlite_request_save,
     .unit_insert = store_sqlite_unit_insert,
+    .unit_update = store_sqlite_unit_update,
     .unit_get = store_sqlite_unit_get,
     .unit_list = store_sqlite_unit_list,
     .activity_insert = store_sqlite_activity_insert,

@@ -90,6 +90,7 @@ int store_sqlite_request_save(struct store_conn *c, const char *credential_id,
     const char *request_id, const char *method, const uint8_t *payload,
     size_t len, int64_t now_ms);
 int store_sqlite_unit_insert(struct store_conn *c, const Hoptac__V1__Unit *u);
+int store_sqlite_unit_update(struct store_conn *c, const Hoptac__V1__Unit *u);
 int store_sqlite_unit_get(
     struct store_conn *c, const char *code, Hoptac__V1__Unit **out);
 int store_sqlite_unit_list(struct store_conn *c,

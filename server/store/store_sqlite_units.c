@@ -9,21 +9,15 @@
 #include "store.h"
 #include "store_sqlite_int.h"
 
-int
-store_sqlite_unit_insert(struct store_conn *conn, const Hoptac__V1__Unit *u)
+/* Binds u's columns and body as parameters 1 to 8 (code, name, kind,
+ * province, parent_code, valid_from_day, valid_to_day, body). */
+static int
+store_sqlite_unit_bind(sqlite3_stmt *st, const Hoptac__V1__Unit *u)
 {
-	struct store_sqlite *c = store_sqlite_of(conn);
-	static const char sql[] =
-	    "INSERT INTO units(code, name, kind, province, parent_code,"
-	    " valid_from_day, valid_to_day, body) VALUES (?,?,?,?,?,?,?,?)";
-	sqlite3_stmt *st = store_sqlite_stmt(c, sql);
 	size_t len;
-	uint8_t *body;
-	int rc;
+	uint8_t *body = store_sqlite_pack(&u->base, &len);
 
-	if (st == NULL)
-		return store_sqlite_fail(c, sql);
-	if ((body = store_sqlite_pack(&u->base, &len)) == NULL)
+	if (body == NULL)
 		return STATUS_INTERNAL;
 	store_sqlite_bind_text(st, 1, u->code);
 	store_sqlite_bind_text(st, 2, u->name);
@@ -34,7 +28,42 @@ store_sqlite_unit_insert(struct store_conn *conn, const Hoptac__V1__Unit *u)
 	store_sqlite_bind_day(st, 6, u->valid_from, 0);
 	store_sqlite_bind_day(st, 7, u->valid_to, 1);
 	sqlite3_bind_blob(st, 8, body, (int)len, free);
-	rc = store_sqlite_step_done(c, st);
+	return STATUS_OK;
+}
+
+/* Runs sql, an INSERT or an UPDATE of the unit's row, with u bound. */
+static int
+store_sqlite_unit_write(
+    struct store_conn *conn, const Hoptac__V1__Unit *u, const char *sql)
+{
+	struct store_sqlite *c = store_sqlite_of(conn);
+	sqlite3_stmt *st = store_sqlite_stmt(c, sql);
+
+	if (st == NULL)
+		return store_sqlite_fail(c, sql);
+	if (store_sqlite_unit_bind(st, u) != STATUS_OK)
+		return STATUS_INTERNAL;
+	return store_sqlite_step_done(c, st);
+}
+
+int
+store_sqlite_unit_insert(struct store_conn *conn, const Hoptac__V1__Unit *u)
+{
+	return store_sqlite_unit_write(conn, u,
+	    "INSERT INTO units(code, name, kind, province, parent_code,"
+	    " valid_from_day, valid_to_day, body) VALUES (?,?,?,?,?,?,?,?)");
+}
+
+int
+store_sqlite_unit_update(struct store_conn *conn, const Hoptac__V1__Unit *u)
+{
+	int rc = store_sqlite_unit_write(conn, u,
+	    "UPDATE units SET name = ?2, kind = ?3, province = ?4,"
+	    " parent_code = ?5, valid_from_day = ?6, valid_to_day = ?7,"
+	    " body = ?8 WHERE code = ?1");
+
+	if (rc == STATUS_OK && sqlite3_changes(store_sqlite_of(conn)->db) == 0)
+		rc = STATUS_NOT_FOUND;
 	return rc;
 }
 

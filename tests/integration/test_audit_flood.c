@@ -179,8 +179,7 @@ test_flood_without_credential(void **state)
 	harness_start(&h, HARNESS_TCP, 0);
 	harness_expect(
 	    harness_cli(&h, out, sizeof(out), err, sizeof(err), "unit",
-	        "import", harness_data("../../deploy/registry/units.csv"),
-	        NULL),
+	        "import", harness_data("units-2024.csv"), NULL),
 	    0, "units", out, err);
 	harness_issue(&h, "Văn thư huyện Đắk Glei", OFFICE, "KT-DAKGLEI",
 	    office, sizeof(office));

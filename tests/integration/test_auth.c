@@ -42,6 +42,7 @@ static const struct {
     {"/hoptac.v1.Reflection/ListServices", ANYONE},
     {"/hoptac.v1.Units/Create", ADMIN | PEER},
     {"/hoptac.v1.Units/List", ANYONE},
+    {"/hoptac.v1.Units/Amend", ADMIN},
     {"/hoptac.v1.Partners/List", ANYONE},
     {"/hoptac.v1.Activities/Submit", OFFICE | PEER},
     {"/hoptac.v1.Activities/Get", ANYONE},
@@ -119,7 +120,7 @@ setup(void **state)
 	assert_non_null(f);
 	harness_start(&f->h, HARNESS_TCP, 0);
 	expect(cli_as(f, f->h.token, "unit", "import",
-	           harness_data("../../deploy/registry/units.csv"), NULL),
+	           harness_data("units-2024.csv"), NULL),
 	    0, "units");
 	expect(cli_as(f, f->h.token, "import",
 	           harness_data("dak-glei-2024.csv"), NULL),

@@ -46,8 +46,7 @@ setup(void **state)
 	setenv("HOPTAC_TOKEN", f->h.token, 1);
 	harness_expect(
 	    harness_cli(&f->h, out, sizeof(out), err, sizeof(err), "unit",
-	        "import", harness_data("../../deploy/registry/units.csv"),
-	        NULL),
+	        "import", harness_data("units-2024.csv"), NULL),
 	    0, "units", out, err);
 	unsetenv("HOPTAC_TOKEN");
 	harness_issue(&f->h, "Văn thư huyện Đắk Tô", OFFICE, UNIT_A, token,

@@ -129,9 +129,8 @@ open_round(struct harness *h, int due_offset)
 {
 	char issued[16], due[16];
 
-	expect(CLI("unit", "import",
-	           harness_data("../../deploy/registry/units.csv")),
-	    0, "unit import");
+	expect(CLI("unit", "import", harness_data("units-2024.csv")), 0,
+	    "unit import");
 	harness_day_text(-10, issued, sizeof(issued));
 	harness_day_text(due_offset, due, sizeof(due));
 	expect(CLI("request", "create", REF, "--issuer", "KT-SNGV", "--issued",

@@ -121,6 +121,7 @@ test_backend_ops_complete(void **state)
 	OP(request_find);
 	OP(request_save);
 	OP(unit_insert);
+	OP(unit_update);
 	OP(unit_get);
 	OP(unit_list);
 	OP(activity_insert);
