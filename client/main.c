@@ -76,8 +76,9 @@ static const struct cli_command cli_commands[] = {
         "REF --issuer UNIT --issued DATE --title TEXT --from DATE [--to DATE]"
         " --due DATE --unit CODE... [--partner P]...",
         "issue a reporting request (công văn) to units"},
-    {"request", "list", cmd_request_list, "[--unit CODE [--open]]",
-        "list requests (--open: those the unit has still to answer)"},
+    {"request", "list", cmd_request_list, "[--unit CODE] [--open]",
+        "list requests (--open: those the unit, or any unit asked, has "
+        "still to answer)"},
     {"request", "show", cmd_request_show, "REF", "show one request"},
     {"request", "status", cmd_request_status, "REF",
         "who answered, on time or late, and who did not"},

@@ -126,11 +126,6 @@ handle_requests_list(struct call *c, struct store_conn *db)
 	c->output = &out->base;
 	if (auth_scope_filter(c, db, &in->unit_code) != STATUS_OK)
 		return c->status;
-	if (in->open_only && in->unit_code[0] == '\0') {
-		violations_add(&c->violations, NULL, "open_only",
-		    "needs the unit_code whose open requests to list");
-		return handle_invalid(c);
-	}
 	rc = store_req_list(db, in->unit_code, in->open_only, out);
 	if (rc != STATUS_OK)
 		return call_fail(c, rc, "the store failed");

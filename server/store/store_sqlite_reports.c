@@ -66,16 +66,20 @@ store_sqlite_req_list(struct store_conn *conn, const char *unit_code,
 {
 	struct store_sqlite *c = store_sqlite_of(conn);
 
-	/* Open for a unit: no report yet, or the latest one returned. */
+	/* Open for a unit: no report yet, or the latest one returned;
+	 * without a unit, open for any unit it asks. */
 	static const char sql[] =
 	    "SELECT r.body FROM requests r"
 	    " WHERE (?1 = '' OR r.reference IN (SELECT reference"
 	    "   FROM request_units WHERE unit_code = ?1))"
-	    "  AND (?2 = 0 OR NOT EXISTS (SELECT 1 FROM reports p"
-	    "   WHERE p.reference = r.reference AND p.unit_code = ?1"
-	    "   AND p.status != 2 AND p.revision = (SELECT max(revision)"
-	    "    FROM reports q WHERE q.reference = p.reference"
-	    "    AND q.unit_code = p.unit_code)))"
+	    "  AND (?2 = 0 OR EXISTS (SELECT 1 FROM request_units u"
+	    "   WHERE u.reference = r.reference"
+	    "   AND (?1 = '' OR u.unit_code = ?1)"
+	    "   AND NOT EXISTS (SELECT 1 FROM reports p"
+	    "    WHERE p.reference = u.reference AND p.unit_code = u.unit_code"
+	    "    AND p.status != 2 AND p.revision = (SELECT max(revision)"
+	    "     FROM reports q WHERE q.reference = p.reference"
+	    "     AND q.unit_code = p.unit_code))))"
 	    " ORDER BY r.issued_day, r.reference";
 	sqlite3_stmt *st = store_sqlite_stmt(c, sql);
 

@@ -154,6 +154,10 @@ test_answers(void **state)
 	expect(CLI("request", "list", "--unit", "KT-DAKGLEI", "--open"), 0,
 	    "open requests after answering");
 	assert_null(strstr(out, REF));
+	/* For the department, open anywhere: the other units it asks have
+	 * not answered yet. */
+	expect(CLI("request", "list", "--open"), 0, "open requests anywhere");
+	assert_non_null(strstr(out, REF));
 
 	/* The seed is signed in 2021, before this request was issued:
 	 * refused as it is, taken when signed on the day it was filed. */
