@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sysexits.h>
 #include <unistd.h>
 
 #include "server.h"
@@ -239,22 +238,10 @@ backup_main(int argc, char **argv)
 		backup_usage(stderr);
 		goto out;
 	}
+	if ((rc = server_config_database(&cfg, "hoptacd backup", file, &db)) !=
+	    0)
+		goto out;
 	rc = 1;
-	if (file != NULL &&
-	    server_config_load(&cfg, file, err, sizeof(err)) != 0) {
-		fprintf(stderr, "hoptacd backup: %s\n", err);
-		rc = EX_CONFIG;
-		goto out;
-	}
-	if (db == NULL)
-		db = cfg.database;
-	if (db == NULL) {
-		fprintf(stderr,
-		    "hoptacd backup: no database (-D database, "
-		    "or -f file with a database key)\n");
-		rc = file != NULL ? EX_CONFIG : 2;
-		goto out;
-	}
 	if (backup_run(db, argv[optind], &opt, &res, err, sizeof(err)) != 0) {
 		fprintf(stderr, "hoptacd backup: %s\n", err);
 		goto out;

@@ -8,7 +8,6 @@
 #include "check.h"
 
 #include <stdio.h>
-#include <sysexits.h>
 #include <unistd.h>
 
 #include "server.h"
@@ -58,22 +57,10 @@ check_main(int argc, char **argv)
 		check_usage(stderr);
 		goto out;
 	}
+	if ((rc = server_config_database(&cfg, "hoptacd check", file, &db)) !=
+	    0)
+		goto out;
 	rc = 1;
-	if (file != NULL &&
-	    server_config_load(&cfg, file, err, sizeof(err)) != 0) {
-		fprintf(stderr, "hoptacd check: %s\n", err);
-		rc = EX_CONFIG;
-		goto out;
-	}
-	if (db == NULL)
-		db = cfg.database;
-	if (db == NULL) {
-		fprintf(stderr,
-		    "hoptacd check: no database (-D database, "
-		    "or -f file with a database key)\n");
-		rc = file != NULL ? EX_CONFIG : 2;
-		goto out;
-	}
 	switch (store_check(db, STORE_CHECK_FULL, &res, err, sizeof(err))) {
 	case STATUS_OK:
 		printf("%s: ok (schema %d, %ld pages of %ld bytes, "

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <sysexits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -269,6 +270,29 @@ server_config_check(const struct server_config *cfg, char *err, size_t errlen)
 			    url);
 			return -1;
 		}
+	}
+	return 0;
+}
+
+int
+server_config_database(struct server_config *cfg, const char *prog,
+    const char *file, const char **db)
+{
+	char err[1200];
+
+	if (file != NULL &&
+	    server_config_load(cfg, file, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		return EX_CONFIG;
+	}
+	if (*db == NULL)
+		*db = cfg->database;
+	if (*db == NULL) {
+		fprintf(stderr,
+		    "%s: no database (-D database, or -f file with a "
+		    "database key)\n",
+		    prog);
+		return file != NULL ? EX_CONFIG : 2;
 	}
 	return 0;
 }

@@ -52,6 +52,12 @@ void server_config_defaults(struct server_config *cfg);
 int server_config_load(
     struct server_config *cfg, const char *path, char *err, size_t errlen);
 
+/* For the tools that open a database (hoptacd backup, check): loads
+ * file (if any) into cfg and takes its database where *db is NULL.
+ * 0, or the exit code, with the reason printed after prog. */
+int server_config_database(struct server_config *cfg, const char *prog,
+    const char *file, const char **db);
+
 /* Sets one key as the file would. Returns 0, or -1 with a reason. */
 int server_config_set(struct server_config *cfg, const char *key,
     const char *value, char *err, size_t errlen);
