@@ -125,26 +125,31 @@ handle_submit_one(struct call *c, struct store_conn *db, size_t i,
 		return STATUS_OK; /* nothing of the batch is stored */
 	if (pbstr_set(&r->id, a->id) != 0)
 		return STATUS_INTERNAL;
-	/* Only the unit's own records: what another unit stores under the
-	 * same id is another record, and says nothing here. */
-	rc = store_activity_get(db, a->unit_code, a->id, &stored);
-	if (rc == STATUS_OK) {
-		r->version = stored->version;
-		r->differs = !handle_same_content(a, stored);
-		hoptac__v1__activity__free_unpacked(stored, NULL);
-		return STATUS_OK;
-	}
-	if (rc != STATUS_NOT_FOUND)
-		return rc;
 	a->version = 1;
 	a->state = HOPTAC__V1__ACTIVITY_STATE__ACTIVITY_STATE_ACTIVE;
 	a->created_at_ms = now;
 	a->updated_at_ms = now;
 	pbstr_set(&a->withdraw_reason, NULL);
+	/* The store looks the id up as it inserts: a new record, the common
+	 * case, costs one lookup. The fields set above are the server's,
+	 * which the comparison below leaves out. */
 	rc = store_activity_insert(db, a);
-	r->version = 1;
-	r->created = 1;
-	return rc;
+	if (rc == STATUS_OK) {
+		r->version = 1;
+		r->created = 1;
+		return STATUS_OK;
+	}
+	if (rc != STATUS_ALREADY_EXISTS)
+		return rc;
+	/* Only the unit's own records: what another unit stores under the
+	 * same id is another record, and says nothing here. */
+	rc = store_activity_get(db, a->unit_code, a->id, &stored);
+	if (rc != STATUS_OK)
+		return rc == STATUS_NOT_FOUND ? STATUS_INTERNAL : rc;
+	r->version = stored->version;
+	r->differs = !handle_same_content(a, stored);
+	hoptac__v1__activity__free_unpacked(stored, NULL);
+	return STATUS_OK;
 }
 
 int
