@@ -59,37 +59,27 @@ struct store_inbox {
 
 #define STORE_INBOX_SEP 0x1f /* in no code or id (validate.c) */
 
-/* FNV-1a of s, continued from h. */
-static size_t
-store_inbox_fnv(size_t h, const char *s)
+/* The key "unit SEP id", in a buffer of STORE_INBOX_KEY_MAX bytes:
+ * codes and ids are checked to be at most VALIDATE_ID_MAX bytes before
+ * they reach the store (validate_id). */
+#define STORE_INBOX_KEY_MAX (2 * VALIDATE_ID_MAX + 2)
+
+static void
+store_inbox_key(char *key, const char *unit, const char *id)
 {
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	snprintf(key, STORE_INBOX_KEY_MAX, "%.*s%c%.*s", VALIDATE_ID_MAX, unit,
+	    STORE_INBOX_SEP, VALIDATE_ID_MAX, id);
+}
+
+/* FNV-1a. */
+static size_t
+store_inbox_hash(const char *key)
+{
+	size_t h = 14695981039346656037ull;
+
+	for (; *key != '\0'; key++)
+		h = (h ^ (unsigned char)*key) * 1099511628211ull;
 	return h;
-}
-
-/* The hash of the key "unit SEP id", from its parts or whole. */
-static size_t
-store_inbox_hash(const char *unit, const char *id)
-{
-	size_t h = store_inbox_fnv(14695981039346656037ull, unit);
-
-	return store_inbox_fnv((h ^ STORE_INBOX_SEP) * 1099511628211ull, id);
-}
-
-static size_t
-store_inbox_hash_key(const char *key)
-{
-	return store_inbox_fnv(14695981039346656037ull, key);
-}
-
-static int
-store_inbox_same(const char *key, const char *unit, const char *id)
-{
-	size_t ul = strlen(unit);
-
-	return strncmp(key, unit, ul) == 0 && key[ul] == STORE_INBOX_SEP &&
-	    strcmp(key + ul + 1, id) == 0;
 }
 
 static void
@@ -103,13 +93,13 @@ store_inbox_clear(struct store_inbox *b)
 	b->bytes = 0;
 }
 
-/* The slot of (unit, id), or the free slot where it would go. */
+/* The slot of key, or the free slot where it would go; b->cap > 0. */
 static char **
-store_inbox_slot(struct store_inbox *b, const char *unit, const char *id)
+store_inbox_slot(struct store_inbox *b, const char *key)
 {
-	size_t i = store_inbox_hash(unit, id) & (b->cap - 1);
+	size_t i = store_inbox_hash(key) & (b->cap - 1);
 
-	while (b->slots[i] != NULL && !store_inbox_same(b->slots[i], unit, id))
+	while (b->slots[i] != NULL && strcmp(b->slots[i], key) != 0)
 		i = (i + 1) & (b->cap - 1);
 	return &b->slots[i];
 }
@@ -117,7 +107,12 @@ store_inbox_slot(struct store_inbox *b, const char *unit, const char *id)
 static int
 store_inbox_has(struct store_inbox *b, const char *unit, const char *id)
 {
-	return b->n > 0 && *store_inbox_slot(b, unit, id) != NULL;
+	char key[STORE_INBOX_KEY_MAX];
+
+	if (b->n == 0)
+		return 0;
+	store_inbox_key(key, unit, id);
+	return *store_inbox_slot(b, key) != NULL;
 }
 
 static int
@@ -132,16 +127,9 @@ store_inbox_grow(struct store_inbox *b)
 		return STATUS_INTERNAL;
 	}
 	b->cap = cap;
-	for (size_t i = 0; i < old_cap; i++) {
-		size_t h;
-
-		if (old[i] == NULL)
-			continue;
-		h = store_inbox_hash_key(old[i]) & (cap - 1);
-		while (b->slots[h] != NULL)
-			h = (h + 1) & (cap - 1);
-		b->slots[h] = old[i];
-	}
+	for (size_t i = 0; i < old_cap; i++)
+		if (old[i] != NULL)
+			*store_inbox_slot(b, old[i]) = old[i];
 	free(old);
 	return STATUS_OK;
 }
@@ -151,20 +139,16 @@ static int
 store_inbox_put(
     struct store_inbox *b, const char *unit, const char *id, int64_t bytes)
 {
-	size_t ul = strlen(unit), il = strlen(id);
-	char **slot, *key;
+	char key[STORE_INBOX_KEY_MAX], **slot;
 
 	if (2 * (b->n + 1) >= b->cap && store_inbox_grow(b) != STATUS_OK)
 		return STATUS_INTERNAL;
-	slot = store_inbox_slot(b, unit, id);
+	store_inbox_key(key, unit, id);
+	slot = store_inbox_slot(b, key);
 	if (*slot != NULL)
 		return STATUS_OK;
-	if ((key = malloc(ul + il + 2)) == NULL)
+	if ((*slot = strdup(key)) == NULL)
 		return STATUS_INTERNAL;
-	memcpy(key, unit, ul);
-	key[ul] = STORE_INBOX_SEP;
-	memcpy(key + ul + 1, id, il + 1);
-	*slot = key;
 	b->n++;
 	b->bytes += bytes;
 	return STATUS_OK;
