@@ -439,3 +439,15 @@ cli_own_unit(struct cli *cli, char *buf, size_t len)
 	hoptac__v1__who_am_iresponse__free_unpacked(resp, NULL);
 	return buf[0] != '\0' ? buf : NULL;
 }
+
+const char *
+cli_default_unit(struct cli *cli, const char *given, char *buf, size_t len)
+{
+	const char *env = getenv("HOPTAC_UNIT");
+
+	if (given != NULL && given[0] != '\0')
+		return given;
+	if (env != NULL && env[0] != '\0')
+		return env;
+	return cli_own_unit(cli, buf, len);
+}

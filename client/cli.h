@@ -232,6 +232,16 @@ int64_t cli_day_ms(const char *text);
  * not answer. */
 const char *cli_own_unit(struct cli *cli, char *buf, size_t len);
 
+/* The unit a command works for when --unit is left out: given when it is
+ * not empty, else the configured unit (HOPTAC_UNIT, or "unit" in the
+ * configuration file), else the unit of the office's credential. NULL
+ * when none applies. */
+#define CLI_NAME_THE_UNIT                                                      \
+	"name the unit with --unit CODE (the credential is not an office's, "  \
+	"and no unit is configured)"
+const char *cli_default_unit(
+    struct cli *cli, const char *given, char *buf, size_t len);
+
 /* Parses a non-negative integer option value; -1 if it is not one. */
 long cli_number(const char *s);
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "activity_csv.h"
 #include "cli.h"
 #include "tokenfile.h"
 #include "deliver.h"
@@ -76,6 +77,23 @@ cmd_activity_check(Hoptac__V1__Activity *a)
 	return cli_invalid(&v, "the activity is not valid");
 }
 
+/* An activity added without --unit is the office's own: the configured
+ * unit, or the credential's. */
+static int
+cmd_activity_own_unit(struct cli *cli, Hoptac__V1__Activity *a)
+{
+	char own[VALIDATE_ID_MAX + 1];
+	const char *unit;
+
+	if (a->unit_code[0] != '\0')
+		return CLI_OK;
+	if ((unit = cli_default_unit(cli, NULL, own, sizeof(own))) == NULL)
+		return cli_fail(CLI_USAGE, CLI_NAME_THE_UNIT);
+	if (pbstr_set(&a->unit_code, unit) != 0)
+		return cli_fail(CLI_ERROR, "out of memory");
+	return CLI_OK;
+}
+
 int
 cmd_activity_add(struct cli *cli, int argc, char **argv)
 {
@@ -96,6 +114,8 @@ cmd_activity_add(struct cli *cli, int argc, char **argv)
 		return cli_fail(CLI_ERROR, "out of memory");
 	hoptac__v1__activity__init(a);
 	if ((rc = cli_parse(cli, &args, &edit, argc, argv, NULL)) != CLI_OK)
+		goto out;
+	if ((rc = cmd_activity_own_unit(cli, a)) != CLI_OK)
 		goto out;
 	/* The record's id is made here, once: resending it can never make
 	 * a second record. */
@@ -169,6 +189,7 @@ cmd_activity_row(struct table *t, const Hoptac__V1__Activity *a)
 struct cmd_activity_list {
 	Hoptac__V1__ListActivitiesRequest req;
 	long limit;
+	int csv;
 };
 
 static int
@@ -197,6 +218,7 @@ cmd_activity_list(struct cli *cli, int argc, char **argv)
 	    CLI_FLAG(
 	        "withdrawn", struct cmd_activity_list, req.include_withdrawn),
 	    CLI_VALUE("limit", 'L'),
+	    CLI_FLAG("csv", struct cmd_activity_list, csv),
 	    CLI_OPTIONS_END,
 	};
 	static const char *const headers[] = {"ID", "START", "KIND", "UNIT",
@@ -204,7 +226,7 @@ cmd_activity_list(struct cli *cli, int argc, char **argv)
 	static const struct cli_args args = {
 	    opts, cmd_activity_list_option, 0, 0, 0, 0};
 	struct cmd_activity_list o = {
-	    HOPTAC__V1__LIST_ACTIVITIES_REQUEST__INIT, -1};
+	    HOPTAC__V1__LIST_ACTIVITIES_REQUEST__INIT, -1, 0};
 	Hoptac__V1__ListActivitiesRequest *req = &o.req;
 	Hoptac__V1__ListActivitiesResponse *resp = NULL;
 	Hoptac__V1__ListActivitiesResponse all =
@@ -217,7 +239,15 @@ cmd_activity_list(struct cli *cli, int argc, char **argv)
 	if ((rc = cli_parse(cli, &args, &o, argc, argv, NULL)) != CLI_OK)
 		return rc;
 	limit = o.limit;
-	if (!cli->json && (t = table_create(8, headers)) == NULL)
+	if (o.csv && cli->json)
+		return cli_fail(CLI_USAGE, "--csv and --json: choose one");
+	/* The BOM makes a spreadsheet read the file as UTF-8 (docs/csv.md);
+	 * hoptac import skips it. */
+	if (o.csv &&
+	    (fputs("\xEF\xBB\xBF", stdout) == EOF ||
+	        activity_csv_write_header(stdout) != 0))
+		return cli_fail(CLI_ERROR, "cannot write the output");
+	if (!cli->json && !o.csv && (t = table_create(8, headers)) == NULL)
 		return cli_fail(CLI_ERROR, "out of memory");
 	if (t != NULL)
 		table_set_max_width(t, 7, 60);
@@ -240,6 +270,13 @@ cmd_activity_list(struct cli *cli, int argc, char **argv)
 		for (size_t i = 0; i < resp->n_activities; i++) {
 			if (t != NULL)
 				cmd_activity_row(t, resp->activities[i]);
+			if (o.csv &&
+			    activity_csv_write(stdout, resp->activities[i]) !=
+			        0) {
+				rc = cli_fail(
+				    CLI_ERROR, "cannot write the output");
+				goto out;
+			}
 			if (cli->json) {
 				Hoptac__V1__Activity **grown = realloc(
 				    all.activities,
@@ -272,7 +309,7 @@ cmd_activity_list(struct cli *cli, int argc, char **argv)
 	}
 	if (cli->json) {
 		rc = cli_print_json(&all.base);
-	} else {
+	} else if (t != NULL) {
 		table_print(t, stdout);
 		printf("%zu of %llu activities\n", all.n_activities,
 		    (unsigned long long)all.total);

@@ -50,14 +50,14 @@ static const struct cli_command cli_commands[] = {
     {"partner", "list", cmd_partner_list, "[TEXT]",
         "list Lao partners whose names or aliases contain TEXT"},
     {"activity", "add", cmd_activity_add,
-        "--unit CODE --partner P... --kind KIND --start DATE --title TEXT"
+        "[--unit CODE] --partner P... --kind KIND --start DATE --title TEXT"
         " [--id ID] [--end DATE] [--field F]... [--place P] [--summary S]"
         " [--people N] [--leader L] [--result R] [--ref DOC]...",
         "record an activity"},
     {"activity", "list", cmd_activity_list,
         "[--unit CODE] [--partner P] [--kind KIND] [--field F] [--from DATE]"
-        " [--to DATE] [--text WORDS] [--withdrawn] [--limit N]",
-        "list activities, oldest first"},
+        " [--to DATE] [--text WORDS] [--withdrawn] [--limit N] [--csv]",
+        "list activities, oldest first (--csv: as hoptac import reads)"},
     {"activity", "show", cmd_activity_show, "ID", "show one activity"},
     {"activity", "amend", cmd_activity_amend,
         "ID [--version N] [--queue] [any option of activity add]",
@@ -89,7 +89,7 @@ static const struct cli_command cli_commands[] = {
         "send a report file; prints the figures from the records"},
     {"report", "check", cmd_report_check, "FILE [--request REF] [--filed DATE]",
         "what report submit would answer, without sending"},
-    {"report", "show", cmd_report_show, "REF --unit CODE [--revision N]",
+    {"report", "show", cmd_report_show, "REF [--unit CODE] [--revision N]",
         "show a report, its status and figures"},
     {"report", "list", cmd_report_list,
         "[--request REF] [--unit CODE] [--all-revisions]",
