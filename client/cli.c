@@ -199,6 +199,7 @@ cli_parse(struct cli *cli, const struct cli_args *a, void *ctx, int argc,
 	enum { CLI_FIRST = 256 };
 	struct option opts[CLI_OPTIONS_MAX + 1];
 	unsigned char seen[CLI_OPTIONS_MAX] = {0};
+	char *arg;
 	size_t i;
 	int ch, rc, n;
 
@@ -227,7 +228,15 @@ cli_parse(struct cli *cli, const struct cli_args *a, void *ctx, int argc,
 			if (ch < CLI_FIRST)
 				return cli_usage_error(cli);
 			i = (size_t)(ch - CLI_FIRST);
-			rc = cli_take(a, i, !seen[i], ctx, optarg);
+			arg = optarg;
+			/* Units are named as people know them. */
+			if (strcmp(a->options[i].name, "unit") == 0 &&
+			    (a->options[i].kind == CLI_OPT_STRING ||
+			        a->options[i].kind == CLI_OPT_COPY ||
+			        a->options[i].kind == CLI_OPT_LIST) &&
+			    (rc = cli_unit_code(cli, optarg, &arg)) != CLI_OK)
+				return rc;
+			rc = cli_take(a, i, !seen[i], ctx, arg);
 			seen[i] = 1;
 			if (rc != CLI_OK)
 				return rc == CLI_BAD_OPTION

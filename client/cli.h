@@ -40,6 +40,9 @@ struct cli {
 	struct rpc_client *client; /* opened on first use; owned */
 	int connect_code; /* cli_connect's exit code when client failed */
 	const struct cli_command *command; /* the one running: its usage */
+	char **owned; /* option values found from what was typed (a unit's
+	               * code for its name); owned, freed by main */
+	size_t n_owned;
 };
 
 struct cli_command {
@@ -241,6 +244,12 @@ const char *cli_own_unit(struct cli *cli, char *buf, size_t len);
 	"and no unit is configured)"
 const char *cli_default_unit(
     struct cli *cli, const char *given, char *buf, size_t len);
+
+/* The code of the unit --unit text names: text itself when it is written
+ * as a code, else the one unit whose folded name (or code) equals text
+ * folded or holds its words in a row; an equal name wins. *code is text
+ * or a string cli owns. Several or no units: CLI_USAGE, said on stderr. */
+int cli_unit_code(struct cli *cli, const char *text, char **code);
 
 /* Parses a non-negative integer option value; -1 if it is not one. */
 long cli_number(const char *s);

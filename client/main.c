@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "pbstr.h"
 #include "cli_config.h"
 
 static const struct cli_command cli_commands[] = {
@@ -214,7 +215,7 @@ cli_known_noun(const char *noun)
 int
 main(int argc, char **argv)
 {
-	struct cli cli = {NULL, 0, 0, NULL, NULL, NULL, CLI_OK, NULL};
+	struct cli cli = {NULL, 0, 0, NULL, NULL, NULL, CLI_OK, NULL, NULL, 0};
 	const struct cli_command *cmd;
 	char err[1024];
 	int i = 1, rc, skip;
@@ -300,5 +301,6 @@ main(int argc, char **argv)
 	cli.command = cmd;
 	rc = cmd->run(&cli, argc, argv);
 	rpc_client_close(cli.client);
+	pbstr_clear_all(&cli.n_owned, &cli.owned);
 	return rc;
 }

@@ -4,7 +4,8 @@
  * neither ids nor units is read; its rows get stable ids, so importing it
  * twice stores each once; `activity list --csv` writes what import reads
  * back (with the BOM spreadsheets need); an office adds and imports
- * without --unit, the department is told to name the unit.
+ * without --unit, the department is told to name the unit; --unit takes
+ * a unit's name too.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -161,6 +162,27 @@ test_unit_from_credential(void **state)
 	has(err, "no-unit.csv:2: unit: no unit");
 }
 
+/* --unit by name, as people know their units. */
+static void
+test_unit_by_name(void **state)
+{
+	struct fixture *f = *state;
+	struct harness *h = &f->h;
+
+	setenv("HOPTAC_TOKEN", h->token, 1);
+	expect(RUN("activity", "list", "--unit", "huyen dak glei", "--json"),
+	    0, "by name");
+	has(out, "\"unit_code\":\"" UNIT "\"");
+	expect(RUN("activity", "list", "--unit", "UBND huyện Đắk Glei"), 0,
+	    "by its whole name");
+	expect(RUN("activity", "list", "--unit", "dak glei"), 2, "two");
+	has(err, "matches 2 units");
+	has(err, "QNG-XA-DAKGLEI  UBND xã Đắk Glei");
+	has(err, "name one of them by its code");
+	expect(RUN("activity", "list", "--unit", "muong xen"), 2, "none");
+	has(err, "--unit \"muong xen\": no unit has that name");
+}
+
 int
 main(void)
 {
@@ -168,6 +190,7 @@ main(void)
 	    cmocka_unit_test(test_vietnamese_sheet),
 	    cmocka_unit_test(test_list_csv_round_trip),
 	    cmocka_unit_test(test_unit_from_credential),
+	    cmocka_unit_test(test_unit_by_name),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
