@@ -61,6 +61,51 @@ cli_unit_score(const Hoptac__V1__Unit *u, const char *query)
 	return a > b ? a : b;
 }
 
+/* No unit has the name: the nearest one, compared with as many of the
+ * last words of each name as the query has ("dak gle" with "đắk glei"
+ * of "UBND huyện Đắk Glei"). */
+static int
+cli_unit_none(const Hoptac__V1__ListUnitsResponse *resp, const char *text,
+    const char *query)
+{
+	const char **tails = calloc(resp->n_units + 1, sizeof(*tails));
+	const char *near = NULL;
+	char **folded = calloc(resp->n_units + 1, sizeof(*folded));
+	size_t words = 1;
+
+	for (const char *p = query; *p != '\0'; p++)
+		words += *p == ' ';
+	for (size_t i = 0; tails != NULL && folded != NULL && i < resp->n_units;
+	     i++) {
+		const char *t;
+		size_t w = 0;
+
+		if ((folded[i] = text_fold(resp->units[i]->name)) == NULL)
+			continue;
+		t = folded[i] + strlen(folded[i]);
+		while (t > folded[i] && w < words)
+			if (*--t == ' ' && ++w == words)
+				t++;
+		tails[i] = t;
+	}
+	if (tails != NULL && folded != NULL) {
+		near = cli_suggest(query, tails, resp->n_units);
+		for (size_t i = 0; near != NULL && i < resp->n_units; i++)
+			if (tails[i] == near)
+				near = resp->units[i]->name;
+	}
+	cli_fail(0, "--unit \"%s\": no unit has that name", text);
+	if (near != NULL)
+		fprintf(stderr, "  did you mean \"%s\"?\n", near);
+	fputs("  hoptac unit list shows the units, their codes and names\n",
+	    stderr);
+	for (size_t i = 0; folded != NULL && i < resp->n_units; i++)
+		free(folded[i]);
+	free(folded);
+	free(tails);
+	return CLI_USAGE;
+}
+
 int
 cli_unit_code(struct cli *cli, const char *text, char **code)
 {
@@ -98,10 +143,7 @@ cli_unit_code(struct cli *cli, const char *text, char **code)
 		n++;
 	}
 	if (n == 0) {
-		rc = cli_fail(CLI_USAGE,
-		    "--unit \"%s\": no unit has that name; hoptac unit list "
-		    "shows their codes and names",
-		    text);
+		rc = cli_unit_none(resp, text, query);
 		goto out;
 	}
 	if (n > 1) {

@@ -42,6 +42,24 @@ struct cmd_activity_edit {
 	long version;
 };
 
+/* A --kind that names no kind: the nearest one, and the list. */
+static int
+cmd_activity_bad_kind(const char *arg)
+{
+	const char *words[64], *near;
+
+	near = cli_suggest(arg, words, validate_activity_kind_words(words, 64));
+	cli_fail(0, "--kind \"%s\" is not a kind of activity", arg);
+	if (near != NULL)
+		fprintf(stderr, "  did you mean \"%s\"?\n", near);
+	fputs("  the kinds: đoàn ra, đoàn vào, hội nghị, ký kết, tuần tra, "
+	      "thông tin, dự án, đào tạo, khác (or delegation_out, "
+	      "delegation_in, conference, agreement, border_work, "
+	      "information, project_aid, training, other)\n",
+	    stderr);
+	return CLI_USAGE;
+}
+
 /* The field options that check their value: --kind and --people. */
 static int
 cmd_activity_value(void *ctx, int ch, char *arg)
@@ -50,11 +68,7 @@ cmd_activity_value(void *ctx, int ch, char *arg)
 	long n;
 
 	if (ch == 'k' && (a->kind = validate_activity_kind(arg)) == 0)
-		return cli_fail(CLI_USAGE,
-		    "unknown kind \"%s\" (delegation_out, delegation_in, "
-		    "conference, agreement, border_work, information, "
-		    "project_aid, training, other)",
-		    arg);
+		return cmd_activity_bad_kind(arg);
 	if (ch == 'n') {
 		if ((n = cli_number(arg)) < 0 || n > VALIDATE_PEOPLE_MAX)
 			return cli_fail(CLI_USAGE,
@@ -67,14 +81,14 @@ cmd_activity_value(void *ctx, int ch, char *arg)
 
 /* Validates before sending, so that a mistake costs no round trip. */
 static int
-cmd_activity_check(Hoptac__V1__Activity *a)
+cmd_activity_check(struct cli *cli, Hoptac__V1__Activity *a)
 {
 	struct violations v;
 
 	violations_init(&v);
 	if (validate_activity(a, NULL, &v) == 0)
 		return CLI_OK;
-	return cli_invalid(&v, "the activity is not valid");
+	return cli_invalid(cli, &v, "the activity is not valid");
 }
 
 /* An activity added without --unit is the office's own: the configured
@@ -126,7 +140,7 @@ cmd_activity_add(struct cli *cli, int argc, char **argv)
 			goto out;
 		}
 	}
-	if ((rc = cmd_activity_check(a)) != CLI_OK)
+	if ((rc = cmd_activity_check(cli, a)) != CLI_OK)
 		goto out;
 	req.n_activities = 1;
 	req.activities = &a;
@@ -198,7 +212,7 @@ cmd_activity_list_option(void *ctx, int ch, char *arg)
 	struct cmd_activity_list *o = ctx;
 
 	if (ch == 'k' && (o->req.kind = validate_activity_kind(arg)) == 0)
-		return cli_fail(CLI_USAGE, "unknown kind \"%s\"", arg);
+		return cmd_activity_bad_kind(arg);
 	if (ch == 'L' && (o->limit = cli_number(arg)) < 0)
 		return cli_fail(CLI_USAGE, "--limit takes a number");
 	return CLI_OK;
@@ -460,7 +474,7 @@ cmd_activity_base(struct cli *cli, const char *id, int queue,
 		return CLI_OK;
 	if (st.code != STATUS_UNAVAILABLE &&
 	    st.code != STATUS_DEADLINE_EXCEEDED) {
-		cli_print_status(&st);
+		cli_print_status(cli, &st);
 		return cli_exit_for(st.code);
 	}
 	if (cmd_activity_from_outbox(cli, id, out) != 0)
@@ -532,7 +546,7 @@ cmd_activity_amend(struct cli *cli, int argc, char **argv)
 		    "the office last saw (1 for a record never amended)");
 		goto out;
 	}
-	if ((rc = cmd_activity_check(cur->activity)) != CLI_OK)
+	if ((rc = cmd_activity_check(cli, cur->activity)) != CLI_OK)
 		goto out;
 	req.activity = cur->activity;
 	if (queue) {

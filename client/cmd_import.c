@@ -217,9 +217,10 @@ cmd_import(struct cli *cli, int argc, char **argv)
 		    im.sent.last.message);
 	else if (im.sent.failed)
 		fprintf(stderr,
-		    "hoptac: %s: %s; the queued rows are saved for hoptac "
+		    "hoptac: %s%s; the queued rows are saved for hoptac "
 		    "sync\n",
-		    status_name(im.sent.last.code), im.sent.last.message);
+		    cli_status_tag(cli, im.sent.last.code),
+		    im.sent.last.message);
 out:
 	outbox_close(im.outbox);
 	fclose(f);

@@ -148,7 +148,7 @@ cmd_report_send(struct cli *cli, int argc, char **argv, int check)
 	}
 	violations_init(&v);
 	if (validate_report(r, NULL, &v) > 0) {
-		rc = cli_invalid(&v, "the report is not valid");
+		rc = cli_invalid(cli, &v, "the report is not valid");
 		goto out;
 	}
 	req.report = r;

@@ -135,6 +135,7 @@ cli_help(FILE *out)
 	fprintf(out,
 	    "usage: hoptac [--server URL] [--json] [--timeout MS] COMMAND ...\n"
 	    "\n"
+	    "  -v, --verbose  errors with their status names and fields\n"
 	    "  --server URL   the server (default: $HOPTAC_SERVER, the file's\n"
 	    "                 server, else %s)\n"
 	    "  --json         print results as JSON (docs/json.md)\n"
@@ -212,10 +213,56 @@ cli_known_noun(const char *noun)
 	return 0;
 }
 
+/* The options before the command, for "did you mean". */
+static const char *const cli_options[] = {"--server", "--json", "--timeout",
+    "--outbox", "--ca", "--verbose", "--help", "--version"};
+
+/* An unknown word: the headline, the nearest known one, where to look. */
+static int
+cli_unknown(
+    const char *typed, const char *what, const char *const *names, size_t n)
+{
+	const char *near = cli_suggest(typed, names, n);
+
+	cli_fail(0, "unknown %s \"%s\"", what, typed);
+	if (near != NULL)
+		fprintf(stderr, "  did you mean \"%s\"?\n", near);
+	fputs("  hoptac --help lists the commands and options\n", stderr);
+	return CLI_USAGE;
+}
+
+/* No command is noun [verb]: a noun without its verb shows the verbs
+ * it takes; otherwise the nearest command is suggested. */
+static int
+cli_no_command(const char *noun, const char *verb)
+{
+	const char *names[CLI_N];
+	size_t n = 0;
+
+	if (cli_known_noun(noun)) {
+		for (size_t i = 0; i < CLI_N; i++)
+			if (strcmp(cli_commands[i].noun, noun) == 0 &&
+			    cli_commands[i].verb != NULL)
+				names[n++] = cli_commands[i].verb;
+		if (verb == NULL || verb[0] == '-') {
+			cli_fail(0, "%s needs one of these verbs:", noun);
+			cli_usage(noun, NULL, 1);
+			return CLI_USAGE;
+		}
+		return cli_unknown(verb, "verb", names, n);
+	}
+	for (size_t i = 0; i < CLI_N; i++)
+		if (i == 0 ||
+		    strcmp(cli_commands[i].noun, cli_commands[i - 1].noun) != 0)
+			names[n++] = cli_commands[i].noun;
+	return cli_unknown(noun, "command", names, n);
+}
+
 int
 main(int argc, char **argv)
 {
-	struct cli cli = {NULL, 0, 0, NULL, NULL, NULL, CLI_OK, NULL, NULL, 0};
+	struct cli cli = {
+	    NULL, 0, 0, NULL, NULL, NULL, CLI_OK, NULL, 0, NULL, NULL, 0};
 	const struct cli_command *cmd;
 	char err[1024];
 	int i = 1, rc, skip;
@@ -243,10 +290,12 @@ main(int argc, char **argv)
 		} else if (strcmp(argv[i], "--version") == 0) {
 			printf("hoptac %s\n", HOPTAC_VERSION);
 			return CLI_OK;
+		} else if (strcmp(argv[i], "-v") == 0 ||
+		    strcmp(argv[i], "--verbose") == 0) {
+			cli.verbose = 1;
 		} else {
-			cli_help(stderr);
-			return cli_fail(
-			    CLI_USAGE, "unknown option %s", argv[i]);
+			return cli_unknown(argv[i], "option", cli_options,
+			    sizeof(cli_options) / sizeof(cli_options[0]));
 		}
 	}
 	if (i == argc) {
@@ -270,15 +319,9 @@ main(int argc, char **argv)
 	if (cli.server == NULL || cli.server[0] == '\0')
 		cli.server = CLI_DEFAULT_SERVER;
 	cmd = cli_find(argv[i], i + 1 < argc ? argv[i + 1] : NULL);
-	if (cmd == NULL) {
-		if (cli_known_noun(argv[i])) {
-			cli_usage(argv[i], NULL, 1);
-			return cli_fail(CLI_USAGE,
-			    "%s needs one of the verbs above", argv[i]);
-		}
-		cli_help(stderr);
-		return cli_fail(CLI_USAGE, "unknown command %s", argv[i]);
-	}
+	if (cmd == NULL)
+		return cli_no_command(
+		    argv[i], i + 1 < argc ? argv[i + 1] : NULL);
 	skip = cmd->verb != NULL ? 2 : 1;
 	/* Each command sees argv[0] = its name, as getopt expects. */
 	argc -= i + skip - 1;
