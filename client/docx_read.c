@@ -3,8 +3,8 @@
  * Only w:t text is read: deleted revisions (w:del, w:delText) and field
  * codes (w:instrText) are not the document's text. A line break (w:br,
  * w:cr) ends a line, as "TM. ỦY BAN NHÂN DÂN" and "CHỦ TỊCH" are two
- * lines of the signing block. The XML is parsed without the network and
- * without substituting entities.
+ * lines of the signing block. The XML is parsed without the network,
+ * without substituting entities, and entity references are not read.
  */
 #include "docx_read.h"
 
@@ -81,11 +81,14 @@ docx_runs(const xmlNode *node, struct docx_lines *l, char **cur)
 		    docx_is(c, "delText"))
 			continue;
 		if (docx_is(c, "t")) {
-			xmlChar *t = xmlNodeGetContent(c);
-
-			if (t != NULL)
-				docx_append(l, cur, (const char *)t);
-			xmlFree(t);
+			/* Its text nodes only: an entity reference (which Word
+			 * never writes) is not followed, so neither an
+			 * external file nor an expanding entity is read. */
+			for (const xmlNode *t = c->children; t; t = t->next)
+				if (t->type == XML_TEXT_NODE ||
+				    t->type == XML_CDATA_SECTION_NODE)
+					docx_append(
+					    l, cur, (const char *)t->content);
 		} else if (docx_is(c, "tab"))
 			docx_append(l, cur, " ");
 		else if (docx_is(c, "br") || docx_is(c, "cr")) {

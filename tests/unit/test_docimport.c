@@ -255,13 +255,12 @@ test_documents(void **state)
 	}
 }
 
-/* A .docx made from the XML of tests/data/import/docx-sa-thay: no
- * binary is kept. Returns the path of a temporary file (heap). */
+/* A zip holding parts (name, then its content, or with files the path
+ * of the file that holds it; NULL-terminated pairs): the path of a
+ * temporary file, heap. */
 static char *
-make_docx(void)
+make_zip(const char *const *parts, int files)
 {
-	static const char *const parts[] = {
-	    "[Content_Types].xml", "_rels/.rels", "word/document.xml"};
 	char *path = strdup("/tmp/hoptac-docimport-XXXXXX.docx");
 	int fd = mkstemps(path, 5), err;
 	zip_t *za;
@@ -270,18 +269,31 @@ make_docx(void)
 	close(fd);
 	za = zip_open(path, ZIP_TRUNCATE, &err);
 	assert_non_null(za);
-	for (size_t i = 0; i < 3; i++) {
-		char src[512];
-		zip_source_t *s;
+	for (size_t i = 0; parts[i] != NULL; i += 2) {
+		zip_source_t *s = files
+		    ? zip_source_file(za, parts[i + 1], 0, -1)
+		    : zip_source_buffer(
+		          za, parts[i + 1], strlen(parts[i + 1]), 0);
 
-		snprintf(src, sizeof(src), DOCS "docx-sa-thay/%s", parts[i]);
-		s = zip_source_file(za, src, 0, -1);
 		assert_non_null(s);
 		assert_true(
 		    zip_file_add(za, parts[i], s, ZIP_FL_ENC_UTF_8) >= 0);
 	}
 	assert_int_equal(zip_close(za), 0);
 	return path;
+}
+
+/* A .docx made from the XML of tests/data/import/docx-sa-thay: no
+ * binary is kept. */
+static char *
+make_docx(void)
+{
+	static const char *const parts[] = {"[Content_Types].xml",
+	    DOCS "docx-sa-thay/[Content_Types].xml", "_rels/.rels",
+	    DOCS "docx-sa-thay/_rels/.rels", "word/document.xml",
+	    DOCS "docx-sa-thay/word/document.xml", NULL};
+
+	return make_zip(parts, 1);
 }
 
 /* Paragraphs in order, the header and signing block's layout tables cell
@@ -324,6 +336,49 @@ test_docx_refused(void **state)
 	    docx_read(DOCS "nil-sct-2024.txt", &lines, &n, err, sizeof(err)),
 	    -1);
 	assert_non_null(strstr(err, ".docx"));
+}
+
+/* A hostile .docx: no document, XML that is not WordprocessingML, and
+ * entities (an external file, one that expands) that are never read. */
+static void
+test_docx_hostile(void **state)
+{
+	static const char *const nodoc[] = {"word/other.xml", "<a/>", NULL};
+	static const char *const notword[] = {
+	    "word/document.xml", "<html><body/></html>", NULL};
+	static const char *const entities[] = {"word/document.xml",
+	    "<?xml version=\"1.0\"?>\n"
+	    "<!DOCTYPE w:document [<!ENTITY ext SYSTEM \"" DOCS
+	    "nil-sct-2024.txt\"><!ENTITY a \"aaaaaaaaaa\">"
+	    "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]>"
+	    "<w:document xmlns:w=\"http://schemas.openxmlformats.org/"
+	    "wordprocessingml/2006/main\"><w:body><w:p><w:r><w:t>Số: "
+	    "&ext;1/BC-UBND&b;</w:t></w:r></w:p></w:body></w:document>",
+	    NULL};
+	const char *const *cases[] = {nodoc, notword, entities};
+	const char *reasons[] = {"no word/document.xml",
+	    "not a "
+	    "WordprocessingML document",
+	    NULL};
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		char *path = make_zip(cases[i], 0), **lines, err[512];
+		size_t n;
+		int rc = docx_read(path, &lines, &n, err, sizeof(err));
+
+		if (reasons[i] != NULL) {
+			assert_int_equal(rc, -1);
+			assert_non_null(strstr(err, reasons[i]));
+		} else {
+			assert_int_equal(rc, 0);
+			assert_int_equal(n, 1);
+			assert_string_equal(lines[0], "Số: 1/BC-UBND");
+			docx_lines_free(lines, n);
+		}
+		unlink(path);
+		free(path);
+	}
 }
 
 /* Lines nothing takes are listed with their line numbers and written as
@@ -445,6 +500,7 @@ main(void)
 	    cmocka_unit_test(test_documents),
 	    cmocka_unit_test(test_docx),
 	    cmocka_unit_test(test_docx_refused),
+	    cmocka_unit_test(test_docx_hostile),
 	    cmocka_unit_test(test_unplaced),
 	    cmocka_unit_test(test_activities_csv),
 	};
