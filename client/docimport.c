@@ -228,16 +228,18 @@ docimport_heading(const char *folded, int *num, size_t *words)
 {
 	static const char *const romans[] = {
 	    "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"};
-	regmatch_t m[3];
+	regmatch_t m[5];
 
-	if (docimport_match("^([ivx]{1,4})[.)] *([^ ].*)$", folded, m, 3)) {
-		size_t len = (size_t)(m[1].rm_eo - m[1].rm_so);
+	/* "II. KẾT QUẢ", also "PHẦN II: KẾT QUẢ" */
+	if (docimport_match(
+	        "^(phan )?([ivx]{1,4})( *[.):]| -) *([^ ].*)$", folded, m, 5)) {
+		size_t len = (size_t)(m[2].rm_eo - m[2].rm_so);
 
 		for (int i = 0; i < 10; i++)
 			if (strlen(romans[i]) == len &&
-			    strncmp(folded, romans[i], len) == 0) {
+			    strncmp(folded + m[2].rm_so, romans[i], len) == 0) {
 				*num = i + 1;
-				*words = (size_t)m[2].rm_so;
+				*words = (size_t)m[4].rm_so;
 				return 1;
 			}
 		return 0;
@@ -533,7 +535,9 @@ docimport_front(struct docimport_ctx *c, size_t line, const char *text,
 			return -1;
 		return docimport_note(notes, line, "địa danh, ngày: %s", text);
 	}
-	if (docimport_match("^bao cao[ .:]*$", f->s, NULL, 0)) {
+	/* "BÁO CÁO", or its title on the same line */
+	if (!c->seen_title &&
+	    docimport_match("^bao cao([ .:]|$)", f->s, NULL, 0)) {
 		c->seen_title = 1;
 		return docimport_note(notes, line, "tên loại: %s", text);
 	}
@@ -637,7 +641,8 @@ static int
 docimport_ends_body(const char *folded)
 {
 	return docimport_match("[.]/[.]$|^tren day la |^noi nhan|^(tm|kt|tl|"
-	                       "tuq|ktl)[.] ",
+	                       "tuq|ktl)[.] |^(pho )?(chu tich|giam doc|"
+	                       "truong (ban|phong)|chanh van phong)$",
 	    folded, NULL, 0);
 }
 
@@ -670,7 +675,9 @@ docimport_line(struct docimport_ctx *c, size_t line, const char *text)
 	    docimport_ends_body(f.s)) {
 		c->zone = ZONE_RECIPIENTS;
 		if (!docimport_match(
-		        "^(noi nhan|tm|kt|tl|tuq|ktl)", f.s, NULL, 0)) {
+		        "^(noi nhan|tm|kt|tl|tuq|ktl|pho |chu tich|"
+		        "giam doc|truong |chanh )",
+		        f.s, NULL, 0)) {
 			rc = docimport_note(
 			    &c->d->notes, line, "kết thúc: %s", text);
 			c->zone = ZONE_SIGNING;

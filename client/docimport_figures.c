@@ -97,14 +97,20 @@ docimport_take(struct docimport *d, struct docimport_scan *s,
 	return 0;
 }
 
-/* Which way the delegations counted at word i go: 1 out, 2 in, 0 not
- * said. "02 đoàn ra", "đoàn vào: 02 đoàn", "đón tiếp 03 đoàn". */
+/* Which way the delegations counted by number i, word d "đoàn", go: 1
+ * out, 2 in, 0 not said. "02 đoàn ra", "đoàn vào: 02 đoàn", "cử 01
+ * đoàn", "đón tiếp 03 đoàn", "02 đoàn công tác sang Lào", "02 đoàn của
+ * tỉnh bạn sang thăm". The nearest word that tells wins. */
 static int
-docimport_direction(const struct docimport_words *w, size_t i)
+docimport_direction(const struct docimport_words *w, size_t i, size_t d)
 {
-	if (docimport_is(w, i + 2, "ra|di"))
+	int partner = 0;
+
+	if (docimport_is(w, d + 1, "ra|di"))
 		return 1;
-	if (docimport_is(w, i + 2, "vao|den"))
+	if (docimport_is(w, d + 1, "vao|den"))
+		return 2;
+	if (docimport_is(w, i - 1, "tiep"))
 		return 2;
 	for (size_t j = i; j-- > 0;) {
 		if (docimport_is(w, j, "ra|di") &&
@@ -115,8 +121,19 @@ docimport_direction(const struct docimport_words *w, size_t i)
 		if (docimport_is(w, j, "vao|den") &&
 		    docimport_is(w, j - 1, "doan"))
 			return 2;
-		if (docimport_is(w, j, "don|nhap"))
+		/* "đơn vị" folds as "don vi": no welcome */
+		if ((docimport_is(w, j, "don") &&
+		        !docimport_is(w, j + 1, "vi|gia|thu")) ||
+		    docimport_is(w, j, "nhap"))
 			return 2;
+	}
+	for (size_t j = d + 1; j < w->n && j < d + 10; j++) {
+		if (docimport_is(w, j, "ban") ||
+		    (docimport_is(w, j, "lao") &&
+		        !docimport_is(w, j - 1, "sang")))
+			partner = 1;
+		if (docimport_is(w, j, "sang"))
+			return partner ? 2 : 1;
 	}
 	return 0;
 }
@@ -132,6 +149,7 @@ docimport_sentence(struct docimport *d, struct docimport_scan *s, size_t line,
 	for (size_t i = 0; i < w.n; i++) {
 		long v = docimport_word_number(&w, i);
 		const char *after = folded + w.at[i] + w.len[i];
+		size_t dw;
 		int dir;
 
 		/* A date or a number of a reference is no figure. */
@@ -140,9 +158,11 @@ docimport_sentence(struct docimport *d, struct docimport_scan *s, size_t line,
 		    ((after[0] == '/' || after[0] == '.' || after[0] == '-') &&
 		        after[1] >= '0' && after[1] <= '9'))
 			continue;
-		if (docimport_is(&w, i + 1, "doan") &&
-		    !docimport_is(&w, i + 2, "vien|ket|the|thanh")) {
-			if ((dir = docimport_direction(&w, i)) == 0) {
+		/* "03 đoàn", "03 lượt đoàn" */
+		dw = i + 1 + docimport_is(&w, i + 1, "luot");
+		if (docimport_is(&w, dw, "doan") &&
+		    !docimport_is(&w, dw + 1, "vien|ket|the|thanh")) {
+			if ((dir = docimport_direction(&w, i, dw)) == 0) {
 				if (docimport_note(&d->notes, line,
 				        "số đoàn chưa rõ đoàn ra hay đoàn vào: "
 				        "%s",
@@ -155,7 +175,7 @@ docimport_sentence(struct docimport *d, struct docimport_scan *s, size_t line,
 			                 : DOCIMPORT_DELEGATIONS_IN,
 			        v, line, text) != 0)
 				return -1;
-			for (size_t j = i + 2; j < w.n && j < i + 9; j++) {
+			for (size_t j = dw + 1; j < w.n && j < dw + 8; j++) {
 				long p = docimport_word_number(&w, j);
 
 				if (docimport_is(&w, j, "doan"))

@@ -255,6 +255,52 @@ test_documents(void **state)
 	}
 }
 
+/* Other forms of the same parts: the heading as a table row (cells
+ * separated by tabs), "BÁO CÁO" and its title on one line, "PHẦN I:",
+ * "03 lượt đoàn", "tiếp 02 đoàn của tỉnh bạn", a number in words, no
+ * "Nơi nhận" before the signing block. */
+static void
+test_forms(void **state)
+{
+	static const char *const doc[] = {
+	    "UBND TỈNH ĐIỆN BIÊN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+	    "SỞ NGOẠI VỤ\tĐộc lập - Tự do - Hạnh phúc",
+	    "Số: 12 /BC-SNgV\tĐiện Biên, ngày 05/6/2024",
+	    "BÁO CÁO KẾT QUẢ HỢP TÁC VỚI TỈNH LUÔNG PHA BĂNG NĂM 2023",
+	    "Thực hiện Văn bản số 88/UBND-KGVX ngày 20/5/2024 của UBND tỉnh;",
+	    "PHẦN I: TÌNH HÌNH CHUNG",
+	    "Quan hệ với tỉnh Luông Pha Băng tiếp tục phát triển.",
+	    "PHẦN II: KẾT QUẢ HỢP TÁC",
+	    "1. Trao đổi đoàn",
+	    "Sở đã cử 03 lượt đoàn với 25 người sang tỉnh Luông Pha Băng; "
+	    "tiếp 02 đoàn của tỉnh bạn gồm 18 người.",
+	    "2. Hội nghị: tổ chức hai cuộc hội đàm.",
+	    "PHẦN III: PHƯƠNG HƯỚNG NĂM 2024",
+	    "Tiếp tục hợp tác.",
+	    "GIÁM ĐỐC",
+	    "Lò Thị Mai",
+	};
+	static const struct expect x = {"forms", "88/UBND-KGVX", "12/BC-SNgV",
+	    "Điện Biên", "2024-06-05", "Lò Thị Mai", "GIÁM ĐỐC", 0, 2, 0,
+	    {3, 25, 2, 18, 2, 0}, 0, ""};
+	struct docimport d;
+	int issuer = 0;
+
+	(void)state;
+	assert_int_equal(
+	    docimport_parse(doc, sizeof(doc) / sizeof(doc[0]), &d), 0);
+	check_expect(&x, &d);
+	assert_int_equal(d.report->directions_until, 2024);
+	assert_string_equal(d.report->directions, "Tiếp tục hợp tác.");
+	for (size_t i = 0; i < d.notes.n; i++)
+		issuer |=
+		    strcmp(d.notes.items[i].text,
+		        "cơ quan ban hành: UBND TỈNH ĐIỆN BIÊN SỞ NGOẠI VỤ") ==
+		    0;
+	assert_true(issuer);
+	docimport_free(&d);
+}
+
 /* A zip holding parts (name, then its content, or with files the path
  * of the file that holds it; NULL-terminated pairs): the path of a
  * temporary file, heap. */
@@ -498,6 +544,7 @@ main(void)
 	    cmocka_unit_test(test_seed_dak_glei),
 	    cmocka_unit_test(test_seed_dien_bien),
 	    cmocka_unit_test(test_documents),
+	    cmocka_unit_test(test_forms),
 	    cmocka_unit_test(test_docx),
 	    cmocka_unit_test(test_docx_refused),
 	    cmocka_unit_test(test_docx_hostile),
