@@ -50,6 +50,7 @@ struct docimport_ctx {
 	int joins;                    /* the last text line runs on */
 	int in_table;                 /* the last text line was a row */
 	int seen_number, seen_title, seen_section;
+	int front_runs;      /* the last opening line runs on to the next */
 	char *group_heading; /* the Roman section's heading, heap */
 	char *signer_title;  /* the signing block's lines so far, heap */
 	char *issuer;        /* the issuing body's lines so far, heap */
@@ -308,6 +309,16 @@ docimport_try_heading(struct docimport_ctx *c, size_t line, const char *text,
 	size_t words;
 	int num, kind = docimport_heading(f->s, &num, &words), rc = -1;
 
+	/* A heading without its number, in capitals ("KẾT QUẢ HỢP TÁC"),
+	 * once the title and the request are behind. */
+	if (kind == 0 &&
+	    (c->zone == ZONE_BODY ||
+	        c->d->report->request_reference[0] != '\0') &&
+	    strlen(text) < 160 && docimport_is_upper(text) &&
+	    docimport_classify(f->s) != SEC_NONE) {
+		kind = 1;
+		words = 0;
+	}
 	if (kind == 0)
 		return 0;
 	if (kind == 1) {
@@ -491,6 +502,7 @@ docimport_request(struct docimport_ctx *c, size_t line, const char *text,
 			return -1;
 		pbstr_take(&c->d->report->request_reference, ref);
 	}
+	c->front_runs = docimport_runs_on(text);
 	return docimport_note(&c->d->notes, line, "căn cứ: %s", text) == 0 ? 1
 	                                                                   : -1;
 }
@@ -559,9 +571,12 @@ docimport_front(struct docimport_ctx *c, size_t line, const char *text,
 		return docimport_note(notes, line, "trích yếu: %s", text);
 	}
 	if (c->seen_title &&
-	    docimport_match(
-	        "(bao cao|nhu sau|thuc hien|can cu|tong hop)", f->s, NULL, 0))
+	    (c->front_runs ||
+	        docimport_match("(bao cao|nhu sau|thuc hien|can cu|tong hop)",
+	            f->s, NULL, 0))) {
+		c->front_runs = docimport_runs_on(text);
 		return docimport_note(notes, line, "mở đầu: %s", text);
+	}
 	return docimport_note(&c->d->unplaced, line, "%s", text);
 }
 

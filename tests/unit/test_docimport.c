@@ -301,6 +301,50 @@ test_forms(void **state)
 	docimport_free(&d);
 }
 
+/* A document whose headings have no numbers, copied from a PDF with a
+ * line break in the middle of its sentences. */
+static void
+test_plain_headings(void **state)
+{
+	static const char *const doc[] = {
+	    "ỦY BAN NHÂN DÂN",
+	    "HUYỆN ĐẮK GLEI",
+	    "Số: 40/BC-UBND",
+	    "BÁO CÁO",
+	    "TÌNH HÌNH HỢP TÁC VỚI TỈNH SÊ KÔNG (LÀO)",
+	    "Thực hiện Công văn số 558/SNgV-BGHTQT ngày 02/5/2024 của Sở Ngoại",
+	    "vụ tỉnh Kon Tum, Ủy ban nhân dân huyện",
+	    "trình bày như dưới đây.",
+	    "ĐẶC ĐIỂM TÌNH HÌNH",
+	    "Hai huyện có chung đường biên giới, quan hệ hữu nghị được",
+	    "củng cố.",
+	    "KẾT QUẢ HỢP TÁC",
+	    "Số lượng đoàn ra: 01 đoàn/06 người.",
+	    "ĐỀ XUẤT, KIẾN NGHỊ",
+	    "Không.",
+	    "Nơi nhận:",
+	    "- Lưu: VT.",
+	    "TM. ỦY BAN NHÂN DÂN",
+	    "CHỦ TỊCH",
+	    "Y Thanh",
+	};
+	static const struct expect x = {"plain", "558/SNgV-BGHTQT",
+	    "40/BC-UBND", "", "", "Y Thanh", "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH",
+	    0, 1, 1, {1, 6, 0, 0, 0, 0}, 0, ""};
+	struct docimport d;
+
+	(void)state;
+	assert_int_equal(
+	    docimport_parse(doc, sizeof(doc) / sizeof(doc[0]), &d), 0);
+	check_expect(&x, &d);
+	assert_string_equal(d.report->situation,
+	    "Hai huyện có chung đường biên giới, quan hệ hữu nghị được củng "
+	    "cố.");
+	assert_string_equal(d.report->results[0]->heading, "KẾT QUẢ HỢP TÁC");
+	assert_string_equal(d.report->proposals, "Không.");
+	docimport_free(&d);
+}
+
 /* A zip holding parts (name, then its content, or with files the path
  * of the file that holds it; NULL-terminated pairs): the path of a
  * temporary file, heap. */
@@ -545,6 +589,7 @@ main(void)
 	    cmocka_unit_test(test_seed_dien_bien),
 	    cmocka_unit_test(test_documents),
 	    cmocka_unit_test(test_forms),
+	    cmocka_unit_test(test_plain_headings),
 	    cmocka_unit_test(test_docx),
 	    cmocka_unit_test(test_docx_refused),
 	    cmocka_unit_test(test_docx_hostile),
