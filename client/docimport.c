@@ -51,6 +51,7 @@ struct docimport_ctx {
 	int in_table;                 /* the last text line was a row */
 	int seen_number, seen_title, seen_section;
 	int front_runs;      /* the last opening line runs on to the next */
+	int request_score;   /* how likely the request kept is the answered */
 	char *group_heading; /* the Roman section's heading, heap */
 	char *signer_title;  /* the signing block's lines so far, heap */
 	char *issuer;        /* the issuing body's lines so far, heap */
@@ -484,24 +485,45 @@ docimport_request(struct docimport_ctx *c, size_t line, const char *text,
     const struct docimport_fold *f)
 {
 	regmatch_t m[4];
-	char *ref;
-	size_t end;
+	size_t at = 0;
+	int found = 0;
 
-	if (!docimport_match(
-	        "(cong van|van ban|ke hoach|huong dan|thong bao|"
-	        "cong dien|chi thi|quyet dinh|to trinh)( so)? *:? *"
-	        "([0-9]+/[^ ,;]+)",
-	        f->s, m, 4))
-		return 0;
-	end = (size_t)m[3].rm_eo;
-	while (end > (size_t)m[3].rm_so && f->s[end - 1] == '.')
-		end--;
-	if (c->d->report->request_reference[0] == '\0') {
-		if ((ref = docimport_orig(text, f, (size_t)m[3].rm_so, end)) ==
-		    NULL)
-			return -1;
-		pbstr_take(&c->d->report->request_reference, ref);
+	/* Every document a line cites, the one most likely answered kept:
+	 * a công văn or văn bản over a plan or guidance, over a decision or
+	 * directive (cited as grounds), one of the Sở Ngoại vụ above all. */
+	while (docimport_match("(cong van|van ban|cv|ke hoach|huong dan|"
+	                       "thong bao|cong dien|chi thi|quyet dinh|"
+	                       "to trinh)( so)? *:? *([0-9]+/[^ ,;]+)",
+	    f->s + at, m, 4)) {
+		const char *kind = f->s + at + m[1].rm_so;
+		size_t from = at + (size_t)m[3].rm_so,
+		       end = at + (size_t)m[3].rm_eo;
+		int score = 1 +
+		    (strncmp(kind, "cong van", 8) == 0 ||
+		        strncmp(kind, "van ban", 7) == 0 ||
+		        strncmp(kind, "cv", 2) == 0) -
+		    (strncmp(kind, "quyet", 5) == 0 ||
+		        strncmp(kind, "chi", 3) == 0 ||
+		        strncmp(kind, "to", 2) == 0);
+		char *ref;
+
+		while (end > from && f->s[end - 1] == '.')
+			end--;
+		if (strncmp(f->s + from + strcspn(f->s + from, "/") + 1, "sngv",
+		        4) == 0)
+			score += 2;
+		if (c->d->report->request_reference[0] == '\0' ||
+		    score > c->request_score) {
+			if ((ref = docimport_orig(text, f, from, end)) == NULL)
+				return -1;
+			pbstr_take(&c->d->report->request_reference, ref);
+			c->request_score = score;
+		}
+		at = end;
+		found = 1;
 	}
+	if (!found)
+		return 0;
 	c->front_runs = docimport_runs_on(text);
 	return docimport_note(&c->d->notes, line, "căn cứ: %s", text) == 0 ? 1
 	                                                                   : -1;

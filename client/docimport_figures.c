@@ -230,6 +230,70 @@ docimport_sentence(struct docimport *d, struct docimport_scan *s, size_t line,
 	return 0;
 }
 
+/* Whether the words between a label and its number say it is a date
+ * ("đoàn ra tháng 3") or an ordinal ("lần 2"), not a count. */
+static int
+docimport_gap_is_date(const char *gap, size_t len)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof(buf), "%.*s", (int)(len < 63 ? len : 63), gap);
+	return docimport_match(
+	    "(thang|ngay|nam|lan|thu|quy|dot)", buf, NULL, 0);
+}
+
+/* Figures given as a label and its number, without the unit after the
+ * number: "Số đoàn ra: 02, số người: 15", "Đoàn vào: 01 (09 người)",
+ * "Hội nghị, hội thảo: 02", "Thỏa thuận đã ký: 01". */
+static int
+docimport_labelled(struct docimport *d, struct docimport_scan *s, size_t line,
+    const char *text, const char *folded)
+{
+	static const struct {
+		const char *re;
+		enum docimport_figure k;
+	} labels[] = {
+	    {"doan (ra|di)([^0-9;]{0,12})([0-9]{1,3})([^0-9/]|$)",
+	        DOCIMPORT_DELEGATIONS_OUT},
+	    {"doan (vao|den)([^0-9;]{0,12})([0-9]{1,3})([^0-9/]|$)",
+	        DOCIMPORT_DELEGATIONS_IN},
+	    {"(hoi nghi|hoi thao)([^0-9;]{0,24}: *)([0-9]{1,3})([^0-9/]|$)",
+	        DOCIMPORT_CONFERENCES},
+	    {"(thoa thuan|ban ghi nho|van kien)([^0-9;]{0,24}: *)([0-9]{1,3})"
+	     "([^0-9/]|$)",
+	        DOCIMPORT_AGREEMENTS},
+	};
+	regmatch_t m[5], p[2];
+
+	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
+		const char *rest;
+
+		if (!docimport_match(labels[i].re, folded, m, 5) ||
+		    docimport_gap_is_date(
+		        folded + m[2].rm_so, (size_t)(m[2].rm_eo - m[2].rm_so)))
+			continue;
+		if (docimport_take(d, s, labels[i].k, atol(folded + m[3].rm_so),
+		        line, text) != 0)
+			return -1;
+		if (labels[i].k != DOCIMPORT_DELEGATIONS_OUT &&
+		    labels[i].k != DOCIMPORT_DELEGATIONS_IN)
+			continue;
+		/* The people: "số người: 15", "(09 người)", up to the next
+		 * clause. */
+		rest = folded + m[3].rm_eo;
+		if ((docimport_match(
+		         "^[^;]{0,30}nguoi *:? *([0-9]{1,4})", rest, p, 2) ||
+		        docimport_match(
+		            "^[^;]{0,30}[^0-9]([0-9]{1,4}) (luot )?nguoi", rest,
+		            p, 2)) &&
+		    docimport_take(d, s,
+		        (enum docimport_figure)(labels[i].k + 1),
+		        atol(rest + p[1].rm_so), line, text) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* What a table cell's heading or a row's label counts: a figure, or
  * -1. people: 1 when it counts people. */
 static int
@@ -357,5 +421,7 @@ docimport_figures(struct docimport *d, struct docimport_scan *s, size_t line,
 	if (strchr(f->s, '\t') != NULL &&
 	    docimport_row(d, s, line, text, f->s) != 0)
 		return -1;
-	return docimport_sentence(d, s, line, text, f->s);
+	if (docimport_sentence(d, s, line, text, f->s) != 0)
+		return -1;
+	return docimport_labelled(d, s, line, text, f->s);
 }

@@ -345,6 +345,46 @@ test_plain_headings(void **state)
 	docimport_free(&d);
 }
 
+/* Figures as a label and a number, and the request among the documents
+ * an opening cites: the công văn of the Sở Ngoại vụ, not the decision
+ * cited as grounds. */
+static void
+test_labels(void **state)
+{
+	static const char *const doc[] = {
+	    "BÁO CÁO",
+	    "Căn cứ Quyết định số 272/QĐ-TTg ngày 01/3/2023 của Thủ tướng "
+	    "Chính "
+	    "phủ; thực hiện Công văn số 311/SNgV-HTQT ngày 2/5/2024 của Sở "
+	    "Ngoại vụ, Sở Y tế báo cáo như sau:",
+	    "I. TÌNH HÌNH CHUNG",
+	    "Sở hợp tác với tỉnh Chăm-pa-xắc về y tế.",
+	    "II. KẾT QUẢ",
+	    "- Số đoàn ra: 02, số người: 15;",
+	    "- Đoàn vào tháng 3: 01 (09 người);",
+	    "- Hội nghị, hội thảo: 02;",
+	    "- Thỏa thuận đã ký: 01.",
+	    "GIÁM ĐỐC",
+	    "Phạm Văn Bình",
+	};
+	struct docimport d;
+	const Hoptac__V1__Figures *f;
+
+	(void)state;
+	assert_int_equal(
+	    docimport_parse(doc, sizeof(doc) / sizeof(doc[0]), &d), 0);
+	assert_string_equal(d.report->request_reference, "311/SNgV-HTQT");
+	f = d.report->declared;
+	assert_non_null(f);
+	assert_int_equal(f->delegations_out, 2);
+	assert_int_equal(f->people_out, 15);
+	assert_int_equal(f->delegations_in, 0); /* "tháng 3": a date */
+	assert_int_equal(f->conferences, 2);
+	assert_int_equal(f->agreements, 1);
+	assert_int_equal(d.unplaced.n, 0);
+	docimport_free(&d);
+}
+
 /* A zip holding parts (name, then its content, or with files the path
  * of the file that holds it; NULL-terminated pairs): the path of a
  * temporary file, heap. */
@@ -589,6 +629,7 @@ main(void)
 	    cmocka_unit_test(test_seed_dien_bien),
 	    cmocka_unit_test(test_documents),
 	    cmocka_unit_test(test_forms),
+	    cmocka_unit_test(test_labels),
 	    cmocka_unit_test(test_plain_headings),
 	    cmocka_unit_test(test_docx),
 	    cmocka_unit_test(test_docx_refused),
