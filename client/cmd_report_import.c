@@ -24,26 +24,25 @@ struct cmd_report_import {
 	protobuf_c_boolean text;
 };
 
-/* Splits a text file into lines (heap, as docx_read makes them): LF,
- * CRLF or CR ends a line; a byte order mark is skipped. */
+/* Reads a text document into lines (docimport_text_lines). */
 static int
 cmd_import_text(
     const char *path, char ***lines, size_t *n, char *err, size_t errlen)
 {
 	FILE *f = safefile_read(path, "rb", err, errlen);
-	char *buf = NULL, *p;
-	size_t len = 0, cap = 0;
+	char *buf = NULL;
+	size_t len = 0, cap = 0, got = 1;
 	int rc = -1;
 
 	*lines = NULL;
 	*n = 0;
 	if (f == NULL)
 		return -1;
-	for (;;) {
+	while (got > 0) {
 		if (cap - len < 65536) {
 			char *b = cap >= CMD_IMPORT_TEXT_MAX
 			    ? NULL
-			    : realloc(buf, cap + 65536 + 1);
+			    : realloc(buf, cap + 65536);
 
 			if (b == NULL) {
 				snprintf(err, errlen,
@@ -54,47 +53,19 @@ cmd_import_text(
 			buf = b;
 			cap += 65536;
 		}
-		size_t got = fread(buf + len, 1, cap - len, f);
-
-		len += got;
-		if (got == 0)
-			break;
+		len += got = fread(buf + len, 1, cap - len, f);
 	}
-	if (ferror(f)) {
+	if (ferror(f))
 		snprintf(err, errlen, "%s: cannot be read", path);
-		goto out;
-	}
-	buf[len] = '\0';
-	if (strlen(buf) != len || text_check(buf, len) != TEXT_OK) {
+	else if (docimport_text_lines(buf, len, lines, n) != 0)
 		snprintf(err, errlen,
-		    "%s: không phải văn bản UTF-8 (not UTF-8 text): lưu lại "
+		    "%s: không phải văn bản UTF-8 (not UTF-8 text, or a NUL or "
+		    "control character): lưu lại "
 		    "dưới dạng UTF-8, hoặc gửi tệp .docx",
 		    path);
-		goto out;
-	}
-	p = buf + (strncmp(buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0);
-	while (*p != '\0') {
-		size_t k = strcspn(p, "\r\n");
-		char **grown = realloc(*lines, (*n + 1) * sizeof(**lines));
-
-		if (grown == NULL || (grown[*n] = strndup(p, k)) == NULL) {
-			if (grown != NULL)
-				*lines = grown;
-			snprintf(err, errlen, "out of memory");
-			goto out;
-		}
-		*lines = grown;
-		(*n)++;
-		p += k;
-		p += p[0] == '\r' && p[1] == '\n' ? 2 : p[0] != '\0';
-	}
-	rc = 0;
+	else
+		rc = 0;
 out:
-	if (rc != 0) {
-		docx_lines_free(*lines, *n);
-		*lines = NULL;
-		*n = 0;
-	}
 	free(buf);
 	fclose(f);
 	return rc;

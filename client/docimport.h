@@ -51,6 +51,13 @@ struct docimport {
  */
 int docimport_parse(const char *const *lines, size_t n, struct docimport *d);
 
+/* Splits a text document of len bytes into lines (a heap array of *n
+ * heap strings, freed as docx_lines_free does): LF, CRLF or CR ends a
+ * line, a byte order mark is skipped. 0, or -1 when the text is not
+ * UTF-8 or holds a NUL or control character (*lines NULL), or memory
+ * runs out. */
+int docimport_text_lines(const char *buf, size_t len, char ***lines, size_t *n);
+
 /* Frees what d holds and zeroes it. */
 void docimport_free(struct docimport *d);
 
