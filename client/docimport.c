@@ -254,9 +254,8 @@ docimport_arabic_section(struct docimport_ctx *c, int num, const char *name)
 	if (c->roman) {
 		if (num != c->last_sub + 1)
 			return SEC_NONE;
-		if (c->group == SEC_RESULTS)
-			return SEC_RESULTS;
-		if (c->group == SEC_EVALUATION)
+		/* "2. Hạn chế", "3. Nguyên nhân" under the results too */
+		if (c->group == SEC_RESULTS || c->group == SEC_EVALUATION)
 			return sec == SEC_LIMITATIONS || sec == SEC_CAUSES
 			    ? sec
 			    : SEC_RESULTS;
@@ -293,6 +292,10 @@ docimport_try_heading(struct docimport_ctx *c, size_t line, const char *text,
 	if (kind == 1) {
 		if ((sec = docimport_classify(f->s + words)) == SEC_NONE)
 			sec = SEC_RESULTS;
+		/* "I. TÌNH HÌNH HỢP TÁC …" first: the situation. */
+		if (sec == SEC_RESULTS && !c->seen_section &&
+		    strncmp(f->s + words, "ket qua", 7) != 0)
+			sec = SEC_SITUATION;
 		c->roman = 1;
 		c->group = sec;
 		c->last_sub = 0;
@@ -383,6 +386,9 @@ docimport_text(struct docimport_ctx *c, size_t line, const char *text)
 		goto out;
 	if (c->sec == SEC_SITUATION)
 		docimport_nil(&c->scan, line, &f);
+	if (c->sec == SEC_RESULTS && c->scan.bare_line == 0 &&
+	    docimport_match("^khong( co)?[ .;]*$", f.s, NULL, 0))
+		c->scan.bare_line = (int)line;
 	if (c->sec == SEC_APPENDIX) {
 		rc = docimport_note(&c->d->notes, line, "phụ lục: %s", text);
 		goto out;

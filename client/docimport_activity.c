@@ -99,8 +99,8 @@ docimport_date(const char *s, size_t *at, char iso[DOCIMPORT_DATE_LEN],
     char end[DOCIMPORT_DATE_LEN])
 {
 	static const char *const res[] = {
-	    "ngay ([0-9]{1,2}) *(den|-) *(ngay )?([0-9]{1,2})[/.-]([0-9]{1,2})"
-	    "[/.-]([0-9]{4})",
+	    ("ngay ([0-9]{1,2}) *(den|-) *(ngay )?([0-9]{1,2})[/.-]([0-9]{1,2})"
+	     "[/.-]([0-9]{4})"),
 	    "ngay ([0-9]{1,2}) thang ([0-9]{1,2}) nam ([0-9]{4})",
 	    "([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})",
 	    "thang ([0-9]{1,2}) nam ([0-9]{4})",
@@ -340,6 +340,22 @@ docimport_paragraph(char **field, const char *part)
 	return 0;
 }
 
+/* Whether the report has results and each says only "Không." */
+static int
+docimport_all_bare(const Hoptac__V1__Report *r)
+{
+	int bare = r->n_results > 0;
+
+	for (size_t i = 0; bare && i < r->n_results; i++) {
+		char *f = text_fold(r->results[i]->text);
+
+		bare = f != NULL &&
+		    (strcmp(f, "khong") == 0 || strcmp(f, "khong co") == 0);
+		free(f);
+	}
+	return bare;
+}
+
 /* A figure as declared: what the document stated, 0 when it did not
  * (once one is stated, the others count as 0). */
 static int32_t
@@ -360,6 +376,9 @@ docimport_conclude(struct docimport *d, struct docimport_scan *s)
 		any |= s->value[k] >= 0;
 		positive |= s->value[k] > 0;
 	}
+	/* Every result answered "Không.": a nil answer too. */
+	if (s->nil_line == 0 && s->bare_line != 0 && docimport_all_bare(r))
+		s->nil_line = s->bare_line;
 	if (s->nil_line != 0 && !positive && d->n_activities == 0) {
 		/* A nil report has no results: what the document wrote under
 		 * its headings stays, in the situation. */

@@ -57,7 +57,8 @@ enum docimport_figure {
 struct docimport_scan {
 	long value[DOCIMPORT_FIGURES]; /* -1: not stated */
 	size_t line[DOCIMPORT_FIGURES];
-	int nil_line;           /* the first nil answer's line, 0: none */
+	int nil_line;  /* the first nil answer's line, 0: none */
+	int bare_line; /* the first result that is only "Không.", 0: none */
 	char **table_header;    /* the last table's header cells, folded */
 	size_t n_table_header;  /* heap, owned */
 	char *partners_default; /* heap: codes of the first partners named */

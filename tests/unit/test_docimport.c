@@ -272,8 +272,8 @@ test_forms(void **state)
 	    "Quan hệ với tỉnh Luông Pha Băng tiếp tục phát triển.",
 	    "PHẦN II: KẾT QUẢ HỢP TÁC",
 	    "1. Trao đổi đoàn",
-	    "Sở đã cử 03 lượt đoàn với 25 người sang tỉnh Luông Pha Băng; "
-	    "tiếp 02 đoàn của tỉnh bạn gồm 18 người.",
+	    ("Sở đã cử 03 lượt đoàn với 25 người sang tỉnh Luông Pha Băng; "
+	     "tiếp 02 đoàn của tỉnh bạn gồm 18 người."),
 	    "2. Hội nghị: tổ chức hai cuộc hội đàm.",
 	    "PHẦN III: PHƯƠNG HƯỚNG NĂM 2024",
 	    "Tiếp tục hợp tác.",
@@ -353,10 +353,9 @@ test_labels(void **state)
 {
 	static const char *const doc[] = {
 	    "BÁO CÁO",
-	    "Căn cứ Quyết định số 272/QĐ-TTg ngày 01/3/2023 của Thủ tướng "
-	    "Chính "
-	    "phủ; thực hiện Công văn số 311/SNgV-HTQT ngày 2/5/2024 của Sở "
-	    "Ngoại vụ, Sở Y tế báo cáo như sau:",
+	    ("Căn cứ Quyết định số 272/QĐ-TTg ngày 01/3/2023 của Thủ tướng "
+	     "Chính phủ; thực hiện Công văn số 311/SNgV-HTQT ngày 2/5/2024 của "
+	     "Sở Ngoại vụ, Sở Y tế báo cáo như sau:"),
 	    "I. TÌNH HÌNH CHUNG",
 	    "Sở hợp tác với tỉnh Chăm-pa-xắc về y tế.",
 	    "II. KẾT QUẢ",
@@ -381,6 +380,46 @@ test_labels(void **state)
 	assert_int_equal(f->delegations_in, 0); /* "tháng 3": a date */
 	assert_int_equal(f->conferences, 2);
 	assert_int_equal(f->agreements, 1);
+	assert_int_equal(d.unplaced.n, 0);
+	docimport_free(&d);
+}
+
+/* Section I named "TÌNH HÌNH …" is the situation; "3. Hạn chế" under the
+ * results is the limitations; a report whose every result answers
+ * "Không." is a nil report. */
+static void
+test_bare_nil(void **state)
+{
+	static const char *const doc[] = {
+	    "BÁO CÁO",
+	    ("Thực hiện Công văn số 558/SNgV-BGHTQT ngày 02/5/2024, UBND xã Ya "
+	     "Xiêr báo cáo như sau:"),
+	    "I. TÌNH HÌNH HỢP TÁC VỚI LÀO",
+	    "Xã không có đường biên giới với Lào.",
+	    "II. KẾT QUẢ",
+	    "1. Trao đổi đoàn: Không.",
+	    "2. Hội nghị, hội thảo: Không có.",
+	    "3. Hạn chế: Chưa có điều kiện giao lưu.",
+	    "III. ĐỀ XUẤT: Không.",
+	    "Nơi nhận:",
+	    "- Lưu: VT.",
+	    "CHỦ TỊCH",
+	    "Nguyễn Thị Lan",
+	};
+	struct docimport d;
+
+	(void)state;
+	assert_int_equal(
+	    docimport_parse(doc, sizeof(doc) / sizeof(doc[0]), &d), 0);
+	assert_true(d.report->nil);
+	assert_int_equal(d.report->n_results, 0);
+	assert_null(d.report->declared);
+	assert_string_equal(d.report->situation,
+	    "Xã không có đường biên giới với Lào.\n\nTrao đổi đoàn\n\nKhông."
+	    "\n\nHội nghị, hội thảo\n\nKhông có.");
+	assert_string_equal(
+	    d.report->limitations, "Chưa có điều kiện giao lưu.");
+	assert_string_equal(d.report->signer, "Nguyễn Thị Lan");
 	assert_int_equal(d.unplaced.n, 0);
 	docimport_free(&d);
 }
@@ -521,8 +560,9 @@ test_unplaced(void **state)
 	    "Mẫu số 03 kèm theo hướng dẫn",
 	    "Số: 7/BC-UBND",
 	    "BÁO CÁO",
-	    "Thực hiện Công văn số 558/SNgV-BGHTQT ngày 02/5/2024, UBND xã báo "
-	    "cáo:",
+	    ("Thực hiện Công văn số 558/SNgV-BGHTQT ngày 02/5/2024, UBND xã "
+	     "báo "
+	     "cáo:"),
 	    "I. ĐẶC ĐIỂM TÌNH HÌNH",
 	    "Xã Mô Rai giáp tỉnh Attapư.",
 	    "II. KẾT QUẢ: không phát sinh.",
@@ -629,6 +669,7 @@ main(void)
 	    cmocka_unit_test(test_seed_dien_bien),
 	    cmocka_unit_test(test_documents),
 	    cmocka_unit_test(test_forms),
+	    cmocka_unit_test(test_bare_nil),
 	    cmocka_unit_test(test_labels),
 	    cmocka_unit_test(test_plain_headings),
 	    cmocka_unit_test(test_docx),
