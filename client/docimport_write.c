@@ -33,8 +33,9 @@ docimport_write_notes(FILE *f, const struct docimport_notes *n)
 int
 docimport_write(FILE *f, const struct docimport *d, const char *source)
 {
-	qsort(d->notes.items, d->notes.n, sizeof(*d->notes.items),
-	    docimport_by_line);
+	if (d->notes.n > 1) /* no notes: no array to sort (NULL) */
+		qsort(d->notes.items, d->notes.n, sizeof(*d->notes.items),
+		    docimport_by_line);
 	fprintf(f,
 	    "# Báo cáo nhập từ văn bản %s (hoptac report import).\n"
 	    "# Đối chiếu với văn bản gốc, sửa nếu cần, rồi kiểm tra bằng\n"

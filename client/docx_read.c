@@ -8,6 +8,8 @@
  */
 #include "docx_read.h"
 
+#include "docx_numbering.h"
+
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <stdio.h>
@@ -21,7 +23,8 @@
 struct docx_lines {
 	char **items;
 	size_t n, cap;
-	int failed; /* out of memory */
+	int failed;                 /* out of memory */
+	struct docx_numbering *num; /* Word's numbering, or NULL; shared */
 };
 
 static void
@@ -103,8 +106,12 @@ docx_runs(const xmlNode *node, struct docx_lines *l, char **cur)
 static void
 docx_paragraph(const xmlNode *p, struct docx_lines *l)
 {
-	char *cur = NULL;
+	char *cur = NULL, label[64];
 
+	/* The number Word shows before the text ("II. "), counted here. */
+	docx_numbering_label(l->num, p, label, sizeof(label));
+	if (label[0] != '\0')
+		docx_append(l, &cur, label);
 	docx_runs(p, l, &cur);
 	docx_push(l, cur != NULL ? cur : strdup(""));
 }
@@ -117,6 +124,7 @@ docx_cell(const xmlNode *tc, struct docx_lines *cell)
 {
 	struct docx_lines all = {0};
 
+	all.num = cell->num;
 	docx_block(tc, &all);
 	for (size_t i = 0; i < all.n; i++)
 		if (all.items[i][strspn(all.items[i], " ")] != '\0')
@@ -140,6 +148,7 @@ docx_row(const xmlNode *tr, struct docx_lines *l)
 	for (const xmlNode *c = tr->children; c != NULL && n < 64; c = c->next)
 		if (docx_is(c, "tc")) {
 			memset(&cells[n], 0, sizeof(cells[n]));
+			cells[n].num = l->num;
 			docx_cell(c, &cells[n]);
 			layout |= cells[n].n > 1;
 			l->failed |= cells[n].failed;
@@ -184,54 +193,42 @@ docx_block(const xmlNode *parent, struct docx_lines *l)
 	}
 }
 
-/* Reads word/document.xml from the archive into a heap buffer. */
+/* Reads the member name of the archive into a heap buffer (NUL after
+ * its len bytes): NULL when it is absent (err says so when required) or
+ * cannot be read. */
 static char *
-docx_xml(const char *path, size_t *len, char *err, size_t errlen)
+docx_member(zip_t *za, const char *path, const char *name, int required,
+    size_t *len, char *err, size_t errlen)
 {
-	int code = 0;
-	zip_t *za = zip_open(path, ZIP_RDONLY, &code);
 	zip_stat_t st;
 	zip_file_t *zf = NULL;
 	char *buf = NULL;
 
-	if (za == NULL) {
-		snprintf(err, errlen,
-		    "%s: không mở được tệp .docx (not a "
-		    "readable zip archive)",
-		    path);
-		return NULL;
-	}
 	zip_stat_init(&st);
-	if (zip_stat(za, "word/document.xml", 0, &st) != 0 ||
-	    !(st.valid & ZIP_STAT_SIZE)) {
-		snprintf(err, errlen,
-		    "%s: không phải tệp .docx (no "
-		    "word/document.xml)",
-		    path);
-		goto out;
+	if (zip_stat(za, name, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE)) {
+		if (required)
+			snprintf(err, errlen,
+			    "%s: không phải tệp .docx (no %s)", path, name);
+		return NULL;
 	}
 	if (st.size > DOCX_XML_MAX) {
 		snprintf(err, errlen,
-		    "%s: word/document.xml holds %llu bytes, "
-		    "over the limit of %u",
-		    path, (unsigned long long)st.size, DOCX_XML_MAX);
-		goto out;
+		    "%s: %s holds %llu bytes, over the limit of %u", path, name,
+		    (unsigned long long)st.size, DOCX_XML_MAX);
+		return NULL;
 	}
 	if ((buf = malloc(st.size + 1)) == NULL ||
-	    (zf = zip_fopen(za, "word/document.xml", 0)) == NULL ||
+	    (zf = zip_fopen(za, name, 0)) == NULL ||
 	    zip_fread(zf, buf, st.size) != (zip_int64_t)st.size) {
-		snprintf(
-		    err, errlen, "%s: word/document.xml cannot be read", path);
+		snprintf(err, errlen, "%s: %s cannot be read", path, name);
 		free(buf);
 		buf = NULL;
-		goto out;
+	} else {
+		buf[st.size] = '\0';
+		*len = st.size;
 	}
-	buf[st.size] = '\0';
-	*len = st.size;
-out:
 	if (zf != NULL)
 		zip_fclose(zf);
-	zip_discard(za);
 	return buf;
 }
 
@@ -239,31 +236,50 @@ int
 docx_read(const char *path, char ***lines, size_t *n, char *err, size_t errlen)
 {
 	struct docx_lines l = {0};
-	size_t len = 0;
-	char *xml = docx_xml(path, &len, err, errlen);
+	size_t len = 0, nlen = 0;
+	int code = 0;
+	zip_t *za = zip_open(path, ZIP_RDONLY, &code);
+	char *xml, *numbering;
 	xmlDoc *doc;
 	xmlNode *root;
 
 	*lines = NULL;
 	*n = 0;
-	if (xml == NULL)
+	if (za == NULL) {
+		snprintf(err, errlen,
+		    "%s: không mở được tệp .docx (not a readable zip archive)",
+		    path);
 		return -1;
+	}
+	xml = docx_member(za, path, "word/document.xml", 1, &len, err, errlen);
+	numbering = xml != NULL
+	    ? docx_member(za, path, "word/numbering.xml", 0, &nlen, err, errlen)
+	    : NULL;
+	zip_discard(za);
+	if (xml == NULL) {
+		free(numbering);
+		return -1;
+	}
+	if (numbering != NULL)
+		l.num = docx_numbering_read(numbering, nlen);
+	free(numbering);
 	doc = xmlReadMemory(xml, (int)len, "document.xml", NULL,
 	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	free(xml);
 	if (doc == NULL || (root = xmlDocGetRootElement(doc)) == NULL ||
 	    !docx_is(root, "document")) {
 		snprintf(err, errlen,
-		    "%s: word/document.xml is not a "
-		    "WordprocessingML document",
+		    "%s: word/document.xml is not a WordprocessingML document",
 		    path);
 		xmlFreeDoc(doc);
+		docx_numbering_free(l.num);
 		return -1;
 	}
 	for (xmlNode *c = root->children; c != NULL; c = c->next)
 		if (docx_is(c, "body"))
 			docx_block(c, &l);
 	xmlFreeDoc(doc);
+	docx_numbering_free(l.num);
 	if (l.failed) {
 		docx_lines_free(l.items, l.n);
 		snprintf(err, errlen, "out of memory");

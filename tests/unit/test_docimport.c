@@ -460,14 +460,18 @@ make_docx(void)
 	static const char *const parts[] = {"[Content_Types].xml",
 	    DOCS "docx-sa-thay/[Content_Types].xml", "_rels/.rels",
 	    DOCS "docx-sa-thay/_rels/.rels", "word/document.xml",
-	    DOCS "docx-sa-thay/word/document.xml", NULL};
+	    DOCS "docx-sa-thay/word/document.xml", "word/numbering.xml",
+	    DOCS "docx-sa-thay/word/numbering.xml",
+	    "word/_rels/document.xml.rels",
+	    DOCS "docx-sa-thay/word/_rels/document.xml.rels", NULL};
 
 	return make_zip(parts, 1);
 }
 
 /* Paragraphs in order, the header and signing block's layout tables cell
- * by cell, a line break as a new line, and the figures' table row by row
- * with its cells separated: read like the text documents. */
+ * by cell, a line break as a new line, the figures' table row by row with
+ * its cells separated, the numbers Word adds to headings (numbering.xml)
+ * in front of them: read like the text documents. */
 static void
 test_docx(void **state)
 {
@@ -484,6 +488,11 @@ test_docx(void **state)
 	assert_string_equal(lines[2], "Số: 87/BC-UBND");
 	assert_string_equal(lines[16], "01\t06\t02\t17\t01\t0");
 	assert_string_equal(lines[29], "CHỦ TỊCH");
+	/* Numbered by Word, not in the text: I. to V., 1. and 2. */
+	assert_string_equal(lines[12], "II. KẾT QUẢ HỢP TÁC");
+	assert_string_equal(lines[13], "1. Trao đổi đoàn, hội nghị và ký kết");
+	assert_string_equal(lines[17], "2. Kết quả khác: Không.");
+	assert_string_equal(lines[23], "V. ĐỀ XUẤT, KIẾN NGHỊ: Không.");
 	import_lines(lines, n, &d);
 	check_expect(&x, &d);
 	assert_int_equal(d.report->directions_until, 2026);
