@@ -206,11 +206,17 @@ docimport_tail(struct docimport_ctx *c, size_t line, const char *text,
 	if (docimport_match("^noi nhan *:? *(.*)$", f->s, m, 2)) {
 		c->zone = ZONE_RECIPIENTS;
 		if (m[1].rm_so < m[1].rm_eo) {
+			/* "Nơi nhận: - Sở Ngoại vụ;" on one line: the rest
+			 * read as a line of its own, folded anew. */
 			char *rest =
 			    docimport_orig(text, f, (size_t)m[1].rm_so, f->len);
-			int rc = rest != NULL ? docimport_tail(c, line, rest, f)
-			                      : -1;
+			struct docimport_fold rf;
+			int rc = -1;
 
+			if (rest != NULL && docimport_fold(rest, &rf) == 0) {
+				rc = docimport_tail(c, line, rest, &rf);
+				docimport_fold_free(&rf);
+			}
 			free(rest);
 			return rc;
 		}

@@ -363,6 +363,7 @@ test_labels(void **state)
 	    "- Đoàn vào tháng 3: 01 (09 người);",
 	    "- Hội nghị, hội thảo: 02;",
 	    "- Thỏa thuận đã ký: 01.",
+	    "Nơi nhận: - Sở Ngoại vụ;",
 	    "GIÁM ĐỐC",
 	    "Phạm Văn Bình",
 	};
@@ -380,6 +381,9 @@ test_labels(void **state)
 	assert_int_equal(f->delegations_in, 0); /* "tháng 3": a date */
 	assert_int_equal(f->conferences, 2);
 	assert_int_equal(f->agreements, 1);
+	assert_int_equal(d.report->n_recipients, 1);
+	assert_string_equal(d.report->recipients[0], "Sở Ngoại vụ");
+	assert_string_equal(d.report->signer, "Phạm Văn Bình");
 	assert_int_equal(d.unplaced.n, 0);
 	docimport_free(&d);
 }
