@@ -292,6 +292,7 @@ int cmd_request_status(struct cli *cli, int argc, char **argv);
 int cmd_report_template(struct cli *cli, int argc, char **argv);
 int cmd_report_submit(struct cli *cli, int argc, char **argv);
 int cmd_report_check(struct cli *cli, int argc, char **argv);
+int cmd_report_import(struct cli *cli, int argc, char **argv);
 int cmd_report_show(struct cli *cli, int argc, char **argv);
 int cmd_report_list(struct cli *cli, int argc, char **argv);
 int cmd_report_return(struct cli *cli, int argc, char **argv);

@@ -88,6 +88,10 @@ static const struct cli_command cli_commands[] = {
     {"report", "submit", cmd_report_submit,
         "FILE [--request REF] [--filed DATE] [--received DATE]",
         "send a report file; prints the figures from the records"},
+    {"report", "import", cmd_report_import,
+        "FILE [--unit CODE] [--request REF] [--output OUT] [--activities CSV] "
+        "[--text]",
+        "read a report document (.txt, .docx) into a report file to check"},
     {"report", "check", cmd_report_check, "FILE [--request REF] [--filed DATE]",
         "what report submit would answer, without sending"},
     {"report", "show", cmd_report_show, "REF [--unit CODE] [--revision N]",

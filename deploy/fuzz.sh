@@ -24,7 +24,7 @@ seconds="${FUZZ_SECONDS:-60}"
 build_dir="$(deploy_dir "${FUZZ_BUILD_DIR:-build-fuzz}")"
 jobs="${BUILD_JOBS:-2}"
 
-all_targets=(envelope messages handlers csv report_file bundle)
+all_targets=(envelope messages handlers csv report_file bundle docimport)
 # Inputs longer than this are not tried: a little above the largest seed,
 # so that the seeds fit and the fuzzer stays fast.
 declare -A max_len=(
@@ -34,6 +34,7 @@ declare -A max_len=(
 	[csv]=6144
 	[report_file]=12288
 	[bundle]=8192
+	[docimport]=6144
 )
 
 if [[ $# -gt 0 ]]; then

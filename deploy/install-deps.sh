@@ -17,6 +17,8 @@ PACKAGES=(
 	libcmocka-dev       # cmocka: the unit and integration tests
 	libunistring-dev    # libunistring: Unicode normalization and case folding for search
 	libcsv-dev          # libcsv: reading activities from CSV files
+	libzip-dev          # libzip: the archive of a .docx report document (report import)
+	libxml2-dev         # libxml2: the XML of a .docx report document (report import)
 	libjson-c-dev       # json-c: JSON output and input for scripts
 	libmbedtls-dev      # mbedTLS (crypto): SHA-256 checksums of bundles and receipts, ECDSA signatures of bundles
 	sqlite3             # the sqlite3 command-line shell: tests inspect databases with it

@@ -31,6 +31,7 @@ enum activity_csv_col {
 	COL_LEADER,
 	COL_RESULT,
 	COL_DOCUMENT_REFS,
+	COL_CONFIRMED, /* only in rows proposed to a clerk; not a field */
 	COL_COUNT
 };
 
@@ -53,6 +54,7 @@ static const struct {
     [COL_LEADER] = {"leader", 0},
     [COL_RESULT] = {"result", 0},
     [COL_DOCUMENT_REFS] = {"document_refs", 0},
+    [COL_CONFIRMED] = {"confirmed", 0},
 };
 
 /* A header cell left empty maps to no column: spreadsheets export such
@@ -107,6 +109,8 @@ static const struct {
     {"van ban", COL_DOCUMENT_REFS},
     {"so van ban", COL_DOCUMENT_REFS},
     {"so hieu van ban", COL_DOCUMENT_REFS},
+    {"xac nhan", COL_CONFIRMED},
+    {"da xac nhan", COL_CONFIRMED},
 };
 
 #define LIST_SEP ';'
@@ -396,6 +400,14 @@ activity_csv_set(struct activity_csv_reader *r, Hoptac__V1__Activity *a,
 		}
 		a->kind = (Hoptac__V1__ActivityKind)kind;
 		return 0;
+	case COL_CONFIRMED:
+		/* Rows proposed from a document wait for a person. */
+		if (cell[0] == '\0') {
+			*stop = activity_csv_error(r, r->row_line, "confirmed",
+			    ACTIVITY_CSV_UNCONFIRMED);
+			return 1;
+		}
+		return 0;
 	case COL_PEOPLE:
 		/* A head count: empty means "not stated". */
 		if (formats_text_whole(cell, &a->people) != 0) {
@@ -457,6 +469,10 @@ activity_csv_row(struct activity_csv_reader *r)
 			bad = 1;
 			stop = activity_csv_error(
 			    r, r->row_line, "kind", "no kind");
+		} else if (r->map[i] == COL_CONFIRMED) {
+			bad = 1;
+			stop = activity_csv_error(r, r->row_line, "confirmed",
+			    ACTIVITY_CSV_UNCONFIRMED);
 		}
 	}
 	if (stop != 0) {
@@ -726,10 +742,11 @@ activity_csv_put_cell(FILE *f, int first, size_t n, char *const *items)
 	return 0;
 }
 
-int
-activity_csv_write_header(FILE *f)
+/* Writes the header; with the confirmed column when to_confirm. */
+static int
+activity_csv_header_out(FILE *f, int to_confirm)
 {
-	for (int c = 0; c < COL_COUNT; c++) {
+	for (int c = 0; c < (to_confirm ? COL_COUNT : COL_CONFIRMED); c++) {
 		char *name = (char *)activity_csv_cols[c].name;
 
 		if (activity_csv_put_cell(f, c == 0, 1, &name) != 0)
@@ -740,10 +757,11 @@ activity_csv_write_header(FILE *f)
 	return 0;
 }
 
-int
-activity_csv_write(FILE *f, const Hoptac__V1__Activity *a)
+/* Writes a's row; with an empty confirmed cell when to_confirm. */
+static int
+activity_csv_row_out(FILE *f, const Hoptac__V1__Activity *a, int to_confirm)
 {
-	char people[16] = "";
+	char people[16] = "", *none = "";
 	char *kind;
 	int rc = 0;
 
@@ -751,7 +769,8 @@ activity_csv_write(FILE *f, const Hoptac__V1__Activity *a)
 	/* 0 means "not stated": an empty cell says so to a reader. */
 	if (a->people != 0)
 		snprintf(people, sizeof(people), "%d", (int)a->people);
-	for (int c = 0; c < COL_COUNT && rc == 0; c++) {
+	for (int c = 0; c < (to_confirm ? COL_COUNT : COL_CONFIRMED) && rc == 0;
+	     c++) {
 		/* Only read through: the mapping serves the reader too. */
 		struct activity_csv_field fd =
 		    activity_csv_field((Hoptac__V1__Activity *)a, c);
@@ -762,6 +781,8 @@ activity_csv_write(FILE *f, const Hoptac__V1__Activity *a)
 			rc = activity_csv_put_cell(f, first, 1, &kind);
 		else if (c == COL_PEOPLE)
 			rc = activity_csv_put_cell(f, first, 1, &p);
+		else if (c == COL_CONFIRMED)
+			rc = activity_csv_put_cell(f, first, 1, &none);
 		else if (fd.text != NULL)
 			rc = activity_csv_put_cell(f, first, 1, fd.text);
 		else
@@ -770,6 +791,30 @@ activity_csv_write(FILE *f, const Hoptac__V1__Activity *a)
 	if (rc == 0 && fputs("\r\n", f) == EOF)
 		rc = -1;
 	return rc;
+}
+
+int
+activity_csv_write_header(FILE *f)
+{
+	return activity_csv_header_out(f, 0);
+}
+
+int
+activity_csv_write(FILE *f, const Hoptac__V1__Activity *a)
+{
+	return activity_csv_row_out(f, a, 0);
+}
+
+int
+activity_csv_write_header_to_confirm(FILE *f)
+{
+	return activity_csv_header_out(f, 1);
+}
+
+int
+activity_csv_write_to_confirm(FILE *f, const Hoptac__V1__Activity *a)
+{
+	return activity_csv_row_out(f, a, 1);
 }
 
 /* Feeds one part of a row's identity to the hash, ended by a unit

@@ -47,4 +47,15 @@ int activity_csv_stable_id(
 int activity_csv_write_header(FILE *f);
 int activity_csv_write(FILE *f, const Hoptac__V1__Activity *a);
 
+/* What a row whose "confirmed" cell is empty is refused with. */
+#define ACTIVITY_CSV_UNCONFIRMED                                               \
+	"not confirmed yet: check the row against the document, then write x " \
+	"in this column (or delete the row)"
+
+/* As the two above, with a last column "confirmed" left empty: rows
+ * proposed to a clerk (from a report document), which hoptac import
+ * refuses until someone has written something in that cell. */
+int activity_csv_write_header_to_confirm(FILE *f);
+int activity_csv_write_to_confirm(FILE *f, const Hoptac__V1__Activity *a);
+
 #endif
