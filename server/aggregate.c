@@ -85,6 +85,44 @@ aggregate_mismatch(Hoptac__V1__Report *rep, const char *figure,
 	return pbstr_set(&m->figure, figure) == 0 ? STATUS_OK : STATUS_INTERNAL;
 }
 
+void
+aggregate_clear_figures(Hoptac__V1__Report *rep)
+{
+	if (rep->computed != NULL)
+		hoptac__v1__figures__free_unpacked(rep->computed, NULL);
+	rep->computed = NULL;
+	for (size_t i = 0; i < rep->n_mismatches; i++)
+		hoptac__v1__figure_mismatch__free_unpacked(
+		    rep->mismatches[i], NULL);
+	free(rep->mismatches);
+	rep->mismatches = NULL;
+	rep->n_mismatches = 0;
+}
+
+int
+aggregate_each_answer(struct store_conn *db,
+    Hoptac__V1__ConsolidateResponse *out,
+    int (*fn)(Hoptac__V1__ConsolidateResponse *, const Hoptac__V1__Report *))
+{
+	const Hoptac__V1__ReportingRequest *r = out->request;
+
+	for (size_t k = 0; r != NULL && k < r->n_unit_codes; k++) {
+		Hoptac__V1__Report *rep = NULL;
+		int rc = store_report_get(
+		    db, r->reference, r->unit_codes[k], 0, &rep);
+
+		if (rc == STATUS_NOT_FOUND)
+			continue;
+		if (rc == STATUS_OK)
+			rc = fn(out, rep);
+		if (rep != NULL)
+			hoptac__v1__report__free_unpacked(rep, NULL);
+		if (rc != STATUS_OK)
+			return rc;
+	}
+	return STATUS_OK;
+}
+
 int
 aggregate_mismatches(Hoptac__V1__Report *rep)
 {

@@ -24,18 +24,19 @@ static const size_t aggregate_accepted_fields[] = {
     offsetof(Hoptac__V1__Figures, activities),
 };
 
-#define AGGREGATE_ACCEPTED_N                                                   \
-	(sizeof(aggregate_accepted_fields) / sizeof(*aggregate_accepted_fields))
+_Static_assert(
+    sizeof(aggregate_accepted_fields) / sizeof(*aggregate_accepted_fields) ==
+        AGGREGATE_N_FIGURES,
+    "every figure has its slot");
 
-static int32_t *
-aggregate_accepted_slot(Hoptac__V1__Figures *f, size_t i)
+int32_t *
+aggregate_figure_slot(Hoptac__V1__Figures *f, size_t i)
 {
 	return (int32_t *)(void *)((char *)f + aggregate_accepted_fields[i]);
 }
 
-/* A heap Figures, all 0, into *f when it is NULL. */
-static int
-aggregate_accepted_figures(Hoptac__V1__Figures **f)
+int
+aggregate_figures_alloc(Hoptac__V1__Figures **f)
 {
 	if (*f != NULL)
 		return STATUS_OK;
@@ -63,23 +64,20 @@ aggregate_accepted_row(Hoptac__V1__SummaryRow ***rows, size_t *n,
 	(*rows)[(*n)++] = r; /* owned by the reply from here */
 	if (pbstr_append(&r->n_keys, &r->keys, code) != 0 ||
 	    pbstr_append(&r->n_keys, &r->keys, name) != 0 ||
-	    aggregate_accepted_figures(&r->figures) != STATUS_OK)
+	    aggregate_figures_alloc(&r->figures) != STATUS_OK)
 		return NULL;
 	return r;
 }
 
-/* The unit's row of by_unit, or a new one (its records may all have
- * been withdrawn since). */
-static Hoptac__V1__SummaryRow *
-aggregate_accepted_unit_row(
-    Hoptac__V1__ConsolidateResponse *out, const char *unit)
+Hoptac__V1__SummaryRow *
+aggregate_unit_row(Hoptac__V1__ConsolidateResponse *out, const char *unit)
 {
 	const char *name = unit;
 
 	for (size_t i = 0; i < out->n_by_unit; i++)
 		if (out->by_unit[i]->n_keys > 0 &&
 		    strcmp(out->by_unit[i]->keys[0], unit) == 0)
-			return aggregate_accepted_figures(
+			return aggregate_figures_alloc(
 			           &out->by_unit[i]->figures) == STATUS_OK
 			    ? out->by_unit[i]
 			    : NULL;
@@ -99,21 +97,22 @@ static int
 aggregate_accepted_one(
     Hoptac__V1__ConsolidateResponse *out, const Hoptac__V1__Report *rep)
 {
-	Hoptac__V1__SummaryRow *row =
-	    aggregate_accepted_unit_row(out, rep->unit_code);
+	Hoptac__V1__SummaryRow *row = aggregate_unit_row(out, rep->unit_code);
 	Hoptac__V1__Figures delta = HOPTAC__V1__FIGURES__INIT;
 	Hoptac__V1__SummaryRow *after;
 	int any = 0;
 
 	if (row == NULL)
 		return STATUS_INTERNAL;
-	for (size_t i = 0; i < AGGREGATE_ACCEPTED_N; i++) {
-		int32_t *now = aggregate_accepted_slot(row->figures, i);
-		int32_t was = *aggregate_accepted_slot(rep->accepted, i);
+	for (size_t i = 0; i < AGGREGATE_N_FIGURES; i++) {
+		int32_t *now = aggregate_figure_slot(row->figures, i);
+		int32_t was = *aggregate_figure_slot(rep->accepted, i);
 		int32_t d = *now - was;
 
-		*aggregate_accepted_slot(&delta, i) = d;
-		*aggregate_accepted_slot(out->totals, i) -= d;
+		*aggregate_figure_slot(&delta, i) = d;
+		*aggregate_figure_slot(out->totals, i) -= d;
+		if (out->partner_totals != NULL)
+			*aggregate_figure_slot(out->partner_totals, i) -= d;
 		*now = was;
 		any |= d != 0;
 	}
@@ -124,36 +123,27 @@ aggregate_accepted_one(
 	    row->n_keys > 1 ? row->keys[1] : row->keys[0]);
 	if (after == NULL)
 		return STATUS_INTERNAL;
-	for (size_t i = 0; i < AGGREGATE_ACCEPTED_N; i++)
-		*aggregate_accepted_slot(after->figures, i) =
-		    *aggregate_accepted_slot(&delta, i);
+	for (size_t i = 0; i < AGGREGATE_N_FIGURES; i++)
+		*aggregate_figure_slot(after->figures, i) =
+		    *aggregate_figure_slot(&delta, i);
 	return STATUS_OK;
+}
+
+static int
+aggregate_accepted_answer(
+    Hoptac__V1__ConsolidateResponse *out, const Hoptac__V1__Report *rep)
+{
+	if (rep->status != HOPTAC__V1__REPORT_STATUS__REPORT_STATUS_ACCEPTED ||
+	    rep->accepted == NULL)
+		return STATUS_OK;
+	return aggregate_accepted_one(out, rep);
 }
 
 int
 aggregate_freeze_accepted(
     struct store_conn *db, Hoptac__V1__ConsolidateResponse *out)
 {
-	const Hoptac__V1__ReportingRequest *r = out->request;
-
-	if (aggregate_accepted_figures(&out->totals) != STATUS_OK)
+	if (aggregate_figures_alloc(&out->totals) != STATUS_OK)
 		return STATUS_INTERNAL;
-	for (size_t k = 0; r != NULL && k < r->n_unit_codes; k++) {
-		Hoptac__V1__Report *rep = NULL;
-		int rc = store_report_get(
-		    db, r->reference, r->unit_codes[k], 0, &rep);
-
-		if (rc == STATUS_NOT_FOUND)
-			continue;
-		if (rc == STATUS_OK &&
-		    rep->status ==
-		        HOPTAC__V1__REPORT_STATUS__REPORT_STATUS_ACCEPTED &&
-		    rep->accepted != NULL)
-			rc = aggregate_accepted_one(out, rep);
-		if (rep != NULL)
-			hoptac__v1__report__free_unpacked(rep, NULL);
-		if (rc != STATUS_OK)
-			return rc;
-	}
-	return STATUS_OK;
+	return aggregate_each_answer(db, out, aggregate_accepted_answer);
 }

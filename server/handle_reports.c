@@ -207,14 +207,7 @@ handle_reports_prepare(struct call *c, struct store_conn *db,
 	rep->filed_at_ms = filing_time(
 	    rep, (c->who.roles & ROLES_PEER) != 0, rep->received_at_ms);
 	pbstr_set(&rep->review_reason, NULL);
-	if (rep->computed != NULL)
-		hoptac__v1__figures__free_unpacked(rep->computed, NULL);
-	for (size_t i = 0; i < rep->n_mismatches; i++)
-		hoptac__v1__figure_mismatch__free_unpacked(
-		    rep->mismatches[i], NULL);
-	free(rep->mismatches);
-	rep->mismatches = NULL;
-	rep->n_mismatches = 0;
+	aggregate_clear_figures(rep);
 	/* The figures come from the records; what the office declared is
 	 * kept beside them and every difference flagged, never replaced. */
 	if ((rc = aggregate_figures(db, req, rep->unit_code, &rep->computed)) !=

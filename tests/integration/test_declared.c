@@ -1,0 +1,258 @@
+/*
+ * Declared totals are an answer. Four units answer one request: Đắk Glei
+ * with records and a declaration that agrees, Đắk Tô with records and a
+ * declaration that differs, Ngọc Hồi with a declaration and no records,
+ * Điện Biên with records and no declaration. The consolidated report
+ * takes each row from where its figures are, says so per unit in every
+ * format, counts the sources in the totals, and keeps the table by
+ * partner to what the records can split. Then, accepted means frozen,
+ * partner by partner too.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "harness_json.h"
+
+#define REF "61/SNgV-BGHTQT"
+
+static char out[256 * 1024];
+static char err[16 * 1024];
+
+#define CLI(...)                                                               \
+	harness_cli(h, out, sizeof(out), err, sizeof(err), __VA_ARGS__, NULL)
+
+#define expect(got, want, what) harness_expect(got, want, what, out, err)
+
+static void
+assert_has(const char *text, const char *part)
+{
+	if (strstr(text, part) == NULL)
+		fail_msg("\"%s\" is not in: %s", part, text);
+}
+
+/* A report of unit answering REF, with the header lines figures
+ * ("people_out: 7\n...", or "" for none). */
+static void
+submit_report(struct harness *h, const char *unit, const char *figures)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s.txt", h->dir, unit);
+	assert_non_null(f = fopen(path, "w"));
+	fprintf(f,
+	    "request: %s\nunit: %s\nnumber: 9/BC-UBND\nplace: Kon Tum\n"
+	    "signer: Nguyễn Văn A\ntitle: CHỦ TỊCH\n%s\n== situation\n"
+	    "Tình hình ổn định.\n",
+	    REF, unit, figures);
+	fclose(f);
+	expect(CLI("report", "submit", path), 0, unit);
+}
+
+/* One delegation of unit with Sê Kông in 2023. */
+static void
+add_delegation(struct harness *h, const char *unit, const char *id,
+    const char *kind, const char *people)
+{
+	expect(CLI("activity", "add", "--unit", unit, "--partner", "Sê Kông",
+	           "--kind", kind, "--start", "15/3/2023", "--people", people,
+	           "--title", id, "--id", id),
+	    0, id);
+}
+
+static int
+setup(void **state)
+{
+	static struct harness hs;
+	struct harness *h = &hs;
+	char issued[16], due[16];
+
+	harness_start(h, HARNESS_TCP, 0);
+	expect(CLI("unit", "import", harness_data("units-2024.csv")), 0,
+	    "unit import");
+	harness_day_text(-10, issued, sizeof(issued));
+	harness_day_text(30, due, sizeof(due));
+	expect(CLI("request", "create", REF, "--issuer", "KT-SNGV", "--issued",
+	           issued, "--title", "báo cáo hợp tác với tỉnh Sê Kông",
+	           "--from", "2023", "--due", due, "--partner", "Sê Kông",
+	           "--unit", "KT-DAKGLEI", "--unit", "KT-DAKTO", "--unit",
+	           "KT-NGOCHOI", "--unit", "DB-STNMT"),
+	    0, "request create");
+	add_delegation(h, "KT-DAKGLEI", "dg-1", "delegation_out", "5");
+	add_delegation(h, "KT-DAKTO", "dt-1", "delegation_out", "3");
+	add_delegation(h, "DB-STNMT", "db-1", "delegation_in", "4");
+	submit_report(h, "KT-DAKGLEI",
+	    "delegations_out: 1\npeople_out: 5\nactivities: 1\n");
+	submit_report(h, "KT-DAKTO", "delegations_out: 1\npeople_out: 7\n");
+	submit_report(h, "KT-NGOCHOI",
+	    "delegations_in: 2\npeople_in: 20\nconferences: 1\n");
+	submit_report(h, "DB-STNMT", "");
+	*state = h;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct harness *h = *state;
+
+	harness_stop(h);
+	harness_cleanup(h);
+	return 0;
+}
+
+/* The row of code under list in a consolidate --json; fails if none. */
+static json_object *
+row_of(json_object *o, const char *list, const char *code)
+{
+	json_object *rows, *keys;
+
+	assert_true(json_object_object_get_ex(o, list, &rows));
+	for (size_t i = 0; i < json_object_array_length(rows); i++) {
+		json_object *row = json_object_array_get_idx(rows, i);
+
+		if (json_object_object_get_ex(row, "keys", &keys) &&
+		    strcmp(json_object_get_string(
+		               json_object_array_get_idx(keys, 0)),
+		        code) == 0)
+			return row;
+	}
+	fail_msg("no row %s in %s: %s", code, list, out);
+	return NULL;
+}
+
+static int64_t
+figure(json_object *row, const char *name)
+{
+	json_object *f;
+
+	assert_true(json_object_object_get_ex(row, "figures", &f));
+	return harness_json_int(f, name);
+}
+
+static int64_t
+sub_int(json_object *o, const char *obj, const char *name)
+{
+	json_object *f;
+
+	if (!json_object_object_get_ex(o, obj, &f))
+		fail_msg("no %s: %s", obj, out);
+	return harness_json_int(f, name);
+}
+
+/* Each unit's row comes from where its figures are, and says so. */
+static void
+test_sources_json(void **state)
+{
+	struct harness *h = *state;
+	json_object *o, *r;
+
+	expect(CLI("--json", "consolidate", "--request", REF), 0,
+	    "consolidate json");
+	o = harness_json_parse(out);
+	r = row_of(o, "by_unit", "KT-DAKGLEI");
+	assert_string_equal(
+	    harness_json_str(r, "source"), "FIGURE_SOURCE_AGREE");
+	assert_int_equal(figure(r, "people_out"), 5);
+	r = row_of(o, "by_unit", "KT-DAKTO");
+	assert_string_equal(
+	    harness_json_str(r, "source"), "FIGURE_SOURCE_DIFFER");
+	assert_int_equal(figure(r, "people_out"), 7);
+	assert_int_equal(figure(r, "activities"), 1);
+	/* No records: the declaration is the row, its activities those it
+	 * names (two delegations and a conference). */
+	r = row_of(o, "by_unit", "KT-NGOCHOI");
+	assert_string_equal(
+	    harness_json_str(r, "source"), "FIGURE_SOURCE_DECLARED");
+	assert_int_equal(figure(r, "delegations_in"), 2);
+	assert_int_equal(figure(r, "people_in"), 20);
+	assert_int_equal(figure(r, "conferences"), 1);
+	assert_int_equal(figure(r, "activities"), 3);
+	r = row_of(o, "by_unit", "DB-STNMT");
+	assert_string_equal(
+	    harness_json_str(r, "source"), "FIGURE_SOURCE_RECORDS");
+	assert_int_equal(figure(r, "people_in"), 4);
+	/* The totals count the rows, the declarations where they differ. */
+	assert_int_equal(sub_int(o, "totals", "delegations_out"), 2);
+	assert_int_equal(sub_int(o, "totals", "people_out"), 12);
+	assert_int_equal(sub_int(o, "totals", "delegations_in"), 3);
+	assert_int_equal(sub_int(o, "totals", "people_in"), 24);
+	assert_int_equal(sub_int(o, "totals", "activities"), 6);
+	assert_int_equal(sub_int(o, "sources", "records"), 1);
+	assert_int_equal(sub_int(o, "sources", "declared"), 1);
+	assert_int_equal(sub_int(o, "sources", "agree"), 1);
+	assert_int_equal(sub_int(o, "sources", "differ"), 1);
+	/* By partner, the records alone: a declaration has no partners. */
+	assert_int_equal(sub_int(o, "partner_totals", "people_out"), 8);
+	assert_int_equal(sub_int(o, "partner_totals", "people_in"), 4);
+	assert_int_equal(sub_int(o, "partner_totals", "activities"), 3);
+	r = row_of(o, "by_partner", "LA-XE");
+	assert_int_equal(figure(r, "people_in"), 4);
+	json_object_put(o);
+}
+
+static void
+test_sources_documents(void **state)
+{
+	struct harness *h = *state;
+
+	expect(CLI("consolidate", "--request", REF, "--format", "md"), 0,
+	    "consolidate md");
+	assert_has(out, "| Nguồn số liệu |");
+	assert_has(out,
+	    "| UBND huyện Ngọc Hồi | 0 | 02 đoàn/20 người | 01 "
+	    "| 0 | 03 | kê khai |");
+	assert_has(out,
+	    "| UBND huyện Đắk Tô | 01 đoàn/07 người (\\*) | 0 "
+	    "| 0 | 0 | 01 | chênh lệch (\\*) |");
+	assert_has(out, "| khớp |");
+	assert_has(out, "| ghi nhận |");
+	assert_has(
+	    out, "01 kê khai, 01 ghi nhận, 01 khớp, 01 chênh lệch (\\*)");
+	assert_has(out,
+	    "UBND huyện Đắk Tô: số người đoàn ra kê khai 07 "
+	    "người, theo số liệu 03 người.");
+	/* A declaration without records contradicts nothing. */
+	assert_null(strstr(out, "UBND huyện Ngọc Hồi: số"));
+	assert_has(out, "UBND huyện Ngọc Hồi (kê khai)");
+	assert_has(out, "tính theo số liệu đơn vị kê khai");
+	expect(CLI("consolidate", "--request", REF, "--format", "csv"), 0,
+	    "consolidate csv");
+	assert_has(out,
+	    "unit_code,unit_name,delegations_out,people_out,"
+	    "delegations_in,people_in,conferences,agreements,"
+	    "activities,source\r\n");
+	assert_has(out,
+	    "KT-NGOCHOI,UBND huyện Ngọc Hồi,0,0,2,20,1,0,3,"
+	    "declared\r\n");
+	assert_has(out, "KT-DAKTO,UBND huyện Đắk Tô,1,7,0,0,0,0,1,differ\r\n");
+	assert_has(out,
+	    ",Tổng cộng,2,12,3,24,1,0,6,declared=1; records=1; "
+	    "agree=1; differ=1\r\n");
+	/* The partners' total is the records'. */
+	assert_has(out, ",Tổng cộng,2,8,1,4,0,0,3\r\n");
+	expect(CLI("consolidate", "--request", REF, "--format", "html"), 0,
+	    "consolidate html");
+	assert_has(out, "<th>Nguồn số liệu</th>");
+	assert_has(out, "kê khai</td>");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_sources_json),
+	    cmocka_unit_test(test_sources_documents),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
