@@ -37,7 +37,17 @@ void aggregate_clear_figures(Hoptac__V1__Report *rep);
  * status fn returns that is not STATUS_OK and returns it. */
 int aggregate_each_answer(struct store_conn *db,
     Hoptac__V1__ConsolidateResponse *out,
-    int (*fn)(Hoptac__V1__ConsolidateResponse *, const Hoptac__V1__Report *));
+    int (*fn)(struct store_conn *, Hoptac__V1__ConsolidateResponse *,
+        const Hoptac__V1__Report *));
+
+/* The same partner by partner (an activity with several partners counts
+ * for each), appended to *out and *n (the caller's to free). A status. */
+int aggregate_partner_figures(struct store_conn *db,
+    const Hoptac__V1__ReportingRequest *r, const char *unit, size_t *n,
+    Hoptac__V1__PartnerFigures ***out);
+
+/* Sorts summary rows by their first key. */
+void aggregate_sort_rows(Hoptac__V1__SummaryRow **rows, size_t n);
 
 /* The figures the office declared that differ from the computed ones,
  * appended to rep->mismatches. A status. */
@@ -69,10 +79,12 @@ int aggregate_figures_alloc(Hoptac__V1__Figures **f);
 Hoptac__V1__SummaryRow *aggregate_unit_row(
     Hoptac__V1__ConsolidateResponse *out, const char *unit);
 
-/* In a consolidated report whose request, by_unit, totals and
- * completeness are filled: each unit whose latest answer is accepted
- * with accepted figures counts them in its row and the totals, and what
- * the records hold beyond them goes to after_acceptance. A status. */
+/* In a consolidated report whose request, by_unit, totals, by_partner,
+ * partner_totals and completeness are filled: each unit whose latest
+ * answer is accepted with accepted figures counts them in its row, in
+ * the totals and (when frozen partner by partner) in by_partner, and
+ * what the records hold beyond them goes to after_acceptance. A
+ * status. */
 int aggregate_freeze_accepted(
     struct store_conn *db, Hoptac__V1__ConsolidateResponse *out);
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "aggregate.h"
+#include "gazetteer.h"
 #include "pbstr.h"
 #include "status.h"
 #include "store.h"
@@ -129,21 +130,111 @@ aggregate_accepted_one(
 	return STATUS_OK;
 }
 
+/* Adds sign times f to the row of by_partner keyed code, made (named
+ * from the gazetteer) when there is none. */
 static int
-aggregate_accepted_answer(
+aggregate_accepted_partner_add(Hoptac__V1__ConsolidateResponse *out,
+    const char *code, Hoptac__V1__Figures *f, int sign)
+{
+	const struct gazetteer_partner *g = gazetteer_resolve(code);
+	Hoptac__V1__SummaryRow *row = NULL;
+
+	for (size_t i = 0; row == NULL && i < out->n_by_partner; i++)
+		if (out->by_partner[i]->n_keys > 0 &&
+		    strcmp(out->by_partner[i]->keys[0], code) == 0)
+			row = out->by_partner[i];
+	if (row == NULL)
+		row = aggregate_accepted_row(&out->by_partner,
+		    &out->n_by_partner, code, g != NULL ? g->name : code);
+	if (row == NULL || aggregate_figures_alloc(&row->figures) != STATUS_OK)
+		return STATUS_INTERNAL;
+	for (size_t i = 0; f != NULL && i < AGGREGATE_N_FIGURES; i++)
+		*aggregate_figure_slot(row->figures, i) +=
+		    sign * *aggregate_figure_slot(f, i);
+	return STATUS_OK;
+}
+
+/* The table by partner counts the unit's accepted figures partner by
+ * partner in place of its records now. A report accepted before they
+ * were kept (none kept, yet something accepted) stays as the records
+ * are: nothing says how its figures split. */
+static int
+aggregate_accepted_partners(struct store_conn *db,
     Hoptac__V1__ConsolidateResponse *out, const Hoptac__V1__Report *rep)
 {
+	Hoptac__V1__PartnerFigures **now = NULL; /* owned here */
+	size_t n_now = 0, kept = 0;
+	int rc;
+
+	if (rep->n_accepted_by_partner == 0 && rep->accepted->activities > 0)
+		return STATUS_OK;
+	rc = aggregate_partner_figures(
+	    db, out->request, rep->unit_code, &n_now, &now);
+	for (size_t i = 0; rc == STATUS_OK && i < n_now; i++)
+		rc = aggregate_accepted_partner_add(
+		    out, now[i]->partner_code, now[i]->figures, -1);
+	for (size_t i = 0; rc == STATUS_OK && i < rep->n_accepted_by_partner;
+	     i++)
+		rc = aggregate_accepted_partner_add(out,
+		    rep->accepted_by_partner[i]->partner_code,
+		    rep->accepted_by_partner[i]->figures, 1);
+	for (size_t i = 0; i < n_now; i++)
+		hoptac__v1__partner_figures__free_unpacked(now[i], NULL);
+	free(now);
+	/* A partner only records since acceptance named leaves no row. */
+	for (size_t i = 0; rc == STATUS_OK && i < out->n_by_partner; i++) {
+		Hoptac__V1__SummaryRow *row = out->by_partner[i];
+
+		if (row->figures != NULL && row->figures->activities == 0)
+			hoptac__v1__summary_row__free_unpacked(row, NULL);
+		else
+			out->by_partner[kept++] = row;
+	}
+	if (rc == STATUS_OK)
+		out->n_by_partner = kept;
+	return rc;
+}
+
+static int
+aggregate_accepted_answer(struct store_conn *db,
+    Hoptac__V1__ConsolidateResponse *out, const Hoptac__V1__Report *rep)
+{
+	int rc;
+
 	if (rep->status != HOPTAC__V1__REPORT_STATUS__REPORT_STATUS_ACCEPTED ||
 	    rep->accepted == NULL)
 		return STATUS_OK;
-	return aggregate_accepted_one(out, rep);
+	if ((rc = aggregate_accepted_one(out, rep)) != STATUS_OK)
+		return rc;
+	return aggregate_accepted_partners(db, out, rep);
+}
+
+static int
+aggregate_accepted_cmp(const void *a, const void *b)
+{
+	const Hoptac__V1__SummaryRow *x = *(Hoptac__V1__SummaryRow *const *)a;
+	const Hoptac__V1__SummaryRow *y = *(Hoptac__V1__SummaryRow *const *)b;
+
+	return strcmp(
+	    x->n_keys > 0 ? x->keys[0] : "", y->n_keys > 0 ? y->keys[0] : "");
+}
+
+void
+aggregate_sort_rows(Hoptac__V1__SummaryRow **rows, size_t n)
+{
+	if (n > 1)
+		qsort(rows, n, sizeof(*rows), aggregate_accepted_cmp);
 }
 
 int
 aggregate_freeze_accepted(
     struct store_conn *db, Hoptac__V1__ConsolidateResponse *out)
 {
+	int rc;
+
 	if (aggregate_figures_alloc(&out->totals) != STATUS_OK)
 		return STATUS_INTERNAL;
-	return aggregate_each_answer(db, out, aggregate_accepted_answer);
+	rc = aggregate_each_answer(db, out, aggregate_accepted_answer);
+	aggregate_sort_rows(out->by_partner, out->n_by_partner);
+	return rc;
 }

@@ -39,13 +39,14 @@ aggregate_declared_agree(
 /* The row's figures and source for one unit's answer with a
  * declaration, the totals moved by what the row changes. */
 static int
-aggregate_declared_unit(
+aggregate_declared_unit(struct store_conn *db,
     Hoptac__V1__ConsolidateResponse *out, const Hoptac__V1__Report *rep)
 {
 	const Hoptac__V1__Figures *d = rep->declared;
 	Hoptac__V1__SummaryRow *row;
 	Hoptac__V1__Figures want;
 
+	(void)db;
 	if (d == NULL)
 		return STATUS_OK;
 	if ((row = aggregate_unit_row(out, rep->unit_code)) == NULL)
@@ -78,16 +79,6 @@ aggregate_declared_unit(
 	return STATUS_OK;
 }
 
-static int
-aggregate_declared_cmp(const void *a, const void *b)
-{
-	const Hoptac__V1__SummaryRow *x = *(Hoptac__V1__SummaryRow *const *)a;
-	const Hoptac__V1__SummaryRow *y = *(Hoptac__V1__SummaryRow *const *)b;
-
-	return strcmp(
-	    x->n_keys > 0 ? x->keys[0] : "", y->n_keys > 0 ? y->keys[0] : "");
-}
-
 int
 aggregate_declared_rows(
     struct store_conn *db, Hoptac__V1__ConsolidateResponse *out)
@@ -105,9 +96,7 @@ aggregate_declared_rows(
 	    STATUS_OK)
 		return rc;
 	/* Rows made for declarations go among the others, by code. */
-	if (out->n_by_unit > 1)
-		qsort(out->by_unit, out->n_by_unit, sizeof(*out->by_unit),
-		    aggregate_declared_cmp);
+	aggregate_sort_rows(out->by_unit, out->n_by_unit);
 	for (size_t i = 0; i < out->n_by_unit; i++) {
 		Hoptac__V1__SummaryRow *row = out->by_unit[i];
 

@@ -208,6 +208,17 @@ handle_reports_prepare(struct call *c, struct store_conn *db,
 	    rep, (c->who.roles & ROLES_PEER) != 0, rep->received_at_ms);
 	pbstr_set(&rep->review_reason, NULL);
 	aggregate_clear_figures(rep);
+	/* Frozen figures are the review's, never the sender's: a report
+	 * sent with them would be accepted at its own word. */
+	if (rep->accepted != NULL)
+		hoptac__v1__figures__free_unpacked(rep->accepted, NULL);
+	rep->accepted = NULL;
+	for (size_t i = 0; i < rep->n_accepted_by_partner; i++)
+		hoptac__v1__partner_figures__free_unpacked(
+		    rep->accepted_by_partner[i], NULL);
+	free(rep->accepted_by_partner);
+	rep->accepted_by_partner = NULL;
+	rep->n_accepted_by_partner = 0;
 	/* The figures come from the records; what the office declared is
 	 * kept beside them and every difference flagged, never replaced. */
 	if ((rc = aggregate_figures(db, req, rep->unit_code, &rep->computed)) !=
@@ -339,7 +350,8 @@ handle_reports_check_review(struct call *c)
 	return v->count > 0 ? handle_invalid(c) : STATUS_OK;
 }
 
-/* The records' figures for rep's request and unit, into rep->accepted. */
+/* The records' figures for rep's request and unit, into rep->accepted,
+ * and partner by partner into rep->accepted_by_partner. */
 static int
 handle_reports_freeze(struct store_conn *db, Hoptac__V1__Report *rep)
 {
@@ -348,6 +360,9 @@ handle_reports_freeze(struct store_conn *db, Hoptac__V1__Report *rep)
 
 	if (rc == STATUS_OK)
 		rc = aggregate_figures(db, req, rep->unit_code, &rep->accepted);
+	if (rc == STATUS_OK)
+		rc = aggregate_partner_figures(db, req, rep->unit_code,
+		    &rep->n_accepted_by_partner, &rep->accepted_by_partner);
 	/* No records at all: frozen at nothing, not left unfrozen. */
 	if (rc == STATUS_OK && rep->accepted == NULL) {
 		if ((rep->accepted = malloc(sizeof(*rep->accepted))) == NULL)

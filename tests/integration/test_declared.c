@@ -21,6 +21,10 @@
 
 #include "harness.h"
 #include "harness_json.h"
+#include "pbstr.h"
+#include "report_file.h"
+#include "rpc.h"
+#include "status.h"
 
 #define REF "61/SNgV-BGHTQT"
 
@@ -246,12 +250,102 @@ test_sources_documents(void **state)
 	assert_has(out, "kê khai</td>");
 }
 
+/* Accepted means frozen, partner by partner too: a record added after
+ * Đắk Glei's report was accepted changes neither its row nor the table
+ * by partner, and shows after acceptance. */
+static void
+test_accepted_partners(void **state)
+{
+	struct harness *h = *state;
+	int64_t partner, total;
+	json_object *o, *r, *list;
+
+	expect(CLI("report", "accept", REF, "--unit", "KT-DAKGLEI"), 0,
+	    "accept Đắk Glei");
+	expect(CLI("--json", "report", "show", REF, "--unit", "KT-DAKGLEI"), 0,
+	    "show accepted");
+	o = harness_json_parse(out);
+	assert_true(json_object_object_get_ex(o, "accepted_by_partner", &list));
+	assert_int_equal(json_object_array_length(list), 1);
+	r = json_object_array_get_idx(list, 0);
+	assert_string_equal(harness_json_str(r, "partner_code"), "LA-XE");
+	assert_int_equal(sub_int(r, "figures", "people_out"), 5);
+	json_object_put(o);
+
+	expect(CLI("--json", "consolidate", "--request", REF), 0,
+	    "consolidate before");
+	o = harness_json_parse(out);
+	partner = figure(row_of(o, "by_partner", "LA-XE"), "people_out");
+	total = sub_int(o, "partner_totals", "people_out");
+	json_object_put(o);
+	add_delegation(h, "KT-DAKGLEI", "dg-late", "delegation_out", "6");
+	expect(CLI("--json", "consolidate", "--request", REF), 0,
+	    "consolidate after");
+	o = harness_json_parse(out);
+	assert_int_equal(
+	    figure(row_of(o, "by_partner", "LA-XE"), "people_out"), partner);
+	assert_int_equal(sub_int(o, "partner_totals", "people_out"), total);
+	assert_int_equal(
+	    figure(row_of(o, "by_unit", "KT-DAKGLEI"), "people_out"), 5);
+	assert_int_equal(
+	    figure(row_of(o, "after_acceptance", "KT-DAKGLEI"), "people_out"),
+	    6);
+	json_object_put(o);
+}
+
+/* Frozen figures are the review's: a report sent with its own is
+ * accepted at the records' word, not at its own. */
+static void
+test_accepted_not_sent(void **state)
+{
+	struct harness *h = *state;
+	Hoptac__V1__SubmitReportRequest req =
+	    HOPTAC__V1__SUBMIT_REPORT_REQUEST__INIT;
+	Hoptac__V1__Figures forged = HOPTAC__V1__FIGURES__INIT;
+	ProtobufCMessage *resp = NULL;
+	struct rpc_client_status st;
+	struct rpc_client *c = harness_client(h);
+	Hoptac__V1__Report *r = NULL;
+	char path[4096], id[37];
+	json_object *o, *a;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/KT-NGOCHOI.txt", h->dir);
+	assert_non_null(f = fopen(path, "r"));
+	assert_int_equal(report_file_read(f, &r, NULL), 0);
+	fclose(f);
+	rpc_new_id(id);
+	assert_int_equal(pbstr_set(&r->id, id), 0);
+	forged.people_in = 99;
+	r->accepted = &forged;
+	req.report = r;
+	rpc_client_call(c, "/hoptac.v1.Reports/Submit", &req.base,
+	    &hoptac__v1__submit_report_response__descriptor, &resp, NULL, &st);
+	r->accepted = NULL;
+	if (st.code != STATUS_OK)
+		fail_msg("%s: %s", status_name(st.code), st.message);
+	protobuf_c_message_free_unpacked(resp, NULL);
+	protobuf_c_message_free_unpacked(&r->base, NULL);
+	rpc_client_close(c);
+
+	expect(CLI("report", "accept", REF, "--unit", "KT-NGOCHOI"), 0,
+	    "accept Ngọc Hồi");
+	expect(CLI("--json", "report", "show", REF, "--unit", "KT-NGOCHOI"), 0,
+	    "show accepted");
+	o = harness_json_parse(out);
+	assert_true(json_object_object_get_ex(o, "accepted", &a));
+	assert_int_equal(harness_json_int(a, "people_in"), 0);
+	json_object_put(o);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_sources_json),
 	    cmocka_unit_test(test_sources_documents),
+	    cmocka_unit_test(test_accepted_partners),
+	    cmocka_unit_test(test_accepted_not_sent),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
