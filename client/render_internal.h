@@ -122,7 +122,8 @@ void render_sources_total(
 void render_sources_note(struct render_doc *d);
 
 /* Under the partners' table: the units whose declared figures it does
- * not hold, declarations having no figures by partner. */
+ * not hold, declarations having no figures by partner; or, for a request
+ * about one partner, those whose declarations it counts. */
 void render_sources_partner_note(struct render_doc *d);
 
 #endif

@@ -128,6 +128,9 @@ void
 render_sources_partner_note(struct render_doc *d)
 {
 	const Consolidated *c = d->c;
+	/* A request about one partner: the declarations are that
+	 * partner's, and the server counted them in its row. */
+	int one = c->request != NULL && c->request->n_partner_scope == 1;
 	int k = 0;
 
 	for (size_t i = 0; i < c->n_by_unit; i++) {
@@ -136,24 +139,32 @@ render_sources_partner_note(struct render_doc *d)
 		if (r->source != RENDER_SRC_DECLARED &&
 		    r->source != RENDER_SRC_DIFFER)
 			continue;
-		if (k++ == 0) {
+		if (k++ > 0)
+			render_doc_text(d, "; ");
+		else if (one) {
+			render_doc_p_open(d, "by-partner-sources");
+			render_doc_text(d,
+			    "Công văn chỉ đề nghị báo cáo về một đối tác, nên "
+			    "bảng theo đối tác tính số liệu kê khai như bảng "
+			    "theo đơn vị, của: ");
+		} else {
 			render_doc_p_open(d, "by-partner-sources");
 			render_doc_text(d,
 			    "Bảng theo đối tác chỉ tính số liệu ghi nhận: báo "
 			    "cáo của đơn vị không chia số liệu kê khai theo "
 			    "từng đối tác, nên bảng không tính số liệu kê khai "
 			    "của: ");
-		} else {
-			render_doc_text(d, "; ");
 		}
 		render_doc_text(d,
 		    r->n_keys > 1 && !render_empty(r->keys[1])
 		        ? r->keys[1]
 		        : (r->n_keys > 0 ? r->keys[0] : ""));
-		render_doc_text(d,
-		    r->source == RENDER_SRC_DECLARED
-		        ? " (kê khai)"
-		        : " (chênh lệch, bảng tính số liệu ghi nhận)");
+		if (r->source == RENDER_SRC_DECLARED)
+			render_doc_text(d, " (kê khai)");
+		else
+			render_doc_text(d,
+			    one ? " (chênh lệch)"
+			        : " (chênh lệch, bảng tính số liệu ghi nhận)");
 	}
 	if (k > 0) {
 		render_doc_text(d, ".");

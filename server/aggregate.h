@@ -79,6 +79,12 @@ int aggregate_figures_alloc(Hoptac__V1__Figures **f);
 Hoptac__V1__SummaryRow *aggregate_unit_row(
     Hoptac__V1__ConsolidateResponse *out, const char *unit);
 
+/* Adds sign times f to the row of a consolidated report's by_partner
+ * keyed code, made (named from the gazetteer) when there is none. A
+ * status. */
+int aggregate_partner_add(Hoptac__V1__ConsolidateResponse *out,
+    const char *code, Hoptac__V1__Figures *f, int sign);
+
 /* In a consolidated report whose request, by_unit, totals, by_partner,
  * partner_totals and completeness are filled: each unit whose latest
  * answer is accepted with accepted figures counts them in its row, in

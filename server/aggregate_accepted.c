@@ -130,11 +130,9 @@ aggregate_accepted_one(
 	return STATUS_OK;
 }
 
-/* Adds sign times f to the row of by_partner keyed code, made (named
- * from the gazetteer) when there is none. */
-static int
-aggregate_accepted_partner_add(Hoptac__V1__ConsolidateResponse *out,
-    const char *code, Hoptac__V1__Figures *f, int sign)
+int
+aggregate_partner_add(Hoptac__V1__ConsolidateResponse *out, const char *code,
+    Hoptac__V1__Figures *f, int sign)
 {
 	const struct gazetteer_partner *g = gazetteer_resolve(code);
 	Hoptac__V1__SummaryRow *row = NULL;
@@ -171,11 +169,11 @@ aggregate_accepted_partners(struct store_conn *db,
 	rc = aggregate_partner_figures(
 	    db, out->request, rep->unit_code, &n_now, &now);
 	for (size_t i = 0; rc == STATUS_OK && i < n_now; i++)
-		rc = aggregate_accepted_partner_add(
+		rc = aggregate_partner_add(
 		    out, now[i]->partner_code, now[i]->figures, -1);
 	for (size_t i = 0; rc == STATUS_OK && i < rep->n_accepted_by_partner;
 	     i++)
-		rc = aggregate_accepted_partner_add(out,
+		rc = aggregate_partner_add(out,
 		    rep->accepted_by_partner[i]->partner_code,
 		    rep->accepted_by_partner[i]->figures, 1);
 	for (size_t i = 0; i < n_now; i++)

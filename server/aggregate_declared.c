@@ -6,6 +6,8 @@
  * nhận), both agreeing (khớp), or both differing (chênh lệch), where the
  * row counts what the office declared, which is what the department
  * signs, and the note under the table gives the records' figures.
+ * A report file declares no figures by partner: the table by partner
+ * takes a declaration only when the request is about one partner.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -37,12 +39,16 @@ aggregate_declared_agree(
 }
 
 /* The row's figures and source for one unit's answer with a
- * declaration, the totals moved by what the row changes. */
+ * declaration, the totals moved by what the row changes. A request about
+ * one partner makes the declaration that partner's: its row in by_partner
+ * and partner_totals move too. */
 static int
 aggregate_declared_unit(struct store_conn *db,
     Hoptac__V1__ConsolidateResponse *out, const Hoptac__V1__Report *rep)
 {
 	const Hoptac__V1__Figures *d = rep->declared;
+	const Hoptac__V1__ReportingRequest *r = out->request;
+	Hoptac__V1__Figures moved = HOPTAC__V1__FIGURES__INIT;
 	Hoptac__V1__SummaryRow *row;
 	Hoptac__V1__Figures want;
 
@@ -73,10 +79,18 @@ aggregate_declared_unit(struct store_conn *db,
 		int32_t *now = aggregate_figure_slot(row->figures, i);
 		int32_t to = *aggregate_figure_slot(&want, i);
 
+		*aggregate_figure_slot(&moved, i) = to - *now;
 		*aggregate_figure_slot(out->totals, i) += to - *now;
 		*now = to;
 	}
-	return STATUS_OK;
+	if (r == NULL || r->n_partner_scope != 1)
+		return STATUS_OK;
+	if (aggregate_figures_alloc(&out->partner_totals) != STATUS_OK)
+		return STATUS_INTERNAL;
+	for (size_t i = 0; i < AGGREGATE_N_FIGURES; i++)
+		*aggregate_figure_slot(out->partner_totals, i) +=
+		    *aggregate_figure_slot(&moved, i);
+	return aggregate_partner_add(out, r->partner_scope[0], &moved, 1);
 }
 
 int

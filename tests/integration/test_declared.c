@@ -26,7 +26,8 @@
 #include "rpc.h"
 #include "status.h"
 
-#define REF "61/SNgV-BGHTQT"
+#define REF  "61/SNgV-BGHTQT"
+#define REF2 "62/SNgV-BGHTQT"
 
 static char out[256 * 1024];
 static char err[16 * 1024];
@@ -43,23 +44,31 @@ assert_has(const char *text, const char *part)
 		fail_msg("\"%s\" is not in: %s", part, text);
 }
 
-/* A report of unit answering REF, with the header lines figures
- * ("people_out: 7\n...", or "" for none). */
+/* A report of unit answering ref, with the header lines figures
+ * ("people_out: 7\n...", or "" for none); REF's at DIR/UNIT.txt. */
 static void
-submit_report(struct harness *h, const char *unit, const char *figures)
+submit_to(
+    struct harness *h, const char *ref, const char *unit, const char *figures)
 {
 	char path[4096];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/%s.txt", h->dir, unit);
+	snprintf(path, sizeof(path), "%s/%s%s.txt", h->dir, unit,
+	    strcmp(ref, REF) == 0 ? "" : "-2");
 	assert_non_null(f = fopen(path, "w"));
 	fprintf(f,
 	    "request: %s\nunit: %s\nnumber: 9/BC-UBND\nplace: Kon Tum\n"
 	    "signer: Nguyễn Văn A\ntitle: CHỦ TỊCH\n%s\n== situation\n"
 	    "Tình hình ổn định.\n",
-	    REF, unit, figures);
+	    ref, unit, figures);
 	fclose(f);
 	expect(CLI("report", "submit", path), 0, unit);
+}
+
+static void
+submit_report(struct harness *h, const char *unit, const char *figures)
+{
+	submit_to(h, REF, unit, figures);
 }
 
 /* One delegation of unit with Sê Kông in 2023. */
@@ -88,8 +97,8 @@ setup(void **state)
 	expect(CLI("request", "create", REF, "--issuer", "KT-SNGV", "--issued",
 	           issued, "--title", "báo cáo hợp tác với tỉnh Sê Kông",
 	           "--from", "2023", "--due", due, "--partner", "Sê Kông",
-	           "--unit", "KT-DAKGLEI", "--unit", "KT-DAKTO", "--unit",
-	           "KT-NGOCHOI", "--unit", "DB-STNMT"),
+	           "--partner", "Attapeu", "--unit", "KT-DAKGLEI", "--unit",
+	           "KT-DAKTO", "--unit", "KT-NGOCHOI", "--unit", "DB-STNMT"),
 	    0, "request create");
 	add_delegation(h, "KT-DAKGLEI", "dg-1", "delegation_out", "5");
 	add_delegation(h, "KT-DAKTO", "dt-1", "delegation_out", "3");
@@ -227,7 +236,10 @@ test_sources_documents(void **state)
 	    "người, theo số liệu 03 người.");
 	/* A declaration without records contradicts nothing. */
 	assert_null(strstr(out, "UBND huyện Ngọc Hồi: số"));
-	assert_has(out, "UBND huyện Ngọc Hồi (kê khai)");
+	assert_has(out,
+	    "nên bảng không tính số liệu kê khai của: UBND huyện "
+	    "Đắk Tô (chênh lệch, bảng tính số liệu ghi nhận); UBND "
+	    "huyện Ngọc Hồi (kê khai).");
 	assert_has(out, "tính theo số liệu đơn vị kê khai");
 	expect(CLI("consolidate", "--request", REF, "--format", "csv"), 0,
 	    "consolidate csv");
@@ -248,6 +260,49 @@ test_sources_documents(void **state)
 	    "consolidate html");
 	assert_has(out, "<th>Nguồn số liệu</th>");
 	assert_has(out, "kê khai</td>");
+}
+
+/* A request about one partner: what the offices declared is that
+ * partner's, and the table by partner counts it as the units' does. */
+static void
+test_one_partner(void **state)
+{
+	struct harness *h = *state;
+	char issued[16], due[16];
+	json_object *o, *r;
+
+	harness_day_text(-10, issued, sizeof(issued));
+	harness_day_text(30, due, sizeof(due));
+	expect(CLI("request", "create", REF2, "--issuer", "KT-SNGV", "--issued",
+	           issued, "--title", "báo cáo về tỉnh Sê Kông", "--from",
+	           "2023", "--due", due, "--partner", "Sê Kông", "--unit",
+	           "KT-DAKTO", "--unit", "KT-NGOCHOI"),
+	    0, "request about one partner");
+	submit_to(h, REF2, "KT-DAKTO", "delegations_out: 1\npeople_out: 7\n");
+	submit_to(h, REF2, "KT-NGOCHOI",
+	    "delegations_in: 2\npeople_in: 20\nconferences: 1\n");
+	expect(CLI("--json", "consolidate", "--request", REF2), 0,
+	    "consolidate one partner");
+	o = harness_json_parse(out);
+	assert_int_equal(sub_int(o, "totals", "people_out"), 7);
+	assert_int_equal(sub_int(o, "totals", "activities"), 4);
+	r = row_of(o, "by_partner", "LA-XE");
+	assert_int_equal(figure(r, "people_out"), 7);
+	assert_int_equal(figure(r, "people_in"), 20);
+	assert_int_equal(figure(r, "conferences"), 1);
+	assert_int_equal(figure(r, "activities"), 4);
+	assert_int_equal(sub_int(o, "partner_totals", "people_in"), 20);
+	assert_int_equal(sub_int(o, "partner_totals", "activities"), 4);
+	json_object_put(o);
+	expect(CLI("consolidate", "--request", REF2, "--format", "md"), 0,
+	    "consolidate md one partner");
+	assert_has(out,
+	    "| Sê Kông | 01 đoàn/07 người | 02 đoàn/20 người | 01 "
+	    "| 0 | 04 |");
+	assert_has(out,
+	    "tính số liệu kê khai như bảng theo đơn vị, của: "
+	    "UBND huyện Đắk Tô (chênh lệch); UBND huyện Ngọc "
+	    "Hồi (kê khai).");
 }
 
 /* Accepted means frozen, partner by partner too: a record added after
@@ -344,6 +399,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_sources_json),
 	    cmocka_unit_test(test_sources_documents),
+	    cmocka_unit_test(test_one_partner),
 	    cmocka_unit_test(test_accepted_partners),
 	    cmocka_unit_test(test_accepted_not_sent),
 	};

@@ -62,12 +62,13 @@ test_markdown(void **state)
 	    "bảng và dòng Tổng cộng tính theo số liệu đơn vị kê "
 	    "khai.");
 	assert_has(md,
-	    "nên bảng không tính số liệu kê khai của: " DAKGLEI
-	    " (chênh lệch, bảng tính số liệu ghi nhận).");
+	    "Công văn chỉ đề nghị báo cáo về một đối tác, nên bảng theo "
+	    "đối tác tính số liệu kê khai như bảng theo đơn vị, của: " DAKGLEI
+	    " (chênh lệch).");
 	assert_has(md,
 	    "- " DAKGLEI ": số người đoàn ra kê khai 12 người, "
 	    "theo số liệu 10 người.");
-	assert_has(md, "| Sê Kông | 03 đoàn/15 người |");
+	assert_has(md, "| Sê Kông | 03 đoàn/17 người |");
 	assert_has(md, "Một hoạt động với nhiều đối tác");
 	assert_md_tables(md);
 
