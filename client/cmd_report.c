@@ -193,11 +193,13 @@ cmd_report_check(struct cli *cli, int argc, char **argv)
 }
 
 /* The report show, return and accept name: "REF --unit CODE [--revision
- * N]"; return and accept also take "--reason TEXT" (accept ignores it). */
+ * N]"; return and accept also take "--reason TEXT" (accept ignores it)
+ * and "--received DATE", the day the paper reached the department. */
 struct cmd_report_target {
 	char *ref, *unit, *reason;
 	int32_t revision;
 	int takes_reason;
+	int64_t received;
 	char
 	    own[VALIDATE_ID_MAX + 1]; /* the default unit, when --unit is out */
 };
@@ -212,7 +214,11 @@ cmd_report_target_option(void *ctx, int ch, char *arg)
 		t->revision = (int32_t)n;
 	else if (ch == 'R' && t->takes_reason)
 		t->reason = arg;
-	else
+	else if (ch == 'd' && t->takes_reason) {
+		if ((t->received = cli_day_ms(arg)) < 0)
+			return cli_fail(CLI_USAGE,
+			    "--received takes a whole date, as 15/5/2024");
+	} else
 		return CLI_BAD_OPTION;
 	return CLI_OK;
 }
@@ -225,6 +231,7 @@ cmd_report_target(
 	    CLI_STRING("unit", struct cmd_report_target, unit),
 	    CLI_VALUE("revision", 'r'),
 	    CLI_VALUE("reason", 'R'),
+	    CLI_VALUE("received", 'd'),
 	    CLI_OPTIONS_END,
 	};
 	static const struct cli_args args = {
@@ -275,7 +282,7 @@ cmd_report_show(struct cli *cli, int argc, char **argv)
 	static const struct cli_show show = {
 	    NULL, METHOD_REPORTS_GET, "report", cmd_report_print};
 	Hoptac__V1__GetReportRequest req = HOPTAC__V1__GET_REPORT_REQUEST__INIT;
-	struct cmd_report_target t = {NULL, NULL, NULL, 0, 0, ""};
+	struct cmd_report_target t = {NULL, NULL, NULL, 0, 0, 0, ""};
 	int rc = cmd_report_target(cli, argc, argv, &t);
 
 	if (rc != CLI_OK)
@@ -348,7 +355,7 @@ cmd_report_review(struct cli *cli, int argc, char **argv, int accept)
 	    NULL, METHOD_REPORTS_REVIEW, "report", cmd_report_reviewed};
 	Hoptac__V1__ReviewReportRequest req =
 	    HOPTAC__V1__REVIEW_REPORT_REQUEST__INIT;
-	struct cmd_report_target t = {NULL, NULL, NULL, 0, 1, ""};
+	struct cmd_report_target t = {NULL, NULL, NULL, 0, 1, 0, ""};
 	int rc = cmd_report_target(cli, argc, argv, &t);
 
 	if (rc != CLI_OK)
@@ -369,6 +376,7 @@ cmd_report_review(struct cli *cli, int argc, char **argv, int accept)
 	req.revision = t.revision;
 	req.accept = accept;
 	req.reason = t.reason != NULL ? t.reason : (char *)"";
+	req.paper_received_at_ms = t.received;
 	return cli_show(cli, &show, &req.base);
 }
 

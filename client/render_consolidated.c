@@ -429,16 +429,18 @@ render_consolidated_row_cells(char cells[RENDER_TABLE_COLS][RENDER_PAIR_LEN],
 		}
 }
 
-/* A figures table of rows keyed [code, name], with the total row; says
- * so in a word when there is nothing to show. by_unit marks the figures
- * a unit declared otherwise. Returns whether the rows add up to totals. */
+/* A figures table of rows keyed [code, name], with the total row (the
+ * figures of totals); says so in a word when there is nothing to show.
+ * by_unit marks the figures a unit declared otherwise and adds the
+ * column of sources. Returns whether the rows add up to totals. */
 static int
 render_consolidated_figures_table(struct render_doc *d, const char *first,
-    Row *const *rows, size_t n, int by_unit)
+    Row *const *rows, size_t n, int by_unit, const Figures *totals)
 {
-	const char *headers[RENDER_TABLE_COLS];
-	char cells[RENDER_TABLE_COLS][RENDER_PAIR_LEN];
-	const char *ptrs[RENDER_TABLE_COLS];
+	const char *headers[RENDER_TABLE_COLS + 1];
+	char cells[RENDER_TABLE_COLS][RENDER_PAIR_LEN], source[128];
+	const char *ptrs[RENDER_TABLE_COLS + 1];
+	size_t ncols = RENDER_TABLE_COLS + (by_unit != 0);
 	int32_t v[RENDER_N_FIGURES], sum[RENDER_N_FIGURES];
 	int adds_up = 1;
 
@@ -446,11 +448,14 @@ render_consolidated_figures_table(struct render_doc *d, const char *first,
 		render_doc_para(d, "Không có số liệu.");
 		return 1;
 	}
-	memcpy(headers, render_consolidated_cols, sizeof(headers));
+	memcpy(headers, render_consolidated_cols,
+	    sizeof(*headers) * RENDER_TABLE_COLS);
 	headers[0] = first;
+	headers[RENDER_TABLE_COLS] = RENDER_SOURCES_HEADER;
 	for (int col = 0; col < RENDER_TABLE_COLS; col++)
 		ptrs[col] = cells[col];
-	render_doc_table_open(d, RENDER_TABLE_COLS, headers);
+	ptrs[RENDER_TABLE_COLS] = source;
+	render_doc_table_open(d, ncols, headers);
 	for (size_t i = 0; i < n; i++) {
 		const Row *row = rows[i];
 		const char *code = row->n_keys > 0 ? row->keys[0] : "";
@@ -464,17 +469,19 @@ render_consolidated_figures_table(struct render_doc *d, const char *first,
 		render_consolidated_row_cells(
 		    cells, v, by_unit ? render_report_of(d->c, code) : NULL);
 		ptrs[0] = name;
-		render_doc_table_row(d, RENDER_TABLE_COLS, ptrs, 0);
+		snprintf(source, sizeof(source), "%s",
+		    render_source_label(row->source));
+		render_doc_table_row(d, ncols, ptrs, 0);
 	}
 	render_sum(rows, n, sum);
 	for (size_t f = 0; f < RENDER_N_FIGURES; f++) {
-		v[f] = d->c->totals != NULL ? render_figure(d->c->totals, f)
-		                            : sum[f];
+		v[f] = totals != NULL ? render_figure(totals, f) : sum[f];
 		adds_up &= v[f] == sum[f];
 	}
 	render_consolidated_row_cells(cells, v, NULL);
 	ptrs[0] = RENDER_TOTAL;
-	render_doc_table_row(d, RENDER_TABLE_COLS, ptrs, 1);
+	render_sources_total(source, sizeof(source), d->c, 0);
+	render_doc_table_row(d, ncols, ptrs, 1);
 	render_doc_table_close(d);
 	return adds_up;
 }
@@ -654,12 +661,15 @@ render_consolidated_document(FILE *out, const Consolidated *c, int html)
 	render_doc_heading(&d, 2, "II. KẾT QUẢ");
 	render_doc_heading(&d, 3, "1. Số liệu theo đơn vị");
 	render_consolidated_figures_table(
-	    &d, "Đơn vị", c->by_unit, c->n_by_unit, 1);
+	    &d, "Đơn vị", c->by_unit, c->n_by_unit, 1, c->totals);
 	render_consolidated_mismatch_notes(&d);
+	render_sources_note(&d);
 	render_consolidated_after_acceptance(&d);
 	render_doc_heading(&d, 3, "2. Số liệu theo đối tác");
-	adds_up = render_consolidated_figures_table(
-	    &d, "Đối tác", c->by_partner, c->n_by_partner, 0);
+	adds_up = render_consolidated_figures_table(&d, "Đối tác",
+	    c->by_partner, c->n_by_partner, 0,
+	    c->partner_totals != NULL ? c->partner_totals : c->totals);
+	render_sources_partner_note(&d);
 	if (!adds_up)
 		render_doc_para(&d,
 		    "Một hoạt động với nhiều đối tác được tính cho từng đối "

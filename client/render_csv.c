@@ -5,11 +5,14 @@
  * by one empty line:
  *
  *   1. unit_code, unit_name, delegations_out, people_out, delegations_in,
- *      people_in, conferences, agreements, activities: one row per unit
- *      (the computed figures), then the total row, whose unit_code is
- *      empty and whose unit_name is "Tổng cộng";
+ *      people_in, conferences, agreements, activities, source: one row
+ *      per unit (its figures and where they come from: declared,
+ *      records, agree, differ), then the total row, whose unit_code is
+ *      empty, whose unit_name is "Tổng cộng" and whose source counts the
+ *      units of each ("declared=1; records=2");
  *   2. partner_code, partner_name, then the same seven figures: one row
- *      per partner, then the total row (empty partner_code, "Tổng cộng").
+ *      per partner, then the total row (empty partner_code, "Tổng cộng"),
+ *      from the records alone.
  *      An activity with several partners counts for each of them, so the
  *      rows may add up to more than the total, which counts it once;
  *   3. unit_code, unit_name, timeliness (on_time, delivered_late, late,
@@ -88,16 +91,22 @@ render_csv_figures(FILE *f, const Figures *fig, const int32_t *sum)
 		                               : sum[i]);
 }
 
+/* sources (the units' table of c): a last column, source, with each
+ * row's code and the total row's count. */
 static void
 render_csv_figures_table(FILE *f, const char *code_col, const char *name_col,
-    Row *const *rows, size_t n, const Figures *totals)
+    Row *const *rows, size_t n, const Figures *totals,
+    const Consolidated *sources)
 {
 	int32_t sum[RENDER_N_FIGURES];
+	char count[128];
 
 	render_csv_cell(f, 1, code_col);
 	render_csv_cell(f, 0, name_col);
 	for (size_t i = 0; i < RENDER_N_FIGURES; i++)
 		render_csv_cell(f, 0, render_figures[i].name);
+	if (sources != NULL)
+		render_csv_cell(f, 0, "source");
 	render_csv_end(f);
 	for (size_t i = 0; i < n; i++) {
 		const Row *r = rows[i];
@@ -105,12 +114,18 @@ render_csv_figures_table(FILE *f, const char *code_col, const char *name_col,
 		render_csv_cell(f, 1, r->n_keys > 0 ? r->keys[0] : "");
 		render_csv_cell(f, 0, r->n_keys > 1 ? r->keys[1] : "");
 		render_csv_figures(f, r->figures, NULL);
+		if (sources != NULL)
+			render_csv_cell(f, 0, render_source_code(r->source));
 		render_csv_end(f);
 	}
 	render_sum(rows, n, sum);
 	render_csv_cell(f, 1, "");
 	render_csv_cell(f, 0, RENDER_TOTAL);
 	render_csv_figures(f, totals, sum);
+	if (sources != NULL) {
+		render_sources_total(count, sizeof(count), sources, 1);
+		render_csv_cell(f, 0, count);
+	}
 	render_csv_end(f);
 }
 
@@ -164,11 +179,12 @@ render_csv_consolidated(FILE *f, const Consolidated *c)
 	    "submitted_at", "received_at", "mismatches"};
 	char t1[RENDER_DATE_LEN], t2[RENDER_DATE_LEN];
 
-	render_csv_figures_table(
-	    f, "unit_code", "unit_name", c->by_unit, c->n_by_unit, c->totals);
+	render_csv_figures_table(f, "unit_code", "unit_name", c->by_unit,
+	    c->n_by_unit, c->totals, c);
 	render_csv_end(f);
 	render_csv_figures_table(f, "partner_code", "partner_name",
-	    c->by_partner, c->n_by_partner, c->totals);
+	    c->by_partner, c->n_by_partner,
+	    c->partner_totals != NULL ? c->partner_totals : c->totals, NULL);
 	render_csv_end(f);
 	for (size_t i = 0; i < sizeof(cols) / sizeof(*cols); i++)
 		render_csv_cell(f, i == 0, cols[i]);
@@ -204,7 +220,7 @@ render_csv_consolidated(FILE *f, const Consolidated *c)
 	if (c->n_after_acceptance > 0) {
 		render_csv_end(f);
 		render_csv_figures_table(f, "unit_code", "unit_name",
-		    c->after_acceptance, c->n_after_acceptance, NULL);
+		    c->after_acceptance, c->n_after_acceptance, NULL, NULL);
 	}
 	return 0;
 }

@@ -102,4 +102,28 @@ int render_csv_consolidated(FILE *f, const Consolidated *c);
 void render_csv_summary(FILE *out, const Hoptac__V1__SummaryResponse *s,
     const int *dims, size_t n_dims);
 
+/* The heading of the units' table's column of sources. */
+#define RENDER_SOURCES_HEADER "Nguồn số liệu"
+
+/* A row's source (FigureSource) as the column says it: "kê khai", "ghi
+ * nhận", "khớp", "chênh lệch (*)"; "" for none. */
+const char *render_source_label(int source);
+
+/* The same for CSV and scripts: declared, records, agree, differ; "". */
+const char *render_source_code(int source);
+
+/* The total row's cell of sources: how many units each ("01 kê khai, 02
+ * ghi nhận"), or with codes for CSV ("declared=1; records=2"). */
+void render_sources_total(
+    char *buf, size_t len, const Consolidated *c, int codes);
+
+/* Under the units' table, when a row is declared or differs: what each
+ * source means and which figure the totals count. */
+void render_sources_note(struct render_doc *d);
+
+/* Under the partners' table: the units whose declared figures it does
+ * not hold, declarations having no figures by partner; or, for a request
+ * about one partner, those whose declarations it counts. */
+void render_sources_partner_note(struct render_doc *d);
+
 #endif

@@ -41,23 +41,71 @@ aggregate_period(
 		*to = INT32_MAX;
 }
 
+/* The unit's activities in the request's period and partner scope,
+ * grouped by partner when by_partner, into s (the caller's). */
+static int
+aggregate_unit_summary(struct store_conn *db,
+    const Hoptac__V1__ReportingRequest *r, const char *unit, int by_partner,
+    Hoptac__V1__SummaryResponse *s)
+{
+	static const int partner[1] = {
+	    HOPTAC__V1__DIMENSION__DIMENSION_PARTNER};
+	char *units[1] = {(char *)unit};
+	struct store_summary_query q = {units, 1, r->partner_scope,
+	    r->n_partner_scope, 0, 0, partner, by_partner ? 1 : 0, 0};
+
+	aggregate_period(r, &q.from_day, &q.to_day);
+	return store_summary(db, &q, s);
+}
+
 int
 aggregate_figures(struct store_conn *db, const Hoptac__V1__ReportingRequest *r,
     const char *unit, Hoptac__V1__Figures **out)
 {
 	Hoptac__V1__SummaryResponse s = HOPTAC__V1__SUMMARY_RESPONSE__INIT;
-	char *units[1] = {(char *)unit};
-	struct store_summary_query q = {
-	    units, 1, r->partner_scope, r->n_partner_scope, 0, 0, NULL, 0, 0};
-	int rc;
+	int rc = aggregate_unit_summary(db, r, unit, 0, &s);
 
-	aggregate_period(r, &q.from_day, &q.to_day);
-	rc = store_summary(db, &q, &s);
 	*out = s.totals;
 	s.totals = NULL;
 	for (size_t i = 0; i < s.n_rows; i++)
 		hoptac__v1__summary_row__free_unpacked(s.rows[i], NULL);
 	free(s.rows);
+	return rc;
+}
+
+int
+aggregate_partner_figures(struct store_conn *db,
+    const Hoptac__V1__ReportingRequest *r, const char *unit, size_t *n,
+    Hoptac__V1__PartnerFigures ***out)
+{
+	Hoptac__V1__SummaryResponse s = HOPTAC__V1__SUMMARY_RESPONSE__INIT;
+	int rc = aggregate_unit_summary(db, r, unit, 1, &s);
+
+	for (size_t i = 0; rc == STATUS_OK && i < s.n_rows; i++) {
+		Hoptac__V1__PartnerFigures *p = malloc(sizeof(*p));
+
+		if (p == NULL) {
+			rc = STATUS_INTERNAL;
+			break;
+		}
+		hoptac__v1__partner_figures__init(p);
+		if (pbstr_append_ptr(n, (void ***)out, p) != 0) {
+			free(p);
+			rc = STATUS_INTERNAL;
+			break;
+		}
+		/* The figures move from the row. */
+		p->figures = s.rows[i]->figures;
+		s.rows[i]->figures = NULL;
+		if (s.rows[i]->n_keys < 1 ||
+		    pbstr_set(&p->partner_code, s.rows[i]->keys[0]) != 0)
+			rc = STATUS_INTERNAL;
+	}
+	for (size_t i = 0; i < s.n_rows; i++)
+		hoptac__v1__summary_row__free_unpacked(s.rows[i], NULL);
+	free(s.rows);
+	if (s.totals != NULL)
+		hoptac__v1__figures__free_unpacked(s.totals, NULL);
 	return rc;
 }
 
@@ -83,6 +131,45 @@ aggregate_mismatch(Hoptac__V1__Report *rep, const char *figure,
 	rep->mismatches = grown;
 	rep->mismatches[rep->n_mismatches++] = m;
 	return pbstr_set(&m->figure, figure) == 0 ? STATUS_OK : STATUS_INTERNAL;
+}
+
+void
+aggregate_clear_figures(Hoptac__V1__Report *rep)
+{
+	if (rep->computed != NULL)
+		hoptac__v1__figures__free_unpacked(rep->computed, NULL);
+	rep->computed = NULL;
+	for (size_t i = 0; i < rep->n_mismatches; i++)
+		hoptac__v1__figure_mismatch__free_unpacked(
+		    rep->mismatches[i], NULL);
+	free(rep->mismatches);
+	rep->mismatches = NULL;
+	rep->n_mismatches = 0;
+}
+
+int
+aggregate_each_answer(struct store_conn *db,
+    Hoptac__V1__ConsolidateResponse *out,
+    int (*fn)(struct store_conn *, Hoptac__V1__ConsolidateResponse *,
+        const Hoptac__V1__Report *))
+{
+	const Hoptac__V1__ReportingRequest *r = out->request;
+
+	for (size_t k = 0; r != NULL && k < r->n_unit_codes; k++) {
+		Hoptac__V1__Report *rep = NULL;
+		int rc = store_report_get(
+		    db, r->reference, r->unit_codes[k], 0, &rep);
+
+		if (rc == STATUS_NOT_FOUND)
+			continue;
+		if (rc == STATUS_OK)
+			rc = fn(db, out, rep);
+		if (rep != NULL)
+			hoptac__v1__report__free_unpacked(rep, NULL);
+		if (rc != STATUS_OK)
+			return rc;
+	}
+	return STATUS_OK;
 }
 
 int

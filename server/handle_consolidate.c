@@ -247,8 +247,14 @@ handle_page_texts(struct store_conn *db, const Hoptac__V1__ReportingRequest *r,
 		rc = store_report_get(db, r->reference, code, 0, &rep);
 		if (rc == STATUS_NOT_FOUND)
 			continue;
-		if (rc != STATUS_OK)
+		/* Its figures and mismatches as the table counts them. */
+		if (rc == STATUS_OK)
+			rc = aggregate_declared_refresh(db, r, rep);
+		if (rc != STATUS_OK) {
+			if (rep != NULL)
+				hoptac__v1__report__free_unpacked(rep, NULL);
 			return rc;
+		}
 		rc = store_unit_get(db, code, &u);
 		if (rc != STATUS_OK && rc != STATUS_NOT_FOUND) {
 			hoptac__v1__report__free_unpacked(rep, NULL);
@@ -317,8 +323,7 @@ handle_consolidate_head(struct call *c, struct store_conn *db, const char *ref,
 	out->totals = by_unit.totals;
 	out->by_partner = by_partner.rows;
 	out->n_by_partner = by_partner.n_rows;
-	if (by_partner.totals != NULL)
-		hoptac__v1__figures__free_unpacked(by_partner.totals, NULL);
+	out->partner_totals = by_partner.totals;
 	if (rc != STATUS_OK)
 		return c->status != STATUS_OK
 		    ? c->status
@@ -327,7 +332,8 @@ handle_consolidate_head(struct call *c, struct store_conn *db, const char *ref,
 	        STATUS_OK ||
 	    (rc = handle_name_rows(
 	         db, out->by_partner, out->n_by_partner, 0)) != STATUS_OK ||
-	    (rc = aggregate_freeze_accepted(db, out)) != STATUS_OK)
+	    (rc = aggregate_freeze_accepted(db, out)) != STATUS_OK ||
+	    (rc = aggregate_declared_rows(db, out)) != STATUS_OK)
 		return call_fail(c, rc, "the store failed");
 	return STATUS_OK;
 }

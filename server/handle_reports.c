@@ -14,6 +14,22 @@
 #include "status.h"
 #include "store.h"
 
+/* ", paper received 2024-05-16" for a paper's arrival, "" for none:
+ * the audit trail keeps the day with the call. */
+static void
+handle_reports_paper_note(int64_t ms, char *buf, size_t len)
+{
+	char day[DATE_ISO_LEN] = "";
+	struct date_partial d;
+
+	buf[0] = '\0';
+	if (ms <= 0)
+		return;
+	date_from_days(aggregate_vn_day(ms), &d);
+	date_format(&d, day);
+	snprintf(buf, len, ", paper received %s", day);
+}
+
 int
 handle_reports_check_submit(struct call *c)
 {
@@ -21,19 +37,12 @@ handle_reports_check_submit(struct call *c)
 	    (Hoptac__V1__SubmitReportRequest *)c->input;
 
 	if (in->report != NULL) {
-		char day[DATE_ISO_LEN] = "";
-		struct date_partial d;
+		char note[DATE_ISO_LEN + 20];
 
-		/* The audit trail keeps the paper's day with the call. */
-		if (in->report->paper_received_at_ms > 0) {
-			date_from_days(
-			    aggregate_vn_day(in->report->paper_received_at_ms),
-			    &d);
-			date_format(&d, day);
-		}
-		call_target(c, "report of %s to %s%s%s", in->report->unit_code,
-		    in->report->request_reference,
-		    day[0] ? ", paper received " : "", day);
+		handle_reports_paper_note(
+		    in->report->paper_received_at_ms, note, sizeof(note));
+		call_target(c, "report of %s to %s%s", in->report->unit_code,
+		    in->report->request_reference, note);
 		if (auth_may_write(c, in->report->unit_code) != STATUS_OK)
 			return c->status;
 	}
@@ -207,14 +216,18 @@ handle_reports_prepare(struct call *c, struct store_conn *db,
 	rep->filed_at_ms = filing_time(
 	    rep, (c->who.roles & ROLES_PEER) != 0, rep->received_at_ms);
 	pbstr_set(&rep->review_reason, NULL);
-	if (rep->computed != NULL)
-		hoptac__v1__figures__free_unpacked(rep->computed, NULL);
-	for (size_t i = 0; i < rep->n_mismatches; i++)
-		hoptac__v1__figure_mismatch__free_unpacked(
-		    rep->mismatches[i], NULL);
-	free(rep->mismatches);
-	rep->mismatches = NULL;
-	rep->n_mismatches = 0;
+	aggregate_clear_figures(rep);
+	/* Frozen figures are the review's, never the sender's: a report
+	 * sent with them would be accepted at its own word. */
+	if (rep->accepted != NULL)
+		hoptac__v1__figures__free_unpacked(rep->accepted, NULL);
+	rep->accepted = NULL;
+	for (size_t i = 0; i < rep->n_accepted_by_partner; i++)
+		hoptac__v1__partner_figures__free_unpacked(
+		    rep->accepted_by_partner[i], NULL);
+	free(rep->accepted_by_partner);
+	rep->accepted_by_partner = NULL;
+	rep->n_accepted_by_partner = 0;
 	/* The figures come from the records; what the office declared is
 	 * kept beside them and every difference flagged, never replaced. */
 	if ((rc = aggregate_figures(db, req, rep->unit_code, &rep->computed)) !=
@@ -332,12 +345,19 @@ handle_reports_check_review(struct call *c)
 	Hoptac__V1__ReviewReportRequest *in =
 	    (Hoptac__V1__ReviewReportRequest *)c->input;
 	struct violations *v = &c->violations;
+	char note[DATE_ISO_LEN + 20];
 
 	validate_text(&in->request_reference, NULL, "request_reference",
 	    VALIDATE_ID_MAX, 1, v);
 	validate_id(in->unit_code, NULL, "unit_code", v);
-	call_target(c, "report of %s to %s revision %d", in->unit_code,
-	    in->request_reference, in->revision);
+	handle_reports_paper_note(in->paper_received_at_ms, note, sizeof(note));
+	call_target(c, "report of %s to %s revision %d%s", in->unit_code,
+	    in->request_reference, in->revision, note);
+	if (in->paper_received_at_ms < 0 ||
+	    aggregate_vn_day(in->paper_received_at_ms) >
+	        aggregate_vn_day(call_wall_ms()))
+		violations_add(v, NULL, "paper_received_at_ms",
+		    "ngày nhận báo cáo giấy ở tương lai hoặc không hợp lệ");
 	if (in->revision <= 0)
 		violations_add(
 		    v, NULL, "revision", "must name the revision reviewed");
@@ -346,7 +366,8 @@ handle_reports_check_review(struct call *c)
 	return v->count > 0 ? handle_invalid(c) : STATUS_OK;
 }
 
-/* The records' figures for rep's request and unit, into rep->accepted. */
+/* The records' figures for rep's request and unit, into rep->accepted,
+ * and partner by partner into rep->accepted_by_partner. */
 static int
 handle_reports_freeze(struct store_conn *db, Hoptac__V1__Report *rep)
 {
@@ -355,6 +376,9 @@ handle_reports_freeze(struct store_conn *db, Hoptac__V1__Report *rep)
 
 	if (rc == STATUS_OK)
 		rc = aggregate_figures(db, req, rep->unit_code, &rep->accepted);
+	if (rc == STATUS_OK)
+		rc = aggregate_partner_figures(db, req, rep->unit_code,
+		    &rep->n_accepted_by_partner, &rep->accepted_by_partner);
 	/* No records at all: frozen at nothing, not left unfrozen. */
 	if (rc == STATUS_OK && rep->accepted == NULL) {
 		if ((rep->accepted = malloc(sizeof(*rep->accepted))) == NULL)
@@ -364,6 +388,35 @@ handle_reports_freeze(struct store_conn *db, Hoptac__V1__Report *rep)
 	}
 	if (req != NULL)
 		hoptac__v1__reporting_request__free_unpacked(req, NULL);
+	return rc;
+}
+
+/* The reviewer's word on when rep's paper reached the department: not
+ * before the request was issued. A paper that arrived was sent by then,
+ * so a filing counted later moves back to it (filing.h). */
+static int
+handle_reports_paper(
+    struct call *c, struct store_conn *db, Hoptac__V1__Report *rep, int64_t ms)
+{
+	Hoptac__V1__ReportingRequest *req = NULL;
+	struct date_partial issued;
+	int rc = store_req_get(db, rep->request_reference, &req);
+
+	if (rc != STATUS_OK)
+		return call_fail(c, rc, "the store failed");
+	if (date_parse(req->issued_on, &issued) == 0 &&
+	    aggregate_vn_day(ms) < date_first_day(&issued)) {
+		violations_add(&c->violations, NULL, "paper_received_at_ms",
+		    "ngày nhận báo cáo giấy trước ngày ban hành Công văn số "
+		    "%s (%s)",
+		    req->reference, req->issued_on);
+		rc = handle_invalid(c);
+	} else {
+		rep->paper_received_at_ms = ms;
+		if (rep->filed_at_ms > ms)
+			rep->filed_at_ms = ms;
+	}
+	hoptac__v1__reporting_request__free_unpacked(req, NULL);
 	return rc;
 }
 
@@ -405,6 +458,10 @@ handle_reports_review(struct call *c, struct store_conn *db)
 		rc = call_fail(c, rc, "the store failed");
 		goto fail;
 	}
+	if (in->paper_received_at_ms > 0 &&
+	    (rc = handle_reports_paper(c, db, rep, in->paper_received_at_ms)) !=
+	        STATUS_OK)
+		goto fail;
 	rep->status = status;
 	rep->reviewed_at_ms = call_wall_ms();
 	if (pbstr_set(&rep->review_reason, in->accept ? NULL : in->reason) !=

@@ -28,4 +28,15 @@ harness_json_str(json_object *o, const char *key)
 	                                             : "";
 }
 
+/* text parsed as JSON (caller puts it); fails the test when it is not. */
+static inline json_object *
+harness_json_parse(const char *text)
+{
+	json_object *o = json_tokener_parse(text);
+
+	if (o == NULL)
+		fail_msg("not JSON: %s", text);
+	return o;
+}
+
 #endif

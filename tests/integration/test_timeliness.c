@@ -365,6 +365,38 @@ test_bundle_vouches_nothing(void **state)
 	harness_cleanup(h);
 }
 
+/* unit's entry is on time, received the day its paper arrived (noon). */
+static void
+assert_paper_day(json_object *o, const char *unit, int64_t noon)
+{
+	json_object *e = entry_of(o, unit);
+
+	assert_string_equal(
+	    harness_json_str(e, "timeliness"), "TIMELINESS_ON_TIME");
+	assert_true(harness_json_int(e, "paper_received_at_ms") == noon);
+	assert_true(harness_json_int(e, "received_at_ms") == noon);
+}
+
+/* The audit trail holds a call of method whose target is want. */
+static void
+assert_audited(struct harness *h, const char *method, const char *want)
+{
+	json_object *a, *entries;
+	int found = 0;
+
+	expect(CLI("--json", "audit", "--method", method), 0, "audit");
+	assert_non_null(a = json_tokener_parse(out));
+	assert_true(json_object_object_get_ex(a, "entries", &entries));
+	for (size_t i = 0; i < json_object_array_length(entries); i++)
+		found |=
+		    strcmp(harness_json_str(
+		               json_object_array_get_idx(entries, i), "target"),
+		        want) == 0;
+	json_object_put(a);
+	if (!found)
+		fail_msg("no audit entry \"%s\": %s", want, out);
+}
+
 /* "2024-05-10" for noon of the day offset days from today (Vietnam). */
 static int64_t
 noon_of(int offset, char *iso, size_t len)
@@ -434,11 +466,7 @@ test_paper_received(void **state)
 	assert_has(err, "--received");
 
 	o = status_json(h);
-	e = entry_of(o, "DB-STNMT");
-	assert_string_equal(
-	    harness_json_str(e, "timeliness"), "TIMELINESS_ON_TIME");
-	assert_true(harness_json_int(e, "paper_received_at_ms") == noon);
-	assert_true(harness_json_int(e, "received_at_ms") == noon);
+	assert_paper_day(o, "DB-STNMT", noon);
 	e = entry_of(o, "KT-DAKTO");
 	assert_string_equal(
 	    harness_json_str(e, "timeliness"), "TIMELINESS_DELIVERED_LATE");
@@ -450,26 +478,80 @@ test_paper_received(void **state)
 	snprintf(want, sizeof(want), "%s (giấy)", day);
 	assert_has(out, want);
 	/* The audit trail keeps the day with the call. */
-	expect(
-	    CLI("--json", "audit", "--method", "Reports/Submit"), 0, "audit");
 	snprintf(want, sizeof(want),
 	    "report of DB-STNMT to %s, paper received %s", REF, iso);
-	{
-		json_object *a = json_tokener_parse(out), *entries;
-		int found = 0;
+	assert_audited(h, "Reports/Submit", want);
+	harness_stop(h);
+	harness_cleanup(h);
+}
 
-		assert_non_null(a);
-		assert_true(json_object_object_get_ex(a, "entries", &entries));
-		for (size_t i = 0; i < json_object_array_length(entries); i++)
-			found |=
-			    strcmp(harness_json_str(
-			               json_object_array_get_idx(entries, i),
-			               "target"),
-			        want) == 0;
-		json_object_put(a);
-		if (!found)
-			fail_msg("no audit entry \"%s\": %s", want, out);
-	}
+/* The paper of a report entered without its day arrives on the
+ * reviewer's desk: accept or return records the day it arrived
+ * (--received), audited, and timeliness counts it. Not a day to come,
+ * nor one before the request was issued. */
+static void
+test_received_at_review(void **state)
+{
+	struct harness hs, *h = &hs;
+	char filed[16], recv[16], later[16], early[16], path[4096], iso[32];
+	char want[256];
+	int64_t noon;
+	json_object *o, *e;
+
+	(void)state;
+	harness_start(h, HARNESS_TCP, 0);
+	open_round(h, -3);
+	harness_day_text(-5, filed, sizeof(filed));
+	harness_day_text(-4, recv, sizeof(recv));
+	harness_day_text(1, later, sizeof(later));
+	harness_day_text(-11, early, sizeof(early));
+	noon = noon_of(-4, iso, sizeof(iso));
+	/* Filed before the due date, entered today: received late. */
+	snprintf(path, sizeof(path), "%s/stnmt.txt", h->dir);
+	write_report(path, "DB-STNMT");
+	expect(CLI("report", "submit", path, "--filed", filed), 0,
+	    "entered without the paper's day");
+	snprintf(path, sizeof(path), "%s/dakto.txt", h->dir);
+	write_report(path, "KT-DAKTO");
+	expect(CLI("report", "submit", path, "--filed", filed), 0,
+	    "another entered without the paper's day");
+	o = status_json(h);
+	assert_string_equal(
+	    harness_json_str(entry_of(o, "DB-STNMT"), "timeliness"),
+	    "TIMELINESS_DELIVERED_LATE");
+	json_object_put(o);
+
+	expect(CLI("report", "accept", REF, "--unit", "DB-STNMT", "--received",
+	           later),
+	    3, "a paper received tomorrow");
+	assert_has(err, "tương lai");
+	expect(CLI("report", "accept", REF, "--unit", "DB-STNMT", "--received",
+	           early),
+	    3, "a paper received before the request");
+	assert_has(err, "trước ngày ban hành");
+	expect(CLI("report", "accept", REF, "--unit", "DB-STNMT", "--received",
+	           "32/1/2024"),
+	    2, "not a date");
+	expect(CLI("report", "show", REF, "--unit", "DB-STNMT", "--received",
+	           recv),
+	    2, "show takes no --received");
+	expect(CLI("report", "accept", REF, "--unit", "DB-STNMT", "--received",
+	           recv),
+	    0, "accepted with the paper's day");
+	assert_has(out, "paper report received");
+	expect(CLI("report", "return", REF, "--unit", "KT-DAKTO", "--reason",
+	           "thiếu số liệu", "--received", recv),
+	    0, "returned with the paper's day");
+
+	o = status_json(h);
+	assert_paper_day(o, "DB-STNMT", noon);
+	e = entry_of(o, "KT-DAKTO");
+	assert_string_equal(
+	    harness_json_str(e, "timeliness"), "TIMELINESS_ON_TIME");
+	json_object_put(o);
+	snprintf(want, sizeof(want),
+	    "report of DB-STNMT to %s revision 1, paper received %s", REF, iso);
+	assert_audited(h, "Reports/Review", want);
 	harness_stop(h);
 	harness_cleanup(h);
 }
@@ -482,6 +564,7 @@ main(void)
 	    cmocka_unit_test(test_tolerance_configured),
 	    cmocka_unit_test(test_bundle_vouches_nothing),
 	    cmocka_unit_test(test_paper_received),
+	    cmocka_unit_test(test_received_at_review),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -49,18 +49,26 @@ test_markdown(void **state)
 	    "| Hội nghị, hội thảo | Thỏa thuận, bản ghi nhớ | Tổng "
 	    "hoạt động |");
 	assert_has(md,
-	    "| " DAKGLEI " | 02 đoàn/10 người (\\*) | 02 đoàn/24 "
-	    "người | 01 | 01 | 06 |");
+	    "| " DAKGLEI " | 02 đoàn/12 người (\\*) | 02 đoàn/24 "
+	    "người | 01 | 01 | 06 | chênh lệch (\\*) |");
 	assert_has(md,
 	    "| Ban Quản lý Khu kinh tế \\| Bờ Y | 01 đoàn/05 người "
-	    "| 0 | 0 | 0 | 01 |");
+	    "| 0 | 0 | 0 | 01 | ghi nhận |");
 	assert_has(md,
-	    "| **Tổng cộng** | **03 đoàn/15 người** | **02 "
-	    "đoàn/24 người** | **01** | **01** | **07** |");
+	    "| **Tổng cộng** | **03 đoàn/17 người** | **02 "
+	    "đoàn/24 người** | **01** | **01** | **07** | **01 ghi nhận, "
+	    "01 chênh lệch (\\*)** |");
+	assert_has(md,
+	    "bảng và dòng Tổng cộng tính theo số liệu đơn vị kê "
+	    "khai.");
+	assert_has(md,
+	    "Công văn chỉ đề nghị báo cáo về một đối tác, nên bảng theo "
+	    "đối tác tính số liệu kê khai như bảng theo đơn vị, của: " DAKGLEI
+	    " (chênh lệch).");
 	assert_has(md,
 	    "- " DAKGLEI ": số người đoàn ra kê khai 12 người, "
 	    "theo số liệu 10 người.");
-	assert_has(md, "| Sê Kông | 03 đoàn/15 người |");
+	assert_has(md, "| Sê Kông | 03 đoàn/17 người |");
 	assert_has(md, "Một hoạt động với nhiều đối tác");
 	assert_md_tables(md);
 
@@ -131,11 +139,11 @@ test_html(void **state)
 	assert_has(
 	    html, "Thực hiện Công văn số 558/SNgV-BGHTQT ngày 02/5/2024");
 	assert_has(html,
-	    "<td>" DAKGLEI "</td><td class=\"num\">02 đoàn/10 "
+	    "<td>" DAKGLEI "</td><td class=\"num\">02 đoàn/12 "
 	    "người (*)</td>");
 	assert_has(html,
 	    "<tr class=\"total\"><td>Tổng cộng</td><td "
-	    "class=\"num\">03 đoàn/15 người</td>");
+	    "class=\"num\">03 đoàn/17 người</td>");
 	assert_has(html,
 	    "số người đoàn ra kê khai 12 người, theo số liệu 10 "
 	    "người");
@@ -226,8 +234,8 @@ test_empty(void **state)
 	csv = render(c, RENDER_CSV);
 	assert_string_equal(csv,
 	    "unit_code,unit_name,delegations_out,people_out,delegations_in,"
-	    "people_in,conferences,agreements,activities\r\n"
-	    ",Tổng cộng,0,0,0,0,0,0,0\r\n\r\n"
+	    "people_in,conferences,agreements,activities,source\r\n"
+	    ",Tổng cộng,0,0,0,0,0,0,0,\r\n\r\n"
 	    "partner_code,partner_name,delegations_out,people_out,"
 	    "delegations_in,people_in,conferences,agreements,activities\r\n"
 	    ",Tổng cộng,0,0,0,0,0,0,0\r\n\r\n"

@@ -27,13 +27,15 @@ test_csv(void **state)
 	assert_true(strncmp(csv,
 	                "unit_code,unit_name,delegations_out,people_out,"
 	                "delegations_in,people_in,conferences,agreements,"
-	                "activities\r\n",
-	                103) == 0);
-	assert_has(csv, "\r\nKT-DAKGLEI," DAKGLEI ",2,10,2,24,1,1,6\r\n");
-	assert_has(csv, "\r\nKT-BQLKKT," BQL ",1,5,0,0,0,0,1\r\n");
+	                "activities,source\r\n",
+	                110) == 0);
+	assert_has(
+	    csv, "\r\nKT-DAKGLEI," DAKGLEI ",2,12,2,24,1,1,6,differ\r\n");
+	assert_has(csv, "\r\nKT-BQLKKT," BQL ",1,5,0,0,0,0,1,records\r\n");
 	assert_has(csv,
-	    "\r\n,Tổng cộng,3,15,2,24,1,1,7\r\n\r\npartner_code,"
-	    "partner_name,delegations_out,");
+	    "\r\n,Tổng cộng,3,17,2,24,1,1,7,records=1; differ=1\r\n\r\n"
+	    "partner_code,partner_name,delegations_out,");
+	assert_has(csv, "\r\n,Tổng cộng,3,17,2,24,1,1,7\r\n\r\nunit_code,");
 	assert_has(csv,
 	    "\r\nLA-AT,\"Attapeu (Attapư, Át-tà-pư)\",0,0,0,0,1,0,"
 	    "1\r\n");
@@ -74,9 +76,9 @@ test_formula_cells_guarded(void **state)
 	assert_has(csv,
 	    "\r\nKT-DAKGLEI,\"'=HYPERLINK(\"\"http://"
 	    "x.example\"\",\"\"y\"\")\","
-	    "2,10,");
+	    "2,12,");
 	assert_has(csv, "\r\nKT-BQLKKT,'@SUM(A1:A9),1,-5,0,");
-	assert_has(csv, "\r\nLA-XE,'-Sê Kông,3,15,");
+	assert_has(csv, "\r\nLA-XE,'-Sê Kông,3,17,");
 	assert_has(csv, "\r\nLA-AT,'+84 Attapeu,0,0,");
 	free(csv);
 	free_message(c);
