@@ -353,6 +353,18 @@ harness_cleanup(struct harness *h)
 	h->dir[0] = '\0';
 }
 
+int
+harness_teardown(void **state)
+{
+	struct harness *h = *state;
+
+	if (h == NULL)
+		return 0;
+	harness_stop(h);
+	harness_cleanup(h);
+	return 0;
+}
+
 /* Appends what fd has to buf (cut to len, NUL-terminated); 0 at EOF. */
 static int
 harness_read(int fd, char *buf, size_t len, size_t *used)

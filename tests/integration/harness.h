@@ -71,6 +71,10 @@ void harness_kill(struct harness *h);
 /* Stops the server if running and removes the directory. */
 void harness_cleanup(struct harness *h);
 
+/* A cmocka group teardown for a group whose state is a started harness
+ * (NULL: nothing to do): harness_stop, then harness_cleanup. */
+int harness_teardown(void **state);
+
 /* Runs hoptac args... (NULL-terminated), with stdout and stderr captured
  * into out/err when not NULL (NUL-terminated, cut to len). with_server:
  * after "--server URL", and with $HOPTAC_TOKEN as it is in the test's
