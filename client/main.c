@@ -122,7 +122,9 @@ static const struct cli_command cli_commands[] = {
         " [--since DATE] [--until DATE] [--limit N]",
         "search the audit trail of changes and refused calls"},
     {"consolidate", NULL, cmd_consolidate,
-        "--request REF [--format md|html|csv|json] [--output FILE]",
+        "--request REF [--format md|html|docx|csv|json] [--output FILE]"
+        " [--number N] [--date DATE] [--place P] [--superior AGENCY]"
+        " [--title LINE]... [--signer NAME] [--recipient R]... [--annex]",
         "the consolidated report (báo cáo tổng hợp) of a request"},
 };
 

@@ -13,10 +13,11 @@
 #include "hoptac/v1/services.pb-c.h"
 #include "render_doc.h"
 
-#define RENDER_TOTAL     "Tổng cộng"
-#define RENDER_COUNT_LEN 16
-#define RENDER_DATE_LEN  48
-#define RENDER_N_FIGURES 7
+#define RENDER_TOTAL      "Tổng cộng"
+#define RENDER_COUNT_LEN  16
+#define RENDER_DATE_LEN   48
+#define RENDER_PERIOD_LEN 128
+#define RENDER_N_FIGURES  7
 
 typedef Hoptac__V1__ConsolidateResponse Consolidated;
 typedef Hoptac__V1__CompletenessEntry Entry;
@@ -60,6 +61,18 @@ void render_pair(char *buf, size_t len, int32_t groups, int32_t people);
 /* text, a partial date, in words ("ngày 02/5/2024", "tháng 11/2022");
  * text that is not a date as it is. Returns buf, text or "". */
 const char *render_date(char *buf, size_t len, const char *text);
+
+struct date_partial;
+
+/* d in words, at its precision: "ngày 02/5/2024", "tháng 11/2022",
+ * "năm 2017". */
+void render_date_words(char *buf, size_t len, const struct date_partial *d);
+
+/* The period from..to (partial dates, either empty: "nay" for no end) as
+ * the offices write it: "từ tháng 11/2022 đến nay", "năm 2024", "quý I
+ * năm 2024", "từ năm 2017 đến năm 2021". Returns buf. */
+const char *render_period(
+    char *buf, size_t len, const char *from, const char *to);
 
 /* "ngày 10/5/2024" in Vietnam for a timestamp; "" for none (0). */
 const char *render_day_of(char *buf, size_t len, int64_t ms);

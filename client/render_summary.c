@@ -22,7 +22,7 @@ render_summary_rows(FILE *out, const Hoptac__V1__SummaryResponse *s,
 	const char **cells = calloc(ncols, sizeof(*cells));
 	char(*nums)[RENDER_COUNT_LEN] = calloc(RENDER_N_FIGURES, sizeof(*nums));
 	struct table *t = NULL;
-	struct render_doc d = {out, NULL, 0, 1};
+	struct render_doc d = {.out = out, .bol = 1};
 	int32_t sum[RENDER_N_FIGURES];
 	int rc = -1;
 
