@@ -41,6 +41,7 @@ struct cmd_summary {
 	Hoptac__V1__SummaryRequest req;
 	Hoptac__V1__Dimension dims[8];
 	int fmt;
+	enum render_lang lang;
 };
 
 static int
@@ -64,6 +65,14 @@ cmd_summary_option(void *ctx, int ch, char *arg)
 			return cli_fail(
 			    CLI_USAGE, "--format takes table, csv, md or json");
 		break;
+	case 'l':
+		if (strcmp(arg, "vi") == 0)
+			o->lang = RENDER_LANG_VI;
+		else if (strcmp(arg, "en") == 0)
+			o->lang = RENDER_LANG_EN;
+		else
+			return cli_fail(CLI_USAGE, "--lang takes vi or en");
+		break;
 	}
 	return CLI_OK;
 }
@@ -81,12 +90,13 @@ cmd_summary(struct cli *cli, int argc, char **argv)
 	    CLI_FLAG("rollup", struct cmd_summary, req.rollup),
 	    CLI_SWITCH("csv", 'c'),
 	    CLI_VALUE("format", 'F'),
+	    CLI_VALUE("lang", 'l'),
 	    CLI_OPTIONS_END,
 	};
 	static const struct cli_args args = {
 	    opts, cmd_summary_option, 0, 0, 0, 0};
-	struct cmd_summary o = {
-	    HOPTAC__V1__SUMMARY_REQUEST__INIT, {0}, RENDER_TABLE};
+	struct cmd_summary o = {HOPTAC__V1__SUMMARY_REQUEST__INIT, {0},
+	    RENDER_TABLE, RENDER_LANG_DEFAULT};
 	Hoptac__V1__SummaryResponse *resp;
 	int idims[8];
 	int rc;
@@ -102,8 +112,8 @@ cmd_summary(struct cli *cli, int argc, char **argv)
 		return rc;
 	for (size_t i = 0; i < o.req.n_group_by; i++)
 		idims[i] = (int)o.dims[i];
-	if (render_summary(stdout, resp, idims, o.req.n_group_by,
-	        (enum render_format)o.fmt) != 0)
+	if (render_summary_in(stdout, resp, idims, o.req.n_group_by,
+	        (enum render_format)o.fmt, o.lang) != 0)
 		rc = cli_fail(CLI_ERROR, "could not print the summary");
 	hoptac__v1__summary_response__free_unpacked(resp, NULL);
 	return rc;

@@ -101,7 +101,8 @@ static const struct cli_command cli_commands[] = {
         "accept a report"},
     {"summary", NULL, cmd_summary,
         "[--request REF | --from DATE --to DATE] [--unit CODE] [--partner P]"
-        " [--by DIM,...] [--rollup] [--csv | --format table|csv|md|json]",
+        " [--by DIM,...] [--rollup] [--csv | --format table|csv|md|json]"
+        " [--lang vi|en]",
         "figures grouped by unit, partner, kind, field, year, quarter, "
         "month"},
     {"admin", "issue", cmd_admin_issue,

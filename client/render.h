@@ -102,4 +102,17 @@ int render_consolidated(FILE *out, const Hoptac__V1__ConsolidateResponse *c,
 int render_summary(FILE *out, const Hoptac__V1__SummaryResponse *s,
     const int *dims, size_t n_dims, enum render_format fmt);
 
+/* The language of a summary's column headers. */
+enum render_lang {
+	RENDER_LANG_DEFAULT, /* Vietnamese in markdown, English elsewhere */
+	RENDER_LANG_VI,      /* "Đơn vị", "Số đoàn ra", ... */
+	RENDER_LANG_EN,      /* "unit", "delegations_out", ... */
+};
+
+/* render_summary with the headers of markdown and CSV in lang; a table
+ * keeps its English capitals, JSON its field names. */
+int render_summary_in(FILE *out, const Hoptac__V1__SummaryResponse *s,
+    const int *dims, size_t n_dims, enum render_format fmt,
+    enum render_lang lang);
+
 #endif

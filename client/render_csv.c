@@ -211,12 +211,10 @@ render_csv_consolidated(FILE *f, const Consolidated *c)
 
 void
 render_csv_summary(FILE *out, const Hoptac__V1__SummaryResponse *s,
-    const int *dims, size_t n_dims)
+    const char *const *heads, size_t n_dims)
 {
 	for (size_t i = 0; i < n_dims + RENDER_N_FIGURES; i++)
-		render_csv_cell(out, i == 0,
-		    i < n_dims ? render_dim_name(dims[i])
-		               : render_figures[i - n_dims].name);
+		render_csv_cell(out, i == 0, heads[i]);
 	render_csv_end(out);
 	for (size_t r = 0; r < s->n_rows; r++) {
 		const Row *row = s->rows[r];

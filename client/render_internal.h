@@ -111,8 +111,9 @@ int render_heading(struct render_doc *d);
  * 0, or -1 when out of memory. */
 int render_csv_consolidated(FILE *f, const Consolidated *c);
 
-/* The summary s as CSV: a header row, then one row a group. */
+/* The summary s as CSV: the header row heads (n_dims dimensions, then
+ * the figures), then one row a group. */
 void render_csv_summary(FILE *out, const Hoptac__V1__SummaryResponse *s,
-    const int *dims, size_t n_dims);
+    const char *const *heads, size_t n_dims);
 
 #endif

@@ -390,12 +390,44 @@ test_md_html(void **state)
 	json_object_put(dakto);
 }
 
+static int
+starts(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* A summary for people heads its columns in Vietnamese; its CSV does when
+ * asked, and keeps the names scripts know otherwise. */
+static void
+test_summary_lang(void **state)
+{
+	struct harness *h = *state;
+
+	expect(
+	    CLI("summary", "--request", REF, "--by", "unit", "--format", "md"),
+	    0, "summary md");
+	assert_non_null(
+	    strstr(out, "| Đơn vị | Số đoàn ra | Số người đoàn ra |"));
+	assert_non_null(strstr(out, "| KT-DAKGLEI | 2 | 10 |"));
+	expect(CLI("summary", "--request", REF, "--by", "unit", "--csv",
+	           "--lang", "vi"),
+	    0, "summary csv vi");
+	assert_true(
+	    strncmp(out, "Đơn vị,Số đoàn ra,Số người đoàn ra,", 38) == 0);
+	expect(CLI("summary", "--request", REF, "--by", "unit", "--csv"), 0,
+	    "summary csv");
+	assert_true(starts(out, "unit,delegations_out,people_out,"));
+	expect(CLI("summary", "--request", REF, "--lang", "fr"), 2,
+	    "an unknown language");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_docx),
 	    cmocka_unit_test(test_md_html),
+	    cmocka_unit_test(test_summary_lang),
 	};
 
 	return cmocka_run_group_tests(tests, setup, harness_teardown);
