@@ -94,7 +94,7 @@ struct render_doc_line {
 #define RENDER_LINE_ITALIC 2u  /* in italics */
 #define RENDER_LINE_RULE   4u  /* a short rule under it */
 #define RENDER_LINE_LEFT   8u  /* aligned left, not centred */
-#define RENDER_LINE_SMALL  16u /* in a smaller size: the recipients */
+#define RENDER_LINE_SMALL  16u /* 12 pt: agencies' names, the recipients */
 #define RENDER_LINE_SIGN   32u /* room for the signature above it */
 
 /* A block of two columns without borders, the left narrower, as the

@@ -296,7 +296,7 @@ render_docx_column(struct render_doc *d, int width,
 			d->em = (st & RENDER_LINE_ITALIC) != 0;
 			render_docx_run_start(d,
 			    (st & RENDER_LINE_SMALL)
-			        ? "<w:sz w:val=\"22\"/><w:szCs w:val=\"22\"/>"
+			        ? "<w:sz w:val=\"24\"/><w:szCs w:val=\"24\"/>"
 			        : NULL);
 			render_docx_escape(
 			    d, lines[i].text, strlen(lines[i].text));

@@ -169,14 +169,16 @@ render_frame_heading(struct render_doc *d)
 	    where, sizeof(where), "%s, %s", place != NULL ? place : "……", date);
 	snprintf(no, sizeof(no), "Số: %s", number);
 	if (upper_superior != NULL)
-		left[n_left++] = (struct render_doc_line) {upper_superior, 0};
+		left[n_left++] = (struct render_doc_line) {
+		    upper_superior, RENDER_LINE_SMALL};
 	left[n_left++] = (struct render_doc_line) {
-	    upper, RENDER_LINE_BOLD | RENDER_LINE_RULE};
+	    upper, RENDER_LINE_BOLD | RENDER_LINE_RULE | RENDER_LINE_SMALL};
 	if (upper_superior == NULL)
 		left[n_left++] = (struct render_doc_line) {NULL, 0};
 	left[n_left++] = (struct render_doc_line) {no, 0};
-	right[0] = (struct render_doc_line) {
-	    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", RENDER_LINE_BOLD};
+	right[0] =
+	    (struct render_doc_line) {"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+	        RENDER_LINE_BOLD | RENDER_LINE_SMALL};
 	right[1] = (struct render_doc_line) {
 	    "Độc lập - Tự do - Hạnh phúc", RENDER_LINE_BOLD | RENDER_LINE_RULE};
 	right[2] = (struct render_doc_line) {where, RENDER_LINE_ITALIC};

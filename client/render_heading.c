@@ -1,15 +1,13 @@
 /*
  * The top of the consolidated report, as administrative documents open:
- * the heading block (the department and the report's number, the
- * national motto, the place and date), the title, the subject, and the
+ * the heading block (render_frame.c), the title, the subject, and the
  * paragraph that says which request the report answers. In html, the
  * page and its style sheet, printable on A4.
  */
-#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unicase.h>
+#include <string.h>
 #include <unictype.h>
 #include <uninorm.h>
 #include <unistr.h>
@@ -37,7 +35,8 @@ static const char render_heading_css[] =
     ".s { font-size: 12pt; }\n"
     ".sign { margin-top: 60pt; }\n"
     ".line { min-height: 1.35em; }\n"
-    ".rule { width: 35%; margin: 2pt auto 6pt; "
+    "table.heading .line { white-space: nowrap; }\n"
+    ".rule { width: 35%; margin: 3pt auto 6pt; "
     "border-top: 1px solid #000; }\n"
     ".page-break { page-break-before: always; break-before: page; }\n"
     "p.annex-note { text-align: center; text-indent: 0; "

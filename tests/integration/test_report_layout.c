@@ -371,7 +371,7 @@ test_md_html(void **state)
 	    "<div class=\"page-break\"></div>\n"
 	    "<h1>PHỤ LỤC</h1>"));
 	assert_non_null(strstr(out,
-	    "<div class=\"line\">UBND TỈNH KON "
+	    "<div class=\"line s\">UBND TỈNH KON "
 	    "TUM</div>"));
 	assert_titles(out, dakglei);
 	assert_titles(out, dakto);

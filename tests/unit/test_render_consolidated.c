@@ -131,12 +131,12 @@ test_html(void **state)
 	assert_lacks(html, "url(");
 	assert_lacks(html, "@import");
 
-	assert_has(html, "<div class=\"line\">UBND TỈNH KON TUM</div>");
+	assert_has(html, "<div class=\"line s\">UBND TỈNH KON TUM</div>");
 	assert_has(html,
-	    "<div class=\"line b\">SỞ NGOẠI VỤ</div><div "
+	    "<div class=\"line b s\">SỞ NGOẠI VỤ</div><div "
 	    "class=\"rule\"></div>");
 	assert_has(html,
-	    "<div class=\"line b\">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</div>");
+	    "<div class=\"line b s\">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</div>");
 	assert_has(html,
 	    "<div class=\"line b\">Độc lập - Tự do - Hạnh phúc</div><div "
 	    "class=\"rule\"></div>");
