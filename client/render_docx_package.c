@@ -23,6 +23,8 @@ static const char render_docx_types[] =
     "vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>"
     "<Override PartName=\"/word/styles.xml\" ContentType=\"application/"
     "vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/>"
+    "<Override PartName=\"/word/header1.xml\" ContentType=\"application/"
+    "vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/>"
     "</Types>\n";
 
 static const char render_docx_rels[] =
@@ -37,7 +39,9 @@ static const char render_docx_document_rels[] =
     "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/"
     "relationships\"><Relationship Id=\"rId1\" Type=\"http://"
     "schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" "
-    "Target=\"styles.xml\"/></Relationships>\n";
+    "Target=\"styles.xml\"/><Relationship Id=\"rId2\" Type=\"http://"
+    "schemas.openxmlformats.org/officeDocument/2006/relationships/header\" "
+    "Target=\"header1.xml\"/></Relationships>\n";
 
 #define RENDER_DOCX_W_NS                                                       \
 	"xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/"   \
@@ -101,9 +105,22 @@ static const char render_docx_head[] =
 
 /* The section: the page, A4, and its margins. */
 static const char render_docx_tail[] =
-    "<w:sectPr><w:pgSz w:w=\"%d\" w:h=\"%d\"/><w:pgMar w:top=\"%d\" "
+    "<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rId2\"/>"
+    "<w:pgSz w:w=\"%d\" w:h=\"%d\"/><w:pgMar w:top=\"%d\" "
     "w:right=\"%d\" w:bottom=\"%d\" w:left=\"%d\" w:header=\"567\" "
-    "w:footer=\"567\" w:gutter=\"0\"/></w:sectPr></w:body></w:document>\n";
+    "w:footer=\"567\" w:gutter=\"0\"/><w:titlePg/></w:sectPr></w:body>"
+    "</w:document>\n";
+
+/* The page number, centred in the top margin; the first page, with its
+ * own (empty) header (titlePg), shows none, as the decree asks. */
+static const char render_docx_header[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+    "<w:hdr " RENDER_DOCX_W_NS "><w:p><w:pPr><w:spacing w:after=\"0\"/>"
+    "<w:ind w:firstLine=\"0\"/><w:jc w:val=\"center\"/></w:pPr>"
+    "<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText "
+    "xml:space=\"preserve\"> PAGE </w:instrText></w:r><w:r><w:fldChar "
+    "w:fldCharType=\"separate\"/></w:r><w:r><w:t>2</w:t></w:r><w:r>"
+    "<w:fldChar w:fldCharType=\"end\"/></w:r></w:p></w:hdr>\n";
 
 /* word/document.xml around body. malloc'd into *xml, *len; -1 when out
  * of memory. */
@@ -193,7 +210,9 @@ render_docx_package(FILE *out, const char *body, size_t len)
 	    render_docx_add(za, "word/document.xml", document, document_len) !=
 	        0 ||
 	    render_docx_add(za, "word/styles.xml", render_docx_styles,
-	        strlen(render_docx_styles)) != 0)
+	        strlen(render_docx_styles)) != 0 ||
+	    render_docx_add(za, "word/header1.xml", render_docx_header,
+	        strlen(render_docx_header)) != 0)
 		goto out;
 	if (zip_close(za) != 0)
 		goto out;

@@ -17,7 +17,10 @@
 #include "text.h"
 
 static const char render_heading_css[] =
-    "@page { size: A4; margin: 20mm 15mm 20mm 30mm; }\n"
+    "@page { size: A4; margin: 20mm 15mm 20mm 30mm; "
+    "@top-center { content: counter(page); font-family: \"Times New "
+    "Roman\", Times, serif; font-size: 13pt; } }\n"
+    "@page :first { @top-center { content: none; } }\n"
     "body { font-family: \"Times New Roman\", Times, serif; "
     "font-size: 14pt; line-height: 1.35; color: #000; background: #fff; "
     "margin: 0; }\n"

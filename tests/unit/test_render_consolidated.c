@@ -120,7 +120,8 @@ test_html(void **state)
 	assert_true(
 	    strncmp(html, "<!DOCTYPE html>\n<html lang=\"vi\">", 31) == 0);
 	assert_has(html, "<meta charset=\"utf-8\">");
-	assert_has(html, "@page { size: A4; margin: 20mm 15mm 20mm 30mm; }");
+	assert_has(html, "@page { size: A4; margin: 20mm 15mm 20mm 30mm; ");
+	assert_has(html, "@page :first { @top-center { content: none; } }");
 	assert_has(html, "\"Times New Roman\"");
 	assert_has(html, "page-break-inside: avoid");
 	assert_has(html, "border: 1px solid #000");

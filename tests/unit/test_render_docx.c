@@ -71,6 +71,11 @@ test_package(void **state)
 	free(docx_part(docx, len, "[Content_Types].xml"));
 	free(docx_part(docx, len, "_rels/.rels"));
 	free(docx_part(docx, len, "word/_rels/document.xml.rels"));
+	/* The page number at the top, from the second page. */
+	xml = docx_part(docx, len, "word/header1.xml");
+	assert_has(xml, "<w:jc w:val=\"center\"/>");
+	assert_has(xml, " PAGE </w:instrText>");
+	free(xml);
 	xml = docx_part(docx, len, "word/styles.xml");
 	assert_has(xml, "w:ascii=\"Times New Roman\"");
 	free(xml);
@@ -78,6 +83,10 @@ test_package(void **state)
 	assert_has(xml,
 	    "<w:pgSz w:w=\"11906\" w:h=\"16838\"/><w:pgMar w:top=\"1134\" "
 	    "w:right=\"851\" w:bottom=\"1134\" w:left=\"1701\"");
+	assert_has(xml,
+	    "<w:sectPr><w:headerReference w:type=\"default\" "
+	    "r:id=\"rId2\"/>");
+	assert_has(xml, "<w:titlePg/></w:sectPr>");
 	/* The same report as the markdown: its headings, its tables. */
 	assert_has(xml,
 	    "<w:pStyle w:val=\"Heading1\"/></w:pPr><w:r><w:t "
