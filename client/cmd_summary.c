@@ -291,8 +291,7 @@ cmd_consolidate(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	rc = cmd_consolidate_fetch(cli, &o.req, &resp);
-	if (rc == CLI_OK && o.annex && o.fmt != RENDER_CSV &&
-	    o.fmt != RENDER_JSON)
+	if (rc == CLI_OK && o.annex && o.fmt != RENDER_JSON)
 		rc = cmd_annex_fetch(cli, resp, &annex);
 	if (rc != CLI_OK)
 		goto out;

@@ -724,6 +724,8 @@ render_consolidated_laid_out(FILE *out,
 		break;
 	case RENDER_CSV:
 		rc = render_csv_consolidated(out, c);
+		if (rc == 0 && layout != NULL && layout->annex)
+			render_csv_annex(out, c, layout);
 		break;
 	default:
 		errno = EINVAL;

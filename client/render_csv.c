@@ -21,6 +21,8 @@
  *      out: "people_out: declared 12, computed 10", several joined by
  *      "; ").
  *
+ * With --annex, a last table of the activities (render_csv_annex.c).
+ *
  * CSV of a summary: one column per dimension (unit, partner, kind, field,
  * year, quarter, month, in the order asked), then the seven figures; one
  * row per group and no total row, so that a script can add up any column.
@@ -36,7 +38,7 @@
 /* One cell, quoted only when it must be (RFC 4180), so that plain names
  * and numbers stay readable in a text editor. Text a spreadsheet would
  * run as a formula goes behind a "'" (docs/csv.md). */
-static void
+void
 render_csv_cell(FILE *f, int first, const char *s)
 {
 	size_t n = s != NULL ? strlen(s) : 0;
@@ -65,7 +67,7 @@ render_csv_cell(FILE *f, int first, const char *s)
 
 /* A number as a spreadsheet reads it: never quoted, never behind a "'"
  * (a negative figure stays a number). */
-static void
+void
 render_csv_int(FILE *f, int first, int64_t v)
 {
 	if (!first)
@@ -73,7 +75,7 @@ render_csv_int(FILE *f, int first, int64_t v)
 	fprintf(f, "%lld", (long long)v);
 }
 
-static void
+void
 render_csv_end(FILE *f)
 {
 	fputs("\r\n", f);

@@ -111,6 +111,23 @@ int render_heading(struct render_doc *d);
  * 0, or -1 when out of memory. */
 int render_csv_consolidated(FILE *f, const Consolidated *c);
 
+struct render_layout;
+
+/* After the consolidated report's CSV, the annex of l: an empty line,
+ * then a table of one row an activity. */
+void render_csv_annex(
+    FILE *f, const Consolidated *c, const struct render_layout *l);
+
+/* A CSV cell (not first: after a comma), quoted only when it must be,
+ * text a spreadsheet would run as a formula behind a "'". */
+void render_csv_cell(FILE *f, int first, const char *s);
+
+/* A number as a CSV cell, never quoted. */
+void render_csv_int(FILE *f, int first, int64_t v);
+
+/* Ends a CSV row (CRLF). */
+void render_csv_end(FILE *f);
+
 /* The summary s as CSV: the header row heads (n_dims dimensions, then
  * the figures), then one row a group. */
 void render_csv_summary(FILE *out, const Hoptac__V1__SummaryResponse *s,

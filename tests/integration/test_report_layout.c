@@ -377,6 +377,30 @@ test_md_html(void **state)
 	assert_titles(out, dakto);
 	assert_null(strstr(out, OUTSIDE));
 
+	/* CSV: the annex as a table of its own after the others, a row an
+	 * activity counted, as many as the report's total. */
+	expect(
+	    CLI("consolidate", "--request", REF, "--format", "csv", "--annex"),
+	    0, "consolidate csv");
+	{
+		const char *t = strstr(out,
+		    "\r\n\r\nunit_code,unit_name,no,id,start_date,end_date,"
+		    "kind,partners,people,title,place\r\n");
+		int rows = 0;
+
+		assert_non_null(t);
+		t = strstr(t + 4, "\r\n") + 2;
+		for (; *t != '\0'; t++)
+			rows += *t == '\n';
+		assert_int_equal(rows, 9);
+		assert_non_null(strstr(out,
+		    "\r\nKT-DAKTO,UBND huyện Đắk Tô,1,"
+		    "dt-in,2023-07-02,,delegation_out,"
+		    "LA-XE,5,"));
+		assert_null(strstr(out, "dg-before"));
+		assert_null(strstr(out, "dg-outside"));
+	}
+
 	/* Without --annex, no annex and no call for it. */
 	expect(CLI("consolidate", "--request", REF), 0, "consolidate");
 	assert_null(strstr(out, "PHỤ LỤC"));
