@@ -53,14 +53,22 @@ render_docx_run_start(struct render_doc *d, const char *extra)
 	d->run = 1;
 }
 
-/* Writes n bytes escaped for XML; control characters, which XML 1.0 does
- * not allow, and line breaks become spaces. */
+/* Writes n bytes escaped for XML; control characters and line breaks
+ * become spaces, and U+FFFE and U+FFFF U+FFFD, since XML 1.0 allows none
+ * of them and Word refuses a document that holds one. */
 static void
 render_docx_escape(struct render_doc *d, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)s[i];
 
+		if (ch == 0xEF && i + 2 < n &&
+		    (unsigned char)s[i + 1] == 0xBF &&
+		    ((unsigned char)s[i + 2] & 0xFE) == 0xBE) {
+			fputs("\xEF\xBF\xBD", d->out);
+			i += 2;
+			continue;
+		}
 		if (ch < 0x20 || ch == 0x7F)
 			ch = ' ';
 		if (ch == '&')

@@ -3,7 +3,8 @@
  * well-formed XML parts; the body the same report as the markdown
  * (headings, tables, narratives); text from the data escaped, so that a
  * unit's text can add no markup; control characters, which XML does not
- * allow, turned into spaces; and what the department fills in.
+ * allow, turned into spaces (U+FFFF into U+FFFD); and what the
+ * department fills in.
  */
 #include "render_fixture.h"
 
@@ -123,7 +124,8 @@ test_filled_in(void **state)
 	char *docx, *xml, *md;
 
 	(void)state;
-	set(&c->narratives[0]->text, "</w:t></w:r><w:r><w:t>x\x01y]]>&amp;");
+	set(&c->narratives[0]->text,
+	    "</w:t></w:r><w:r><w:t>x\x01y]]>&amp;\xEF\xBF\xBFz");
 	docx = render_docx(c, &l, &len);
 	xml = docx_part(docx, len, "word/document.xml");
 	assert_has(xml, ">Số: 125/BC-SNgV</w:t>");
@@ -133,7 +135,7 @@ test_filled_in(void **state)
 	assert_has(xml, ">- Bộ Ngoại giao (b/c);</w:t>");
 	assert_has(xml,
 	    "&lt;/w:t&gt;&lt;/w:r&gt;&lt;w:r&gt;&lt;w:t&gt;x y]]&gt;"
-	    "&amp;amp;");
+	    "&amp;amp;\xEF\xBF\xBDz");
 	assert_lacks(xml, "(Chữ ký, dấu)");
 	free(xml);
 	free(docx);
