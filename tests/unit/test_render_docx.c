@@ -26,6 +26,22 @@ render_docx(const Hoptac__V1__ConsolidateResponse *c,
 	return buf;
 }
 
+/* The report with what l fills in, as markdown; malloc'd. */
+static char *
+render_md(
+    const Hoptac__V1__ConsolidateResponse *c, const struct render_layout *l)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+
+	assert_non_null(f);
+	assert_int_equal(
+	    render_consolidated_laid_out(f, c, RENDER_MARKDOWN, l), 0);
+	assert_int_equal(fclose(f), 0);
+	return buf;
+}
+
 /* The part name of the package in buf, NUL-terminated, malloc'd; fails
  * unless it is well-formed XML. */
 static char *
@@ -140,22 +156,21 @@ test_filled_in(void **state)
 	free(xml);
 	free(docx);
 	/* Markdown says the same. */
-	{
-		char *buf = NULL;
-		size_t n = 0;
-		FILE *f = open_memstream(&buf, &n);
-
-		assert_non_null(f);
-		assert_int_equal(
-		    render_consolidated_laid_out(f, c, RENDER_MARKDOWN, &l), 0);
-		assert_int_equal(fclose(f), 0);
-		md = buf;
-	}
+	md = render_md(c, &l);
 	assert_has(md,
 	    "| Số: 125/BC-SNgV | *Kon Tum, ngày 03 tháng 02 năm "
 	    "2024* |");
 	assert_has(md, "| - Bộ Ngoại giao (b/c); | **PHÓ GIÁM ĐỐC** |");
 	assert_has(md, "| - Lưu: VT, BGHTQT. | **Nguyễn Văn An** |");
+	free(md);
+	/* No agency above: the department keeps its whole name; another
+	 * place. */
+	l.superior = "";
+	l.place = "Đắk Hà";
+	md = render_md(c, &l);
+	assert_has(md, "| **SỞ NGOẠI VỤ TỈNH KON TUM** | **CỘNG HÒA XÃ HỘI");
+	assert_has(md, "*Đắk Hà, ngày 03 tháng 02 năm 2024*");
+	assert_lacks(md, "UBND TỈNH");
 	free(md);
 	free_message(c);
 }
