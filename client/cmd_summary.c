@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_annex.h"
+#include "date.h"
 #include "hoptac/v1/services.pb-c.h"
 #include "pbstr.h"
 #include "render.h"
@@ -39,6 +41,7 @@ struct cmd_summary {
 	Hoptac__V1__SummaryRequest req;
 	Hoptac__V1__Dimension dims[8];
 	int fmt;
+	enum render_lang lang;
 };
 
 static int
@@ -62,6 +65,14 @@ cmd_summary_option(void *ctx, int ch, char *arg)
 			return cli_fail(
 			    CLI_USAGE, "--format takes table, csv, md or json");
 		break;
+	case 'l':
+		if (strcmp(arg, "vi") == 0)
+			o->lang = RENDER_LANG_VI;
+		else if (strcmp(arg, "en") == 0)
+			o->lang = RENDER_LANG_EN;
+		else
+			return cli_fail(CLI_USAGE, "--lang takes vi or en");
+		break;
 	}
 	return CLI_OK;
 }
@@ -79,12 +90,13 @@ cmd_summary(struct cli *cli, int argc, char **argv)
 	    CLI_FLAG("rollup", struct cmd_summary, req.rollup),
 	    CLI_SWITCH("csv", 'c'),
 	    CLI_VALUE("format", 'F'),
+	    CLI_VALUE("lang", 'l'),
 	    CLI_OPTIONS_END,
 	};
 	static const struct cli_args args = {
 	    opts, cmd_summary_option, 0, 0, 0, 0};
-	struct cmd_summary o = {
-	    HOPTAC__V1__SUMMARY_REQUEST__INIT, {0}, RENDER_TABLE};
+	struct cmd_summary o = {HOPTAC__V1__SUMMARY_REQUEST__INIT, {0},
+	    RENDER_TABLE, RENDER_LANG_DEFAULT};
 	Hoptac__V1__SummaryResponse *resp;
 	int idims[8];
 	int rc;
@@ -100,18 +112,25 @@ cmd_summary(struct cli *cli, int argc, char **argv)
 		return rc;
 	for (size_t i = 0; i < o.req.n_group_by; i++)
 		idims[i] = (int)o.dims[i];
-	if (render_summary(stdout, resp, idims, o.req.n_group_by,
-	        (enum render_format)o.fmt) != 0)
+	if (render_summary_in(stdout, resp, idims, o.req.n_group_by,
+	        (enum render_format)o.fmt, o.lang) != 0)
 		rc = cli_fail(CLI_ERROR, "could not print the summary");
 	hoptac__v1__summary_response__free_unpacked(resp, NULL);
 	return rc;
 }
 
-/* What consolidate takes: the request, the format and the file. */
+/* What consolidate takes: the request, the format and the file, and
+ * what the department fills in (render.h, struct render_layout). */
 struct cmd_consolidate {
 	Hoptac__V1__ConsolidateRequest req;
 	int fmt;
 	char *output;
+	char *number, *date, *place, *superior, *signer;
+	char **titles; /* CLI_LIST's, freed here */
+	size_t n_titles;
+	char **recipients; /* CLI_LIST's, freed here */
+	size_t n_recipients;
+	protobuf_c_boolean annex;
 };
 
 static int
@@ -123,7 +142,7 @@ cmd_consolidate_format(void *ctx, int ch, char *arg)
 	o->fmt = render_format_parse(arg);
 	if (o->fmt < 0 || o->fmt == RENDER_TABLE)
 		return cli_fail(
-		    CLI_USAGE, "--format takes md, html, csv or json");
+		    CLI_USAGE, "--format takes md, html, docx, csv or json");
 	return CLI_OK;
 }
 
@@ -230,27 +249,64 @@ cmd_consolidate(struct cli *cli, int argc, char **argv)
 	        "request", struct cmd_consolidate, req.request_reference),
 	    CLI_VALUE("format", 'F'),
 	    CLI_STRING("output", struct cmd_consolidate, output),
+	    CLI_STRING("number", struct cmd_consolidate, number),
+	    CLI_STRING("date", struct cmd_consolidate, date),
+	    CLI_STRING("place", struct cmd_consolidate, place),
+	    CLI_STRING("superior", struct cmd_consolidate, superior),
+	    CLI_STRING("signer", struct cmd_consolidate, signer),
+	    CLI_LIST("title", struct cmd_consolidate, titles),
+	    CLI_LIST("recipient", struct cmd_consolidate, recipients),
+	    CLI_FLAG("annex", struct cmd_consolidate, annex),
 	    CLI_OPTIONS_END,
 	};
 	static const struct cli_args args = {
 	    opts, cmd_consolidate_format, 0, 0, 0, 0};
 	struct cmd_consolidate o = {
-	    HOPTAC__V1__CONSOLIDATE_REQUEST__INIT, RENDER_MARKDOWN, NULL};
-	Hoptac__V1__ConsolidateResponse *resp;
+	    .req = HOPTAC__V1__CONSOLIDATE_REQUEST__INIT,
+	    .fmt = RENDER_MARKDOWN};
+	Hoptac__V1__ConsolidateResponse *resp = NULL;
+	struct cmd_annex annex = {0};
+	struct render_layout layout;
+	struct date_partial day;
 	struct safefile sf;
 	FILE *out = stdout;
 	char err[1200];
 	int rc;
 
 	if ((rc = cli_parse(cli, &args, &o, argc, argv, NULL)) != CLI_OK)
-		return rc;
-	if (o.req.request_reference[0] == '\0')
-		return cli_usage_error(cli);
+		goto out;
+	if (o.req.request_reference[0] == '\0') {
+		rc = cli_usage_error(cli);
+		goto out;
+	}
+	if (o.date != NULL && (date_parse(o.date, &day) != 0 || day.day == 0)) {
+		rc = cli_fail(CLI_USAGE,
+		    "--date takes the day of signing, such as 2024-05-20");
+		goto out;
+	}
 	if (cli->json)
 		o.fmt = RENDER_JSON;
+	if (o.fmt == RENDER_DOCX && o.output == NULL) {
+		rc = cli_fail(CLI_USAGE, "--format docx needs --output FILE");
+		goto out;
+	}
 	rc = cmd_consolidate_fetch(cli, &o.req, &resp);
+	if (rc == CLI_OK && o.annex && o.fmt != RENDER_JSON)
+		rc = cmd_annex_fetch(cli, resp, &annex);
 	if (rc != CLI_OK)
-		return rc;
+		goto out;
+	layout = (struct render_layout) {.number = o.number,
+	    .date = o.date,
+	    .place = o.place,
+	    .superior = o.superior,
+	    .titles = (const char *const *)o.titles,
+	    .n_titles = o.n_titles,
+	    .signer = o.signer,
+	    .recipients = (const char *const *)o.recipients,
+	    .n_recipients = o.n_recipients,
+	    .annex = o.annex,
+	    .activities = annex.activities,
+	    .n_activities = annex.n};
 	if (o.output != NULL) {
 		if (safefile_open(&sf, o.output, err, sizeof(err)) != 0) {
 			rc = cli_fail(CLI_ERROR, "%s", err);
@@ -258,7 +314,8 @@ cmd_consolidate(struct cli *cli, int argc, char **argv)
 		}
 		out = sf.f;
 	}
-	if (render_consolidated(out, resp, (enum render_format)o.fmt) != 0) {
+	if (render_consolidated_laid_out(
+	        out, resp, (enum render_format)o.fmt, &layout) != 0) {
 		rc = cli_fail(CLI_ERROR, "could not write the report");
 		if (o.output != NULL)
 			safefile_abort(&sf);
@@ -272,6 +329,10 @@ cmd_consolidate(struct cli *cli, int argc, char **argv)
 			    o.req.request_reference, o.output);
 	}
 out:
-	hoptac__v1__consolidate_response__free_unpacked(resp, NULL);
+	if (resp != NULL)
+		hoptac__v1__consolidate_response__free_unpacked(resp, NULL);
+	cmd_annex_free(&annex);
+	pbstr_clear_all(&o.n_titles, &o.titles);
+	pbstr_clear_all(&o.n_recipients, &o.recipients);
 	return rc;
 }

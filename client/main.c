@@ -107,7 +107,8 @@ static const struct cli_command cli_commands[] = {
         "accept a report (--received: the day its paper arrived)"},
     {"summary", NULL, cmd_summary,
         "[--request REF | --from DATE --to DATE] [--unit CODE] [--partner P]"
-        " [--by DIM,...] [--rollup] [--csv | --format table|csv|md|json]",
+        " [--by DIM,...] [--rollup] [--csv | --format table|csv|md|json]"
+        " [--lang vi|en]",
         "figures grouped by unit, partner, kind, field, year, quarter, "
         "month"},
     {"admin", "issue", cmd_admin_issue,
@@ -128,7 +129,9 @@ static const struct cli_command cli_commands[] = {
         " [--since DATE] [--until DATE] [--limit N]",
         "search the audit trail of changes and refused calls"},
     {"consolidate", NULL, cmd_consolidate,
-        "--request REF [--format md|html|csv|json] [--output FILE]",
+        "--request REF [--format md|html|docx|csv|json] [--output FILE]"
+        " [--number N] [--date DATE] [--place P] [--superior AGENCY]"
+        " [--title LINE]... [--signer NAME] [--recipient R]... [--annex]",
         "the consolidated report (báo cáo tổng hợp) of a request"},
 };
 

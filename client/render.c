@@ -58,6 +58,7 @@ render_format_parse(const char *name)
 	    {"csv", RENDER_CSV},
 	    {"json", RENDER_JSON},
 	    {"table", RENDER_TABLE},
+	    {"docx", RENDER_DOCX},
 	};
 
 	if (name == NULL)
@@ -149,7 +150,7 @@ render_pair(char *buf, size_t len, int32_t groups, int32_t people)
  * below 10 and the months 1 and 2 take a leading zero, as the rules on
  * administrative documents (Nghị định 30/2020) ask, so that no digit can
  * be put in front later. */
-static void
+void
 render_date_words(char *buf, size_t len, const struct date_partial *d)
 {
 	const char *zero = d->month <= 2 ? "0" : "";

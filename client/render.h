@@ -24,10 +24,11 @@ enum render_format {
 	RENDER_CSV,
 	RENDER_JSON,
 	RENDER_TABLE, /* aligned text columns (table.h): summaries only */
+	RENDER_DOCX,  /* a Word document: consolidated reports only */
 };
 
-/* The format named "md"/"markdown", "html", "csv", "json" or "table";
- * -1 for any other name. */
+/* The format named "md"/"markdown", "html", "csv", "json", "table" or
+ * "docx"; -1 for any other name. */
 int render_format_parse(const char *name);
 
 /* The lowercase name of a report status ("submitted", "returned",
@@ -50,6 +51,36 @@ const char *render_filed(
 const char *render_received(
     char *buf, size_t len, int64_t received, int64_t paper);
 
+/* What the department fills in on a consolidated report before it signs
+ * it, and the annex. Any field may be NULL (or 0): then the report leaves
+ * room to write it in, or says what the request implies. */
+struct render_layout {
+	const char *number;   /* "12" gives "Số: 12/BC-SNgV" */
+	const char *date;     /* the day of signing, a full date */
+	const char *place;    /* NULL: from the department's name */
+	const char *superior; /* the agency above; NULL: from the name;
+	                       * "": none */
+	/* the signer's authority and office, a line each ("KT. GIÁM ĐỐC",
+	 * "PHÓ GIÁM ĐỐC"); none: "GIÁM ĐỐC" for a Sở */
+	const char *const *titles;
+	size_t n_titles;
+	const char *signer; /* the signer's name */
+	/* Nơi nhận, before "Lưu: VT"; none: the superior agency */
+	const char *const *recipients;
+	size_t n_recipients;
+	/* The annex (Phụ lục): whether to write it, and the activities it
+	 * lists by unit, in the order given. */
+	int annex;
+	Hoptac__V1__Activity *const *activities;
+	size_t n_activities;
+};
+
+/* render_consolidated with what layout (NULL: nothing) fills in, and the
+ * annex it holds in markdown, html and docx. */
+int render_consolidated_laid_out(FILE *out,
+    const Hoptac__V1__ConsolidateResponse *c, enum render_format fmt,
+    const struct render_layout *layout);
+
 /*
  * Writes the consolidated report c to out as markdown or html (the whole
  * document, html self-contained and printable on A4), csv (figures by
@@ -70,5 +101,18 @@ int render_consolidated(FILE *out, const Hoptac__V1__ConsolidateResponse *c,
  */
 int render_summary(FILE *out, const Hoptac__V1__SummaryResponse *s,
     const int *dims, size_t n_dims, enum render_format fmt);
+
+/* The language of a summary's column headers. */
+enum render_lang {
+	RENDER_LANG_DEFAULT, /* Vietnamese in markdown, English elsewhere */
+	RENDER_LANG_VI,      /* "Đơn vị", "Số đoàn ra", ... */
+	RENDER_LANG_EN,      /* "unit", "delegations_out", ... */
+};
+
+/* render_summary with the headers of markdown and CSV in lang; a table
+ * keeps its English capitals, JSON its field names. */
+int render_summary_in(FILE *out, const Hoptac__V1__SummaryResponse *s,
+    const int *dims, size_t n_dims, enum render_format fmt,
+    enum render_lang lang);
 
 #endif

@@ -18,6 +18,9 @@
 #include <string.h>
 
 #include "gazetteer.h"
+#include "render_annex.h"
+#include "render_docx.h"
+#include "render_frame.h"
 #include "render_internal.h"
 
 #define RENDER_NONE       "Không."
@@ -99,22 +102,15 @@ static void
 render_consolidated_period(struct render_doc *d)
 {
 	const Hoptac__V1__ReportingRequest *rq = d->c->request;
-	char date[RENDER_DATE_LEN];
+	char date[RENDER_DATE_LEN], period[RENDER_PERIOD_LEN];
 
 	if (rq == NULL)
 		return;
 	render_doc_p_open(d, NULL);
-	render_doc_text(d, "Thời kỳ báo cáo:");
-	if (!render_empty(rq->period_from)) {
-		render_doc_text(d, " từ ");
-		render_doc_text(
-		    d, render_date(date, sizeof(date), rq->period_from));
-	}
-	render_doc_text(d, " đến ");
+	render_doc_text(d, "Thời kỳ báo cáo: ");
 	render_doc_text(d,
-	    render_empty(rq->period_to)
-	        ? "nay"
-	        : render_date(date, sizeof(date), rq->period_to));
+	    render_period(
+	        period, sizeof(period), rq->period_from, rq->period_to));
 	render_doc_text(d, "; đối tác: ");
 	if (rq->n_partner_scope == 0)
 		render_doc_text(d, "các tỉnh của Lào");
@@ -365,7 +361,7 @@ render_consolidated_narratives(struct render_doc *d, const char *section)
 		render_consolidated_unit_label(d, n, section);
 		if (count == 1 && render_empty(n->heading) &&
 		    render_consolidated_one_line(n->text)) {
-			render_doc_raw(d, " ");
+			render_doc_text(d, " ");
 			render_doc_lines(d, n->text);
 			continue;
 		}
@@ -384,7 +380,7 @@ render_consolidated_narratives(struct render_doc *d, const char *section)
 				if (m->heading[hl - 1] != ':')
 					render_doc_text(d, ":");
 				render_doc_close(d, RENDER_DOC_EM);
-				render_doc_raw(d, " ");
+				render_doc_text(d, " ");
 			}
 			render_doc_lines(d, m->text);
 		}
@@ -593,7 +589,7 @@ render_consolidated_missing_line(struct render_doc *d)
 	render_doc_open(d, RENDER_DOC_STRONG);
 	render_doc_text(d, "Các đơn vị chưa báo cáo:");
 	render_doc_close(d, RENDER_DOC_STRONG);
-	render_doc_raw(d, " ");
+	render_doc_text(d, " ");
 	for (size_t i = 0; i < render_n_entries(c); i++) {
 		const Entry *e = c->completeness->entries[i];
 
@@ -607,8 +603,7 @@ render_consolidated_missing_line(struct render_doc *d)
 	render_doc_p_close(d);
 }
 
-/* The closing sentence and the signature block, left for the signer as
- * the model forms of administrative documents leave it. */
+/* The closing sentence and the signature block (render_frame.c). */
 static void
 render_consolidated_closing(struct render_doc *d)
 {
@@ -625,27 +620,19 @@ render_consolidated_closing(struct render_doc *d)
 	render_doc_text(d, render_issuer(c));
 	render_doc_text(d, "./.");
 	render_doc_p_close(d);
-	if (d->html)
-		render_doc_raw(d,
-		    "<table class=\"signature\">\n<tr>\n<td class=\"left\">"
-		    "<div class=\"recipients\">Nơi nhận:</div>"
-		    "<div>- ……;</div><div>- Lưu: VT.</div></td>\n"
-		    "<td><div class=\"signer\">QUYỀN HẠN, CHỨC VỤ CỦA NGƯỜI "
-		    "KÝ</div><div><em>(Chữ ký, dấu)</em></div>"
-		    "<div class=\"signer-name\">Họ và tên</div></td>\n"
-		    "</tr>\n</table>\n");
-	else
-		render_doc_raw(d,
-		    "| **Nơi nhận:** | **QUYỀN HẠN, CHỨC VỤ CỦA NGƯỜI KÝ** |\n"
-		    "| :--- | :---: |\n"
-		    "| - ……; | *(Chữ ký, dấu)* |\n"
-		    "| - Lưu: VT. | **Họ và tên** |\n");
+	render_frame_signature(d);
 }
 
 static int
-render_consolidated_document(FILE *out, const Consolidated *c, int html)
+render_consolidated_document(FILE *out, const Consolidated *c,
+    enum render_format fmt, const struct render_layout *layout)
 {
-	struct render_doc d = {out, c, html, 1};
+	struct render_doc d = {.out = out,
+	    .c = c,
+	    .html = fmt == RENDER_HTML,
+	    .bol = 1,
+	    .docx = fmt == RENDER_DOCX,
+	    .layout = layout};
 	int adds_up;
 
 	if (render_heading(&d) != 0)
@@ -691,14 +678,46 @@ render_consolidated_document(FILE *out, const Consolidated *c, int html)
 
 	render_consolidated_missing_line(&d);
 	render_consolidated_closing(&d);
-	if (html)
+	if (layout != NULL && layout->annex)
+		render_annex(&d);
+	if (d.html)
 		render_doc_raw(&d, "</body>\n</html>\n");
 	return 0;
+}
+
+/* The report as a .docx: the document's body written in memory, then
+ * packaged. */
+static int
+render_consolidated_docx(
+    FILE *out, const Consolidated *c, const struct render_layout *layout)
+{
+	char *body = NULL; /* ours, from open_memstream */
+	size_t len = 0;
+	FILE *m = open_memstream(&body, &len);
+	int rc;
+
+	if (m == NULL)
+		return -1;
+	rc = render_consolidated_document(m, c, RENDER_DOCX, layout);
+	if (fclose(m) != 0)
+		rc = -1;
+	if (rc == 0)
+		rc = render_docx_package(out, body, len);
+	free(body);
+	return rc;
 }
 
 int
 render_consolidated(
     FILE *out, const Hoptac__V1__ConsolidateResponse *c, enum render_format fmt)
+{
+	return render_consolidated_laid_out(out, c, fmt, NULL);
+}
+
+int
+render_consolidated_laid_out(FILE *out,
+    const Hoptac__V1__ConsolidateResponse *c, enum render_format fmt,
+    const struct render_layout *layout)
 {
 	int rc;
 
@@ -708,10 +727,15 @@ render_consolidated(
 	switch (fmt) {
 	case RENDER_MARKDOWN:
 	case RENDER_HTML:
-		rc = render_consolidated_document(out, c, fmt == RENDER_HTML);
+		rc = render_consolidated_document(out, c, fmt, layout);
+		break;
+	case RENDER_DOCX:
+		rc = render_consolidated_docx(out, c, layout);
 		break;
 	case RENDER_CSV:
 		rc = render_csv_consolidated(out, c);
+		if (rc == 0 && layout != NULL && layout->annex)
+			render_csv_annex(out, c, layout);
 		break;
 	default:
 		errno = EINVAL;

@@ -24,6 +24,8 @@
  *      out: "people_out: declared 12, computed 10", several joined by
  *      "; ").
  *
+ * With --annex, a last table of the activities (render_csv_annex.c).
+ *
  * CSV of a summary: one column per dimension (unit, partner, kind, field,
  * year, quarter, month, in the order asked), then the seven figures; one
  * row per group and no total row, so that a script can add up any column.
@@ -39,7 +41,7 @@
 /* One cell, quoted only when it must be (RFC 4180), so that plain names
  * and numbers stay readable in a text editor. Text a spreadsheet would
  * run as a formula goes behind a "'" (docs/csv.md). */
-static void
+void
 render_csv_cell(FILE *f, int first, const char *s)
 {
 	size_t n = s != NULL ? strlen(s) : 0;
@@ -68,7 +70,7 @@ render_csv_cell(FILE *f, int first, const char *s)
 
 /* A number as a spreadsheet reads it: never quoted, never behind a "'"
  * (a negative figure stays a number). */
-static void
+void
 render_csv_int(FILE *f, int first, int64_t v)
 {
 	if (!first)
@@ -76,7 +78,7 @@ render_csv_int(FILE *f, int first, int64_t v)
 	fprintf(f, "%lld", (long long)v);
 }
 
-static void
+void
 render_csv_end(FILE *f)
 {
 	fputs("\r\n", f);
@@ -227,12 +229,10 @@ render_csv_consolidated(FILE *f, const Consolidated *c)
 
 void
 render_csv_summary(FILE *out, const Hoptac__V1__SummaryResponse *s,
-    const int *dims, size_t n_dims)
+    const char *const *heads, size_t n_dims)
 {
 	for (size_t i = 0; i < n_dims + RENDER_N_FIGURES; i++)
-		render_csv_cell(out, i == 0,
-		    i < n_dims ? render_dim_name(dims[i])
-		               : render_figures[i - n_dims].name);
+		render_csv_cell(out, i == 0, heads[i]);
 	render_csv_end(out);
 	for (size_t r = 0; r < s->n_rows; r++) {
 		const Row *row = s->rows[r];

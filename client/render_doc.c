@@ -1,8 +1,11 @@
 /*
  * The building blocks of a document in markdown or html: the same calls
- * write either, differing only in markup and escaping.
+ * write either, differing only in markup and escaping. A .docx body is
+ * written by render_docx.c, to which each call hands over.
  */
 #include "render_doc.h"
+
+#include "render_docx.h"
 
 #include <string.h>
 
@@ -33,6 +36,10 @@ render_doc_text_n(struct render_doc *d, const char *s, size_t n)
 	const unsigned char *p = (const unsigned char *)s;
 	const unsigned char *end = p + n;
 
+	if (d->docx) {
+		render_docx_text_n(d, s, n);
+		return;
+	}
 	for (; p < end; p++) {
 		unsigned char ch = *p;
 
@@ -86,6 +93,10 @@ render_doc_heading(struct render_doc *d, int level, const char *text)
 	static const char *const open[] = {"<h1>", "<h2>", "<h3>"};
 	static const char *const close[] = {"</h1>\n", "</h2>\n", "</h3>\n"};
 
+	if (d->docx) {
+		render_docx_heading(d, level, text);
+		return;
+	}
 	render_doc_raw(d, d->html ? open[level - 1] : md[level - 1]);
 	render_doc_text(d, text);
 	render_doc_raw(d, d->html ? close[level - 1] : "\n\n");
@@ -94,6 +105,10 @@ render_doc_heading(struct render_doc *d, int level, const char *text)
 void
 render_doc_p_open(struct render_doc *d, const char *cls)
 {
+	if (d->docx) {
+		render_docx_p_open(d, cls);
+		return;
+	}
 	if (!d->html)
 		return;
 	if (cls == NULL) {
@@ -108,6 +123,10 @@ render_doc_p_open(struct render_doc *d, const char *cls)
 void
 render_doc_p_close(struct render_doc *d)
 {
+	if (d->docx) {
+		render_docx_p_close(d);
+		return;
+	}
 	render_doc_raw(d, d->html ? "</p>\n" : "\n\n");
 }
 
@@ -125,6 +144,10 @@ static const struct {
 void
 render_doc_open(struct render_doc *d, enum render_doc_tag tag)
 {
+	if (d->docx) {
+		render_docx_tag(d, tag, 1);
+		return;
+	}
 	render_doc_raw(d,
 	    d->html ? render_doc_tags[tag].html_open
 	            : render_doc_tags[tag].md_open);
@@ -133,6 +156,10 @@ render_doc_open(struct render_doc *d, enum render_doc_tag tag)
 void
 render_doc_close(struct render_doc *d, enum render_doc_tag tag)
 {
+	if (d->docx) {
+		render_docx_tag(d, tag, 0);
+		return;
+	}
 	render_doc_raw(d,
 	    d->html ? render_doc_tags[tag].html_close
 	            : render_doc_tags[tag].md_close);
@@ -152,6 +179,27 @@ void
 render_doc_table_open(
     struct render_doc *d, size_t n, const char *const *headers)
 {
+	render_doc_table_open_aligned(d, n, headers, NULL);
+}
+
+/* Whether column i of the open table is centred. */
+static int
+render_doc_centred(const struct render_doc *d, size_t i)
+{
+	if (d->align == NULL)
+		return i > 0;
+	return d->align[i] == 'c' || d->align[i] == 'C';
+}
+
+void
+render_doc_table_open_aligned(struct render_doc *d, size_t n,
+    const char *const *headers, const char *align)
+{
+	d->align = align;
+	if (d->docx) {
+		render_docx_table_open(d, n, headers);
+		return;
+	}
 	render_doc_raw(
 	    d, d->html ? "<table class=\"figures\">\n<thead>\n<tr>" : "|");
 	for (size_t i = 0; i < n; i++) {
@@ -162,7 +210,8 @@ render_doc_table_open(
 	render_doc_raw(d, d->html ? "</tr>\n</thead>\n<tbody>\n" : "\n|");
 	if (!d->html) {
 		for (size_t i = 0; i < n; i++)
-			render_doc_raw(d, i == 0 ? " :--- |" : " :---: |");
+			render_doc_raw(d,
+			    render_doc_centred(d, i) ? " :---: |" : " :--- |");
 		render_doc_raw(d, "\n");
 	}
 }
@@ -171,6 +220,10 @@ void
 render_doc_table_row(
     struct render_doc *d, size_t n, const char *const *cells, int total)
 {
+	if (d->docx) {
+		render_docx_table_row(d, n, cells, total);
+		return;
+	}
 	render_doc_raw(
 	    d, d->html ? (total ? "<tr class=\"total\">" : "<tr>") : "|");
 	for (size_t i = 0; i < n; i++) {
@@ -178,8 +231,9 @@ render_doc_table_row(
 		    cells[i][0] != '\0';
 
 		if (d->html)
-			render_doc_raw(
-			    d, i == 0 ? "<td>" : "<td class=\"num\">");
+			render_doc_raw(d,
+			    render_doc_centred(d, i) ? "<td class=\"num\">"
+			                             : "<td>");
 		else
 			render_doc_raw(d, " ");
 		if (bold)
@@ -195,7 +249,11 @@ render_doc_table_row(
 void
 render_doc_table_close(struct render_doc *d)
 {
-	render_doc_raw(d, d->html ? "</tbody>\n</table>\n" : "\n");
+	d->align = NULL;
+	if (d->docx)
+		render_docx_table_close(d);
+	else
+		render_doc_raw(d, d->html ? "</tbody>\n</table>\n" : "\n");
 }
 
 /* Writes text line by line: the first line into the paragraph the caller
@@ -233,4 +291,98 @@ render_doc_lines(struct render_doc *d, const char *text)
 			p++;
 	}
 	render_doc_p_close(d);
+}
+
+/* A line of a block of two columns as a markdown table cell. */
+static void
+render_doc_cell_md(struct render_doc *d, const struct render_doc_line *l)
+{
+	unsigned st = l != NULL ? l->style : 0;
+	const char *mark = (st & RENDER_LINE_BOLD) && (st & RENDER_LINE_ITALIC)
+	    ? "***"
+	    : (st & RENDER_LINE_BOLD)   ? "**"
+	    : (st & RENDER_LINE_ITALIC) ? "*"
+	                                : "";
+
+	render_doc_raw(d, " ");
+	if (l != NULL && l->text != NULL && l->text[0] != '\0') {
+		render_doc_raw(d, mark);
+		render_doc_text(d, l->text);
+		render_doc_raw(d, mark);
+	}
+	render_doc_raw(d, " |");
+}
+
+/* A column of a block of two columns as an html table cell. */
+static void
+render_doc_cell_html(struct render_doc *d, const char *td,
+    const struct render_doc_line *lines, size_t n)
+{
+	static const struct {
+		unsigned style;
+		const char *cls;
+	} classes[] = {{RENDER_LINE_BOLD, " b"}, {RENDER_LINE_ITALIC, " i"},
+	    {RENDER_LINE_LEFT, " l"}, {RENDER_LINE_SMALL, " s"},
+	    {RENDER_LINE_SIGN, " sign"}};
+
+	render_doc_raw(d, td);
+	for (size_t i = 0; i < n; i++) {
+		render_doc_raw(d, "<div class=\"line");
+		for (size_t k = 0; k < sizeof(classes) / sizeof(*classes); k++)
+			if (lines[i].style & classes[k].style)
+				render_doc_raw(d, classes[k].cls);
+		render_doc_raw(d, "\">");
+		if (lines[i].text != NULL)
+			render_doc_text(d, lines[i].text);
+		render_doc_raw(d, "</div>");
+		if (lines[i].style & RENDER_LINE_RULE)
+			render_doc_raw(d, "<div class=\"rule\"></div>");
+		render_doc_raw(d, "\n");
+	}
+	render_doc_raw(d, "</td>\n");
+}
+
+void
+render_doc_columns(struct render_doc *d, const char *cls,
+    const struct render_doc_line *left, size_t n_left,
+    const struct render_doc_line *right, size_t n_right)
+{
+	size_t rows = n_left > n_right ? n_left : n_right;
+
+	if (d->docx) {
+		render_docx_columns(d, left, n_left, right, n_right);
+		return;
+	}
+	if (d->html) {
+		render_doc_raw(d, "<table class=\"");
+		render_doc_raw(d, cls);
+		render_doc_raw(d, "\">\n<tr>\n");
+		render_doc_cell_html(d, "<td class=\"left\">", left, n_left);
+		render_doc_cell_html(d, "<td>", right, n_right);
+		render_doc_raw(d, "</tr>\n</table>\n");
+		return;
+	}
+	for (size_t i = 0; i < rows; i++) {
+		render_doc_raw(d, "|");
+		render_doc_cell_md(d, i < n_left ? &left[i] : NULL);
+		render_doc_cell_md(d, i < n_right ? &right[i] : NULL);
+		render_doc_raw(d, "\n");
+		if (i == 0)
+			render_doc_raw(d,
+			    n_left > 0 && (left[0].style & RENDER_LINE_LEFT)
+			        ? "| :--- | :---: |\n"
+			        : "| :---: | :---: |\n");
+	}
+	render_doc_raw(d, "\n");
+}
+
+void
+render_doc_page_break(struct render_doc *d)
+{
+	if (d->docx)
+		render_docx_page_break(d);
+	else
+		render_doc_raw(d,
+		    d->html ? "<div class=\"page-break\"></div>\n"
+		            : "\n---\n\n");
 }

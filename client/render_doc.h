@@ -12,12 +12,23 @@
 
 #include "hoptac/v1/services.pb-c.h"
 
+struct render_layout;
+
 struct render_doc {
 	FILE *out;
 	/* the report the layout writes from; NULL for a summary table */
 	const Hoptac__V1__ConsolidateResponse *c;
 	int html;
 	int bol; /* markdown: at the start of a line */
+	/* WordprocessingML, the body of a .docx (render_docx.c) */
+	int docx;
+	/* what the department fills in, and the annex; NULL: none */
+	const struct render_layout *layout;
+	/* the alignment of the open table's columns, a letter each ('l'
+	 * left, 'c' centred); NULL: the first left, the others centred */
+	const char *align;
+	/* docx: a run is open, and the formatting of the text */
+	int run, bold, em;
 };
 
 /* Writes markup as it is. */
@@ -67,6 +78,34 @@ void render_doc_table_row(
 
 /* Closes the table. */
 void render_doc_table_close(struct render_doc *d);
+
+/* render_doc_table_open with the alignment of each column: align holds a
+ * letter a column, 'l' for left and 'c' for centred. */
+void render_doc_table_open_aligned(struct render_doc *d, size_t n,
+    const char *const *headers, const char *align);
+
+/* A line of a block of two columns (render_doc_columns). */
+struct render_doc_line {
+	const char *text; /* NULL: an empty line */
+	unsigned style;   /* RENDER_LINE_* */
+};
+
+#define RENDER_LINE_BOLD   1u  /* in bold */
+#define RENDER_LINE_ITALIC 2u  /* in italics */
+#define RENDER_LINE_RULE   4u  /* a short rule under it */
+#define RENDER_LINE_LEFT   8u  /* aligned left, not centred */
+#define RENDER_LINE_SMALL  16u /* 12 pt: agencies' names, the recipients */
+#define RENDER_LINE_SIGN   32u /* room for the signature above it */
+
+/* A block of two columns without borders, the left narrower, as the
+ * heading block and the signature block of an administrative document
+ * are laid out; cls names it in html ("heading", "signature"). */
+void render_doc_columns(struct render_doc *d, const char *cls,
+    const struct render_doc_line *left, size_t n_left,
+    const struct render_doc_line *right, size_t n_right);
+
+/* What follows starts on a new page (the annex). */
+void render_doc_page_break(struct render_doc *d);
 
 /* Writes text line by line: the first line into the paragraph the caller
  * opened, each further line as a paragraph of its own; closes the last. */

@@ -1,24 +1,26 @@
 /*
  * The top of the consolidated report, as administrative documents open:
- * the heading block (the department and the report's number, the
- * national motto, the place and date), the title, the subject, and the
+ * the heading block (render_frame.c), the title, the subject, and the
  * paragraph that says which request the report answers. In html, the
  * page and its style sheet, printable on A4.
  */
-#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unicase.h>
+#include <string.h>
 #include <unictype.h>
 #include <uninorm.h>
 #include <unistr.h>
 
+#include "render_frame.h"
 #include "render_internal.h"
 #include "text.h"
 
 static const char render_heading_css[] =
-    "@page { size: A4; margin: 20mm 15mm 20mm 30mm; }\n"
+    "@page { size: A4; margin: 20mm 15mm 20mm 30mm; "
+    "@top-center { content: counter(page); font-family: \"Times New "
+    "Roman\", Times, serif; font-size: 13pt; } }\n"
+    "@page :first { @top-center { content: none; } }\n"
     "body { font-family: \"Times New Roman\", Times, serif; "
     "font-size: 14pt; line-height: 1.35; color: #000; background: #fff; "
     "margin: 0; }\n"
@@ -29,12 +31,19 @@ static const char render_heading_css[] =
     "table.heading td, table.signature td { border: none; "
     "vertical-align: top; text-align: center; padding: 0 2pt; }\n"
     "table.heading td.left, table.signature td.left { width: 40%; }\n"
-    ".org { font-weight: bold; font-size: 13pt; }\n"
-    ".motto { font-weight: bold; }\n"
-    ".motto span { border-bottom: 1px solid #000; padding-bottom: 1pt; }\n"
-    ".rule { width: 35%; margin: 2pt auto 6pt; "
+    "table.heading { font-size: 13pt; }\n"
+    ".b { font-weight: bold; }\n"
+    ".i { font-style: italic; }\n"
+    ".l { text-align: left; }\n"
+    ".s { font-size: 12pt; }\n"
+    ".sign { margin-top: 60pt; }\n"
+    ".line { min-height: 1.35em; }\n"
+    "table.heading .line { white-space: nowrap; }\n"
+    ".rule { width: 35%; margin: 3pt auto 6pt; "
     "border-top: 1px solid #000; }\n"
-    ".place { font-style: italic; margin-top: 8pt; }\n"
+    ".page-break { page-break-before: always; break-before: page; }\n"
+    "p.annex-note { text-align: center; text-indent: 0; "
+    "font-style: italic; margin-bottom: 12pt; }\n"
     "h1 { font-size: 14pt; text-align: center; margin: 18pt 0 0; }\n"
     "h2 { font-size: 14pt; margin: 12pt 0 6pt; }\n"
     "h3 { font-size: 14pt; margin: 8pt 0 4pt; }\n"
@@ -55,10 +64,7 @@ static const char render_heading_css[] =
     ".mismatch { font-weight: bold; }\n"
     "table.signature { margin-top: 12pt; page-break-inside: avoid; "
     "break-inside: avoid; }\n"
-    "table.signature td.left { text-align: left; font-size: 12pt; }\n"
-    ".recipients { font-weight: bold; font-style: italic; }\n"
-    ".signer { font-weight: bold; }\n"
-    ".signer-name { font-weight: bold; margin-top: 60pt; }\n";
+    "table.signature td.left { text-align: left; }\n";
 
 static void
 render_heading_html(struct render_doc *d)
@@ -75,67 +81,6 @@ render_heading_html(struct render_doc *d)
 	render_doc_raw(d, "</title>\n<style>\n");
 	render_doc_raw(d, render_heading_css);
 	render_doc_raw(d, "</style>\n</head>\n<body>\n");
-}
-
-/* The place of the heading block ("Kon Tum, ngày ... "): what follows the
- * last "tỉnh" or "thành phố" in the department's name. NULL when the name
- * says no place. */
-static const char *
-render_heading_place(const char *issuer)
-{
-	static const char *const words[] = {" tỉnh ", " thành phố "};
-	const char *place = NULL;
-
-	for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++) {
-		const char *p = issuer, *hit;
-
-		while ((hit = strstr(p, words[w])) != NULL) {
-			p = hit + strlen(words[w]);
-			if (place == NULL || p > place)
-				place = p;
-		}
-	}
-	return place != NULL && *place != '\0' ? place : NULL;
-}
-
-/* The department's sign in the request's reference, for the number of
- * the report: "558/SNgV-BGHTQT" gives "SNgV" (*len bytes). */
-static const char *
-render_heading_sign(const Consolidated *c, size_t *len)
-{
-	const char *ref = c->request != NULL ? c->request->reference : "";
-	const char *slash = strchr(ref, '/');
-
-	*len = 0;
-	if (slash == NULL)
-		return NULL;
-	slash++;
-	*len = strcspn(slash, "-/ ");
-	return *len > 0 ? slash : NULL;
-}
-
-/* s in capitals, as the heading block writes a department's name.
- * malloc'd; NULL when out of memory. */
-static char *
-render_heading_upper(const char *s)
-{
-	size_t len = 0;
-	uint8_t *u;
-	char *out;
-
-	if (render_empty(s))
-		return strdup("");
-	u = u8_toupper(
-	    (const uint8_t *)s, strlen(s), NULL, UNINORM_NFC, NULL, &len);
-	if (u == NULL)
-		return errno == ENOMEM ? NULL : strdup(s);
-	out = realloc(u, len + 1);
-	if (out == NULL) {
-		free(u);
-		return NULL;
-	}
-	out[len] = '\0';
-	return out;
 }
 
 /* The subject under the title: the request's title without the "đề nghị"
@@ -192,58 +137,6 @@ out:
 	return out;
 }
 
-/* The heading block of an administrative document: the department and
- * the report's number on the left, the national motto and the place and
- * date on the right. The number and the date are left blank, to be filled
- * in when the report is signed, as the offices' reports show them. */
-static int
-render_heading_block(struct render_doc *d)
-{
-	const char *issuer = render_issuer(d->c), *place;
-	char *upper = render_heading_upper(issuer);
-	size_t sign_len;
-	const char *sign = render_heading_sign(d->c, &sign_len);
-
-	if (upper == NULL)
-		return -1;
-	place = render_heading_place(issuer);
-	if (d->html) {
-		render_doc_raw(d,
-		    "<table class=\"heading\">\n<tr>\n<td class=\"left\">"
-		    "<div class=\"org\">");
-		render_doc_text(d, upper);
-		render_doc_raw(d,
-		    "</div><div class=\"rule\"></div>"
-		    "<div>Số: &nbsp; &nbsp; &nbsp; &nbsp;/BC");
-	} else {
-		render_doc_raw(d, "| ");
-		render_doc_text(d, upper);
-		render_doc_raw(d,
-		    " | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n"
-		    "| :---: | :---: |\n"
-		    "| Số: /BC");
-	}
-	if (sign != NULL) {
-		render_doc_text(d, "-");
-		render_doc_text_n(d, sign, sign_len);
-	}
-	if (d->html)
-		render_doc_raw(d,
-		    "</div></td>\n<td><div class=\"org\">CỘNG HÒA XÃ HỘI CHỦ "
-		    "NGHĨA VIỆT NAM</div>\n<div class=\"motto\"><span>Độc lập "
-		    "- "
-		    "Tự do - Hạnh phúc</span></div>\n<div class=\"place\">");
-	else
-		render_doc_raw(
-		    d, " | **Độc lập - Tự do - Hạnh phúc** |\n|  | *");
-	render_doc_text(d, place != NULL ? place : "……");
-	render_doc_text(d, ", ngày … tháng … năm …");
-	render_doc_raw(
-	    d, d->html ? "</div></td>\n</tr>\n</table>\n" : "* |\n\n");
-	free(upper);
-	return 0;
-}
-
 /* The title, the subject, and the paragraph that says which request the
  * report answers ("Thực hiện Công văn số ..."). */
 static int
@@ -297,7 +190,7 @@ render_heading(struct render_doc *d)
 {
 	if (d->html)
 		render_heading_html(d);
-	if (render_heading_block(d) != 0 || render_heading_opening(d) != 0)
+	if (render_frame_heading(d) != 0 || render_heading_opening(d) != 0)
 		return -1;
 	return 0;
 }

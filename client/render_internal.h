@@ -13,10 +13,11 @@
 #include "hoptac/v1/services.pb-c.h"
 #include "render_doc.h"
 
-#define RENDER_TOTAL     "Tổng cộng"
-#define RENDER_COUNT_LEN 16
-#define RENDER_DATE_LEN  48
-#define RENDER_N_FIGURES 7
+#define RENDER_TOTAL      "Tổng cộng"
+#define RENDER_COUNT_LEN  16
+#define RENDER_DATE_LEN   48
+#define RENDER_PERIOD_LEN 128
+#define RENDER_N_FIGURES  7
 
 typedef Hoptac__V1__ConsolidateResponse Consolidated;
 typedef Hoptac__V1__CompletenessEntry Entry;
@@ -61,6 +62,18 @@ void render_pair(char *buf, size_t len, int32_t groups, int32_t people);
  * text that is not a date as it is. Returns buf, text or "". */
 const char *render_date(char *buf, size_t len, const char *text);
 
+struct date_partial;
+
+/* d in words, at its precision: "ngày 02/5/2024", "tháng 11/2022",
+ * "năm 2017". */
+void render_date_words(char *buf, size_t len, const struct date_partial *d);
+
+/* The period from..to (partial dates, either empty: "nay" for no end) as
+ * the offices write it: "từ tháng 11/2022 đến nay", "năm 2024", "quý I
+ * năm 2024", "từ năm 2017 đến năm 2021". Returns buf. */
+const char *render_period(
+    char *buf, size_t len, const char *from, const char *to);
+
 /* "ngày 10/5/2024" in Vietnam for a timestamp; "" for none (0). */
 const char *render_day_of(char *buf, size_t len, int64_t ms);
 
@@ -98,9 +111,27 @@ int render_heading(struct render_doc *d);
  * 0, or -1 when out of memory. */
 int render_csv_consolidated(FILE *f, const Consolidated *c);
 
-/* The summary s as CSV: a header row, then one row a group. */
+struct render_layout;
+
+/* After the consolidated report's CSV, the annex of l: an empty line,
+ * then a table of one row an activity. */
+void render_csv_annex(
+    FILE *f, const Consolidated *c, const struct render_layout *l);
+
+/* A CSV cell (not first: after a comma), quoted only when it must be,
+ * text a spreadsheet would run as a formula behind a "'". */
+void render_csv_cell(FILE *f, int first, const char *s);
+
+/* A number as a CSV cell, never quoted. */
+void render_csv_int(FILE *f, int first, int64_t v);
+
+/* Ends a CSV row (CRLF). */
+void render_csv_end(FILE *f);
+
+/* The summary s as CSV: the header row heads (n_dims dimensions, then
+ * the figures), then one row a group. */
 void render_csv_summary(FILE *out, const Hoptac__V1__SummaryResponse *s,
-    const int *dims, size_t n_dims);
+    const char *const *heads, size_t n_dims);
 
 /* The heading of the units' table's column of sources. */
 #define RENDER_SOURCES_HEADER "Nguồn số liệu"

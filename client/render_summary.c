@@ -11,26 +11,69 @@
 #include "render_internal.h"
 #include "table.h"
 
+/* The Vietnamese headers: the dimensions by their English names, then
+ * the figures in the order of render_figures. */
+static const struct {
+	const char *en, *vi;
+} render_summary_dims_vi[] = {
+    {"unit", "Đơn vị"},
+    {"partner", "Đối tác"},
+    {"kind", "Hình thức"},
+    {"field", "Lĩnh vực"},
+    {"year", "Năm"},
+    {"quarter", "Quý"},
+    {"month", "Tháng"},
+};
+
+static const char *const render_summary_figures_vi[RENDER_N_FIGURES] = {
+    "Số đoàn ra",
+    "Số người đoàn ra",
+    "Số đoàn vào",
+    "Số người đoàn vào",
+    "Hội nghị, hội thảo",
+    "Thỏa thuận, bản ghi nhớ",
+    "Tổng hoạt động",
+};
+
+/* The header of column i (n_dims dimensions dims, then the figures). */
+static const char *
+render_summary_head(const int *dims, size_t n_dims, size_t i, int vi)
+{
+	const char *en = i < n_dims ? render_dim_name(dims[i])
+	                            : render_figures[i - n_dims].name;
+
+	if (!vi)
+		return en;
+	if (i >= n_dims)
+		return render_summary_figures_vi[i - n_dims];
+	for (size_t k = 0; k <
+	     sizeof(render_summary_dims_vi) / sizeof(*render_summary_dims_vi);
+	     k++)
+		if (strcmp(en, render_summary_dims_vi[k].en) == 0)
+			return render_summary_dims_vi[k].vi;
+	return en;
+}
+
 /* Writes a summary through the aligned table or the markdown table:
  * the dimension columns, then the figures, then the total row. */
 static int
 render_summary_rows(FILE *out, const Hoptac__V1__SummaryResponse *s,
-    const int *dims, size_t n_dims, enum render_format fmt)
+    const int *dims, size_t n_dims, enum render_format fmt, int vi)
 {
 	size_t ncols = n_dims + RENDER_N_FIGURES;
 	char **heads = calloc(ncols, sizeof(*heads));
 	const char **cells = calloc(ncols, sizeof(*cells));
 	char(*nums)[RENDER_COUNT_LEN] = calloc(RENDER_N_FIGURES, sizeof(*nums));
 	struct table *t = NULL;
-	struct render_doc d = {out, NULL, 0, 1};
+	struct render_doc d = {.out = out, .bol = 1};
 	int32_t sum[RENDER_N_FIGURES];
 	int rc = -1;
 
 	if (heads == NULL || cells == NULL || nums == NULL)
 		goto out;
 	for (size_t i = 0; i < ncols; i++) {
-		heads[i] = strdup(i < n_dims ? render_dim_name(dims[i])
-		                             : render_figures[i - n_dims].name);
+		heads[i] = strdup(render_summary_head(
+		    dims, n_dims, i, vi && fmt != RENDER_TABLE));
 		if (heads[i] == NULL)
 			goto out;
 		/* The client's other tables head their columns in capitals. */
@@ -88,6 +131,18 @@ int
 render_summary(FILE *out, const Hoptac__V1__SummaryResponse *s, const int *dims,
     size_t n_dims, enum render_format fmt)
 {
+	return render_summary_in(
+	    out, s, dims, n_dims, fmt, RENDER_LANG_DEFAULT);
+}
+
+int
+render_summary_in(FILE *out, const Hoptac__V1__SummaryResponse *s,
+    const int *dims, size_t n_dims, enum render_format fmt,
+    enum render_lang lang)
+{
+	int vi = lang == RENDER_LANG_VI ||
+	    (lang == RENDER_LANG_DEFAULT && fmt == RENDER_MARKDOWN);
+	const char *heads[RENDER_N_FIGURES + 8];
 	int rc = 0;
 
 	/* JSON: the message as pbjson maps it, whatever it holds. */
@@ -96,10 +151,16 @@ render_summary(FILE *out, const Hoptac__V1__SummaryResponse *s, const int *dims,
 	switch (fmt) {
 	case RENDER_TABLE:
 	case RENDER_MARKDOWN:
-		rc = render_summary_rows(out, s, dims, n_dims, fmt);
+		rc = render_summary_rows(out, s, dims, n_dims, fmt, vi);
 		break;
 	case RENDER_CSV:
-		render_csv_summary(out, s, dims, n_dims);
+		if (n_dims > 8) {
+			errno = EINVAL;
+			return -1;
+		}
+		for (size_t i = 0; i < n_dims + RENDER_N_FIGURES; i++)
+			heads[i] = render_summary_head(dims, n_dims, i, vi);
+		render_csv_summary(out, s, heads, n_dims);
 		break;
 	default:
 		errno = EINVAL;

@@ -274,6 +274,10 @@ step department hoptac audit --refused --limit 5
 step department hoptac consolidate --request 558/SNgV-BGHTQT --format md
 step department hoptac consolidate --request 558/SNgV-BGHTQT --format html \
 	--output "${tmp}/bao-cao-tong-hop.html"
+step department hoptac consolidate --request 558/SNgV-BGHTQT --format docx \
+	--output "${tmp}/bao-cao-tong-hop.docx" --annex --number 125 \
+	--date 20/5/2024 --title "KT. GIÁM ĐỐC" --title "PHÓ GIÁM ĐỐC" \
+	--signer "Nguyễn Văn An"
 
 stop_server
 if [[ ${server_status} -ne 0 ]]; then

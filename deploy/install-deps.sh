@@ -21,6 +21,8 @@ PACKAGES=(
 	libxml2-dev         # libxml2: the XML of a .docx report document (report import)
 	libjson-c-dev       # json-c: JSON output and input for scripts
 	libmbedtls-dev      # mbedTLS (crypto): SHA-256 checksums of bundles and receipts, ECDSA signatures of bundles
+	libzip-dev          # libzip: the zip container of the consolidated report as a .docx
+	libxml2-dev         # libxml2: the tests parse the .docx's XML with it
 	sqlite3             # the sqlite3 command-line shell: tests inspect databases with it
 	openssl             # deploy/make-certs.sh: a CA and server certificate for tls+tcp://
 	clang               # second compiler, for sanitizer and fuzzing builds

@@ -173,18 +173,6 @@ setup(void **state)
 	return 0;
 }
 
-static int
-teardown(void **state)
-{
-	struct harness *h = *state;
-
-	if (h == NULL)
-		return 0;
-	harness_stop(h);
-	harness_cleanup(h);
-	return 0;
-}
-
 /* One byte over the limit: refused, the message naming the limit and the
  * largest section, and nothing stored. */
 static void
@@ -281,5 +269,5 @@ main(void)
 	    cmocka_unit_test(test_every_unit_at_limit),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, harness_teardown);
 }

@@ -62,18 +62,6 @@ setup(void **state)
 	return 0;
 }
 
-static int
-teardown(void **state)
-{
-	struct harness *h = *state;
-
-	if (h == NULL)
-		return 0;
-	harness_stop(h);
-	harness_cleanup(h);
-	return 0;
-}
-
 static json_object *
 json_out(void)
 {
@@ -831,5 +819,5 @@ main(void)
 	    cmocka_unit_test(test_accepted_frozen),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, harness_teardown);
 }

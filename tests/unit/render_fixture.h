@@ -308,18 +308,25 @@ render(const Hoptac__V1__ConsolidateResponse *c, enum render_format fmt)
 }
 
 FIXTURE char *
-render_summary_text(const Hoptac__V1__SummaryResponse *s, const int *dims,
-    size_t n_dims, enum render_format fmt)
+render_summary_lang(const Hoptac__V1__SummaryResponse *s, const int *dims,
+    size_t n_dims, enum render_format fmt, enum render_lang lang)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
 	assert_non_null(f);
-	assert_int_equal(render_summary(f, s, dims, n_dims, fmt), 0);
+	assert_int_equal(render_summary_in(f, s, dims, n_dims, fmt, lang), 0);
 	assert_int_equal(fclose(f), 0);
 	assert_non_null(buf);
 	return buf;
+}
+
+FIXTURE char *
+render_summary_text(const Hoptac__V1__SummaryResponse *s, const int *dims,
+    size_t n_dims, enum render_format fmt)
+{
+	return render_summary_lang(s, dims, n_dims, fmt, RENDER_LANG_DEFAULT);
 }
 
 #define assert_has(hay, needle)                                                \

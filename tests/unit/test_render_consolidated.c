@@ -8,12 +8,15 @@ test_markdown(void **state)
 	char *md = render(c, RENDER_MARKDOWN);
 
 	(void)state;
-	/* Heading block, title, the request answered. */
+	/* Heading block: the province's committee above the department,
+	 * which is named without the province; title, the request
+	 * answered. */
 	assert_has(md,
-	    "| SỞ NGOẠI VỤ TỈNH KON TUM | CỘNG HÒA XÃ HỘI CHỦ "
-	    "NGHĨA VIỆT NAM |");
-	assert_has(md, "**Độc lập - Tự do - Hạnh phúc**");
-	assert_has(md, "Số: /BC-SNgV");
+	    "| UBND TỈNH KON TUM | **CỘNG HÒA XÃ HỘI CHỦ "
+	    "NGHĨA VIỆT NAM** |");
+	assert_has(md, "| **SỞ NGOẠI VỤ** | **Độc lập - Tự do - Hạnh phúc** |");
+	assert_has(md, "| Số: \u00a0");
+	assert_has(md, "\u00a0/BC-SNgV |");
 	assert_has(md, "*Kon Tum, ngày … tháng … năm …*");
 	assert_has(md, "# BÁO CÁO TỔNG HỢP\n");
 	assert_has(md, "**Tình hình hợp tác với tỉnh Sê Kông (Lào)**");
@@ -99,6 +102,13 @@ test_markdown(void **state)
 	assert_has(md, "**Các đơn vị chưa báo cáo:** " NGOCHOI ".\n");
 	assert_true(in_order(md, "V. ĐỀ XUẤT", "Các đơn vị chưa báo cáo"));
 	assert_true(in_order(md, "Các đơn vị chưa báo cáo", "Nơi nhận"));
+	/* The signature block as a department's: its director signs, it
+	 * reports to its superior and keeps a copy. */
+	assert_has(
+	    md, "| ***Nơi nhận:*** | **GIÁM ĐỐC** |\n| :--- | :---: |\n");
+	assert_has(md, "| - UBND tỉnh Kon Tum (b/c); | *(Chữ ký, dấu)* |");
+	assert_has(md, "| - Lưu: VT, BGHTQT. | **Họ và tên** |");
+	assert_lacks(md, "PHỤ LỤC");
 
 	/* Nothing from the data gets through as markup. */
 	assert_lacks(md, "<script>");
@@ -118,7 +128,8 @@ test_html(void **state)
 	assert_true(
 	    strncmp(html, "<!DOCTYPE html>\n<html lang=\"vi\">", 31) == 0);
 	assert_has(html, "<meta charset=\"utf-8\">");
-	assert_has(html, "@page { size: A4; margin: 20mm 15mm 20mm 30mm; }");
+	assert_has(html, "@page { size: A4; margin: 20mm 15mm 20mm 30mm; ");
+	assert_has(html, "@page :first { @top-center { content: none; } }");
 	assert_has(html, "\"Times New Roman\"");
 	assert_has(html, "page-break-inside: avoid");
 	assert_has(html, "border: 1px solid #000");
@@ -129,9 +140,16 @@ test_html(void **state)
 	assert_lacks(html, "url(");
 	assert_lacks(html, "@import");
 
-	assert_has(html, "<div class=\"org\">SỞ NGOẠI VỤ TỈNH KON TUM</div>");
-	assert_has(html, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
-	assert_has(html, "<span>Độc lập - Tự do - Hạnh phúc</span>");
+	assert_has(html, "<div class=\"line s\">UBND TỈNH KON TUM</div>");
+	assert_has(html,
+	    "<div class=\"line b s\">SỞ NGOẠI VỤ</div><div "
+	    "class=\"rule\"></div>");
+	assert_has(html,
+	    "<div class=\"line b s\">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</div>");
+	assert_has(html,
+	    "<div class=\"line b\">Độc lập - Tự do - Hạnh phúc</div><div "
+	    "class=\"rule\"></div>");
+	assert_has(html, "<div class=\"line l s\">- Lưu: VT, BGHTQT.</div>");
 	assert_has(html, "<h1>BÁO CÁO TỔNG HỢP</h1>");
 	assert_has(html,
 	    "<p class=\"subject\">Tình hình hợp tác với tỉnh Sê "
@@ -203,6 +221,18 @@ test_dates(void **state)
 	assert_has(md, "Thời kỳ báo cáo: từ năm 2017 đến ngày 24/8/2021;");
 	assert_has(md, "hạn gửi báo cáo: ngày 05/01/2024.");
 	free(md);
+	/* A period of one year is that year, not "từ năm 2025 đến năm
+	 * 2025"; one of a quarter, that quarter. */
+	set(&c->request->period_from, "2025");
+	set(&c->request->period_to, "2025");
+	md = render(c, RENDER_MARKDOWN);
+	assert_has(md, "Thời kỳ báo cáo: năm 2025;");
+	free(md);
+	set(&c->request->period_from, "2024-04");
+	set(&c->request->period_to, "2024-06-30");
+	md = render(c, RENDER_MARKDOWN);
+	assert_has(md, "Thời kỳ báo cáo: quý II năm 2024;");
+	free(md);
 	free_message(c);
 }
 
@@ -217,7 +247,8 @@ test_empty(void **state)
 	(void)state;
 	hoptac__v1__consolidate_response__init(c);
 	md = render(c, RENDER_MARKDOWN);
-	assert_has(md, "| SỞ NGOẠI VỤ | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |");
+	assert_has(
+	    md, "| **SỞ NGOẠI VỤ** | **CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM** |");
 	assert_has(md, "*……, ngày … tháng … năm …*");
 	assert_has(md, "Không có đơn vị nào được đề nghị báo cáo.");
 	assert_has(md, "### 1. Số liệu theo đơn vị\n\nKhông có số liệu.\n");

@@ -49,9 +49,25 @@ test_summary(void **state)
 	assert_int_equal(csv_rows(out, strlen(out)), 4);
 	free(out);
 
+	/* A document people read is Vietnamese, headers included. */
 	out = render_summary_text(s, dims, 2, RENDER_MARKDOWN);
-	assert_has(out, "| unit | partner | delegations\\_out |");
+	assert_has(out,
+	    "| Đơn vị | Đối tác | Số đoàn ra | Số người đoàn ra | Số đoàn vào "
+	    "| Số người đoàn vào | Hội nghị, hội thảo | Thỏa thuận, bản ghi "
+	    "nhớ "
+	    "| Tổng hoạt động |\n");
+	assert_lacks(out, "delegations");
 	assert_has(out, "| **Tổng cộng** |  | **3** | **15** |");
+	free(out);
+
+	out = render_summary_lang(s, dims, 2, RENDER_CSV, RENDER_LANG_VI);
+	assert_has(out,
+	    "Đơn vị,Đối tác,Số đoàn ra,Số người đoàn ra,Số đoàn vào,Số người "
+	    "đoàn vào,\"Hội nghị, hội thảo\",\"Thỏa thuận, bản ghi nhớ\","
+	    "Tổng hoạt động\r\nKT-DAKGLEI,LA-XE,2,10,");
+	free(out);
+	out = render_summary_lang(s, dims, 2, RENDER_MARKDOWN, RENDER_LANG_EN);
+	assert_has(out, "| unit | partner | delegations\\_out |");
 	free(out);
 
 	out = render_summary_text(s, dims, 2, RENDER_JSON);

@@ -1,0 +1,13 @@
+/*
+ * The annex of the consolidated report (render_annex.c).
+ */
+#ifndef HOPTAC_RENDER_ANNEX_H
+#define HOPTAC_RENDER_ANNEX_H
+
+#include "render_internal.h"
+
+/* On a new page, "PHỤ LỤC" and the activities of d->layout, a table per
+ * unit asked, in the request's order. */
+void render_annex(struct render_doc *d);
+
+#endif
