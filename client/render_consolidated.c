@@ -639,6 +639,7 @@ static int
 render_consolidated_document(FILE *out, const Consolidated *c, int html)
 {
 	struct render_doc d = {out, c, html, 1};
+	char partial[RENDER_PARTIAL_LEN];
 	int adds_up;
 
 	if (render_heading(&d) != 0)
@@ -656,6 +657,8 @@ render_consolidated_document(FILE *out, const Consolidated *c, int html)
 	render_consolidated_figures_table(
 	    &d, "Đơn vị", c->by_unit, c->n_by_unit, 1);
 	render_consolidated_mismatch_notes(&d);
+	if (render_partial_dates(partial, sizeof(partial), c->partial_dates))
+		render_doc_para(&d, partial);
 	render_consolidated_after_acceptance(&d);
 	render_doc_heading(&d, 3, "2. Số liệu theo đối tác");
 	adds_up = render_consolidated_figures_table(
