@@ -39,14 +39,18 @@
 #define STORE_13_DATED(r)                                                      \
 	" WHEN " r ".state = 1 AND " r ".start_last = " r ".start_day"
 
+/* The column is added by store_sqlite_spans_backfill, when it is not
+ * there: a file set back to an older version (as tests do) has it. */
 const char store_sqlite_migration_13[] =
     "DROP TRIGGER IF EXISTS activity_counts_update_old;"
     "DROP TRIGGER IF EXISTS activity_counts_update_new;"
-    "DROP TRIGGER IF EXISTS activity_counts_delete;"
-    "ALTER TABLE activities ADD COLUMN start_last INTEGER NOT NULL"
-    "  DEFAULT 0;"
+    "DROP TRIGGER IF EXISTS activity_counts_delete;";
+
+/* Once the column is there: every start a day until its body says
+ * otherwise, and the indexes that read the column. */
+static const char store_13_column[] =
     "UPDATE activities SET start_last = start_day;"
-    "CREATE INDEX activities_partial ON activities"
+    "CREATE INDEX IF NOT EXISTS activities_partial ON activities"
     "  (start_day, start_last, unit_code, kind, people)"
     "  WHERE state = 1 AND start_last <> start_day;"
     /* The summaries read from the records read start_last too. */
@@ -146,6 +150,29 @@ store_13_read(struct store_sqlite *c, struct store_13_span **out, size_t *n)
 	return rc;
 }
 
+/* Adds activities.start_last unless it is there. */
+static int
+store_13_add_column(struct store_sqlite *c)
+{
+	static const char has[] =
+	    "SELECT 1 FROM pragma_table_info('activities')"
+	    " WHERE name = 'start_last'";
+	sqlite3_stmt *st = NULL;
+	int rv;
+
+	if (sqlite3_prepare_v2(c->db, has, -1, &st, NULL) != SQLITE_OK)
+		return store_sqlite_fail(c, has);
+	rv = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rv == SQLITE_ROW)
+		return STATUS_OK;
+	if (rv != SQLITE_DONE)
+		return store_sqlite_fail(c, has);
+	return store_sqlite_exec(c,
+	    "ALTER TABLE activities ADD COLUMN"
+	    " start_last INTEGER NOT NULL DEFAULT 0");
+}
+
 int
 store_sqlite_spans_backfill(struct store_sqlite *c)
 {
@@ -154,7 +181,12 @@ store_sqlite_spans_backfill(struct store_sqlite *c)
 	struct store_13_span *spans = NULL; /* owned here */
 	sqlite3_stmt *st = NULL;
 	size_t n = 0;
-	int rc = store_13_read(c, &spans, &n);
+	int rc = store_13_add_column(c);
+
+	if (rc == STATUS_OK)
+		rc = store_sqlite_exec(c, store_13_column);
+	if (rc == STATUS_OK)
+		rc = store_13_read(c, &spans, &n);
 
 	if (rc == STATUS_OK && n > 0 &&
 	    sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
