@@ -169,7 +169,8 @@ render_date_words(char *buf, size_t len, const struct date_partial *d)
 }
 
 const char *
-render_partial_dates(char *buf, size_t len, const Hoptac__V1__PartialDates *p)
+render_partial_dates(
+    char *buf, size_t len, const Hoptac__V1__PartialDates *p, int buckets)
 {
 	static const char *const what[3] = {"năm", "quý", "tháng"};
 	int32_t n[3];
@@ -179,21 +180,22 @@ render_partial_dates(char *buf, size_t len, const Hoptac__V1__PartialDates *p)
 	if (p == NULL || p->year + p->quarter + p->month <= 0)
 		return NULL;
 	n[0] = p->year, n[1] = p->quarter, n[2] = p->month;
-	used = (size_t)snprintf(buf, len, "Số liệu trên gồm ");
-	for (int i = 0; i < 3 && used < len; i++) {
-		if (n[i] <= 0)
-			continue;
-		used += (size_t)snprintf(buf + used, len - used,
-		    "%s%d hoạt động chỉ ghi %s", parts > 0 ? ", " : "",
-		    (int)n[i], what[i]);
-		parts++;
-	}
+	used = (size_t)snprintf(buf, len,
+	    "Số liệu trên gồm %d hoạt động không rõ ngày bắt đầu (",
+	    (int)(n[0] + n[1] + n[2]));
+	for (int i = 0; i < 3 && used < len; i++)
+		if (n[i] > 0)
+			used += (size_t)snprintf(buf + used, len - used,
+			    "%s%d hoạt động chỉ ghi %s",
+			    parts++ > 0 ? ", " : "", (int)n[i], what[i]);
 	if (used < len)
 		snprintf(buf + used, len - used,
-		    " bắt đầu, không rõ ngày. Mỗi hoạt động này chỉ được tính "
-		    "khi toàn bộ khoảng thời gian ghi nằm trong kỳ, và được "
-		    "xếp vào mục \"chưa rõ tháng\" (\"chưa rõ quý\") của năm "
-		    "hoặc quý của nó, không tính vào tháng 1.");
+		    "); mỗi hoạt động này chỉ được tính khi toàn bộ thời gian "
+		    "ghi nằm trong kỳ%s.",
+		    buckets ? ", và được xếp vào mục \"chưa rõ tháng\" "
+		              "(\"chưa rõ quý\") của năm hoặc quý ghi, không "
+		              "tính vào tháng 1"
+		            : "");
 	return buf;
 }
 

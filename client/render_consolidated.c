@@ -657,7 +657,7 @@ render_consolidated_document(FILE *out, const Consolidated *c, int html)
 	render_consolidated_figures_table(
 	    &d, "Đơn vị", c->by_unit, c->n_by_unit, 1);
 	render_consolidated_mismatch_notes(&d);
-	if (render_partial_dates(partial, sizeof(partial), c->partial_dates))
+	if (render_partial_dates(partial, sizeof(partial), c->partial_dates, 0))
 		render_doc_para(&d, partial);
 	render_consolidated_after_acceptance(&d);
 	render_doc_heading(&d, 3, "2. Số liệu theo đối tác");

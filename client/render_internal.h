@@ -62,10 +62,11 @@ void render_pair(char *buf, size_t len, int32_t groups, int32_t people);
 const char *render_date(char *buf, size_t len, const char *text);
 
 /* The sentence that says how many activities counted have a partial
- * start and how they were counted, into buf; NULL when none has. */
+ * start and how they were counted, into buf; with buckets, where tables
+ * by month or quarter put them. NULL when none has. */
 #define RENDER_PARTIAL_LEN 512
 const char *render_partial_dates(
-    char *buf, size_t len, const Hoptac__V1__PartialDates *p);
+    char *buf, size_t len, const Hoptac__V1__PartialDates *p, int buckets);
 
 /* "ngày 10/5/2024" in Vietnam for a timestamp; "" for none (0). */
 const char *render_day_of(char *buf, size_t len, int64_t ms);

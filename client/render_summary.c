@@ -95,8 +95,8 @@ render_summary_rows(FILE *out, const Hoptac__V1__SummaryResponse *s,
 		table_print(t, out);
 	else
 		render_doc_table_close(&d);
-	if (render_partial_dates(partial, sizeof(partial), s->partial_dates) !=
-	    NULL)
+	if (render_partial_dates(
+	        partial, sizeof(partial), s->partial_dates, 1) != NULL)
 		fprintf(out, "\n%s\n", partial);
 	rc = 0;
 out:

@@ -190,8 +190,10 @@ test_consolidate(void **state)
 	expect(CLI("consolidate", "--request", "1/SNgV", "--format", "md"), 0,
 	    "consolidate a span");
 	assert_non_null(strstr(out,
-	    "Số liệu trên gồm 1 hoạt động chỉ ghi năm, 1 hoạt động chỉ ghi "
-	    "quý, 1 hoạt động chỉ ghi tháng bắt đầu"));
+	    "Số liệu trên gồm 3 hoạt động không rõ ngày bắt đầu (1 hoạt động "
+	    "chỉ ghi năm, 1 hoạt động chỉ ghi quý, 1 hoạt động chỉ ghi "
+	    "tháng); mỗi hoạt động này chỉ được tính khi toàn bộ thời gian "
+	    "ghi nằm trong kỳ."));
 	request(h, "2/SNgV", "Q3/2025", "quý III/2025");
 	expect(CLI("--json", "consolidate", "--request", "2/SNgV", "--format",
 	           "json"),
