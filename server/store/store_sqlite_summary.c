@@ -125,6 +125,11 @@ store_figures_row(sqlite3_stmt *st, int col)
 	" THEN " n " END), 0), coalesce(sum(CASE WHEN " STORE_SPAN " > 91"     \
 	" THEN " n " END), 0)"
 
+/* The records of partial starts, named a (or not), read through their
+ * index: the planner, left to itself, may scan activities_summary over
+ * every record from the period's first day on. */
+#define STORE_PARTIAL_FROM(a) "activities " a " INDEXED BY activities_partial"
+
 /* The records of partial starts whose span lies in [?, ?], the period;
  * the terms of the partial index activities_partial, so it is used. The
  * third ? is the end again, bound for the records' own condition. */
@@ -272,10 +277,9 @@ store_summary_run(struct store_sqlite *c, const struct store_summary_query *q,
 		    " UNION ALL SELECT day, day, unit_code, kind, n, people"
 		    " FROM activity_day_counts WHERE day BETWEEN ? AND ?"
 		    " OR day BETWEEN ? AND ?"
-		    " UNION ALL SELECT start_day, start_last, unit_code, kind, "
-		    "1,"
-		    " people FROM activities WHERE " STORE_PARTIAL_WHERE(
-		        "") ") a WHERE 1");
+		    " UNION ALL SELECT start_day, start_last, unit_code, kind,"
+		    " 1, people FROM " STORE_PARTIAL_FROM(
+		        "") " WHERE " STORE_PARTIAL_WHERE("") ") a WHERE 1");
 	else if (from == STORE_FROM_PARTNER_COUNTS)
 		store_sql_add(&sql,
 		    " (SELECT month_day AS start_day, month_day AS start_last,"
@@ -290,11 +294,11 @@ store_summary_run(struct store_sqlite *c, const struct store_summary_query *q,
 		    " a.start_day, a.start_last, a.unit_code, a.kind,"
 		    " " STORE_SQL_PROVINCE(
 		        "x.partner_code") " AS province,"
-		                          " a.people FROM activities a JOIN "
-		                          "activity_partners x"
-		                          " ON x.activity_seq = a.seq "
-		                          "WHERE " STORE_PARTIAL_WHERE(
-		                              "a.") ")) a WHERE 1");
+		                          " a.people FROM " STORE_PARTIAL_FROM(
+		                              "a") " JOIN activity_partners x"
+		                                   " ON x.activity_seq = a.seq "
+		                                   "WHERE " STORE_PARTIAL_WHERE(
+		                                       "a.") ")) a WHERE 1");
 	if (!counted)
 		store_sql_add(&sql,
 		    "coalesce(sum(a.kind = 1), 0),"
