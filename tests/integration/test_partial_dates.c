@@ -214,6 +214,40 @@ test_consolidate(void **state)
 	assert_non_null(strstr(err, "must be empty"));
 }
 
+/* An import reads quarters and spans in start_date as the clerks write
+ * them: a span is the start and the end. */
+static void
+test_import(void **state)
+{
+	struct harness *h = *state;
+	char path[400];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/spans.csv", h->dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("id,unit,partners,kind,start_date,end_date,title,people\n"
+	      "csv-1," UNIT ",Sê Kông,đoàn ra,2022 – 2023,,Đoàn,2\n"
+	      "csv-2," UNIT ",Sê Kông,đoàn ra,quý IV/2022,,Đoàn,2\n"
+	      "csv-3," UNIT ",Sê Kông,đoàn ra,"
+	      "từ tháng 11/2022 đến tháng 3/2023,,Đoàn,2\n",
+	    f);
+	assert_int_equal(fclose(f), 0);
+	expect(CLI("import", path), 0, "import spans");
+	expect(CLI("--json", "activity", "show", "csv-1"), 0, "show csv-1");
+	assert_non_null(strstr(out, "\"start_date\":\"2022\""));
+	assert_non_null(strstr(out, "\"end_date\":\"2023\""));
+	expect(CLI("--json", "activity", "show", "csv-3"), 0, "show csv-3");
+	assert_non_null(strstr(out, "\"start_date\":\"2022-11\""));
+	assert_non_null(strstr(out, "\"end_date\":\"2023-03\""));
+	expect(CLI("--json", "summary", "--by", "quarter", "--from", "2022",
+	           "--to", "2022"),
+	    0, "summary of 2022");
+	assert_int_equal(activities_of("2022-Q4"), 2);
+	assert_int_equal(activities_of("2022"), 1);
+	assert_int_equal(activities_of(NULL), 3);
+}
+
 int
 main(void)
 {
@@ -222,6 +256,7 @@ main(void)
 	    cmocka_unit_test(test_by_quarter),
 	    cmocka_unit_test(test_period),
 	    cmocka_unit_test(test_consolidate),
+	    cmocka_unit_test(test_import),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
