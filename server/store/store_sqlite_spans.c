@@ -106,7 +106,11 @@ struct store_13_span {
 static int
 store_13_read(struct store_sqlite *c, struct store_13_span **out, size_t *n)
 {
-	static const char sql[] = "SELECT seq, start_day, body FROM activities";
+	/* A partial start begins on the first of a month: the other
+	 * records, some 29 in 30, need not be unpacked. */
+	static const char sql[] =
+	    "SELECT seq, start_day, body FROM activities WHERE"
+	    " strftime('%d', start_day * 86400, 'unixepoch') = '01'";
 	sqlite3_stmt *st = NULL;
 	size_t cap = 0;
 	int rc = STATUS_OK, rv;
