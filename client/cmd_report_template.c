@@ -111,7 +111,7 @@ cmd_report_template_today(char *buf, size_t len)
 {
 	struct date_partial d;
 
-	date_from_days((int32_t)((time(NULL) + 7 * 3600) / 86400), &d);
+	date_from_days(date_today(), &d);
 	snprintf(buf, len, "%d/%d/%d", d.day, d.month, d.year);
 }
 

@@ -145,6 +145,8 @@ render_pair(char *buf, size_t len, int32_t groups, int32_t people)
 		snprintf(buf, len, "%s đoàn/%s người", g, p);
 }
 
+static const char *const render_roman[5] = {"", "I", "II", "III", "IV"};
+
 /* A date as administrative documents write it, day first, with the word
  * for its precision: "ngày 02/5/2024", "tháng 11/2022", "năm 2023". Days
  * below 10 and the months 1 and 2 take a leading zero, as the rules on
@@ -160,8 +162,42 @@ render_date_words(char *buf, size_t len, const struct date_partial *d)
 		    d->year);
 	else if (d->month != 0)
 		snprintf(buf, len, "tháng %s%d/%d", zero, d->month, d->year);
+	else if (d->quarter >= 1 && d->quarter <= 4)
+		snprintf(
+		    buf, len, "quý %s/%d", render_roman[d->quarter], d->year);
 	else
 		snprintf(buf, len, "năm %d", d->year);
+}
+
+const char *
+render_partial_dates(
+    char *buf, size_t len, const Hoptac__V1__PartialDates *p, int buckets)
+{
+	static const char *const what[3] = {"năm", "quý", "tháng"};
+	int32_t n[3];
+	size_t used;
+	int parts = 0;
+
+	if (p == NULL || p->year + p->quarter + p->month <= 0)
+		return NULL;
+	n[0] = p->year, n[1] = p->quarter, n[2] = p->month;
+	used = (size_t)snprintf(buf, len,
+	    "Số liệu trên gồm %d hoạt động không rõ ngày bắt đầu (",
+	    (int)(n[0] + n[1] + n[2]));
+	for (int i = 0; i < 3 && used < len; i++)
+		if (n[i] > 0)
+			used += (size_t)snprintf(buf + used, len - used,
+			    "%s%d hoạt động chỉ ghi %s",
+			    parts++ > 0 ? ", " : "", (int)n[i], what[i]);
+	if (used < len)
+		snprintf(buf + used, len - used,
+		    "); mỗi hoạt động này chỉ được tính khi toàn bộ thời gian "
+		    "ghi nằm trong kỳ%s.",
+		    buckets ? ", và được xếp vào mục \"chưa rõ tháng\" "
+		              "(\"chưa rõ quý\") của năm hoặc quý ghi, không "
+		              "tính vào tháng 1"
+		            : "");
+	return buf;
 }
 
 /* text (a partial date in any form date_parse takes) in the words of

@@ -633,6 +633,7 @@ render_consolidated_document(FILE *out, const Consolidated *c,
 	    .bol = 1,
 	    .docx = fmt == RENDER_DOCX,
 	    .layout = layout};
+	char partial[RENDER_PARTIAL_LEN];
 	int adds_up;
 
 	if (render_heading(&d) != 0)
@@ -651,6 +652,8 @@ render_consolidated_document(FILE *out, const Consolidated *c,
 	    &d, "Đơn vị", c->by_unit, c->n_by_unit, 1, c->totals);
 	render_consolidated_mismatch_notes(&d);
 	render_sources_note(&d);
+	if (render_partial_dates(partial, sizeof(partial), c->partial_dates, 0))
+		render_doc_para(&d, partial);
 	render_consolidated_after_acceptance(&d);
 	render_doc_heading(&d, 3, "2. Số liệu theo đối tác");
 	adds_up = render_consolidated_figures_table(&d, "Đối tác",

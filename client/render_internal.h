@@ -74,6 +74,13 @@ void render_date_words(char *buf, size_t len, const struct date_partial *d);
 const char *render_period(
     char *buf, size_t len, const char *from, const char *to);
 
+/* The sentence that says how many activities counted have a partial
+ * start and how they were counted, into buf; with buckets, where tables
+ * by month or quarter put them. NULL when none has. */
+#define RENDER_PARTIAL_LEN 512
+const char *render_partial_dates(
+    char *buf, size_t len, const Hoptac__V1__PartialDates *p, int buckets);
+
 /* "ngày 10/5/2024" in Vietnam for a timestamp; "" for none (0). */
 const char *render_day_of(char *buf, size_t len, int64_t ms);
 

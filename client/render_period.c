@@ -22,7 +22,7 @@ render_period_named(char *buf, size_t len, int32_t first, int32_t last)
 	if (a.year != b.year || a.day != 1)
 		return 0;
 	/* last must be the last day of its month */
-	m = (struct date_partial) {b.year, b.month, 0};
+	m = (struct date_partial) {b.year, b.month, 0, 0};
 	if (date_last_day(&m) != last)
 		return 0;
 	months = b.month - a.month + 1;

@@ -54,6 +54,25 @@ render_summary_head(const int *dims, size_t n_dims, size_t i, int vi)
 	return en;
 }
 
+/* The cell of a key of dimension dim: a period whose start is known to a
+ * coarser one than the dimension's ("2025" by month) says so. */
+static const char *
+render_summary_key(int dim, const char *key, char *buf, size_t len)
+{
+	int month = dim == HOPTAC__V1__DIMENSION__DIMENSION_MONTH;
+	size_t n = strlen(key);
+	char words[32];
+
+	if ((month && (n == 4 || (n == 7 && key[5] == 'Q'))) ||
+	    (dim == HOPTAC__V1__DIMENSION__DIMENSION_QUARTER && n == 4))
+		snprintf(buf, len, "%s (chưa rõ %s)",
+		    render_date(words, sizeof(words), key),
+		    month ? "tháng" : "quý");
+	else
+		return key;
+	return buf;
+}
+
 /* Writes a summary through the aligned table or the markdown table:
  * the dimension columns, then the figures, then the total row. */
 static int
@@ -64,12 +83,14 @@ render_summary_rows(FILE *out, const Hoptac__V1__SummaryResponse *s,
 	char **heads = calloc(ncols, sizeof(*heads));
 	const char **cells = calloc(ncols, sizeof(*cells));
 	char(*nums)[RENDER_COUNT_LEN] = calloc(RENDER_N_FIGURES, sizeof(*nums));
+	char(*keys)[48] = calloc(n_dims + 1, sizeof(*keys));
+	char partial[RENDER_PARTIAL_LEN];
 	struct table *t = NULL;
 	struct render_doc d = {.out = out, .bol = 1};
 	int32_t sum[RENDER_N_FIGURES];
 	int rc = -1;
 
-	if (heads == NULL || cells == NULL || nums == NULL)
+	if (heads == NULL || cells == NULL || nums == NULL || keys == NULL)
 		goto out;
 	for (size_t i = 0; i < ncols; i++) {
 		heads[i] = strdup(render_summary_head(
@@ -95,8 +116,10 @@ render_summary_rows(FILE *out, const Hoptac__V1__SummaryResponse *s,
 		const Row *row = r < s->n_rows ? s->rows[r] : NULL;
 
 		for (size_t k = 0; k < n_dims; k++)
-			cells[k] =
-			    row != NULL && k < row->n_keys ? row->keys[k] : "";
+			cells[k] = row != NULL && k < row->n_keys
+			    ? render_summary_key(dims[k], row->keys[k], keys[k],
+			          sizeof(keys[k]))
+			    : "";
 		if (row == NULL && n_dims > 0)
 			cells[0] = fmt == RENDER_TABLE ? "TOTAL" : RENDER_TOTAL;
 		for (size_t f = 0; f < RENDER_N_FIGURES; f++) {
@@ -115,6 +138,9 @@ render_summary_rows(FILE *out, const Hoptac__V1__SummaryResponse *s,
 		table_print(t, out);
 	else
 		render_doc_table_close(&d);
+	if (render_partial_dates(
+	        partial, sizeof(partial), s->partial_dates, 1) != NULL)
+		fprintf(out, "\n%s\n", partial);
 	rc = 0;
 out:
 	if (t != NULL)
@@ -124,6 +150,7 @@ out:
 	free(heads);
 	free(cells);
 	free(nums);
+	free(keys);
 	return rc;
 }
 

@@ -14,7 +14,11 @@
 /* Longest piece of user text quoted back in a description, in bytes. */
 #define VALIDATE_QUOTE_MAX 120
 
-#define VALIDATE_DATE_HINT "must be a date such as 2024-05-02, 05/2024 or 2024"
+#define VALIDATE_DATE_HINT "must be a date such as " DATE_FORMS
+#define VALIDATE_SPAN_HINT "must be a date such as " DATE_SPAN_FORMS
+
+static const char *validate_activity_dates[2] = {"start_date", "end_date"};
+static const char *validate_period_dates[2] = {"period_from", "period_to"};
 
 struct validate_kind {
 	int value;
@@ -214,6 +218,70 @@ validate_date(char **field, const char *prefix, const char *name, int required,
 }
 
 int
+validate_period(
+    char **field, const char *prefix, const char *name, struct violations *v)
+{
+	const char *s = field != NULL && *field != NULL ? *field : "";
+	struct date_span span;
+	char text[DATE_SPAN_LEN];
+
+	if (validate_is_blank(s)) {
+		if (field != NULL)
+			pbstr_take(field, NULL);
+		return 0;
+	}
+	if (date_parse_span(s, &span) != 0) {
+		violations_add(v, prefix, name, VALIDATE_SPAN_HINT);
+		return -1;
+	}
+	date_span_format(&span, text);
+	if (field != NULL && pbstr_set(field, text) != 0) {
+		violations_add(v, prefix, name, "could not be stored");
+		return -1;
+	}
+	return 0;
+}
+
+int
+validate_dates(char **first, char **last, const char *prefix,
+    const char *names[2], struct date_partial out[2], struct violations *v)
+{
+	const char *s = first != NULL && *first != NULL ? *first : "";
+	struct date_span span;
+	char iso[2][DATE_ISO_LEN];
+	int rc;
+
+	memset(out, 0, 2 * sizeof(*out));
+	if (!validate_is_blank(s) && date_parse_span(s, &span) != 0) {
+		violations_add(v, prefix, names[0], VALIDATE_SPAN_HINT);
+		validate_date(last, prefix, names[1], 0, &out[1], v);
+		return -1;
+	}
+	/* A span in the first field is both: "2023 – 2025" for a start. */
+	if (validate_is_blank(s) || date_span_single(&span)) {
+		rc = validate_date(first, prefix, names[0], 1, &out[0], v);
+		if (validate_date(last, prefix, names[1], 0, &out[1], v) != 0)
+			rc = -1;
+		return rc;
+	}
+	if (last != NULL && !validate_is_blank(*last)) {
+		violations_add(v, prefix, names[1],
+		    "must be empty when %s is a span such as 2023 – 2025",
+		    names[0]);
+		return -1;
+	}
+	date_format(&span.from, iso[0]);
+	date_format(&span.to, iso[1]);
+	if (pbstr_set(first, iso[0]) != 0 || pbstr_set(last, iso[1]) != 0) {
+		violations_add(v, prefix, names[0], "could not be stored");
+		return -1;
+	}
+	out[0] = span.from;
+	out[1] = span.to;
+	return 0;
+}
+
+int
 validate_id(
     const char *id, const char *prefix, const char *name, struct violations *v)
 {
@@ -337,8 +405,7 @@ validate_activity(
     Hoptac__V1__Activity *a, const char *prefix, struct violations *v)
 {
 	size_t before = violations_total(v);
-	struct date_partial start, end;
-	int start_ok, end_ok;
+	struct date_partial span[2];
 	char item[48];
 
 	if (a == NULL) {
@@ -364,13 +431,12 @@ validate_activity(
 	validate_texts(
 	    a->n_fields, a->fields, prefix, "fields", VALIDATE_SHORT_MAX, v);
 
-	start_ok =
-	    validate_date(&a->start_date, prefix, "start_date", 1, &start, v);
-	end_ok = validate_date(&a->end_date, prefix, "end_date", 0, &end, v);
 	/* A partial end covers its whole span: 2023 does not end before
 	 * 2023-05-02, and 2023-05 is not before 2023-05-20. */
-	if (start_ok == 0 && end_ok == 0 && end.year != 0 &&
-	    date_last_day(&end) < date_first_day(&start))
+	if (validate_dates(&a->start_date, &a->end_date, prefix,
+	        validate_activity_dates, span, v) == 0 &&
+	    span[1].year != 0 &&
+	    date_last_day(&span[1]) < date_first_day(&span[0]))
 		violations_add(
 		    v, prefix, "end_date", "end_date is before start_date");
 
@@ -542,8 +608,8 @@ validate_request(
     Hoptac__V1__ReportingRequest *r, const char *prefix, struct violations *v)
 {
 	size_t before = violations_total(v);
-	struct date_partial issued, due, from, to;
-	int issued_ok, due_ok, from_ok, to_ok;
+	struct date_partial issued, due, period[2];
+	int issued_ok, due_ok;
 	char item[48];
 
 	if (r == NULL) {
@@ -561,11 +627,10 @@ validate_request(
 		validate_partner(&r->partner_scope[i], prefix, item, v);
 	}
 	validate_dedup(&r->n_partner_scope, r->partner_scope);
-	from_ok =
-	    validate_date(&r->period_from, prefix, "period_from", 1, &from, v);
-	to_ok = validate_date(&r->period_to, prefix, "period_to", 0, &to, v);
-	if (from_ok == 0 && to_ok == 0 && to.year != 0 &&
-	    date_last_day(&to) < date_first_day(&from))
+	if (validate_dates(&r->period_from, &r->period_to, prefix,
+	        validate_period_dates, period, v) == 0 &&
+	    period[1].year != 0 &&
+	    date_last_day(&period[1]) < date_first_day(&period[0]))
 		violations_add(v, prefix, "period_to", "is before period_from");
 	due_ok = validate_date(&r->due_on, prefix, "due_on", 1, &due, v);
 	if (issued_ok == 0 && due_ok == 0 &&

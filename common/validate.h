@@ -44,6 +44,18 @@ int validate_line(char **field, const char *prefix, const char *name,
 int validate_date(char **field, const char *prefix, const char *name,
     int required, struct date_partial *out, struct violations *v);
 
+/* Checks the bound of a period filter, a date or a span (date_parse_span),
+ * and rewrites it as date_span_format does; empty allowed. */
+int validate_period(
+    char **field, const char *prefix, const char *name, struct violations *v);
+
+/* Checks a pair of date fields (a start and an end, a period's from and
+ * to) and rewrites them to ISO. The first is required and may be a span
+ * ("2023 – 2025"), then split into both when the second is empty. Stores
+ * the dates parsed in out (year 0 for an empty second). */
+int validate_dates(char **first, char **last, const char *prefix,
+    const char *names[2], struct date_partial out[2], struct violations *v);
+
 /* Checks an id or a code: 1..VALIDATE_ID_MAX of [A-Za-z0-9._:-]. */
 int validate_id(
     const char *id, const char *prefix, const char *name, struct violations *v);

@@ -70,6 +70,8 @@ aggregate_figures(struct store_conn *db, const Hoptac__V1__ReportingRequest *r,
 	for (size_t i = 0; i < s.n_rows; i++)
 		hoptac__v1__summary_row__free_unpacked(s.rows[i], NULL);
 	free(s.rows);
+	if (s.partial_dates != NULL)
+		hoptac__v1__partial_dates__free_unpacked(s.partial_dates, NULL);
 	return rc;
 }
 

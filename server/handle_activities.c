@@ -264,8 +264,8 @@ handle_activities_check_list(struct call *c)
 	if (in->kind != 0 && validate_activity_kind_name(in->kind) != NULL &&
 	    strcmp(validate_activity_kind_name(in->kind), "unspecified") == 0)
 		violations_add(v, NULL, "kind", "unknown kind %d", in->kind);
-	validate_date(&in->from_date, NULL, "from_date", 0, NULL, v);
-	validate_date(&in->to_date, NULL, "to_date", 0, NULL, v);
+	validate_period(&in->from_date, NULL, "from_date", v);
+	validate_period(&in->to_date, NULL, "to_date", v);
 	validate_text(&in->field, NULL, "field", VALIDATE_SHORT_MAX, 0, v);
 	validate_text(&in->text, NULL, "text", VALIDATE_SHORT_MAX, 0, v);
 	if (in->page_size > HANDLE_PAGE_MAX)

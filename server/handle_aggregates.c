@@ -111,8 +111,8 @@ handle_aggregates_check_summary(struct call *c)
 	if (in->request_reference[0] != '\0')
 		validate_text(&in->request_reference, NULL, "request_reference",
 		    VALIDATE_ID_MAX, 1, v);
-	validate_date(&in->from_date, NULL, "from_date", 0, NULL, v);
-	validate_date(&in->to_date, NULL, "to_date", 0, NULL, v);
+	validate_period(&in->from_date, NULL, "from_date", v);
+	validate_period(&in->to_date, NULL, "to_date", v);
 	if (in->unit_code[0] != '\0')
 		validate_id(in->unit_code, NULL, "unit_code", v);
 	if (in->partner[0] != '\0') {
@@ -282,7 +282,6 @@ handle_summary_run(struct call *c, struct store_conn *db,
 	char **units = NULL, **partners = NULL; /* heap lists, owned here */
 	size_t n_units = 0, n_partners = 0;
 	int dims[HANDLE_DIMS_MAX];
-	struct date_partial d;
 	int rc = STATUS_OK;
 
 	if (in->request_reference[0] != '\0') {
@@ -310,10 +309,8 @@ handle_summary_run(struct call *c, struct store_conn *db,
 		rc = STATUS_INTERNAL;
 		goto out;
 	}
-	if (date_parse(in->from_date, &d) == 0)
-		q.from_day = date_first_day(&d);
-	if (date_parse(in->to_date, &d) == 0)
-		q.to_day = date_last_day(&d);
+	date_span_first_day(in->from_date, &q.from_day);
+	date_span_last_day(in->to_date, &q.to_day);
 	/* A request that asked nobody (or not this unit) counts nothing. */
 	if (r != NULL && n_units == 0)
 		q.to_day = q.from_day - 1;

@@ -31,8 +31,8 @@ handle_audit_check_search(struct call *c)
 		validate_id(in->unit_code, NULL, "unit_code", &c->violations);
 	validate_text(&in->method, NULL, "method", (size_t)VALIDATE_ID_MAX * 2,
 	    0, &c->violations);
-	validate_date(&in->since, NULL, "since", 0, NULL, &c->violations);
-	validate_date(&in->until, NULL, "until", 0, NULL, &c->violations);
+	validate_period(&in->since, NULL, "since", &c->violations);
+	validate_period(&in->until, NULL, "until", &c->violations);
 	if (in->page_size < 0 || in->page_size > HANDLE_AUDIT_PAGE_MAX)
 		violations_add(&c->violations, NULL, "page_size",
 		    "must be 0..%d", HANDLE_AUDIT_PAGE_MAX);
@@ -51,7 +51,7 @@ handle_audit_search(struct call *c, struct store_conn *db)
 	    (const Hoptac__V1__SearchAuditRequest *)c->input;
 	Hoptac__V1__SearchAuditResponse *out = malloc(sizeof(*out));
 	struct store_audit_query q = {0};
-	struct date_partial d;
+	int32_t day;
 	int rc;
 
 	if (out == NULL)
@@ -63,10 +63,10 @@ handle_audit_search(struct call *c, struct store_conn *db)
 	q.method = in->method;
 	q.refused_only = in->refused_only;
 	q.limit = in->page_size > 0 ? in->page_size : HANDLE_AUDIT_PAGE_DEFAULT;
-	if (in->since[0] != '\0' && date_parse(in->since, &d) == 0)
-		q.since_ms = aggregate_vn_day_start_ms(date_first_day(&d));
-	if (in->until[0] != '\0' && date_parse(in->until, &d) == 0)
-		q.until_ms = aggregate_vn_day_start_ms(date_last_day(&d) + 1);
+	if (in->since[0] != '\0' && date_span_first_day(in->since, &day) == 0)
+		q.since_ms = aggregate_vn_day_start_ms(day);
+	if (in->until[0] != '\0' && date_span_last_day(in->until, &day) == 0)
+		q.until_ms = aggregate_vn_day_start_ms(day + 1);
 	if (in->page_token[0] != '\0')
 		sscanf(in->page_token, "%" SCNd64, &q.before_seq);
 	rc = store_audit_search(db, &q, out);

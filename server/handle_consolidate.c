@@ -321,9 +321,13 @@ handle_consolidate_head(struct call *c, struct store_conn *db, const char *ref,
 	out->by_unit = by_unit.rows;
 	out->n_by_unit = by_unit.n_rows;
 	out->totals = by_unit.totals;
+	out->partial_dates = by_unit.partial_dates;
 	out->by_partner = by_partner.rows;
 	out->n_by_partner = by_partner.n_rows;
 	out->partner_totals = by_partner.totals;
+	if (by_partner.partial_dates != NULL)
+		hoptac__v1__partial_dates__free_unpacked(
+		    by_partner.partial_dates, NULL);
 	if (rc != STATUS_OK)
 		return c->status != STATUS_OK
 		    ? c->status

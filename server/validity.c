@@ -27,10 +27,9 @@ validity_days(const Hoptac__V1__Unit *u, int32_t *first, int32_t *last)
 int32_t
 validity_today(int64_t wall_ms)
 {
-	int64_t ms = wall_ms + 7 * 3600 * 1000LL;
-
 	/* Floor division, should the clock ever read before 1970. */
-	return (int32_t)(ms >= 0 ? ms / 86400000 : (ms - 86399999) / 86400000);
+	return date_today_at(
+	    (time_t)(wall_ms >= 0 ? wall_ms / 1000 : (wall_ms - 999) / 1000));
 }
 
 void

@@ -74,8 +74,10 @@ store_activity_keys(const Hoptac__V1__Activity *a, char **fields, char **search)
 	return -1;
 }
 
-/* The columns derived from an activity, bound to ?3..?11 of both the
- * insert and the update statements. */
+/* The columns derived from an activity, bound to ?3..?11 and ?13 of both
+ * the insert and the update statements. start_day and start_last are the
+ * first and last days of the start as written: the same day for a full
+ * date, the span of a month, a quarter or a year for a partial one. */
 static int
 store_bind_activity(sqlite3_stmt *st, const Hoptac__V1__Activity *a)
 {
@@ -97,6 +99,7 @@ store_bind_activity(sqlite3_stmt *st, const Hoptac__V1__Activity *a)
 	sqlite3_bind_int(st, 4, (int)a->kind);
 	sqlite3_bind_int(st, 5, date_first_day(&start));
 	sqlite3_bind_int(st, 6, date_last_day(&end));
+	sqlite3_bind_int(st, 13, date_last_day(&start));
 	sqlite3_bind_int(st, 7, a->people);
 	sqlite3_bind_int(st, 8, (int)a->state);
 	sqlite3_bind_int64(st, 9, a->version);
@@ -240,7 +243,8 @@ out:
 
 /* Counts a, if active, into the partner counts: once under each province
  * its partners name (gazetteer.h: a district's code begins with its
- * province's). Its partner codes are resolved already. */
+ * province's). Its partner codes are resolved already. The counts are by
+ * day: an activity whose start is partial is read from the records. */
 static int
 store_partner_counts_add(struct store_sqlite *c, const Hoptac__V1__Activity *a)
 {
@@ -263,6 +267,8 @@ store_partner_counts_add(struct store_sqlite *c, const Hoptac__V1__Activity *a)
 		return STATUS_INVALID_ARGUMENT;
 	days[0] = date_first_day(&d);
 	days[1] = date_month_start(days[0]);
+	if (date_last_day(&d) != days[0])
+		return STATUS_OK;
 	for (size_t i = 0; i < a->n_partner_codes && rc == STATUS_OK; i++) {
 		const char *code = a->partner_codes[i];
 		int seen = 0;
@@ -298,7 +304,7 @@ store_partner_counts_sub(
 	    "UPDATE activity_partner_day_counts AS k SET n = k.n - 1,"
 	    " people = k.people - a.people FROM activities a"
 	    " WHERE a.id = ?1 AND a.version = ?2 AND a.unit_code = ?4"
-	    " AND a.state = 1"
+	    " AND a.state = 1 AND a.start_last = a.start_day"
 	    " AND k.day = a.start_day AND k.unit_code = a.unit_code"
 	    " AND k.kind = a.kind AND k.province IN (SELECT"
 	    " " STORE_PARTNER_PROVINCE " FROM activity_partners"
@@ -307,7 +313,7 @@ store_partner_counts_sub(
 	    "UPDATE activity_partner_month_counts AS k SET n = k.n - 1,"
 	    " people = k.people - a.people FROM activities a"
 	    " WHERE a.id = ?1 AND a.version = ?2 AND a.unit_code = ?4"
-	    " AND a.state = 1"
+	    " AND a.state = 1 AND a.start_last = a.start_day"
 	    " AND k.month_day = ?3 AND k.unit_code = a.unit_code"
 	    " AND k.kind = a.kind AND k.province IN (SELECT"
 	    " " STORE_PARTNER_PROVINCE " FROM activity_partners"
@@ -361,8 +367,9 @@ store_sqlite_activity_place(
 {
 	static const char sql[] =
 	    "INSERT INTO activities(id, body, unit_code, kind, start_day,"
-	    " end_day, people, state, version, fields_folded, search)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+	    " end_day, people, state, version, fields_folded, search,"
+	    " start_last)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?13)";
 	sqlite3_stmt *st = store_sqlite_stmt(c, sql);
 	int rc;
 
@@ -386,7 +393,7 @@ store_sqlite_activity_update(struct store_conn *conn,
 	static const char sql[] =
 	    "UPDATE activities SET body = ?2, unit_code = ?3, kind = ?4,"
 	    " start_day = ?5, end_day = ?6, people = ?7, state = ?8,"
-	    " version = ?9, fields_folded = ?10, search = ?11"
+	    " version = ?9, fields_folded = ?10, search = ?11, start_last = ?13"
 	    " WHERE id = ?1 AND unit_code = ?3 AND version = ?12 RETURNING seq";
 	sqlite3_stmt *st = store_sqlite_stmt(c, sql);
 	sqlite3_int64 seq;
@@ -527,7 +534,7 @@ static int
 store_filter_build(
     struct store_filter *f, const Hoptac__V1__ListActivitiesRequest *q)
 {
-	struct date_partial d;
+	int32_t day;
 	int rc;
 
 	memset(f, 0, sizeof(*f));
@@ -538,10 +545,11 @@ store_filter_build(
 		store_filter_text(f, "a.unit_code = ?", q->unit_code);
 	if (q->kind != 0)
 		store_filter_int(f, "a.kind = ?", q->kind);
-	if (q->from_date[0] != '\0' && date_parse(q->from_date, &d) == 0)
-		store_filter_int(f, "a.end_day >= ?", date_first_day(&d));
-	if (q->to_date[0] != '\0' && date_parse(q->to_date, &d) == 0)
-		store_filter_int(f, "a.start_day <= ?", date_last_day(&d));
+	if (q->from_date[0] != '\0' &&
+	    date_span_first_day(q->from_date, &day) == 0)
+		store_filter_int(f, "a.end_day >= ?", day);
+	if (q->to_date[0] != '\0' && date_span_last_day(q->to_date, &day) == 0)
+		store_filter_int(f, "a.start_day <= ?", day);
 	if (q->partner[0] != '\0') {
 		/* A province also matches its districts' activities. */
 		store_filter_text(f,

@@ -307,7 +307,8 @@ store_tally_add(struct store_tallies *t, int table, int32_t day,
 
 /* a counted under each of its keys: by day and by month, and the same
  * once under each province its partners name (gazetteer.h: a
- * district's code begins with its province's). */
+ * district's code begins with its province's). An activity whose start
+ * is partial has no day: summaries read it from the records. */
 static int
 store_tally_activity(struct store_tallies *t, const Hoptac__V1__Activity *a)
 {
@@ -320,6 +321,8 @@ store_tally_activity(struct store_tallies *t, const Hoptac__V1__Activity *a)
 	if (date_parse(a->start_date, &d) != 0)
 		return STATUS_INVALID_ARGUMENT;
 	day = date_first_day(&d);
+	if (date_last_day(&d) != day)
+		return STATUS_OK;
 	month = date_month_start(day);
 	if ((rc = store_tally_add(t, STORE_TALLY_DAY, day, a, "", 0)) !=
 	        STATUS_OK ||

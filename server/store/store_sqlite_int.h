@@ -268,4 +268,9 @@ int store_sqlite_activity_fields_backfill(struct store_sqlite *c);
  * of every activity, whose folding changed (text_fold). */
 int store_sqlite_activity_refold(struct store_sqlite *c);
 
+/* Migration 13 (store_sqlite_spans.c): the last day of each activity's
+ * start, start_last, then the counts of full dates again. */
+extern const char store_sqlite_migration_13[];
+int store_sqlite_spans_backfill(struct store_sqlite *c);
+
 #endif

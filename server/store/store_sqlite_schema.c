@@ -403,6 +403,11 @@ static const struct store_migration store_migrations[STORE_SCHEMA_VERSION] = {
         "DROP TRIGGER IF EXISTS activity_counts_insert;",
         NULL,
     },
+    {
+        /* 13: the span of a partial start (store_sqlite_spans.c) */
+        store_sqlite_migration_13,
+        store_sqlite_spans_backfill,
+    },
 };
 
 /* Whether every row's foreign keys point at a row: OK, or INTERNAL. */

@@ -33,8 +33,21 @@ store_sql_add(struct store_sql *q, const char *s)
 		    : sizeof(q->text) - q->len - 1;
 }
 
+/* The year, quarter and month of a start, and how many days its span
+ * has beyond the first: 0 for a full date, up to 30 for a month, 89 to
+ * 91 for a quarter, 364 or 365 for a year. */
+#define STORE_YEAR "strftime('%Y', a.start_day * 86400, 'unixepoch')"
+#define STORE_QUARTER                                                          \
+	STORE_YEAR " || '-Q' || ((CAST(strftime('%m', a.start_day * 86400,"    \
+	           " 'unixepoch') AS INTEGER) + 2) / 3)"
+#define STORE_MONTH "strftime('%Y-%m', a.start_day * 86400, 'unixepoch')"
+#define STORE_SPAN  "(a.start_last - a.start_day)"
+
 /* The key expression of a dimension; days are since 1970-01-01. Read
- * from the records the province is p's, from the counts a's. */
+ * from the records the province is p's, from the counts a's. A start
+ * known to a coarser period than the dimension's is keyed by that
+ * period: by month, "2025-Q3" for the third quarter and "2025" for the
+ * year, whose month is not known. */
 static const char *
 store_dim_expr(int dim, int counted)
 {
@@ -48,14 +61,14 @@ store_dim_expr(int dim, int counted)
 	case HOPTAC__V1__DIMENSION__DIMENSION_FIELD:
 		return "coalesce(f.field, '')";
 	case HOPTAC__V1__DIMENSION__DIMENSION_YEAR:
-		return "strftime('%Y', a.start_day * 86400, 'unixepoch')";
+		return STORE_YEAR;
 	case HOPTAC__V1__DIMENSION__DIMENSION_QUARTER:
-		return "strftime('%Y', a.start_day * 86400, 'unixepoch') || "
-		       "'-Q'"
-		       " || ((CAST(strftime('%m', a.start_day * 86400,"
-		       " 'unixepoch') AS INTEGER) + 2) / 3)";
+		return "CASE WHEN " STORE_SPAN " > 91 THEN " STORE_YEAR
+		       " ELSE " STORE_QUARTER " END";
 	case HOPTAC__V1__DIMENSION__DIMENSION_MONTH:
-		return "strftime('%Y-%m', a.start_day * 86400, 'unixepoch')";
+		return "CASE WHEN " STORE_SPAN " > 91 THEN " STORE_YEAR
+		       " WHEN " STORE_SPAN " > 30 THEN " STORE_QUARTER
+		       " ELSE " STORE_MONTH " END";
 	default:
 		return NULL;
 	}
@@ -104,6 +117,46 @@ store_figures_row(sqlite3_stmt *st, int col)
 	return f;
 }
 
+/* Of the activities counted, how many have a start known to the month,
+ * the quarter or the year only: three columns summing n for each. */
+#define STORE_PARTIAL(n)                                                       \
+	", coalesce(sum(CASE WHEN " STORE_SPAN " BETWEEN 1 AND 30 THEN " n     \
+	" END), 0), coalesce(sum(CASE WHEN " STORE_SPAN " BETWEEN 31 AND 91"   \
+	" THEN " n " END), 0), coalesce(sum(CASE WHEN " STORE_SPAN " > 91"     \
+	" THEN " n " END), 0)"
+
+/* The records of partial starts, named a (or not), read through their
+ * index: the planner, left to itself, may scan activities_summary over
+ * every record from the period's first day on. */
+#define STORE_PARTIAL_FROM(a) "activities " a " INDEXED BY activities_partial"
+
+/* The records of partial starts whose span lies in [?, ?], the period;
+ * the terms of the partial index activities_partial, so it is used. The
+ * third ? is the end again, bound for the records' own condition. */
+#define STORE_PARTIAL_WHERE(a)                                                 \
+	a "state = 1 AND " a "start_last <> " a "start_day AND " a             \
+	  "start_day >= ? AND " a "start_last <= ?"
+
+/* The partial starts of the totals row, from column col on. */
+static int
+store_partial_row(sqlite3_stmt *st, int col, Hoptac__V1__SummaryResponse *out)
+{
+	Hoptac__V1__PartialDates *p;
+
+	if (sqlite3_column_int(st, col) + sqlite3_column_int(st, col + 1) +
+	        sqlite3_column_int(st, col + 2) ==
+	    0)
+		return STATUS_OK;
+	if ((p = malloc(sizeof(*p))) == NULL)
+		return STATUS_INTERNAL;
+	hoptac__v1__partial_dates__init(p);
+	p->month = sqlite3_column_int(st, col);
+	p->quarter = sqlite3_column_int(st, col + 1);
+	p->year = sqlite3_column_int(st, col + 2);
+	out->partial_dates = p;
+	return STATUS_OK;
+}
+
 /* Where a summary is read from. */
 enum store_source {
 	STORE_FROM_RECORDS,
@@ -138,13 +191,21 @@ store_summary_source(const struct store_summary_query *q, size_t n_dims)
 	return STORE_FROM_PARTNER_COUNTS;
 }
 
+static int
+store_dim_is_time(int dim)
+{
+	return dim == HOPTAC__V1__DIMENSION__DIMENSION_YEAR ||
+	    dim == HOPTAC__V1__DIMENSION__DIMENSION_QUARTER ||
+	    dim == HOPTAC__V1__DIMENSION__DIMENSION_MONTH;
+}
+
 /* Splits [from, to] into the whole months it covers, [m[0], m[1]] as
  * their first days (empty when m[0] > m[1]), and the days before and
  * after them, [d[0], d[1]] and [d[2], d[3]]. */
 static void
 store_summary_split(int32_t from, int32_t to, int32_t m[2], int32_t d[4])
 {
-	struct date_partial lo = {1900, 1, 1}, hi = {2200, 12, 31};
+	struct date_partial lo = {1900, 1, 1, 0}, hi = {2200, 12, 31, 0};
 	int32_t first, last_end;
 
 	/* Records are dated 1900 to 2200 (validate.c). */
@@ -179,6 +240,7 @@ store_summary_run(struct store_sqlite *c, const struct store_summary_query *q,
 	enum store_source from = store_summary_source(q, n_dims);
 	int counted = from != STORE_FROM_RECORDS;
 	int32_t months[2], days[4];
+	char alias[48];
 
 	store_sql_add(&sql, "SELECT ");
 	for (size_t i = 0; i < n_dims; i++) {
@@ -191,7 +253,8 @@ store_summary_run(struct store_sqlite *c, const struct store_summary_query *q,
 		join_field |=
 		    q->dims[i] == HOPTAC__V1__DIMENSION__DIMENSION_FIELD;
 		store_sql_add(&sql, e);
-		store_sql_add(&sql, ", ");
+		snprintf(alias, sizeof(alias), " AS k%zu, ", i + 1);
+		store_sql_add(&sql, alias);
 	}
 	if (counted)
 		store_sql_add(&sql,
@@ -201,27 +264,41 @@ store_summary_run(struct store_sqlite *c, const struct store_summary_query *q,
 		    " coalesce(sum(CASE WHEN a.kind = 2 THEN a.people END), 0),"
 		    " coalesce(sum(CASE WHEN a.kind = 3 THEN a.n END), 0),"
 		    " coalesce(sum(CASE WHEN a.kind = 4 THEN a.n END), 0),"
-		    " coalesce(sum(a.n), 0) FROM");
+		    " coalesce(sum(a.n), 0)" STORE_PARTIAL("a.n") " FROM");
+	/* The counts hold full dates; the partial ones come from the
+	 * records (index activities_partial), when their whole span lies
+	 * in the period. */
 	if (from == STORE_FROM_COUNTS)
 		store_sql_add(&sql,
-		    " (SELECT month_day AS start_day, unit_code, kind, n, "
-		    "people"
+		    " (SELECT month_day AS start_day, month_day AS start_last,"
+		    " unit_code, kind, n, people"
 		    " FROM activity_month_counts WHERE month_day BETWEEN ? AND "
 		    "?"
-		    " UNION ALL SELECT day, unit_code, kind, n, people"
+		    " UNION ALL SELECT day, day, unit_code, kind, n, people"
 		    " FROM activity_day_counts WHERE day BETWEEN ? AND ?"
-		    " OR day BETWEEN ? AND ?) a WHERE 1");
+		    " OR day BETWEEN ? AND ?"
+		    " UNION ALL SELECT start_day, start_last, unit_code, kind,"
+		    " 1, people FROM " STORE_PARTIAL_FROM(
+		        "") " WHERE " STORE_PARTIAL_WHERE("") ") a WHERE 1");
 	else if (from == STORE_FROM_PARTNER_COUNTS)
 		store_sql_add(&sql,
-		    " (SELECT month_day AS start_day, unit_code, kind, "
-		    "province,"
-		    " n, people FROM activity_partner_month_counts"
+		    " (SELECT month_day AS start_day, month_day AS start_last,"
+		    " unit_code, kind, province, n, people"
+		    " FROM activity_partner_month_counts"
 		    " WHERE month_day BETWEEN ? AND ?"
-		    " UNION ALL SELECT day, unit_code, kind, province, n, "
-		    "people"
-		    " FROM activity_partner_day_counts WHERE day BETWEEN ? AND "
-		    "?"
-		    " OR day BETWEEN ? AND ?) a WHERE 1");
+		    " UNION ALL SELECT day, day, unit_code, kind, province, n,"
+		    " people FROM activity_partner_day_counts"
+		    " WHERE day BETWEEN ? AND ? OR day BETWEEN ? AND ?"
+		    " UNION ALL SELECT start_day, start_last, unit_code, kind,"
+		    " province, 1, people FROM (SELECT DISTINCT a.seq,"
+		    " a.start_day, a.start_last, a.unit_code, a.kind,"
+		    " " STORE_SQL_PROVINCE(
+		        "x.partner_code") " AS province,"
+		                          " a.people FROM " STORE_PARTIAL_FROM(
+		                              "a") " JOIN activity_partners x"
+		                                   " ON x.activity_seq = a.seq "
+		                                   "WHERE " STORE_PARTIAL_WHERE(
+		                                       "a.") ")) a WHERE 1");
 	if (!counted)
 		store_sql_add(&sql,
 		    "coalesce(sum(a.kind = 1), 0),"
@@ -230,7 +307,7 @@ store_summary_run(struct store_sqlite *c, const struct store_summary_query *q,
 		    " coalesce(sum(CASE WHEN a.kind = 2 THEN a.people END), 0),"
 		    " coalesce(sum(a.kind = 3), 0), coalesce(sum(a.kind = 4), "
 		    "0),"
-		    " count(*) FROM activities a");
+		    " count(*)" STORE_PARTIAL("1") " FROM activities a");
 	/* A province counts an activity once, whether it names the province,
 	 * its districts, or both. */
 	if (join_partner) {
@@ -245,9 +322,11 @@ store_summary_run(struct store_sqlite *c, const struct store_summary_query *q,
 	if (join_field)
 		store_sql_add(&sql,
 		    " LEFT JOIN activity_fields f ON f.activity_seq = a.seq");
+	/* start_day bounds the range the index is read in. */
 	if (!counted)
-		store_sql_add(
-		    &sql, " WHERE a.state = 1 AND a.start_day BETWEEN ? AND ?");
+		store_sql_add(&sql,
+		    " WHERE a.state = 1 AND a.start_day BETWEEN ? AND ?"
+		    " AND a.start_last <= ?");
 	if (q->n_units > 0) {
 		store_sql_add(&sql, " AND a.unit_code IN (");
 		for (size_t i = 0; i < q->n_units; i++)
@@ -280,8 +359,15 @@ store_summary_run(struct store_sqlite *c, const struct store_summary_query *q,
 		 * with nothing left in it is no group. */
 		if (counted)
 			store_sql_add(&sql, " HAVING sum(a.n) > 0");
+		/* A period not known finer comes after the finer ones of
+		 * its year or quarter: "2025-12", "2025-Q3", "2025". */
 		store_sql_add(&sql, " ORDER BY ");
-		store_sql_add(&sql, groups);
+		for (size_t i = 0; i < n_dims; i++) {
+			snprintf(alias, sizeof(alias), "%sk%zu%s",
+			    i ? ", " : "", i + 1,
+			    store_dim_is_time(q->dims[i]) ? " || '~'" : "");
+			store_sql_add(&sql, alias);
+		}
 	}
 	if (sql.len >= sizeof(sql.text) - 1)
 		return STATUS_INVALID_ARGUMENT;
@@ -295,10 +381,11 @@ store_summary_run(struct store_sqlite *c, const struct store_summary_query *q,
 		sqlite3_bind_int(st, bind++, months[1]);
 		for (int i = 0; i < 4; i++)
 			sqlite3_bind_int(st, bind++, days[i]);
-	} else {
-		sqlite3_bind_int(st, bind++, q->from_day);
-		sqlite3_bind_int(st, bind++, q->to_day);
 	}
+	sqlite3_bind_int(st, bind++, q->from_day);
+	sqlite3_bind_int(st, bind++, q->to_day);
+	if (!counted)
+		sqlite3_bind_int(st, bind++, q->to_day);
 	for (size_t i = 0; i < q->n_units; i++)
 		store_sqlite_bind_text(st, bind++, q->units[i]);
 	if (from == STORE_FROM_PARTNER_COUNTS)
@@ -316,6 +403,7 @@ store_summary_run(struct store_sqlite *c, const struct store_summary_query *q,
 		}
 		if (n_dims == 0) {
 			out->totals = f;
+			rc = store_partial_row(st, 7, out);
 			continue;
 		}
 		if ((row = malloc(sizeof(*row))) == NULL) {

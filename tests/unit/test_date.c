@@ -13,7 +13,7 @@
 static void
 assert_parses(const char *text, int year, int month, int day)
 {
-	struct date_partial d = {-1, -1, -1};
+	struct date_partial d = {-1, -1, -1, -1};
 
 	if (date_parse(text, &d) != 0)
 		fail_msg("\"%s\" does not parse", text);
@@ -25,7 +25,7 @@ assert_parses(const char *text, int year, int month, int day)
 static void
 assert_rejects(const char *text)
 {
-	struct date_partial d = {7, 7, 7};
+	struct date_partial d = {7, 7, 7, 7};
 
 	if (date_parse(text, &d) == 0)
 		fail_msg(
@@ -39,7 +39,7 @@ assert_rejects(const char *text)
 static void
 assert_format(int year, int month, int day, const char *want)
 {
-	struct date_partial d = {year, month, day};
+	struct date_partial d = {year, month, day, 0};
 	char buf[DATE_ISO_LEN];
 
 	date_format(&d, buf);
@@ -49,7 +49,7 @@ assert_format(int year, int month, int day, const char *want)
 static int32_t
 first_day(int year, int month, int day)
 {
-	struct date_partial d = {year, month, day};
+	struct date_partial d = {year, month, day, 0};
 
 	return date_first_day(&d);
 }
@@ -57,7 +57,7 @@ first_day(int year, int month, int day)
 static int32_t
 last_day(int year, int month, int day)
 {
-	struct date_partial d = {year, month, day};
+	struct date_partial d = {year, month, day, 0};
 
 	return date_last_day(&d);
 }
@@ -271,15 +271,152 @@ test_from_days(void **state)
 }
 
 static void
+assert_quarter(const char *text, int year, int quarter)
+{
+	struct date_partial d = {-1, -1, -1, -1};
+	char buf[DATE_ISO_LEN];
+
+	if (date_parse(text, &d) != 0)
+		fail_msg("\"%s\" does not parse", text);
+	if (d.year != year || d.month != 0 || d.day != 0 ||
+	    d.quarter != quarter)
+		fail_msg("\"%s\" parses as %d-%d-%d Q%d", text, d.year, d.month,
+		    d.day, d.quarter);
+	date_format(&d, buf);
+	assert_int_equal(date_parse(buf, &d), 0);
+	assert_int_equal(d.quarter, quarter);
+}
+
+static void
+test_parse_quarter(void **state)
+{
+	struct date_partial q3 = {2025, 0, 0, 3}, q1 = {2024, 0, 0, 1};
+	char buf[DATE_ISO_LEN];
+
+	(void)state;
+	assert_quarter("quý III/2025", 2025, 3);
+	assert_quarter("Quý III/2025", 2025, 3);
+	assert_quarter("QUÝ IV/2024", 2024, 4);
+	assert_quarter("quy\xcc\x81 II/2024", 2024, 2); /* NFD */
+	assert_quarter("quý 3/2025", 2025, 3);
+	assert_quarter("quý I năm 2023", 2023, 1);
+	assert_quarter("quý 2 năm 2023", 2023, 2);
+	assert_quarter("Q3/2025", 2025, 3);
+	assert_quarter("q1/2025", 2025, 1);
+	assert_quarter("Q3 2025", 2025, 3);
+	assert_quarter("Q4-2025", 2025, 4);
+	assert_quarter(" 2025-Q3 ", 2025, 3);
+	assert_rejects("quý V/2025");
+	assert_rejects("quý 5/2025");
+	assert_rejects("quý 0/2025");
+	assert_rejects("Q3");
+	assert_rejects("Q3/25");
+	assert_rejects("quý III");
+	assert_rejects("III/2025");
+	assert_rejects("2025-Q5");
+	assert_rejects("2025-Q3x");
+	assert_rejects("tháng III/2025");
+	assert_rejects("/2025");
+	date_format(&q3, buf);
+	assert_string_equal(buf, "2025-Q3");
+	assert_int_equal(date_first_day(&q3), first_day(2025, 7, 1));
+	assert_int_equal(date_last_day(&q3), first_day(2025, 9, 30));
+	assert_int_equal(date_first_day(&q1), first_day(2024, 1, 1));
+	assert_int_equal(date_last_day(&q1), first_day(2024, 3, 31));
+}
+
+static void
+assert_span(const char *text, const char *want)
+{
+	struct date_span s;
+	char buf[DATE_SPAN_LEN];
+
+	if (date_parse_span(text, &s) != 0)
+		fail_msg("\"%s\" is no span", text);
+	date_span_format(&s, buf);
+	if (strcmp(buf, want) != 0)
+		fail_msg("\"%s\" is the span %s, want %s", text, buf, want);
+	/* The written form reads back the same. */
+	assert_int_equal(date_parse_span(buf, &s), 0);
+	date_span_format(&s, buf);
+	assert_string_equal(buf, want);
+}
+
+static void
+assert_no_span(const char *text)
+{
+	struct date_span s;
+
+	if (date_parse_span(text, &s) == 0)
+		fail_msg("\"%s\" is a span", text);
+}
+
+static void
+test_parse_span(void **state)
+{
+	int32_t day;
+
+	(void)state;
+	assert_span("2024-05-02", "2024-05-02");
+	assert_span("quý III/2025", "2025-Q3");
+	assert_span("2023 – 2025", "2023/2025");
+	assert_span("2023–2025", "2023/2025");
+	assert_span("2023 — 2025", "2023/2025");
+	assert_span("2023 - 2025", "2023/2025");
+	assert_span("2023-2025", "2023/2025");
+	assert_span("2023 đến 2025", "2023/2025");
+	assert_span("từ tháng 11/2022 đến tháng 3/2023", "2022-11/2023-03");
+	assert_span("Từ tháng 11/2022 Đến tháng 3/2023", "2022-11/2023-03");
+	assert_span("tháng 11/2022 – tháng 3/2023", "2022-11/2023-03");
+	assert_span("Q3/2025 - Q1/2026", "2025-Q3/2026-Q1");
+	assert_span("02/05/2024 - 10/05/2024", "2024-05-02/2024-05-10");
+	assert_span("2022-11/2023-03", "2022-11/2023-03");
+	/* Ends before it begins, or is not two dates. */
+	assert_no_span("2025 – 2023");
+	assert_no_span("2025-2023");
+	assert_no_span("tháng 3/2023 đến tháng 11/2022");
+	assert_no_span("2023 –");
+	assert_no_span("– 2023");
+	assert_no_span("từ 2023");
+	assert_no_span("2023 – 2024 – 2025");
+	assert_no_span("2023 đến");
+	assert_no_span("2023/2025/2027");
+	assert_no_span("11/2022/2023");
+	assert_no_span("1899-2025");
+	assert_no_span("từ");
+	assert_no_span("");
+	assert_int_equal(date_parse_span(NULL, NULL), -1);
+	/* A lone date is no span in date_parse's eyes. */
+	assert_rejects("2023 – 2025");
+	assert_rejects("2023-2025");
+	assert_int_equal(date_span_first_day("2023 – 2025", &day), 0);
+	assert_int_equal(day, first_day(2023, 1, 1));
+	assert_int_equal(date_span_last_day("2023 – 2025", &day), 0);
+	assert_int_equal(day, last_day(2025, 0, 0));
+	assert_int_equal(date_span_last_day("Q3/2025", &day), 0);
+	assert_int_equal(day, first_day(2025, 9, 30));
+	assert_int_equal(date_span_first_day("soon", &day), -1);
+}
+
+/* The province's day: UTC+07:00, so 18:30 UTC is the next day there. */
+static void
 test_today(void **state)
 {
 	int32_t today = date_today();
-	int32_t now = (int32_t)(time(NULL) / 86400);
+	int32_t now = (int32_t)((time(NULL) + 7 * 3600) / 86400);
+	int32_t mar10 = first_day(2025, 3, 10);
+	time_t midnight = (time_t)mar10 * 86400; /* 00:00 UTC */
 
 	(void)state;
 	/* Allow for midnight passing between the two calls. */
 	assert_true(today == now || today + 1 == now);
 	assert_true(today > first_day(2024, 1, 1));
+	assert_int_equal(date_today_at(midnight), mar10);
+	assert_int_equal(date_today_at(midnight + 16 * 3600 + 59 * 60), mar10);
+	assert_int_equal(date_today_at(midnight + 17 * 3600), mar10 + 1);
+	assert_int_equal(date_today_at(midnight - 7 * 3600), mar10);
+	assert_int_equal(date_today_at(midnight - 7 * 3600 - 1), mar10 - 1);
+	assert_int_equal(date_today_at(-7 * 3600 - 1), -1);
 }
 
 int
@@ -295,6 +432,8 @@ main(void)
 	    cmocka_unit_test(test_round_trip),
 	    cmocka_unit_test(test_first_last_day),
 	    cmocka_unit_test(test_from_days),
+	    cmocka_unit_test(test_parse_quarter),
+	    cmocka_unit_test(test_parse_span),
 	    cmocka_unit_test(test_today),
 	};
 

@@ -11,6 +11,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "date.h"
 #include "pbstr.h"
@@ -42,7 +43,7 @@ test_summary_partners_and_period(void **state)
 	int dims[2] = {HOPTAC__V1__DIMENSION__DIMENSION_PARTNER,
 	    HOPTAC__V1__DIMENSION__DIMENSION_QUARTER};
 	struct store_summary_query q = {NULL, 0, NULL, 0, 0, 0, dims, 2, 0};
-	struct date_partial d = {2023, 0, 0};
+	struct date_partial d = {2023, 0, 0, 0};
 	Hoptac__V1__SummaryResponse *out;
 
 	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
@@ -161,6 +162,12 @@ test_summary_counts_match_records(void **state)
 		snprintf(start, sizeof(start), "%d-%02u-%02u",
 		    2023 + (int)(seed >> 8) % 2, 1 + (seed >> 12) % 12,
 		    1 + (seed >> 16) % 28);
+		/* Some starts partial: a year, a quarter, a month. */
+		if ((seed >> 24) % 8 < 3)
+			start[(seed >> 24) % 8 == 0 ? 4 : 7] = '\0';
+		if ((seed >> 24) % 8 == 1)
+			snprintf(start + 4, sizeof(start) - 4, "-Q%u",
+			    1 + (seed >> 12) % 4);
 		sp.unit = units[(seed >> 20) % 3];
 		sp.kind = 1 + (int)((seed >> 22) % 8);
 		sp.withdrawn = (seed >> 26) % 10 == 0;
@@ -170,7 +177,8 @@ test_summary_counts_match_records(void **state)
 		/* A third change: another day, kind, people or state (a
 		 * record stays in its unit: its id is the unit's). */
 		if ((seed >> 27) % 3 == 0) {
-			pbstr_set(&a->start_date, "2024-02-29");
+			pbstr_set(&a->start_date,
+			    (seed >> 5) % 3 == 0 ? "2024-Q1" : "2024-02-29");
 			pbstr_clear_all(&a->n_partner_codes, &a->partner_codes);
 			pbstr_append(&a->n_partner_codes, &a->partner_codes,
 			    partners[(seed >> 11) % 5]);
@@ -190,7 +198,8 @@ test_summary_counts_match_records(void **state)
 		struct store_summary_query q = {
 		    NULL, 0, NULL, 0, 0, 0, dim_sets[i % 8], 0, 0};
 		char *unit = (char *)units[i % 3];
-		struct date_partial from = {2023, 1, 1}, to = {2024, 12, 31};
+		struct date_partial from = {2023, 1, 1, 0},
+		                    to = {2024, 12, 31, 0};
 
 		seed = seed * 1103515245u + 12345u;
 		q.n_dims = dim_counts[i % 8];
@@ -355,6 +364,125 @@ test_inbox_failing_settle_refuses(void **state)
 	assert_true(store_unsettled(c) < 4 + 1);
 }
 
+/* What migration 13 added, taken away again: the column of the start's
+ * last day and its indexes, and the triggers that counted any start by
+ * its first day. */
+#define SCHEMA_12_SPANS                                                        \
+	"DROP TRIGGER activity_counts_update_old;"                             \
+	"DROP TRIGGER activity_counts_update_new;"                             \
+	"DROP TRIGGER activity_counts_delete;"                                 \
+	"DROP INDEX activities_partial;"                                       \
+	"DROP INDEX activities_summary;"                                       \
+	"ALTER TABLE activities DROP COLUMN start_last;"                       \
+	"CREATE INDEX activities_summary ON activities"                        \
+	"  (start_day, state, unit_code, kind, people);"                       \
+	"CREATE TRIGGER activity_counts_update_old AFTER UPDATE ON activities" \
+	"  WHEN old.state = 1 BEGIN"                                           \
+	"  UPDATE activity_day_counts SET n = n - 1, people = people -"        \
+	"  old.people WHERE day = old.start_day AND unit_code ="               \
+	"  old.unit_code AND kind = old.kind; END;"                            \
+	"CREATE TRIGGER activity_counts_update_new AFTER UPDATE ON activities" \
+	"  WHEN new.state = 1 BEGIN"                                           \
+	"  INSERT INTO activity_day_counts VALUES (new.start_day,"             \
+	"  new.unit_code, new.kind, 1, new.people) ON CONFLICT DO UPDATE"      \
+	"  SET n = n + 1, people = people + excluded.people; END;"             \
+	"CREATE TRIGGER activity_counts_delete AFTER DELETE ON activities"     \
+	"  WHEN old.state = 1 BEGIN"                                           \
+	"  UPDATE activity_day_counts SET n = n - 1, people = people -"        \
+	"  old.people WHERE day = old.start_day AND unit_code ="               \
+	"  old.unit_code AND kind = old.kind; END;"
+
+/* The activities of the summary row keyed key (by month), or -1. */
+static int
+month_row(struct store_conn *c, const char *key, int from_records)
+{
+	int dims[1] = {HOPTAC__V1__DIMENSION__DIMENSION_MONTH};
+	struct store_summary_query q = {
+	    NULL, 0, NULL, 0, INT32_MIN, INT32_MAX, dims, 1, from_records};
+	Hoptac__V1__SummaryResponse *out = malloc(sizeof(*out));
+	int n = -1;
+
+	assert_non_null(out);
+	hoptac__v1__summary_response__init(out);
+	assert_int_equal(store_summary(c, &q, out), STATUS_OK);
+	for (size_t i = 0; i < out->n_rows; i++)
+		if (strcmp(out->rows[i]->keys[0], key) == 0)
+			n = out->rows[i]->figures->activities;
+	hoptac__v1__summary_response__free_unpacked(out, NULL);
+	return n;
+}
+
+/* Migration 13: a database of schema 12, where a start known by its
+ * year alone was counted on 1 January, migrates; each start then keeps
+ * its span, the counts hold full dates only, and changes afterwards are
+ * counted as the records say. */
+static void
+test_migration_13_spans(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_conn *c = store_fixture_writer(f);
+	static const char *const starts[] = {
+	    "2025-01-15", "2025", "2025-08", "2025-Q3", "2025-01"};
+	char id[16];
+
+	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
+	for (int i = 0; i < 5; i++) {
+		struct store_fixture_spec sp = {id, NULL, {"LA-XE", NULL, NULL},
+		    1, {NULL, NULL, NULL}, starts[i], "", "t", "", "", "", 0};
+
+		snprintf(id, sizeof(id), "m13-%d", i);
+		store_fixture_insert_activity(c, &sp);
+	}
+	assert_int_equal(store_settle(c, NULL), STATUS_OK);
+	store_close(c);
+	c = f->db = NULL;
+	/* Schema 12 as it was: every start counted on its first day. */
+	store_fixture_exec(f->path,
+	    SCHEMA_12_SPANS
+	    "DELETE FROM activity_day_counts;"
+	    "DELETE FROM activity_month_counts;"
+	    "DELETE FROM activity_partner_day_counts;"
+	    "DELETE FROM activity_partner_month_counts;"
+	    "INSERT INTO activity_day_counts SELECT start_day, unit_code,"
+	    "  kind, count(*), sum(people) FROM activities WHERE state = 1"
+	    "  GROUP BY 1, 2, 3;"
+	    "INSERT INTO activity_month_counts SELECT (CAST(strftime('%s',"
+	    "  start_day * 86400, 'unixepoch', 'start of month') AS INTEGER)"
+	    "  / 86400), unit_code, kind, count(*), sum(people)"
+	    "  FROM activities WHERE state = 1 GROUP BY 1, 2, 3;"
+	    "PRAGMA user_version = 12;");
+	c = store_fixture_writer(f);
+	assert_int_equal(store_fixture_version(f->path), STORE_SCHEMA_VERSION);
+	for (int r = 0; r < 2; r++) {
+		assert_int_equal(month_row(c, "2025-01", r), 2);
+		assert_int_equal(month_row(c, "2025-08", r), 1);
+		assert_int_equal(month_row(c, "2025-Q3", r), 1);
+		assert_int_equal(month_row(c, "2025", r), 1);
+	}
+	assert_all_counts_agree(c);
+	/* The year becomes a day, the day a quarter: both move. */
+	{
+		struct store_fixture_spec sp = {"m13-1", NULL,
+		    {"LA-XE", NULL, NULL}, 1, {NULL, NULL, NULL}, "2025-03-02",
+		    "", "t", "", "", "", 0};
+		Hoptac__V1__Activity *a = store_fixture_activity(&sp);
+
+		a->version = 2;
+		assert_int_equal(store_activity_update(c, a, 1), STATUS_OK);
+		pbstr_set(&a->id, "m13-0");
+		pbstr_set(&a->start_date, "2025-Q1");
+		assert_int_equal(store_activity_update(c, a, 1), STATUS_OK);
+		store_fixture_activity_free(a);
+	}
+	for (int r = 0; r < 2; r++) {
+		assert_int_equal(month_row(c, "2025-01", r), 1);
+		assert_int_equal(month_row(c, "2025-03", r), 1);
+		assert_int_equal(month_row(c, "2025-Q1", r), 1);
+		assert_int_equal(month_row(c, "2025", r), -1);
+	}
+	assert_all_counts_agree(c);
+}
+
 /* Migration 12: the counts of new records are the settling's, so the
  * trigger that counted each insert goes; a database of schema 11 with
  * records in it migrates and then counts each new record once. */
@@ -382,7 +510,7 @@ test_migration_12_counts_once(void **state)
 	    "  new.start_day * 86400, 'unixepoch', 'start of month') AS"
 	    "  INTEGER) / 86400), new.unit_code, new.kind, 1, new.people)"
 	    "  ON CONFLICT DO UPDATE SET n = n + 1,"
-	    "  people = people + excluded.people; END;"
+	    "  people = people + excluded.people; END;" SCHEMA_12_SPANS
 	    "PRAGMA user_version = 11;");
 	c = store_fixture_writer(f);
 	assert_int_equal(store_fixture_version(f->path), STORE_SCHEMA_VERSION);
@@ -434,6 +562,7 @@ main(void)
 	    STORE_FIXTURE_TEST(test_summary_widest_query),
 	    STORE_FIXTURE_TEST(test_inbox_waits_and_settles),
 	    STORE_FIXTURE_TEST(test_migration_12_counts_once),
+	    STORE_FIXTURE_TEST(test_migration_13_spans),
 	    STORE_FIXTURE_TEST(test_inbox_failing_settle_refuses),
 	};
 

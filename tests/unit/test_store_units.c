@@ -117,7 +117,7 @@ test_unit_list(void **state)
 	expect_units(c, "Sê Kông", 1, today, "");
 	/* A unit whose valid_to is a month has ended after its last day. */
 	{
-		struct date_partial dec = {2019, 12, 31};
+		struct date_partial dec = {2019, 12, 31, 0};
 
 		expect_units(c, "Kon Tum", 0, date_first_day(&dec),
 		    "KT-DAKGLEI KT-ENDEDYESTERDAY KT-ENDSLATER KT-ENDSTODAY "

@@ -317,7 +317,8 @@ test_validate_date(void **state)
 	assert_int_equal(pbstr_set(&s, "2023-02-29"), 0);
 	assert_int_equal(validate_date(&s, NULL, "start_date", 1, &d, &v), -1);
 	assert_one(&v, "start_date",
-	    "must be a date such as 2024-05-02, 05/2024 or 2024");
+	    "must be a date such as 2024-05-02, 02/05/2024, 05/2024, quý "
+	    "III/2025");
 	assert_string_equal(s, "2023-02-29");
 	pbstr_take(&s, NULL);
 }
@@ -455,6 +456,48 @@ test_activity_dates(void **state)
 	}
 }
 
+/* A span as the start is both start and end; with an end too, refused. */
+static void
+test_activity_spans(void **state)
+{
+	static const struct {
+		const char *start, *end, *want_start, *want_end, *says;
+	} cases[] = {
+	    {"2023 – 2025", "", "2023", "2025", NULL},
+	    {"2023-2025", "", "2023", "2025", NULL},
+	    {"từ tháng 11/2022 đến tháng 3/2023", "", "2022-11", "2023-03",
+	        NULL},
+	    {"quý III/2025", "", "2025-Q3", "", NULL},
+	    {"Q3/2025", "Q4/2025", "2025-Q3", "2025-Q4", NULL},
+	    {"2023 – 2025", "2025", NULL, NULL, "end_date must be empty"},
+	    {"2025 – 2023", "", NULL, NULL, "start_date must be a date"},
+	};
+	struct violations v;
+	char said[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		Hoptac__V1__Activity *a = activity_new();
+
+		assert_int_equal(pbstr_set(&a->start_date, cases[i].start), 0);
+		assert_int_equal(pbstr_set(&a->end_date, cases[i].end), 0);
+		violations_init(&v);
+		validate_activity(a, "a", &v);
+		snprintf(said, sizeof(said), "%s %s",
+		    v.count > 0 ? v.items[0].field : "",
+		    v.count > 0 ? v.items[0].description : "");
+		if (cases[i].says != NULL)
+			assert_non_null(strstr(said, cases[i].says));
+		else if (v.count != 0)
+			fail_msg("%s: %s", cases[i].start, said);
+		else {
+			assert_string_equal(a->start_date, cases[i].want_start);
+			assert_string_equal(a->end_date, cases[i].want_end);
+		}
+		activity_free(a);
+	}
+}
+
 static void
 test_activity_bad(void **state)
 {
@@ -481,7 +524,9 @@ test_activity_bad(void **state)
 	assert_string_equal(v.items[3].field, "activities[3].fields[1]");
 	assert_string_equal(v.items[4].field, "activities[3].start_date");
 	assert_string_equal(v.items[4].description,
-	    "must be a date such as 2024-05-02, 05/2024 or 2024");
+	    "must be a date such as 2024-05-02, 02/05/2024, 05/2024, "
+	    "quý III/2025, Q3/2025 or 2024, or a span: 2023 – 2025, "
+	    "từ tháng 11/2022 đến tháng 3/2023");
 	assert_string_equal(v.items[5].field, "activities[3].end_date");
 	assert_string_equal(v.items[6].field, "activities[3].title");
 	assert_string_equal(v.items[6].description, "is required");
@@ -741,6 +786,7 @@ main(void)
 	    cmocka_unit_test(test_activity_partners),
 	    cmocka_unit_test(test_activity_too_many_partners),
 	    cmocka_unit_test(test_activity_dates),
+	    cmocka_unit_test(test_activity_spans),
 	    cmocka_unit_test(test_activity_bad),
 	    cmocka_unit_test(test_activity_lists_and_lengths),
 	    cmocka_unit_test(test_activity_normalizes_text),
