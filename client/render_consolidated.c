@@ -688,25 +688,27 @@ render_consolidated_document(FILE *out, const Consolidated *c,
 	return 0;
 }
 
-/* The report as a .docx: the document's body written in memory, then
+/* The report as a .docx: word/document.xml written in memory, then
  * packaged. */
 static int
 render_consolidated_docx(
     FILE *out, const Consolidated *c, const struct render_layout *layout)
 {
-	char *body = NULL; /* ours, from open_memstream */
+	char *xml = NULL; /* ours, from open_memstream */
 	size_t len = 0;
-	FILE *m = open_memstream(&body, &len);
+	FILE *m = open_memstream(&xml, &len);
 	int rc;
 
 	if (m == NULL)
 		return -1;
+	render_docx_begin(m);
 	rc = render_consolidated_document(m, c, RENDER_DOCX, layout);
+	render_docx_end(m);
 	if (fclose(m) != 0)
 		rc = -1;
 	if (rc == 0)
-		rc = render_docx_package(out, body, len);
-	free(body);
+		rc = render_docx_package(out, xml, len);
+	free(xml);
 	return rc;
 }
 

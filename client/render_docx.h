@@ -57,9 +57,16 @@ void render_docx_columns(struct render_doc *d,
 /* A page break. */
 void render_docx_page_break(struct render_doc *d);
 
-/* Writes to out the .docx file whose document body (the paragraphs and
- * tables between <w:body> and the section properties) is the len bytes
- * of body. 0, or -1 when out of memory or the package cannot be made. */
-int render_docx_package(FILE *out, const char *body, size_t len);
+/* Writes the start of word/document.xml, up to <w:body>, to m. */
+void render_docx_begin(FILE *m);
+
+/* Writes the end of word/document.xml to m: the section (the page, its
+ * margins, the header with the page number) and the closing tags. */
+void render_docx_end(FILE *m);
+
+/* Writes to out the .docx file whose word/document.xml is the len bytes
+ * of document (render_docx_begin, the body, render_docx_end). 0, or -1
+ * when out of memory or the package cannot be made. */
+int render_docx_package(FILE *out, const char *document, size_t len);
 
 #endif

@@ -122,26 +122,18 @@ static const char render_docx_header[] =
     "w:fldCharType=\"separate\"/></w:r><w:r><w:t>2</w:t></w:r><w:r>"
     "<w:fldChar w:fldCharType=\"end\"/></w:r></w:p></w:hdr>\n";
 
-/* word/document.xml around body. malloc'd into *xml, *len; -1 when out
- * of memory. */
-static int
-render_docx_document(const char *body, size_t body_len, char **xml, size_t *len)
+void
+render_docx_begin(FILE *m)
 {
-	FILE *m = open_memstream(xml, len);
-
-	if (m == NULL)
-		return -1;
 	fputs(render_docx_head, m);
-	fwrite(body, 1, body_len, m);
+}
+
+void
+render_docx_end(FILE *m)
+{
 	fprintf(m, render_docx_tail, RENDER_DOCX_PAGE_W, RENDER_DOCX_PAGE_H,
 	    RENDER_DOCX_MARGIN_T, RENDER_DOCX_MARGIN_R, RENDER_DOCX_MARGIN_B,
 	    RENDER_DOCX_MARGIN_L);
-	if (fclose(m) != 0) {
-		free(*xml);
-		*xml = NULL;
-		return -1;
-	}
-	return 0;
 }
 
 /* Adds the part name, len bytes of data the caller keeps until the
@@ -182,18 +174,14 @@ render_docx_copy(zip_source_t *src, FILE *out)
 }
 
 int
-render_docx_package(FILE *out, const char *body, size_t len)
+render_docx_package(FILE *out, const char *document, size_t len)
 {
 	zip_error_t ze;
 	zip_source_t *mem = NULL;
 	zip_t *za = NULL;
-	char *document = NULL; /* owned here; libzip reads it at close */
-	size_t document_len = 0;
 	int rc = -1;
 
 	zip_error_init(&ze);
-	if (render_docx_document(body, len, &document, &document_len) != 0)
-		goto out;
 	if ((mem = zip_source_buffer_create(NULL, 0, 0, &ze)) == NULL)
 		goto out;
 	/* The archive is written into mem when closed; mem outlives it. */
@@ -207,8 +195,7 @@ render_docx_package(FILE *out, const char *body, size_t len)
 	    render_docx_add(za, "word/_rels/document.xml.rels",
 	        render_docx_document_rels,
 	        strlen(render_docx_document_rels)) != 0 ||
-	    render_docx_add(za, "word/document.xml", document, document_len) !=
-	        0 ||
+	    render_docx_add(za, "word/document.xml", document, len) != 0 ||
 	    render_docx_add(za, "word/styles.xml", render_docx_styles,
 	        strlen(render_docx_styles)) != 0 ||
 	    render_docx_add(za, "word/header1.xml", render_docx_header,
@@ -224,6 +211,5 @@ out:
 	if (mem != NULL)
 		zip_source_free(mem);
 	zip_error_fini(&ze);
-	free(document);
 	return rc;
 }
