@@ -1,0 +1,190 @@
+/*
+ * The gazetteer as hoptacd serves it: names as documents write them in
+ * every place a partner is named, groups in a request's scope and a
+ * summary's filter, the file it loads and what it refuses.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "harness.h"
+
+static char out[65536], err[8192];
+
+static int
+setup(void **state)
+{
+	static struct harness h;
+
+	harness_start(&h, HARNESS_TCP, 0);
+	*state = &h;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	harness_cleanup(*state);
+	return 0;
+}
+
+#define cli(h, ...)                                                            \
+	harness_cli((h), out, sizeof(out), err, sizeof(err), __VA_ARGS__, NULL)
+
+/* partner list with a province named as documents name it lists it and
+ * its districts; a district by any form, itself. */
+static void
+test_partner_list_forms(void **state)
+{
+	struct harness *h = *state;
+	static const char *const districts[][2] = {
+	    {"huyện Noọng Hẹt", "LA-XI-NONGHET"},
+	    {"huyen noong het", "LA-XI-NONGHET"},
+	    {"Mường Pẹc", "LA-XI-PEK"},
+	    {"Phu Cut", "LA-XI-PHOUKOUT"},
+	    {"Ka Lưm", "LA-XE-KALEUM"},
+	    {"huyện Kaleum (Lào)", "LA-XE-KALEUM"},
+	    {"Dac Chung", "LA-XE-DAKCHEUNG"},
+	};
+
+	harness_expect(cli(h, "partner", "list", "tỉnh Xiêng Khoảng"), 0,
+	    "list", out, err);
+	assert_non_null(strstr(out, "LA-XI "));
+	assert_non_null(strstr(out, "LA-XI-NONGHET"));
+	assert_non_null(strstr(out, "LA-XI-PHAXAY"));
+	assert_null(strstr(out, "LA-XE"));
+	harness_expect(
+	    cli(h, "partner", "list", "tinh se kong"), 0, "list", out, err);
+	assert_non_null(strstr(out, "LA-XE-KALEUM"));
+	assert_non_null(strstr(out, "LA-XE-THATENG"));
+	for (size_t i = 0; i < sizeof(districts) / sizeof(districts[0]); i++) {
+		harness_expect(cli(h, "partner", "list", districts[i][0]), 0,
+		    districts[i][0], out, err);
+		assert_non_null(strstr(out, districts[i][1]));
+	}
+	harness_expect(cli(h, "partner", "list", "các tỉnh Nam Lào"), 0,
+	    "group", out, err);
+	assert_non_null(strstr(out, "G-LA-NAM"));
+	assert_non_null(strstr(out, "LA-AT-SANXAY"));
+	assert_null(strstr(out, "LA-XI"));
+	harness_expect(
+	    cli(h, "partner", "list", "Quảng Ninh"), 4, "none", out, err);
+}
+
+/* A group names its members in a request's scope and a summary's filter;
+ * an activity takes a province or a district only. */
+static void
+test_groups(void **state)
+{
+	struct harness *h = *state;
+
+	harness_expect(cli(h, "unit", "add", "NA-SNGV", "Sở Ngoại vụ Nghệ An",
+	                   "--kind", "other", "--province", "Nghệ An"),
+	    0, "unit", out, err);
+	harness_expect(cli(h, "activity", "add", "--id", "gz-1", "--unit",
+	                   "NA-SNGV", "--partner",
+	                   "huyện Noọng Hẹt, tỉnh "
+	                   "Xiêng Khoảng (Lào)",
+	                   "--kind", "training", "--start", "2/3/2024",
+	                   "--title", "Tập huấn"),
+	    0, "add Noọng Hẹt", out, err);
+	harness_expect(cli(h, "activity", "add", "--id", "gz-2", "--unit",
+	                   "NA-SNGV", "--partner", "Ka Lum", "--kind",
+	                   "training", "--start", "3/3/2024", "--title", "Họp"),
+	    0, "add Ka Lưm", out, err);
+	harness_expect(cli(h, "activity", "add", "--id", "gz-3", "--unit",
+	                   "NA-SNGV", "--partner", "các tỉnh Bắc Lào", "--kind",
+	                   "training", "--start", "3/3/2024", "--title", "Họp"),
+	    3, "add a group", out, err);
+	assert_non_null(strstr(err, "is a group"));
+
+	harness_expect(cli(h, "activity", "list", "--unit", "NA-SNGV",
+	                   "--partner", "tỉnh Xiêng Khoảng"),
+	    0, "list by province", out, err);
+	assert_non_null(strstr(out, "gz-1"));
+	assert_null(strstr(out, "gz-2"));
+
+	harness_expect(cli(h, "summary", "--from", "2024", "--to", "2024",
+	                   "--partner", "Bắc Lào", "--by", "partner"),
+	    0, "summary north", out, err);
+	assert_non_null(strstr(out, "LA-XI"));
+	assert_null(strstr(out, "LA-XE"));
+	harness_expect(
+	    cli(h, "summary", "--from", "2024", "--to", "2024", "--partner",
+	        "các tỉnh Lào giáp Thừa Thiên Huế", "--by", "partner"),
+	    0, "summary Huế", out, err);
+	assert_non_null(strstr(out, "LA-XE"));
+	assert_null(strstr(out, "LA-XI"));
+
+	harness_expect(
+	    cli(h, "request", "create", "R-GZ-1", "--issuer", "NA-SNGV",
+	        "--issued", "2024-05-02", "--title", "báo cáo", "--from",
+	        "2024", "--due", "2024-06-01", "--unit", "NA-SNGV", "--partner",
+	        "các tỉnh Lào giáp Nghệ An"),
+	    0, "request", out, err);
+	harness_expect(
+	    cli(h, "request", "show", "R-GZ-1"), 0, "show", out, err);
+	assert_non_null(strstr(out, "LA-HO"));
+	assert_non_null(strstr(out, "LA-XI"));
+	assert_non_null(strstr(out, "LA-BL"));
+	assert_null(strstr(out, "G-VN"));
+}
+
+/* hoptacd serves the file it is given, and refuses a bad one with its
+ * line and EX_CONFIG. */
+static void
+test_file(void **state)
+{
+	struct harness *h = *state;
+	char path[400], opt[420], log[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/gazetteer.tsv", h->dir);
+	snprintf(opt, sizeof(opt), "gazetteer=%s", path);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("code\tlevel\tparent\tname\tlatin\taliases\tmembers\n"
+	      "LA-XE\tprovince\t\tSê Kông\tSekong\tXê Kông\t\n"
+	      "LA-XE-MOILAP\tdistrict\tLA-XE\tMới Lập\tMoilap\t\t\n",
+	    f);
+	fclose(f);
+	harness_stop(h);
+	harness_args(h, "-o", opt, NULL);
+	harness_restart(h);
+	harness_expect(
+	    cli(h, "partner", "list", "huyện Mới Lập"), 0, "new", out, err);
+	assert_non_null(strstr(out, "LA-XE-MOILAP"));
+	harness_expect(
+	    cli(h, "partner", "list", "Attapeu"), 4, "gone", out, err);
+
+	f = fopen(path, "a");
+	assert_non_null(f);
+	fputs("LA-XI\tprovince\t\tXê-kông\tX\t\t\n", f);
+	fclose(f);
+	harness_stop(h);
+	assert_int_equal(harness_start_fails(h, log, sizeof(log)), 78);
+	assert_non_null(strstr(log, "gazetteer.tsv:4: LA-XI: a spelling"));
+	assert_int_equal(harness_hoptacd(h, out, sizeof(out), err, sizeof(err),
+	                     "-n", "-o", opt, "-D", h->db, "-l", h->url, NULL),
+	    78);
+	harness_args(h, NULL);
+	harness_restart(h);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_partner_list_forms),
+	    cmocka_unit_test(test_groups),
+	    cmocka_unit_test(test_file),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
