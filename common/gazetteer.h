@@ -66,6 +66,13 @@ int gazetteer_add(const char *code, const char *parent, const char *name,
 int gazetteer_alias(
     const char *code, const char *alias, char *err, size_t errlen);
 
+/* What gazetteer_add() and gazetteer_alias() would answer, changing
+ * nothing (a check before the change is stored). */
+int gazetteer_add_check(const char *code, const char *parent, const char *name,
+    const char *name_latin, char *err, size_t errlen);
+int gazetteer_alias_check(
+    const char *code, const char *alias, char *err, size_t errlen);
+
 /* Frees every table; the next lookup loads the built-in copy. For tests
  * and exit, when no entry is held any more. */
 void gazetteer_reset(void);

@@ -25,11 +25,13 @@ gazetteer_copy(const struct gazetteer_table *t)
  * with why in err when a spelling of e is another entry's. */
 static int
 gazetteer_commit(struct gazetteer_table *c, struct gazetteer_entry *e,
-    char *err, size_t errlen)
+    int apply, char *err, size_t errlen)
 {
 	if (gazetteer_entry_keys(e, err, errlen) != 0 ||
 	    gazetteer_check_keys(c, c->n, e, err, errlen) != 0)
 		return -1;
+	if (!apply)
+		return 0;
 	if (gazetteer_finish(c) != 0) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -71,7 +73,7 @@ gazetteer_text(const char *what, const char *s, char *err, size_t errlen)
 
 /* Why an entry of this code and parent may not be added, or 0. */
 static int
-gazetteer_add_check(const struct gazetteer_table *t, const char *code,
+gazetteer_code_check(const struct gazetteer_table *t, const char *code,
     const char *parent, char *err, size_t errlen)
 {
 	const struct gazetteer_entry *top;
@@ -107,9 +109,9 @@ gazetteer_add_check(const struct gazetteer_table *t, const char *code,
 	return 0;
 }
 
-int
-gazetteer_add(const char *code, const char *parent, const char *name,
-    const char *name_latin, char *err, size_t errlen)
+static int
+gazetteer_add_impl(const char *code, const char *parent, const char *name,
+    const char *name_latin, int apply, char *err, size_t errlen)
 {
 	static const char *const none[] = {NULL};
 	const struct gazetteer_table *t;
@@ -124,7 +126,7 @@ gazetteer_add(const char *code, const char *parent, const char *name,
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	if (gazetteer_add_check(t, code, parent, err, errlen) != 0)
+	if (gazetteer_code_check(t, code, parent, err, errlen) != 0)
 		goto out;
 	if ((c = gazetteer_copy(t)) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -153,14 +155,15 @@ gazetteer_add(const char *code, const char *parent, const char *name,
 		goto out;
 	}
 	c->n++;
-	rc = gazetteer_commit(c, e, err, errlen);
+	rc = gazetteer_commit(c, e, apply, err, errlen);
 out:
 	pthread_mutex_unlock(&gazetteer_lock);
 	return rc;
 }
 
-int
-gazetteer_alias(const char *code, const char *alias, char *err, size_t errlen)
+static int
+gazetteer_alias_impl(
+    const char *code, const char *alias, int apply, char *err, size_t errlen)
 {
 	const struct gazetteer_table *t;
 	const struct gazetteer_entry *old;
@@ -196,8 +199,37 @@ gazetteer_alias(const char *code, const char *alias, char *err, size_t errlen)
 	aliases[n] = text;
 	e = &c->entries[old - t->entries];
 	e->p.aliases = aliases;
-	rc = gazetteer_commit(c, e, err, errlen);
+	rc = gazetteer_commit(c, e, apply, err, errlen);
 out:
 	pthread_mutex_unlock(&gazetteer_lock);
 	return rc;
+}
+
+int
+gazetteer_add(const char *code, const char *parent, const char *name,
+    const char *name_latin, char *err, size_t errlen)
+{
+	return gazetteer_add_impl(
+	    code, parent, name, name_latin, 1, err, errlen);
+}
+
+int
+gazetteer_add_check(const char *code, const char *parent, const char *name,
+    const char *name_latin, char *err, size_t errlen)
+{
+	return gazetteer_add_impl(
+	    code, parent, name, name_latin, 0, err, errlen);
+}
+
+int
+gazetteer_alias(const char *code, const char *alias, char *err, size_t errlen)
+{
+	return gazetteer_alias_impl(code, alias, 1, err, errlen);
+}
+
+int
+gazetteer_alias_check(
+    const char *code, const char *alias, char *err, size_t errlen)
+{
+	return gazetteer_alias_impl(code, alias, 0, err, errlen);
 }

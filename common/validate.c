@@ -253,6 +253,33 @@ validate_list(
 		    VALIDATE_LIST_MAX);
 }
 
+static int validate_unknown_codes;
+
+void
+validate_accept_unknown_codes(int yes)
+{
+	validate_unknown_codes = yes;
+}
+
+/* Whether s is a district's code under a province the gazetteer knows. */
+static bool
+validate_district_code(const char *s)
+{
+	const struct gazetteer_partner *p;
+	char province[GAZETTEER_PROVINCE_LEN + 1];
+	size_t n = strlen(s);
+
+	if (n <= GAZETTEER_PROVINCE_LEN + 1 || n > VALIDATE_ID_MAX ||
+	    s[GAZETTEER_PROVINCE_LEN] != '-' ||
+	    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != n)
+		return false;
+	memcpy(province, s, GAZETTEER_PROVINCE_LEN);
+	province[GAZETTEER_PROVINCE_LEN] = '\0';
+	p = gazetteer_resolve(province);
+	return p != NULL && p->level == GAZETTEER_PROVINCE &&
+	    strcmp(p->code, province) == 0;
+}
+
 /* Resolves one partner in place; the item name is "partner_codes[i]".
  * A group is taken where groups are (a request's scope) and its code is
  * then returned for the caller to put its members in its place. */
@@ -272,6 +299,8 @@ validate_partner(char **item, const char *prefix, const char *name, bool groups,
 		return NULL;
 	}
 	p = gazetteer_resolve(s);
+	if (p == NULL && validate_unknown_codes && validate_district_code(s))
+		return NULL; /* kept as it is, for the server */
 	if (p == NULL) {
 		violations_add(v, prefix, name, "unknown partner \"%.*s\"",
 		    validate_quote_len(s, VALIDATE_QUOTE_MAX), s);

@@ -20,6 +20,7 @@
 
 #include "callq.h"
 #include "dispatch.h"
+#include "handlers.h"
 #include "ipcwatch.h"
 #include "log.h"
 #include "readers.h"
@@ -709,6 +710,11 @@ server_start(const struct server_config *cfg, char *err, size_t errlen)
 	    auth_reload(s->auth, db) != STATUS_OK) {
 		store_close(db);
 		snprintf(err, errlen, "cannot read the credentials");
+		goto fail;
+	}
+	if (handle_partners_merge(db) != STATUS_OK) {
+		store_close(db);
+		snprintf(err, errlen, "cannot read the partners added");
 		goto fail;
 	}
 	if ((s->writer = writer_create(db)) == NULL) {

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
@@ -177,6 +178,75 @@ test_file(void **state)
 	harness_restart(h);
 }
 
+/* An administrator adds a district and an alias: audited, idempotent,
+ * refused to others, used at once and kept across a restart. */
+static void
+test_add_alias(void **state)
+{
+	struct harness *h = *state;
+	char office[128];
+
+	harness_issue(h, "office", 1u << HOPTAC__V1__ROLE__ROLE_OFFICE,
+	    "NA-SNGV", office, sizeof(office));
+	setenv("HOPTAC_TOKEN", office, 1);
+	harness_expect(cli(h, "partner", "add", "LA-XE-MOILAP", "Mới Lập",
+	                   "--latin", "Moilap", "--parent", "Sê Kông"),
+	    77, "an office adds", out, err);
+	harness_expect(cli(h, "partner", "alias", "Ka Lưm", "Ca Lơm"), 77,
+	    "an office aliases", out, err);
+	unsetenv("HOPTAC_TOKEN");
+
+	harness_expect(
+	    cli(h, "partner", "list", "Mới Lập"), 4, "before", out, err);
+	harness_expect(cli(h, "partner", "add", "LA-XE-MOILAP", "Mới Lập",
+	                   "--latin", "Moilap", "--parent", "tỉnh Sê Kông"),
+	    0, "add", out, err);
+	assert_non_null(strstr(out, "LA-XE-MOILAP added"));
+	harness_expect(cli(h, "partner", "add", "LA-XE-MOILAP", "Mới Lập",
+	                   "--latin", "Moilap", "--parent", "LA-XE"),
+	    0, "add again", out, err);
+	assert_non_null(strstr(out, "was there already"));
+	harness_expect(cli(h, "partner", "add", "LA-XE-MOILAP", "Khác",
+	                   "--latin", "Other", "--parent", "LA-XE"),
+	    3, "another entry, same code", out, err);
+	harness_expect(cli(h, "partner", "add", "LA-AT-X", "Pẹc", "--latin",
+	                   "Pek", "--parent", "LA-XE"),
+	    3, "a code of another province", out, err);
+	harness_expect(
+	    cli(h, "partner", "list", "huyện Mới Lập"), 0, "after", out, err);
+	assert_non_null(strstr(out, "LA-XE-MOILAP"));
+
+	harness_expect(cli(h, "partner", "alias", "Ka Lưm", "Ca Lơm"), 0,
+	    "alias", out, err);
+	assert_non_null(strstr(out, "added: LA-XE-KALEUM"));
+	harness_expect(cli(h, "partner", "alias", "LA-XE-KALEUM", "Ca Lơm"), 0,
+	    "alias again", out, err);
+	assert_non_null(strstr(out, "was there already"));
+	harness_expect(cli(h, "partner", "alias", "LA-XE", "Attapeu"), 3,
+	    "another partner's spelling", out, err);
+	assert_non_null(strstr(err, "LA-AT"));
+	harness_expect(cli(h, "activity", "add", "--id", "gz-4", "--unit",
+	                   "NA-SNGV", "--partner", "LA-XE-MOILAP", "--kind",
+	                   "training", "--start", "4/3/2024", "--title", "Họp"),
+	    0, "an activity with the new district", out, err);
+
+	harness_expect(
+	    cli(h, "audit", "--method", "Partners/Add"), 0, "audit", out, err);
+	assert_non_null(strstr(out, "Partners/Add"));
+	harness_expect(cli(h, "audit", "--method", "Partners/Alias"), 0,
+	    "audit", out, err);
+	assert_non_null(strstr(out, "Partners/Alias"));
+
+	harness_stop(h);
+	harness_restart(h);
+	harness_expect(cli(h, "partner", "list", "huyen ca lom"), 0,
+	    "after a restart", out, err);
+	assert_non_null(strstr(out, "LA-XE-KALEUM"));
+	harness_expect(cli(h, "activity", "list", "--partner", "Mới Lập"), 0,
+	    "after a restart", out, err);
+	assert_non_null(strstr(out, "gz-4"));
+}
+
 int
 main(void)
 {
@@ -184,6 +254,7 @@ main(void)
 	    cmocka_unit_test(test_partner_list_forms),
 	    cmocka_unit_test(test_groups),
 	    cmocka_unit_test(test_file),
+	    cmocka_unit_test(test_add_alias),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
