@@ -202,8 +202,9 @@ gazetteer_strip_words(char *folded)
 bool
 gazetteer_matches(const struct gazetteer_partner *p, const char *query)
 {
-	const struct gazetteer_entry *e =
-	    gazetteer_find_code(gazetteer_current(), p->code);
+	const struct gazetteer_entry *e = p != NULL
+	    ? gazetteer_find_code(gazetteer_current(), p->code)
+	    : NULL;
 	char *folded = NULL, *key = NULL;
 	bool match = false;
 

@@ -78,6 +78,43 @@ test_partner_list_forms(void **state)
 	    cli(h, "partner", "list", "Quảng Ninh"), 4, "none", out, err);
 }
 
+/* Every district of Xiêng Khoảng and Sê Kông, by its Vietnamese name
+ * with and without diacritics, bare and with the words documents add. */
+static void
+test_partner_list_every_district(void **state)
+{
+	struct harness *h = *state;
+	static const char *const districts[][3] = {
+	    {"Pẹc", "Pec", "LA-XI-PEK"},
+	    {"Khăm", "Kham", "LA-XI-KHAM"},
+	    {"Noọng Hẹt", "Noong Het", "LA-XI-NONGHET"},
+	    {"Khun", "Khun", "LA-XI-KHOUNE"},
+	    {"Mọc May", "Moc May", "LA-XI-MOKMAY"},
+	    {"Phu Cút", "Phu Cut", "LA-XI-PHOUKOUT"},
+	    {"Pha Xay", "Pha Xay", "LA-XI-PHAXAY"},
+	    {"La Mam", "La Mam", "LA-XE-LAMAM"},
+	    {"Ka Lưm", "Ka Lum", "LA-XE-KALEUM"},
+	    {"Đắc Chưng", "Dac Chung", "LA-XE-DAKCHEUNG"},
+	    {"Thà Teng", "Tha Teng", "LA-XE-THATENG"},
+	};
+	static const char *const forms[][2] = {
+	    {"", ""}, {"huyện ", ""}, {"huyen ", ""}, {"Mường ", " (Lào)"}};
+	char text[128];
+
+	for (size_t i = 0; i < sizeof(districts) / sizeof(districts[0]); i++)
+		for (size_t f = 0; f < sizeof(forms) / sizeof(forms[0]); f++)
+			for (int plain = 0; plain < 2; plain++) {
+				snprintf(text, sizeof(text), "%s%s%s",
+				    forms[f][0], districts[i][plain],
+				    forms[f][1]);
+				harness_expect(cli(h, "partner", "list", text),
+				    0, text, out, err);
+				if (strstr(out, districts[i][2]) == NULL)
+					fail_msg("\"%s\" lists no %s", text,
+					    districts[i][2]);
+			}
+}
+
 /* A group names its members in a request's scope and a summary's filter;
  * an activity takes a province or a district only. */
 static void
@@ -252,6 +289,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_partner_list_forms),
+	    cmocka_unit_test(test_partner_list_every_district),
 	    cmocka_unit_test(test_groups),
 	    cmocka_unit_test(test_file),
 	    cmocka_unit_test(test_add_alias),

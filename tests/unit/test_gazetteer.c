@@ -263,6 +263,7 @@ test_seed_spellings(void **state)
 	assert_resolves("U - Đôm - Xay", "LA-OU");
 	assert_resolves("Luông - Pha - Bang", "LA-LP");
 	assert_resolves("Bo- Kẹo", "LA-BK");
+	assert_resolves("các tỉnh Bắc Lào", "G-LA-BAC");
 	/* kon-tum-dak-glei-2024.txt */
 	assert_resolves("Sê Kông", "LA-XE");
 	assert_resolves("tỉnh Sê Kông", "LA-XE");
@@ -350,6 +351,10 @@ test_matches(void **state)
 	assert_true(gazetteer_matches(lp, "Prabang"));
 	assert_false(gazetteer_matches(lp, "kong"));
 	assert_false(gazetteer_matches(xe, "\xff"));
+	assert_false(gazetteer_matches(NULL, "kong"));
+	/* Administrative words are not searched for. */
+	assert_true(gazetteer_matches(xe, "tỉnh Sê"));
+	assert_true(gazetteer_matches(xe, "kong (Lào)"));
 	/* Only entries of the table are matched. */
 	assert_false(gazetteer_matches(&outside, "kong"));
 }
