@@ -21,17 +21,29 @@ gazetteer_copy(const struct gazetteer_table *t)
 	return c;
 }
 
-/* Makes c, where e was added or changed, the current table: 0, or -1
- * with why in err when a spelling of e is another entry's. */
+/*
+ * Checks e, a new entry or a changed copy of the i-th of t (i == t->n:
+ * new), and with apply makes the table with it the current one: 0, or -1
+ * with why in err when a spelling of e is another entry's. Only a change
+ * applied copies the table; a check keeps just e's keys.
+ */
 static int
-gazetteer_commit(struct gazetteer_table *c, struct gazetteer_entry *e,
-    int apply, char *err, size_t errlen)
+gazetteer_commit(const struct gazetteer_table *t, size_t i,
+    struct gazetteer_entry *e, int apply, char *err, size_t errlen)
 {
+	struct gazetteer_table *c;
+
 	if (gazetteer_entry_keys(e, err, errlen) != 0 ||
-	    gazetteer_check_keys(c, c->n, e, err, errlen) != 0)
+	    gazetteer_check_keys(t, t->n, e, err, errlen) != 0)
 		return -1;
 	if (!apply)
 		return 0;
+	if ((c = gazetteer_copy(t)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	c->entries[i] = *e;
+	c->n += i == t->n;
 	if (gazetteer_finish(c) != 0) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -116,8 +128,7 @@ gazetteer_add_impl(const char *code, const char *parent, const char *name,
 	static const char *const none[] = {NULL};
 	const struct gazetteer_table *t;
 	const struct gazetteer_entry *old;
-	struct gazetteer_table *c;
-	struct gazetteer_entry *e;
+	struct gazetteer_entry added = {0}, *e = &added;
 	int rc = -1;
 
 	parent = parent != NULL ? parent : "";
@@ -128,12 +139,6 @@ gazetteer_add_impl(const char *code, const char *parent, const char *name,
 	}
 	if (gazetteer_code_check(t, code, parent, err, errlen) != 0)
 		goto out;
-	if ((c = gazetteer_copy(t)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		goto out;
-	}
-	e = &c->entries[c->n];
-	memset(e, 0, sizeof(*e));
 	e->p.level = parent[0] ? GAZETTEER_DISTRICT : GAZETTEER_PROVINCE;
 	e->p.aliases = none;
 	if ((e->p.code = gazetteer_strdup(code)) == NULL ||
@@ -154,8 +159,7 @@ gazetteer_add_impl(const char *code, const char *parent, const char *name,
 		rc = same ? 1 : -1;
 		goto out;
 	}
-	c->n++;
-	rc = gazetteer_commit(c, e, apply, err, errlen);
+	rc = gazetteer_commit(t, t->n, e, apply, err, errlen);
 out:
 	pthread_mutex_unlock(&gazetteer_lock);
 	return rc;
@@ -167,8 +171,7 @@ gazetteer_alias_impl(
 {
 	const struct gazetteer_table *t;
 	const struct gazetteer_entry *old;
-	struct gazetteer_table *c;
-	struct gazetteer_entry *e;
+	struct gazetteer_entry changed;
 	const char **aliases;
 	const char *text;
 	size_t n = 0;
@@ -190,16 +193,16 @@ gazetteer_alias_impl(
 			rc = 1;
 			goto out;
 		}
-	if ((c = gazetteer_copy(t)) == NULL ||
-	    (aliases = gazetteer_alloc((n + 2) * sizeof(*aliases))) == NULL) {
+	if ((aliases = gazetteer_alloc((n + 2) * sizeof(*aliases))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
 	memcpy(aliases, old->p.aliases, n * sizeof(*aliases));
 	aliases[n] = text;
-	e = &c->entries[old - t->entries];
-	e->p.aliases = aliases;
-	rc = gazetteer_commit(c, e, apply, err, errlen);
+	changed = *old;
+	changed.p.aliases = aliases;
+	rc = gazetteer_commit(
+	    t, (size_t)(old - t->entries), &changed, apply, err, errlen);
 out:
 	pthread_mutex_unlock(&gazetteer_lock);
 	return rc;

@@ -624,6 +624,16 @@ test_add_alias(void **state)
 	const struct gazetteer_partner *held = gazetteer_resolve("LA-XE");
 
 	(void)state;
+	/* A check changes nothing. */
+	assert_int_equal(gazetteer_add_check("LA-XE-NEW", "LA-XE", "Mới Lập",
+	                     "Mailap", err, sizeof(err)),
+	    0);
+	assert_int_equal(
+	    gazetteer_alias_check("LA-XE", "Xế Công", err, sizeof(err)), 0);
+	assert_null(gazetteer_resolve("Mới Lập"));
+	assert_null(gazetteer_resolve("Xế Công"));
+	assert_int_equal(
+	    gazetteer_alias_check("LA-XE", "Attapeu", err, sizeof(err)), -1);
 	assert_int_equal(gazetteer_add("LA-XE-NEW", "LA-XE", "Mới Lập",
 	                     "Mailap", err, sizeof(err)),
 	    0);
