@@ -707,14 +707,11 @@ server_start(const struct server_config *cfg, char *err, size_t errlen)
 		goto fail;
 	}
 	if ((s->auth = auth_create()) == NULL ||
-	    auth_reload(s->auth, db) != STATUS_OK) {
+	    auth_reload(s->auth, db) != STATUS_OK ||
+	    handle_partners_merge(db) != STATUS_OK) {
 		store_close(db);
-		snprintf(err, errlen, "cannot read the credentials");
-		goto fail;
-	}
-	if (handle_partners_merge(db) != STATUS_OK) {
-		store_close(db);
-		snprintf(err, errlen, "cannot read the partners added");
+		snprintf(err, errlen,
+		    "cannot read the credentials or the partners added");
 		goto fail;
 	}
 	if ((s->writer = writer_create(db)) == NULL) {
