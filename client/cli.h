@@ -277,6 +277,8 @@ int cmd_unit_add(struct cli *cli, int argc, char **argv);
 int cmd_unit_amend(struct cli *cli, int argc, char **argv);
 int cmd_unit_list(struct cli *cli, int argc, char **argv);
 int cmd_partner_list(struct cli *cli, int argc, char **argv);
+int cmd_partner_add(struct cli *cli, int argc, char **argv);
+int cmd_partner_alias(struct cli *cli, int argc, char **argv);
 int cmd_activity_add(struct cli *cli, int argc, char **argv);
 int cmd_activity_list(struct cli *cli, int argc, char **argv);
 int cmd_activity_show(struct cli *cli, int argc, char **argv);

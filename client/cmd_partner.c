@@ -46,3 +46,71 @@ cmd_partner_list(struct cli *cli, int argc, char **argv)
 
 	return cli_list(cli, &list, argc, argv, &req.base);
 }
+
+static int
+cmd_partner_added(const ProtobufCMessage *req, const ProtobufCMessage *m)
+{
+	const Hoptac__V1__AddPartnerResponse *resp = (const void *)m;
+
+	(void)req;
+	printf("partner %s %s: %s\n", resp->partner->code,
+	    resp->created ? "added" : "was there already", resp->partner->name);
+	return CLI_OK;
+}
+
+/* hoptac partner add CODE NAME --latin NAME [--parent PROVINCE] */
+int
+cmd_partner_add(struct cli *cli, int argc, char **argv)
+{
+	static const struct cli_option opts[] = {
+	    CLI_COPY("latin", Hoptac__V1__AddPartnerRequest, name_latin),
+	    CLI_COPY("parent", Hoptac__V1__AddPartnerRequest, parent_code),
+	    CLI_OPTIONS_END,
+	};
+	static const struct cli_args args = {opts, NULL, 2, 2, 0, 0};
+	static const struct cli_show show = {
+	    NULL, METHOD_PARTNERS_ADD, NULL, cmd_partner_added};
+	Hoptac__V1__AddPartnerRequest req =
+	    HOPTAC__V1__ADD_PARTNER_REQUEST__INIT;
+	char **names;
+	int rc;
+
+	if ((rc = cli_parse(cli, &args, &req, argc, argv, &names)) != CLI_OK)
+		return rc;
+	if (req.name_latin[0] == '\0')
+		return cli_fail(CLI_USAGE, "--latin NAME is required");
+	req.code = names[0];
+	req.name = names[1];
+	return cli_show(cli, &show, &req.base);
+}
+
+static int
+cmd_partner_aliased(const ProtobufCMessage *req, const ProtobufCMessage *m)
+{
+	const Hoptac__V1__AliasPartnerRequest *in = (const void *)req;
+	const Hoptac__V1__AliasPartnerResponse *resp = (const void *)m;
+
+	printf("alias \"%s\" %s: %s %s\n", in->alias,
+	    resp->created ? "added" : "was there already", resp->partner->code,
+	    resp->partner->name);
+	return CLI_OK;
+}
+
+/* hoptac partner alias PARTNER ALIAS */
+int
+cmd_partner_alias(struct cli *cli, int argc, char **argv)
+{
+	static const struct cli_args args = {NULL, NULL, 2, 2, 0, 0};
+	static const struct cli_show show = {
+	    NULL, METHOD_PARTNERS_ALIAS, NULL, cmd_partner_aliased};
+	Hoptac__V1__AliasPartnerRequest req =
+	    HOPTAC__V1__ALIAS_PARTNER_REQUEST__INIT;
+	char **names;
+	int rc;
+
+	if ((rc = cli_parse(cli, &args, &req, argc, argv, &names)) != CLI_OK)
+		return rc;
+	req.partner = names[0];
+	req.alias = names[1];
+	return cli_show(cli, &show, &req.base);
+}

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "pbstr.h"
+#include "validate.h"
 #include "cli_config.h"
 
 static const struct cli_command cli_commands[] = {
@@ -49,7 +50,14 @@ static const struct cli_command cli_commands[] = {
     {"unit", "rate", cmd_unit_rate, "CODE [--year YYYY]",
         "how often a unit answered the requests addressed to it"},
     {"partner", "list", cmd_partner_list, "[TEXT]",
-        "list Lao partners whose names or aliases contain TEXT"},
+        "list the Lao partner TEXT names and what lies under it, or those "
+        "whose names contain TEXT"},
+    {"partner", "add", cmd_partner_add,
+        "CODE NAME --latin NAME [--parent PROVINCE]",
+        "add a province or district to the gazetteer (administrator; "
+        "audited)"},
+    {"partner", "alias", cmd_partner_alias, "PARTNER ALIAS",
+        "add a spelling of a partner (administrator; audited)"},
     {"activity", "add", cmd_activity_add,
         "[--unit CODE] --partner P... --kind KIND --start DATE --title TEXT"
         " [--id ID] [--end DATE] [--field F]... [--place P] [--summary S]"
@@ -274,6 +282,10 @@ main(int argc, char **argv)
 	const struct cli_command *cmd;
 	char err[1024];
 	int i = 1, rc, skip;
+
+	/* Partners added at the server since this was built are its to
+	 * check (docs/gazetteer.md). */
+	validate_accept_unknown_codes(1);
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--json") == 0) {

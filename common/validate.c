@@ -321,30 +321,94 @@ validate_list(
 		    VALIDATE_LIST_MAX);
 }
 
-/* Resolves one partner in place; the item name is "partner_codes[i]". */
-static void
-validate_partner(
-    char **item, const char *prefix, const char *name, struct violations *v)
+static int validate_unknown_codes;
+
+void
+validate_accept_unknown_codes(int yes)
+{
+	validate_unknown_codes = yes;
+}
+
+/* Whether s is a district's code under a province the gazetteer knows. */
+static bool
+validate_district_code(const char *s)
+{
+	const struct gazetteer_partner *p;
+	char province[GAZETTEER_PROVINCE_LEN + 1];
+	size_t n = strlen(s);
+
+	if (n <= GAZETTEER_PROVINCE_LEN + 1 || n > VALIDATE_ID_MAX ||
+	    s[GAZETTEER_PROVINCE_LEN] != '-' ||
+	    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != n)
+		return false;
+	memcpy(province, s, GAZETTEER_PROVINCE_LEN);
+	province[GAZETTEER_PROVINCE_LEN] = '\0';
+	p = gazetteer_resolve(province);
+	return p != NULL && p->level == GAZETTEER_PROVINCE &&
+	    strcmp(p->code, province) == 0;
+}
+
+/* Resolves one partner in place; the item name is "partner_codes[i]".
+ * A group is taken where groups are (a request's scope) and its code is
+ * then returned for the caller to put its members in its place. */
+static const struct gazetteer_partner *
+validate_partner(char **item, const char *prefix, const char *name, bool groups,
+    struct violations *v)
 {
 	const struct gazetteer_partner *p;
 	const char *s = *item != NULL ? *item : "";
 
 	if (text_check(s, strlen(s)) != TEXT_OK) {
 		violations_add(v, prefix, name, "is not well-formed text");
-		return;
+		return NULL;
 	}
 	if (validate_is_blank(s)) {
 		violations_add(v, prefix, name, "is required");
-		return;
+		return NULL;
 	}
 	p = gazetteer_resolve(s);
+	if (p == NULL && validate_unknown_codes && validate_district_code(s))
+		return NULL; /* kept as it is, for the server */
 	if (p == NULL) {
 		violations_add(v, prefix, name, "unknown partner \"%.*s\"",
 		    validate_quote_len(s, VALIDATE_QUOTE_MAX), s);
-		return;
+		return NULL;
 	}
-	if (strcmp(s, p->code) != 0 && pbstr_set(item, p->code) != 0)
+	if (p->level == GAZETTEER_GROUP && !groups) {
+		violations_add(v, prefix, name,
+		    "\"%.*s\" is a group of provinces (%s); name one of them",
+		    validate_quote_len(s, VALIDATE_QUOTE_MAX), s, p->code);
+		return NULL;
+	}
+	if (strcmp(s, p->code) != 0 && pbstr_set(item, p->code) != 0) {
 		violations_add(v, prefix, name, "could not be stored");
+		return NULL;
+	}
+	return p;
+}
+
+/* A request's scope with each group replaced by its members. */
+static void
+validate_scope(
+    size_t *n, char ***items, const char *prefix, struct violations *v)
+{
+	size_t sent = *n;
+	char item[48];
+
+	for (size_t i = 0; i < sent; i++) {
+		const struct gazetteer_partner *p;
+
+		snprintf(item, sizeof(item), "partner_scope[%zu]", i);
+		p = validate_partner(&(*items)[i], prefix, item, true, v);
+		if (p == NULL || p->level != GAZETTEER_GROUP)
+			continue;
+		if (pbstr_set(&(*items)[i], p->members[0]) != 0)
+			violations_add(v, prefix, item, "could not be stored");
+		for (size_t k = 1; p->members[k] != NULL; k++)
+			if (pbstr_append(n, items, p->members[k]) != 0)
+				violations_add(
+				    v, prefix, item, "could not be stored");
+	}
 }
 
 /* Removes later copies of a string from a repeated field, in order. */
@@ -418,7 +482,7 @@ validate_activity(
 	validate_list(a->n_partner_codes, prefix, "partner_codes", v);
 	for (size_t i = 0; i < a->n_partner_codes; i++) {
 		snprintf(item, sizeof(item), "partner_codes[%zu]", i);
-		validate_partner(&a->partner_codes[i], prefix, item, v);
+		validate_partner(&a->partner_codes[i], prefix, item, false, v);
 	}
 	/* After the checks, so that violations name the items as sent. */
 	validate_dedup(&a->n_partner_codes, a->partner_codes);
@@ -622,11 +686,10 @@ validate_request(
 	    validate_date(&r->issued_on, prefix, "issued_on", 1, &issued, v);
 	validate_line(&r->title, prefix, "title", VALIDATE_SHORT_MAX, 1, v);
 	validate_list(r->n_partner_scope, prefix, "partner_scope", v);
-	for (size_t i = 0; i < r->n_partner_scope; i++) {
-		snprintf(item, sizeof(item), "partner_scope[%zu]", i);
-		validate_partner(&r->partner_scope[i], prefix, item, v);
-	}
+	validate_scope(&r->n_partner_scope, &r->partner_scope, prefix, v);
 	validate_dedup(&r->n_partner_scope, r->partner_scope);
+	/* Groups may have made it longer than was sent. */
+	validate_list(r->n_partner_scope, prefix, "partner_scope", v);
 	if (validate_dates(&r->period_from, &r->period_to, prefix,
 	        validate_period_dates, period, v) == 0 &&
 	    period[1].year != 0 &&

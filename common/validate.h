@@ -98,6 +98,12 @@ size_t validate_activity_kind_words(const char **out, size_t max);
 /* Same pair for unit kinds: "provincial_committee", "department",
  * "district_committee", "commune_committee", "other". */
 int validate_unit_kind(const char *text);
+
+/* For the client: a district's code its built-in gazetteer lacks, under a
+ * province it knows ("LA-XE-MOILAP"), passes, for it may be one the
+ * server was given since (Partners/Add); the server decides. Names must
+ * still be known. Off by default (the server's checks). */
+void validate_accept_unknown_codes(int yes);
 const char *validate_unit_kind_name(int kind);
 
 #endif

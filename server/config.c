@@ -5,11 +5,13 @@
 #include <errno.h>
 #include <stdio.h>
 #include <sysexits.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conffile.h"
 #include "filing.h"
+#include "gazetteer.h"
 #include "rpc_client.h"
 #include "log.h"
 #include "server.h"
@@ -38,6 +40,8 @@ server_config_free(struct server_config *cfg)
 	free(cfg->database);
 	free(cfg->tls_cert);
 	free(cfg->tls_key);
+	free(cfg->gazetteer);
+	cfg->gazetteer = NULL;
 	cfg->n_listen = 0;
 	cfg->database = NULL;
 	cfg->tls_cert = NULL;
@@ -163,8 +167,9 @@ server_config_set(struct server_config *cfg, const char *key, const char *value,
 		return 0;
 	}
 	if (strcmp(key, "database") == 0 || strcmp(key, "tls_cert") == 0 ||
-	    strcmp(key, "tls_key") == 0) {
+	    strcmp(key, "tls_key") == 0 || strcmp(key, "gazetteer") == 0) {
 		char **field = key[0] == 'd' ? &cfg->database
+		    : key[0] == 'g'          ? &cfg->gazetteer
 		    : key[4] == 'c'          ? &cfg->tls_cert
 		                             : &cfg->tls_key;
 
@@ -293,6 +298,27 @@ server_config_database(struct server_config *cfg, const char *prog,
 		    "database key)\n",
 		    prog);
 		return file != NULL ? EX_CONFIG : 2;
+	}
+	return 0;
+}
+
+int
+server_config_gazetteer(const struct server_config *cfg, const char **source,
+    char *err, size_t errlen)
+{
+	char why[1024];
+	const char *path = cfg->gazetteer;
+
+	/* Without a file of its own, a server not installed (tests, a
+	 * build tree) serves the copy it was built with. */
+	if (path == NULL && access(SERVER_GAZETTEER_DEFAULT, F_OK) == 0)
+		path = SERVER_GAZETTEER_DEFAULT;
+	*source = path != NULL ? path : "built-in";
+	if (path == NULL)
+		return 0;
+	if (gazetteer_load_file(path, why, sizeof(why)) != 0) {
+		snprintf(err, errlen, "gazetteer: %s", why);
+		return -1;
 	}
 	return 0;
 }

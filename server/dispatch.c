@@ -38,6 +38,13 @@ static struct method dispatch_methods[METHOD_COUNT] = {
         .run = handle_units_amend,
         .after_commit = handle_credentials_reload},
     RUN(PARTNERS_LIST, handle_partners_list),
+    /* The gazetteer changes once the addition is committed. */
+    [METHOD_PARTNERS_ADD] = {.check = handle_partners_check_add,
+        .run = handle_partners_add,
+        .after_commit = handle_partners_added},
+    [METHOD_PARTNERS_ALIAS] = {.check = handle_partners_check_alias,
+        .run = handle_partners_alias,
+        .after_commit = handle_partners_added},
     CHECKED(ACTIVITIES_SUBMIT, handle_activities_check_submit,
         handle_activities_submit),
     CHECKED(ACTIVITIES_GET, handle_activities_check_get, handle_activities_get),

@@ -258,6 +258,10 @@ handle_activities_check_list(struct call *c)
 		if (p == NULL)
 			violations_add(v, NULL, "partner",
 			    "unknown partner \"%s\"", in->partner);
+		else if (p->level == GAZETTEER_GROUP)
+			violations_add(v, NULL, "partner",
+			    "\"%s\" is a group of provinces; name one of them",
+			    in->partner);
 		else if (pbstr_set(&in->partner, p->code) != 0)
 			return call_fail(c, STATUS_INTERNAL, "out of memory");
 	}

@@ -302,8 +302,18 @@ handle_summary_run(struct call *c, struct store_conn *db,
 		rc = pbstr_append(&n_units, &units, in->unit_code);
 	}
 	if (rc == STATUS_OK && in->partner[0] != '\0') {
+		/* The check left a code; a group's stands for its members. */
+		const struct gazetteer_partner *g =
+		    gazetteer_resolve(in->partner);
+
 		pbstr_clear_all(&n_partners, &partners);
-		rc = pbstr_append(&n_partners, &partners, in->partner);
+		if (g != NULL && g->level == GAZETTEER_GROUP)
+			for (size_t i = 0;
+			     g->members[i] != NULL && rc == STATUS_OK; i++)
+				rc = pbstr_append(
+				    &n_partners, &partners, g->members[i]);
+		else
+			rc = pbstr_append(&n_partners, &partners, in->partner);
 	}
 	if (rc != STATUS_OK) {
 		rc = STATUS_INTERNAL;

@@ -73,13 +73,13 @@ handle_sync_new_unit(const void *m, int64_t since)
 static int
 handle_sync_partners(Hoptac__V1__PullResponse *out)
 {
-	size_t n = gazetteer_count();
+	size_t n;
+	const struct gazetteer_partner *const *all = gazetteer_list(&n);
 
 	if ((out->partners = calloc(n + 1, sizeof(*out->partners))) == NULL)
 		return STATUS_INTERNAL;
 	for (size_t i = 0; i < n; i++) {
-		Hoptac__V1__Partner *p =
-		    handle_partners_message(gazetteer_at(i));
+		Hoptac__V1__Partner *p = handle_partners_message(all[i]);
 
 		if (p == NULL)
 			return STATUS_INTERNAL;

@@ -16,6 +16,15 @@ int handle_partners_list(struct call *c, struct store_conn *db);
  * when out of memory. */
 struct gazetteer_partner;
 Hoptac__V1__Partner *handle_partners_message(const struct gazetteer_partner *g);
+int handle_partners_check_add(struct call *c);
+int handle_partners_add(struct call *c, struct store_conn *db);
+int handle_partners_check_alias(struct call *c);
+int handle_partners_alias(struct call *c, struct store_conn *db);
+/* After Add or Alias committed: the change made to the gazetteer. */
+void handle_partners_added(struct call *c, struct store_conn *db);
+/* At start: every stored addition applied over the gazetteer's file
+ * (one it refuses is logged and left out). */
+int handle_partners_merge(struct store_conn *db);
 
 int handle_units_check_create(struct call *c);
 int handle_units_create(struct call *c, struct store_conn *db);

@@ -15,6 +15,7 @@
 #include "backup.h"
 #include "check.h"
 #include "filing.h"
+#include "gazetteer.h"
 #include "init.h"
 #include "log.h"
 #include "server.h"
@@ -62,6 +63,7 @@ main(int argc, char **argv)
 	const char *file = NULL;
 	int foreground = 0, check_only = 0, verbose = 0, ch, sig;
 	char err[2048], why[1024];
+	const char *gazetteer = NULL;
 	sigset_t sigs;
 	int rc = 1;
 
@@ -169,12 +171,19 @@ main(int argc, char **argv)
 		rc = EX_CONFIG;
 		goto out;
 	}
+	if (server_config_gazetteer(&cfg, &gazetteer, err, sizeof(err)) != 0) {
+		fprintf(stderr, "hoptacd: %s\n", err);
+		rc = EX_CONFIG;
+		goto out;
+	}
 	if (check_only) {
 		printf("configuration OK\n");
 		rc = 0;
 		goto out;
 	}
 	log_init("hoptacd", foreground, cfg.log_level);
+	log_info("HOPTACD-GAZETTEER: %zu partners from %s", gazetteer_count(),
+	    gazetteer);
 	filing_set_tolerance(cfg.filing_tolerance_ms);
 
 	/* Signals are taken synchronously by this thread; every thread

@@ -20,6 +20,7 @@
 
 #include "callq.h"
 #include "dispatch.h"
+#include "handlers.h"
 #include "ipcwatch.h"
 #include "log.h"
 #include "readers.h"
@@ -706,9 +707,11 @@ server_start(const struct server_config *cfg, char *err, size_t errlen)
 		goto fail;
 	}
 	if ((s->auth = auth_create()) == NULL ||
-	    auth_reload(s->auth, db) != STATUS_OK) {
+	    auth_reload(s->auth, db) != STATUS_OK ||
+	    handle_partners_merge(db) != STATUS_OK) {
 		store_close(db);
-		snprintf(err, errlen, "cannot read the credentials");
+		snprintf(err, errlen,
+		    "cannot read the credentials or the partners added");
 		goto fail;
 	}
 	if ((s->writer = writer_create(db)) == NULL) {

@@ -20,6 +20,7 @@ struct server_config {
 	char *tls_cert;      /* owned; PEM certificate chain for tls+tcp:// */
 	char *tls_key;       /* owned; its PEM private key */
 	int allow_plaintext; /* tcp:// on an address beyond loopback */
+	char *gazetteer;     /* owned; the gazetteer's file, NULL: default */
 
 	/* Connections open at once; more are closed as they arrive. */
 	int max_connections;
@@ -67,6 +68,12 @@ int server_config_check(
     const struct server_config *cfg, char *err, size_t errlen);
 
 void server_config_free(struct server_config *cfg);
+
+/* Loads the gazetteer named by cfg, or the installed one
+ * (SERVER_GAZETTEER_DEFAULT) if there is one, else keeps the built-in
+ * copy. 0 with what was loaded in *source, or -1 with "path:line: why". */
+int server_config_gazetteer(const struct server_config *cfg,
+    const char **source, char *err, size_t errlen);
 
 struct server;
 

@@ -26,7 +26,7 @@
 struct store_conn;
 
 /* Latest schema version; migrations are numbered 1..STORE_SCHEMA_VERSION. */
-#define STORE_SCHEMA_VERSION 13
+#define STORE_SCHEMA_VERSION 14
 
 /* How store_open opens a database (its mode). */
 enum store_mode {
@@ -232,6 +232,25 @@ int store_cred_list(struct store_conn *c, const char *unit_code,
 typedef int (*store_cred_fn)(void *arg, const Hoptac__V1__Credential *cr,
     const void *salt, size_t salt_len, const void *hash, size_t hash_len);
 int store_cred_each(struct store_conn *c, store_cred_fn fn, void *arg);
+
+/* A partner or an alias an administrator added to the gazetteer
+ * (Partners/Add and Alias): alias NULL for a partner, else code's new
+ * spelling (and parent_code, name, name_latin NULL). */
+struct store_partner_addition {
+	const char *code;
+	const char *parent_code; /* a district's province, else NULL */
+	const char *name;
+	const char *name_latin;
+	const char *alias;
+	int64_t added_at_ms;
+};
+int store_partner_add(
+    struct store_conn *c, const struct store_partner_addition *a);
+/* Calls fn for every addition, oldest first; stops at the first status
+ * other than OK and returns it. a's strings live until fn returns. */
+typedef int (*store_partner_fn)(
+    void *arg, const struct store_partner_addition *a);
+int store_partner_each(struct store_conn *c, store_partner_fn fn, void *arg);
 
 /* Offices' signing keys (docs/bundle.md), one a credential at most.
  * ALREADY_EXISTS for a key id taken (by this credential or another) or a

@@ -376,6 +376,18 @@ store_cred_each(struct store_conn *c, store_cred_fn fn, void *arg)
 }
 
 int
+store_partner_add(struct store_conn *c, const struct store_partner_addition *a)
+{
+	return c->ops->partner_add(c, a);
+}
+
+int
+store_partner_each(struct store_conn *c, store_partner_fn fn, void *arg)
+{
+	return c->ops->partner_each(c, fn, arg);
+}
+
+int
 store_key_insert(struct store_conn *c, const Hoptac__V1__SigningKey *k)
 {
 	return c->ops->key_insert(c, k);

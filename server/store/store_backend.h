@@ -112,6 +112,10 @@ struct store_ops {
 	    int include_revoked, int64_t now_ms,
 	    Hoptac__V1__ListCredentialsResponse *out);
 	int (*cred_each)(struct store_conn *c, store_cred_fn fn, void *arg);
+	int (*partner_add)(
+	    struct store_conn *c, const struct store_partner_addition *a);
+	int (*partner_each)(
+	    struct store_conn *c, store_partner_fn fn, void *arg);
 	int (*key_insert)(
 	    struct store_conn *c, const Hoptac__V1__SigningKey *k);
 	int (*key_get)(struct store_conn *c, const char *id,

@@ -145,6 +145,10 @@ int store_sqlite_cred_list(struct store_conn *c, const char *unit_code,
     int include_revoked, int64_t now_ms,
     Hoptac__V1__ListCredentialsResponse *out);
 int store_sqlite_cred_each(struct store_conn *c, store_cred_fn fn, void *arg);
+int store_sqlite_partner_add(
+    struct store_conn *c, const struct store_partner_addition *a);
+int store_sqlite_partner_each(
+    struct store_conn *c, store_partner_fn fn, void *arg);
 int store_sqlite_key_insert(
     struct store_conn *c, const Hoptac__V1__SigningKey *k);
 int store_sqlite_key_get(struct store_conn *c, const char *id,

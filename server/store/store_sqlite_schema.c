@@ -408,6 +408,22 @@ static const struct store_migration store_migrations[STORE_SCHEMA_VERSION] = {
         store_sqlite_migration_13,
         store_sqlite_spans_backfill,
     },
+    {
+        /* 14: partners and aliases added to the gazetteer by an
+         * administrator (store_sqlite_partners.c), merged over the
+         * gazetteer's file at every start. */
+        "CREATE TABLE IF NOT EXISTS partner_additions ("
+        "  seq INTEGER PRIMARY KEY,"
+        "  code TEXT NOT NULL,"
+        "  parent_code TEXT,"
+        "  name TEXT,"
+        "  name_latin TEXT,"
+        "  alias TEXT,"
+        "  added_at_ms INTEGER NOT NULL,"
+        "  CHECK ((alias IS NULL) = (name IS NOT NULL))"
+        ");",
+        NULL,
+    },
 };
 
 /* Whether every row's foreign keys point at a row: OK, or INTERNAL. */

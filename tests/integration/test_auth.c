@@ -72,6 +72,8 @@ static const struct {
     {"/hoptac.v1.Credentials/GetKey", REVIEWER | ADMIN | PEER},
     {"/hoptac.v1.Audit/Search", REVIEWER | ADMIN},
     {"/hoptac.v1.Audit/Prune", ADMIN},
+    {"/hoptac.v1.Partners/Add", ADMIN},
+    {"/hoptac.v1.Partners/Alias", ADMIN},
 };
 
 #define N_EXPECTED (sizeof(expected) / sizeof(expected[0]))

@@ -147,6 +147,8 @@ test_backend_ops_complete(void **state)
 	OP(cred_revoke);
 	OP(cred_list);
 	OP(cred_each);
+	OP(partner_add);
+	OP(partner_each);
 	OP(key_insert);
 	OP(key_get);
 	OP(audit_append);

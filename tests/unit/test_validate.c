@@ -380,6 +380,29 @@ test_activity_partners(void **state)
 	assert_one(
 	    &v, "activities[3].partner_codes[1]", "unknown partner \"Xyz\"");
 
+	/* A group is not a partner of an activity. */
+	assert_int_equal(pbstr_set(&a->partner_codes[1], "Bắc Lào"), 0);
+	violations_init(&v);
+	assert_int_equal(validate_activity(a, NULL, &v), 1);
+	assert_one(&v, "partner_codes[1]", "is a group");
+
+	/* A district's code the client lacks passes there, under a known
+	 * province only, and never at the server. */
+	assert_int_equal(pbstr_set(&a->partner_codes[1], "LA-XE-MOILAP"), 0);
+	violations_init(&v);
+	assert_int_equal(validate_activity(a, NULL, &v), 1);
+	validate_accept_unknown_codes(1);
+	violations_init(&v);
+	assert_int_equal(validate_activity(a, NULL, &v), 0);
+	assert_string_equal(a->partner_codes[1], "LA-XE-MOILAP");
+	assert_int_equal(pbstr_set(&a->partner_codes[1], "LA-ZZ-MOILAP"), 0);
+	violations_init(&v);
+	assert_int_equal(validate_activity(a, NULL, &v), 1);
+	assert_int_equal(pbstr_set(&a->partner_codes[1], "Moilap"), 0);
+	violations_init(&v);
+	assert_int_equal(validate_activity(a, NULL, &v), 1);
+	validate_accept_unknown_codes(0);
+
 	/* None at all. */
 	pbstr_clear_all(&a->n_partner_codes, &a->partner_codes);
 	violations_init(&v);
