@@ -403,6 +403,22 @@ static const struct store_migration store_migrations[STORE_SCHEMA_VERSION] = {
         "DROP TRIGGER IF EXISTS activity_counts_insert;",
         NULL,
     },
+    {
+        /* 13: a reviewer's verdict on two records that looked like one
+         * event (docs/duplicates.md): the pair by its units and ids,
+         * the smaller first, so that a pair has one row */
+        "CREATE TABLE activity_links ("
+        "  a_unit TEXT NOT NULL,"
+        "  a_id TEXT NOT NULL,"
+        "  b_unit TEXT NOT NULL,"
+        "  b_id TEXT NOT NULL,"
+        "  verdict INTEGER NOT NULL,"
+        "  body BLOB NOT NULL,"
+        "  PRIMARY KEY (a_unit, a_id, b_unit, b_id)"
+        ") WITHOUT ROWID;"
+        "CREATE INDEX activity_links_by_b ON activity_links(b_unit, b_id);",
+        NULL,
+    },
 };
 
 /* Whether every row's foreign keys point at a row: OK, or INTERNAL. */
