@@ -50,4 +50,12 @@ int aggregate_rollup_unit(struct store_conn *db, char **code);
 int aggregate_freeze_accepted(
     struct store_conn *db, Hoptac__V1__ConsolidateResponse *out);
 
+/* In a consolidated report whose by_unit and totals are filled: each
+ * group of counted records linked as one event (Activities/Link) counts
+ * once in the totals, by its record with the most people; the others
+ * are taken out and counted in duplicates_counted_once. Each unit's row
+ * stays its own. A status. */
+int aggregate_count_once(
+    struct store_conn *db, Hoptac__V1__ConsolidateResponse *out);
+
 #endif

@@ -327,7 +327,8 @@ handle_consolidate_head(struct call *c, struct store_conn *db, const char *ref,
 	        STATUS_OK ||
 	    (rc = handle_name_rows(
 	         db, out->by_partner, out->n_by_partner, 0)) != STATUS_OK ||
-	    (rc = aggregate_freeze_accepted(db, out)) != STATUS_OK)
+	    (rc = aggregate_freeze_accepted(db, out)) != STATUS_OK ||
+	    (rc = aggregate_count_once(db, out)) != STATUS_OK)
 		return call_fail(c, rc, "the store failed");
 	return STATUS_OK;
 }
