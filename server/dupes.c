@@ -136,37 +136,75 @@ dupes_abbrev_at(char **words, size_t i, size_t n, size_t *took)
 	return NULL;
 }
 
-/* Whether word is one of the names of the partner code or of its
- * province: once the partner matched, its name tells nothing more. */
-static int
-dupes_partner_word(const char *code, const char *word)
+/* The gazetteer's entry of code, or NULL: by the code alone, which is
+ * all a stored record holds. */
+static const struct gazetteer_partner *
+dupes_entry(const char *code)
 {
-	const struct gazetteer_partner *p = gazetteer_resolve(code);
+	const struct gazetteer_partner *p;
 
-	for (int level = 0; p != NULL && level < 2; level++) {
-		const char *names[3] = {p->name, p->name_latin, NULL};
+	for (size_t i = 0; (p = gazetteer_at(i)) != NULL; i++)
+		if (strcmp(p->code, code) == 0)
+			return p;
+	return NULL;
+}
 
-		for (size_t k = 0;; k++) {
-			const char *n = k < 2    ? names[k]
-			    : p->aliases != NULL ? p->aliases[k - 2]
-			                         : NULL;
-			char *f;
-			int found = 0;
+/* Appends " " and n folded to *buf (owned, malloc'd). A status. */
+static int
+dupes_names_add(char **buf, const char *n)
+{
+	char *f = text_fold(n), *grown;
+	size_t len = *buf != NULL ? strlen(*buf) : 0;
 
-			if (n == NULL)
-				break;
-			if ((f = text_fold(n)) == NULL)
-				continue;
-			for (char *s = strtok(f, " "); s != NULL && !found;
-			     s = strtok(NULL, " "))
-				found = strcmp(s, word) == 0;
-			free(f);
-			if (found)
-				return 1;
-		}
-		p = p->parent_code != NULL ? gazetteer_resolve(p->parent_code)
-		                           : NULL;
+	if (f == NULL)
+		return STATUS_OK; /* a name that does not fold matches nothing
+		                   */
+	if ((grown = realloc(*buf, len + strlen(f) + 3)) == NULL) {
+		free(f);
+		return STATUS_INTERNAL;
 	}
+	*buf = grown;
+	snprintf(grown + len, strlen(f) + 3, "%s%s ", len == 0 ? " " : "", f);
+	free(f);
+	return STATUS_OK;
+}
+
+/* " w1 w2 ... ": the folded words of every name of the partners and of
+ * their provinces, into *buf (owned, malloc'd; NULL when none). Once
+ * the partner matched, its name tells nothing more. A status. */
+static int
+dupes_partner_names(char *const *partners, size_t n_partners, char **buf)
+{
+	*buf = NULL;
+	for (size_t k = 0; k < n_partners; k++) {
+		const struct gazetteer_partner *p = dupes_entry(partners[k]);
+
+		for (int level = 0; p != NULL && level < 2; level++) {
+			if (dupes_names_add(buf, p->name) != STATUS_OK ||
+			    dupes_names_add(buf, p->name_latin) != STATUS_OK)
+				return STATUS_INTERNAL;
+			for (size_t a = 0; p->aliases != NULL && p->aliases[a];
+			     a++)
+				if (dupes_names_add(buf, p->aliases[a]) !=
+				    STATUS_OK)
+					return STATUS_INTERNAL;
+			p = p->parent_code != NULL ? dupes_entry(p->parent_code)
+			                           : NULL;
+		}
+	}
+	return STATUS_OK;
+}
+
+/* Whether word is one of names' (dupes_partner_names). */
+static int
+dupes_partner_word(const char *names, const char *word)
+{
+	size_t len = strlen(word);
+
+	for (const char *p = names; p != NULL && (p = strstr(p, word));
+	     p += len)
+		if (p[-1] == ' ' && p[len] == ' ')
+			return 1;
 	return 0;
 }
 
@@ -180,11 +218,14 @@ dupes_tokens(struct dupes_event *e, const char *title, char *const *partners,
 {
 	char *folded = text_fold(title != NULL ? title : "");
 	char **words = NULL; /* point into folded */
+	char *names = NULL;  /* the partners' names, owned */
 	size_t n = 0, i = 0, out = 0;
 	int rc = STATUS_INTERNAL;
 
 	if (folded == NULL)
 		return STATUS_INVALID_ARGUMENT;
+	if (dupes_partner_names(partners, n_partners, &names) != STATUS_OK)
+		goto out;
 	for (char *s = strtok(folded, " "); s != NULL; s = strtok(NULL, " ")) {
 		char **w = realloc(words, (n + 1) * sizeof(*w));
 
@@ -196,7 +237,6 @@ dupes_tokens(struct dupes_event *e, const char *title, char *const *partners,
 	while (i < n) {
 		size_t took = dupes_stop_at(words, i, n);
 		const char *full;
-		int partner = 0;
 
 		if (i > 0 && strcmp(words[i], "tai") == 0)
 			break;
@@ -210,9 +250,8 @@ dupes_tokens(struct dupes_event *e, const char *title, char *const *partners,
 			i += took;
 			continue;
 		}
-		for (size_t k = 0; k < n_partners && !partner; k++)
-			partner = dupes_partner_word(partners[k], words[i]);
-		if (words[i][1] != '\0' && !partner &&
+		if (words[i][1] != '\0' &&
+		    !dupes_partner_word(names, words[i]) &&
 		    dupes_token_add(e, words[i], strlen(words[i])) != STATUS_OK)
 			goto out;
 		i++;
@@ -227,6 +266,7 @@ dupes_tokens(struct dupes_event *e, const char *title, char *const *partners,
 	e->n_tokens = out;
 	rc = STATUS_OK;
 out:
+	free(names);
 	free(words);
 	free(folded);
 	return rc;

@@ -148,7 +148,8 @@ handle_dupes_find(Hoptac__V1__Activity *const *acts,
 			struct dupes_match m;
 			int verdict;
 
-			if (!dupes_compare(&ev[i], &ev[j], &m))
+			if (ev[i].kind < 0 ||
+			    !dupes_compare(&ev[i], &ev[j], &m))
 				continue;
 			verdict = handle_dupes_verdict(
 			    links, n_links, acts[i], acts[j]);
