@@ -407,7 +407,7 @@ static const struct store_migration store_migrations[STORE_SCHEMA_VERSION] = {
         /* 13: a reviewer's verdict on two records that looked like one
          * event (docs/duplicates.md): the pair by its units and ids,
          * the smaller first, so that a pair has one row */
-        "CREATE TABLE activity_links ("
+        "CREATE TABLE IF NOT EXISTS activity_links ("
         "  a_unit TEXT NOT NULL,"
         "  a_id TEXT NOT NULL,"
         "  b_unit TEXT NOT NULL,"
@@ -416,7 +416,8 @@ static const struct store_migration store_migrations[STORE_SCHEMA_VERSION] = {
         "  body BLOB NOT NULL,"
         "  PRIMARY KEY (a_unit, a_id, b_unit, b_id)"
         ") WITHOUT ROWID;"
-        "CREATE INDEX activity_links_by_b ON activity_links(b_unit, b_id);",
+        "CREATE INDEX IF NOT EXISTS activity_links_by_b"
+        "  ON activity_links(b_unit, b_id);",
         NULL,
     },
 };

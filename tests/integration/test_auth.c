@@ -72,6 +72,8 @@ static const struct {
     {"/hoptac.v1.Credentials/GetKey", REVIEWER | ADMIN | PEER},
     {"/hoptac.v1.Audit/Search", REVIEWER | ADMIN},
     {"/hoptac.v1.Audit/Prune", ADMIN},
+    {"/hoptac.v1.Activities/Duplicates", REVIEWER | ADMIN},
+    {"/hoptac.v1.Activities/Link", REVIEWER},
 };
 
 #define N_EXPECTED (sizeof(expected) / sizeof(expected[0]))
