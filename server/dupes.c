@@ -256,7 +256,9 @@ dupes_tokens(struct dupes_event *e, const char *title, char *const *partners,
 			goto out;
 		i++;
 	}
-	qsort(e->tokens, e->n_tokens, sizeof(*e->tokens), dupes_cmp_str);
+	if (e->n_tokens > 1)
+		qsort(
+		    e->tokens, e->n_tokens, sizeof(*e->tokens), dupes_cmp_str);
 	for (i = 0; i < e->n_tokens; i++) {
 		if (out > 0 && strcmp(e->tokens[out - 1], e->tokens[i]) == 0)
 			free(e->tokens[i]);
