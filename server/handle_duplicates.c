@@ -171,7 +171,8 @@ handle_dupes_find(Hoptac__V1__Activity *const *acts,
 			pairs[np++] = (struct handle_dupe) {
 			    i, j, (int)(m.score * 100 + 0.5), verdict, m};
 		}
-	qsort(pairs, np, sizeof(*pairs), handle_dupe_cmp);
+	if (np > 1)
+		qsort(pairs, np, sizeof(*pairs), handle_dupe_cmp);
 	*out = pairs;
 	*n_out = np;
 	return STATUS_OK;
