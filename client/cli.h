@@ -284,6 +284,9 @@ int cmd_activity_list(struct cli *cli, int argc, char **argv);
 int cmd_activity_show(struct cli *cli, int argc, char **argv);
 int cmd_activity_amend(struct cli *cli, int argc, char **argv);
 int cmd_activity_withdraw(struct cli *cli, int argc, char **argv);
+/* cmd_duplicate.c */
+int cmd_activity_duplicates(struct cli *cli, int argc, char **argv);
+int cmd_activity_link(struct cli *cli, int argc, char **argv);
 int cmd_import(struct cli *cli, int argc, char **argv);
 int cmd_unit_import(struct cli *cli, int argc, char **argv);
 int cmd_unit_rate(struct cli *cli, int argc, char **argv);

@@ -579,6 +579,25 @@ render_consolidated_after_acceptance(struct render_doc *d)
 	render_doc_close(d, RENDER_DOC_LIST);
 }
 
+/* Under the units' table: why its total row is less than the rows' sum
+ * when records were linked as one event reported by several units. */
+static void
+render_consolidated_counted_once(struct render_doc *d)
+{
+	char n[RENDER_COUNT_LEN];
+
+	if (d->c->duplicates_counted_once <= 0)
+		return;
+	snprintf(n, sizeof(n), "%d", (int)d->c->duplicates_counted_once);
+	render_doc_p_open(d, "counted-once");
+	render_doc_text(d, "Dòng Tổng cộng không tính lại ");
+	render_doc_text(d, n);
+	render_doc_text(d,
+	    " hoạt động do nhiều đơn vị cùng báo cáo (đã xác định là cùng "
+	    "một sự kiện); số liệu của từng đơn vị vẫn tính đủ.");
+	render_doc_p_close(d);
+}
+
 static void
 render_consolidated_missing_line(struct render_doc *d)
 {
@@ -655,6 +674,7 @@ render_consolidated_document(FILE *out, const Consolidated *c,
 	if (render_partial_dates(partial, sizeof(partial), c->partial_dates, 0))
 		render_doc_para(&d, partial);
 	render_consolidated_after_acceptance(&d);
+	render_consolidated_counted_once(&d);
 	render_doc_heading(&d, 3, "2. Số liệu theo đối tác");
 	adds_up = render_consolidated_figures_table(&d, "Đối tác",
 	    c->by_partner, c->n_by_partner, 0,

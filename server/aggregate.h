@@ -109,4 +109,12 @@ int aggregate_declared_rows(
 int aggregate_declared_refresh(struct store_conn *db,
     const Hoptac__V1__ReportingRequest *r, Hoptac__V1__Report *rep);
 
+/* In a consolidated report whose by_unit and totals are filled: each
+ * group of counted records linked as one event (Activities/Link) counts
+ * once in the totals, by its record with the most people; the others
+ * are taken out and counted in duplicates_counted_once. Each unit's row
+ * stays its own. A status. */
+int aggregate_count_once(
+    struct store_conn *db, Hoptac__V1__ConsolidateResponse *out);
+
 #endif

@@ -54,6 +54,10 @@ static struct method dispatch_methods[METHOD_COUNT] = {
         handle_activities_amend),
     CHECKED(ACTIVITIES_WITHDRAW, handle_activities_check_withdraw,
         handle_activities_withdraw),
+    CHECKED(ACTIVITIES_DUPLICATES, handle_activities_check_duplicates,
+        handle_activities_duplicates),
+    CHECKED(
+        ACTIVITIES_LINK, handle_activities_check_link, handle_activities_link),
     CHECKED(
         REQUESTS_CREATE, handle_requests_check_create, handle_requests_create),
     RUN(REQUESTS_GET, handle_requests_get),

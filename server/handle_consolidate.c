@@ -337,6 +337,7 @@ handle_consolidate_head(struct call *c, struct store_conn *db, const char *ref,
 	    (rc = handle_name_rows(
 	         db, out->by_partner, out->n_by_partner, 0)) != STATUS_OK ||
 	    (rc = aggregate_freeze_accepted(db, out)) != STATUS_OK ||
+	    (rc = aggregate_count_once(db, out)) != STATUS_OK ||
 	    (rc = aggregate_declared_rows(db, out)) != STATUS_OK)
 		return call_fail(c, rc, "the store failed");
 	return STATUS_OK;

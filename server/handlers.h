@@ -43,6 +43,12 @@ int handle_activities_amend(struct call *c, struct store_conn *db);
 int handle_activities_check_withdraw(struct call *c);
 int handle_activities_withdraw(struct call *c, struct store_conn *db);
 
+/* Activities/Duplicates and Link (handle_duplicates.c). */
+int handle_activities_check_duplicates(struct call *c);
+int handle_activities_duplicates(struct call *c, struct store_conn *db);
+int handle_activities_check_link(struct call *c);
+int handle_activities_link(struct call *c, struct store_conn *db);
+
 int handle_requests_check_create(struct call *c);
 int handle_requests_create(struct call *c, struct store_conn *db);
 int handle_requests_get(struct call *c, struct store_conn *db);

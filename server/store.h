@@ -26,7 +26,7 @@
 struct store_conn;
 
 /* Latest schema version; migrations are numbered 1..STORE_SCHEMA_VERSION. */
-#define STORE_SCHEMA_VERSION 14
+#define STORE_SCHEMA_VERSION 15
 
 /* How store_open opens a database (its mode). */
 enum store_mode {
@@ -213,6 +213,20 @@ int store_conflict_update(
     struct store_conn *c, const Hoptac__V1__ActivityConflict *x);
 int store_conflict_list(struct store_conn *c, int open_only,
     Hoptac__V1__ListConflictsResponse *out);
+
+/* One event reported twice (docs/duplicates.md). */
+/* The active activities whose days meet [from_day, to_day], in (start
+ * day, arrival) order, into out->activities; out->total says how many
+ * there are. RESOURCE_EXHAUSTED, with nothing kept, past max. */
+int store_activity_window(struct store_conn *c, int32_t from_day,
+    int32_t to_day, size_t max, Hoptac__V1__ListActivitiesResponse *out);
+/* Keeps a reviewer's verdict on the pair (l->a, l->b), l->a the smaller,
+ * replacing an earlier one on the same pair. */
+int store_link_put(struct store_conn *c, const Hoptac__V1__ActivityLink *l);
+/* The verdicts on pairs one of whose records (active or not) has days
+ * meeting [from_day, to_day], appended to (*n, *links). */
+int store_link_list(struct store_conn *c, int32_t from_day, int32_t to_day,
+    size_t *n, Hoptac__V1__ActivityLink ***links);
 
 /* Credentials. Roles are stored as a set (role.h's ROLE_BIT). */
 /* ALREADY_EXISTS for a taken id; FAILED_PRECONDITION for a unit that

@@ -315,6 +315,26 @@ store_summary(struct store_conn *c, const struct store_summary_query *q,
 }
 
 int
+store_activity_window(struct store_conn *c, int32_t from_day, int32_t to_day,
+    size_t max, Hoptac__V1__ListActivitiesResponse *out)
+{
+	return c->ops->activity_window(c, from_day, to_day, max, out);
+}
+
+int
+store_link_put(struct store_conn *c, const Hoptac__V1__ActivityLink *l)
+{
+	return c->ops->link_put(c, l);
+}
+
+int
+store_link_list(struct store_conn *c, int32_t from_day, int32_t to_day,
+    size_t *n, Hoptac__V1__ActivityLink ***links)
+{
+	return c->ops->link_list(c, from_day, to_day, n, links);
+}
+
+int
 store_conflict_insert(struct store_conn *c, Hoptac__V1__ActivityConflict *x)
 {
 	return c->ops->conflict_insert(c, x);

@@ -91,6 +91,13 @@ struct store_ops {
 	int (*summary)(struct store_conn *c,
 	    const struct store_summary_query *q,
 	    Hoptac__V1__SummaryResponse *out);
+	int (*activity_window)(struct store_conn *c, int32_t from_day,
+	    int32_t to_day, size_t max,
+	    Hoptac__V1__ListActivitiesResponse *out);
+	int (*link_put)(
+	    struct store_conn *c, const Hoptac__V1__ActivityLink *l);
+	int (*link_list)(struct store_conn *c, int32_t from_day,
+	    int32_t to_day, size_t *n, Hoptac__V1__ActivityLink ***links);
 	int (*conflict_insert)(
 	    struct store_conn *c, Hoptac__V1__ActivityConflict *x);
 	int (*conflict_get)(struct store_conn *c, int64_t id,

@@ -126,6 +126,12 @@ int store_sqlite_report_list(struct store_conn *c, const char *reference,
     Hoptac__V1__ListReportsResponse *out);
 int store_sqlite_summary(struct store_conn *c,
     const struct store_summary_query *q, Hoptac__V1__SummaryResponse *out);
+int store_sqlite_activity_window(struct store_conn *c, int32_t from_day,
+    int32_t to_day, size_t max, Hoptac__V1__ListActivitiesResponse *out);
+int store_sqlite_link_put(
+    struct store_conn *c, const Hoptac__V1__ActivityLink *l);
+int store_sqlite_link_list(struct store_conn *c, int32_t from_day,
+    int32_t to_day, size_t *n, Hoptac__V1__ActivityLink ***links);
 int store_sqlite_conflict_insert(
     struct store_conn *c, Hoptac__V1__ActivityConflict *x);
 int store_sqlite_conflict_get(

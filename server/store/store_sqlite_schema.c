@@ -424,6 +424,23 @@ static const struct store_migration store_migrations[STORE_SCHEMA_VERSION] = {
         ");",
         NULL,
     },
+    {
+        /* 15: a reviewer's verdict on two records that looked like one
+         * event (docs/duplicates.md): the pair by its units and ids,
+         * the smaller first, so that a pair has one row */
+        "CREATE TABLE IF NOT EXISTS activity_links ("
+        "  a_unit TEXT NOT NULL,"
+        "  a_id TEXT NOT NULL,"
+        "  b_unit TEXT NOT NULL,"
+        "  b_id TEXT NOT NULL,"
+        "  verdict INTEGER NOT NULL,"
+        "  body BLOB NOT NULL,"
+        "  PRIMARY KEY (a_unit, a_id, b_unit, b_id)"
+        ") WITHOUT ROWID;"
+        "CREATE INDEX IF NOT EXISTS activity_links_by_b"
+        "  ON activity_links(b_unit, b_id);",
+        NULL,
+    },
 };
 
 /* Whether every row's foreign keys point at a row: OK, or INTERNAL. */

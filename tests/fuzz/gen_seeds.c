@@ -177,6 +177,41 @@ seeds_bad_activity(Hoptac__V1__Activity *a)
 	a->people = -3;
 }
 
+/* One event reported twice: the listing and the verdict. */
+static void
+seeds_duplicates(void)
+{
+	Hoptac__V1__ListDuplicatesRequest dup =
+	    HOPTAC__V1__LIST_DUPLICATES_REQUEST__INIT;
+	Hoptac__V1__LinkActivitiesRequest link =
+	    HOPTAC__V1__LINK_ACTIVITIES_REQUEST__INIT;
+	Hoptac__V1__ActivityRef a = HOPTAC__V1__ACTIVITY_REF__INIT;
+	Hoptac__V1__ActivityRef b = HOPTAC__V1__ACTIVITY_REF__INIT;
+
+	dup.from_date = "2023";
+	dup.to_date = "tháng 3/2024";
+	dup.page_size = 50;
+	seeds_named("/hoptac.v1.Activities/Duplicates", "valid", &dup.base);
+	dup.page_token = "100";
+	seeds_named("/hoptac.v1.Activities/Duplicates", "page", &dup.base);
+	dup.to_date = "";
+	dup.page_token = "-1";
+	dup.page_size = 5000;
+	seeds_named("/hoptac.v1.Activities/Duplicates", "bad", &dup.base);
+	a.unit_code = "KT-DAKGLEI";
+	a.id = "dakglei-2024-003";
+	b.unit_code = "KT-NGOCHOI";
+	b.id = "ngochoi-2024-011";
+	link.a = &a;
+	link.b = &b;
+	link.verdict = HOPTAC__V1__LINK_VERDICT__LINK_VERDICT_SAME_EVENT;
+	link.note = "Cùng một đoàn";
+	seeds_named("/hoptac.v1.Activities/Link", "valid", &link.base);
+	link.b = &a;
+	link.verdict = 7;
+	seeds_named("/hoptac.v1.Activities/Link", "bad", &link.base);
+}
+
 static void
 seeds_activities(void)
 {
@@ -229,6 +264,7 @@ seeds_activities(void)
 	wd.expected_version = 2;
 	wd.reason = "nhập trùng";
 	seeds_named("/hoptac.v1.Activities/Withdraw", "valid", &wd.base);
+	seeds_duplicates();
 }
 
 static void

@@ -74,6 +74,8 @@ static const struct {
     {"/hoptac.v1.Audit/Prune", ADMIN},
     {"/hoptac.v1.Partners/Add", ADMIN},
     {"/hoptac.v1.Partners/Alias", ADMIN},
+    {"/hoptac.v1.Activities/Duplicates", REVIEWER | ADMIN},
+    {"/hoptac.v1.Activities/Link", REVIEWER},
 };
 
 #define N_EXPECTED (sizeof(expected) / sizeof(expected[0]))

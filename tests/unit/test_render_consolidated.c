@@ -236,6 +236,31 @@ test_dates(void **state)
 	free_message(c);
 }
 
+/* Records linked as one event: the total row counts it once and the
+ * sentence under the units' table says how many it left out; without
+ * any, no sentence. */
+static void
+test_counted_once(void **state)
+{
+	Hoptac__V1__ConsolidateResponse *c = make_consolidated();
+	char *md;
+
+	(void)state;
+	md = render(c, RENDER_MARKDOWN);
+	assert_lacks(md, "không tính lại");
+	free(md);
+	c->duplicates_counted_once = 2;
+	md = render(c, RENDER_MARKDOWN);
+	assert_has(md,
+	    "Dòng Tổng cộng không tính lại 2 hoạt động do nhiều đơn vị cùng "
+	    "báo cáo (đã xác định là cùng một sự kiện); số liệu của từng "
+	    "đơn vị vẫn tính đủ.");
+	assert_true(strstr(md, "không tính lại") <
+	    strstr(md, "### 2. Số liệu theo đối tác"));
+	free(md);
+	free_message(c);
+}
+
 /* A response with nothing in it still gives every section, each saying
  * there is nothing. */
 static void
@@ -285,6 +310,7 @@ main(void)
 	    cmocka_unit_test(test_markdown),
 	    cmocka_unit_test(test_html),
 	    cmocka_unit_test(test_dates),
+	    cmocka_unit_test(test_counted_once),
 	    cmocka_unit_test(test_claim_not_counted),
 	    cmocka_unit_test(test_empty),
 	};

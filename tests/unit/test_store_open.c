@@ -138,6 +138,9 @@ test_backend_ops_complete(void **state)
 	OP(report_list);
 	OP(report_count);
 	OP(summary);
+	OP(activity_window);
+	OP(link_put);
+	OP(link_list);
 	OP(conflict_insert);
 	OP(conflict_get);
 	OP(conflict_update);
@@ -302,6 +305,7 @@ test_migration_backfills_fields(void **state)
 	    "DROP TABLE conflicts; DROP TABLE credentials; DROP TABLE audit;"
 	    "DROP TABLE audit_archives;"
 	    "DROP TABLE activity_inbox;"
+	    "DROP TABLE activity_links;"
 	    "DROP TRIGGER activity_counts_update_old;"
 	    "DROP TRIGGER activity_counts_update_new;"
 	    "DROP TRIGGER activity_counts_delete;"
