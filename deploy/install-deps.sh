@@ -18,6 +18,7 @@ PACKAGES=(
 	libunistring-dev    # libunistring: Unicode normalization and case folding for search
 	libcsv-dev          # libcsv: reading activities from CSV files
 	libjson-c-dev       # json-c: JSON output and input for scripts
+	libsystemd-dev      # sd_notify: hoptacd tells systemd when it serves (Type=notify)
 	libmbedtls-dev      # mbedTLS (crypto): SHA-256 checksums of bundles and receipts, ECDSA signatures of bundles
 	sqlite3             # the sqlite3 command-line shell: tests inspect databases with it
 	openssl             # deploy/make-certs.sh: a CA and server certificate for tls+tcp://
