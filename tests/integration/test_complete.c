@@ -71,20 +71,24 @@ test_complete_table(void **state)
 }
 
 /* Runs the bash completion of the command line words (a shell-quoted
- * list, the last one being completed) into out, one candidate a line. */
+ * list, the last one being completed; the first, hoptac or hoptacd,
+ * chooses the completion file and program) into out, one candidate a
+ * line. */
 static void
 bash_complete(struct harness *h, const char *words)
 {
-	char cmd[2048];
+	char cmd[2048], prog[16];
 	FILE *p;
 	size_t n;
 
+	snprintf(prog, sizeof(prog), "%.*s", (int)strcspn(words, " "), words);
 	snprintf(cmd, sizeof(cmd),
 	    "XDG_CACHE_HOME='%s/cache' HOPTAC_TOKEN='%s' bash -c '"
-	    ". %s/deploy/completion/hoptac; COMP_WORDS=(%s); "
-	    "COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _hoptac \"$0\"; "
+	    ". %s/deploy/completion/%s; COMP_WORDS=(%s); "
+	    "COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _%s \"$0\"; "
 	    "printf \"%%s\\n\" \"${COMPREPLY[@]}\"' '%s'",
-	    h->dir, h->token, HOPTAC_SOURCE_DIR, words, getenv("HOPTAC"));
+	    h->dir, h->token, HOPTAC_SOURCE_DIR, prog, words, prog,
+	    getenv(strcmp(prog, "hoptacd") == 0 ? "HOPTACD" : "HOPTAC"));
 	assert_non_null(p = popen(cmd, "r"));
 	n = fread(out, 1, sizeof(out) - 1, p);
 	out[n] = '\0';
@@ -113,6 +117,12 @@ test_complete_bash(void **state)
 	bash_complete(h, words);
 	assert_true(has_line(out, "LA-XE"));
 	assert_false(has_line(out, "LA-AT"));
+	/* hoptacd's subcommands and options, from its --help. */
+	bash_complete(h, "hoptacd ba");
+	assert_string_equal(out, "backup\n");
+	bash_complete(h, "hoptacd --ver");
+	assert_string_equal(out, "--version\n");
+
 	/* The codes come from the cache once the server is gone. */
 	harness_stop(h);
 	bash_complete(h, words);
