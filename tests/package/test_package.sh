@@ -85,10 +85,10 @@ files=(
 	/usr/lib/systemd/system/hoptac-sync.timer
 	/usr/lib/systemd/system/hoptac-forward.service
 	/usr/lib/systemd/system/hoptac-forward.timer
-	/usr/share/man/man1/hoptac.1
-	/usr/share/man/man8/hoptacd.8
-	/usr/share/man/vi/man1/hoptac.1
-	/usr/share/man/vi/man8/hoptacd.8
+	/usr/share/man/man1/hoptac.1.gz
+	/usr/share/man/man8/hoptacd.8.gz
+	/usr/share/man/vi/man1/hoptac.1.gz
+	/usr/share/man/vi/man8/hoptacd.8.gz
 	/usr/share/bash-completion/completions/hoptac
 	/usr/share/bash-completion/completions/hoptacd
 	/usr/share/doc/hoptac/examples/hoptacd.conf.example
@@ -116,8 +116,8 @@ grep -q '^ExecStart=/usr/bin/hoptac sync' \
 
 # The manual pages render without a warning.
 if command -v groff >/dev/null; then
-	for page in /usr/share/man/vi/man1/hoptac.1 /usr/share/man/vi/man8/hoptacd.8; do
-		warnings="$(groff -mandoc -K utf8 -Tutf8 -ww -z "${page}" 2>&1)"
+	for page in /usr/share/man/vi/man1/hoptac.1.gz /usr/share/man/vi/man8/hoptacd.8.gz; do
+		warnings="$(zcat "${page}" | groff -mandoc -K utf8 -Tutf8 -ww -z 2>&1)"
 		[[ -z ${warnings} ]] || fail "${page}: ${warnings}"
 	done
 fi
