@@ -85,6 +85,8 @@ files=(
 	/usr/lib/systemd/system/hoptac-sync.timer
 	/usr/lib/systemd/system/hoptac-forward.service
 	/usr/lib/systemd/system/hoptac-forward.timer
+	/usr/lib/systemd/user/hoptac-sync.service
+	/usr/lib/systemd/user/hoptac-sync.timer
 	/usr/share/man/man1/hoptac.1.gz
 	/usr/share/man/man8/hoptacd.8.gz
 	/usr/share/man/vi/man1/hoptac.1.gz
@@ -106,8 +108,11 @@ grep -qx 'Type=notify' "${unit}" || fail "${unit} is not Type=notify"
 grep -qx 'ExecStart=/usr/sbin/hoptacd -f /etc/hoptac/hoptacd.conf' "${unit}" ||
 	fail "${unit} does not start the installed server"
 grep -q '^ExecStart=/usr/bin/hoptac sync' \
-	/usr/lib/systemd/system/hoptac-sync.service ||
+	/usr/lib/systemd/user/hoptac-sync.service ||
 	fail "hoptac-sync.service does not run the installed client"
+# The office's settings come from its hoptac.conf, not from the unit.
+! grep -q '^Environment=' /usr/lib/systemd/user/hoptac-sync.service ||
+	fail "hoptac-sync.service sets settings that would hide hoptac.conf"
 
 [[ $(/usr/sbin/hoptacd --version) == "hoptacd "* ]] || fail "hoptacd --version"
 /usr/sbin/hoptacd --help | grep -q '^usage: hoptacd' || fail "hoptacd --help"
