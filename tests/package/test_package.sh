@@ -114,6 +114,16 @@ grep -q '^ExecStart=/usr/bin/hoptac sync' \
 ! grep -q '^Environment=' /usr/lib/systemd/user/hoptac-sync.service ||
 	fail "hoptac-sync.service sets settings that would hide hoptac.conf"
 
+# systemd reads the installed units without a complaint: their syntax,
+# their dependencies, and programs that exist at the paths they name.
+if command -v systemd-analyze >/dev/null; then
+	out="$(systemd-analyze verify "${unit}" \
+		/usr/lib/systemd/system/hoptac-sync.timer \
+		/usr/lib/systemd/system/hoptac-forward.timer 2>&1)" ||
+		fail "systemd-analyze verify: ${out}"
+	[[ -z ${out} ]] || fail "systemd-analyze verify: ${out}"
+fi
+
 [[ $(/usr/sbin/hoptacd --version) == "hoptacd "* ]] || fail "hoptacd --version"
 /usr/sbin/hoptacd --help | grep -q '^usage: hoptacd' || fail "hoptacd --help"
 [[ $(/usr/sbin/hoptacd -n -f /etc/hoptac/hoptacd.conf) == "configuration OK" ]] ||
