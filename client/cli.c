@@ -57,17 +57,6 @@ cli_exit_for(int status)
 	}
 }
 
-void
-cli_print_status(const struct rpc_client_status *st)
-{
-	fprintf(stderr, "hoptac: %s: %s\n", status_name(st->code), st->message);
-	for (size_t i = 0; i < st->violations.count; i++)
-		fprintf(stderr, "  %s: %s\n", st->violations.items[i].field,
-		    st->violations.items[i].description);
-	if (st->violations.dropped > 0)
-		fprintf(stderr, "  (%zu more)\n", st->violations.dropped);
-}
-
 struct rpc_client *
 cli_connect(struct cli *cli, const char *url, const char *token_var, int *code,
     char *err, size_t errlen)
@@ -100,7 +89,7 @@ cli_call(struct cli *cli, enum method_id method, const ProtobufCMessage *req,
 
 	if (rc != CLI_OK || st.code == STATUS_OK)
 		return rc;
-	cli_print_status(&st);
+	cli_print_status(cli, &st);
 	return cli_exit_for(st.code);
 }
 
@@ -190,6 +179,37 @@ cli_take(const struct cli_args *a, size_t i, int first, void *ctx, char *arg)
 	return bad ? cli_fail(CLI_ERROR, "out of memory") : CLI_OK;
 }
 
+/* An option getopt_long did not take: arg is the word typed, missing
+ * says it lacked its value. The headline, a suggestion, the usage. */
+static int
+cli_bad_option(
+    struct cli *cli, const struct cli_args *a, const char *arg, int missing)
+{
+	const char *names[CLI_OPTIONS_MAX];
+	const char *name = arg, *near;
+	size_t n = 0, len;
+
+	while (*name == '-')
+		name++;
+	len = strcspn(name, "=");
+	if (missing) {
+		cli_fail(0, "%.*s needs a value", (int)(len + 2), arg);
+	} else {
+		char typed[64];
+
+		snprintf(typed, sizeof(typed), "%.*s", (int)len, name);
+		for (; a->options != NULL && a->options[n].name != NULL; n++)
+			names[n] = a->options[n].name;
+		near = cli_suggest(typed, names, n);
+		cli_fail(0, "unknown option %s for hoptac %s%s%s", arg,
+		    cli->command->noun, cli->command->verb ? " " : "",
+		    cli->command->verb ? cli->command->verb : "");
+		if (near != NULL)
+			fprintf(stderr, "  did you mean --%s?\n", near);
+	}
+	return cli_usage_error(cli);
+}
+
 int
 cli_parse(struct cli *cli, const struct cli_args *a, void *ctx, int argc,
     char **argv, char ***args)
@@ -199,6 +219,7 @@ cli_parse(struct cli *cli, const struct cli_args *a, void *ctx, int argc,
 	enum { CLI_FIRST = 256 };
 	struct option opts[CLI_OPTIONS_MAX + 1];
 	unsigned char seen[CLI_OPTIONS_MAX] = {0};
+	char *arg;
 	size_t i;
 	int ch, rc, n;
 
@@ -222,12 +243,22 @@ cli_parse(struct cli *cli, const struct cli_args *a, void *ctx, int argc,
 		}
 		memset(&opts[i], 0, sizeof(opts[i]));
 		optind = 0;
-		while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-			/* getopt_long has said what was wrong */
+		opterr = 0; /* cli_bad_option says it, with a suggestion */
+		cli->options = a->options;
+		while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 			if (ch < CLI_FIRST)
-				return cli_usage_error(cli);
+				return cli_bad_option(
+				    cli, a, argv[optind - 1], ch == ':');
 			i = (size_t)(ch - CLI_FIRST);
-			rc = cli_take(a, i, !seen[i], ctx, optarg);
+			arg = optarg;
+			/* Units are named as people know them. */
+			if (strcmp(a->options[i].name, "unit") == 0 &&
+			    (a->options[i].kind == CLI_OPT_STRING ||
+			        a->options[i].kind == CLI_OPT_COPY ||
+			        a->options[i].kind == CLI_OPT_LIST) &&
+			    (rc = cli_unit_code(cli, optarg, &arg)) != CLI_OK)
+				return rc;
+			rc = cli_take(a, i, !seen[i], ctx, arg);
 			seen[i] = 1;
 			if (rc != CLI_OK)
 				return rc == CLI_BAD_OPTION
@@ -393,15 +424,6 @@ cli_join(char *out, size_t len, char *const *items, size_t n, const char *sep)
 		    out + used, len - used, "%s%s", i ? sep : "", items[i]);
 }
 
-int
-cli_invalid(const struct violations *v, const char *what)
-{
-	for (size_t i = 0; i < v->count; i++)
-		fprintf(stderr, "  %s: %s\n", v->items[i].field,
-		    v->items[i].description);
-	return cli_fail(CLI_INVALID, "INVALID_ARGUMENT: %s", what);
-}
-
 void
 cli_when(int64_t ms, char *buf, size_t len)
 {
@@ -438,4 +460,16 @@ cli_own_unit(struct cli *cli, char *buf, size_t len)
 	snprintf(buf, len, "%s", resp->credential->unit_code);
 	hoptac__v1__who_am_iresponse__free_unpacked(resp, NULL);
 	return buf[0] != '\0' ? buf : NULL;
+}
+
+const char *
+cli_default_unit(struct cli *cli, const char *given, char *buf, size_t len)
+{
+	const char *env = getenv("HOPTAC_UNIT");
+
+	if (given != NULL && given[0] != '\0')
+		return given;
+	if (env != NULL && env[0] != '\0')
+		return env;
+	return cli_own_unit(cli, buf, len);
 }

@@ -40,6 +40,12 @@ struct cli {
 	struct rpc_client *client; /* opened on first use; owned */
 	int connect_code; /* cli_connect's exit code when client failed */
 	const struct cli_command *command; /* the one running: its usage */
+	int verbose; /* -v: status names and details in errors */
+	const struct cli_option *options; /* of the running command, once
+	                                   * parsed: errors name them */
+	char **owned; /* option values found from what was typed (a unit's
+	               * code for its name); owned, freed by main */
+	size_t n_owned;
 };
 
 struct cli_command {
@@ -201,8 +207,10 @@ int cli_list(struct cli *cli, const struct cli_list *l, int argc, char **argv,
 /* The exit code for a status code. */
 int cli_exit_for(int status);
 
-/* Prints a status (and its violations) to stderr as "hoptac: ...". */
-void cli_print_status(const struct rpc_client_status *st);
+/* Prints a refusal to stderr for a person: the server's message first,
+ * then its details named by the options typed (--start, not start_date),
+ * then a hint for what to do; the status name only with -v or --json. */
+void cli_print_status(struct cli *cli, const struct rpc_client_status *st);
 
 /* Prints m as one line of JSON on stdout. Returns an exit code. */
 int cli_print_json(const ProtobufCMessage *m);
@@ -211,9 +219,17 @@ int cli_print_json(const ProtobufCMessage *m);
 int cli_fail(int code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* Prints violations found before sending, then "INVALID_ARGUMENT: what";
- * returns CLI_INVALID. */
-int cli_invalid(const struct violations *v, const char *what);
+/* Prints "what" and the violations found before sending, as
+ * cli_print_status does; returns CLI_INVALID. */
+int cli_invalid(struct cli *cli, const struct violations *v, const char *what);
+
+/* "NAME: " of a status for -v and --json, "" otherwise: what goes before
+ * a message people read. Points to a buffer the next call reuses. */
+const char *cli_status_tag(const struct cli *cli, int code);
+
+/* The name among names[0..n) nearest to typed on folded text, for "did
+ * you mean"; NULL when none is near enough to be a slip. */
+const char *cli_suggest(const char *typed, const char *const *names, size_t n);
 
 /* A time in milliseconds as local "YYYY-MM-DD HH:MM" ("-" for 0). */
 void cli_when(int64_t ms, char *buf, size_t len);
@@ -231,6 +247,22 @@ int64_t cli_day_ms(const char *text);
  * bytes): an office's; NULL for another role or when the server does
  * not answer. */
 const char *cli_own_unit(struct cli *cli, char *buf, size_t len);
+
+/* The unit a command works for when --unit is left out: given when it is
+ * not empty, else the configured unit (HOPTAC_UNIT, or "unit" in the
+ * configuration file), else the unit of the office's credential. NULL
+ * when none applies. */
+#define CLI_NAME_THE_UNIT                                                      \
+	"name the unit with --unit CODE (the credential is not an office's, "  \
+	"and no unit is configured)"
+const char *cli_default_unit(
+    struct cli *cli, const char *given, char *buf, size_t len);
+
+/* The code of the unit --unit text names: text itself when it is written
+ * as a code, else the one unit whose folded name (or code) equals text
+ * folded or holds its words in a row; an equal name wins. *code is text
+ * or a string cli owns. Several or no units: CLI_USAGE, said on stderr. */
+int cli_unit_code(struct cli *cli, const char *text, char **code);
 
 /* Parses a non-negative integer option value; -1 if it is not one. */
 long cli_number(const char *s);

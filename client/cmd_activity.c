@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "activity_csv.h"
 #include "cli.h"
 #include "tokenfile.h"
 #include "deliver.h"
@@ -41,6 +42,24 @@ struct cmd_activity_edit {
 	long version;
 };
 
+/* A --kind that names no kind: the nearest one, and the list. */
+static int
+cmd_activity_bad_kind(const char *arg)
+{
+	const char *words[64], *near;
+
+	near = cli_suggest(arg, words, validate_activity_kind_words(words, 64));
+	cli_fail(0, "--kind \"%s\" is not a kind of activity", arg);
+	if (near != NULL)
+		fprintf(stderr, "  did you mean \"%s\"?\n", near);
+	fputs("  the kinds: đoàn ra, đoàn vào, hội nghị, ký kết, tuần tra, "
+	      "thông tin, dự án, đào tạo, khác (or delegation_out, "
+	      "delegation_in, conference, agreement, border_work, "
+	      "information, project_aid, training, other)\n",
+	    stderr);
+	return CLI_USAGE;
+}
+
 /* The field options that check their value: --kind and --people. */
 static int
 cmd_activity_value(void *ctx, int ch, char *arg)
@@ -49,11 +68,7 @@ cmd_activity_value(void *ctx, int ch, char *arg)
 	long n;
 
 	if (ch == 'k' && (a->kind = validate_activity_kind(arg)) == 0)
-		return cli_fail(CLI_USAGE,
-		    "unknown kind \"%s\" (delegation_out, delegation_in, "
-		    "conference, agreement, border_work, information, "
-		    "project_aid, training, other)",
-		    arg);
+		return cmd_activity_bad_kind(arg);
 	if (ch == 'n') {
 		if ((n = cli_number(arg)) < 0 || n > VALIDATE_PEOPLE_MAX)
 			return cli_fail(CLI_USAGE,
@@ -66,14 +81,31 @@ cmd_activity_value(void *ctx, int ch, char *arg)
 
 /* Validates before sending, so that a mistake costs no round trip. */
 static int
-cmd_activity_check(Hoptac__V1__Activity *a)
+cmd_activity_check(struct cli *cli, Hoptac__V1__Activity *a)
 {
 	struct violations v;
 
 	violations_init(&v);
 	if (validate_activity(a, NULL, &v) == 0)
 		return CLI_OK;
-	return cli_invalid(&v, "the activity is not valid");
+	return cli_invalid(cli, &v, "the activity is not valid");
+}
+
+/* An activity added without --unit is the office's own: the configured
+ * unit, or the credential's. */
+static int
+cmd_activity_own_unit(struct cli *cli, Hoptac__V1__Activity *a)
+{
+	char own[VALIDATE_ID_MAX + 1];
+	const char *unit;
+
+	if (a->unit_code[0] != '\0')
+		return CLI_OK;
+	if ((unit = cli_default_unit(cli, NULL, own, sizeof(own))) == NULL)
+		return cli_fail(CLI_USAGE, CLI_NAME_THE_UNIT);
+	if (pbstr_set(&a->unit_code, unit) != 0)
+		return cli_fail(CLI_ERROR, "out of memory");
+	return CLI_OK;
 }
 
 int
@@ -97,6 +129,8 @@ cmd_activity_add(struct cli *cli, int argc, char **argv)
 	hoptac__v1__activity__init(a);
 	if ((rc = cli_parse(cli, &args, &edit, argc, argv, NULL)) != CLI_OK)
 		goto out;
+	if ((rc = cmd_activity_own_unit(cli, a)) != CLI_OK)
+		goto out;
 	/* The record's id is made here, once: resending it can never make
 	 * a second record. */
 	if (a->id[0] == '\0') {
@@ -106,7 +140,7 @@ cmd_activity_add(struct cli *cli, int argc, char **argv)
 			goto out;
 		}
 	}
-	if ((rc = cmd_activity_check(a)) != CLI_OK)
+	if ((rc = cmd_activity_check(cli, a)) != CLI_OK)
 		goto out;
 	req.n_activities = 1;
 	req.activities = &a;
@@ -169,6 +203,7 @@ cmd_activity_row(struct table *t, const Hoptac__V1__Activity *a)
 struct cmd_activity_list {
 	Hoptac__V1__ListActivitiesRequest req;
 	long limit;
+	int csv;
 };
 
 static int
@@ -177,7 +212,7 @@ cmd_activity_list_option(void *ctx, int ch, char *arg)
 	struct cmd_activity_list *o = ctx;
 
 	if (ch == 'k' && (o->req.kind = validate_activity_kind(arg)) == 0)
-		return cli_fail(CLI_USAGE, "unknown kind \"%s\"", arg);
+		return cmd_activity_bad_kind(arg);
 	if (ch == 'L' && (o->limit = cli_number(arg)) < 0)
 		return cli_fail(CLI_USAGE, "--limit takes a number");
 	return CLI_OK;
@@ -197,6 +232,7 @@ cmd_activity_list(struct cli *cli, int argc, char **argv)
 	    CLI_FLAG(
 	        "withdrawn", struct cmd_activity_list, req.include_withdrawn),
 	    CLI_VALUE("limit", 'L'),
+	    CLI_FLAG("csv", struct cmd_activity_list, csv),
 	    CLI_OPTIONS_END,
 	};
 	static const char *const headers[] = {"ID", "START", "KIND", "UNIT",
@@ -204,7 +240,7 @@ cmd_activity_list(struct cli *cli, int argc, char **argv)
 	static const struct cli_args args = {
 	    opts, cmd_activity_list_option, 0, 0, 0, 0};
 	struct cmd_activity_list o = {
-	    HOPTAC__V1__LIST_ACTIVITIES_REQUEST__INIT, -1};
+	    HOPTAC__V1__LIST_ACTIVITIES_REQUEST__INIT, -1, 0};
 	Hoptac__V1__ListActivitiesRequest *req = &o.req;
 	Hoptac__V1__ListActivitiesResponse *resp = NULL;
 	Hoptac__V1__ListActivitiesResponse all =
@@ -217,7 +253,15 @@ cmd_activity_list(struct cli *cli, int argc, char **argv)
 	if ((rc = cli_parse(cli, &args, &o, argc, argv, NULL)) != CLI_OK)
 		return rc;
 	limit = o.limit;
-	if (!cli->json && (t = table_create(8, headers)) == NULL)
+	if (o.csv && cli->json)
+		return cli_fail(CLI_USAGE, "--csv and --json: choose one");
+	/* The BOM makes a spreadsheet read the file as UTF-8 (docs/csv.md);
+	 * hoptac import skips it. */
+	if (o.csv &&
+	    (fputs("\xEF\xBB\xBF", stdout) == EOF ||
+	        activity_csv_write_header(stdout) != 0))
+		return cli_fail(CLI_ERROR, "cannot write the output");
+	if (!cli->json && !o.csv && (t = table_create(8, headers)) == NULL)
 		return cli_fail(CLI_ERROR, "out of memory");
 	if (t != NULL)
 		table_set_max_width(t, 7, 60);
@@ -240,6 +284,13 @@ cmd_activity_list(struct cli *cli, int argc, char **argv)
 		for (size_t i = 0; i < resp->n_activities; i++) {
 			if (t != NULL)
 				cmd_activity_row(t, resp->activities[i]);
+			if (o.csv &&
+			    activity_csv_write(stdout, resp->activities[i]) !=
+			        0) {
+				rc = cli_fail(
+				    CLI_ERROR, "cannot write the output");
+				goto out;
+			}
 			if (cli->json) {
 				Hoptac__V1__Activity **grown = realloc(
 				    all.activities,
@@ -272,7 +323,7 @@ cmd_activity_list(struct cli *cli, int argc, char **argv)
 	}
 	if (cli->json) {
 		rc = cli_print_json(&all.base);
-	} else {
+	} else if (t != NULL) {
 		table_print(t, stdout);
 		printf("%zu of %llu activities\n", all.n_activities,
 		    (unsigned long long)all.total);
@@ -423,7 +474,7 @@ cmd_activity_base(struct cli *cli, const char *id, int queue,
 		return CLI_OK;
 	if (st.code != STATUS_UNAVAILABLE &&
 	    st.code != STATUS_DEADLINE_EXCEEDED) {
-		cli_print_status(&st);
+		cli_print_status(cli, &st);
 		return cli_exit_for(st.code);
 	}
 	if (cmd_activity_from_outbox(cli, id, out) != 0)
@@ -495,7 +546,7 @@ cmd_activity_amend(struct cli *cli, int argc, char **argv)
 		    "the office last saw (1 for a record never amended)");
 		goto out;
 	}
-	if ((rc = cmd_activity_check(cur->activity)) != CLI_OK)
+	if ((rc = cmd_activity_check(cli, cur->activity)) != CLI_OK)
 		goto out;
 	req.activity = cur->activity;
 	if (queue) {

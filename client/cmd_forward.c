@@ -39,7 +39,7 @@ fwd_call(struct fwd *f, enum method_id method, const ProtobufCMessage *req,
 		return st.code;
 	if (st.code == STATUS_UNAVAILABLE ||
 	    st.code == STATUS_DEADLINE_EXCEEDED || st.code == STATUS_INTERNAL) {
-		cli_print_status(&st);
+		cli_print_status(f->cli, &st);
 		f->rc = cli_exit_for(st.code);
 		return st.code;
 	}
@@ -114,7 +114,7 @@ fwd_units(struct fwd *f)
 			} else if (st.code == STATUS_INVALID_ARGUMENT) {
 				left = 1; /* a parent not there yet */
 			} else {
-				cli_print_status(&st);
+				cli_print_status(f->cli, &st);
 				f->rc = cli_exit_for(st.code);
 			}
 		}

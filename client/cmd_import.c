@@ -15,6 +15,7 @@
 #include "deliver.h"
 #include "hoptac/v1/services.pb-c.h"
 #include "outbox.h"
+#include "pbstr.h"
 #include "safefile.h"
 #include "validate.h"
 
@@ -22,7 +23,10 @@ struct import {
 	struct cli *cli;
 	struct outbox *outbox;
 	const char *path;
-	int64_t first; /* outbox seq of the first row saved */
+	int64_t first;    /* outbox seq of the first row saved */
+	const char *unit; /* for rows without one; NULL until asked */
+	char own[VALIDATE_ID_MAX + 1];
+	int unit_asked;
 	size_t rows, bad, saved;
 	struct deliver_stats sent;
 	int rc; /* worst exit code so far */
@@ -45,6 +49,41 @@ import_on_error(void *arg, size_t line, const char *field, const char *message)
 	return 0;
 }
 
+/* Completes a row as docs/csv.md says: without a unit it is the office's
+ * own (asked once), without an id it gets its stable one. Returns 0, 1
+ * when the row is bad (reported), -1 when out of memory. */
+static int
+import_complete(struct import *im, size_t line, Hoptac__V1__Activity *a)
+{
+	char id[ACTIVITY_CSV_ID_LEN];
+
+	if (a->unit_code[0] == '\0') {
+		if (!im->unit_asked) {
+			im->unit = cli_default_unit(
+			    im->cli, NULL, im->own, sizeof(im->own));
+			im->unit_asked = 1;
+		}
+		if (im->unit == NULL) {
+			import_bad(im, line, "unit",
+			    "no unit: fill the column, or " CLI_NAME_THE_UNIT);
+			return 1;
+		}
+		if (pbstr_set(&a->unit_code, im->unit) != 0)
+			return -1;
+	}
+	if (a->id[0] == '\0') {
+		if (activity_csv_stable_id(a, id) != 0) {
+			import_bad(im, line, "id",
+			    "no id, and none can be made: the row's text is "
+			    "not UTF-8");
+			return 1;
+		}
+		if (pbstr_set(&a->id, id) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Validates a row and saves it in the outbox as a Submit of its own,
  * labelled with its line, so that a refusal names the line. */
 static int
@@ -62,6 +101,11 @@ import_on_row(void *arg, size_t line, Hoptac__V1__Activity *a)
 
 	im->rows++;
 	violations_init(&v);
+	if ((rc = import_complete(im, line, a)) != 0) {
+		rc = rc < 0 ? (im->rc = cli_fail(CLI_ERROR, "out of memory"))
+		            : 0;
+		goto out;
+	}
 	if (validate_activity(a, NULL, &v) > 0) {
 		for (size_t i = 0; i < v.count; i++)
 			import_bad(
@@ -173,9 +217,10 @@ cmd_import(struct cli *cli, int argc, char **argv)
 		    im.sent.last.message);
 	else if (im.sent.failed)
 		fprintf(stderr,
-		    "hoptac: %s: %s; the queued rows are saved for hoptac "
+		    "hoptac: %s%s; the queued rows are saved for hoptac "
 		    "sync\n",
-		    status_name(im.sent.last.code), im.sent.last.message);
+		    cli_status_tag(cli, im.sent.last.code),
+		    im.sent.last.message);
 out:
 	outbox_close(im.outbox);
 	fclose(f);

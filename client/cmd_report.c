@@ -148,7 +148,7 @@ cmd_report_send(struct cli *cli, int argc, char **argv, int check)
 	}
 	violations_init(&v);
 	if (validate_report(r, NULL, &v) > 0) {
-		rc = cli_invalid(&v, "the report is not valid");
+		rc = cli_invalid(cli, &v, "the report is not valid");
 		goto out;
 	}
 	req.report = r;
@@ -198,6 +198,8 @@ struct cmd_report_target {
 	char *ref, *unit, *reason;
 	int32_t revision;
 	int takes_reason;
+	char
+	    own[VALIDATE_ID_MAX + 1]; /* the default unit, when --unit is out */
 };
 
 static int
@@ -232,8 +234,9 @@ cmd_report_target(
 
 	if (rc != CLI_OK)
 		return rc;
-	if (t->unit == NULL)
-		return cli_usage_error(cli);
+	if ((t->unit = (char *)cli_default_unit(
+	         cli, t->unit, t->own, sizeof(t->own))) == NULL)
+		return cli_fail(CLI_USAGE, CLI_NAME_THE_UNIT);
 	t->ref = ref[0];
 	return CLI_OK;
 }
@@ -272,7 +275,7 @@ cmd_report_show(struct cli *cli, int argc, char **argv)
 	static const struct cli_show show = {
 	    NULL, METHOD_REPORTS_GET, "report", cmd_report_print};
 	Hoptac__V1__GetReportRequest req = HOPTAC__V1__GET_REPORT_REQUEST__INIT;
-	struct cmd_report_target t = {NULL, NULL, NULL, 0, 0};
+	struct cmd_report_target t = {NULL, NULL, NULL, 0, 0, ""};
 	int rc = cmd_report_target(cli, argc, argv, &t);
 
 	if (rc != CLI_OK)
@@ -345,7 +348,7 @@ cmd_report_review(struct cli *cli, int argc, char **argv, int accept)
 	    NULL, METHOD_REPORTS_REVIEW, "report", cmd_report_reviewed};
 	Hoptac__V1__ReviewReportRequest req =
 	    HOPTAC__V1__REVIEW_REPORT_REQUEST__INIT;
-	struct cmd_report_target t = {NULL, NULL, NULL, 0, 1};
+	struct cmd_report_target t = {NULL, NULL, NULL, 0, 1, ""};
 	int rc = cmd_report_target(cli, argc, argv, &t);
 
 	if (rc != CLI_OK)

@@ -125,7 +125,7 @@ cmd_report_template(struct cli *cli, int argc, char **argv)
 	};
 	static const struct cli_args args = {opts, NULL, 0, 1, 0, 0};
 	/* The unit: --unit, else the configured one, else the credential's. */
-	struct cmd_report_template o = {NULL, getenv("HOPTAC_UNIT")};
+	struct cmd_report_template o = {NULL, NULL};
 	Hoptac__V1__GetRequestRequest greq =
 	    HOPTAC__V1__GET_REQUEST_REQUEST__INIT;
 	Hoptac__V1__SummaryRequest sreq = HOPTAC__V1__SUMMARY_REQUEST__INIT;
@@ -150,13 +150,9 @@ cmd_report_template(struct cli *cli, int argc, char **argv)
 	if (o.request == NULL)
 		return cli_fail(
 		    CLI_USAGE, "name the request with --request REF");
-	if (o.unit != NULL && o.unit[0] == '\0')
-		o.unit = NULL;
-	if (o.unit == NULL &&
-	    (o.unit = (char *)cli_own_unit(cli, own, sizeof(own))) == NULL)
-		return cli_fail(CLI_USAGE,
-		    "the credential is not an office's: name the unit with "
-		    "--unit CODE");
+	if ((o.unit = (char *)cli_default_unit(
+	         cli, o.unit, own, sizeof(own))) == NULL)
+		return cli_fail(CLI_USAGE, CLI_NAME_THE_UNIT);
 	greq.reference = o.request;
 	if ((rc = cli_call(cli, METHOD_REQUESTS_GET, &greq.base,
 	         (ProtobufCMessage **)&gresp, NULL)) != CLI_OK)

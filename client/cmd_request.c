@@ -57,7 +57,7 @@ cmd_request_create(struct cli *cli, int argc, char **argv)
 	}
 	violations_init(&v);
 	if (validate_request(r, NULL, &v) > 0) {
-		rc = cli_invalid(&v, "the request is not valid");
+		rc = cli_invalid(cli, &v, "the request is not valid");
 		goto out;
 	}
 	req.request = r;

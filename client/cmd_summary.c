@@ -218,7 +218,7 @@ cmd_consolidate_fetch(struct cli *cli, Hoptac__V1__ConsolidateRequest *req,
 	}
 	if (rc != CLI_OK)
 		return rc;
-	cli_print_status(&st);
+	cli_print_status(cli, &st);
 	return cli_exit_for(st.code);
 }
 

@@ -156,13 +156,12 @@ cmd_sync(struct cli *cli, int argc, char **argv)
 			    unit, pull.requests, pull.reports, pull.units);
 		if (s.unreachable)
 			fprintf(stderr,
-			    "hoptac: %s: %s; the queued work is kept for the "
-			    "next "
-			    "sync\n",
-			    status_name(s.last.code), s.last.message);
+			    "hoptac: %s%s; the queued work is kept for the "
+			    "next sync\n",
+			    cli_status_tag(cli, s.last.code), s.last.message);
 		else if (s.failed)
-			fprintf(stderr, "hoptac: %s: %s\n",
-			    status_name(s.last.code), s.last.message);
+			fprintf(stderr, "hoptac: %s%s\n",
+			    cli_status_tag(cli, s.last.code), s.last.message);
 	}
 	return rc;
 }

@@ -74,7 +74,7 @@ cmd_unit_add(struct cli *cli, int argc, char **argv)
 	}
 	violations_init(&v);
 	if (validate_unit(u, "unit", &v) > 0) {
-		rc = cli_invalid(&v, "the unit is not valid");
+		rc = cli_invalid(cli, &v, "the unit is not valid");
 		goto out;
 	}
 	req.unit = u;
@@ -305,7 +305,7 @@ unit_import_row(int c, void *arg)
 		    stderr, "%s:%zu: %s\n", im->path, im->row_line, st.message);
 		im->bad++;
 	} else {
-		cli_print_status(&st);
+		cli_print_status(im->cli, &st);
 		im->rc = cli_exit_for(st.code);
 	}
 out:

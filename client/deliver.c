@@ -384,7 +384,7 @@ deliver_now(struct cli *cli, enum method_id method, const ProtobufCMessage *req,
 		    label, st.message);
 		rc = CLI_OK;
 	} else {
-		cli_print_status(&st);
+		cli_print_status(cli, &st);
 		if (deliver_transient(&st))
 			fprintf(stderr,
 			    "hoptac: %s stays queued; hoptac sync delivers "

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "pbstr.h"
 #include "cli_config.h"
 
 static const struct cli_command cli_commands[] = {
@@ -50,14 +51,14 @@ static const struct cli_command cli_commands[] = {
     {"partner", "list", cmd_partner_list, "[TEXT]",
         "list Lao partners whose names or aliases contain TEXT"},
     {"activity", "add", cmd_activity_add,
-        "--unit CODE --partner P... --kind KIND --start DATE --title TEXT"
+        "[--unit CODE] --partner P... --kind KIND --start DATE --title TEXT"
         " [--id ID] [--end DATE] [--field F]... [--place P] [--summary S]"
         " [--people N] [--leader L] [--result R] [--ref DOC]...",
         "record an activity"},
     {"activity", "list", cmd_activity_list,
         "[--unit CODE] [--partner P] [--kind KIND] [--field F] [--from DATE]"
-        " [--to DATE] [--text WORDS] [--withdrawn] [--limit N]",
-        "list activities, oldest first"},
+        " [--to DATE] [--text WORDS] [--withdrawn] [--limit N] [--csv]",
+        "list activities, oldest first (--csv: as hoptac import reads)"},
     {"activity", "show", cmd_activity_show, "ID", "show one activity"},
     {"activity", "amend", cmd_activity_amend,
         "ID [--version N] [--queue] [any option of activity add]",
@@ -89,7 +90,7 @@ static const struct cli_command cli_commands[] = {
         "send a report file; prints the figures from the records"},
     {"report", "check", cmd_report_check, "FILE [--request REF] [--filed DATE]",
         "what report submit would answer, without sending"},
-    {"report", "show", cmd_report_show, "REF --unit CODE [--revision N]",
+    {"report", "show", cmd_report_show, "REF [--unit CODE] [--revision N]",
         "show a report, its status and figures"},
     {"report", "list", cmd_report_list,
         "[--request REF] [--unit CODE] [--all-revisions]",
@@ -134,6 +135,7 @@ cli_help(FILE *out)
 	fprintf(out,
 	    "usage: hoptac [--server URL] [--json] [--timeout MS] COMMAND ...\n"
 	    "\n"
+	    "  -v, --verbose  errors with their status names and fields\n"
 	    "  --server URL   the server (default: $HOPTAC_SERVER, the file's\n"
 	    "                 server, else %s)\n"
 	    "  --json         print results as JSON (docs/json.md)\n"
@@ -211,6 +213,61 @@ cli_known_noun(const char *noun)
 	return 0;
 }
 
+/* The options before the command, for "did you mean". */
+static const char *const cli_options[] = {"--server", "--json", "--timeout",
+    "--outbox", "--ca", "--verbose", "--help", "--version"};
+
+#define CLI_NOPTIONS (sizeof(cli_options) / sizeof(cli_options[0]))
+
+/* Whether the option before the command opt is followed by its value. */
+static int
+cli_option_takes_value(const char *opt)
+{
+	return strcmp(opt, "--server") == 0 || strcmp(opt, "--timeout") == 0 ||
+	    strcmp(opt, "--outbox") == 0 || strcmp(opt, "--ca") == 0;
+}
+
+/* An unknown word: the headline, the nearest known one, where to look. */
+static int
+cli_unknown(
+    const char *typed, const char *what, const char *const *names, size_t n)
+{
+	const char *near = cli_suggest(typed, names, n);
+
+	cli_fail(0, "unknown %s \"%s\"", what, typed);
+	if (near != NULL)
+		fprintf(stderr, "  did you mean \"%s\"?\n", near);
+	fputs("  hoptac --help lists the commands and options\n", stderr);
+	return CLI_USAGE;
+}
+
+/* No command is noun [verb]: a noun without its verb shows the verbs
+ * it takes; otherwise the nearest command is suggested. */
+static int
+cli_no_command(const char *noun, const char *verb)
+{
+	const char *names[CLI_N];
+	size_t n = 0;
+
+	if (cli_known_noun(noun)) {
+		for (size_t i = 0; i < CLI_N; i++)
+			if (strcmp(cli_commands[i].noun, noun) == 0 &&
+			    cli_commands[i].verb != NULL)
+				names[n++] = cli_commands[i].verb;
+		if (verb == NULL || verb[0] == '-') {
+			cli_fail(0, "%s needs one of these verbs:", noun);
+			cli_usage(noun, NULL, 1);
+			return CLI_USAGE;
+		}
+		return cli_unknown(verb, "verb", names, n);
+	}
+	for (size_t i = 0; i < CLI_N; i++)
+		if (i == 0 ||
+		    strcmp(cli_commands[i].noun, cli_commands[i - 1].noun) != 0)
+			names[n++] = cli_commands[i].noun;
+	return cli_unknown(noun, "command", names, n);
+}
+
 /* Prints the options of c, taken from its usage line. */
 static void
 cli_complete_options(const struct cli_command *c)
@@ -260,22 +317,18 @@ cli_complete_words(const char *noun, const char *verb)
 static int
 cli_complete(int argc, char **argv)
 {
-	static const char *const globals[] = {"--server", "--ca", "--outbox",
-	    "--timeout", "--json", "--help", "--version", "help"};
 	const char *noun = NULL, *verb = NULL;
 	int i = 0;
 
 	/* Global options, and the values of those that take one. */
 	while (i < argc && argv[i][0] == '-')
-		i += strcmp(argv[i], "--json") && strcmp(argv[i], "--help") &&
-		        strcmp(argv[i], "--version")
-		    ? 2
-		    : 1;
+		i += cli_option_takes_value(argv[i]) ? 2 : 1;
 	if (i < argc && strcmp(argv[i], "help") == 0)
 		i++;
 	if (i >= argc) {
-		for (size_t k = 0; k < sizeof(globals) / sizeof(*globals); k++)
-			printf("%s\n", globals[k]);
+		for (size_t k = 0; k < CLI_NOPTIONS; k++)
+			printf("%s\n", cli_options[k]);
+		printf("help\n");
 		cli_complete_words(NULL, NULL);
 		return CLI_OK;
 	}
@@ -294,7 +347,8 @@ cli_complete(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	struct cli cli = {NULL, 0, 0, NULL, NULL, NULL, CLI_OK, NULL};
+	struct cli cli = {
+	    NULL, 0, 0, NULL, NULL, NULL, CLI_OK, NULL, 0, NULL, NULL, 0};
 	const struct cli_command *cmd;
 	char err[1024];
 	int i = 1, rc, skip;
@@ -324,10 +378,12 @@ main(int argc, char **argv)
 		} else if (strcmp(argv[i], "--version") == 0) {
 			printf("hoptac %s\n", HOPTAC_VERSION);
 			return CLI_OK;
+		} else if (strcmp(argv[i], "-v") == 0 ||
+		    strcmp(argv[i], "--verbose") == 0) {
+			cli.verbose = 1;
 		} else {
-			cli_help(stderr);
-			return cli_fail(
-			    CLI_USAGE, "unknown option %s", argv[i]);
+			return cli_unknown(
+			    argv[i], "option", cli_options, CLI_NOPTIONS);
 		}
 	}
 	if (i == argc) {
@@ -351,15 +407,9 @@ main(int argc, char **argv)
 	if (cli.server == NULL || cli.server[0] == '\0')
 		cli.server = CLI_DEFAULT_SERVER;
 	cmd = cli_find(argv[i], i + 1 < argc ? argv[i + 1] : NULL);
-	if (cmd == NULL) {
-		if (cli_known_noun(argv[i])) {
-			cli_usage(argv[i], NULL, 1);
-			return cli_fail(CLI_USAGE,
-			    "%s needs one of the verbs above", argv[i]);
-		}
-		cli_help(stderr);
-		return cli_fail(CLI_USAGE, "unknown command %s", argv[i]);
-	}
+	if (cmd == NULL)
+		return cli_no_command(
+		    argv[i], i + 1 < argc ? argv[i + 1] : NULL);
 	skip = cmd->verb != NULL ? 2 : 1;
 	/* Each command sees argv[0] = its name, as getopt expects. */
 	argc -= i + skip - 1;
@@ -382,5 +432,6 @@ main(int argc, char **argv)
 	cli.command = cmd;
 	rc = cmd->run(&cli, argc, argv);
 	rpc_client_close(cli.client);
+	pbstr_clear_all(&cli.n_owned, &cli.owned);
 	return rc;
 }

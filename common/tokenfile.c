@@ -66,12 +66,30 @@ out:
 	return rc;
 }
 
+/* The user's own token file, for HOPTAC_TOKEN only: into path, and 0;
+ * -1 when there is no home to hold it. */
+static int
+tokenfile_default(const char *var, char *path, size_t len)
+{
+	const char *v, *home;
+
+	if (strcmp(var, TOKENFILE_ENV) != 0)
+		return -1;
+	if ((v = getenv("XDG_CONFIG_HOME")) != NULL && v[0] == '/')
+		snprintf(path, len, "%s/hoptac/token", v);
+	else if ((home = getenv("HOME")) != NULL && home[0] == '/')
+		snprintf(path, len, "%s/.config/hoptac/token", home);
+	else
+		return -1;
+	return 0;
+}
+
 int
 tokenfile_read(
     const char *var, char *out, size_t outlen, char *err, size_t errlen)
 {
 	char name[64], path[1024];
-	const char *v, *home;
+	const char *v;
 
 	out[0] = '\0';
 	if ((v = getenv(var)) != NULL && v[0] != '\0') {
@@ -81,17 +99,32 @@ tokenfile_read(
 	snprintf(name, sizeof(name), "%s_FILE", var);
 	if ((v = getenv(name)) != NULL && v[0] != '\0')
 		return tokenfile_from(v, out, outlen, err, errlen);
-	if (strcmp(var, TOKENFILE_ENV) != 0)
-		return 0;
-	if ((v = getenv("XDG_CONFIG_HOME")) != NULL && v[0] == '/')
-		snprintf(path, sizeof(path), "%s/hoptac/token", v);
-	else if ((home = getenv("HOME")) != NULL && home[0] == '/')
-		snprintf(path, sizeof(path), "%s/.config/hoptac/token", home);
-	else
-		return 0;
-	if (access(path, F_OK) != 0)
+	if (tokenfile_default(var, path, sizeof(path)) != 0 ||
+	    access(path, F_OK) != 0)
 		return 0; /* none: the server says which calls need one */
 	return tokenfile_from(path, out, outlen, err, errlen);
+}
+
+void
+tokenfile_source(const char *var, char *buf, size_t len)
+{
+	char name[64], path[1024];
+	const char *v;
+
+	snprintf(name, sizeof(name), "%s_FILE", var);
+	if ((v = getenv(var)) != NULL && v[0] != '\0')
+		snprintf(buf, len, "$%s", var);
+	else if ((v = getenv(name)) != NULL && v[0] != '\0')
+		snprintf(buf, len, "the file %s ($%s)", v, name);
+	else if (tokenfile_default(var, path, sizeof(path)) == 0 &&
+	    access(path, F_OK) == 0)
+		snprintf(buf, len, "the file %s", path);
+	else
+		snprintf(buf, len, "none: $%s, $%s and %s are all unset", var,
+		    name,
+		    tokenfile_default(var, path, sizeof(path)) == 0
+		        ? path
+		        : "~/.config/hoptac/token");
 }
 
 int

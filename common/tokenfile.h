@@ -18,6 +18,11 @@
 int tokenfile_read(
     const char *var, char *out, size_t outlen, char *err, size_t errlen);
 
+/* Where tokenfile_read(var) takes the credential from, said for people
+ * into buf: "$HOPTAC_TOKEN", "the file F ($HOPTAC_TOKEN_FILE)", "the file
+ * F", or that there is none and where it was looked for. */
+void tokenfile_source(const char *var, char *buf, size_t len);
+
 /* Writes token and a newline to path, created new (never replacing a
  * file) with mode 0600. Returns 0, or -1 with errno set. */
 int tokenfile_write(const char *path, const char *token);

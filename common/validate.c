@@ -484,6 +484,22 @@ validate_activity_kind(const char *text)
 	    VALIDATE_COUNT(validate_activity_kinds), "activitykind", text);
 }
 
+size_t
+validate_activity_kind_words(const char **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < VALIDATE_COUNT(validate_activity_kinds); i++) {
+		const struct validate_kind *k = &validate_activity_kinds[i];
+
+		if (n < max)
+			out[n++] = k->name;
+		for (size_t t = 0; k->terms[t] != NULL && n < max; t++)
+			out[n++] = k->terms[t];
+	}
+	return n;
+}
+
 const char *
 validate_activity_kind_name(int kind)
 {

@@ -79,6 +79,10 @@ int validate_activity_kind(const char *text);
 /* The short name of a kind: "delegation_out", ...; "unspecified". */
 const char *validate_activity_kind_name(int kind);
 
+/* Every name and Vietnamese term an activity's kind is known by, into
+ * out (at most max); returns how many. For "did you mean". */
+size_t validate_activity_kind_words(const char **out, size_t max);
+
 /* Same pair for unit kinds: "provincial_committee", "department",
  * "district_committee", "commune_committee", "other". */
 int validate_unit_kind(const char *text);

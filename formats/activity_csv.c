@@ -8,8 +8,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include <mbedtls/sha256.h>
+
+#include "date.h"
 #include "formats_text.h"
 #include "pbstr.h"
+#include "text.h"
 #include "validate.h"
 
 enum activity_csv_col {
@@ -35,8 +39,8 @@ static const struct {
 	const char *name;
 	int required;
 } activity_csv_cols[COL_COUNT] = {
-    [COL_ID] = {"id", 1},
-    [COL_UNIT] = {"unit", 1},
+    [COL_ID] = {"id", 0},
+    [COL_UNIT] = {"unit", 0},
     [COL_PARTNERS] = {"partners", 1},
     [COL_KIND] = {"kind", 1},
     [COL_FIELDS] = {"fields", 0},
@@ -54,6 +58,56 @@ static const struct {
 /* A header cell left empty maps to no column: spreadsheets export such
  * trailing columns, and their cells must then stay empty. */
 #define COL_NONE (-1)
+/* A row-number column ("STT"), which offices' spreadsheets begin with:
+ * its cells are read past. */
+#define COL_SKIP (-2)
+
+/* The headers offices' own spreadsheets use, folded (text_fold), so that
+ * "Ngày bắt đầu", "NGAY BAT DAU" and "ngày  bắt đầu" all name a column. */
+static const struct {
+	const char *folded;
+	int col;
+} activity_csv_vi_cols[] = {
+    {"stt", COL_SKIP},
+    {"tt", COL_SKIP},
+    {"so tt", COL_SKIP},
+    {"so thu tu", COL_SKIP},
+    {"ma", COL_ID},
+    {"ma hoat dong", COL_ID},
+    {"don vi", COL_UNIT},
+    {"ma don vi", COL_UNIT},
+    {"doi tac", COL_PARTNERS},
+    {"doi tac lao", COL_PARTNERS},
+    {"dia phuong lao", COL_PARTNERS},
+    {"dia phuong doi tac", COL_PARTNERS},
+    {"tinh huyen lao", COL_PARTNERS},
+    {"loai", COL_KIND},
+    {"loai hoat dong", COL_KIND},
+    {"hinh thuc", COL_KIND},
+    {"linh vuc", COL_FIELDS},
+    {"linh vuc hop tac", COL_FIELDS},
+    {"ngay", COL_START_DATE},
+    {"ngay bat dau", COL_START_DATE},
+    {"tu ngay", COL_START_DATE},
+    {"thoi gian", COL_START_DATE},
+    {"ngay ket thuc", COL_END_DATE},
+    {"den ngay", COL_END_DATE},
+    {"dia diem", COL_PLACE},
+    {"ten hoat dong", COL_TITLE},
+    {"tieu de", COL_TITLE},
+    {"noi dung", COL_TITLE},
+    {"ten doan", COL_TITLE},
+    {"tom tat", COL_SUMMARY},
+    {"mo ta", COL_SUMMARY},
+    {"so nguoi", COL_PEOPLE},
+    {"so luong nguoi", COL_PEOPLE},
+    {"truong doan", COL_LEADER},
+    {"nguoi dan dau", COL_LEADER},
+    {"ket qua", COL_RESULT},
+    {"van ban", COL_DOCUMENT_REFS},
+    {"so van ban", COL_DOCUMENT_REFS},
+    {"so hieu van ban", COL_DOCUMENT_REFS},
+};
 
 #define LIST_SEP ';'
 
@@ -142,13 +196,27 @@ activity_csv_clear_cells(struct activity_csv_reader *r)
 	r->ncells = 0;
 }
 
+/* The column a header cell names: a code ("start_date") or one of the
+ * Vietnamese headers; COL_NONE when it names none. */
 static int
 activity_csv_find_col(const char *name)
 {
+	char *folded;
+	int col = COL_NONE;
+
 	for (int c = 0; c < COL_COUNT; c++)
 		if (strcasecmp(name, activity_csv_cols[c].name) == 0)
 			return c;
-	return COL_NONE;
+	if ((folded = text_fold(name)) == NULL)
+		return COL_NONE;
+	for (size_t i = 0; i < sizeof(activity_csv_vi_cols) /
+	             sizeof(activity_csv_vi_cols[0]) &&
+	     col == COL_NONE;
+	     i++)
+		if (strcmp(folded, activity_csv_vi_cols[i].folded) == 0)
+			col = activity_csv_vi_cols[i].col;
+	free(folded);
+	return col;
 }
 
 /* Maps the header row to columns. Every problem is reported, so a user
@@ -173,6 +241,10 @@ activity_csv_header(struct activity_csv_reader *r)
 		if (name[0] == '\0')
 			continue;
 		col = activity_csv_find_col(name);
+		if (col == COL_SKIP) {
+			r->map[i] = COL_SKIP;
+			continue;
+		}
 		if (col == COL_NONE) {
 			bad = 1;
 			rc = activity_csv_error(r, r->row_line, name,
@@ -361,6 +433,8 @@ activity_csv_row(struct activity_csv_reader *r)
 		const char *cell = r->cells[i];
 		int set;
 
+		if (r->map[i] == COL_SKIP)
+			continue;
 		if (r->map[i] == COL_NONE) {
 			if (cell[0] != '\0') {
 				bad = 1;
@@ -515,6 +589,27 @@ activity_csv_feed(struct activity_csv_reader *r, struct csv_parser *p,
 	return 0;
 }
 
+/* The separator of the file, told from its header line: ';' when it
+ * holds more semicolons than commas outside quotes (what a spreadsheet
+ * writes where the comma is the decimal sign, as in Vietnamese regional
+ * settings), ',' otherwise. */
+static unsigned char
+activity_csv_sniff(const char *line, size_t len)
+{
+	size_t comma = 0, semi = 0;
+	int quoted = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (line[i] == '"')
+			quoted = !quoted;
+		else if (!quoted && line[i] == ',')
+			comma++;
+		else if (!quoted && line[i] == ';')
+			semi++;
+	}
+	return semi > comma ? ';' : ',';
+}
+
 int
 activity_csv_read(FILE *f, activity_csv_row_fn on_row,
     activity_csv_error_fn on_error, void *arg)
@@ -545,6 +640,8 @@ activity_csv_read(FILE *f, activity_csv_row_fn on_row,
 			chunk += 3;
 			len -= 3;
 		}
+		if (r.line == 1)
+			csv_set_delim(&p, activity_csv_sniff(chunk, len));
 		if (activity_csv_feed(&r, &p, chunk, len) != 0)
 			goto out;
 	}
@@ -672,5 +769,78 @@ activity_csv_write(FILE *f, const Hoptac__V1__Activity *a)
 	}
 	if (rc == 0 && fputs("\r\n", f) == EOF)
 		rc = -1;
+	return rc;
+}
+
+/* Feeds one part of a row's identity to the hash, ended by a unit
+ * separator so that ("ab", "c") and ("a", "bc") differ. */
+static void
+activity_csv_id_part(mbedtls_sha256_context *ctx, const char *s)
+{
+	static const unsigned char sep = 0x1f;
+
+	mbedtls_sha256_update_ret(
+	    ctx, (const unsigned char *)s, s != NULL ? strlen(s) : 0);
+	mbedtls_sha256_update_ret(ctx, &sep, 1);
+}
+
+/* A date as the id sees it: its ISO form when it is one, so that
+ * "02/05/2024" and "2024-05-02" are the same row; else folded. */
+static char *
+activity_csv_id_date(const char *text)
+{
+	struct date_partial d;
+	char iso[DATE_ISO_LEN];
+
+	if (text != NULL && date_parse(text, &d) == 0) {
+		date_format(&d, iso);
+		return strdup(iso);
+	}
+	return text_fold(text != NULL ? text : "");
+}
+
+int
+activity_csv_stable_id(
+    const Hoptac__V1__Activity *a, char out[ACTIVITY_CSV_ID_LEN])
+{
+	static const char hex[] = "0123456789abcdef";
+	mbedtls_sha256_context ctx;
+	unsigned char sum[32];
+	char *parts[3] = {NULL, NULL, NULL}; /* folded texts, freed at out */
+	int rc = -1;
+
+	if ((parts[0] = text_fold(a->title != NULL ? a->title : "")) == NULL ||
+	    (parts[1] = activity_csv_id_date(a->start_date)) == NULL ||
+	    (parts[2] = activity_csv_id_date(a->end_date)) == NULL)
+		goto out;
+	mbedtls_sha256_init(&ctx);
+	mbedtls_sha256_starts_ret(&ctx, 0);
+	activity_csv_id_part(&ctx, a->unit_code);
+	activity_csv_id_part(&ctx, validate_activity_kind_name(a->kind));
+	activity_csv_id_part(&ctx, parts[1]);
+	activity_csv_id_part(&ctx, parts[2]);
+	activity_csv_id_part(&ctx, parts[0]);
+	for (size_t i = 0; i < a->n_partner_codes; i++) {
+		char *p = text_fold(a->partner_codes[i]);
+
+		if (p == NULL) {
+			mbedtls_sha256_free(&ctx);
+			goto out;
+		}
+		activity_csv_id_part(&ctx, p);
+		free(p);
+	}
+	mbedtls_sha256_finish_ret(&ctx, sum);
+	mbedtls_sha256_free(&ctx);
+	memcpy(out, "csv-", 4);
+	for (size_t i = 0; i < (ACTIVITY_CSV_ID_LEN - 5) / 2; i++) {
+		out[4 + 2 * i] = hex[sum[i] >> 4];
+		out[5 + 2 * i] = hex[sum[i] & 0xf];
+	}
+	out[ACTIVITY_CSV_ID_LEN - 1] = '\0';
+	rc = 0;
+out:
+	for (size_t i = 0; i < 3; i++)
+		free(parts[i]);
 	return rc;
 }

@@ -31,6 +31,18 @@ typedef int (*activity_csv_error_fn)(
 int activity_csv_read(FILE *f, activity_csv_row_fn on_row,
     activity_csv_error_fn on_error, void *arg);
 
+/* Size of the id activity_csv_stable_id writes, with its NUL: "csv-" and
+ * 24 hex digits. */
+#define ACTIVITY_CSV_ID_LEN 29
+
+/* The id of a row read without one, a hash of what makes it this
+ * activity: its unit, kind, dates, folded title and partners (in their
+ * order). The same row imported twice gets the same id and is stored
+ * once; docs/csv.md gives the rule. Returns -1 when out of memory or a
+ * text is not UTF-8. */
+int activity_csv_stable_id(
+    const Hoptac__V1__Activity *a, char out[ACTIVITY_CSV_ID_LEN]);
+
 /* Writes the header row, then one row per activity in the same columns. */
 int activity_csv_write_header(FILE *f);
 int activity_csv_write(FILE *f, const Hoptac__V1__Activity *a);

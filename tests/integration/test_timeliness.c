@@ -430,7 +430,7 @@ test_paper_received(void **state)
 	expect(CLI("report", "submit", path, "--received", recv), 77,
 	    "office --received");
 	unsetenv("HOPTAC_TOKEN");
-	assert_has(err, "PERMISSION_DENIED");
+	assert_has(err, "hint: your credential's role or unit does not allow");
 	assert_has(err, "--received");
 
 	o = status_json(h);

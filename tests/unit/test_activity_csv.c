@@ -521,6 +521,70 @@ test_round_trip_data_file(void **state)
 	free(buf);
 }
 
+/* Headers as offices name them, in any case and with or without
+ * diacritics; ';' as the separator; a row number read past. */
+static void
+test_vietnamese_headers_and_semicolons(void **state)
+{
+	struct collected c = {0};
+
+	(void)state;
+	assert_int_equal(
+	    read_string("STT;ĐỐI TÁC;loai hoat dong;Ngày  bắt đầu;Tên hoạt "
+	                "động;So nguoi;Đơn vị\n"
+	                "1;\"Sê Kông; Attapư\";đoàn ra;02/05/2024;\"Thăm, "
+	                "làm việc\";10;KT-X\n",
+	        &c),
+	    0);
+	assert_int_equal(c.nerrors, 0);
+	assert_int_equal(c.nrows, 1);
+	assert_string_equal(c.rows[0]->id, "");
+	assert_string_equal(c.rows[0]->unit_code, "KT-X");
+	assert_int_equal(c.rows[0]->n_partner_codes, 2);
+	assert_string_equal(c.rows[0]->partner_codes[1], "Attapư");
+	assert_string_equal(c.rows[0]->start_date, "02/05/2024");
+	assert_string_equal(c.rows[0]->title, "Thăm, làm việc");
+	assert_int_equal(c.rows[0]->people, 10);
+	collected_free(&c);
+
+	/* A comma file keeps its commas, even with ';' in quotes. */
+	assert_int_equal(read_string("partners,kind,start_date,title\n"
+	                             "\"a;b;c\",other,2024,x;y\n",
+	                     &c),
+	    0);
+	assert_int_equal(c.nrows, 1);
+	assert_int_equal(c.rows[0]->n_partner_codes, 3);
+	assert_string_equal(c.rows[0]->title, "x;y");
+	collected_free(&c);
+}
+
+/* Rows without an id get one from what they say: the same row, with its
+ * date written another way, gets the same; another title another. */
+static void
+test_stable_id(void **state)
+{
+	struct collected c = {0};
+	char a[ACTIVITY_CSV_ID_LEN], b[ACTIVITY_CSV_ID_LEN],
+	    d[ACTIVITY_CSV_ID_LEN];
+
+	(void)state;
+	assert_int_equal(read_string("unit,partners,kind,start_date,title\n"
+	                             "U,Sê Kông,đoàn ra,02/05/2024,Thăm\n"
+	                             "U,Sê Kông,đoàn ra,2024-05-02,THĂM\n"
+	                             "U,Sê Kông,đoàn ra,2024-05-02,Thăm lại\n",
+	                     &c),
+	    0);
+	assert_int_equal(c.nrows, 3);
+	assert_int_equal(activity_csv_stable_id(c.rows[0], a), 0);
+	assert_int_equal(activity_csv_stable_id(c.rows[1], b), 0);
+	assert_int_equal(activity_csv_stable_id(c.rows[2], d), 0);
+	assert_int_equal(strlen(a), ACTIVITY_CSV_ID_LEN - 1);
+	assert_memory_equal(a, "csv-", 4);
+	assert_string_equal(a, b);
+	assert_string_not_equal(a, d);
+	collected_free(&c);
+}
+
 int
 main(void)
 {
@@ -536,6 +600,8 @@ main(void)
 	    cmocka_unit_test(test_round_trip),
 	    cmocka_unit_test(test_formula_cells_round_trip),
 	    cmocka_unit_test(test_round_trip_data_file),
+	    cmocka_unit_test(test_vietnamese_headers_and_semicolons),
+	    cmocka_unit_test(test_stable_id),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,186 @@
+/*
+ * Refusals as a person reads them: what went wrong first, then the
+ * details, named by the options the person typed rather than by the
+ * protocol's fields, then what to do about it. The status names of the
+ * protocol are for scripts and for -v.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "status.h"
+#include "tokenfile.h"
+
+/* The options that set each field of the protocol's messages, where a
+ * command has them. */
+static const struct {
+	const char *field, *option;
+} cli_error_fields[] = {
+    {"unit_code", "unit"},
+    {"unit_codes", "unit"},
+    {"partner_codes", "partner"},
+    {"partner", "partner"},
+    {"start_date", "start"},
+    {"end_date", "end"},
+    {"from_date", "from"},
+    {"to_date", "to"},
+    {"period_from", "from"},
+    {"period_to", "to"},
+    {"due_on", "due"},
+    {"issued_on", "issued"},
+    {"document_refs", "ref"},
+    {"fields", "field"},
+    {"request_reference", "request"},
+    {"kind", "kind"},
+    {"place", "place"},
+    {"title", "title"},
+    {"summary", "summary"},
+    {"people", "people"},
+    {"leader", "leader"},
+    {"result", "result"},
+    {"reason", "reason"},
+    {"name", "name"},
+    {"id", "id"},
+};
+
+/* The options of a date, whose refusals get the accepted forms. */
+static const char *const cli_error_dates[] = {
+    "start", "end", "from", "to", "due", "issued", "filed", "received"};
+
+/* The option of the running command that sets field ("activities[0].
+ * start_date" -> "start"); NULL when it has none. */
+static const char *
+cli_error_option(const struct cli *cli, const char *field)
+{
+	const char *last = strrchr(field, '.');
+	size_t len;
+
+	last = last != NULL ? last + 1 : field;
+	len = strcspn(last, "[");
+	for (size_t i = 0;
+	     i < sizeof(cli_error_fields) / sizeof(cli_error_fields[0]); i++) {
+		const char *f = cli_error_fields[i].field;
+
+		if (strlen(f) != len || strncmp(f, last, len) != 0)
+			continue;
+		for (size_t k = 0;
+		     cli->options != NULL && cli->options[k].name != NULL; k++)
+			if (strcmp(cli->options[k].name,
+			        cli_error_fields[i].option) == 0)
+				return cli_error_fields[i].option;
+		return NULL;
+	}
+	return NULL;
+}
+
+static int
+cli_error_is_date(const char *option)
+{
+	for (size_t i = 0;
+	     i < sizeof(cli_error_dates) / sizeof(cli_error_dates[0]); i++)
+		if (strcmp(option, cli_error_dates[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* The details, one a line; returns whether one of them is a date's. */
+static int
+cli_error_details(const struct cli *cli, const struct violations *v)
+{
+	int date = 0;
+
+	for (size_t i = 0; i < v->count; i++) {
+		const char *opt = cli != NULL && !cli->verbose && !cli->json
+		    ? cli_error_option(cli, v->items[i].field)
+		    : NULL;
+
+		if (opt != NULL) {
+			fprintf(stderr, "  --%s: %s\n", opt,
+			    v->items[i].description);
+			date |= cli_error_is_date(opt);
+		} else {
+			fprintf(stderr, "  %s: %s\n", v->items[i].field,
+			    v->items[i].description);
+		}
+	}
+	if (v->dropped > 0)
+		fprintf(stderr, "  (%zu more)\n", v->dropped);
+	return date;
+}
+
+/* What a person can do about a refusal of this kind. */
+static void
+cli_error_hint(const struct cli *cli, int code, int date)
+{
+	char source[1200];
+
+	if (date)
+		fputs("hint: dates are written as documents write them: "
+		      "02/5/2024, 5/2024, 2024, ngày 02 tháng 5 năm 2024, "
+		      "tháng 5/2024, or 2024-05-02\n",
+		    stderr);
+	switch (code) {
+	case STATUS_UNAVAILABLE:
+	case STATUS_DEADLINE_EXCEEDED:
+		fprintf(stderr,
+		    "hint: no answer from %s; name the server with --server "
+		    "URL, $HOPTAC_SERVER or \"server =\" in "
+		    "~/.config/hoptac/hoptac.conf\n",
+		    cli != NULL && cli->server != NULL ? cli->server
+		                                       : "the server");
+		break;
+	case STATUS_UNAUTHENTICATED:
+		tokenfile_source(TOKENFILE_ENV, source, sizeof(source));
+		fprintf(stderr,
+		    "hint: the credential was read from %s; ask the "
+		    "department's administrator for a new one (hoptac admin "
+		    "issue) and keep it in ~/.config/hoptac/token, mode "
+		    "0600\n",
+		    source);
+		break;
+	case STATUS_PERMISSION_DENIED:
+		fputs("hint: your credential's role or unit does not allow "
+		      "this; hoptac whoami shows them, and the department's "
+		      "administrator issues credentials with other roles "
+		      "(hoptac admin issue --role)\n",
+		    stderr);
+		break;
+	default:
+		break;
+	}
+}
+
+const char *
+cli_status_tag(const struct cli *cli, int code)
+{
+	static char tag[64];
+
+	if (cli == NULL || !(cli->verbose || cli->json))
+		return "";
+	snprintf(tag, sizeof(tag), "%s: ", status_name(code));
+	return tag;
+}
+
+void
+cli_print_status(struct cli *cli, const struct rpc_client_status *st)
+{
+	int date;
+
+	fprintf(stderr, "hoptac: %s%s\n", cli_status_tag(cli, st->code),
+	    st->message);
+	date = cli_error_details(cli, &st->violations);
+	cli_error_hint(cli, st->code, date);
+}
+
+int
+cli_invalid(struct cli *cli, const struct violations *v, const char *what)
+{
+	int date;
+
+	fprintf(stderr, "hoptac: %s%s\n",
+	    cli_status_tag(cli, STATUS_INVALID_ARGUMENT), what);
+	date = cli_error_details(cli, v);
+	cli_error_hint(cli, STATUS_INVALID_ARGUMENT, date);
+	return CLI_INVALID;
+}
