@@ -239,6 +239,16 @@ cli_known_noun(const char *noun)
 static const char *const cli_options[] = {"--server", "--json", "--timeout",
     "--outbox", "--ca", "--verbose", "--help", "--version"};
 
+#define CLI_NOPTIONS (sizeof(cli_options) / sizeof(cli_options[0]))
+
+/* Whether the option before the command opt is followed by its value. */
+static int
+cli_option_takes_value(const char *opt)
+{
+	return strcmp(opt, "--server") == 0 || strcmp(opt, "--timeout") == 0 ||
+	    strcmp(opt, "--outbox") == 0 || strcmp(opt, "--ca") == 0;
+}
+
 /* An unknown word: the headline, the nearest known one, where to look. */
 static int
 cli_unknown(
@@ -280,6 +290,82 @@ cli_no_command(const char *noun, const char *verb)
 	return cli_unknown(noun, "command", names, n);
 }
 
+/* Prints the options of c, taken from its usage line. */
+static void
+cli_complete_options(const struct cli_command *c)
+{
+	for (const char *p = strstr(c->usage, "--"); p != NULL;
+	     p = strstr(p + 2, "--")) {
+		size_t n =
+		    strspn(p + 2, "abcdefghijklmnopqrstuvwxyz0123456789-");
+
+		printf("--%.*s\n", (int)n, p + 2);
+	}
+	printf("--help\n--json\n");
+}
+
+/* Prints the nouns of the command table (noun NULL), or the verbs of a
+ * noun and the options it takes alone (verb NULL), or the options of
+ * one command. */
+static void
+cli_complete_words(const char *noun, const char *verb)
+{
+	for (size_t i = 0; i < CLI_N; i++) {
+		const struct cli_command *c = &cli_commands[i];
+
+		if (noun == NULL) {
+			size_t k = 0;
+
+			while (k < i && strcmp(cli_commands[k].noun, c->noun))
+				k++;
+			if (k == i) /* its first entry */
+				printf("%s\n", c->noun);
+		} else if (strcmp(c->noun, noun) != 0) {
+			continue;
+		} else if (verb == NULL) {
+			if (c->verb != NULL)
+				printf("%s\n", c->verb);
+			else
+				cli_complete_options(c);
+		} else if (c->verb != NULL && strcmp(c->verb, verb) == 0) {
+			cli_complete_options(c);
+		}
+	}
+}
+
+/* "hoptac __complete WORD...": what may follow the words of a command
+ * line, one a line, for the bash completion (deploy/completion/hoptac),
+ * so that it follows the command table rather than a copy of it. */
+static int
+cli_complete(int argc, char **argv)
+{
+	const char *noun = NULL, *verb = NULL;
+	int i = 0;
+
+	/* Global options, and the values of those that take one. */
+	while (i < argc && argv[i][0] == '-')
+		i += cli_option_takes_value(argv[i]) ? 2 : 1;
+	if (i < argc && strcmp(argv[i], "help") == 0)
+		i++;
+	if (i >= argc) {
+		for (size_t k = 0; k < CLI_NOPTIONS; k++)
+			printf("%s\n", cli_options[k]);
+		printf("help\n");
+		cli_complete_words(NULL, NULL);
+		return CLI_OK;
+	}
+	if (!cli_known_noun(argv[i]))
+		return CLI_OK;
+	noun = argv[i];
+	for (size_t k = 0; i + 1 < argc && k < CLI_N; k++)
+		if (strcmp(cli_commands[k].noun, noun) == 0 &&
+		    cli_commands[k].verb != NULL &&
+		    strcmp(cli_commands[k].verb, argv[i + 1]) == 0)
+			verb = argv[i + 1];
+	cli_complete_words(noun, verb);
+	return CLI_OK;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -288,6 +374,9 @@ main(int argc, char **argv)
 	const struct cli_command *cmd;
 	char err[1024];
 	int i = 1, rc, skip;
+
+	if (argc > 1 && strcmp(argv[1], "__complete") == 0)
+		return cli_complete(argc - 2, argv + 2);
 
 	/* Partners added at the server since this was built are its to
 	 * check (docs/gazetteer.md). */
@@ -320,8 +409,8 @@ main(int argc, char **argv)
 		    strcmp(argv[i], "--verbose") == 0) {
 			cli.verbose = 1;
 		} else {
-			return cli_unknown(argv[i], "option", cli_options,
-			    sizeof(cli_options) / sizeof(cli_options[0]));
+			return cli_unknown(
+			    argv[i], "option", cli_options, CLI_NOPTIONS);
 		}
 	}
 	if (i == argc) {

@@ -20,6 +20,7 @@ PACKAGES=(
 	libzip-dev          # libzip: the archive of a .docx report document (report import)
 	libxml2-dev         # libxml2: the XML of a .docx report document (report import)
 	libjson-c-dev       # json-c: JSON output and input for scripts
+	libsystemd-dev      # sd_notify: hoptacd tells systemd when it serves (Type=notify)
 	libmbedtls-dev      # mbedTLS (crypto): SHA-256 checksums of bundles and receipts, ECDSA signatures of bundles
 	libzip-dev          # libzip: the zip container of the consolidated report as a .docx
 	libxml2-dev         # libxml2: the tests parse the .docx's XML with it

@@ -32,12 +32,14 @@ total_failed=0
 build_failures=0
 summary=()
 
-# Runs ctest in $2 and records the outcome under the name $1.
+# Runs ctest in $2, with the ctest arguments after it, and records the
+# outcome under the name $1.
 run_ctest() {
 	local name="$1" dir="$2" log rc=0 line passed=0 failed_n=0 total=0
+	shift 2
 	log="$(mktemp "${TMPDIR:-/tmp}/hoptac-ctest.XXXXXX")"
 	echo "test: ${name}: ctest in ${dir}"
-	(cd "${dir}" && ctest --output-on-failure -j "${jobs}") 2>&1 |
+	(cd "${dir}" && ctest --output-on-failure -j "${jobs}" "$@") 2>&1 |
 		tee "${log}" || rc=$?
 	# "100% tests passed, 0 tests failed out of 24"
 	line="$(grep -E '[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "${log}" |
@@ -63,7 +65,8 @@ run_ctest() {
 	return 0
 }
 
-# Builds into $2 with the cmake arguments after it, then runs ctest there.
+# Builds into $2 with the cmake arguments after it, then runs ctest there
+# with the arguments in the array ctest_args.
 build_and_test() {
 	local name="$1" dir="$2"
 	shift 2
@@ -74,11 +77,16 @@ build_and_test() {
 		summary+=("${name}: FAILED to build")
 		return 0
 	fi
-	run_ctest "${name}" "${dir}"
+	run_ctest "${name}" "${dir}" "${ctest_args[@]}"
 }
 
 # The options are given in full so that a cache left by another build
 # (deploy/demo.sh turns HOPTAC_WERROR off) does not carry over.
+# The Debug run includes the Debian package's test (label package: it
+# builds the package, installs it with dpkg -i, runs it and removes it;
+# skipped unless root); the sanitizer run leaves it out, as its package
+# would be the same.
+ctest_args=()
 build_and_test debug "${build_dir}" -DCMAKE_BUILD_TYPE=Debug \
 	-DHOPTAC_WERROR=ON -DHOPTAC_SANITIZE=
 
@@ -87,6 +95,7 @@ if [[ "${HOPTAC_SKIP_SANITIZE:-0}" == 1 ]]; then
 else
 	export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
 	export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+	ctest_args=(-LE package)
 	build_and_test asan+ubsan "${asan_dir}" \
 		-DCMAKE_BUILD_TYPE=RelWithDebInfo -DHOPTAC_WERROR=ON \
 		-DHOPTAC_SANITIZE=address,undefined

@@ -12,6 +12,8 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include <systemd/sd-daemon.h>
+
 #include "backup.h"
 #include "check.h"
 #include "filing.h"
@@ -44,6 +46,19 @@ usage(FILE *out)
 	    "  -h, --help     print this and exit\n"
 	    "  -V, --version  print the version and exit\n"
 	    "exit: 0 ok, 1 could not start, 2 usage, 78 configuration\n");
+}
+
+/* Tells the service manager state, a list of sd_notify(3) assignments. A
+ * failure is logged and otherwise ignored: the server serves either way. */
+static void
+hoptacd_notify(const char *state)
+{
+	int r = sd_notify(0, state);
+
+	if (r < 0)
+		log_warnx("HOPTACD-NOTIFY: cannot tell the service manager "
+		          "through $NOTIFY_SOCKET: %s",
+		    strerror(-r));
 }
 
 /* The options of the server; --help and --version as GNU programs take
@@ -200,6 +215,9 @@ main(int argc, char **argv)
 		goto out;
 	}
 	log_info("HOPTACD-READY: serving %s", cfg.database);
+	/* Type=notify: systemd starts what comes after hoptacd only once it
+	 * listens; without $NOTIFY_SOCKET this does nothing. */
+	hoptacd_notify("READY=1\nSTATUS=serving");
 	do {
 		if (sigwait(&sigs, &sig) != 0)
 			break;
@@ -207,6 +225,7 @@ main(int argc, char **argv)
 			log_info("HOPTACD-HUP: ignored (restart to reload)");
 	} while (sig == SIGHUP);
 	log_info("HOPTACD-SIGNAL: %s, shutting down", strsignal(sig));
+	hoptacd_notify("STOPPING=1\nSTATUS=draining calls in flight");
 	server_stop(srv);
 	rc = 0;
 out:
