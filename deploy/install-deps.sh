@@ -25,6 +25,7 @@ PACKAGES=(
 	libclang-rt-14-dev  # clang's libFuzzer and sanitizer runtimes (deploy/fuzz.sh); only recommended by clang
 	procps              # ps, pgrep, kill: tests and scripts watch processes with them
 	valgrind            # deploy/valgrind.sh: the integration tests under memcheck
+	libmicrohttpd-dev   # libmicrohttpd: hoptac-web's HTTP server (web/), chosen by bench/bench_http.c
 )
 
 missing=()
