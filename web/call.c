@@ -5,6 +5,8 @@
 #include "pages.h"
 #include "session.h"
 
+#include "hoptac/v1/services.pb-c.h"
+
 struct rpc_client *
 web_client(struct web_req *r, const struct web_user *u)
 {
@@ -93,4 +95,24 @@ web_call_refuse(struct web_req *r, int http, const struct rpc_client_status *st)
 		    st->message);
 	}
 	return web_refuse(r, http, why);
+}
+
+int
+web_reports_pages(struct web_req *r, const struct web_user *u,
+    Hoptac__V1__ListReportsRequest *req,
+    Hoptac__V1__ListReportsResponse **pages, size_t max, size_t *n,
+    struct rpc_client_status *st)
+{
+	int http = 0;
+
+	*n = 0;
+	req->page_token = (char *)"";
+	do {
+		if ((http = web_call(r, u, METHOD_REPORTS_LIST, &req->base,
+		         (ProtobufCMessage **)&pages[*n], st)) != 0)
+			break;
+		req->page_token = pages[(*n)++]->next_page_token;
+	} while (req->page_token[0] != '\0' && *n < max);
+	req->page_token = (char *)"";
+	return http;
 }

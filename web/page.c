@@ -24,7 +24,8 @@ page_begin(struct web_page *p, const char *title, const struct web_user *u)
 	      "<strong>Hợp tác với các tỉnh của Lào</strong>",
 	    p->f);
 	if (u != NULL) {
-		fputs(" <a href=\"/\">Bảng yêu cầu báo cáo</a>"
+		fputs(" <a href=\"/\">Trang đầu</a>"
+		      " <a href=\"/hoat-dong\">Hoạt động</a>"
 		      " <a href=\"/tong-hop\">Số liệu tổng hợp</a>"
 		      " <span class=\"who\">",
 		    p->f);
@@ -254,6 +255,33 @@ page_status(int s)
 		return "Đã trả lại";
 	case HOPTAC__V1__REPORT_STATUS__REPORT_STATUS_ACCEPTED:
 		return "Đã chấp nhận";
+	default:
+		return "";
+	}
+}
+
+const char *
+page_kind(int kind)
+{
+	switch (kind) {
+	case HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_DELEGATION_OUT:
+		return "Đoàn ra";
+	case HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_DELEGATION_IN:
+		return "Đoàn vào";
+	case HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_CONFERENCE:
+		return "Hội nghị, hội thảo";
+	case HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_AGREEMENT:
+		return "Ký kết thỏa thuận";
+	case HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_BORDER_WORK:
+		return "Công tác biên giới";
+	case HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_INFORMATION:
+		return "Thông tin, tuyên truyền";
+	case HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_PROJECT_AID:
+		return "Dự án, viện trợ";
+	case HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_TRAINING:
+		return "Đào tạo";
+	case HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_OTHER:
+		return "Khác";
 	default:
 		return "";
 	}

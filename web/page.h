@@ -43,6 +43,9 @@ const char *page_date(char *buf, size_t len, const char *iso);
 const char *page_timeliness(int timeliness);
 const char *page_status(int status);
 
+/* An activity kind (hoptac.v1.ActivityKind) as officials name it. */
+const char *page_kind(int kind);
+
 /* Today in Vietnam, "2024-05-31". */
 void page_today(char buf[16]);
 

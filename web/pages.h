@@ -16,6 +16,17 @@ int web_call(struct web_req *r, const struct web_user *u, enum method_id m,
     const ProtobufCMessage *req, ProtobufCMessage **resp,
     struct rpc_client_status *st);
 
+struct Hoptac__V1__ListReportsRequest;
+struct Hoptac__V1__ListReportsResponse;
+
+/* The pages of Reports/List for req as u, up to max of them (what is
+ * beyond is not shown), into pages (*n of them; caller frees each, also
+ * after a refusal): 0, or the HTTP status of a refusal, st saying why. */
+int web_reports_pages(struct web_req *r, const struct web_user *u,
+    struct Hoptac__V1__ListReportsRequest *req,
+    struct Hoptac__V1__ListReportsResponse **pages, size_t max, size_t *n,
+    struct rpc_client_status *st);
+
 /* The client to hoptacd as u for this request, opened on first use; NULL
  * when it cannot be opened (the settings are wrong). */
 struct rpc_client *web_client(struct web_req *r, const struct web_user *u);
@@ -34,6 +45,12 @@ int signout_post(struct web_req *r, struct web_user *u);
 
 /* board.c: every request, who answered, who to chase. */
 int board_page(struct web_req *r, struct web_user *u);
+
+/* office.c: an office's open requests, its reports, its records. */
+int office_page(struct web_req *r, struct web_user *u);
+
+/* activities.c: the activity search. */
+int activities_page(struct web_req *r, struct web_user *u);
 
 /* request.c: one request's answers and their review. */
 int request_page(struct web_req *r, struct web_user *u);

@@ -260,18 +260,11 @@ request_page(struct web_req *r, struct web_user *u)
 	         (ProtobufCMessage **)&c, &st)) != 0)
 		return web_call_refuse(r, http, &st);
 	lreq.request_reference = (char *)ref;
-	do {
-		if (n_pages == REQUEST_PAGES_MAX) {
-			rc = web_refuse(r, 502, "Quá nhiều trang báo cáo.");
-			goto out;
-		}
-		if ((http = web_call(r, u, METHOD_REPORTS_LIST, &lreq.base,
-		         (ProtobufCMessage **)&pages[n_pages], &st)) != 0) {
-			rc = web_call_refuse(r, http, &st);
-			goto out;
-		}
-		lreq.page_token = pages[n_pages++]->next_page_token;
-	} while (lreq.page_token[0] != '\0');
+	if ((http = web_reports_pages(
+	         r, u, &lreq, pages, REQUEST_PAGES_MAX, &n_pages, &st)) != 0) {
+		rc = web_call_refuse(r, http, &st);
+		goto out;
+	}
 	if (c->request == NULL) {
 		rc = web_refuse(r, 502, "Máy chủ dữ liệu trả lời thiếu.");
 		goto out;

@@ -19,11 +19,23 @@ struct route {
 	unsigned roles; /* 0: no session needed; else one of these roles */
 };
 
+/* The first page: the board for the department, an office's own page. */
+static int
+route_home(struct web_req *r, struct web_user *u)
+{
+	if ((u->roles & ROUTE_DEPARTMENT) != 0)
+		return board_page(r, u);
+	if ((u->roles & WEB_ROLE(HOPTAC__V1__ROLE__ROLE_OFFICE)) != 0)
+		return office_page(r, u);
+	return web_refuse(r, 403, "Quyền của người dùng không có trang đầu.");
+}
+
 static const struct route route_table[] = {
     {"/dang-nhap", "GET", signin_form, 0},
     {"/dang-nhap", "POST", signin_post, 0},
     {"/dang-xuat", "POST", signout_post, ROUTE_ANYONE},
-    {"/", "GET", board_page, ROUTE_DEPARTMENT},
+    {"/", "GET", route_home, ROUTE_ANYONE},
+    {"/hoat-dong", "GET", activities_page, ROUTE_ANYONE},
     {"/yeu-cau", "GET", request_page, ROUTE_DEPARTMENT},
     {"/yeu-cau/duyet", "POST", review_post,
         WEB_ROLE(HOPTAC__V1__ROLE__ROLE_REVIEWER)},

@@ -128,13 +128,7 @@ signin_post(struct web_req *r, struct web_user *unused)
 		    "sau.");
 	}
 	session_cookie(cookie, sizeof(cookie), u.sid, r->secure);
-	rc = web_redirect(r,
-	    (u.roles &
-	        (WEB_ROLE(HOPTAC__V1__ROLE__ROLE_REVIEWER) |
-	            WEB_ROLE(HOPTAC__V1__ROLE__ROLE_ADMIN))) != 0
-	        ? "/"
-	        : "/tong-hop",
-	    headers);
+	rc = web_redirect(r, "/", headers);
 	memset(&u, 0, sizeof(u));
 	return rc;
 }

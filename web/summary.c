@@ -9,6 +9,7 @@
 
 #include "page.h"
 #include "pages.h"
+#include "validate.h"
 
 #include "hoptac/v1/records.pb-c.h"
 #include "hoptac/v1/services.pb-c.h"
@@ -71,6 +72,9 @@ static const char *
 summary_key_name(const Hoptac__V1__ListPartnersResponse *partners,
     Hoptac__V1__Dimension dim, const char *key)
 {
+	if (dim == HOPTAC__V1__DIMENSION__DIMENSION_KIND &&
+	    validate_activity_kind(key) > 0)
+		return page_kind(validate_activity_kind(key));
 	if (dim != HOPTAC__V1__DIMENSION__DIMENSION_PARTNER || partners == NULL)
 		return key;
 	for (size_t i = 0; i < partners->n_partners; i++)

@@ -244,9 +244,10 @@ test_refusals(void **state)
 	    web_request(&w, "POST", "/yeu-cau/duyet", "so=x", &a), 401);
 	memset(big, 'x', sizeof(big) - 1);
 	assert_int_equal(web_request(&w, "POST", "/dang-nhap", big, &a), 413);
-	/* An office may not see the department's board. */
+	/* An office may not see the department's pages. */
 	web_sign_in(&w, t->office);
-	assert_int_equal(web_request(&w, "GET", "/", NULL, &a), 403);
+	assert_int_equal(
+	    web_request(&w, "GET", "/yeu-cau?so=" REF_URL, NULL, &a), 403);
 	w.cookie[0] = '\0';
 	web_sign_in(&w, t->reviewer);
 	assert_int_equal(web_request(&w, "GET", "/yeu-cau", NULL, &a), 400);
@@ -294,6 +295,60 @@ test_refusals(void **state)
 	web_form_add(form, sizeof(form), "ma", t->reviewer);
 	web_form_add(form, sizeof(form), "csrf", csrf);
 	assert_int_equal(web_request(&w, "POST", "/dang-nhap", form, &a), 429);
+	web_stop(&w);
+}
+
+/* An office's first page: its open requests, overdue marked, its
+ * reports; the search shows its own records, hoptacd refusing another
+ * unit's. */
+static void
+test_office(void **state)
+{
+	struct web_test *t = *state;
+	struct web_harness w;
+
+	web_start(&w, &t->h, NULL);
+	web_sign_in(&w, t->office);
+	assert_int_equal(web_request(&w, "GET", "/", NULL, &a), 200);
+	assert_non_null(strstr(a.body, "<h1>Văn phòng UBND huyện Đắk Tô</h1>"));
+	assert_non_null(
+	    strstr(a.body, "<tr class=\"overdue\"><td>" REF "</td>"));
+	assert_non_null(strstr(a.body, "<tr><td>" LATER "</td>"));
+	assert_non_null(strstr(a.body, "Đơn vị chưa gửi báo cáo nào."));
+	assert_non_null(strstr(a.body, "Đơn vị đã ghi 0 hoạt động"));
+	assert_null(strstr(a.body, "Bảng yêu cầu báo cáo"));
+	assert_int_equal(web_request(&w, "GET", "/hoat-dong", NULL, &a), 200);
+	assert_non_null(strstr(a.body, "<p>0 hoạt động khớp"));
+	assert_int_equal(
+	    web_request(&w, "GET", "/hoat-dong?don-vi=KT-DAKGLEI", NULL, &a),
+	    403);
+	web_stop(&w);
+}
+
+/* The activity search: words, kind, refusals of what does not exist. */
+static void
+test_search(void **state)
+{
+	struct web_test *t = *state;
+	struct web_harness w;
+
+	web_start(&w, &t->h, NULL);
+	web_sign_in(&w, t->reviewer);
+	assert_int_equal(
+	    web_request(&w, "GET",
+	        "/hoat-dong?q=%C4%90%E1%BA%AFk+Chung&loai=delegation_in", NULL,
+	        &a),
+	    200);
+	assert_non_null(strstr(a.body, "<p>2 hoạt động khớp"));
+	assert_non_null(strstr(a.body,
+	    "Đoàn công tác huyện Đắk Chung thăm và làm việc tại huyện Đắk "
+	    "Glei"));
+	assert_null(strstr(a.body, "<td>Đoàn ra</td>"));
+	assert_int_equal(
+	    web_request(&w, "GET", "/hoat-dong?loai=khong-co", NULL, &a), 400);
+	assert_int_equal(
+	    web_request(&w, "GET", "/hoat-dong?tu=32%2F13%2F2024", NULL, &a),
+	    400);
 	web_stop(&w);
 }
 
@@ -377,6 +432,8 @@ main(void)
 	    cmocka_unit_test(test_board),
 	    cmocka_unit_test(test_request_review),
 	    cmocka_unit_test(test_summary),
+	    cmocka_unit_test(test_office),
+	    cmocka_unit_test(test_search),
 	    cmocka_unit_test(test_expiry),
 	    cmocka_unit_test(test_browser),
 	    cmocka_unit_test(test_refusals),
