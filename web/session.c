@@ -106,7 +106,7 @@ int
 session_new(struct web_user *u, int signed_in)
 {
 	time_t now = session_now();
-	struct session *free_slot = NULL;
+	struct session *free_slot = NULL, *oldest_form = NULL;
 	int rc = -1;
 
 	if (session_random_hex(u->sid) != 0 || session_random_hex(u->csrf) != 0)
@@ -119,6 +119,16 @@ session_new(struct web_user *u, int signed_in)
 			session_wipe(s);
 		if (!s->used)
 			free_slot = s;
+		else if (!s->signed_in &&
+		    (oldest_form == NULL || s->last < oldest_form->last))
+			oldest_form = s;
+	}
+	/* A full table gives up the sign-in form opened longest ago: forms
+	 * anyone may open by the thousand never keep out a signed-in
+	 * person, and such a form is only to be opened again. */
+	if (free_slot == NULL && oldest_form != NULL) {
+		session_wipe(oldest_form);
+		free_slot = oldest_form;
 	}
 	if (free_slot != NULL) {
 		free_slot->used = 1;

@@ -25,8 +25,9 @@ void session_fini(void);
 
 /* A new session, anonymous (token NULL: the sign-in form's, whose CSRF
  * token the form carries) or signed in as u (its token, name, roles and
- * unit; sid and csrf are written back). 0, or -1 when the table is full
- * of live sessions. */
+ * unit; sid and csrf are written back), in place of the anonymous one
+ * used longest ago when the table is full. 0, or -1 when the table is
+ * full of signed-in sessions. */
 int session_new(struct web_user *u, int signed_in);
 
 /* The live session whose id the request's cookie header carries, copied

@@ -409,6 +409,70 @@ test_browser(void **state)
 	}
 }
 
+/* HTTPS with a certificate of deploy/make-certs.sh, as hoptacd's: a
+ * client verifying it against the CA gets the sign-in form, and the
+ * session cookie is marked Secure. */
+static void
+test_tls(void **state)
+{
+	static const char client[] =
+	    "import http.client, ssl, sys\n"
+	    "ctx = ssl.create_default_context(cafile=sys.argv[2])\n"
+	    "c = http.client.HTTPSConnection('localhost', int(sys.argv[1]), "
+	    "context=ctx)\n"
+	    "c.request('GET', '/dang-nhap')\n"
+	    "r = c.getresponse()\n"
+	    "print(r.status, r.getheader('Set-Cookie'))\n";
+	struct web_test *t = *state;
+	struct web_harness w;
+	char certs[300], cert[320], key[320], result[320], cmd[2048];
+	static char seen[1024];
+	FILE *f;
+	size_t n;
+
+	snprintf(certs, sizeof(certs), "%s/certs", t->h.dir);
+	snprintf(cert, sizeof(cert), "%s/server.crt", certs);
+	snprintf(key, sizeof(key), "%s/server.key", certs);
+	snprintf(result, sizeof(result), "%s/tls.out", t->h.dir);
+	snprintf(cmd, sizeof(cmd),
+	    "'%s/deploy/make-certs.sh' '%s' localhost >/dev/null 2>&1",
+	    HOPTAC_SOURCE_DIR, certs);
+	assert_int_equal(system(cmd), 0);
+	web_start(&w, &t->h, "--tls-cert", cert, "--tls-key", key, NULL);
+	snprintf(cmd, sizeof(cmd),
+	    "python3 -c \"%s\" %d '%s/ca.crt' >'%s' 2>&1", client, w.port,
+	    certs, result);
+	assert_int_equal(system(cmd), 0);
+	web_stop(&w);
+	f = fopen(result, "r");
+	assert_non_null(f);
+	n = fread(seen, 1, sizeof(seen) - 1, f);
+	fclose(f);
+	seen[n] = '\0';
+	assert_true(strncmp(seen, "200 hoptac_phien=", 17) == 0);
+	assert_non_null(strstr(seen, "; HttpOnly; SameSite=Strict; Secure"));
+}
+
+/* Sign-in forms opened by the thousand, more than the table of
+ * sessions holds, do not keep anyone from signing in. */
+static void
+test_forms_flood(void **state)
+{
+	struct web_test *t = *state;
+	struct web_harness w;
+
+	web_start(&w, &t->h, NULL);
+	for (int i = 0; i < 1100; i++) {
+		w.cookie[0] = '\0';
+		assert_int_equal(
+		    web_request(&w, "GET", "/dang-nhap", NULL, &a), 200);
+	}
+	w.cookie[0] = '\0';
+	web_sign_in(&w, t->reviewer);
+	assert_int_equal(web_request(&w, "GET", "/", NULL, &a), 200);
+	web_stop(&w);
+}
+
 /* A session unused longer than --session-idle has ended. */
 static void
 test_expiry(void **state)
@@ -434,7 +498,9 @@ main(void)
 	    cmocka_unit_test(test_summary),
 	    cmocka_unit_test(test_office),
 	    cmocka_unit_test(test_search),
+	    cmocka_unit_test(test_forms_flood),
 	    cmocka_unit_test(test_expiry),
+	    cmocka_unit_test(test_tls),
 	    cmocka_unit_test(test_browser),
 	    cmocka_unit_test(test_refusals),
 	};
