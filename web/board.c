@@ -74,7 +74,9 @@ board_row_html(FILE *f, const struct board_row *b)
 	    c->expected, c->expected - c->missing, c->nil_reports,
 	    c->late + c->delivered_late, c->missing);
 	board_chase(f, c);
-	fputs("</td></tr>\n", f);
+	fputs("</td><td><a href=\"/bao-cao-tong-hop?so=", f);
+	page_url(f, b->req->reference);
+	fputs("\">Xem</a></td></tr>\n", f);
 }
 
 struct board {
@@ -97,7 +99,8 @@ board_table(FILE *f, const void *arg)
 	      "thiếu lên đầu</caption>\n<thead><tr><th>Số công văn</th>"
 	      "<th>Nội dung</th><th>Hạn báo cáo</th><th>Được yêu cầu</th>"
 	      "<th>Đã báo cáo</th><th>Báo cáo không phát sinh</th>"
-	      "<th>Muộn</th><th>Chưa báo cáo</th><th>Cần đôn đốc</th></tr>"
+	      "<th>Muộn</th><th>Chưa báo cáo</th><th>Cần đôn đốc</th>"
+	      "<th>Báo cáo tổng hợp</th></tr>"
 	      "</thead>\n<tbody>\n",
 	    f);
 	for (size_t i = 0; i < n; i++)

@@ -116,6 +116,10 @@ test_board(void **state)
 	    "<td class=\"n\">2</td><td class=\"n\">1</td><td class=\"n\">0</td>"
 	    "<td class=\"n\">1</td><td class=\"n\">1</td><td>UBND huyện Đắk "
 	    "Tô</td>"));
+	/* The consolidated report one click away. */
+	assert_non_null(strstr(overdue,
+	    "<td><a href=\"/bao-cao-tong-hop?so=" REF_URL
+	    "\">Xem</a></td></tr>"));
 	assert_non_null(strstr(a.headers, "Content-Security-Policy"));
 	web_stop(&w);
 	/* Every request went to the access log, never the credential. */
