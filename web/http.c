@@ -149,8 +149,7 @@ http_completed(void *cls, struct MHD_Connection *conn, void **ctx,
 		http_log_text(r->path);
 		fputc(' ', http_log);
 		http_log_text(r->version);
-		fprintf(http_log, "\" %d %zu %ld%s\n",
-		    r->status != 0 ? r->status : 0, r->sent,
+		fprintf(http_log, "\" %d %zu %ld%s\n", r->status, r->sent,
 		    (long)((end.tv_sec - r->start.tv_sec) * 1000 +
 		        (end.tv_nsec - r->start.tv_nsec) / 1000000),
 		    why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? ""
