@@ -321,6 +321,15 @@ int cmd_bundle_apply(struct cli *cli, int argc, char **argv);
 int cmd_import_receipt(struct cli *cli, int argc, char **argv);
 int cmd_key_register(struct cli *cli, int argc, char **argv);
 
+/* The whole consolidated report of req, every page gathered into *out
+ * (caller frees it), read again from the first page when a revision came
+ * in between (cmd_summary.c). An exit code; hoptac-web shows it too. */
+struct Hoptac__V1__ConsolidateRequest;
+struct Hoptac__V1__ConsolidateResponse;
+int cmd_consolidate_fetch(struct cli *cli,
+    struct Hoptac__V1__ConsolidateRequest *req,
+    struct Hoptac__V1__ConsolidateResponse **out);
+
 /* The office's private key for signing bundles: $HOPTAC_KEY, else the
  * outbox's path with ".key" added. */
 void cli_key_path(const struct cli *cli, char *out, size_t len);

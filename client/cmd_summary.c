@@ -210,11 +210,10 @@ cmd_consolidate_rest(struct cli *cli, Hoptac__V1__ConsolidateRequest *req,
 	return rc;
 }
 
-/* The whole consolidated report of req, every page of it gathered into
- * *out (caller frees it). A revision received while the pages are read
- * makes the server refuse the next one (ABORTED): they are then read
- * again from the first, so that the document shows one state. */
-static int
+/* A revision received while the pages are read makes the server refuse
+ * the next one (ABORTED): they are then read again from the first, so
+ * that the document shows one state. */
+int
 cmd_consolidate_fetch(struct cli *cli, Hoptac__V1__ConsolidateRequest *req,
     Hoptac__V1__ConsolidateResponse **out)
 {

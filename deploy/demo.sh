@@ -11,6 +11,11 @@
 #                     or the next free one above it)
 #   HOPTAC_DEMO_KEEP  1: keep the temporary directory (database and server
 #                     log) and say where it is
+#   HOPTAC_DEMO_WEB_PORT  port on 127.0.0.1 for hoptac-web (default: 8080,
+#                     or the next free one above it)
+#
+# At the end it starts hoptac-web, the department's pages, and prints its
+# address; on a terminal it waits for Enter before stopping everything.
 #
 # Exits non-zero if any step fails. The server is stopped with SIGTERM on
 # the way out, whatever happened.
@@ -36,16 +41,25 @@ die() {
 # deploy/test.sh builds with warnings as errors.
 "${root}/deploy/build.sh" "${build_dir}" -DHOPTAC_WERROR=OFF
 
-for bin in "${build_dir}/server/hoptacd" "${build_dir}/client/hoptac"; do
+for bin in "${build_dir}/server/hoptacd" "${build_dir}/client/hoptac" \
+	"${build_dir}/web/hoptac-web"; do
 	[[ -x "${bin}" ]] || die "${bin} was not built"
 done
-export PATH="${build_dir}/client:${build_dir}/server:${PATH}"
+export PATH="${build_dir}/client:${build_dir}/server:${build_dir}/web:${PATH}"
 
 # --- server ----------------------------------------------------------------
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/hoptac-demo.XXXXXX")"
 server_pid=""
 server_status=0
+web_pid=""
+
+stop_web() {
+	[[ -n "${web_pid}" ]] || return 0
+	kill -TERM "${web_pid}" 2>/dev/null || true
+	wait "${web_pid}" 2>/dev/null || true
+	web_pid=""
+}
 
 stop_server() {
 	local i
@@ -72,6 +86,7 @@ stop_server() {
 cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM
+	stop_web
 	stop_server
 	if [[ "${HOPTAC_DEMO_KEEP:-0}" == 1 ]]; then
 		say "kept ${tmp} (database and server log)"
@@ -278,6 +293,39 @@ step department hoptac consolidate --request 558/SNgV-BGHTQT --format docx \
 	--output "${tmp}/bao-cao-tong-hop.docx" --annex --number 125 \
 	--date 20/5/2024 --title "KT. GIÁM ĐỐC" --title "PHÓ GIÁM ĐỐC" \
 	--signer "Nguyễn Văn An"
+
+# --- the pages -------------------------------------------------------------
+
+# hoptac-web in front of the same server: every page is hoptacd's answer
+# to the credential signed in with (docs/web.md).
+web_port=""
+for port in "${HOPTAC_DEMO_WEB_PORT:-}" $(seq 8080 8099); do
+	[[ -n "${port}" ]] || continue
+	if ! port_busy "${port}"; then
+		web_port="${port}"
+		break
+	fi
+done
+[[ -n "${web_port}" ]] || die "no free port for hoptac-web"
+hoptac-web --server "${HOPTAC_SERVER}" --listen "127.0.0.1:${web_port}" \
+	--access-log "${tmp}/web-access.log" 2>"${tmp}/hoptac-web.log" &
+web_pid=$!
+for ((i = 0; i < 100; i++)); do
+	port_busy "${web_port}" && break
+	kill -0 "${web_pid}" 2>/dev/null || die "hoptac-web did not start: $(cat "${tmp}/hoptac-web.log")"
+	sleep 0.1
+done
+answer="$(exec 3<>"/dev/tcp/127.0.0.1/${web_port}" &&
+	printf 'GET /dang-nhap HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n' >&3 &&
+	head -n 1 <&3 | tr -d '\r')"
+[[ "${answer}" == "HTTP/1.1 200 OK" ]] ||
+	die "hoptac-web's sign-in page answered: ${answer}"
+say "hoptac-web serves the department's pages at http://127.0.0.1:${web_port}/"
+say "sign in with the department's credential, the token in ${tmp}/department.token"
+if [[ -t 0 ]]; then
+	read -r -p "demo: press Enter to stop hoptac-web and hoptacd " _ || true
+fi
+stop_web
 
 stop_server
 if [[ ${server_status} -ne 0 ]]; then

@@ -30,6 +30,10 @@ PACKAGES=(
 	libclang-rt-14-dev  # clang's libFuzzer and sanitizer runtimes (deploy/fuzz.sh); only recommended by clang
 	procps              # ps, pgrep, kill: tests and scripts watch processes with them
 	valgrind            # deploy/valgrind.sh: the integration tests under memcheck
+	libmicrohttpd-dev   # libmicrohttpd: hoptac-web's HTTP server (web/), chosen by bench/bench_http.c
+	libjs-chart.js      # Chart.js, served by hoptac-web itself for the summaries' charts (no CDN)
+	chromium            # the web test drives a real browser, headless (tests/integration/test_web.c)
+	python3             # the web test speaks chromium's DevTools protocol (tests/integration/web_browser.py)
 )
 
 missing=()

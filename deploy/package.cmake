@@ -22,7 +22,8 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # come from dpkg-shlibdeps; adduser is what postinst makes the user with.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser")
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "bash-completion")
+# libjs-chart.js: the charts hoptac-web serves (its tables work without).
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "bash-completion, libjs-chart.js")
 # The configuration is a conffile: dpkg keeps an administrator's edits
 # across upgrades and removes it only on purge.
 file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/conffiles "${hoptac_confdir}/hoptacd.conf\n")

@@ -78,6 +78,7 @@ echo "package test: installed $(basename "${deb}")"
 
 files=(
 	/usr/bin/hoptac
+	/usr/bin/hoptac-web
 	/usr/sbin/hoptacd
 	/etc/hoptac/hoptacd.conf
 	/usr/lib/systemd/system/hoptacd.service
@@ -85,10 +86,12 @@ files=(
 	/usr/lib/systemd/system/hoptac-sync.timer
 	/usr/lib/systemd/system/hoptac-forward.service
 	/usr/lib/systemd/system/hoptac-forward.timer
+	/usr/lib/systemd/system/hoptac-web.service
 	/usr/lib/systemd/user/hoptac-sync.service
 	/usr/lib/systemd/user/hoptac-sync.timer
 	/usr/share/man/man1/hoptac.1.gz
 	/usr/share/man/man8/hoptacd.8.gz
+	/usr/share/man/man8/hoptac-web.8.gz
 	/usr/share/man/vi/man1/hoptac.1.gz
 	/usr/share/man/vi/man8/hoptacd.8.gz
 	/usr/share/bash-completion/completions/hoptac
