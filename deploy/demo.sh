@@ -200,8 +200,9 @@ step() {
 }
 
 step admin hoptac ping
-# The units the seed reports name, with the 2025 reorganization.
-step admin hoptac unit import deploy/registry/units.csv
+# The units the seed reports name, as they stood in May 2024 when the
+# round below took place; the 2025 reorganization comes at its end.
+step admin hoptac unit import tests/data/units-2024.csv
 step admin hoptac unit list --province "Kon Tum" --all
 # A credential for the department's reviewer and for each office, each
 # written once into a file only its owner can read (docs/SECURITY.md).
@@ -293,6 +294,17 @@ step department hoptac consolidate --request 558/SNgV-BGHTQT --format docx \
 	--output "${tmp}/bao-cao-tong-hop.docx" --annex --number 125 \
 	--date 20/5/2024 --title "KT. GIÁM ĐỐC" --title "PHÓ GIÁM ĐỐC" \
 	--signer "Nguyễn Văn An"
+
+# 1 July 2025: the districts are abolished and their communes take over
+# (deploy/registry/units.csv). The district's records and answers stay
+# its own; its credential ends with it.
+step admin hoptac unit amend KT-DAKGLEI --to 30/6/2025 \
+	--successor QNG-XA-DAKGLEI
+step admin hoptac unit list --province "Kon Tum" --all
+printf '\n[dakglei]$ hoptac whoami\n'
+if HOPTAC_TOKEN_FILE="${tmp}/dakglei.token" hoptac whoami; then
+	die "the credential of an abolished district still works"
+fi
 
 # --- the pages -------------------------------------------------------------
 
