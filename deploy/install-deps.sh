@@ -17,13 +17,11 @@ PACKAGES=(
 	libcmocka-dev       # cmocka: the unit and integration tests
 	libunistring-dev    # libunistring: Unicode normalization and case folding for search
 	libcsv-dev          # libcsv: reading activities from CSV files
-	libzip-dev          # libzip: the archive of a .docx report document (report import)
-	libxml2-dev         # libxml2: the XML of a .docx report document (report import)
+	libzip-dev          # libzip: .docx documents: read by report import, written by consolidate
+	libxml2-dev         # libxml2: the XML of a .docx report document (report import; tests)
 	libjson-c-dev       # json-c: JSON output and input for scripts
 	libsystemd-dev      # sd_notify: hoptacd tells systemd when it serves (Type=notify)
 	libmbedtls-dev      # mbedTLS (crypto): SHA-256 checksums of bundles and receipts, ECDSA signatures of bundles
-	libzip-dev          # libzip: the zip container of the consolidated report as a .docx
-	libxml2-dev         # libxml2: the tests parse the .docx's XML with it
 	sqlite3             # the sqlite3 command-line shell: tests inspect databases with it
 	openssl             # deploy/make-certs.sh: a CA and server certificate for tls+tcp://
 	clang               # second compiler, for sanitizer and fuzzing builds
