@@ -634,6 +634,14 @@ test_damage_while_serving(void **state)
 	    HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_CONFERENCE, "2024-06", 4);
 	assert_int_equal(harness_submit(c, a, NULL, 10000), STATUS_OK);
 	hoptac__v1__activity__free_unpacked(a, NULL);
+	/* A read waits for the writer to settle what was submitted, so that
+	 * the writer meets no damage of its own before health is asked. */
+	req.page_size = 1;
+	rpc_client_invoke(
+	    c, METHOD_ACTIVITIES_LIST, &req.base, &resp, NULL, &st);
+	assert_int_equal(st.code, STATUS_OK);
+	protobuf_c_message_free_unpacked(resp, NULL);
+	resp = NULL;
 
 	/* Every page but the first two, overwritten in the file. */
 	for (size_t i = keep; i < len; i++)
