@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "gazetteer.h"
 #include "status.h"
 #include "tokenfile.h"
 
@@ -84,6 +85,59 @@ cli_error_is_date(const char *option)
 	return 0;
 }
 
+/* Under "unknown partner \"Sekonh\"": the partner whose name, Latin
+ * name or alias is nearest ("Sê Kông"), from the gazetteer. */
+static void
+cli_error_partner(const char *description)
+{
+	static const char lead[] = "unknown partner \"";
+	const struct gazetteer_partner *const *all;
+	const char **names = NULL; /* into the gazetteer's strings; freed */
+	const struct gazetteer_partner **owner = NULL; /* freed */
+	const char *near = NULL, *end;
+	char typed[128];
+	size_t n = 0, count, cap;
+
+	if (strncmp(description, lead, sizeof(lead) - 1) != 0)
+		return;
+	description += sizeof(lead) - 1;
+	if ((end = strrchr(description, '"')) == NULL)
+		return;
+	snprintf(typed, sizeof(typed), "%.*s", (int)(end - description),
+	    description);
+	all = gazetteer_list(&count);
+	cap = count * 3;
+	for (size_t i = 0; i < count; i++)
+		for (size_t k = 0; all[i]->aliases && all[i]->aliases[k]; k++)
+			cap++;
+	names = calloc(cap + 1, sizeof(*names));
+	owner = calloc(cap + 1, sizeof(*owner));
+	for (size_t i = 0; names != NULL && owner != NULL && i < count; i++) {
+		const struct gazetteer_partner *p = all[i];
+
+		owner[n] = p;
+		names[n++] = p->name;
+		if (p->name_latin != NULL) {
+			owner[n] = p;
+			names[n++] = p->name_latin;
+		}
+		for (size_t k = 0; p->aliases && p->aliases[k]; k++) {
+			owner[n] = p;
+			names[n++] = p->aliases[k];
+		}
+	}
+	if (names != NULL && owner != NULL)
+		near = cli_suggest(typed, names, n);
+	for (size_t i = 0; near != NULL && i < n; i++)
+		if (names[i] == near) {
+			fprintf(stderr, "    did you mean \"%s\" (%s)?\n",
+			    owner[i]->name, owner[i]->code);
+			break;
+		}
+	free(names);
+	free(owner);
+}
+
 /* The details, one a line; returns whether one of them is a date's. */
 static int
 cli_error_details(const struct cli *cli, const struct violations *v)
@@ -99,6 +153,8 @@ cli_error_details(const struct cli *cli, const struct violations *v)
 			fprintf(stderr, "  --%s: %s\n", opt,
 			    v->items[i].description);
 			date |= cli_error_is_date(opt);
+			if (strcmp(opt, "partner") == 0)
+				cli_error_partner(v->items[i].description);
 		} else {
 			fprintf(stderr, "  %s: %s\n", v->items[i].field,
 			    v->items[i].description);

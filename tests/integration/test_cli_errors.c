@@ -1,8 +1,8 @@
 /*
  * Errors that say how to fix them, with the real hoptacd and hoptac: the
- * headline first, a "did you mean" for commands, verbs, options, kinds
- * and units, a hint for a credential that is refused (where it was read
- * from) and for a role that does not allow the call; status names only
+ * headline first, a "did you mean" for commands, verbs, options, kinds,
+ * partners and units, a hint for a credential that is refused (where it was
+ * read from) and for a role that does not allow the call; status names only
  * with -v.
  */
 #include <stdarg.h>
@@ -80,6 +80,13 @@ test_did_you_mean(void **state)
 	starts(err, "hoptac: --unit \"dak gle\": no unit has that name\n");
 	has(err, "did you mean \"UBND ");
 	has(err, "Đắk Glei\"?");
+	expect(RUN("activity", "add", "--unit", "KT-DAKGLEI", "--partner",
+	           "Sekonh", "--kind", "đoàn ra", "--start", "2024", "--title",
+	           "x"),
+	    3, "partner");
+	has(err,
+	    "  --partner: unknown partner \"Sekonh\"\n"
+	    "    did you mean \"Sê Kông\" (LA-XE)?\n");
 	/* Nothing near: no guess. */
 	expect(RUN("frobnicate"), 2, "far");
 	assert_null(strstr(err, "did you mean"));
