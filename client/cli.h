@@ -223,6 +223,10 @@ int cli_fail(int code, const char *fmt, ...)
  * cli_print_status does; returns CLI_INVALID. */
 int cli_invalid(struct cli *cli, const struct violations *v, const char *what);
 
+/* A --kind that names no kind of activity: the headline, the nearest
+ * kind and the list of them. Returns CLI_USAGE. */
+int cli_bad_kind(const char *arg);
+
 /* "NAME: " of a status for -v and --json, "" otherwise: what goes before
  * a message people read. Points to a buffer the next call reuses. */
 const char *cli_status_tag(const struct cli *cli, int code);

@@ -12,6 +12,7 @@
 #include "gazetteer.h"
 #include "status.h"
 #include "tokenfile.h"
+#include "validate.h"
 
 /* The options that set each field of the protocol's messages, where a
  * command has them. */
@@ -239,4 +240,22 @@ cli_invalid(struct cli *cli, const struct violations *v, const char *what)
 	date = cli_error_details(cli, v);
 	cli_error_hint(cli, STATUS_INVALID_ARGUMENT, date);
 	return CLI_INVALID;
+}
+
+/* A --kind that names no kind: the nearest one, and the list. */
+int
+cli_bad_kind(const char *arg)
+{
+	const char *words[64], *near;
+
+	near = cli_suggest(arg, words, validate_activity_kind_words(words, 64));
+	cli_fail(0, "--kind \"%s\" is not a kind of activity", arg);
+	if (near != NULL)
+		fprintf(stderr, "  did you mean \"%s\"?\n", near);
+	fputs("  the kinds: đoàn ra, đoàn vào, hội nghị, ký kết, tuần tra, "
+	      "thông tin, dự án, đào tạo, khác (or delegation_out, "
+	      "delegation_in, conference, agreement, border_work, "
+	      "information, project_aid, training, other)\n",
+	    stderr);
+	return CLI_USAGE;
 }

@@ -42,24 +42,6 @@ struct cmd_activity_edit {
 	long version;
 };
 
-/* A --kind that names no kind: the nearest one, and the list. */
-static int
-cmd_activity_bad_kind(const char *arg)
-{
-	const char *words[64], *near;
-
-	near = cli_suggest(arg, words, validate_activity_kind_words(words, 64));
-	cli_fail(0, "--kind \"%s\" is not a kind of activity", arg);
-	if (near != NULL)
-		fprintf(stderr, "  did you mean \"%s\"?\n", near);
-	fputs("  the kinds: đoàn ra, đoàn vào, hội nghị, ký kết, tuần tra, "
-	      "thông tin, dự án, đào tạo, khác (or delegation_out, "
-	      "delegation_in, conference, agreement, border_work, "
-	      "information, project_aid, training, other)\n",
-	    stderr);
-	return CLI_USAGE;
-}
-
 /* The field options that check their value: --kind and --people. */
 static int
 cmd_activity_value(void *ctx, int ch, char *arg)
@@ -68,7 +50,7 @@ cmd_activity_value(void *ctx, int ch, char *arg)
 	long n;
 
 	if (ch == 'k' && (a->kind = validate_activity_kind(arg)) == 0)
-		return cmd_activity_bad_kind(arg);
+		return cli_bad_kind(arg);
 	if (ch == 'n') {
 		if ((n = cli_number(arg)) < 0 || n > VALIDATE_PEOPLE_MAX)
 			return cli_fail(CLI_USAGE,
@@ -212,7 +194,7 @@ cmd_activity_list_option(void *ctx, int ch, char *arg)
 	struct cmd_activity_list *o = ctx;
 
 	if (ch == 'k' && (o->req.kind = validate_activity_kind(arg)) == 0)
-		return cmd_activity_bad_kind(arg);
+		return cli_bad_kind(arg);
 	if (ch == 'L' && (o->limit = cli_number(arg)) < 0)
 		return cli_fail(CLI_USAGE, "--limit takes a number");
 	return CLI_OK;

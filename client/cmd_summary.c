@@ -10,6 +10,7 @@
 #include "hoptac/v1/services.pb-c.h"
 #include "pbstr.h"
 #include "render.h"
+#include "validate.h"
 #include "safefile.h"
 
 /* The dimension names of --by, in the order of the Dimension enum. */
@@ -65,6 +66,10 @@ cmd_summary_option(void *ctx, int ch, char *arg)
 			return cli_fail(
 			    CLI_USAGE, "--format takes table, csv, md or json");
 		break;
+	case 'k':
+		if ((o->req.kind = validate_activity_kind(arg)) == 0)
+			return cli_bad_kind(arg);
+		break;
 	case 'l':
 		if (strcmp(arg, "vi") == 0)
 			o->lang = RENDER_LANG_VI;
@@ -86,6 +91,7 @@ cmd_summary(struct cli *cli, int argc, char **argv)
 	    CLI_STRING("to", struct cmd_summary, req.to_date),
 	    CLI_STRING("unit", struct cmd_summary, req.unit_code),
 	    CLI_STRING("partner", struct cmd_summary, req.partner),
+	    CLI_VALUE("kind", 'k'),
 	    CLI_VALUE("by", 'b'),
 	    CLI_FLAG("rollup", struct cmd_summary, req.rollup),
 	    CLI_SWITCH("csv", 'c'),

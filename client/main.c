@@ -121,6 +121,7 @@ static const struct cli_command cli_commands[] = {
         "accept a report (--received: the day its paper arrived)"},
     {"summary", NULL, cmd_summary,
         "[--request REF | --from DATE --to DATE] [--unit CODE] [--partner P]"
+        " [--kind KIND]"
         " [--by DIM,...] [--rollup] [--csv | --format table|csv|md|json]"
         " [--lang vi|en]",
         "figures grouped by unit, partner, kind, field, year, quarter, "

@@ -52,7 +52,7 @@ aggregate_unit_summary(struct store_conn *db,
 	    HOPTAC__V1__DIMENSION__DIMENSION_PARTNER};
 	char *units[1] = {(char *)unit};
 	struct store_summary_query q = {units, 1, r->partner_scope,
-	    r->n_partner_scope, 0, 0, partner, by_partner ? 1 : 0, 0};
+	    r->n_partner_scope, 0, 0, partner, by_partner ? 1 : 0, 0, 0};
 
 	aggregate_period(r, &q.from_day, &q.to_day);
 	return store_summary(db, &q, s);

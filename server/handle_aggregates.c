@@ -125,6 +125,9 @@ handle_aggregates_check_summary(struct call *c)
 		else if (pbstr_set(&in->partner, p->code) != 0)
 			return call_fail(c, STATUS_INTERNAL, "out of memory");
 	}
+	if (in->kind != 0 && validate_activity_kind_name(in->kind) != NULL &&
+	    strcmp(validate_activity_kind_name(in->kind), "unspecified") == 0)
+		violations_add(v, NULL, "kind", "unknown kind %d", in->kind);
 	if (in->n_group_by > HANDLE_DIMS_MAX)
 		violations_add(v, NULL, "group_by", "at most %d dimensions",
 		    HANDLE_DIMS_MAX);
@@ -278,7 +281,7 @@ handle_summary_run(struct call *c, struct store_conn *db,
 {
 	Hoptac__V1__ReportingRequest *r = NULL;
 	struct store_summary_query q = {
-	    NULL, 0, NULL, 0, INT32_MIN, INT32_MAX, NULL, 0, 0};
+	    NULL, 0, NULL, 0, INT32_MIN, INT32_MAX, NULL, 0, 0, in->kind};
 	char **units = NULL, **partners = NULL; /* heap lists, owned here */
 	size_t n_units = 0, n_partners = 0;
 	int dims[HANDLE_DIMS_MAX];

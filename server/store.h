@@ -196,6 +196,7 @@ struct store_summary_query {
 	/* Read the records even where the kept counts would answer: for
 	 * checking the counts against them. */
 	int from_records;
+	int kind; /* count only activities of this ActivityKind; 0: all */
 };
 
 /* Fills out->rows (one per group, keys in dims order, sorted) and

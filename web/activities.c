@@ -51,16 +51,8 @@ activities_form(FILE *f, struct web_req *r, int kind)
 	activities_input(f, r, "doi-tac", "Tỉnh bạn", "Sê Kông", 12);
 	activities_input(f, r, "tu", "Từ ngày", "1/1/2024", 10);
 	activities_input(f, r, "den", "đến ngày", "31/12/2024", 10);
-	fputs("<label>Loại <select name=\"loai\"><option value=\"\">Tất "
-	      "cả</option>",
-	    f);
-	for (int k = HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_DELEGATION_OUT;
-	     k <= HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_OTHER; k++)
-		fprintf(f, "<option value=\"%s\"%s>%s</option>",
-		    validate_activity_kind_name(k),
-		    k == kind ? " selected" : "", page_kind(k));
-	fputs("</select></label> <button type=\"submit\">Tìm</button></form>\n",
-	    f);
+	page_kind_select(f, "loai", kind);
+	fputs(" <button type=\"submit\">Tìm</button></form>\n", f);
 }
 
 static void

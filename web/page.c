@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "page.h"
+#include "validate.h"
 
 #include "hoptac/v1/services.pb-c.h"
 
@@ -296,4 +297,19 @@ page_today(char buf[16])
 
 	gmtime_r(&now, &tm);
 	strftime(buf, 16, "%Y-%m-%d", &tm);
+}
+
+void
+page_kind_select(FILE *f, const char *name, int kind)
+{
+	fprintf(f,
+	    "<label>Loại <select name=\"%s\"><option value=\"\">Tất "
+	    "cả</option>",
+	    name);
+	for (int k = HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_DELEGATION_OUT;
+	     k <= HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_OTHER; k++)
+		fprintf(f, "<option value=\"%s\"%s>%s</option>",
+		    validate_activity_kind_name(k),
+		    k == kind ? " selected" : "", page_kind(k));
+	fputs("</select></label>", f);
 }

@@ -46,6 +46,10 @@ const char *page_status(int status);
 /* An activity kind (hoptac.v1.ActivityKind) as officials name it. */
 const char *page_kind(int kind);
 
+/* A select of the kinds of activity named name, "Tất cả" first, with
+ * kind (0: none) selected. */
+void page_kind_select(FILE *f, const char *name, int kind);
+
 /* Today in Vietnam, "2024-05-31". */
 void page_today(char buf[16]);
 

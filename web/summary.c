@@ -49,6 +49,8 @@ summary_input(FILE *f, const char *name, const char *label, const char *value,
 static void
 summary_form(FILE *f, struct web_req *r, size_t group)
 {
+	int kind = validate_activity_kind(summary_arg(r, "loai"));
+
 	fputs(
 	    "<form method=\"get\" action=\"/tong-hop\" class=\"filters\">", f);
 	summary_input(f, "tu", "Từ ngày", summary_arg(r, "tu"), "1/1/2024");
@@ -58,7 +60,8 @@ summary_form(FILE *f, struct web_req *r, size_t group)
 	    f, "don-vi", "Đơn vị", summary_arg(r, "don-vi"), "mã đơn vị");
 	summary_input(
 	    f, "doi-tac", "Tỉnh bạn", summary_arg(r, "doi-tac"), "LA-XE");
-	fputs("<label>Nhóm <select name=\"theo\">", f);
+	page_kind_select(f, "loai", kind > 0 ? kind : 0);
+	fputs(" <label>Nhóm <select name=\"theo\">", f);
 	for (size_t i = 0; i < SUMMARY_GROUPS; i++)
 		fprintf(f, "<option value=\"%s\"%s>%s</option>",
 		    summary_groups[i].name, i == group ? " selected" : "",
@@ -173,15 +176,19 @@ summary_page(struct web_req *r, struct web_user *u)
 	Hoptac__V1__Dimension dim;
 	struct rpc_client_status st;
 	const char *theo = summary_arg(r, "theo");
+	const char *loai = summary_arg(r, "loai");
 	size_t group = 0;
-	int http, rc;
+	int http, rc, kind = 0;
 
 	while (group < SUMMARY_GROUPS && theo[0] != '\0' &&
 	    strcmp(summary_groups[group].name, theo) != 0)
 		group++;
 	if (group == SUMMARY_GROUPS)
 		return web_refuse(r, 400, "Cách nhóm số liệu không có.");
+	if (loai[0] != '\0' && (kind = validate_activity_kind(loai)) <= 0)
+		return web_refuse(r, 400, "Loại hoạt động không có.");
 	dim = summary_groups[group].dim;
+	req.kind = (Hoptac__V1__ActivityKind)kind;
 	req.from_date = (char *)summary_arg(r, "tu");
 	req.to_date = (char *)summary_arg(r, "den");
 	req.unit_code = (char *)summary_arg(r, "don-vi");

@@ -333,6 +333,8 @@ store_summary_run(struct store_sqlite *c, const struct store_summary_query *q,
 			store_sql_add(&sql, i ? ", ?" : "?");
 		store_sql_add(&sql, ")");
 	}
+	if (q->kind != 0)
+		store_sql_add(&sql, " AND a.kind = ?");
 	if (from == STORE_FROM_PARTNER_COUNTS && q->n_partners > 0) {
 		store_sql_add(&sql, " AND a.province IN (");
 		for (size_t i = 0; i < q->n_partners; i++)
@@ -388,6 +390,8 @@ store_summary_run(struct store_sqlite *c, const struct store_summary_query *q,
 		sqlite3_bind_int(st, bind++, q->to_day);
 	for (size_t i = 0; i < q->n_units; i++)
 		store_sqlite_bind_text(st, bind++, q->units[i]);
+	if (q->kind != 0)
+		sqlite3_bind_int(st, bind++, q->kind);
 	if (from == STORE_FROM_PARTNER_COUNTS)
 		for (size_t i = 0; i < q->n_partners; i++)
 			store_sqlite_bind_text(st, bind++, q->partners[i]);

@@ -170,8 +170,8 @@ test_unit_by_name(void **state)
 	struct harness *h = &f->h;
 
 	setenv("HOPTAC_TOKEN", h->token, 1);
-	expect(RUN("activity", "list", "--unit", "huyen dak glei", "--json"),
-	    0, "by name");
+	expect(RUN("activity", "list", "--unit", "huyen dak glei", "--json"), 0,
+	    "by name");
 	has(out, "\"unit_code\":\"" UNIT "\"");
 	expect(RUN("activity", "list", "--unit", "UBND huyện Đắk Glei"), 0,
 	    "by its whole name");
@@ -183,6 +183,28 @@ test_unit_by_name(void **state)
 	has(err, "--unit \"muong xen\": no unit has that name");
 }
 
+/* summary --kind counts one kind only, named as people name it. */
+static void
+test_summary_by_kind(void **state)
+{
+	struct fixture *f = *state;
+	struct harness *h = &f->h;
+
+	setenv("HOPTAC_TOKEN", h->token, 1);
+	expect(RUN("--json", "summary", "--unit", UNIT, "--from", "2024",
+	           "--to", "2024"),
+	    0, "all kinds");
+	has(out, "\"delegations_out\":2");
+	has(out, "\"delegations_in\":2");
+	expect(RUN("--json", "summary", "--unit", UNIT, "--from", "2024",
+	           "--to", "2024", "--kind", "đoàn vào"),
+	    0, "one kind");
+	has(out, "\"delegations_in\":2");
+	assert_null(strstr(out, "\"delegations_out\":2"));
+	expect(RUN("summary", "--kind", "doan vo"), 2, "a slip");
+	has(err, "did you mean \"đoàn vào\"?");
+}
+
 int
 main(void)
 {
@@ -191,6 +213,7 @@ main(void)
 	    cmocka_unit_test(test_list_csv_round_trip),
 	    cmocka_unit_test(test_unit_from_credential),
 	    cmocka_unit_test(test_unit_by_name),
+	    cmocka_unit_test(test_summary_by_kind),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -223,6 +223,22 @@ test_summary(void **state)
 	assert_non_null(strstr(a.body, "<table id=\"so-lieu\""));
 	assert_non_null(strstr(a.body, "<canvas id=\"bieu-do\""));
 	assert_non_null(strstr(a.body, "<tr><td>Sê Kông</td>"));
+	/* One kind only: Đắk Glei trained nobody. */
+	assert_int_equal(web_request(&w, "GET",
+	                     "/tong-hop?theo=doi-tac&don-vi=KT-DAKGLEI"
+	                     "&loai=training",
+	                     NULL, &a),
+	    200);
+	assert_null(strstr(a.body, "<tr><td>Sê Kông</td>"));
+	assert_non_null(strstr(a.body, "<option value=\"training\" selected>"));
+	assert_int_equal(web_request(&w, "GET",
+	                     "/tong-hop?theo=doi-tac&don-vi=KT-DAKGLEI"
+	                     "&loai=delegation_out",
+	                     NULL, &a),
+	    200);
+	assert_non_null(strstr(a.body, "<tr><td>Sê Kông</td>"));
+	assert_int_equal(
+	    web_request(&w, "GET", "/tong-hop?loai=nope", NULL, &a), 400);
 	assert_int_equal(
 	    web_request(&w, "GET", "/tong-hop?theo=ngay", NULL, &a), 400);
 	assert_int_equal(

@@ -290,7 +290,7 @@ test_migration_backfills_fields(void **state)
 	Hoptac__V1__SummaryResponse *out;
 	int dims[1] = {HOPTAC__V1__DIMENSION__DIMENSION_FIELD};
 	struct store_summary_query q = {
-	    NULL, 0, NULL, 0, INT32_MIN, INT32_MAX, dims, 1, 0};
+	    NULL, 0, NULL, 0, INT32_MIN, INT32_MAX, dims, 1, 0, 0};
 
 	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
 	store_fixture_insert_activity(c, &a1);

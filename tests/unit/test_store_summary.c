@@ -42,7 +42,7 @@ test_summary_partners_and_period(void **state)
 	char *partners[1] = {(char *)"LA-XE"};
 	int dims[2] = {HOPTAC__V1__DIMENSION__DIMENSION_PARTNER,
 	    HOPTAC__V1__DIMENSION__DIMENSION_QUARTER};
-	struct store_summary_query q = {NULL, 0, NULL, 0, 0, 0, dims, 2, 0};
+	struct store_summary_query q = {NULL, 0, NULL, 0, 0, 0, dims, 2, 0, 0};
 	struct date_partial d = {2023, 0, 0, 0};
 	Hoptac__V1__SummaryResponse *out;
 
@@ -196,7 +196,7 @@ test_summary_counts_match_records(void **state)
 	assert_int_equal(store_commit(c), STATUS_OK);
 	for (int i = 0; i < 120; i++) {
 		struct store_summary_query q = {
-		    NULL, 0, NULL, 0, 0, 0, dim_sets[i % 8], 0, 0};
+		    NULL, 0, NULL, 0, 0, 0, dim_sets[i % 8], 0, 0, 0};
 		char *unit = (char *)units[i % 3];
 		struct date_partial from = {2023, 1, 1, 0},
 		                    to = {2024, 12, 31, 0};
@@ -222,8 +222,8 @@ test_summary_counts_match_records(void **state)
 	}
 	/* No period at all: everything. */
 	{
-		struct store_summary_query q = {
-		    NULL, 0, NULL, 0, INT32_MIN, INT32_MAX, dim_sets[3], 3, 0};
+		struct store_summary_query q = {NULL, 0, NULL, 0, INT32_MIN,
+		    INT32_MAX, dim_sets[3], 3, 0, 0};
 
 		assert_counts_agree(c, &q);
 	}
@@ -243,7 +243,7 @@ assert_all_counts_agree(struct store_conn *c)
 
 	for (size_t i = 0; i < 3; i++) {
 		struct store_summary_query q = {NULL, 0, NULL, 0, INT32_MIN,
-		    INT32_MAX, dims[i], i == 2 ? 1 : 2, 0};
+		    INT32_MAX, dims[i], i == 2 ? 1 : 2, 0, 0};
 
 		assert_counts_agree(c, &q);
 	}
@@ -398,7 +398,7 @@ month_row(struct store_conn *c, const char *key, int from_records)
 {
 	int dims[1] = {HOPTAC__V1__DIMENSION__DIMENSION_MONTH};
 	struct store_summary_query q = {
-	    NULL, 0, NULL, 0, INT32_MIN, INT32_MAX, dims, 1, from_records};
+	    NULL, 0, NULL, 0, INT32_MIN, INT32_MAX, dims, 1, from_records, 0};
 	Hoptac__V1__SummaryResponse *out = malloc(sizeof(*out));
 	int n = -1;
 
@@ -542,7 +542,7 @@ test_summary_widest_query(void **state)
 	for (int from_records = 0; from_records < 2; from_records++)
 		for (size_t n_dims = 0; n_dims < 3; n_dims++) {
 			struct store_summary_query q = {units, 1000, partners,
-			    32, 0, 40000, dims, n_dims, from_records};
+			    32, 0, 40000, dims, n_dims, from_records, 0};
 			Hoptac__V1__SummaryResponse *out = malloc(sizeof(*out));
 
 			assert_non_null(out);
