@@ -340,6 +340,60 @@ docimport_paragraph(char **field, const char *part)
 	return 0;
 }
 
+/* Figures the document does not state but its single activities
+ * show: a conference described and no number of conferences given
+ * counts one, with the people of the delegations when each states
+ * them. Noted for the clerk. */
+static int
+docimport_count_activities(struct docimport *d, struct docimport_scan *s)
+{
+	static const struct {
+		int kind;
+		enum docimport_figure count, people;
+	} kinds[] = {
+	    {HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_DELEGATION_OUT,
+	        DOCIMPORT_DELEGATIONS_OUT, DOCIMPORT_PEOPLE_OUT},
+	    {HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_DELEGATION_IN,
+	        DOCIMPORT_DELEGATIONS_IN, DOCIMPORT_PEOPLE_IN},
+	    {HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_CONFERENCE,
+	        DOCIMPORT_CONFERENCES, DOCIMPORT_FIGURES},
+	    {HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_AGREEMENT,
+	        DOCIMPORT_AGREEMENTS, DOCIMPORT_FIGURES},
+	};
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		long n = 0, people = 0;
+		int all_people = 1;
+
+		if (s->value[kinds[i].count] >= 0)
+			continue;
+		for (size_t k = 0; k < d->n_activities; k++)
+			if ((int)d->activities[k]->kind == kinds[i].kind) {
+				n++;
+				people += d->activities[k]->people;
+				all_people &= d->activities[k]->people > 0;
+			}
+		if (n == 0)
+			continue;
+		s->value[kinds[i].count] = n;
+		if (docimport_note(&d->notes, 0,
+		        "số liệu đếm từ hoạt động mô tả, văn bản không nêu số: "
+		        "%s: %ld",
+		        docimport_figure_key(kinds[i].count), n) != 0)
+			return -1;
+		if (kinds[i].people < DOCIMPORT_FIGURES && all_people &&
+		    s->value[kinds[i].people] < 0) {
+			s->value[kinds[i].people] = people;
+			if (docimport_note(&d->notes, 0,
+			        "số liệu đếm từ hoạt động mô tả: %s: %ld",
+			        docimport_figure_key(kinds[i].people),
+			        people) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 /* Whether the report has results and each says only "Không." */
 static int
 docimport_all_bare(const Hoptac__V1__Report *r)
@@ -372,6 +426,8 @@ docimport_conclude(struct docimport *d, struct docimport_scan *s)
 	Hoptac__V1__Report *r = d->report;
 	int any = 0, positive = 0;
 
+	if (docimport_count_activities(d, s) != 0)
+		return -1;
 	for (int k = 0; k < DOCIMPORT_FIGURES; k++) {
 		any |= s->value[k] >= 0;
 		positive |= s->value[k] > 0;
