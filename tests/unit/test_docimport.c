@@ -162,8 +162,8 @@ static const struct expect expects[] = {
     {"district-ngoc-hoi-2024.txt", "558/SNgV-BGHTQT", "215/BC-UBND", "Ngọc Hồi",
         "2024-05-20", "Nguyễn Văn Tuấn", "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", 0, 3, 3,
         {3, 21, 1, 9, 1, 0}, 3,
-        "delegation_out 2024-03-12 LA-AT, delegation_in 2024-04-15 LA-AT, "
-        "conference 2023 LA-AT"},
+        "delegation_out 2024-03-12 LA-AT, delegation_in 2024-04-15 "
+        "LA-AT;LA-AT-PHOUVONG, conference 2023 LA-AT"},
     {"commune-dak-nhoong-2024.txt", "558/SNgV-BGHTQT", "18/BC-UBND",
         "Đắk Nhoong", "2024-05-08", "A Lâm", "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH",
         0, 1, 3, {0, 0, 1, 8, 0, 0}, 1,
