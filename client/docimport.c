@@ -475,7 +475,7 @@ out:
 static char *
 docimport_clean(const char *line)
 {
-	char *s = strdup(line), *o = s, *nfc;
+	char *s = strdup(line), *o = s, *q, *nfc;
 
 	if (s == NULL)
 		return NULL;
@@ -488,6 +488,23 @@ docimport_clean(const char *line)
 	for (o = s; *o; o++) /* a CR left by a file from Windows */
 		if (*o == '\r')
 			*o = ' ';
+	/* Columns laid out with spaces (a text copy of the two columns of
+	 * the heading or the signing block, a table typed with spaces):
+	 * four spaces or more part cells, as a tab does. */
+	for (o = s, q = s; *q != '\0';) {
+		size_t run = strspn(q, " ");
+
+		if (run >= 4 && o != s) {
+			*o++ = '\t';
+			q += run;
+		} else if (run > 0) {
+			memmove(o, q, run);
+			o += run;
+			q += run;
+		} else
+			*o++ = *q++;
+	}
+	*o = '\0';
 	nfc = text_nfc(s);
 	free(s);
 	return nfc;

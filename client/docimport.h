@@ -36,7 +36,7 @@ struct docimport {
 	/* Lines that nothing took, kept word for word. */
 	struct docimport_notes unplaced;
 	/* Single activities the text describes, proposed as rows for the
-	 * clerk to confirm: their id is left empty. Owned. */
+	 * clerk to confirm (docimport_write_activities). Owned. */
 	Hoptac__V1__Activity **activities;
 	size_t n_activities;
 	/* The line each proposed activity was read from. */
@@ -69,9 +69,9 @@ void docimport_free(struct docimport *d);
  */
 int docimport_write(FILE *f, const struct docimport *d, const char *source);
 
-/* Writes the proposed activities as CSV (docs/csv.md), each with an
- * empty id, which activity import refuses until the clerk gives one.
- * Returns 0 or -1. */
+/* Writes the proposed activities as CSV (docs/csv.md) with an empty
+ * "confirmed" column, which activity import refuses until the clerk
+ * marks the row. Returns 0 or -1. */
 int docimport_write_activities(FILE *f, const struct docimport *d);
 
 #endif

@@ -18,17 +18,41 @@
 /* A date in ISO form, with room for what snprintf may be asked. */
 #define DOCIMPORT_DATE_LEN 32
 
-/* Whether needle occurs in hay as whole words (both text_fold'ed). */
+/* Whether the words before hay[at] end in a level word: "huyện",
+ * "tỉnh", "mường", "thành phố", "thị xã" (folded). */
+static int
+docimport_after_level(const char *hay, size_t at)
+{
+	static const char *const levels[] = {
+	    "huyen ", "tinh ", "muong ", "thanh pho ", "thi xa "};
+
+	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+		size_t n = strlen(levels[i]);
+
+		if (at >= n && strncmp(hay + at - n, levels[i], n) == 0 &&
+		    (at == n || hay[at - n - 1] == ' '))
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether needle occurs in hay as whole words (both text_fold'ed). A name
+ * of one word ("La", a district) counts only after its level word
+ * ("huyện La"): alone it is as likely a common word ("là"). */
 static int
 docimport_has_words(const char *hay, const char *needle)
 {
 	size_t n = strlen(needle);
+	int one_word = strchr(needle, ' ') == NULL;
 
 	if (n == 0)
 		return 0;
 	for (const char *p = strstr(hay, needle); p != NULL;
 	     p = strstr(p + 1, needle))
-		if ((p == hay || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+		if ((p == hay || p[-1] == ' ') &&
+		    (p[n] == '\0' || p[n] == ' ') &&
+		    (!one_word ||
+		        docimport_after_level(hay, (size_t)(p - hay))))
 			return 1;
 	return 0;
 }
@@ -62,6 +86,26 @@ docimport_names(const char *folded, const struct gazetteer_partner *p)
 	return 0;
 }
 
+/* Whether p is a district named as its province ("Chăm-pa-xắc"):
+ * the name is the province's, which the line names already. */
+static int
+docimport_same_name(const struct gazetteer_partner *p)
+{
+	const struct gazetteer_partner *prov =
+	    p->parent_code != NULL ? gazetteer_resolve(p->parent_code) : NULL;
+	char *a, *b;
+	int same;
+
+	if (prov == NULL || prov == p)
+		return 0;
+	a = text_key(p->name);
+	b = text_key(prov->name);
+	same = a != NULL && b != NULL && strcmp(a, b) == 0;
+	free(a);
+	free(b);
+	return same;
+}
+
 /* The codes of the partners line names, ";"-separated (heap, "" when
  * none), and their names for a note. */
 static int
@@ -75,7 +119,7 @@ docimport_partners(const char *folded, char **codes, char **names)
 		const struct gazetteer_partner *p = gazetteer_at(i);
 		char *c, *n;
 
-		if (!docimport_names(folded, p))
+		if (!docimport_names(folded, p) || docimport_same_name(p))
 			continue;
 		if (asprintf(
 		        &c, "%s%s%s", *codes, **codes ? ";" : "", p->code) < 0)
@@ -340,6 +384,60 @@ docimport_paragraph(char **field, const char *part)
 	return 0;
 }
 
+/* Figures the document does not state but its single activities
+ * show: a conference described and no number of conferences given
+ * counts one, with the people of the delegations when each states
+ * them. Noted for the clerk. */
+static int
+docimport_count_activities(struct docimport *d, struct docimport_scan *s)
+{
+	static const struct {
+		int kind;
+		enum docimport_figure count, people;
+	} kinds[] = {
+	    {HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_DELEGATION_OUT,
+	        DOCIMPORT_DELEGATIONS_OUT, DOCIMPORT_PEOPLE_OUT},
+	    {HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_DELEGATION_IN,
+	        DOCIMPORT_DELEGATIONS_IN, DOCIMPORT_PEOPLE_IN},
+	    {HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_CONFERENCE,
+	        DOCIMPORT_CONFERENCES, DOCIMPORT_FIGURES},
+	    {HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_AGREEMENT,
+	        DOCIMPORT_AGREEMENTS, DOCIMPORT_FIGURES},
+	};
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		long n = 0, people = 0;
+		int all_people = 1;
+
+		if (s->value[kinds[i].count] >= 0)
+			continue;
+		for (size_t k = 0; k < d->n_activities; k++)
+			if ((int)d->activities[k]->kind == kinds[i].kind) {
+				n++;
+				people += d->activities[k]->people;
+				all_people &= d->activities[k]->people > 0;
+			}
+		if (n == 0)
+			continue;
+		s->value[kinds[i].count] = n;
+		if (docimport_note(&d->notes, 0,
+		        "số liệu đếm từ hoạt động mô tả, văn bản không nêu số: "
+		        "%s: %ld",
+		        docimport_figure_key(kinds[i].count), n) != 0)
+			return -1;
+		if (kinds[i].people < DOCIMPORT_FIGURES && all_people &&
+		    s->value[kinds[i].people] < 0) {
+			s->value[kinds[i].people] = people;
+			if (docimport_note(&d->notes, 0,
+			        "số liệu đếm từ hoạt động mô tả: %s: %ld",
+			        docimport_figure_key(kinds[i].people),
+			        people) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 /* Whether the report has results and each says only "Không." */
 static int
 docimport_all_bare(const Hoptac__V1__Report *r)
@@ -372,6 +470,8 @@ docimport_conclude(struct docimport *d, struct docimport_scan *s)
 	Hoptac__V1__Report *r = d->report;
 	int any = 0, positive = 0;
 
+	if (docimport_count_activities(d, s) != 0)
+		return -1;
 	for (int k = 0; k < DOCIMPORT_FIGURES; k++) {
 		any |= s->value[k] >= 0;
 		positive |= s->value[k] > 0;

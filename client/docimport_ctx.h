@@ -42,6 +42,7 @@ struct docimport_ctx {
 	int in_table;                 /* the last text line was a row */
 	int seen_number, seen_title, seen_section;
 	int front_runs;      /* the last opening line runs on to the next */
+	int recipients_open; /* "Nơi nhận" was read */
 	int request_score;   /* how likely the request kept is the answered */
 	char *group_heading; /* the Roman section's heading, heap */
 	char *signer_title;  /* the signing block's lines so far, heap */

@@ -230,16 +230,20 @@ docimport_sentence(struct docimport *d, struct docimport_scan *s, size_t line,
 	return 0;
 }
 
-/* Whether the words between a label and its number say it is a date
- * ("đoàn ra tháng 3") or an ordinal ("lần 2"), not a count. */
+/* Whether the words between a label and its number make the number the
+ * label's: nothing but spaces ("đoàn ra 02"), or words ending in a colon
+ * ("Số đoàn ra: 02"), none of them of a date or an ordinal ("đoàn vào
+ * tháng 3: 01", "lần 2"); "đoàn vào với 18 người" is no count. */
 static int
-docimport_gap_is_date(const char *gap, size_t len)
+docimport_label_gap(const char *gap, size_t len)
 {
 	char buf[64];
 
 	snprintf(buf, sizeof(buf), "%.*s", (int)(len < 63 ? len : 63), gap);
-	return docimport_match(
-	    "(thang|ngay|nam|lan|thu|quy|dot)", buf, NULL, 0);
+	return docimport_match("^ *$", buf, NULL, 0) ||
+	    (docimport_match(": *$", buf, NULL, 0) &&
+	        !docimport_match(
+	            "(thang|ngay|nam|lan|thu|quy|dot)", buf, NULL, 0));
 }
 
 /* Figures given as a label and its number, without the unit after the
@@ -269,7 +273,7 @@ docimport_labelled(struct docimport *d, struct docimport_scan *s, size_t line,
 		const char *rest;
 
 		if (!docimport_match(labels[i].re, folded, m, 5) ||
-		    docimport_gap_is_date(
+		    !docimport_label_gap(
 		        folded + m[2].rm_so, (size_t)(m[2].rm_eo - m[2].rm_so)))
 			continue;
 		if (docimport_take(d, s, labels[i].k, atol(folded + m[3].rm_so),

@@ -131,9 +131,16 @@ docimport_front(struct docimport_ctx *c, size_t line, const char *text,
 
 		if (num == NULL)
 			return -1;
-		for (char *p = num; *p; p++) /* "15 /BC-UBND": no spaces */
+		/* "15 /BC-UBND": no spaces around the slash; the number
+		 * ends at the first space after it. */
+		for (char *p = num; *p != '\0'; p++) {
+			char *next = p + strspn(p, " ");
+
 			if (*p != ' ')
 				*o++ = *p;
+			else if (!(o > num && o[-1] == '/') && *next != '/')
+				break;
+		}
 		*o = '\0';
 		pbstr_take(&r->document_number, num);
 		c->seen_number = 1;
@@ -205,6 +212,7 @@ docimport_tail(struct docimport_ctx *c, size_t line, const char *text,
 
 	if (docimport_match("^noi nhan *:? *(.*)$", f->s, m, 2)) {
 		c->zone = ZONE_RECIPIENTS;
+		c->recipients_open = 1;
 		if (m[1].rm_so < m[1].rm_eo) {
 			/* "Nơi nhận: - Sở Ngoại vụ;" on one line: the rest
 			 * read as a line of its own, folded anew. */
@@ -222,7 +230,9 @@ docimport_tail(struct docimport_ctx *c, size_t line, const char *text,
 		}
 		return 0;
 	}
-	if (c->zone == ZONE_RECIPIENTS &&
+	/* A list line after "Nơi nhận": a recipient, also when the
+	 * signing block beside the list came first. */
+	if ((c->zone == ZONE_RECIPIENTS || c->recipients_open) &&
 	    docimport_match("^[-+*•] *[^ ]", f->s, NULL, 0)) {
 		char *item = strdup(text + (text[0] == '\xe2' ? 3 : 1)), *e;
 		int rc;

@@ -26,8 +26,11 @@ static void
 docimport_write_notes(FILE *f, const struct docimport_notes *n)
 {
 	for (size_t i = 0; i < n->n; i++)
-		fprintf(f, "#   dòng %zu: %s\n", n->items[i].line,
-		    n->items[i].text);
+		if (n->items[i].line == 0) /* of the whole document */
+			fprintf(f, "#   %s\n", n->items[i].text);
+		else
+			fprintf(f, "#   dòng %zu: %s\n", n->items[i].line,
+			    n->items[i].text);
 }
 
 int

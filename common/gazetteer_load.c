@@ -21,6 +21,9 @@ struct gazetteer_parse {
 	size_t errlen;
 };
 
+static int gazetteer_fail(struct gazetteer_parse *ps, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 static int
 gazetteer_fail(struct gazetteer_parse *ps, const char *fmt, ...)
 {

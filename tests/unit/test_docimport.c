@@ -162,8 +162,8 @@ static const struct expect expects[] = {
     {"district-ngoc-hoi-2024.txt", "558/SNgV-BGHTQT", "215/BC-UBND", "Ngọc Hồi",
         "2024-05-20", "Nguyễn Văn Tuấn", "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", 0, 3, 3,
         {3, 21, 1, 9, 1, 0}, 3,
-        "delegation_out 2024-03-12 LA-AT, delegation_in 2024-04-15 LA-AT, "
-        "conference 2023 LA-AT"},
+        "delegation_out 2024-03-12 LA-AT, delegation_in 2024-04-15 "
+        "LA-AT;LA-AT-PHOUVONG, conference 2023 LA-AT"},
     {"commune-dak-nhoong-2024.txt", "558/SNgV-BGHTQT", "18/BC-UBND",
         "Đắk Nhoong", "2024-05-08", "A Lâm", "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH",
         0, 1, 3, {0, 0, 1, 8, 0, 0}, 1,
@@ -180,6 +180,14 @@ static const struct expect expects[] = {
         {4, 36, 5, 52, 2, 1}, 3,
         "delegation_out 2024-01-08 LA-AT;LA-XE, delegation_in 2024-02-22 "
         "LA-CH, agreement 2023-09 LA-SL"},
+    {"columns-ban-dan-toc-2024.txt", "558/SNgV-BGHTQT", "56/BC-BDT", "Kon Tum",
+        "2024-05-12", "Y Ngọc", "TRƯỞNG BAN", 0, 3, 2, {1, 5, 0, 0, 0, 0}, 1,
+        "delegation_out 2023-08 LA-XE"},
+    {"division-htqt-dien-bien-2024.txt", "300/SNgV-VP", "12/BC-HTQT",
+        "Điện Biên", "2024-06-03", "Lò Văn Thắng",
+        "KT. TRƯỞNG PHÒNG / PHÓ TRƯỞNG PHÒNG", 0, 3, 2, {0, 0, 2, 18, 1, 0}, 3,
+        "delegation_in 2024-03-14 LA-OU, delegation_in 2024-04-20 LA-LP, "
+        "conference 2024-05-25 LA-LP"},
     {"table-dak-to-2024.txt", "558/SNgV-BGHTQT", "133/BC-UBND", "Đắk Tô",
         "2024-05-14", "Lê Văn Hùng", "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH", 0, 2, 2,
         {2, 15, 1, 9, 1, 1}, 0, ""},
