@@ -235,22 +235,15 @@ step dakglei hoptac request list --open
 step dakglei hoptac report template --request 558/SNgV-BGHTQT
 
 # The offices answer with the documents they signed, taken in with
-# report import (docs/report-format.md): the seed documents beside the
-# tree (../shared/seeds), else the report files made by hand from them.
-# Paper reports of 2024, entered now with the day they were filed.
-seeds="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/shared/seeds"
-if [[ -f "${seeds}/kon-tum-dak-glei-2024.txt" &&
-	-f "${seeds}/dien-bien-stnmt-2021.txt" ]]; then
-	step dakglei hoptac report import "${seeds}/kon-tum-dak-glei-2024.txt" \
-		--unit KT-DAKGLEI --output "${tmp}/dakglei.report.txt" \
-		--activities "${tmp}/dakglei.proposed.csv"
-	step stnmt hoptac report import "${seeds}/dien-bien-stnmt-2021.txt" \
-		--unit DB-STNMT --output "${tmp}/stnmt.imported.txt"
-else
-	say "no seed documents in ${seeds}: the report files made from them"
-	cp tests/data/dak-glei-2024.report.txt "${tmp}/dakglei.report.txt"
-	cp tests/data/dien-bien-stnmt-2021.report.txt "${tmp}/stnmt.imported.txt"
-fi
+# report import (docs/report-format.md): the two documents offices sent
+# (tests/data/seeds). Paper reports of 2024, entered now with the day
+# they were filed.
+seeds=tests/data/seeds
+step dakglei hoptac report import "${seeds}/kon-tum-dak-glei-2024.txt" \
+	--unit KT-DAKGLEI --output "${tmp}/dakglei.report.txt" \
+	--activities "${tmp}/dakglei.proposed.csv"
+step stnmt hoptac report import "${seeds}/dien-bien-stnmt-2021.txt" \
+	--unit DB-STNMT --output "${tmp}/stnmt.imported.txt"
 step dakglei hoptac report check "${tmp}/dakglei.report.txt" --filed 15/5/2024
 step dakglei hoptac report submit "${tmp}/dakglei.report.txt" --filed 15/5/2024
 # The Điện Biên seed answered a request of 2021: signed before this one

@@ -17,7 +17,7 @@
 #include "harness.h"
 
 #define REF   "558/SNgV-BGHTQT"
-#define SEEDS HOPTAC_SOURCE_DIR "/../shared/seeds/"
+#define SEEDS HOPTAC_SOURCE_DIR "/tests/data/seeds/"
 
 static char out[512 * 1024];
 static char err[64 * 1024];

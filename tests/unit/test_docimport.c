@@ -23,7 +23,7 @@
 #include "report_file.h"
 #include "validate.h"
 
-#define SEEDS HOPTAC_SOURCE_DIR "/../shared/seeds/"
+#define SEEDS HOPTAC_SOURCE_DIR "/tests/data/seeds/"
 #define DATA  HOPTAC_SOURCE_DIR "/tests/data/"
 #define DOCS  DATA "import/"
 
