@@ -99,6 +99,12 @@ int render_consolidated(FILE *out, const Hoptac__V1__ConsolidateResponse *c,
  * names, no total row) or json. Returns 0, or -1 when out of memory, when
  * writing fails, or for RENDER_HTML (errno EINVAL).
  */
+/* The cell of a summary key of dimension dim (a Hoptac__V1__Dimension):
+ * a period whose start is known to a coarser one than the dimension's
+ * says so ("2025" by month: "năm 2025 (chưa rõ tháng)"), written into
+ * buf; any other key is returned as it is. */
+const char *render_period_key(int dim, const char *key, char *buf, size_t len);
+
 int render_summary(FILE *out, const Hoptac__V1__SummaryResponse *s,
     const int *dims, size_t n_dims, enum render_format fmt);
 

@@ -54,10 +54,8 @@ render_summary_head(const int *dims, size_t n_dims, size_t i, int vi)
 	return en;
 }
 
-/* The cell of a key of dimension dim: a period whose start is known to a
- * coarser one than the dimension's ("2025" by month) says so. */
-static const char *
-render_summary_key(int dim, const char *key, char *buf, size_t len)
+const char *
+render_period_key(int dim, const char *key, char *buf, size_t len)
 {
 	int month = dim == HOPTAC__V1__DIMENSION__DIMENSION_MONTH;
 	size_t n = strlen(key);
@@ -117,7 +115,7 @@ render_summary_rows(FILE *out, const Hoptac__V1__SummaryResponse *s,
 
 		for (size_t k = 0; k < n_dims; k++)
 			cells[k] = row != NULL && k < row->n_keys
-			    ? render_summary_key(dims[k], row->keys[k], keys[k],
+			    ? render_period_key(dims[k], row->keys[k], keys[k],
 			          sizeof(keys[k]))
 			    : "";
 		if (row == NULL && n_dims > 0)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "page.h"
+#include "render.h"
 #include "pages.h"
 #include "validate.h"
 
@@ -73,8 +74,10 @@ summary_form(FILE *f, struct web_req *r, size_t group)
 /* The name a row's key is shown by: a partner's Vietnamese name. */
 static const char *
 summary_key_name(const Hoptac__V1__ListPartnersResponse *partners,
-    Hoptac__V1__Dimension dim, const char *key)
+    Hoptac__V1__Dimension dim, const char *key, char *buf, size_t len)
 {
+	if (dim == HOPTAC__V1__DIMENSION__DIMENSION_MONTH)
+		return render_period_key((int)dim, key, buf, len);
 	if (dim == HOPTAC__V1__DIMENSION__DIMENSION_KIND &&
 	    validate_activity_kind(key) > 0)
 		return page_kind(validate_activity_kind(key));
@@ -131,12 +134,13 @@ summary_table(FILE *f, const Hoptac__V1__SummaryResponse *s,
 	                                                          : "Năm");
 	for (size_t i = 0; i < s->n_rows; i++) {
 		const Hoptac__V1__SummaryRow *row = s->rows[i];
+		char key[64];
 
 		fputs("<tr><td>", f);
 		page_text(f,
-		    row->n_keys > 0
-		        ? summary_key_name(partners, dim, row->keys[0])
-		        : "");
+		    row->n_keys > 0 ? summary_key_name(partners, dim,
+		                          row->keys[0], key, sizeof(key))
+		                    : "");
 		fputs("</td>", f);
 		summary_figures(f, row->figures, "td");
 		fputs("</tr>\n", f);

@@ -237,6 +237,14 @@ test_summary(void **state)
 	                     NULL, &a),
 	    200);
 	assert_non_null(strstr(a.body, "<tr><td>Sê Kông</td>"));
+	/* By month, the conference known only by its year says so. */
+	assert_int_equal(
+	    web_request(
+	        &w, "GET", "/tong-hop?theo=thang&don-vi=KT-DAKGLEI", NULL, &a),
+	    200);
+	assert_non_null(
+	    strstr(a.body, "<tr><td>năm 2023 (chưa rõ tháng)</td>"));
+	assert_non_null(strstr(a.body, "<tr><td>2022-11</td>"));
 	assert_int_equal(
 	    web_request(&w, "GET", "/tong-hop?loai=nope", NULL, &a), 400);
 	assert_int_equal(
