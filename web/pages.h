@@ -5,6 +5,9 @@
 #ifndef HOPTAC_WEB_PAGES_H
 #define HOPTAC_WEB_PAGES_H
 
+#include <stdio.h>
+
+#include "hoptac/v1/services.pb-c.h"
 #include "web.h"
 
 /* Calls method with req as u (a client opened on first use and kept for
@@ -61,6 +64,11 @@ int consolidated_page(struct web_req *r, struct web_user *u);
 
 /* summary.c: figures with filters, as tables and charts. */
 int summary_page(struct web_req *r, struct web_user *u);
+
+/* The tile map of the Lao provinces (web/map.c), shaded by the activities
+ * of s, a summary grouped by partner; names from partners (NULL: codes). */
+void map_svg(FILE *f, const Hoptac__V1__SummaryResponse *s,
+    const Hoptac__V1__ListPartnersResponse *partners);
 
 /* static.c: the style sheet, the chart script and Chart.js. */
 int static_serve(struct web_req *r);

@@ -166,6 +166,9 @@ summary_view_html(FILE *f, const void *arg)
 	const struct summary_view *v = arg;
 
 	summary_form(f, v->r, v->group);
+	if (summary_groups[v->group].dim ==
+	    HOPTAC__V1__DIMENSION__DIMENSION_PARTNER)
+		map_svg(f, v->s, v->partners);
 	summary_table(f, v->s, v->partners, v->group);
 }
 

@@ -223,6 +223,25 @@ test_summary(void **state)
 	assert_non_null(strstr(a.body, "<table id=\"so-lieu\""));
 	assert_non_null(strstr(a.body, "<canvas id=\"bieu-do\""));
 	assert_non_null(strstr(a.body, "<tr><td>Sê Kông</td>"));
+	/* The map by partner: Sê Kông shaded by its activities, the
+	 * provinces Đắk Glei never named at none, all 18 there. */
+	{
+		const char *xe, *p = a.body;
+		int tiles = 0;
+
+		assert_non_null(strstr(a.body, "<svg id=\"ban-do\""));
+		assert_non_null(
+		    xe = strstr(a.body, "data-code=\"LA-XE\" data-count=\""));
+		assert_true(
+		    xe[sizeof("data-code=\"LA-XE\" data-count=\"") - 1] != '0');
+		assert_non_null(
+		    strstr(a.body, "data-code=\"LA-PH\" data-count=\"0\""));
+		while ((p = strstr(p, "<g data-code=\"LA-")) != NULL) {
+			tiles++;
+			p++;
+		}
+		assert_int_equal(tiles, 18);
+	}
 	/* One kind only: Đắk Glei trained nobody. */
 	assert_int_equal(web_request(&w, "GET",
 	                     "/tong-hop?theo=doi-tac&don-vi=KT-DAKGLEI"
