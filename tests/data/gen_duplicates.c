@@ -93,6 +93,16 @@ static const char *const gen_hosts[] = {
     "tỉnh Kon Tum", "huyện Đắk Glei", "huyện Ngọc Hồi", "thành phố Kon Tum"};
 #define GEN_N_HOSTS (int)(sizeof(gen_hosts) / sizeof(gen_hosts[0]))
 
+/* Where unit is in gen_units. */
+static int
+gen_unit_index(const char *unit)
+{
+	for (int i = 0; i < GEN_N_UNITS; i++)
+		if (gen_units[i] == unit)
+			return i;
+	return 0;
+}
+
 /* One side of a pair. */
 struct gen_side {
 	const char *kind;
@@ -338,11 +348,11 @@ gen_same(void)
 	}
 	if (what[0] != '\0')
 		what[strlen(what) - 1] = '\0';
-	b.unit = a.unit == b.unit && gen_pick(4) != 0
-	    ? gen_units[(gen_pick(GEN_N_UNITS - 1) + 1 +
-	                    (int)(a.unit - gen_units[0])) %
-	          GEN_N_UNITS]
-	    : b.unit;
+	/* Mostly two units; now and then one unit entering it twice. */
+	if (a.unit == b.unit && gen_pick(4) != 0)
+		b.unit = gen_units[(gen_pick(GEN_N_UNITS - 1) + 1 +
+		                       gen_unit_index(a.unit)) %
+		    GEN_N_UNITS];
 	gen_print("same", what[0] ? what : "identical", &a, &b);
 }
 
