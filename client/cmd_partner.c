@@ -63,8 +63,8 @@ int
 cmd_partner_add(struct cli *cli, int argc, char **argv)
 {
 	static const struct cli_option opts[] = {
-	    CLI_COPY("latin", Hoptac__V1__AddPartnerRequest, name_latin),
-	    CLI_COPY("parent", Hoptac__V1__AddPartnerRequest, parent_code),
+	    CLI_STRING("latin", Hoptac__V1__AddPartnerRequest, name_latin),
+	    CLI_STRING("parent", Hoptac__V1__AddPartnerRequest, parent_code),
 	    CLI_OPTIONS_END,
 	};
 	static const struct cli_args args = {opts, NULL, 2, 2, 0, 0};

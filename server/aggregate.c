@@ -58,6 +58,21 @@ aggregate_unit_summary(struct store_conn *db,
 	return store_summary(db, &q, s);
 }
 
+/* Frees what a summary on the stack holds: its rows, totals and partial
+ * dates. */
+static void
+aggregate_summary_fini(Hoptac__V1__SummaryResponse *s)
+{
+	for (size_t i = 0; i < s->n_rows; i++)
+		hoptac__v1__summary_row__free_unpacked(s->rows[i], NULL);
+	free(s->rows);
+	if (s->totals != NULL)
+		hoptac__v1__figures__free_unpacked(s->totals, NULL);
+	if (s->partial_dates != NULL)
+		hoptac__v1__partial_dates__free_unpacked(
+		    s->partial_dates, NULL);
+}
+
 int
 aggregate_figures(struct store_conn *db, const Hoptac__V1__ReportingRequest *r,
     const char *unit, Hoptac__V1__Figures **out)
@@ -67,11 +82,7 @@ aggregate_figures(struct store_conn *db, const Hoptac__V1__ReportingRequest *r,
 
 	*out = s.totals;
 	s.totals = NULL;
-	for (size_t i = 0; i < s.n_rows; i++)
-		hoptac__v1__summary_row__free_unpacked(s.rows[i], NULL);
-	free(s.rows);
-	if (s.partial_dates != NULL)
-		hoptac__v1__partial_dates__free_unpacked(s.partial_dates, NULL);
+	aggregate_summary_fini(&s);
 	return rc;
 }
 
@@ -103,11 +114,7 @@ aggregate_partner_figures(struct store_conn *db,
 		    pbstr_set(&p->partner_code, s.rows[i]->keys[0]) != 0)
 			rc = STATUS_INTERNAL;
 	}
-	for (size_t i = 0; i < s.n_rows; i++)
-		hoptac__v1__summary_row__free_unpacked(s.rows[i], NULL);
-	free(s.rows);
-	if (s.totals != NULL)
-		hoptac__v1__figures__free_unpacked(s.totals, NULL);
+	aggregate_summary_fini(&s);
 	return rc;
 }
 

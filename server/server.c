@@ -544,6 +544,7 @@ server_copy_config(struct server_config *dst, const struct server_config *src)
 	*dst = *src;
 	dst->tls_cert = NULL; /* read once by server_tls, not kept */
 	dst->tls_key = NULL;
+	dst->gazetteer = NULL; /* loaded before the start, not kept */
 	dst->database = strdup(src->database);
 	for (size_t i = 0; i < src->n_listen; i++)
 		dst->listen[i] = strdup(src->listen[i]);
