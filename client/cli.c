@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli_i18n.h"
 #include "date.h"
 #include "hoptac/v1/auth.pb-c.h"
 #include "pbjson.h"
@@ -193,7 +194,7 @@ cli_bad_option(
 		name++;
 	len = strcspn(name, "=");
 	if (missing) {
-		cli_fail(0, "%.*s needs a value", (int)(len + 2), arg);
+		cli_fail(0, _("%.*s needs a value"), (int)(len + 2), arg);
 	} else {
 		char typed[64];
 
@@ -201,11 +202,11 @@ cli_bad_option(
 		for (; a->options != NULL && a->options[n].name != NULL; n++)
 			names[n] = a->options[n].name;
 		near = cli_suggest(typed, names, n);
-		cli_fail(0, "unknown option %s for hoptac %s%s%s", arg,
+		cli_fail(0, _("unknown option %s for hoptac %s%s%s"), arg,
 		    cli->command->noun, cli->command->verb ? " " : "",
 		    cli->command->verb ? cli->command->verb : "");
 		if (near != NULL)
-			fprintf(stderr, "  did you mean --%s?\n", near);
+			fprintf(stderr, _("  did you mean --%s?\n"), near);
 	}
 	return cli_usage_error(cli);
 }

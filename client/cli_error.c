@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_i18n.h"
 #include "gazetteer.h"
 #include "status.h"
 #include "tokenfile.h"
@@ -131,7 +132,7 @@ cli_error_partner(const char *description)
 		near = cli_suggest(typed, names, n);
 	for (size_t i = 0; near != NULL && i < n; i++)
 		if (names[i] == near) {
-			fprintf(stderr, "    did you mean \"%s\" (%s)?\n",
+			fprintf(stderr, _("    did you mean \"%s\" (%s)?\n"),
 			    owner[i]->name, owner[i]->code);
 			break;
 		}
@@ -162,7 +163,7 @@ cli_error_details(const struct cli *cli, const struct violations *v)
 		}
 	}
 	if (v->dropped > 0)
-		fprintf(stderr, "  (%zu more)\n", v->dropped);
+		fprintf(stderr, _("  (%zu more)\n"), v->dropped);
 	return date;
 }
 
@@ -173,34 +174,35 @@ cli_error_hint(const struct cli *cli, int code, int date)
 	char source[1200];
 
 	if (date)
-		fputs("hint: dates are written as documents write them: "
-		      "02/5/2024, 5/2024, 2024, ngày 02 tháng 5 năm 2024, "
-		      "tháng 5/2024, or 2024-05-02\n",
+		fputs(_("hint: dates are written as documents write them: "
+		        "02/5/2024, 5/2024, 2024, ngày 02 tháng 5 năm 2024, "
+		        "tháng 5/2024, quý III/2025, 2023 – 2025, or "
+		        "2024-05-02\n"),
 		    stderr);
 	switch (code) {
 	case STATUS_UNAVAILABLE:
 	case STATUS_DEADLINE_EXCEEDED:
 		fprintf(stderr,
-		    "hint: no answer from %s; name the server with --server "
-		    "URL, $HOPTAC_SERVER or \"server =\" in "
-		    "~/.config/hoptac/hoptac.conf\n",
+		    _("hint: no answer from %s; name the server with --server "
+		      "URL, $HOPTAC_SERVER or \"server =\" in "
+		      "~/.config/hoptac/hoptac.conf\n"),
 		    cli != NULL && cli->server != NULL ? cli->server
-		                                       : "the server");
+		                                       : _("the server"));
 		break;
 	case STATUS_UNAUTHENTICATED:
 		tokenfile_source(TOKENFILE_ENV, source, sizeof(source));
 		fprintf(stderr,
-		    "hint: the credential was read from %s; ask the "
-		    "department's administrator for a new one (hoptac admin "
-		    "issue) and keep it in ~/.config/hoptac/token, mode "
-		    "0600\n",
+		    _("hint: the credential was read from %s; ask the "
+		      "department's administrator for a new one (hoptac admin "
+		      "issue) and keep it in ~/.config/hoptac/token, mode "
+		      "0600\n"),
 		    source);
 		break;
 	case STATUS_PERMISSION_DENIED:
-		fputs("hint: your credential's role or unit does not allow "
-		      "this; hoptac whoami shows them, and the department's "
-		      "administrator issues credentials with other roles "
-		      "(hoptac admin issue --role)\n",
+		fputs(_("hint: your credential's role or unit does not allow "
+		        "this; hoptac whoami shows them, and the department's "
+		        "administrator issues credentials with other roles "
+		        "(hoptac admin issue --role)\n"),
 		    stderr);
 		break;
 	default:
@@ -249,13 +251,13 @@ cli_bad_kind(const char *arg)
 	const char *words[64], *near;
 
 	near = cli_suggest(arg, words, validate_activity_kind_words(words, 64));
-	cli_fail(0, "--kind \"%s\" is not a kind of activity", arg);
+	cli_fail(0, _("--kind \"%s\" is not a kind of activity"), arg);
 	if (near != NULL)
-		fprintf(stderr, "  did you mean \"%s\"?\n", near);
-	fputs("  the kinds: đoàn ra, đoàn vào, hội nghị, ký kết, tuần tra, "
-	      "thông tin, dự án, đào tạo, khác (or delegation_out, "
-	      "delegation_in, conference, agreement, border_work, "
-	      "information, project_aid, training, other)\n",
+		fprintf(stderr, _("  did you mean \"%s\"?\n"), near);
+	fputs(_("  the kinds: đoàn ra, đoàn vào, hội nghị, ký kết, tuần tra, "
+	        "thông tin, dự án, đào tạo, khác (or delegation_out, "
+	        "delegation_in, conference, agreement, border_work, "
+	        "information, project_aid, training, other)\n"),
 	    stderr);
 	return CLI_USAGE;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_i18n.h"
 #include "hoptac/v1/services.pb-c.h"
 #include "pbstr.h"
 #include "text.h"
@@ -94,10 +95,10 @@ cli_unit_none(const Hoptac__V1__ListUnitsResponse *resp, const char *text,
 			if (tails[i] == near)
 				near = resp->units[i]->name;
 	}
-	cli_fail(0, "--unit \"%s\": no unit has that name", text);
+	cli_fail(0, _("--unit \"%s\": no unit has that name"), text);
 	if (near != NULL)
-		fprintf(stderr, "  did you mean \"%s\"?\n", near);
-	fputs("  hoptac unit list shows the units, their codes and names\n",
+		fprintf(stderr, _("  did you mean \"%s\"?\n"), near);
+	fputs(_("  hoptac unit list shows the units, their codes and names\n"),
 	    stderr);
 	for (size_t i = 0; folded != NULL && i < resp->n_units; i++)
 		free(folded[i]);
@@ -120,7 +121,8 @@ cli_unit_code(struct cli *cli, const char *text, char **code)
 	if (cli_unit_is_code(text))
 		return CLI_OK;
 	if ((query = text_fold(text)) == NULL || query[0] == '\0') {
-		rc = cli_fail(CLI_USAGE, "--unit \"%s\" names no unit", text);
+		rc =
+		    cli_fail(CLI_USAGE, _("--unit \"%s\" names no unit"), text);
 		goto out;
 	}
 	req.include_ended = 1;
@@ -147,12 +149,12 @@ cli_unit_code(struct cli *cli, const char *text, char **code)
 		goto out;
 	}
 	if (n > 1) {
-		fprintf(stderr, "hoptac: --unit \"%s\" matches %zu units:\n",
+		fprintf(stderr, _("hoptac: --unit \"%s\" matches %zu units:\n"),
 		    text, n);
 		for (size_t i = 0; i < n && i < CLI_UNIT_SHOWN; i++)
 			fprintf(
 			    stderr, "  %s  %s\n", best[i]->code, best[i]->name);
-		rc = cli_fail(CLI_USAGE, "name one of them by its code");
+		rc = cli_fail(CLI_USAGE, _("name one of them by its code"));
 		goto out;
 	}
 	if (pbstr_append(&cli->n_owned, &cli->owned, best[0]->code) != 0) {

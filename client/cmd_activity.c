@@ -6,6 +6,7 @@
 
 #include "activity_csv.h"
 #include "cli.h"
+#include "cli_i18n.h"
 #include "tokenfile.h"
 #include "deliver.h"
 #include "outbox.h"
@@ -175,7 +176,7 @@ cmd_activity_row(struct table *t, const Hoptac__V1__Activity *a)
 	cells[5] = a->people ? people : "";
 	cells[6] =
 	    a->state == HOPTAC__V1__ACTIVITY_STATE__ACTIVITY_STATE_WITHDRAWN
-	    ? "withdrawn"
+	    ? _("withdrawn")
 	    : "";
 	cells[7] = a->title;
 	table_add_row(t, cells);
@@ -217,8 +218,9 @@ cmd_activity_list(struct cli *cli, int argc, char **argv)
 	    CLI_FLAG("csv", struct cmd_activity_list, csv),
 	    CLI_OPTIONS_END,
 	};
-	static const char *const headers[] = {"ID", "START", "KIND", "UNIT",
-	    "PARTNERS", "PEOPLE", "STATE", "TITLE"};
+	static const char *const headers[] = {N_("ID"), N_("START"), N_("KIND"),
+	    N_("UNIT"), N_("PARTNERS"), N_("PEOPLE"), N_("STATE"), N_("TITLE")};
+	const char *heads[8];
 	static const struct cli_args args = {
 	    opts, cmd_activity_list_option, 0, 0, 0, 0};
 	struct cmd_activity_list o = {
@@ -243,7 +245,9 @@ cmd_activity_list(struct cli *cli, int argc, char **argv)
 	    (fputs("\xEF\xBB\xBF", stdout) == EOF ||
 	        activity_csv_write_header(stdout) != 0))
 		return cli_fail(CLI_ERROR, "cannot write the output");
-	if (!cli->json && !o.csv && (t = table_create(8, headers)) == NULL)
+	for (size_t i = 0; i < 8; i++)
+		heads[i] = _(headers[i]);
+	if (!cli->json && !o.csv && (t = table_create(8, heads)) == NULL)
 		return cli_fail(CLI_ERROR, "out of memory");
 	if (t != NULL)
 		table_set_max_width(t, 7, 60);
@@ -307,7 +311,7 @@ cmd_activity_list(struct cli *cli, int argc, char **argv)
 		rc = cli_print_json(&all.base);
 	} else if (t != NULL) {
 		table_print(t, stdout);
-		printf("%zu of %llu activities\n", all.n_activities,
+		printf(_("%zu of %llu activities\n"), all.n_activities,
 		    (unsigned long long)all.total);
 	}
 out:

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_i18n.h"
 #include "pbstr.h"
 #include "validate.h"
 #include "cli_config.h"
@@ -156,42 +157,48 @@ static void
 cli_help(FILE *out)
 {
 	fprintf(out,
-	    "usage: hoptac [--server URL] [--json] [--timeout MS] COMMAND ...\n"
-	    "\n"
-	    "  -v, --verbose  errors with their status names and fields\n"
-	    "  --server URL   the server (default: $HOPTAC_SERVER, the file's\n"
-	    "                 server, else %s)\n"
-	    "  --json         print results as JSON (docs/json.md)\n"
-	    "  --timeout MS   deadline of each call, retries included "
-	    "(default 10000)\n"
-	    "  --outbox FILE  the local outbox (default: $HOPTAC_OUTBOX, else\n"
-	    "                 $XDG_DATA_HOME/hoptac/outbox.db)\n"
-	    "  --ca FILE      CA certificates for tls+tcp:// (default: "
-	    "$HOPTAC_CA)\n"
-	    "credential: $HOPTAC_TOKEN, or the file $HOPTAC_TOKEN_FILE, else\n"
-	    "  ~/.config/hoptac/token (mode 0600); never an argument\n"
-	    "settings: ~/.config/hoptac/hoptac.conf, then " CLI_CONFIG_SYSTEM
-	    "\n"
-	    "  (server, ca, token_file, unit), where the options and the\n"
-	    "  environment leave them\n"
-	    "\ncommands:\n",
-	    CLI_DEFAULT_SERVER);
+	    _("usage: hoptac [--server URL] [--json] [--timeout MS] COMMAND "
+	      "...\n"
+	      "\n"
+	      "  -v, --verbose  errors with their status names and fields\n"
+	      "  --server URL   the server (default: $HOPTAC_SERVER, the "
+	      "file's\n"
+	      "                 server, else %s)\n"
+	      "  --json         print results as JSON (docs/json.md)\n"
+	      "  --timeout MS   deadline of each call, retries included "
+	      "(default 10000)\n"
+	      "  --outbox FILE  the local outbox (default: $HOPTAC_OUTBOX, "
+	      "else\n"
+	      "                 $XDG_DATA_HOME/hoptac/outbox.db)\n"
+	      "  --ca FILE      CA certificates for tls+tcp:// (default: "
+	      "$HOPTAC_CA)\n"
+	      "credential: $HOPTAC_TOKEN, or the file $HOPTAC_TOKEN_FILE, "
+	      "else\n"
+	      "  ~/.config/hoptac/token (mode 0600); never an argument\n"
+	      "settings: ~/.config/hoptac/hoptac.conf, then %s\n"
+	      "  (server, ca, token_file, unit), where the options and the\n"
+	      "  environment leave them\n"
+	      "\ncommands:\n"),
+	    CLI_DEFAULT_SERVER, CLI_CONFIG_SYSTEM);
 	for (size_t i = 0; i < CLI_N; i++) {
 		char name[64];
 
 		snprintf(name, sizeof(name), "%s%s%s", cli_commands[i].noun,
 		    cli_commands[i].verb ? " " : "",
 		    cli_commands[i].verb ? cli_commands[i].verb : "");
-		fprintf(out, "  %-18s %s\n", name, cli_commands[i].summary);
+		/* The summaries are msgids of po/vi.po too. */
+		fprintf(out, "  %-18s %s\n", name, _(cli_commands[i].summary));
 	}
-	fprintf(out,
-	    "\n'hoptac help COMMAND' or 'hoptac COMMAND --help' for details.\n"
-	    "exit: 0 ok, 1 error, 2 usage, 3 invalid input, 4 refused by the "
-	    "server,\n      65 sync: some queued records refused,\n"
-	    "      75 server unreachable (try again later),\n"
-	    "      77 no usable credential (token file included), or not "
-	    "allowed,\n"
-	    "      78 settings that cannot work (server URL, CA file)\n");
+	fputs(
+	    _("\n'hoptac help COMMAND' or 'hoptac COMMAND --help' for "
+	      "details.\n"
+	      "exit: 0 ok, 1 error, 2 usage, 3 invalid input, 4 refused by the "
+	      "server,\n      65 sync: some queued records refused,\n"
+	      "      75 server unreachable (try again later),\n"
+	      "      77 no usable credential (token file included), or not "
+	      "allowed,\n"
+	      "      78 settings that cannot work (server URL, CA file)\n"),
+	    out);
 }
 
 void
@@ -206,9 +213,9 @@ cli_usage(const char *noun, const char *verb, int to_stderr)
 		    (verb != NULL && c->verb != NULL &&
 		        strcmp(c->verb, verb) != 0))
 			continue;
-		fprintf(out, "usage: hoptac %s%s%s %s\n  %s\n", c->noun,
+		fprintf(out, _("usage: hoptac %s%s%s %s\n  %s\n"), c->noun,
 		    c->verb ? " " : "", c->verb ? c->verb : "", c->usage,
-		    c->summary);
+		    _(c->summary));
 	}
 }
 
@@ -250,17 +257,25 @@ cli_option_takes_value(const char *opt)
 	    strcmp(opt, "--outbox") == 0 || strcmp(opt, "--ca") == 0;
 }
 
+/* What cli_unknown says is unknown. */
+enum cli_word { CLI_WORD_COMMAND, CLI_WORD_VERB, CLI_WORD_OPTION };
+
 /* An unknown word: the headline, the nearest known one, where to look. */
 static int
 cli_unknown(
-    const char *typed, const char *what, const char *const *names, size_t n)
+    const char *typed, enum cli_word what, const char *const *names, size_t n)
 {
 	const char *near = cli_suggest(typed, names, n);
 
-	cli_fail(0, "unknown %s \"%s\"", what, typed);
+	if (what == CLI_WORD_COMMAND)
+		cli_fail(0, _("unknown command \"%s\""), typed);
+	else if (what == CLI_WORD_VERB)
+		cli_fail(0, _("unknown verb \"%s\""), typed);
+	else
+		cli_fail(0, _("unknown option \"%s\""), typed);
 	if (near != NULL)
-		fprintf(stderr, "  did you mean \"%s\"?\n", near);
-	fputs("  hoptac --help lists the commands and options\n", stderr);
+		fprintf(stderr, _("  did you mean \"%s\"?\n"), near);
+	fputs(_("  hoptac --help lists the commands and options\n"), stderr);
 	return CLI_USAGE;
 }
 
@@ -278,17 +293,17 @@ cli_no_command(const char *noun, const char *verb)
 			    cli_commands[i].verb != NULL)
 				names[n++] = cli_commands[i].verb;
 		if (verb == NULL || verb[0] == '-') {
-			cli_fail(0, "%s needs one of these verbs:", noun);
+			cli_fail(0, _("%s needs one of these verbs:"), noun);
 			cli_usage(noun, NULL, 1);
 			return CLI_USAGE;
 		}
-		return cli_unknown(verb, "verb", names, n);
+		return cli_unknown(verb, CLI_WORD_VERB, names, n);
 	}
 	for (size_t i = 0; i < CLI_N; i++)
 		if (i == 0 ||
 		    strcmp(cli_commands[i].noun, cli_commands[i - 1].noun) != 0)
 			names[n++] = cli_commands[i].noun;
-	return cli_unknown(noun, "command", names, n);
+	return cli_unknown(noun, CLI_WORD_COMMAND, names, n);
 }
 
 /* Prints the options of c, taken from its usage line. */
@@ -376,6 +391,7 @@ main(int argc, char **argv)
 	char err[1024];
 	int i = 1, rc, skip;
 
+	cli_i18n_init();
 	if (argc > 1 && strcmp(argv[1], "__complete") == 0)
 		return cli_complete(argc - 2, argv + 2);
 
@@ -410,8 +426,8 @@ main(int argc, char **argv)
 		    strcmp(argv[i], "--verbose") == 0) {
 			cli.verbose = 1;
 		} else {
-			return cli_unknown(
-			    argv[i], "option", cli_options, CLI_NOPTIONS);
+			return cli_unknown(argv[i], CLI_WORD_OPTION,
+			    cli_options, CLI_NOPTIONS);
 		}
 	}
 	if (i == argc) {

@@ -46,6 +46,8 @@ for bin in "${build_dir}/server/hoptacd" "${build_dir}/client/hoptac" \
 	[[ -x "${bin}" ]] || die "${bin} was not built"
 done
 export PATH="${build_dir}/client:${build_dir}/server:${build_dir}/web:${PATH}"
+# The client's messages in the person's language, from the build's catalogues.
+export HOPTAC_LOCALEDIR="${build_dir}/locale"
 
 # --- server ----------------------------------------------------------------
 

@@ -32,7 +32,33 @@ PACKAGES=(
 	libjs-chart.js      # Chart.js, served by hoptac-web itself for the summaries' charts (no CDN)
 	chromium            # the web test drives a real browser, headless (tests/integration/test_web.c)
 	python3             # the web test speaks chromium's DevTools protocol (tests/integration/web_browser.py)
+	gettext             # msgfmt: compiles po/vi.po, the client's Vietnamese messages, at build time
+	locales             # the vi_VN.UTF-8 locale (generated below), so that LANG=vi_VN.UTF-8 works
 )
+
+# The Vietnamese locale that LANG=vi_VN.UTF-8 names: generated once, when
+# the locales package is there and this may write /etc/locale.gen.
+vi_locale() {
+	if locale -a 2>/dev/null | grep -qiE '^vi_VN\.utf-?8$'; then
+		return 0
+	fi
+	if [[ ! -f /etc/locale.gen ]] || ! command -v locale-gen >/dev/null 2>&1; then
+		return 0
+	fi
+	local sudo=()
+	if [[ "$(id -u)" -ne 0 ]]; then
+		command -v sudo >/dev/null 2>&1 || {
+			echo "install-deps: not root: generate vi_VN.UTF-8 with locale-gen" >&2
+			return 0
+		}
+		sudo=(sudo)
+	fi
+	echo "install-deps: generating the vi_VN.UTF-8 locale"
+	"${sudo[@]}" sed -i 's/^# *\(vi_VN\.UTF-8 UTF-8\)/\1/' /etc/locale.gen
+	grep -q '^vi_VN\.UTF-8 UTF-8' /etc/locale.gen ||
+		echo 'vi_VN.UTF-8 UTF-8' | "${sudo[@]}" tee -a /etc/locale.gen >/dev/null
+	"${sudo[@]}" locale-gen >/dev/null
+}
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
@@ -44,6 +70,7 @@ done
 
 if [[ ${#missing[@]} -eq 0 ]]; then
 	echo "install-deps: all ${#PACKAGES[@]} packages are installed"
+	vi_locale
 	exit 0
 fi
 
@@ -66,4 +93,5 @@ export DEBIAN_FRONTEND=noninteractive
 "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
 "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
 	apt-get install -y -q --no-install-recommends "${missing[@]}"
+vi_locale
 echo "install-deps: done"

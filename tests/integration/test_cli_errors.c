@@ -138,6 +138,35 @@ test_permission_hint(void **state)
 	setenv("HOPTAC_TOKEN", h->token, 1);
 }
 
+/* The same in Vietnamese, chosen as Debian programs choose (LANGUAGE
+ * before LC_ALL, LC_MESSAGES and LANG), from the build's catalogue. */
+static void
+test_vietnamese(void **state)
+{
+	struct harness *h = *state;
+
+	setenv("LANGUAGE", "vi", 1);
+	expect(RUN("activty", "list"), 2, "command");
+	starts(err, "hoptac: không có lệnh \"activty\"\n");
+	has(err, "có phải ý bạn là \"activity\"?");
+	expect(RUN("--help"), 0, "help");
+	starts(out, "cách dùng: hoptac");
+	has(out, "  activity add       ghi một hoạt động\n");
+	has(out, "mã kết thúc: 0 thành công");
+	expect(RUN("activity", "list", "--kind", "doan r"), 2, "kind");
+	has(err, "--kind \"doan r\" không phải là loại hoạt động");
+	setenv("HOPTAC_TOKEN", "hoptac_not-a-real-token", 1);
+	expect(RUN("activity", "list"), 77, "bad token");
+	has(err, "gợi ý: tài khoản được đọc từ $HOPTAC_TOKEN;");
+	setenv("HOPTAC_TOKEN", h->token, 1);
+	expect(RUN("activity", "list", "--unit", "KT-DAKGLEI"), 0, "table");
+	has(out, "MÃ");
+	has(out, "ĐỐI TÁC");
+	setenv("LANGUAGE", "", 1);
+	expect(RUN("activty", "list"), 2, "English again");
+	starts(err, "hoptac: unknown command \"activty\"\n");
+}
+
 int
 main(void)
 {
@@ -145,6 +174,7 @@ main(void)
 	    cmocka_unit_test(test_did_you_mean),
 	    cmocka_unit_test(test_credential_hint),
 	    cmocka_unit_test(test_permission_hint),
+	    cmocka_unit_test(test_vietnamese),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -100,6 +100,7 @@ files=(
 	/usr/share/doc/hoptac/examples/hoptac.conf.example
 	/usr/share/doc/hoptac/examples/units.csv
 	/usr/share/hoptac/gazetteer.tsv
+	/usr/share/locale/vi/LC_MESSAGES/hoptac.mo
 )
 for f in "${files[@]}"; do
 	[[ -e ${f} ]] || fail "${f} is not installed"
