@@ -220,7 +220,6 @@ cmd_activity_list(struct cli *cli, int argc, char **argv)
 	};
 	static const char *const headers[] = {N_("ID"), N_("START"), N_("KIND"),
 	    N_("UNIT"), N_("PARTNERS"), N_("PEOPLE"), N_("STATE"), N_("TITLE")};
-	const char *heads[8];
 	static const struct cli_args args = {
 	    opts, cmd_activity_list_option, 0, 0, 0, 0};
 	struct cmd_activity_list o = {
@@ -245,9 +244,7 @@ cmd_activity_list(struct cli *cli, int argc, char **argv)
 	    (fputs("\xEF\xBB\xBF", stdout) == EOF ||
 	        activity_csv_write_header(stdout) != 0))
 		return cli_fail(CLI_ERROR, "cannot write the output");
-	for (size_t i = 0; i < 8; i++)
-		heads[i] = _(headers[i]);
-	if (!cli->json && !o.csv && (t = table_create(8, heads)) == NULL)
+	if (!cli->json && !o.csv && (t = table_create(8, headers)) == NULL)
 		return cli_fail(CLI_ERROR, "out of memory");
 	if (t != NULL)
 		table_set_max_width(t, 7, 60);

@@ -1,6 +1,7 @@
 #include "table.h"
 
 #include <stdint.h>
+#include <libintl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistr.h>
@@ -86,7 +87,10 @@ table_create(size_t ncols, const char *const *headers)
 	if (t->headers == NULL || t->max_width == NULL)
 		goto fail;
 	for (size_t i = 0; i < ncols; i++) {
-		t->headers[i] = table_copy_cell(headers ? headers[i] : NULL);
+		/* Headers are msgids of po/vi.po: shown in the language
+		 * chosen (cli_i18n.h). */
+		t->headers[i] =
+		    table_copy_cell(headers ? gettext(headers[i]) : NULL);
 		if (t->headers[i] == NULL)
 			goto fail;
 	}

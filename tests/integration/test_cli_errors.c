@@ -162,6 +162,10 @@ test_vietnamese(void **state)
 	expect(RUN("activity", "list", "--unit", "KT-DAKGLEI"), 0, "table");
 	has(out, "MÃ");
 	has(out, "ĐỐI TÁC");
+	/* Every table's headers, through the table itself. */
+	expect(RUN("unit", "list", "--all"), 0, "units");
+	has(out, "TỈNH");
+	has(out, "ĐƠN VỊ KẾ TIẾP");
 	setenv("LANGUAGE", "", 1);
 	expect(RUN("activty", "list"), 2, "English again");
 	starts(err, "hoptac: unknown command \"activty\"\n");
