@@ -105,11 +105,11 @@ cmd_sync(struct cli *cli, int argc, char **argv)
 	    CLI_OPTIONS_END,
 	};
 	static const struct cli_args args = {opts, NULL, 0, 0, 0, 0};
-	struct cmd_sync opt = {0, getenv("HOPTAC_UNIT")};
+	struct cmd_sync opt = {0, NULL};
 	struct deliver_stats s;
 	struct cmd_pull pull = {0, 0, 0, 0};
 	struct outbox *o;
-	const char *unit;
+	const char *unit = NULL;
 	char own[VALIDATE_ID_MAX + 1];
 	int64_t start = rpc_now_ms();
 	int quiet, rc;
@@ -117,7 +117,6 @@ cmd_sync(struct cli *cli, int argc, char **argv)
 	if ((rc = cli_parse(cli, &args, &opt, argc, argv, NULL)) != CLI_OK)
 		return rc;
 	quiet = opt.quiet;
-	unit = opt.unit;
 	if ((o = deliver_outbox(cli)) == NULL)
 		return CLI_ERROR;
 	if (outbox_lock(o) != 0) {
@@ -129,10 +128,10 @@ cmd_sync(struct cli *cli, int argc, char **argv)
 	}
 	deliver_pending(cli, o, 0, quiet || cli->json, &s);
 	rc = deliver_exit(cli, &s);
-	if ((unit == NULL || unit[0] == '\0') && !s.unreachable && !s.failed)
-		unit = cli_own_unit(cli, own, sizeof(own));
 	/* Then what concerns the office, when the server is there. */
-	if (unit != NULL && unit[0] != '\0' && !s.unreachable && !s.failed) {
+	if (!s.unreachable && !s.failed)
+		unit = cli_default_unit(cli, opt.unit, own, sizeof(own));
+	if (unit != NULL) {
 		int prc = cmd_sync_pull(cli, o, unit, &pull);
 
 		if (prc != CLI_OK)
