@@ -174,6 +174,8 @@ render_docx_widths(const struct render_doc *d, size_t n, int *w)
 {
 	int shares = 0, used = 0;
 
+	if (n == 0)
+		return;
 	for (size_t i = 0; i < n; i++) {
 		char a = d->align != NULL ? d->align[i] : (i == 0 ? 'L' : 'c');
 
@@ -221,7 +223,7 @@ static void
 render_docx_row(struct render_doc *d, size_t n, const char *const *cells,
     int header, int total)
 {
-	int w[RENDER_DOCX_MAX_COLS];
+	int w[RENDER_DOCX_MAX_COLS] = {0};
 
 	if (n > RENDER_DOCX_MAX_COLS)
 		n = RENDER_DOCX_MAX_COLS;
