@@ -48,15 +48,22 @@ a="$(build_rev "$1")"
 b="$(build_rev "$2")"
 
 # Runs workload $2 (bench_submit's arguments after the first) with the
-# build $1 on a fresh server; prints bench_submit's line.
+# build $1 on a fresh server; prints bench_submit's line and what the
+# server wrote to storage meanwhile (write_bytes).
 measure() {
 	build="$1"
 	shift
 	hoptac=("${build}/client/hoptac" --server "${url}")
+	local w0 line
 	bench_serve "${dir}/ab.db"
-	"${build}/bench/bench_submit" -s "${url}" "$@"
+	w0="$(io_bytes "${pid}")"
+	line="$("${build}/bench/bench_submit" -s "${url}" "$@")"
+	echo "${line} write_bytes=$(($(io_bytes "${pid}") - w0))"
 	bench_stop
 }
+
+# The value of key $2 in the line $1 of key=value words.
+field() { printf '%s\n' "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k {print $2}' | tail -n 1; }
 
 workloads=("-c 1 -n 5000" "-c 16 -n 1000" "-c 1 -n 100 -b 1000")
 names=("1 client" "16 clients" "batches")
@@ -76,17 +83,24 @@ for r in $(seq "${rounds}"); do
 			# shellcheck disable=SC2086
 			line="$(measure "${bb}" ${workloads[w]})"
 			echo "round ${r} ${side} ${names[w]}: ${line}"
-			rate="$(printf '%s\n' "${line}" | tr ' ' '\n' |
-				awk -F= '$1 == "records/s" {print $2}' | tail -n 1)"
-			echo "${w} ${side} ${rate}" >>"${results}"
+			rate="$(field "${line}" records/s)"
+			bpc="$(($(field "${line}" write_bytes) / $(field "${line}" calls)))"
+			echo "${w} ${side} ${rate} ${bpc}" >>"${results}"
 		done
 	done
 done
+# The median of column $3 of the results of workload $1, build $2.
+median() {
+	awk -v w="$1" -v s="$2" -v k="$3" '$1 == w && $2 == s {print $k}' \
+		"${results}" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'
+}
 echo
-echo "median of ${rounds} rounds:"
+echo "median of ${rounds} rounds (records/s; bytes written to storage a call):"
 for w in "${!workloads[@]}"; do
-	ma="$(awk -v w="${w}" '$1 == w && $2 == "A" {print $3}' "${results}" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')"
-	mb="$(awk -v w="${w}" '$1 == w && $2 == "B" {print $3}' "${results}" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')"
-	printf '  %-10s A %s  B %s  B/A %s\n' "${names[w]}" "${ma}" "${mb}" \
-		"$(awk -v a="${ma}" -v b="${mb}" 'BEGIN { printf "%.2f", b / a }')"
+	ma="$(median "${w}" A 3)"
+	mb="$(median "${w}" B 3)"
+	printf '  %-10s A %s  B %s  B/A %s   bytes a call A %s  B %s\n' \
+		"${names[w]}" "${ma}" "${mb}" \
+		"$(awk -v a="${ma}" -v b="${mb}" 'BEGIN { printf "%.2f", b / a }')" \
+		"$(median "${w}" A 4)" "$(median "${w}" B 4)"
 done

@@ -70,3 +70,8 @@ bench_serve() {
 	bench_credential "$1"
 	"${hoptac[@]}" unit add BENCH "Bench unit" --kind other >/dev/null
 }
+
+# What process $1 has written to storage so far (bytes), and its peak
+# memory (kB).
+io_bytes() { awk '$1 == "write_bytes:" { print $2 }' "/proc/$1/io"; }
+hwm_kb() { awk '$1 == "VmHWM:" { print $2 }' "/proc/$1/status"; }

@@ -78,8 +78,6 @@ val() {
 	printf '%s\n' "$1" | awk -v k="$2" \
 		'{ for (i = 1; i <= NF; i++) { split($i, p, "="); if (p[1] == k) print p[2] } }'
 }
-io_bytes() { awk '$1 == "write_bytes:" { print $2 }' "/proc/$1/io"; }
-hwm_kb() { awk '$1 == "VmHWM:" { print $2 }' "/proc/$1/status"; }
 
 # One hoptac case: bench_submit's arguments. Prints one line.
 run_hoptac() {
