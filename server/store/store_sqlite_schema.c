@@ -441,6 +441,25 @@ static const struct store_migration store_migrations[STORE_SCHEMA_VERSION] = {
         "  ON activity_links(b_unit, b_id);",
         NULL,
     },
+    {
+        /* 16: the log of replies keyed by its primary key alone. A
+         * rowid table kept the rows in one B-tree and the key in
+         * another: two pages written by every call's commit where one
+         * does. The rows are copied over as they are. */
+        "CREATE TABLE request_log_16 ("
+        "  credential_id TEXT NOT NULL,"
+        "  request_id TEXT NOT NULL,"
+        "  method TEXT NOT NULL,"
+        "  payload BLOB NOT NULL,"
+        "  created_at_ms INTEGER NOT NULL,"
+        "  PRIMARY KEY (credential_id, request_id)"
+        ") WITHOUT ROWID;"
+        "INSERT INTO request_log_16 SELECT credential_id, request_id,"
+        "  method, payload, created_at_ms FROM request_log;"
+        "DROP TABLE request_log;"
+        "ALTER TABLE request_log_16 RENAME TO request_log;",
+        NULL,
+    },
 };
 
 /* Whether every row's foreign keys point at a row: OK, or INTERNAL. */

@@ -11,6 +11,8 @@
 
 #include <stdlib.h>
 
+#include <sqlite3.h>
+
 #include "status.h"
 #include "store.h"
 #include "store_fixture.h"
@@ -154,11 +156,79 @@ test_commit_durable(void **state)
 	store_fixture_activity_free(got);
 }
 
+/* Migration 16 from a schema 15 database whose log holds replies: each
+ * is still found under its credential, an id is still taken once, and
+ * the log is one B-tree (no rowid to select). */
+static void
+test_migration_16(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_conn *c = store_fixture_writer(f);
+	static const char method[] = "/hoptac.v1.Activities/Submit";
+	static const uint8_t reply[] = {0x0a, 0x01, 'y'};
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	uint8_t *got = NULL;
+	size_t len = 0;
+
+	assert_int_equal(store_request_save(c, "cred-a", "req-1", method, reply,
+	                     sizeof(reply), 1700000000000),
+	    STATUS_OK);
+	assert_int_equal(
+	    store_request_save(c, "cred-b", "req-1", method, reply, 1, 0),
+	    STATUS_OK);
+	store_close(c);
+	f->db = NULL;
+	/* The log as schema 15 had it. */
+	store_fixture_exec(f->path,
+	    "CREATE TABLE log_15 (credential_id TEXT NOT NULL,"
+	    "  request_id TEXT NOT NULL, method TEXT NOT NULL,"
+	    "  payload BLOB NOT NULL, created_at_ms INTEGER NOT NULL,"
+	    "  PRIMARY KEY (credential_id, request_id));"
+	    "INSERT INTO log_15 SELECT * FROM request_log;"
+	    "DROP TABLE request_log;"
+	    "ALTER TABLE log_15 RENAME TO request_log;"
+	    "PRAGMA user_version = 15;");
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT rowid FROM request_log",
+	                     -1, &st, NULL),
+	    SQLITE_OK);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+
+	c = store_fixture_writer(f);
+	assert_int_equal(store_fixture_version(f->path), STORE_SCHEMA_VERSION);
+	assert_int_equal(
+	    store_request_find(c, "cred-a", "req-1", method, &got, &len),
+	    STATUS_OK);
+	assert_int_equal(len, sizeof(reply));
+	assert_memory_equal(got, reply, sizeof(reply));
+	free(got);
+	got = NULL;
+	assert_int_equal(
+	    store_request_find(c, "cred-b", "req-1", method, &got, &len),
+	    STATUS_OK);
+	assert_int_equal(len, 1);
+	free(got);
+	assert_int_equal(
+	    store_request_save(c, "cred-a", "req-1", method, reply, 1, 0),
+	    STATUS_ALREADY_EXISTS);
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_not_equal(
+	    sqlite3_prepare_v2(
+	        db, "SELECT rowid FROM request_log", -1, &st, NULL),
+	    SQLITE_OK);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    STORE_FIXTURE_TEST(test_request_log),
+	    STORE_FIXTURE_TEST(test_migration_16),
 	    STORE_FIXTURE_TEST(test_savepoint_rolled_back),
 	    STORE_FIXTURE_TEST(test_commit_durable),
 	};
