@@ -435,9 +435,15 @@ store_sqlite_activity_get(struct store_conn *conn, const char *unit_code,
     const char *id, Hoptac__V1__Activity **out)
 {
 	struct store_sqlite *c = store_sqlite_of(conn);
-	static const char sql[] =
-	    "SELECT body FROM activities WHERE id = ?1"
-	    " AND (?2 IS NULL OR unit_code = ?2) ORDER BY seq LIMIT 1";
+	static const char of_unit[] = "SELECT body FROM activities"
+	                              " WHERE unit_code = ?2 AND id = ?1";
+	/* Without the unit, through the same key, one probe a unit: an
+	 * index on the id alone would cost every settling a leaf written
+	 * per record, for this lookup only. */
+	static const char any_unit[] =
+	    "SELECT body FROM activities WHERE unit_code IN"
+	    " (SELECT code FROM units) AND id = ?1 ORDER BY seq LIMIT 1";
+	const char *sql = unit_code != NULL ? of_unit : any_unit;
 	sqlite3_stmt *st = store_sqlite_stmt(c, sql);
 	int rc;
 
@@ -449,7 +455,8 @@ store_sqlite_activity_get(struct store_conn *conn, const char *unit_code,
 	    (rc = store_sqlite_settle(conn, NULL)) != STATUS_OK)
 		return rc;
 	store_sqlite_bind_text(st, 1, id);
-	store_sqlite_bind_text(st, 2, unit_code); /* NULL binds NULL */
+	if (unit_code != NULL)
+		store_sqlite_bind_text(st, 2, unit_code);
 	return store_sqlite_one(
 	    c, st, &hoptac__v1__activity__descriptor, (void **)out);
 }

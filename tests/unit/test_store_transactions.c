@@ -156,9 +156,11 @@ test_commit_durable(void **state)
 	store_fixture_activity_free(got);
 }
 
-/* Migration 16 from a schema 15 database whose log holds replies: each
- * is still found under its credential, an id is still taken once, and
- * the log is one B-tree (no rowid to select). */
+/* Migration 16 from a schema 15 database whose log holds replies and
+ * whose activities had an index by id: each reply is still found under
+ * its credential, an id is still taken once, the log is one B-tree (no
+ * rowid to select), and a record is found by its id without its unit
+ * once the index is gone. */
 static void
 test_migration_16(void **state)
 {
@@ -166,6 +168,12 @@ test_migration_16(void **state)
 	struct store_conn *c = store_fixture_writer(f);
 	static const char method[] = "/hoptac.v1.Activities/Submit";
 	static const uint8_t reply[] = {0x0a, 0x01, 'y'};
+	static const struct store_fixture_spec spec = {.id = "dt-1",
+	    .unit = "KT-DAKTO",
+	    .partners = {"LA-XE"},
+	    .start = "2025-03-04",
+	    .title = "Đoàn huyện Đắk Tô"};
+	Hoptac__V1__Activity *a = NULL;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
 	uint8_t *got = NULL;
@@ -177,10 +185,14 @@ test_migration_16(void **state)
 	assert_int_equal(
 	    store_request_save(c, "cred-b", "req-1", method, reply, 1, 0),
 	    STATUS_OK);
+	store_fixture_insert_unit(c, "KT-DAKTO", "Kon Tum", "");
+	store_fixture_insert_activity(c, &spec);
+	assert_int_equal(store_settle(c, NULL), STATUS_OK);
 	store_close(c);
 	f->db = NULL;
-	/* The log as schema 15 had it. */
+	/* The log and the index as schema 15 had them. */
 	store_fixture_exec(f->path,
+	    "CREATE INDEX activities_by_id ON activities(id);"
 	    "CREATE TABLE log_15 (credential_id TEXT NOT NULL,"
 	    "  request_id TEXT NOT NULL, method TEXT NOT NULL,"
 	    "  payload BLOB NOT NULL, created_at_ms INTEGER NOT NULL,"
@@ -220,7 +232,21 @@ test_migration_16(void **state)
 	        db, "SELECT rowid FROM request_log", -1, &st, NULL),
 	    SQLITE_OK);
 	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                     "SELECT 1 FROM sqlite_master"
+	                     " WHERE name = 'activities_by_id'",
+	                     -1, &st, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
 	sqlite3_close(db);
+
+	assert_int_equal(store_activity_get(c, NULL, "dt-1", &a), STATUS_OK);
+	assert_string_equal(a->title, "Đoàn huyện Đắk Tô");
+	store_fixture_activity_free(a);
+	a = NULL;
+	assert_int_equal(
+	    store_activity_get(c, NULL, "dt-2", &a), STATUS_NOT_FOUND);
 }
 
 int
