@@ -27,6 +27,7 @@
 #include "rpc.h"
 #include "status.h"
 #include "store.h"
+#include "tls.h"
 #include "writer.h"
 
 enum slot_state {
@@ -542,7 +543,7 @@ static int
 server_copy_config(struct server_config *dst, const struct server_config *src)
 {
 	*dst = *src;
-	dst->tls_cert = NULL; /* read once by server_tls, not kept */
+	dst->tls_cert = NULL; /* read once by tls_server_config, not kept */
 	dst->tls_key = NULL;
 	dst->gazetteer = NULL; /* loaded before the start, not kept */
 	dst->database = strdup(src->database);
@@ -554,68 +555,6 @@ server_copy_config(struct server_config *dst, const struct server_config *src)
 		if (dst->listen[i] == NULL)
 			return -1;
 	return 0;
-}
-
-#define SERVER_PEM_MAX (1 << 20)
-
-/* A PEM file as a NUL-terminated string (malloc'd), or NULL. */
-static char *
-server_read_pem(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t n = 0;
-
-	if (f == NULL)
-		return NULL;
-	if ((buf = malloc(SERVER_PEM_MAX + 1)) != NULL) {
-		n = fread(buf, 1, SERVER_PEM_MAX + 1, f);
-		if (ferror(f) || n > SERVER_PEM_MAX || n == 0) {
-			free(buf);
-			buf = NULL;
-		} else {
-			buf[n] = '\0';
-		}
-	}
-	fclose(f);
-	return buf;
-}
-
-/* A server TLS configuration from the certificate and key files. */
-static int
-server_tls(const struct server_config *cfg, nng_tls_config **out, char *err,
-    size_t errlen)
-{
-	char *cert = NULL, *key = NULL;
-	int rv = -1;
-
-	if (nng_tls_config_alloc(out, NNG_TLS_MODE_SERVER) != 0) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	if ((cert = server_read_pem(cfg->tls_cert)) == NULL ||
-	    (key = server_read_pem(cfg->tls_key)) == NULL) {
-		snprintf(err, errlen, "cannot read %s",
-		    cert == NULL ? cfg->tls_cert : cfg->tls_key);
-		goto out;
-	}
-	if ((rv = nng_tls_config_own_cert(*out, cert, key, NULL)) != 0) {
-		snprintf(err, errlen, "tls_cert %s and tls_key %s: %s",
-		    cfg->tls_cert, cfg->tls_key, nng_strerror(rv));
-		rv = -1;
-		goto out;
-	}
-	rv = 0;
-out:
-	free(cert);
-	if (key != NULL)
-		memset(key, 0, strlen(key));
-	free(key);
-	if (rv != 0) {
-		nng_tls_config_free(*out);
-		*out = NULL;
-	}
-	return rv;
 }
 
 /* Listens on url, with tls when it is a tls+tcp:// URL. */
@@ -755,7 +694,9 @@ server_start(const struct server_config *cfg, char *err, size_t errlen)
 	}
 	for (size_t i = 0; i < cfg->n_listen; i++) {
 		if (strncmp(cfg->listen[i], "tls+tcp://", 10) == 0 &&
-		    tls == NULL && server_tls(cfg, &tls, err, errlen) != 0)
+		    tls == NULL &&
+		    tls_server_config(
+		        cfg->tls_cert, cfg->tls_key, &tls, err, errlen) != 0)
 			goto fail;
 		rv = server_listen(s, cfg->listen[i], tls, &s->listeners[i]);
 		if (rv != 0) {
