@@ -20,6 +20,7 @@
 #include "gazetteer.h"
 #include "init.h"
 #include "log.h"
+#include "migrate.h"
 #include "server.h"
 
 static void
@@ -33,6 +34,7 @@ usage(FILE *out)
 	    "       hoptacd backup [-f file] [-D database] [-s pages] "
 	    "[-w ms] copy\n"
 	    "       hoptacd check [-f file] [-D database]\n"
+	    "       hoptacd migrate --from database --to database\n"
 	    "       hoptacd --help | --version\n"
 	    "  -d             stay in the foreground, log to stderr\n"
 	    "  -f file        configuration file (see hoptacd.conf.example)\n"
@@ -93,6 +95,8 @@ main(int argc, char **argv)
 		return backup_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "check") == 0)
 		return check_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "migrate") == 0)
+		return migrate_main(argc - 1, argv + 1);
 	server_config_defaults(&cfg);
 	/* First pass for -f, so that flags override the file, and for
 	 * --help and --version, answered whatever else is wrong. Errors are
