@@ -34,15 +34,6 @@ static const struct gazetteer_word gazetteer_suffixes[] = {
 
 #define GAZETTEER_N(a) (sizeof(a) / sizeof((a)[0]))
 
-static int
-gazetteer_has_key(const struct gazetteer_entry *e, const char *key)
-{
-	for (size_t k = 0; e->keys[k] != NULL; k++)
-		if (strcmp(e->keys[k], key) == 0)
-			return 1;
-	return 0;
-}
-
 /*
  * The one entry with this key, of the province parent if given. Where
  * several share it, the level wanted decides, and failing a wish a
@@ -57,14 +48,16 @@ gazetteer_pick(const struct gazetteer_table *t, const char *key,
 	                               *province = NULL;
 	size_t n = 0, n_wanted = 0, n_province = 0;
 
-	for (size_t i = 0; i < t->n; i++) {
-		const struct gazetteer_entry *e = &t->entries[i];
+	for (size_t s = gazetteer_slot_of(t, key); t->index[s].key != NULL;
+	     s = (s + 1) & (t->index_cap - 1)) {
+		const struct gazetteer_entry *e =
+		    &t->entries[t->index[s].entry];
 
+		if (strcmp(t->index[s].key, key) != 0)
+			continue;
 		if (parent != NULL &&
 		    (e->p.parent_code == NULL ||
 		        strcmp(e->p.parent_code, parent) != 0))
-			continue;
-		if (!gazetteer_has_key(e, key))
 			continue;
 		n++;
 		hit = &e->p;

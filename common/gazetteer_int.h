@@ -13,6 +13,12 @@ struct gazetteer_entry {
 	size_t line;             /* its line in the file; 0 if added later */
 };
 
+/* A spelling's key and an entry that has it, in a table's index. */
+struct gazetteer_slot {
+	const char *key; /* NULL where the slot is free */
+	size_t entry;    /* in the table's entries */
+};
+
 /* One version of the gazetteer. Tables and everything in them come from
  * the pool and are never changed once published: a change makes a new
  * table sharing the old one's strings. */
@@ -20,8 +26,17 @@ struct gazetteer_table {
 	struct gazetteer_entry *entries; /* n, provinces, districts, groups */
 	size_t n;
 	const struct gazetteer_partner **list; /* n pointers into entries */
-	struct gazetteer_table *older;         /* replaced by this one */
+	/* Every (key, entry) pair once, by the key's hash, open addressing;
+	 * cap a power of two, at most half full. Each call that names a
+	 * partner looks it up: scanning every spelling of every entry cost
+	 * some 30,000 instructions a call. */
+	struct gazetteer_slot *index;
+	size_t index_cap;
+	struct gazetteer_table *older; /* replaced by this one */
 };
+
+/* The index's first slot for key (then the next ones, wrapping). */
+size_t gazetteer_slot_of(const struct gazetteer_table *t, const char *key);
 
 /* Held while a table is made or published, and by the pool. */
 extern pthread_mutex_t gazetteer_lock;

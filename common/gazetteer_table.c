@@ -226,6 +226,50 @@ gazetteer_order(const void *x, const void *y)
 	return strcmp(a->p.code, b->p.code);
 }
 
+size_t
+gazetteer_slot_of(const struct gazetteer_table *t, const char *key)
+{
+	size_t h = 14695981039346656037ull; /* FNV-1a */
+
+	for (; *key != '\0'; key++)
+		h = (h ^ (unsigned char)*key) * 1099511628211ull;
+	return h & (t->index_cap - 1);
+}
+
+/* Puts (key, entry i) in t's index, once. */
+static void
+gazetteer_index_put(struct gazetteer_table *t, const char *key, size_t i)
+{
+	size_t s = gazetteer_slot_of(t, key);
+
+	for (; t->index[s].key != NULL; s = (s + 1) & (t->index_cap - 1))
+		if (t->index[s].entry == i && strcmp(t->index[s].key, key) == 0)
+			return;
+	t->index[s].key = key;
+	t->index[s].entry = i;
+}
+
+/* Indexes every spelling of every entry. */
+static int
+gazetteer_index(struct gazetteer_table *t)
+{
+	size_t keys = 0;
+
+	for (size_t i = 0; i < t->n; i++)
+		for (size_t k = 0; t->entries[i].keys[k] != NULL; k++)
+			keys++;
+	t->index_cap = 16;
+	while (t->index_cap < 2 * keys + 1)
+		t->index_cap *= 2;
+	t->index = gazetteer_alloc(t->index_cap * sizeof(*t->index));
+	if (t->index == NULL) /* zeroed: every slot free */
+		return -1;
+	for (size_t i = 0; i < t->n; i++)
+		for (size_t k = 0; t->entries[i].keys[k] != NULL; k++)
+			gazetteer_index_put(t, t->entries[i].keys[k], i);
+	return 0;
+}
+
 int
 gazetteer_finish(struct gazetteer_table *t)
 {
@@ -235,7 +279,7 @@ gazetteer_finish(struct gazetteer_table *t)
 		return -1;
 	for (size_t i = 0; i < t->n; i++)
 		t->list[i] = &t->entries[i].p;
-	return 0;
+	return gazetteer_index(t);
 }
 
 size_t
