@@ -10,6 +10,7 @@
 #include "page.h"
 #include "pages.h"
 #include "session.h"
+#include "session_file.h"
 
 #include "hoptac/v1/auth.pb-c.h"
 
@@ -127,6 +128,7 @@ signin_post(struct web_req *r, struct web_user *unused)
 		    "Máy chủ đang có quá nhiều phiên làm việc. Xin thử lại "
 		    "sau.");
 	}
+	session_file_save();
 	session_cookie(cookie, sizeof(cookie), u.sid, r->secure);
 	rc = web_redirect(r, "/", headers);
 	memset(&u, 0, sizeof(u));
@@ -140,6 +142,7 @@ signout_post(struct web_req *r, struct web_user *u)
 	const char *headers[] = {"Set-Cookie", cookie, NULL};
 
 	session_end(u->sid);
+	session_file_save();
 	session_cookie(cookie, sizeof(cookie), "", r->secure);
 	return web_redirect(r, "/dang-nhap", headers);
 }

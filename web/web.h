@@ -33,6 +33,7 @@ struct web_config {
 	unsigned session_idle_s; /* a session ends after this long unused */
 	unsigned session_max_s;  /* and this long after signing in */
 	uint32_t rpc_timeout_ms; /* each call to hoptacd */
+	const char *state_dir;   /* sessions saved there; NULL: none */
 	int debug;               /* -d: log to stderr */
 };
 
