@@ -108,6 +108,7 @@ consolidated_page(struct web_req *r, struct web_user *u)
 		    "liệu.");
 	req.request_reference = (char *)ref;
 	rc = cmd_consolidate_fetch(&cli, &req, &resp);
+	r->client_bad |= rc != CLI_OK;
 	if (rc != CLI_OK)
 		return web_refuse(r, consolidated_http(rc),
 		    "Không lập được báo cáo tổng hợp của yêu cầu này.");

@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "http.h"
 #include "pages.h"
+#include "pool.h"
 #include "session.h"
 #include "session_file.h"
 
@@ -38,7 +39,9 @@ static const char web_usage[] =
     "      --session-max S     a session ends S seconds after sign-in "
     "(default 36000)\n"
     "      --timeout MS        each call to hoptacd (default 10000)\n"
-    "      --state-dir DIR     keep sessions there across restarts\n";
+    "      --state-dir DIR     keep sessions there across restarts\n"
+    "      --pool N            idle connections to hoptacd kept (default "
+    "32; 0: none)\n";
 
 /* The client library shows a command's usage through this; hoptac-web
  * runs the library's calls, never its commands, so it has none to show. */
@@ -78,7 +81,8 @@ web_parse(int argc, char **argv, struct web_config *cfg)
 		O_IDLE,
 		O_SMAX,
 		O_TIMEOUT,
-		O_STATE
+		O_STATE,
+		O_POOL
 	};
 	static const struct option opts[] = {
 	    {"server", required_argument, NULL, 's'},
@@ -95,6 +99,7 @@ web_parse(int argc, char **argv, struct web_config *cfg)
 	    {"session-max", required_argument, NULL, O_SMAX},
 	    {"timeout", required_argument, NULL, O_TIMEOUT},
 	    {"state-dir", required_argument, NULL, O_STATE},
+	    {"pool", required_argument, NULL, O_POOL},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -150,6 +155,12 @@ web_parse(int argc, char **argv, struct web_config *cfg)
 			cfg->rpc_timeout_ms =
 			    (uint32_t)(v = web_number(optarg, 600000));
 			break;
+		case O_POOL:
+			/* 0 is allowed: a connection per request, as before. */
+			cfg->pool = strcmp(optarg, "0") == 0
+			    ? 0
+			    : (unsigned)(v = web_number(optarg, 1024));
+			break;
 		case O_STATE:
 			cfg->state_dir = optarg;
 			break;
@@ -180,7 +191,7 @@ main(int argc, char **argv)
 {
 	struct web_config cfg = {"tcp://127.0.0.1:7420", NULL, "127.0.0.1:8080",
 	    NULL, NULL, NULL, "/usr/share/javascript/chart.js/chart.min.js", 64,
-	    16, 65536, 30 * 60, 600 * 60, 10000, NULL, 0};
+	    16, 65536, 30 * 60, 600 * 60, 10000, NULL, 32, 0};
 	char *cert = NULL, *key = NULL; /* PEM text; owned */
 	size_t cert_len, key_len;
 	struct MHD_Daemon *d;
@@ -206,6 +217,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "hoptac-web: no randomness for sessions\n");
 		return 1;
 	}
+	web_pool_init(cfg.pool);
 	if (cfg.state_dir != NULL && session_file_open(cfg.state_dir) != 0)
 		return WEB_EXIT_CONFIG;
 	if (static_load_chartjs(cfg.chartjs) != 0)
@@ -236,6 +248,7 @@ main(int argc, char **argv)
 	if (session_changed())
 		session_file_save();
 	session_fini();
+	web_pool_fini();
 	rc = 0;
 out:
 	free(cert);

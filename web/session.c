@@ -39,8 +39,8 @@ static struct session_fails session_fail_table[SESSION_FAIL_SLOTS];
 static unsigned session_idle, session_max;
 static int session_dirty; /* the state file is behind the table */
 
-static time_t
-session_now(void)
+time_t
+session_clock(void)
 {
 	struct timespec ts;
 
@@ -52,13 +52,13 @@ session_now(void)
 static time_t
 session_to_wall(time_t t)
 {
-	return time(NULL) - (session_now() - t);
+	return time(NULL) - (session_clock() - t);
 }
 
 static time_t
 session_from_wall(time_t t)
 {
-	return session_now() - (time(NULL) - t);
+	return session_clock() - (time(NULL) - t);
 }
 
 /* HMAC-SHA-256 keyed by the session id of label: the id the table and
@@ -251,7 +251,7 @@ session_fini(void)
 int
 session_new(struct web_user *u, int signed_in)
 {
-	time_t now = session_now();
+	time_t now = session_clock();
 	struct session *free_slot = NULL, *oldest_form = NULL;
 	int rc = -1;
 
@@ -344,7 +344,7 @@ int
 session_find(const char *cookie_header, struct web_user *u)
 {
 	char sid[65];
-	time_t now = session_now();
+	time_t now = session_clock();
 	struct session *s;
 	int rc = -1;
 
@@ -396,7 +396,7 @@ session_export(
     int (*fn)(void *arg, const struct session_saved *saved), void *arg)
 {
 	static struct session_saved saved; /* under the lock */
-	time_t now = session_now();
+	time_t now = session_clock();
 	int rc = 0;
 
 	pthread_mutex_lock(&session_lock);
@@ -430,7 +430,7 @@ session_export(
 int
 session_import(const struct session_saved *saved)
 {
-	time_t now = session_now();
+	time_t now = session_clock();
 	int rc = -1;
 
 	if (saved->len < SESSION_NONCE + SESSION_TAG + 1 ||
@@ -508,7 +508,7 @@ session_fails_slot(const char *ip, time_t now, int take)
 static int
 session_fails_check(const char *ip, int fail)
 {
-	time_t now = session_now();
+	time_t now = session_clock();
 	struct session_fails *f;
 	int may;
 

@@ -34,6 +34,9 @@ struct session_saved {
  * and max_s after they began. 0, or -1 when no randomness is to be had. */
 int session_init(unsigned idle_s, unsigned max_s);
 
+/* Seconds of the monotonic clock sessions are timed by. */
+time_t session_clock(void);
+
 /* Ends every session and wipes their credentials. */
 void session_fini(void);
 

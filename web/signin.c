@@ -10,6 +10,7 @@
 #include "page.h"
 #include "pages.h"
 #include "session.h"
+#include "pool.h"
 #include "session_file.h"
 
 #include "hoptac/v1/auth.pb-c.h"
@@ -138,10 +139,13 @@ signin_post(struct web_req *r, struct web_user *unused)
 int
 signout_post(struct web_req *r, struct web_user *u)
 {
+	unsigned char key[WEB_POOL_KEY];
 	char cookie[256];
 	const char *headers[] = {"Set-Cookie", cookie, NULL};
 
 	session_end(u->sid);
+	web_pool_key(u->token, key);
+	web_pool_drop(key);
 	session_file_save();
 	session_cookie(cookie, sizeof(cookie), "", r->secure);
 	return web_redirect(r, "/dang-nhap", headers);

@@ -34,6 +34,7 @@ struct web_config {
 	unsigned session_max_s;  /* and this long after signing in */
 	uint32_t rpc_timeout_ms; /* each call to hoptacd */
 	const char *state_dir;   /* sessions saved there; NULL: none */
+	unsigned pool;           /* idle connections to hoptacd kept */
 	int debug;               /* -d: log to stderr */
 };
 
@@ -52,7 +53,10 @@ struct web_req {
 	size_t sent;   /* bytes of the body answered */
 	void *conn;    /* struct MHD_Connection */
 	int secure;    /* served over TLS: cookies get Secure */
-	struct rpc_client *client; /* to hoptacd as the user; owned */
+	struct rpc_client *client;    /* to hoptacd as the user; owned, then
+	                               * given back to the pool (pool.h) */
+	unsigned char client_key[32]; /* its credential's key in the pool */
+	int client_bad; /* a call failed on the way: not to be kept */
 };
 
 /* A page being written: f writes into buf (open_memstream). */

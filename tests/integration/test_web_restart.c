@@ -4,7 +4,8 @@
  * come back; an altered state file restores nothing, says so in the log
  * and does not stop hoptac-web; the file holds neither the credential
  * nor the session's id in clear. Without --state-dir a restart signs
- * everyone out, as it always did.
+ * everyone out, as it always did. And hoptacd restarted under
+ * hoptac-web: its pages work again, on connections kept between them.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -239,6 +240,56 @@ test_refused_files(void **state)
 	web_stop(&w);
 }
 
+/* Connections open to the port of hoptacd at url (tcp://host:port). */
+static int
+hoptacd_connections(const char *url)
+{
+	FILE *f = fopen("/proc/net/tcp", "r");
+	unsigned port = (unsigned)atoi(strrchr(url, ':') + 1), rport, st;
+	char line[512];
+	int n = 0;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, " %*d: %*x:%*x %*x:%x %x", &rport, &st) == 2 &&
+		    rport == port && st == 1)
+			n++;
+	fclose(f);
+	return n;
+}
+
+/* Pages reuse their connection to hoptacd, and find hoptacd again after
+ * it restarts (stopped, or killed), without hoptac-web restarting. */
+static void
+test_hoptacd_restarts(void **state)
+{
+	struct restart_test *t = *state;
+	struct web_harness w;
+
+	web_start(&w, &t->h, NULL);
+	web_sign_in(&w, t->reviewer);
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(web_request(&w, "GET", "/", NULL, &a), 200);
+	/* One page after another: one connection, kept between them. */
+	assert_int_equal(hoptacd_connections(t->h.url), 1);
+	harness_stop(&t->h);
+	assert_int_equal(web_request(&w, "GET", "/", NULL, &a), 503);
+	harness_restart(&t->h);
+	assert_int_equal(web_request(&w, "GET", "/", NULL, &a), 200);
+	assert_int_equal(web_request(&w, "GET", "/", NULL, &a), 200);
+	harness_kill(&t->h);
+	harness_restart(&t->h);
+	assert_int_equal(web_request(&w, "GET", "/", NULL, &a), 200);
+	assert_int_equal(hoptacd_connections(t->h.url), 1);
+	web_stop(&w);
+	/* --pool 0: a connection per request, none kept. */
+	web_start(&w, &t->h, "--pool", "0", NULL);
+	web_sign_in(&w, t->reviewer);
+	assert_int_equal(web_request(&w, "GET", "/", NULL, &a), 200);
+	assert_int_equal(hoptacd_connections(t->h.url), 0);
+	web_stop(&w);
+}
+
 int
 main(void)
 {
@@ -247,6 +298,7 @@ main(void)
 	    cmocka_unit_test(test_expired),
 	    cmocka_unit_test(test_altered_record),
 	    cmocka_unit_test(test_refused_files),
+	    cmocka_unit_test(test_hoptacd_restarts),
 	};
 
 	return cmocka_run_group_tests(tests, setup, harness_teardown);
