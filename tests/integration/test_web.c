@@ -540,16 +540,16 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_board),
-	    cmocka_unit_test(test_request_review),
-	    cmocka_unit_test(test_summary),
-	    cmocka_unit_test(test_office),
-	    cmocka_unit_test(test_search),
-	    cmocka_unit_test(test_forms_flood),
-	    cmocka_unit_test(test_expiry),
-	    cmocka_unit_test(test_tls),
-	    cmocka_unit_test(test_browser),
-	    cmocka_unit_test(test_refusals),
+	    cmocka_unit_test_teardown(test_board, web_teardown),
+	    cmocka_unit_test_teardown(test_request_review, web_teardown),
+	    cmocka_unit_test_teardown(test_summary, web_teardown),
+	    cmocka_unit_test_teardown(test_office, web_teardown),
+	    cmocka_unit_test_teardown(test_search, web_teardown),
+	    cmocka_unit_test_teardown(test_forms_flood, web_teardown),
+	    cmocka_unit_test_teardown(test_expiry, web_teardown),
+	    cmocka_unit_test_teardown(test_tls, web_teardown),
+	    cmocka_unit_test_teardown(test_browser, web_teardown),
+	    cmocka_unit_test_teardown(test_refusals, web_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -294,11 +294,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_survives_restart),
-	    cmocka_unit_test(test_expired),
-	    cmocka_unit_test(test_altered_record),
-	    cmocka_unit_test(test_refused_files),
-	    cmocka_unit_test(test_hoptacd_restarts),
+	    cmocka_unit_test_teardown(test_survives_restart, web_teardown),
+	    cmocka_unit_test_teardown(test_expired, web_teardown),
+	    cmocka_unit_test_teardown(test_altered_record, web_teardown),
+	    cmocka_unit_test_teardown(test_refused_files, web_teardown),
+	    cmocka_unit_test_teardown(test_hoptacd_restarts, web_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, setup, harness_teardown);
