@@ -536,6 +536,78 @@ test_expiry(void **state)
 	web_stop(&w);
 }
 
+/* Hostile input: paths out of the tree, a header and a query string
+ * too large, a review without the session's CSRF token, markup in a
+ * request's title. The right status each time, nothing changed, markup
+ * shown as text. */
+static void
+test_hostile(void **state)
+{
+	struct web_test *t = *state;
+	struct harness *h = &t->h;
+	struct web_harness w;
+	static const char *const outside[] = {"/static/../../etc/passwd",
+	    "/static/%2e%2e/%2e%2e/etc/passwd", "/../etc/passwd",
+	    "/static/..%2f..%2fetc%2fpasswd", "/static/style.css/../../x"};
+	static char big[80 * 1024];
+	char csrf[65], form[1024] = "", issued[16], due[16];
+
+	web_start(&w, h, NULL);
+	for (size_t i = 0; i < sizeof(outside) / sizeof(*outside); i++) {
+		assert_int_equal(
+		    web_request(&w, "GET", outside[i], NULL, &a), 404);
+		assert_null(strstr(a.body, "root:"));
+	}
+	/* A header of 70 KiB, a query string of 70 KiB: refused before any
+	 * page is asked (431, 414), and hoptac-web serves on. */
+	snprintf(big, sizeof(big), "X-Pad: %070000d\r\n", 0);
+	w.extra = big;
+	assert_int_equal(web_request(&w, "GET", "/dang-nhap", NULL, &a), 431);
+	w.extra = NULL;
+	snprintf(big, sizeof(big), "/tong-hop?ky=%070000d", 0);
+	assert_int_equal(web_request(&w, "GET", big, NULL, &a), 414);
+	assert_int_equal(web_request(&w, "GET", "/dang-nhap", NULL, &a), 200);
+	/* Returning Đắk Glei's accepted report with another CSRF token:
+	 * 403, and it stays accepted. */
+	web_sign_in(&w, t->reviewer);
+	assert_int_equal(
+	    web_request(&w, "GET", "/yeu-cau?so=" REF_URL, NULL, &a), 200);
+	assert_non_null(strstr(a.body, "<strong>Đã chấp nhận</strong>"));
+	web_csrf(&a, csrf);
+	csrf[0] = csrf[0] == '0' ? '1' : '0';
+	web_form_add(form, sizeof(form), "csrf", csrf);
+	web_form_add(form, sizeof(form), "so", REF);
+	web_form_add(form, sizeof(form), "don-vi", "KT-DAKGLEI");
+	web_form_add(form, sizeof(form), "lan", "1");
+	web_form_add(form, sizeof(form), "quyet-dinh", "tra-lai");
+	web_form_add(form, sizeof(form), "ly-do", "thử");
+	assert_int_equal(
+	    web_request(&w, "POST", "/yeu-cau/duyet", form, &a), 403);
+	assert_int_equal(
+	    web_request(&w, "GET", "/yeu-cau?so=" REF_URL, NULL, &a), 200);
+	assert_non_null(strstr(a.body, "<strong>Đã chấp nhận</strong>"));
+	/* Markup in a title is text on the board and the request's page. */
+	harness_day_text(-10, issued, sizeof(issued));
+	harness_day_text(20, due, sizeof(due));
+	expect(CLI("request", "create", "9/SNgV-BGHTQT", "--issuer", "KT-SNGV",
+	           "--issued", issued, "--title",
+	           "<script>alert(1)</script> & \"x\" 'y'", "--from", "1/2024",
+	           "--due", due, "--unit", "KT-DAKTO"),
+	    0, "request create (markup in its title)");
+	assert_int_equal(web_request(&w, "GET", "/", NULL, &a), 200);
+	assert_null(strstr(a.body, "<script>alert"));
+	assert_non_null(strstr(a.body,
+	    "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot; "
+	    "&#39;y&#39;"));
+	assert_int_equal(
+	    web_request(&w, "GET", "/yeu-cau?so=9%2FSNgV-BGHTQT", NULL, &a),
+	    200);
+	assert_null(strstr(a.body, "<script>alert"));
+	assert_non_null(
+	    strstr(a.body, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+	web_stop(&w);
+}
+
 int
 main(void)
 {
@@ -549,6 +621,7 @@ main(void)
 	    cmocka_unit_test_teardown(test_expiry, web_teardown),
 	    cmocka_unit_test_teardown(test_tls, web_teardown),
 	    cmocka_unit_test_teardown(test_browser, web_teardown),
+	    cmocka_unit_test_teardown(test_hostile, web_teardown),
 	    cmocka_unit_test_teardown(test_refusals, web_teardown),
 	};
 

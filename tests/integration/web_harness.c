@@ -204,6 +204,8 @@ web_request(struct web_harness *w, const char *method, const char *path,
 	    method, path);
 	if (w->cookie[0] != '\0')
 		fprintf(req, "Cookie: %s\r\n", w->cookie);
+	if (w->extra != NULL)
+		fputs(w->extra, req);
 	if (body != NULL)
 		fprintf(req,
 		    "Content-Type: application/x-www-form-urlencoded\r\n"

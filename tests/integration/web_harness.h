@@ -15,9 +15,10 @@
 struct web_harness {
 	pid_t pid;
 	int port;
-	char log[400];    /* its stderr */
-	char access[400]; /* its access log */
-	char cookie[200]; /* "hoptac_phien=..." from the last Set-Cookie */
+	char log[400];     /* its stderr */
+	char access[400];  /* its access log */
+	char cookie[200];  /* "hoptac_phien=..." from the last Set-Cookie */
+	const char *extra; /* "Name: value\r\n" lines sent too; NULL: none */
 };
 
 /* One answer: status, headers and body (NUL-terminated, cut). */
