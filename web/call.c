@@ -8,21 +8,37 @@
 
 #include "hoptac/v1/services.pb-c.h"
 
+/* What web_call_open opens a client for. */
+struct web_call_who {
+	const struct web_req *r;
+	const struct web_user *u;
+};
+
+static struct rpc_client *
+web_call_open(void *arg)
+{
+	const struct web_call_who *who = arg;
+	struct rpc_client_security sec = {who->r->cfg->ca_file, NULL, 0};
+	struct rpc_client *c;
+	char err[256];
+
+	c = rpc_client_open_secure(
+	    who->r->cfg->server, who->u->token, &sec, err, sizeof(err));
+	if (c == NULL)
+		fprintf(stderr, "hoptac-web: %s\n", err);
+	return c;
+}
+
 struct rpc_client *
 web_client(struct web_req *r, const struct web_user *u)
 {
-	struct rpc_client_security sec = {r->cfg->ca_file, NULL, 0};
-	char err[256];
+	struct web_call_who who = {r, u};
 
 	if (r->client == NULL) {
 		web_pool_key(u->token, r->client_key);
-		r->client = web_pool_take(r->client_key);
+		r->client = web_pool_take(
+		    r->client_key, web_call_open, &who, r->cfg->rpc_timeout_ms);
 	}
-	if (r->client == NULL)
-		r->client = rpc_client_open_secure(
-		    r->cfg->server, u->token, &sec, err, sizeof(err));
-	if (r->client == NULL)
-		fprintf(stderr, "hoptac-web: %s\n", err);
 	return r->client;
 }
 

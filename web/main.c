@@ -41,7 +41,8 @@ static const char web_usage[] =
     "      --timeout MS        each call to hoptacd (default 10000)\n"
     "      --state-dir DIR     keep sessions there across restarts\n"
     "      --pool N            idle connections to hoptacd kept (default "
-    "32; 0: none)\n";
+    "32; 0: none)\n"
+    "      --hoptacd-connections N  open at once, at most (default 48)\n";
 
 /* The client library shows a command's usage through this; hoptac-web
  * runs the library's calls, never its commands, so it has none to show. */
@@ -82,7 +83,8 @@ web_parse(int argc, char **argv, struct web_config *cfg)
 		O_SMAX,
 		O_TIMEOUT,
 		O_STATE,
-		O_POOL
+		O_POOL,
+		O_POOL_LIMIT
 	};
 	static const struct option opts[] = {
 	    {"server", required_argument, NULL, 's'},
@@ -100,6 +102,7 @@ web_parse(int argc, char **argv, struct web_config *cfg)
 	    {"timeout", required_argument, NULL, O_TIMEOUT},
 	    {"state-dir", required_argument, NULL, O_STATE},
 	    {"pool", required_argument, NULL, O_POOL},
+	    {"hoptacd-connections", required_argument, NULL, O_POOL_LIMIT},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -161,6 +164,10 @@ web_parse(int argc, char **argv, struct web_config *cfg)
 			    ? 0
 			    : (unsigned)(v = web_number(optarg, 1024));
 			break;
+		case O_POOL_LIMIT:
+			cfg->pool_limit =
+			    (unsigned)(v = web_number(optarg, 100000));
+			break;
 		case O_STATE:
 			cfg->state_dir = optarg;
 			break;
@@ -191,7 +198,7 @@ main(int argc, char **argv)
 {
 	struct web_config cfg = {"tcp://127.0.0.1:7420", NULL, "127.0.0.1:8080",
 	    NULL, NULL, NULL, "/usr/share/javascript/chart.js/chart.min.js", 64,
-	    16, 65536, 30 * 60, 600 * 60, 10000, NULL, 32, 0};
+	    16, 65536, 30 * 60, 600 * 60, 10000, NULL, 32, 48, 0};
 	char *cert = NULL, *key = NULL; /* PEM text; owned */
 	size_t cert_len, key_len;
 	struct MHD_Daemon *d;
@@ -217,7 +224,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "hoptac-web: no randomness for sessions\n");
 		return 1;
 	}
-	web_pool_init(cfg.pool);
+	web_pool_init(cfg.pool, cfg.pool_limit);
 	if (cfg.state_dir != NULL && session_file_open(cfg.state_dir) != 0)
 		return WEB_EXIT_CONFIG;
 	if (static_load_chartjs(cfg.chartjs) != 0)

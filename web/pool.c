@@ -1,4 +1,5 @@
 /* Connections to hoptacd kept between requests: see pool.h. */
+#include <errno.h>
 #include <pthread.h>
 #include <string.h>
 #include <time.h>
@@ -17,8 +18,11 @@ struct web_pool_slot {
 };
 
 static pthread_mutex_t web_pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t web_pool_freed = PTHREAD_COND_INITIALIZER;
 static struct web_pool_slot web_pool[WEB_POOL_SLOTS];
 static unsigned web_pool_cap;
+static unsigned web_pool_limit; /* clients open at once, idle or in use */
+static unsigned web_pool_open;  /* under the lock */
 
 /* Closes slot s's client; lock held. */
 static void
@@ -26,6 +30,8 @@ web_pool_close(struct web_pool_slot *s)
 {
 	rpc_client_close(s->c);
 	memset(s, 0, sizeof(*s));
+	web_pool_open--;
+	pthread_cond_signal(&web_pool_freed);
 }
 
 /* Closes the clients idle too long; lock held. */
@@ -39,9 +45,10 @@ web_pool_sweep(time_t now)
 }
 
 void
-web_pool_init(unsigned cap)
+web_pool_init(unsigned cap, unsigned limit)
 {
 	web_pool_cap = cap < WEB_POOL_SLOTS ? cap : WEB_POOL_SLOTS;
+	web_pool_limit = limit;
 }
 
 void
@@ -61,19 +68,69 @@ web_pool_key(const char *token, unsigned char key[WEB_POOL_KEY])
 	    (const unsigned char *)token, strlen(token), key);
 }
 
+/* The idle slot of key, else (other is set) the one idle longest; lock
+ * held. NULL: none. */
+static struct web_pool_slot *
+web_pool_find(const unsigned char key[WEB_POOL_KEY], int other)
+{
+	struct web_pool_slot *oldest = NULL;
+
+	for (unsigned i = 0; i < web_pool_cap; i++) {
+		struct web_pool_slot *s = &web_pool[i];
+
+		if (s->c == NULL)
+			continue;
+		if (memcmp(s->key, key, WEB_POOL_KEY) == 0)
+			return s;
+		if (other && (oldest == NULL || s->since < oldest->since))
+			oldest = s;
+	}
+	return oldest;
+}
+
 struct rpc_client *
-web_pool_take(const unsigned char key[WEB_POOL_KEY])
+web_pool_take(const unsigned char key[WEB_POOL_KEY],
+    struct rpc_client *(*open)(void *arg), void *arg, unsigned wait_ms)
 {
 	struct rpc_client *c = NULL;
+	struct web_pool_slot *s;
+	struct timespec until;
 
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += wait_ms / 1000;
+	until.tv_nsec += (long)(wait_ms % 1000) * 1000000;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
 	pthread_mutex_lock(&web_pool_lock);
-	web_pool_sweep(session_clock());
-	for (unsigned i = 0; i < web_pool_cap && c == NULL; i++)
-		if (web_pool[i].c != NULL &&
-		    memcmp(web_pool[i].key, key, WEB_POOL_KEY) == 0) {
-			c = web_pool[i].c;
-			memset(&web_pool[i], 0, sizeof(web_pool[i]));
+	for (;;) {
+		web_pool_sweep(session_clock());
+		if ((s = web_pool_find(key, 0)) != NULL) {
+			c = s->c;
+			memset(s, 0, sizeof(*s));
+			break;
 		}
+		if (web_pool_open < web_pool_limit) {
+			web_pool_open++;
+			pthread_mutex_unlock(&web_pool_lock);
+			if ((c = open(arg)) != NULL)
+				return c;
+			pthread_mutex_lock(&web_pool_lock);
+			web_pool_open--;
+			pthread_cond_signal(&web_pool_freed);
+			break;
+		}
+		/* At the limit: another credential's idle client makes room,
+		 * or the request waits for one to come back. */
+		if ((s = web_pool_find(key, 1)) != NULL) {
+			web_pool_close(s);
+			continue;
+		}
+		if (pthread_cond_timedwait(
+		        &web_pool_freed, &web_pool_lock, &until) == ETIMEDOUT)
+			break;
+	}
 	pthread_mutex_unlock(&web_pool_lock);
 	return c;
 }
@@ -113,11 +170,15 @@ web_pool_give(
 		free_slot->c = c;
 		memcpy(free_slot->key, key, WEB_POOL_KEY);
 		free_slot->since = now;
+		pthread_cond_broadcast(&web_pool_freed);
 		c = NULL;
 	}
-	pthread_mutex_unlock(&web_pool_lock);
-	if (c != NULL)
+	if (c != NULL) {
 		rpc_client_close(c);
+		web_pool_open--;
+		pthread_cond_signal(&web_pool_freed);
+	}
+	pthread_mutex_unlock(&web_pool_lock);
 }
 
 void

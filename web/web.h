@@ -35,6 +35,7 @@ struct web_config {
 	uint32_t rpc_timeout_ms; /* each call to hoptacd */
 	const char *state_dir;   /* sessions saved there; NULL: none */
 	unsigned pool;           /* idle connections to hoptacd kept */
+	unsigned pool_limit;     /* connections to hoptacd open at once */
 	int debug;               /* -d: log to stderr */
 };
 
