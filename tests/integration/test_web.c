@@ -407,10 +407,29 @@ test_browser(void **state)
 {
 	struct web_test *t = *state;
 	struct web_harness w;
-	char base[64], token_file[400], log[400], script[400];
+	char base[64], token_file[400], log[400], script[400], dst[400];
 	int status;
 	pid_t pid;
 
+	/* Đắk Tô answers too, once the browser has seen it late, for the
+	 * browser to accept: its report is Đắk Glei's under its own code. */
+	{
+		char src[400], line[1024];
+		FILE *in, *to;
+
+		snprintf(src, sizeof(src), "%s",
+		    harness_data("dak-glei-2024.report.txt"));
+		snprintf(dst, sizeof(dst), "%s/dak-to.report.txt", t->h.dir);
+		assert_non_null(in = fopen(src, "r"));
+		assert_non_null(to = fopen(dst, "w"));
+		while (fgets(line, sizeof(line), in) != NULL)
+			fputs(strcmp(line, "unit: KT-DAKGLEI\n") == 0
+			        ? "unit: KT-DAKTO\n"
+			        : line,
+			    to);
+		fclose(in);
+		assert_int_equal(fclose(to), 0);
+	}
 	web_start(&w, &t->h, NULL);
 	snprintf(base, sizeof(base), "http://127.0.0.1:%d", w.port);
 	snprintf(token_file, sizeof(token_file), "%s/reviewer.token", t->h.dir);
@@ -433,8 +452,12 @@ test_browser(void **state)
 			dup2(fd, 1);
 			dup2(fd, 2);
 		}
+		/* The command that submits Đắk Tô's report, run by the
+		 * script between the board and the review. */
+		setenv("HOPTAC_TOKEN", t->h.token, 1);
 		execlp("python3", "python3", script, base, token_file, REF,
-		    (char *)NULL);
+		    "KT-DAKTO", "Đắk Tô", getenv("HOPTAC"), "--server",
+		    t->h.url, "report", "submit", dst, (char *)NULL);
 		_exit(127);
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
@@ -453,6 +476,10 @@ test_browser(void **state)
 			skip();
 		assert_int_equal(WEXITSTATUS(status), 0);
 		assert_non_null(strstr(seen, "ok: the chart is drawn"));
+		assert_non_null(strstr(seen, "ok: after pressing accept"));
+		assert_non_null(
+		    strstr(seen, "ok: the consolidated report was"));
+		assert_non_null(strstr(seen, "ok: the map shades"));
 	}
 }
 
