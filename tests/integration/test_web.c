@@ -594,6 +594,16 @@ test_hostile(void **state)
 	snprintf(big, sizeof(big), "/tong-hop?ky=%070000d", 0);
 	assert_int_equal(web_request(&w, "GET", big, NULL, &a), 414);
 	assert_int_equal(web_request(&w, "GET", "/dang-nhap", NULL, &a), 200);
+	/* A session id nobody was given, well formed or not: no page, no
+	 * form taken. */
+	snprintf(w.cookie, sizeof(w.cookie), "hoptac_phien=%064d", 7);
+	assert_int_equal(web_request(&w, "GET", "/", NULL, &a), 303);
+	assert_non_null(strstr(a.headers, "Location: /dang-nhap"));
+	assert_int_equal(
+	    web_request(&w, "POST", "/yeu-cau/duyet", "so=x", &a), 401);
+	snprintf(w.cookie, sizeof(w.cookie), "hoptac_phien=<b>'\"");
+	assert_int_equal(web_request(&w, "GET", "/", NULL, &a), 303);
+	w.cookie[0] = '\0';
 	/* Returning Đắk Glei's accepted report with another CSRF token:
 	 * 403, and it stays accepted. */
 	web_sign_in(&w, t->reviewer);
