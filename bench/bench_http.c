@@ -162,8 +162,8 @@ main(int argc, char **argv)
 {
 	const char *serve = NULL, *path = "/", *cookie = NULL;
 	int port = 7470, conns = 4, seconds = 60, ch;
-	pthread_t th[64];
-	struct http_load load[64];
+	pthread_t th[128];
+	struct http_load load[128];
 	long done = 0, failed = 0;
 	double start;
 
@@ -200,7 +200,7 @@ main(int argc, char **argv)
 	}
 	if (serve != NULL)
 		return http_serve(serve, port);
-	if (conns < 1 || conns > 64)
+	if (conns < 1 || conns > 128)
 		return 2;
 	snprintf(http_request, sizeof(http_request),
 	    "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n%s%s%s"
