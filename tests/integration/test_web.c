@@ -160,6 +160,7 @@ test_request_review(void **state)
 	assert_non_null(strstr(a.body, "<td>Người đi</td><td class=\"n\">10"));
 	assert_non_null(strstr(a.body, "Chưa báo cáo"));
 	assert_non_null(strstr(a.body, "Chấp nhận báo cáo"));
+	assert_non_null(strstr(a.body, "&amp;tai=docx\">tải docx</a>"));
 	web_csrf(&a, csrf);
 	web_form_add(form, sizeof(form), "csrf", csrf);
 	web_form_add(form, sizeof(form), "so", REF);
@@ -199,6 +200,18 @@ test_request_review(void **state)
 	assert_non_null(strstr(a.headers,
 	    "attachment; filename=\"bao-cao-tong-hop-558-SNgV-BGHTQT.csv\""));
 	assert_non_null(strstr(a.body, "KT-DAKGLEI"));
+	/* And as a Word document, as the client writes it: a zip. */
+	assert_int_equal(
+	    web_request(&w, "GET", "/bao-cao-tong-hop?so=" REF_URL "&tai=docx",
+	        NULL, &a),
+	    200);
+	assert_non_null(strstr(a.headers,
+	    "Content-Type: application/"
+	    "vnd.openxmlformats-officedocument.wordprocessingml.document"));
+	assert_non_null(strstr(a.headers,
+	    "attachment; filename=\"bao-cao-tong-hop-558-SNgV-BGHTQT.docx\""));
+	assert_true(a.body_len > 1000);
+	assert_memory_equal(a.body, "PK\3\4", 4);
 	assert_int_equal(
 	    web_request(&w, "GET", "/bao-cao-tong-hop?so=" REF_URL "&tai=pdf",
 	        NULL, &a),
