@@ -382,6 +382,29 @@ test_office(void **state)
 	assert_int_equal(
 	    web_request(&w, "GET", "/hoat-dong?don-vi=KT-DAKGLEI", NULL, &a),
 	    403);
+	/* Connections to hoptacd kept between requests serve their own
+	 * credential only: right after the reviewer's search of Đắk Glei,
+	 * the office's same search is still refused by hoptacd. */
+	{
+		char office[sizeof(w.cookie)], reviewer[sizeof(w.cookie)];
+
+		snprintf(office, sizeof(office), "%s", w.cookie);
+		w.cookie[0] = '\0';
+		web_sign_in(&w, t->reviewer);
+		snprintf(reviewer, sizeof(reviewer), "%s", w.cookie);
+		for (int i = 0; i < 3; i++) {
+			snprintf(w.cookie, sizeof(w.cookie), "%s", reviewer);
+			assert_int_equal(
+			    web_request(&w, "GET",
+			        "/hoat-dong?don-vi=KT-DAKGLEI", NULL, &a),
+			    200);
+			snprintf(w.cookie, sizeof(w.cookie), "%s", office);
+			assert_int_equal(
+			    web_request(&w, "GET",
+			        "/hoat-dong?don-vi=KT-DAKGLEI", NULL, &a),
+			    403);
+		}
+	}
 	web_stop(&w);
 }
 
