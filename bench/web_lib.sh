@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the bench scripts that load hoptac-web's pages (web.sh,
 # reporting.sh): signing in through the form, and a page's time at the
 # server from the access log.
