@@ -7,6 +7,9 @@
  *
  *   bench_http -S mhd -p 7470 &     bench_http -S nng -p 7471 &
  *   bench_http -p 7470 -c 4 -t 60   (prints requests/s and failures)
+ *
+ * It loads hoptac-web's own pages too (bench/web.sh): -P the path, -C
+ * the session's cookie, -E a text the page must hold.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -27,6 +30,10 @@
 	"<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\">"      \
 	"<title>Thử</title></head><body><p>Xin chào</p></body></html>\n"
 
+/* What each request asks, and what its answer must hold. */
+static char http_request[2048];
+static const char *http_expect = "Xin chào";
+
 struct http_load {
 	int port;
 	double until; /* CLOCK_MONOTONIC seconds */
@@ -46,10 +53,9 @@ http_now(void)
 static int
 http_get_once(int port)
 {
-	static const char req[] = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-	                          "Connection: close\r\n\r\n";
+	size_t req_len = strlen(http_request);
 	struct sockaddr_in sa;
-	char buf[4096];
+	static __thread char buf[256 * 1024];
 	size_t got = 0;
 	ssize_t n;
 	int fd, rc = -1;
@@ -61,13 +67,13 @@ http_get_once(int port)
 	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
 		return -1;
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
-	    write(fd, req, sizeof(req) - 1) != (ssize_t)sizeof(req) - 1)
+	    write(fd, http_request, req_len) != (ssize_t)req_len)
 		goto out;
 	while ((n = read(fd, buf + got, sizeof(buf) - 1 - got)) > 0)
 		if ((got += (size_t)n) == sizeof(buf) - 1)
 			break;
 	buf[got] = '\0';
-	if (strncmp(buf, "HTTP/1.1 200", 12) == 0 && strstr(buf, "Xin chào"))
+	if (strncmp(buf, "HTTP/1.1 200", 12) == 0 && strstr(buf, http_expect))
 		rc = 0;
 out:
 	close(fd);
@@ -154,14 +160,14 @@ http_serve(const char *which, int port)
 int
 main(int argc, char **argv)
 {
-	const char *serve = NULL;
+	const char *serve = NULL, *path = "/", *cookie = NULL;
 	int port = 7470, conns = 4, seconds = 60, ch;
-	pthread_t th[64];
-	struct http_load load[64];
+	pthread_t th[128];
+	struct http_load load[128];
 	long done = 0, failed = 0;
 	double start;
 
-	while ((ch = getopt(argc, argv, "S:p:c:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "S:p:c:t:P:C:E:")) != -1) {
 		switch (ch) {
 		case 'S':
 			serve = optarg;
@@ -175,17 +181,32 @@ main(int argc, char **argv)
 		case 't':
 			seconds = atoi(optarg);
 			break;
+		case 'P':
+			path = optarg;
+			break;
+		case 'C':
+			cookie = optarg;
+			break;
+		case 'E':
+			http_expect = optarg;
+			break;
 		default:
 			fprintf(stderr,
 			    "usage: bench_http [-S mhd|nng] [-p PORT] "
-			    "[-c CONNS] [-t SECONDS]\n");
+			    "[-c CONNS] [-t SECONDS] [-P PATH] [-C COOKIE] "
+			    "[-E TEXT]\n");
 			return 2;
 		}
 	}
 	if (serve != NULL)
 		return http_serve(serve, port);
-	if (conns < 1 || conns > 64)
+	if (conns < 1 || conns > 128)
 		return 2;
+	snprintf(http_request, sizeof(http_request),
+	    "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n%s%s%s"
+	    "Connection: close\r\n\r\n",
+	    path, cookie != NULL ? "Cookie: " : "",
+	    cookie != NULL ? cookie : "", cookie != NULL ? "\r\n" : "");
 	start = http_now();
 	for (int i = 0; i < conns; i++) {
 		load[i] = (struct http_load) {port, start + seconds, 0, 0};

@@ -2,7 +2,8 @@
 # The department's queries over a large generated data set: loads N
 # activities (default 1,000,000) of 2024 for 50 units through the server,
 # creates a request asking those units, then times `hoptac summary` and
-# `hoptac consolidate` (whole client processes, median of 5 runs).
+# `hoptac consolidate` (whole client processes, median of 5 runs), and
+# hoptac-web's board and summary pages (at the server, median of 5).
 #
 #   bench/reporting.sh [N]
 #
@@ -10,6 +11,7 @@
 set -euo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/web_lib.sh"
 port="${BENCH_PORT:-7441}"
 total="${1:-1000000}"
 url="tcp://127.0.0.1:${port}"
@@ -69,5 +71,20 @@ echo "hoptac summary --from 2024 --to 2024 (totals): $(median_ms \
 	"${hoptac[@]}" summary --from 2024 --to 2024) ms"
 echo "hoptac consolidate --request 1/BENCH --format md: $(median_ms \
 	"${hoptac[@]}" consolidate --request 1/BENCH --format md) ms"
+# hoptac-web's pages over the same data, timed at the server (the access
+# log's milliseconds, median of 5): the requests board, the summary of
+# 2024 by month (the chart's bars) and by partner province (the map).
+web_port=$((port + 1))
+"${build}/web/hoptac-web" --server "${url}" --listen "127.0.0.1:${web_port}" \
+	--access-log "${dir}/access.log" --timeout 600000 2>"${dir}/web.log" &
+web_pid=$!
+trap 'kill "${web_pid}" "${pid}" 2>/dev/null; wait "${pid}" 2>/dev/null; rm -rf "${dir}"' EXIT
+sleep 0.5
+cookie="$(bench_web_sign_in "${web_port}" "${HOPTAC_TOKEN}")"
+for page in "/" "/tong-hop?tu=1/1/2024&den=31/12/2024&theo=thang" \
+	"/tong-hop?tu=1/1/2024&den=31/12/2024&theo=doi-tac"; do
+	echo "hoptac-web GET ${page}: $(bench_web_page_ms "${web_port}" \
+		"${cookie}" "${page}" "${dir}/access.log") ms at the server (median of 5)"
+done
 echo "database: $(du -h "${dir}/bench.db" | cut -f1)"
 echo "hoptacd resident memory: $(awk '/VmRSS/ {print $2, $3}' "/proc/${pid}/status")"

@@ -3,21 +3,42 @@
 
 #include "page.h"
 #include "pages.h"
+#include "pool.h"
 #include "session.h"
 
 #include "hoptac/v1/services.pb-c.h"
 
+/* What web_call_open opens a client for. */
+struct web_call_who {
+	const struct web_req *r;
+	const struct web_user *u;
+};
+
+static struct rpc_client *
+web_call_open(void *arg)
+{
+	const struct web_call_who *who = arg;
+	struct rpc_client_security sec = {who->r->cfg->ca_file, NULL, 0};
+	struct rpc_client *c;
+	char err[256];
+
+	c = rpc_client_open_secure(
+	    who->r->cfg->server, who->u->token, &sec, err, sizeof(err));
+	if (c == NULL)
+		fprintf(stderr, "hoptac-web: %s\n", err);
+	return c;
+}
+
 struct rpc_client *
 web_client(struct web_req *r, const struct web_user *u)
 {
-	struct rpc_client_security sec = {r->cfg->ca_file, NULL, 0};
-	char err[256];
+	struct web_call_who who = {r, u};
 
-	if (r->client == NULL)
-		r->client = rpc_client_open_secure(
-		    r->cfg->server, u->token, &sec, err, sizeof(err));
-	if (r->client == NULL)
-		fprintf(stderr, "hoptac-web: %s\n", err);
+	if (r->client == NULL) {
+		web_pool_key(u->token, r->client_key);
+		r->client = web_pool_take(
+		    r->client_key, web_call_open, &who, r->cfg->rpc_timeout_ms);
+	}
 	return r->client;
 }
 
@@ -67,8 +88,17 @@ web_call(struct web_req *r, const struct web_user *u, enum method_id m,
 		return 503;
 	}
 	rpc_client_invoke(c, m, req, resp, &opt, st);
-	if (st->code == STATUS_UNAUTHENTICATED)
+	/* A connection that failed on the way is dialled anew next time:
+	 * hoptacd may have restarted. */
+	if (st->code == STATUS_UNAVAILABLE ||
+	    st->code == STATUS_DEADLINE_EXCEEDED ||
+	    st->code == STATUS_INTERNAL || st->code == STATUS_UNKNOWN)
+		r->client_bad = 1;
+	if (st->code == STATUS_UNAUTHENTICATED) {
+		r->client_bad = 1;
+		web_pool_drop(r->client_key);
 		session_end(u->sid);
+	}
 	return st->code == STATUS_OK ? 0 : web_http_for(st->code);
 }
 

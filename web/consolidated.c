@@ -24,6 +24,10 @@ static const struct {
     {"md", RENDER_MARKDOWN, "text/markdown; charset=utf-8", "md"},
     {"csv", RENDER_CSV, "text/csv; charset=utf-8", "csv"},
     {"json", RENDER_JSON, "application/json", "json"},
+    {"docx", RENDER_DOCX,
+        "application/"
+        "vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "docx"},
 };
 
 /* The HTTP status that tells a client exit code. */
@@ -95,8 +99,8 @@ consolidated_page(struct web_req *r, struct web_user *u)
 		    sizeof(consolidated_formats) /
 		        sizeof(*consolidated_formats))
 			return web_refuse(r, 400,
-			    "Định dạng tải về không có: chọn html, md, csv "
-			    "hoặc json.");
+			    "Định dạng tải về không có: chọn html, md, csv, "
+			    "json hoặc docx.");
 	}
 	memset(&cli, 0, sizeof(cli));
 	cli.server = r->cfg->server;
@@ -108,6 +112,7 @@ consolidated_page(struct web_req *r, struct web_user *u)
 		    "liệu.");
 	req.request_reference = (char *)ref;
 	rc = cmd_consolidate_fetch(&cli, &req, &resp);
+	r->client_bad |= rc != CLI_OK;
 	if (rc != CLI_OK)
 		return web_refuse(r, consolidated_http(rc),
 		    "Không lập được báo cáo tổng hợp của yêu cầu này.");

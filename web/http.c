@@ -15,6 +15,7 @@
 #include <microhttpd.h>
 
 #include "http.h"
+#include "pool.h"
 #include "route.h"
 
 static FILE *http_log;
@@ -157,8 +158,7 @@ http_completed(void *cls, struct MHD_Connection *conn, void **ctx,
 		fflush(http_log);
 		pthread_mutex_unlock(&http_log_lock);
 	}
-	if (r->client != NULL)
-		rpc_client_close(r->client);
+	web_pool_give(r->client, r->client_key, !r->client_bad);
 	free(r->body);
 	free(r);
 	*ctx = NULL;

@@ -15,10 +15,13 @@
 #include "cli.h"
 #include "http.h"
 #include "pages.h"
+#include "pool.h"
 #include "session.h"
+#include "session_file.h"
 
-#define WEB_EXIT_USAGE  2
-#define WEB_EXIT_CONFIG 78
+#define WEB_EXIT_USAGE   2
+#define WEB_EXIT_CONFIG  78
+#define WEB_SAVE_EVERY_S 30
 
 static const char web_usage[] =
     "usage: hoptac-web [options]\n"
@@ -35,7 +38,11 @@ static const char web_usage[] =
     "      --session-idle S    a session unused S seconds ends (default 1800)\n"
     "      --session-max S     a session ends S seconds after sign-in "
     "(default 36000)\n"
-    "      --timeout MS        each call to hoptacd (default 10000)\n";
+    "      --timeout MS        each call to hoptacd (default 10000)\n"
+    "      --state-dir DIR     keep sessions there across restarts\n"
+    "      --pool N            idle connections to hoptacd kept (default "
+    "32; 0: none)\n"
+    "      --hoptacd-connections N  open at once, at most (default 48)\n";
 
 /* The client library shows a command's usage through this; hoptac-web
  * runs the library's calls, never its commands, so it has none to show. */
@@ -74,7 +81,10 @@ web_parse(int argc, char **argv, struct web_config *cfg)
 		O_BODY,
 		O_IDLE,
 		O_SMAX,
-		O_TIMEOUT
+		O_TIMEOUT,
+		O_STATE,
+		O_POOL,
+		O_POOL_LIMIT
 	};
 	static const struct option opts[] = {
 	    {"server", required_argument, NULL, 's'},
@@ -90,6 +100,9 @@ web_parse(int argc, char **argv, struct web_config *cfg)
 	    {"session-idle", required_argument, NULL, O_IDLE},
 	    {"session-max", required_argument, NULL, O_SMAX},
 	    {"timeout", required_argument, NULL, O_TIMEOUT},
+	    {"state-dir", required_argument, NULL, O_STATE},
+	    {"pool", required_argument, NULL, O_POOL},
+	    {"hoptacd-connections", required_argument, NULL, O_POOL_LIMIT},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -145,6 +158,19 @@ web_parse(int argc, char **argv, struct web_config *cfg)
 			cfg->rpc_timeout_ms =
 			    (uint32_t)(v = web_number(optarg, 600000));
 			break;
+		case O_POOL:
+			/* 0 is allowed: a connection per request, as before. */
+			cfg->pool = strcmp(optarg, "0") == 0
+			    ? 0
+			    : (unsigned)(v = web_number(optarg, 1024));
+			break;
+		case O_POOL_LIMIT:
+			cfg->pool_limit =
+			    (unsigned)(v = web_number(optarg, 100000));
+			break;
+		case O_STATE:
+			cfg->state_dir = optarg;
+			break;
 		case 'h':
 			fputs(web_usage, stdout);
 			exit(0);
@@ -172,11 +198,12 @@ main(int argc, char **argv)
 {
 	struct web_config cfg = {"tcp://127.0.0.1:7420", NULL, "127.0.0.1:8080",
 	    NULL, NULL, NULL, "/usr/share/javascript/chart.js/chart.min.js", 64,
-	    16, 65536, 30 * 60, 600 * 60, 10000, 0};
+	    16, 65536, 30 * 60, 600 * 60, 10000, NULL, 32, 48, 0};
 	char *cert = NULL, *key = NULL; /* PEM text; owned */
 	size_t cert_len, key_len;
 	struct MHD_Daemon *d;
 	sigset_t sigs;
+	const struct timespec save_every = {WEB_SAVE_EVERY_S, 0};
 	char err[512];
 	int sig, rc = WEB_EXIT_CONFIG;
 
@@ -197,6 +224,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "hoptac-web: no randomness for sessions\n");
 		return 1;
 	}
+	web_pool_init(cfg.pool, cfg.pool_limit);
+	if (cfg.state_dir != NULL && session_file_open(cfg.state_dir) != 0)
+		return WEB_EXIT_CONFIG;
 	if (static_load_chartjs(cfg.chartjs) != 0)
 		fprintf(stderr,
 		    "hoptac-web: cannot read Chart.js at %s (%s): pages show "
@@ -215,11 +245,17 @@ main(int argc, char **argv)
 	}
 	fprintf(stderr, "hoptac-web: serving %s://%s for %s\n",
 	    cert != NULL ? "https" : "http", cfg.listen, cfg.server);
-	while (sigwait(&sigs, &sig) != 0)
-		;
+	/* The sessions' last uses go to the state file now and then; sign
+	 * in and out go at once (signin.c). */
+	while ((sig = sigtimedwait(&sigs, NULL, &save_every)) < 0)
+		if (errno == EAGAIN && session_changed())
+			session_file_save();
 	fprintf(stderr, "hoptac-web: stopping\n");
 	http_stop(d);
+	if (session_changed())
+		session_file_save();
 	session_fini();
+	web_pool_fini();
 	rc = 0;
 out:
 	free(cert);

@@ -198,8 +198,8 @@ request_head_html(FILE *f, const Hoptac__V1__CompletenessResponse *c)
 	    f);
 	page_url(f, q->reference);
 	fputs("\">xem</a>", f);
-	for (const char *const *fmt =
-	         (const char *const[]) {"html", "md", "csv", "json", NULL};
+	for (const char *const *fmt = (const char *const[]) {"html", "md",
+	         "csv", "json", "docx", NULL};
 	     *fmt != NULL; fmt++) {
 		fputs(" · <a href=\"/bao-cao-tong-hop?so=", f);
 		page_url(f, q->reference);

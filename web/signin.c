@@ -10,6 +10,8 @@
 #include "page.h"
 #include "pages.h"
 #include "session.h"
+#include "pool.h"
+#include "session_file.h"
 
 #include "hoptac/v1/auth.pb-c.h"
 
@@ -127,6 +129,7 @@ signin_post(struct web_req *r, struct web_user *unused)
 		    "Máy chủ đang có quá nhiều phiên làm việc. Xin thử lại "
 		    "sau.");
 	}
+	session_file_save();
 	session_cookie(cookie, sizeof(cookie), u.sid, r->secure);
 	rc = web_redirect(r, "/", headers);
 	memset(&u, 0, sizeof(u));
@@ -136,10 +139,14 @@ signin_post(struct web_req *r, struct web_user *unused)
 int
 signout_post(struct web_req *r, struct web_user *u)
 {
+	unsigned char key[WEB_POOL_KEY];
 	char cookie[256];
 	const char *headers[] = {"Set-Cookie", cookie, NULL};
 
 	session_end(u->sid);
+	web_pool_key(u->token, key);
+	web_pool_drop(key);
+	session_file_save();
 	session_cookie(cookie, sizeof(cookie), "", r->secure);
 	return web_redirect(r, "/dang-nhap", headers);
 }

@@ -33,6 +33,9 @@ struct web_config {
 	unsigned session_idle_s; /* a session ends after this long unused */
 	unsigned session_max_s;  /* and this long after signing in */
 	uint32_t rpc_timeout_ms; /* each call to hoptacd */
+	const char *state_dir;   /* sessions saved there; NULL: none */
+	unsigned pool;           /* idle connections to hoptacd kept */
+	unsigned pool_limit;     /* connections to hoptacd open at once */
 	int debug;               /* -d: log to stderr */
 };
 
@@ -51,7 +54,10 @@ struct web_req {
 	size_t sent;   /* bytes of the body answered */
 	void *conn;    /* struct MHD_Connection */
 	int secure;    /* served over TLS: cookies get Secure */
-	struct rpc_client *client; /* to hoptacd as the user; owned */
+	struct rpc_client *client;    /* to hoptacd as the user; owned, then
+	                               * given back to the pool (pool.h) */
+	unsigned char client_key[32]; /* its credential's key in the pool */
+	int client_bad; /* a call failed on the way: not to be kept */
 };
 
 /* A page being written: f writes into buf (open_memstream). */

@@ -160,6 +160,7 @@ test_request_review(void **state)
 	assert_non_null(strstr(a.body, "<td>Người đi</td><td class=\"n\">10"));
 	assert_non_null(strstr(a.body, "Chưa báo cáo"));
 	assert_non_null(strstr(a.body, "Chấp nhận báo cáo"));
+	assert_non_null(strstr(a.body, "&amp;tai=docx\">tải docx</a>"));
 	web_csrf(&a, csrf);
 	web_form_add(form, sizeof(form), "csrf", csrf);
 	web_form_add(form, sizeof(form), "so", REF);
@@ -199,6 +200,18 @@ test_request_review(void **state)
 	assert_non_null(strstr(a.headers,
 	    "attachment; filename=\"bao-cao-tong-hop-558-SNgV-BGHTQT.csv\""));
 	assert_non_null(strstr(a.body, "KT-DAKGLEI"));
+	/* And as a Word document, as the client writes it: a zip. */
+	assert_int_equal(
+	    web_request(&w, "GET", "/bao-cao-tong-hop?so=" REF_URL "&tai=docx",
+	        NULL, &a),
+	    200);
+	assert_non_null(strstr(a.headers,
+	    "Content-Type: application/"
+	    "vnd.openxmlformats-officedocument.wordprocessingml.document"));
+	assert_non_null(strstr(a.headers,
+	    "attachment; filename=\"bao-cao-tong-hop-558-SNgV-BGHTQT.docx\""));
+	assert_true(a.body_len > 1000);
+	assert_memory_equal(a.body, "PK\3\4", 4);
 	assert_int_equal(
 	    web_request(&w, "GET", "/bao-cao-tong-hop?so=" REF_URL "&tai=pdf",
 	        NULL, &a),
@@ -369,6 +382,29 @@ test_office(void **state)
 	assert_int_equal(
 	    web_request(&w, "GET", "/hoat-dong?don-vi=KT-DAKGLEI", NULL, &a),
 	    403);
+	/* Connections to hoptacd kept between requests serve their own
+	 * credential only: right after the reviewer's search of Đắk Glei,
+	 * the office's same search is still refused by hoptacd. */
+	{
+		char office[sizeof(w.cookie)], reviewer[sizeof(w.cookie)];
+
+		snprintf(office, sizeof(office), "%s", w.cookie);
+		w.cookie[0] = '\0';
+		web_sign_in(&w, t->reviewer);
+		snprintf(reviewer, sizeof(reviewer), "%s", w.cookie);
+		for (int i = 0; i < 3; i++) {
+			snprintf(w.cookie, sizeof(w.cookie), "%s", reviewer);
+			assert_int_equal(
+			    web_request(&w, "GET",
+			        "/hoat-dong?don-vi=KT-DAKGLEI", NULL, &a),
+			    200);
+			snprintf(w.cookie, sizeof(w.cookie), "%s", office);
+			assert_int_equal(
+			    web_request(&w, "GET",
+			        "/hoat-dong?don-vi=KT-DAKGLEI", NULL, &a),
+			    403);
+		}
+	}
 	web_stop(&w);
 }
 
@@ -407,10 +443,29 @@ test_browser(void **state)
 {
 	struct web_test *t = *state;
 	struct web_harness w;
-	char base[64], token_file[400], log[400], script[400];
+	char base[64], token_file[400], log[400], script[400], dst[400];
 	int status;
 	pid_t pid;
 
+	/* Đắk Tô answers too, once the browser has seen it late, for the
+	 * browser to accept: its report is Đắk Glei's under its own code. */
+	{
+		char src[400], line[1024];
+		FILE *in, *to;
+
+		snprintf(src, sizeof(src), "%s",
+		    harness_data("dak-glei-2024.report.txt"));
+		snprintf(dst, sizeof(dst), "%s/dak-to.report.txt", t->h.dir);
+		assert_non_null(in = fopen(src, "r"));
+		assert_non_null(to = fopen(dst, "w"));
+		while (fgets(line, sizeof(line), in) != NULL)
+			fputs(strcmp(line, "unit: KT-DAKGLEI\n") == 0
+			        ? "unit: KT-DAKTO\n"
+			        : line,
+			    to);
+		fclose(in);
+		assert_int_equal(fclose(to), 0);
+	}
 	web_start(&w, &t->h, NULL);
 	snprintf(base, sizeof(base), "http://127.0.0.1:%d", w.port);
 	snprintf(token_file, sizeof(token_file), "%s/reviewer.token", t->h.dir);
@@ -433,8 +488,12 @@ test_browser(void **state)
 			dup2(fd, 1);
 			dup2(fd, 2);
 		}
+		/* The command that submits Đắk Tô's report, run by the
+		 * script between the board and the review. */
+		setenv("HOPTAC_TOKEN", t->h.token, 1);
 		execlp("python3", "python3", script, base, token_file, REF,
-		    (char *)NULL);
+		    "KT-DAKTO", "Đắk Tô", getenv("HOPTAC"), "--server",
+		    t->h.url, "report", "submit", dst, (char *)NULL);
 		_exit(127);
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
@@ -453,6 +512,10 @@ test_browser(void **state)
 			skip();
 		assert_int_equal(WEXITSTATUS(status), 0);
 		assert_non_null(strstr(seen, "ok: the chart is drawn"));
+		assert_non_null(strstr(seen, "ok: after pressing accept"));
+		assert_non_null(
+		    strstr(seen, "ok: the consolidated report was"));
+		assert_non_null(strstr(seen, "ok: the map shades"));
 	}
 }
 
@@ -536,20 +599,103 @@ test_expiry(void **state)
 	web_stop(&w);
 }
 
+/* Hostile input: paths out of the tree, a header and a query string
+ * too large, a review without the session's CSRF token, markup in a
+ * request's title. The right status each time, nothing changed, markup
+ * shown as text. */
+static void
+test_hostile(void **state)
+{
+	struct web_test *t = *state;
+	struct harness *h = &t->h;
+	struct web_harness w;
+	static const char *const outside[] = {"/static/../../etc/passwd",
+	    "/static/%2e%2e/%2e%2e/etc/passwd", "/../etc/passwd",
+	    "/static/..%2f..%2fetc%2fpasswd", "/static/style.css/../../x"};
+	static char big[80 * 1024];
+	char csrf[65], form[1024] = "", issued[16], due[16];
+
+	web_start(&w, h, NULL);
+	for (size_t i = 0; i < sizeof(outside) / sizeof(*outside); i++) {
+		assert_int_equal(
+		    web_request(&w, "GET", outside[i], NULL, &a), 404);
+		assert_null(strstr(a.body, "root:"));
+	}
+	/* A header of 70 KiB, a query string of 70 KiB: refused before any
+	 * page is asked (431, 414), and hoptac-web serves on. */
+	snprintf(big, sizeof(big), "X-Pad: %070000d\r\n", 0);
+	w.extra = big;
+	assert_int_equal(web_request(&w, "GET", "/dang-nhap", NULL, &a), 431);
+	w.extra = NULL;
+	snprintf(big, sizeof(big), "/tong-hop?ky=%070000d", 0);
+	assert_int_equal(web_request(&w, "GET", big, NULL, &a), 414);
+	assert_int_equal(web_request(&w, "GET", "/dang-nhap", NULL, &a), 200);
+	/* A session id nobody was given, well formed or not: no page, no
+	 * form taken. */
+	snprintf(w.cookie, sizeof(w.cookie), "hoptac_phien=%064d", 7);
+	assert_int_equal(web_request(&w, "GET", "/", NULL, &a), 303);
+	assert_non_null(strstr(a.headers, "Location: /dang-nhap"));
+	assert_int_equal(
+	    web_request(&w, "POST", "/yeu-cau/duyet", "so=x", &a), 401);
+	snprintf(w.cookie, sizeof(w.cookie), "hoptac_phien=<b>'\"");
+	assert_int_equal(web_request(&w, "GET", "/", NULL, &a), 303);
+	w.cookie[0] = '\0';
+	/* Returning Đắk Glei's accepted report with another CSRF token:
+	 * 403, and it stays accepted. */
+	web_sign_in(&w, t->reviewer);
+	assert_int_equal(
+	    web_request(&w, "GET", "/yeu-cau?so=" REF_URL, NULL, &a), 200);
+	assert_non_null(strstr(a.body, "<strong>Đã chấp nhận</strong>"));
+	web_csrf(&a, csrf);
+	csrf[0] = csrf[0] == '0' ? '1' : '0';
+	web_form_add(form, sizeof(form), "csrf", csrf);
+	web_form_add(form, sizeof(form), "so", REF);
+	web_form_add(form, sizeof(form), "don-vi", "KT-DAKGLEI");
+	web_form_add(form, sizeof(form), "lan", "1");
+	web_form_add(form, sizeof(form), "quyet-dinh", "tra-lai");
+	web_form_add(form, sizeof(form), "ly-do", "thử");
+	assert_int_equal(
+	    web_request(&w, "POST", "/yeu-cau/duyet", form, &a), 403);
+	assert_int_equal(
+	    web_request(&w, "GET", "/yeu-cau?so=" REF_URL, NULL, &a), 200);
+	assert_non_null(strstr(a.body, "<strong>Đã chấp nhận</strong>"));
+	/* Markup in a title is text on the board and the request's page. */
+	harness_day_text(-10, issued, sizeof(issued));
+	harness_day_text(20, due, sizeof(due));
+	expect(CLI("request", "create", "9/SNgV-BGHTQT", "--issuer", "KT-SNGV",
+	           "--issued", issued, "--title",
+	           "<script>alert(1)</script> & \"x\" 'y'", "--from", "1/2024",
+	           "--due", due, "--unit", "KT-DAKTO"),
+	    0, "request create (markup in its title)");
+	assert_int_equal(web_request(&w, "GET", "/", NULL, &a), 200);
+	assert_null(strstr(a.body, "<script>alert"));
+	assert_non_null(strstr(a.body,
+	    "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot; "
+	    "&#39;y&#39;"));
+	assert_int_equal(
+	    web_request(&w, "GET", "/yeu-cau?so=9%2FSNgV-BGHTQT", NULL, &a),
+	    200);
+	assert_null(strstr(a.body, "<script>alert"));
+	assert_non_null(
+	    strstr(a.body, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+	web_stop(&w);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_board),
-	    cmocka_unit_test(test_request_review),
-	    cmocka_unit_test(test_summary),
-	    cmocka_unit_test(test_office),
-	    cmocka_unit_test(test_search),
-	    cmocka_unit_test(test_forms_flood),
-	    cmocka_unit_test(test_expiry),
-	    cmocka_unit_test(test_tls),
-	    cmocka_unit_test(test_browser),
-	    cmocka_unit_test(test_refusals),
+	    cmocka_unit_test_teardown(test_board, web_teardown),
+	    cmocka_unit_test_teardown(test_request_review, web_teardown),
+	    cmocka_unit_test_teardown(test_summary, web_teardown),
+	    cmocka_unit_test_teardown(test_office, web_teardown),
+	    cmocka_unit_test_teardown(test_search, web_teardown),
+	    cmocka_unit_test_teardown(test_forms_flood, web_teardown),
+	    cmocka_unit_test_teardown(test_expiry, web_teardown),
+	    cmocka_unit_test_teardown(test_tls, web_teardown),
+	    cmocka_unit_test_teardown(test_browser, web_teardown),
+	    cmocka_unit_test_teardown(test_hostile, web_teardown),
+	    cmocka_unit_test_teardown(test_refusals, web_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

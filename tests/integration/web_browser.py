@@ -1,11 +1,17 @@
 #!/usr/bin/env python3
 """Drives Debian's chromium, headless, through hoptac-web: signs in by
 typing the credential into the sign-in form and submitting it, reads the
-requests board, and checks that the summary's chart was drawn on its
-canvas. Speaks the DevTools protocol over --remote-debugging-pipe with
-the standard library only.
+requests board and the unit to chase, accepts UNIT's report on the
+request's page and sees its state change, downloads the consolidated
+report as CSV through the page's link, and checks that the summary's
+chart was drawn with a bar for each row of its table and that the map
+shaded the provinces that have activities. Speaks the DevTools protocol
+over --remote-debugging-pipe with the standard library only.
 
-    web_browser.py BASE_URL TOKEN_FILE REFERENCE
+    web_browser.py BASE_URL TOKEN_FILE REFERENCE UNIT UNIT_NAME SUBMIT...
+
+where SUBMIT... is the command that submits UNIT's report, run once the
+board has shown UNIT as the one to chase.
 
 Exit 0: all seen; 77: no chromium (skipped); 1: a check failed."""
 
@@ -17,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 
 WAIT_S = 120  # a cap for a slow machine, not a measure
 
@@ -115,8 +122,73 @@ def check(cond, what):
     print("web_browser: ok: " + what)
 
 
+def review(b, base, reference, unit, unit_name):
+    """Accepts unit's report on the request's page, as a reviewer would
+    by pressing its button, and sees it accepted."""
+    page = base + "/yeu-cau?so=" + urllib.parse.quote(reference, safe="")
+    b.load(lambda: b.call("Page.navigate", {"url": page}))
+    accept = ("Array.from(document.querySelectorAll('form.review')).find("
+              "f => f.elements['don-vi'].value === %s && "
+              "f.elements['quyet-dinh'].value === 'chap-nhan')"
+              % json.dumps(unit))
+    check(b.evaluate(accept + " !== undefined"),
+          "the report of %s awaits review" % unit_name)
+    b.load(lambda: b.evaluate(accept + ".querySelector('button').click()"))
+    state = b.evaluate(
+        "Array.from(document.querySelectorAll('section.report')).filter("
+        "s => s.querySelector('h3').innerText.includes(%s)).map("
+        "s => s.querySelector('strong').innerText).join()"
+        % json.dumps(unit_name))
+    check(state == "Đã chấp nhận",
+          "after pressing accept, the report of %s is accepted (%s)"
+          % (unit_name, state))
+    check(b.evaluate(accept + " === undefined"),
+          "its review buttons are gone")
+
+
+def download(b, base, reference, profile):
+    """Downloads the consolidated report as CSV by its link on the
+    request's page, into a folder of the browser's profile."""
+    folder = os.path.join(profile, "tai-ve")
+    os.mkdir(folder)
+    b.call("Browser.setDownloadBehavior",
+           {"behavior": "allowAndName", "downloadPath": folder,
+            "eventsEnabled": True}, session=False)
+    b.evaluate("document.querySelector('a[href*=\"tai=csv\"]').click()")
+    while True:
+        e = b.wait_event("Browser.downloadProgress")
+        if e["params"]["state"] != "inProgress":
+            break
+    check(e["params"]["state"] == "completed", "the download completed")
+    with open(os.path.join(folder, e["params"]["guid"]),
+              encoding="utf-8") as f:
+        text = f.read()
+    check("KT-DAKGLEI" in text,
+          "the consolidated report was downloaded as CSV (%d bytes)"
+          % len(text.encode()))
+
+
+def shaded_map(b, base):
+    """The map by partner province: shaded are exactly the provinces
+    with activities, Sê Kông (LA-XE) among them."""
+    b.load(lambda: b.call("Page.navigate",
+                          {"url": base + "/tong-hop?theo=doi-tac"}))
+    tiles = b.evaluate(
+        "Array.from(document.querySelectorAll('#ban-do g[data-code]')).map("
+        "g => [g.dataset.code, Number(g.dataset.count), "
+        "getComputedStyle(g.querySelector('rect')).fill])")
+    blank = [fill for code, n, fill in tiles if n == 0]
+    shaded = sorted(code for code, n, fill in tiles
+                    if n > 0 and fill not in blank)
+    counted = sorted(code for code, n, fill in tiles if n > 0)
+    check(len(tiles) == 18 and blank and shaded == counted
+          and "LA-XE" in shaded and "LA-PH" not in shaded,
+          "the map shades the provinces with activities: %s"
+          % ", ".join(shaded))
+
+
 def main():
-    base, token_file, reference = sys.argv[1], sys.argv[2], sys.argv[3]
+    base, token_file, reference, unit, unit_name = sys.argv[1:6]
     binary = shutil.which("chromium")
     if binary is None:
         print("web_browser: chromium is not installed: skipped "
@@ -154,6 +226,13 @@ def main():
             check(b.evaluate(
                 "document.querySelector('tr.overdue') !== null"),
                 "the overdue request is marked")
+            check(unit_name in b.evaluate(
+                "document.querySelector('tr.overdue').innerText"),
+                "the overdue request names the unit to chase")
+            subprocess.run(sys.argv[6:], check=True,
+                           stdout=subprocess.DEVNULL)
+            review(b, base, reference, unit, unit_name)
+            download(b, base, reference, profile)
             b.load(lambda: b.call("Page.navigate",
                                   {"url": base + "/tong-hop?theo=thang"}))
             drawn = None
@@ -181,6 +260,13 @@ def main():
             check(b.evaluate(
                 "document.querySelectorAll('#so-lieu tbody tr').length") > 0,
                 "the table is there beside the chart")
+            bars = b.evaluate("Chart.getChart(document.getElementById("
+                              "'bieu-do')).getDatasetMeta(0).data.length")
+            rows = b.evaluate(
+                "document.querySelectorAll('#so-lieu tbody tr').length")
+            check(bars == rows, "the chart has a bar for each of the %d "
+                  "months (%s bars)" % (rows, bars))
+            shaded_map(b, base)
         finally:
             b.close()
     return 0

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -20,6 +21,41 @@
 #include "web_harness.h"
 
 #define WEB_ARGS_MAX 24
+#define WEB_LIVE_MAX 8
+
+/* The hoptac-web started and not yet stopped: what a failed test left. */
+static pid_t web_live[WEB_LIVE_MAX];
+
+/* Replaces was by now in web_live; 0, or -1 when was is not there. */
+static int
+web_live_set(pid_t was, pid_t now)
+{
+	for (int i = 0; i < WEB_LIVE_MAX; i++)
+		if (web_live[i] == was) {
+			web_live[i] = now;
+			return 0;
+		}
+	return -1;
+}
+
+void
+web_kill_all(void)
+{
+	for (int i = 0; i < WEB_LIVE_MAX; i++)
+		if (web_live[i] > 0) {
+			kill(web_live[i], SIGKILL);
+			waitpid(web_live[i], NULL, 0);
+			web_live[i] = 0;
+		}
+}
+
+int
+web_teardown(void **state)
+{
+	(void)state;
+	web_kill_all();
+	return 0;
+}
 
 /* A connection to hoptac-web; -1 when it does not accept. */
 static int
@@ -48,6 +84,8 @@ web_start(struct web_harness *w, struct harness *h, ...)
 	char listen[64];
 	int n = 0, fd;
 	const char *bin = getenv("HOPTAC_WEB");
+	static int registered; /* atexit(web_kill_all) done */
+	pid_t parent = getpid();
 	va_list ap;
 
 	assert_non_null(bin);
@@ -70,10 +108,19 @@ web_start(struct web_harness *w, struct harness *h, ...)
 	}
 	va_end(ap);
 	argv[n] = NULL;
+	if (!registered) {
+		atexit(web_kill_all);
+		registered = 1;
+	}
 	w->pid = fork();
 	assert_true(w->pid >= 0);
 	if (w->pid == 0) {
 		int log = open(w->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+
+		/* The test killed, or crashed: hoptac-web goes with it. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(127);
 
 		if (log >= 0) {
 			dup2(log, 2);
@@ -81,6 +128,12 @@ web_start(struct web_harness *w, struct harness *h, ...)
 		}
 		execv(bin, (char *const *)argv);
 		_exit(127);
+	}
+	/* No room to remember it: a test starting so many at once is wrong. */
+	if (web_live_set(0, w->pid) != 0) {
+		kill(w->pid, SIGKILL);
+		waitpid(w->pid, NULL, 0);
+		fail_msg("more than %d hoptac-web at once", WEB_LIVE_MAX);
 	}
 	for (int i = 0; i < 200; i++) {
 		int status;
@@ -90,6 +143,7 @@ web_start(struct web_harness *w, struct harness *h, ...)
 			return;
 		}
 		if (waitpid(w->pid, &status, WNOHANG) == w->pid) {
+			web_live_set(w->pid, 0);
 			w->pid = 0;
 			fail_msg("hoptac-web exited at start; see %s", w->log);
 		}
@@ -105,6 +159,7 @@ web_stop(struct web_harness *w)
 
 	if (w->pid <= 0)
 		return;
+	web_live_set(w->pid, 0);
 	kill(w->pid, SIGTERM);
 	assert_int_equal(waitpid(w->pid, &status, 0), w->pid);
 	w->pid = 0;
@@ -149,6 +204,8 @@ web_request(struct web_harness *w, const char *method, const char *path,
 	    method, path);
 	if (w->cookie[0] != '\0')
 		fprintf(req, "Cookie: %s\r\n", w->cookie);
+	if (w->extra != NULL)
+		fputs(w->extra, req);
 	if (body != NULL)
 		fprintf(req,
 		    "Content-Type: application/x-www-form-urlencoded\r\n"

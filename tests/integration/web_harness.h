@@ -1,7 +1,8 @@
 /*
  * hoptac-web for the tests: starts the real hoptac-web (from $HOPTAC_WEB)
  * in front of a harness's hoptacd, and speaks HTTP/1.1 to it, one
- * connection per request, keeping the session cookie.
+ * connection per request, keeping the session cookie. A test that fails
+ * leaves no hoptac-web running: each test's teardown is web_teardown.
  */
 #ifndef HOPTAC_WEB_HARNESS_H
 #define HOPTAC_WEB_HARNESS_H
@@ -14,9 +15,10 @@
 struct web_harness {
 	pid_t pid;
 	int port;
-	char log[400];    /* its stderr */
-	char access[400]; /* its access log */
-	char cookie[200]; /* "hoptac_phien=..." from the last Set-Cookie */
+	char log[400];     /* its stderr */
+	char access[400];  /* its access log */
+	char cookie[200];  /* "hoptac_phien=..." from the last Set-Cookie */
+	const char *extra; /* "Name: value\r\n" lines sent too; NULL: none */
 };
 
 /* One answer: status, headers and body (NUL-terminated, cut). */
@@ -34,6 +36,14 @@ void web_start(struct web_harness *w, struct harness *h, ...)
 
 /* SIGTERM, then asserts a clean exit with status 0. */
 void web_stop(struct web_harness *w);
+
+/* SIGKILLs and reaps every hoptac-web started and not stopped: what a
+ * failed test left running. Also run at exit; and a hoptac-web dies
+ * with the test process however it ends (PR_SET_PDEATHSIG). */
+void web_kill_all(void);
+
+/* A cmocka test teardown: web_kill_all. Returns 0. */
+int web_teardown(void **state);
 
 /* Sends method path with body (NULL: none; a form, urlencoded) and the
  * session cookie; keeps a cookie the answer sets. Fails the test when
