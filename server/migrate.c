@@ -432,7 +432,62 @@ migrate_sequences(PGconn *pg, const char *table)
 	return rc;
 }
 
-/* The source's tables, sqlite's own left out. */
+/* sqlite's tables that a target may not have: the counts kept for
+ * summaries, derived from the records (a backend without them counts
+ * the records), and the inbox, empty once settled. */
+static const char *const migrate_derived[] = {
+    "activity_day_counts",
+    "activity_month_counts",
+    "activity_partner_day_counts",
+    "activity_partner_month_counts",
+    "activity_inbox",
+};
+
+/* Whether the target has the table: 1, 0, or -1 on an error. */
+static int
+migrate_pg_has_table(PGconn *pg, const char *table)
+{
+	static const char sql[] =
+	    "SELECT 1 FROM information_schema.tables"
+	    " WHERE table_schema = current_schema() AND table_name = $1";
+	const char *params[1] = {table};
+	PGresult *r = PQexecParams(pg, sql, 1, NULL, params, NULL, NULL, 0);
+	int has = -1;
+
+	if (PQresultStatus(r) == PGRES_TUPLES_OK)
+		has = PQntuples(r) > 0;
+	else
+		migrate_pg_error(pg, "reading the target's tables");
+	PQclear(r);
+	return has;
+}
+
+/* Whether a table the target lacks may be left behind: derived, or the
+ * inbox with nothing in it. */
+static int
+migrate_may_skip(sqlite3 *lite, const char *table)
+{
+	sqlite3_stmt *st = NULL;
+	int empty = 0;
+
+	for (size_t i = 0;
+	     i < sizeof(migrate_derived) / sizeof(*migrate_derived); i++) {
+		if (strcmp(table, migrate_derived[i]) != 0)
+			continue;
+		if (strcmp(table, "activity_inbox") != 0)
+			return 1;
+		if (sqlite3_prepare_v2(lite,
+		        "SELECT 1 FROM activity_inbox LIMIT 1", -1, &st,
+		        NULL) == SQLITE_OK)
+			empty = sqlite3_step(st) == SQLITE_DONE;
+		sqlite3_finalize(st);
+		return empty;
+	}
+	return 0;
+}
+
+/* The source's tables, sqlite's own left out, and those the target
+ * does without (migrate_derived). */
 static int
 migrate_tables(sqlite3 *lite, PGconn *pg, struct migrate_table **out, size_t *n)
 {
@@ -447,14 +502,26 @@ migrate_tables(sqlite3 *lite, PGconn *pg, struct migrate_table **out, size_t *n)
 	if (sqlite3_prepare_v2(lite, sql, -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		int has = migrate_pg_has_table(pg, name);
+
+		if (has < 0) {
+			rc = -1;
+			break;
+		}
+		if (!has && migrate_may_skip(lite, name)) {
+			printf("%-32s left behind: the target does without "
+			       "it\n",
+			    name);
+			continue;
+		}
 		if ((grown = realloc(v, (*n + 1) * sizeof(*v))) == NULL) {
 			rc = -1;
 			break;
 		}
 		v = grown;
 		memset(&v[*n], 0, sizeof(v[*n]));
-		snprintf(v[*n].name, sizeof(v[*n].name), "%s",
-		    (const char *)sqlite3_column_text(st, 0));
+		snprintf(v[*n].name, sizeof(v[*n].name), "%s", name);
 		rc = migrate_columns(lite, pg, &v[*n]);
 		(*n)++;
 	}
