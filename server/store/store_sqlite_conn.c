@@ -735,13 +735,7 @@ store_sqlite_request_save(struct store_conn *conn, const char *credential_id,
 uint8_t *
 store_sqlite_pack(const ProtobufCMessage *m, size_t *len)
 {
-	uint8_t *buf;
-
-	*len = protobuf_c_message_get_packed_size(m);
-	buf = malloc(*len ? *len : 1);
-	if (buf != NULL)
-		protobuf_c_message_pack(m, buf);
-	return buf;
+	return store_pack(m, len);
 }
 
 int

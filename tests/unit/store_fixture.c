@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "pbstr.h"
@@ -24,10 +25,71 @@
 #include "store.h"
 #include "store_fixture.h"
 
+/* HOPTAC_TEST_PG's connection string, or NULL; read once. */
+static const char *
+store_fixture_pg_conninfo(void)
+{
+	static char info[512];
+	static int read;
+	const char *env = getenv("HOPTAC_TEST_PG");
+	FILE *fp;
+
+	if (read)
+		return info[0] != '\0' ? info : NULL;
+	read = 1;
+	if (env == NULL || env[0] == '\0')
+		return NULL;
+	if (env[0] != '@') {
+		snprintf(info, sizeof(info), "%s", env);
+		return info;
+	}
+	if ((fp = fopen(env + 1, "r")) == NULL)
+		fail_msg("HOPTAC_TEST_PG: cannot read %s", env + 1);
+	if (fgets(info, sizeof(info), fp) == NULL)
+		info[0] = '\0';
+	fclose(fp);
+	info[strcspn(info, "\n")] = '\0';
+	return info[0] != '\0' ? info : NULL;
+}
+
+int
+store_fixture_pg(void)
+{
+	return store_fixture_pg_conninfo() != NULL;
+}
+
+/* Runs sql on the server's maintenance database (CREATE/DROP DATABASE). */
+static int
+store_fixture_pg_admin(const char *sql)
+{
+	char info[600];
+	PGconn *db;
+	PGresult *res;
+	int ok;
+
+	snprintf(info, sizeof(info), "%s dbname=postgres",
+	    store_fixture_pg_conninfo());
+	db = PQconnectdb(info);
+	if (PQstatus(db) != CONNECTION_OK) {
+		print_error("%s: %s", info, PQerrorMessage(db));
+		PQfinish(db);
+		return -1;
+	}
+	res = PQexec(db, sql);
+	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+	if (!ok)
+		print_error("%s: %s", sql, PQerrorMessage(db));
+	PQclear(res);
+	PQfinish(db);
+	return ok ? 0 : -1;
+}
+
 int
 store_fixture_setup(void **state)
 {
+	static int made;
 	struct store_fixture *f = calloc(1, sizeof(*f));
+	char sql[128];
 
 	if (f == NULL)
 		return -1;
@@ -37,6 +99,18 @@ store_fixture_setup(void **state)
 		return -1;
 	}
 	snprintf(f->path, sizeof(f->path), "%s/hoptac.db", f->dir);
+	if (store_fixture_pg()) {
+		snprintf(f->pg_db, sizeof(f->pg_db), "hoptac_t%ld_%d",
+		    (long)getpid(), ++made);
+		snprintf(sql, sizeof(sql), "CREATE DATABASE %s", f->pg_db);
+		if (store_fixture_pg_admin(sql) != 0) {
+			rmdir(f->dir);
+			free(f);
+			return -1;
+		}
+		snprintf(f->path, sizeof(f->path), "postgresql:%s dbname=%s",
+		    store_fixture_pg_conninfo(), f->pg_db);
+	}
 	*state = f;
 	return 0;
 }
@@ -47,8 +121,15 @@ store_fixture_teardown(void **state)
 	struct store_fixture *f = *state;
 	DIR *d;
 	struct dirent *e;
+	char sql[128];
 
 	store_close(f->db);
+	if (f->pg_db[0] != '\0') {
+		/* FORCE: a reader a failed test left open goes with it. */
+		snprintf(sql, sizeof(sql),
+		    "DROP DATABASE IF EXISTS %s WITH (FORCE)", f->pg_db);
+		store_fixture_pg_admin(sql);
+	}
 	if ((d = opendir(f->dir)) != NULL) {
 		while ((e = readdir(d)) != NULL) {
 			char p[512];
@@ -90,7 +171,8 @@ store_fixture_reader(const char *path)
 	return c;
 }
 
-/* PRAGMA user_version read with sqlite directly, not through the store. */
+/* The schema version read directly, not through the store: PRAGMA
+ * user_version of an sqlite file, hoptac_schema of a PostgreSQL database. */
 int
 store_fixture_version(const char *path)
 {
@@ -98,6 +180,17 @@ store_fixture_version(const char *path)
 	sqlite3_stmt *st = NULL;
 	int v;
 
+	if (strncmp(path, "postgresql:", 11) == 0) {
+		PGconn *pg = PQconnectdb(path + 11);
+		PGresult *res =
+		    PQexec(pg, "SELECT max(version) FROM hoptac_schema");
+
+		assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+		v = atoi(PQgetvalue(res, 0, 0));
+		PQclear(res);
+		PQfinish(pg);
+		return v;
+	}
 	assert_int_equal(
 	    sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	assert_int_equal(
@@ -264,12 +357,23 @@ store_fixture_assert_same(const ProtobufCMessage *a, const ProtobufCMessage *b)
 	free(pb);
 }
 
-/* Runs SQL on the file directly, outside the store. */
+/* Runs SQL on the database directly, outside the store. */
 void
 store_fixture_exec(const char *path, const char *sql)
 {
 	sqlite3 *db = NULL;
 
+	if (strncmp(path, "postgresql:", 11) == 0) {
+		PGconn *pg = PQconnectdb(path + 11);
+		PGresult *res = PQexec(pg, sql);
+
+		if (PQresultStatus(res) != PGRES_COMMAND_OK &&
+		    PQresultStatus(res) != PGRES_TUPLES_OK)
+			fail_msg("%s: %s", sql, PQerrorMessage(pg));
+		PQclear(res);
+		PQfinish(pg);
+		return;
+	}
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
