@@ -69,6 +69,16 @@ store_open(const char *path, int mode, struct store_conn **out, char *err,
 }
 
 int
+store_names_file(const char *path)
+{
+	const char *rest;
+	char err[8];
+	const struct store_ops *ops = store_backend(path, &rest, err, 0);
+
+	return ops != NULL && ops->scheme == NULL;
+}
+
+int
 store_check(const char *path, int depth, struct store_check_result *res,
     char *err, size_t errlen)
 {

@@ -82,6 +82,8 @@ store_pg_check(const char *name, int depth, struct store_check_result *res,
 	c = store_pg_of(conn);
 	res->schema = STORE_SCHEMA_VERSION;
 	res->page_size = 8192; /* PostgreSQL's block */
+	res->how =
+	    depth == STORE_CHECK_FULL ? "every record read back" : "schema";
 	if ((size = store_pg_run(c,
 	         "SELECT pg_database_size(current_database()) / 8192", NULL,
 	         &rc)) == NULL) {

@@ -21,75 +21,21 @@
 #include <sqlite3.h>
 
 #include "pbstr.h"
+#include "pgtest.h"
 #include "status.h"
 #include "store.h"
 #include "store_fixture.h"
 
-/* HOPTAC_TEST_PG's connection string, or NULL; read once. */
-static const char *
-store_fixture_pg_conninfo(void)
-{
-	static char info[512];
-	static int read;
-	const char *env = getenv("HOPTAC_TEST_PG");
-	FILE *fp;
-
-	if (read)
-		return info[0] != '\0' ? info : NULL;
-	read = 1;
-	if (env == NULL || env[0] == '\0')
-		return NULL;
-	if (env[0] != '@') {
-		snprintf(info, sizeof(info), "%s", env);
-		return info;
-	}
-	if ((fp = fopen(env + 1, "r")) == NULL)
-		fail_msg("HOPTAC_TEST_PG: cannot read %s", env + 1);
-	if (fgets(info, sizeof(info), fp) == NULL)
-		info[0] = '\0';
-	fclose(fp);
-	info[strcspn(info, "\n")] = '\0';
-	return info[0] != '\0' ? info : NULL;
-}
-
 int
 store_fixture_pg(void)
 {
-	return store_fixture_pg_conninfo() != NULL;
-}
-
-/* Runs sql on the server's maintenance database (CREATE/DROP DATABASE). */
-static int
-store_fixture_pg_admin(const char *sql)
-{
-	char info[600];
-	PGconn *db;
-	PGresult *res;
-	int ok;
-
-	snprintf(info, sizeof(info), "%s dbname=postgres",
-	    store_fixture_pg_conninfo());
-	db = PQconnectdb(info);
-	if (PQstatus(db) != CONNECTION_OK) {
-		print_error("%s: %s", info, PQerrorMessage(db));
-		PQfinish(db);
-		return -1;
-	}
-	res = PQexec(db, sql);
-	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-	if (!ok)
-		print_error("%s: %s", sql, PQerrorMessage(db));
-	PQclear(res);
-	PQfinish(db);
-	return ok ? 0 : -1;
+	return pgtest_conninfo() != NULL;
 }
 
 int
 store_fixture_setup(void **state)
 {
-	static int made;
 	struct store_fixture *f = calloc(1, sizeof(*f));
-	char sql[128];
 
 	if (f == NULL)
 		return -1;
@@ -99,17 +45,12 @@ store_fixture_setup(void **state)
 		return -1;
 	}
 	snprintf(f->path, sizeof(f->path), "%s/hoptac.db", f->dir);
-	if (store_fixture_pg()) {
-		snprintf(f->pg_db, sizeof(f->pg_db), "hoptac_t%ld_%d",
-		    (long)getpid(), ++made);
-		snprintf(sql, sizeof(sql), "CREATE DATABASE %s", f->pg_db);
-		if (store_fixture_pg_admin(sql) != 0) {
-			rmdir(f->dir);
-			free(f);
-			return -1;
-		}
-		snprintf(f->path, sizeof(f->path), "postgresql:%s dbname=%s",
-		    store_fixture_pg_conninfo(), f->pg_db);
+	if (store_fixture_pg() &&
+	    pgtest_create("hoptac_t", f->pg_db, sizeof(f->pg_db), f->path,
+	        sizeof(f->path)) != 0) {
+		rmdir(f->dir);
+		free(f);
+		return -1;
 	}
 	*state = f;
 	return 0;
@@ -121,15 +62,11 @@ store_fixture_teardown(void **state)
 	struct store_fixture *f = *state;
 	DIR *d;
 	struct dirent *e;
-	char sql[128];
 
 	store_close(f->db);
-	if (f->pg_db[0] != '\0') {
-		/* FORCE: a reader a failed test left open goes with it. */
-		snprintf(sql, sizeof(sql),
-		    "DROP DATABASE IF EXISTS %s WITH (FORCE)", f->pg_db);
-		store_fixture_pg_admin(sql);
-	}
+	/* Dropped by force: a reader a failed test left open goes too. */
+	if (f->pg_db[0] != '\0')
+		pgtest_drop(f->pg_db);
 	if ((d = opendir(f->dir)) != NULL) {
 		while ((e = readdir(d)) != NULL) {
 			char p[512];

@@ -35,9 +35,7 @@ struct store_fixture_spec {
 	int withdrawn;
 };
 
-/* Whether the tests run on PostgreSQL: HOPTAC_TEST_PG is a libpq
- * connection string to a server where databases may be made and dropped
- * ("@FILE": the string is in FILE, as tests/pg/cluster.sh wrote it). */
+/* Whether the tests run on PostgreSQL (HOPTAC_TEST_PG, tests/pg/pgtest.h). */
 int store_fixture_pg(void);
 
 /* Skips a test of what only sqlite has (its files, pragmas, migrations
