@@ -169,6 +169,11 @@ store_pg_begin(struct store_conn *conn)
 	if (PQstatus(c->db) == CONNECTION_BAD)
 		c->txn_open = 0;
 	rc = store_pg_exec(c, "BEGIN");
+	/* A connection lost while idle (a server restarted, a failover) is
+	 * found out only now: nothing was begun, so begin again on a new
+	 * one, and the group of calls goes on. */
+	if (rc == STATUS_UNAVAILABLE && PQstatus(c->db) == CONNECTION_BAD)
+		rc = store_pg_exec(c, "BEGIN");
 	c->txn_open = rc == STATUS_OK;
 	return rc;
 }

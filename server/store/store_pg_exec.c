@@ -188,7 +188,9 @@ store_pg_run(
 {
 	PGresult *res;
 	ExecStatusType st;
+	int retried = 0;
 
+again:
 	if ((*rc = store_pg_ready(c)) != STATUS_OK)
 		return NULL;
 	res = PQexecParams(c->db, sql, a != NULL ? a->n : 0, NULL,
@@ -201,6 +203,13 @@ store_pg_run(
 	}
 	*rc = store_pg_status(c, res, sql);
 	PQclear(res);
+	/* A reader's statement changes nothing: one that met a connection
+	 * lost while idle runs again on a new one. */
+	if (*rc == STATUS_UNAVAILABLE && c->readonly && !retried &&
+	    PQstatus(c->db) == CONNECTION_BAD) {
+		retried = 1;
+		goto again;
+	}
 	return NULL;
 }
 

@@ -57,6 +57,21 @@ unit_insert(struct store_conn *c, const char *code)
 	return rc;
 }
 
+/* Ends the server's side of every connection hoptac's store has open
+ * to the test's database, as a restart of the server would. */
+static void
+cut_connections(const struct store_fixture *f)
+{
+	char sql[256], st[8];
+
+	snprintf(sql, sizeof(sql),
+	    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+	    " WHERE datname = '%s' AND application_name = 'hoptacd'",
+	    f->pg_db);
+	pg_try(f, sql, st, sizeof(st));
+	assert_string_equal(st, "");
+}
+
 static int
 open_status(const char *name, int mode, char *err, size_t len)
 {
@@ -236,19 +251,14 @@ test_pg_connection_lost(void **state)
 {
 	struct store_fixture *f = *state;
 	struct store_conn *c = store_fixture_writer(f);
-	char sql[256], st[8], err[512];
+	char err[512];
 	int rc;
 
 	STORE_PG_ONLY();
 	assert_int_equal(store_begin(c), STATUS_OK);
 	assert_int_equal(store_savepoint(c), STATUS_OK);
 	store_fixture_insert_unit(c, "KT-LOST", "Kon Tum", "");
-	snprintf(sql, sizeof(sql),
-	    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-	    " WHERE datname = '%s' AND application_name = 'hoptacd'",
-	    f->pg_db);
-	pg_try(f, sql, st, sizeof(st));
-	assert_string_equal(st, "");
+	cut_connections(f);
 	rc = unit_insert(c, "KT-ALSO");
 	assert_int_equal(rc, STATUS_UNAVAILABLE);
 	assert_int_equal(store_commit(c), STATUS_UNAVAILABLE);
@@ -265,6 +275,28 @@ test_pg_connection_lost(void **state)
 	    STATUS_FAILED_PRECONDITION);
 }
 
+/* Connections lost while idle (a server restarted between calls): the
+ * writer's next transaction and a reader's next query go on, on new
+ * connections, without a call failing. */
+static void
+test_pg_idle_connection_lost(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_conn *c = store_fixture_writer(f);
+	struct store_conn *r;
+
+	STORE_PG_ONLY();
+	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
+	r = store_fixture_reader(f->path);
+	cut_connections(f);
+	assert_int_equal(store_unit_get(r, "KT-DAKGLEI", NULL), STATUS_OK);
+	assert_int_equal(store_begin(c), STATUS_OK);
+	store_fixture_insert_unit(c, "KT-KONPLONG", "Kon Tum", "");
+	assert_int_equal(store_commit(c), STATUS_OK);
+	assert_int_equal(store_unit_get(r, "KT-KONPLONG", NULL), STATUS_OK);
+	store_close(r);
+}
+
 int
 main(void)
 {
@@ -275,6 +307,7 @@ main(void)
 	    STORE_FIXTURE_TEST(test_pg_audit_append_only),
 	    STORE_FIXTURE_TEST(test_pg_refused_row_keeps_transaction),
 	    STORE_FIXTURE_TEST(test_pg_connection_lost),
+	    STORE_FIXTURE_TEST(test_pg_idle_connection_lost),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
