@@ -14,6 +14,8 @@ PACKAGES=(
 	libprotobuf-c-dev   # protobuf-c runtime: the wire messages
 	protobuf-c-compiler # protoc-c: generates C code from proto/*.proto
 	libsqlite3-dev      # sqlite3: the server's storage
+	libpq-dev           # libpq: the server's PostgreSQL store (store = postgresql:...)
+	postgresql-15       # PostgreSQL 15: the tests run the store on a throwaway cluster (tests/pg/cluster.sh)
 	libcmocka-dev       # cmocka: the unit and integration tests
 	libunistring-dev    # libunistring: Unicode normalization and case folding for search
 	libcsv-dev          # libcsv: reading activities from CSV files

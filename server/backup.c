@@ -146,7 +146,8 @@ backup_run(const char *src, const char *dst,
 	b.dst = dst;
 	b.err = err;
 	b.errlen = errlen;
-	if (backup_check_paths(&b) != 0 ||
+	/* A database on a server: its backend says how to back it up. */
+	if ((store_names_file(src) && backup_check_paths(&b) != 0) ||
 	    store_backup_open(src, &b.from, err, errlen) != STATUS_OK ||
 	    backup_make_tmp(&b) != 0 ||
 	    store_backup_copy(b.from, b.tmp, opt, res, err, errlen) !=

@@ -63,9 +63,9 @@ check_main(int argc, char **argv)
 	rc = 1;
 	switch (store_check(db, STORE_CHECK_FULL, &res, err, sizeof(err))) {
 	case STATUS_OK:
-		printf("%s: ok (schema %d, %ld pages of %ld bytes, "
-		       "integrity_check)\n",
-		    db, res.schema, res.pages, res.page_size);
+		printf("%s: ok (schema %d, %ld pages of %ld bytes, %s)\n", db,
+		    res.schema, res.pages, res.page_size,
+		    res.how != NULL ? res.how : "integrity_check");
 		rc = 0;
 		break;
 	case STATUS_DATA_LOSS:

@@ -54,6 +54,10 @@ int store_open(const char *path, int mode, struct store_conn **out, char *err,
 
 void store_close(struct store_conn *c);
 
+/* Whether path names a database file (sqlite's), rather than a database
+ * on a server ("postgresql:..."). */
+int store_names_file(const char *path);
+
 /* Whether a connection of this process has met a damaged database since
  * it started: its call failed with DATA_LOSS and HOPTACD-DAMAGED was
  * logged. The writer then closes without checkpointing its WAL into the
@@ -321,6 +325,7 @@ struct store_check_result {
 	int schema; /* its schema version */
 	long pages;
 	long page_size;
+	const char *how; /* what was checked, for people: "integrity_check" */
 };
 
 /* Reads the database at path through without changing it, or any file

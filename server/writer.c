@@ -96,6 +96,21 @@ writer_full(struct writer *w, struct call *c)
 	}
 }
 
+/* The call fails for the store: UNAVAILABLE, which clients retry with
+ * the same request id, when nothing of it can have stayed (a database
+ * on a server out of reach, its connection lost: the transaction went
+ * with it); else INTERNAL. */
+static void
+writer_store_failed(struct call *c, int rc)
+{
+	if (rc == STATUS_UNAVAILABLE)
+		call_fail(c, STATUS_UNAVAILABLE,
+		    "the database could not be reached; nothing of this call "
+		    "was stored; retry");
+	else
+		call_fail(c, STATUS_INTERNAL, "the store failed");
+}
+
 /* One call inside the group transaction, under its own savepoint so a
  * failing call changes nothing and the others still commit. */
 static void
@@ -121,8 +136,10 @@ writer_apply(struct writer *w, struct call *c)
 		    c, rc, "request_id %s was used for another method", id);
 		return;
 	}
-	if (rc != STATUS_NOT_FOUND || store_savepoint(w->db) != STATUS_OK) {
-		call_fail(c, STATUS_INTERNAL, "the store failed");
+	if (rc == STATUS_NOT_FOUND)
+		rc = store_savepoint(w->db);
+	if (rc != STATUS_OK) {
+		writer_store_failed(c, rc);
 		return;
 	}
 	c->status = c->method->run(c, w->db);
@@ -136,8 +153,11 @@ writer_apply(struct writer *w, struct call *c)
 	}
 	if (store_full_take(w->db))
 		writer_full(w, c);
+	else if (!store_in_transaction(w->db))
+		writer_store_failed(c, STATUS_UNAVAILABLE);
 	/* After SQLITE_FULL sqlite may have rolled the whole transaction
-	 * back already, savepoint included: the caller deals with that. */
+	 * back already, savepoint included, and a database on a server may
+	 * have gone with its connection: the caller deals with that. */
 	if (!store_in_transaction(w->db))
 		return;
 	if (c->status == STATUS_OK)

@@ -13,30 +13,41 @@
 /* The first takes file paths, the others a name "scheme://...". */
 static const struct store_ops *const store_backends[] = {
     &store_sqlite_ops,
+    &store_pg_ops,
 };
 
 #define STORE_N_BACKENDS (sizeof(store_backends) / sizeof(store_backends[0]))
 
 /* The backend of path and, in *rest, what it opens: the one its scheme
- * names, or the first for a path with none. NULL, with the reason in
- * err, for a scheme no backend has. */
+ * names ("scheme://...", or "scheme:..." for a backend that takes its
+ * names whole), or the first for a path with none. NULL, with the
+ * reason in err, for a scheme no backend has. */
 static const struct store_ops *
 store_backend(const char *path, const char **rest, char *err, size_t errlen)
 {
 	size_t n = strspn(path, "abcdefghijklmnopqrstuvwxyz0123456789+.-");
 
+	int slashes = n > 0 && strncmp(path + n, "://", 3) == 0;
+
 	*rest = path;
-	if (n == 0 || strncmp(path + n, "://", 3) != 0)
-		return store_backends[0];
-	for (size_t i = 0; i < STORE_N_BACKENDS; i++) {
+	for (size_t i = 0; n > 0 && path[n] == ':' && i < STORE_N_BACKENDS;
+	     i++) {
 		const char *scheme = store_backends[i]->scheme;
 
-		if (scheme != NULL && strlen(scheme) == n &&
-		    strncmp(path, scheme, n) == 0) {
-			*rest = path + n + 3;
+		if (scheme == NULL ||
+		    (!slashes && !store_backends[i]->whole_name))
+			continue;
+		/* "postgres" is libpq's other name for its URIs. */
+		if ((strlen(scheme) == n && strncmp(path, scheme, n) == 0) ||
+		    (store_backends[i]->whole_name && slashes && n == 8 &&
+		        strncmp(path, scheme, n) == 0)) {
+			if (!store_backends[i]->whole_name)
+				*rest = path + n + 3;
 			return store_backends[i];
 		}
 	}
+	if (!slashes)
+		return store_backends[0];
 	snprintf(err, errlen,
 	    "cannot open %s: no store backend is called \"%.*s\" (a "
 	    "database file is given by its path)",
@@ -55,6 +66,16 @@ store_open(const char *path, int mode, struct store_conn **out, char *err,
 	if ((ops = store_backend(path, &rest, err, errlen)) == NULL)
 		return STATUS_INVALID_ARGUMENT;
 	return ops->open(rest, mode, out, err, errlen);
+}
+
+int
+store_names_file(const char *path)
+{
+	const char *rest;
+	char err[8];
+	const struct store_ops *ops = store_backend(path, &rest, err, 0);
+
+	return ops != NULL && ops->scheme == NULL;
 }
 
 int

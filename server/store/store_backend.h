@@ -19,6 +19,10 @@ struct store_ops {
 	/* What a database's name starts with, before "://"; NULL for the
 	 * backend that takes plain file paths. */
 	const char *scheme;
+	/* Whether open, check and backup_open take the name whole, scheme
+	 * included, and "scheme:" without "//" names this backend too (the
+	 * keyword form of PostgreSQL's connection strings). */
+	int whole_name;
 
 	/* Connections; open sets (*out)->ops. */
 	int (*open)(const char *path, int mode, struct store_conn **out,
@@ -96,8 +100,8 @@ struct store_ops {
 	    Hoptac__V1__ListActivitiesResponse *out);
 	int (*link_put)(
 	    struct store_conn *c, const Hoptac__V1__ActivityLink *l);
-	int (*link_list)(struct store_conn *c, int32_t from_day,
-	    int32_t to_day, size_t *n, Hoptac__V1__ActivityLink ***links);
+	int (*link_list)(struct store_conn *c, int32_t from_day, int32_t to_day,
+	    size_t *n, Hoptac__V1__ActivityLink ***links);
 	int (*conflict_insert)(
 	    struct store_conn *c, Hoptac__V1__ActivityConflict *x);
 	int (*conflict_get)(struct store_conn *c, int64_t id,
@@ -163,7 +167,45 @@ struct store_backup {
 /* Notes that a connection met a damaged database (store_damaged). */
 void store_note_damage(void);
 
+/* The search keys of a, malloc'd: its folded fields, and its folded
+ * texts, each ended by '|' (store_fold.c). -1 when out of memory (both
+ * NULL then). */
+int store_activity_keys(
+    const Hoptac__V1__Activity *a, char **fields, char **search);
+
+/* An activity's derived columns, malloc'd (store_common.c): its body
+ * packed, its search keys, and the first and last days of its start
+ * (a span for a partial date) and the last of its end. */
+struct store_activity_columns {
+	uint8_t *body;
+	size_t body_len;
+	char *fields, *search;
+	int32_t start_day, start_last, end_day;
+};
+
+/* Fills c from a: OK, INVALID_ARGUMENT for a start that is not a date,
+ * INTERNAL out of memory (c then holds nothing). */
+int store_activity_columns(
+    const Hoptac__V1__Activity *a, struct store_activity_columns *c);
+void store_activity_columns_free(struct store_activity_columns *c);
+
+/* m packed into a malloc'd buffer of *len bytes, or NULL. */
+uint8_t *store_pack(const ProtobufCMessage *m, size_t *len);
+
+/* Sets cr's roles from their bits (role_set's); a status. */
+int store_roles_unpack(unsigned roles, Hoptac__V1__Credential *cr);
+
+/* A window of activities read with one more than max: its total, and
+ * RESOURCE_EXHAUSTED (emptied) when there were more than max. */
+int store_window_over(Hoptac__V1__ListActivitiesResponse *out, size_t max);
+
+/* The page q asks for: its size, and the (start_day, seq) it follows
+ * (INT64_MIN, 0 for the first); INVALID_ARGUMENT for a token not ours. */
+int store_page_of(const Hoptac__V1__ListActivitiesRequest *q, uint32_t *limit,
+    int64_t *after_day, int64_t *after_seq);
+
 /* The backends. */
 extern const struct store_ops store_sqlite_ops;
+extern const struct store_ops store_pg_ops;
 
 #endif

@@ -17,63 +17,6 @@
 #include "store_sqlite_int.h"
 #include "text.h"
 
-#define STORE_PAGE_DEFAULT 100
-#define STORE_PAGE_MAX     1000
-
-/* Joins folded strings with a separator no text contains after folding. */
-static char *
-store_fold_join(char *const *items, size_t n)
-{
-	size_t cap = 1, len = 0;
-	char *out = malloc(cap);
-
-	if (out == NULL)
-		return NULL;
-	out[0] = '\0';
-	for (size_t i = 0; i < n; i++) {
-		char *f = text_fold(items[i] != NULL ? items[i] : "");
-		size_t fl;
-		char *grown;
-
-		if (f == NULL)
-			goto fail;
-		fl = strlen(f);
-		grown = realloc(out, cap + fl + 1);
-		if (grown == NULL) {
-			free(f);
-			goto fail;
-		}
-		out = grown;
-		cap += fl + 1;
-		memcpy(out + len, f, fl);
-		len += fl;
-		out[len++] = '|';
-		out[len] = '\0';
-		free(f);
-	}
-	return out;
-fail:
-	free(out);
-	return NULL;
-}
-
-/* The search keys of a, malloc'd: its folded fields, and its folded
- * texts. -1 when out of memory (both NULL then). */
-static int
-store_activity_keys(const Hoptac__V1__Activity *a, char **fields, char **search)
-{
-	char *texts[5] = {a->title, a->summary, a->place, a->leader, a->result};
-
-	*fields = store_fold_join(a->fields, a->n_fields);
-	*search = store_fold_join(texts, 5);
-	if (*fields != NULL && *search != NULL)
-		return 0;
-	free(*fields);
-	free(*search);
-	*fields = *search = NULL;
-	return -1;
-}
-
 /* The columns derived from an activity, bound to ?3..?11 and ?13 of both
  * the insert and the update statements. start_day and start_last are the
  * first and last days of the start as written: the same day for a full
@@ -81,37 +24,24 @@ store_activity_keys(const Hoptac__V1__Activity *a, char **fields, char **search)
 static int
 store_bind_activity(sqlite3_stmt *st, const Hoptac__V1__Activity *a)
 {
-	char *fields = NULL, *search = NULL;
-	struct date_partial start, end;
-	size_t len;
-	uint8_t *body = store_sqlite_pack(&a->base, &len);
-	int rc = STATUS_INTERNAL;
+	struct store_activity_columns c;
+	int rc = store_activity_columns(a, &c);
 
-	if (store_activity_keys(a, &fields, &search) != 0 || body == NULL)
-		goto out;
-	if (date_parse(a->start_date, &start) != 0) {
-		rc = STATUS_INVALID_ARGUMENT;
-		goto out;
-	}
-	if (a->end_date[0] == '\0' || date_parse(a->end_date, &end) != 0)
-		end = start;
+	if (rc != STATUS_OK)
+		return rc;
 	store_sqlite_bind_text(st, 3, a->unit_code);
 	sqlite3_bind_int(st, 4, (int)a->kind);
-	sqlite3_bind_int(st, 5, date_first_day(&start));
-	sqlite3_bind_int(st, 6, date_last_day(&end));
-	sqlite3_bind_int(st, 13, date_last_day(&start));
+	sqlite3_bind_int(st, 5, c.start_day);
+	sqlite3_bind_int(st, 6, c.end_day);
+	sqlite3_bind_int(st, 13, c.start_last);
 	sqlite3_bind_int(st, 7, a->people);
 	sqlite3_bind_int(st, 8, (int)a->state);
 	sqlite3_bind_int64(st, 9, a->version);
-	sqlite3_bind_text(st, 10, fields, -1, free);
-	sqlite3_bind_text(st, 11, search, -1, free);
-	sqlite3_bind_blob(st, 2, body, (int)len, free);
+	/* The statement frees them. */
+	sqlite3_bind_text(st, 10, c.fields, -1, free);
+	sqlite3_bind_text(st, 11, c.search, -1, free);
+	sqlite3_bind_blob(st, 2, c.body, (int)c.body_len, free);
 	return STATUS_OK;
-out:
-	free(fields);
-	free(search);
-	free(body);
-	return rc;
 }
 
 /* Replaces the rows of one link table (partners or fields) of an
@@ -595,19 +525,16 @@ store_sqlite_activity_list(struct store_conn *conn,
 	struct store_filter f;
 	sqlite3_stmt *st = NULL;
 	char sql[2048];
-	uint32_t limit = q->page_size == 0 ? STORE_PAGE_DEFAULT : q->page_size;
-	int64_t after_day = INT64_MIN, after_seq = 0;
+	uint32_t limit;
+	int64_t after_day, after_seq;
 	int64_t last_day = 0, last_seq = 0;
 	int rc, rv;
 
-	if (limit > STORE_PAGE_MAX)
-		limit = STORE_PAGE_MAX;
 	if ((rc = store_sqlite_settled(c)) != STATUS_OK)
 		return rc;
-	if (q->page_token[0] != '\0' &&
-	    sscanf(q->page_token, "%" SCNd64 ".%" SCNd64, &after_day,
-	        &after_seq) != 2)
-		return STATUS_INVALID_ARGUMENT;
+	if ((rc = store_page_of(q, &limit, &after_day, &after_seq)) !=
+	    STATUS_OK)
+		return rc;
 	if ((rc = store_filter_build(&f, q)) != STATUS_OK)
 		goto out;
 

@@ -43,13 +43,7 @@ store_cred_row(sqlite3_stmt *st, Hoptac__V1__Credential **out)
 	cr->created_at_ms = sqlite3_column_int64(st, 4);
 	cr->expires_at_ms = sqlite3_column_int64(st, 5);
 	cr->revoked_at_ms = sqlite3_column_int64(st, 6);
-	cr->roles = calloc(ROLE_MAX, sizeof(*cr->roles));
-	if (cr->roles == NULL)
-		goto out;
-	for (int r = 1; r <= ROLE_MAX; r++)
-		if (roles & ROLE_BIT(r))
-			cr->roles[cr->n_roles++] = (Hoptac__V1__Role)r;
-	rc = STATUS_OK;
+	rc = store_roles_unpack(roles, cr);
 out:
 	if (rc == STATUS_OK)
 		*out = cr;

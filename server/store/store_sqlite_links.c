@@ -47,17 +47,7 @@ store_sqlite_activity_window(struct store_conn *conn, int32_t from_day,
 	if ((rc = store_sqlite_all(c, st, &hoptac__v1__activity__descriptor,
 	         &out->n_activities, (void ***)&out->activities)) != STATUS_OK)
 		return rc;
-	out->total = out->n_activities;
-	if (out->n_activities > max) {
-		for (size_t i = 0; i < out->n_activities; i++)
-			hoptac__v1__activity__free_unpacked(
-			    out->activities[i], NULL);
-		free(out->activities);
-		out->activities = NULL;
-		out->n_activities = 0;
-		return STATUS_RESOURCE_EXHAUSTED;
-	}
-	return STATUS_OK;
+	return store_window_over(out, max);
 }
 
 int

@@ -105,13 +105,7 @@ store_sqlite_blob_dup(sqlite3_stmt *st, int col, uint8_t **data, size_t *len)
 uint8_t *
 store_sqlite_pack(const ProtobufCMessage *m, size_t *len)
 {
-	uint8_t *buf;
-
-	*len = protobuf_c_message_get_packed_size(m);
-	buf = malloc(*len ? *len : 1);
-	if (buf != NULL)
-		protobuf_c_message_pack(m, buf);
-	return buf;
+	return store_pack(m, len);
 }
 
 int

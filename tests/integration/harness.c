@@ -25,6 +25,7 @@
 #include "date.h"
 
 #include "pbstr.h"
+#include "pgtest.h"
 #include "rpc.h"
 #include "status.h"
 
@@ -211,6 +212,26 @@ harness_issue(struct harness *h, const char *name, unsigned roles,
 	hoptac__v1__issue_credential_response__free_unpacked(resp, NULL);
 }
 
+int
+harness_pg(void)
+{
+	return pgtest_conninfo() != NULL;
+}
+
+void
+harness_sql_command(
+    const struct harness *h, const char *sql, char *cmd, size_t len)
+{
+	int n;
+
+	if (h->pg_db[0] != '\0')
+		n = snprintf(cmd, len, "psql -XAtq '%s' -c '%s'",
+		    h->db + strlen("postgresql:"), sql);
+	else
+		n = snprintf(cmd, len, "sqlite3 '%s' '%s'", h->db, sql);
+	assert_true(n > 0 && (size_t)n < len);
+}
+
 void
 harness_prepare(struct harness *h, enum harness_transport t, int both)
 {
@@ -218,6 +239,11 @@ harness_prepare(struct harness *h, enum harness_transport t, int both)
 	snprintf(h->dir, sizeof(h->dir), "/tmp/hoptac-test-XXXXXX");
 	assert_non_null(mkdtemp(h->dir));
 	snprintf(h->db, sizeof(h->db), "%s/hoptac.db", h->dir);
+	/* On PostgreSQL, a fresh database of its own. */
+	if (pgtest_conninfo() != NULL &&
+	    pgtest_create("hoptac_i", h->pg_db, sizeof(h->pg_db), h->db,
+	        sizeof(h->db)) != 0)
+		fail_msg("cannot make a PostgreSQL database for the test");
 	snprintf(h->log, sizeof(h->log), "%s/hoptacd.log", h->dir);
 	if (t == HARNESS_TCP)
 		snprintf(h->url, sizeof(h->url), "tcp://127.0.0.1:%d",
@@ -343,6 +369,10 @@ harness_cleanup(struct harness *h)
 	char cmd[400];
 
 	harness_kill(h);
+	if (h->pg_db[0] != '\0') {
+		pgtest_drop(h->pg_db);
+		h->pg_db[0] = '\0';
+	}
 	if (h->dir[0] == '\0')
 		return;
 	if (getenv("HOPTAC_KEEP_TEST_DIRS") == NULL) {

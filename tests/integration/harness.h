@@ -22,8 +22,9 @@ enum harness_transport {
 
 struct harness {
 	pid_t pid;
-	char dir[256]; /* temporary directory, removed by harness_cleanup */
-	char db[300];
+	char dir[256];  /* temporary directory, removed by harness_cleanup */
+	char db[300];   /* a file, or on PostgreSQL "postgresql:..." */
+	char pg_db[64]; /* the PostgreSQL database made for the test, or "" */
 	char url[320];  /* the first listen URL */
 	char url2[320]; /* the second one, when started with both */
 	char log[300];  /* the server's stderr */
@@ -52,6 +53,21 @@ void harness_prepare(struct harness *h, enum harness_transport t, int both);
  * "max_db_size=1M") for every later start of h, in place of any set
  * before. */
 void harness_args(struct harness *h, ...) __attribute__((sentinel));
+
+/* Whether the tests run on PostgreSQL (HOPTAC_TEST_PG); a test of
+ * sqlite's files skips there with HARNESS_SQLITE_ONLY(). */
+int harness_pg(void);
+#define HARNESS_SQLITE_ONLY()                                                  \
+	do {                                                                   \
+		if (harness_pg())                                              \
+			skip();                                                \
+	} while (0)
+
+/* A shell command that runs sql (no single quotes in it) on h's
+ * database behind the server's back: sqlite3 on the file, psql -XAt on
+ * PostgreSQL; its output is the rows, one a line. */
+void harness_sql_command(
+    const struct harness *h, const char *sql, char *cmd, size_t len);
 
 /* Starts the server again on the same database and URLs. */
 void harness_restart(struct harness *h);

@@ -354,7 +354,7 @@ static void
 test_revoke_expire_audit(void **state)
 {
 	struct fixture *f = *state;
-	char tok[128], expired[128], id[24], sql[1024];
+	char tok[128], expired[128], id[24], sql[2600], del[1200], upd[1200];
 
 	harness_issue(&f->h, "Tạm thời", REVIEWER, NULL, tok, sizeof(tok));
 	expect(cli_as(f, tok, "whoami", NULL), 0, "whoami");
@@ -407,11 +407,12 @@ test_revoke_expire_audit(void **state)
 	expect(cli_as(f, f->office, "audit", NULL), 77, "an office audits");
 
 	/* Append-only, whoever opens the file. */
+	harness_sql_command(&f->h, "DELETE FROM audit", del, sizeof(del));
+	harness_sql_command(
+	    &f->h, "UPDATE audit SET status = 0", upd, sizeof(upd));
 	snprintf(sql, sizeof(sql),
-	    "sqlite3 '%s' 'DELETE FROM audit' 2>&1 | grep -q append-only && "
-	    "sqlite3 '%s' \"UPDATE audit SET status = 0\" 2>&1 | "
-	    "grep -q append-only",
-	    f->h.db, f->h.db);
+	    "%s 2>&1 | grep -q append-only && %s 2>&1 | grep -q append-only",
+	    del, upd);
 	assert_int_equal(system(sql), 0);
 }
 
@@ -447,11 +448,11 @@ test_client_credential_rules(void **state)
 static long
 credentials_stored(struct harness *h)
 {
-	char cmd[600], buf[32] = "";
+	char cmd[1200], buf[32] = "";
 	FILE *p;
 
-	snprintf(cmd, sizeof(cmd),
-	    "sqlite3 '%s' 'SELECT count(*) FROM credentials'", h->db);
+	harness_sql_command(
+	    h, "SELECT count(*) FROM credentials", cmd, sizeof(cmd));
 	assert_non_null(p = popen(cmd, "r"));
 	assert_non_null(fgets(buf, sizeof(buf), p));
 	pclose(p);

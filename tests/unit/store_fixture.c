@@ -17,12 +17,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "pbstr.h"
+#include "pgtest.h"
 #include "status.h"
 #include "store.h"
 #include "store_fixture.h"
+
+int
+store_fixture_pg(void)
+{
+	return pgtest_conninfo() != NULL;
+}
 
 int
 store_fixture_setup(void **state)
@@ -37,6 +45,13 @@ store_fixture_setup(void **state)
 		return -1;
 	}
 	snprintf(f->path, sizeof(f->path), "%s/hoptac.db", f->dir);
+	if (store_fixture_pg() &&
+	    pgtest_create("hoptac_t", f->pg_db, sizeof(f->pg_db), f->path,
+	        sizeof(f->path)) != 0) {
+		rmdir(f->dir);
+		free(f);
+		return -1;
+	}
 	*state = f;
 	return 0;
 }
@@ -49,6 +64,9 @@ store_fixture_teardown(void **state)
 	struct dirent *e;
 
 	store_close(f->db);
+	/* Dropped by force: a reader a failed test left open goes too. */
+	if (f->pg_db[0] != '\0')
+		pgtest_drop(f->pg_db);
 	if ((d = opendir(f->dir)) != NULL) {
 		while ((e = readdir(d)) != NULL) {
 			char p[512];
@@ -90,7 +108,8 @@ store_fixture_reader(const char *path)
 	return c;
 }
 
-/* PRAGMA user_version read with sqlite directly, not through the store. */
+/* The schema version read directly, not through the store: PRAGMA
+ * user_version of an sqlite file, hoptac_schema of a PostgreSQL database. */
 int
 store_fixture_version(const char *path)
 {
@@ -98,6 +117,17 @@ store_fixture_version(const char *path)
 	sqlite3_stmt *st = NULL;
 	int v;
 
+	if (strncmp(path, "postgresql:", 11) == 0) {
+		PGconn *pg = PQconnectdb(path + 11);
+		PGresult *res =
+		    PQexec(pg, "SELECT max(version) FROM hoptac_schema");
+
+		assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+		v = atoi(PQgetvalue(res, 0, 0));
+		PQclear(res);
+		PQfinish(pg);
+		return v;
+	}
 	assert_int_equal(
 	    sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	assert_int_equal(
@@ -264,12 +294,23 @@ store_fixture_assert_same(const ProtobufCMessage *a, const ProtobufCMessage *b)
 	free(pb);
 }
 
-/* Runs SQL on the file directly, outside the store. */
+/* Runs SQL on the database directly, outside the store. */
 void
 store_fixture_exec(const char *path, const char *sql)
 {
 	sqlite3 *db = NULL;
 
+	if (strncmp(path, "postgresql:", 11) == 0) {
+		PGconn *pg = PQconnectdb(path + 11);
+		PGresult *res = PQexec(pg, sql);
+
+		if (PQresultStatus(res) != PGRES_COMMAND_OK &&
+		    PQresultStatus(res) != PGRES_TUPLES_OK)
+			fail_msg("%s: %s", sql, PQerrorMessage(pg));
+		PQclear(res);
+		PQfinish(pg);
+		return;
+	}
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		fail_msg("%s: %s", sql, sqlite3_errmsg(db));

@@ -13,10 +13,13 @@
 
 #include "store.h"
 
-/* One fresh directory per test, holding the database and its WAL files. */
+/* One fresh directory per test, holding the database and its WAL files;
+ * or, when HOPTAC_TEST_PG names a PostgreSQL server, a fresh database
+ * on it (path is then its name, "postgresql:... dbname=..."). */
 struct store_fixture {
 	char dir[64];
-	char path[128];
+	char path[512];
+	char pg_db[64]; /* the PostgreSQL database made for the test, or "" */
 	struct store_conn *db; /* the writer, when a test opened one */
 };
 
@@ -31,6 +34,17 @@ struct store_fixture_spec {
 	const char *title, *summary, *place, *leader;
 	int withdrawn;
 };
+
+/* Whether the tests run on PostgreSQL (HOPTAC_TEST_PG, tests/pg/pgtest.h). */
+int store_fixture_pg(void);
+
+/* Skips a test of what only sqlite has (its files, pragmas, migrations
+ * of files made by older versions). */
+#define STORE_FIXTURE_SQLITE_ONLY()                                            \
+	do {                                                                   \
+		if (store_fixture_pg())                                        \
+			skip();                                                \
+	} while (0)
 
 /* Makes the directory, and removes it with all in it and the writer. */
 int store_fixture_setup(void **state);

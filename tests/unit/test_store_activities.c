@@ -460,6 +460,7 @@ test_migration_refolds_keys(void **state)
 	    "", "", 0};
 	Hoptac__V1__ListActivitiesRequest q = LIST_INIT;
 
+	STORE_FIXTURE_SQLITE_ONLY();
 	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
 	store_fixture_insert_activity(c, &a1);
 	assert_int_equal(store_settle(c, NULL), STATUS_OK);

@@ -56,6 +56,7 @@ test_keys_after_migration(void **state)
 	struct store_conn *c = store_fixture_writer(f);
 	Hoptac__V1__SigningKey *k = NULL;
 
+	STORE_FIXTURE_SQLITE_ONLY();
 	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
 	store_fixture_insert_unit(c, "KT-NGOCHOI", "Kon Tum", "");
 	insert_cred(c, "00000000000000a1", "KT-DAKGLEI");

@@ -160,6 +160,7 @@ test_migration_15(void **state)
 	Hoptac__V1__Activity *a = NULL;
 	Hoptac__V1__ActivityLink *l;
 
+	STORE_FIXTURE_SQLITE_ONLY();
 	fill(c);
 	assert_int_equal(store_settle(c, NULL), STATUS_OK);
 	store_close(c);

@@ -30,6 +30,7 @@ test_open_creates_schema(void **state)
 	struct store_fixture *f = *state;
 	struct store_conn *r;
 
+	STORE_FIXTURE_SQLITE_ONLY();
 	assert_false(store_fixture_exists(f->path));
 	store_fixture_writer(f);
 	assert_true(store_fixture_exists(f->path));
@@ -58,6 +59,7 @@ test_reader_missing_file(void **state)
 	struct store_conn *c = (struct store_conn *)1;
 	char err[256] = "";
 
+	STORE_FIXTURE_SQLITE_ONLY();
 	assert_int_not_equal(
 	    store_open(f->path, 1, &c, err, sizeof(err)), STATUS_OK);
 	assert_null(c);
@@ -73,7 +75,7 @@ test_unknown_backend(void **state)
 {
 	struct store_fixture *f = *state;
 	struct store_conn *c = (struct store_conn *)1;
-	char name[160], err[256] = "";
+	char name[600], err[1400] = "";
 
 	snprintf(name, sizeof(name), "nosuch://%s", f->path);
 	assert_int_equal(
@@ -95,6 +97,7 @@ test_backend_ops_complete(void **state)
 	const struct store_ops *ops = store_fixture_writer(f)->ops;
 	size_t n = 0;
 
+	STORE_FIXTURE_SQLITE_ONLY();
 	assert_ptr_equal(ops, &store_sqlite_ops);
 	assert_string_equal(ops->name, "sqlite");
 	assert_null(ops->scheme);
@@ -176,6 +179,7 @@ test_newer_schema_refused(void **state)
 	struct store_conn *c = (struct store_conn *)1;
 	char err[256] = "", want[128];
 
+	STORE_FIXTURE_SQLITE_ONLY();
 	store_fixture_writer(f);
 	store_close(f->db);
 	f->db = NULL;
@@ -215,6 +219,7 @@ test_reader_needs_schema(void **state)
 	size_t len;
 	uint8_t *after;
 
+	STORE_FIXTURE_SQLITE_ONLY();
 	store_fixture_write(f->path, "", 0);
 	assert_int_equal(store_open(f->path, 1, &c, err, sizeof(err)),
 	    STATUS_FAILED_PRECONDITION);
@@ -264,6 +269,7 @@ test_garbage_file_refused(void **state)
 	uint8_t *noise = malloc(8192);
 	uint32_t seed = 12345;
 
+	STORE_FIXTURE_SQLITE_ONLY();
 	assert_non_null(noise);
 	for (size_t i = 0; i < 8192; i++) {
 		seed = seed * 1103515245u + 12345u;
@@ -292,6 +298,7 @@ test_migration_backfills_fields(void **state)
 	struct store_summary_query q = {
 	    NULL, 0, NULL, 0, INT32_MIN, INT32_MAX, dims, 1, 0, 0};
 
+	STORE_FIXTURE_SQLITE_ONLY();
 	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
 	store_fixture_insert_activity(c, &a1);
 	assert_int_equal(store_settle(c, NULL), STATUS_OK);
@@ -335,8 +342,9 @@ test_close_releases(void **state)
 {
 	struct store_fixture *f = *state;
 	struct store_conn *c = store_fixture_writer(f);
-	char wal[160];
+	char wal[600];
 
+	STORE_FIXTURE_SQLITE_ONLY();
 	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
 	assert_int_equal(store_unit_get(c, "KT-DAKGLEI", NULL), STATUS_OK);
 	store_close(c);
@@ -357,6 +365,7 @@ test_statement_cache(void **state)
 	char buf[32], *many[STORE_STMT_SLOTS + 64];
 	sqlite3_stmt *one, *two, *again;
 
+	STORE_FIXTURE_SQLITE_ONLY();
 	snprintf(buf, sizeof(buf), "SELECT 1");
 	one = store_sqlite_stmt(c, buf);
 	assert_non_null(one);

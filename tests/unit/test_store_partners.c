@@ -68,6 +68,7 @@ test_migration_14(void **state)
 	Hoptac__V1__Unit *u = NULL;
 	char out[1024] = "";
 
+	STORE_FIXTURE_SQLITE_ONLY();
 	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
 	add_two(c);
 	store_close(c);

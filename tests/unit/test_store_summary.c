@@ -286,6 +286,7 @@ test_inbox_waits_and_settles(void **state)
 	Hoptac__V1__ListActivitiesResponse *page;
 	int64_t moved = -1;
 
+	STORE_FIXTURE_SQLITE_ONLY();
 	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
 	store_fixture_insert_unit(c, "KT-DAKTO", "Kon Tum", "");
 	insert_spread(c, 0, 300);
@@ -347,6 +348,7 @@ test_inbox_failing_settle_refuses(void **state)
 	    1, {NULL, NULL, NULL}, "2024-05-02", "", "t", "", "", "", 0};
 	Hoptac__V1__Activity *a;
 
+	STORE_FIXTURE_SQLITE_ONLY();
 	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
 	store_fixture_insert_unit(c, "KT-DAKTO", "Kon Tum", "");
 	insert_spread(c, 0, 3);
@@ -425,6 +427,7 @@ test_migration_13_spans(void **state)
 	    "2025-01-15", "2025", "2025-08", "2025-Q3", "2025-01"};
 	char id[16];
 
+	STORE_FIXTURE_SQLITE_ONLY();
 	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
 	for (int i = 0; i < 5; i++) {
 		struct store_fixture_spec sp = {id, NULL, {"LA-XE", NULL, NULL},
@@ -492,6 +495,7 @@ test_migration_12_counts_once(void **state)
 	struct store_fixture *f = *state;
 	struct store_conn *c = store_fixture_writer(f);
 
+	STORE_FIXTURE_SQLITE_ONLY();
 	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
 	store_fixture_insert_unit(c, "KT-DAKTO", "Kon Tum", "");
 	insert_spread(c, 0, 40);

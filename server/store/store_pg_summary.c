@@ -1,0 +1,362 @@
+/*
+ * Summaries in the PostgreSQL store: the figures summed over the
+ * records, through the covering index activities_summary (the tables
+ * of counts sqlite keeps are not kept here: store_pg_schema.c). The
+ * keys and their order are sqlite's: the same rows in the same order.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "pbstr.h"
+#include "status.h"
+#include "store.h"
+#include "store_pg_int.h"
+
+/* The SQL of a summary, built for its dimensions and filters, with its
+ * parameters. */
+struct store_pg_sql {
+	char text[16384]; /* 1,000 units and 32 partners take some 7,000 */
+	size_t len;
+	struct store_pg_args p;
+};
+
+static void
+store_pg_sql_add(struct store_pg_sql *q, const char *s)
+{
+	int w = snprintf(q->text + q->len, sizeof(q->text) - q->len, "%s", s);
+
+	/* A cut query is refused whole by the caller (len at the end). */
+	if (w > 0)
+		q->len += (size_t)w < sizeof(q->text) - q->len
+		    ? (size_t)w
+		    : sizeof(q->text) - q->len - 1;
+}
+
+/* Appends "$n" for a new text[] parameter holding items: one
+ * parameter however many units a summary names. -1 out of memory. */
+static int
+store_pg_sql_array(struct store_pg_sql *q, char *const *items, size_t n)
+{
+	size_t cap = 3, len = 0;
+	char *lit, num[16];
+
+	for (size_t i = 0; i < n; i++)
+		cap += 2 * strlen(items[i]) + 3;
+	if ((lit = malloc(cap)) == NULL)
+		return -1;
+	lit[len++] = '{';
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			lit[len++] = ',';
+		lit[len++] = '"';
+		for (const char *s = items[i]; *s != '\0'; s++) {
+			if (*s == '"' || *s == '\\')
+				lit[len++] = '\\';
+			lit[len++] = *s;
+		}
+		lit[len++] = '"';
+	}
+	lit[len++] = '}';
+	lit[len] = '\0';
+	store_pg_bytes_owned(&q->p, lit, len);
+	q->p.fmt[q->p.n - 1] = 0; /* the array's text form */
+	snprintf(num, sizeof(num), "$%d::text[]", q->p.n);
+	store_pg_sql_add(q, num);
+	return 0;
+}
+
+static void
+store_pg_sql_int(struct store_pg_sql *q, int64_t v)
+{
+	char num[16];
+
+	store_pg_int(&q->p, v);
+	snprintf(num, sizeof(num), "$%d::int", q->p.n);
+	store_pg_sql_add(q, num);
+}
+
+/* The day a.start_day as a date, and its year, quarter and month; the
+ * span of a partial start beyond its first day (0 for a full date). */
+#define STORE_PG_DATE "(DATE '1970-01-01' + a.start_day)"
+#define STORE_PG_YEAR "to_char(" STORE_PG_DATE ", 'YYYY')"
+#define STORE_PG_QUARTER                                                       \
+	STORE_PG_YEAR " || '-Q' || to_char(" STORE_PG_DATE ", 'Q')"
+#define STORE_PG_MONTH "to_char(" STORE_PG_DATE ", 'YYYY-MM')"
+#define STORE_PG_SPAN  "(a.start_last - a.start_day)"
+
+/* The key expression of a dimension, as sqlite's store_dim_expr: a
+ * start known to a coarser period than the dimension's is keyed by that
+ * period. */
+static const char *
+store_pg_dim_expr(int dim)
+{
+	switch (dim) {
+	case HOPTAC__V1__DIMENSION__DIMENSION_UNIT:
+		return "a.unit_code";
+	case HOPTAC__V1__DIMENSION__DIMENSION_PARTNER:
+		return "p.province";
+	case HOPTAC__V1__DIMENSION__DIMENSION_KIND:
+		return "CAST(a.kind AS TEXT)";
+	case HOPTAC__V1__DIMENSION__DIMENSION_FIELD:
+		return "coalesce(f.field, '')";
+	case HOPTAC__V1__DIMENSION__DIMENSION_YEAR:
+		return STORE_PG_YEAR;
+	case HOPTAC__V1__DIMENSION__DIMENSION_QUARTER:
+		return "CASE WHEN " STORE_PG_SPAN " > 91 THEN " STORE_PG_YEAR
+		       " ELSE " STORE_PG_QUARTER " END";
+	case HOPTAC__V1__DIMENSION__DIMENSION_MONTH:
+		return "CASE WHEN " STORE_PG_SPAN " > 91 THEN " STORE_PG_YEAR
+		       " WHEN " STORE_PG_SPAN " > 30 THEN " STORE_PG_QUARTER
+		       " ELSE " STORE_PG_MONTH " END";
+	default:
+		return NULL;
+	}
+}
+
+static int
+store_pg_dim_is_time(int dim)
+{
+	return dim == HOPTAC__V1__DIMENSION__DIMENSION_YEAR ||
+	    dim == HOPTAC__V1__DIMENSION__DIMENSION_QUARTER ||
+	    dim == HOPTAC__V1__DIMENSION__DIMENSION_MONTH;
+}
+
+/* The partner condition on the partner rows x: one of the codes, or a
+ * district of one of them. */
+static void
+store_pg_sql_partners(
+    struct store_pg_sql *q, const struct store_summary_query *s)
+{
+	store_pg_sql_add(q, " AND (");
+	for (size_t i = 0; i < s->n_partners; i++) {
+		char p[16];
+		char cond[256];
+
+		if (i > 0)
+			store_pg_sql_add(q, " OR ");
+		store_pg_text(&q->p, s->partners[i]);
+		snprintf(p, sizeof(p), "$%d::text", q->p.n);
+		snprintf(cond, sizeof(cond),
+		    STORE_PG_PARTNER_MATCH("x.partner_code", "%s"), p, p, p);
+		store_pg_sql_add(q, cond);
+	}
+	store_pg_sql_add(q, ")");
+}
+
+/* Of the activities counted, how many have a start known to the month,
+ * the quarter or the year only. */
+#define STORE_PG_PARTIAL                                                       \
+	", count(*) FILTER (WHERE " STORE_PG_SPAN " BETWEEN 1 AND 30),"        \
+	" count(*) FILTER (WHERE " STORE_PG_SPAN " BETWEEN 31 AND 91),"        \
+	" count(*) FILTER (WHERE " STORE_PG_SPAN " > 91)"
+
+static Hoptac__V1__Figures *
+store_pg_figures(const PGresult *res, int r, int col)
+{
+	Hoptac__V1__Figures *f = malloc(sizeof(*f));
+
+	if (f == NULL)
+		return NULL;
+	hoptac__v1__figures__init(f);
+	f->delegations_out = (int32_t)store_pg_get_int(res, r, col);
+	f->people_out = (int32_t)store_pg_get_int(res, r, col + 1);
+	f->delegations_in = (int32_t)store_pg_get_int(res, r, col + 2);
+	f->people_in = (int32_t)store_pg_get_int(res, r, col + 3);
+	f->conferences = (int32_t)store_pg_get_int(res, r, col + 4);
+	f->agreements = (int32_t)store_pg_get_int(res, r, col + 5);
+	f->activities = (int32_t)store_pg_get_int(res, r, col + 6);
+	return f;
+}
+
+static int
+store_pg_partial_row(
+    const PGresult *res, int col, Hoptac__V1__SummaryResponse *out)
+{
+	Hoptac__V1__PartialDates *p;
+	int64_t m = store_pg_get_int(res, 0, col);
+	int64_t q = store_pg_get_int(res, 0, col + 1);
+	int64_t y = store_pg_get_int(res, 0, col + 2);
+
+	if (m + q + y == 0)
+		return STATUS_OK;
+	if ((p = malloc(sizeof(*p))) == NULL)
+		return STATUS_INTERNAL;
+	hoptac__v1__partial_dates__init(p);
+	p->month = (int32_t)m;
+	p->quarter = (int32_t)q;
+	p->year = (int32_t)y;
+	out->partial_dates = p;
+	return STATUS_OK;
+}
+
+/* The rows of a grouped summary, appended to out. */
+static int
+store_pg_rows(
+    const PGresult *res, size_t n_dims, Hoptac__V1__SummaryResponse *out)
+{
+	int rc = STATUS_OK;
+
+	for (int r = 0; r < PQntuples(res) && rc == STATUS_OK; r++) {
+		Hoptac__V1__Figures *f = store_pg_figures(res, r, (int)n_dims);
+		Hoptac__V1__SummaryRow *row;
+
+		if (f == NULL)
+			return STATUS_INTERNAL;
+		if ((row = malloc(sizeof(*row))) == NULL) {
+			hoptac__v1__figures__free_unpacked(f, NULL);
+			return STATUS_INTERNAL;
+		}
+		hoptac__v1__summary_row__init(row);
+		row->figures = f;
+		if (store_pg_append(&out->n_rows, (void ***)&out->rows, row) !=
+		    STATUS_OK) {
+			hoptac__v1__summary_row__free_unpacked(row, NULL);
+			return STATUS_INTERNAL;
+		}
+		for (size_t i = 0; i < n_dims && rc == STATUS_OK; i++) {
+			const char *k = store_pg_get_text(res, r, (int)i);
+
+			if (pbstr_append(&row->n_keys, &row->keys,
+			        k != NULL ? k : "") != 0)
+				rc = STATUS_INTERNAL;
+		}
+	}
+	return rc;
+}
+
+/* One query of the summary: grouped by the dimensions (n_dims > 0) into
+ * rows, or not grouped into the totals. */
+static int
+store_pg_summary_run(struct store_pg *c, const struct store_summary_query *q,
+    size_t n_dims, Hoptac__V1__SummaryResponse *out)
+{
+	struct store_pg_sql *sql = calloc(1, sizeof(*sql)); /* owned */
+	int join_partner = 0, join_field = 0, rc = STATUS_OK;
+	PGresult *res;
+	char alias[64];
+
+	if (sql == NULL)
+		return STATUS_INTERNAL;
+	store_pg_sql_add(sql, "SELECT * FROM (SELECT ");
+	for (size_t i = 0; i < n_dims; i++) {
+		const char *e = store_pg_dim_expr(q->dims[i]);
+
+		if (e == NULL) {
+			rc = STATUS_INVALID_ARGUMENT;
+			goto out;
+		}
+		join_partner |=
+		    q->dims[i] == HOPTAC__V1__DIMENSION__DIMENSION_PARTNER;
+		join_field |=
+		    q->dims[i] == HOPTAC__V1__DIMENSION__DIMENSION_FIELD;
+		store_pg_sql_add(sql, e);
+		snprintf(alias, sizeof(alias), " AS k%zu, ", i + 1);
+		store_pg_sql_add(sql, alias);
+	}
+	store_pg_sql_add(sql,
+	    "count(*) FILTER (WHERE a.kind = 1),"
+	    " coalesce(sum(a.people) FILTER (WHERE a.kind = 1), 0),"
+	    " count(*) FILTER (WHERE a.kind = 2),"
+	    " coalesce(sum(a.people) FILTER (WHERE a.kind = 2), 0),"
+	    " count(*) FILTER (WHERE a.kind = 3),"
+	    " count(*) FILTER (WHERE a.kind = 4),"
+	    " count(*)" STORE_PG_PARTIAL " FROM activities a");
+	/* A province counts an activity once, whether it names the province,
+	 * its districts, or both. */
+	if (join_partner) {
+		store_pg_sql_add(sql,
+		    " JOIN (SELECT DISTINCT activity_seq,"
+		    " " STORE_PG_PROVINCE(
+		        "x.partner_code") " AS province"
+		                          " FROM activity_partners x WHERE "
+		                          "true");
+		if (q->n_partners > 0)
+			store_pg_sql_partners(sql, q);
+		store_pg_sql_add(sql, ") p ON p.activity_seq = a.seq");
+	}
+	if (join_field)
+		store_pg_sql_add(sql,
+		    " LEFT JOIN activity_fields f ON f.activity_seq = a.seq");
+	store_pg_sql_add(sql, " WHERE a.state = 1 AND a.start_day BETWEEN ");
+	store_pg_sql_int(sql, q->from_day);
+	store_pg_sql_add(sql, " AND ");
+	store_pg_sql_int(sql, q->to_day);
+	store_pg_sql_add(sql, " AND a.start_last <= ");
+	store_pg_sql_int(sql, q->to_day);
+	if (q->n_units > 0) {
+		store_pg_sql_add(sql, " AND a.unit_code = ANY(");
+		if (store_pg_sql_array(sql, q->units, q->n_units) != 0) {
+			rc = STATUS_INTERNAL;
+			goto out;
+		}
+		store_pg_sql_add(sql, ")");
+	}
+	if (q->kind != 0) {
+		store_pg_sql_add(sql, " AND a.kind = ");
+		store_pg_sql_int(sql, q->kind);
+	}
+	if (q->n_partners > 0 && !join_partner) {
+		store_pg_sql_add(sql,
+		    " AND a.seq IN (SELECT activity_seq FROM"
+		    " activity_partners x WHERE true");
+		store_pg_sql_partners(sql, q);
+		store_pg_sql_add(sql, ")");
+	}
+	if (n_dims > 0) {
+		store_pg_sql_add(sql, " GROUP BY ");
+		for (size_t i = 0; i < n_dims; i++) {
+			snprintf(alias, sizeof(alias), "%s%zu", i ? ", " : "",
+			    i + 1);
+			store_pg_sql_add(sql, alias);
+		}
+	}
+	store_pg_sql_add(sql, ") s");
+	if (n_dims > 0) {
+		/* A period not known finer comes after the finer ones of
+		 * its year or quarter: "2025-12", "2025-Q3", "2025". Keys
+		 * sort by bytes, as in sqlite. */
+		store_pg_sql_add(sql, " ORDER BY ");
+		for (size_t i = 0; i < n_dims; i++) {
+			snprintf(alias, sizeof(alias),
+			    "%s(k%zu%s) COLLATE \"C\"", i ? ", " : "", i + 1,
+			    store_pg_dim_is_time(q->dims[i]) ? " || '~'" : "");
+			store_pg_sql_add(sql, alias);
+		}
+	}
+	if (sql->len >= sizeof(sql->text) - 1 ||
+	    sql->p.n >= STORE_PG_ARGS_MAX) {
+		rc = STATUS_INVALID_ARGUMENT;
+		goto out;
+	}
+	if ((res = store_pg_run(c, sql->text, &sql->p, &rc)) == NULL)
+		goto out;
+	if (n_dims > 0) {
+		rc = store_pg_rows(res, n_dims, out);
+	} else if ((out->totals = store_pg_figures(res, 0, 0)) == NULL) {
+		rc = STATUS_INTERNAL;
+	} else {
+		rc = store_pg_partial_row(res, 7, out);
+	}
+	PQclear(res);
+out:
+	store_pg_args_free(&sql->p);
+	free(sql);
+	return rc;
+}
+
+int
+store_pg_summary(struct store_conn *conn, const struct store_summary_query *q,
+    Hoptac__V1__SummaryResponse *out)
+{
+	struct store_pg *c = store_pg_of(conn);
+	int rc = STATUS_OK;
+
+	if (q->n_dims > 0)
+		rc = store_pg_summary_run(c, q, q->n_dims, out);
+	if (rc == STATUS_OK)
+		rc = store_pg_summary_run(c, q, 0, out);
+	return rc;
+}
