@@ -179,6 +179,7 @@ test_migration_16(void **state)
 	uint8_t *got = NULL;
 	size_t len = 0;
 
+	STORE_FIXTURE_SQLITE_ONLY(); /* sqlite's own tables */
 	assert_int_equal(store_request_save(c, "cred-a", "req-1", method, reply,
 	                     sizeof(reply), 1700000000000),
 	    STATUS_OK);
