@@ -150,16 +150,17 @@ cli_error_details(const struct cli *cli, const struct violations *v)
 		const char *opt = cli != NULL && !cli->verbose && !cli->json
 		    ? cli_error_option(cli, v->items[i].field)
 		    : NULL;
+		char said[1024];
+		const char *text = cli_remote_text(
+		    v->items[i].description, said, sizeof(said));
 
 		if (opt != NULL) {
-			fprintf(stderr, "  --%s: %s\n", opt,
-			    v->items[i].description);
+			fprintf(stderr, "  --%s: %s\n", opt, text);
 			date |= cli_error_is_date(opt);
 			if (strcmp(opt, "partner") == 0)
 				cli_error_partner(v->items[i].description);
 		} else {
-			fprintf(stderr, "  %s: %s\n", v->items[i].field,
-			    v->items[i].description);
+			fprintf(stderr, "  %s: %s\n", v->items[i].field, text);
 		}
 	}
 	if (v->dropped > 0)
@@ -171,7 +172,7 @@ cli_error_details(const struct cli *cli, const struct violations *v)
 static void
 cli_error_hint(const struct cli *cli, int code, int date)
 {
-	char source[1200];
+	char source[1200], said[1400];
 
 	if (date)
 		fputs(_("hint: dates are written as documents write them: "
@@ -196,7 +197,7 @@ cli_error_hint(const struct cli *cli, int code, int date)
 		      "department's administrator for a new one (hoptac admin "
 		      "issue) and keep it in ~/.config/hoptac/token, mode "
 		      "0600\n"),
-		    source);
+		    cli_remote_text(source, said, sizeof(said)));
 		break;
 	case STATUS_PERMISSION_DENIED:
 		fputs(_("hint: your credential's role or unit does not allow "
@@ -224,10 +225,11 @@ cli_status_tag(const struct cli *cli, int code)
 void
 cli_print_status(struct cli *cli, const struct rpc_client_status *st)
 {
+	char said[1024];
 	int date;
 
 	fprintf(stderr, "hoptac: %s%s\n", cli_status_tag(cli, st->code),
-	    st->message);
+	    cli_remote_text(st->message, said, sizeof(said)));
 	date = cli_error_details(cli, &st->violations);
 	cli_error_hint(cli, st->code, date);
 }

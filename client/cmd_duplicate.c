@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_i18n.h"
 #include "hoptac/v1/services.pb-c.h"
 #include "table.h"
 
@@ -18,7 +19,8 @@ cmd_duplicate_list_option(void *ctx, int ch, char *arg)
 
 	(void)ch;
 	if (n <= 0 || n > 1000)
-		return cli_fail(CLI_USAGE, "--limit takes a number, 1 to 1000");
+		return cli_fail(
+		    CLI_USAGE, _("--limit takes a number, 1 to 1000"));
 	req->page_size = (uint32_t)n;
 	return CLI_OK;
 }
@@ -63,7 +65,7 @@ cmd_activity_duplicates(struct cli *cli, int argc, char **argv)
 	    CLI_OPTIONS_END,
 	};
 	static const char *const headers[] = {
-	    "SCORE", "A", "B", "LINKED", "TITLE", "REASON"};
+	    N_("SCORE"), "A", "B", N_("LINKED"), N_("TITLE"), N_("REASON")};
 	static const struct cli_args args = {
 	    opts, cmd_duplicate_list_option, 0, 0, 0, 0};
 	static const size_t widths[] = {0, 0, 0, 0, 40, 0};
@@ -154,8 +156,8 @@ cmd_activity_link(struct cli *cli, int argc, char **argv)
 	    cmd_duplicate_ref(rest[1], &l.b) != 0) {
 		cli_usage_error(cli);
 		return cli_fail(CLI_USAGE,
-		    "give two records as UNIT/ID and one of --same or "
-		    "--distinct");
+		    _("give two records as UNIT/ID and one of --same or "
+		      "--distinct"));
 	}
 	l.req.a = &l.a;
 	l.req.b = &l.b;

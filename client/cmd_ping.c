@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "cli_i18n.h"
 #include "hoptac/v1/services.pb-c.h"
 #include "rpc.h"
 #include "table.h"
@@ -47,7 +48,7 @@ cmd_methods_row(struct table *t, const void *item)
 	for (size_t j = 0; j < service->n_methods; j++) {
 		const Hoptac__V1__MethodInfo *m = service->methods[j];
 		const char *cells[] = {m->name, m->input_type, m->output_type,
-		    m->mutating ? "yes" : "no"};
+		    m->mutating ? _("yes") : _("no")};
 
 		table_add_row(t, cells);
 	}
@@ -58,14 +59,14 @@ cmd_methods_server(const ProtobufCMessage *m)
 {
 	const Hoptac__V1__ListServicesResponse *resp = (const void *)m;
 
-	printf("server %s\n", resp->server_version);
+	printf(_("server %s\n"), resp->server_version);
 }
 
 int
 cmd_methods(struct cli *cli, int argc, char **argv)
 {
 	static const char *const headers[] = {
-	    "METHOD", "INPUT", "OUTPUT", "MUTATING"};
+	    N_("METHOD"), N_("INPUT"), N_("OUTPUT"), N_("MUTATING")};
 	static const struct cli_list list = {&cli_no_args,
 	    METHOD_REFLECTION_LIST_SERVICES, "services", 4, headers, NULL,
 	    cmd_methods_row, cmd_methods_server, NULL};

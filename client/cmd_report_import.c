@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_i18n.h"
 #include "docimport.h"
 #include "docx_read.h"
 #include "pbstr.h"
@@ -88,10 +89,11 @@ cmd_import_output(const char *path, const struct docimport *d,
 	rc = activities ? docimport_write_activities(f, d)
 	                : docimport_write(f, d, source);
 	if (path == NULL)
-		return rc == 0 ? CLI_OK : cli_fail(CLI_ERROR, "cannot write");
+		return rc == 0 ? CLI_OK
+		               : cli_fail(CLI_ERROR, _("cannot write"));
 	if (rc != 0) {
 		safefile_abort(&sf);
-		return cli_fail(CLI_ERROR, "%s: cannot be written", path);
+		return cli_fail(CLI_ERROR, _("%s: cannot be written"), path);
 	}
 	if (safefile_commit(&sf, err, sizeof(err)) != 0)
 		return cli_fail(CLI_ERROR, "%s", err);
@@ -134,13 +136,13 @@ cmd_report_import(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	if (docimport_parse((const char *const *)lines, n, &d) != 0) {
-		rc = cli_fail(CLI_ERROR, "out of memory");
+		rc = cli_fail(CLI_ERROR, _("out of memory"));
 		goto out;
 	}
 	if ((o.unit != NULL && pbstr_set(&d.report->unit_code, o.unit) != 0) ||
 	    (o.request != NULL &&
 	        pbstr_set(&d.report->request_reference, o.request) != 0)) {
-		rc = cli_fail(CLI_ERROR, "out of memory");
+		rc = cli_fail(CLI_ERROR, _("out of memory"));
 		goto out;
 	}
 	for (size_t i = 0; i < d.unplaced.n; i++)
