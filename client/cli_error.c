@@ -211,6 +211,28 @@ cli_error_hint(const struct cli *cli, int code, int date)
 	}
 }
 
+/* Whether the server's message only repeats its first detail by field
+ * ("from_date must be a date such as ...", "... (and 2 more)"): people
+ * then read a headline of their own, the details by option under it;
+ * -v and --json keep the server's words. */
+static int
+cli_error_repeats_detail(
+    const struct cli *cli, const struct rpc_client_status *st)
+{
+	const struct violation *first;
+	size_t len;
+
+	if (cli == NULL || cli->verbose || cli->json ||
+	    st->code != STATUS_INVALID_ARGUMENT || st->violations.count == 0)
+		return 0;
+	first = &st->violations.items[0];
+	len = strlen(first->field);
+	return strncmp(st->message, first->field, len) == 0 &&
+	    st->message[len] == ' ' &&
+	    strncmp(st->message + len + 1, first->description,
+	        strlen(first->description)) == 0;
+}
+
 const char *
 cli_status_tag(const struct cli *cli, int code)
 {
@@ -226,10 +248,13 @@ void
 cli_print_status(struct cli *cli, const struct rpc_client_status *st)
 {
 	char said[1024];
+	const char *headline = cli_remote_text(st->message, said, sizeof(said));
 	int date;
 
-	fprintf(stderr, "hoptac: %s%s\n", cli_status_tag(cli, st->code),
-	    cli_remote_text(st->message, said, sizeof(said)));
+	if (cli_error_repeats_detail(cli, st))
+		headline = _("the values given are not valid");
+	fprintf(
+	    stderr, "hoptac: %s%s\n", cli_status_tag(cli, st->code), headline);
 	date = cli_error_details(cli, &st->violations);
 	cli_error_hint(cli, st->code, date);
 }

@@ -32,33 +32,42 @@ cli_i18n_translated(void)
 	return header != NULL && header[0] != '\0';
 }
 
-/* The labels of the kinds, as the seed reports write them. */
-static const struct {
-	const char *code, *label;
-} cli_kind_labels[] = {
-    {"delegation_out", N_("delegation_out")},
-    {"delegation_in", N_("delegation_in")},
-    {"conference", N_("conference")},
-    {"agreement", N_("agreement")},
-    {"border_work", N_("border_work")},
-    {"information", N_("information")},
-    {"project_aid", N_("project_aid")},
-    {"training", N_("training")},
-    {"other", N_("other")},
-};
+/* The codes tables show by a label in the person's language: kinds of
+ * activity and of unit as the seed reports name them, review states.
+ * Each is its own msgid; this list is where xgettext finds them. */
+static const char *const cli_labels[] = {N_("delegation_out"),
+    N_("delegation_in"), N_("conference"), N_("agreement"), N_("border_work"),
+    N_("information"), N_("project_aid"), N_("training"), N_("other"),
+    N_("provincial_committee"), N_("department"), N_("district_committee"),
+    N_("commune_committee"), N_("submitted"), N_("returned"), N_("accepted"),
+    N_("queued"), N_("refused")};
+
+const char *
+cli_label(const char *code)
+{
+	for (size_t i = 0; i < sizeof(cli_labels) / sizeof(cli_labels[0]); i++)
+		if (strcmp(cli_labels[i], code) == 0)
+			return _(code);
+	return code;
+}
 
 const char *
 cli_kind_label(int kind)
 {
-	const char *code = validate_activity_kind_name(kind);
-
-	for (size_t i = 0;
-	     i < sizeof(cli_kind_labels) / sizeof(cli_kind_labels[0]); i++)
-		if (strcmp(cli_kind_labels[i].code, code) == 0)
-			return _(cli_kind_labels[i].label);
-	return code;
+	return cli_label(validate_activity_kind_name(kind));
 }
 
+const char *
+cli_unit_kind_label(int kind)
+{
+	return cli_label(validate_unit_kind_name(kind));
+}
+
+const char *
+cli_report_status_label(int status)
+{
+	return cli_label(render_report_status_name(status));
+}
 void
 cli_partner_labels(
     char *out, size_t len, char *const *codes, size_t n, const char *sep)
@@ -79,20 +88,4 @@ cli_partner_labels(
 			break;
 		used += (size_t)w;
 	}
-}
-
-/* The review states, as render_report_status_name() writes them. */
-static const char *const cli_report_states[] = {
-    N_("submitted"), N_("returned"), N_("accepted")};
-
-const char *
-cli_report_status_label(int status)
-{
-	const char *name = render_report_status_name(status);
-
-	for (size_t i = 0;
-	     i < sizeof(cli_report_states) / sizeof(cli_report_states[0]); i++)
-		if (strcmp(cli_report_states[i], name) == 0)
-			return _(name);
-	return name;
 }

@@ -24,9 +24,14 @@ void cli_i18n_init(void);
  * then name partners and kinds as people do rather than by code. */
 int cli_i18n_translated(void);
 
-/* How a table shows a kind of activity: "đoàn ra" when translated, its
- * code ("delegation_out") otherwise. */
+/* How a table shows a code: the catalogue's label for it ("đoàn ra" for
+ * "delegation_out") when it is one of the labelled codes, else code. */
+const char *cli_label(const char *code);
+
+/* cli_label of a kind of activity, of unit, and of a report's review
+ * state. */
 const char *cli_kind_label(int kind);
+const char *cli_unit_kind_label(int kind);
 
 /* How a table shows the partners codes[0..n), into out (len bytes, cut if
  * needed), sep between them: their Vietnamese names ("Sê Kông") when
@@ -35,7 +40,6 @@ const char *cli_kind_label(int kind);
 void cli_partner_labels(
     char *out, size_t len, char *const *codes, size_t n, const char *sep);
 
-/* A report's review state for people: "accepted" or "đã chấp nhận". */
 const char *cli_report_status_label(int status);
 
 /* A message of the server (or of the checks the client shares with it)

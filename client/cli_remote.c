@@ -51,6 +51,7 @@ static const char *const cli_remote_forms[] = {
     N_("unit %s already exists"),
     N_("unknown parent unit %s"),
     N_("unit is required"),
+    N_("invalid request"),
     N_("no report of %s to %s"),
     N_("revision %d was accepted already"),
     N_("revision %d is not the latest (%d): review the latest"),

@@ -127,7 +127,7 @@ cmd_activity_add(struct cli *cli, int argc, char **argv)
 		goto out;
 	req.n_activities = 1;
 	req.activities = &a;
-	snprintf(label, sizeof(label), "activity %s", a->id);
+	snprintf(label, sizeof(label), _("activity %s"), a->id);
 	rc = deliver_now(cli, METHOD_ACTIVITIES_SUBMIT, &req.base, label,
 	    (ProtobufCMessage **)&resp);
 	if (rc != CLI_OK)
@@ -538,7 +538,7 @@ cmd_activity_amend(struct cli *cli, int argc, char **argv)
 		/* Saved first; if the record changed on the server meanwhile,
 		 * the server keeps this amendment as a conflict. */
 		req.keep_on_conflict = 1;
-		snprintf(label, sizeof(label), "amendment of %s", id);
+		snprintf(label, sizeof(label), _("amendment of %s"), id);
 		rc = deliver_now(cli, METHOD_ACTIVITIES_AMEND, &req.base, label,
 		    (ProtobufCMessage **)&resp);
 		if (rc == CLI_OK && resp == NULL) {

@@ -262,8 +262,9 @@ fwd_reporting(struct fwd *f)
 		Hoptac__V1__Report *r = reps->reports[i];
 		char what[200];
 
-		snprintf(what, sizeof(what), "report of %s to %s (revision %d)",
-		    r->unit_code, r->request_reference, r->revision);
+		snprintf(what, sizeof(what),
+		    _("report of %s to %s (revision %d)"), r->unit_code,
+		    r->request_reference, r->revision);
 		s.report = r;
 		fwd_send(f, METHOD_REPORTS_SUBMIT, &s.base, what, &f->reports);
 	}

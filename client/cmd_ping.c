@@ -31,7 +31,15 @@ cmd_ping(struct cli *cli, int argc, char **argv)
 		        &hoptac__v1__serving_status__descriptor,
 		        (int)resp->status);
 
-		printf("%s %s (%lld ms)\n", cli->server, v ? v->name : "?",
+		/* The states' names are msgids: people read "đang hoạt
+		 * động", the C locale keeps the names scripts grep for. */
+		static const char *const states[] = {
+		    N_("SERVING_STATUS_UNKNOWN"), N_("SERVING_STATUS_SERVING"),
+		    N_("SERVING_STATUS_NOT_SERVING"),
+		    N_("SERVING_STATUS_SERVICE_UNKNOWN")};
+
+		(void)states;
+		printf("%s %s (%lld ms)\n", cli->server, v ? _(v->name) : "?",
 		    (long long)(rpc_now_ms() - start));
 	}
 	if (resp->status != HOPTAC__V1__SERVING_STATUS__SERVING_STATUS_SERVING)

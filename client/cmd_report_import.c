@@ -47,7 +47,7 @@ cmd_import_text(
 
 			if (b == NULL) {
 				snprintf(err, errlen,
-				    "%s: larger than %u bytes", path,
+				    _("%s: larger than %u bytes"), path,
 				    CMD_IMPORT_TEXT_MAX);
 				goto out;
 			}
@@ -57,7 +57,7 @@ cmd_import_text(
 		len += got = fread(buf + len, 1, cap - len, f);
 	}
 	if (ferror(f))
-		snprintf(err, errlen, "%s: cannot be read", path);
+		snprintf(err, errlen, _("%s: cannot be read"), path);
 	else if (docimport_text_lines(buf, len, lines, n) != 0)
 		snprintf(err, errlen,
 		    "%s: không phải văn bản UTF-8 (not UTF-8 text, or a NUL or "

@@ -167,6 +167,19 @@ cmd_sync(struct cli *cli, int argc, char **argv)
 	return rc;
 }
 
+/* A refusal kept as "STATUS_NAME: message" for people reading their
+ * language: the message alone, translated; as kept otherwise. */
+static const char *
+cmd_status_outcome(const char *kept, char *buf, size_t len)
+{
+	size_t name = strspn(kept, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_");
+
+	if (!cli_i18n_translated() || name == 0 || kept[name] != ':' ||
+	    kept[name + 1] != ' ')
+		return kept;
+	return cli_remote_text(kept + name + 2, buf, len);
+}
+
 /* Lists the entries in one state, at most max of the newest. */
 static int
 cmd_status_table(struct outbox *o, int state, const char *title, int max)
@@ -182,14 +195,14 @@ cmd_status_table(struct outbox *o, int state, const char *title, int max)
 	if ((t = table_create(4, headers)) == NULL)
 		return -1;
 	table_set_max_width(t, 3, 70);
-	printf("\n%s:\n", title);
+	printf("\n%s:\n", cli_label(title));
 	for (int i = 0; i < n; i++) {
-		char when[32];
+		char when[32], said[600];
 
 		cli_when(e[i].created_at_ms, when, sizeof(when));
 		table_add_row(t,
-		    (const char *const[]) {
-		        when, e[i].label, e[i].method, e[i].message});
+		    (const char *const[]) {when, e[i].label, e[i].method,
+		        cmd_status_outcome(e[i].message, said, sizeof(said))});
 		outbox_entry_fini(&e[i]);
 	}
 	table_print(t, stdout);

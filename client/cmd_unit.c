@@ -144,7 +144,7 @@ cmd_unit_row(struct table *t, const void *item)
 	    succ, sizeof(succ), u->successor_codes, u->n_successor_codes, ",");
 	table_add_row(t,
 	    (const char *const[]) {u->code, u->name,
-	        validate_unit_kind_name(u->kind), u->province, u->parent_code,
+	        cli_unit_kind_label(u->kind), u->province, u->parent_code,
 	        u->valid_from, u->valid_to, succ});
 }
 

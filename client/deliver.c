@@ -1,4 +1,5 @@
 #include "deliver.h"
+#include "cli_i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,7 +184,7 @@ deliver_each(struct cli *cli, struct outbox *o, struct outbox_entry *e, int n,
 			/* Queued by a newer client: leave it for that one. */
 			deliver_fail(s, STATUS_UNIMPLEMENTED);
 			snprintf(s->last.message, sizeof(s->last.message),
-			    "queued call %s is not one this client knows",
+			    _("queued call %s is not one this client knows"),
 			    e[i].method);
 			return -1;
 		}

@@ -1,4 +1,5 @@
 #include "outbox.h"
+#include "cli_i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -109,13 +110,14 @@ outbox_open(const char *path, char *err, size_t errlen)
 	struct stat sb;
 
 	if (o == NULL || (o->path = strdup(path)) == NULL) {
-		snprintf(err, errlen, "out of memory");
+		snprintf(err, errlen, _("out of memory"));
 		goto fail;
 	}
 	o->lock_fd = -1;
 	if (outbox_mkdirs(path) != 0) {
-		snprintf(err, errlen, "cannot create the directory of %s: %s",
-		    path, strerror(errno));
+		snprintf(err, errlen,
+		    _("cannot create the directory of %s: %s"), path,
+		    strerror(errno));
 		goto fail;
 	}
 	/* sqlite takes an empty file for a new database: an outbox cut to
@@ -132,8 +134,8 @@ outbox_open(const char *path, char *err, size_t errlen)
 	 * planted at the name. */
 	if (stat(path, &sb) != 0 && errno == ENOENT &&
 	    outbox_create(path) != 0) {
-		snprintf(err, errlen, "cannot create the outbox %s: %s", path,
-		    strerror(errno));
+		snprintf(err, errlen, _("cannot create the outbox %s: %s"),
+		    path, strerror(errno));
 		goto fail;
 	}
 	if (sqlite3_open_v2(path, &o->db,
