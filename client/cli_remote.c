@@ -95,6 +95,49 @@ static const char *const cli_remote_forms[] = {
        "11/2022 đến tháng 3/2023"),
     N_("must be a date such as 2024-05-02, 02/05/2024, 05/2024, quý "
        "III/2025, Q3/2025 or 2024"),
+    /* formats/activity_csv.c: a CSV file's rows */
+    N_("unknown column \"%s\""),
+    N_("column \"%s\" appears twice"),
+    N_("required column \"%s\" is missing"),
+    N_("no kind"),
+    N_("unknown kind \"%s\""),
+    N_("not a whole number of people (0 or more): \"%s\""),
+    N_("%zu cells, but the header has %zu columns"),
+    N_("cell %zu has a value but its column has no name"),
+    N_("malformed CSV: a quote inside an unquoted cell, or text after a "
+       "closing quote"),
+    N_("a quoted cell is not closed before the end of the file"),
+    N_("no header row: the file is empty"),
+    N_("cannot read: %s"),
+    /* formats/report_file_*.c: a report file */
+    N_("'%s' is too large: %s"),
+    N_("'%s' must be a whole number of 0 or more, not '%s'"),
+    N_("'nil' must be yes, no, có or không, not '%s'"),
+    N_("bad date '%s': write it as 24/8/2021, tháng 8 năm 2021 or "
+       "2021-08-24"),
+    N_("text before the first section: the header has only 'key: value' "
+       "lines, and text goes under a section line such as '== situation'"),
+    N_("unknown header key '%s' (known: %s)"),
+    N_("'%s' given twice (first on line %zu)"),
+    N_("line is longer than %d bytes"),
+    N_("cannot read the file: %s"),
+    N_("a control character in the line"),
+    N_("a NUL byte in the line"),
+    N_("invalid UTF-8: save the file as UTF-8 text"),
+    N_("'%s' is empty"),
+    N_("no 'request' line: the header must give the reference of the "
+       "request answered, as in 'request: 558/SNgV-BGHTQT'"),
+    N_("no 'unit' line: the header must give the code of the reporting "
+       "unit, as in 'unit: KT-DAKGLEI'"),
+    N_("a section line needs a name, as in '== situation'"),
+    N_("unknown section '%s' (known: %s)"),
+    N_("only the directions section takes a year, as in '== directions "
+       "2027'"),
+    N_("'%s' is not a year: write it with 4 digits, as in '== directions "
+       "2027'"),
+    N_("section '%s' given twice (first on line %zu)"),
+    N_("a nil report (nil: yes, line %zu) has no results: remove this "
+       "section or set nil: no"),
 };
 
 #define CLI_REMOTE_PARTS 4

@@ -36,9 +36,11 @@ struct import {
 static void
 import_bad(struct import *im, size_t line, const char *field, const char *msg)
 {
+	char said[600];
+
 	im->bad++;
 	fprintf(stderr, "%s:%zu: %s%s%s\n", im->path, line, field,
-	    field[0] ? ": " : "", msg);
+	    field[0] ? ": " : "", cli_remote_text(msg, said, sizeof(said)));
 	if (im->rc == CLI_OK)
 		im->rc = CLI_INVALID;
 }

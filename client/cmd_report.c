@@ -126,7 +126,7 @@ cmd_report_send(struct cli *cli, int argc, char **argv, int check)
 	fclose(f);
 	if (rc != 0)
 		return cli_fail(CLI_INVALID, "%s:%zu: %s", file[0], ferr.line,
-		    ferr.message);
+		    cli_remote_text(ferr.message, err, sizeof(err)));
 	/* The office's own clock says when it filed (or --filed, for a paper
 	 * report entered later): timeliness tells a report filed on time and
 	 * delivered late from one filed late. The server counts the claim

@@ -389,6 +389,37 @@ test_date_and_partner(void **state)
 	setenv("HOPTAC_TOKEN", h->token, 1);
 }
 
+/* A file written by hand: its lines' faults in the person's language. */
+static void
+test_file_faults(void **state)
+{
+	struct harness *h = *state;
+	char csv[400], report[400];
+	FILE *f;
+
+	snprintf(csv, sizeof(csv), "%.300s/sai.csv", h->dir);
+	assert_non_null(f = fopen(csv, "w"));
+	fputs("partners,kind,start_date,title\nLA-XE,xyz,2024,y\n", f);
+	fclose(f);
+	snprintf(report, sizeof(report), "%.300s/bao-cao.txt", h->dir);
+	assert_non_null(f = fopen(report, "w"));
+	fputs("request: 558/SNgV-BGHTQT\nfoo: 1\n", f);
+	fclose(f);
+	setenv("HOPTAC_TOKEN", office, 1);
+	in_vietnamese();
+	expect(RUN("import", csv), 3, "csv vi");
+	has(err, ":2: kind: không có loại hoạt động \"xyz\"\n");
+	has(out, ": đã đọc 0 dòng: 0 đã lưu, ");
+	expect(RUN("report", "check", report), 3, "report vi");
+	has(err, ":2: không có khóa 'foo' ở phần đầu (các khóa: request,");
+	in_english();
+	expect(RUN("import", csv), 3, "csv en");
+	has(err, ":2: kind: unknown kind \"xyz\"\n");
+	expect(RUN("report", "check", report), 3, "report en");
+	has(err, ":2: unknown header key 'foo' (known: request,");
+	setenv("HOPTAC_TOKEN", h->token, 1);
+}
+
 int
 main(void)
 {
@@ -402,6 +433,7 @@ main(void)
 	    cmocka_unit_test(test_unreachable),
 	    cmocka_unit_test(test_credential_and_permission),
 	    cmocka_unit_test(test_date_and_partner),
+	    cmocka_unit_test(test_file_faults),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
