@@ -466,6 +466,13 @@ cli_own_unit(struct cli *cli, char *buf, size_t len)
 }
 
 const char *
+cli_name_the_unit(void)
+{
+	return _("name the unit with --unit CODE (the credential is not an "
+	         "office's, and no unit is configured)");
+}
+
+const char *
 cli_default_unit(struct cli *cli, const char *given, char *buf, size_t len)
 {
 	const char *env = getenv("HOPTAC_UNIT");

@@ -85,7 +85,7 @@ cmd_activity_own_unit(struct cli *cli, Hoptac__V1__Activity *a)
 	if (a->unit_code[0] != '\0')
 		return CLI_OK;
 	if ((unit = cli_default_unit(cli, NULL, own, sizeof(own))) == NULL)
-		return cli_fail(CLI_USAGE, CLI_NAME_THE_UNIT);
+		return cli_fail(CLI_USAGE, "%s", cli_name_the_unit());
 	if (pbstr_set(&a->unit_code, unit) != 0)
 		return cli_fail(CLI_ERROR, _("out of memory"));
 	return CLI_OK;

@@ -187,7 +187,7 @@ cmd_audit_archive(struct cli *cli, int argc, char **argv)
 	safefile_abort(&a.out); /* nothing left to remove once committed */
 	if (rc != CLI_OK)
 		return rc;
-	printf("%s: %" PRId64 " rows up to row %" PRId64 ", sha256 %s\n",
+	printf(_("%s: %" PRId64 " rows up to row %" PRId64 ", sha256 %s\n"),
 	    o.output, req.count, req.through_seq, file);
 	req.sha256 = rows;
 	rpc_new_id(id);
@@ -199,7 +199,8 @@ cmd_audit_archive(struct cli *cli, int argc, char **argv)
 		      "the trail\n"));
 		return rc;
 	}
-	printf("removed %" PRId64 " rows from the audit trail\n", resp->pruned);
+	printf(
+	    _("removed %" PRId64 " rows from the audit trail\n"), resp->pruned);
 	hoptac__v1__prune_audit_response__free_unpacked(resp, NULL);
 	return CLI_OK;
 fail:

@@ -67,8 +67,12 @@ import_complete(struct import *im, size_t line, Hoptac__V1__Activity *a)
 			im->unit_asked = 1;
 		}
 		if (im->unit == NULL) {
-			import_bad(im, line, "unit",
-			    "no unit: fill the column, or " CLI_NAME_THE_UNIT);
+			char why[300];
+
+			snprintf(why, sizeof(why),
+			    _("no unit: fill the column, or %s"),
+			    cli_name_the_unit());
+			import_bad(im, line, "unit", why);
 			return 1;
 		}
 		if (pbstr_set(&a->unit_code, im->unit) != 0)
@@ -77,8 +81,8 @@ import_complete(struct import *im, size_t line, Hoptac__V1__Activity *a)
 	if (a->id[0] == '\0') {
 		if (activity_csv_stable_id(a, id) != 0) {
 			import_bad(im, line, "id",
-			    "no id, and none can be made: the row's text is "
-			    "not UTF-8");
+			    _("no id, and none can be made: the row's text is "
+			      "not UTF-8"));
 			return 1;
 		}
 		if (pbstr_set(&a->id, id) != 0)

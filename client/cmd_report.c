@@ -244,7 +244,7 @@ cmd_report_target(
 		return rc;
 	if ((t->unit = (char *)cli_default_unit(
 	         cli, t->unit, t->own, sizeof(t->own))) == NULL)
-		return cli_fail(CLI_USAGE, CLI_NAME_THE_UNIT);
+		return cli_fail(CLI_USAGE, "%s", cli_name_the_unit());
 	t->ref = ref[0];
 	return CLI_OK;
 }

@@ -153,7 +153,7 @@ cmd_report_template(struct cli *cli, int argc, char **argv)
 		    CLI_USAGE, _("name the request with --request REF"));
 	if ((o.unit = (char *)cli_default_unit(
 	         cli, o.unit, own, sizeof(own))) == NULL)
-		return cli_fail(CLI_USAGE, CLI_NAME_THE_UNIT);
+		return cli_fail(CLI_USAGE, "%s", cli_name_the_unit());
 	greq.reference = o.request;
 	if ((rc = cli_call(cli, METHOD_REQUESTS_GET, &greq.base,
 	         (ProtobufCMessage **)&gresp, NULL)) != CLI_OK)

@@ -144,13 +144,13 @@ cmd_request_timeliness(int t)
 {
 	switch (t) {
 	case HOPTAC__V1__TIMELINESS__TIMELINESS_ON_TIME:
-		return "on time";
+		return _("on time");
 	case HOPTAC__V1__TIMELINESS__TIMELINESS_DELIVERED_LATE:
-		return "filed on time, received late";
+		return _("filed on time, received late");
 	case HOPTAC__V1__TIMELINESS__TIMELINESS_LATE:
-		return "late";
+		return _("late");
 	default:
-		return "not answered";
+		return _("not answered");
 	}
 }
 

@@ -153,8 +153,8 @@ deliver_conflict(struct deliver_stats *s, const struct outbox_entry *e,
 	s->conflicts++;
 	if (!quiet)
 		fprintf(stderr,
-		    "hoptac: %s: the activity changed meanwhile; kept as "
-		    "conflict %lld for the department\n",
+		    _("hoptac: %s: the activity changed meanwhile; kept as "
+		      "conflict %lld for the department\n"),
 		    e->label, (long long)r->conflict_id);
 }
 
@@ -374,22 +374,22 @@ deliver_now(struct cli *cli, enum method_id method, const ProtobufCMessage *req,
 		rc = CLI_OK;
 	} else if (rc == STATUS_UNAVAILABLE || rc == STATUS_DEADLINE_EXCEEDED) {
 		fprintf(stderr,
-		    "hoptac: %s queued: the server did not answer (%s); "
-		    "hoptac sync delivers it\n",
+		    _("hoptac: %s queued: the server did not answer (%s); "
+		      "hoptac sync delivers it\n"),
 		    label, st.message);
 		rc = CLI_OK;
 	} else if (deliver_server_full(&st)) {
 		fprintf(stderr,
-		    "hoptac: %s queued: %s; hoptac sync delivers it once the "
-		    "server has room\n",
+		    _("hoptac: %s queued: %s; hoptac sync delivers it once the "
+		      "server has room\n"),
 		    label, st.message);
 		rc = CLI_OK;
 	} else {
 		cli_print_status(cli, &st);
 		if (deliver_transient(&st))
 			fprintf(stderr,
-			    "hoptac: %s stays queued; hoptac sync delivers "
-			    "it\n",
+			    _("hoptac: %s stays queued; hoptac sync delivers "
+			      "it\n"),
 			    label);
 		rc = cli->connect_code != CLI_OK ? cli->connect_code
 		                                 : cli_exit_for(st.code);
