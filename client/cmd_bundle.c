@@ -69,8 +69,9 @@ cmd_bundle_sign(struct cli *cli, Hoptac__V1__Bundle *b)
 	rc = bundle_key_load(path, pem, err, sizeof(err));
 	if (rc == 1)
 		return cli_fail(CLI_ERROR,
-		    "chưa có khóa ký gói (%s): chạy hoptac key register khi "
-		    "có kết nối tới máy chủ, rồi xuất lại gói",
+		    _("no key for signing bundles (%s): run hoptac key "
+		      "register while the server can be reached, then export "
+		      "the bundle again"),
 		    path);
 	if (rc == 0)
 		rc = bundle_sign(b, pem, err, sizeof(err));
@@ -233,9 +234,9 @@ cmd_bundle_verify(
 	    (ProtobufCMessage **)&resp, NULL);
 	if (rc == CLI_REFUSED || rc == CLI_INVALID)
 		return cli_fail(CLI_INVALID,
-		    "%s: khóa ký %s chưa được đăng ký với máy chủ, hoặc giấy "
-		    "xác thực đã đăng ký khóa đã bị thu hồi hay hết hạn; gói "
-		    "không được áp dụng",
+		    _("%s: signing key %s is not registered with the server, "
+		      "or the credential that registered it was revoked or "
+		      "has expired; the bundle is not applied"),
 		    name, b->key_id);
 	if (rc != CLI_OK)
 		return rc;
@@ -276,10 +277,10 @@ cmd_bundle_allowed(
 		role_join(roles, mine, sizeof(mine));
 		role_join(m->roles, needed, sizeof(needed));
 		rc = cli_fail(CLI_DENIED,
-		    "%s: giấy xác thực %s (vai trò %s) không được gọi %s (cần "
-		    "vai trò %s); gói không được áp dụng và không có biên "
-		    "nhận. Đề nghị quản trị viên cấp giấy xác thực có vai trò "
-		    "peer: hoptac admin issue --role peer",
+		    _("%s: credential %s (role %s) may not call %s (it needs "
+		      "role %s); the bundle is not applied and no receipt is "
+		      "written. Ask the administrator for a credential with "
+		      "the peer role: hoptac admin issue --role peer"),
 		    name, cr != NULL ? cr->id : "-", mine[0] ? mine : "-",
 		    m->path, needed);
 	}

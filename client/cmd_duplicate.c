@@ -50,7 +50,7 @@ cmd_duplicate_foot(const ProtobufCMessage *q, const ProtobufCMessage *m)
 
 	(void)q;
 	if (resp->total > resp->n_pairs)
-		printf("%zu trong %llu cặp (--limit để xem thêm)\n",
+		printf(_("%zu of %llu pairs (--limit for more)\n"),
 		    resp->n_pairs, (unsigned long long)resp->total);
 	return CLI_OK;
 }
@@ -123,10 +123,10 @@ cmd_duplicate_linked(const ProtobufCMessage *q, const ProtobufCMessage *m)
 	(void)q;
 	if (l == NULL || l->a == NULL || l->b == NULL)
 		return CLI_OK;
-	printf("%s/%s và %s/%s: %s\n", l->a->unit_code, l->a->id,
+	printf(_("%s/%s and %s/%s: %s\n"), l->a->unit_code, l->a->id,
 	    l->b->unit_code, l->b->id,
-	    l->verdict == CMD_SAME ? "cùng một sự kiện, tính một lần"
-	                           : "hai sự kiện khác nhau");
+	    l->verdict == CMD_SAME ? _("one event, counted once")
+	                           : _("two different events"));
 	return CLI_OK;
 }
 

@@ -164,8 +164,8 @@ cmd_report_send(struct cli *cli, int argc, char **argv, int check)
 	if (rc != CLI_OK)
 		goto out;
 	if (check && !cli->json)
-		printf("kiểm tra: báo cáo hợp lệ, chưa gửi (report submit "
-		       "để gửi)\n");
+		printf(_("check: the report is valid and was not sent (report "
+		         "submit sends it)\n"));
 	if (resp == NULL && cli->json)
 		printf("{\"queued\":\"%s\"}\n", r->id);
 	else if (resp == NULL)

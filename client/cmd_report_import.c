@@ -60,9 +60,8 @@ cmd_import_text(
 		snprintf(err, errlen, _("%s: cannot be read"), path);
 	else if (docimport_text_lines(buf, len, lines, n) != 0)
 		snprintf(err, errlen,
-		    "%s: không phải văn bản UTF-8 (not UTF-8 text, or a NUL or "
-		    "control character): lưu lại "
-		    "dưới dạng UTF-8, hoặc gửi tệp .docx",
+		    _("%s: not UTF-8 text, or it holds a NUL or a control "
+		      "character: save it as UTF-8 text, or send the .docx"),
 		    path);
 	else
 		rc = 0;
@@ -146,8 +145,7 @@ cmd_report_import(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	for (size_t i = 0; i < d.unplaced.n; i++)
-		fprintf(stderr,
-		    "hoptac: %s:%zu: chưa xếp được (not placed): %s\n", file[0],
+		fprintf(stderr, _("hoptac: %s:%zu: not placed: %s\n"), file[0],
 		    d.unplaced.items[i].line, d.unplaced.items[i].text);
 	if ((rc = cmd_import_output(o.output, &d, file[0], 0)) != CLI_OK)
 		goto out;
@@ -155,14 +153,14 @@ cmd_report_import(struct cli *cli, int argc, char **argv)
 	    (rc = cmd_import_output(o.activities, &d, file[0], 1)) != CLI_OK)
 		goto out;
 	fprintf(stderr,
-	    "hoptac: %s: %zu mục kết quả, %s, %zu hoạt động đề xuất, %zu dòng "
-	    "chưa xếp được%s\n",
+	    _("hoptac: %s: %zu result sections, %s, %zu activities proposed, "
+	      "%zu lines not placed%s\n"),
 	    file[0], d.report->n_results,
-	    d.report->nil            ? "báo cáo không phát sinh"
-	        : d.report->declared ? "có số liệu"
-	                             : "không nêu số liệu",
+	    d.report->nil            ? _("a nil report")
+	        : d.report->declared ? _("with figures")
+	                             : _("no figures stated"),
 	    d.n_activities, d.unplaced.n,
-	    d.report->unit_code[0] ? "" : "; chưa có mã đơn vị (--unit)");
+	    d.report->unit_code[0] ? "" : _("; no unit code yet (--unit)"));
 out:
 	docimport_free(&d);
 	docx_lines_free(lines, n);
