@@ -344,7 +344,7 @@ cmd_activity_print(const ProtobufCMessage *req, const ProtobufCMessage *m)
 	char buf[2048];
 
 	(void)req;
-	printf("id:        %s\n", a->id);
+	printf(_("id:        %s\n"), a->id);
 	printf(_("version:   %lld%s\n"), (long long)a->version,
 	    a->state == HOPTAC__V1__ACTIVITY_STATE__ACTIVITY_STATE_WITHDRAWN
 	        ? _(" (withdrawn)")
@@ -352,9 +352,10 @@ cmd_activity_print(const ProtobufCMessage *req, const ProtobufCMessage *m)
 	if (a->withdraw_reason[0] != '\0')
 		printf(_("withdrawn: %s\n"), a->withdraw_reason);
 	printf(_("unit:      %s\n"), a->unit_code);
-	cli_join(buf, sizeof(buf), a->partner_codes, a->n_partner_codes, ", ");
+	cli_partner_labels(
+	    buf, sizeof(buf), a->partner_codes, a->n_partner_codes, ", ");
 	printf(_("partners:  %s\n"), buf);
-	printf(_("kind:      %s\n"), validate_activity_kind_name(a->kind));
+	printf(_("kind:      %s\n"), cli_kind_label(a->kind));
 	cli_join(buf, sizeof(buf), a->fields, a->n_fields, "; ");
 	printf(_("fields:    %s\n"), buf);
 	printf(_("dates:     %s%s%s\n"), a->start_date,

@@ -76,12 +76,12 @@ cmd_request_row(struct table *t, const void *item)
 
 	snprintf(period, sizeof(period), "%s – %s", r->period_from,
 	    r->period_to[0] ? r->period_to : r->issued_on);
-	cli_join(partners, sizeof(partners), r->partner_scope,
+	cli_partner_labels(partners, sizeof(partners), r->partner_scope,
 	    r->n_partner_scope, ",");
 	snprintf(units, sizeof(units), "%zu", r->n_unit_codes);
 	table_add_row(t,
 	    (const char *const[]) {r->reference, r->issued_on, r->due_on,
-	        period, partners[0] ? partners : "(all)", units, r->title});
+	        period, partners[0] ? partners : _("(all)"), units, r->title});
 }
 
 int
@@ -118,8 +118,9 @@ cmd_request_print(const ProtobufCMessage *req, const ProtobufCMessage *m)
 	printf(_("title:     %s\n"), r->title);
 	printf(_("period:    %s – %s\n"), r->period_from,
 	    r->period_to[0] ? r->period_to : r->issued_on);
-	cli_join(buf, sizeof(buf), r->partner_scope, r->n_partner_scope, ", ");
-	printf(_("partners:  %s\n"), buf[0] ? buf : "(all)");
+	cli_partner_labels(
+	    buf, sizeof(buf), r->partner_scope, r->n_partner_scope, ", ");
+	printf(_("partners:  %s\n"), buf[0] ? buf : _("(all)"));
 	printf(_("due:       %s\n"), r->due_on);
 	cli_join(buf, sizeof(buf), r->unit_codes, r->n_unit_codes, ", ");
 	printf(_("units:     %s\n"), buf);
