@@ -211,6 +211,28 @@ cli_error_hint(const struct cli *cli, int code, int date)
 	}
 }
 
+/* message with the method it names ("/hoptac.v1.Credentials/List") as
+ * the command typed ("hoptac admin list"), for people; as it is for -v
+ * and --json. Written into buf when changed. */
+static const char *
+cli_error_command(
+    const struct cli *cli, const char *message, char *buf, size_t len)
+{
+	const char *path = strstr(message, "/hoptac.v1.");
+	const struct cli_command *c;
+	size_t end;
+
+	if (cli == NULL || cli->verbose || cli->json || cli->command == NULL ||
+	    path == NULL)
+		return message;
+	c = cli->command;
+	end = strcspn(path, " ;,)");
+	snprintf(buf, len, "%.*shoptac %s%s%s%s", (int)(path - message),
+	    message, c->noun, c->verb ? " " : "", c->verb ? c->verb : "",
+	    path + end);
+	return buf;
+}
+
 /* Whether the server's message only repeats its first detail by field
  * ("from_date must be a date such as ...", "... (and 2 more)"): people
  * then read a headline of their own, the details by option under it;
@@ -247,9 +269,13 @@ cli_status_tag(const struct cli *cli, int code)
 void
 cli_print_status(struct cli *cli, const struct rpc_client_status *st)
 {
-	char said[1024];
-	const char *headline = cli_remote_text(st->message, said, sizeof(said));
+	char said[1024], named[600];
+	const char *headline;
 	int date;
+
+	headline = cli_remote_text(
+	    cli_error_command(cli, st->message, named, sizeof(named)), said,
+	    sizeof(said));
 
 	if (cli_error_repeats_detail(cli, st))
 		headline = _("the values given are not valid");

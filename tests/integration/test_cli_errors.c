@@ -330,12 +330,14 @@ test_credential_and_permission(void **state)
 	setenv("HOPTAC_TOKEN", office, 1);
 	in_vietnamese();
 	expect(RUN("admin", "list"), 77, "permission vi");
-	has(err, "(vai trò office) không được phép dùng");
+	has(err, "(vai trò office) không được phép dùng hoptac admin list\n");
 	has(err, "gợi ý: vai trò hoặc đơn vị của tài khoản không được");
 	no_english(err);
 	in_english();
 	expect(RUN("admin", "list"), 77, "permission en");
-	has(err, "(office) may not call");
+	has(err, "(office) may not call hoptac admin list\n");
+	expect(RUN("-v", "admin", "list"), 77, "permission -v");
+	has(err, "(office) may not call /hoptac.v1.Credentials/List\n");
 	has(err, "hint: your credential's role or unit does not allow this");
 	setenv("HOPTAC_TOKEN", h->token, 1);
 }
