@@ -68,6 +68,22 @@ deliver_transient(const struct rpc_client_status *st)
 	    code == STATUS_CANCELLED || deliver_server_full(st);
 }
 
+/* A refusal for the person syncing: what was refused, the server's
+ * message and its details, in their language (the status name stays in
+ * the outbox, for hoptac status and scripts). */
+static void
+deliver_say_refused(const char *label, const struct rpc_client_status *st)
+{
+	char said[1024];
+
+	fprintf(stderr, _("hoptac: refused: %s: %s\n"), label,
+	    cli_remote_text(st->message, said, sizeof(said)));
+	for (size_t v = 0; v < st->violations.count; v++)
+		fprintf(stderr, "  %s: %s\n", st->violations.items[v].field,
+		    cli_remote_text(st->violations.items[v].description, said,
+		        sizeof(said)));
+}
+
 /* Records a refusal, with the first violations in its message. */
 static void
 deliver_refuse(struct outbox *o, const struct outbox_entry *e,
@@ -84,7 +100,7 @@ deliver_refuse(struct outbox *o, const struct outbox_entry *e,
 		    st->violations.items[i].description);
 	outbox_refused(o, e->seq, st->code, msg);
 	if (!quiet)
-		fprintf(stderr, "hoptac: refused: %s: %s\n", e->label, msg);
+		deliver_say_refused(e->label, st);
 }
 
 int
@@ -205,14 +221,7 @@ deliver_each(struct cli *cli, struct outbox *o, struct outbox_entry *e, int n,
 		} else {
 			s->refused++;
 			if (!quiet)
-				fprintf(stderr, "hoptac: refused: %s: %s: %s\n",
-				    e[i].label, status_name(code),
-				    s->last.message);
-			for (size_t v = 0;
-			     !quiet && v < s->last.violations.count; v++)
-				fprintf(stderr, "  %s: %s\n",
-				    s->last.violations.items[v].field,
-				    s->last.violations.items[v].description);
+				deliver_say_refused(e[i].label, &s->last);
 		}
 		if (resp != NULL)
 			protobuf_c_message_free_unpacked(resp, NULL);
