@@ -170,19 +170,20 @@ cmd_sync(struct cli *cli, int argc, char **argv)
 /* A refusal kept as "STATUS_NAME: message" for people reading their
  * language: the message alone, translated; as kept otherwise. */
 static const char *
-cmd_status_outcome(const char *kept, char *buf, size_t len)
+cmd_status_outcome(int verbose, const char *kept, char *buf, size_t len)
 {
 	size_t name = strspn(kept, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_");
 
-	if (!cli_i18n_translated() || name == 0 || kept[name] != ':' ||
-	    kept[name + 1] != ' ')
+	if (verbose || !cli_i18n_translated() || name == 0 ||
+	    kept[name] != ':' || kept[name + 1] != ' ')
 		return kept;
 	return cli_remote_text(kept + name + 2, buf, len);
 }
 
 /* Lists the entries in one state, at most max of the newest. */
 static int
-cmd_status_table(struct outbox *o, int state, const char *title, int max)
+cmd_status_table(
+    struct outbox *o, int state, const char *title, int max, int verbose)
 {
 	static struct outbox_entry e[200];
 	static const char *const headers[] = {
@@ -202,7 +203,8 @@ cmd_status_table(struct outbox *o, int state, const char *title, int max)
 		cli_when(e[i].created_at_ms, when, sizeof(when));
 		table_add_row(t,
 		    (const char *const[]) {when, e[i].label, e[i].method,
-		        cmd_status_outcome(e[i].message, said, sizeof(said))});
+		        cmd_status_outcome(
+		            verbose, e[i].message, said, sizeof(said))});
 		outbox_entry_fini(&e[i]);
 	}
 	table_print(t, stdout);
@@ -257,8 +259,10 @@ cmd_status(struct cli *cli, int argc, char **argv)
 		    cli->outbox_path ? cli->outbox_path : outbox_default_path(),
 		    counts[OUTBOX_PENDING], counts[OUTBOX_DELIVERED],
 		    counts[OUTBOX_REFUSED]);
-		if (cmd_status_table(o, OUTBOX_PENDING, "queued", 50) < 0 ||
-		    cmd_status_table(o, OUTBOX_REFUSED, "refused", 50) < 0)
+		if (cmd_status_table(
+		        o, OUTBOX_PENDING, "queued", 50, cli->verbose) < 0 ||
+		    cmd_status_table(
+		        o, OUTBOX_REFUSED, "refused", 50, cli->verbose) < 0)
 			rc = cli_fail(CLI_ERROR, _("cannot read the outbox"));
 	}
 	outbox_close(o);

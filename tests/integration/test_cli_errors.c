@@ -422,6 +422,37 @@ test_file_faults(void **state)
 	setenv("HOPTAC_TOKEN", h->token, 1);
 }
 
+/* A record the server refused stays in the outbox: hoptac status says
+ * why in the person's language, the status name only with -v. */
+static void
+test_outbox_refusal(void **state)
+{
+	struct harness *h = *state;
+	char reviewer[128];
+
+	/* A reviewer may not record activities: refused, kept. */
+	harness_issue(h, "Phòng Hợp tác quốc tế",
+	    1u << HOPTAC__V1__ROLE__ROLE_REVIEWER, NULL, reviewer,
+	    sizeof(reviewer));
+	setenv("HOPTAC_TOKEN", reviewer, 1);
+	expect(RUN("activity", "add", "--unit", "KT-DAKGLEI", "--partner",
+	           "LA-XE", "--kind", "hội nghị", "--start", "2024", "--title",
+	           "Hội nghị giao ban"),
+	    77, "refused");
+	in_vietnamese();
+	expect(RUN("status"), 0, "status vi");
+	has(out, "\nbị từ chối:\n");
+	has(out, "(vai trò reviewer) không được phép dùng");
+	lacks(out, "PERMISSION_DENIED");
+	expect(RUN("-v", "status"), 0, "status -v vi");
+	has(out, "PERMISSION_DENIED: credential ");
+	in_english();
+	expect(RUN("status"), 0, "status en");
+	has(out, "\nrefused:\n");
+	has(out, "PERMISSION_DENIED: credential ");
+	setenv("HOPTAC_TOKEN", h->token, 1);
+}
+
 int
 main(void)
 {
@@ -436,6 +467,7 @@ main(void)
 	    cmocka_unit_test(test_credential_and_permission),
 	    cmocka_unit_test(test_date_and_partner),
 	    cmocka_unit_test(test_file_faults),
+	    cmocka_unit_test(test_outbox_refusal),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
