@@ -33,14 +33,16 @@ cli_i18n_translated(void)
 }
 
 /* The codes tables show by a label in the person's language: kinds of
- * activity and of unit as the seed reports name them, review states.
+ * activity and of unit as the seed reports name them, review states,
+ * roles.
  * Each is its own msgid; this list is where xgettext finds them. */
 static const char *const cli_labels[] = {N_("delegation_out"),
     N_("delegation_in"), N_("conference"), N_("agreement"), N_("border_work"),
     N_("information"), N_("project_aid"), N_("training"), N_("other"),
     N_("provincial_committee"), N_("department"), N_("district_committee"),
     N_("commune_committee"), N_("submitted"), N_("returned"), N_("accepted"),
-    N_("queued"), N_("refused")};
+    N_("queued"), N_("refused"), N_("office"), N_("reviewer"), N_("admin"),
+    N_("peer")};
 
 const char *
 cli_label(const char *code)

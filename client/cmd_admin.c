@@ -34,7 +34,9 @@ cmd_admin_roles(const char *text, Hoptac__V1__Role *roles, size_t *n)
 static void
 cmd_admin_roles_text(const Hoptac__V1__Credential *cr, char *buf, size_t len)
 {
-	role_join(role_set(cr->roles, cr->n_roles), buf, len);
+	/* The roles' labels for people reading Vietnamese; their names,
+	 * which --role takes, otherwise. */
+	role_join_as(role_set(cr->roles, cr->n_roles), cli_label, buf, len);
 }
 
 /* What admin issue takes: the request, and where the token goes. */

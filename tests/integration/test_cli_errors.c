@@ -329,11 +329,15 @@ test_credential_and_permission(void **state)
 	has(err, "hint: the credential was read from $HOPTAC_TOKEN;");
 	setenv("HOPTAC_TOKEN", office, 1);
 	in_vietnamese();
+	expect(RUN("whoami"), 0, "whoami vi");
+	has(out, ": Văn thư huyện Đắk Glei, văn thư đơn vị của KT-DAKGLEI\n");
 	expect(RUN("admin", "list"), 77, "permission vi");
 	has(err, "(vai trò office) không được phép dùng hoptac admin list\n");
 	has(err, "gợi ý: vai trò hoặc đơn vị của tài khoản không được");
 	no_english(err);
 	in_english();
+	expect(RUN("whoami"), 0, "whoami en");
+	has(out, ": Văn thư huyện Đắk Glei, office of KT-DAKGLEI\n");
 	expect(RUN("admin", "list"), 77, "permission en");
 	has(err, "(office) may not call hoptac admin list\n");
 	expect(RUN("-v", "admin", "list"), 77, "permission -v");
