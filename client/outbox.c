@@ -98,10 +98,13 @@ outbox_create(const char *path)
 
 /* What the office is told to do with an outbox that cannot be used: the
  * file may still hold queued work, so it is kept, never replaced. */
-#define OUTBOX_ADVICE                                                          \
-	"keep the file (it may hold queued work) and move it aside; the next " \
-	"command starts a new outbox, and the department can recover the old " \
-	"one"
+static const char *
+outbox_advice(void)
+{
+	return _("keep the file (it may hold queued work) and move it aside; "
+	         "the next command starts a new outbox, and the department "
+	         "can recover the old one");
+}
 
 struct outbox *
 outbox_open(const char *path, char *err, size_t errlen)
@@ -124,8 +127,8 @@ outbox_open(const char *path, char *err, size_t errlen)
 	 * nothing would silently start again with "0 queued". */
 	if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size == 0) {
 		snprintf(err, errlen,
-		    "outbox %s is an empty file, not an outbox: " OUTBOX_ADVICE,
-		    path);
+		    _("outbox %s is an empty file, not an outbox: %s"), path,
+		    outbox_advice());
 		goto fail;
 	}
 	/* sqlite would create the file 0644 less the umask, and its WAL
@@ -151,8 +154,9 @@ outbox_open(const char *path, char *err, size_t errlen)
 		goto sqlfail;
 	return o;
 sqlfail:
-	snprintf(err, errlen, "outbox %s cannot be used (%s): " OUTBOX_ADVICE,
-	    path, o->db ? sqlite3_errmsg(o->db) : "out of memory");
+	snprintf(err, errlen, _("outbox %s cannot be used (%s): %s"), path,
+	    o->db ? sqlite3_errmsg(o->db) : _("out of memory"),
+	    outbox_advice());
 fail:
 	outbox_close(o);
 	return NULL;
@@ -161,8 +165,8 @@ fail:
 void
 outbox_fault(struct outbox *o, char *buf, size_t len)
 {
-	snprintf(buf, len, "outbox %s cannot be read (%s): " OUTBOX_ADVICE,
-	    o->path, sqlite3_errmsg(o->db));
+	snprintf(buf, len, _("outbox %s cannot be read (%s): %s"), o->path,
+	    sqlite3_errmsg(o->db), outbox_advice());
 }
 
 void
