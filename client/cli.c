@@ -100,14 +100,15 @@ cli_invoke(struct cli *cli, enum method_id method, const ProtobufCMessage *req,
     struct rpc_client_status *st)
 {
 	struct rpc_client_options opt = {cli->timeout_ms, request_id, 0};
-	char err[256];
+	char err[256], said[512];
 	int code;
 
 	*resp = NULL;
 	if (cli->client == NULL &&
 	    (cli->client = cli_connect(cli, cli->server, TOKENFILE_ENV, &code,
 	         err, sizeof(err))) == NULL)
-		return cli_fail(code, "%s", err);
+		return cli_fail(
+		    code, "%s", cli_remote_text(err, said, sizeof(said)));
 	rpc_client_invoke(cli->client, method, req, resp, &opt, st);
 	return CLI_OK;
 }
@@ -177,7 +178,7 @@ cli_take(const struct cli_args *a, size_t i, int first, void *ctx, char *arg)
 	default:
 		return a->option(ctx, o->ch, arg);
 	}
-	return bad ? cli_fail(CLI_ERROR, "out of memory") : CLI_OK;
+	return bad ? cli_fail(CLI_ERROR, _("out of memory")) : CLI_OK;
 }
 
 /* An option getopt_long did not take: arg is the word typed, missing
@@ -231,7 +232,7 @@ cli_parse(struct cli *cli, const struct cli_args *a, void *ctx, int argc,
 
 			if (i == CLI_OPTIONS_MAX)
 				return cli_fail(CLI_ERROR,
-				    "%s takes more than %d options",
+				    _("%s takes more than %d options"),
 				    cli->command->noun, CLI_OPTIONS_MAX);
 
 			opts[i].name = o->name;
@@ -299,7 +300,8 @@ cli_show(struct cli *cli, const struct cli_show *s, const ProtobufCMessage *req)
 			    sizeof(part));
 	}
 	if (cli->json && part == NULL)
-		rc = cli_fail(CLI_ERROR, "the reply has no %s", s->json_part);
+		rc =
+		    cli_fail(CLI_ERROR, _("the reply has no %s"), s->json_part);
 	else if (cli->json)
 		rc = cli_print_json(part);
 	else
@@ -331,9 +333,9 @@ cli_list_table(const struct cli_list *l, const ProtobufCMessage *resp)
 
 	if (f == NULL || f->label != PROTOBUF_C_LABEL_REPEATED)
 		return cli_fail(
-		    CLI_ERROR, "the reply has no list %s", l->items);
+		    CLI_ERROR, _("the reply has no list %s"), l->items);
 	if ((t = table_create(l->ncols, l->headers)) == NULL)
-		return cli_fail(CLI_ERROR, "out of memory");
+		return cli_fail(CLI_ERROR, _("out of memory"));
 	memcpy(&n, base + f->quantifier_offset, sizeof(n));
 	memcpy(&items, base + f->offset, sizeof(items));
 	for (size_t c = 0; l->max_widths != NULL && c < l->ncols; c++)
@@ -384,7 +386,7 @@ cli_print_json(const ProtobufCMessage *m)
 	json_object *o = pbjson_from_message(m, 0);
 
 	if (o == NULL)
-		return cli_fail(CLI_ERROR, "out of memory");
+		return cli_fail(CLI_ERROR, _("out of memory"));
 	puts(json_object_to_json_string_ext(
 	    o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
@@ -461,6 +463,13 @@ cli_own_unit(struct cli *cli, char *buf, size_t len)
 	snprintf(buf, len, "%s", resp->credential->unit_code);
 	hoptac__v1__who_am_iresponse__free_unpacked(resp, NULL);
 	return buf[0] != '\0' ? buf : NULL;
+}
+
+const char *
+cli_name_the_unit(void)
+{
+	return _("name the unit with --unit CODE (the credential is not an "
+	         "office's, and no unit is configured)");
 }
 
 const char *

@@ -256,9 +256,9 @@ const char *cli_own_unit(struct cli *cli, char *buf, size_t len);
  * not empty, else the configured unit (HOPTAC_UNIT, or "unit" in the
  * configuration file), else the unit of the office's credential. NULL
  * when none applies. */
-#define CLI_NAME_THE_UNIT                                                      \
-	"name the unit with --unit CODE (the credential is not an office's, "  \
-	"and no unit is configured)"
+/* What to do when cli_default_unit() finds none, in the person's
+ * language. */
+const char *cli_name_the_unit(void);
 const char *cli_default_unit(
     struct cli *cli, const char *given, char *buf, size_t len);
 

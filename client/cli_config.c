@@ -1,4 +1,5 @@
 #include "cli_config.h"
+#include "cli_i18n.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -35,29 +36,30 @@ cli_config_set(
 			break;
 	if (i == CLI_CONFIG_NKEYS) {
 		snprintf(why, whylen,
-		    "unknown key \"%s\" (server, ca, token_file, unit)", key);
+		    _("unknown key \"%s\" (server, ca, token_file, unit)"),
+		    key);
 		return -1;
 	}
 	if (value[0] == '\0') {
-		snprintf(why, whylen, "%s has no value", key);
+		snprintf(why, whylen, _("%s has no value"), key);
 		return -1;
 	}
 	if (cli_config_keys[i].path && value[0] != '/') {
-		snprintf(why, whylen, "%s must be an absolute path, not \"%s\"",
-		    key, value);
+		snprintf(why, whylen,
+		    _("%s must be an absolute path, not \"%s\""), key, value);
 		return -1;
 	}
 	if (strcmp(key, "server") == 0 && !rpc_client_url_known(value)) {
 		snprintf(why, whylen,
-		    "server \"%s\" must start with tcp://, tls+tcp:// or "
-		    "ipc://",
+		    _("server \"%s\" must start with tcp://, tls+tcp:// or "
+		      "ipc://"),
 		    value);
 		return -1;
 	}
 	now = getenv(cli_config_keys[i].env);
 	if ((now == NULL || now[0] == '\0') &&
 	    setenv(cli_config_keys[i].env, value, 1) != 0) {
-		snprintf(why, whylen, "out of memory");
+		snprintf(why, whylen, _("out of memory"));
 		return -1;
 	}
 	return 0;

@@ -150,16 +150,17 @@ cli_error_details(const struct cli *cli, const struct violations *v)
 		const char *opt = cli != NULL && !cli->verbose && !cli->json
 		    ? cli_error_option(cli, v->items[i].field)
 		    : NULL;
+		char said[1024];
+		const char *text = cli_remote_text(
+		    v->items[i].description, said, sizeof(said));
 
 		if (opt != NULL) {
-			fprintf(stderr, "  --%s: %s\n", opt,
-			    v->items[i].description);
+			fprintf(stderr, "  --%s: %s\n", opt, text);
 			date |= cli_error_is_date(opt);
 			if (strcmp(opt, "partner") == 0)
 				cli_error_partner(v->items[i].description);
 		} else {
-			fprintf(stderr, "  %s: %s\n", v->items[i].field,
-			    v->items[i].description);
+			fprintf(stderr, "  %s: %s\n", v->items[i].field, text);
 		}
 	}
 	if (v->dropped > 0)
@@ -171,7 +172,7 @@ cli_error_details(const struct cli *cli, const struct violations *v)
 static void
 cli_error_hint(const struct cli *cli, int code, int date)
 {
-	char source[1200];
+	char source[1200], said[1400];
 
 	if (date)
 		fputs(_("hint: dates are written as documents write them: "
@@ -196,7 +197,7 @@ cli_error_hint(const struct cli *cli, int code, int date)
 		      "department's administrator for a new one (hoptac admin "
 		      "issue) and keep it in ~/.config/hoptac/token, mode "
 		      "0600\n"),
-		    source);
+		    cli_remote_text(source, said, sizeof(said)));
 		break;
 	case STATUS_PERMISSION_DENIED:
 		fputs(_("hint: your credential's role or unit does not allow "
@@ -208,6 +209,50 @@ cli_error_hint(const struct cli *cli, int code, int date)
 	default:
 		break;
 	}
+}
+
+/* message with the method it names ("/hoptac.v1.Credentials/List") as
+ * the command typed ("hoptac admin list"), for people; as it is for -v
+ * and --json. Written into buf when changed. */
+static const char *
+cli_error_command(
+    const struct cli *cli, const char *message, char *buf, size_t len)
+{
+	const char *path = strstr(message, "/hoptac.v1.");
+	const struct cli_command *c;
+	size_t end;
+
+	if (cli == NULL || cli->verbose || cli->json || cli->command == NULL ||
+	    path == NULL)
+		return message;
+	c = cli->command;
+	end = strcspn(path, " ;,)");
+	snprintf(buf, len, "%.*shoptac %s%s%s%s", (int)(path - message),
+	    message, c->noun, c->verb ? " " : "", c->verb ? c->verb : "",
+	    path + end);
+	return buf;
+}
+
+/* Whether the server's message only repeats its first detail by field
+ * ("from_date must be a date such as ...", "... (and 2 more)"): people
+ * then read a headline of their own, the details by option under it;
+ * -v and --json keep the server's words. */
+static int
+cli_error_repeats_detail(
+    const struct cli *cli, const struct rpc_client_status *st)
+{
+	const struct violation *first;
+	size_t len;
+
+	if (cli == NULL || cli->verbose || cli->json ||
+	    st->code != STATUS_INVALID_ARGUMENT || st->violations.count == 0)
+		return 0;
+	first = &st->violations.items[0];
+	len = strlen(first->field);
+	return strncmp(st->message, first->field, len) == 0 &&
+	    st->message[len] == ' ' &&
+	    strncmp(st->message + len + 1, first->description,
+	        strlen(first->description)) == 0;
 }
 
 const char *
@@ -224,10 +269,18 @@ cli_status_tag(const struct cli *cli, int code)
 void
 cli_print_status(struct cli *cli, const struct rpc_client_status *st)
 {
+	char said[1024], named[600];
+	const char *headline;
 	int date;
 
-	fprintf(stderr, "hoptac: %s%s\n", cli_status_tag(cli, st->code),
-	    st->message);
+	headline = cli_remote_text(
+	    cli_error_command(cli, st->message, named, sizeof(named)), said,
+	    sizeof(said));
+
+	if (cli_error_repeats_detail(cli, st))
+		headline = _("the values given are not valid");
+	fprintf(
+	    stderr, "hoptac: %s%s\n", cli_status_tag(cli, st->code), headline);
 	date = cli_error_details(cli, &st->violations);
 	cli_error_hint(cli, st->code, date);
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_i18n.h"
 #include "pbstr.h"
 
 /* The field named name of m's type, or NULL. */
@@ -64,7 +65,7 @@ cli_call_pages(struct cli *cli, enum method_id method, ProtobufCMessage *req,
 			ntf = cli_pages_field(all, "next_page_token");
 			lf = last != NULL ? cli_pages_field(all, last) : NULL;
 		} else if (cli_pages_move(all, page, itf) != 0) {
-			rc = cli_fail(CLI_ERROR, "out of memory");
+			rc = cli_fail(CLI_ERROR, _("out of memory"));
 		} else if (lf != NULL) {
 			memcpy((char *)all + lf->offset,
 			    (char *)page + lf->offset, sizeof(int64_t));
@@ -75,7 +76,7 @@ cli_call_pages(struct cli *cli, enum method_id method, ProtobufCMessage *req,
 
 			if (rc == CLI_OK && next[0] != '\0' &&
 			    (token = strdup(next)) == NULL)
-				rc = cli_fail(CLI_ERROR, "out of memory");
+				rc = cli_fail(CLI_ERROR, _("out of memory"));
 		}
 		if (page != all)
 			protobuf_c_message_free_unpacked(page, NULL);
@@ -85,7 +86,7 @@ cli_call_pages(struct cli *cli, enum method_id method, ProtobufCMessage *req,
 	*(char **)(void *)((char *)req + tf->offset) = asked;
 	if (rc == CLI_OK &&
 	    pbstr_set((char **)(void *)((char *)all + ntf->offset), NULL) != 0)
-		rc = cli_fail(CLI_ERROR, "out of memory");
+		rc = cli_fail(CLI_ERROR, _("out of memory"));
 	if (rc != CLI_OK && all != NULL) {
 		protobuf_c_message_free_unpacked(all, NULL);
 		all = NULL;

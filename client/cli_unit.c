@@ -158,7 +158,7 @@ cli_unit_code(struct cli *cli, const char *text, char **code)
 		goto out;
 	}
 	if (pbstr_append(&cli->n_owned, &cli->owned, best[0]->code) != 0) {
-		rc = cli_fail(CLI_ERROR, "out of memory");
+		rc = cli_fail(CLI_ERROR, _("out of memory"));
 		goto out;
 	}
 	*code = cli->owned[cli->n_owned - 1];

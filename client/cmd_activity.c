@@ -55,7 +55,7 @@ cmd_activity_value(void *ctx, int ch, char *arg)
 	if (ch == 'n') {
 		if ((n = cli_number(arg)) < 0 || n > VALIDATE_PEOPLE_MAX)
 			return cli_fail(CLI_USAGE,
-			    "--people takes a number from 0 to %d",
+			    _("--people takes a number from 0 to %d"),
 			    VALIDATE_PEOPLE_MAX);
 		a->people = (int32_t)n;
 	}
@@ -71,7 +71,7 @@ cmd_activity_check(struct cli *cli, Hoptac__V1__Activity *a)
 	violations_init(&v);
 	if (validate_activity(a, NULL, &v) == 0)
 		return CLI_OK;
-	return cli_invalid(cli, &v, "the activity is not valid");
+	return cli_invalid(cli, &v, _("the activity is not valid"));
 }
 
 /* An activity added without --unit is the office's own: the configured
@@ -85,9 +85,9 @@ cmd_activity_own_unit(struct cli *cli, Hoptac__V1__Activity *a)
 	if (a->unit_code[0] != '\0')
 		return CLI_OK;
 	if ((unit = cli_default_unit(cli, NULL, own, sizeof(own))) == NULL)
-		return cli_fail(CLI_USAGE, CLI_NAME_THE_UNIT);
+		return cli_fail(CLI_USAGE, "%s", cli_name_the_unit());
 	if (pbstr_set(&a->unit_code, unit) != 0)
-		return cli_fail(CLI_ERROR, "out of memory");
+		return cli_fail(CLI_ERROR, _("out of memory"));
 	return CLI_OK;
 }
 
@@ -108,7 +108,7 @@ cmd_activity_add(struct cli *cli, int argc, char **argv)
 	int rc;
 
 	if (a == NULL)
-		return cli_fail(CLI_ERROR, "out of memory");
+		return cli_fail(CLI_ERROR, _("out of memory"));
 	hoptac__v1__activity__init(a);
 	if ((rc = cli_parse(cli, &args, &edit, argc, argv, NULL)) != CLI_OK)
 		goto out;
@@ -119,7 +119,7 @@ cmd_activity_add(struct cli *cli, int argc, char **argv)
 	if (a->id[0] == '\0') {
 		rpc_new_id(id);
 		if (pbstr_set(&a->id, id) != 0) {
-			rc = cli_fail(CLI_ERROR, "out of memory");
+			rc = cli_fail(CLI_ERROR, _("out of memory"));
 			goto out;
 		}
 	}
@@ -127,7 +127,7 @@ cmd_activity_add(struct cli *cli, int argc, char **argv)
 		goto out;
 	req.n_activities = 1;
 	req.activities = &a;
-	snprintf(label, sizeof(label), "activity %s", a->id);
+	snprintf(label, sizeof(label), _("activity %s"), a->id);
 	rc = deliver_now(cli, METHOD_ACTIVITIES_SUBMIT, &req.base, label,
 	    (ProtobufCMessage **)&resp);
 	if (rc != CLI_OK)
@@ -138,17 +138,17 @@ cmd_activity_add(struct cli *cli, int argc, char **argv)
 		if (cli->json)
 			printf("{\"queued\":\"%s\"}\n", a->id);
 		else
-			printf("%s queued\n", a->id);
+			printf(_("%s queued\n"), a->id);
 	} else if (cli->json) {
 		rc = cli_print_json(&resp->base);
 	} else if (resp->n_results == 1) {
 		const Hoptac__V1__SubmitResult *r = resp->results[0];
 
-		printf("%s %s (version %lld)\n", r->id,
+		printf(_("%s %s (version %lld)\n"), r->id,
 		    r->created
-		        ? "stored"
-		        : (r->differs ? "already stored, with other content"
-		                      : "already stored"),
+		        ? _("stored")
+		        : (r->differs ? _("already stored, with other content")
+		                      : _("already stored")),
 		    (long long)r->version);
 	}
 out:
@@ -165,12 +165,12 @@ cmd_activity_row(struct table *t, const Hoptac__V1__Activity *a)
 	char partners[256], people[16];
 	const char *cells[8];
 
-	cli_join(partners, sizeof(partners), a->partner_codes,
+	cli_partner_labels(partners, sizeof(partners), a->partner_codes,
 	    a->n_partner_codes, ",");
 	snprintf(people, sizeof(people), "%d", a->people);
 	cells[0] = a->id;
 	cells[1] = a->start_date;
-	cells[2] = validate_activity_kind_name(a->kind);
+	cells[2] = cli_kind_label(a->kind);
 	cells[3] = a->unit_code;
 	cells[4] = partners;
 	cells[5] = a->people ? people : "";
@@ -197,7 +197,7 @@ cmd_activity_list_option(void *ctx, int ch, char *arg)
 	if (ch == 'k' && (o->req.kind = validate_activity_kind(arg)) == 0)
 		return cli_bad_kind(arg);
 	if (ch == 'L' && (o->limit = cli_number(arg)) < 0)
-		return cli_fail(CLI_USAGE, "--limit takes a number");
+		return cli_fail(CLI_USAGE, _("--limit takes a number"));
 	return CLI_OK;
 }
 
@@ -237,15 +237,15 @@ cmd_activity_list(struct cli *cli, int argc, char **argv)
 		return rc;
 	limit = o.limit;
 	if (o.csv && cli->json)
-		return cli_fail(CLI_USAGE, "--csv and --json: choose one");
+		return cli_fail(CLI_USAGE, _("--csv and --json: choose one"));
 	/* The BOM makes a spreadsheet read the file as UTF-8 (docs/csv.md);
 	 * hoptac import skips it. */
 	if (o.csv &&
 	    (fputs("\xEF\xBB\xBF", stdout) == EOF ||
 	        activity_csv_write_header(stdout) != 0))
-		return cli_fail(CLI_ERROR, "cannot write the output");
+		return cli_fail(CLI_ERROR, _("cannot write the output"));
 	if (!cli->json && !o.csv && (t = table_create(8, headers)) == NULL)
-		return cli_fail(CLI_ERROR, "out of memory");
+		return cli_fail(CLI_ERROR, _("out of memory"));
 	if (t != NULL)
 		table_set_max_width(t, 7, 60);
 	/* Pages are followed to the end (or the limit); JSON output gathers
@@ -271,7 +271,7 @@ cmd_activity_list(struct cli *cli, int argc, char **argv)
 			    activity_csv_write(stdout, resp->activities[i]) !=
 			        0) {
 				rc = cli_fail(
-				    CLI_ERROR, "cannot write the output");
+				    CLI_ERROR, _("cannot write the output"));
 				goto out;
 			}
 			if (cli->json) {
@@ -281,7 +281,7 @@ cmd_activity_list(struct cli *cli, int argc, char **argv)
 
 				if (grown == NULL) {
 					rc = cli_fail(
-					    CLI_ERROR, "out of memory");
+					    CLI_ERROR, _("out of memory"));
 					goto out;
 				}
 				all.activities = grown;
@@ -344,29 +344,30 @@ cmd_activity_print(const ProtobufCMessage *req, const ProtobufCMessage *m)
 	char buf[2048];
 
 	(void)req;
-	printf("id:        %s\n", a->id);
-	printf("version:   %lld%s\n", (long long)a->version,
+	printf(_("id:        %s\n"), a->id);
+	printf(_("version:   %lld%s\n"), (long long)a->version,
 	    a->state == HOPTAC__V1__ACTIVITY_STATE__ACTIVITY_STATE_WITHDRAWN
-	        ? " (withdrawn)"
+	        ? _(" (withdrawn)")
 	        : "");
 	if (a->withdraw_reason[0] != '\0')
-		printf("withdrawn: %s\n", a->withdraw_reason);
-	printf("unit:      %s\n", a->unit_code);
-	cli_join(buf, sizeof(buf), a->partner_codes, a->n_partner_codes, ", ");
-	printf("partners:  %s\n", buf);
-	printf("kind:      %s\n", validate_activity_kind_name(a->kind));
+		printf(_("withdrawn: %s\n"), a->withdraw_reason);
+	printf(_("unit:      %s\n"), a->unit_code);
+	cli_partner_labels(
+	    buf, sizeof(buf), a->partner_codes, a->n_partner_codes, ", ");
+	printf(_("partners:  %s\n"), buf);
+	printf(_("kind:      %s\n"), cli_kind_label(a->kind));
 	cli_join(buf, sizeof(buf), a->fields, a->n_fields, "; ");
-	printf("fields:    %s\n", buf);
-	printf("dates:     %s%s%s\n", a->start_date,
+	printf(_("fields:    %s\n"), buf);
+	printf(_("dates:     %s%s%s\n"), a->start_date,
 	    a->end_date[0] ? " – " : "", a->end_date);
-	printf("place:     %s\n", a->place);
-	printf("title:     %s\n", a->title);
-	printf("people:    %d\n", a->people);
-	printf("leader:    %s\n", a->leader);
+	printf(_("place:     %s\n"), a->place);
+	printf(_("title:     %s\n"), a->title);
+	printf(_("people:    %d\n"), a->people);
+	printf(_("leader:    %s\n"), a->leader);
 	cli_join(buf, sizeof(buf), a->document_refs, a->n_document_refs, "; ");
-	printf("documents: %s\n", buf);
-	printf("summary:   %s\n", a->summary);
-	printf("result:    %s\n", a->result);
+	printf(_("documents: %s\n"), buf);
+	printf(_("summary:   %s\n"), a->summary);
+	printf(_("result:    %s\n"), a->result);
 	return CLI_OK;
 }
 
@@ -462,8 +463,8 @@ cmd_activity_base(struct cli *cli, const char *id, int queue,
 	}
 	if (cmd_activity_from_outbox(cli, id, out) != 0)
 		return cli_fail(CLI_REFUSED,
-		    "activity %s: the server does not answer and the outbox "
-		    "has no copy of it",
+		    _("activity %s: the server does not answer and the outbox "
+		      "has no copy of it"),
 		    id);
 	return CLI_OK;
 }
@@ -480,10 +481,11 @@ cmd_activity_amend_option(void *ctx, int ch, char *arg)
 		return CLI_OK; /* seen before the options are */
 	case 'V':
 		if ((edit->version = cli_number(arg)) <= 0)
-			return cli_fail(CLI_USAGE, "--version takes a number");
+			return cli_fail(
+			    CLI_USAGE, _("--version takes a number"));
 		return CLI_OK;
 	case 'i':
-		return cli_fail(CLI_USAGE, "an activity's id cannot change");
+		return cli_fail(CLI_USAGE, _("an activity's id cannot change"));
 	default:
 		return cmd_activity_value(ctx, ch, arg);
 	}
@@ -525,8 +527,9 @@ cmd_activity_amend(struct cli *cli, int argc, char **argv)
 	    edit.version > 0 ? edit.version : cur->activity->version;
 	if (req.expected_version <= 0) {
 		rc = cli_fail(CLI_USAGE,
-		    "the outbox's copy has no version: give --version, the one "
-		    "the office last saw (1 for a record never amended)");
+		    _("the outbox's copy has no version: give --version, the "
+		      "one "
+		      "the office last saw (1 for a record never amended)"));
 		goto out;
 	}
 	if ((rc = cmd_activity_check(cli, cur->activity)) != CLI_OK)
@@ -536,11 +539,11 @@ cmd_activity_amend(struct cli *cli, int argc, char **argv)
 		/* Saved first; if the record changed on the server meanwhile,
 		 * the server keeps this amendment as a conflict. */
 		req.keep_on_conflict = 1;
-		snprintf(label, sizeof(label), "amendment of %s", id);
+		snprintf(label, sizeof(label), _("amendment of %s"), id);
 		rc = deliver_now(cli, METHOD_ACTIVITIES_AMEND, &req.base, label,
 		    (ProtobufCMessage **)&resp);
 		if (rc == CLI_OK && resp == NULL) {
-			printf("%s queued\n", label);
+			printf(_("%s queued\n"), label);
 			goto out;
 		}
 	} else {
@@ -551,16 +554,16 @@ cmd_activity_amend(struct cli *cli, int argc, char **argv)
 		goto out;
 	if (resp->conflict_id != 0) {
 		rc = cli_fail(CLI_REFUSED,
-		    "%s changed since version %lld (now %lld): the amendment "
-		    "is "
-		    "kept as conflict %lld for the department to resolve",
+		    _("%s changed since version %lld (now %lld): the amendment "
+		      "is "
+		      "kept as conflict %lld for the department to resolve"),
 		    id, (long long)req.expected_version,
 		    (long long)resp->activity->version,
 		    (long long)resp->conflict_id);
 	} else if (cli->json) {
 		rc = cli_print_json(&resp->activity->base);
 	} else {
-		printf("%s amended (version %lld)\n", resp->activity->id,
+		printf(_("%s amended (version %lld)\n"), resp->activity->id,
 		    (long long)resp->activity->version);
 	}
 out:
@@ -592,7 +595,8 @@ cmd_activity_withdrawn(const ProtobufCMessage *req, const ProtobufCMessage *m)
 	        ->activity;
 
 	(void)req;
-	printf("%s withdrawn (version %lld)\n", a->id, (long long)a->version);
+	printf(
+	    _("%s withdrawn (version %lld)\n"), a->id, (long long)a->version);
 	return CLI_OK;
 }
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_i18n.h"
 #include "hoptac/v1/auth.pb-c.h"
 #include "role.h"
 #include "table.h"
@@ -33,7 +34,9 @@ cmd_admin_roles(const char *text, Hoptac__V1__Role *roles, size_t *n)
 static void
 cmd_admin_roles_text(const Hoptac__V1__Credential *cr, char *buf, size_t len)
 {
-	role_join(role_set(cr->roles, cr->n_roles), buf, len);
+	/* The roles' labels for people reading Vietnamese; their names,
+	 * which --role takes, otherwise. */
+	role_join_as(role_set(cr->roles, cr->n_roles), cli_label, buf, len);
 }
 
 /* What admin issue takes: the request, and where the token goes. */
@@ -50,8 +53,8 @@ cmd_admin_issue_roles(void *ctx, int ch, char *arg)
 	(void)ch;
 	if (cmd_admin_roles(arg, is->req.roles, &is->req.n_roles) != 0)
 		return cli_fail(CLI_USAGE,
-		    "--role takes office, reviewer, admin or peer, several "
-		    "joined by commas");
+		    _("--role takes office, reviewer, admin or peer, several "
+		      "joined by commas"));
 	return CLI_OK;
 }
 
@@ -82,21 +85,21 @@ cmd_admin_issue(struct cli *cli, int argc, char **argv)
 	output = is.output;
 	if (rest[0] != NULL || is.req.n_roles == 0 || is.req.name[0] == '\0') {
 		cli_usage_error(cli);
-		return cli_fail(CLI_USAGE, "give --name and --role");
+		return cli_fail(CLI_USAGE, _("give --name and --role"));
 	}
 	/* Checked before the server makes a credential whose token would
 	 * then have nowhere to go. */
 	if (output != NULL && access(output, F_OK) == 0)
 		return cli_fail(CLI_ERROR,
-		    "%s exists; the token goes to a new file", output);
+		    _("%s exists; the token goes to a new file"), output);
 	rc = cli_call(cli, METHOD_CREDENTIALS_ISSUE, &is.req.base,
 	    (ProtobufCMessage **)&resp, NULL);
 	if (rc != CLI_OK)
 		return rc;
 	if (output != NULL && tokenfile_write(output, resp->token) != 0) {
 		rc = cli_fail(CLI_ERROR,
-		    "cannot create %s (it must not exist yet); revoke "
-		    "credential %s and issue another",
+		    _("cannot create %s (it must not exist yet); revoke "
+		      "credential %s and issue another"),
 		    output, resp->credential->id);
 	} else if (cli->json) {
 		rc = cli_print_json(&resp->base);
@@ -104,10 +107,10 @@ cmd_admin_issue(struct cli *cli, int argc, char **argv)
 		if (output == NULL)
 			printf("%s\n", resp->token);
 		fprintf(stderr,
-		    "hoptac: credential %s issued to %s%s%s; the token is "
-		    "shown this once\n",
+		    _("hoptac: credential %s issued to %s%s%s; the token is "
+		      "shown this once\n"),
 		    resp->credential->id, resp->credential->name,
-		    output ? ", saved in " : "", output ? output : "");
+		    output ? _(", saved in ") : "", output ? output : "");
 	}
 	memset(resp->token, 0, strlen(resp->token));
 	hoptac__v1__issue_credential_response__free_unpacked(resp, NULL);
@@ -126,7 +129,7 @@ cmd_admin_row(struct table *t, const void *item)
 	cli_when(cr->revoked_at_ms, revoked, sizeof(revoked));
 	table_add_row(t,
 	    (const char *const[]) {cr->id, roles, cr->unit_code, cr->name,
-	        created, cr->expires_at_ms ? expires : "never",
+	        created, cr->expires_at_ms ? expires : _("never"),
 	        cr->revoked_at_ms ? revoked : ""});
 }
 
@@ -139,8 +142,8 @@ cmd_admin_list(struct cli *cli, int argc, char **argv)
 	        "all", Hoptac__V1__ListCredentialsRequest, include_revoked),
 	    CLI_OPTIONS_END,
 	};
-	static const char *const headers[] = {
-	    "ID", "ROLES", "UNIT", "NAME", "CREATED", "EXPIRES", "REVOKED"};
+	static const char *const headers[] = {N_("ID"), N_("ROLES"), N_("UNIT"),
+	    N_("NAME"), N_("CREATED"), N_("EXPIRES"), N_("REVOKED")};
 	static const struct cli_args args = {opts, NULL, 0, 0, 0, 0};
 	static const size_t widths[] = {0, 0, 0, 40, 0, 0, 0};
 	static const struct cli_list list = {&args, METHOD_CREDENTIALS_LIST,
@@ -157,7 +160,7 @@ cmd_admin_revoked(const ProtobufCMessage *req, const ProtobufCMessage *m)
 	const Hoptac__V1__RevokeCredentialResponse *resp = (const void *)m;
 
 	(void)req;
-	printf("credential %s (%s) revoked\n", resp->credential->id,
+	printf(_("credential %s (%s) revoked\n"), resp->credential->id,
 	    resp->credential->name);
 	return CLI_OK;
 }
@@ -184,8 +187,8 @@ cmd_whoami_print(const ProtobufCMessage *req, const ProtobufCMessage *m)
 
 	(void)req;
 	cmd_admin_roles_text(cr, roles, sizeof(roles));
-	printf("credential %s: %s, %s%s%s\n", cr->id, cr->name, roles,
-	    cr->unit_code[0] ? " of " : "", cr->unit_code);
+	printf(_("credential %s: %s, %s%s%s\n"), cr->id, cr->name, roles,
+	    cr->unit_code[0] ? _(" of ") : "", cr->unit_code);
 	return CLI_OK;
 }
 

@@ -7,6 +7,8 @@
  */
 #include "cmd_annex.h"
 
+#include "cli_i18n.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,12 +95,12 @@ cmd_annex_unit(struct cli *cli, const Hoptac__V1__ReportingRequest *rq,
 		return rc;
 	if (pbstr_append_ptr(&an->n_lists, &an->lists, resp) != 0) {
 		hoptac__v1__list_activities_response__free_unpacked(resp, NULL);
-		return cli_fail(CLI_ERROR, "out of memory");
+		return cli_fail(CLI_ERROR, _("out of memory"));
 	}
 	grown = realloc(an->activities,
 	    (an->n + resp->n_activities + 1) * sizeof(*an->activities));
 	if (grown == NULL)
-		return cli_fail(CLI_ERROR, "out of memory");
+		return cli_fail(CLI_ERROR, _("out of memory"));
 	an->activities = (Activity **)grown;
 	for (size_t i = 0; i < resp->n_activities; i++)
 		if (cmd_annex_counts(rq, resp->activities[i]))

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_i18n.h"
 #include "hoptac/v1/auth.pb-c.h"
 #include "status.h"
 #include "table.h"
@@ -19,7 +20,7 @@ cmd_audit_limit(void *ctx, int ch, char *arg)
 
 	(void)ch;
 	if (limit <= 0 || limit > 1000)
-		return cli_fail(CLI_USAGE, "--limit takes 1 to 1000");
+		return cli_fail(CLI_USAGE, _("--limit takes 1 to 1000"));
 	req->page_size = (int32_t)limit;
 	return CLI_OK;
 }
@@ -48,7 +49,7 @@ cmd_audit_more(const ProtobufCMessage *req, const ProtobufCMessage *m)
 
 	(void)req;
 	if (resp->next_page_token[0] != '\0')
-		printf("(more: narrow the search, or raise --limit)\n");
+		printf(_("(more: narrow the search, or raise --limit)\n"));
 	return CLI_OK;
 }
 
@@ -66,8 +67,9 @@ cmd_audit(struct cli *cli, int argc, char **argv)
 	    CLI_VALUE("limit", 'l'),
 	    CLI_OPTIONS_END,
 	};
-	static const char *const headers[] = {"SEQ", "TIME", "WHO", "ROLES",
-	    "UNIT", "METHOD", "TARGET", "STATUS", "CALLS", "PEER", "MESSAGE"};
+	static const char *const headers[] = {N_("SEQ"), N_("TIME"), N_("WHO"),
+	    N_("ROLES"), N_("UNIT"), N_("METHOD"), N_("TARGET"), N_("STATUS"),
+	    N_("CALLS"), N_("PEER"), N_("MESSAGE")};
 	static const struct cli_args args = {opts, cmd_audit_limit, 0, 0, 0, 0};
 	static const size_t widths[] = {0, 0, 0, 0, 0, 0, 40, 0, 0, 0, 60};
 	static const struct cli_list list = {&args, METHOD_AUDIT_SEARCH,

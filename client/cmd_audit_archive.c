@@ -13,6 +13,7 @@
 
 #include "audit_digest.h"
 #include "cli.h"
+#include "cli_i18n.h"
 #include "hoptac/v1/auth.pb-c.h"
 #include "pbjson.h"
 #include "rpc.h"
@@ -51,7 +52,7 @@ archive_row(struct archive *a, const Hoptac__V1__AuditEntry *e)
 
 	if (o == NULL || audit_digest_add(&a->rows, e) != 0) {
 		json_object_put(o);
-		return cli_fail(CLI_ERROR, "out of memory");
+		return cli_fail(CLI_ERROR, _("out of memory"));
 	}
 	line = json_object_to_json_string_ext(
 	    o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
@@ -172,8 +173,9 @@ cmd_audit_archive(struct cli *cli, int argc, char **argv)
 	if ((rc = archive_fetch(cli, &a, o.until, newest)) != CLI_OK)
 		goto fail;
 	if (a.rows.count == 0) {
-		printf("nothing to archive up to %s: the newest row is always "
-		       "kept\n",
+		printf(
+		    _("nothing to archive up to %s: the newest row is always "
+		      "kept\n"),
 		    o.until);
 		goto fail;
 	}
@@ -185,7 +187,7 @@ cmd_audit_archive(struct cli *cli, int argc, char **argv)
 	safefile_abort(&a.out); /* nothing left to remove once committed */
 	if (rc != CLI_OK)
 		return rc;
-	printf("%s: %" PRId64 " rows up to row %" PRId64 ", sha256 %s\n",
+	printf(_("%s: %" PRId64 " rows up to row %" PRId64 ", sha256 %s\n"),
 	    o.output, req.count, req.through_seq, file);
 	req.sha256 = rows;
 	rpc_new_id(id);
@@ -193,11 +195,12 @@ cmd_audit_archive(struct cli *cli, int argc, char **argv)
 	    cli, METHOD_AUDIT_PRUNE, &req.base, (ProtobufCMessage **)&resp, id);
 	if (rc != CLI_OK) {
 		fprintf(stderr,
-		    "hoptac: the archive is kept; nothing was removed from "
-		    "the trail\n");
+		    _("hoptac: the archive is kept; nothing was removed from "
+		      "the trail\n"));
 		return rc;
 	}
-	printf("removed %" PRId64 " rows from the audit trail\n", resp->pruned);
+	printf(
+	    _("removed %" PRId64 " rows from the audit trail\n"), resp->pruned);
 	hoptac__v1__prune_audit_response__free_unpacked(resp, NULL);
 	return CLI_OK;
 fail:

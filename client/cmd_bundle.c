@@ -17,6 +17,7 @@
 #include "bundle.h"
 #include "bundle_sign.h"
 #include "cli.h"
+#include "cli_i18n.h"
 #include "deliver.h"
 #include "hoptac/v1/bundle.pb-c.h"
 #include "hoptac/v1/services.pb-c.h"
@@ -68,8 +69,9 @@ cmd_bundle_sign(struct cli *cli, Hoptac__V1__Bundle *b)
 	rc = bundle_key_load(path, pem, err, sizeof(err));
 	if (rc == 1)
 		return cli_fail(CLI_ERROR,
-		    "chưa có khóa ký gói (%s): chạy hoptac key register khi "
-		    "có kết nối tới máy chủ, rồi xuất lại gói",
+		    _("no key for signing bundles (%s): run hoptac key "
+		      "register while the server can be reached, then export "
+		      "the bundle again"),
 		    path);
 	if (rc == 0)
 		rc = bundle_sign(b, pem, err, sizeof(err));
@@ -92,7 +94,7 @@ cmd_export(struct cli *cli, int argc, char **argv)
 	int n, rc = CLI_ERROR;
 
 	if (b == NULL)
-		return cli_fail(CLI_ERROR, "out of memory");
+		return cli_fail(CLI_ERROR, _("out of memory"));
 	hoptac__v1__bundle__init(b);
 	if ((rc = cli_parse(cli, &args, &unit, argc, argv, &file)) != CLI_OK)
 		goto out;
@@ -124,7 +126,7 @@ cmd_export(struct cli *cli, int argc, char **argv)
 			goto nomem;
 	}
 	if (n < 0) {
-		rc = cli_fail(CLI_ERROR, "cannot read the outbox");
+		rc = cli_fail(CLI_ERROR, _("cannot read the outbox"));
 		goto out;
 	}
 	if ((rc = cmd_bundle_sign(cli, b)) != CLI_OK)
@@ -135,12 +137,12 @@ cmd_export(struct cli *cli, int argc, char **argv)
 		rc = cli_fail(CLI_ERROR, "%s", err);
 		goto out;
 	}
-	printf("%zu queued calls written to %s (bundle %s)\n", b->n_entries,
+	printf(_("%zu queued calls written to %s (bundle %s)\n"), b->n_entries,
 	    file[0], b->bundle_id);
 	rc = CLI_OK;
 	goto out;
 nomem:
-	rc = cli_fail(CLI_ERROR, "out of memory");
+	rc = cli_fail(CLI_ERROR, _("out of memory"));
 out:
 	outbox_close(o);
 	hoptac__v1__bundle__free_unpacked(b, NULL);
@@ -206,7 +208,7 @@ cmd_bundle_pull(
 		return rc;
 	r->pull.len = protobuf_c_message_get_packed_size(&resp->base);
 	if ((r->pull.data = malloc(r->pull.len ? r->pull.len : 1)) == NULL)
-		rc = cli_fail(CLI_ERROR, "out of memory");
+		rc = cli_fail(CLI_ERROR, _("out of memory"));
 	else
 		protobuf_c_message_pack(&resp->base, r->pull.data);
 	hoptac__v1__pull_response__free_unpacked(resp, NULL);
@@ -232,9 +234,9 @@ cmd_bundle_verify(
 	    (ProtobufCMessage **)&resp, NULL);
 	if (rc == CLI_REFUSED || rc == CLI_INVALID)
 		return cli_fail(CLI_INVALID,
-		    "%s: khóa ký %s chưa được đăng ký với máy chủ, hoặc giấy "
-		    "xác thực đã đăng ký khóa đã bị thu hồi hay hết hạn; gói "
-		    "không được áp dụng",
+		    _("%s: signing key %s is not registered with the server, "
+		      "or the credential that registered it was revoked or "
+		      "has expired; the bundle is not applied"),
 		    name, b->key_id);
 	if (rc != CLI_OK)
 		return rc;
@@ -275,10 +277,10 @@ cmd_bundle_allowed(
 		role_join(roles, mine, sizeof(mine));
 		role_join(m->roles, needed, sizeof(needed));
 		rc = cli_fail(CLI_DENIED,
-		    "%s: giấy xác thực %s (vai trò %s) không được gọi %s (cần "
-		    "vai trò %s); gói không được áp dụng và không có biên "
-		    "nhận. Đề nghị quản trị viên cấp giấy xác thực có vai trò "
-		    "peer: hoptac admin issue --role peer",
+		    _("%s: credential %s (role %s) may not call %s (it needs "
+		      "role %s); the bundle is not applied and no receipt is "
+		      "written. Ask the administrator for a credential with "
+		      "the peer role: hoptac admin issue --role peer"),
 		    name, cr != NULL ? cr->id : "-", mine[0] ? mine : "-",
 		    m->path, needed);
 	}
@@ -316,7 +318,7 @@ cmd_bundle_vouch(const Hoptac__V1__BundleEntry *x, int64_t handed_ms,
 	s->report->paper_received_at_ms = 0;
 	*len = hoptac__v1__submit_report_request__get_packed_size(s);
 	if ((*packed = malloc(*len > 0 ? *len : 1)) == NULL)
-		rc = cli_fail(CLI_ERROR, "out of memory");
+		rc = cli_fail(CLI_ERROR, _("out of memory"));
 	else
 		hoptac__v1__submit_report_request__pack(s, *packed);
 out:
@@ -354,7 +356,7 @@ cmd_bundle_apply(struct cli *cli, int argc, char **argv)
 		return rc;
 	if (opt.handed != NULL && (handed_ms = cli_day_ms(opt.handed)) < 0)
 		return cli_fail(CLI_USAGE,
-		    "--handed-over takes a whole date, as 15/5/2024");
+		    _("--handed-over takes a whole date, as 15/5/2024"));
 	rc = CLI_ERROR;
 	if (opt.receipt != NULL)
 		snprintf(receipt, sizeof(receipt), "%s", opt.receipt);
@@ -372,7 +374,8 @@ cmd_bundle_apply(struct cli *cli, int argc, char **argv)
 	/* The calls go through an outbox of their own, so that delivery
 	 * (batches, refusals, stopping when the server is gone) is sync's. */
 	if (mkdtemp(dir) == NULL) {
-		rc = cli_fail(CLI_ERROR, "cannot make a temporary directory");
+		rc =
+		    cli_fail(CLI_ERROR, _("cannot make a temporary directory"));
 		goto out;
 	}
 	snprintf(path, sizeof(path), "%s/outbox.db", dir);
@@ -398,18 +401,18 @@ cmd_bundle_apply(struct cli *cli, int argc, char **argv)
 		if (put != 0) {
 			outbox_commit(o);
 			rc = cli_fail(CLI_INVALID,
-			    "entry %zu of the bundle repeats a request id",
+			    _("entry %zu of the bundle repeats a request id"),
 			    i + 1);
 			goto out;
 		}
 	}
 	if (outbox_commit(o) != 0) {
-		rc = cli_fail(CLI_ERROR, "cannot write a temporary outbox");
+		rc = cli_fail(CLI_ERROR, _("cannot write a temporary outbox"));
 		goto out;
 	}
 	deliver_pending(cli, o, 0, 0, &s);
 	if ((r = malloc(sizeof(*r))) == NULL) {
-		rc = cli_fail(CLI_ERROR, "out of memory");
+		rc = cli_fail(CLI_ERROR, _("out of memory"));
 		goto out;
 	}
 	hoptac__v1__receipt__init(r);
@@ -417,7 +420,7 @@ cmd_bundle_apply(struct cli *cli, int argc, char **argv)
 	if (pbstr_set(&r->bundle_id, b->bundle_id) != 0 ||
 	    cmd_bundle_receipt(o, OUTBOX_DELIVERED, r) != 0 ||
 	    cmd_bundle_receipt(o, OUTBOX_REFUSED, r) != 0) {
-		rc = cli_fail(CLI_ERROR, "cannot build the receipt");
+		rc = cli_fail(CLI_ERROR, _("cannot build the receipt"));
 		goto out;
 	}
 	if (b->unit_code[0] != '\0' && !s.unreachable && !s.failed &&
@@ -428,8 +431,9 @@ cmd_bundle_apply(struct cli *cli, int argc, char **argv)
 		rc = cli_fail(CLI_ERROR, "%s", err);
 		goto out;
 	}
-	printf("bundle %s: %zu calls, %ld applied (%ld activities stored, %ld "
-	       "already there), %ld refused, %ld not sent; receipt %s\n",
+	printf(
+	    _("bundle %s: %zu calls, %ld applied (%ld activities stored, %ld "
+	      "already there), %ld refused, %ld not sent; receipt %s\n"),
 	    b->bundle_id, b->n_entries, s.delivered, s.created,
 	    s.existing + s.differ, s.refused, s.left, receipt);
 	rc = deliver_exit(cli, &s);
@@ -476,7 +480,7 @@ cmd_import_receipt(struct cli *cli, int argc, char **argv)
 		    outbox_settle(o, x->request_id, x->status, x->message);
 
 		if (changed < 0)
-			rc = cli_fail(CLI_ERROR, "cannot write the outbox");
+			rc = cli_fail(CLI_ERROR, _("cannot write the outbox"));
 		else if (changed == 0)
 			already++;
 		else if (x->status == 0)
@@ -485,26 +489,27 @@ cmd_import_receipt(struct cli *cli, int argc, char **argv)
 			refused++;
 	}
 	if (outbox_commit(o) != 0 && rc == CLI_OK)
-		rc = cli_fail(CLI_ERROR, "cannot write the outbox");
+		rc = cli_fail(CLI_ERROR, _("cannot write the outbox"));
 	if (rc == CLI_OK && r->pull.len > 0) {
 		Hoptac__V1__PullResponse *p = hoptac__v1__pull_response__unpack(
 		    NULL, r->pull.len, r->pull.data);
 
 		if (p == NULL || deliver_keep_pull(o, p) != 0)
-			rc = cli_fail(
-			    CLI_ERROR, "cannot keep what the receipt brings");
+			rc = cli_fail(CLI_ERROR,
+			    _("cannot keep what the receipt brings"));
 		else
-			printf("received for the office: %zu requests, %zu "
-			       "reports, "
-			       "%zu units\n",
+			printf(_("received for the office: %zu requests, %zu "
+			         "reports, "
+			         "%zu units\n"),
 			    p->n_requests, p->n_reports, p->n_units);
 		if (p != NULL)
 			hoptac__v1__pull_response__free_unpacked(p, NULL);
 	}
 	outbox_close(o);
 	if (rc == CLI_OK)
-		printf("receipt of bundle %s: %ld delivered, %ld refused, %ld "
-		       "already settled\n",
+		printf(
+		    _("receipt of bundle %s: %ld delivered, %ld refused, %ld "
+		      "already settled\n"),
 		    r->bundle_id, applied, refused, already);
 	hoptac__v1__receipt__free_unpacked(r, NULL);
 	return rc == CLI_OK && refused > 0 ? CLI_REFUSED_SOME : rc;

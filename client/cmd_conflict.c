@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "cli_i18n.h"
 #include "hoptac/v1/services.pb-c.h"
 #include "table.h"
 
@@ -54,8 +55,9 @@ cmd_conflict_list(struct cli *cli, int argc, char **argv)
 {
 	static const struct cli_option opts[] = {
 	    CLI_SWITCH("all", 'a'), CLI_OPTIONS_END};
-	static const char *const headers[] = {"ID", "ACTIVITY", "AMENDED",
-	    "STORED", "STATE", "PROPOSED TITLE", "NOTE"};
+	static const char *const headers[] = {N_("ID"), N_("ACTIVITY"),
+	    N_("AMENDED"), N_("STORED"), N_("STATE"), N_("PROPOSED TITLE"),
+	    N_("NOTE")};
 	static const struct cli_args args = {
 	    opts, cmd_conflict_list_option, 0, 0, 0, 0};
 	static const size_t widths[] = {0, 0, 0, 0, 0, 50, 0};
@@ -92,7 +94,7 @@ cmd_conflict_resolved(const ProtobufCMessage *q, const ProtobufCMessage *m)
 	const Hoptac__V1__ResolveConflictRequest *req = (const void *)q;
 	const Hoptac__V1__ResolveConflictResponse *resp = (const void *)m;
 
-	printf("conflict %ld %s; %s is at version %lld\n", (long)req->id,
+	printf(_("conflict %ld %s; %s is at version %lld\n"), (long)req->id,
 	    cmd_conflict_state(resp->conflict->state), resp->activity->id,
 	    (long long)resp->activity->version);
 	return CLI_OK;
@@ -123,8 +125,8 @@ cmd_conflict_resolve(struct cli *cli, int argc, char **argv)
 	    (id = cli_number(rest[0])) <= 0) {
 		cli_usage_error(cli);
 		return cli_fail(CLI_USAGE,
-		    "give the conflict's id and one of "
-		    "--apply or --discard");
+		    _("give the conflict's id and one of "
+		      "--apply or --discard"));
 	}
 	r.req.id = id;
 	return cli_show(cli, &show, &r.req.base);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_i18n.h"
 #include "hoptac/v1/services.pb-c.h"
 #include "table.h"
 
@@ -18,7 +19,8 @@ cmd_duplicate_list_option(void *ctx, int ch, char *arg)
 
 	(void)ch;
 	if (n <= 0 || n > 1000)
-		return cli_fail(CLI_USAGE, "--limit takes a number, 1 to 1000");
+		return cli_fail(
+		    CLI_USAGE, _("--limit takes a number, 1 to 1000"));
 	req->page_size = (uint32_t)n;
 	return CLI_OK;
 }
@@ -48,7 +50,7 @@ cmd_duplicate_foot(const ProtobufCMessage *q, const ProtobufCMessage *m)
 
 	(void)q;
 	if (resp->total > resp->n_pairs)
-		printf("%zu trong %llu cặp (--limit để xem thêm)\n",
+		printf(_("%zu of %llu pairs (--limit for more)\n"),
 		    resp->n_pairs, (unsigned long long)resp->total);
 	return CLI_OK;
 }
@@ -63,7 +65,7 @@ cmd_activity_duplicates(struct cli *cli, int argc, char **argv)
 	    CLI_OPTIONS_END,
 	};
 	static const char *const headers[] = {
-	    "SCORE", "A", "B", "LINKED", "TITLE", "REASON"};
+	    N_("SCORE"), "A", "B", N_("LINKED"), N_("TITLE"), N_("REASON")};
 	static const struct cli_args args = {
 	    opts, cmd_duplicate_list_option, 0, 0, 0, 0};
 	static const size_t widths[] = {0, 0, 0, 0, 40, 0};
@@ -121,10 +123,10 @@ cmd_duplicate_linked(const ProtobufCMessage *q, const ProtobufCMessage *m)
 	(void)q;
 	if (l == NULL || l->a == NULL || l->b == NULL)
 		return CLI_OK;
-	printf("%s/%s và %s/%s: %s\n", l->a->unit_code, l->a->id,
+	printf(_("%s/%s and %s/%s: %s\n"), l->a->unit_code, l->a->id,
 	    l->b->unit_code, l->b->id,
-	    l->verdict == CMD_SAME ? "cùng một sự kiện, tính một lần"
-	                           : "hai sự kiện khác nhau");
+	    l->verdict == CMD_SAME ? _("one event, counted once")
+	                           : _("two different events"));
 	return CLI_OK;
 }
 
@@ -154,8 +156,8 @@ cmd_activity_link(struct cli *cli, int argc, char **argv)
 	    cmd_duplicate_ref(rest[1], &l.b) != 0) {
 		cli_usage_error(cli);
 		return cli_fail(CLI_USAGE,
-		    "give two records as UNIT/ID and one of --same or "
-		    "--distinct");
+		    _("give two records as UNIT/ID and one of --same or "
+		      "--distinct"));
 	}
 	l.req.a = &l.a;
 	l.req.b = &l.b;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_i18n.h"
 #include "tokenfile.h"
 #include "hoptac/v1/services.pb-c.h"
 #include "status.h"
@@ -44,7 +45,7 @@ fwd_call(struct fwd *f, enum method_id method, const ProtobufCMessage *req,
 		return st.code;
 	}
 	f->refused++;
-	fprintf(stderr, "hoptac: forward: %s refused: %s: %s\n", what,
+	fprintf(stderr, _("hoptac: forward: %s refused: %s: %s\n"), what,
 	    status_name(st.code), st.message);
 	return st.code;
 }
@@ -123,7 +124,7 @@ fwd_units(struct fwd *f)
 	}
 	for (size_t i = 0; done != NULL && i < all->n_units; i++)
 		if (!done[i] && f->rc == CLI_OK) {
-			fprintf(stderr, "hoptac: forward: unit %s refused\n",
+			fprintf(stderr, _("hoptac: forward: unit %s refused\n"),
 			    all->units[i]->code);
 			f->refused++;
 		}
@@ -261,8 +262,9 @@ fwd_reporting(struct fwd *f)
 		Hoptac__V1__Report *r = reps->reports[i];
 		char what[200];
 
-		snprintf(what, sizeof(what), "report of %s to %s (revision %d)",
-		    r->unit_code, r->request_reference, r->revision);
+		snprintf(what, sizeof(what),
+		    _("report of %s to %s (revision %d)"), r->unit_code,
+		    r->request_reference, r->revision);
 		s.report = r;
 		fwd_send(f, METHOD_REPORTS_SUBMIT, &s.base, what, &f->reports);
 	}
@@ -302,9 +304,10 @@ cmd_forward(struct cli *cli, int argc, char **argv)
 		    f.rc == CLI_OK && f.refused ? CLI_REFUSED_SOME : f.rc);
 	else
 		printf(
-		    "forwarded to %s: %ld units, %ld activities (%ld amended, "
-		    "%ld withdrawn), %ld requests, %ld report revisions; %ld "
-		    "refused\n",
+		    _("forwarded to %s: %ld units, %ld activities (%ld "
+		      "amended, "
+		      "%ld withdrawn), %ld requests, %ld report revisions; %ld "
+		      "refused\n"),
 		    to, f.units, f.activities, f.amended, f.withdrawn,
 		    f.requests, f.reports, f.refused);
 	return f.rc == CLI_OK && f.refused ? CLI_REFUSED_SOME : f.rc;

@@ -12,6 +12,7 @@
 
 #include "activity_csv.h"
 #include "cli.h"
+#include "cli_i18n.h"
 #include "deliver.h"
 #include "hoptac/v1/services.pb-c.h"
 #include "outbox.h"
@@ -35,9 +36,11 @@ struct import {
 static void
 import_bad(struct import *im, size_t line, const char *field, const char *msg)
 {
+	char said[600];
+
 	im->bad++;
 	fprintf(stderr, "%s:%zu: %s%s%s\n", im->path, line, field,
-	    field[0] ? ": " : "", msg);
+	    field[0] ? ": " : "", cli_remote_text(msg, said, sizeof(said)));
 	if (im->rc == CLI_OK)
 		im->rc = CLI_INVALID;
 }
@@ -64,8 +67,12 @@ import_complete(struct import *im, size_t line, Hoptac__V1__Activity *a)
 			im->unit_asked = 1;
 		}
 		if (im->unit == NULL) {
-			import_bad(im, line, "unit",
-			    "no unit: fill the column, or " CLI_NAME_THE_UNIT);
+			char why[300];
+
+			snprintf(why, sizeof(why),
+			    _("no unit: fill the column, or %s"),
+			    cli_name_the_unit());
+			import_bad(im, line, "unit", why);
 			return 1;
 		}
 		if (pbstr_set(&a->unit_code, im->unit) != 0)
@@ -74,8 +81,8 @@ import_complete(struct import *im, size_t line, Hoptac__V1__Activity *a)
 	if (a->id[0] == '\0') {
 		if (activity_csv_stable_id(a, id) != 0) {
 			import_bad(im, line, "id",
-			    "no id, and none can be made: the row's text is "
-			    "not UTF-8");
+			    _("no id, and none can be made: the row's text is "
+			      "not UTF-8"));
 			return 1;
 		}
 		if (pbstr_set(&a->id, id) != 0)
@@ -102,7 +109,7 @@ import_on_row(void *arg, size_t line, Hoptac__V1__Activity *a)
 	im->rows++;
 	violations_init(&v);
 	if ((rc = import_complete(im, line, a)) != 0) {
-		rc = rc < 0 ? (im->rc = cli_fail(CLI_ERROR, "out of memory"))
+		rc = rc < 0 ? (im->rc = cli_fail(CLI_ERROR, _("out of memory")))
 		            : 0;
 		goto out;
 	}
@@ -116,14 +123,14 @@ import_on_row(void *arg, size_t line, Hoptac__V1__Activity *a)
 	req.activities = &a;
 	len = protobuf_c_message_get_packed_size(&req.base);
 	if ((buf = malloc(len ? len : 1)) == NULL) {
-		rc = im->rc = cli_fail(CLI_ERROR, "out of memory");
+		rc = im->rc = cli_fail(CLI_ERROR, _("out of memory"));
 		goto out;
 	}
 	protobuf_c_message_pack(&req.base, buf);
 	snprintf(label, sizeof(label), "%s:%zu", im->path, line);
 	if (outbox_put(im->outbox, method_path(METHOD_ACTIVITIES_SUBMIT), buf,
 	        len, label, &seq) != 0) {
-		rc = im->rc = cli_fail(CLI_ERROR, "cannot write the outbox");
+		rc = im->rc = cli_fail(CLI_ERROR, _("cannot write the outbox"));
 		goto out;
 	}
 	if (im->saved++ == 0)
@@ -182,12 +189,12 @@ cmd_import(struct cli *cli, int argc, char **argv)
 	/* One commit for the file: a crash while reading saves nothing, and
 	 * nothing was said to be saved. */
 	if (outbox_begin(im.outbox) != 0) {
-		rc = cli_fail(CLI_ERROR, "cannot write the outbox");
+		rc = cli_fail(CLI_ERROR, _("cannot write the outbox"));
 		goto out;
 	}
 	rc = activity_csv_read(f, import_on_row, import_on_error, &im);
 	if (outbox_commit(im.outbox) != 0) {
-		rc = cli_fail(CLI_ERROR, "cannot write the outbox");
+		rc = cli_fail(CLI_ERROR, _("cannot write the outbox"));
 		goto out;
 	}
 	if (rc == -1)
@@ -203,22 +210,22 @@ cmd_import(struct cli *cli, int argc, char **argv)
 	if (cli->json)
 		cmd_import_json(&im);
 	else
-		printf(
-		    "%s: %zu rows read: %ld stored, %ld already stored, "
-		    "%ld stored with other content, %ld queued, %zu errors\n",
+		printf(_("%s: %zu rows read: %ld stored, %ld already stored, "
+		         "%ld stored with other content, %ld queued, %zu "
+		         "errors\n"),
 		    im.path, im.rows, im.sent.created, im.sent.existing,
 		    im.sent.differ, im.sent.left,
 		    im.bad + (size_t)im.sent.refused);
 	if (im.sent.unreachable)
 		fprintf(stderr,
-		    "hoptac: the server did not answer (%s); the queued rows "
-		    "are "
-		    "saved and hoptac sync delivers them\n",
+		    _("hoptac: the server did not answer (%s); the queued rows "
+		      "are "
+		      "saved and hoptac sync delivers them\n"),
 		    im.sent.last.message);
 	else if (im.sent.failed)
 		fprintf(stderr,
-		    "hoptac: %s%s; the queued rows are saved for hoptac "
-		    "sync\n",
+		    _("hoptac: %s%s; the queued rows are saved for hoptac "
+		      "sync\n"),
 		    cli_status_tag(cli, im.sent.last.code),
 		    im.sent.last.message);
 out:

@@ -12,6 +12,7 @@
 
 #include "bundle_sign.h"
 #include "cli.h"
+#include "cli_i18n.h"
 #include "hoptac/v1/auth.pb-c.h"
 #include "outbox.h"
 
@@ -45,7 +46,7 @@ cmd_key_register(struct cli *cli, int argc, char **argv)
 	cli_key_path(cli, path, sizeof(path));
 	rc = bundle_key_load(path, pem, err, sizeof(err));
 	if (rc == 1 && bundle_key_create(path, pem, err, sizeof(err)) == 0) {
-		printf("new signing key in %s\n", path);
+		printf(_("new signing key in %s\n"), path);
 		rc = 0;
 	}
 	if (rc != 0)
@@ -53,7 +54,7 @@ cmd_key_register(struct cli *cli, int argc, char **argv)
 	rc = sigkey_public_of(pem, der, &len);
 	mbedtls_platform_zeroize(pem, sizeof(pem));
 	if (rc != 0)
-		return cli_fail(CLI_ERROR, "%s: not a signing key", path);
+		return cli_fail(CLI_ERROR, _("%s: not a signing key"), path);
 	req.public_key.data = der;
 	req.public_key.len = len;
 	rc = cli_call(cli, METHOD_CREDENTIALS_REGISTER_KEY, &req.base,
@@ -63,7 +64,7 @@ cmd_key_register(struct cli *cli, int argc, char **argv)
 	if (cli->json)
 		rc = cli_print_json(&resp->base);
 	else
-		printf("key %s registered for unit %s (credential %s)\n",
+		printf(_("key %s registered for unit %s (credential %s)\n"),
 		    resp->key->id, resp->key->unit_code,
 		    resp->key->credential_id);
 	hoptac__v1__register_key_response__free_unpacked(resp, NULL);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_i18n.h"
 #include "hoptac/v1/services.pb-c.h"
 #include "table.h"
 
@@ -26,7 +27,7 @@ cmd_partner_list_found(const ProtobufCMessage *q, const ProtobufCMessage *m)
 
 	if (resp->n_partners == 0)
 		return cli_fail(
-		    CLI_REFUSED, "no partner matches \"%s\"", req->query);
+		    CLI_REFUSED, _("no partner matches \"%s\""), req->query);
 	return CLI_OK;
 }
 
@@ -36,7 +37,7 @@ cmd_partner_list(struct cli *cli, int argc, char **argv)
 	static const struct cli_args args = {NULL, NULL, 0, 1,
 	    offsetof(Hoptac__V1__ListPartnersRequest, query), 0};
 	static const char *const headers[] = {
-	    "CODE", "NAME", "LATIN", "ALIASES"};
+	    N_("CODE"), N_("NAME"), N_("LATIN"), N_("ALIASES")};
 	static const size_t widths[] = {0, 0, 0, 60};
 	static const struct cli_list list = {&args, METHOD_PARTNERS_LIST,
 	    "partners", 4, headers, widths, cmd_partner_row, NULL,
@@ -53,8 +54,9 @@ cmd_partner_added(const ProtobufCMessage *req, const ProtobufCMessage *m)
 	const Hoptac__V1__AddPartnerResponse *resp = (const void *)m;
 
 	(void)req;
-	printf("partner %s %s: %s\n", resp->partner->code,
-	    resp->created ? "added" : "was there already", resp->partner->name);
+	printf(_("partner %s %s: %s\n"), resp->partner->code,
+	    resp->created ? _("added") : _("was there already"),
+	    resp->partner->name);
 	return CLI_OK;
 }
 
@@ -78,7 +80,7 @@ cmd_partner_add(struct cli *cli, int argc, char **argv)
 	if ((rc = cli_parse(cli, &args, &req, argc, argv, &names)) != CLI_OK)
 		return rc;
 	if (req.name_latin[0] == '\0')
-		return cli_fail(CLI_USAGE, "--latin NAME is required");
+		return cli_fail(CLI_USAGE, _("--latin NAME is required"));
 	req.code = names[0];
 	req.name = names[1];
 	return cli_show(cli, &show, &req.base);
@@ -90,9 +92,9 @@ cmd_partner_aliased(const ProtobufCMessage *req, const ProtobufCMessage *m)
 	const Hoptac__V1__AliasPartnerRequest *in = (const void *)req;
 	const Hoptac__V1__AliasPartnerResponse *resp = (const void *)m;
 
-	printf("alias \"%s\" %s: %s %s\n", in->alias,
-	    resp->created ? "added" : "was there already", resp->partner->code,
-	    resp->partner->name);
+	printf(_("alias \"%s\" %s: %s %s\n"), in->alias,
+	    resp->created ? _("added") : _("was there already"),
+	    resp->partner->code, resp->partner->name);
 	return CLI_OK;
 }
 

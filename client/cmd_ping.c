@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "cli_i18n.h"
 #include "hoptac/v1/services.pb-c.h"
 #include "rpc.h"
 #include "table.h"
@@ -30,7 +31,15 @@ cmd_ping(struct cli *cli, int argc, char **argv)
 		        &hoptac__v1__serving_status__descriptor,
 		        (int)resp->status);
 
-		printf("%s %s (%lld ms)\n", cli->server, v ? v->name : "?",
+		/* The states' names are msgids: people read "đang hoạt
+		 * động", the C locale keeps the names scripts grep for. */
+		static const char *const states[] = {
+		    N_("SERVING_STATUS_UNKNOWN"), N_("SERVING_STATUS_SERVING"),
+		    N_("SERVING_STATUS_NOT_SERVING"),
+		    N_("SERVING_STATUS_SERVICE_UNKNOWN")};
+
+		(void)states;
+		printf("%s %s (%lld ms)\n", cli->server, v ? _(v->name) : "?",
 		    (long long)(rpc_now_ms() - start));
 	}
 	if (resp->status != HOPTAC__V1__SERVING_STATUS__SERVING_STATUS_SERVING)
@@ -47,7 +56,7 @@ cmd_methods_row(struct table *t, const void *item)
 	for (size_t j = 0; j < service->n_methods; j++) {
 		const Hoptac__V1__MethodInfo *m = service->methods[j];
 		const char *cells[] = {m->name, m->input_type, m->output_type,
-		    m->mutating ? "yes" : "no"};
+		    m->mutating ? _("yes") : _("no")};
 
 		table_add_row(t, cells);
 	}
@@ -58,14 +67,14 @@ cmd_methods_server(const ProtobufCMessage *m)
 {
 	const Hoptac__V1__ListServicesResponse *resp = (const void *)m;
 
-	printf("server %s\n", resp->server_version);
+	printf(_("server %s\n"), resp->server_version);
 }
 
 int
 cmd_methods(struct cli *cli, int argc, char **argv)
 {
 	static const char *const headers[] = {
-	    "METHOD", "INPUT", "OUTPUT", "MUTATING"};
+	    N_("METHOD"), N_("INPUT"), N_("OUTPUT"), N_("MUTATING")};
 	static const struct cli_list list = {&cli_no_args,
 	    METHOD_REFLECTION_LIST_SERVICES, "services", 4, headers, NULL,
 	    cmd_methods_row, cmd_methods_server, NULL};

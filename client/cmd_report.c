@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_i18n.h"
 #include "deliver.h"
 #include "hoptac/v1/services.pb-c.h"
 #include "pbstr.h"
@@ -39,15 +40,15 @@ cmd_report_outcome(const char *prefix, const Hoptac__V1__Report *r)
 {
 	char filed[80], received[32], entered[32];
 
-	printf("%sreport of %s to %s: revision %d, %s%s%s\n", prefix,
+	printf(_("%sreport of %s to %s: revision %d, %s%s%s\n"), prefix,
 	    r->unit_code, r->request_reference, r->revision,
-	    render_report_status_name(r->status),
-	    r->review_reason[0] ? ": " : "", r->review_reason);
+	    cli_report_status_label(r->status), r->review_reason[0] ? ": " : "",
+	    r->review_reason);
 	/* Both times, so that a reviewer sees a clock that ran behind; a
 	 * paper report's arrival as the department recorded it. */
 	if (r->paper_received_at_ms != 0)
-		printf("%spaper report received %s (recorded by the "
-		       "department), entered %s; filed %s\n",
+		printf(_("%spaper report received %s (recorded by the "
+		         "department), entered %s; filed %s\n"),
 		    prefix,
 		    render_vn_minute(
 		        received, sizeof(received), r->paper_received_at_ms),
@@ -56,18 +57,18 @@ cmd_report_outcome(const char *prefix, const Hoptac__V1__Report *r)
 		    render_filed(filed, sizeof(filed), r->submitted_at_ms,
 		        r->filed_at_ms));
 	else if (r->received_at_ms != 0)
-		printf("%sfiled %s by the office's clock, received %s by the "
-		       "server's\n",
+		printf(_("%sfiled %s by the office's clock, received %s by the "
+		         "server's\n"),
 		    prefix,
 		    render_filed(filed, sizeof(filed), r->submitted_at_ms,
 		        r->filed_at_ms),
 		    render_vn_minute(
 		        received, sizeof(received), r->received_at_ms));
-	cmd_report_figures(prefix, "records: ", r->computed);
-	cmd_report_figures(prefix, "declared:", r->declared);
-	cmd_report_figures(prefix, "accepted:", r->accepted);
+	cmd_report_figures(prefix, _("records: "), r->computed);
+	cmd_report_figures(prefix, _("declared:"), r->declared);
+	cmd_report_figures(prefix, _("accepted:"), r->accepted);
 	for (size_t i = 0; i < r->n_mismatches; i++)
-		printf("%sMISMATCH %s: declared %d, the records give %d\n",
+		printf(_("%sMISMATCH %s: declared %d, the records give %d\n"),
 		    prefix, r->mismatches[i]->figure,
 		    r->mismatches[i]->declared, r->mismatches[i]->computed);
 }
@@ -87,7 +88,7 @@ cmd_report_submit_filed(void *ctx, int ch, char *arg)
 
 	if ((*slot = cli_day_ms(arg)) < 0)
 		return cli_fail(CLI_USAGE,
-		    "--%s takes a whole date, as 15/5/2024",
+		    _("--%s takes a whole date, as 15/5/2024"),
 		    ch == 'f' ? "filed" : "received");
 	return CLI_OK;
 }
@@ -125,7 +126,7 @@ cmd_report_send(struct cli *cli, int argc, char **argv, int check)
 	fclose(f);
 	if (rc != 0)
 		return cli_fail(CLI_INVALID, "%s:%zu: %s", file[0], ferr.line,
-		    ferr.message);
+		    cli_remote_text(ferr.message, err, sizeof(err)));
 	/* The office's own clock says when it filed (or --filed, for a paper
 	 * report entered later): timeliness tells a report filed on time and
 	 * delivered late from one filed late. The server counts the claim
@@ -143,16 +144,16 @@ cmd_report_send(struct cli *cli, int argc, char **argv, int check)
 	if (pbstr_set(&r->id, id) != 0 ||
 	    (o.request != NULL &&
 	        pbstr_set(&r->request_reference, o.request) != 0)) {
-		rc = cli_fail(CLI_ERROR, "out of memory");
+		rc = cli_fail(CLI_ERROR, _("out of memory"));
 		goto out;
 	}
 	violations_init(&v);
 	if (validate_report(r, NULL, &v) > 0) {
-		rc = cli_invalid(cli, &v, "the report is not valid");
+		rc = cli_invalid(cli, &v, _("the report is not valid"));
 		goto out;
 	}
 	req.report = r;
-	snprintf(label, sizeof(label), "report of %s to %s", r->unit_code,
+	snprintf(label, sizeof(label), _("report of %s to %s"), r->unit_code,
 	    r->request_reference);
 	if (check)
 		rc = cli_call(cli, METHOD_REPORTS_CHECK, &req.base,
@@ -163,12 +164,12 @@ cmd_report_send(struct cli *cli, int argc, char **argv, int check)
 	if (rc != CLI_OK)
 		goto out;
 	if (check && !cli->json)
-		printf("kiểm tra: báo cáo hợp lệ, chưa gửi (report submit "
-		       "để gửi)\n");
+		printf(_("check: the report is valid and was not sent (report "
+		         "submit sends it)\n"));
 	if (resp == NULL && cli->json)
 		printf("{\"queued\":\"%s\"}\n", r->id);
 	else if (resp == NULL)
-		printf("%s queued\n", label);
+		printf(_("%s queued\n"), label);
 	else if (cli->json)
 		rc = cli_print_json(&resp->report->base);
 	else
@@ -217,7 +218,7 @@ cmd_report_target_option(void *ctx, int ch, char *arg)
 	else if (ch == 'd' && t->takes_reason) {
 		if ((t->received = cli_day_ms(arg)) < 0)
 			return cli_fail(CLI_USAGE,
-			    "--received takes a whole date, as 15/5/2024");
+			    _("--received takes a whole date, as 15/5/2024"));
 	} else
 		return CLI_BAD_OPTION;
 	return CLI_OK;
@@ -243,7 +244,7 @@ cmd_report_target(
 		return rc;
 	if ((t->unit = (char *)cli_default_unit(
 	         cli, t->unit, t->own, sizeof(t->own))) == NULL)
-		return cli_fail(CLI_USAGE, CLI_NAME_THE_UNIT);
+		return cli_fail(CLI_USAGE, "%s", cli_name_the_unit());
 	t->ref = ref[0];
 	return CLI_OK;
 }
@@ -272,7 +273,7 @@ cmd_report_print(const ProtobufCMessage *req, const ProtobufCMessage *m)
 	(void)req;
 	cmd_report_outcome("# ", r);
 	if (report_file_write(stdout, r) != 0)
-		return cli_fail(CLI_ERROR, "could not print the report");
+		return cli_fail(CLI_ERROR, _("could not print the report"));
 	return CLI_OK;
 }
 
@@ -305,7 +306,7 @@ cmd_report_row(struct table *t, const void *item)
 	snprintf(mism, sizeof(mism), "%zu", r->n_mismatches);
 	table_add_row(t,
 	    (const char *const[]) {r->request_reference, r->unit_code, rev,
-	        render_report_status_name(r->status), r->nil ? "yes" : "no",
+	        cli_report_status_label(r->status), r->nil ? _("yes") : _("no"),
 	        r->signed_on,
 	        render_filed(
 	            filed, sizeof(filed), r->submitted_at_ms, r->filed_at_ms),
@@ -323,9 +324,9 @@ cmd_report_list(struct cli *cli, int argc, char **argv)
 	        "all-revisions", Hoptac__V1__ListReportsRequest, all_revisions),
 	    CLI_OPTIONS_END,
 	};
-	static const char *const headers[] = {"REQUEST", "UNIT", "REVISION",
-	    "STATUS", "NIL", "SIGNED", "FILED", "RECEIVED", "MISMATCHES",
-	    "REASON"};
+	static const char *const headers[] = {N_("REQUEST"), N_("UNIT"),
+	    N_("REVISION"), N_("STATUS"), N_("NIL"), N_("SIGNED"), N_("FILED"),
+	    N_("RECEIVED"), N_("MISMATCHES"), N_("REASON")};
 	static const struct cli_args args = {opts, NULL, 0, 0, 0, 0};
 	static const size_t widths[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 50};
 	static const struct cli_list list = {&args, METHOD_REPORTS_LIST,
@@ -361,7 +362,8 @@ cmd_report_review(struct cli *cli, int argc, char **argv, int accept)
 	if (rc != CLI_OK)
 		return rc;
 	if (!accept && (t.reason == NULL || t.reason[0] == '\0'))
-		return cli_fail(CLI_USAGE, "returning a report needs --reason");
+		return cli_fail(
+		    CLI_USAGE, _("returning a report needs --reason"));
 	if (t.revision == 0) {
 		Hoptac__V1__GetReportResponse *cur;
 

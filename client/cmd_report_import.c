@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_i18n.h"
 #include "docimport.h"
 #include "docx_read.h"
 #include "pbstr.h"
@@ -46,7 +47,7 @@ cmd_import_text(
 
 			if (b == NULL) {
 				snprintf(err, errlen,
-				    "%s: larger than %u bytes", path,
+				    _("%s: larger than %u bytes"), path,
 				    CMD_IMPORT_TEXT_MAX);
 				goto out;
 			}
@@ -56,12 +57,11 @@ cmd_import_text(
 		len += got = fread(buf + len, 1, cap - len, f);
 	}
 	if (ferror(f))
-		snprintf(err, errlen, "%s: cannot be read", path);
+		snprintf(err, errlen, _("%s: cannot be read"), path);
 	else if (docimport_text_lines(buf, len, lines, n) != 0)
 		snprintf(err, errlen,
-		    "%s: không phải văn bản UTF-8 (not UTF-8 text, or a NUL or "
-		    "control character): lưu lại "
-		    "dưới dạng UTF-8, hoặc gửi tệp .docx",
+		    _("%s: not UTF-8 text, or it holds a NUL or a control "
+		      "character: save it as UTF-8 text, or send the .docx"),
 		    path);
 	else
 		rc = 0;
@@ -88,10 +88,11 @@ cmd_import_output(const char *path, const struct docimport *d,
 	rc = activities ? docimport_write_activities(f, d)
 	                : docimport_write(f, d, source);
 	if (path == NULL)
-		return rc == 0 ? CLI_OK : cli_fail(CLI_ERROR, "cannot write");
+		return rc == 0 ? CLI_OK
+		               : cli_fail(CLI_ERROR, _("cannot write"));
 	if (rc != 0) {
 		safefile_abort(&sf);
-		return cli_fail(CLI_ERROR, "%s: cannot be written", path);
+		return cli_fail(CLI_ERROR, _("%s: cannot be written"), path);
 	}
 	if (safefile_commit(&sf, err, sizeof(err)) != 0)
 		return cli_fail(CLI_ERROR, "%s", err);
@@ -134,18 +135,17 @@ cmd_report_import(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	if (docimport_parse((const char *const *)lines, n, &d) != 0) {
-		rc = cli_fail(CLI_ERROR, "out of memory");
+		rc = cli_fail(CLI_ERROR, _("out of memory"));
 		goto out;
 	}
 	if ((o.unit != NULL && pbstr_set(&d.report->unit_code, o.unit) != 0) ||
 	    (o.request != NULL &&
 	        pbstr_set(&d.report->request_reference, o.request) != 0)) {
-		rc = cli_fail(CLI_ERROR, "out of memory");
+		rc = cli_fail(CLI_ERROR, _("out of memory"));
 		goto out;
 	}
 	for (size_t i = 0; i < d.unplaced.n; i++)
-		fprintf(stderr,
-		    "hoptac: %s:%zu: chưa xếp được (not placed): %s\n", file[0],
+		fprintf(stderr, _("hoptac: %s:%zu: not placed: %s\n"), file[0],
 		    d.unplaced.items[i].line, d.unplaced.items[i].text);
 	if ((rc = cmd_import_output(o.output, &d, file[0], 0)) != CLI_OK)
 		goto out;
@@ -153,14 +153,14 @@ cmd_report_import(struct cli *cli, int argc, char **argv)
 	    (rc = cmd_import_output(o.activities, &d, file[0], 1)) != CLI_OK)
 		goto out;
 	fprintf(stderr,
-	    "hoptac: %s: %zu mục kết quả, %s, %zu hoạt động đề xuất, %zu dòng "
-	    "chưa xếp được%s\n",
+	    _("hoptac: %s: %zu result sections, %s, %zu activities proposed, "
+	      "%zu lines not placed%s\n"),
 	    file[0], d.report->n_results,
-	    d.report->nil            ? "báo cáo không phát sinh"
-	        : d.report->declared ? "có số liệu"
-	                             : "không nêu số liệu",
+	    d.report->nil            ? _("a nil report")
+	        : d.report->declared ? _("with figures")
+	                             : _("no figures stated"),
 	    d.n_activities, d.unplaced.n,
-	    d.report->unit_code[0] ? "" : "; chưa có mã đơn vị (--unit)");
+	    d.report->unit_code[0] ? "" : _("; no unit code yet (--unit)"));
 out:
 	docimport_free(&d);
 	docx_lines_free(lines, n);

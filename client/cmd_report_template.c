@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "cli_i18n.h"
 #include "date.h"
 #include "gazetteer.h"
 #include "hoptac/v1/services.pb-c.h"
@@ -149,10 +150,10 @@ cmd_report_template(struct cli *cli, int argc, char **argv)
 		o.request = ref[0];
 	if (o.request == NULL)
 		return cli_fail(
-		    CLI_USAGE, "name the request with --request REF");
+		    CLI_USAGE, _("name the request with --request REF"));
 	if ((o.unit = (char *)cli_default_unit(
 	         cli, o.unit, own, sizeof(own))) == NULL)
-		return cli_fail(CLI_USAGE, CLI_NAME_THE_UNIT);
+		return cli_fail(CLI_USAGE, "%s", cli_name_the_unit());
 	greq.reference = o.request;
 	if ((rc = cli_call(cli, METHOD_REQUESTS_GET, &greq.base,
 	         (ProtobufCMessage **)&gresp, NULL)) != CLI_OK)
@@ -175,7 +176,7 @@ cmd_report_template(struct cli *cli, int argc, char **argv)
 		goto out;
 	if ((lines = cmd_report_template_lines(
 	         gresp->request, aresp, &d.n_activities)) == NULL) {
-		rc = cli_fail(CLI_ERROR, "out of memory");
+		rc = cli_fail(CLI_ERROR, _("out of memory"));
 		goto out;
 	}
 	cmd_report_template_today(today, sizeof(today));
@@ -186,7 +187,7 @@ cmd_report_template(struct cli *cli, int argc, char **argv)
 	d.figures = sresp->totals;
 	d.activities = (const char *const *)lines;
 	if (report_file_template(stdout, &d) != 0)
-		rc = cli_fail(CLI_ERROR, "could not write the template");
+		rc = cli_fail(CLI_ERROR, _("could not write the template"));
 out:
 	cmd_report_template_free(lines);
 	if (gresp != NULL)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_i18n.h"
 #include "hoptac/v1/services.pb-c.h"
 #include "pbstr.h"
 #include "render.h"
@@ -16,7 +17,7 @@ cmd_request_created(const ProtobufCMessage *req, const ProtobufCMessage *m)
 	const Hoptac__V1__CreateRequestResponse *resp = (const void *)m;
 
 	(void)req;
-	printf("request %s created: %zu units asked, due %s\n",
+	printf(_("request %s created: %zu units asked, due %s\n"),
 	    resp->request->reference, resp->request->n_unit_codes,
 	    resp->request->due_on);
 	return CLI_OK;
@@ -47,17 +48,17 @@ cmd_request_create(struct cli *cli, int argc, char **argv)
 	int rc;
 
 	if (r == NULL)
-		return cli_fail(CLI_ERROR, "out of memory");
+		return cli_fail(CLI_ERROR, _("out of memory"));
 	hoptac__v1__reporting_request__init(r);
 	if ((rc = cli_parse(cli, &args, r, argc, argv, &ref)) != CLI_OK)
 		goto out;
 	if (pbstr_set(&r->reference, ref[0]) != 0) {
-		rc = cli_fail(CLI_ERROR, "out of memory");
+		rc = cli_fail(CLI_ERROR, _("out of memory"));
 		goto out;
 	}
 	violations_init(&v);
 	if (validate_request(r, NULL, &v) > 0) {
-		rc = cli_invalid(cli, &v, "the request is not valid");
+		rc = cli_invalid(cli, &v, _("the request is not valid"));
 		goto out;
 	}
 	req.request = r;
@@ -75,12 +76,12 @@ cmd_request_row(struct table *t, const void *item)
 
 	snprintf(period, sizeof(period), "%s – %s", r->period_from,
 	    r->period_to[0] ? r->period_to : r->issued_on);
-	cli_join(partners, sizeof(partners), r->partner_scope,
+	cli_partner_labels(partners, sizeof(partners), r->partner_scope,
 	    r->n_partner_scope, ",");
 	snprintf(units, sizeof(units), "%zu", r->n_unit_codes);
 	table_add_row(t,
 	    (const char *const[]) {r->reference, r->issued_on, r->due_on,
-	        period, partners[0] ? partners : "(all)", units, r->title});
+	        period, partners[0] ? partners : _("(all)"), units, r->title});
 }
 
 int
@@ -91,8 +92,8 @@ cmd_request_list(struct cli *cli, int argc, char **argv)
 	    CLI_FLAG("open", Hoptac__V1__ListRequestsRequest, open_only),
 	    CLI_OPTIONS_END,
 	};
-	static const char *const headers[] = {"REFERENCE", "ISSUED", "DUE",
-	    "PERIOD", "PARTNERS", "UNITS", "TITLE"};
+	static const char *const headers[] = {N_("REFERENCE"), N_("ISSUED"),
+	    N_("DUE"), N_("PERIOD"), N_("PARTNERS"), N_("UNITS"), N_("TITLE")};
 	static const struct cli_args args = {opts, NULL, 0, 0, 0, 0};
 	static const size_t widths[] = {0, 0, 0, 0, 0, 0, 60};
 	static const struct cli_list list = {&args, METHOD_REQUESTS_LIST,
@@ -111,17 +112,18 @@ cmd_request_print(const ProtobufCMessage *req, const ProtobufCMessage *m)
 	char buf[2048];
 
 	(void)req;
-	printf("reference: %s\n", r->reference);
-	printf("issuer:    %s\n", r->issuer_unit);
-	printf("issued:    %s\n", r->issued_on);
-	printf("title:     %s\n", r->title);
-	printf("period:    %s – %s\n", r->period_from,
+	printf(_("reference: %s\n"), r->reference);
+	printf(_("issuer:    %s\n"), r->issuer_unit);
+	printf(_("issued:    %s\n"), r->issued_on);
+	printf(_("title:     %s\n"), r->title);
+	printf(_("period:    %s – %s\n"), r->period_from,
 	    r->period_to[0] ? r->period_to : r->issued_on);
-	cli_join(buf, sizeof(buf), r->partner_scope, r->n_partner_scope, ", ");
-	printf("partners:  %s\n", buf[0] ? buf : "(all)");
-	printf("due:       %s\n", r->due_on);
+	cli_partner_labels(
+	    buf, sizeof(buf), r->partner_scope, r->n_partner_scope, ", ");
+	printf(_("partners:  %s\n"), buf[0] ? buf : _("(all)"));
+	printf(_("due:       %s\n"), r->due_on);
 	cli_join(buf, sizeof(buf), r->unit_codes, r->n_unit_codes, ", ");
-	printf("units:     %s\n", buf);
+	printf(_("units:     %s\n"), buf);
 	return CLI_OK;
 }
 
@@ -143,13 +145,13 @@ cmd_request_timeliness(int t)
 {
 	switch (t) {
 	case HOPTAC__V1__TIMELINESS__TIMELINESS_ON_TIME:
-		return "on time";
+		return _("on time");
 	case HOPTAC__V1__TIMELINESS__TIMELINESS_DELIVERED_LATE:
-		return "filed on time, received late";
+		return _("filed on time, received late");
 	case HOPTAC__V1__TIMELINESS__TIMELINESS_LATE:
-		return "late";
+		return _("late");
 	default:
-		return "not answered";
+		return _("not answered");
 	}
 }
 
@@ -166,8 +168,8 @@ cmd_request_status_row(struct table *t, const void *item)
 	table_add_row(t,
 	    (const char *const[]) {e->unit_code, e->unit_name,
 	        cmd_request_timeliness(e->timeliness),
-	        e->revision > 0 ? (e->nil ? "yes" : "no") : "", rev,
-	        render_report_status_name(e->status), e->signed_on,
+	        e->revision > 0 ? (e->nil ? _("yes") : _("no")) : "", rev,
+	        cli_report_status_label(e->status), e->signed_on,
 	        render_filed(
 	            filed, sizeof(filed), e->submitted_at_ms, e->filed_at_ms),
 	        received});
@@ -180,8 +182,8 @@ cmd_request_status_counts(
 	const Hoptac__V1__CompletenessResponse *resp = (const void *)m;
 
 	(void)req;
-	printf("%d asked: %d on time, %d filed on time but received late, "
-	       "%d late, %d not answered; %d nil reports\n",
+	printf(_("%d asked: %d on time, %d filed on time but received late, "
+	         "%d late, %d not answered; %d nil reports\n"),
 	    resp->expected, resp->on_time, resp->delivered_late, resp->late,
 	    resp->missing, resp->nil_reports);
 	return CLI_OK;
@@ -193,8 +195,9 @@ cmd_request_status(struct cli *cli, int argc, char **argv)
 {
 	/* FILED is the office's claim, RECEIVED the server's receipt: the
 	 * reviewer sees both, and what was counted when they differ. */
-	static const char *const headers[] = {"UNIT", "NAME", "ANSWER", "NIL",
-	    "REVISION", "STATUS", "SIGNED", "FILED", "RECEIVED"};
+	static const char *const headers[] = {N_("UNIT"), N_("NAME"),
+	    N_("ANSWER"), N_("NIL"), N_("REVISION"), N_("STATUS"), N_("SIGNED"),
+	    N_("FILED"), N_("RECEIVED")};
 	static const struct cli_args args = {NULL, NULL, 1, 1,
 	    offsetof(Hoptac__V1__CompletenessRequest, request_reference), 0};
 	static const struct cli_list list = {&args,

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_i18n.h"
 #include "cmd_annex.h"
 #include "date.h"
 #include "hoptac/v1/services.pb-c.h"
@@ -54,8 +55,8 @@ cmd_summary_option(void *ctx, int ch, char *arg)
 	case 'b':
 		if (cmd_summary_dims(arg, o->dims, &o->req.n_group_by, 4) != 0)
 			return cli_fail(CLI_USAGE,
-			    "--by takes up to 4 of unit, partner, kind, "
-			    "field, year, quarter, month, comma-separated");
+			    _("--by takes up to 4 of unit, partner, kind, "
+			      "field, year, quarter, month, comma-separated"));
 		break;
 	case 'c':
 		o->fmt = RENDER_CSV;
@@ -63,8 +64,8 @@ cmd_summary_option(void *ctx, int ch, char *arg)
 	case 'F':
 		o->fmt = render_format_parse(arg);
 		if (o->fmt < 0 || o->fmt == RENDER_HTML)
-			return cli_fail(
-			    CLI_USAGE, "--format takes table, csv, md or json");
+			return cli_fail(CLI_USAGE,
+			    _("--format takes table, csv, md or json"));
 		break;
 	case 'k':
 		if ((o->req.kind = validate_activity_kind(arg)) == 0)
@@ -76,7 +77,7 @@ cmd_summary_option(void *ctx, int ch, char *arg)
 		else if (strcmp(arg, "en") == 0)
 			o->lang = RENDER_LANG_EN;
 		else
-			return cli_fail(CLI_USAGE, "--lang takes vi or en");
+			return cli_fail(CLI_USAGE, _("--lang takes vi or en"));
 		break;
 	}
 	return CLI_OK;
@@ -111,6 +112,11 @@ cmd_summary(struct cli *cli, int argc, char **argv)
 		return rc;
 	if (cli->json)
 		o.fmt = RENDER_JSON;
+	/* A table is for people: in their language. CSV stays English
+	 * unless --lang says otherwise, for the scripts that read it. */
+	if (o.lang == RENDER_LANG_DEFAULT && o.fmt == RENDER_TABLE &&
+	    cli_i18n_translated())
+		o.lang = RENDER_LANG_VI;
 	o.req.group_by = o.dims;
 	rc = cli_call(cli, METHOD_AGGREGATES_SUMMARY, &o.req.base,
 	    (ProtobufCMessage **)&resp, NULL);
@@ -120,7 +126,7 @@ cmd_summary(struct cli *cli, int argc, char **argv)
 		idims[i] = (int)o.dims[i];
 	if (render_summary_in(stdout, resp, idims, o.req.n_group_by,
 	        (enum render_format)o.fmt, o.lang) != 0)
-		rc = cli_fail(CLI_ERROR, "could not print the summary");
+		rc = cli_fail(CLI_ERROR, _("could not print the summary"));
 	hoptac__v1__summary_response__free_unpacked(resp, NULL);
 	return rc;
 }
@@ -148,7 +154,7 @@ cmd_consolidate_format(void *ctx, int ch, char *arg)
 	o->fmt = render_format_parse(arg);
 	if (o->fmt < 0 || o->fmt == RENDER_TABLE)
 		return cli_fail(
-		    CLI_USAGE, "--format takes md, html, docx, csv or json");
+		    CLI_USAGE, _("--format takes md, html, docx, csv or json"));
 	return CLI_OK;
 }
 
@@ -197,11 +203,12 @@ cmd_consolidate_rest(struct cli *cli, Hoptac__V1__ConsolidateRequest *req,
 		    cmd_consolidate_move(&first->n_reports,
 		        (void ***)&first->reports, &page->n_reports,
 		        (void ***)&page->reports) != 0)
-			rc = cli_fail(CLI_ERROR, "out of memory");
+			rc = cli_fail(CLI_ERROR, _("out of memory"));
 		else if (strlen(page->next_page_token) >= sizeof(token) ||
 		    strcmp(page->next_page_token, token) == 0)
 			rc = cli_fail(CLI_ERROR,
-			    "the server gave a page token that leads nowhere");
+			    _("the server gave a page token that leads "
+			      "nowhere"));
 		else
 			snprintf(
 			    token, sizeof(token), "%s", page->next_page_token);
@@ -212,7 +219,7 @@ cmd_consolidate_rest(struct cli *cli, Hoptac__V1__ConsolidateRequest *req,
 	req->page_token = (char *)"";
 	/* The gathered reply is the whole document: no page follows it. */
 	if (rc == CLI_OK && pbstr_set(&first->next_page_token, NULL) != 0)
-		rc = cli_fail(CLI_ERROR, "out of memory");
+		rc = cli_fail(CLI_ERROR, _("out of memory"));
 	return rc;
 }
 
@@ -286,13 +293,14 @@ cmd_consolidate(struct cli *cli, int argc, char **argv)
 	}
 	if (o.date != NULL && (date_parse(o.date, &day) != 0 || day.day == 0)) {
 		rc = cli_fail(CLI_USAGE,
-		    "--date takes the day of signing, such as 2024-05-20");
+		    _("--date takes the day of signing, such as 2024-05-20"));
 		goto out;
 	}
 	if (cli->json)
 		o.fmt = RENDER_JSON;
 	if (o.fmt == RENDER_DOCX && o.output == NULL) {
-		rc = cli_fail(CLI_USAGE, "--format docx needs --output FILE");
+		rc =
+		    cli_fail(CLI_USAGE, _("--format docx needs --output FILE"));
 		goto out;
 	}
 	rc = cmd_consolidate_fetch(cli, &o.req, &resp);
@@ -321,16 +329,17 @@ cmd_consolidate(struct cli *cli, int argc, char **argv)
 	}
 	if (render_consolidated_laid_out(
 	        out, resp, (enum render_format)o.fmt, &layout) != 0) {
-		rc = cli_fail(CLI_ERROR, "could not write the report");
+		rc = cli_fail(CLI_ERROR, _("could not write the report"));
 		if (o.output != NULL)
 			safefile_abort(&sf);
 	} else if (o.output != NULL) {
 		if (safefile_commit(&sf, err, sizeof(err)) != 0)
-			rc = cli_fail(
-			    CLI_ERROR, "could not write the report: %s", err);
+			rc = cli_fail(CLI_ERROR,
+			    _("could not write the report: %s"), err);
 		else
 			fprintf(stderr,
-			    "hoptac: consolidated report of %s written to %s\n",
+			    _("hoptac: consolidated report of %s written to "
+			      "%s\n"),
 			    o.req.request_reference, o.output);
 	}
 out:

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "cli_i18n.h"
 #include "deliver.h"
 #include "hoptac/v1/auth.pb-c.h"
 #include "hoptac/v1/services.pb-c.h"
@@ -37,14 +38,14 @@ cmd_sync_pull(
 	int rc;
 
 	if (outbox_cursor(o, &req.since_ms) != 0)
-		return cli_fail(CLI_ERROR, "cannot read the outbox");
+		return cli_fail(CLI_ERROR, _("cannot read the outbox"));
 	req.unit_code = (char *)unit;
 	rc = cli_call_pages(cli, METHOD_SYNC_PULL, &req.base, "reports",
 	    "cursor_ms", (ProtobufCMessage **)&resp);
 	if (rc != CLI_OK)
 		return rc;
 	if (deliver_keep_pull(o, resp) != 0)
-		rc = cli_fail(CLI_ERROR, "cannot keep what was pulled");
+		rc = cli_fail(CLI_ERROR, _("cannot keep what was pulled"));
 	p->requests = resp->n_requests;
 	p->reports = resp->n_reports;
 	p->units = resp->n_units;
@@ -122,8 +123,8 @@ cmd_sync(struct cli *cli, int argc, char **argv)
 	if (outbox_lock(o) != 0) {
 		outbox_close(o);
 		if (!quiet)
-			cli_fail(
-			    0, "another hoptac sync is running on this outbox");
+			cli_fail(0,
+			    _("another hoptac sync is running on this outbox"));
 		return CLI_UNREACHABLE;
 	}
 	deliver_pending(cli, o, 0, quiet || cli->json, &s);
@@ -145,33 +146,48 @@ cmd_sync(struct cli *cli, int argc, char **argv)
 	}
 	if (!quiet || rc != CLI_OK) {
 		printf(
-		    "sync: %ld delivered (%ld activities stored, %ld already "
-		    "there), %ld refused, %ld still queued\n",
+		    _("sync: %ld delivered (%ld activities stored, %ld already "
+		      "there), %ld refused, %ld still queued\n"),
 		    s.delivered, s.created, s.existing + s.differ, s.refused,
 		    s.left);
 		if (pull.done)
-			printf("pulled for %s: %zu requests, %zu reports, %zu "
-			       "units\n",
+			printf(
+			    _("pulled for %s: %zu requests, %zu reports, %zu "
+			      "units\n"),
 			    unit, pull.requests, pull.reports, pull.units);
 		if (s.unreachable)
 			fprintf(stderr,
-			    "hoptac: %s%s; the queued work is kept for the "
-			    "next sync\n",
+			    _("hoptac: %s%s; the queued work is kept for the "
+			      "next sync\n"),
 			    cli_status_tag(cli, s.last.code), s.last.message);
 		else if (s.failed)
-			fprintf(stderr, "hoptac: %s%s\n",
+			fprintf(stderr, _("hoptac: %s%s\n"),
 			    cli_status_tag(cli, s.last.code), s.last.message);
 	}
 	return rc;
 }
 
+/* A refusal kept as "STATUS_NAME: message" for people reading their
+ * language: the message alone, translated; as kept otherwise. */
+static const char *
+cmd_status_outcome(int verbose, const char *kept, char *buf, size_t len)
+{
+	size_t name = strspn(kept, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_");
+
+	if (verbose || !cli_i18n_translated() || name == 0 ||
+	    kept[name] != ':' || kept[name + 1] != ' ')
+		return kept;
+	return cli_remote_text(kept + name + 2, buf, len);
+}
+
 /* Lists the entries in one state, at most max of the newest. */
 static int
-cmd_status_table(struct outbox *o, int state, const char *title, int max)
+cmd_status_table(
+    struct outbox *o, int state, const char *title, int max, int verbose)
 {
 	static struct outbox_entry e[200];
 	static const char *const headers[] = {
-	    "QUEUED", "WHAT", "METHOD", "OUTCOME"};
+	    N_("QUEUED"), N_("WHAT"), N_("METHOD"), N_("OUTCOME")};
 	struct table *t;
 	int n = outbox_list(o, state, e, max < 200 ? max : 200);
 
@@ -180,14 +196,15 @@ cmd_status_table(struct outbox *o, int state, const char *title, int max)
 	if ((t = table_create(4, headers)) == NULL)
 		return -1;
 	table_set_max_width(t, 3, 70);
-	printf("\n%s:\n", title);
+	printf("\n%s:\n", cli_label(title));
 	for (int i = 0; i < n; i++) {
-		char when[32];
+		char when[32], said[600];
 
 		cli_when(e[i].created_at_ms, when, sizeof(when));
 		table_add_row(t,
-		    (const char *const[]) {
-		        when, e[i].label, e[i].method, e[i].message});
+		    (const char *const[]) {when, e[i].label, e[i].method,
+		        cmd_status_outcome(
+		            verbose, e[i].message, said, sizeof(said))});
 		outbox_entry_fini(&e[i]);
 	}
 	table_print(t, stdout);
@@ -219,7 +236,7 @@ cmd_status(struct cli *cli, int argc, char **argv)
 		return rc;
 	if (outbox_counts(o, counts) != 0) {
 		outbox_close(o);
-		return cli_fail(CLI_ERROR, "cannot read the outbox");
+		return cli_fail(CLI_ERROR, _("cannot read the outbox"));
 	}
 	if (cli->json) {
 		json_object *j = json_object_new_object();
@@ -238,13 +255,15 @@ cmd_status(struct cli *cli, int argc, char **argv)
 		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(j);
 	} else {
-		printf("outbox %s: %ld queued, %ld delivered, %ld refused\n",
+		printf(_("outbox %s: %ld queued, %ld delivered, %ld refused\n"),
 		    cli->outbox_path ? cli->outbox_path : outbox_default_path(),
 		    counts[OUTBOX_PENDING], counts[OUTBOX_DELIVERED],
 		    counts[OUTBOX_REFUSED]);
-		if (cmd_status_table(o, OUTBOX_PENDING, "queued", 50) < 0 ||
-		    cmd_status_table(o, OUTBOX_REFUSED, "refused", 50) < 0)
-			rc = cli_fail(CLI_ERROR, "cannot read the outbox");
+		if (cmd_status_table(
+		        o, OUTBOX_PENDING, "queued", 50, cli->verbose) < 0 ||
+		    cmd_status_table(
+		        o, OUTBOX_REFUSED, "refused", 50, cli->verbose) < 0)
+			rc = cli_fail(CLI_ERROR, _("cannot read the outbox"));
 	}
 	outbox_close(o);
 	return rc;
@@ -283,17 +302,18 @@ cmd_inbox_request(void *arg, const uint8_t *body, size_t len)
 	Hoptac__V1__ReportingRequest *q =
 	    hoptac__v1__reporting_request__unpack(NULL, len, body);
 	const Hoptac__V1__Report *r = NULL;
-	char answer[600] = "not answered";
+	char answer[600];
 
 	if (q == NULL)
 		return 0;
+	snprintf(answer, sizeof(answer), "%s", _("not answered"));
 	for (size_t i = 0; i < ib->n; i++)
 		if (strcmp(ib->reports[i]->request_reference, q->reference) ==
 		    0)
 			r = ib->reports[i];
 	if (r != NULL)
-		snprintf(answer, sizeof(answer), "revision %d %s%s%s",
-		    r->revision, render_report_status_name(r->status),
+		snprintf(answer, sizeof(answer), _("revision %d %s%s%s"),
+		    r->revision, cli_report_status_label(r->status),
 		    r->review_reason[0] ? ": " : "", r->review_reason);
 	table_add_row(ib->t,
 	    (const char *const[]) {q->reference, q->due_on, answer, q->title});
@@ -307,7 +327,7 @@ int
 cmd_inbox(struct cli *cli, int argc, char **argv)
 {
 	static const char *const headers[] = {
-	    "REQUEST", "DUE", "ANSWER", "TITLE"};
+	    N_("REQUEST"), N_("DUE"), N_("ANSWER"), N_("TITLE")};
 	struct cmd_inbox ib = {NULL, 0, NULL};
 	struct outbox *o;
 	int64_t cursor = 0;
@@ -317,18 +337,19 @@ cmd_inbox(struct cli *cli, int argc, char **argv)
 		return rc;
 	if ((ib.t = table_create(4, headers)) == NULL) {
 		outbox_close(o);
-		return cli_fail(CLI_ERROR, "out of memory");
+		return cli_fail(CLI_ERROR, _("out of memory"));
 	}
 	table_set_max_width(ib.t, 2, 50);
 	table_set_max_width(ib.t, 3, 60);
 	if (outbox_cursor(o, &cursor) != 0 ||
 	    outbox_kept(o, "report", cmd_inbox_report, &ib) != 0 ||
 	    outbox_kept(o, "request", cmd_inbox_request, &ib) != 0) {
-		rc = cli_fail(CLI_ERROR, "cannot read the outbox");
+		rc = cli_fail(CLI_ERROR, _("cannot read the outbox"));
 	} else {
 		table_print(ib.t, stdout);
 		if (cursor == 0)
-			printf("nothing pulled yet: hoptac sync --unit CODE\n");
+			printf(
+			    _("nothing pulled yet: hoptac sync --unit CODE\n"));
 	}
 	table_destroy(ib.t);
 	for (size_t i = 0; i < ib.n; i++)

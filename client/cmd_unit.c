@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_i18n.h"
 #include "hoptac/v1/services.pb-c.h"
 #include "pbstr.h"
 #include "safefile.h"
@@ -22,9 +23,9 @@ cmd_unit_add_kind(void *ctx, int ch, char *arg)
 	(void)ch;
 	if ((u->kind = validate_unit_kind(arg)) == 0)
 		return cli_fail(CLI_USAGE,
-		    "unknown unit kind \"%s\" (provincial_committee, "
-		    "department, district_committee, commune_committee, "
-		    "other)",
+		    _("unknown unit kind \"%s\" (provincial_committee, "
+		      "department, district_committee, commune_committee, "
+		      "other)"),
 		    arg);
 	return CLI_OK;
 }
@@ -35,7 +36,7 @@ cmd_unit_added(const ProtobufCMessage *req, const ProtobufCMessage *m)
 	const Hoptac__V1__CreateUnitResponse *resp = (const void *)m;
 
 	(void)req;
-	printf("unit %s created\n", resp->unit->code);
+	printf(_("unit %s created\n"), resp->unit->code);
 	return CLI_OK;
 }
 
@@ -63,18 +64,18 @@ cmd_unit_add(struct cli *cli, int argc, char **argv)
 	int rc;
 
 	if (u == NULL)
-		return cli_fail(CLI_ERROR, "out of memory");
+		return cli_fail(CLI_ERROR, _("out of memory"));
 	hoptac__v1__unit__init(u);
 	if ((rc = cli_parse(cli, &args, u, argc, argv, &names)) != CLI_OK)
 		goto out;
 	if (pbstr_set(&u->code, names[0]) != 0 ||
 	    pbstr_set(&u->name, names[1]) != 0) {
-		rc = cli_fail(CLI_ERROR, "out of memory");
+		rc = cli_fail(CLI_ERROR, _("out of memory"));
 		goto out;
 	}
 	violations_init(&v);
 	if (validate_unit(u, "unit", &v) > 0) {
-		rc = cli_invalid(cli, &v, "the unit is not valid");
+		rc = cli_invalid(cli, &v, _("the unit is not valid"));
 		goto out;
 	}
 	req.unit = u;
@@ -91,7 +92,7 @@ cmd_unit_amended(const ProtobufCMessage *req, const ProtobufCMessage *m)
 	const Hoptac__V1__Unit *u = resp->unit;
 
 	(void)req;
-	printf("unit %s amended: %s, from %s to %s\n", u->code, u->name,
+	printf(_("unit %s amended: %s, from %s to %s\n"), u->code, u->name,
 	    u->valid_from[0] != '\0' ? u->valid_from : "-",
 	    u->valid_to[0] != '\0' ? u->valid_to : "-");
 	return CLI_OK;
@@ -119,12 +120,12 @@ cmd_unit_amend(struct cli *cli, int argc, char **argv)
 	int rc;
 
 	if (req == NULL)
-		return cli_fail(CLI_ERROR, "out of memory");
+		return cli_fail(CLI_ERROR, _("out of memory"));
 	hoptac__v1__amend_unit_request__init(req);
 	if ((rc = cli_parse(cli, &args, req, argc, argv, &names)) != CLI_OK)
 		goto out;
 	if (pbstr_set(&req->code, names[0]) != 0) {
-		rc = cli_fail(CLI_ERROR, "out of memory");
+		rc = cli_fail(CLI_ERROR, _("out of memory"));
 		goto out;
 	}
 	rc = cli_show(cli, &show, &req->base);
@@ -143,7 +144,7 @@ cmd_unit_row(struct table *t, const void *item)
 	    succ, sizeof(succ), u->successor_codes, u->n_successor_codes, ",");
 	table_add_row(t,
 	    (const char *const[]) {u->code, u->name,
-	        validate_unit_kind_name(u->kind), u->province, u->parent_code,
+	        cli_unit_kind_label(u->kind), u->province, u->parent_code,
 	        u->valid_from, u->valid_to, succ});
 }
 
@@ -155,8 +156,9 @@ cmd_unit_list(struct cli *cli, int argc, char **argv)
 	    CLI_FLAG("all", Hoptac__V1__ListUnitsRequest, include_ended),
 	    CLI_OPTIONS_END,
 	};
-	static const char *const headers[] = {"CODE", "NAME", "KIND",
-	    "PROVINCE", "PARENT", "FROM", "TO", "SUCCESSORS"};
+	static const char *const headers[] = {N_("CODE"), N_("NAME"),
+	    N_("KIND"), N_("PROVINCE"), N_("PARENT"), N_("FROM"), N_("TO"),
+	    N_("SUCCESSORS")};
 	static const struct cli_args args = {opts, NULL, 0, 0, 0, 0};
 	static const struct cli_list list = {&args, METHOD_UNITS_LIST, "units",
 	    8, headers, NULL, cmd_unit_row, NULL, NULL};
@@ -184,9 +186,9 @@ cmd_unit_rate_print(const ProtobufCMessage *q, const ProtobufCMessage *m)
 	const Hoptac__V1__ReportingRateRequest *req = (const void *)q;
 	const Hoptac__V1__ReportingRateResponse *resp = (const void *)m;
 
-	printf("%s%s%.0d: asked %d times, answered %d (%d%%), on time %d\n",
-	    req->unit_code, req->year ? " in " : "", req->year, resp->expected,
-	    resp->answered,
+	printf(_("%s%s%.0d: asked %d times, answered %d (%d%%), on time %d\n"),
+	    req->unit_code, req->year ? _(" in ") : "", req->year,
+	    resp->expected, resp->answered,
 	    resp->expected ? 100 * resp->answered / resp->expected : 0,
 	    resp->on_time);
 	return CLI_OK;
@@ -255,7 +257,8 @@ unit_import_row(int c, void *arg)
 	if (im->n == 0 || im->rc != CLI_OK)
 		goto out;
 	if (im->n != 8 || im->cells[0] == NULL) {
-		fprintf(stderr, "%s:%zu: expected 8 cells (%s, ...), got %zu\n",
+		fprintf(stderr,
+		    _("%s:%zu: expected 8 cells (%s, ...), got %zu\n"),
 		    im->path, im->row_line, header[0], im->n);
 		im->bad++;
 		goto out;
@@ -339,7 +342,7 @@ cmd_unit_import(struct cli *cli, int argc, char **argv)
 		return cli_fail(CLI_INVALID, "%s", err);
 	if (csv_init(&p, CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0) {
 		fclose(f);
-		return cli_fail(CLI_ERROR, "out of memory");
+		return cli_fail(CLI_ERROR, _("out of memory"));
 	}
 	/* Whole lines at a time, so that line numbers stay right for the
 	 * rows that lie on one line, which a registry's do. */
@@ -370,7 +373,8 @@ cmd_unit_import(struct cli *cli, int argc, char **argv)
 		    "{\"created\":%zu,\"already_there\":%zu,\"errors\":%zu}\n",
 		    im.created, im.existing, im.bad);
 	else
-		printf("%s: %zu units created, %zu already there, %zu errors\n",
+		printf(
+		    _("%s: %zu units created, %zu already there, %zu errors\n"),
 		    im.path, im.created, im.existing, im.bad);
 	return im.rc;
 }

@@ -1,4 +1,5 @@
 #include "deliver.h"
+#include "cli_i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +68,22 @@ deliver_transient(const struct rpc_client_status *st)
 	    code == STATUS_CANCELLED || deliver_server_full(st);
 }
 
+/* A refusal for the person syncing: what was refused, the server's
+ * message and its details, in their language (the status name stays in
+ * the outbox, for hoptac status and scripts). */
+static void
+deliver_say_refused(const char *label, const struct rpc_client_status *st)
+{
+	char said[1024];
+
+	fprintf(stderr, _("hoptac: refused: %s: %s\n"), label,
+	    cli_remote_text(st->message, said, sizeof(said)));
+	for (size_t v = 0; v < st->violations.count; v++)
+		fprintf(stderr, "  %s: %s\n", st->violations.items[v].field,
+		    cli_remote_text(st->violations.items[v].description, said,
+		        sizeof(said)));
+}
+
 /* Records a refusal, with the first violations in its message. */
 static void
 deliver_refuse(struct outbox *o, const struct outbox_entry *e,
@@ -83,7 +100,7 @@ deliver_refuse(struct outbox *o, const struct outbox_entry *e,
 		    st->violations.items[i].description);
 	outbox_refused(o, e->seq, st->code, msg);
 	if (!quiet)
-		fprintf(stderr, "hoptac: refused: %s: %s\n", e->label, msg);
+		deliver_say_refused(e->label, st);
 }
 
 int
@@ -152,8 +169,8 @@ deliver_conflict(struct deliver_stats *s, const struct outbox_entry *e,
 	s->conflicts++;
 	if (!quiet)
 		fprintf(stderr,
-		    "hoptac: %s: the activity changed meanwhile; kept as "
-		    "conflict %lld for the department\n",
+		    _("hoptac: %s: the activity changed meanwhile; kept as "
+		      "conflict %lld for the department\n"),
 		    e->label, (long long)r->conflict_id);
 }
 
@@ -183,7 +200,7 @@ deliver_each(struct cli *cli, struct outbox *o, struct outbox_entry *e, int n,
 			/* Queued by a newer client: leave it for that one. */
 			deliver_fail(s, STATUS_UNIMPLEMENTED);
 			snprintf(s->last.message, sizeof(s->last.message),
-			    "queued call %s is not one this client knows",
+			    _("queued call %s is not one this client knows"),
 			    e[i].method);
 			return -1;
 		}
@@ -204,14 +221,7 @@ deliver_each(struct cli *cli, struct outbox *o, struct outbox_entry *e, int n,
 		} else {
 			s->refused++;
 			if (!quiet)
-				fprintf(stderr, "hoptac: refused: %s: %s: %s\n",
-				    e[i].label, status_name(code),
-				    s->last.message);
-			for (size_t v = 0;
-			     !quiet && v < s->last.violations.count; v++)
-				fprintf(stderr, "  %s: %s\n",
-				    s->last.violations.items[v].field,
-				    s->last.violations.items[v].description);
+				deliver_say_refused(e[i].label, &s->last);
 		}
 		if (resp != NULL)
 			protobuf_c_message_free_unpacked(resp, NULL);
@@ -373,22 +383,22 @@ deliver_now(struct cli *cli, enum method_id method, const ProtobufCMessage *req,
 		rc = CLI_OK;
 	} else if (rc == STATUS_UNAVAILABLE || rc == STATUS_DEADLINE_EXCEEDED) {
 		fprintf(stderr,
-		    "hoptac: %s queued: the server did not answer (%s); "
-		    "hoptac sync delivers it\n",
+		    _("hoptac: %s queued: the server did not answer (%s); "
+		      "hoptac sync delivers it\n"),
 		    label, st.message);
 		rc = CLI_OK;
 	} else if (deliver_server_full(&st)) {
 		fprintf(stderr,
-		    "hoptac: %s queued: %s; hoptac sync delivers it once the "
-		    "server has room\n",
+		    _("hoptac: %s queued: %s; hoptac sync delivers it once the "
+		      "server has room\n"),
 		    label, st.message);
 		rc = CLI_OK;
 	} else {
 		cli_print_status(cli, &st);
 		if (deliver_transient(&st))
 			fprintf(stderr,
-			    "hoptac: %s stays queued; hoptac sync delivers "
-			    "it\n",
+			    _("hoptac: %s stays queued; hoptac sync delivers "
+			      "it\n"),
 			    label);
 		rc = cli->connect_code != CLI_OK ? cli->connect_code
 		                                 : cli_exit_for(st.code);

@@ -8,6 +8,7 @@
  */
 #include "docx_read.h"
 
+#include "cli_i18n.h"
 #include "docx_numbering.h"
 
 #include <libxml/parser.h>
@@ -213,14 +214,14 @@ docx_member(zip_t *za, const char *path, const char *name, int required,
 	}
 	if (st.size > DOCX_XML_MAX) {
 		snprintf(err, errlen,
-		    "%s: %s holds %llu bytes, over the limit of %u", path, name,
-		    (unsigned long long)st.size, DOCX_XML_MAX);
+		    _("%s: %s holds %llu bytes, over the limit of %u"), path,
+		    name, (unsigned long long)st.size, DOCX_XML_MAX);
 		return NULL;
 	}
 	if ((buf = malloc(st.size + 1)) == NULL ||
 	    (zf = zip_fopen(za, name, 0)) == NULL ||
 	    zip_fread(zf, buf, st.size) != (zip_int64_t)st.size) {
-		snprintf(err, errlen, "%s: %s cannot be read", path, name);
+		snprintf(err, errlen, _("%s: %s cannot be read"), path, name);
 		free(buf);
 		buf = NULL;
 	} else {
@@ -247,7 +248,8 @@ docx_read(const char *path, char ***lines, size_t *n, char *err, size_t errlen)
 	*n = 0;
 	if (za == NULL) {
 		snprintf(err, errlen,
-		    "%s: không mở được tệp .docx (not a readable zip archive)",
+		    _("%s: the .docx cannot be opened (not a readable zip "
+		      "archive)"),
 		    path);
 		return -1;
 	}
@@ -269,7 +271,8 @@ docx_read(const char *path, char ***lines, size_t *n, char *err, size_t errlen)
 	if (doc == NULL || (root = xmlDocGetRootElement(doc)) == NULL ||
 	    !docx_is(root, "document")) {
 		snprintf(err, errlen,
-		    "%s: word/document.xml is not a WordprocessingML document",
+		    _("%s: word/document.xml is not a WordprocessingML "
+		      "document"),
 		    path);
 		xmlFreeDoc(doc);
 		docx_numbering_free(l.num);

@@ -13,142 +13,148 @@
 #include "cli_config.h"
 
 static const struct cli_command cli_commands[] = {
-    {"ping", NULL, cmd_ping, "", "check that the server answers"},
+    {"ping", NULL, cmd_ping, "", N_("check that the server answers")},
     {"methods", NULL, cmd_methods, "",
-        "list the server's services and methods"},
-    {"sync", NULL, cmd_sync, "[--quiet] [--unit CODE]",
-        "deliver the outbox, then pull what concerns the unit (cron, timers)"},
+        N_("list the server's services and methods")},
+    {"sync", NULL, cmd_sync, N_("[--quiet] [--unit CODE]"),
+        N_("deliver the outbox, then pull what concerns the unit (cron, "
+           "timers)")},
     {"inbox", NULL, cmd_inbox, "",
-        "the requests and review outcomes the last sync pulled (offline)"},
+        N_("the requests and review outcomes the last sync pulled (offline)")},
     {"status", NULL, cmd_status, "",
-        "what the outbox holds: queued, delivered, refused and why"},
-    {"forward", NULL, cmd_forward, "--to URL",
-        "send this server's records on to a higher-level server"},
-    {"export", NULL, cmd_export, "FILE [--unit CODE]",
-        "write the queued calls to a bundle, to carry by hand"},
+        N_("what the outbox holds: queued, delivered, refused and why")},
+    {"forward", NULL, cmd_forward, N_("--to URL"),
+        N_("send this server's records on to a higher-level server")},
+    {"export", NULL, cmd_export, N_("FILE [--unit CODE]"),
+        N_("write the queued calls to a bundle, to carry by hand")},
     {"bundle", "apply", cmd_bundle_apply,
-        "FILE [--receipt FILE] [--handed-over DATE]",
-        "apply a bundle to the server and write its receipt"},
-    {"import-receipt", NULL, cmd_import_receipt, "FILE",
-        "mark what a bundle's receipt says was applied"},
+        N_("FILE [--receipt FILE] [--handed-over DATE]"),
+        N_("apply a bundle to the server and write its receipt")},
+    {"import-receipt", NULL, cmd_import_receipt, N_("FILE"),
+        N_("mark what a bundle's receipt says was applied")},
     {"key", "register", cmd_key_register, "",
-        "make the office's key for signing bundles if it has none, and "
-        "register it"},
+        N_("make the office's key for signing bundles if it has none, and "
+           "register it")},
     {"unit", "add", cmd_unit_add,
-        "CODE NAME --kind KIND [--province P] [--parent CODE] [--from DATE]"
-        " [--to DATE] [--successor CODE]...",
-        "register a reporting unit"},
+        N_("CODE NAME --kind KIND [--province P] [--parent CODE] [--from DATE]"
+           " [--to DATE] [--successor CODE]..."),
+        N_("register a reporting unit")},
     {"unit", "amend", cmd_unit_amend,
-        "CODE [--name NAME] [--parent CODE] [--from DATE] [--to DATE]"
-        " [--successor CODE]... [--clear FIELD]...",
-        "change a unit's registration (administrator; FIELD: parent_code,"
-        " valid_from, valid_to, successor_codes)"},
-    {"unit", "list", cmd_unit_list, "[--province P] [--all]",
-        "list units (--all: with those that ended)"},
-    {"unit", "import", cmd_unit_import, "FILE.csv",
-        "register the units of a registry file (code,name,kind,province,"
-        "parent,valid_from,valid_to,successors)"},
-    {"unit", "rate", cmd_unit_rate, "CODE [--year YYYY]",
-        "how often a unit answered the requests addressed to it"},
-    {"partner", "list", cmd_partner_list, "[TEXT]",
-        "list the Lao partner TEXT names and what lies under it, or those "
-        "whose names contain TEXT"},
+        N_("CODE [--name NAME] [--parent CODE] [--from DATE] [--to DATE]"
+           " [--successor CODE]... [--clear FIELD]..."),
+        N_("change a unit's registration (administrator; FIELD: parent_code,"
+           " valid_from, valid_to, successor_codes)")},
+    {"unit", "list", cmd_unit_list, N_("[--province P] [--all]"),
+        N_("list units (--all: with those that ended)")},
+    {"unit", "import", cmd_unit_import, N_("FILE.csv"),
+        N_("register the units of a registry file (code,name,kind,province,"
+           "parent,valid_from,valid_to,successors)")},
+    {"unit", "rate", cmd_unit_rate, N_("CODE [--year YYYY]"),
+        N_("how often a unit answered the requests addressed to it")},
+    {"partner", "list", cmd_partner_list, N_("[TEXT]"),
+        N_("list the Lao partner TEXT names and what lies under it, or those "
+           "whose names contain TEXT")},
     {"partner", "add", cmd_partner_add,
-        "CODE NAME --latin NAME [--parent PROVINCE]",
-        "add a province or district to the gazetteer (administrator; "
-        "audited)"},
-    {"partner", "alias", cmd_partner_alias, "PARTNER ALIAS",
-        "add a spelling of a partner (administrator; audited)"},
+        N_("CODE NAME --latin NAME [--parent PROVINCE]"),
+        N_("add a province or district to the gazetteer (administrator; "
+           "audited)")},
+    {"partner", "alias", cmd_partner_alias, N_("PARTNER ALIAS"),
+        N_("add a spelling of a partner (administrator; audited)")},
     {"activity", "add", cmd_activity_add,
-        "[--unit CODE] --partner P... --kind KIND --start DATE --title TEXT"
-        " [--id ID] [--end DATE] [--field F]... [--place P] [--summary S]"
-        " [--people N] [--leader L] [--result R] [--ref DOC]...",
-        "record an activity"},
+        N_("[--unit CODE] --partner P... --kind KIND --start DATE --title TEXT"
+           " [--id ID] [--end DATE] [--field F]... [--place P] [--summary S]"
+           " [--people N] [--leader L] [--result R] [--ref DOC]..."),
+        N_("record an activity")},
     {"activity", "list", cmd_activity_list,
-        "[--unit CODE] [--partner P] [--kind KIND] [--field F] [--from DATE]"
-        " [--to DATE] [--text WORDS] [--withdrawn] [--limit N] [--csv]",
-        "list activities, oldest first (--csv: as hoptac import reads)"},
-    {"activity", "show", cmd_activity_show, "ID", "show one activity"},
+        N_("[--unit CODE] [--partner P] [--kind KIND] [--field F] [--from DATE]"
+           " [--to DATE] [--text WORDS] [--withdrawn] [--limit N] [--csv]"),
+        N_("list activities, oldest first (--csv: as hoptac import reads)")},
+    {"activity", "show", cmd_activity_show, N_("ID"), N_("show one activity")},
     {"activity", "amend", cmd_activity_amend,
-        "ID [--version N] [--queue] [any option of activity add]",
-        "change an activity (refused if it changed since version N)"},
-    {"conflict", "list", cmd_conflict_list, "[--all]",
-        "amendments made offline that met a newer version"},
+        N_("ID [--version N] [--queue] [any option of activity add]"),
+        N_("change an activity (refused if it changed since version N)")},
+    {"conflict", "list", cmd_conflict_list, N_("[--all]"),
+        N_("amendments made offline that met a newer version")},
     {"conflict", "resolve", cmd_conflict_resolve,
-        "ID --apply|--discard [--note TEXT]",
-        "let the kept amendment win, or the stored record stand"},
+        N_("ID --apply|--discard [--note TEXT]"),
+        N_("let the kept amendment win, or the stored record stand")},
     {"activity", "withdraw", cmd_activity_withdraw,
-        "ID [--reason TEXT] [--version N]",
-        "withdraw an activity (kept, excluded from counts)"},
+        N_("ID [--reason TEXT] [--version N]"),
+        N_("withdraw an activity (kept, excluded from counts)")},
     {"activity", "duplicates", cmd_activity_duplicates,
-        "--from DATE --to DATE [--limit N]",
-        "pairs of records that are likely one event reported twice"},
+        N_("--from DATE --to DATE [--limit N]"),
+        N_("pairs of records that are likely one event reported twice")},
     {"activity", "link", cmd_activity_link,
-        "UNIT/ID UNIT/ID --same|--distinct [--note TEXT]",
-        "say whether two records are one event (counted once) or two"},
-    {"import", NULL, cmd_import, "FILE.csv",
-        "submit the activities of a CSV file (docs/csv.md)"},
+        N_("UNIT/ID UNIT/ID --same|--distinct [--note TEXT]"),
+        N_("say whether two records are one event (counted once) or two")},
+    {"import", NULL, cmd_import, N_("FILE.csv"),
+        N_("submit the activities of a CSV file (docs/csv.md)")},
     {"request", "create", cmd_request_create,
-        "REF --issuer UNIT --issued DATE --title TEXT --from DATE [--to DATE]"
-        " --due DATE --unit CODE... [--partner P]...",
-        "issue a reporting request (công văn) to units"},
-    {"request", "list", cmd_request_list, "[--unit CODE] [--open]",
-        "list requests (--open: those the unit, or any unit asked, has "
-        "still to answer)"},
-    {"request", "show", cmd_request_show, "REF", "show one request"},
-    {"request", "status", cmd_request_status, "REF",
-        "who answered, on time or late, and who did not"},
-    {"report", "template", cmd_report_template, "--request REF [--unit CODE]",
-        "print a report file to fill in (docs/report-format.md)"},
+        N_("REF --issuer UNIT --issued DATE --title TEXT --from DATE [--to "
+           "DATE]"
+           " --due DATE --unit CODE... [--partner P]..."),
+        N_("issue a reporting request (công văn) to units")},
+    {"request", "list", cmd_request_list, N_("[--unit CODE] [--open]"),
+        N_("list requests (--open: those the unit, or any unit asked, has "
+           "still to answer)")},
+    {"request", "show", cmd_request_show, N_("REF"), N_("show one request")},
+    {"request", "status", cmd_request_status, N_("REF"),
+        N_("who answered, on time or late, and who did not")},
+    {"report", "template", cmd_report_template,
+        N_("--request REF [--unit CODE]"),
+        N_("print a report file to fill in (docs/report-format.md)")},
     {"report", "submit", cmd_report_submit,
-        "FILE [--request REF] [--filed DATE] [--received DATE]",
-        "send a report file; prints the figures from the records"},
+        N_("FILE [--request REF] [--filed DATE] [--received DATE]"),
+        N_("send a report file; prints the figures from the records")},
     {"report", "import", cmd_report_import,
-        "FILE [--unit CODE] [--request REF] [--output OUT] [--activities CSV] "
-        "[--text]",
-        "read a report document (.txt, .docx) into a report file to check"},
-    {"report", "check", cmd_report_check, "FILE [--request REF] [--filed DATE]",
-        "what report submit would answer, without sending"},
-    {"report", "show", cmd_report_show, "REF [--unit CODE] [--revision N]",
-        "show a report, its status and figures"},
+        N_("FILE [--unit CODE] [--request REF] [--output OUT] [--activities "
+           "CSV] "
+           "[--text]"),
+        N_("read a report document (.txt, .docx) into a report file to check")},
+    {"report", "check", cmd_report_check,
+        N_("FILE [--request REF] [--filed DATE]"),
+        N_("what report submit would answer, without sending")},
+    {"report", "show", cmd_report_show, N_("REF [--unit CODE] [--revision N]"),
+        N_("show a report, its status and figures")},
     {"report", "list", cmd_report_list,
-        "[--request REF] [--unit CODE] [--all-revisions]",
-        "list reports and their review status"},
+        N_("[--request REF] [--unit CODE] [--all-revisions]"),
+        N_("list reports and their review status")},
     {"report", "return", cmd_report_return,
-        "REF --unit CODE --reason TEXT [--revision N] [--received DATE]",
-        "return a report to its office, with the reason"},
+        N_("REF --unit CODE --reason TEXT [--revision N] [--received DATE]"),
+        N_("return a report to its office, with the reason")},
     {"report", "accept", cmd_report_accept,
-        "REF --unit CODE [--revision N] [--received DATE]",
-        "accept a report (--received: the day its paper arrived)"},
+        N_("REF --unit CODE [--revision N] [--received DATE]"),
+        N_("accept a report (--received: the day its paper arrived)")},
     {"summary", NULL, cmd_summary,
-        "[--request REF | --from DATE --to DATE] [--unit CODE] [--partner P]"
-        " [--kind KIND]"
-        " [--by DIM,...] [--rollup] [--csv | --format table|csv|md|json]"
-        " [--lang vi|en]",
-        "figures grouped by unit, partner, kind, field, year, quarter, "
-        "month"},
+        N_("[--request REF | --from DATE --to DATE] [--unit CODE] [--partner P]"
+           " [--kind KIND]"
+           " [--by DIM,...] [--rollup] [--csv | --format table|csv|md|json]"
+           " [--lang vi|en]"),
+        N_("figures grouped by unit, partner, kind, field, year, quarter, "
+           "month")},
     {"admin", "issue", cmd_admin_issue,
-        "--name NAME --role ROLE[,ROLE] [--unit CODE] [--expires DATE]"
-        " [--output FILE]",
-        "issue a credential (office needs --unit); its token is shown once"},
-    {"admin", "list", cmd_admin_list, "[--unit CODE] [--all]",
-        "list credentials (--all: with revoked and expired ones)"},
-    {"admin", "revoke", cmd_admin_revoke, "ID",
-        "revoke a credential; it is refused from the next call"},
+        N_("--name NAME --role ROLE[,ROLE] [--unit CODE] [--expires DATE]"
+           " [--output FILE]"),
+        N_("issue a credential (office needs --unit); its token is shown "
+           "once")},
+    {"admin", "list", cmd_admin_list, N_("[--unit CODE] [--all]"),
+        N_("list credentials (--all: with revoked and expired ones)")},
+    {"admin", "revoke", cmd_admin_revoke, N_("ID"),
+        N_("revoke a credential; it is refused from the next call")},
     {"whoami", NULL, cmd_whoami, "",
-        "the credential in use: its id, holder, roles and unit"},
-    {"audit", "archive", cmd_audit_archive, "--until DATE --output FILE",
-        "keep the audit trail up to DATE in FILE (and FILE.sha256), then "
-        "remove it from the server"},
+        N_("the credential in use: its id, holder, roles and unit")},
+    {"audit", "archive", cmd_audit_archive, N_("--until DATE --output FILE"),
+        N_("keep the audit trail up to DATE in FILE (and FILE.sha256), then "
+           "remove it from the server")},
     {"audit", NULL, cmd_audit,
-        "[--credential ID] [--unit CODE] [--method M] [--refused]"
-        " [--since DATE] [--until DATE] [--limit N]",
-        "search the audit trail of changes and refused calls"},
+        N_("[--credential ID] [--unit CODE] [--method M] [--refused]"
+           " [--since DATE] [--until DATE] [--limit N]"),
+        N_("search the audit trail of changes and refused calls")},
     {"consolidate", NULL, cmd_consolidate,
-        "--request REF [--format md|html|docx|csv|json] [--output FILE]"
-        " [--number N] [--date DATE] [--place P] [--superior AGENCY]"
-        " [--title LINE]... [--signer NAME] [--recipient R]... [--annex]",
-        "the consolidated report (báo cáo tổng hợp) of a request"},
+        N_("--request REF [--format md|html|docx|csv|json] [--output FILE]"
+           " [--number N] [--date DATE] [--place P] [--superior AGENCY]"
+           " [--title LINE]... [--signer NAME] [--recipient R]... [--annex]"),
+        N_("the consolidated report (báo cáo tổng hợp) of a request")},
 };
 
 #define CLI_N (sizeof(cli_commands) / sizeof(cli_commands[0]))
@@ -214,8 +220,8 @@ cli_usage(const char *noun, const char *verb, int to_stderr)
 		        strcmp(c->verb, verb) != 0))
 			continue;
 		fprintf(out, _("usage: hoptac %s%s%s %s\n  %s\n"), c->noun,
-		    c->verb ? " " : "", c->verb ? c->verb : "", c->usage,
-		    _(c->summary));
+		    c->verb ? " " : "", c->verb ? c->verb : "",
+		    c->usage[0] != '\0' ? _(c->usage) : "", _(c->summary));
 	}
 }
 
@@ -413,7 +419,8 @@ main(int argc, char **argv)
 
 			if (ms <= 0 || ms > 600000)
 				return cli_fail(CLI_USAGE,
-				    "--timeout takes 1 to 600000 milliseconds");
+				    _("--timeout takes 1 to 600000 "
+				      "milliseconds"));
 			cli.timeout_ms = (uint32_t)ms;
 		} else if (strcmp(argv[i], "--help") == 0 ||
 		    strcmp(argv[i], "-h") == 0) {

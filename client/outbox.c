@@ -1,4 +1,5 @@
 #include "outbox.h"
+#include "cli_i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -97,10 +98,13 @@ outbox_create(const char *path)
 
 /* What the office is told to do with an outbox that cannot be used: the
  * file may still hold queued work, so it is kept, never replaced. */
-#define OUTBOX_ADVICE                                                          \
-	"keep the file (it may hold queued work) and move it aside; the next " \
-	"command starts a new outbox, and the department can recover the old " \
-	"one"
+static const char *
+outbox_advice(void)
+{
+	return _("keep the file (it may hold queued work) and move it aside; "
+	         "the next command starts a new outbox, and the department "
+	         "can recover the old one");
+}
 
 struct outbox *
 outbox_open(const char *path, char *err, size_t errlen)
@@ -109,21 +113,22 @@ outbox_open(const char *path, char *err, size_t errlen)
 	struct stat sb;
 
 	if (o == NULL || (o->path = strdup(path)) == NULL) {
-		snprintf(err, errlen, "out of memory");
+		snprintf(err, errlen, _("out of memory"));
 		goto fail;
 	}
 	o->lock_fd = -1;
 	if (outbox_mkdirs(path) != 0) {
-		snprintf(err, errlen, "cannot create the directory of %s: %s",
-		    path, strerror(errno));
+		snprintf(err, errlen,
+		    _("cannot create the directory of %s: %s"), path,
+		    strerror(errno));
 		goto fail;
 	}
 	/* sqlite takes an empty file for a new database: an outbox cut to
 	 * nothing would silently start again with "0 queued". */
 	if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size == 0) {
 		snprintf(err, errlen,
-		    "outbox %s is an empty file, not an outbox: " OUTBOX_ADVICE,
-		    path);
+		    _("outbox %s is an empty file, not an outbox: %s"), path,
+		    outbox_advice());
 		goto fail;
 	}
 	/* sqlite would create the file 0644 less the umask, and its WAL
@@ -132,8 +137,8 @@ outbox_open(const char *path, char *err, size_t errlen)
 	 * planted at the name. */
 	if (stat(path, &sb) != 0 && errno == ENOENT &&
 	    outbox_create(path) != 0) {
-		snprintf(err, errlen, "cannot create the outbox %s: %s", path,
-		    strerror(errno));
+		snprintf(err, errlen, _("cannot create the outbox %s: %s"),
+		    path, strerror(errno));
 		goto fail;
 	}
 	if (sqlite3_open_v2(path, &o->db,
@@ -149,8 +154,9 @@ outbox_open(const char *path, char *err, size_t errlen)
 		goto sqlfail;
 	return o;
 sqlfail:
-	snprintf(err, errlen, "outbox %s cannot be used (%s): " OUTBOX_ADVICE,
-	    path, o->db ? sqlite3_errmsg(o->db) : "out of memory");
+	snprintf(err, errlen, _("outbox %s cannot be used (%s): %s"), path,
+	    o->db ? sqlite3_errmsg(o->db) : _("out of memory"),
+	    outbox_advice());
 fail:
 	outbox_close(o);
 	return NULL;
@@ -159,8 +165,8 @@ fail:
 void
 outbox_fault(struct outbox *o, char *buf, size_t len)
 {
-	snprintf(buf, len, "outbox %s cannot be read (%s): " OUTBOX_ADVICE,
-	    o->path, sqlite3_errmsg(o->db));
+	snprintf(buf, len, _("outbox %s cannot be read (%s): %s"), o->path,
+	    sqlite3_errmsg(o->db), outbox_advice());
 }
 
 void

@@ -24,8 +24,7 @@ static const char *const render_annex_headers[RENDER_ANNEX_COLS] = {
 /* The alignment and width of the columns (render_doc.h): the title wide. */
 static const char render_annex_align[] = "ccllcL";
 
-/* A kind of activity as the offices name it in their reports. */
-static const char *
+const char *
 render_annex_kind(int kind)
 {
 	static const char *const names[] = {

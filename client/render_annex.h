@@ -10,4 +10,8 @@
  * unit asked, in the request's order. */
 void render_annex(struct render_doc *d);
 
+/* A kind of activity as the offices name it in their reports: "Đoàn ra",
+ * "Hội nghị, hội thảo"; "Khác" for one it does not know. */
+const char *render_annex_kind(int kind);
+
 #endif

@@ -8,8 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicase.h>
+
+#include "gazetteer.h"
+#include "render_annex.h"
 #include "render_internal.h"
 #include "table.h"
+#include "validate.h"
 
 /* The Vietnamese headers: the dimensions by their English names, then
  * the figures in the order of render_figures. */
@@ -34,6 +39,37 @@ static const char *const render_summary_figures_vi[RENDER_N_FIGURES] = {
     "Thỏa thuận, bản ghi nhớ",
     "Tổng hoạt động",
 };
+
+/* A copy of head, in capitals when caps ("Số đoàn ra" -> "SỐ ĐOÀN RA");
+ * NULL on ENOMEM. */
+static char *
+render_summary_caps(const char *head, int caps)
+{
+	size_t len = 0;
+
+	if (!caps)
+		return strdup(head);
+	/* The NUL goes through too, so the result is a string. */
+	return (char *)u8_toupper(
+	    (const uint8_t *)head, strlen(head) + 1, NULL, NULL, NULL, &len);
+}
+
+/* A key of a table for people reading Vietnamese: a partner by its name,
+ * a kind as the reports name it, a period as render_period_key(). */
+static const char *
+render_summary_key_vi(int dim, const char *key, char *buf, size_t len)
+{
+	const struct gazetteer_partner *p;
+	int kind;
+
+	if (dim == HOPTAC__V1__DIMENSION__DIMENSION_PARTNER &&
+	    (p = gazetteer_resolve(key)) != NULL)
+		return p->name;
+	if (dim == HOPTAC__V1__DIMENSION__DIMENSION_KIND &&
+	    (kind = validate_activity_kind(key)) > 0)
+		return render_annex_kind(kind);
+	return render_period_key(dim, key, buf, len);
+}
 
 /* The header of column i (n_dims dimensions dims, then the figures). */
 static const char *
@@ -91,14 +127,11 @@ render_summary_rows(FILE *out, const Hoptac__V1__SummaryResponse *s,
 	if (heads == NULL || cells == NULL || nums == NULL || keys == NULL)
 		goto out;
 	for (size_t i = 0; i < ncols; i++) {
-		heads[i] = strdup(render_summary_head(
-		    dims, n_dims, i, vi && fmt != RENDER_TABLE));
-		if (heads[i] == NULL)
-			goto out;
 		/* The client's other tables head their columns in capitals. */
-		for (char *p = heads[i]; fmt == RENDER_TABLE && *p != '\0'; p++)
-			if (*p >= 'a' && *p <= 'z')
-				*p = (char)(*p - 'a' + 'A');
+		if ((heads[i] = render_summary_caps(
+		         render_summary_head(dims, n_dims, i, vi),
+		         fmt == RENDER_TABLE)) == NULL)
+			goto out;
 		cells[i] = heads[i];
 	}
 	if (fmt == RENDER_TABLE) {
@@ -114,12 +147,16 @@ render_summary_rows(FILE *out, const Hoptac__V1__SummaryResponse *s,
 		const Row *row = r < s->n_rows ? s->rows[r] : NULL;
 
 		for (size_t k = 0; k < n_dims; k++)
-			cells[k] = row != NULL && k < row->n_keys
-			    ? render_period_key(dims[k], row->keys[k], keys[k],
-			          sizeof(keys[k]))
-			    : "";
+			cells[k] = row == NULL || k >= row->n_keys ? ""
+			    : vi && fmt == RENDER_TABLE
+			    ? render_summary_key_vi(dims[k], row->keys[k],
+			          keys[k], sizeof(keys[k]))
+			    : render_period_key(dims[k], row->keys[k], keys[k],
+			          sizeof(keys[k]));
 		if (row == NULL && n_dims > 0)
-			cells[0] = fmt == RENDER_TABLE ? "TOTAL" : RENDER_TOTAL;
+			cells[0] = fmt != RENDER_TABLE ? RENDER_TOTAL
+			    : vi                       ? "TỔNG CỘNG"
+			                               : "TOTAL";
 		for (size_t f = 0; f < RENDER_N_FIGURES; f++) {
 			int32_t v = row != NULL ? render_figure(row->figures, f)
 			    : s->totals != NULL ? render_figure(s->totals, f)

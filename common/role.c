@@ -35,6 +35,13 @@ role_set(const Hoptac__V1__Role *roles, size_t n)
 void
 role_join(unsigned set, char *buf, size_t len)
 {
+	role_join_as(set, NULL, buf, len);
+}
+
+void
+role_join_as(
+    unsigned set, const char *(*label)(const char *name), char *buf, size_t len)
+{
 	size_t used = 0;
 
 	if (len == 0)
@@ -46,7 +53,7 @@ role_join(unsigned set, char *buf, size_t len)
 		if (!(set & ROLE_BIT(r)))
 			continue;
 		w = snprintf(buf + used, len - used, "%s%s", used ? "," : "",
-		    role_names[r]);
+		    label != NULL ? label(role_names[r]) : role_names[r]);
 		if (w < 0)
 			return;
 		used += (size_t)w;

@@ -37,4 +37,9 @@ unsigned role_set(const Hoptac__V1__Role *roles, size_t n);
  * joined by commas into buf ("reviewer,admin"); cut to len. */
 void role_join(unsigned set, char *buf, size_t len);
 
+/* role_join with each name as label(name) writes it: the roles for
+ * people, in their language. */
+void role_join_as(unsigned set, const char *(*label)(const char *name),
+    char *buf, size_t len);
+
 #endif
