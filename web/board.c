@@ -99,16 +99,15 @@ board_table(FILE *f, const void *arg)
 	}
 	fprintf(f, "<table class=\"board\"><caption>%s</caption>\n<thead><tr>",
 	    W_("Report requests: overdue ones with answers missing first"));
-	fprintf(f, "<th>%s</th>", W_("Reference"));
-	fprintf(f, "<th>%s</th>", W_("Subject"));
-	fprintf(f, "<th>%s</th>", W_("Due"));
-	fprintf(f, "<th>%s</th>", W_("Asked"));
-	fprintf(f, "<th>%s</th>", W_("Answered"));
-	fprintf(f, "<th>%s</th>", W_("Nil reports"));
-	fprintf(f, "<th>%s</th>", W_("Answered late"));
-	fprintf(f, "<th>%s</th>", W_("Not reported"));
-	fprintf(f, "<th>%s</th>", W_("To chase"));
-	fprintf(f, "<th>%s</th>", W_("Consolidated report"));
+	{
+		static const char *const heads[] = {WN_("Reference"),
+		    WN_("Subject"), WN_("Due"), WN_("Asked"), WN_("Answered"),
+		    WN_("Nil reports"), WN_("Answered late"),
+		    WN_("Not reported"), WN_("To chase"),
+		    WN_("Consolidated report"), NULL};
+
+		page_heads(f, heads);
+	}
 	fputs("</tr></thead>\n<tbody>\n", f);
 	for (size_t i = 0; i < n; i++)
 		board_row_html(f, &rows[i]);

@@ -230,6 +230,16 @@ web_redirect(
 	return web_answer(r, 303, "text/plain; charset=utf-8", empty, 0, h);
 }
 
+void
+page_heads(FILE *f, const char *const heads[])
+{
+	for (size_t i = 0; heads[i] != NULL; i++) {
+		fputs("<th>", f);
+		page_text(f, W_(heads[i]));
+		fputs("</th>", f);
+	}
+}
+
 const char *
 page_timeliness(int t)
 {

@@ -118,6 +118,21 @@ test_signed_in(void **state)
 	fetch(&w, "Accept-Language: vi\r\n", "/", 200);
 	assert_vietnamese();
 	assert_non_null(strstr(a.body, "Chưa có yêu cầu báo cáo nào."));
+	fetch(&w, "Accept-Language: en\r\n", "/hoat-dong", 200);
+	assert_english();
+	assert_non_null(strstr(a.body, "Activities matching the search: 0."));
+	fetch(&w, NULL, "/hoat-dong", 200);
+	assert_vietnamese();
+	assert_non_null(strstr(a.body, "0 hoạt động khớp với điều kiện tìm."));
+	fetch(&w, "Accept-Language: en\r\n", "/tong-hop", 200);
+	assert_english();
+	assert_non_null(strstr(a.body, "No activity matches the filters."));
+	assert_non_null(strstr(a.body, ">By partner province</option>"));
+	fetch(&w, NULL, "/tong-hop", 200);
+	assert_vietnamese();
+	assert_non_null(
+	    strstr(a.body, "Không có hoạt động nào khớp với điều kiện lọc."));
+	assert_non_null(strstr(a.body, ">Theo tỉnh bạn</option>"));
 	fetch(&w, "Accept-Language: en\r\n", "/khong-co", 404);
 	assert_english();
 	assert_non_null(strstr(a.body, "There is no such page."));
