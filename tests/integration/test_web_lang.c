@@ -142,6 +142,44 @@ test_signed_in(void **state)
 	web_stop(&w);
 }
 
+/* A request's page and the board listing it, in either language. */
+static void
+test_request(void **state)
+{
+	struct lang_test *t = *state;
+	struct web_harness w;
+	struct rpc_client *c = harness_client(&t->h);
+	char *units[] = {(char *)"KT-W-DAKTO"};
+
+	harness_unit(c, "KT-W-SNGV", "Sở Ngoại vụ tỉnh Kon Tum");
+	harness_unit(c, units[0], "UBND huyện Đắk Tô");
+	harness_request(c, "5/SNgV-BGHTQT", "KT-W-SNGV", units, 1);
+	rpc_client_close(c);
+	web_start(&w, &t->h, NULL);
+	web_sign_in(&w, t->reviewer);
+	fetch(&w, "Accept-Language: en\r\n", "/", 200);
+	assert_english();
+	assert_non_null(strstr(a.body, "<title>Requests board – Cooperation"));
+	assert_non_null(strstr(a.body, "<th>To chase</th>"));
+	fetch(&w, NULL, "/", 200);
+	assert_vietnamese();
+	assert_non_null(strstr(a.body, "<th>Cần đôn đốc</th>"));
+	fetch(
+	    &w, "Accept-Language: en\r\n", "/yeu-cau?so=5%2FSNgV-BGHTQT", 200);
+	assert_english();
+	assert_non_null(strstr(a.body, "<caption>The units asked</caption>"));
+	assert_non_null(strstr(a.body, "<td>Not reported</td>"));
+	assert_non_null(strstr(a.body, ">download csv</a>"));
+	fetch(
+	    &w, "Accept-Language: vi\r\n", "/yeu-cau?so=5%2FSNgV-BGHTQT", 200);
+	assert_vietnamese();
+	assert_non_null(
+	    strstr(a.body, "<caption>Các đơn vị được yêu cầu</caption>"));
+	assert_non_null(strstr(a.body, "<td>Chưa báo cáo</td>"));
+	assert_non_null(strstr(a.body, ">tải csv</a>"));
+	web_stop(&w);
+}
+
 /* Whether the file at path holds text. */
 static int
 log_says(const char *path, const char *text)
@@ -185,6 +223,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_teardown(test_signin, web_teardown),
 	    cmocka_unit_test_teardown(test_signed_in, web_teardown),
+	    cmocka_unit_test_teardown(test_request, web_teardown),
 	    cmocka_unit_test_teardown(test_no_vi_locale, web_teardown),
 	};
 
