@@ -34,7 +34,7 @@ PACKAGES=(
 	libjs-chart.js      # Chart.js, served by hoptac-web itself for the summaries' charts (no CDN)
 	chromium            # the web test drives a real browser, headless (tests/integration/test_web.c)
 	python3             # the web test speaks chromium's DevTools protocol (tests/integration/web_browser.py)
-	gettext             # msgfmt: compiles po/vi.po, the client's Vietnamese messages, at build time
+	gettext             # msgfmt: compiles po/vi.po (the client's Vietnamese messages) and po/web/vi.po (hoptac-web's, checked with xgettext, msgcmp, msgattrib) at build time
 	locales             # the vi_VN.UTF-8 locale (generated below), so that LANG=vi_VN.UTF-8 works
 )
 

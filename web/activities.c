@@ -13,6 +13,7 @@
 
 #include "hoptac/v1/records.pb-c.h"
 #include "hoptac/v1/services.pb-c.h"
+#include "web_i18n.h"
 
 #define ACTIVITIES_PAGE 50
 
@@ -46,13 +47,16 @@ activities_form(FILE *f, struct web_req *r, int kind)
 {
 	fputs(
 	    "<form method=\"get\" action=\"/hoat-dong\" class=\"filters\">", f);
-	activities_input(f, r, "q", "Tìm", "tên, địa điểm, nội dung", 24);
-	activities_input(f, r, "don-vi", "Đơn vị", "mã đơn vị", 12);
-	activities_input(f, r, "doi-tac", "Tỉnh bạn", "Sê Kông", 12);
-	activities_input(f, r, "tu", "Từ ngày", "1/1/2024", 10);
-	activities_input(f, r, "den", "đến ngày", "31/12/2024", 10);
+	activities_input(
+	    f, r, "q", W_("Search"), W_("name, place, subject"), 24);
+	activities_input(f, r, "don-vi", W_("Unit"), W_("unit code"), 12);
+	activities_input(
+	    f, r, "doi-tac", W_("Partner province"), "Sê Kông", 12);
+	activities_input(f, r, "tu", W_("From"), "1/1/2024", 10);
+	activities_input(f, r, "den", W_("to"), "31/12/2024", 10);
 	page_kind_select(f, "loai", kind);
-	fputs(" <button type=\"submit\">Tìm</button></form>\n", f);
+	fprintf(
+	    f, " <button type=\"submit\">%s</button></form>\n", W_("Search"));
 }
 
 static void
@@ -106,14 +110,21 @@ activities_html(FILE *f, const void *arg)
 	const Hoptac__V1__ListActivitiesResponse *l = v->list;
 
 	activities_form(f, v->r, v->kind);
-	fprintf(f, "<p>%llu hoạt động khớp với điều kiện tìm.</p>\n",
+	fputs("<p>", f);
+	fprintf(f, W_("Activities matching the search: %llu."),
 	    (unsigned long long)l->total);
+	fputs("</p>\n", f);
 	if (l->n_activities == 0)
 		return;
-	fputs("<table id=\"hoat-dong\"><thead><tr><th>Thời gian</th>"
-	      "<th>Đơn vị</th><th>Loại</th><th>Tỉnh bạn</th><th>Nội dung</th>"
-	      "<th>Địa điểm</th><th>Số người</th></tr></thead><tbody>\n",
-	    f);
+	fputs("<table id=\"hoat-dong\"><thead><tr>", f);
+	{
+		static const char *const heads[] = {WN_("When"), WN_("Unit"),
+		    WN_("Kind"), WN_("Partner province"), WN_("Subject"),
+		    WN_("Place"), WN_("People"), NULL};
+
+		page_heads(f, heads);
+	}
+	fputs("</tr></thead><tbody>\n", f);
 	for (size_t i = 0; i < l->n_activities; i++)
 		activities_row(f, l->activities[i]);
 	fputs("</tbody></table>\n", f);
@@ -132,7 +143,8 @@ activities_page(struct web_req *r, struct web_user *u)
 	int http, rc, kind = 0;
 
 	if (loai[0] != '\0' && (kind = validate_activity_kind(loai)) <= 0)
-		return web_refuse(r, 400, "Loại hoạt động không có.");
+		return web_refuse(
+		    r, 400, W_("There is no such kind of activity."));
 	req.text = (char *)activities_arg(r, "q");
 	req.unit_code = (char *)activities_arg(r, "don-vi");
 	req.partner = (char *)activities_arg(r, "doi-tac");
@@ -144,7 +156,7 @@ activities_page(struct web_req *r, struct web_user *u)
 	if ((http = web_call(r, u, METHOD_ACTIVITIES_LIST, &req.base,
 	         (ProtobufCMessage **)&list, &st)) != 0)
 		return web_call_refuse(r, http, &st);
-	rc = page_answer(r, "Tìm hoạt động", u, activities_html,
+	rc = page_answer(r, W_("Activity search"), u, activities_html,
 	    &(struct activities_view) {r, kind, list});
 	hoptac__v1__list_activities_response__free_unpacked(list, NULL);
 	return rc;

@@ -11,6 +11,7 @@
 #include "pages.h"
 
 #include "hoptac/v1/services.pb-c.h"
+#include "web_i18n.h"
 
 struct board_row {
 	const Hoptac__V1__ReportingRequest *req;
@@ -66,7 +67,7 @@ board_row_html(FILE *f, const struct board_row *b)
 	fputs("</td><td>", f);
 	page_text(f, page_date(due, sizeof(due), b->req->due_on));
 	if (b->overdue)
-		fputs(" <strong>(quá hạn)</strong>", f);
+		fprintf(f, " <strong>(%s)</strong>", W_("overdue"));
 	fprintf(f,
 	    "</td><td class=\"n\">%d</td><td class=\"n\">%d</td>"
 	    "<td class=\"n\">%d</td><td class=\"n\">%d</td>"
@@ -76,7 +77,7 @@ board_row_html(FILE *f, const struct board_row *b)
 	board_chase(f, c);
 	fputs("</td><td><a href=\"/bao-cao-tong-hop?so=", f);
 	page_url(f, b->req->reference);
-	fputs("\">Xem</a></td></tr>\n", f);
+	fprintf(f, "\">%s</a></td></tr>\n", W_("View"));
 }
 
 struct board {
@@ -92,17 +93,22 @@ board_table(FILE *f, const void *arg)
 	size_t n = b->n;
 
 	if (n == 0) {
-		fputs("<p>Chưa có yêu cầu báo cáo nào.</p>\n", f);
+		fprintf(
+		    f, "<p>%s</p>\n", W_("There are no report requests yet."));
 		return;
 	}
-	fputs("<table class=\"board\"><caption>Yêu cầu báo cáo: quá hạn còn "
-	      "thiếu lên đầu</caption>\n<thead><tr><th>Số công văn</th>"
-	      "<th>Nội dung</th><th>Hạn báo cáo</th><th>Được yêu cầu</th>"
-	      "<th>Đã báo cáo</th><th>Báo cáo không phát sinh</th>"
-	      "<th>Muộn</th><th>Chưa báo cáo</th><th>Cần đôn đốc</th>"
-	      "<th>Báo cáo tổng hợp</th></tr>"
-	      "</thead>\n<tbody>\n",
-	    f);
+	fprintf(f, "<table class=\"board\"><caption>%s</caption>\n<thead><tr>",
+	    W_("Report requests: overdue ones with answers missing first"));
+	{
+		static const char *const heads[] = {WN_("Reference"),
+		    WN_("Subject"), WN_("Due"), WN_("Asked"), WN_("Answered"),
+		    WN_("Nil reports"), WN_("Answered late"),
+		    WN_("Not reported"), WN_("To chase"),
+		    WN_("Consolidated report"), NULL};
+
+		page_heads(f, heads);
+	}
+	fputs("</tr></thead>\n<tbody>\n", f);
 	for (size_t i = 0; i < n; i++)
 		board_row_html(f, &rows[i]);
 	fputs("</tbody></table>\n", f);
@@ -126,7 +132,7 @@ board_page(struct web_req *r, struct web_user *u)
 	page_today(today);
 	if (list->n_requests > 0 &&
 	    (rows = calloc(list->n_requests, sizeof(*rows))) == NULL) {
-		rc = web_refuse(r, 500, "Hết bộ nhớ.");
+		rc = web_refuse(r, 500, W_("Out of memory."));
 		goto out;
 	}
 	for (; n < list->n_requests; n++) {
@@ -146,8 +152,8 @@ board_page(struct web_req *r, struct web_user *u)
 		    strcmp(rows[n].req->due_on, today) < 0;
 	}
 	qsort(rows, n, sizeof(*rows), board_order);
-	rc = page_answer(r, "Bảng yêu cầu báo cáo", u, board_table,
-	    &(struct board) {rows, n});
+	rc = page_answer(
+	    r, W_("Requests board"), u, board_table, &(struct board) {rows, n});
 out:
 	for (size_t i = 0; i < n; i++)
 		hoptac__v1__completeness_response__free_unpacked(

@@ -7,6 +7,7 @@
 #include "session.h"
 
 #include "hoptac/v1/services.pb-c.h"
+#include "web_i18n.h"
 
 /* What web_call_open opens a client for. */
 struct web_call_who {
@@ -110,18 +111,18 @@ web_call_refuse(struct web_req *r, int http, const struct rpc_client_status *st)
 	switch (http) {
 	case 401:
 		snprintf(why, sizeof(why),
-		    "Máy chủ không nhận mã truy cập của người dùng (đã bị thu "
-		    "hồi hoặc hết hạn). Xin đăng nhập lại. (%s)",
+		    W_("The server does not accept the user's access code "
+		       "(revoked or expired). Please sign in again. (%s)"),
 		    st->message);
 		break;
 	case 503:
 		snprintf(why, sizeof(why),
-		    "Không liên lạc được với máy chủ dữ liệu. Xin thử lại sau "
-		    "ít phút. (%s)",
+		    W_("The data server cannot be reached. Please try again in "
+		       "a few minutes. (%s)"),
 		    st->message);
 		break;
 	default:
-		snprintf(why, sizeof(why), "Máy chủ dữ liệu từ chối: %s",
+		snprintf(why, sizeof(why), W_("The data server refused: %s"),
 		    st->message);
 	}
 	return web_refuse(r, http, why);

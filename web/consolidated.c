@@ -13,6 +13,7 @@
 #include "render.h"
 
 #include "hoptac/v1/services.pb-c.h"
+#include "web_i18n.h"
 
 static const struct {
 	const char *name; /* ?tai= */
@@ -89,7 +90,8 @@ consolidated_page(struct web_req *r, struct web_user *u)
 	int rc;
 
 	if (ref == NULL || ref[0] == '\0')
-		return web_refuse(r, 400, "Thiếu số công văn của yêu cầu.");
+		return web_refuse(
+		    r, 400, W_("The request's reference is missing."));
 	if (tai != NULL) {
 		while (i < sizeof(consolidated_formats) /
 		            sizeof(*consolidated_formats) &&
@@ -99,23 +101,23 @@ consolidated_page(struct web_req *r, struct web_user *u)
 		    sizeof(consolidated_formats) /
 		        sizeof(*consolidated_formats))
 			return web_refuse(r, 400,
-			    "Định dạng tải về không có: chọn html, md, csv, "
-			    "json hoặc docx.");
+			    W_("There is no such download format: choose html, "
+			       "md, csv, json or docx."));
 	}
 	memset(&cli, 0, sizeof(cli));
 	cli.server = r->cfg->server;
 	cli.timeout_ms = r->cfg->rpc_timeout_ms;
 	cli.ca_file = r->cfg->ca_file;
 	if ((cli.client = web_client(r, u)) == NULL)
-		return web_refuse(r, 503,
-		    "Không liên lạc được với máy chủ dữ "
-		    "liệu.");
+		return web_refuse(
+		    r, 503, W_("The data server cannot be reached."));
 	req.request_reference = (char *)ref;
 	rc = cmd_consolidate_fetch(&cli, &req, &resp);
 	r->client_bad |= rc != CLI_OK;
 	if (rc != CLI_OK)
 		return web_refuse(r, consolidated_http(rc),
-		    "Không lập được báo cáo tổng hợp của yêu cầu này.");
+		    W_("The consolidated report of this request cannot be "
+		       "made."));
 	rc = -1;
 	if ((f = open_memstream(&buf, &len)) != NULL) {
 		rc = render_consolidated(f, resp, consolidated_formats[i].fmt);
@@ -125,7 +127,8 @@ consolidated_page(struct web_req *r, struct web_user *u)
 	hoptac__v1__consolidate_response__free_unpacked(resp, NULL);
 	if (rc != 0) {
 		free(buf);
-		return web_refuse(r, 500, "Không viết được báo cáo tổng hợp.");
+		return web_refuse(
+		    r, 500, W_("The consolidated report cannot be written."));
 	}
 	if (tai != NULL) {
 		char name[200];

@@ -17,6 +17,7 @@
 #include "http.h"
 #include "pool.h"
 #include "route.h"
+#include "web_i18n.h"
 
 static FILE *http_log;
 static pthread_mutex_t http_log_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -205,8 +206,9 @@ http_begin(struct web_config *cfg, struct MHD_Connection *conn, const char *url,
 	    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (cl != NULL && strtoull(cl, NULL, 10) > cfg->max_body) {
 		r->too_large = 1;
-		return (enum MHD_Result)web_refuse(
-		    r, MHD_HTTP_CONTENT_TOO_LARGE, "Nội dung gửi lên quá lớn.");
+		return (enum MHD_Result)web_refuse(r,
+		    MHD_HTTP_CONTENT_TOO_LARGE,
+		    W_("The content sent is too large."));
 	}
 	return MHD_YES;
 }
@@ -233,7 +235,7 @@ http_body(struct web_req *r, const char *data, size_t n)
 }
 
 static enum MHD_Result
-http_access(void *cls, struct MHD_Connection *conn, const char *url,
+http_serve(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload_data,
     size_t *upload_size, void **ctx)
 {
@@ -249,9 +251,25 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 	if (r->status != 0) /* answered already (a body over the limit) */
 		return MHD_YES;
 	if (r->too_large)
-		return (enum MHD_Result)web_refuse(
-		    r, MHD_HTTP_CONTENT_TOO_LARGE, "Nội dung gửi lên quá lớn.");
+		return (enum MHD_Result)web_refuse(r,
+		    MHD_HTTP_CONTENT_TOO_LARGE,
+		    W_("The content sent is too large."));
 	return (enum MHD_Result)route_request(r);
+}
+
+/* Serves in the language the request prefers, on this thread only. */
+static enum MHD_Result
+http_access(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_size, void **ctx)
+{
+	locale_t old = web_i18n_enter(MHD_lookup_connection_value(
+	    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
+	enum MHD_Result rc = http_serve(
+	    cls, conn, url, method, version, upload_data, upload_size, ctx);
+
+	web_i18n_leave(old);
+	return rc;
 }
 
 /* "host:port" or ":port" into a socket address. 0 or -1. */

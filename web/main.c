@@ -18,6 +18,7 @@
 #include "pool.h"
 #include "session.h"
 #include "session_file.h"
+#include "web_i18n.h"
 
 #define WEB_EXIT_USAGE   2
 #define WEB_EXIT_CONFIG  78
@@ -214,6 +215,7 @@ main(int argc, char **argv)
 		    cfg.server);
 		return WEB_EXIT_CONFIG;
 	}
+	web_i18n_init();
 	/* Signals are taken by sigwait below, never by the server's threads. */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);

@@ -11,6 +11,7 @@
 
 #include "page.h"
 #include "pages.h"
+#include "web_i18n.h"
 
 /* Where each province's tile stands, in tiles from the top left. The
  * relative places of the provincial capitals (ISO 3166-2:LA codes). */
@@ -83,9 +84,10 @@ map_svg(FILE *f, const Hoptac__V1__SummaryResponse *s,
 	    "<figure class=\"ban-do\"><svg id=\"ban-do\" "
 	    "xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
 	    "viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
-	    "aria-label=\"Sơ đồ các tỉnh của Lào theo số hoạt động\">\n",
+	    "aria-label=\"%s\">\n",
 	    6 * (MAP_W + MAP_STEP), 11 * (MAP_H + MAP_STEP),
-	    6 * (MAP_W + MAP_STEP), 11 * (MAP_H + MAP_STEP));
+	    6 * (MAP_W + MAP_STEP), 11 * (MAP_H + MAP_STEP),
+	    W_("Diagram of the provinces of Laos by number of activities"));
 	for (size_t i = 0; i < MAP_N; i++) {
 		int n = map_count(s, map_tiles[i].code);
 		int shade = n == 0 || most == 0 ? 0 : 1 + (3 * (n - 1)) / most;
@@ -96,7 +98,9 @@ map_svg(FILE *f, const Hoptac__V1__SummaryResponse *s,
 		fprintf(f, "<g data-code=\"%s\" data-count=\"%d\"><title>",
 		    map_tiles[i].code, n);
 		page_text(f, name);
-		fprintf(f, ": %d hoạt động</title>", n);
+		fputs(": ", f);
+		fprintf(f, W_("activities: %d"), n);
+		fputs("</title>", f);
 		fprintf(f,
 		    "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
 		    "rx=\"6\" fill=\"%s\" stroke=\"#555\"/>",
@@ -113,9 +117,9 @@ map_svg(FILE *f, const Hoptac__V1__SummaryResponse *s,
 		    "</g>\n",
 		    x + MAP_W / 2, y + 36, shade >= 3 ? "#fff" : "#000", n);
 	}
-	fputs("</svg><figcaption>Sơ đồ các tỉnh của Lào theo số hoạt động: mỗi "
-	      "ô là một tỉnh, đặt theo vị trí tương đối của tỉnh lỵ từ bắc "
-	      "xuống nam; không phải bản đồ ranh giới hành chính. Ô càng "
-	      "đậm, càng nhiều hoạt động.</figcaption></figure>\n",
-	    f);
+	fprintf(f, "</svg><figcaption>%s</figcaption></figure>\n",
+	    W_("Diagram of the provinces of Laos by number of activities: each "
+	       "tile is a province, placed by where its capital lies from "
+	       "north to south; not a map of administrative boundaries. The "
+	       "darker the tile, the more activities."));
 }

@@ -10,6 +10,7 @@
 #include "pages.h"
 
 #include "hoptac/v1/services.pb-c.h"
+#include "web_i18n.h"
 
 #define OFFICE_REPORT_PAGES 16
 
@@ -28,15 +29,19 @@ office_open_html(FILE *f, const Hoptac__V1__ListRequestsResponse *open)
 
 	page_today(today);
 	if (open->n_requests == 0) {
-		fputs("<p>Không có yêu cầu báo cáo nào đang chờ đơn vị trả "
-		      "lời.</p>\n",
-		    f);
+		fprintf(f, "<p>%s</p>\n",
+		    W_("No report request awaits the unit's answer."));
 		return;
 	}
-	fputs("<table id=\"yeu-cau-mo\"><caption>Yêu cầu báo cáo chưa trả "
-	      "lời</caption><thead><tr><th>Số công văn</th><th>Nội dung</th>"
-	      "<th>Hạn báo cáo</th></tr></thead><tbody>\n",
-	    f);
+	fprintf(f, "<table id=\"yeu-cau-mo\"><caption>%s</caption><thead><tr>",
+	    W_("Report requests not answered"));
+	{
+		static const char *const heads[] = {
+		    WN_("Reference"), WN_("Subject"), WN_("Due"), NULL};
+
+		page_heads(f, heads);
+	}
+	fputs("</tr></thead><tbody>\n", f);
 	for (size_t i = 0; i < open->n_requests; i++) {
 		const Hoptac__V1__ReportingRequest *q = open->requests[i];
 		int overdue =
@@ -48,10 +53,26 @@ office_open_html(FILE *f, const Hoptac__V1__ListRequestsResponse *open)
 		page_text(f, q->title);
 		fputs("</td><td>", f);
 		page_text(f, page_date(due, sizeof(due), q->due_on));
-		fputs(overdue ? " <strong>(quá hạn)</strong>" : "", f);
+		if (overdue)
+			fprintf(f, " <strong>(%s)</strong>", W_("overdue"));
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</tbody></table>\n", f);
+}
+
+static void
+office_reports_head(FILE *f)
+{
+	fprintf(f, "<table id=\"bao-cao\"><caption>%s</caption><thead><tr>",
+	    W_("Reports sent"));
+	{
+		static const char *const heads[] = {WN_("Request's reference"),
+		    WN_("Revision"), WN_("Signed on"), WN_("Status"),
+		    WN_("Reason for return"), NULL};
+
+		page_heads(f, heads);
+	}
+	fputs("</tr></thead><tbody>\n", f);
 }
 
 static void
@@ -66,14 +87,7 @@ office_reports_html(FILE *f, const struct office_view *v)
 			    v->reports[i]->reports[j];
 
 			if (!any)
-				fputs(
-				    "<table id=\"bao-cao\"><caption>Báo cáo đã "
-				    "gửi</caption><thead><tr><th>Số công văn "
-				    "yêu cầu</th><th>Lần gửi</th><th>Ngày "
-				    "ký</th>"
-				    "<th>Trạng thái</th><th>Lý do trả lại</th>"
-				    "</tr></thead><tbody>\n",
-				    f);
+				office_reports_head(f);
 			any = 1;
 			fputs("<tr><td>", f);
 			page_text(f, rep->request_reference);
@@ -86,9 +100,11 @@ office_reports_html(FILE *f, const struct office_view *v)
 			page_text(f, rep->review_reason);
 			fputs("</td></tr>\n", f);
 		}
-	fputs(any ? "</tbody></table>\n"
-	          : "<p>Đơn vị chưa gửi báo cáo nào.</p>\n",
-	    f);
+	if (any)
+		fputs("</tbody></table>\n", f);
+	else
+		fprintf(
+		    f, "<p>%s</p>\n", W_("The unit has sent no report yet."));
 }
 
 static void
@@ -98,10 +114,13 @@ office_html(FILE *f, const void *arg)
 
 	office_open_html(f, v->open);
 	office_reports_html(f, v);
+	fputs("<p>", f);
+	fprintf(
+	    f, W_("Activities recorded by the unit (%llu):"), v->activities);
 	fprintf(f,
-	    "<p>Đơn vị đã ghi %llu hoạt động: <a href=\"/hoat-dong\">xem và "
-	    "tìm</a>, <a href=\"/tong-hop\">số liệu tổng hợp</a>.</p>\n",
-	    v->activities);
+	    " <a href=\"/hoat-dong\">%s</a>, <a "
+	    "href=\"/tong-hop\">%s</a>.</p>\n",
+	    W_("view and search"), W_("summary figures"));
 }
 
 int

@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "page.h"
+#include "web_i18n.h"
 #include "validate.h"
 
 #include "hoptac/v1/services.pb-c.h"
@@ -15,28 +16,27 @@ page_begin(struct web_page *p, const char *title, const struct web_user *u)
 	p->len = 0;
 	if ((p->f = open_memstream(&p->buf, &p->len)) == NULL)
 		return -1;
-	fputs(
-	    "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
+	fprintf(p->f,
+	    "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
 	    "<meta name=\"viewport\" content=\"width=device-width\">"
 	    "<link rel=\"stylesheet\" href=\"/static/hoptac.css\"><title>",
-	    p->f);
+	    web_i18n_lang());
 	page_text(p->f, title);
-	fputs(" – Hợp tác</title></head><body>\n<header><nav>"
-	      "<strong>Hợp tác với các tỉnh của Lào</strong>",
-	    p->f);
+	fprintf(p->f,
+	    " – %s</title></head><body>\n<header><nav><strong>%s</strong>",
+	    W_("Cooperation"), W_("Cooperation with the provinces of Laos"));
 	if (u != NULL) {
-		fputs(" <a href=\"/\">Trang đầu</a>"
-		      " <a href=\"/hoat-dong\">Hoạt động</a>"
-		      " <a href=\"/tong-hop\">Số liệu tổng hợp</a>"
-		      " <span class=\"who\">",
-		    p->f);
+		fprintf(p->f,
+		    " <a href=\"/\">%s</a> <a href=\"/hoat-dong\">%s</a>"
+		    " <a href=\"/tong-hop\">%s</a> <span class=\"who\">",
+		    W_("Home"), W_("Activities"), W_("Summary figures"));
 		page_text(p->f, u->name);
 		fputs("</span> <form method=\"post\" action=\"/dang-xuat\" "
 		      "class=\"inline\">",
 		    p->f);
 		page_csrf(p->f, u);
-		fputs(
-		    "<button type=\"submit\">Đăng xuất</button></form>", p->f);
+		fprintf(p->f, "<button type=\"submit\">%s</button></form>",
+		    W_("Sign out"));
 	}
 	fputs("</nav></header>\n<main>\n<h1>", p->f);
 	page_text(p->f, title);
@@ -69,11 +69,11 @@ page_answer(struct web_req *r, const char *title, const struct web_user *u,
 
 	if (page_begin(&p, title, u) != 0) {
 		page_drop(&p);
-		return web_refuse(r, 500, "Hết bộ nhớ.");
+		return web_refuse(r, 500, W_("Out of memory."));
 	}
 	body(p.f, arg);
 	if (page_end(&p) != 0)
-		return web_refuse(r, 500, "Hết bộ nhớ.");
+		return web_refuse(r, 500, W_("Out of memory."));
 	return web_answer_page(r, 200, &p, NULL);
 }
 
@@ -164,25 +164,25 @@ page_refusal_title(int status)
 {
 	switch (status) {
 	case 400:
-		return "Yêu cầu không hợp lệ";
+		return W_("Bad request");
 	case 401:
-		return "Chưa đăng nhập";
+		return W_("Not signed in");
 	case 403:
-		return "Không được phép";
+		return W_("Forbidden");
 	case 404:
-		return "Không tìm thấy";
+		return W_("Not found");
 	case 405:
-		return "Phương thức không được phép";
+		return W_("Method not allowed");
 	case 409:
-		return "Không thực hiện được";
+		return W_("Cannot be done");
 	case 413:
-		return "Nội dung quá lớn";
+		return W_("Content too large");
 	case 429:
-		return "Quá nhiều lần thử";
+		return W_("Too many attempts");
 	case 503:
-		return "Máy chủ tạm thời không phục vụ";
+		return W_("Server temporarily unavailable");
 	default:
-		return "Lỗi máy chủ";
+		return W_("Server error");
 	}
 }
 
@@ -199,7 +199,8 @@ web_refuse(struct web_req *r, int status, const char *why)
 	}
 	fputs("<p class=\"refusal\">", p.f);
 	page_text(p.f, why);
-	fputs("</p>\n<p><a href=\"/\">Về trang đầu</a></p>\n", p.f);
+	fprintf(p.f, "</p>\n<p><a href=\"/\">%s</a></p>\n",
+	    W_("Back to the home page"));
 	if (page_end(&p) != 0)
 		return 0;
 	return web_answer_page(r, status, &p,
@@ -229,18 +230,28 @@ web_redirect(
 	return web_answer(r, 303, "text/plain; charset=utf-8", empty, 0, h);
 }
 
+void
+page_heads(FILE *f, const char *const heads[])
+{
+	for (size_t i = 0; heads[i] != NULL; i++) {
+		fputs("<th>", f);
+		page_text(f, W_(heads[i]));
+		fputs("</th>", f);
+	}
+}
+
 const char *
 page_timeliness(int t)
 {
 	switch (t) {
 	case HOPTAC__V1__TIMELINESS__TIMELINESS_ON_TIME:
-		return "Đúng hạn";
+		return W_("On time");
 	case HOPTAC__V1__TIMELINESS__TIMELINESS_DELIVERED_LATE:
-		return "Gửi đúng hạn, đến muộn";
+		return W_("Sent on time, arrived late");
 	case HOPTAC__V1__TIMELINESS__TIMELINESS_LATE:
-		return "Muộn hạn";
+		return W_("Late");
 	case HOPTAC__V1__TIMELINESS__TIMELINESS_MISSING:
-		return "Chưa báo cáo";
+		return W_("Not reported");
 	default:
 		return "";
 	}
@@ -251,11 +262,11 @@ page_status(int s)
 {
 	switch (s) {
 	case HOPTAC__V1__REPORT_STATUS__REPORT_STATUS_SUBMITTED:
-		return "Chờ xem xét";
+		return W_("Awaiting review");
 	case HOPTAC__V1__REPORT_STATUS__REPORT_STATUS_RETURNED:
-		return "Đã trả lại";
+		return W_("Returned");
 	case HOPTAC__V1__REPORT_STATUS__REPORT_STATUS_ACCEPTED:
-		return "Đã chấp nhận";
+		return W_("Accepted");
 	default:
 		return "";
 	}
@@ -266,23 +277,23 @@ page_kind(int kind)
 {
 	switch (kind) {
 	case HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_DELEGATION_OUT:
-		return "Đoàn ra";
+		return W_("Delegation abroad");
 	case HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_DELEGATION_IN:
-		return "Đoàn vào";
+		return W_("Incoming delegation");
 	case HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_CONFERENCE:
-		return "Hội nghị, hội thảo";
+		return W_("Conference, workshop");
 	case HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_AGREEMENT:
-		return "Ký kết thỏa thuận";
+		return W_("Signing of an agreement");
 	case HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_BORDER_WORK:
-		return "Công tác biên giới";
+		return W_("Border work");
 	case HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_INFORMATION:
-		return "Thông tin, tuyên truyền";
+		return W_("Information, publicity");
 	case HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_PROJECT_AID:
-		return "Dự án, viện trợ";
+		return W_("Project, aid");
 	case HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_TRAINING:
-		return "Đào tạo";
+		return W_("Training");
 	case HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_OTHER:
-		return "Khác";
+		return W_("Other");
 	default:
 		return "";
 	}
@@ -303,9 +314,8 @@ void
 page_kind_select(FILE *f, const char *name, int kind)
 {
 	fprintf(f,
-	    "<label>Loại <select name=\"%s\"><option value=\"\">Tất "
-	    "cả</option>",
-	    name);
+	    "<label>%s <select name=\"%s\"><option value=\"\">%s</option>",
+	    W_("Kind"), name, W_("All"));
 	for (int k = HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_DELEGATION_OUT;
 	     k <= HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_OTHER; k++)
 		fprintf(f, "<option value=\"%s\"%s>%s</option>",

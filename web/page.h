@@ -29,6 +29,10 @@ void page_drop(struct web_page *p);
 /* Writes s escaped for HTML text and attribute values. */
 void page_text(FILE *f, const char *s);
 
+/* Writes one <th> for each of heads (msgids marked WN_, NULL-ended),
+ * in the request's language. */
+void page_heads(FILE *f, const char *const heads[]);
+
 /* Writes s percent-encoded, for a query-string value. */
 void page_url(FILE *f, const char *s);
 

@@ -10,6 +10,7 @@
 #include "pages.h"
 
 #include "hoptac/v1/services.pb-c.h"
+#include "web_i18n.h"
 
 #define REQUEST_PAGES_MAX 64
 
@@ -18,13 +19,13 @@ static const struct {
 	const char *field;
 	const char *label;
 } request_figures[] = {
-    {"delegations_out", "Đoàn đi"},
-    {"people_out", "Người đi"},
-    {"delegations_in", "Đoàn đến"},
-    {"people_in", "Người đến"},
-    {"conferences", "Hội nghị, hội thảo"},
-    {"agreements", "Thỏa thuận ký kết"},
-    {"activities", "Tổng số hoạt động"},
+    {"delegations_out", WN_("Delegations out")},
+    {"people_out", WN_("People out")},
+    {"delegations_in", WN_("Delegations in")},
+    {"people_in", WN_("People in")},
+    {"conferences", WN_("Conference, workshop")},
+    {"agreements", WN_("Agreements signed")},
+    {"activities", WN_("Activities in all")},
 };
 
 static int32_t
@@ -51,11 +52,15 @@ request_mismatch(const Hoptac__V1__Report *rep, const char *field)
 static void
 request_figures_html(FILE *f, const Hoptac__V1__Report *rep)
 {
-	fputs("<table class=\"figures\"><thead><tr><th>Số liệu</th>"
-	      "<th>Báo cáo nêu</th><th>Theo hồ sơ hoạt động</th>",
-	    f);
+	fputs("<table class=\"figures\"><thead><tr>", f);
+	{
+		static const char *const heads[] = {WN_("Figure"),
+		    WN_("As reported"), WN_("From the activity records"), NULL};
+
+		page_heads(f, heads);
+	}
 	if (rep->accepted != NULL)
-		fputs("<th>Khi chấp nhận</th>", f);
+		fprintf(f, "<th>%s</th>", W_("When accepted"));
 	fputs("<th></th></tr></thead><tbody>\n", f);
 	for (size_t i = 0;
 	     i < sizeof(request_figures) / sizeof(*request_figures); i++) {
@@ -65,7 +70,7 @@ request_figures_html(FILE *f, const Hoptac__V1__Report *rep)
 
 		fprintf(f, "<tr%s><td>%s</td><td class=\"n\">",
 		    m != NULL ? " class=\"mismatch\"" : "",
-		    request_figures[i].label);
+		    W_(request_figures[i].label));
 		if (rep->declared != NULL)
 			fprintf(f, "%d", request_figure(rep->declared, field));
 		fprintf(f, "</td><td class=\"n\">%d</td>",
@@ -73,7 +78,8 @@ request_figures_html(FILE *f, const Hoptac__V1__Report *rep)
 		if (rep->accepted != NULL)
 			fprintf(f, "<td class=\"n\">%d</td>",
 			    request_figure(rep->accepted, field));
-		fprintf(f, "<td>%s</td></tr>\n", m != NULL ? "Không khớp" : "");
+		fprintf(
+		    f, "<td>%s</td></tr>\n", m != NULL ? W_("Mismatch") : "");
 	}
 	fputs("</tbody></table>\n", f);
 }
@@ -97,15 +103,14 @@ request_review_html(
 		    "<input type=\"hidden\" name=\"quyet-dinh\" value=\"%s\">",
 		    rep->revision, accept ? "chap-nhan" : "tra-lai");
 		if (accept)
-			fputs("<button type=\"submit\">Chấp nhận báo "
-			      "cáo</button>",
-			    f);
+			fprintf(f, "<button type=\"submit\">%s</button>",
+			    W_("Accept the report"));
 		else
-			fputs(
-			    "<label>Lý do trả lại <input type=\"text\" "
+			fprintf(f,
+			    "<label>%s <input type=\"text\" "
 			    "name=\"ly-do\" size=\"50\" required></label> "
-			    "<button type=\"submit\">Trả lại báo cáo</button>",
-			    f);
+			    "<button type=\"submit\">%s</button>",
+			    W_("Reason for return"), W_("Return the report"));
 		fputs("</form>\n", f);
 	}
 }
@@ -118,29 +123,33 @@ request_report_html(FILE *f, const struct web_user *u,
 
 	fputs("<section class=\"report\"><h3>", f);
 	page_text(f, unit_name);
-	fprintf(f, "</h3>\n<p>Lần gửi thứ %d", rep->revision);
+	fputs("</h3>\n<p>", f);
+	fprintf(f, W_("Revision %d"), rep->revision);
 	if (rep->document_number[0] != '\0') {
-		fputs(", số ", f);
+		fputs(W_(", number "), f);
 		page_text(f, rep->document_number);
 	}
 	if (rep->signed_on[0] != '\0') {
-		fputs(", ký ngày ", f);
+		fputs(W_(", signed on "), f);
 		page_text(f, page_date(day, sizeof(day), rep->signed_on));
 	}
-	fprintf(f, ". Trạng thái: <strong>%s</strong>%s.</p>\n",
+	fprintf(f, ". %s <strong>%s</strong>%s.</p>\n", W_("Status:"),
 	    page_status(rep->status),
-	    rep->nil ? " (báo cáo không phát sinh hoạt động)" : "");
+	    rep->nil ? W_(" (a nil report: no activity)") : "");
 	if (rep->status == HOPTAC__V1__REPORT_STATUS__REPORT_STATUS_RETURNED) {
-		fputs("<p>Lý do trả lại: ", f);
+		fprintf(f, "<p>%s: ", W_("Reason for return"));
 		page_text(f, rep->review_reason);
 		fputs("</p>\n", f);
 	}
 	request_figures_html(f, rep);
-	if (rep->n_mismatches > 0)
+	if (rep->n_mismatches > 0) {
+		fputs("<p class=\"refusal\">", f);
 		fprintf(f,
-		    "<p class=\"refusal\">%zu số liệu báo cáo nêu không "
-		    "khớp với hồ sơ hoạt động của đơn vị.</p>\n",
+		    W_("Figures of the report that do not match the unit's "
+		       "activity records: %zu."),
 		    rep->n_mismatches);
+		fputs("</p>\n", f);
+	}
 	if (rep->status == HOPTAC__V1__REPORT_STATUS__REPORT_STATUS_SUBMITTED &&
 	    (u->roles & WEB_ROLE(HOPTAC__V1__ROLE__ROLE_REVIEWER)) != 0)
 		request_review_html(f, u, rep);
@@ -152,10 +161,16 @@ request_units_html(FILE *f, const Hoptac__V1__CompletenessResponse *c)
 {
 	char day[32];
 
-	fputs("<table><caption>Các đơn vị được yêu cầu</caption><thead><tr>"
-	      "<th>Đơn vị</th><th>Tình trạng</th><th>Lần gửi</th>"
-	      "<th>Trạng thái</th><th>Ngày ký</th></tr></thead><tbody>\n",
-	    f);
+	fprintf(f, "<table><caption>%s</caption><thead><tr>",
+	    W_("The units asked"));
+	{
+		static const char *const heads[] = {WN_("Unit"),
+		    WN_("Timeliness"), WN_("Revision"), WN_("Status"),
+		    WN_("Signed on"), NULL};
+
+		page_heads(f, heads);
+	}
+	fputs("</tr></thead><tbody>\n", f);
 	for (size_t i = 0; i < c->n_entries; i++) {
 		const Hoptac__V1__CompletenessEntry *e = c->entries[i];
 
@@ -165,8 +180,7 @@ request_units_html(FILE *f, const Hoptac__V1__CompletenessResponse *c)
 		        : "");
 		page_text(f, e->unit_name);
 		fprintf(f, "</td><td>%s%s</td><td class=\"n\">",
-		    page_timeliness(e->timeliness),
-		    e->nil ? " (không phát sinh)" : "");
+		    page_timeliness(e->timeliness), e->nil ? W_(" (nil)") : "");
 		if (e->revision > 0)
 			fprintf(f, "%d", e->revision);
 		fprintf(f, "</td><td>%s</td><td>", page_status(e->status));
@@ -184,26 +198,29 @@ request_head_html(FILE *f, const Hoptac__V1__CompletenessResponse *c)
 
 	fputs("<p class=\"lead\">", f);
 	page_text(f, q->title);
-	fputs("</p>\n<p>Ban hành ngày ", f);
+	fprintf(f, "</p>\n<p>%s", W_("Issued on "));
 	page_text(f, page_date(issued, sizeof(issued), q->issued_on));
-	fputs(", hạn báo cáo ", f);
+	fputs(W_(", due "), f);
 	page_text(f, page_date(due, sizeof(due), q->due_on));
+	fputs(". ", f);
 	fprintf(f,
-	    ". Được yêu cầu: %d; đúng hạn: %d; gửi đúng hạn nhưng đến muộn: "
-	    "%d; muộn hạn: %d; chưa báo cáo: %d; không phát sinh: %d.</p>\n",
+	    W_("Asked: %d; on time: %d; sent on time but arrived late: %d; "
+	       "late: %d; not reported: %d; nil: %d."),
 	    c->expected, c->on_time, c->delivered_late, c->late, c->missing,
 	    c->nil_reports);
-	fputs("<p class=\"actions\">Báo cáo tổng hợp: <a href=\"/bao-cao-"
-	      "tong-hop?so=",
-	    f);
+	fprintf(f,
+	    "</p>\n<p class=\"actions\">%s: <a href=\"/bao-cao-tong-hop?so=",
+	    W_("Consolidated report"));
 	page_url(f, q->reference);
-	fputs("\">xem</a>", f);
+	fprintf(f, "\">%s</a>", W_("view"));
 	for (const char *const *fmt = (const char *const[]) {"html", "md",
 	         "csv", "json", "docx", NULL};
 	     *fmt != NULL; fmt++) {
 		fputs(" · <a href=\"/bao-cao-tong-hop?so=", f);
 		page_url(f, q->reference);
-		fprintf(f, "&amp;tai=%s\">tải %s</a>", *fmt, *fmt);
+		fprintf(f, "&amp;tai=%s\">", *fmt);
+		fprintf(f, W_("download %s"), *fmt);
+		fputs("</a>", f);
 	}
 	fputs("</p>\n", f);
 }
@@ -231,7 +248,7 @@ request_view_html(FILE *f, const void *arg)
 
 	request_head_html(f, v->c);
 	request_units_html(f, v->c);
-	fputs("<h2>Các báo cáo đã nhận</h2>\n", f);
+	fprintf(f, "<h2>%s</h2>\n", W_("The reports received"));
 	for (size_t i = 0; i < v->n_pages; i++)
 		for (size_t j = 0; j < v->pages[i]->n_reports; j++)
 			request_report_html(f, v->u, v->pages[i]->reports[j],
@@ -254,7 +271,8 @@ request_page(struct web_req *r, struct web_user *u)
 	int http, rc;
 
 	if (ref == NULL || ref[0] == '\0')
-		return web_refuse(r, 400, "Thiếu số công văn của yêu cầu.");
+		return web_refuse(
+		    r, 400, W_("The request's reference is missing."));
 	creq.request_reference = (char *)ref;
 	if ((http = web_call(r, u, METHOD_AGGREGATES_COMPLETENESS, &creq.base,
 	         (ProtobufCMessage **)&c, &st)) != 0)
@@ -266,7 +284,8 @@ request_page(struct web_req *r, struct web_user *u)
 		goto out;
 	}
 	if (c->request == NULL) {
-		rc = web_refuse(r, 502, "Máy chủ dữ liệu trả lời thiếu.");
+		rc = web_refuse(
+		    r, 502, W_("The data server answered incompletely."));
 		goto out;
 	}
 	rc = page_answer(r, ref, u, request_view_html,
@@ -298,14 +317,14 @@ review_post(struct web_req *r, struct web_user *u)
 	    web_form(r, "quyet-dinh", decision, sizeof(decision)) != 0 ||
 	    (strcmp(decision, "chap-nhan") != 0 &&
 	        strcmp(decision, "tra-lai") != 0))
-		return web_refuse(r, 400,
-		    "Biểu mẫu xem xét báo cáo thiếu "
-		    "thông tin.");
+		return web_refuse(
+		    r, 400, W_("The review form lacks information."));
 	req.accept = strcmp(decision, "chap-nhan") == 0;
 	if (!req.accept &&
 	    (web_form(r, "ly-do", reason, sizeof(reason)) != 0 ||
 	        reason[0] == '\0'))
-		return web_refuse(r, 400, "Trả lại báo cáo cần nêu lý do.");
+		return web_refuse(
+		    r, 400, W_("Returning a report needs a reason."));
 	req.request_reference = ref;
 	req.unit_code = unit;
 	req.revision = atoi(rev);

@@ -6,6 +6,7 @@
 #include "session.h"
 
 #include "hoptac/v1/auth.pb-c.h"
+#include "web_i18n.h"
 
 #define ROUTE_DEPARTMENT                                                       \
 	(WEB_ROLE(HOPTAC__V1__ROLE__ROLE_REVIEWER) |                           \
@@ -27,7 +28,7 @@ route_home(struct web_req *r, struct web_user *u)
 		return board_page(r, u);
 	if ((u->roles & WEB_ROLE(HOPTAC__V1__ROLE__ROLE_OFFICE)) != 0)
 		return office_page(r, u);
-	return web_refuse(r, 403, "Quyền của người dùng không có trang đầu.");
+	return web_refuse(r, 403, W_("The user's roles have no home page."));
 }
 
 static const struct route route_table[] = {
@@ -61,7 +62,7 @@ route_request(struct web_req *r)
 	if (strncmp(r->path, "/static/", 8) == 0)
 		return route_method_is(r, "GET")
 		    ? static_serve(r)
-		    : web_refuse(r, 405, "Chỉ đọc được tệp này.");
+		    : web_refuse(r, 405, W_("This file can only be read."));
 	for (size_t i = 0; i < sizeof(route_table) / sizeof(*route_table); i++)
 		if (strcmp(route_table[i].path, r->path) == 0) {
 			path_known = 1;
@@ -70,8 +71,9 @@ route_request(struct web_req *r)
 		}
 	if (found == NULL)
 		return path_known
-		    ? web_refuse(r, 405, "Trang này không nhận phương thức đó.")
-		    : web_refuse(r, 404, "Không có trang này.");
+		    ? web_refuse(
+		          r, 405, W_("This page does not take that method."))
+		    : web_refuse(r, 404, W_("There is no such page."));
 	if (found->roles == 0)
 		return found->page(r, NULL);
 	who = session_find(web_header(r, "Cookie"), &u);
@@ -79,16 +81,17 @@ route_request(struct web_req *r)
 		if (strcmp(found->method, "GET") == 0)
 			return web_redirect(r, "/dang-nhap", NULL);
 		return web_refuse(r, 401,
-		    "Phiên làm việc đã hết hạn hoặc chưa đăng nhập. "
-		    "Xin đăng nhập lại.");
+		    W_("The session has expired or you are not signed in. "
+		       "Please sign in again."));
 	}
 	if ((u.roles & found->roles) == 0)
 		return web_refuse(
-		    r, 403, "Quyền của người dùng không cho xem trang này.");
+		    r, 403, W_("The user's roles do not allow this page."));
 	if (strcmp(found->method, "POST") == 0 &&
 	    (web_form(r, "csrf", csrf, sizeof(csrf)) != 0 ||
 	        !session_csrf_ok(&u, csrf)))
 		return web_refuse(r, 403,
-		    "Biểu mẫu không hợp lệ hoặc đã cũ. Xin tải lại trang.");
+		    W_("The form is invalid or out of date. Please reload the "
+		       "page."));
 	return found->page(r, &u);
 }

@@ -14,6 +14,7 @@
 #include "session_file.h"
 
 #include "hoptac/v1/auth.pb-c.h"
+#include "web_i18n.h"
 
 /* The sign-in form for the anonymous session anon, with a message when
  * an attempt failed. */
@@ -26,7 +27,7 @@ signin_render(struct web_req *r, int status, const struct web_user *anon,
 	struct web_page p;
 
 	session_cookie(cookie, sizeof(cookie), anon->sid, r->secure);
-	if (page_begin(&p, "Đăng nhập", NULL) != 0) {
+	if (page_begin(&p, W_("Sign in"), NULL) != 0) {
 		page_drop(&p);
 		return 0;
 	}
@@ -35,16 +36,18 @@ signin_render(struct web_req *r, int status, const struct web_user *anon,
 		page_text(p.f, message);
 		fputs("</p>\n", p.f);
 	}
-	fputs("<form method=\"post\" action=\"/dang-nhap\" class=\"signin\">"
-	      "<p><label for=\"ma\">Mã truy cập do quản trị viên cấp</label>"
-	      "<br><input type=\"password\" id=\"ma\" name=\"ma\" size=\"50\" "
-	      "autocomplete=\"off\" required></p>",
-	    p.f);
+	fprintf(p.f,
+	    "<form method=\"post\" action=\"/dang-nhap\" class=\"signin\">"
+	    "<p><label for=\"ma\">%s</label>"
+	    "<br><input type=\"password\" id=\"ma\" name=\"ma\" size=\"50\" "
+	    "autocomplete=\"off\" required></p>",
+	    W_("Access code issued by the administrator"));
 	page_csrf(p.f, anon);
-	fputs("<p><button type=\"submit\">Đăng nhập</button></p></form>\n"
-	      "<p class=\"note\">Phiên làm việc kết thúc khi đăng xuất, hoặc "
-	      "sau một thời gian không dùng.</p>\n",
-	    p.f);
+	fprintf(p.f,
+	    "<p><button type=\"submit\">%s</button></p></form>\n"
+	    "<p class=\"note\">%s</p>\n",
+	    W_("Sign in"),
+	    W_("The session ends when you sign out, or after a while unused."));
 	if (page_end(&p) != 0)
 		return 0;
 	return web_answer_page(r, status, &p, headers);
@@ -62,8 +65,8 @@ signin_form(struct web_req *r, struct web_user *unused)
 	memset(&anon, 0, sizeof(anon));
 	if (session_new(&anon, 0) != 0)
 		return web_refuse(r, 503,
-		    "Máy chủ đang có quá nhiều phiên làm việc. Xin thử lại "
-		    "sau.");
+		    W_("The server has too many sessions. Please try again "
+		       "later."));
 	return signin_render(r, 200, &anon, NULL);
 }
 
@@ -94,27 +97,28 @@ signin_post(struct web_req *r, struct web_user *unused)
 	memset(&u, 0, sizeof(u));
 	if (!session_may_try(r->ip))
 		return web_refuse(r, 429,
-		    "Đã nhập sai mã truy cập quá nhiều lần. Xin thử lại sau "
-		    "ít phút.");
+		    W_("A wrong access code was entered too many times. Please "
+		       "try again in a few minutes."));
 	if (session_find(web_header(r, "Cookie"), &anon) != 0 ||
 	    web_form(r, "csrf", csrf, sizeof(csrf)) != 0 ||
 	    !session_csrf_ok(&anon, csrf))
 		return web_refuse(r, 403,
-		    "Biểu mẫu đăng nhập không hợp lệ hoặc đã cũ. Xin tải lại "
-		    "trang đăng nhập.");
+		    W_("The sign-in form is invalid or out of date. Please "
+		       "reload the sign-in page."));
 	if (web_form(r, "ma", u.token, sizeof(u.token)) != 0 ||
 	    u.token[0] == '\0')
-		return signin_render(r, 400, &anon, "Chưa nhập mã truy cập.");
+		return signin_render(
+		    r, 400, &anon, W_("No access code was entered."));
 	http = web_call(r, &u, METHOD_CREDENTIALS_WHO_AM_I, &req.base,
 	    (ProtobufCMessage **)&resp, &st);
 	if (http == 401 || http == 403) {
 		memset(&u, 0, sizeof(u));
 		if (!session_fail(r->ip))
 			return web_refuse(r, 429,
-			    "Đã nhập sai mã truy cập quá nhiều lần. Xin thử "
-			    "lại sau ít phút.");
+			    W_("A wrong access code was entered too many "
+			       "times. Please try again in a few minutes."));
 		return signin_render(r, 401, &anon,
-		    "Mã truy cập không đúng, đã bị thu hồi hoặc đã hết hạn.");
+		    W_("The access code is wrong, revoked or expired."));
 	}
 	if (http != 0) {
 		memset(&u, 0, sizeof(u));
@@ -126,8 +130,8 @@ signin_post(struct web_req *r, struct web_user *unused)
 	if (session_new(&u, 1) != 0) {
 		memset(&u, 0, sizeof(u));
 		return web_refuse(r, 503,
-		    "Máy chủ đang có quá nhiều phiên làm việc. Xin thử lại "
-		    "sau.");
+		    W_("The server has too many sessions. Please try again "
+		       "later."));
 	}
 	session_file_save();
 	session_cookie(cookie, sizeof(cookie), u.sid, r->secure);

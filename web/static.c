@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "pages.h"
+#include "web_i18n.h"
 
 static const char static_css[] =
     "body{font-family:\"Times New Roman\",serif;margin:0;color:#111}"
@@ -110,7 +111,7 @@ static_answer(struct web_req *r, const char *type, const char *data, size_t len)
 	char *copy = malloc(len > 0 ? len : 1);
 
 	if (copy == NULL)
-		return web_refuse(r, 500, "Hết bộ nhớ.");
+		return web_refuse(r, 500, W_("Out of memory."));
 	memcpy(copy, data, len);
 	return web_answer(r, 200, type, copy, len, cache);
 }
@@ -128,5 +129,5 @@ static_serve(struct web_req *r)
 	    static_chartjs != NULL)
 		return static_answer(r, "text/javascript; charset=utf-8",
 		    static_chartjs, static_chartjs_len);
-	return web_refuse(r, 404, "Không có tệp này.");
+	return web_refuse(r, 404, W_("There is no such file."));
 }

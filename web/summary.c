@@ -14,17 +14,19 @@
 
 #include "hoptac/v1/records.pb-c.h"
 #include "hoptac/v1/services.pb-c.h"
+#include "web_i18n.h"
 
 static const struct {
 	const char *name; /* ?theo= */
 	const char *label;
 	Hoptac__V1__Dimension dim;
 } summary_groups[] = {
-    {"thang", "Theo tháng", HOPTAC__V1__DIMENSION__DIMENSION_MONTH},
-    {"doi-tac", "Theo tỉnh bạn", HOPTAC__V1__DIMENSION__DIMENSION_PARTNER},
-    {"don-vi", "Theo đơn vị", HOPTAC__V1__DIMENSION__DIMENSION_UNIT},
-    {"loai", "Theo loại hoạt động", HOPTAC__V1__DIMENSION__DIMENSION_KIND},
-    {"nam", "Theo năm", HOPTAC__V1__DIMENSION__DIMENSION_YEAR},
+    {"thang", WN_("By month"), HOPTAC__V1__DIMENSION__DIMENSION_MONTH},
+    {"doi-tac", WN_("By partner province"),
+        HOPTAC__V1__DIMENSION__DIMENSION_PARTNER},
+    {"don-vi", WN_("By unit"), HOPTAC__V1__DIMENSION__DIMENSION_UNIT},
+    {"loai", WN_("By kind of activity"), HOPTAC__V1__DIMENSION__DIMENSION_KIND},
+    {"nam", WN_("By year"), HOPTAC__V1__DIMENSION__DIMENSION_YEAR},
 };
 #define SUMMARY_GROUPS (sizeof(summary_groups) / sizeof(*summary_groups))
 
@@ -54,21 +56,21 @@ summary_form(FILE *f, struct web_req *r, size_t group)
 
 	fputs(
 	    "<form method=\"get\" action=\"/tong-hop\" class=\"filters\">", f);
-	summary_input(f, "tu", "Từ ngày", summary_arg(r, "tu"), "1/1/2024");
+	summary_input(f, "tu", W_("From"), summary_arg(r, "tu"), "1/1/2024");
+	summary_input(f, "den", W_("to"), summary_arg(r, "den"), "31/12/2024");
 	summary_input(
-	    f, "den", "đến ngày", summary_arg(r, "den"), "31/12/2024");
-	summary_input(
-	    f, "don-vi", "Đơn vị", summary_arg(r, "don-vi"), "mã đơn vị");
-	summary_input(
-	    f, "doi-tac", "Tỉnh bạn", summary_arg(r, "doi-tac"), "LA-XE");
+	    f, "don-vi", W_("Unit"), summary_arg(r, "don-vi"), W_("unit code"));
+	summary_input(f, "doi-tac", W_("Partner province"),
+	    summary_arg(r, "doi-tac"), "LA-XE");
 	page_kind_select(f, "loai", kind > 0 ? kind : 0);
-	fputs(" <label>Nhóm <select name=\"theo\">", f);
+	fprintf(f, " <label>%s <select name=\"theo\">", W_("Group"));
 	for (size_t i = 0; i < SUMMARY_GROUPS; i++)
 		fprintf(f, "<option value=\"%s\"%s>%s</option>",
 		    summary_groups[i].name, i == group ? " selected" : "",
-		    summary_groups[i].label);
-	fputs("</select></label> <button type=\"submit\">Xem</button></form>\n",
-	    f);
+		    W_(summary_groups[i].label));
+	fprintf(f,
+	    "</select></label> <button type=\"submit\">%s</button></form>\n",
+	    W_("View"));
 }
 
 /* The name a row's key is shown by: a partner's Vietnamese name. */
@@ -111,8 +113,8 @@ summary_table(FILE *f, const Hoptac__V1__SummaryResponse *s,
 	Hoptac__V1__Dimension dim = summary_groups[group].dim;
 
 	if (s->n_rows == 0) {
-		fputs("<p>Không có hoạt động nào khớp với điều kiện lọc.</p>\n",
-		    f);
+		fprintf(
+		    f, "<p>%s</p>\n", W_("No activity matches the filters."));
 		return;
 	}
 	/* The chart reads the table: labels from the first column, the
@@ -120,18 +122,24 @@ summary_table(FILE *f, const Hoptac__V1__SummaryResponse *s,
 	fputs("<canvas id=\"bieu-do\" width=\"800\" height=\"320\" hidden "
 	      "data-table=\"so-lieu\" data-columns=\"2,4\"></canvas>\n",
 	    f);
-	fprintf(f,
-	    "<table id=\"so-lieu\"><caption>Số liệu hoạt động, %s</caption>"
-	    "<thead><tr><th>%s</th><th>Hoạt động</th><th>Đoàn đi</th>"
-	    "<th>Người đi</th><th>Đoàn đến</th><th>Người đến</th>"
-	    "<th>Hội nghị, hội thảo</th><th>Thỏa thuận</th></tr></thead>"
-	    "<tbody>\n",
-	    summary_groups[group].label,
-	    dim == HOPTAC__V1__DIMENSION__DIMENSION_MONTH         ? "Tháng"
-	        : dim == HOPTAC__V1__DIMENSION__DIMENSION_PARTNER ? "Tỉnh bạn"
-	        : dim == HOPTAC__V1__DIMENSION__DIMENSION_UNIT    ? "Đơn vị"
-	        : dim == HOPTAC__V1__DIMENSION__DIMENSION_KIND    ? "Loại"
-	                                                          : "Năm");
+	fputs("<table id=\"so-lieu\"><caption>", f);
+	fprintf(f, W_("Activity figures, %s"), W_(summary_groups[group].label));
+	fprintf(f, "</caption><thead><tr><th>%s</th>",
+	    dim == HOPTAC__V1__DIMENSION__DIMENSION_MONTH ? W_("Month")
+	        : dim == HOPTAC__V1__DIMENSION__DIMENSION_PARTNER
+	        ? W_("Partner province")
+	        : dim == HOPTAC__V1__DIMENSION__DIMENSION_UNIT ? W_("Unit")
+	        : dim == HOPTAC__V1__DIMENSION__DIMENSION_KIND ? W_("Kind")
+	                                                       : W_("Year"));
+	{
+		static const char *const heads[] = {WN_("Activities"),
+		    WN_("Delegations out"), WN_("People out"),
+		    WN_("Delegations in"), WN_("People in"),
+		    WN_("Conference, workshop"), WN_("Agreements"), NULL};
+
+		page_heads(f, heads);
+	}
+	fputs("</tr></thead><tbody>\n", f);
 	for (size_t i = 0; i < s->n_rows; i++) {
 		const Hoptac__V1__SummaryRow *row = s->rows[i];
 		char key[64];
@@ -145,7 +153,7 @@ summary_table(FILE *f, const Hoptac__V1__SummaryResponse *s,
 		summary_figures(f, row->figures, "td");
 		fputs("</tr>\n", f);
 	}
-	fputs("</tbody><tfoot><tr><th>Tổng cộng</th>", f);
+	fprintf(f, "</tbody><tfoot><tr><th>%s</th>", W_("Total"));
 	summary_figures(f, s->totals, "th");
 	fputs("</tr></tfoot></table>\n", f);
 	fputs("<script src=\"/static/chart.min.js\" defer></script>"
@@ -191,9 +199,11 @@ summary_page(struct web_req *r, struct web_user *u)
 	    strcmp(summary_groups[group].name, theo) != 0)
 		group++;
 	if (group == SUMMARY_GROUPS)
-		return web_refuse(r, 400, "Cách nhóm số liệu không có.");
+		return web_refuse(
+		    r, 400, W_("There is no such grouping of the figures."));
 	if (loai[0] != '\0' && (kind = validate_activity_kind(loai)) <= 0)
-		return web_refuse(r, 400, "Loại hoạt động không có.");
+		return web_refuse(
+		    r, 400, W_("There is no such kind of activity."));
 	dim = summary_groups[group].dim;
 	req.kind = (Hoptac__V1__ActivityKind)kind;
 	req.from_date = (char *)summary_arg(r, "tu");
@@ -209,7 +219,7 @@ summary_page(struct web_req *r, struct web_user *u)
 	if (dim == HOPTAC__V1__DIMENSION__DIMENSION_PARTNER)
 		web_call(r, u, METHOD_PARTNERS_LIST, &preq.base,
 		    (ProtobufCMessage **)&partners, &st);
-	rc = page_answer(r, "Số liệu tổng hợp", u, summary_view_html,
+	rc = page_answer(r, W_("Summary figures"), u, summary_view_html,
 	    &(struct summary_view) {r, group, s, partners});
 	if (partners != NULL)
 		hoptac__v1__list_partners_response__free_unpacked(
