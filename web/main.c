@@ -43,7 +43,9 @@ static const char web_usage[] =
     "      --state-dir DIR     keep sessions there across restarts\n"
     "      --pool N            idle connections to hoptacd kept (default "
     "32; 0: none)\n"
-    "      --hoptacd-connections N  open at once, at most (default 48)\n";
+    "      --hoptacd-connections N  open at once, at most (default 48)\n"
+    "      --language vi|en|browser  of the pages (default vi; browser:\n"
+    "                          as each browser's Accept-Language asks)\n";
 
 /* The client library shows a command's usage through this; hoptac-web
  * runs the library's calls, never its commands, so it has none to show. */
@@ -85,7 +87,8 @@ web_parse(int argc, char **argv, struct web_config *cfg)
 		O_TIMEOUT,
 		O_STATE,
 		O_POOL,
-		O_POOL_LIMIT
+		O_POOL_LIMIT,
+		O_LANG
 	};
 	static const struct option opts[] = {
 	    {"server", required_argument, NULL, 's'},
@@ -102,6 +105,7 @@ web_parse(int argc, char **argv, struct web_config *cfg)
 	    {"session-max", required_argument, NULL, O_SMAX},
 	    {"timeout", required_argument, NULL, O_TIMEOUT},
 	    {"state-dir", required_argument, NULL, O_STATE},
+	    {"language", required_argument, NULL, O_LANG},
 	    {"pool", required_argument, NULL, O_POOL},
 	    {"hoptacd-connections", required_argument, NULL, O_POOL_LIMIT},
 	    {"help", no_argument, NULL, 'h'},
@@ -171,6 +175,15 @@ web_parse(int argc, char **argv, struct web_config *cfg)
 			break;
 		case O_STATE:
 			cfg->state_dir = optarg;
+			break;
+		case O_LANG:
+			if (web_i18n_choose(optarg) != 0) {
+				fprintf(stderr,
+				    "hoptac-web: --language is vi, en or "
+				    "browser, not %s\n",
+				    optarg);
+				return -1;
+			}
 			break;
 		case 'h':
 			fputs(web_usage, stdout);

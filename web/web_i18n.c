@@ -15,6 +15,19 @@ static locale_t web_i18n_vi = (locale_t)0;
 static locale_t web_i18n_en = (locale_t)0;
 /* The English pages are the msgids: no catalogue is looked up. */
 static __thread int web_i18n_english;
+/* 'v', 'e' or 'b' (web_i18n_choose); set before any thread serves. */
+static char web_i18n_mode = 'v';
+
+int
+web_i18n_choose(const char *mode)
+{
+	if (strcmp(mode, "vi") == 0 || strcmp(mode, "en") == 0 ||
+	    strcmp(mode, "browser") == 0) {
+		web_i18n_mode = mode[0];
+		return 0;
+	}
+	return -1;
+}
 
 void
 web_i18n_init(void)
@@ -94,7 +107,8 @@ web_i18n_enter(const char *accept_language)
 {
 	locale_t use;
 
-	web_i18n_english = web_i18n_prefers_english(accept_language);
+	web_i18n_english = web_i18n_mode == 'e' ||
+	    (web_i18n_mode == 'b' && web_i18n_prefers_english(accept_language));
 	use = web_i18n_english ? web_i18n_en : web_i18n_vi;
 	return use != (locale_t)0 ? uselocale(use) : uselocale((locale_t)0);
 }

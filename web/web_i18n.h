@@ -1,6 +1,6 @@
 /*
- * The language of hoptac-web's pages (web_i18n.c): Vietnamese unless a
- * request prefers English, chosen per request and per thread, from the
+ * The language of hoptac-web's pages (web_i18n.c): Vietnamese unless
+ * configured otherwise, set per request and per thread, from the
  * catalogue of the text domain hoptac-web (po/web/).
  */
 #ifndef HOPTAC_WEB_I18N_H
@@ -20,9 +20,16 @@
  * once before any thread serves requests. */
 void web_i18n_init(void);
 
-/* Makes the calling thread render in the language accept_language (an
- * Accept-Language header, NULL: none) prefers. Returns the locale to
- * give back to web_i18n_leave. */
+/* How pages choose their language (--language): "vi" (the default:
+ * Vietnamese whatever the browser says, as most staff's browsers are
+ * left in English), "en", or "browser" (the Accept-Language header).
+ * Returns 0, or -1 for another word. Call before web_i18n_init. */
+int web_i18n_choose(const char *mode);
+
+/* Makes the calling thread render in its language: the one chosen, or
+ * under "browser" the one accept_language (an Accept-Language header,
+ * NULL: none) prefers. Returns the locale to give back to
+ * web_i18n_leave. */
 locale_t web_i18n_enter(const char *accept_language);
 
 /* Gives the thread back the locale web_i18n_enter returned. */

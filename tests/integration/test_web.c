@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -436,36 +435,6 @@ test_search(void **state)
 	web_stop(&w);
 }
 
-/* A folder, into dir (empty: no chromium on PATH), holding a chromium
- * that runs the real one set to Vietnamese, as the department's staff
- * have it: headless chromium asks for en-US whatever its environment,
- * and hoptac-web answers that in English. Put first on PATH. */
-static void
-browser_in_vietnamese(const char *top, char *dir, size_t len)
-{
-	char real[600], path[4096], *p, *save = NULL;
-	FILE *f;
-
-	dir[0] = '\0';
-	real[0] = '\0';
-	snprintf(path, sizeof(path), "%s", getenv("PATH"));
-	for (p = strtok_r(path, ":", &save); p != NULL && real[0] == '\0';
-	     p = strtok_r(NULL, ":", &save)) {
-		snprintf(real, sizeof(real), "%s/chromium", p);
-		if (access(real, X_OK) != 0)
-			real[0] = '\0';
-	}
-	if (real[0] == '\0')
-		return;
-	snprintf(dir, len, "%s/vi-browser", top);
-	snprintf(path, sizeof(path), "%s/chromium", dir);
-	assert_int_equal(mkdir(dir, 0700), 0);
-	assert_non_null(f = fopen(path, "w"));
-	fprintf(f, "#!/bin/sh\nexec %s --accept-lang=vi \"$@\"\n", real);
-	assert_int_equal(fclose(f), 0);
-	assert_int_equal(chmod(path, 0700), 0);
-}
-
 /* A real browser, Debian's chromium headless, driven by
  * web_browser.py: signs in through the form, sees the board, and the
  * summary's chart is drawn on its canvas. Skipped only without chromium. */
@@ -475,7 +444,6 @@ test_browser(void **state)
 	struct web_test *t = *state;
 	struct web_harness w;
 	char base[64], token_file[400], log[400], script[400], dst[400];
-	char wrapper[400];
 	int status;
 	pid_t pid;
 
@@ -498,7 +466,6 @@ test_browser(void **state)
 		fclose(in);
 		assert_int_equal(fclose(to), 0);
 	}
-	browser_in_vietnamese(t->h.dir, wrapper, sizeof(wrapper));
 	web_start(&w, &t->h, NULL);
 	snprintf(base, sizeof(base), "http://127.0.0.1:%d", w.port);
 	snprintf(token_file, sizeof(token_file), "%s/reviewer.token", t->h.dir);
@@ -524,13 +491,6 @@ test_browser(void **state)
 		/* The command that submits Đắk Tô's report, run by the
 		 * script between the board and the review. */
 		setenv("HOPTAC_TOKEN", t->h.token, 1);
-		if (wrapper[0] != '\0') {
-			char path[4096];
-
-			snprintf(path, sizeof(path), "%s:%s", wrapper,
-			    getenv("PATH"));
-			setenv("PATH", path, 1);
-		}
 		execlp("python3", "python3", script, base, token_file, REF,
 		    "KT-DAKTO", "Đắk Tô", getenv("HOPTAC"), "--server",
 		    t->h.url, "report", "submit", dst, (char *)NULL);

@@ -68,7 +68,7 @@ test_signin(void **state)
 	struct lang_test *t = *state;
 	struct web_harness w;
 
-	web_start(&w, &t->h, NULL);
+	web_start(&w, &t->h, "--language", "browser", NULL);
 	fetch(&w, NULL, "/dang-nhap", 200);
 	assert_vietnamese();
 	assert_non_null(strstr(a.body, "Mã truy cập do quản trị viên cấp"));
@@ -103,7 +103,7 @@ test_signed_in(void **state)
 	struct lang_test *t = *state;
 	struct web_harness w;
 
-	web_start(&w, &t->h, NULL);
+	web_start(&w, &t->h, "--language", "browser", NULL);
 	web_sign_in(&w, t->reviewer);
 	fetch(&w, NULL, "/", 200);
 	assert_vietnamese();
@@ -155,7 +155,7 @@ test_request(void **state)
 	harness_unit(c, units[0], "UBND huyện Đắk Tô");
 	harness_request(c, "5/SNgV-BGHTQT", "KT-W-SNGV", units, 1);
 	rpc_client_close(c);
-	web_start(&w, &t->h, NULL);
+	web_start(&w, &t->h, "--language", "browser", NULL);
 	web_sign_in(&w, t->reviewer);
 	fetch(&w, "Accept-Language: en\r\n", "/", 200);
 	assert_english();
@@ -204,7 +204,7 @@ test_no_vi_locale(void **state)
 	struct web_harness w;
 
 	setenv("LOCPATH", t->h.dir, 1);
-	web_start(&w, &t->h, NULL);
+	web_start(&w, &t->h, "--language", "browser", NULL);
 	unsetenv("LOCPATH");
 	fetch(&w, NULL, "/dang-nhap", 200);
 	assert_vietnamese();
@@ -217,6 +217,26 @@ test_no_vi_locale(void **state)
 	assert_true(log_says(w.log, "no vi_VN.UTF-8 locale"));
 }
 
+/* By default the pages are Vietnamese whatever the browser asks (most
+ * staff's browsers are left in English); --language en makes them
+ * English; a word it does not know stops hoptac-web at start. */
+static void
+test_default_vietnamese(void **state)
+{
+	struct lang_test *t = *state;
+	struct web_harness w;
+
+	web_start(&w, &t->h, NULL);
+	fetch(&w, "Accept-Language: en-US,en;q=0.9\r\n", "/dang-nhap", 200);
+	assert_vietnamese();
+	assert_non_null(strstr(a.body, "Mã truy cập do quản trị viên cấp"));
+	web_stop(&w);
+	web_start(&w, &t->h, "--language", "en", NULL);
+	fetch(&w, "Accept-Language: vi\r\n", "/dang-nhap", 200);
+	assert_english();
+	web_stop(&w);
+}
+
 int
 main(void)
 {
@@ -225,6 +245,7 @@ main(void)
 	    cmocka_unit_test_teardown(test_signed_in, web_teardown),
 	    cmocka_unit_test_teardown(test_request, web_teardown),
 	    cmocka_unit_test_teardown(test_no_vi_locale, web_teardown),
+	    cmocka_unit_test_teardown(test_default_vietnamese, web_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, setup, harness_teardown);
