@@ -23,7 +23,9 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser")
 # libjs-chart.js: the charts hoptac-web serves (its tables work without).
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "bash-completion, libjs-chart.js")
+# libpq5: a store on PostgreSQL; hoptacd loads it only for one, so
+# dpkg-shlibdeps does not see it.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "bash-completion, libjs-chart.js, libpq5")
 # The configuration is a conffile: dpkg keeps an administrator's edits
 # across upgrades and removes it only on purge.
 file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/conffiles "${hoptac_confdir}/hoptacd.conf\n")

@@ -27,12 +27,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libpq-fe.h>
 #include <mbedtls/sha256.h>
 #include <sqlite3.h>
 
 #include "status.h"
 #include "store.h"
+#include "store/store_pg_lib.h"
 
 /* A line of COPY's text format, grown as needed. */
 struct migrate_buf {
@@ -654,6 +654,10 @@ migrate_run(const char *from, const char *to)
 	    SQLITE_OK) {
 		fprintf(stderr, "hoptacd migrate: %s: %s\n", path,
 		    sqlite3_errmsg(lite));
+		goto out;
+	}
+	if (store_pg_lib_load(err, sizeof(err)) != 0) {
+		fprintf(stderr, "hoptacd migrate: %s\n", err);
 		goto out;
 	}
 	pg = PQconnectdb(conninfo);

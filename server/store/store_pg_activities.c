@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libpq-fe.h>
+#include "store_pg_lib.h"
 
 #include "date.h"
 #include "pbstr.h"

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libpq-fe.h>
+#include "store_pg_lib.h"
 
 #include "log.h"
 #include "status.h"

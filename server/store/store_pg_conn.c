@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libpq-fe.h>
+#include "store_pg_lib.h"
 
 #include "log.h"
 #include "status.h"
@@ -90,6 +90,8 @@ store_pg_open(const char *name, int mode, struct store_conn **out, char *err,
 		    err, errlen, "cannot open %s: no mode %d", shown, mode);
 		return STATUS_INVALID_ARGUMENT;
 	}
+	if (store_pg_lib_load(err, errlen) != 0)
+		return STATUS_UNAVAILABLE;
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return STATUS_INTERNAL;

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <libpq-fe.h>
+#include "store_pg_lib.h"
 #include <protobuf-c/protobuf-c.h>
 
 #include "gazetteer.h"

@@ -19,7 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <libpq-fe.h>
+#include "store_pg_lib.h"
 
 #include "status.h"
 #include "store.h"

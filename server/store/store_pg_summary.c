@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libpq-fe.h>
+#include "store_pg_lib.h"
 
 #include "pbstr.h"
 #include "status.h"
