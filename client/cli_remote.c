@@ -64,6 +64,13 @@ static const char *const cli_remote_forms[] = {
     N_("the store failed"),
     N_("out of memory"),
     N_("the period holds more than %d records: ask for a shorter one"),
+    /* server/writer.c with the store's reason: storage is full */
+    N_("storage is full: the database has reached its size limit "
+       "(max_db_size = %lld bytes); nothing of this call was stored"),
+    N_("storage is full: the disk holding the database is full; nothing "
+       "of this call was stored"),
+    N_("storage is full: the disk holding the PostgreSQL database is full "
+       "(SQLSTATE 53100); nothing of this call was stored"),
     /* common/validate.c: the details of a refusal */
     N_("is required"),
     N_("is not well-formed UTF-8"),

@@ -171,7 +171,7 @@ cmd_import(struct cli *cli, int argc, char **argv)
 {
 	struct import im;
 	FILE *f = NULL;
-	char err[512];
+	char err[512], said[1024];
 	int rc;
 
 	memset(&im, 0, sizeof(im));
@@ -221,13 +221,13 @@ cmd_import(struct cli *cli, int argc, char **argv)
 		    _("hoptac: the server did not answer (%s); the queued rows "
 		      "are "
 		      "saved and hoptac sync delivers them\n"),
-		    im.sent.last.message);
+		    cli_remote_text(im.sent.last.message, said, sizeof(said)));
 	else if (im.sent.failed)
 		fprintf(stderr,
 		    _("hoptac: %s%s; the queued rows are saved for hoptac "
 		      "sync\n"),
 		    cli_status_tag(cli, im.sent.last.code),
-		    im.sent.last.message);
+		    cli_remote_text(im.sent.last.message, said, sizeof(said)));
 out:
 	outbox_close(im.outbox);
 	fclose(f);

@@ -111,7 +111,7 @@ cmd_sync(struct cli *cli, int argc, char **argv)
 	struct cmd_pull pull = {0, 0, 0, 0};
 	struct outbox *o;
 	const char *unit = NULL;
-	char own[VALIDATE_ID_MAX + 1];
+	char own[VALIDATE_ID_MAX + 1], said[1024];
 	int64_t start = rpc_now_ms();
 	int quiet, rc;
 
@@ -159,10 +159,14 @@ cmd_sync(struct cli *cli, int argc, char **argv)
 			fprintf(stderr,
 			    _("hoptac: %s%s; the queued work is kept for the "
 			      "next sync\n"),
-			    cli_status_tag(cli, s.last.code), s.last.message);
+			    cli_status_tag(cli, s.last.code),
+			    cli_remote_text(
+			        s.last.message, said, sizeof(said)));
 		else if (s.failed)
 			fprintf(stderr, _("hoptac: %s%s\n"),
-			    cli_status_tag(cli, s.last.code), s.last.message);
+			    cli_status_tag(cli, s.last.code),
+			    cli_remote_text(
+			        s.last.message, said, sizeof(said)));
 	}
 	return rc;
 }

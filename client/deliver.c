@@ -357,6 +357,7 @@ deliver_now(struct cli *cli, enum method_id method, const ProtobufCMessage *req,
 	struct rpc_client_status st;
 	struct outbox *o;
 	uint8_t *buf = NULL; /* the packed request; owned */
+	char said[1024];
 	size_t len;
 	int64_t seq;
 	int rc;
@@ -385,13 +386,13 @@ deliver_now(struct cli *cli, enum method_id method, const ProtobufCMessage *req,
 		fprintf(stderr,
 		    _("hoptac: %s queued: the server did not answer (%s); "
 		      "hoptac sync delivers it\n"),
-		    label, st.message);
+		    label, cli_remote_text(st.message, said, sizeof(said)));
 		rc = CLI_OK;
 	} else if (deliver_server_full(&st)) {
 		fprintf(stderr,
 		    _("hoptac: %s queued: %s; hoptac sync delivers it once the "
 		      "server has room\n"),
-		    label, st.message);
+		    label, cli_remote_text(st.message, said, sizeof(said)));
 		rc = CLI_OK;
 	} else {
 		cli_print_status(cli, &st);

@@ -173,6 +173,17 @@ test_size_limit(void **state)
 	    harness_cli(&h, out, sizeof(out), err, sizeof(err), "sync", NULL),
 	    1);
 	assert_contains(err, "storage is full");
+	/* And a clerk reads why in Vietnamese, the limit named. */
+	unsetenv("LC_ALL");
+	setenv("LANG", "vi_VN.UTF-8", 1);
+	assert_int_equal(
+	    harness_cli(&h, out, sizeof(out), err, sizeof(err), "sync", NULL),
+	    1);
+	unsetenv("LANG");
+	setenv("LC_ALL", "C.UTF-8", 1);
+	assert_contains(err,
+	    "bộ nhớ lưu trữ đã đầy: cơ sở dữ liệu đã đạt "
+	    "giới hạn dung lượng (max_db_size = 393216 byte)");
 	assert_int_equal(
 	    harness_cli(&h, out, sizeof(out), err, sizeof(err), "status", NULL),
 	    0);
