@@ -64,6 +64,23 @@ static const char *const cli_remote_forms[] = {
     N_("the store failed"),
     N_("out of memory"),
     N_("the period holds more than %d records: ask for a shorter one"),
+    N_("the report of %s to %s was accepted (revision %d); it cannot be "
+       "replaced"),
+    N_("the reply would be %zu bytes, over the %zu-byte limit: ask for less "
+       "(a smaller page, a narrower filter)"),
+    N_("message of %zu bytes is over the %zu-byte limit"),
+    N_("request_id %s was used for another method"),
+    N_("the answers to %s changed since the first page was read: ask for "
+       "the first page again"),
+    N_("credential %s has key %s already; a new key needs a new credential"),
+    N_("no key %s vouched for: unknown, or its credential is revoked or "
+       "expired"),
+    N_("activity %s could not be amended"),
+    N_("the summary could not be computed"),
+    N_("the deadline passed before the call could start"),
+    N_("the write could not be committed; retry"),
+    N_("the database could not be reached; nothing of this call was "
+       "stored; retry"),
     /* server/writer.c with the store's reason: storage is full */
     N_("storage is full: the database has reached its size limit "
        "(max_db_size = %lld bytes); nothing of this call was stored"),

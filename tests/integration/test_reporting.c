@@ -277,6 +277,17 @@ test_review(void **state)
 	    CLI("report", "submit", harness_data("dak-glei-2024.report.txt")),
 	    4, "replace an accepted report");
 	assert_non_null(strstr(err, "accepted"));
+	/* The same refusal as a clerk reads it. */
+	unsetenv("LC_ALL");
+	setenv("LANG", "vi_VN.UTF-8", 1);
+	expect(
+	    CLI("report", "submit", harness_data("dak-glei-2024.report.txt")),
+	    4, "replace an accepted report, in Vietnamese");
+	unsetenv("LANG");
+	setenv("LC_ALL", "C.UTF-8", 1);
+	assert_non_null(strstr(err,
+	    "gửi 558/SNgV-BGHTQT đã được chấp nhận "
+	    "(lần 1); không thể thay thế"));
 	expect(CLI("report", "return", REF, "--unit", "KT-DAKGLEI"), 2,
 	    "return without a reason");
 	expect(CLI("report", "show", REF, "--unit", "KT-DAKGLEI"), 0, "show");
