@@ -151,7 +151,8 @@ board_page(struct web_req *r, struct web_user *u)
 		    rows[n].req->due_on[0] != '\0' &&
 		    strcmp(rows[n].req->due_on, today) < 0;
 	}
-	qsort(rows, n, sizeof(*rows), board_order);
+	if (n > 1) /* rows is NULL without requests */
+		qsort(rows, n, sizeof(*rows), board_order);
 	rc = page_answer(
 	    r, W_("Requests board"), u, board_table, &(struct board) {rows, n});
 out:
