@@ -103,6 +103,10 @@ activities_next(FILE *f, struct web_req *r, const char *token)
 	fputs("\">Trang sau</a></p>\n", f);
 }
 
+static const char *const activities_heads[] = {WN_("When"), WN_("Unit"),
+    WN_("Kind"), WN_("Partner province"), WN_("Subject"), WN_("Place"),
+    WN_("People"), NULL};
+
 static void
 activities_html(FILE *f, const void *arg)
 {
@@ -116,15 +120,7 @@ activities_html(FILE *f, const void *arg)
 	fputs("</p>\n", f);
 	if (l->n_activities == 0)
 		return;
-	fputs("<table id=\"hoat-dong\"><thead><tr>", f);
-	{
-		static const char *const heads[] = {WN_("When"), WN_("Unit"),
-		    WN_("Kind"), WN_("Partner province"), WN_("Subject"),
-		    WN_("Place"), WN_("People"), NULL};
-
-		page_heads(f, heads);
-	}
-	fputs("</tr></thead><tbody>\n", f);
+	page_table_open(f, " id=\"hoat-dong\"", NULL, activities_heads);
 	for (size_t i = 0; i < l->n_activities; i++)
 		activities_row(f, l->activities[i]);
 	fputs("</tbody></table>\n", f);

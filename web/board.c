@@ -97,18 +97,14 @@ board_table(FILE *f, const void *arg)
 		    f, "<p>%s</p>\n", W_("There are no report requests yet."));
 		return;
 	}
-	fprintf(f, "<table class=\"board\"><caption>%s</caption>\n<thead><tr>",
-	    W_("Report requests: overdue ones with answers missing first"));
-	{
-		static const char *const heads[] = {WN_("Reference"),
-		    WN_("Subject"), WN_("Due"), WN_("Asked"), WN_("Answered"),
-		    WN_("Nil reports"), WN_("Answered late"),
-		    WN_("Not reported"), WN_("To chase"),
-		    WN_("Consolidated report"), NULL};
+	static const char *const heads[] = {WN_("Reference"), WN_("Subject"),
+	    WN_("Due"), WN_("Asked"), WN_("Answered"), WN_("Nil reports"),
+	    WN_("Answered late"), WN_("Not reported"), WN_("To chase"),
+	    WN_("Consolidated report"), NULL};
 
-		page_heads(f, heads);
-	}
-	fputs("</tr></thead>\n<tbody>\n", f);
+	page_table_open(f, " class=\"board\"",
+	    W_("Report requests: overdue ones with answers missing first"),
+	    heads);
 	for (size_t i = 0; i < n; i++)
 		board_row_html(f, &rows[i]);
 	fputs("</tbody></table>\n", f);

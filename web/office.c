@@ -22,6 +22,9 @@ struct office_view {
 	unsigned long long activities;
 };
 
+static const char *const office_open_heads[] = {
+    WN_("Reference"), WN_("Subject"), WN_("Due"), NULL};
+
 static void
 office_open_html(FILE *f, const Hoptac__V1__ListRequestsResponse *open)
 {
@@ -33,15 +36,8 @@ office_open_html(FILE *f, const Hoptac__V1__ListRequestsResponse *open)
 		    W_("No report request awaits the unit's answer."));
 		return;
 	}
-	fprintf(f, "<table id=\"yeu-cau-mo\"><caption>%s</caption><thead><tr>",
-	    W_("Report requests not answered"));
-	{
-		static const char *const heads[] = {
-		    WN_("Reference"), WN_("Subject"), WN_("Due"), NULL};
-
-		page_heads(f, heads);
-	}
-	fputs("</tr></thead><tbody>\n", f);
+	page_table_open(f, " id=\"yeu-cau-mo\"",
+	    W_("Report requests not answered"), office_open_heads);
 	for (size_t i = 0; i < open->n_requests; i++) {
 		const Hoptac__V1__ReportingRequest *q = open->requests[i];
 		int overdue =
@@ -63,16 +59,11 @@ office_open_html(FILE *f, const Hoptac__V1__ListRequestsResponse *open)
 static void
 office_reports_head(FILE *f)
 {
-	fprintf(f, "<table id=\"bao-cao\"><caption>%s</caption><thead><tr>",
-	    W_("Reports sent"));
-	{
-		static const char *const heads[] = {WN_("Request's reference"),
-		    WN_("Revision"), WN_("Signed on"), WN_("Status"),
-		    WN_("Reason for return"), NULL};
+	static const char *const heads[] = {WN_("Request's reference"),
+	    WN_("Revision"), WN_("Signed on"), WN_("Status"),
+	    WN_("Reason for return"), NULL};
 
-		page_heads(f, heads);
-	}
-	fputs("</tr></thead><tbody>\n", f);
+	page_table_open(f, " id=\"bao-cao\"", W_("Reports sent"), heads);
 }
 
 static void

@@ -240,6 +240,18 @@ page_heads(FILE *f, const char *const heads[])
 	}
 }
 
+void
+page_table_open(
+    FILE *f, const char *attrs, const char *caption, const char *const heads[])
+{
+	fprintf(f, "<table%s>", attrs);
+	if (caption != NULL)
+		fprintf(f, "<caption>%s</caption>", caption);
+	fputs("<thead><tr>", f);
+	page_heads(f, heads);
+	fputs("</tr></thead><tbody>\n", f);
+}
+
 const char *
 page_timeliness(int t)
 {

@@ -33,6 +33,12 @@ void page_text(FILE *f, const char *s);
  * in the request's language. */
 void page_heads(FILE *f, const char *const heads[]);
 
+/* Opens a table: "<table ATTRS>" (attrs "" for none), its caption (none
+ * when NULL), a head row of heads as page_heads writes them, and the
+ * body, left open for the rows. */
+void page_table_open(
+    FILE *f, const char *attrs, const char *caption, const char *const heads[]);
+
 /* Writes s percent-encoded, for a query-string value. */
 void page_url(FILE *f, const char *s);
 

@@ -161,16 +161,10 @@ request_units_html(FILE *f, const Hoptac__V1__CompletenessResponse *c)
 {
 	char day[32];
 
-	fprintf(f, "<table><caption>%s</caption><thead><tr>",
-	    W_("The units asked"));
-	{
-		static const char *const heads[] = {WN_("Unit"),
-		    WN_("Timeliness"), WN_("Revision"), WN_("Status"),
-		    WN_("Signed on"), NULL};
+	static const char *const heads[] = {WN_("Unit"), WN_("Timeliness"),
+	    WN_("Revision"), WN_("Status"), WN_("Signed on"), NULL};
 
-		page_heads(f, heads);
-	}
-	fputs("</tr></thead><tbody>\n", f);
+	page_table_open(f, "", W_("The units asked"), heads);
 	for (size_t i = 0; i < c->n_entries; i++) {
 		const Hoptac__V1__CompletenessEntry *e = c->entries[i];
 
