@@ -229,11 +229,7 @@ gazetteer_order(const void *x, const void *y)
 size_t
 gazetteer_slot_of(const struct gazetteer_table *t, const char *key)
 {
-	size_t h = 14695981039346656037ull; /* FNV-1a */
-
-	for (; *key != '\0'; key++)
-		h = (h ^ (unsigned char)*key) * 1099511628211ull;
-	return h & (t->index_cap - 1);
+	return text_hash(key) & (t->index_cap - 1);
 }
 
 /* Puts (key, entry i) in t's index, once. */

@@ -433,3 +433,13 @@ text_key(const char *s)
 {
 	return text_fold_impl(s, false);
 }
+
+size_t
+text_hash(const char *s)
+{
+	size_t h = 14695981039346656037ull;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}

@@ -46,4 +46,7 @@ char *text_fold(const char *s);
  * "Xê - Kông" -> "xekong". NULL on error. */
 char *text_key(const char *s);
 
+/* A hash of the bytes of s (FNV-1a), for tables keyed by text. */
+size_t text_hash(const char *s);
+
 #endif

@@ -31,6 +31,7 @@
 #include "status.h"
 #include "store.h"
 #include "store_sqlite_int.h"
+#include "text.h"
 #include "validate.h"
 
 /* The keys waiting: open addressing over malloc'd "unit\037id". */
@@ -71,17 +72,6 @@ store_inbox_key(char *key, const char *unit, const char *id)
 	    STORE_INBOX_SEP, VALIDATE_ID_MAX, id);
 }
 
-/* FNV-1a. */
-static size_t
-store_inbox_hash(const char *key)
-{
-	size_t h = 14695981039346656037ull;
-
-	for (; *key != '\0'; key++)
-		h = (h ^ (unsigned char)*key) * 1099511628211ull;
-	return h;
-}
-
 static void
 store_inbox_clear(struct store_inbox *b)
 {
@@ -97,7 +87,7 @@ store_inbox_clear(struct store_inbox *b)
 static char **
 store_inbox_slot(struct store_inbox *b, const char *key)
 {
-	size_t i = store_inbox_hash(key) & (b->cap - 1);
+	size_t i = text_hash(key) & (b->cap - 1);
 
 	while (b->slots[i] != NULL && strcmp(b->slots[i], key) != 0)
 		i = (i + 1) & (b->cap - 1);

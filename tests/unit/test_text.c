@@ -351,6 +351,17 @@ test_bidi_control(void **state)
 	    0);
 }
 
+/* FNV-1a's published values, and equal text hashing alike. */
+static void
+test_hash(void **state)
+{
+	(void)state;
+	assert_true(text_hash("") == (size_t)14695981039346656037ull);
+	assert_true(text_hash("a") == (size_t)0xaf63dc4c8601ec8cull);
+	assert_true(text_hash("dak glei") == text_hash("dak glei"));
+	assert_true(text_hash("dak glei") != text_hash("dak gleI"));
+}
+
 int
 main(void)
 {
@@ -366,6 +377,7 @@ main(void)
 	    cmocka_unit_test(test_nfc_table_agrees),
 	    cmocka_unit_test(test_fold_format_characters),
 	    cmocka_unit_test(test_bidi_control),
+	    cmocka_unit_test(test_hash),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
