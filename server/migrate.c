@@ -43,8 +43,7 @@ struct migrate_buf {
 /* A table to copy: its name and the columns both sides have. */
 struct migrate_table {
 	char name[128];
-	char cols[4096];    /* "a", "b", ... quoted, for SQL */
-	char pg_cols[4096]; /* the same, booleans read back as integers */
+	char cols[4096]; /* "a", "b", ... quoted, for SQL */
 	int n_cols;
 };
 
@@ -172,12 +171,6 @@ migrate_row_line(sqlite3_stmt *st, int n_cols, struct migrate_buf *b)
 			rc = migrate_put_text(
 			    b, (const unsigned char *)num, (size_t)w);
 			break;
-		case SQLITE_FLOAT:
-			w = snprintf(num, sizeof(num), "%.17g",
-			    sqlite3_column_double(st, i));
-			rc = migrate_put_text(
-			    b, (const unsigned char *)num, (size_t)w);
-			break;
 		case SQLITE_BLOB:
 			v = sqlite3_column_blob(st, i);
 			rc = migrate_put_blob(
@@ -235,12 +228,12 @@ static int
 migrate_columns(sqlite3 *lite, PGconn *pg, struct migrate_table *t)
 {
 	static const char pg_sql[] =
-	    "SELECT data_type FROM information_schema.columns"
+	    "SELECT 1 FROM information_schema.columns"
 	    " WHERE table_schema = current_schema() AND table_name = $1"
 	    " AND column_name = $2";
 	char sql[256];
 	sqlite3_stmt *st = NULL;
-	size_t len = 0, pg_len = 0;
+	size_t len = 0;
 	int rc = -1;
 
 	snprintf(sql, sizeof(sql), "PRAGMA table_info(\"%s\")", t->name);
@@ -252,7 +245,7 @@ migrate_columns(sqlite3 *lite, PGconn *pg, struct migrate_table *t)
 		const char *params[2] = {t->name, col};
 		PGresult *r =
 		    PQexecParams(pg, pg_sql, 2, NULL, params, NULL, NULL, 0);
-		int bool_col, w, pw;
+		int w;
 
 		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 			migrate_pg_error(pg, "reading the target's columns");
@@ -267,18 +260,12 @@ migrate_columns(sqlite3 *lite, PGconn *pg, struct migrate_table *t)
 			PQclear(r);
 			goto out;
 		}
-		bool_col = strcmp(PQgetvalue(r, 0, 0), "boolean") == 0;
 		PQclear(r);
 		w = snprintf(t->cols + len, sizeof(t->cols) - len, "%s\"%s\"",
 		    t->n_cols ? ", " : "", col);
-		pw = snprintf(t->pg_cols + pg_len, sizeof(t->pg_cols) - pg_len,
-		    "%s\"%s\"%s", t->n_cols ? ", " : "", col,
-		    bool_col ? "::int" : "");
-		if (w < 0 || (size_t)w >= sizeof(t->cols) - len || pw < 0 ||
-		    (size_t)pw >= sizeof(t->pg_cols) - pg_len)
+		if (w < 0 || (size_t)w >= sizeof(t->cols) - len)
 			goto out;
 		len += (size_t)w;
-		pg_len += (size_t)pw;
 		t->n_cols++;
 	}
 	rc = t->n_cols > 0 ? 0 : -1;
@@ -374,7 +361,7 @@ migrate_read_back(
 	int n, rc = 0;
 
 	snprintf(sql, sizeof(sql), "COPY (SELECT %s FROM \"%s\") TO STDOUT",
-	    t->pg_cols, t->name);
+	    t->cols, t->name);
 	r = PQexec(pg, sql);
 	if (PQresultStatus(r) != PGRES_COPY_OUT) {
 		migrate_pg_error(pg, sql);

@@ -149,10 +149,34 @@ test_migrate(void **state)
 	harness_cleanup(&src);
 }
 
+/* Usage errors, before anything is opened: a target that is not
+ * PostgreSQL, a missing --to, a stray argument. */
+static void
+test_migrate_usage(void **state)
+{
+	struct harness h = {0};
+	static char out[4096], err[4096];
+
+	(void)state;
+	assert_int_equal(migrate(&h, "/nonexistent/a.db", "/tmp/b.db", out,
+	                     sizeof(out), err, sizeof(err)),
+	    2);
+	assert_contains(err, "--to must name a PostgreSQL database");
+	assert_int_equal(harness_hoptacd(&h, out, sizeof(out), err, sizeof(err),
+	                     "migrate", "--from", "a.db", NULL),
+	    2);
+	assert_contains(err, "usage: hoptacd migrate");
+	assert_int_equal(
+	    harness_hoptacd(&h, out, sizeof(out), err, sizeof(err), "migrate",
+	        "--from", "a.db", "--to", "postgresql:dbname=x", "extra", NULL),
+	    2);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_migrate_usage),
 	    cmocka_unit_test(test_migrate),
 	};
 
