@@ -71,13 +71,18 @@ int
 store_pg_open(const char *name, int mode, struct store_conn **out, char *err,
     size_t errlen)
 {
-	const char *keys[] = {
-	    "dbname", "options", "fallback_application_name", NULL};
+	/* Of the hosts a name may list, the writer takes the one that
+	 * accepts writes, and readers the primary too: reads after a write
+	 * must see it, and a reader's own read-only default would fail
+	 * libpq's read-write test. */
+	const char *keys[] = {"dbname", "options", "target_session_attrs",
+	    "fallback_application_name", NULL};
 	const char *values[] = {store_pg_conninfo(name),
 	    mode == STORE_OPEN_READ ? STORE_PG_OPTIONS
 	        " -c default_transaction_read_only=on"
 	                            : STORE_PG_OPTIONS,
-	    "hoptacd", NULL};
+	    mode == STORE_OPEN_READ ? "primary" : "read-write", "hoptacd",
+	    NULL};
 	struct store_pg *c;
 	char shown[512];
 	int version = 0, rc;
