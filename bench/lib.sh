@@ -31,10 +31,62 @@ bench_wait() {
 	return 1
 }
 
-# hoptacd init on the bench database $1; the administrator's token in
-# $1.token.
+# The backend the bench databases are on: BENCH_STORE, "sqlite" (the
+# default) or "postgresql" (a throwaway cluster of tests/pg/cluster.sh,
+# started at the first database and stopped by bench_pg_stop).
+bench_store="${BENCH_STORE:-sqlite}"
+bench_pg_dir=""
+bench_pg_conninfo=""
+
+# The name hoptacd is given for the bench database at path $1 (a file in
+# the script's folder): the path on sqlite; on PostgreSQL a database
+# named after the file's base name, in the cluster.
+bench_db() {
+	if [[ "${bench_store}" == sqlite ]]; then
+		echo "$1"
+	else
+		local n
+		n="bench_$(basename "$1" .db)"
+		echo "postgresql:${bench_pg_conninfo} dbname=${n}"
+	fi
+}
+
+# A fresh, empty bench database for path $1 (files removed on sqlite, the
+# database made again on PostgreSQL).
+bench_db_fresh() {
+	if [[ "${bench_store}" == sqlite ]]; then
+		rm -f "$1" "$1-wal" "$1-shm" "$1.token"
+		return
+	fi
+	if [[ -z "${bench_pg_dir}" ]]; then
+		bench_pg_dir="$(mktemp -d "/tmp/hoptac-bench-pg.XXXXXX")"
+		chmod 755 "${bench_pg_dir}" # the postgres user's cluster is there
+		bench_pg_conninfo="$("${root}/tests/pg/cluster.sh" start \
+			"${bench_pg_dir}/c")"
+	fi
+	local n
+	n="bench_$(basename "$1" .db)"
+	rm -f "$1.token"
+	psql -XAtq "${bench_pg_conninfo} dbname=postgres" \
+		-c "SET client_min_messages = warning" \
+		-c "DROP DATABASE IF EXISTS ${n} WITH (FORCE)" \
+		-c "CREATE DATABASE ${n}"
+}
+
+# Stops the cluster bench_db_fresh started, if any.
+bench_pg_stop() {
+	if [[ -n "${bench_pg_dir}" ]]; then
+		"${root}/tests/pg/cluster.sh" stop "${bench_pg_dir}/c" >/dev/null 2>&1 || true
+		rmdir "${bench_pg_dir}" 2>/dev/null || true
+		bench_pg_dir=""
+	fi
+}
+
+# hoptacd init on the bench database of path $1 (fresh); the
+# administrator's token in $1.token.
 bench_init() {
-	"${build}/server/hoptacd" init -D "$1" -o "$1.token" 2>/dev/null
+	bench_db_fresh "$1"
+	"${build}/server/hoptacd" init -D "$(bench_db "$1")" -o "$1.token" 2>/dev/null
 }
 
 # Once the server of database $1 answers on ${hoptac[@]}: a credential
@@ -55,15 +107,14 @@ bench_stop() {
 	fi
 }
 
-# A server of ${build} of its own on ${url}, on the fresh database $1
-# (bare sqlite starts from an empty one too), logging to ${dir}: the
+# A server of ${build} of its own on ${url}, on the fresh database of
+# path $1 (bench_db: on BENCH_STORE), logging to ${dir}: the
 # bench unit, and a credential in HOPTAC_TOKEN. Sets pid.
 bench_serve() {
 	bench_stop
 	unset HOPTAC_TOKEN
-	rm -f "$1" "$1-wal" "$1-shm" "$1.token"
 	bench_init "$1"
-	"${build}/server/hoptacd" -D "$1" -l "${url}" \
+	"${build}/server/hoptacd" -D "$(bench_db "$1")" -l "${url}" \
 		-o log_level=warn 2>>"${dir}/hoptacd.log" &
 	pid=$!
 	bench_wait

@@ -7,7 +7,8 @@
 #
 #   bench/reporting.sh [N]
 #
-# Environment: BENCH_BUILD_DIR (default build-release), BENCH_PORT (7441).
+# Environment: BENCH_BUILD_DIR (default build-release), BENCH_PORT (7441),
+# BENCH_STORE (sqlite, or postgresql for a throwaway cluster).
 set -euo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -20,11 +21,12 @@ units=50
 bench_build
 
 dir="$(mktemp -d "${TMPDIR:-/tmp}/hoptac-bench.XXXXXX")"
+pid=""
+trap 'bench_stop; bench_pg_stop; rm -rf "${dir}"' EXIT
 bench_init "${dir}/bench.db"
-"${build}/server/hoptacd" -D "${dir}/bench.db" -l "${url}" \
+"${build}/server/hoptacd" -D "$(bench_db "${dir}/bench.db")" -l "${url}" \
 	-o log_level=warn 2>"${dir}/hoptacd.log" &
 pid=$!
-trap 'kill "${pid}" 2>/dev/null; wait "${pid}" 2>/dev/null; rm -rf "${dir}"' EXIT
 hoptac=("${build}/client/hoptac" --server "${url}" --timeout 600000)
 bench_wait
 bench_credential "${dir}/bench.db"
@@ -45,7 +47,7 @@ done
 	--title "báo cáo năm 2024" --from 2024-01-01 --to 2024-12-31 \
 	--due 2025-01-20 "${unit_args[@]}" >/dev/null
 
-echo "machine: $(nproc) cores, $(uname -srm)"
+echo "machine: $(nproc) cores, $(uname -srm); store: ${bench_store}"
 calls=$((total / 1000 / 2))
 echo "loading $((calls * 2 * 1000)) activities:"
 "${build}/bench/bench_submit" -s "${url}" -u BENCH -m "${units}" -c 2 \
@@ -78,7 +80,7 @@ web_port=$((port + 1))
 "${build}/web/hoptac-web" --server "${url}" --listen "127.0.0.1:${web_port}" \
 	--access-log "${dir}/access.log" --timeout 600000 2>"${dir}/web.log" &
 web_pid=$!
-trap 'kill "${web_pid}" "${pid}" 2>/dev/null; wait "${pid}" 2>/dev/null; rm -rf "${dir}"' EXIT
+trap 'kill "${web_pid}" 2>/dev/null; bench_stop; bench_pg_stop; rm -rf "${dir}"' EXIT
 sleep 0.5
 cookie="$(bench_web_sign_in "${web_port}" "${HOPTAC_TOKEN}")"
 for page in "/" "/tong-hop?tu=1/1/2024&den=31/12/2024&theo=thang" \
@@ -86,5 +88,10 @@ for page in "/" "/tong-hop?tu=1/1/2024&den=31/12/2024&theo=thang" \
 	echo "hoptac-web GET ${page}: $(bench_web_page_ms "${web_port}" \
 		"${cookie}" "${page}" "${dir}/access.log") ms at the server (median of 5)"
 done
-echo "database: $(du -h "${dir}/bench.db" | cut -f1)"
+if [[ "${bench_store}" == sqlite ]]; then
+	echo "database: $(du -h "${dir}/bench.db" | cut -f1)"
+else
+	echo "database: $(psql -XAtq "${bench_pg_conninfo} dbname=bench_bench" \
+		-c "SELECT pg_size_pretty(pg_database_size(current_database()))")"
+fi
 echo "hoptacd resident memory: $(awk '/VmRSS/ {print $2, $3}' "/proc/${pid}/status")"
