@@ -25,7 +25,7 @@ url="tcp://127.0.0.1:${port}"
 ab="${BENCH_AB_DIR:-${root}/build-ab}"
 dir="$(mktemp -d "${TMPDIR:-/tmp}/hoptac-ab.XXXXXX")"
 pid=""
-trap 'bench_stop; rm -rf "${dir}"' EXIT
+trap 'bench_stop; bench_pg_stop; rm -rf "${dir}"' EXIT
 
 "${root}/deploy/install-deps.sh" >/dev/null
 # Builds revision $1 into ${ab}/<commit>; prints that folder.

@@ -173,13 +173,13 @@ store_pg_begin(struct store_conn *conn)
 	int rc;
 
 	/* One left open by a lost connection is gone with it. */
-	if (PQstatus(c->db) == CONNECTION_BAD)
+	if (store_pg_broken(c))
 		c->txn_open = 0;
 	rc = store_pg_exec(c, "BEGIN");
 	/* A connection lost while idle (a server restarted, a failover) is
 	 * found out only now: nothing was begun, so begin again on a new
 	 * one, and the group of calls goes on. */
-	if (rc == STATUS_UNAVAILABLE && PQstatus(c->db) == CONNECTION_BAD)
+	if (rc == STATUS_UNAVAILABLE && store_pg_broken(c))
 		rc = store_pg_exec(c, "BEGIN");
 	c->txn_open = rc == STATUS_OK;
 	return rc;
@@ -192,6 +192,10 @@ store_pg_commit(struct store_conn *conn)
 	PGresult *res;
 	int rc;
 
+	if (store_pg_broken(c)) {
+		c->txn_open = 0;
+		return store_pg_status(c, NULL, "COMMIT");
+	}
 	/* COMMIT of a transaction in error answers ROLLBACK: it must not
 	 * pass for a commit. */
 	res = PQexec(c->db, "COMMIT");
@@ -216,7 +220,7 @@ store_pg_rollback(struct store_conn *conn)
 	struct store_pg *c = store_pg_of(conn);
 
 	c->txn_open = 0;
-	if (PQstatus(c->db) == CONNECTION_BAD)
+	if (store_pg_broken(c))
 		return STATUS_OK; /* nothing of it was committed */
 	return store_pg_exec(c, "ROLLBACK");
 }

@@ -115,7 +115,7 @@ store_pg_status(struct store_pg *c, const PGresult *res, const char *what)
 
 	snprintf(c->msg, sizeof(c->msg), "%s", msg);
 	c->msg[strcspn(c->msg, "\n")] = '\0';
-	if (PQstatus(c->db) == CONNECTION_BAD || state == NULL ||
+	if (store_pg_broken(c) || state == NULL ||
 	    strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0 ||
 	    strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
 	    strcmp(state, "53300") == 0 || strcmp(state, "25006") == 0) {
@@ -143,19 +143,26 @@ store_pg_status(struct store_pg *c, const PGresult *res, const char *what)
 }
 
 int
+store_pg_broken(const struct store_pg *c)
+{
+	return c->lost || PQstatus(c->db) == CONNECTION_BAD;
+}
+
+int
 store_pg_ready(struct store_pg *c)
 {
 	PGresult *res;
 	int got;
 
-	if (PQstatus(c->db) == CONNECTION_BAD) {
+	if (store_pg_broken(c)) {
 		/* Inside a transaction, what was begun is gone: the call
 		 * fails for the writer to roll back and the client to retry. */
 		if (c->txn_open)
 			return store_pg_status(c, NULL, "connection lost");
 		c->locked = 0;
+		c->lost = 0;
 		PQreset(c->db);
-		if (PQstatus(c->db) == CONNECTION_BAD)
+		if (store_pg_broken(c))
 			return store_pg_status(c, NULL, "reconnecting");
 		log_warnx("HOPTACD-STORE-RECONNECTED: to database %s on %s",
 		    PQdb(c->db), PQhost(c->db) ? PQhost(c->db) : "?");
@@ -206,7 +213,7 @@ again:
 	/* A reader's statement changes nothing: one that met a connection
 	 * lost while idle runs again on a new one. */
 	if (*rc == STATUS_UNAVAILABLE && c->readonly && !retried &&
-	    PQstatus(c->db) == CONNECTION_BAD) {
+	    store_pg_broken(c)) {
 		retried = 1;
 		goto again;
 	}
@@ -231,6 +238,82 @@ store_pg_exec(struct store_pg *c, const char *sql)
 	return rc;
 }
 
+/* Sends a statement of the pipeline; 0, or -1 (the connection failed). */
+static int
+store_pg_send(
+    struct store_pg *c, const char *sql, const struct store_pg_args *a)
+{
+	return PQsendQueryParams(c->db, sql, a != NULL ? a->n : 0, NULL,
+	           a != NULL ? a->v : NULL, a != NULL ? a->len : NULL,
+	           a != NULL ? a->fmt : NULL, 1) == 1
+	    ? 0
+	    : -1;
+}
+
+/* In a transaction: "SAVEPOINT stmt", the statement and "RELEASE stmt"
+ * in one exchange with the server (libpq's pipeline mode) instead of
+ * three. The savepoint keeps the transaction usable when the statement
+ * fails, as a failed statement leaves sqlite's. The statement's result,
+ * or NULL with *rc. */
+static PGresult *
+store_pg_run_guarded(
+    struct store_pg *c, const char *sql, const struct store_pg_args *a, int *rc)
+{
+	static const char *const what[3] = {
+	    "SAVEPOINT stmt", NULL, "RELEASE stmt"};
+	PGresult *res, *kept = NULL;
+	int step = 0, ends = 0;
+
+	if ((*rc = store_pg_ready(c)) != STATUS_OK)
+		return NULL;
+	if (PQenterPipelineMode(c->db) != 1 ||
+	    store_pg_send(c, what[0], NULL) != 0 ||
+	    store_pg_send(c, sql, a) != 0 ||
+	    store_pg_send(c, what[2], NULL) != 0 ||
+	    PQpipelineSync(c->db) != 1) {
+		c->lost = 1;
+		*rc = store_pg_status(c, NULL, sql);
+		return NULL;
+	}
+	/* Each statement's result and the NULL that ends it, then the
+	 * sync's; after a failure, the rest are PGRES_PIPELINE_ABORTED. */
+	for (;;) {
+		ExecStatusType st;
+
+		if ((res = PQgetResult(c->db)) == NULL) {
+			if (store_pg_broken(c) || ++ends > 3)
+				break;
+			step++;
+			continue;
+		}
+		st = PQresultStatus(res);
+		if (st == PGRES_PIPELINE_SYNC) {
+			PQclear(res);
+			break;
+		}
+		if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
+		    st != PGRES_PIPELINE_ABORTED && *rc == STATUS_OK)
+			*rc = store_pg_status(
+			    c, res, step == 1 ? sql : what[step % 3]);
+		if (step == 1 && *rc == STATUS_OK && kept == NULL)
+			kept = res;
+		else
+			PQclear(res);
+	}
+	if (PQexitPipelineMode(c->db) != 1 || ends != 3) {
+		/* Out of step with the server: what is begun is lost, and
+		 * the connection is made again outside a transaction. */
+		c->lost = 1;
+		if (*rc == STATUS_OK)
+			*rc = store_pg_status(c, NULL, sql);
+	}
+	if (*rc != STATUS_OK && kept != NULL) {
+		PQclear(kept);
+		kept = NULL;
+	}
+	return kept;
+}
+
 /* store_pg_done, and the first column of the first row (or 0) in *first
  * when the statement returns rows. */
 static int
@@ -245,9 +328,8 @@ store_pg_write(struct store_pg *c, const char *sql, struct store_pg_args *a,
 		*changed = 0;
 	if (first != NULL)
 		*first = 0;
-	if (guard && (rc = store_pg_exec(c, "SAVEPOINT stmt")) != STATUS_OK)
-		goto out;
-	res = store_pg_run(c, sql, a, &rc);
+	res = guard ? store_pg_run_guarded(c, sql, a, &rc)
+	            : store_pg_run(c, sql, a, &rc);
 	if (res != NULL) {
 		if (changed != NULL)
 			*changed = strtoll(PQcmdTuples(res), NULL, 10);
@@ -255,12 +337,10 @@ store_pg_write(struct store_pg *c, const char *sql, struct store_pg_args *a,
 			*first = store_pg_get_int(res, 0, 0);
 		PQclear(res);
 	}
-	if (guard && rc == STATUS_OK)
-		rc = store_pg_exec(c, "RELEASE stmt");
-	else if (guard && PQtransactionStatus(c->db) == PQTRANS_INERROR &&
+	if (guard && rc != STATUS_OK && !store_pg_broken(c) &&
+	    PQtransactionStatus(c->db) == PQTRANS_INERROR &&
 	    store_pg_exec(c, "ROLLBACK TO stmt") == STATUS_OK)
 		store_pg_exec(c, "RELEASE stmt");
-out:
 	store_pg_args_free(a);
 	return rc;
 }

@@ -24,6 +24,8 @@ struct store_pg {
 	int locked;    /* a writer holding the writer's lock (STORE_PG_LOCK) */
 	int full;      /* a write failed for want of space (SQLSTATE 53100) */
 	int txn_open;  /* begun here and not yet committed or rolled back */
+	int lost;      /* the exchange with the server went out of step:
+	                * treated as a connection lost (store_pg_broken) */
 	char msg[512]; /* the last failure, for store_errmsg */
 };
 
@@ -83,6 +85,10 @@ void store_pg_args_free(struct store_pg_args *a);
  * a connection lost between transactions is made again (libpq tries
  * every host of the name, so a promoted standby is found). UNAVAILABLE
  * when it cannot be, FAILED_PRECONDITION when another has the lock. */
+/* Whether c's connection is lost (or out of step): calls fail until it
+ * is made again, outside a transaction. */
+int store_pg_broken(const struct store_pg *c);
+
 int store_pg_ready(struct store_pg *c);
 
 /* Runs sql with a (may be NULL); rows come back in binary. NULL on

@@ -12,9 +12,11 @@
 #undef PQconnectdb
 #undef PQconnectdbParams
 #undef PQdb
+#undef PQenterPipelineMode
 #undef PQerrorMessage
 #undef PQexec
 #undef PQexecParams
+#undef PQexitPipelineMode
 #undef PQfformat
 #undef PQfinish
 #undef PQfreemem
@@ -25,12 +27,14 @@
 #undef PQgetvalue
 #undef PQhost
 #undef PQntuples
+#undef PQpipelineSync
 #undef PQputCopyData
 #undef PQputCopyEnd
 #undef PQreset
 #undef PQresultErrorField
 #undef PQresultErrorMessage
 #undef PQresultStatus
+#undef PQsendQueryParams
 #undef PQsetNoticeProcessor
 #undef PQstatus
 #undef PQtransactionStatus
@@ -58,9 +62,11 @@ static const struct {
     STORE_PG_SYM(PQconnectdb),
     STORE_PG_SYM(PQconnectdbParams),
     STORE_PG_SYM(PQdb),
+    STORE_PG_SYM(PQenterPipelineMode),
     STORE_PG_SYM(PQerrorMessage),
     STORE_PG_SYM(PQexec),
     STORE_PG_SYM(PQexecParams),
+    STORE_PG_SYM(PQexitPipelineMode),
     STORE_PG_SYM(PQfformat),
     STORE_PG_SYM(PQfinish),
     STORE_PG_SYM(PQfreemem),
@@ -71,12 +77,14 @@ static const struct {
     STORE_PG_SYM(PQgetvalue),
     STORE_PG_SYM(PQhost),
     STORE_PG_SYM(PQntuples),
+    STORE_PG_SYM(PQpipelineSync),
     STORE_PG_SYM(PQputCopyData),
     STORE_PG_SYM(PQputCopyEnd),
     STORE_PG_SYM(PQreset),
     STORE_PG_SYM(PQresultErrorField),
     STORE_PG_SYM(PQresultErrorMessage),
     STORE_PG_SYM(PQresultStatus),
+    STORE_PG_SYM(PQsendQueryParams),
     STORE_PG_SYM(PQsetNoticeProcessor),
     STORE_PG_SYM(PQstatus),
     STORE_PG_SYM(PQtransactionStatus),

@@ -21,9 +21,11 @@ struct store_pg_lib {
 	__typeof__(PQconnectdb) *PQconnectdb;
 	__typeof__(PQconnectdbParams) *PQconnectdbParams;
 	__typeof__(PQdb) *PQdb;
+	__typeof__(PQenterPipelineMode) *PQenterPipelineMode;
 	__typeof__(PQerrorMessage) *PQerrorMessage;
 	__typeof__(PQexec) *PQexec;
 	__typeof__(PQexecParams) *PQexecParams;
+	__typeof__(PQexitPipelineMode) *PQexitPipelineMode;
 	__typeof__(PQfformat) *PQfformat;
 	__typeof__(PQfinish) *PQfinish;
 	__typeof__(PQfreemem) *PQfreemem;
@@ -34,12 +36,14 @@ struct store_pg_lib {
 	__typeof__(PQgetvalue) *PQgetvalue;
 	__typeof__(PQhost) *PQhost;
 	__typeof__(PQntuples) *PQntuples;
+	__typeof__(PQpipelineSync) *PQpipelineSync;
 	__typeof__(PQputCopyData) *PQputCopyData;
 	__typeof__(PQputCopyEnd) *PQputCopyEnd;
 	__typeof__(PQreset) *PQreset;
 	__typeof__(PQresultErrorField) *PQresultErrorField;
 	__typeof__(PQresultErrorMessage) *PQresultErrorMessage;
 	__typeof__(PQresultStatus) *PQresultStatus;
+	__typeof__(PQsendQueryParams) *PQsendQueryParams;
 	__typeof__(PQsetNoticeProcessor) *PQsetNoticeProcessor;
 	__typeof__(PQstatus) *PQstatus;
 	__typeof__(PQtransactionStatus) *PQtransactionStatus;
@@ -56,9 +60,11 @@ int store_pg_lib_load(char *err, size_t errlen);
 #define PQconnectdb          (store_pg_lib.PQconnectdb)
 #define PQconnectdbParams    (store_pg_lib.PQconnectdbParams)
 #define PQdb                 (store_pg_lib.PQdb)
+#define PQenterPipelineMode  (store_pg_lib.PQenterPipelineMode)
 #define PQerrorMessage       (store_pg_lib.PQerrorMessage)
 #define PQexec               (store_pg_lib.PQexec)
 #define PQexecParams         (store_pg_lib.PQexecParams)
+#define PQexitPipelineMode   (store_pg_lib.PQexitPipelineMode)
 #define PQfformat            (store_pg_lib.PQfformat)
 #define PQfinish             (store_pg_lib.PQfinish)
 #define PQfreemem            (store_pg_lib.PQfreemem)
@@ -69,12 +75,14 @@ int store_pg_lib_load(char *err, size_t errlen);
 #define PQgetvalue           (store_pg_lib.PQgetvalue)
 #define PQhost               (store_pg_lib.PQhost)
 #define PQntuples            (store_pg_lib.PQntuples)
+#define PQpipelineSync       (store_pg_lib.PQpipelineSync)
 #define PQputCopyData        (store_pg_lib.PQputCopyData)
 #define PQputCopyEnd         (store_pg_lib.PQputCopyEnd)
 #define PQreset              (store_pg_lib.PQreset)
 #define PQresultErrorField   (store_pg_lib.PQresultErrorField)
 #define PQresultErrorMessage (store_pg_lib.PQresultErrorMessage)
 #define PQresultStatus       (store_pg_lib.PQresultStatus)
+#define PQsendQueryParams    (store_pg_lib.PQsendQueryParams)
 #define PQsetNoticeProcessor (store_pg_lib.PQsetNoticeProcessor)
 #define PQstatus             (store_pg_lib.PQstatus)
 #define PQtransactionStatus  (store_pg_lib.PQtransactionStatus)
