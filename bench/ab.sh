@@ -11,7 +11,8 @@
 #   bench/ab.sh REV_A REV_B [ROUNDS]     (ROUNDS default 3)
 #
 # Environment: BENCH_PORT (default 7460), BENCH_AB_DIR (where the builds
-# go; default build-ab/ at the top of the tree, kept between runs).
+# go; default build-ab/ at the top of the tree, kept between runs),
+# BENCH_STORE (sqlite, or postgresql for a throwaway cluster).
 set -euo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -26,6 +27,7 @@ ab="${BENCH_AB_DIR:-${root}/build-ab}"
 dir="$(mktemp -d "${TMPDIR:-/tmp}/hoptac-ab.XXXXXX")"
 pid=""
 trap 'bench_stop; bench_pg_stop; rm -rf "${dir}"' EXIT
+bench_pg_start
 
 "${root}/deploy/install-deps.sh" >/dev/null
 # Builds revision $1 into ${ab}/<commit>; prints that folder.

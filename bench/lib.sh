@@ -58,12 +58,7 @@ bench_db_fresh() {
 		rm -f "$1" "$1-wal" "$1-shm" "$1.token"
 		return
 	fi
-	if [[ -z "${bench_pg_dir}" ]]; then
-		bench_pg_dir="$(mktemp -d "/tmp/hoptac-bench-pg.XXXXXX")"
-		chmod 755 "${bench_pg_dir}" # the postgres user's cluster is there
-		bench_pg_conninfo="$("${root}/tests/pg/cluster.sh" start \
-			"${bench_pg_dir}/c")"
-	fi
+	bench_pg_start
 	local n
 	n="bench_$(basename "$1" .db)"
 	rm -f "$1.token"
@@ -73,7 +68,19 @@ bench_db_fresh() {
 		-c "CREATE DATABASE ${n}"
 }
 
-# Stops the cluster bench_db_fresh started, if any.
+# Starts the cluster on PostgreSQL, once; a script whose databases are
+# made in subshells calls it first, so that they share it and its trap
+# stops it.
+bench_pg_start() {
+	if [[ "${bench_store}" != sqlite && -z "${bench_pg_dir}" ]]; then
+		bench_pg_dir="$(mktemp -d "/tmp/hoptac-bench-pg.XXXXXX")"
+		chmod 755 "${bench_pg_dir}" # the postgres user's cluster is there
+		bench_pg_conninfo="$("${root}/tests/pg/cluster.sh" start \
+			"${bench_pg_dir}/c")"
+	fi
+}
+
+# Stops the cluster bench_pg_start started, if any.
 bench_pg_stop() {
 	if [[ -n "${bench_pg_dir}" ]]; then
 		"${root}/tests/pg/cluster.sh" stop "${bench_pg_dir}/c" >/dev/null 2>&1 || true

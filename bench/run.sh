@@ -10,6 +10,10 @@
 #   BENCH_SIZES      data sets for summary and consolidate
 #                    (default "1000000 10000000"; ten million takes
 #                    about half an hour to load on 2 cores)
+#   BENCH_PG_SIZES   the same on PostgreSQL (default "1000000"; "" skips
+#                    them); the write workloads and PostgreSQL's own
+#                    limit run on a throwaway cluster whenever PostgreSQL
+#                    15 is installed
 #   BENCH_BACKLOG    activities in the sync backlog (default 100000)
 #   BENCH_BUILD_DIR  (default build-release)
 #   BENCH_PORT       first of the ports it uses (default 7440)
@@ -18,6 +22,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 port="${BENCH_PORT:-7440}"
 sizes="${BENCH_SIZES:-1000000 10000000}"
+pg_sizes="${BENCH_PG_SIZES-1000000}"
 backlog="${BENCH_BACKLOG:-100000}"
 url="tcp://127.0.0.1:${port}"
 
@@ -29,7 +34,7 @@ dir="$(mktemp -d "${TMPDIR:-/tmp}/hoptac-bench.XXXXXX")"
 hoptac=("${build}/client/hoptac" --server "${url}")
 pid=""
 echo_pid=""
-trap 'bench_stop; [[ -z "${echo_pid}" ]] || kill "${echo_pid}" 2>/dev/null; rm -rf "${dir}"' EXIT
+trap 'bench_stop; bench_pg_stop; [[ -z "${echo_pid}" ]] || kill "${echo_pid}" 2>/dev/null; rm -rf "${dir}"' EXIT
 # A server of its own for each workload, on a fresh database ($1.db).
 serve() { bench_serve "${dir}/$1.db"; }
 
@@ -160,12 +165,60 @@ add_ms="$(proc_ms "${hoptac[@]}" activity add --unit BENCH --partner LA-XE \
 echo "hoptac activity add: ${add_ms}"
 bench_stop
 
+# The same write workloads with the store on PostgreSQL, and
+# PostgreSQL's own limit measured as sqlite's is: bare libpq storing the
+# same rows with the same durability on a database of hoptacd's schema,
+# a commit a call, 16 calls a commit, batches; and the cheapest rows.
+pg=""
+if [[ -x /usr/lib/postgresql/15/bin/initdb ]]; then
+	pg=1
+	bench_store=postgresql
+	serve one
+	run "${build}/bench/bench_submit" -s "${url}" -c 1 -n 2000
+	pg_one="${out}"
+	serve many
+	run "${build}/bench/bench_submit" -s "${url}" -c 16 -n 500
+	pg_many="${out}"
+	serve batch1
+	run "${build}/bench/bench_submit" -s "${url}" -c 1 -n 50 -b 1000
+	pg_batch1="${out}"
+	serve batch2
+	run "${build}/bench/bench_submit" -s "${url}" -c 2 -n 25 -b 1000
+	pg_batch="${out}"
+	bench_stop
+	pg_bare() {
+		bench_init "${dir}/bare.db"
+		run "${build}/bench/bench_pg" -d "${bench_pg_conninfo} dbname=bench_bare" "$@"
+	}
+	pg_bare -H -n 2000
+	pgsql1="${out}"
+	pg_bare -H -n 16000 -g 16
+	pgsql16="${out}"
+	pg_bare -H -n 50000 -b 1000
+	pgsqlb="${out}"
+	pg_bare -H -n 50000 -b 1000 -P
+	pgsqlbp="${out}"
+	pg_bare -n 50000 -b 1000
+	pgsqlmin="${out}"
+	bench_store=sqlite
+	bench_pg_stop
+else
+	echo "bench: PostgreSQL 15 is not installed: its half is skipped" >&2
+fi
+
 # The office's backlog, and the department's queries over large sets.
 sync_out="$(BENCH_PORT=$((port + 2)) "${root}/bench/sync.sh" "${backlog}" | tee /dev/stderr)"
 reports=()
 for n in ${sizes}; do
 	reports+=("$(BENCH_PORT=$((port + 1)) "${root}/bench/reporting.sh" "${n}" | tee /dev/stderr)")
 done
+pg_reports=()
+if [[ -n "${pg}" ]]; then
+	for n in ${pg_sizes}; do
+		pg_reports+=("$(BENCH_STORE=postgresql BENCH_PORT=$((port + 1)) \
+			"${root}/bench/reporting.sh" "${n}" | tee /dev/stderr)")
+	done
+fi
 
 # The straightforward gRPC build of the same job, on the same write
 # workloads, interleaved (bench/peer.sh), when its folder is there.
@@ -211,3 +264,23 @@ for n in ${sizes}; do
 | consolidate, a request over ${n} | $(ms_of "${r}" "hoptac consolidate") ms | target 200 ms | | |
 EOF
 done
+if [[ -n "${pg}" ]]; then
+	cat <<EOF
+| PostgreSQL: 1 client, 1 activity a call | $(val "${pg_one}" calls/s) calls/s, p50 $(val "${pg_one}" p50_ms) ms | bare libpq, same rows, a commit each $(val "${pgsql1}" calls/s) | $(ratio "$(val "${pg_one}" calls/s)" "$(val "${pgsql1}" calls/s)") | |
+| PostgreSQL: 16 clients, 1 activity a call | $(val "${pg_many}" calls/s) calls/s, p50 $(val "${pg_many}" p50_ms) ms | bare libpq, 16 calls a commit $(val "${pgsql16}" calls/s) | $(ratio "$(val "${pg_many}" calls/s)" "$(val "${pgsql16}" calls/s)") | |
+| PostgreSQL: batches of 1,000, 1 client | $(val "${pg_batch1}" records/s) activities/s | bare libpq, same rows $(val "${pgsqlb}" rows/s); in one pipeline $(val "${pgsqlbp}" rows/s) | $(ratio "$(val "${pg_batch1}" records/s)" "$(val "${pgsqlb}" rows/s)") | |
+| PostgreSQL: batches of 1,000, 2 clients | $(val "${pg_batch}" records/s) activities/s | cheapest rows $(val "${pgsqlmin}" rows/s) | $(ratio "$(val "${pg_batch}" records/s)" "$(val "${pgsqlmin}" rows/s)") of cheapest | |
+EOF
+	i=0
+	for n in ${pg_sizes}; do
+		r="${pg_reports[${i}]}"
+		i=$((i + 1))
+		cat <<EOF
+| PostgreSQL: loading ${n} activities (2 clients, batches of 1,000) | $(val "$(printf '%s\n' "${r}" | grep '^clients=')" records/s) activities/s | | | |
+| PostgreSQL: summary, a year of ${n}: totals | $(ms_of "${r}" "hoptac summary --from 2024 --to 2024 (totals)") ms | target 50 ms | | |
+| PostgreSQL: summary, a year of ${n}: by unit, kind | $(ms_of "${r}" "hoptac summary --from 2024 --to 2024 --by") ms | target 50 ms | | |
+| PostgreSQL: summary, a request over ${n}: by partner, quarter | $(ms_of "${r}" "hoptac summary --request") ms | target 50 ms | | |
+| PostgreSQL: consolidate, a request over ${n} | $(ms_of "${r}" "hoptac consolidate") ms | target 200 ms | | |
+EOF
+	done
+fi
