@@ -86,36 +86,35 @@ store_pg_activity_insert(struct store_conn *conn, const Hoptac__V1__Activity *a)
 {
 	struct store_pg *c = store_pg_of(conn);
 	struct store_pg_args p = {0};
-	PGresult *res;
 	int64_t seq;
 	int rc;
 
 	if (c->readonly)
 		return STATUS_FAILED_PRECONDITION;
-	/* Refused before the insert, as sqlite's inbox refuses it: a
-	 * record of a unit not registered. */
-	store_pg_text(&p, a->unit_code);
-	res = store_pg_run(c, "SELECT 1 FROM units WHERE code = $1", &p, &rc);
-	store_pg_args_free(&p);
-	if (res == NULL)
-		return rc;
-	rc = PQntuples(res) == 0 ? STATUS_FAILED_PRECONDITION : STATUS_OK;
-	PQclear(res);
-	if (rc != STATUS_OK)
-		return rc;
 	if ((rc = store_pg_activity_args(&p, a)) != STATUS_OK)
 		return rc;
+	if (store_pg_text_array(&p, a->partner_codes, a->n_partner_codes) !=
+	        0 ||
+	    store_pg_text_array(&p, a->fields, a->n_fields) != 0) {
+		store_pg_args_free(&p);
+		return STATUS_INTERNAL;
+	}
+	/* The row and its partner and field rows in one statement, one
+	 * exchange with the server. A unit not registered breaks the
+	 * reference (SQLSTATE 23503): FAILED_PRECONDITION, as sqlite's
+	 * inbox refuses it. */
 	rc = store_pg_insert_id(c,
-	    "INSERT INTO activities(id, body, unit_code, kind, start_day,"
-	    " end_day, people, state, version, fields_folded, search,"
-	    " start_last) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
-	    " $11, $12) ON CONFLICT DO NOTHING RETURNING seq",
+	    "WITH a AS (INSERT INTO activities(id, body, unit_code, kind,"
+	    " start_day, end_day, people, state, version, fields_folded,"
+	    " search, start_last) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
+	    " $10, $11, $12) ON CONFLICT DO NOTHING RETURNING seq),"
+	    " p AS (INSERT INTO activity_partners(partner_code, activity_seq)"
+	    " SELECT DISTINCT x, a.seq FROM a, unnest($13::text[]) x),"
+	    " f AS (INSERT INTO activity_fields(field, activity_seq)"
+	    " SELECT DISTINCT x, a.seq FROM a, unnest($14::text[]) x)"
+	    " SELECT seq FROM a",
 	    &p, &seq);
-	if (rc == STATUS_NOT_FOUND)
-		return STATUS_ALREADY_EXISTS;
-	if (rc != STATUS_OK)
-		return rc;
-	return store_pg_activity_links(c, seq, a, 1);
+	return rc == STATUS_NOT_FOUND ? STATUS_ALREADY_EXISTS : rc;
 }
 
 /* Nothing waits to be settled: records are stored at once. */

@@ -127,6 +127,8 @@ store_pg_open(const char *name, int mode, struct store_conn **out, char *err,
 		                  : STATUS_FAILED_PRECONDITION;
 		goto fail;
 	}
+	/* The schema is what it will stay: plans made now stay right. */
+	c->prepare = 1;
 	c->conn.ops = &store_pg_ops;
 	*out = &c->conn;
 	return STATUS_OK;
@@ -145,6 +147,7 @@ store_pg_close(struct store_conn *conn)
 		return;
 	/* What was not committed is rolled back by the server; the
 	 * writer's lock goes with the session. */
+	store_pg_unprepare(c);
 	PQfinish(c->db);
 	free(c);
 }

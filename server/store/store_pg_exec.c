@@ -14,6 +14,7 @@
 #include "pbstr.h"
 #include "status.h"
 #include "store_pg_int.h"
+#include "text.h"
 
 /* Past the last slot, parameters are dropped: the statement then fails
  * for want of one, loudly, rather than running with the wrong ones. */
@@ -80,6 +81,35 @@ store_pg_bytes_owned(struct store_pg_args *a, void *data, size_t len)
 		free(data);
 }
 
+int
+store_pg_text_array(struct store_pg_args *a, char *const *items, size_t n)
+{
+	size_t cap = 3, len = 0;
+	char *lit;
+
+	for (size_t i = 0; i < n; i++)
+		cap += 2 * strlen(items[i]) + 3;
+	if ((lit = malloc(cap)) == NULL)
+		return -1;
+	lit[len++] = '{';
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			lit[len++] = ',';
+		lit[len++] = '"';
+		for (const char *s = items[i]; *s != '\0'; s++) {
+			if (*s == '"' || *s == '\\')
+				lit[len++] = '\\';
+			lit[len++] = *s;
+		}
+		lit[len++] = '"';
+	}
+	lit[len++] = '}';
+	lit[len] = '\0';
+	store_pg_bytes_owned(a, lit, len);
+	a->fmt[a->n - 1] = 0; /* the array's text form */
+	return 0;
+}
+
 void
 store_pg_day(struct store_pg_args *a, const char *iso, int last)
 {
@@ -142,6 +172,54 @@ store_pg_status(struct store_pg *c, const PGresult *res, const char *what)
 	return rc;
 }
 
+void
+store_pg_unprepare(struct store_pg *c)
+{
+	for (size_t i = 0; i < c->n_prepared; i++)
+		free(c->prepared[i].sql);
+	c->n_prepared = 0;
+}
+
+/* The name of sql's statement prepared on c, "s" and its place, into
+ * name, preparing it the first time: the server parses and plans it
+ * once, not at every call. 0, or -1 for sending it unprepared (a
+ * reader's, whose plans are made for their values; the table full; or
+ * the prepare failed, which the statement sent will report). */
+static int
+store_pg_prepared(
+    struct store_pg *c, const char *sql, int nparams, char name[16])
+{
+	size_t h, i;
+	PGresult *res;
+	int ok;
+
+	if (!c->prepare || c->readonly)
+		return -1;
+	h = text_hash(sql);
+	for (i = 0; i < c->n_prepared; i++)
+		if (c->prepared[i].hash == h &&
+		    strcmp(c->prepared[i].sql, sql) == 0)
+			break;
+	if (i == STORE_PG_PREPARED_MAX)
+		return -1;
+	snprintf(name, 16, "s%zu", i);
+	if (i < c->n_prepared)
+		return 0;
+	res = PQprepare(c->db, name, sql, nparams, NULL);
+	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+	PQclear(res);
+	if (!ok)
+		return -1;
+	if ((c->prepared[i].sql = strdup(sql)) == NULL) {
+		/* Its name is taken on the server: prepare no more. */
+		c->prepare = 0;
+		return 0;
+	}
+	c->prepared[i].hash = h;
+	c->n_prepared++;
+	return 0;
+}
+
 int
 store_pg_broken(const struct store_pg *c)
 {
@@ -161,6 +239,7 @@ store_pg_ready(struct store_pg *c)
 			return store_pg_status(c, NULL, "connection lost");
 		c->locked = 0;
 		c->lost = 0;
+		store_pg_unprepare(c);
 		PQreset(c->db);
 		if (store_pg_broken(c))
 			return store_pg_status(c, NULL, "reconnecting");
@@ -195,14 +274,20 @@ store_pg_run(
 {
 	PGresult *res;
 	ExecStatusType st;
+	char name[16];
 	int retried = 0;
 
 again:
 	if ((*rc = store_pg_ready(c)) != STATUS_OK)
 		return NULL;
-	res = PQexecParams(c->db, sql, a != NULL ? a->n : 0, NULL,
-	    a != NULL ? a->v : NULL, a != NULL ? a->len : NULL,
-	    a != NULL ? a->fmt : NULL, 1);
+	if (store_pg_prepared(c, sql, a != NULL ? a->n : 0, name) == 0)
+		res = PQexecPrepared(c->db, name, a != NULL ? a->n : 0,
+		    a != NULL ? a->v : NULL, a != NULL ? a->len : NULL,
+		    a != NULL ? a->fmt : NULL, 1);
+	else
+		res = PQexecParams(c->db, sql, a != NULL ? a->n : 0, NULL,
+		    a != NULL ? a->v : NULL, a != NULL ? a->len : NULL,
+		    a != NULL ? a->fmt : NULL, 1);
 	st = PQresultStatus(res);
 	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
 		*rc = STATUS_OK;
@@ -238,16 +323,23 @@ store_pg_exec(struct store_pg *c, const char *sql)
 	return rc;
 }
 
-/* Sends a statement of the pipeline; 0, or -1 (the connection failed). */
+/* Sends a statement of the pipeline, the one prepared as name unless
+ * name is NULL; 0, or -1 (the connection failed). */
 static int
-store_pg_send(
-    struct store_pg *c, const char *sql, const struct store_pg_args *a)
+store_pg_send(struct store_pg *c, const char *sql, const char *name,
+    const struct store_pg_args *a)
 {
-	return PQsendQueryParams(c->db, sql, a != NULL ? a->n : 0, NULL,
-	           a != NULL ? a->v : NULL, a != NULL ? a->len : NULL,
-	           a != NULL ? a->fmt : NULL, 1) == 1
-	    ? 0
-	    : -1;
+	int n = a != NULL ? a->n : 0;
+	const char *const *v = a != NULL ? a->v : NULL;
+	const int *len = a != NULL ? a->len : NULL;
+	const int *fmt = a != NULL ? a->fmt : NULL;
+
+	if (name != NULL)
+		return PQsendQueryPrepared(c->db, name, n, v, len, fmt, 1) == 1
+		    ? 0
+		    : -1;
+	return PQsendQueryParams(c->db, sql, n, NULL, v, len, fmt, 1) == 1 ? 0
+	                                                                   : -1;
 }
 
 /* In a transaction: "SAVEPOINT stmt", the statement and "RELEASE stmt"
@@ -263,13 +355,20 @@ store_pg_run_guarded(
 	    "SAVEPOINT stmt", NULL, "RELEASE stmt"};
 	PGresult *res, *kept = NULL;
 	int step = 0, ends = 0;
+	char name[16];
+	const char *named;
 
 	if ((*rc = store_pg_ready(c)) != STATUS_OK)
 		return NULL;
+	/* Prepared the first time before the pipeline, which takes no
+	 * call that waits for its answer. */
+	named = store_pg_prepared(c, sql, a != NULL ? a->n : 0, name) == 0
+	    ? name
+	    : NULL;
 	if (PQenterPipelineMode(c->db) != 1 ||
-	    store_pg_send(c, what[0], NULL) != 0 ||
-	    store_pg_send(c, sql, a) != 0 ||
-	    store_pg_send(c, what[2], NULL) != 0 ||
+	    store_pg_send(c, what[0], NULL, NULL) != 0 ||
+	    store_pg_send(c, sql, named, a) != 0 ||
+	    store_pg_send(c, what[2], NULL, NULL) != 0 ||
 	    PQpipelineSync(c->db) != 1) {
 		c->lost = 1;
 		*rc = store_pg_status(c, NULL, sql);

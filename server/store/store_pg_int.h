@@ -17,15 +17,28 @@
 
 /* A connection of the PostgreSQL backend: what store.h calls a
  * store_conn, which it begins with. */
+/* Statements a connection keeps prepared: the writer's and readers'
+ * own are some dozens; summaries made for their filters fill the rest,
+ * and past it statements go unprepared. */
+#define STORE_PG_PREPARED_MAX 128
+
 struct store_pg {
 	struct store_conn conn;
 	PGconn *db;
 	int readonly;
-	int locked;    /* a writer holding the writer's lock (STORE_PG_LOCK) */
-	int full;      /* a write failed for want of space (SQLSTATE 53100) */
-	int txn_open;  /* begun here and not yet committed or rolled back */
-	int lost;      /* the exchange with the server went out of step:
-	                * treated as a connection lost (store_pg_broken) */
+	int locked;   /* a writer holding the writer's lock (STORE_PG_LOCK) */
+	int full;     /* a write failed for want of space (SQLSTATE 53100) */
+	int txn_open; /* begun here and not yet committed or rolled back */
+	int lost;     /* the exchange with the server went out of step:
+	               * treated as a connection lost (store_pg_broken) */
+	/* Statements prepared on this connection (store_pg_prepared), once
+	 * it is open; each sql owned; forgotten when it is made again. */
+	int prepare;
+	size_t n_prepared;
+	struct store_pg_prepared {
+		size_t hash;
+		char *sql;
+	} prepared[STORE_PG_PREPARED_MAX];
 	char msg[512]; /* the last failure, for store_errmsg */
 };
 
@@ -72,6 +85,9 @@ void store_pg_null(struct store_pg_args *a);
 void store_pg_bytes(struct store_pg_args *a, const void *data, size_t len);
 /* Bytes malloc'd by the caller, freed with the arguments. */
 void store_pg_bytes_owned(struct store_pg_args *a, void *data, size_t len);
+/* A text[] parameter of the n items, in the array's text form: one
+ * parameter however many items. 0, or -1 (out of memory). */
+int store_pg_text_array(struct store_pg_args *a, char *const *items, size_t n);
 /* The first (last = 0) or last day of a partial ISO date, or NULL when
  * the text is empty or not a date. */
 void store_pg_day(struct store_pg_args *a, const char *iso, int last);
@@ -90,6 +106,9 @@ void store_pg_args_free(struct store_pg_args *a);
 int store_pg_broken(const struct store_pg *c);
 
 int store_pg_ready(struct store_pg *c);
+
+/* Forgets c's prepared statements (a new connection has none). */
+void store_pg_unprepare(struct store_pg *c);
 
 /* Runs sql with a (may be NULL); rows come back in binary. NULL on
  * failure, with the status in *rc (store_pg_status). */

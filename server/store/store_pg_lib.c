@@ -16,6 +16,7 @@
 #undef PQerrorMessage
 #undef PQexec
 #undef PQexecParams
+#undef PQexecPrepared
 #undef PQexitPipelineMode
 #undef PQfformat
 #undef PQfinish
@@ -28,6 +29,7 @@
 #undef PQhost
 #undef PQntuples
 #undef PQpipelineSync
+#undef PQprepare
 #undef PQputCopyData
 #undef PQputCopyEnd
 #undef PQreset
@@ -35,6 +37,7 @@
 #undef PQresultErrorMessage
 #undef PQresultStatus
 #undef PQsendQueryParams
+#undef PQsendQueryPrepared
 #undef PQsetNoticeProcessor
 #undef PQstatus
 #undef PQtransactionStatus
@@ -66,6 +69,7 @@ static const struct {
     STORE_PG_SYM(PQerrorMessage),
     STORE_PG_SYM(PQexec),
     STORE_PG_SYM(PQexecParams),
+    STORE_PG_SYM(PQexecPrepared),
     STORE_PG_SYM(PQexitPipelineMode),
     STORE_PG_SYM(PQfformat),
     STORE_PG_SYM(PQfinish),
@@ -78,6 +82,7 @@ static const struct {
     STORE_PG_SYM(PQhost),
     STORE_PG_SYM(PQntuples),
     STORE_PG_SYM(PQpipelineSync),
+    STORE_PG_SYM(PQprepare),
     STORE_PG_SYM(PQputCopyData),
     STORE_PG_SYM(PQputCopyEnd),
     STORE_PG_SYM(PQreset),
@@ -85,6 +90,7 @@ static const struct {
     STORE_PG_SYM(PQresultErrorMessage),
     STORE_PG_SYM(PQresultStatus),
     STORE_PG_SYM(PQsendQueryParams),
+    STORE_PG_SYM(PQsendQueryPrepared),
     STORE_PG_SYM(PQsetNoticeProcessor),
     STORE_PG_SYM(PQstatus),
     STORE_PG_SYM(PQtransactionStatus),

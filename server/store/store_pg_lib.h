@@ -25,6 +25,7 @@ struct store_pg_lib {
 	__typeof__(PQerrorMessage) *PQerrorMessage;
 	__typeof__(PQexec) *PQexec;
 	__typeof__(PQexecParams) *PQexecParams;
+	__typeof__(PQexecPrepared) *PQexecPrepared;
 	__typeof__(PQexitPipelineMode) *PQexitPipelineMode;
 	__typeof__(PQfformat) *PQfformat;
 	__typeof__(PQfinish) *PQfinish;
@@ -37,6 +38,7 @@ struct store_pg_lib {
 	__typeof__(PQhost) *PQhost;
 	__typeof__(PQntuples) *PQntuples;
 	__typeof__(PQpipelineSync) *PQpipelineSync;
+	__typeof__(PQprepare) *PQprepare;
 	__typeof__(PQputCopyData) *PQputCopyData;
 	__typeof__(PQputCopyEnd) *PQputCopyEnd;
 	__typeof__(PQreset) *PQreset;
@@ -44,6 +46,7 @@ struct store_pg_lib {
 	__typeof__(PQresultErrorMessage) *PQresultErrorMessage;
 	__typeof__(PQresultStatus) *PQresultStatus;
 	__typeof__(PQsendQueryParams) *PQsendQueryParams;
+	__typeof__(PQsendQueryPrepared) *PQsendQueryPrepared;
 	__typeof__(PQsetNoticeProcessor) *PQsetNoticeProcessor;
 	__typeof__(PQstatus) *PQstatus;
 	__typeof__(PQtransactionStatus) *PQtransactionStatus;
@@ -64,6 +67,7 @@ int store_pg_lib_load(char *err, size_t errlen);
 #define PQerrorMessage       (store_pg_lib.PQerrorMessage)
 #define PQexec               (store_pg_lib.PQexec)
 #define PQexecParams         (store_pg_lib.PQexecParams)
+#define PQexecPrepared       (store_pg_lib.PQexecPrepared)
 #define PQexitPipelineMode   (store_pg_lib.PQexitPipelineMode)
 #define PQfformat            (store_pg_lib.PQfformat)
 #define PQfinish             (store_pg_lib.PQfinish)
@@ -76,6 +80,7 @@ int store_pg_lib_load(char *err, size_t errlen);
 #define PQhost               (store_pg_lib.PQhost)
 #define PQntuples            (store_pg_lib.PQntuples)
 #define PQpipelineSync       (store_pg_lib.PQpipelineSync)
+#define PQprepare            (store_pg_lib.PQprepare)
 #define PQputCopyData        (store_pg_lib.PQputCopyData)
 #define PQputCopyEnd         (store_pg_lib.PQputCopyEnd)
 #define PQreset              (store_pg_lib.PQreset)
@@ -83,6 +88,7 @@ int store_pg_lib_load(char *err, size_t errlen);
 #define PQresultErrorMessage (store_pg_lib.PQresultErrorMessage)
 #define PQresultStatus       (store_pg_lib.PQresultStatus)
 #define PQsendQueryParams    (store_pg_lib.PQsendQueryParams)
+#define PQsendQueryPrepared  (store_pg_lib.PQsendQueryPrepared)
 #define PQsetNoticeProcessor (store_pg_lib.PQsetNoticeProcessor)
 #define PQstatus             (store_pg_lib.PQstatus)
 #define PQtransactionStatus  (store_pg_lib.PQtransactionStatus)
