@@ -197,18 +197,21 @@ store_pg_commit(struct store_conn *conn)
 
 	if (store_pg_broken(c)) {
 		c->txn_open = 0;
+		c->n_queued = 0;
 		return store_pg_status(c, NULL, "COMMIT");
 	}
 	/* COMMIT of a transaction in error answers ROLLBACK: it must not
 	 * pass for a commit. */
-	res = PQexec(c->db, "COMMIT");
-	if (PQresultStatus(res) == PGRES_COMMAND_OK &&
-	    strcmp(PQcmdStatus(res), "COMMIT") == 0)
-		rc = STATUS_OK;
-	else if (PQresultStatus(res) == PGRES_COMMAND_OK)
+	if (c->n_queued > 0) {
+		res = store_pg_piped(c, "COMMIT", NULL, 0, &rc);
+	} else {
+		res = PQexec(c->db, "COMMIT");
+		rc = PQresultStatus(res) == PGRES_COMMAND_OK
+		    ? STATUS_OK
+		    : store_pg_status(c, res, "COMMIT");
+	}
+	if (rc == STATUS_OK && strcmp(PQcmdStatus(res), "COMMIT") != 0)
 		rc = STATUS_ABORTED;
-	else
-		rc = store_pg_status(c, res, "COMMIT");
 	PQclear(res);
 	/* A commit whose answer was lost may or may not have happened:
 	 * UNAVAILABLE, and the client's retry with its request id finds
@@ -223,6 +226,7 @@ store_pg_rollback(struct store_conn *conn)
 	struct store_pg *c = store_pg_of(conn);
 
 	c->txn_open = 0;
+	c->n_queued = 0; /* what it would have sent goes with the rest */
 	if (store_pg_broken(c))
 		return STATUS_OK; /* nothing of it was committed */
 	return store_pg_exec(c, "ROLLBACK");
@@ -231,21 +235,28 @@ store_pg_rollback(struct store_conn *conn)
 int
 store_pg_savepoint(struct store_conn *conn)
 {
-	return store_pg_exec(store_pg_of(conn), "SAVEPOINT call");
+	return store_pg_queue(store_pg_of(conn), "SAVEPOINT call");
 }
 
 int
 store_pg_release(struct store_conn *conn)
 {
-	return store_pg_exec(store_pg_of(conn), "RELEASE call");
+	return store_pg_queue(store_pg_of(conn), "RELEASE call");
 }
 
 int
 store_pg_rollback_savepoint(struct store_conn *conn)
 {
 	struct store_pg *c = store_pg_of(conn);
-	int rc = store_pg_exec(c, "ROLLBACK TO call");
+	int rc;
 
+	/* Nothing ran since the savepoint: it need not be sent at all. */
+	if (c->n_queued > 0 &&
+	    strcmp(c->queued[c->n_queued - 1], "SAVEPOINT call") == 0) {
+		c->n_queued--;
+		return STATUS_OK;
+	}
+	rc = store_pg_exec(c, "ROLLBACK TO call");
 	return rc == STATUS_OK ? store_pg_release(conn) : rc;
 }
 

@@ -183,8 +183,9 @@ store_pg_unprepare(struct store_pg *c)
 /* The name of sql's statement prepared on c, "s" and its place, into
  * name, preparing it the first time: the server parses and plans it
  * once, not at every call. 0, or -1 for sending it unprepared (a
- * reader's, whose plans are made for their values; the table full; or
- * the prepare failed, which the statement sent will report). */
+ * reader's, whose plans are made for their values; not a query; the
+ * table full; or the prepare failed, which the statement sent will
+ * report). */
 static int
 store_pg_prepared(
     struct store_pg *c, const char *sql, int nparams, char name[16])
@@ -193,8 +194,11 @@ store_pg_prepared(
 	PGresult *res;
 	int ok;
 
-	if (!c->prepare || c->readonly)
-		return -1;
+	if (!c->prepare || c->readonly ||
+	    (strncmp(sql, "SELECT", 6) != 0 && strncmp(sql, "INSERT", 6) != 0 &&
+	        strncmp(sql, "UPDATE", 6) != 0 &&
+	        strncmp(sql, "DELETE", 6) != 0 && strncmp(sql, "WITH", 4) != 0))
+		return -1; /* transaction control is parsed in no time */
 	h = text_hash(sql);
 	for (i = 0; i < c->n_prepared; i++)
 		if (c->prepared[i].hash == h &&
@@ -239,6 +243,7 @@ store_pg_ready(struct store_pg *c)
 			return store_pg_status(c, NULL, "connection lost");
 		c->locked = 0;
 		c->lost = 0;
+		c->n_queued = 0;
 		store_pg_unprepare(c);
 		PQreset(c->db);
 		if (store_pg_broken(c))
@@ -277,6 +282,8 @@ store_pg_run(
 	char name[16];
 	int retried = 0;
 
+	if (c->n_queued > 0)
+		return store_pg_piped(c, sql, a, 0, rc);
 again:
 	if ((*rc = store_pg_ready(c)) != STATUS_OK)
 		return NULL;
@@ -311,6 +318,12 @@ store_pg_exec(struct store_pg *c, const char *sql)
 	PGresult *res;
 	int rc;
 
+	if (c->n_queued > 0) {
+		/* One statement then, in the pipeline after the queue. */
+		res = store_pg_piped(c, sql, NULL, 0, &rc);
+		PQclear(res);
+		return rc;
+	}
 	if ((rc = store_pg_ready(c)) != STATUS_OK)
 		return rc;
 	res = PQexec(c->db, sql);
@@ -342,34 +355,51 @@ store_pg_send(struct store_pg *c, const char *sql, const char *name,
 	                                                                   : -1;
 }
 
-/* In a transaction: "SAVEPOINT stmt", the statement and "RELEASE stmt"
- * in one exchange with the server (libpq's pipeline mode) instead of
- * three. The savepoint keeps the transaction usable when the statement
- * fails, as a failed statement leaves sqlite's. The statement's result,
- * or NULL with *rc. */
-static PGresult *
-store_pg_run_guarded(
-    struct store_pg *c, const char *sql, const struct store_pg_args *a, int *rc)
+int
+store_pg_queue(struct store_pg *c, const char *command)
 {
-	static const char *const what[3] = {
-	    "SAVEPOINT stmt", NULL, "RELEASE stmt"};
+	int rc = STATUS_OK;
+
+	if (c->n_queued == STORE_PG_QUEUED_MAX)
+		rc = store_pg_exec(c, command); /* the queue with it */
+	else
+		c->queued[c->n_queued++] = command;
+	return rc;
+}
+
+PGresult *
+store_pg_piped(struct store_pg *c, const char *sql,
+    const struct store_pg_args *a, int guard, int *rc)
+{
+	/* What is sent, in order: the commands queued, the savepoint of
+	 * the statement when guarded, the statement, its release. */
+	const char *sent[STORE_PG_QUEUED_MAX + 3];
 	PGresult *res, *kept = NULL;
-	int step = 0, ends = 0;
+	int n = 0, at, step = 0, ok = 1;
 	char name[16];
 	const char *named;
 
 	if ((*rc = store_pg_ready(c)) != STATUS_OK)
 		return NULL;
+	for (int i = 0; i < c->n_queued; i++)
+		sent[n++] = c->queued[i];
+	c->n_queued = 0;
+	if (guard)
+		sent[n++] = "SAVEPOINT stmt";
+	at = n;
+	sent[n++] = sql;
+	if (guard)
+		sent[n++] = "RELEASE stmt";
 	/* Prepared the first time before the pipeline, which takes no
 	 * call that waits for its answer. */
 	named = store_pg_prepared(c, sql, a != NULL ? a->n : 0, name) == 0
 	    ? name
 	    : NULL;
-	if (PQenterPipelineMode(c->db) != 1 ||
-	    store_pg_send(c, what[0], NULL, NULL) != 0 ||
-	    store_pg_send(c, sql, named, a) != 0 ||
-	    store_pg_send(c, what[2], NULL, NULL) != 0 ||
-	    PQpipelineSync(c->db) != 1) {
+	ok = PQenterPipelineMode(c->db) == 1;
+	for (int i = 0; i < n && ok; i++)
+		ok = store_pg_send(c, sent[i], i == at ? named : NULL,
+		         i == at ? a : NULL) == 0;
+	if (!ok || PQpipelineSync(c->db) != 1) {
 		c->lost = 1;
 		*rc = store_pg_status(c, NULL, sql);
 		return NULL;
@@ -380,9 +410,8 @@ store_pg_run_guarded(
 		ExecStatusType st;
 
 		if ((res = PQgetResult(c->db)) == NULL) {
-			if (store_pg_broken(c) || ++ends > 3)
+			if (store_pg_broken(c) || ++step > n)
 				break;
-			step++;
 			continue;
 		}
 		st = PQresultStatus(res);
@@ -392,14 +421,14 @@ store_pg_run_guarded(
 		}
 		if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
 		    st != PGRES_PIPELINE_ABORTED && *rc == STATUS_OK)
-			*rc = store_pg_status(
-			    c, res, step == 1 ? sql : what[step % 3]);
-		if (step == 1 && *rc == STATUS_OK && kept == NULL)
+			*rc =
+			    store_pg_status(c, res, sent[step < n ? step : at]);
+		if (step == at && *rc == STATUS_OK && kept == NULL)
 			kept = res;
 		else
 			PQclear(res);
 	}
-	if (PQexitPipelineMode(c->db) != 1 || ends != 3) {
+	if (PQexitPipelineMode(c->db) != 1 || step != n) {
 		/* Out of step with the server: what is begun is lost, and
 		 * the connection is made again outside a transaction. */
 		c->lost = 1;
@@ -427,7 +456,7 @@ store_pg_write(struct store_pg *c, const char *sql, struct store_pg_args *a,
 		*changed = 0;
 	if (first != NULL)
 		*first = 0;
-	res = guard ? store_pg_run_guarded(c, sql, a, &rc)
+	res = guard ? store_pg_piped(c, sql, a, 1, &rc)
 	            : store_pg_run(c, sql, a, &rc);
 	if (res != NULL) {
 		if (changed != NULL)

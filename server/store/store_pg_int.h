@@ -21,6 +21,7 @@
  * own are some dozens; summaries made for their filters fill the rest,
  * and past it statements go unprepared. */
 #define STORE_PG_PREPARED_MAX 128
+#define STORE_PG_QUEUED_MAX   4
 
 struct store_pg {
 	struct store_conn conn;
@@ -31,6 +32,10 @@ struct store_pg {
 	int txn_open; /* begun here and not yet committed or rolled back */
 	int lost;     /* the exchange with the server went out of step:
 	               * treated as a connection lost (store_pg_broken) */
+	/* Commands without parameters or rows (savepoints of calls) kept
+	 * to go with the next statement, in one exchange (store_pg_queue). */
+	const char *queued[STORE_PG_QUEUED_MAX];
+	int n_queued;
 	/* Statements prepared on this connection (store_pg_prepared), once
 	 * it is open; each sql owned; forgotten when it is made again. */
 	int prepare;
@@ -106,6 +111,18 @@ void store_pg_args_free(struct store_pg_args *a);
 int store_pg_broken(const struct store_pg *c);
 
 int store_pg_ready(struct store_pg *c);
+
+/* Keeps command (a string constant: a savepoint's, a release's) to be
+ * sent before the next statement, in the same exchange; its failure is
+ * that statement's. A status (sent at once when the queue is full). */
+int store_pg_queue(struct store_pg *c, const char *command);
+
+/* In one exchange (libpq's pipeline mode): the commands queued, then sql
+ * with its arguments, wrapped when guard is set in "SAVEPOINT stmt" and
+ * "RELEASE stmt" so that its failure leaves the transaction usable, as a
+ * failed statement leaves sqlite's. Its result, or NULL with *rc. */
+PGresult *store_pg_piped(struct store_pg *c, const char *sql,
+    const struct store_pg_args *a, int guard, int *rc);
 
 /* Forgets c's prepared statements (a new connection has none). */
 void store_pg_unprepare(struct store_pg *c);
