@@ -266,11 +266,11 @@ test_garbage_file_refused(void **state)
 	struct store_fixture *f = *state;
 	static const char text[] = "listen = tcp://0.0.0.0:7400\n"
 	                           "database = /var/lib/hoptac/hoptac.db\n";
-	uint8_t *noise = malloc(8192);
+	uint8_t *noise;
 	uint32_t seed = 12345;
 
 	STORE_FIXTURE_SQLITE_ONLY();
-	assert_non_null(noise);
+	assert_non_null(noise = malloc(8192));
 	for (size_t i = 0; i < 8192; i++) {
 		seed = seed * 1103515245u + 12345u;
 		noise[i] = (uint8_t)(seed >> 16);
