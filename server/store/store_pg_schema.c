@@ -11,10 +11,9 @@
  *  - no inbox (activity_inbox): it batches the pages sqlite writes per
  *    record; PostgreSQL's own log already does, and records are stored
  *    where queries find them at once;
- *  - no tables of counts (activity_*_counts): summaries are read from
- *    the records' covering indexes (store_pg_summary.c).
- * Both are what bench/ is to measure on PostgreSQL before they are
- * brought over.
+ *  - the tables of counts (activity_*_counts, migration 17) are kept by
+ *    PL/pgSQL triggers on activities and activity_partners, where
+ *    sqlite's inbox and store_sqlite_activities.c count as they write.
  */
 #include <stdio.h>
 #include <string.h>
@@ -213,6 +212,225 @@ static const char store_pg_base[] =
     ");";
 /* clang-format on */
 
+/* clang-format off */
+/* The first day of the month of day d, both as days since 1970-01-01. */
+#define STORE_PG_17_MONTH(d)                                                   \
+	"(" d " + 1 - extract(day FROM DATE '1970-01-01' + " d ")::int)"
+#define STORE_PG_17_PROVINCE(col) STORE_PG_PROVINCE(col)
+
+/* What an upsert into a table of counts keyed by keys does: the counts
+ * added to those there (negative ones take away). */
+#define STORE_PG_17_ADD(keys)                                                  \
+	" ON CONFLICT (" keys ") DO UPDATE SET n = k.n + excluded.n,"          \
+	" people = k.people + excluded.people"
+#define STORE_PG_17_KEYS  "unit_code, kind"
+#define STORE_PG_17_PKEYS "unit_code, kind, province"
+
+/* The partner counts moved by d, a query of (seq, province, s): s (1 or
+ * -1) times the activity at seq, if active and dated to the day, under
+ * the province. One statement; the upsert meets each key once. */
+#define STORE_PG_17_PARTNER_MOVE(d)                                            \
+	"WITH d AS (SELECT a.start_day AS day, a.unit_code, a.kind,"           \
+	" d.province, sum(d.s) AS n, sum(d.s * a.people) AS people"            \
+	" FROM (" d ") d JOIN activities a ON a.seq = d.seq"                   \
+	" WHERE a.state = 1 AND a.start_last = a.start_day"                    \
+	" GROUP BY 1, 2, 3, 4), m AS ("                                        \
+	" INSERT INTO activity_partner_day_counts AS k SELECT * FROM d"        \
+	STORE_PG_17_ADD("day, " STORE_PG_17_PKEYS) ")"                         \
+	" INSERT INTO activity_partner_month_counts AS k"                      \
+	" SELECT " STORE_PG_17_MONTH("day") ", unit_code, kind, province,"     \
+	" sum(n), sum(people) FROM d GROUP BY 1, 2, 3, 4"                      \
+	STORE_PG_17_ADD("month_day, " STORE_PG_17_PKEYS) ";"
+
+/* The (seq, province) of partner rows r: the activity and the province
+ * it is counted under; same(x, r) says x names the same pair. */
+#define STORE_PG_17_PAIR(r)                                                    \
+	r ".activity_seq AS seq, " STORE_PG_17_PROVINCE(r ".partner_code")     \
+	" AS province"
+#define STORE_PG_17_SAME(x, r)                                                 \
+	x ".activity_seq = " r ".activity_seq AND "                            \
+	STORE_PG_17_PROVINCE(x ".partner_code") " = "                          \
+	STORE_PG_17_PROVINCE(r ".partner_code")
+
+/* A province comes into an activity's counts with its first partner
+ * row there (added, rows of the statement, the rest being there
+ * before), and leaves with its last (removed). */
+#define STORE_PG_17_CAME                                                       \
+	"SELECT DISTINCT " STORE_PG_17_PAIR("n") ", 1 AS s FROM added n"       \
+	" WHERE NOT EXISTS (SELECT 1 FROM activity_partners x"                 \
+	" WHERE " STORE_PG_17_SAME("x", "n") " AND NOT EXISTS (SELECT 1"       \
+	" FROM added y WHERE y.activity_seq = x.activity_seq"                  \
+	" AND y.partner_code = x.partner_code))"
+#define STORE_PG_17_WENT                                                       \
+	"SELECT DISTINCT " STORE_PG_17_PAIR("o") ", -1 AS s FROM removed o"    \
+	" WHERE NOT EXISTS (SELECT 1 FROM activity_partners x"                 \
+	" WHERE " STORE_PG_17_SAME("x", "o") ")"
+
+/* 17: counts of active activities dated to the day, by day and by
+ * month, unit and kind, and the same by partner province, so that a
+ * summary reads a few thousand rows instead of every record of the
+ * period (as sqlite's migrations 6 and 13). Kept by triggers: on
+ * activities a row's counts move from its old values to its new ones,
+ * under the provinces its partner rows name then; on activity_partners
+ * a statement moves the provinces its rows bring or take away.
+ * hoptac_counts_rebuild() computes them all again from the records:
+ * here, and after hoptacd migrate's copy, which fires no triggers. */
+static const char store_pg_migration_17[] =
+    "CREATE TABLE activity_day_counts ("
+    "  day INTEGER NOT NULL,"
+    "  unit_code" T " NOT NULL,"
+    "  kind INTEGER NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  people INTEGER NOT NULL,"
+    "  PRIMARY KEY (day, unit_code, kind)"
+    ");"
+    "CREATE TABLE activity_month_counts ("
+    "  month_day INTEGER NOT NULL," /* the month's first day */
+    "  unit_code" T " NOT NULL,"
+    "  kind INTEGER NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  people INTEGER NOT NULL,"
+    "  PRIMARY KEY (month_day, unit_code, kind)"
+    ");"
+    "CREATE TABLE activity_partner_day_counts ("
+    "  day INTEGER NOT NULL,"
+    "  unit_code" T " NOT NULL,"
+    "  kind INTEGER NOT NULL,"
+    "  province" T " NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  people INTEGER NOT NULL,"
+    "  PRIMARY KEY (day, unit_code, kind, province)"
+    ");"
+    "CREATE TABLE activity_partner_month_counts ("
+    "  month_day INTEGER NOT NULL,"
+    "  unit_code" T " NOT NULL,"
+    "  kind INTEGER NOT NULL,"
+    "  province" T " NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  people INTEGER NOT NULL,"
+    "  PRIMARY KEY (month_day, unit_code, kind, province)"
+    ");"
+    /* s (1 or -1) times one activity, if active and dated to the day. */
+    "CREATE FUNCTION hoptac_counts_row(r_seq BIGINT, r_unit TEXT,"
+    "  r_kind INTEGER, r_day INTEGER, r_last INTEGER, r_people INTEGER,"
+    "  r_state INTEGER, r_s INTEGER) RETURNS void"
+    "  LANGUAGE plpgsql AS $$ BEGIN"
+    "  IF r_state <> 1 OR r_last <> r_day THEN RETURN; END IF;"
+    "  INSERT INTO activity_day_counts AS k VALUES (r_day, r_unit, r_kind,"
+    "    r_s, r_s * r_people)"
+    STORE_PG_17_ADD("day, " STORE_PG_17_KEYS) ";"
+    "  INSERT INTO activity_month_counts AS k"
+    "    VALUES (" STORE_PG_17_MONTH("r_day") ", r_unit, r_kind, r_s,"
+    "    r_s * r_people)"
+    STORE_PG_17_ADD("month_day, " STORE_PG_17_KEYS) ";"
+    "  INSERT INTO activity_partner_day_counts AS k SELECT DISTINCT r_day,"
+    "    r_unit, r_kind, " STORE_PG_17_PROVINCE("partner_code") ", r_s,"
+    "    r_s * r_people FROM activity_partners WHERE activity_seq = r_seq"
+    STORE_PG_17_ADD("day, " STORE_PG_17_PKEYS) ";"
+    "  INSERT INTO activity_partner_month_counts AS k SELECT DISTINCT"
+    "    " STORE_PG_17_MONTH("r_day") ", r_unit, r_kind,"
+    "    " STORE_PG_17_PROVINCE("partner_code") ", r_s, r_s * r_people"
+    "    FROM activity_partners WHERE activity_seq = r_seq"
+    STORE_PG_17_ADD("month_day, " STORE_PG_17_PKEYS) ";"
+    "  END $$;"
+    "CREATE FUNCTION hoptac_activity_counts() RETURNS trigger"
+    "  LANGUAGE plpgsql AS $$ BEGIN"
+    /* An amendment of the texts alone moves nothing. */
+    "  IF TG_OP = 'UPDATE' AND (old.unit_code, old.kind, old.start_day,"
+    "    old.start_last, old.people, old.state) IS NOT DISTINCT FROM"
+    "    (new.unit_code, new.kind, new.start_day, new.start_last,"
+    "    new.people, new.state) THEN RETURN NULL; END IF;"
+    "  IF TG_OP <> 'INSERT' THEN PERFORM hoptac_counts_row(old.seq,"
+    "    old.unit_code, old.kind, old.start_day, old.start_last,"
+    "    old.people, old.state, -1); END IF;"
+    "  IF TG_OP <> 'DELETE' THEN PERFORM hoptac_counts_row(new.seq,"
+    "    new.unit_code, new.kind, new.start_day, new.start_last,"
+    "    new.people, new.state, 1); END IF;"
+    "  RETURN NULL;"
+    "  END $$;"
+    "CREATE TRIGGER activity_counts AFTER INSERT OR DELETE OR UPDATE OF"
+    "  unit_code, kind, start_day, start_last, people, state"
+    "  ON activities FOR EACH ROW EXECUTE FUNCTION hoptac_activity_counts();"
+    "CREATE FUNCTION hoptac_partner_counts_came() RETURNS trigger"
+    "  LANGUAGE plpgsql AS $$ BEGIN "
+    STORE_PG_17_PARTNER_MOVE(STORE_PG_17_CAME)
+    "  RETURN NULL; END $$;"
+    "CREATE FUNCTION hoptac_partner_counts_went() RETURNS trigger"
+    "  LANGUAGE plpgsql AS $$ BEGIN "
+    STORE_PG_17_PARTNER_MOVE(STORE_PG_17_WENT)
+    "  RETURN NULL; END $$;"
+    /* An update: rows added and rows removed at once. Before it, the
+     * rows there were those not added, and those removed. */
+    "CREATE FUNCTION hoptac_partner_counts_moved() RETURNS trigger"
+    "  LANGUAGE plpgsql AS $$ BEGIN "
+    STORE_PG_17_PARTNER_MOVE(STORE_PG_17_CAME " AND NOT EXISTS (SELECT 1"
+        " FROM removed z WHERE " STORE_PG_17_SAME("z", "n") ") UNION ALL "
+        STORE_PG_17_WENT)
+    "  RETURN NULL; END $$;"
+    "CREATE TRIGGER activity_partner_counts_came AFTER INSERT"
+    "  ON activity_partners REFERENCING NEW TABLE AS added"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION hoptac_partner_counts_came();"
+    "CREATE TRIGGER activity_partner_counts_went AFTER DELETE"
+    "  ON activity_partners REFERENCING OLD TABLE AS removed"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION hoptac_partner_counts_went();"
+    "CREATE TRIGGER activity_partner_counts_moved AFTER UPDATE"
+    "  ON activity_partners REFERENCING OLD TABLE AS removed"
+    "  NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION"
+    "  hoptac_partner_counts_moved();"
+    /* The records of partial starts whose whole span lies in [r_from,
+     * r_to], which the counts do not hold, read through their partial
+     * index: the planner, knowing nothing of how few records have
+     * start_last <> start_day, would read the whole table. */
+    "CREATE FUNCTION hoptac_partial_starts(r_from INTEGER, r_to INTEGER)"
+    "  RETURNS TABLE (start_day INTEGER, start_last INTEGER,"
+    "  unit_code TEXT, kind INTEGER, people INTEGER)"
+    "  LANGUAGE sql STABLE SET enable_seqscan = off AS $$"
+    "  SELECT a.start_day, a.start_last, a.unit_code, a.kind, a.people"
+    "  FROM activities a WHERE a.state = 1 AND a.start_last <> a.start_day"
+    "  AND a.start_day >= r_from AND a.start_last <= r_to $$;"
+    /* The same once under each province their partners name. */
+    "CREATE FUNCTION hoptac_partial_provinces(r_from INTEGER,"
+    "  r_to INTEGER) RETURNS TABLE (start_day INTEGER, start_last INTEGER,"
+    "  unit_code TEXT, kind INTEGER, province TEXT, people INTEGER)"
+    "  LANGUAGE sql STABLE SET enable_seqscan = off AS $$"
+    "  SELECT DISTINCT ON (a.seq, " STORE_PG_17_PROVINCE("x.partner_code")
+    "  ) a.start_day, a.start_last, a.unit_code, a.kind,"
+    "  " STORE_PG_17_PROVINCE("x.partner_code") ", a.people"
+    "  FROM activities a JOIN activity_partners x ON x.activity_seq = a.seq"
+    "  WHERE a.state = 1 AND a.start_last <> a.start_day"
+    "  AND a.start_day >= r_from AND a.start_last <= r_to $$;"
+    "CREATE FUNCTION hoptac_counts_rebuild() RETURNS void"
+    "  LANGUAGE sql AS $$"
+    "  DELETE FROM activity_day_counts;"
+    "  DELETE FROM activity_month_counts;"
+    "  DELETE FROM activity_partner_day_counts;"
+    "  DELETE FROM activity_partner_month_counts;"
+    "  INSERT INTO activity_day_counts"
+    "    SELECT start_day, unit_code, kind, count(*), sum(people)"
+    "    FROM activities WHERE state = 1 AND start_last = start_day"
+    "    GROUP BY 1, 2, 3;"
+    "  INSERT INTO activity_month_counts"
+    "    SELECT " STORE_PG_17_MONTH("start_day") ", unit_code, kind,"
+    "    count(*), sum(people) FROM activities"
+    "    WHERE state = 1 AND start_last = start_day GROUP BY 1, 2, 3;"
+    "  INSERT INTO activity_partner_day_counts"
+    "    SELECT a.start_day, a.unit_code, a.kind, p.province, count(*),"
+    "    sum(a.people) FROM activities a JOIN (SELECT DISTINCT"
+    "    " STORE_PG_17_PAIR("x") " FROM activity_partners x) p"
+    "    ON p.seq = a.seq WHERE a.state = 1 AND a.start_last = a.start_day"
+    "    GROUP BY 1, 2, 3, 4;"
+    "  INSERT INTO activity_partner_month_counts"
+    "    SELECT " STORE_PG_17_MONTH("a.start_day") ", a.unit_code, a.kind,"
+    "    p.province, count(*), sum(a.people) FROM activities a JOIN"
+    "    (SELECT DISTINCT " STORE_PG_17_PAIR("x") " FROM activity_partners"
+    "    x) p ON p.seq = a.seq"
+    "    WHERE a.state = 1 AND a.start_last = a.start_day"
+    "    GROUP BY 1, 2, 3, 4;"
+    "  $$;"
+    "SELECT hoptac_counts_rebuild();"
+    "INSERT INTO hoptac_schema VALUES (17);";
+/* clang-format on */
+
 /* Migration n takes a PostgreSQL database from version n-1 to n, for n
  * past STORE_PG_BASE_VERSION; each ends by recording its version. Never
  * edit one that has shipped: add the next. */
@@ -223,6 +441,8 @@ static const char *const store_pg_later[] = {
      * stays: without it a lookup without the unit would read every
      * record (PostgreSQL 15 has no skip scan of (unit_code, id)). */
     "INSERT INTO hoptac_schema VALUES (16);",
+    /* 17: the counts (store_pg_migration_17) */
+    store_pg_migration_17,
 };
 
 int
