@@ -226,53 +226,28 @@ static const char store_pg_base[] =
 #define STORE_PG_17_KEYS  "unit_code, kind"
 #define STORE_PG_17_PKEYS "unit_code, kind, province"
 
-/* The partner counts moved by d, a query of (seq, province, s): s (1 or
- * -1) times the activity at seq, if active and dated to the day, under
- * the province. One statement; the upsert meets each key once. */
-#define STORE_PG_17_PARTNER_MOVE(d)                                            \
-	"WITH d AS (SELECT a.start_day AS day, a.unit_code, a.kind,"           \
-	" d.province, sum(d.s) AS n, sum(d.s * a.people) AS people"            \
-	" FROM (" d ") d JOIN activities a ON a.seq = d.seq"                   \
-	" WHERE a.state = 1 AND a.start_last = a.start_day"                    \
-	" GROUP BY 1, 2, 3, 4), m AS ("                                        \
-	" INSERT INTO activity_partner_day_counts AS k SELECT * FROM d"        \
-	STORE_PG_17_ADD("day, " STORE_PG_17_PKEYS) ")"                         \
-	" INSERT INTO activity_partner_month_counts AS k"                      \
-	" SELECT " STORE_PG_17_MONTH("day") ", unit_code, kind, province,"     \
-	" sum(n), sum(people) FROM d GROUP BY 1, 2, 3, 4"                      \
-	STORE_PG_17_ADD("month_day, " STORE_PG_17_PKEYS) ";"
-
-/* The (seq, province) of partner rows r: the activity and the province
- * it is counted under; same(x, r) says x names the same pair. */
+/* The (seq, province) of partner row r: the activity and the province
+ * it is counted under. */
 #define STORE_PG_17_PAIR(r)                                                    \
 	r ".activity_seq AS seq, " STORE_PG_17_PROVINCE(r ".partner_code")     \
 	" AS province"
-#define STORE_PG_17_SAME(x, r)                                                 \
-	x ".activity_seq = " r ".activity_seq AND "                            \
-	STORE_PG_17_PROVINCE(x ".partner_code") " = "                          \
-	STORE_PG_17_PROVINCE(r ".partner_code")
 
-/* A province comes into an activity's counts with its first partner
- * row there (added, rows of the statement, the rest being there
- * before), and leaves with its last (removed). */
-#define STORE_PG_17_CAME                                                       \
-	"SELECT DISTINCT " STORE_PG_17_PAIR("n") ", 1 AS s FROM added n"       \
-	" WHERE NOT EXISTS (SELECT 1 FROM activity_partners x"                 \
-	" WHERE " STORE_PG_17_SAME("x", "n") " AND NOT EXISTS (SELECT 1"       \
-	" FROM added y WHERE y.activity_seq = x.activity_seq"                  \
-	" AND y.partner_code = x.partner_code))"
-#define STORE_PG_17_WENT                                                       \
-	"SELECT DISTINCT " STORE_PG_17_PAIR("o") ", -1 AS s FROM removed o"    \
-	" WHERE NOT EXISTS (SELECT 1 FROM activity_partners x"                 \
-	" WHERE " STORE_PG_17_SAME("x", "o") ")"
+/* Whether the partner rows of activity r.activity_seq hold one of
+ * r.partner_code's province, other than rows matching "skip". */
+#define STORE_PG_17_PROVINCE_THERE(r, skip)                                    \
+	"EXISTS (SELECT 1 FROM activity_partners WHERE activity_seq = "        \
+	r ".activity_seq AND " STORE_PG_17_PROVINCE("partner_code") " = "      \
+	STORE_PG_17_PROVINCE(r ".partner_code") " AND NOT (" skip "))"
 
 /* 17: counts of active activities dated to the day, by day and by
  * month, unit and kind, and the same by partner province, so that a
  * summary reads a few thousand rows instead of every record of the
  * period (as sqlite's migrations 6 and 13). Kept by triggers: on
  * activities a row's counts move from its old values to its new ones,
- * under the provinces its partner rows name then; on activity_partners
- * a statement moves the provinces its rows bring or take away.
+ * under the provinces its partner rows name then (a new or removed
+ * activity has none: they point at it); on activity_partners a row
+ * moves its province, when it is the first or last of the activity's
+ * rows there. Row by row, each statement a lookup by key.
  * hoptac_counts_rebuild() computes them all again from the records:
  * here, and after hoptacd migrate's copy, which fires no triggers. */
 static const char store_pg_migration_17[] =
@@ -310,10 +285,11 @@ static const char store_pg_migration_17[] =
     "  people INTEGER NOT NULL,"
     "  PRIMARY KEY (month_day, unit_code, kind, province)"
     ");"
-    /* s (1 or -1) times one activity, if active and dated to the day. */
+    /* s (1 or -1) times one activity, if active and dated to the day;
+     * under its partners' provinces too if r_partners. */
     "CREATE FUNCTION hoptac_counts_row(r_seq BIGINT, r_unit TEXT,"
     "  r_kind INTEGER, r_day INTEGER, r_last INTEGER, r_people INTEGER,"
-    "  r_state INTEGER, r_s INTEGER) RETURNS void"
+    "  r_state INTEGER, r_s INTEGER, r_partners BOOLEAN) RETURNS void"
     "  LANGUAGE plpgsql AS $$ BEGIN"
     "  IF r_state <> 1 OR r_last <> r_day THEN RETURN; END IF;"
     "  INSERT INTO activity_day_counts AS k VALUES (r_day, r_unit, r_kind,"
@@ -323,6 +299,7 @@ static const char store_pg_migration_17[] =
     "    VALUES (" STORE_PG_17_MONTH("r_day") ", r_unit, r_kind, r_s,"
     "    r_s * r_people)"
     STORE_PG_17_ADD("month_day, " STORE_PG_17_KEYS) ";"
+    "  IF NOT r_partners THEN RETURN; END IF;"
     "  INSERT INTO activity_partner_day_counts AS k SELECT DISTINCT r_day,"
     "    r_unit, r_kind, " STORE_PG_17_PROVINCE("partner_code") ", r_s,"
     "    r_s * r_people FROM activity_partners WHERE activity_seq = r_seq"
@@ -342,41 +319,56 @@ static const char store_pg_migration_17[] =
     "    new.people, new.state) THEN RETURN NULL; END IF;"
     "  IF TG_OP <> 'INSERT' THEN PERFORM hoptac_counts_row(old.seq,"
     "    old.unit_code, old.kind, old.start_day, old.start_last,"
-    "    old.people, old.state, -1); END IF;"
+    "    old.people, old.state, -1, TG_OP = 'UPDATE'); END IF;"
     "  IF TG_OP <> 'DELETE' THEN PERFORM hoptac_counts_row(new.seq,"
     "    new.unit_code, new.kind, new.start_day, new.start_last,"
-    "    new.people, new.state, 1); END IF;"
+    "    new.people, new.state, 1, TG_OP = 'UPDATE'); END IF;"
     "  RETURN NULL;"
     "  END $$;"
     "CREATE TRIGGER activity_counts AFTER INSERT OR DELETE OR UPDATE OF"
     "  unit_code, kind, start_day, start_last, people, state"
     "  ON activities FOR EACH ROW EXECUTE FUNCTION hoptac_activity_counts();"
-    "CREATE FUNCTION hoptac_partner_counts_came() RETURNS trigger"
-    "  LANGUAGE plpgsql AS $$ BEGIN "
-    STORE_PG_17_PARTNER_MOVE(STORE_PG_17_CAME)
-    "  RETURN NULL; END $$;"
-    "CREATE FUNCTION hoptac_partner_counts_went() RETURNS trigger"
-    "  LANGUAGE plpgsql AS $$ BEGIN "
-    STORE_PG_17_PARTNER_MOVE(STORE_PG_17_WENT)
-    "  RETURN NULL; END $$;"
-    /* An update: rows added and rows removed at once. Before it, the
-     * rows there were those not added, and those removed. */
-    "CREATE FUNCTION hoptac_partner_counts_moved() RETURNS trigger"
-    "  LANGUAGE plpgsql AS $$ BEGIN "
-    STORE_PG_17_PARTNER_MOVE(STORE_PG_17_CAME " AND NOT EXISTS (SELECT 1"
-        " FROM removed z WHERE " STORE_PG_17_SAME("z", "n") ") UNION ALL "
-        STORE_PG_17_WENT)
-    "  RETURN NULL; END $$;"
-    "CREATE TRIGGER activity_partner_counts_came AFTER INSERT"
-    "  ON activity_partners REFERENCING NEW TABLE AS added"
-    "  FOR EACH STATEMENT EXECUTE FUNCTION hoptac_partner_counts_came();"
-    "CREATE TRIGGER activity_partner_counts_went AFTER DELETE"
-    "  ON activity_partners REFERENCING OLD TABLE AS removed"
-    "  FOR EACH STATEMENT EXECUTE FUNCTION hoptac_partner_counts_went();"
-    "CREATE TRIGGER activity_partner_counts_moved AFTER UPDATE"
-    "  ON activity_partners REFERENCING OLD TABLE AS removed"
-    "  NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION"
-    "  hoptac_partner_counts_moved();"
+    /* s (1 or -1) times activity r_seq, if active and dated to the
+     * day, under province r_province. */
+    "CREATE FUNCTION hoptac_partner_count(r_seq BIGINT, r_province TEXT,"
+    "  r_s INTEGER) RETURNS void LANGUAGE plpgsql AS $$"
+    "  DECLARE a record; BEGIN"
+    "  SELECT start_day, unit_code, kind, people INTO a FROM activities"
+    "    WHERE seq = r_seq AND state = 1 AND start_last = start_day;"
+    "  IF NOT FOUND THEN RETURN; END IF;"
+    "  INSERT INTO activity_partner_day_counts AS k VALUES (a.start_day,"
+    "    a.unit_code, a.kind, r_province, r_s, r_s * a.people)"
+    STORE_PG_17_ADD("day, " STORE_PG_17_PKEYS) ";"
+    "  INSERT INTO activity_partner_month_counts AS k"
+    "    VALUES (" STORE_PG_17_MONTH("a.start_day") ", a.unit_code,"
+    "    a.kind, r_province, r_s, r_s * a.people)"
+    STORE_PG_17_ADD("month_day, " STORE_PG_17_PKEYS) ";"
+    "  END $$;"
+    /* Before each row, so that the rows a statement changed before it
+     * are seen and the row itself is not: a province comes with its
+     * first row of the activity, and goes with its last. A row
+     * conflicting with one there (ON CONFLICT DO NOTHING) finds its
+     * province there, and counts nothing. */
+    "CREATE FUNCTION hoptac_partner_counts() RETURNS trigger"
+    "  LANGUAGE plpgsql AS $$ BEGIN"
+    "  IF TG_OP <> 'INSERT' AND NOT " STORE_PG_17_PROVINCE_THERE("old",
+        "activity_seq = old.activity_seq AND"
+        " partner_code = old.partner_code") " THEN"
+    "    PERFORM hoptac_partner_count(old.activity_seq,"
+    "    " STORE_PG_17_PROVINCE("old.partner_code") ", -1);"
+    "  END IF;"
+    "  IF TG_OP <> 'DELETE' AND NOT " STORE_PG_17_PROVINCE_THERE("new",
+        "TG_OP = 'UPDATE' AND activity_seq = old.activity_seq AND"
+        " partner_code = old.partner_code") " THEN"
+    "    PERFORM hoptac_partner_count(new.activity_seq,"
+    "    " STORE_PG_17_PROVINCE("new.partner_code") ", 1);"
+    "  END IF;"
+    "  IF TG_OP = 'DELETE' THEN RETURN old; END IF;"
+    "  RETURN new;"
+    "  END $$;"
+    "CREATE TRIGGER activity_partner_counts BEFORE INSERT OR UPDATE"
+    "  OR DELETE ON activity_partners FOR EACH ROW EXECUTE FUNCTION"
+    "  hoptac_partner_counts();"
     /* The records of partial starts whose whole span lies in [r_from,
      * r_to], which the counts do not hold, read through their partial
      * index: the planner, knowing nothing of how few records have

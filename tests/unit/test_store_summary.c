@@ -596,10 +596,9 @@ test_pg_migration_17_counts(void **state)
 	f->db = NULL;
 	/* Schema 16, as the releases before 17 made it. */
 	store_fixture_exec(f->path,
-	    "DROP FUNCTION hoptac_activity_counts, hoptac_partner_counts_came,"
-	    " hoptac_partner_counts_went, hoptac_partner_counts_moved,"
-	    " hoptac_counts_row, hoptac_counts_rebuild, hoptac_partial_starts,"
-	    " hoptac_partial_provinces CASCADE;"
+	    "DROP FUNCTION hoptac_activity_counts, hoptac_partner_counts,"
+	    " hoptac_partner_count, hoptac_counts_row, hoptac_counts_rebuild,"
+	    " hoptac_partial_starts, hoptac_partial_provinces CASCADE;"
 	    "DROP TABLE activity_day_counts, activity_month_counts,"
 	    " activity_partner_day_counts, activity_partner_month_counts;"
 	    "DELETE FROM hoptac_schema WHERE version = 17");
