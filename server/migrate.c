@@ -16,7 +16,9 @@
  * target's triggers (the counts, the audit trail's refusal of changes)
  * and foreign keys do not fire on rows that are copies: the source
  * already held them consistent. That takes the database's owner or a
- * superuser, which is said when it is refused.
+ * superuser, which is said when it is refused. The counts kept for
+ * summaries are not copied: the target computes them from the copied
+ * records (hoptac_counts_rebuild) before the commit.
  */
 #include "migrate.h"
 
@@ -419,16 +421,52 @@ migrate_sequences(PGconn *pg, const char *table)
 	return rc;
 }
 
-/* sqlite's tables that a target may not have: the counts kept for
- * summaries, derived from the records (a backend without them counts
- * the records), and the inbox, empty once settled. */
-static const char *const migrate_derived[] = {
+/* The counts kept for summaries, derived from the records: computed on
+ * the target from the copy, never copied. */
+static const char *const migrate_counts[] = {
     "activity_day_counts",
     "activity_month_counts",
     "activity_partner_day_counts",
     "activity_partner_month_counts",
-    "activity_inbox",
 };
+
+static int
+migrate_is_count(const char *table)
+{
+	for (size_t i = 0; i < sizeof(migrate_counts) / sizeof(*migrate_counts);
+	     i++)
+		if (strcmp(table, migrate_counts[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Computes the target's counts from the records just copied (the copy
+ * fired no trigger), and says how many rows each table has. */
+static int
+migrate_recount(PGconn *pg)
+{
+	char sql[256];
+
+	if (migrate_pg_exec(pg, "SELECT hoptac_counts_rebuild()") != 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(migrate_counts) / sizeof(*migrate_counts);
+	     i++) {
+		PGresult *r;
+
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM \"%s\"",
+		    migrate_counts[i]);
+		r = PQexec(pg, sql);
+		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+			migrate_pg_error(pg, sql);
+			PQclear(r);
+			return -1;
+		}
+		printf("%-32s %10s rows  computed from the records\n",
+		    migrate_counts[i], PQgetvalue(r, 0, 0));
+		PQclear(r);
+	}
+	return 0;
+}
 
 /* Whether the target has the table: 1, 0, or -1 on an error. */
 static int
@@ -449,32 +487,25 @@ migrate_pg_has_table(PGconn *pg, const char *table)
 	return has;
 }
 
-/* Whether a table the target lacks may be left behind: derived, or the
- * inbox with nothing in it. */
+/* Whether a table the target lacks may be left behind: the inbox with
+ * nothing in it (the target has none). */
 static int
 migrate_may_skip(sqlite3 *lite, const char *table)
 {
 	sqlite3_stmt *st = NULL;
 	int empty = 0;
 
-	for (size_t i = 0;
-	     i < sizeof(migrate_derived) / sizeof(*migrate_derived); i++) {
-		if (strcmp(table, migrate_derived[i]) != 0)
-			continue;
-		if (strcmp(table, "activity_inbox") != 0)
-			return 1;
-		if (sqlite3_prepare_v2(lite,
-		        "SELECT 1 FROM activity_inbox LIMIT 1", -1, &st,
-		        NULL) == SQLITE_OK)
-			empty = sqlite3_step(st) == SQLITE_DONE;
-		sqlite3_finalize(st);
-		return empty;
-	}
-	return 0;
+	if (strcmp(table, "activity_inbox") != 0)
+		return 0;
+	if (sqlite3_prepare_v2(lite, "SELECT 1 FROM activity_inbox LIMIT 1", -1,
+	        &st, NULL) == SQLITE_OK)
+		empty = sqlite3_step(st) == SQLITE_DONE;
+	sqlite3_finalize(st);
+	return empty;
 }
 
-/* The source's tables, sqlite's own left out, and those the target
- * does without (migrate_derived). */
+/* The source's tables, sqlite's own left out, the counts (computed on
+ * the target) and the empty inbox the target does without. */
 static int
 migrate_tables(sqlite3 *lite, PGconn *pg, struct migrate_table **out, size_t *n)
 {
@@ -490,9 +521,11 @@ migrate_tables(sqlite3 *lite, PGconn *pg, struct migrate_table **out, size_t *n)
 		return -1;
 	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 0);
-		int has = migrate_pg_has_table(pg, name);
+		int has;
 
-		if (has < 0) {
+		if (migrate_is_count(name))
+			continue;
+		if ((has = migrate_pg_has_table(pg, name)) < 0) {
 			rc = -1;
 			break;
 		}
@@ -568,7 +601,7 @@ migrate_all(sqlite3 *lite, PGconn *pg, struct migrate_table *t, size_t n)
 		}
 		total += sent;
 	}
-	if (migrate_pg_exec(pg, "COMMIT") != 0)
+	if (migrate_recount(pg) != 0 || migrate_pg_exec(pg, "COMMIT") != 0)
 		return -1;
 	printf("%" PRId64 " rows in %zu tables copied and checked\n", total, n);
 	return 0;

@@ -204,6 +204,29 @@ int store_window_over(Hoptac__V1__ListActivitiesResponse *out, size_t max);
 int store_page_of(const Hoptac__V1__ListActivitiesRequest *q, uint32_t *limit,
     int64_t *after_day, int64_t *after_seq);
 
+/* Where a summary is read from (store_summary_plan.c). */
+enum store_source {
+	STORE_FROM_RECORDS,
+	STORE_FROM_COUNTS,         /* by day or month, unit and kind */
+	STORE_FROM_PARTNER_COUNTS, /* the same, by partner province too */
+};
+
+/* Which of the kept counts answer q grouped by its first n_dims
+ * dimensions, if any. They know unit, kind, day and partner province:
+ * not fields, not districts. An activity is counted once per province,
+ * so totals over several provinces (not grouped by partner) would count
+ * some twice: the records answer. */
+enum store_source store_summary_source(
+    const struct store_summary_query *q, size_t n_dims);
+
+/* Splits [from, to] into the whole months it covers, [m[0], m[1]] as
+ * their first days (empty when m[0] > m[1]), and the days before and
+ * after them, [d[0], d[1]] and [d[2], d[3]]. */
+void store_summary_split(int32_t from, int32_t to, int32_t m[2], int32_t d[4]);
+
+/* Whether a dimension is a period: year, quarter or month. */
+int store_dim_is_time(int dim);
+
 /* The backends. */
 extern const struct store_ops store_sqlite_ops;
 extern const struct store_ops store_pg_ops;

@@ -11,10 +11,9 @@
  *  - no inbox (activity_inbox): it batches the pages sqlite writes per
  *    record; PostgreSQL's own log already does, and records are stored
  *    where queries find them at once;
- *  - no tables of counts (activity_*_counts): summaries are read from
- *    the records' covering indexes (store_pg_summary.c).
- * Both are what bench/ is to measure on PostgreSQL before they are
- * brought over.
+ *  - the tables of counts (activity_*_counts, migration 17) are kept by
+ *    PL/pgSQL triggers on activities and activity_partners, where
+ *    sqlite's inbox and store_sqlite_activities.c count as they write.
  */
 #include <stdio.h>
 #include <string.h>
@@ -213,6 +212,217 @@ static const char store_pg_base[] =
     ");";
 /* clang-format on */
 
+/* clang-format off */
+/* The first day of the month of day d, both as days since 1970-01-01. */
+#define STORE_PG_17_MONTH(d)                                                   \
+	"(" d " + 1 - extract(day FROM DATE '1970-01-01' + " d ")::int)"
+#define STORE_PG_17_PROVINCE(col) STORE_PG_PROVINCE(col)
+
+/* What an upsert into a table of counts keyed by keys does: the counts
+ * added to those there (negative ones take away). */
+#define STORE_PG_17_ADD(keys)                                                  \
+	" ON CONFLICT (" keys ") DO UPDATE SET n = k.n + excluded.n,"          \
+	" people = k.people + excluded.people"
+#define STORE_PG_17_KEYS  "unit_code, kind"
+#define STORE_PG_17_PKEYS "unit_code, kind, province"
+
+/* The (seq, province) of partner row r: the activity and the province
+ * it is counted under. */
+#define STORE_PG_17_PAIR(r)                                                    \
+	r ".activity_seq AS seq, " STORE_PG_17_PROVINCE(r ".partner_code")     \
+	" AS province"
+
+/* Whether the partner rows of activity r.activity_seq hold one of
+ * r.partner_code's province, other than rows matching "skip". */
+#define STORE_PG_17_PROVINCE_THERE(r, skip)                                    \
+	"EXISTS (SELECT 1 FROM activity_partners WHERE activity_seq = "        \
+	r ".activity_seq AND " STORE_PG_17_PROVINCE("partner_code") " = "      \
+	STORE_PG_17_PROVINCE(r ".partner_code") " AND NOT (" skip "))"
+
+/* 17: counts of active activities dated to the day, by day and by
+ * month, unit and kind, and the same by partner province, so that a
+ * summary reads a few thousand rows instead of every record of the
+ * period (as sqlite's migrations 6 and 13). Kept by triggers: on
+ * activities a row's counts move from its old values to its new ones,
+ * under the provinces its partner rows name then (a new or removed
+ * activity has none: they point at it); on activity_partners a row
+ * moves its province, when it is the first or last of the activity's
+ * rows there. Row by row, each statement a lookup by key.
+ * hoptac_counts_rebuild() computes them all again from the records:
+ * here, and after hoptacd migrate's copy, which fires no triggers. */
+static const char store_pg_migration_17[] =
+    "CREATE TABLE activity_day_counts ("
+    "  day INTEGER NOT NULL,"
+    "  unit_code" T " NOT NULL,"
+    "  kind INTEGER NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  people INTEGER NOT NULL,"
+    "  PRIMARY KEY (day, unit_code, kind)"
+    ");"
+    "CREATE TABLE activity_month_counts ("
+    "  month_day INTEGER NOT NULL," /* the month's first day */
+    "  unit_code" T " NOT NULL,"
+    "  kind INTEGER NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  people INTEGER NOT NULL,"
+    "  PRIMARY KEY (month_day, unit_code, kind)"
+    ");"
+    "CREATE TABLE activity_partner_day_counts ("
+    "  day INTEGER NOT NULL,"
+    "  unit_code" T " NOT NULL,"
+    "  kind INTEGER NOT NULL,"
+    "  province" T " NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  people INTEGER NOT NULL,"
+    "  PRIMARY KEY (day, unit_code, kind, province)"
+    ");"
+    "CREATE TABLE activity_partner_month_counts ("
+    "  month_day INTEGER NOT NULL,"
+    "  unit_code" T " NOT NULL,"
+    "  kind INTEGER NOT NULL,"
+    "  province" T " NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  people INTEGER NOT NULL,"
+    "  PRIMARY KEY (month_day, unit_code, kind, province)"
+    ");"
+    /* s (1 or -1) times one activity, if active and dated to the day;
+     * under its partners' provinces too if r_partners. */
+    "CREATE FUNCTION hoptac_counts_row(r_seq BIGINT, r_unit TEXT,"
+    "  r_kind INTEGER, r_day INTEGER, r_last INTEGER, r_people INTEGER,"
+    "  r_state INTEGER, r_s INTEGER, r_partners BOOLEAN) RETURNS void"
+    "  LANGUAGE plpgsql AS $$ BEGIN"
+    "  IF r_state <> 1 OR r_last <> r_day THEN RETURN; END IF;"
+    "  INSERT INTO activity_day_counts AS k VALUES (r_day, r_unit, r_kind,"
+    "    r_s, r_s * r_people)"
+    STORE_PG_17_ADD("day, " STORE_PG_17_KEYS) ";"
+    "  INSERT INTO activity_month_counts AS k"
+    "    VALUES (" STORE_PG_17_MONTH("r_day") ", r_unit, r_kind, r_s,"
+    "    r_s * r_people)"
+    STORE_PG_17_ADD("month_day, " STORE_PG_17_KEYS) ";"
+    "  IF NOT r_partners THEN RETURN; END IF;"
+    "  INSERT INTO activity_partner_day_counts AS k SELECT DISTINCT r_day,"
+    "    r_unit, r_kind, " STORE_PG_17_PROVINCE("partner_code") ", r_s,"
+    "    r_s * r_people FROM activity_partners WHERE activity_seq = r_seq"
+    STORE_PG_17_ADD("day, " STORE_PG_17_PKEYS) ";"
+    "  INSERT INTO activity_partner_month_counts AS k SELECT DISTINCT"
+    "    " STORE_PG_17_MONTH("r_day") ", r_unit, r_kind,"
+    "    " STORE_PG_17_PROVINCE("partner_code") ", r_s, r_s * r_people"
+    "    FROM activity_partners WHERE activity_seq = r_seq"
+    STORE_PG_17_ADD("month_day, " STORE_PG_17_PKEYS) ";"
+    "  END $$;"
+    "CREATE FUNCTION hoptac_activity_counts() RETURNS trigger"
+    "  LANGUAGE plpgsql AS $$ BEGIN"
+    /* An amendment of the texts alone moves nothing. */
+    "  IF TG_OP = 'UPDATE' AND (old.unit_code, old.kind, old.start_day,"
+    "    old.start_last, old.people, old.state) IS NOT DISTINCT FROM"
+    "    (new.unit_code, new.kind, new.start_day, new.start_last,"
+    "    new.people, new.state) THEN RETURN NULL; END IF;"
+    "  IF TG_OP <> 'INSERT' THEN PERFORM hoptac_counts_row(old.seq,"
+    "    old.unit_code, old.kind, old.start_day, old.start_last,"
+    "    old.people, old.state, -1, TG_OP = 'UPDATE'); END IF;"
+    "  IF TG_OP <> 'DELETE' THEN PERFORM hoptac_counts_row(new.seq,"
+    "    new.unit_code, new.kind, new.start_day, new.start_last,"
+    "    new.people, new.state, 1, TG_OP = 'UPDATE'); END IF;"
+    "  RETURN NULL;"
+    "  END $$;"
+    "CREATE TRIGGER activity_counts AFTER INSERT OR DELETE OR UPDATE OF"
+    "  unit_code, kind, start_day, start_last, people, state"
+    "  ON activities FOR EACH ROW EXECUTE FUNCTION hoptac_activity_counts();"
+    /* s (1 or -1) times activity r_seq, if active and dated to the
+     * day, under province r_province. */
+    "CREATE FUNCTION hoptac_partner_count(r_seq BIGINT, r_province TEXT,"
+    "  r_s INTEGER) RETURNS void LANGUAGE plpgsql AS $$"
+    "  DECLARE a record; BEGIN"
+    "  SELECT start_day, unit_code, kind, people INTO a FROM activities"
+    "    WHERE seq = r_seq AND state = 1 AND start_last = start_day;"
+    "  IF NOT FOUND THEN RETURN; END IF;"
+    "  INSERT INTO activity_partner_day_counts AS k VALUES (a.start_day,"
+    "    a.unit_code, a.kind, r_province, r_s, r_s * a.people)"
+    STORE_PG_17_ADD("day, " STORE_PG_17_PKEYS) ";"
+    "  INSERT INTO activity_partner_month_counts AS k"
+    "    VALUES (" STORE_PG_17_MONTH("a.start_day") ", a.unit_code,"
+    "    a.kind, r_province, r_s, r_s * a.people)"
+    STORE_PG_17_ADD("month_day, " STORE_PG_17_PKEYS) ";"
+    "  END $$;"
+    /* Before each row, so that the rows a statement changed before it
+     * are seen and the row itself is not: a province comes with its
+     * first row of the activity, and goes with its last. A row
+     * conflicting with one there (ON CONFLICT DO NOTHING) finds its
+     * province there, and counts nothing. */
+    "CREATE FUNCTION hoptac_partner_counts() RETURNS trigger"
+    "  LANGUAGE plpgsql AS $$ BEGIN"
+    "  IF TG_OP <> 'INSERT' AND NOT " STORE_PG_17_PROVINCE_THERE("old",
+        "activity_seq = old.activity_seq AND"
+        " partner_code = old.partner_code") " THEN"
+    "    PERFORM hoptac_partner_count(old.activity_seq,"
+    "    " STORE_PG_17_PROVINCE("old.partner_code") ", -1);"
+    "  END IF;"
+    "  IF TG_OP <> 'DELETE' AND NOT " STORE_PG_17_PROVINCE_THERE("new",
+        "TG_OP = 'UPDATE' AND activity_seq = old.activity_seq AND"
+        " partner_code = old.partner_code") " THEN"
+    "    PERFORM hoptac_partner_count(new.activity_seq,"
+    "    " STORE_PG_17_PROVINCE("new.partner_code") ", 1);"
+    "  END IF;"
+    "  IF TG_OP = 'DELETE' THEN RETURN old; END IF;"
+    "  RETURN new;"
+    "  END $$;"
+    "CREATE TRIGGER activity_partner_counts BEFORE INSERT OR UPDATE"
+    "  OR DELETE ON activity_partners FOR EACH ROW EXECUTE FUNCTION"
+    "  hoptac_partner_counts();"
+    /* The records of partial starts whose whole span lies in [r_from,
+     * r_to], which the counts do not hold, read through their partial
+     * index: the planner, knowing nothing of how few records have
+     * start_last <> start_day, would read the whole table. */
+    "CREATE FUNCTION hoptac_partial_starts(r_from INTEGER, r_to INTEGER)"
+    "  RETURNS TABLE (start_day INTEGER, start_last INTEGER,"
+    "  unit_code TEXT, kind INTEGER, people INTEGER)"
+    "  LANGUAGE sql STABLE SET enable_seqscan = off AS $$"
+    "  SELECT a.start_day, a.start_last, a.unit_code, a.kind, a.people"
+    "  FROM activities a WHERE a.state = 1 AND a.start_last <> a.start_day"
+    "  AND a.start_day >= r_from AND a.start_last <= r_to $$;"
+    /* The same once under each province their partners name. */
+    "CREATE FUNCTION hoptac_partial_provinces(r_from INTEGER,"
+    "  r_to INTEGER) RETURNS TABLE (start_day INTEGER, start_last INTEGER,"
+    "  unit_code TEXT, kind INTEGER, province TEXT, people INTEGER)"
+    "  LANGUAGE sql STABLE SET enable_seqscan = off AS $$"
+    "  SELECT DISTINCT ON (a.seq, " STORE_PG_17_PROVINCE("x.partner_code")
+    "  ) a.start_day, a.start_last, a.unit_code, a.kind,"
+    "  " STORE_PG_17_PROVINCE("x.partner_code") ", a.people"
+    "  FROM activities a JOIN activity_partners x ON x.activity_seq = a.seq"
+    "  WHERE a.state = 1 AND a.start_last <> a.start_day"
+    "  AND a.start_day >= r_from AND a.start_last <= r_to $$;"
+    "CREATE FUNCTION hoptac_counts_rebuild() RETURNS void"
+    "  LANGUAGE sql AS $$"
+    "  DELETE FROM activity_day_counts;"
+    "  DELETE FROM activity_month_counts;"
+    "  DELETE FROM activity_partner_day_counts;"
+    "  DELETE FROM activity_partner_month_counts;"
+    "  INSERT INTO activity_day_counts"
+    "    SELECT start_day, unit_code, kind, count(*), sum(people)"
+    "    FROM activities WHERE state = 1 AND start_last = start_day"
+    "    GROUP BY 1, 2, 3;"
+    "  INSERT INTO activity_month_counts"
+    "    SELECT " STORE_PG_17_MONTH("start_day") ", unit_code, kind,"
+    "    count(*), sum(people) FROM activities"
+    "    WHERE state = 1 AND start_last = start_day GROUP BY 1, 2, 3;"
+    "  INSERT INTO activity_partner_day_counts"
+    "    SELECT a.start_day, a.unit_code, a.kind, p.province, count(*),"
+    "    sum(a.people) FROM activities a JOIN (SELECT DISTINCT"
+    "    " STORE_PG_17_PAIR("x") " FROM activity_partners x) p"
+    "    ON p.seq = a.seq WHERE a.state = 1 AND a.start_last = a.start_day"
+    "    GROUP BY 1, 2, 3, 4;"
+    "  INSERT INTO activity_partner_month_counts"
+    "    SELECT " STORE_PG_17_MONTH("a.start_day") ", a.unit_code, a.kind,"
+    "    p.province, count(*), sum(a.people) FROM activities a JOIN"
+    "    (SELECT DISTINCT " STORE_PG_17_PAIR("x") " FROM activity_partners"
+    "    x) p ON p.seq = a.seq"
+    "    WHERE a.state = 1 AND a.start_last = a.start_day"
+    "    GROUP BY 1, 2, 3, 4;"
+    "  $$;"
+    "SELECT hoptac_counts_rebuild();"
+    "INSERT INTO hoptac_schema VALUES (17);";
+/* clang-format on */
+
 /* Migration n takes a PostgreSQL database from version n-1 to n, for n
  * past STORE_PG_BASE_VERSION; each ends by recording its version. Never
  * edit one that has shipped: add the next. */
@@ -223,6 +433,8 @@ static const char *const store_pg_later[] = {
      * stays: without it a lookup without the unit would read every
      * record (PostgreSQL 15 has no skip scan of (unit_code, id)). */
     "INSERT INTO hoptac_schema VALUES (16);",
+    /* 17: the counts (store_pg_migration_17) */
+    store_pg_migration_17,
 };
 
 int

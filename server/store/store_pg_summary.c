@@ -1,8 +1,9 @@
 /*
- * Summaries in the PostgreSQL store: the figures summed over the
- * records, through the covering index activities_summary (the tables
- * of counts sqlite keeps are not kept here: store_pg_schema.c). The
- * keys and their order are sqlite's: the same rows in the same order.
+ * Summaries in the PostgreSQL store: the figures summed from the counts
+ * kept by day and month (migration 17, store_pg_schema.c) where they can
+ * answer, else over the records through the covering index
+ * activities_summary. Which queries the counts answer, the keys and
+ * their order are sqlite's: the same rows in the same order.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "pbstr.h"
 #include "status.h"
 #include "store.h"
+#include "store_backend.h"
 #include "store_pg_int.h"
 
 /* The SQL of a summary, built for its dimensions and filters, with its
@@ -89,15 +91,16 @@ store_pg_sql_int(struct store_pg_sql *q, int64_t v)
 
 /* The key expression of a dimension, as sqlite's store_dim_expr: a
  * start known to a coarser period than the dimension's is keyed by that
- * period. */
+ * period. Read from the records the province is p's, from the counts
+ * a's. */
 static const char *
-store_pg_dim_expr(int dim)
+store_pg_dim_expr(int dim, int counted)
 {
 	switch (dim) {
 	case HOPTAC__V1__DIMENSION__DIMENSION_UNIT:
 		return "a.unit_code";
 	case HOPTAC__V1__DIMENSION__DIMENSION_PARTNER:
-		return "p.province";
+		return counted ? "a.province" : "p.province";
 	case HOPTAC__V1__DIMENSION__DIMENSION_KIND:
 		return "CAST(a.kind AS TEXT)";
 	case HOPTAC__V1__DIMENSION__DIMENSION_FIELD:
@@ -114,14 +117,6 @@ store_pg_dim_expr(int dim)
 	default:
 		return NULL;
 	}
-}
-
-static int
-store_pg_dim_is_time(int dim)
-{
-	return dim == HOPTAC__V1__DIMENSION__DIMENSION_YEAR ||
-	    dim == HOPTAC__V1__DIMENSION__DIMENSION_QUARTER ||
-	    dim == HOPTAC__V1__DIMENSION__DIMENSION_MONTH;
 }
 
 /* The partner condition on the partner rows x: one of the codes, or a
@@ -146,12 +141,65 @@ store_pg_sql_partners(
 	store_pg_sql_add(q, ")");
 }
 
-/* Of the activities counted, how many have a start known to the month,
- * the quarter or the year only. */
-#define STORE_PG_PARTIAL                                                       \
-	", count(*) FILTER (WHERE " STORE_PG_SPAN " BETWEEN 1 AND 30),"        \
-	" count(*) FILTER (WHERE " STORE_PG_SPAN " BETWEEN 31 AND 91),"        \
-	" count(*) FILTER (WHERE " STORE_PG_SPAN " > 91)"
+/* Of the activities counted (agg of them: count(*) of records, the sum
+ * of counts), how many have a start known to the month, the quarter or
+ * the year only. */
+#define STORE_PG_PARTIAL(agg)                                                  \
+	", coalesce(" agg " FILTER (WHERE " STORE_PG_SPAN " BETWEEN 1 AND"     \
+	" 30), 0), coalesce(" agg " FILTER (WHERE " STORE_PG_SPAN " BETWEEN"   \
+	" 31 AND 91), 0), coalesce(" agg " FILTER (WHERE " STORE_PG_SPAN       \
+	" > 91), 0)"
+
+/* The rows a summary from the counts sums, named a: the counts of the
+ * whole months of the period, of its days before and after them, and
+ * the records of partial starts whose whole span lies in it (the counts
+ * hold full dates only). With the province for the partner counts. */
+static void
+store_pg_sql_counts(struct store_pg_sql *sql,
+    const struct store_summary_query *q, enum store_source from)
+{
+	int by_partner = from == STORE_FROM_PARTNER_COUNTS;
+	int32_t months[2], days[4];
+
+	store_summary_split(q->from_day, q->to_day, months, days);
+	store_pg_sql_add(sql,
+	    by_partner ? " FROM (SELECT month_day AS start_day, month_day AS"
+	                 " start_last, unit_code, kind, province, n, people"
+	                 " FROM activity_partner_month_counts"
+	               : " FROM (SELECT month_day AS start_day, month_day AS"
+	                 " start_last, unit_code, kind, n, people"
+	                 " FROM activity_month_counts");
+	store_pg_sql_add(sql, " WHERE month_day BETWEEN ");
+	store_pg_sql_int(sql, months[0]);
+	store_pg_sql_add(sql, " AND ");
+	store_pg_sql_int(sql, months[1]);
+	store_pg_sql_add(sql,
+	    by_partner
+	        ? " UNION ALL SELECT day, day, unit_code, kind, province,"
+	          " n, people FROM activity_partner_day_counts"
+	        : " UNION ALL SELECT day, day, unit_code, kind, n,"
+	          " people FROM activity_day_counts");
+	for (int i = 0; i < 4; i += 2) {
+		store_pg_sql_add(
+		    sql, i ? " OR day BETWEEN " : " WHERE day BETWEEN ");
+		store_pg_sql_int(sql, days[i]);
+		store_pg_sql_add(sql, " AND ");
+		store_pg_sql_int(sql, days[i + 1]);
+	}
+	/* The functions read the records through activities_partial
+	 * (store_pg_schema.c says why). */
+	store_pg_sql_add(sql,
+	    by_partner ? " UNION ALL SELECT start_day, start_last, unit_code"
+	                 " COLLATE \"C\", kind, province COLLATE \"C\", 1,"
+	                 " people FROM hoptac_partial_provinces("
+	               : " UNION ALL SELECT start_day, start_last, unit_code"
+	                 " COLLATE \"C\", kind, 1, people FROM"
+	                 " hoptac_partial_starts(");
+	store_pg_sql_int(sql, q->from_day);
+	store_pg_sql_add(sql, ", ");
+	store_pg_sql_int(sql, q->to_day);
+	store_pg_sql_add(sql, ")) a WHERE true");
+}
 
 static Hoptac__V1__Figures *
 store_pg_figures(const PGresult *res, int r, int col)
@@ -228,13 +276,16 @@ store_pg_rows(
 }
 
 /* One query of the summary: grouped by the dimensions (n_dims > 0) into
- * rows, or not grouped into the totals. */
+ * rows, or not grouped into the totals. From the kept counts when they
+ * can answer (store_summary_source), else from the records. */
 static int
 store_pg_summary_run(struct store_pg *c, const struct store_summary_query *q,
     size_t n_dims, Hoptac__V1__SummaryResponse *out)
 {
 	struct store_pg_sql *sql = calloc(1, sizeof(*sql)); /* owned */
 	int join_partner = 0, join_field = 0, rc = STATUS_OK;
+	enum store_source from = store_summary_source(q, n_dims);
+	int counted = from != STORE_FROM_RECORDS;
 	PGresult *res;
 	char alias[64];
 
@@ -242,13 +293,13 @@ store_pg_summary_run(struct store_pg *c, const struct store_summary_query *q,
 		return STATUS_INTERNAL;
 	store_pg_sql_add(sql, "SELECT * FROM (SELECT ");
 	for (size_t i = 0; i < n_dims; i++) {
-		const char *e = store_pg_dim_expr(q->dims[i]);
+		const char *e = store_pg_dim_expr(q->dims[i], counted);
 
 		if (e == NULL) {
 			rc = STATUS_INVALID_ARGUMENT;
 			goto out;
 		}
-		join_partner |=
+		join_partner |= !counted &&
 		    q->dims[i] == HOPTAC__V1__DIMENSION__DIMENSION_PARTNER;
 		join_field |=
 		    q->dims[i] == HOPTAC__V1__DIMENSION__DIMENSION_FIELD;
@@ -256,14 +307,27 @@ store_pg_summary_run(struct store_pg *c, const struct store_summary_query *q,
 		snprintf(alias, sizeof(alias), " AS k%zu, ", i + 1);
 		store_pg_sql_add(sql, alias);
 	}
-	store_pg_sql_add(sql,
-	    "count(*) FILTER (WHERE a.kind = 1),"
-	    " coalesce(sum(a.people) FILTER (WHERE a.kind = 1), 0),"
-	    " count(*) FILTER (WHERE a.kind = 2),"
-	    " coalesce(sum(a.people) FILTER (WHERE a.kind = 2), 0),"
-	    " count(*) FILTER (WHERE a.kind = 3),"
-	    " count(*) FILTER (WHERE a.kind = 4),"
-	    " count(*)" STORE_PG_PARTIAL " FROM activities a");
+	if (counted)
+		store_pg_sql_add(sql,
+		    "coalesce(sum(a.n) FILTER (WHERE a.kind = 1), 0),"
+		    " coalesce(sum(a.people) FILTER (WHERE a.kind = 1), 0),"
+		    " coalesce(sum(a.n) FILTER (WHERE a.kind = 2), 0),"
+		    " coalesce(sum(a.people) FILTER (WHERE a.kind = 2), 0),"
+		    " coalesce(sum(a.n) FILTER (WHERE a.kind = 3), 0),"
+		    " coalesce(sum(a.n) FILTER (WHERE a.kind = 4), 0),"
+		    " coalesce(sum(a.n), 0)" STORE_PG_PARTIAL("sum(a.n)"));
+	else
+		store_pg_sql_add(sql,
+		    "count(*) FILTER (WHERE a.kind = 1),"
+		    " coalesce(sum(a.people) FILTER (WHERE a.kind = 1), 0),"
+		    " count(*) FILTER (WHERE a.kind = 2),"
+		    " coalesce(sum(a.people) FILTER (WHERE a.kind = 2), 0),"
+		    " count(*) FILTER (WHERE a.kind = 3),"
+		    " count(*) FILTER (WHERE a.kind = 4),"
+		    " count(*)" STORE_PG_PARTIAL(
+		        "count(*)") " FROM activities a");
+	if (counted)
+		store_pg_sql_counts(sql, q, from);
 	/* A province counts an activity once, whether it names the province,
 	 * its districts, or both. */
 	if (join_partner) {
@@ -280,12 +344,16 @@ store_pg_summary_run(struct store_pg *c, const struct store_summary_query *q,
 	if (join_field)
 		store_pg_sql_add(sql,
 		    " LEFT JOIN activity_fields f ON f.activity_seq = a.seq");
-	store_pg_sql_add(sql, " WHERE a.state = 1 AND a.start_day BETWEEN ");
-	store_pg_sql_int(sql, q->from_day);
-	store_pg_sql_add(sql, " AND ");
-	store_pg_sql_int(sql, q->to_day);
-	store_pg_sql_add(sql, " AND a.start_last <= ");
-	store_pg_sql_int(sql, q->to_day);
+	if (!counted) {
+		/* start_day bounds the range the index is read in. */
+		store_pg_sql_add(
+		    sql, " WHERE a.state = 1 AND a.start_day BETWEEN ");
+		store_pg_sql_int(sql, q->from_day);
+		store_pg_sql_add(sql, " AND ");
+		store_pg_sql_int(sql, q->to_day);
+		store_pg_sql_add(sql, " AND a.start_last <= ");
+		store_pg_sql_int(sql, q->to_day);
+	}
 	if (q->n_units > 0) {
 		store_pg_sql_add(sql, " AND a.unit_code = ANY(");
 		if (store_pg_sql_array(sql, q->units, q->n_units) != 0) {
@@ -298,7 +366,14 @@ store_pg_summary_run(struct store_pg *c, const struct store_summary_query *q,
 		store_pg_sql_add(sql, " AND a.kind = ");
 		store_pg_sql_int(sql, q->kind);
 	}
-	if (q->n_partners > 0 && !join_partner) {
+	if (from == STORE_FROM_PARTNER_COUNTS && q->n_partners > 0) {
+		store_pg_sql_add(sql, " AND a.province = ANY(");
+		if (store_pg_sql_array(sql, q->partners, q->n_partners) != 0) {
+			rc = STATUS_INTERNAL;
+			goto out;
+		}
+		store_pg_sql_add(sql, ")");
+	} else if (q->n_partners > 0 && !join_partner) {
 		store_pg_sql_add(sql,
 		    " AND a.seq IN (SELECT activity_seq FROM"
 		    " activity_partners x WHERE true");
@@ -312,6 +387,10 @@ store_pg_summary_run(struct store_pg *c, const struct store_summary_query *q,
 			    i + 1);
 			store_pg_sql_add(sql, alias);
 		}
+		/* Counts brought down to zero are kept as rows: a group
+		 * with nothing left in it is no group. */
+		if (counted)
+			store_pg_sql_add(sql, " HAVING sum(a.n) > 0");
 	}
 	store_pg_sql_add(sql, ") s");
 	if (n_dims > 0) {
@@ -322,7 +401,7 @@ store_pg_summary_run(struct store_pg *c, const struct store_summary_query *q,
 		for (size_t i = 0; i < n_dims; i++) {
 			snprintf(alias, sizeof(alias),
 			    "%s(k%zu%s) COLLATE \"C\"", i ? ", " : "", i + 1,
-			    store_pg_dim_is_time(q->dims[i]) ? " || '~'" : "");
+			    store_dim_is_time(q->dims[i]) ? " || '~'" : "");
 			store_pg_sql_add(sql, alias);
 		}
 	}

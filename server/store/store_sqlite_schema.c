@@ -464,6 +464,13 @@ static const struct store_migration store_migrations[STORE_SCHEMA_VERSION] = {
         "DROP INDEX IF EXISTS activities_by_id;",
         NULL,
     },
+    {
+        /* 17: PostgreSQL came to keep the counts sqlite has kept since
+         * migration 6 (store_pg_schema.c); nothing changes here but the
+         * version. */
+        "",
+        NULL,
+    },
 };
 
 /* Whether every row's foreign keys point at a row: OK, or INTERNAL. */

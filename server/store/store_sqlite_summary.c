@@ -8,11 +8,10 @@
 
 #include <sqlite3.h>
 
-#include "date.h"
-#include "gazetteer.h"
 #include "pbstr.h"
 #include "status.h"
 #include "store.h"
+#include "store_backend.h"
 #include "store_sqlite_int.h"
 
 /* The SQL of a summary, built for its dimensions and filters. */
@@ -155,76 +154,6 @@ store_partial_row(sqlite3_stmt *st, int col, Hoptac__V1__SummaryResponse *out)
 	p->year = sqlite3_column_int(st, col + 2);
 	out->partial_dates = p;
 	return STATUS_OK;
-}
-
-/* Where a summary is read from. */
-enum store_source {
-	STORE_FROM_RECORDS,
-	STORE_FROM_COUNTS,         /* by day or month, unit and kind */
-	STORE_FROM_PARTNER_COUNTS, /* the same, by partner province too */
-};
-
-/* Which of migration 6's counts answer q, if any. They know unit, kind,
- * day and partner province: not fields, not districts. An activity is
- * counted once per province, so totals over several provinces (not
- * grouped by partner) would count some twice: the records answer. */
-static enum store_source
-store_summary_source(const struct store_summary_query *q, size_t n_dims)
-{
-	int by_partner = 0;
-
-	if (q->from_records)
-		return STORE_FROM_RECORDS;
-	for (size_t i = 0; i < n_dims; i++) {
-		if (q->dims[i] == HOPTAC__V1__DIMENSION__DIMENSION_FIELD)
-			return STORE_FROM_RECORDS;
-		by_partner |=
-		    q->dims[i] == HOPTAC__V1__DIMENSION__DIMENSION_PARTNER;
-	}
-	if (!by_partner && q->n_partners == 0)
-		return STORE_FROM_COUNTS;
-	for (size_t i = 0; i < q->n_partners; i++)
-		if (!gazetteer_is_province(q->partners[i]))
-			return STORE_FROM_RECORDS;
-	if (!by_partner && q->n_partners > 1)
-		return STORE_FROM_RECORDS;
-	return STORE_FROM_PARTNER_COUNTS;
-}
-
-static int
-store_dim_is_time(int dim)
-{
-	return dim == HOPTAC__V1__DIMENSION__DIMENSION_YEAR ||
-	    dim == HOPTAC__V1__DIMENSION__DIMENSION_QUARTER ||
-	    dim == HOPTAC__V1__DIMENSION__DIMENSION_MONTH;
-}
-
-/* Splits [from, to] into the whole months it covers, [m[0], m[1]] as
- * their first days (empty when m[0] > m[1]), and the days before and
- * after them, [d[0], d[1]] and [d[2], d[3]]. */
-static void
-store_summary_split(int32_t from, int32_t to, int32_t m[2], int32_t d[4])
-{
-	struct date_partial lo = {1900, 1, 1, 0}, hi = {2200, 12, 31, 0};
-	int32_t first, last_end;
-
-	/* Records are dated 1900 to 2200 (validate.c). */
-	if (from < date_first_day(&lo))
-		from = date_first_day(&lo);
-	if (to > date_last_day(&hi))
-		to = date_last_day(&hi);
-	first = date_month_start(from) == from
-	    ? from
-	    : date_month_start(date_month_start(from) + 31);
-	last_end =
-	    date_month_start(to + 1) == to + 1 ? to : date_month_start(to) - 1;
-	if (from > to || first > last_end) {
-		m[0] = 1, m[1] = 0;
-		d[0] = from, d[1] = to, d[2] = 1, d[3] = 0;
-		return;
-	}
-	m[0] = first, m[1] = date_month_start(last_end);
-	d[0] = from, d[1] = first - 1, d[2] = last_end + 1, d[3] = to;
 }
 
 /* One query of the summary: grouped by the dimensions (n_dims > 0) into

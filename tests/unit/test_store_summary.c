@@ -9,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include <libpq-fe.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -522,6 +524,153 @@ test_migration_12_counts_once(void **state)
 	assert_all_counts_agree(c);
 }
 
+/* The one value sql reads from the test's database, as text. */
+static void
+pg_text(const struct store_fixture *f, const char *sql, char *out, size_t len)
+{
+	PGconn *db = PQconnectdb(f->path + strlen("postgresql:"));
+	PGresult *res;
+
+	assert_int_equal(PQstatus(db), CONNECTION_OK);
+	res = PQexec(db, sql);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
+		fail_msg("%s: %s", sql, PQerrorMessage(db));
+	snprintf(out, len, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	PQfinish(db);
+}
+
+/* Every row of the four tables of counts with something counted in it,
+ * as one text. */
+#define PG_COUNTS_ROWS                                                         \
+	"SELECT coalesce(string_agg(r, ' ' ORDER BY r), '') FROM ("            \
+	" SELECT concat_ws(',', 'd', day, unit_code, kind, n, people) r"       \
+	" FROM activity_day_counts WHERE n <> 0 UNION ALL"                     \
+	" SELECT concat_ws(',', 'm', month_day, unit_code, kind, n, people)"   \
+	" FROM activity_month_counts WHERE n <> 0 UNION ALL"                   \
+	" SELECT concat_ws(',', 'pd', day, unit_code, kind, province, n,"      \
+	" people) FROM activity_partner_day_counts WHERE n <> 0 UNION ALL"     \
+	" SELECT concat_ws(',', 'pm', month_day, unit_code, kind, province,"   \
+	" n, people) FROM activity_partner_month_counts WHERE n <> 0) x"
+
+/* Of each table of counts: its rows, and the activities and people
+ * counted in it. */
+#define PG_COUNTS_SUMS(t)                                                      \
+	"(SELECT count(*) || '|' || sum(n) || '|' || sum(people) FROM " t ")"
+
+/* Migration 17 from a schema 16 database with records in it: the
+ * counts are made from the records (a full date counted once under a
+ * province however many of its partners are there; a partial start or
+ * a withdrawn record not at all), summaries read them, and the triggers
+ * keep them as records come, change and are withdrawn. */
+static void
+test_pg_migration_17_counts(void **state)
+{
+	struct store_fixture *f = *state;
+	static const struct store_fixture_spec specs[] = {
+	    {"m-1", NULL, {"LA-XE", "LA-XE-DAKCHEUNG", NULL}, 1,
+	        {NULL, NULL, NULL}, "2023-04-11", "", "a", "", "", "", 0},
+	    {"m-2", NULL, {"LA-AT", NULL, NULL}, 2, {NULL, NULL, NULL},
+	        "2023-04-20", "", "b", "", "", "", 0},
+	    {"m-3", NULL, {"LA-XE", NULL, NULL}, 1, {NULL, NULL, NULL},
+	        "2023-04-11", "", "c", "", "", "", 0},
+	    {"m-4", NULL, {"LA-XE", NULL, NULL}, 1, {NULL, NULL, NULL},
+	        "2023-06", "", "d", "", "", "", 0},
+	    {"m-5", NULL, {"LA-AT", NULL, NULL}, 1, {NULL, NULL, NULL},
+	        "2023-05-02", "", "e", "", "", "", 1},
+	    {"m-6", "KT-DAKTO", {"LA-XE-DAKCHEUNG", "LA-XE", "LA-SV"}, 3,
+	        {NULL, NULL, NULL}, "2023-08-15", "", "f", "", "", "", 0},
+	};
+	struct store_conn *c;
+	Hoptac__V1__Activity *a;
+	char kept[4096], again[4096];
+
+	if (!store_fixture_pg())
+		skip(); /* sqlite's 17 changes nothing */
+	c = store_fixture_writer(f);
+	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
+	store_fixture_insert_unit(c, "KT-DAKTO", "Kon Tum", "");
+	for (size_t i = 0; i < 5; i++)
+		store_fixture_insert_activity(c, &specs[i]);
+	store_close(f->db);
+	f->db = NULL;
+	/* Schema 16, as the releases before 17 made it. */
+	store_fixture_exec(f->path,
+	    "DROP FUNCTION hoptac_activity_counts, hoptac_partner_counts,"
+	    " hoptac_partner_count, hoptac_counts_row, hoptac_counts_rebuild,"
+	    " hoptac_partial_starts, hoptac_partial_provinces CASCADE;"
+	    "DROP TABLE activity_day_counts, activity_month_counts,"
+	    " activity_partner_day_counts, activity_partner_month_counts;"
+	    "DELETE FROM hoptac_schema WHERE version = 17");
+	assert_int_equal(store_fixture_version(f->path), 16);
+
+	c = store_fixture_writer(f);
+	assert_int_equal(store_fixture_version(f->path), 17);
+	pg_text(f,
+	    "SELECT " PG_COUNTS_SUMS(
+	        "activity_day_counts") " || ' ' "
+	                               "||"
+	                               " " PG_COUNTS_SUMS(
+	                                   "activity_month_"
+	                                   "counts") " || ' ' "
+	                                             "||"
+	                                             " " PG_COUNTS_SUMS(
+	                                                 "activi"
+	                                                 "ty_"
+	                                                 "partne"
+	                                                 "r_day_"
+	                                                 "count"
+	                                                 "s") " "
+	                                                      "|"
+	                                                      "|"
+	                                                      " "
+	                                                      "'"
+	                                                      " "
+	                                                      "'"
+	                                                      " "
+	                                                      "|"
+	                                                      "|"
+	                                                      " " PG_COUNTS_SUMS(
+	                                                          "activity_"
+	                                                          "partner_"
+	                                                          "month_"
+	                                                          "counts"),
+	    kept, sizeof(kept));
+	assert_string_equal(kept, "2|3|21 2|3|21 2|3|21 2|3|21");
+	assert_all_counts_agree(c);
+
+	/* Records come, move to another day and other partners, become
+	 * dated to the day, and are withdrawn. */
+	store_fixture_insert_activity(c, &specs[5]);
+	a = store_fixture_activity(&specs[0]);
+	pbstr_set(&a->start_date, "2023-07-01");
+	pbstr_clear_all(&a->n_partner_codes, &a->partner_codes);
+	pbstr_append(&a->n_partner_codes, &a->partner_codes, "LA-AT");
+	pbstr_append(&a->n_partner_codes, &a->partner_codes, "LA-SV");
+	a->people = 9;
+	a->version = 2;
+	assert_int_equal(store_activity_update(c, a, 1), STATUS_OK);
+	store_fixture_activity_free(a);
+	a = store_fixture_activity(&specs[3]);
+	pbstr_set(&a->start_date, "2023-06-30");
+	a->version = 2;
+	assert_int_equal(store_activity_update(c, a, 1), STATUS_OK);
+	store_fixture_activity_free(a);
+	a = store_fixture_activity(&specs[1]);
+	a->state = HOPTAC__V1__ACTIVITY_STATE__ACTIVITY_STATE_WITHDRAWN;
+	a->version = 2;
+	assert_int_equal(store_activity_update(c, a, 1), STATUS_OK);
+	store_fixture_activity_free(a);
+
+	/* What the triggers kept is what the records give. */
+	pg_text(f, PG_COUNTS_ROWS, kept, sizeof(kept));
+	store_fixture_exec(f->path, "SELECT hoptac_counts_rebuild()");
+	pg_text(f, PG_COUNTS_ROWS, again, sizeof(again));
+	assert_string_equal(kept, again);
+	assert_non_null(strstr(kept, "pd,19584,KT-DAKTO,3,LA-XE,1,7"));
+	assert_all_counts_agree(c);
+}
+
 /* The most a request can ask (1,000 units, 32 partners) makes the
  * longest summary query: it must run, from the records and the counts. */
 static void
@@ -563,6 +712,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    STORE_FIXTURE_TEST(test_summary_partners_and_period),
 	    STORE_FIXTURE_TEST(test_summary_counts_match_records),
+	    STORE_FIXTURE_TEST(test_pg_migration_17_counts),
 	    STORE_FIXTURE_TEST(test_summary_widest_query),
 	    STORE_FIXTURE_TEST(test_inbox_waits_and_settles),
 	    STORE_FIXTURE_TEST(test_migration_12_counts_once),
