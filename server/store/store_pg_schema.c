@@ -371,24 +371,26 @@ static const char store_pg_migration_17[] =
     "  hoptac_partner_counts();"
     /* The records of partial starts whose whole span lies in [r_from,
      * r_to], which the counts do not hold, read through their partial
-     * index: the planner, knowing nothing of how few records have
-     * start_last <> start_day, would read the whole table. */
+     * index. The planner, knowing nothing of how few records have
+     * start_last <> start_day, would read the whole table, and compile
+     * the plan it thinks costly (JIT) for tens of milliseconds. */
     "CREATE FUNCTION hoptac_partial_starts(r_from INTEGER, r_to INTEGER)"
     "  RETURNS TABLE (start_day INTEGER, start_last INTEGER,"
     "  unit_code TEXT, kind INTEGER, people INTEGER)"
-    "  LANGUAGE sql STABLE SET enable_seqscan = off AS $$"
+    "  LANGUAGE sql STABLE SET enable_seqscan = off SET jit = off AS $$"
     "  SELECT a.start_day, a.start_last, a.unit_code, a.kind, a.people"
     "  FROM activities a WHERE a.state = 1 AND a.start_last <> a.start_day"
     "  AND a.start_day >= r_from AND a.start_last <= r_to $$;"
-    /* The same once under each province their partners name. */
+    /* The same once under each province their partners name: the
+     * partner rows of each record by its key, never a join of all. */
     "CREATE FUNCTION hoptac_partial_provinces(r_from INTEGER,"
     "  r_to INTEGER) RETURNS TABLE (start_day INTEGER, start_last INTEGER,"
     "  unit_code TEXT, kind INTEGER, province TEXT, people INTEGER)"
-    "  LANGUAGE sql STABLE SET enable_seqscan = off AS $$"
-    "  SELECT DISTINCT ON (a.seq, " STORE_PG_17_PROVINCE("x.partner_code")
-    "  ) a.start_day, a.start_last, a.unit_code, a.kind,"
-    "  " STORE_PG_17_PROVINCE("x.partner_code") ", a.people"
-    "  FROM activities a JOIN activity_partners x ON x.activity_seq = a.seq"
+    "  LANGUAGE sql STABLE SET enable_seqscan = off SET jit = off AS $$"
+    "  SELECT a.start_day, a.start_last, a.unit_code, a.kind, p.province,"
+    "  a.people FROM activities a CROSS JOIN LATERAL (SELECT DISTINCT"
+    "  " STORE_PG_17_PROVINCE("x.partner_code") " AS province"
+    "  FROM activity_partners x WHERE x.activity_seq = a.seq) p"
     "  WHERE a.state = 1 AND a.start_last <> a.start_day"
     "  AND a.start_day >= r_from AND a.start_last <= r_to $$;"
     "CREATE FUNCTION hoptac_counts_rebuild() RETURNS void"
