@@ -557,6 +557,35 @@ pg_text(const struct store_fixture *f, const char *sql, char *out, size_t len)
  * counted in it. */
 #define PG_COUNTS_SUMS(t)                                                      \
 	"(SELECT count(*) || '|' || sum(n) || '|' || sum(people) FROM " t ")"
+/* clang-format off */
+static const char pg_counts_sums[] =
+    "SELECT " PG_COUNTS_SUMS("activity_day_counts")
+    " || ' ' || " PG_COUNTS_SUMS("activity_month_counts")
+    " || ' ' || " PG_COUNTS_SUMS("activity_partner_day_counts")
+    " || ' ' || " PG_COUNTS_SUMS("activity_partner_month_counts");
+/* clang-format on */
+
+/* The units KT-DAKGLEI and KT-DAKTO and the n records of specs, stored
+ * through the fixture's writer; then the database set back to schema
+ * version with sql, and opened again, migrating it forward. */
+static struct store_conn *
+pg_migrate_from(struct store_fixture *f, const struct store_fixture_spec *specs,
+    size_t n, int version, const char *sql)
+{
+	struct store_conn *c = store_fixture_writer(f);
+
+	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
+	store_fixture_insert_unit(c, "KT-DAKTO", "Kon Tum", "");
+	for (size_t i = 0; i < n; i++)
+		store_fixture_insert_activity(c, &specs[i]);
+	store_close(f->db);
+	f->db = NULL;
+	store_fixture_exec(f->path, sql);
+	assert_int_equal(store_fixture_version(f->path), version);
+	c = store_fixture_writer(f);
+	assert_int_equal(store_fixture_version(f->path), STORE_SCHEMA_VERSION);
+	return c;
+}
 
 /* Migration 17 from a schema 16 database with records in it: the
  * counts are made from the records (a full date counted once under a
@@ -587,55 +616,15 @@ test_pg_migration_17_counts(void **state)
 
 	if (!store_fixture_pg())
 		skip(); /* sqlite's 17 changes nothing */
-	c = store_fixture_writer(f);
-	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
-	store_fixture_insert_unit(c, "KT-DAKTO", "Kon Tum", "");
-	for (size_t i = 0; i < 5; i++)
-		store_fixture_insert_activity(c, &specs[i]);
-	store_close(f->db);
-	f->db = NULL;
 	/* Schema 16, as the releases before 17 made it. */
-	store_fixture_exec(f->path,
+	c = pg_migrate_from(f, specs, 5, 16,
 	    "DROP FUNCTION hoptac_activity_counts, hoptac_partner_counts,"
 	    " hoptac_partner_count, hoptac_counts_row, hoptac_counts_rebuild,"
 	    " hoptac_partial_starts, hoptac_partial_provinces CASCADE;"
 	    "DROP TABLE activity_day_counts, activity_month_counts,"
 	    " activity_partner_day_counts, activity_partner_month_counts;"
-	    "DELETE FROM hoptac_schema WHERE version = 17");
-	assert_int_equal(store_fixture_version(f->path), 16);
-
-	c = store_fixture_writer(f);
-	assert_int_equal(store_fixture_version(f->path), 17);
-	pg_text(f,
-	    "SELECT " PG_COUNTS_SUMS(
-	        "activity_day_counts") " || ' ' "
-	                               "||"
-	                               " " PG_COUNTS_SUMS(
-	                                   "activity_month_"
-	                                   "counts") " || ' ' "
-	                                             "||"
-	                                             " " PG_COUNTS_SUMS(
-	                                                 "activi"
-	                                                 "ty_"
-	                                                 "partne"
-	                                                 "r_day_"
-	                                                 "count"
-	                                                 "s") " "
-	                                                      "|"
-	                                                      "|"
-	                                                      " "
-	                                                      "'"
-	                                                      " "
-	                                                      "'"
-	                                                      " "
-	                                                      "|"
-	                                                      "|"
-	                                                      " " PG_COUNTS_SUMS(
-	                                                          "activity_"
-	                                                          "partner_"
-	                                                          "month_"
-	                                                          "counts"),
-	    kept, sizeof(kept));
+	    "DELETE FROM hoptac_schema WHERE version >= 17");
+	pg_text(f, pg_counts_sums, kept, sizeof(kept));
 	assert_string_equal(kept, "2|3|21 2|3|21 2|3|21 2|3|21");
 	assert_all_counts_agree(c);
 
@@ -668,6 +657,43 @@ test_pg_migration_17_counts(void **state)
 	pg_text(f, PG_COUNTS_ROWS, again, sizeof(again));
 	assert_string_equal(kept, again);
 	assert_non_null(strstr(kept, "pd,19584,KT-DAKTO,3,LA-XE,1,7"));
+	assert_all_counts_agree(c);
+}
+
+/* Migration 18 from a schema 17 database with records, partial starts
+ * among them: the functions reading partial starts no longer compile
+ * their plans (JIT), and read as before. */
+static void
+test_pg_migration_18_partial(void **state)
+{
+	struct store_fixture *f = *state;
+	static const struct store_fixture_spec specs[] = {
+	    {"p-1", NULL, {"LA-XE", "LA-XE-DAKCHEUNG", NULL}, 1,
+	        {NULL, NULL, NULL}, "2023-Q3", "", "a", "", "", "", 0},
+	    {"p-2", NULL, {"LA-AT", "LA-XE", NULL}, 2, {NULL, NULL, NULL},
+	        "2023-06", "", "b", "", "", "", 0},
+	    {"p-3", NULL, {"LA-SV", NULL, NULL}, 1, {NULL, NULL, NULL},
+	        "2023-06-02", "", "c", "", "", "", 0},
+	};
+	struct store_conn *c;
+	char config[512];
+
+	if (!store_fixture_pg())
+		skip(); /* sqlite's 18 changes nothing */
+	/* Schema 17: its functions compiled costly plans. */
+	c = pg_migrate_from(f, specs, 3, 17,
+	    "ALTER FUNCTION hoptac_partial_starts(integer, integer) RESET jit;"
+	    "ALTER FUNCTION hoptac_partial_provinces(integer, integer)"
+	    " RESET jit;"
+	    "DELETE FROM hoptac_schema WHERE version >= 18");
+	pg_text(f,
+	    "SELECT string_agg(proname || ':' || array_to_string(proconfig,"
+	    " ','), ' ' ORDER BY proname) FROM pg_proc"
+	    " WHERE proname LIKE 'hoptac_partial_%'",
+	    config, sizeof(config));
+	assert_string_equal(config,
+	    "hoptac_partial_provinces:enable_seqscan=off,jit=off "
+	    "hoptac_partial_starts:enable_seqscan=off,jit=off");
 	assert_all_counts_agree(c);
 }
 
@@ -713,6 +739,7 @@ main(void)
 	    STORE_FIXTURE_TEST(test_summary_partners_and_period),
 	    STORE_FIXTURE_TEST(test_summary_counts_match_records),
 	    STORE_FIXTURE_TEST(test_pg_migration_17_counts),
+	    STORE_FIXTURE_TEST(test_pg_migration_18_partial),
 	    STORE_FIXTURE_TEST(test_summary_widest_query),
 	    STORE_FIXTURE_TEST(test_inbox_waits_and_settles),
 	    STORE_FIXTURE_TEST(test_migration_12_counts_once),
