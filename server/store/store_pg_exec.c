@@ -85,6 +85,7 @@ int
 store_pg_text_array(struct store_pg_args *a, char *const *items, size_t n)
 {
 	size_t cap = 3, len = 0;
+	int slot = a->n;
 	char *lit;
 
 	for (size_t i = 0; i < n; i++)
@@ -106,7 +107,8 @@ store_pg_text_array(struct store_pg_args *a, char *const *items, size_t n)
 	lit[len++] = '}';
 	lit[len] = '\0';
 	store_pg_bytes_owned(a, lit, len);
-	a->fmt[a->n - 1] = 0; /* the array's text form */
+	if (slot < a->n)
+		a->fmt[slot] = 0; /* the array's text form */
 	return 0;
 }
 

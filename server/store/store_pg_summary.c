@@ -42,29 +42,10 @@ store_pg_sql_add(struct store_pg_sql *q, const char *s)
 static int
 store_pg_sql_array(struct store_pg_sql *q, char *const *items, size_t n)
 {
-	size_t cap = 3, len = 0;
-	char *lit, num[16];
+	char num[16];
 
-	for (size_t i = 0; i < n; i++)
-		cap += 2 * strlen(items[i]) + 3;
-	if ((lit = malloc(cap)) == NULL)
+	if (store_pg_text_array(&q->p, items, n) != 0)
 		return -1;
-	lit[len++] = '{';
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0)
-			lit[len++] = ',';
-		lit[len++] = '"';
-		for (const char *s = items[i]; *s != '\0'; s++) {
-			if (*s == '"' || *s == '\\')
-				lit[len++] = '\\';
-			lit[len++] = *s;
-		}
-		lit[len++] = '"';
-	}
-	lit[len++] = '}';
-	lit[len] = '\0';
-	store_pg_bytes_owned(&q->p, lit, len);
-	q->p.fmt[q->p.n - 1] = 0; /* the array's text form */
 	snprintf(num, sizeof(num), "$%d::text[]", q->p.n);
 	store_pg_sql_add(q, num);
 	return 0;
