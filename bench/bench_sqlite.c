@@ -58,7 +58,8 @@ enum {
 };
 
 static const char *const bench_sql[BENCH_NSTMT] = {
-    "SELECT method, payload FROM request_log WHERE request_id = ?",
+    "SELECT method, payload FROM request_log"
+    " WHERE credential_id = '0123456789abcdef' AND request_id = ?",
     "SELECT body FROM units WHERE code = 'BENCH'",
     "SELECT body FROM activities WHERE id = ?",
     "INSERT INTO activities(id, body, unit_code, kind, start_day,"
@@ -74,8 +75,9 @@ static const char *const bench_sql[BENCH_NSTMT] = {
     "INSERT INTO activity_partner_month_counts"
     " VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT DO UPDATE SET n = n + 1,"
     " people = people + excluded.people",
-    "INSERT INTO request_log(request_id, method, payload, created_at_ms)"
-    " VALUES (?, '/hoptac.v1.Activities/Submit', ?, 0)",
+    "INSERT INTO request_log(credential_id, request_id, method, payload,"
+    " created_at_ms) VALUES ('0123456789abcdef', ?,"
+    " '/hoptac.v1.Activities/Submit', ?, 0)",
     "INSERT INTO audit(at_ms, credential_id, name, roles, unit_code,"
     " method, target, status, message, peer, request_id)"
     " VALUES (0, '0123456789abcdef', 'bench', 'reviewer,admin,peer', '',"
@@ -118,6 +120,10 @@ bench_step(sqlite3_stmt *st)
 {
 	int rv = sqlite3_step(st);
 
+	/* Said now: the reset below clears the message. */
+	if (rv != SQLITE_DONE && rv != SQLITE_ROW)
+		fprintf(stderr, "bench_sqlite: %s: %s\n", sqlite3_sql(st),
+		    sqlite3_errmsg(sqlite3_db_handle(st)));
 	sqlite3_reset(st);
 	return rv == SQLITE_DONE || rv == SQLITE_ROW ? 0 : -1;
 }
