@@ -61,7 +61,7 @@ static const char *const bench_sql[BENCH_NSTMT] = {
     "SELECT method, payload FROM request_log"
     " WHERE credential_id = '0123456789abcdef' AND request_id = ?",
     "SELECT body FROM units WHERE code = 'BENCH'",
-    "SELECT body FROM activities WHERE id = ?",
+    "SELECT body FROM activities WHERE unit_code = 'BENCH' AND id = ?",
     "INSERT INTO activities(id, body, unit_code, kind, start_day,"
     " end_day, people, state, version, fields_folded, search)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, 1, ?8, ?9)",
