@@ -72,14 +72,16 @@ date_days_from_civil(int y, int m, int d)
 void
 date_from_days(int32_t days, struct date_partial *out)
 {
-	int32_t z = days + 719468;
-	int32_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int32_t doe = z - era * 146097;
-	int32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int32_t mp = (5 * doy + 2) / 153;
-	int32_t d = doy - (153 * mp + 2) / 5 + 1;
-	int32_t m = mp < 10 ? mp + 3 : mp - 9;
+	/* 64 bits: a day number off the wire may be any int32, and the
+	 * shift to 0000-03-01 would overflow 32 near the ends. */
+	int64_t z = (int64_t)days + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	int64_t d = doy - (153 * mp + 2) / 5 + 1;
+	int64_t m = mp < 10 ? mp + 3 : mp - 9;
 
 	out->year = (int)(yoe + era * 400 + (m <= 2));
 	out->month = (int)m;
