@@ -38,6 +38,10 @@ bench_store="${BENCH_STORE:-sqlite}"
 bench_pg_dir=""
 bench_pg_conninfo=""
 
+# The PostgreSQL database of the bench database at path $1: named after
+# the file's base name.
+bench_pg_dbname() { echo "bench_$(basename "$1" .db)"; }
+
 # The name hoptacd is given for the bench database at path $1 (a file in
 # the script's folder): the path on sqlite; on PostgreSQL a database
 # named after the file's base name, in the cluster.
@@ -45,9 +49,7 @@ bench_db() {
 	if [[ "${bench_store}" == sqlite ]]; then
 		echo "$1"
 	else
-		local n
-		n="bench_$(basename "$1" .db)"
-		echo "postgresql:${bench_pg_conninfo} dbname=${n}"
+		echo "postgresql:${bench_pg_conninfo} dbname=$(bench_pg_dbname "$1")"
 	fi
 }
 
@@ -60,7 +62,7 @@ bench_db_fresh() {
 	fi
 	bench_pg_start
 	local n
-	n="bench_$(basename "$1" .db)"
+	n="$(bench_pg_dbname "$1")"
 	rm -f "$1.token"
 	psql -XAtq "${bench_pg_conninfo} dbname=postgres" \
 		-c "SET client_min_messages = warning" \

@@ -16,6 +16,9 @@
 #include "store_pg_int.h"
 #include "text.h"
 
+/* A statement without parameters, for the calls that take a NULL. */
+static const struct store_pg_args store_pg_no_args;
+
 /* Past the last slot, parameters are dropped: the statement then fails
  * for want of one, loudly, rather than running with the wrong ones. */
 static int
@@ -289,14 +292,14 @@ store_pg_run(
 again:
 	if ((*rc = store_pg_ready(c)) != STATUS_OK)
 		return NULL;
-	if (store_pg_prepared(c, sql, a != NULL ? a->n : 0, name) == 0)
-		res = PQexecPrepared(c->db, name, a != NULL ? a->n : 0,
-		    a != NULL ? a->v : NULL, a != NULL ? a->len : NULL,
-		    a != NULL ? a->fmt : NULL, 1);
+	if (a == NULL)
+		a = &store_pg_no_args;
+	if (store_pg_prepared(c, sql, a->n, name) == 0)
+		res =
+		    PQexecPrepared(c->db, name, a->n, a->v, a->len, a->fmt, 1);
 	else
-		res = PQexecParams(c->db, sql, a != NULL ? a->n : 0, NULL,
-		    a != NULL ? a->v : NULL, a != NULL ? a->len : NULL,
-		    a != NULL ? a->fmt : NULL, 1);
+		res = PQexecParams(
+		    c->db, sql, a->n, NULL, a->v, a->len, a->fmt, 1);
 	st = PQresultStatus(res);
 	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
 		*rc = STATUS_OK;
@@ -344,17 +347,17 @@ static int
 store_pg_send(struct store_pg *c, const char *sql, const char *name,
     const struct store_pg_args *a)
 {
-	int n = a != NULL ? a->n : 0;
-	const char *const *v = a != NULL ? a->v : NULL;
-	const int *len = a != NULL ? a->len : NULL;
-	const int *fmt = a != NULL ? a->fmt : NULL;
-
+	if (a == NULL)
+		a = &store_pg_no_args;
 	if (name != NULL)
-		return PQsendQueryPrepared(c->db, name, n, v, len, fmt, 1) == 1
+		return PQsendQueryPrepared(
+		           c->db, name, a->n, a->v, a->len, a->fmt, 1) == 1
 		    ? 0
 		    : -1;
-	return PQsendQueryParams(c->db, sql, n, NULL, v, len, fmt, 1) == 1 ? 0
-	                                                                   : -1;
+	return PQsendQueryParams(
+	           c->db, sql, a->n, NULL, a->v, a->len, a->fmt, 1) == 1
+	    ? 0
+	    : -1;
 }
 
 int
