@@ -91,6 +91,16 @@ bench_pg_stop() {
 	fi
 }
 
+# What a bulk load on PostgreSQL leaves to autovacuum and the
+# checkpointer for minutes afterwards, done at once in database $1:
+# VACUUM (ANALYZE), then CHECKPOINT; prints the seconds it took.
+bench_pg_settle() {
+	local start=${SECONDS}
+	psql -XAtq "${bench_pg_conninfo} dbname=$1" -c "VACUUM (ANALYZE)" \
+		-c CHECKPOINT
+	echo $((SECONDS - start))
+}
+
 # hoptacd init on the bench database of path $1 (fresh); the
 # administrator's token in $1.token.
 bench_init() {

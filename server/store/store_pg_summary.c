@@ -131,55 +131,67 @@ store_pg_sql_partners(
 	" 31 AND 91), 0), coalesce(" agg " FILTER (WHERE " STORE_PG_SPAN       \
 	" > 91), 0)"
 
-/* The rows a summary from the counts sums, named a: the counts of the
- * whole months of the period, of its days before and after them, and
- * the records of partial starts whose whole span lies in it (the counts
- * hold full dates only). With the province for the partner counts. */
+/* The rows a summary from the counts sums, named a: the records of
+ * partial starts whose whole span lies in the period (the counts hold
+ * full dates only), the counts of its whole months, and those of its
+ * days before and after them. With the province for the partner
+ * counts. A range the period does not have is left out: an empty range
+ * still costs an index descent for each unit named. */
 static void
 store_pg_sql_counts(struct store_pg_sql *sql,
     const struct store_summary_query *q, enum store_source from)
 {
 	int by_partner = from == STORE_FROM_PARTNER_COUNTS;
 	int32_t months[2], days[4];
+	int any_day = 0;
 
 	store_summary_split(q->from_day, q->to_day, months, days);
+	/* The functions read the records through activities_partial
+	 * (store_pg_schema.c says why). */
 	store_pg_sql_add(sql,
-	    by_partner ? " FROM (SELECT month_day AS start_day, month_day AS"
-	                 " start_last, unit_code, kind, province, n, people"
-	                 " FROM activity_partner_month_counts"
-	               : " FROM (SELECT month_day AS start_day, month_day AS"
-	                 " start_last, unit_code, kind, n, people"
-	                 " FROM activity_month_counts");
-	store_pg_sql_add(sql, " WHERE month_day BETWEEN ");
-	store_pg_sql_int(sql, months[0]);
-	store_pg_sql_add(sql, " AND ");
-	store_pg_sql_int(sql, months[1]);
-	store_pg_sql_add(sql,
-	    by_partner
-	        ? " UNION ALL SELECT day, day, unit_code, kind, province,"
-	          " n, people FROM activity_partner_day_counts"
-	        : " UNION ALL SELECT day, day, unit_code, kind, n,"
-	          " people FROM activity_day_counts");
+	    by_partner ? " FROM (SELECT start_day, start_last, unit_code"
+	                 " COLLATE \"C\" AS unit_code, kind, province"
+	                 " COLLATE \"C\" AS province, 1 AS n, people"
+	                 " FROM hoptac_partial_provinces("
+	               : " FROM (SELECT start_day, start_last, unit_code"
+	                 " COLLATE \"C\" AS unit_code, kind, 1 AS n, people"
+	                 " FROM hoptac_partial_starts(");
+	store_pg_sql_int(sql, q->from_day);
+	store_pg_sql_add(sql, ", ");
+	store_pg_sql_int(sql, q->to_day);
+	store_pg_sql_add(sql, ")");
+	if (months[0] <= months[1]) {
+		store_pg_sql_add(sql,
+		    by_partner ? " UNION ALL SELECT month_day, month_day,"
+		                 " unit_code, kind, province, n, people"
+		                 " FROM activity_partner_month_counts"
+		               : " UNION ALL SELECT month_day, month_day,"
+		                 " unit_code, kind, n, people"
+		                 " FROM activity_month_counts");
+		store_pg_sql_add(sql, " WHERE month_day BETWEEN ");
+		store_pg_sql_int(sql, months[0]);
+		store_pg_sql_add(sql, " AND ");
+		store_pg_sql_int(sql, months[1]);
+	}
 	for (int i = 0; i < 4; i += 2) {
-		store_pg_sql_add(
-		    sql, i ? " OR day BETWEEN " : " WHERE day BETWEEN ");
+		if (days[i] > days[i + 1])
+			continue;
+		if (!any_day++)
+			store_pg_sql_add(sql,
+			    by_partner
+			        ? " UNION ALL SELECT day, day, unit_code, kind,"
+			          " province, n, people FROM"
+			          " activity_partner_day_counts WHERE"
+			        : " UNION ALL SELECT day, day, unit_code, kind,"
+			          " n, people FROM activity_day_counts WHERE");
+		else
+			store_pg_sql_add(sql, " OR");
+		store_pg_sql_add(sql, " day BETWEEN ");
 		store_pg_sql_int(sql, days[i]);
 		store_pg_sql_add(sql, " AND ");
 		store_pg_sql_int(sql, days[i + 1]);
 	}
-	/* The functions read the records through activities_partial
-	 * (store_pg_schema.c says why). */
-	store_pg_sql_add(sql,
-	    by_partner ? " UNION ALL SELECT start_day, start_last, unit_code"
-	                 " COLLATE \"C\", kind, province COLLATE \"C\", 1,"
-	                 " people FROM hoptac_partial_provinces("
-	               : " UNION ALL SELECT start_day, start_last, unit_code"
-	                 " COLLATE \"C\", kind, 1, people FROM"
-	                 " hoptac_partial_starts(");
-	store_pg_sql_int(sql, q->from_day);
-	store_pg_sql_add(sql, ", ");
-	store_pg_sql_int(sql, q->to_day);
-	store_pg_sql_add(sql, ")) a WHERE true");
+	store_pg_sql_add(sql, ") a WHERE true");
 }
 
 static Hoptac__V1__Figures *
