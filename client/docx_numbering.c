@@ -6,7 +6,8 @@
  */
 #include "docx_numbering.h"
 
-#include <libxml/parser.h>
+#include "docx_lib.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,12 +60,15 @@ docx_num_child(const xmlNode *node, const char *name)
 static int
 docx_num_int(const xmlNode *node, const char *name, int dflt)
 {
-	xmlChar *v = node != NULL ? xmlGetNsProp(node, (const xmlChar *)name,
-	                                (const xmlChar *)DOCX_NUM_W_NS)
-	                          : NULL;
+	const struct docx_lib *x = docx_lib(NULL, 0);
+	xmlChar *v = node != NULL && x != NULL
+	    ? x->xmlGetNsProp(
+	          node, (const xmlChar *)name, (const xmlChar *)DOCX_NUM_W_NS)
+	    : NULL;
 	int n = v != NULL ? atoi((const char *)v) : dflt;
 
-	xmlFree(v);
+	if (v != NULL)
+		(*x->xml_free)(v);
 	return n;
 }
 
@@ -72,13 +76,16 @@ docx_num_int(const xmlNode *node, const char *name, int dflt)
 static void
 docx_num_val(const xmlNode *node, const char *name, char *buf, size_t len)
 {
+	const struct docx_lib *x = docx_lib(NULL, 0);
 	const xmlNode *c = docx_num_child(node, name);
-	xmlChar *v = c != NULL ? xmlGetNsProp(c, (const xmlChar *)"val",
-	                             (const xmlChar *)DOCX_NUM_W_NS)
-	                       : NULL;
+	xmlChar *v = c != NULL && x != NULL
+	    ? x->xmlGetNsProp(
+	          c, (const xmlChar *)"val", (const xmlChar *)DOCX_NUM_W_NS)
+	    : NULL;
 
 	snprintf(buf, len, "%s", v != NULL ? (const char *)v : "");
-	xmlFree(v);
+	if (v != NULL)
+		(*x->xml_free)(v);
 }
 
 static void
@@ -105,9 +112,12 @@ docx_num_abstract(struct docx_numbering *n, const xmlNode *a)
 struct docx_numbering *
 docx_numbering_read(const char *xml, size_t len)
 {
-	xmlDoc *doc = xmlReadMemory(xml, (int)len, "numbering.xml", NULL,
-	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	xmlNode *root = doc != NULL ? xmlDocGetRootElement(doc) : NULL;
+	const struct docx_lib *x = docx_lib(NULL, 0);
+	xmlDoc *doc = x != NULL
+	    ? x->xmlReadMemory(xml, (int)len, "numbering.xml", NULL,
+	          XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+	    : NULL;
+	xmlNode *root = doc != NULL ? x->xmlDocGetRootElement(doc) : NULL;
 	struct docx_numbering *n = NULL;
 
 	if (root == NULL || !docx_num_is(root, "numbering") ||
@@ -132,7 +142,8 @@ docx_numbering_read(const char *xml, size_t len)
 		n->n_nums++;
 	}
 out:
-	xmlFreeDoc(doc);
+	if (doc != NULL)
+		x->xmlFreeDoc(doc);
 	return n;
 }
 

@@ -9,14 +9,12 @@
 #include "docx_read.h"
 
 #include "cli_i18n.h"
+#include "docx_lib.h"
 #include "docx_numbering.h"
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zip.h>
 
 #define DOCX_W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -198,15 +196,15 @@ docx_block(const xmlNode *parent, struct docx_lines *l)
  * its len bytes): NULL when it is absent (err says so when required) or
  * cannot be read. */
 static char *
-docx_member(zip_t *za, const char *path, const char *name, int required,
-    size_t *len, char *err, size_t errlen)
+docx_member(const struct docx_lib *x, zip_t *za, const char *path,
+    const char *name, int required, size_t *len, char *err, size_t errlen)
 {
 	zip_stat_t st;
 	zip_file_t *zf = NULL;
 	char *buf = NULL;
 
-	zip_stat_init(&st);
-	if (zip_stat(za, name, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE)) {
+	x->zip_stat_init(&st);
+	if (x->zip_stat(za, name, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE)) {
 		if (required)
 			snprintf(err, errlen,
 			    "%s: không phải tệp .docx (no %s)", path, name);
@@ -219,8 +217,8 @@ docx_member(zip_t *za, const char *path, const char *name, int required,
 		return NULL;
 	}
 	if ((buf = malloc(st.size + 1)) == NULL ||
-	    (zf = zip_fopen(za, name, 0)) == NULL ||
-	    zip_fread(zf, buf, st.size) != (zip_int64_t)st.size) {
+	    (zf = x->zip_fopen(za, name, 0)) == NULL ||
+	    x->zip_fread(zf, buf, st.size) != (zip_int64_t)st.size) {
 		snprintf(err, errlen, _("%s: %s cannot be read"), path, name);
 		free(buf);
 		buf = NULL;
@@ -229,7 +227,7 @@ docx_member(zip_t *za, const char *path, const char *name, int required,
 		*len = st.size;
 	}
 	if (zf != NULL)
-		zip_fclose(zf);
+		x->zip_fclose(zf);
 	return buf;
 }
 
@@ -239,25 +237,29 @@ docx_read(const char *path, char ***lines, size_t *n, char *err, size_t errlen)
 	struct docx_lines l = {0};
 	size_t len = 0, nlen = 0;
 	int code = 0;
-	zip_t *za = zip_open(path, ZIP_RDONLY, &code);
+	const struct docx_lib *x = docx_lib(err, errlen);
+	zip_t *za;
 	char *xml, *numbering;
 	xmlDoc *doc;
 	xmlNode *root;
 
 	*lines = NULL;
 	*n = 0;
-	if (za == NULL) {
+	if (x == NULL)
+		return -1;
+	if ((za = x->zip_open(path, ZIP_RDONLY, &code)) == NULL) {
 		snprintf(err, errlen,
 		    _("%s: the .docx cannot be opened (not a readable zip "
 		      "archive)"),
 		    path);
 		return -1;
 	}
-	xml = docx_member(za, path, "word/document.xml", 1, &len, err, errlen);
-	numbering = xml != NULL
-	    ? docx_member(za, path, "word/numbering.xml", 0, &nlen, err, errlen)
-	    : NULL;
-	zip_discard(za);
+	xml =
+	    docx_member(x, za, path, "word/document.xml", 1, &len, err, errlen);
+	numbering = xml != NULL ? docx_member(x, za, path, "word/numbering.xml",
+	                              0, &nlen, err, errlen)
+	                        : NULL;
+	x->zip_discard(za);
 	if (xml == NULL) {
 		free(numbering);
 		return -1;
@@ -265,23 +267,24 @@ docx_read(const char *path, char ***lines, size_t *n, char *err, size_t errlen)
 	if (numbering != NULL)
 		l.num = docx_numbering_read(numbering, nlen);
 	free(numbering);
-	doc = xmlReadMemory(xml, (int)len, "document.xml", NULL,
+	doc = x->xmlReadMemory(xml, (int)len, "document.xml", NULL,
 	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	free(xml);
-	if (doc == NULL || (root = xmlDocGetRootElement(doc)) == NULL ||
+	if (doc == NULL || (root = x->xmlDocGetRootElement(doc)) == NULL ||
 	    !docx_is(root, "document")) {
 		snprintf(err, errlen,
 		    _("%s: word/document.xml is not a WordprocessingML "
 		      "document"),
 		    path);
-		xmlFreeDoc(doc);
+		if (doc != NULL)
+			x->xmlFreeDoc(doc);
 		docx_numbering_free(l.num);
 		return -1;
 	}
 	for (xmlNode *c = root->children; c != NULL; c = c->next)
 		if (docx_is(c, "body"))
 			docx_block(c, &l);
-	xmlFreeDoc(doc);
+	x->xmlFreeDoc(doc);
 	docx_numbering_free(l.num);
 	if (l.failed) {
 		docx_lines_free(l.items, l.n);

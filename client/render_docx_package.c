@@ -8,9 +8,10 @@
  */
 #include "render_docx.h"
 
+#include "docx_lib.h"
+
 #include <stdlib.h>
 #include <string.h>
-#include <zip.h>
 
 static const char render_docx_types[] =
     "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
@@ -139,14 +140,15 @@ render_docx_end(FILE *m)
 /* Adds the part name, len bytes of data the caller keeps until the
  * archive is closed. */
 static int
-render_docx_add(zip_t *za, const char *name, const char *data, size_t len)
+render_docx_add(const struct docx_lib *x, zip_t *za, const char *name,
+    const char *data, size_t len)
 {
-	zip_source_t *src = zip_source_buffer(za, data, len, 0);
+	zip_source_t *src = x->zip_source_buffer(za, data, len, 0);
 
 	if (src == NULL)
 		return -1;
-	if (zip_file_add(za, name, src, ZIP_FL_ENC_UTF_8) < 0) {
-		zip_source_free(src);
+	if (x->zip_file_add(za, name, src, ZIP_FL_ENC_UTF_8) < 0) {
+		x->zip_source_free(src);
 		return -1;
 	}
 	return 0;
@@ -154,62 +156,68 @@ render_docx_add(zip_t *za, const char *name, const char *data, size_t len)
 
 /* Copies the finished archive held in src to out. */
 static int
-render_docx_copy(zip_source_t *src, FILE *out)
+render_docx_copy(const struct docx_lib *x, zip_source_t *src, FILE *out)
 {
 	char buf[16384];
 	zip_int64_t n;
 	int rc = 0;
 
-	if (zip_source_open(src) != 0)
+	if (x->zip_source_open(src) != 0)
 		return -1;
-	while ((n = zip_source_read(src, buf, sizeof(buf))) > 0)
+	while ((n = x->zip_source_read(src, buf, sizeof(buf))) > 0)
 		if (fwrite(buf, 1, (size_t)n, out) != (size_t)n) {
 			rc = -1;
 			break;
 		}
 	if (n < 0)
 		rc = -1;
-	zip_source_close(src);
+	x->zip_source_close(src);
 	return rc;
 }
 
 int
 render_docx_package(FILE *out, const char *document, size_t len)
 {
+	char err[256];
+	const struct docx_lib *x = docx_lib(err, sizeof(err));
 	zip_error_t ze;
 	zip_source_t *mem = NULL;
 	zip_t *za = NULL;
 	int rc = -1;
 
-	zip_error_init(&ze);
-	if ((mem = zip_source_buffer_create(NULL, 0, 0, &ze)) == NULL)
+	if (x == NULL) {
+		fprintf(stderr, "hoptac: %s\n", err);
+		return -1;
+	}
+	x->zip_error_init(&ze);
+	if ((mem = x->zip_source_buffer_create(NULL, 0, 0, &ze)) == NULL)
 		goto out;
 	/* The archive is written into mem when closed; mem outlives it. */
-	zip_source_keep(mem);
-	if ((za = zip_open_from_source(mem, ZIP_TRUNCATE, &ze)) == NULL)
+	x->zip_source_keep(mem);
+	if ((za = x->zip_open_from_source(mem, ZIP_TRUNCATE, &ze)) == NULL)
 		goto out;
-	if (render_docx_add(za, "[Content_Types].xml", render_docx_types,
+	if (render_docx_add(x, za, "[Content_Types].xml", render_docx_types,
 	        strlen(render_docx_types)) != 0 ||
-	    render_docx_add(za, "_rels/.rels", render_docx_rels,
+	    render_docx_add(x, za, "_rels/.rels", render_docx_rels,
 	        strlen(render_docx_rels)) != 0 ||
-	    render_docx_add(za, "word/_rels/document.xml.rels",
+	    render_docx_add(x, za, "word/_rels/document.xml.rels",
 	        render_docx_document_rels,
 	        strlen(render_docx_document_rels)) != 0 ||
-	    render_docx_add(za, "word/document.xml", document, len) != 0 ||
-	    render_docx_add(za, "word/styles.xml", render_docx_styles,
+	    render_docx_add(x, za, "word/document.xml", document, len) != 0 ||
+	    render_docx_add(x, za, "word/styles.xml", render_docx_styles,
 	        strlen(render_docx_styles)) != 0 ||
-	    render_docx_add(za, "word/header1.xml", render_docx_header,
+	    render_docx_add(x, za, "word/header1.xml", render_docx_header,
 	        strlen(render_docx_header)) != 0)
 		goto out;
-	if (zip_close(za) != 0)
+	if (x->zip_close(za) != 0)
 		goto out;
 	za = NULL;
-	rc = render_docx_copy(mem, out);
+	rc = render_docx_copy(x, mem, out);
 out:
 	if (za != NULL)
-		zip_discard(za);
+		x->zip_discard(za);
 	if (mem != NULL)
-		zip_source_free(mem);
-	zip_error_fini(&ze);
+		x->zip_source_free(mem);
+	x->zip_error_fini(&ze);
 	return rc;
 }

@@ -19,9 +19,12 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # The shared libraries the binaries link (nng, sqlite, protobuf-c, ...)
-# come from dpkg-shlibdeps; adduser is what postinst makes the user with.
+# come from dpkg-shlibdeps; adduser is what postinst makes the user with;
+# libzip4 and libxml2 are the .docx libraries hoptac and hoptac-web load
+# when they first write or read a document (client/docx_lib.h), which
+# dpkg-shlibdeps does not see.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, libzip4, libxml2")
 # libjs-chart.js: the charts hoptac-web serves (its tables work without).
 # libpq5: a store on PostgreSQL; hoptacd loads it only for one, so
 # dpkg-shlibdeps does not see it.

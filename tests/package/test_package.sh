@@ -69,8 +69,10 @@ deb="${deb#package: }"
 	fail "the package is named $(basename "${deb}")"
 dpkg-deb -I "${deb}" conffiles | grep -qx /etc/hoptac/hoptacd.conf ||
 	fail "/etc/hoptac/hoptacd.conf is not a conffile"
-dpkg-deb -f "${deb}" Depends | grep -q libnng ||
-	fail "Depends lacks the shared libraries: $(dpkg-deb -f "${deb}" Depends)"
+for dep in libnng libzip4 libxml2; do
+	dpkg-deb -f "${deb}" Depends | grep -q "${dep}" ||
+		fail "Depends lacks ${dep}: $(dpkg-deb -f "${deb}" Depends)"
+done
 
 touch "${marker}"
 dpkg_retry -i "${deb}" || fail "dpkg -i ${deb}"
