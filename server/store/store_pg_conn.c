@@ -130,6 +130,8 @@ store_pg_open(const char *name, int mode, struct store_conn **out, char *err,
 	/* The schema is what it will stay: plans made now stay right. */
 	c->prepare = 1;
 	c->conn.ops = &store_pg_ops;
+	if (c->readonly)
+		store_pg_summary_warm(c);
 	*out = &c->conn;
 	return STATUS_OK;
 fail:
