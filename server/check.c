@@ -19,8 +19,9 @@ check_usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: hoptacd check [-f file] [-D database]\n"
-	    "  reads the whole database with sqlite's integrity_check,\n"
-	    "  changing nothing; prints \"ok\" and exits 0 when it is sound\n"
+	    "  reads the whole database (sqlite: integrity_check;\n"
+	    "  PostgreSQL: every record read back and decoded), changing\n"
+	    "  nothing; prints \"ok\" and exits 0 when it is sound\n"
 	    "  -f file      take the database from this configuration file\n"
 	    "  -D database  the database to check\n");
 }
