@@ -1,5 +1,6 @@
 #include "rpc.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
@@ -13,19 +14,35 @@
 /* Random bytes for ids, taken from the kernel 512 at a time: one
  * getrandom a call was six system calls for each request a client sent.
  * Per thread, and drawn again in a child after fork, so that no two
- * processes or threads ever hand out the same bytes. */
+ * processes or threads ever hand out the same bytes: a fork handler
+ * counts the forks, where asking getpid cost a system call an id. */
 #define RPC_RANDOM_POOL 512
+
+static unsigned rpc_forks; /* written only in a child, single-threaded */
+static pthread_once_t rpc_forks_once = PTHREAD_ONCE_INIT;
+
+static void
+rpc_forked(void)
+{
+	rpc_forks++;
+}
+
+static void
+rpc_count_forks(void)
+{
+	pthread_atfork(NULL, NULL, rpc_forked);
+}
 
 static void
 rpc_random(uint8_t *out, size_t n)
 {
 	static _Thread_local uint8_t pool[RPC_RANDOM_POOL];
 	static _Thread_local size_t left;
-	static _Thread_local pid_t owner;
-	pid_t me = getpid();
+	static _Thread_local unsigned drawn_at; /* rpc_forks then */
 	ssize_t got;
 
-	if (owner != me || left < n) {
+	pthread_once(&rpc_forks_once, rpc_count_forks);
+	if (drawn_at != rpc_forks || left < n) {
 		got = getrandom(pool, sizeof(pool), 0);
 		if (got != (ssize_t)sizeof(pool)) {
 			/* Never without randomness: nng's, a word at a time. */
@@ -36,7 +53,7 @@ rpc_random(uint8_t *out, size_t n)
 			}
 		}
 		left = sizeof(pool);
-		owner = me;
+		drawn_at = rpc_forks;
 	}
 	memcpy(out, pool + sizeof(pool) - left, n);
 	memset(pool + sizeof(pool) - left, 0, n);

@@ -18,6 +18,10 @@
 
 struct rpc_client {
 	nng_socket sock;
+	/* Owned: the client's send and receive, one at a time. nng's
+	 * synchronous calls made and freed an aio for each, with a
+	 * getrandom each (the aio's expiry queue is drawn at random). */
+	nng_aio *aio;
 	int connected;
 	char *url;           /* owned */
 	char *token;         /* owned, NULL when none */
@@ -171,7 +175,8 @@ rpc_client_open_secure(const char *url, const char *token,
 		why = ENOMEM;
 		goto fail;
 	}
-	if ((rv = rpc_client_socket(c)) != 0) {
+	if ((rv = nng_aio_alloc(&c->aio, NULL, NULL)) != 0 ||
+	    (rv = rpc_client_socket(c)) != 0) {
 		snprintf(
 		    err, errlen, "cannot open socket: %s", nng_strerror(rv));
 		goto fail;
@@ -185,6 +190,7 @@ fail_sock:
 fail:
 	if (c->tls != NULL)
 		nng_tls_config_free(c->tls);
+	nng_aio_free(c->aio);
 	free(c->url);
 	free(c->token);
 	free(c);
@@ -272,6 +278,7 @@ rpc_client_close(struct rpc_client *c)
 	if (c == NULL)
 		return;
 	nng_close(c->sock);
+	nng_aio_free(c->aio);
 	if (c->tls != NULL)
 		nng_tls_config_free(c->tls);
 	free(c->url);
@@ -398,15 +405,23 @@ rpc_client_attempt(struct rpc_client *c, nng_msg *msg, const char *id,
 		}
 		c->connected = 1;
 	}
-	nng_socket_set_ms(c->sock, NNG_OPT_SENDTIMEO, (nng_duration)left);
-	nng_socket_set_ms(c->sock, NNG_OPT_RECVTIMEO, (nng_duration)left);
-	if ((rv = nng_sendmsg(c->sock, msg, 0)) != 0) {
-		nng_msg_free(msg);
+	nng_aio_set_timeout(c->aio, (nng_duration)left);
+	nng_aio_set_msg(c->aio, msg);
+	nng_send_aio(c->sock, c->aio);
+	nng_aio_wait(c->aio);
+	if ((rv = nng_aio_result(c->aio)) != 0) {
+		nng_msg_free(
+		    nng_aio_get_msg(c->aio)); /* not sent: still ours */
 		goto nng_fail;
 	}
 	st->attempts++;
-	if ((rv = nng_recvmsg(c->sock, &in, 0)) != 0)
+	left = deadline - rpc_now_ms();
+	nng_aio_set_timeout(c->aio, (nng_duration)(left > 0 ? left : 1));
+	nng_recv_aio(c->sock, c->aio);
+	nng_aio_wait(c->aio);
+	if ((rv = nng_aio_result(c->aio)) != 0)
 		goto nng_fail;
+	in = nng_aio_get_msg(c->aio);
 	*reply =
 	    rpc_client_decode_reply(nng_msg_body(in), nng_msg_len(in), id, st);
 	nng_msg_free(in);

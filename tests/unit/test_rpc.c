@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <nng/nng.h>
 
@@ -575,6 +577,37 @@ test_pbstr_free_unpacked(void **state)
 /* Only literal loopback addresses and localhost are loopback: a name
  * that merely starts like one may resolve anywhere, and a credential
  * must not go there in clear. */
+/* A child after fork draws its own random bytes: the id it makes is
+ * not the one its parent makes next from the same pool. */
+static void
+test_new_id_after_fork(void **state)
+{
+	char parent[ID_LEN + 1], child[ID_LEN + 1] = "";
+	int fds[2], status = 0;
+	pid_t pid;
+
+	(void)state;
+	rpc_new_id(parent); /* the pool drawn in the parent */
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char id[ID_LEN + 1];
+
+		rpc_new_id(id);
+		_exit(write(fds[1], id, ID_LEN) == ID_LEN ? 0 : 1);
+	}
+	close(fds[1]);
+	assert_int_equal(read(fds[0], child, ID_LEN), ID_LEN);
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	rpc_new_id(parent);
+	/* Past the time (the first 13 characters, with the dash and
+	 * version), the random part. */
+	assert_memory_not_equal(parent + 14, child + 14, ID_LEN - 14);
+}
+
 static void
 test_url_loopback(void **state)
 {
@@ -601,6 +634,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_new_id),
+	    cmocka_unit_test(test_new_id_after_fork),
 	    cmocka_unit_test(test_url_loopback),
 	    cmocka_unit_test(test_new_id_ordered),
 	    cmocka_unit_test(test_now_ms),
