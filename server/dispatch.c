@@ -142,35 +142,6 @@ dispatch_at(size_t i)
 	return i < METHOD_COUNT ? &dispatch_methods[i] : NULL;
 }
 
-/* Where a message came from, for the log: "tcp 127.0.0.1:5123". */
-static void
-dispatch_peer(nng_msg *msg, char *out, size_t len)
-{
-	nng_sockaddr sa;
-	nng_pipe p = nng_msg_get_pipe(msg);
-	char ip[64];
-
-	snprintf(out, len, "-");
-	if (nng_pipe_id(p) < 0 ||
-	    nng_pipe_get_addr(p, NNG_OPT_REMADDR, &sa) != 0)
-		return;
-	switch (sa.s_family) {
-	case NNG_AF_INET: {
-		const uint8_t *a = (const uint8_t *)&sa.s_in.sa_addr;
-
-		snprintf(out, len, "%u.%u.%u.%u:%u", a[0], a[1], a[2], a[3],
-		    (unsigned)ntohs(sa.s_in.sa_port));
-		break;
-	}
-	case NNG_AF_IPC:
-		snprintf(out, len, "ipc");
-		break;
-	default:
-		snprintf(ip, sizeof(ip), "family-%d", sa.s_family);
-		snprintf(out, len, "%s", ip);
-	}
-}
-
 /* Who is calling, and may they call this method. A credential that is
  * sent is always checked, even for a method open to anyone. */
 static int
@@ -260,7 +231,6 @@ dispatch_start(struct call *c, nng_msg *msg, int stopping)
 
 	c->received_ms = rpc_now_ms();
 	c->status = STATUS_OK;
-	dispatch_peer(msg, c->peer, sizeof(c->peer));
 	if (len > RPC_MAX_MESSAGE) {
 		call_fail(c, STATUS_RESOURCE_EXHAUSTED,
 		    "message of %zu bytes is over the %zu-byte limit", len,

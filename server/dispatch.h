@@ -21,8 +21,8 @@ const struct method *dispatch_find(const char *full_name);
 size_t dispatch_count(void);
 const struct method *dispatch_at(size_t i);
 
-/* Decodes msg (freed here) into c and runs or queues the call. While
- * the server is stopping, every call but Health's is refused
+/* Decodes msg (freed here) into c and runs or queues the call; c->peer
+ * is the caller's to set, from msg's pipe. While the server is stopping, every call but Health's is refused
  * UNAVAILABLE. The call always ends with c->finish(c), possibly before
  * this returns. */
 void dispatch_start(struct call *c, nng_msg *msg, int stopping);

@@ -45,7 +45,8 @@ struct server_slot {
 	struct call call;
 };
 
-static void server_pipe_calls(struct server *s, uint32_t pid, int delta);
+static void server_pipe_calls(
+    struct server *s, uint32_t pid, int delta, char *peer, size_t len);
 
 static void
 server_slot_recv(struct server_slot *s)
@@ -72,7 +73,7 @@ server_slot_finish(struct call *c)
 	call_reset(c); /* the reply holds copies; the slot takes the next */
 	if (reply == NULL) {
 		/* Out of memory: the client retries on its deadline. */
-		server_pipe_calls(s->srv, s->pipe, -1);
+		server_pipe_calls(s->srv, s->pipe, -1, NULL, 0);
 		atomic_fetch_sub(&s->srv->busy, 1);
 		server_slot_recv(s);
 		return;
@@ -100,7 +101,8 @@ server_slot_cb(void *arg)
 		}
 		msg = nng_aio_get_msg(s->aio);
 		s->pipe = (uint32_t)nng_pipe_id(nng_msg_get_pipe(msg));
-		server_pipe_calls(s->srv, s->pipe, 1);
+		server_pipe_calls(
+		    s->srv, s->pipe, 1, s->call.peer, sizeof(s->call.peer));
 		atomic_fetch_add(&s->srv->busy, 1);
 		s->state = SLOT_WORK;
 		dispatch_start(&s->call, msg, server_stopping(s->srv));
@@ -108,7 +110,7 @@ server_slot_cb(void *arg)
 	case SLOT_SEND:
 		if (rv != 0)
 			nng_msg_free(nng_aio_get_msg(s->aio));
-		server_pipe_calls(s->srv, s->pipe, -1);
+		server_pipe_calls(s->srv, s->pipe, -1, NULL, 0);
 		atomic_fetch_sub(&s->srv->busy, 1);
 		if (rv == NNG_ECLOSED || rv == NNG_ECANCELED)
 			return;
@@ -171,29 +173,42 @@ server_pipe_get(struct server *s, uint32_t pid)
 	return NULL;
 }
 
-/* The key of p's peer. An IPv6 peer counts by its /64, which is what one
- * site is given and can spread its connections over; an IPv4-mapped one
- * as the IPv4 address it is. ipc peers are all local: one key. */
+/* The key of p's peer, and where it comes from as the log shows it. An
+ * IPv6 peer counts by its /64, which is what one site is given and can
+ * spread its connections over; an IPv4-mapped one as the IPv4 address
+ * it is. ipc peers are all local: one key. */
 static void
-server_pipe_addr(nng_pipe p, uint8_t key[SERVER_ADDR_LEN])
+server_pipe_addr(
+    nng_pipe p, uint8_t key[SERVER_ADDR_LEN], char *peer, size_t len)
 {
 	static const uint8_t mapped[12] = {
 	    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 	nng_sockaddr sa;
 
 	memset(key, 0, SERVER_ADDR_LEN);
+	snprintf(peer, len, "-");
 	if (nng_pipe_get_addr(p, NNG_OPT_REMADDR, &sa) != 0)
 		return;
 	if (sa.s_family == NNG_AF_INET) {
+		const uint8_t *a = (const uint8_t *)&sa.s_in.sa_addr;
+
 		key[0] = NNG_AF_INET;
-		memcpy(key + 1, &sa.s_in.sa_addr, 4);
+		memcpy(key + 1, a, 4);
+		snprintf(peer, len, "%u.%u.%u.%u:%u", a[0], a[1], a[2], a[3],
+		    (unsigned)ntohs(sa.s_in.sa_port));
 	} else if (sa.s_family == NNG_AF_INET6 &&
 	    memcmp(sa.s_in6.sa_addr, mapped, 12) == 0) {
 		key[0] = NNG_AF_INET;
 		memcpy(key + 1, sa.s_in6.sa_addr + 12, 4);
+		snprintf(peer, len, "family-%d", sa.s_family);
 	} else if (sa.s_family == NNG_AF_INET6) {
 		key[0] = NNG_AF_INET6;
 		memcpy(key + 1, sa.s_in6.sa_addr, 8);
+		snprintf(peer, len, "family-%d", sa.s_family);
+	} else if (sa.s_family == NNG_AF_IPC) {
+		snprintf(peer, len, "ipc");
+	} else {
+		snprintf(peer, len, "family-%d", sa.s_family);
 	}
 }
 
@@ -259,7 +274,7 @@ server_pipe_added(nng_pipe p, nng_pipe_ev ev, void *arg)
 	for (size_t i = 0; i < s->n_listeners; i++)
 		if (nng_listener_id(s->listeners[i]) == id)
 			atomic_fetch_add(&s->accepted[i], 1);
-	server_pipe_addr(p, pp.addr);
+	server_pipe_addr(p, pp.addr, pp.peer, sizeof(pp.peer));
 	pthread_mutex_lock(&s->pipes_mu);
 	if (s->n_pipes >= s->cfg.max_connections) {
 		full = server_log_due(&s->refused_logged_ms) ? 2 : 1;
@@ -309,9 +324,11 @@ server_pipe_removed(nng_pipe p, nng_pipe_ev ev, void *arg)
 }
 
 /* A call of pipe pid begins (delta 1) or ends (-1): it is not idle
- * meanwhile, and its idle time counts from the last of either. */
+ * meanwhile, and its idle time counts from the last of either. Where
+ * the pipe comes from into peer, unless NULL ("-" if it is gone). */
 static void
-server_pipe_calls(struct server *s, uint32_t pid, int delta)
+server_pipe_calls(
+    struct server *s, uint32_t pid, int delta, char *peer, size_t len)
 {
 	struct server_pipe *pp;
 
@@ -320,6 +337,8 @@ server_pipe_calls(struct server *s, uint32_t pid, int delta)
 		pp->calls += delta;
 		pp->active_ms = rpc_now_ms();
 	}
+	if (peer != NULL)
+		snprintf(peer, len, "%s", pp != NULL ? pp->peer : "-");
 	pthread_mutex_unlock(&s->pipes_mu);
 }
 

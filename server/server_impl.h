@@ -23,6 +23,9 @@ struct server_pipe {
 	int calls;         /* its requests being served */
 	int64_t active_ms; /* admitted, or its last request or reply */
 	uint8_t addr[SERVER_ADDR_LEN];
+	/* Where it comes from, as the log and the audit trail show it
+	 * ("127.0.0.1:5123", "ipc"): read once, not a getpeername a call. */
+	char peer[48];
 };
 
 struct server {
