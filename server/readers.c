@@ -154,6 +154,18 @@ readers_submit(struct readers *p, struct call *c)
 	pthread_mutex_unlock(&p->mu);
 }
 
+int
+readers_idle(struct readers *p)
+{
+	int n = 0;
+
+	pthread_mutex_lock(&p->mu);
+	for (const struct reader *r = p->idle; r != NULL; r = r->next)
+		n++;
+	pthread_mutex_unlock(&p->mu);
+	return n;
+}
+
 void
 readers_destroy(struct readers *p)
 {

@@ -23,6 +23,9 @@ struct readers *readers_create(
 /* Queues c for the first reader free; never blocks on the store. */
 void readers_submit(struct readers *p, struct call *c);
 
+/* How many readers wait for a call now. */
+int readers_idle(struct readers *p);
+
 /* Lets the readers finish what is queued, stops them, closes their
  * connections. */
 void readers_destroy(struct readers *p);

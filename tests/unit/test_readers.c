@@ -1,0 +1,206 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "call.h"
+#include "readers.h"
+#include "rpc.h"
+#include "status.h"
+#include "store.h"
+#include "writer.h"
+
+#define READERS 4
+
+/* What the calls of a test saw: the connection each ran on, how many
+ * started and finished; while hold is set they wait once started. */
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct store_conn *seen[64];
+	int started, finished, hold;
+} probe = {
+    PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, {NULL}, 0, 0, 0};
+
+static int
+probe_run(struct call *c, struct store_conn *db)
+{
+	(void)c;
+	pthread_mutex_lock(&probe.mu);
+	probe.seen[probe.started++] = db;
+	pthread_cond_broadcast(&probe.cv);
+	while (probe.hold)
+		pthread_cond_wait(&probe.cv, &probe.mu);
+	pthread_mutex_unlock(&probe.mu);
+	return STATUS_NOT_FOUND; /* nothing to pack */
+}
+
+static void
+probe_finish(struct call *c)
+{
+	(void)c;
+	pthread_mutex_lock(&probe.mu);
+	probe.finished++;
+	pthread_cond_broadcast(&probe.cv);
+	pthread_mutex_unlock(&probe.mu);
+}
+
+static const struct method probe_method = {NULL, NULL, probe_run, NULL, NULL};
+
+/* Waits until *counter reaches n. */
+static void
+probe_wait(const int *counter, int n)
+{
+	pthread_mutex_lock(&probe.mu);
+	while (*counter < n)
+		pthread_cond_wait(&probe.cv, &probe.mu);
+	pthread_mutex_unlock(&probe.mu);
+}
+
+struct pool {
+	char dir[64], path[96];
+	struct writer *writer;
+	struct readers *readers;
+	struct call calls[16];
+};
+
+static int
+pool_setup(void **state)
+{
+	struct pool *p = calloc(1, sizeof(*p));
+	struct store_conn *db = NULL;
+	char err[256];
+
+	if (p == NULL)
+		return -1;
+	snprintf(p->dir, sizeof(p->dir), "/tmp/hoptac-readers-XXXXXX");
+	if (mkdtemp(p->dir) == NULL)
+		return -1;
+	snprintf(p->path, sizeof(p->path), "%s/hoptac.db", p->dir);
+	if (store_open(p->path, 0, &db, err, sizeof(err)) != STATUS_OK ||
+	    (p->writer = writer_create(db)) == NULL ||
+	    (p->readers = readers_create(
+	         p->path, READERS, p->writer, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "pool_setup: %s\n", err);
+		return -1;
+	}
+	for (size_t i = 0; i < 16; i++) {
+		p->calls[i].method = &probe_method;
+		p->calls[i].deadline_ms = rpc_now_ms() + 600000;
+		p->calls[i].finish = probe_finish;
+	}
+	pthread_mutex_lock(&probe.mu);
+	probe.started = probe.finished = probe.hold = 0;
+	pthread_mutex_unlock(&probe.mu);
+	*state = p;
+	return 0;
+}
+
+static int
+pool_teardown(void **state)
+{
+	struct pool *p = *state;
+	char f[128];
+
+	readers_destroy(p->readers);
+	writer_destroy(p->writer);
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(f, sizeof(f), "%s%s", p->path,
+		    (const char *[]) {"", "-wal", "-shm"}[i]);
+		unlink(f);
+	}
+	rmdir(p->dir);
+	free(p);
+	return 0;
+}
+
+/* Calls one after another meet the reader that served the last: its
+ * connection's caches are the warm ones. */
+static void
+test_sequential_calls_keep_one_reader(void **state)
+{
+	struct pool *p = *state;
+
+	for (int i = 0; i < 12; i++) {
+		/* As between two calls of a client: the reader is back. */
+		while (readers_idle(p->readers) < READERS)
+			usleep(1000);
+		readers_submit(p->readers, &p->calls[i]);
+		probe_wait(&probe.finished, i + 1);
+	}
+	for (int i = 1; i < 12; i++)
+		assert_ptr_equal(probe.seen[i], probe.seen[0]);
+}
+
+/* Calls at once take every reader, each on its own connection; those
+ * beyond wait their turn, and all end. */
+static void
+test_concurrent_calls_use_every_reader(void **state)
+{
+	struct pool *p = *state;
+
+	pthread_mutex_lock(&probe.mu);
+	probe.hold = 1;
+	pthread_mutex_unlock(&probe.mu);
+	for (int i = 0; i < READERS + 3; i++)
+		readers_submit(p->readers, &p->calls[i]);
+	probe_wait(&probe.started, READERS);
+	for (int i = 0; i < READERS; i++)
+		for (int j = i + 1; j < READERS; j++)
+			assert_ptr_not_equal(probe.seen[i], probe.seen[j]);
+	assert_int_equal(readers_idle(p->readers), 0);
+	pthread_mutex_lock(&probe.mu);
+	assert_int_equal(probe.started, READERS); /* the rest queued */
+	probe.hold = 0;
+	pthread_cond_broadcast(&probe.cv);
+	pthread_mutex_unlock(&probe.mu);
+	probe_wait(&probe.finished, READERS + 3);
+}
+
+/* Closing lets the readers finish what is queued: no call is left
+ * without its end. */
+static void
+test_close_drains_the_queue(void **state)
+{
+	struct pool *p = *state;
+
+	pthread_mutex_lock(&probe.mu);
+	probe.hold = 1;
+	pthread_mutex_unlock(&probe.mu);
+	for (int i = 0; i < READERS + 5; i++)
+		readers_submit(p->readers, &p->calls[i]);
+	probe_wait(&probe.started, READERS);
+	pthread_mutex_lock(&probe.mu);
+	probe.hold = 0;
+	pthread_cond_broadcast(&probe.cv);
+	pthread_mutex_unlock(&probe.mu);
+	readers_destroy(p->readers);
+	p->readers = NULL;
+	assert_int_equal(probe.finished, READERS + 5);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(
+	        test_sequential_calls_keep_one_reader, pool_setup,
+	        pool_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_concurrent_calls_use_every_reader, pool_setup,
+	        pool_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_close_drains_the_queue, pool_setup, pool_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
