@@ -211,7 +211,14 @@ test_backup_under_writes(void **state)
 	for (int i = 0; i < WRITERS; i++)
 		assert_int_equal(
 		    pthread_create(&t[i], NULL, writer_main, &w[i]), 0);
-	usleep(300 * 1000);
+	/* Until the clients are writing: a slow machine (sanitizers, a
+	 * busy host) takes longer for the first acknowledgement. */
+	for (int waited = 0; sum_before == 0 && waited < 60000; waited += 10) {
+		usleep(10 * 1000);
+		for (int i = 0; i < WRITERS; i++)
+			sum_before += atomic_load(&w[i].acked);
+	}
+	sum_before = 0;
 	for (int i = 0; i < WRITERS; i++)
 		sum_before += before[i] = atomic_load(&w[i].acked);
 	/* Small steps with a pause between them: the copy takes a while,
