@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -77,12 +78,42 @@ web_connect(int port)
 	return fd;
 }
 
+/* The size of the file at path, 0 if there is none. */
+static off_t
+web_log_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? st.st_size : 0;
+}
+
+/* Whether the log at path says what past its first from bytes. */
+static int
+web_log_says(const char *path, off_t from, const char *what)
+{
+	static char buf[64 * 1024];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (f == NULL)
+		return 0;
+	if (fseeko(f, from, SEEK_SET) != 0) {
+		fclose(f);
+		return 0;
+	}
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return strstr(buf, what) != NULL;
+}
+
 void
 web_start(struct web_harness *w, struct harness *h, ...)
 {
 	const char *argv[WEB_ARGS_MAX];
 	char listen[64];
 	int n = 0, fd;
+	off_t logged_from; /* where this start's lines begin in the log */
 	const char *bin = getenv("HOPTAC_WEB");
 	static int registered; /* atexit(web_kill_all) done */
 	pid_t parent = getpid();
@@ -93,6 +124,7 @@ web_start(struct web_harness *w, struct harness *h, ...)
 	w->port = harness_free_port();
 	snprintf(listen, sizeof(listen), "127.0.0.1:%d", w->port);
 	snprintf(w->log, sizeof(w->log), "%s/web.log", h->dir);
+	logged_from = web_log_size(w->log);
 	snprintf(w->access, sizeof(w->access), "%s/access.log", h->dir);
 	argv[n++] = bin;
 	argv[n++] = "--server";
@@ -138,7 +170,10 @@ web_start(struct web_harness *w, struct harness *h, ...)
 	for (int i = 0; i < 200; i++) {
 		int status;
 
-		if ((fd = web_connect(w->port)) >= 0) {
+		/* Served by this hoptac-web, not by another process that
+		 * took the port it was given: its own log says so. */
+		if (web_log_says(w->log, logged_from, "hoptac-web: serving") &&
+		    (fd = web_connect(w->port)) >= 0) {
 			close(fd);
 			return;
 		}
