@@ -176,6 +176,18 @@ has_entry(const char *dir, const char *prefix)
 	return found;
 }
 
+/* The activities the writers have had acknowledged so far, in all and
+ * each into each[]. */
+static long
+writers_acked(struct writer *w, long each[WRITERS])
+{
+	long n = 0;
+
+	for (int i = 0; i < WRITERS; i++)
+		n += each[i] = atomic_load(&w[i].acked);
+	return n;
+}
+
 static void
 test_backup_under_writes(void **state)
 {
@@ -183,7 +195,7 @@ test_backup_under_writes(void **state)
 	struct writer w[WRITERS];
 	pthread_t t[WRITERS];
 	atomic_int stop = 0;
-	long before[WRITERS], after[WRITERS], sum_before = 0, sum_after = 0;
+	long before[WRITERS], after[WRITERS], sum_before, sum_after;
 	struct rpc_client *c;
 	char out[1024], err[1024];
 	int rc;
@@ -213,20 +225,15 @@ test_backup_under_writes(void **state)
 		    pthread_create(&t[i], NULL, writer_main, &w[i]), 0);
 	/* Until the clients are writing: a slow machine (sanitizers, a
 	 * busy host) takes longer for the first acknowledgement. */
-	for (int waited = 0; sum_before == 0 && waited < 60000; waited += 10) {
+	for (int waited = 0;
+	     (sum_before = writers_acked(w, before)) == 0 && waited < 60000;
+	     waited += 10)
 		usleep(10 * 1000);
-		for (int i = 0; i < WRITERS; i++)
-			sum_before += atomic_load(&w[i].acked);
-	}
-	sum_before = 0;
-	for (int i = 0; i < WRITERS; i++)
-		sum_before += before[i] = atomic_load(&w[i].acked);
 	/* Small steps with a pause between them: the copy takes a while,
 	 * and the clients go on writing all along. */
 	rc = harness_hoptacd(&h, out, sizeof(out), err, sizeof(err), "backup",
 	    "-D", h.db, "-s", "8", "-w", "2", copy.db, NULL);
-	for (int i = 0; i < WRITERS; i++)
-		sum_after += after[i] = atomic_load(&w[i].acked);
+	sum_after = writers_acked(w, after);
 	usleep(200 * 1000);
 	atomic_store(&stop, 1);
 	for (int i = 0; i < WRITERS; i++) {

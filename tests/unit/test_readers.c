@@ -66,6 +66,16 @@ probe_wait(const int *counter, int n)
 	pthread_mutex_unlock(&probe.mu);
 }
 
+/* Sets whether calls wait once started, waking those that wait. */
+static void
+probe_hold(int hold)
+{
+	pthread_mutex_lock(&probe.mu);
+	probe.hold = hold;
+	pthread_cond_broadcast(&probe.cv);
+	pthread_mutex_unlock(&probe.mu);
+}
+
 struct pool {
 	char dir[64], path[96];
 	struct writer *writer;
@@ -99,8 +109,9 @@ pool_setup(void **state)
 		p->calls[i].finish = probe_finish;
 	}
 	pthread_mutex_lock(&probe.mu);
-	probe.started = probe.finished = probe.hold = 0;
+	probe.started = probe.finished = 0;
 	pthread_mutex_unlock(&probe.mu);
+	probe_hold(0);
 	*state = p;
 	return 0;
 }
@@ -148,9 +159,7 @@ test_concurrent_calls_use_every_reader(void **state)
 {
 	struct pool *p = *state;
 
-	pthread_mutex_lock(&probe.mu);
-	probe.hold = 1;
-	pthread_mutex_unlock(&probe.mu);
+	probe_hold(1);
 	for (int i = 0; i < READERS + 3; i++)
 		readers_submit(p->readers, &p->calls[i]);
 	probe_wait(&probe.started, READERS);
@@ -160,9 +169,8 @@ test_concurrent_calls_use_every_reader(void **state)
 	assert_int_equal(readers_idle(p->readers), 0);
 	pthread_mutex_lock(&probe.mu);
 	assert_int_equal(probe.started, READERS); /* the rest queued */
-	probe.hold = 0;
-	pthread_cond_broadcast(&probe.cv);
 	pthread_mutex_unlock(&probe.mu);
+	probe_hold(0);
 	probe_wait(&probe.finished, READERS + 3);
 }
 
@@ -173,16 +181,11 @@ test_close_drains_the_queue(void **state)
 {
 	struct pool *p = *state;
 
-	pthread_mutex_lock(&probe.mu);
-	probe.hold = 1;
-	pthread_mutex_unlock(&probe.mu);
+	probe_hold(1);
 	for (int i = 0; i < READERS + 5; i++)
 		readers_submit(p->readers, &p->calls[i]);
 	probe_wait(&probe.started, READERS);
-	pthread_mutex_lock(&probe.mu);
-	probe.hold = 0;
-	pthread_cond_broadcast(&probe.cv);
-	pthread_mutex_unlock(&probe.mu);
+	probe_hold(0);
 	readers_destroy(p->readers);
 	p->readers = NULL;
 	assert_int_equal(probe.finished, READERS + 5);
