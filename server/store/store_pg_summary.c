@@ -456,8 +456,8 @@ store_pg_summary_warm(struct store_pg *c)
 			return;
 		hoptac__v1__summary_response__init(r);
 		q.dims = i ? by_partner : by_unit;
-		/* What it finds (nothing) and how it ends matter not: a
-		 * failure is met again, and reported, by the first call. */
+		/* What it finds and how it ends matter not: a failure is
+		 * met again, and reported, by the first call. */
 		(void)store_pg_summary(&c->conn, &q, r);
 		hoptac__v1__summary_response__free_unpacked(r, NULL);
 	}
