@@ -487,25 +487,32 @@ migrate_pg_has_table(PGconn *pg, const char *table)
 	return has;
 }
 
-/* Whether a table the target lacks may be left behind: the inbox with
- * nothing in it (the target has none). */
+/* Whether a table the target lacks may be left behind: sqlite's inboxes
+ * (new activities, the audit trail's newest rows) with nothing in them;
+ * the target stores both at once. */
 static int
 migrate_may_skip(sqlite3 *lite, const char *table)
 {
+	static const char *const inboxes[][2] = {
+	    {"activity_inbox", "SELECT 1 FROM activity_inbox LIMIT 1"},
+	    {"audit_pending", "SELECT 1 FROM audit_pending LIMIT 1"},
+	};
 	sqlite3_stmt *st = NULL;
 	int empty = 0;
 
-	if (strcmp(table, "activity_inbox") != 0)
-		return 0;
-	if (sqlite3_prepare_v2(lite, "SELECT 1 FROM activity_inbox LIMIT 1", -1,
-	        &st, NULL) == SQLITE_OK)
-		empty = sqlite3_step(st) == SQLITE_DONE;
-	sqlite3_finalize(st);
+	for (size_t i = 0; i < sizeof(inboxes) / sizeof(inboxes[0]); i++) {
+		if (strcmp(table, inboxes[i][0]) != 0)
+			continue;
+		if (sqlite3_prepare_v2(lite, inboxes[i][1], -1, &st, NULL) ==
+		    SQLITE_OK)
+			empty = sqlite3_step(st) == SQLITE_DONE;
+		sqlite3_finalize(st);
+	}
 	return empty;
 }
 
 /* The source's tables, sqlite's own left out, the counts (computed on
- * the target) and the empty inbox the target does without. */
+ * the target) and the empty inboxes the target does without. */
 static int
 migrate_tables(sqlite3 *lite, PGconn *pg, struct migrate_table **out, size_t *n)
 {

@@ -26,7 +26,7 @@
 struct store_conn;
 
 /* Latest schema version; migrations are numbered 1..STORE_SCHEMA_VERSION. */
-#define STORE_SCHEMA_VERSION 18
+#define STORE_SCHEMA_VERSION 19
 
 /* How store_open opens a database (its mode). */
 enum store_mode {
@@ -138,6 +138,10 @@ int store_settle(struct store_conn *c, int64_t *moved);
 /* How much waits in the inbox, as this connection sees it: one for each
  * new record and one more for each 4 KiB of them. */
 int64_t store_unsettled(struct store_conn *c);
+/* How much store_settle would move: the larger of store_unsettled and,
+ * on sqlite, the rows of the audit trail that wait. Readers wait for the
+ * first; the writer settles when either waits. */
+int64_t store_backlog(struct store_conn *c);
 /* Replaces the stored activity (a->unit_code, a->id), whose version must
  * be expected_version (else ABORTED, nothing changed). */
 int store_activity_update(struct store_conn *c, const Hoptac__V1__Activity *a,

@@ -49,8 +49,9 @@ struct writer_refusal {
 	int64_t count; /* after the first, which has its own row */
 };
 
-/* New records wait in the store's inbox (store.h, store_settle) until
- * this many are there, or no call came for WRITER_SETTLE_IDLE_MS, or a
+/* New records wait in the store's inbox, and on sqlite the calls' audit
+ * rows beside them (store.h, store_settle, store_backlog), until this
+ * many are there, or no call came for WRITER_SETTLE_IDLE_MS, or a
  * reader needs them: settling many at once is what shares the pages of
  * the indexes and the counts among them. */
 #define WRITER_SETTLE_ROWS    2048
@@ -68,6 +69,9 @@ struct writer {
 	int settle_wanted;      /* a reader waits */
 	int stopped;            /* the writer has gone: nobody settles */
 	int64_t full_logged_ms; /* when HOPTACD-FULL was last logged */
+	/* What a settling would move, the audit trail's waiting rows too
+	 * (store_backlog): the writer thread's alone. */
+	int64_t backlog;
 	/* Counted and not yet written: the writer thread's alone. */
 	struct writer_refusal refusals[WRITER_REFUSALS_MAX];
 	int n_refusals;
@@ -442,6 +446,7 @@ writer_publish(struct writer *w, int settled)
 {
 	int64_t n = store_unsettled(w->db);
 
+	w->backlog = store_backlog(w->db);
 	pthread_mutex_lock(&w->settle_mu);
 	w->unsettled = n;
 	if (settled) {
@@ -527,28 +532,23 @@ writer_main(void *arg)
 {
 	struct writer *w = arg;
 	struct call *group;
-	int64_t waiting;
 	int closing = 0, wanted;
 
 	callq_thread_name("hoptacd-writer");
 	writer_settle(w); /* what a stop left in the inbox */
 	for (;;) {
-		pthread_mutex_lock(&w->settle_mu);
-		waiting = w->unsettled;
-		pthread_mutex_unlock(&w->settle_mu);
 		group = callq_take_timed(&w->q, WRITER_GROUP_MAX,
-		    waiting > 0 ? WRITER_SETTLE_IDLE_MS : -1, &closing);
+		    w->backlog > 0 ? WRITER_SETTLE_IDLE_MS : -1, &closing);
 		if (group != NULL)
 			writer_group(w, group);
 		else if (closing)
 			break;
 		pthread_mutex_lock(&w->settle_mu);
-		waiting = w->unsettled;
 		wanted = w->settle_wanted;
 		pthread_mutex_unlock(&w->settle_mu);
 		if (wanted ||
-		    (waiting > 0 &&
-		        (group == NULL || waiting >= WRITER_SETTLE_ROWS)))
+		    (w->backlog > 0 &&
+		        (group == NULL || w->backlog >= WRITER_SETTLE_ROWS)))
 			writer_settle(w);
 	}
 	writer_settle(w);

@@ -246,6 +246,12 @@ store_unsettled(struct store_conn *c)
 	return c->ops->unsettled(c);
 }
 
+int64_t
+store_backlog(struct store_conn *c)
+{
+	return c->ops->backlog(c);
+}
+
 int
 store_activity_update(struct store_conn *c, const Hoptac__V1__Activity *a,
     int64_t expected_version)

@@ -68,6 +68,7 @@ struct store_ops {
 	    struct store_conn *c, const Hoptac__V1__Activity *a);
 	int (*settle)(struct store_conn *c, int64_t *moved);
 	int64_t (*unsettled)(struct store_conn *c);
+	int64_t (*backlog)(struct store_conn *c);
 	int (*activity_update)(struct store_conn *c,
 	    const Hoptac__V1__Activity *a, int64_t expected_version);
 	int (*activity_get)(struct store_conn *c, const char *unit_code,

@@ -336,6 +336,7 @@ const struct store_ops store_pg_ops = {
     .activity_insert = store_pg_activity_insert,
     .settle = store_pg_settle,
     .unsettled = store_pg_unsettled,
+    .backlog = store_pg_unsettled, /* no inbox, no pending rows */
     .activity_update = store_pg_activity_update,
     .activity_get = store_pg_activity_get,
     .activity_list = store_pg_activity_list,

@@ -382,7 +382,7 @@ store_sqlite_activity_get(struct store_conn *conn, const char *unit_code,
 		return store_sqlite_fail(c, sql);
 	/* Acknowledged and waiting in the inbox is stored all the same. */
 	if (store_sqlite_inbox_holds(c, unit_code, id) &&
-	    (rc = store_sqlite_settle(conn, NULL)) != STATUS_OK)
+	    (rc = store_sqlite_settled(c)) != STATUS_OK)
 		return rc;
 	store_sqlite_bind_text(st, 1, id);
 	if (unit_code != NULL)

@@ -3,6 +3,12 @@
  * of their secret, never the secret; audit rows are only ever inserted
  * (migration 5's triggers refuse UPDATE and DELETE). A row stands for
  * count calls: one, or a minute of refusals the writer counted.
+ *
+ * A new row goes to audit_pending, and is settled into audit (with its
+ * index by time) with the inbox, many rows at once (migration 19): a
+ * commit then writes one page of the trail where it wrote two. Every
+ * pending row is newer than every settled one, so reading the newest
+ * first is the pending rows, then audit's.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -189,9 +195,11 @@ store_sqlite_audit_append(
 {
 	struct store_sqlite *c = store_sqlite_of(conn);
 	static const char sql[] =
-	    "INSERT INTO audit(at_ms, credential_id, name, roles, unit_code,"
-	    " method, target, status, message, peer, request_id, count)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	    "INSERT INTO audit_pending(seq, at_ms, credential_id, name, roles,"
+	    " unit_code, method, target, status, message, peer, request_id,"
+	    " count) VALUES (coalesce((SELECT max(seq) FROM audit_pending),"
+	    " (SELECT max(seq) FROM audit), 0) + 1,"
+	    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	sqlite3_stmt *st = store_sqlite_stmt(c, sql);
 
 	if (st == NULL)
@@ -209,6 +217,53 @@ store_sqlite_audit_append(
 	store_sqlite_bind_text(st, 11, e->request_id);
 	sqlite3_bind_int64(st, 12, e->count > 0 ? e->count : 1);
 	return store_sqlite_step_done(c, st);
+}
+
+/* A row of the trail as store_audit_row reads it, from either table. */
+#define STORE_AUDIT_COLUMNS                                                    \
+	"seq, at_ms, credential_id, name, roles, unit_code, method, target, "  \
+	"status, message, peer, request_id, count"
+
+/* What Audit/Search asks of a row. The method matches its full name or
+ * the tail after a '/', so "Activities/Submit" finds the path of that
+ * method. */
+#define STORE_AUDIT_MATCH                                                      \
+	"seq < ?1 AND at_ms >= ?2 AND at_ms < ?3"                              \
+	" AND (?4 = '' OR credential_id = ?4)"                                 \
+	" AND (?5 = '' OR unit_code = ?5)"                                     \
+	" AND (?6 = '' OR method = ?6 OR substr(method, -length(?6) - 1)"      \
+	" = '.' || ?6 OR substr(method, -length(?6) - 1) = '/' || ?6)"         \
+	" AND (?7 = 0 OR status <> 0)"
+
+int
+store_sqlite_audit_settle(struct store_sqlite *c)
+{
+	static const char move[] =
+	    "INSERT INTO audit(" STORE_AUDIT_COLUMNS
+	    ") SELECT " STORE_AUDIT_COLUMNS " FROM audit_pending ORDER BY seq";
+	int rc = store_sqlite_exec(c, move);
+
+	if (rc == STATUS_OK)
+		rc = store_sqlite_clear_table(c, "DELETE FROM audit_pending");
+	return rc;
+}
+
+int64_t
+store_sqlite_audit_pending(struct store_sqlite *c)
+{
+	/* Two lookups at the ends of the table: min() and max() in one
+	 * SELECT read every row, after each group's commit. */
+	static const char sql[] =
+	    "SELECT coalesce((SELECT max(seq) FROM audit_pending) -"
+	    " (SELECT min(seq) FROM audit_pending) + 1, 0)";
+	sqlite3_stmt *st = store_sqlite_stmt(c, sql);
+	int64_t n = 1; /* unknown: settling is always right */
+
+	if (st != NULL && sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	if (st != NULL)
+		sqlite3_reset(st);
+	return n;
 }
 
 static int
@@ -253,19 +308,11 @@ store_sqlite_audit_search(struct store_conn *conn,
     const struct store_audit_query *q, Hoptac__V1__SearchAuditResponse *out)
 {
 	struct store_sqlite *c = store_sqlite_of(conn);
-
-	/* The method matches its full name or the tail after a '/', so
-	 * "Activities/Submit" finds the path of that method. */
 	static const char sql[] =
-	    "SELECT seq, at_ms, credential_id, name, roles, unit_code, method,"
-	    " target, status, message, peer, request_id, count FROM audit"
-	    " WHERE seq < ?1 AND at_ms >= ?2 AND at_ms < ?3"
-	    " AND (?4 = '' OR credential_id = ?4)"
-	    " AND (?5 = '' OR unit_code = ?5)"
-	    " AND (?6 = '' OR method = ?6 OR substr(method, -length(?6) - 1)"
-	    " = '.' || ?6 OR substr(method, -length(?6) - 1) = '/' || ?6)"
-	    " AND (?7 = 0 OR status <> 0)"
-	    " ORDER BY seq DESC LIMIT ?8";
+	    "SELECT " STORE_AUDIT_COLUMNS " FROM audit_pending"
+	    " WHERE " STORE_AUDIT_MATCH " UNION ALL"
+	    " SELECT " STORE_AUDIT_COLUMNS " FROM audit"
+	    " WHERE " STORE_AUDIT_MATCH " ORDER BY 1 DESC LIMIT ?8";
 	sqlite3_stmt *st = store_sqlite_stmt(c, sql);
 	Hoptac__V1__AuditEntry *e;
 	int64_t last = 0;
@@ -312,9 +359,9 @@ store_sqlite_audit_each(
 {
 	struct store_sqlite *c = store_sqlite_of(conn);
 	static const char sql[] =
-	    "SELECT seq, at_ms, credential_id, name, roles, unit_code, method,"
-	    " target, status, message, peer, request_id, count FROM audit"
-	    " WHERE seq <= ? ORDER BY seq DESC";
+	    "SELECT " STORE_AUDIT_COLUMNS " FROM audit_pending WHERE seq <= ?1"
+	    " UNION ALL SELECT " STORE_AUDIT_COLUMNS " FROM audit"
+	    " WHERE seq <= ?1 ORDER BY 1 DESC";
 	sqlite3_stmt *st = store_sqlite_stmt(c, sql);
 	Hoptac__V1__AuditEntry *e;
 	int rv, rc = STATUS_OK;
@@ -340,7 +387,8 @@ store_sqlite_audit_prune(struct store_conn *conn, int64_t through_seq,
 {
 	struct store_sqlite *c = store_sqlite_of(conn);
 	static const char check[] =
-	    "SELECT (SELECT max(seq) FROM audit) > ?1 AND"
+	    "SELECT coalesce((SELECT max(seq) FROM audit_pending),"
+	    " (SELECT max(seq) FROM audit)) > ?1 AND"
 	    " (SELECT coalesce(max(through_seq), 0) FROM audit_archives) < ?1";
 	static const char record[] =
 	    "INSERT INTO audit_archives(through_seq, count, sha256,"
@@ -368,7 +416,9 @@ store_sqlite_audit_prune(struct store_conn *conn, int64_t through_seq,
 	store_sqlite_bind_text(st, 3, sha256);
 	store_sqlite_bind_text(st, 4, credential_id);
 	sqlite3_bind_int64(st, 5, at_ms);
-	if ((rc = store_sqlite_step_done(c, st)) != STATUS_OK)
+	/* The rows to remove may still be pending: all go to audit first. */
+	if ((rc = store_sqlite_step_done(c, st)) != STATUS_OK ||
+	    (rc = store_sqlite_audit_settle(c)) != STATUS_OK)
 		return rc;
 	if ((st = store_sqlite_stmt(c, prune)) == NULL)
 		return store_sqlite_fail(c, prune);

@@ -396,8 +396,8 @@ store_tally_write(struct store_sqlite *c, struct store_tallies *t)
  * still zeroes deleted cells on pages written anyway. The connection's
  * setting is put back after, so every other DELETE (the audit trail's
  * pruning) zeroes as before. */
-static int
-store_inbox_clear_table(struct store_sqlite *c, const char *del)
+int
+store_sqlite_clear_table(struct store_sqlite *c, const char *del)
 {
 	sqlite3_stmt *st = NULL;
 	int before = 1, rc;
@@ -456,7 +456,7 @@ store_inbox_move(struct store_sqlite *c, int64_t *moved)
 		rc = store_tally_write(c, &t);
 	free(t.v);
 	if (rc == STATUS_OK)
-		rc = store_inbox_clear_table(c, del);
+		rc = store_sqlite_clear_table(c, del);
 	return rc;
 }
 
@@ -536,7 +536,7 @@ static int
 store_inbox_place_now(struct store_sqlite *c, const Hoptac__V1__Activity *a)
 {
 	struct store_tallies t = {NULL, 0, 0};
-	int rc = store_sqlite_settle(&c->conn, NULL);
+	int rc = store_sqlite_settled(c);
 
 	if (rc == STATUS_OK)
 		rc = store_sqlite_activity_place(c, a);
@@ -601,10 +601,10 @@ store_sqlite_inbox_add(struct store_sqlite *c, const Hoptac__V1__Activity *a)
 	return STATUS_OK;
 }
 
-int
-store_sqlite_settle(struct store_conn *conn, int64_t *moved)
+/* Settles the inbox of new activities. */
+static int
+store_inbox_settle(struct store_sqlite *c, int64_t *moved)
 {
-	struct store_sqlite *c = store_sqlite_of(conn);
 	int64_t n = 0;
 	int rc;
 
@@ -634,16 +634,62 @@ store_sqlite_settle(struct store_conn *conn, int64_t *moved)
 	c->inbox->failing = 1;
 	log_warnx("HOPTACD-SETTLE: %lld new activities not settled: %s",
 	    (long long)c->inbox->n, sqlite3_errmsg(c->db));
-	if (store_sqlite_in_transaction(conn) &&
+	if (store_sqlite_in_transaction(&c->conn) &&
 	    store_sqlite_exec(c, "ROLLBACK TO settle") == STATUS_OK)
 		store_sqlite_exec(c, "RELEASE settle");
 	c->inbox->stale = 1;
 	return rc;
 }
 
+/* The audit trail's pending rows, in a savepoint of their own. */
+static int
+store_audit_settle(struct store_sqlite *c)
+{
+	int rc;
+
+	if (store_sqlite_audit_pending(c) == 0)
+		return STATUS_OK;
+	if ((rc = store_sqlite_exec(c, "SAVEPOINT settle_audit")) != STATUS_OK)
+		return rc;
+	if ((rc = store_sqlite_audit_settle(c)) == STATUS_OK &&
+	    (rc = store_sqlite_exec(c, "RELEASE settle_audit")) == STATUS_OK)
+		return STATUS_OK;
+	log_warnx("HOPTACD-SETTLE: the audit trail's newest rows not "
+	          "settled: %s",
+	    sqlite3_errmsg(c->db));
+	if (store_sqlite_in_transaction(&c->conn) &&
+	    store_sqlite_exec(c, "ROLLBACK TO settle_audit") == STATUS_OK)
+		store_sqlite_exec(c, "RELEASE settle_audit");
+	return rc;
+}
+
+int
+store_sqlite_settle(struct store_conn *conn, int64_t *moved)
+{
+	struct store_sqlite *c = store_sqlite_of(conn);
+	int rc = store_inbox_settle(c, moved);
+
+	if (rc == STATUS_OK && c->inbox != NULL) /* the writer's */
+		rc = store_audit_settle(c);
+	return rc;
+}
+
+int64_t
+store_sqlite_backlog(struct store_conn *conn)
+{
+	struct store_sqlite *c = store_sqlite_of(conn);
+	int64_t n = store_sqlite_unsettled(conn), audit;
+
+	/* The larger, not the sum: a new record comes with its call's audit
+	 * row, and the sum would settle both twice as often. */
+	if (c->inbox != NULL && (audit = store_sqlite_audit_pending(c)) > n)
+		n = audit;
+	return n;
+}
+
+/* A read of activities needs the inbox settled, not the audit trail. */
 int
 store_sqlite_settled(struct store_sqlite *c)
 {
-	return c->inbox == NULL ? STATUS_OK
-	                        : store_sqlite_settle(&c->conn, NULL);
+	return store_inbox_settle(c, NULL);
 }

@@ -193,6 +193,7 @@ int store_sqlite_inbox_holds(
 int store_sqlite_settled(struct store_sqlite *c);
 int store_sqlite_settle(struct store_conn *c, int64_t *moved);
 int64_t store_sqlite_unsettled(struct store_conn *c);
+int64_t store_sqlite_backlog(struct store_conn *c);
 /* Stores a settled record in activities with its partner and field
  * rows; the counts are the caller's (store_sqlite_inbox.c). */
 int store_sqlite_activity_place(
@@ -204,6 +205,15 @@ int store_sqlite_fail(struct store_sqlite *c, const char *what);
 
 /* Runs SQL that returns no rows; a status. */
 int store_sqlite_exec(struct store_sqlite *c, const char *sql);
+/* Runs del, a DELETE of rows just copied elsewhere, without zeroing the
+ * pages it frees (store_sqlite_inbox.c says why). */
+int store_sqlite_clear_table(struct store_sqlite *c, const char *del);
+
+/* Moves the audit trail's pending rows into audit (store_sqlite_auth.c),
+ * in the caller's transaction. */
+int store_sqlite_audit_settle(struct store_sqlite *c);
+/* How many rows of the audit trail wait to be settled. */
+int64_t store_sqlite_audit_pending(struct store_sqlite *c);
 
 /* A prepared statement for sql, cached per connection and reset. NULL on
  * failure. */

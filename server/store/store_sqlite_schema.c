@@ -477,6 +477,40 @@ static const struct store_migration store_migrations[STORE_SCHEMA_VERSION] = {
         "",
         NULL,
     },
+    {
+        /* 19: the audit trail's newest rows wait in audit_pending,
+         * settled into audit with the inbox (store_sqlite_auth.c). A
+         * commit appended to audit and to its index by time, the last
+         * page of each written again by every group; now to one table
+         * without an index, and audit and its index get their rows many
+         * at once. Append-only as audit is: a pending row may go only
+         * once it is in audit. */
+        "CREATE TABLE IF NOT EXISTS audit_pending ("
+        "  seq INTEGER PRIMARY KEY,"
+        "  at_ms INTEGER NOT NULL,"
+        "  credential_id TEXT NOT NULL,"
+        "  name TEXT NOT NULL,"
+        "  roles TEXT NOT NULL,"
+        "  unit_code TEXT NOT NULL,"
+        "  method TEXT NOT NULL,"
+        "  target TEXT NOT NULL,"
+        "  status INTEGER NOT NULL,"
+        "  message TEXT NOT NULL,"
+        "  peer TEXT NOT NULL,"
+        "  request_id TEXT NOT NULL,"
+        "  count INTEGER NOT NULL DEFAULT 1"
+        ");"
+        "CREATE TRIGGER IF NOT EXISTS audit_pending_no_update BEFORE"
+        "  UPDATE ON audit_pending BEGIN"
+        "  SELECT RAISE(ABORT, 'the audit trail is append-only');"
+        "END;"
+        "CREATE TRIGGER IF NOT EXISTS audit_pending_no_delete BEFORE"
+        "  DELETE ON audit_pending WHEN NOT EXISTS (SELECT 1 FROM audit"
+        "  WHERE seq = old.seq) BEGIN"
+        "  SELECT RAISE(ABORT, 'the audit trail is append-only');"
+        "END;",
+        NULL,
+    },
 };
 
 /* Whether every row's foreign keys point at a row: OK, or INTERNAL. */

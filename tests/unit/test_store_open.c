@@ -163,6 +163,7 @@ test_backend_ops_complete(void **state)
 	OP(audit_prune);
 	OP(settle);
 	OP(unsettled);
+	OP(backlog);
 	OP(backup_open);
 	OP(backup_copy);
 	OP(backup_close);
