@@ -20,6 +20,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,27 +171,32 @@ store_check_found(
 	    (int)(n < STORE_CHECK_FINDING ? n : STORE_CHECK_FINDING), line);
 }
 
-/* Runs quick_check or integrity_check: OK, or DATA_LOSS with what it
- * found, the first findings quoted. */
+/* Runs one of sqlite's checks, sql, named what: OK, or DATA_LOSS with
+ * what it found, the first findings quoted. A row of quick_check or
+ * integrity_check is text ("ok" when all is); one of foreign_key_check
+ * names a row whose reference leads nowhere. */
 static int
-store_check_pages(
-    const char *path, sqlite3 *db, int depth, char *err, size_t errlen)
+store_check_run(const char *path, sqlite3 *db, const char *sql,
+    const char *what, char *err, size_t errlen)
 {
-	const char *pragma =
-	    depth == STORE_CHECK_FULL ? "integrity_check" : "quick_check";
-	char sql[64];
 	sqlite3_stmt *st = NULL;
+	char line[STORE_CHECK_FINDING + 1];
 	size_t n;
 	int rv, found = 0, rc = STATUS_OK;
 
-	snprintf(sql, sizeof(sql), "PRAGMA %s(%d)", pragma,
-	    STORE_CHECK_FINDINGS + 1);
 	if ((rv = sqlite3_prepare_v2(db, sql, -1, &st, NULL)) != SQLITE_OK)
-		return store_check_cause(path, db, rv, pragma, err, errlen);
-	snprintf(err, errlen, "truncated or damaged (%s found: ", pragma);
+		return store_check_cause(path, db, rv, what, err, errlen);
+	snprintf(err, errlen, "truncated or damaged (%s found: ", what);
 	while ((rv = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *row = (const char *)sqlite3_column_text(st, 0);
 
+		if (sqlite3_column_count(st) > 1) {
+			snprintf(line, sizeof(line),
+			    "%s row %lld refers to no %s", row,
+			    (long long)sqlite3_column_int64(st, 1),
+			    (const char *)sqlite3_column_text(st, 2));
+			row = line;
+		}
 		if (row == NULL || strcmp(row, "ok") == 0)
 			continue;
 		/* A row may hold several lines. */
@@ -203,7 +209,7 @@ store_check_pages(
 	}
 	if (rv != SQLITE_DONE) {
 		/* sqlite stops at a page it cannot read at all. */
-		rc = store_check_cause(path, db, rv, pragma, err, errlen);
+		rc = store_check_cause(path, db, rv, what, err, errlen);
 	} else if (rc == STATUS_OK) {
 		err[0] = '\0';
 	} else if ((n = strlen(err)) + 16 < errlen) {
@@ -214,6 +220,78 @@ store_check_pages(
 	return rc;
 }
 
+/* quick_check or integrity_check; then, when the database comes with a
+ * log or the check is the full one, every reference between tables: a
+ * log of another database may fit the file's pages well enough for
+ * quick_check and still put one table's pages in place of another's
+ * (its units where the file's records are). */
+static int
+store_check_pages(
+    const char *path, sqlite3 *db, int depth, int wal, char *err, size_t errlen)
+{
+	const char *pragma =
+	    depth == STORE_CHECK_FULL ? "integrity_check" : "quick_check";
+	char sql[64];
+	int rc;
+
+	snprintf(sql, sizeof(sql), "PRAGMA %s(%d)", pragma,
+	    STORE_CHECK_FINDINGS + 1);
+	rc = store_check_run(path, db, sql, pragma, err, errlen);
+	if (rc == STATUS_OK && (wal || depth == STORE_CHECK_FULL))
+		rc = store_check_run(path, db, "PRAGMA foreign_key_check",
+		    "foreign_key_check", err, errlen);
+	return rc;
+}
+
+static uint32_t
+store_check_be32(const uint8_t *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	    (uint32_t)b[2] << 8 | (uint32_t)b[3];
+}
+
+/* How many pages past the end of the file, up to the database's pages,
+ * the log beside it has no frame of (sqlite's WAL format: a 32-byte
+ * header, then frames of a 24-byte header and a page, those of this log
+ * carrying its salts); 0 when the log cannot be read. */
+static long long
+store_check_wal_gaps(
+    const char *path, long long file_pages, long long pages, long page_size)
+{
+	char wal[STORE_SQLITE_PATH_MAX];
+	uint8_t head[32], frame[24], *seen = NULL;
+	long long range = pages - file_pages, missing = 0;
+	off_t at;
+	int fd;
+
+	if (range <= 0)
+		return 0;
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	if ((fd = open(wal, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	if (pread(fd, head, sizeof(head), 0) != (ssize_t)sizeof(head) ||
+	    (long)store_check_be32(head + 8) != page_size ||
+	    (seen = calloc((size_t)range / 8 + 1, 1)) == NULL) {
+		close(fd);
+		return 0;
+	}
+	for (at = sizeof(head);
+	     pread(fd, frame, sizeof(frame), at) == (ssize_t)sizeof(frame);
+	     at += (off_t)sizeof(frame) + page_size) {
+		long long p = store_check_be32(frame);
+
+		if (memcmp(frame + 8, head + 16, 8) == 0 && p > file_pages &&
+		    p <= pages)
+			seen[(p - file_pages - 1) / 8] |=
+			    (uint8_t)(1u << ((p - file_pages - 1) % 8));
+	}
+	close(fd);
+	for (long long i = 0; i < range; i++)
+		missing += !(seen[i / 8] & (1u << (i % 8)));
+	free(seen);
+	return missing;
+}
+
 int
 store_sqlite_verify(const char *path, int depth, int min_schema, int locked,
     struct store_check_result *res, char *err, size_t errlen)
@@ -222,6 +300,7 @@ store_sqlite_verify(const char *path, int depth, int min_schema, int locked,
 	char uri[3 * STORE_SQLITE_PATH_MAX + 64];
 	sqlite3 *db = NULL;
 	long schema = 0, pages = 0, page_size = 0;
+	long long gaps;
 	int lock_fd = -1, immutable, rv, rc;
 
 	memset(res, 0, sizeof(*res));
@@ -287,6 +366,26 @@ store_sqlite_verify(const char *path, int depth, int min_schema, int locked,
 		rc = STATUS_DATA_LOSS;
 		goto out;
 	}
+	/* Nor shorter than what the log makes: every page past the file's
+	 * end was written to the log when it was first used, and the file
+	 * is extended only by checkpoints copying them. A log without some
+	 * of them is another database's (its frames may fit this file well
+	 * enough for quick_check), or the file was cut. Sized again inside
+	 * the read: a checkpoint since the first look may have extended it
+	 * and started the log over. */
+	store_sqlite_files(path, &f);
+	if (f.wal && page_size > 0 &&
+	    (gaps = store_check_wal_gaps(
+	         path, f.db_size / page_size, pages, page_size)) > 0) {
+		snprintf(err, errlen,
+		    "truncated or damaged: its write-ahead log %s-wal makes it "
+		    "a database of %ld pages, and has no copy of %lld of the "
+		    "%lld past the end of its file: the file was cut, or the "
+		    "log is another database's",
+		    path, pages, gaps, pages - f.db_size / page_size);
+		rc = STATUS_DATA_LOSS;
+		goto out;
+	}
 	if (schema > STORE_SCHEMA_VERSION) {
 		snprintf(err, errlen,
 		    "database schema %ld is newer than this server's %d",
@@ -294,7 +393,8 @@ store_sqlite_verify(const char *path, int depth, int min_schema, int locked,
 		rc = STATUS_FAILED_PRECONDITION;
 		goto out;
 	}
-	if ((rc = store_check_pages(path, db, depth, err, errlen)) != STATUS_OK)
+	if ((rc = store_check_pages(path, db, depth, f.wal, err, errlen)) !=
+	    STATUS_OK)
 		goto out;
 	if (schema < min_schema) {
 		snprintf(err, errlen,

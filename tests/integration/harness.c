@@ -228,7 +228,10 @@ harness_sql_command(
 		n = snprintf(cmd, len, "psql -XAtq '%s' -c '%s'",
 		    h->db + strlen("postgresql:"), sql);
 	else
-		n = snprintf(cmd, len, "sqlite3 '%s' '%s'", h->db, sql);
+		/* Waiting for the server's writer, which may be in a
+		 * transaction (a settling 20 ms after the last write). */
+		n = snprintf(cmd, len,
+		    "sqlite3 -cmd '.timeout 10000' '%s' '%s'", h->db, sql);
 	assert_true(n > 0 && (size_t)n < len);
 }
 
