@@ -488,14 +488,15 @@ migrate_pg_has_table(PGconn *pg, const char *table)
 }
 
 /* Whether a table the target lacks may be left behind: sqlite's inboxes
- * (new activities, the audit trail's newest rows) with nothing in them;
- * the target stores both at once. */
+ * (new activities, the newest audit rows and replies) with nothing in
+ * them; the target stores each at once. */
 static int
 migrate_may_skip(sqlite3 *lite, const char *table)
 {
 	static const char *const inboxes[][2] = {
 	    {"activity_inbox", "SELECT 1 FROM activity_inbox LIMIT 1"},
 	    {"audit_pending", "SELECT 1 FROM audit_pending LIMIT 1"},
+	    {"request_pending", "SELECT 1 FROM request_pending LIMIT 1"},
 	};
 	sqlite3_stmt *st = NULL;
 	int empty = 0;

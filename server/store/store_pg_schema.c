@@ -465,9 +465,9 @@ static const char *const store_pg_later[] = {
     store_pg_migration_17,
     /* 18: partial starts read without JIT (store_pg_migration_18) */
     store_pg_migration_18,
-    /* 19: sqlite's audit trail gained a table of rows not yet settled,
-     * to write one B-tree a commit where it wrote two; here each row
-     * goes to the audit table at once, and nothing changes. */
+    /* 19: sqlite's audit rows and replies wait in tables of their own
+     * until settled, to write fewer pages a commit; here each goes to
+     * its table at once, and nothing changes. */
     "INSERT INTO hoptac_schema VALUES (19);",
 };
 

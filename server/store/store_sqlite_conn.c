@@ -466,6 +466,8 @@ store_sqlite_open(const char *path, int mode, struct store_conn **out,
 	}
 	if (rc == STATUS_OK && !c->readonly)
 		rc = store_sqlite_inbox_init(c);
+	if (rc == STATUS_OK && !c->readonly)
+		rc = store_sqlite_replies_init(c);
 	if (rc != STATUS_OK)
 		goto fail;
 	if (!c->readonly && !made)
@@ -475,6 +477,7 @@ store_sqlite_open(const char *path, int mode, struct store_conn **out,
 	return STATUS_OK;
 fail:
 	store_sqlite_inbox_free(c);
+	store_sqlite_replies_free(c);
 	sqlite3_close(c->db);
 	if (made)
 		store_writer_unmake(path, &before);
@@ -506,6 +509,7 @@ store_sqlite_close(struct store_conn *conn)
 		    sqlite3_db_filename(c->db, "main"));
 	}
 	store_sqlite_inbox_free(c);
+	store_sqlite_replies_free(c);
 	if (sqlite3_close(c->db) != SQLITE_OK)
 		log_warnx("HOPTACD-STORE-CLOSE: %s", sqlite3_errmsg(c->db));
 	if (c->lock_fd >= 0)
@@ -544,8 +548,10 @@ store_sqlite_begin(struct store_conn *conn)
 
 	/* The last one ended without a commit or rollback of ours: sqlite
 	 * rolled it back (a full disk), the inbox's rows with it. */
-	if (c->txn_open)
+	if (c->txn_open) {
 		store_sqlite_inbox_stale(c);
+		store_sqlite_replies_stale(c);
+	}
 	c->txn_open = 1;
 	return store_control(c, "BEGIN IMMEDIATE");
 }
@@ -568,6 +574,7 @@ store_sqlite_rollback(struct store_conn *conn)
 
 	c->txn_open = 0;
 	store_sqlite_inbox_stale(c);
+	store_sqlite_replies_stale(c);
 	return store_control(c, "ROLLBACK");
 }
 
@@ -594,6 +601,7 @@ store_sqlite_rollback_savepoint(struct store_conn *conn)
 	int rc = store_control(c, "ROLLBACK TO call");
 
 	store_sqlite_inbox_stale(c);
+	store_sqlite_replies_stale(c);
 
 	return rc == STATUS_OK ? store_sqlite_release(conn) : rc;
 }

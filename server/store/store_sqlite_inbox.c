@@ -30,16 +30,15 @@
 #include "log.h"
 #include "status.h"
 #include "store.h"
+#include "store_keyset.h"
 #include "store_sqlite_int.h"
-#include "text.h"
 #include "validate.h"
 
-/* The keys waiting: open addressing over malloc'd "unit\037id". */
+/* The keys waiting, and what the writer knows beside them. */
 struct store_inbox {
-	char **slots;  /* cap of them, NULL where free */
-	size_t cap, n; /* cap a power of two, n < cap / 2 */
-	int64_t bytes; /* of the bodies waiting */
-	int stale;     /* the set may differ from the table: read it again */
+	struct store_keyset keys; /* (unit, id) of each record waiting */
+	int64_t bytes;            /* of the bodies waiting */
+	int stale; /* the set may differ from the table: read it again */
 	char unit[VALIDATE_ID_MAX + 1]; /* the last unit found to exist */
 	int64_t room_at_ms;             /* when the room was last measured */
 	int roomy;                      /* and whether there was room to wait */
@@ -58,70 +57,11 @@ struct store_inbox {
  * bound on the inbox if the writer could not settle for a long time. */
 #define STORE_INBOX_MAX 16384
 
-#define STORE_INBOX_SEP 0x1f /* in no code or id (validate.c) */
-
-/* The key "unit SEP id", in a buffer of STORE_INBOX_KEY_MAX bytes:
- * codes and ids are checked to be at most VALIDATE_ID_MAX bytes before
- * they reach the store (validate_id). */
-#define STORE_INBOX_KEY_MAX (2 * VALIDATE_ID_MAX + 2)
-
-static void
-store_inbox_key(char *key, const char *unit, const char *id)
-{
-	snprintf(key, STORE_INBOX_KEY_MAX, "%.*s%c%.*s", VALIDATE_ID_MAX, unit,
-	    STORE_INBOX_SEP, VALIDATE_ID_MAX, id);
-}
-
 static void
 store_inbox_clear(struct store_inbox *b)
 {
-	for (size_t i = 0; i < b->cap; i++) {
-		free(b->slots[i]);
-		b->slots[i] = NULL;
-	}
-	b->n = 0;
+	store_keyset_clear(&b->keys);
 	b->bytes = 0;
-}
-
-/* The slot of key, or the free slot where it would go; b->cap > 0. */
-static char **
-store_inbox_slot(struct store_inbox *b, const char *key)
-{
-	size_t i = text_hash(key) & (b->cap - 1);
-
-	while (b->slots[i] != NULL && strcmp(b->slots[i], key) != 0)
-		i = (i + 1) & (b->cap - 1);
-	return &b->slots[i];
-}
-
-static int
-store_inbox_has(struct store_inbox *b, const char *unit, const char *id)
-{
-	char key[STORE_INBOX_KEY_MAX];
-
-	if (b->n == 0)
-		return 0;
-	store_inbox_key(key, unit, id);
-	return *store_inbox_slot(b, key) != NULL;
-}
-
-static int
-store_inbox_grow(struct store_inbox *b)
-{
-	size_t cap = b->cap == 0 ? 1024 : b->cap * 2;
-	char **old = b->slots;
-	size_t old_cap = b->cap;
-
-	if ((b->slots = calloc(cap, sizeof(*b->slots))) == NULL) {
-		b->slots = old;
-		return STATUS_INTERNAL;
-	}
-	b->cap = cap;
-	for (size_t i = 0; i < old_cap; i++)
-		if (old[i] != NULL)
-			*store_inbox_slot(b, old[i]) = old[i];
-	free(old);
-	return STATUS_OK;
 }
 
 /* Adds (unit, id) to the set; a status. */
@@ -129,18 +69,12 @@ static int
 store_inbox_put(
     struct store_inbox *b, const char *unit, const char *id, int64_t bytes)
 {
-	char key[STORE_INBOX_KEY_MAX], **slot;
+	int added = store_keyset_put(&b->keys, unit, id);
 
-	if (2 * (b->n + 1) >= b->cap && store_inbox_grow(b) != STATUS_OK)
+	if (added < 0)
 		return STATUS_INTERNAL;
-	store_inbox_key(key, unit, id);
-	slot = store_inbox_slot(b, key);
-	if (*slot != NULL)
-		return STATUS_OK;
-	if ((*slot = strdup(key)) == NULL)
-		return STATUS_INTERNAL;
-	b->n++;
-	b->bytes += bytes;
+	if (added)
+		b->bytes += bytes;
 	return STATUS_OK;
 }
 
@@ -186,8 +120,7 @@ store_sqlite_inbox_free(struct store_sqlite *c)
 {
 	if (c->inbox == NULL)
 		return;
-	store_inbox_clear(c->inbox);
-	free(c->inbox->slots);
+	store_keyset_free(&c->inbox->keys);
 	free(c->inbox);
 	c->inbox = NULL;
 }
@@ -211,8 +144,8 @@ store_sqlite_inbox_holds(
 	if (store_inbox_fresh(c) != STATUS_OK)
 		return 1; /* unknown: settling first is always right */
 	if (unit_code == NULL)
-		return c->inbox->n > 0; /* by id alone: any unit's */
-	return store_inbox_has(c->inbox, unit_code, id);
+		return c->inbox->keys.n > 0; /* by id alone: any unit's */
+	return store_keyset_has(&c->inbox->keys, unit_code, id);
 }
 
 int64_t
@@ -225,7 +158,7 @@ store_sqlite_unsettled(struct store_conn *conn)
 	if (store_inbox_fresh(c) != STATUS_OK)
 		return 1;
 	/* A long record weighs more: one more per 4 KiB of it. */
-	return (int64_t)c->inbox->n + c->inbox->bytes / 4096;
+	return (int64_t)c->inbox->keys.n + c->inbox->bytes / 4096;
 }
 
 /* One count to add: a key of one of the four tables of counts. */
@@ -565,7 +498,7 @@ store_sqlite_inbox_add(struct store_sqlite *c, const Hoptac__V1__Activity *a)
 	if ((rc = store_inbox_fresh(c)) != STATUS_OK)
 		return rc;
 	/* The settling must never meet a record twice. */
-	if (store_inbox_has(c->inbox, a->unit_code, a->id))
+	if (store_keyset_has(&c->inbox->keys, a->unit_code, a->id))
 		return STATUS_ALREADY_EXISTS;
 	if ((rc = store_inbox_placeable(c, a)) != STATUS_OK)
 		return rc;
@@ -582,7 +515,7 @@ store_sqlite_inbox_add(struct store_sqlite *c, const Hoptac__V1__Activity *a)
 	/* While the settling fails (HOPTACD-SETTLE in the log), each record
 	 * tries it first and fails with it: the failure reaches the callers
 	 * instead of records being acknowledged that no read would show. */
-	if (c->inbox->failing || c->inbox->n >= STORE_INBOX_MAX ||
+	if (c->inbox->failing || c->inbox->keys.n >= STORE_INBOX_MAX ||
 	    !store_inbox_roomy(c))
 		return store_inbox_place_now(c, a);
 	if ((st = store_sqlite_stmt(c, sql)) == NULL)
@@ -614,7 +547,7 @@ store_inbox_settle(struct store_sqlite *c, int64_t *moved)
 		return STATUS_OK;
 	if ((rc = store_inbox_fresh(c)) != STATUS_OK)
 		return rc;
-	if (c->inbox->n == 0) {
+	if (c->inbox->keys.n == 0) {
 		c->inbox->failing = 0;
 		return STATUS_OK;
 	}
@@ -633,7 +566,7 @@ store_inbox_settle(struct store_sqlite *c, int64_t *moved)
 	}
 	c->inbox->failing = 1;
 	log_warnx("HOPTACD-SETTLE: %lld new activities not settled: %s",
-	    (long long)c->inbox->n, sqlite3_errmsg(c->db));
+	    (long long)c->inbox->keys.n, sqlite3_errmsg(c->db));
 	if (store_sqlite_in_transaction(&c->conn) &&
 	    store_sqlite_exec(c, "ROLLBACK TO settle") == STATUS_OK)
 		store_sqlite_exec(c, "RELEASE settle");
@@ -641,25 +574,27 @@ store_inbox_settle(struct store_sqlite *c, int64_t *moved)
 	return rc;
 }
 
-/* The audit trail's pending rows, in a savepoint of their own. */
+/* What the calls left waiting beside the records, their audit rows and
+ * their replies, in a savepoint of its own. */
 static int
-store_audit_settle(struct store_sqlite *c)
+store_calls_settle(struct store_sqlite *c)
 {
 	int rc;
 
-	if (store_sqlite_audit_pending(c) == 0)
-		return STATUS_OK;
-	if ((rc = store_sqlite_exec(c, "SAVEPOINT settle_audit")) != STATUS_OK)
+	if ((rc = store_sqlite_exec(c, "SAVEPOINT settle_calls")) != STATUS_OK)
 		return rc;
-	if ((rc = store_sqlite_audit_settle(c)) == STATUS_OK &&
-	    (rc = store_sqlite_exec(c, "RELEASE settle_audit")) == STATUS_OK)
+	if ((store_sqlite_audit_pending(c) == 0 ||
+	        (rc = store_sqlite_audit_settle(c)) == STATUS_OK) &&
+	    (rc = store_sqlite_replies_settle(c)) == STATUS_OK &&
+	    (rc = store_sqlite_exec(c, "RELEASE settle_calls")) == STATUS_OK)
 		return STATUS_OK;
-	log_warnx("HOPTACD-SETTLE: the audit trail's newest rows not "
+	log_warnx("HOPTACD-SETTLE: the newest audit rows and replies not "
 	          "settled: %s",
 	    sqlite3_errmsg(c->db));
+	store_sqlite_replies_stale(c);
 	if (store_sqlite_in_transaction(&c->conn) &&
-	    store_sqlite_exec(c, "ROLLBACK TO settle_audit") == STATUS_OK)
-		store_sqlite_exec(c, "RELEASE settle_audit");
+	    store_sqlite_exec(c, "ROLLBACK TO settle_calls") == STATUS_OK)
+		store_sqlite_exec(c, "RELEASE settle_calls");
 	return rc;
 }
 
@@ -670,7 +605,7 @@ store_sqlite_settle(struct store_conn *conn, int64_t *moved)
 	int rc = store_inbox_settle(c, moved);
 
 	if (rc == STATUS_OK && c->inbox != NULL) /* the writer's */
-		rc = store_audit_settle(c);
+		rc = store_calls_settle(c);
 	return rc;
 }
 

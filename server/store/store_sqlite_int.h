@@ -38,6 +38,9 @@ struct store_sqlite {
 	/* The writer's keys of the inbox (store_sqlite_inbox.c), owned;
 	 * NULL on a reader's connection. */
 	struct store_inbox *inbox;
+	/* The writer's keys of the replies waiting (store_sqlite_replies.c),
+	 * owned; NULL on a reader's connection. */
+	struct store_replies *replies;
 	int txn_open; /* begun and not yet committed or rolled back here */
 };
 
@@ -208,6 +211,14 @@ int store_sqlite_exec(struct store_sqlite *c, const char *sql);
 /* Runs del, a DELETE of rows just copied elsewhere, without zeroing the
  * pages it frees (store_sqlite_inbox.c says why). */
 int store_sqlite_clear_table(struct store_sqlite *c, const char *del);
+
+/* The replies waiting in request_pending (store_sqlite_replies.c): the
+ * writer's keys of them, made, freed, to be read again after a rollback,
+ * and the move of them into request_log, in the caller's transaction. */
+int store_sqlite_replies_init(struct store_sqlite *c);
+void store_sqlite_replies_free(struct store_sqlite *c);
+void store_sqlite_replies_stale(struct store_sqlite *c);
+int store_sqlite_replies_settle(struct store_sqlite *c);
 
 /* Moves the audit trail's pending rows into audit (store_sqlite_auth.c),
  * in the caller's transaction. */

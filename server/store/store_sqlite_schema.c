@@ -478,13 +478,16 @@ static const struct store_migration store_migrations[STORE_SCHEMA_VERSION] = {
         NULL,
     },
     {
-        /* 19: the audit trail's newest rows wait in audit_pending,
-         * settled into audit with the inbox (store_sqlite_auth.c). A
-         * commit appended to audit and to its index by time, the last
-         * page of each written again by every group; now to one table
-         * without an index, and audit and its index get their rows many
-         * at once. Append-only as audit is: a pending row may go only
-         * once it is in audit. */
+        /* 19: the calls' audit rows and replies wait beside the inbox,
+         * in audit_pending and request_pending, and are settled with it
+         * into audit and request_log (store_sqlite_auth.c,
+         * store_sqlite_replies.c). A commit appended to audit and to its
+         * index by time, and to request_log in key order, the last pages
+         * of each written again by every group and request_log's split
+         * every few calls; now to two tables at their ends, and the
+         * others get their rows many at once. audit_pending is
+         * append-only as audit is: a row may go only once it is in
+         * audit. */
         "CREATE TABLE IF NOT EXISTS audit_pending ("
         "  seq INTEGER PRIMARY KEY,"
         "  at_ms INTEGER NOT NULL,"
@@ -508,7 +511,15 @@ static const struct store_migration store_migrations[STORE_SCHEMA_VERSION] = {
         "  DELETE ON audit_pending WHEN NOT EXISTS (SELECT 1 FROM audit"
         "  WHERE seq = old.seq) BEGIN"
         "  SELECT RAISE(ABORT, 'the audit trail is append-only');"
-        "END;",
+        "END;"
+        "CREATE TABLE IF NOT EXISTS request_pending ("
+        "  seq INTEGER PRIMARY KEY,"
+        "  credential_id TEXT NOT NULL,"
+        "  request_id TEXT NOT NULL,"
+        "  method TEXT NOT NULL,"
+        "  payload BLOB NOT NULL,"
+        "  created_at_ms INTEGER NOT NULL"
+        ");",
         NULL,
     },
 };

@@ -1,7 +1,8 @@
 /*
  * The audit trail in the store: rows read newest first across a settling
  * (on sqlite the newest wait in audit_pending until the inbox settles),
- * pages, filters, archiving and pruning, and migration 19.
+ * pages, filters, archiving and pruning; and migration 19, which made
+ * that table and request_pending (test_store_transactions.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -218,14 +219,22 @@ test_migration_19(void **state)
 	struct store_audit_query q = {"", "", "", 0, 0, 0, 0, 10};
 	char got[64];
 
+	static const char method[] = "/hoptac.v1.Activities/Submit";
+	uint8_t *reply = NULL;
+	size_t len = 0;
+
 	STORE_FIXTURE_SQLITE_ONLY(); /* sqlite's migrations */
 	audit_add(c, 1, 1000, 0);
 	audit_add(c, 2, 2000, 16);
+	assert_int_equal(store_request_save(c, "cred-a", "req-1", method,
+	                     (const uint8_t *)"r1", 2, 1000),
+	    STATUS_OK);
 	assert_int_equal(store_settle(c, NULL), STATUS_OK);
 	store_close(c);
 	f->db = NULL;
-	store_fixture_exec(
-	    f->path, "DROP TABLE audit_pending; PRAGMA user_version = 18;");
+	store_fixture_exec(f->path,
+	    "DROP TABLE audit_pending; DROP TABLE request_pending;"
+	    " PRAGMA user_version = 18;");
 	assert_int_equal(store_fixture_version(f->path), 18);
 
 	c = store_fixture_writer(f);
@@ -239,6 +248,20 @@ test_migration_19(void **state)
 	q.refused_only = 1;
 	audit_find(c, &q, got, sizeof(got));
 	assert_string_equal(got, "2");
+
+	/* The replies kept before are found, and ids stay taken. */
+	assert_int_equal(
+	    store_request_find(c, "cred-a", "req-1", method, &reply, &len),
+	    STATUS_OK);
+	assert_int_equal(len, 2);
+	assert_memory_equal(reply, "r1", 2);
+	free(reply);
+	assert_int_equal(store_request_save(c, "cred-a", "req-1", method,
+	                     (const uint8_t *)"r2", 2, 3000),
+	    STATUS_ALREADY_EXISTS);
+	assert_int_equal(store_request_save(c, "cred-a", "req-2", method,
+	                     (const uint8_t *)"r2", 2, 3000),
+	    STATUS_OK);
 }
 
 int

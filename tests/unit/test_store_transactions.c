@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <sqlite3.h>
@@ -156,6 +157,111 @@ test_commit_durable(void **state)
 	store_fixture_activity_free(got);
 }
 
+/* Rows of request_pending and of request_log, read with sqlite itself:
+ * "pending log". */
+static void
+replies_where(const char *path, char *out, size_t len)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                     "SELECT (SELECT count(*) FROM request_pending),"
+	                     " (SELECT count(*) FROM request_log)",
+	                     -1, &st, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	snprintf(out, len, "%d %d", sqlite3_column_int(st, 0),
+	    sqlite3_column_int(st, 1));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+/* Whether (credential, id) has a reply kept: OK or NOT_FOUND. */
+static int
+reply_kept(struct store_conn *c, const char *cred, const char *id)
+{
+	uint8_t *got = NULL;
+	size_t len = 0;
+	int rc = store_request_find(
+	    c, cred, id, "/hoptac.v1.Activities/Submit", &got, &len);
+
+	free(got);
+	return rc;
+}
+
+/* A reply waits until the settling and is found all along; an id is
+ * taken once before and after; what a rollback takes away is free
+ * again, and what it leaves stays taken. */
+static void
+test_request_log_waiting(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_conn *c = store_fixture_writer(f);
+	static const char method[] = "/hoptac.v1.Activities/Submit";
+	static const uint8_t reply[] = {0x0a, 0x01, 'z'};
+	char where[32];
+
+	assert_int_equal(store_request_save(c, "cred-a", "req-1", method, reply,
+	                     sizeof(reply), 1),
+	    STATUS_OK);
+	if (!store_fixture_pg()) {
+		replies_where(f->path, where, sizeof(where));
+		assert_string_equal(where, "1 0");
+	}
+	assert_int_equal(reply_kept(c, "cred-a", "req-1"), STATUS_OK);
+	assert_int_equal(reply_kept(c, "cred-b", "req-1"), STATUS_NOT_FOUND);
+	assert_int_equal(
+	    store_request_save(c, "cred-a", "req-1", method, reply, 1, 2),
+	    STATUS_ALREADY_EXISTS);
+	assert_int_equal(store_settle(c, NULL), STATUS_OK);
+	if (!store_fixture_pg()) {
+		replies_where(f->path, where, sizeof(where));
+		assert_string_equal(where, "0 1");
+	}
+	assert_int_equal(reply_kept(c, "cred-a", "req-1"), STATUS_OK);
+	assert_int_equal(
+	    store_request_save(c, "cred-a", "req-1", "/other", reply, 1, 3),
+	    STATUS_ALREADY_EXISTS);
+
+	/* A call's savepoint rolled back takes its reply with it; the
+	 * group's other call keeps its own. */
+	assert_int_equal(store_begin(c), STATUS_OK);
+	assert_int_equal(store_savepoint(c), STATUS_OK);
+	assert_int_equal(
+	    store_request_save(c, "cred-a", "req-2", method, reply, 1, 4),
+	    STATUS_OK);
+	assert_int_equal(store_rollback_savepoint(c), STATUS_OK);
+	assert_int_equal(reply_kept(c, "cred-a", "req-2"), STATUS_NOT_FOUND);
+	assert_int_equal(store_savepoint(c), STATUS_OK);
+	assert_int_equal(
+	    store_request_save(c, "cred-a", "req-3", method, reply, 1, 5),
+	    STATUS_OK);
+	assert_int_equal(store_release(c), STATUS_OK);
+	assert_int_equal(store_commit(c), STATUS_OK);
+	assert_int_equal(reply_kept(c, "cred-a", "req-3"), STATUS_OK);
+	assert_int_equal(
+	    store_request_save(c, "cred-a", "req-2", method, reply, 1, 6),
+	    STATUS_OK);
+
+	/* A transaction rolled back leaves none of its replies. */
+	assert_int_equal(store_begin(c), STATUS_OK);
+	assert_int_equal(
+	    store_request_save(c, "cred-a", "req-4", method, reply, 1, 7),
+	    STATUS_OK);
+	assert_int_equal(store_rollback(c), STATUS_OK);
+	assert_int_equal(reply_kept(c, "cred-a", "req-4"), STATUS_NOT_FOUND);
+	assert_int_equal(reply_kept(c, "cred-a", "req-3"), STATUS_OK);
+	assert_int_equal(store_settle(c, NULL), STATUS_OK);
+	assert_int_equal(reply_kept(c, "cred-a", "req-2"), STATUS_OK);
+	assert_int_equal(reply_kept(c, "cred-a", "req-3"), STATUS_OK);
+	if (!store_fixture_pg()) {
+		replies_where(f->path, where, sizeof(where));
+		assert_string_equal(where, "0 3");
+	}
+}
+
 /* Migration 16 from a schema 15 database whose log holds replies and
  * whose activities had an index by id: each reply is still found under
  * its credential, an id is still taken once, the log is one B-tree (no
@@ -255,6 +361,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    STORE_FIXTURE_TEST(test_request_log),
+	    STORE_FIXTURE_TEST(test_request_log_waiting),
 	    STORE_FIXTURE_TEST(test_migration_16),
 	    STORE_FIXTURE_TEST(test_savepoint_rolled_back),
 	    STORE_FIXTURE_TEST(test_commit_durable),
