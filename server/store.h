@@ -131,9 +131,11 @@ int store_unit_list(struct store_conn *c, const Hoptac__V1__ListUnitsRequest *q,
 int store_activity_insert(struct store_conn *c, const Hoptac__V1__Activity *a);
 /* A new record is acknowledged once durable in an inbox and settled
  * into the tables that queries read later, many at once: this settles
- * what waits, inside the current transaction (*moved: how many, may be
- * NULL). The writer's own reads settle first; a reader's connection
- * sees only what was settled (writer.c makes readers wait for it). */
+ * what waits (*moved: how many, may be NULL), in the current
+ * transaction, which then holds nothing else and is rolled back by the
+ * caller on an error, or else in a transaction of its own. The writer's
+ * own reads settle first; a reader's connection sees only what was
+ * settled (writer.c makes readers wait for it). */
 int store_settle(struct store_conn *c, int64_t *moved);
 /* How much waits in the inbox, as this connection sees it: one for each
  * new record and one more for each 4 KiB of them. */

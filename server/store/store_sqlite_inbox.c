@@ -534,9 +534,13 @@ store_sqlite_inbox_add(struct store_sqlite *c, const Hoptac__V1__Activity *a)
 	return STATUS_OK;
 }
 
-/* Settles the inbox of new activities. */
+/* Settles the inbox of new activities; apart: in a savepoint of its
+ * own, settled whole or not at all whatever the caller's transaction
+ * does next. Without one, the caller rolls back on an error: a savepoint
+ * keeps a copy of every page the settling changes until it is released,
+ * some 2 MiB for 2,048 records, more for large batches. */
 static int
-store_inbox_settle(struct store_sqlite *c, int64_t *moved)
+store_inbox_settle(struct store_sqlite *c, int64_t *moved, int apart)
 {
 	int64_t n = 0;
 	int rc;
@@ -551,13 +555,13 @@ store_inbox_settle(struct store_sqlite *c, int64_t *moved)
 		c->inbox->failing = 0;
 		return STATUS_OK;
 	}
-	/* A savepoint of its own: settled whole or not at all, whatever
-	 * the caller's transaction does next. */
-	if ((rc = store_sqlite_exec(c, "SAVEPOINT settle")) != STATUS_OK)
+	if (apart &&
+	    (rc = store_sqlite_exec(c, "SAVEPOINT settle")) != STATUS_OK)
 		return rc;
 	rc = store_inbox_move(c, &n);
 	if (rc == STATUS_OK &&
-	    (rc = store_sqlite_exec(c, "RELEASE settle")) == STATUS_OK) {
+	    (!apart ||
+	        (rc = store_sqlite_exec(c, "RELEASE settle")) == STATUS_OK)) {
 		store_inbox_clear(c->inbox);
 		c->inbox->failing = 0;
 		if (moved != NULL)
@@ -567,7 +571,7 @@ store_inbox_settle(struct store_sqlite *c, int64_t *moved)
 	c->inbox->failing = 1;
 	log_warnx("HOPTACD-SETTLE: %lld new activities not settled: %s",
 	    (long long)c->inbox->keys.n, sqlite3_errmsg(c->db));
-	if (store_sqlite_in_transaction(&c->conn) &&
+	if (apart && store_sqlite_in_transaction(&c->conn) &&
 	    store_sqlite_exec(c, "ROLLBACK TO settle") == STATUS_OK)
 		store_sqlite_exec(c, "RELEASE settle");
 	c->inbox->stale = 1;
@@ -575,37 +579,43 @@ store_inbox_settle(struct store_sqlite *c, int64_t *moved)
 }
 
 /* What the calls left waiting beside the records, their audit rows and
- * their replies, in a savepoint of its own. */
+ * their replies. */
 static int
 store_calls_settle(struct store_sqlite *c)
 {
-	int rc;
+	int rc = STATUS_OK;
 
-	if ((rc = store_sqlite_exec(c, "SAVEPOINT settle_calls")) != STATUS_OK)
-		return rc;
 	if ((store_sqlite_audit_pending(c) == 0 ||
 	        (rc = store_sqlite_audit_settle(c)) == STATUS_OK) &&
-	    (rc = store_sqlite_replies_settle(c)) == STATUS_OK &&
-	    (rc = store_sqlite_exec(c, "RELEASE settle_calls")) == STATUS_OK)
+	    (rc = store_sqlite_replies_settle(c)) == STATUS_OK)
 		return STATUS_OK;
 	log_warnx("HOPTACD-SETTLE: the newest audit rows and replies not "
 	          "settled: %s",
 	    sqlite3_errmsg(c->db));
-	store_sqlite_replies_stale(c);
-	if (store_sqlite_in_transaction(&c->conn) &&
-	    store_sqlite_exec(c, "ROLLBACK TO settle_calls") == STATUS_OK)
-		store_sqlite_exec(c, "RELEASE settle_calls");
 	return rc;
 }
 
+/* In the caller's transaction, begun for the settling alone (writer.c),
+ * or in one of its own: no savepoint is needed, since on an error the
+ * whole transaction goes. */
 int
 store_sqlite_settle(struct store_conn *conn, int64_t *moved)
 {
 	struct store_sqlite *c = store_sqlite_of(conn);
-	int rc = store_inbox_settle(c, moved);
+	int own = !store_sqlite_in_transaction(conn), rc;
 
+	if (own && (rc = store_sqlite_exec(c, "BEGIN IMMEDIATE")) != STATUS_OK)
+		return rc;
+	rc = store_inbox_settle(c, moved, 0);
 	if (rc == STATUS_OK && c->inbox != NULL) /* the writer's */
 		rc = store_calls_settle(c);
+	if (own && rc == STATUS_OK)
+		rc = store_sqlite_exec(c, "COMMIT");
+	if (own && rc != STATUS_OK) {
+		store_sqlite_exec(c, "ROLLBACK");
+		store_sqlite_inbox_stale(c);
+		store_sqlite_replies_stale(c);
+	}
 	return rc;
 }
 
@@ -626,5 +636,5 @@ store_sqlite_backlog(struct store_conn *conn)
 int
 store_sqlite_settled(struct store_sqlite *c)
 {
-	return store_inbox_settle(c, NULL);
+	return store_inbox_settle(c, NULL, 1);
 }
