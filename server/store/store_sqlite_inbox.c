@@ -50,7 +50,7 @@ struct store_inbox {
  * while this much is free, on the disk and under max_db_size; below it
  * each is stored at once, and a full store refuses the call instead of
  * acknowledging what could not be settled. The inbox waits for at most
- * some 2,048 records or 8 MiB (writer.c), which settle in far less. */
+ * some 4,096 records or 16 MiB (writer.c), which settle in far less. */
 #define STORE_INBOX_ROOM    (64LL << 20)
 #define STORE_INBOX_ROOM_MS 100 /* how often the room is measured */
 /* Past this many waiting, records are stored at once whatever else: a
@@ -538,7 +538,7 @@ store_sqlite_inbox_add(struct store_sqlite *c, const Hoptac__V1__Activity *a)
  * own, settled whole or not at all whatever the caller's transaction
  * does next. Without one, the caller rolls back on an error: a savepoint
  * keeps a copy of every page the settling changes until it is released,
- * some 2 MiB for 2,048 records, more for large batches. */
+ * some 2 MiB for 2,048 records. */
 static int
 store_inbox_settle(struct store_sqlite *c, int64_t *moved, int apart)
 {
