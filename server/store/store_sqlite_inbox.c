@@ -200,19 +200,67 @@ struct store_tallies {
 };
 
 static int
+store_tally_cmp(const void *pa, const void *pb)
+{
+	const struct store_tally *a = pa, *b = pb;
+	int r;
+
+	if (a->table != b->table)
+		return a->table < b->table ? -1 : 1;
+	if (a->day != b->day)
+		return a->day < b->day ? -1 : 1;
+	if ((r = strcmp(a->unit, b->unit)) != 0)
+		return r;
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	return strcmp(a->province, b->province);
+}
+
+/* Sorts the counts by key and sums those of one key into one. */
+static void
+store_tally_compact(struct store_tallies *t)
+{
+	size_t kept = 0;
+
+	if (t->n < 2)
+		return;
+	qsort(t->v, t->n, sizeof(*t->v), store_tally_cmp);
+	for (size_t i = 1; i < t->n; i++) {
+		struct store_tally *sum = &t->v[kept];
+
+		if (store_tally_cmp(sum, &t->v[i]) == 0) {
+			sum->n += t->v[i].n;
+			sum->people += t->v[i].people;
+		} else {
+			t->v[++kept] = t->v[i];
+		}
+	}
+	t->n = kept + 1;
+}
+
+static int
 store_tally_add(struct store_tallies *t, int table, int32_t day,
     const Hoptac__V1__Activity *a, const char *province, size_t plen)
 {
 	struct store_tally *x;
 
+	/* Full: first the counts of one key summed into one, a settling
+	 * having far fewer keys (days, units, kinds, provinces) than
+	 * records; grown only when that did not free half. Growing with
+	 * every record took 4 MiB for 8,192 records, and more while it was
+	 * copied. */
 	if (t->n == t->cap) {
 		size_t cap = t->cap == 0 ? 4096 : t->cap * 2;
-		struct store_tally *v = realloc(t->v, cap * sizeof(*v));
+		struct store_tally *v;
 
-		if (v == NULL)
-			return STATUS_INTERNAL;
-		t->v = v;
-		t->cap = cap;
+		if (t->cap > 0)
+			store_tally_compact(t);
+		if (t->cap == 0 || t->n > t->cap / 2) {
+			if ((v = realloc(t->v, cap * sizeof(*v))) == NULL)
+				return STATUS_INTERNAL;
+			t->v = v;
+			t->cap = cap;
+		}
 	}
 	x = &t->v[t->n++];
 	x->table = table;
@@ -271,52 +319,28 @@ store_tally_activity(struct store_tallies *t, const Hoptac__V1__Activity *a)
 	return STATUS_OK;
 }
 
-static int
-store_tally_cmp(const void *pa, const void *pb)
-{
-	const struct store_tally *a = pa, *b = pb;
-	int r;
-
-	if (a->table != b->table)
-		return a->table < b->table ? -1 : 1;
-	if (a->day != b->day)
-		return a->day < b->day ? -1 : 1;
-	if ((r = strcmp(a->unit, b->unit)) != 0)
-		return r;
-	if (a->kind != b->kind)
-		return a->kind < b->kind ? -1 : 1;
-	return strcmp(a->province, b->province);
-}
-
 /* Writes the gathered counts, once per key, in the tables' order. */
 static int
 store_tally_write(struct store_sqlite *c, struct store_tallies *t)
 {
-	size_t i = 0;
 	int rc = STATUS_OK;
 
-	if (t->n > 1)
-		qsort(t->v, t->n, sizeof(*t->v), store_tally_cmp);
-	while (i < t->n && rc == STATUS_OK) {
-		struct store_tally sum = t->v[i];
-		const char *sql = store_tally_sql[sum.table];
+	store_tally_compact(t);
+	for (size_t i = 0; i < t->n && rc == STATUS_OK; i++) {
+		const struct store_tally *sum = &t->v[i];
+		const char *sql = store_tally_sql[sum->table];
 		sqlite3_stmt *st;
 
-		for (i++; i < t->n && store_tally_cmp(&sum, &t->v[i]) == 0;
-		     i++) {
-			sum.n += t->v[i].n;
-			sum.people += t->v[i].people;
-		}
 		if ((st = store_sqlite_stmt(c, sql)) == NULL)
 			return store_sqlite_fail(c, sql);
-		sqlite3_bind_int(st, 1, sum.day);
-		sqlite3_bind_text(st, 2, sum.unit, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 3, sum.kind);
-		if (sum.table >= STORE_TALLY_PDAY)
+		sqlite3_bind_int(st, 1, sum->day);
+		sqlite3_bind_text(st, 2, sum->unit, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 3, sum->kind);
+		if (sum->table >= STORE_TALLY_PDAY)
 			sqlite3_bind_text(
-			    st, 4, sum.province, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 5, sum.n);
-		sqlite3_bind_int64(st, 6, sum.people);
+			    st, 4, sum->province, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 5, sum->n);
+		sqlite3_bind_int64(st, 6, sum->people);
 		rc = store_sqlite_step_done(c, st);
 	}
 	return rc;

@@ -277,7 +277,10 @@ insert_spread(struct store_conn *c, int first, int n)
 /* New records wait in the inbox: a reader's connection does not see
  * them, they outlive the writer's connection (as after a kill), and one
  * settling puts them all where queries read them, the counts included,
- * each key written once for many records. */
+ * each key written once for many records. As many as make the settling
+ * sum its counts of one key before it has gathered them all (some five
+ * a record, 4,096 before the first summing). */
+#define SPREAD 2000
 static void
 test_inbox_waits_and_settles(void **state)
 {
@@ -287,12 +290,13 @@ test_inbox_waits_and_settles(void **state)
 	    HOPTAC__V1__LIST_ACTIVITIES_REQUEST__INIT;
 	Hoptac__V1__ListActivitiesResponse *page;
 	int64_t moved = -1;
+	char id[32];
 
 	STORE_FIXTURE_SQLITE_ONLY();
 	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
 	store_fixture_insert_unit(c, "KT-DAKTO", "Kon Tum", "");
-	insert_spread(c, 0, 300);
-	assert_true(store_unsettled(c) >= 300);
+	insert_spread(c, 0, SPREAD);
+	assert_true(store_unsettled(c) >= SPREAD);
 	r = store_fixture_reader(f->path);
 	page = malloc(sizeof(*page));
 	assert_non_null(page);
@@ -305,29 +309,30 @@ test_inbox_waits_and_settles(void **state)
 	store_close(c);
 	c = f->db = NULL;
 	c = store_fixture_writer(f);
-	assert_true(store_unsettled(c) >= 300);
+	assert_true(store_unsettled(c) >= SPREAD);
 	assert_int_equal(store_begin(c), STATUS_OK);
 	assert_int_equal(store_settle(c, &moved), STATUS_OK);
 	assert_int_equal(store_commit(c), STATUS_OK);
-	assert_int_equal(moved, 300);
+	assert_int_equal(moved, SPREAD);
 	assert_int_equal(store_unsettled(c), 0);
 
 	page = malloc(sizeof(*page));
 	assert_non_null(page);
 	hoptac__v1__list_activities_response__init(page);
 	assert_int_equal(store_activity_list(r, &q, page), STATUS_OK);
-	assert_int_equal(page->total, 300);
+	assert_int_equal(page->total, SPREAD);
 	hoptac__v1__list_activities_response__free_unpacked(page, NULL);
 	store_close(r);
 	assert_all_counts_agree(c);
 	/* The same id again, waiting or settled, is refused. */
-	insert_spread(c, 300, 1);
+	insert_spread(c, SPREAD, 1);
 	{
-		struct store_fixture_spec sp = {"in-300", NULL,
-		    {"LA-XE", NULL, NULL}, 1, {NULL, NULL, NULL}, "2024", "",
-		    "t", "", "", "", 0};
-		Hoptac__V1__Activity *a = store_fixture_activity(&sp);
+		struct store_fixture_spec sp = {id, NULL, {"LA-XE", NULL, NULL},
+		    1, {NULL, NULL, NULL}, "2024", "", "t", "", "", "", 0};
+		Hoptac__V1__Activity *a;
 
+		snprintf(id, sizeof(id), "in-%d", SPREAD);
+		a = store_fixture_activity(&sp);
 		assert_int_equal(
 		    store_activity_insert(c, a), STATUS_ALREADY_EXISTS);
 		pbstr_set(&a->id, "in-1");
