@@ -6,22 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+
 /* Between the two strings; the first never holds it (codes and
  * credential ids are checked: validate.c, auth.c), so the first one in a
  * key ends it. */
 #define STORE_KEYSET_SEP '\037'
 
+/* text_hash of each string, combined: (a, b) and (b, a) differ. */
 static size_t
 store_keyset_hash(const char *a, const char *b)
 {
-	size_t h = 14695981039346656037ull;
-
-	for (; *a != '\0'; a++)
-		h = (h ^ (unsigned char)*a) * 1099511628211ull;
-	h = (h ^ (unsigned char)STORE_KEYSET_SEP) * 1099511628211ull;
-	for (; *b != '\0'; b++)
-		h = (h ^ (unsigned char)*b) * 1099511628211ull;
-	return h;
+	return text_hash(a) * 1099511628211ull ^ text_hash(b);
 }
 
 static int

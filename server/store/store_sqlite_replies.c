@@ -104,11 +104,13 @@ store_replies_table_sql(struct store_sqlite *c, const char *credential_id,
 	    : log;
 }
 
-int
-store_sqlite_request_find(struct store_conn *conn, const char *credential_id,
+/* The reply of (credential_id, request_id): OK with a copy of it in
+ * *payload, or without one when payload is NULL (whether the id is
+ * taken); FAILED_PRECONDITION when it was another method's; NOT_FOUND. */
+static int
+store_replies_lookup(struct store_sqlite *c, const char *credential_id,
     const char *request_id, const char *method, uint8_t **payload, size_t *len)
 {
-	struct store_sqlite *c = store_sqlite_of(conn);
 	const char *sql;
 	sqlite3_stmt *st;
 	int rc, rv;
@@ -127,10 +129,20 @@ store_sqlite_request_find(struct store_conn *conn, const char *credential_id,
 		rc = store_sqlite_fail(c, sql);
 	else if (strcmp((const char *)sqlite3_column_text(st, 0), method) != 0)
 		rc = STATUS_FAILED_PRECONDITION;
+	else if (payload == NULL)
+		rc = STATUS_OK;
 	else
 		rc = store_sqlite_blob_dup(st, 1, payload, len);
 	sqlite3_reset(st);
 	return rc;
+}
+
+int
+store_sqlite_request_find(struct store_conn *conn, const char *credential_id,
+    const char *request_id, const char *method, uint8_t **payload, size_t *len)
+{
+	return store_replies_lookup(store_sqlite_of(conn), credential_id,
+	    request_id, method, payload, len);
 }
 
 int
@@ -143,12 +155,9 @@ store_sqlite_request_save(struct store_conn *conn, const char *credential_id,
 	    "INSERT INTO request_pending(credential_id, request_id, method,"
 	    " payload, created_at_ms) VALUES (?, ?, ?, ?, ?)";
 	sqlite3_stmt *st;
-	uint8_t *kept = NULL;
-	size_t kept_len = 0;
-	int rc = store_sqlite_request_find(
-	    conn, credential_id, request_id, method, &kept, &kept_len);
+	int rc = store_replies_lookup(
+	    c, credential_id, request_id, method, NULL, NULL);
 
-	free(kept);
 	if (rc == STATUS_OK || rc == STATUS_FAILED_PRECONDITION)
 		return STATUS_ALREADY_EXISTS; /* an id is recorded once */
 	if (rc != STATUS_NOT_FOUND)
