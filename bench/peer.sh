@@ -138,9 +138,18 @@ for r in $(seq "${rounds}"); do
 			"p_bpc=$(awk -v b="$(val "${p}" write_bytes)" -v n="$(val "${p}" calls)" 'BEGIN { printf "%.0f", b / n }')" \
 			"p_hwm=$(val "${p}" hwm_kb)" >>"${results}"
 	done
+	# The floors under both: each transport alone, answering at once,
+	# and the disk alone, a commit's frames and its fdatasync.
 	e="$("${build}/bench/bench_echo" -u "tcp://127.0.0.1:$((port + 6))" -c 16 -n 5000 -s 400)"
 	echo "round ${r} echo16: ${e}"
 	echo "echo16 calls=$(val "${e}" calls/s)" >>"${results}"
+	e1="$("${build}/bench/bench_echo" -u "tcp://127.0.0.1:$((port + 6))" -c 1 -n 5000 -s 400)"
+	p1="$(run_peer --mode ping --threads 1)"
+	p16="$(run_peer --mode ping --threads 16)"
+	f="$("${build}/bench/bench_fsync" -d "${dir}" -f 3 -n 2000)"
+	echo "round ${r} floors: echo1 ${e1}; ping1 ${p1}; ping16 ${p16}; ${f}"
+	echo "floor echo1=$(val "${e1}" calls/s) ping1=$(val "${p1}" calls_per_s)" \
+		"ping16=$(val "${p16}" calls_per_s) fsync_p50=$(val "${f}" p50_us)" >>"${results}"
 done
 
 # The median of key $2 over the lines of workload $1 (max for memory).
@@ -173,6 +182,13 @@ done
 echo16="$(med echo16 calls)"
 echo "| echo, 16 clients: calls/s | ${echo16} | | sixteen at $(awk -v a="$(med sixteen h_rate)" -v b="${echo16}" 'BEGIN { printf "%.0f%%", 100 * a / b }') of it |"
 summary+=("echo16=${echo16}")
+echo1="$(med floor echo1)"
+ping1="$(med floor ping1)"
+ping16="$(med floor ping16)"
+echo "| transport alone, 1 client: calls/s (nng echo / gRPC ping) | ${echo1} | ${ping1} | $(ratio "${echo1}" "${ping1}") |"
+echo "| transport alone, 16 clients: calls/s (nng echo / gRPC ping) | ${echo16} | ${ping16} | $(ratio "${echo16}" "${ping16}") |"
+echo "| the disk alone: 3 frames and fdatasync, p50 µs (bench_fsync) | $(med floor fsync_p50) | | |"
+summary+=("echo1=${echo1} ping1=${ping1} ping16=${ping16} fsync_p50=$(med floor fsync_p50)")
 if [[ -n "${out_file}" ]]; then
 	printf '%s\n' "${summary[@]}" >"${out_file}"
 fi
