@@ -119,9 +119,12 @@ rpc_client_socket(struct rpc_client *c)
 	if ((rv = nng_req0_open(&c->sock)) != 0)
 		return rv;
 	/* Our retries carry the request id; nng's own resend would only
-	 * duplicate them, so push it past any deadline we grant. */
-	nng_socket_set_ms(c->sock, NNG_OPT_REQ_RESENDTIME,
-	    (nng_duration)(2 * (uint64_t)RPC_TIMEOUT_MAX_MS));
+	 * duplicate them. Off, not merely long: a resend timer set at each
+	 * request woke nng's timer thread every call. A connection lost
+	 * under a request now fails it at once, and the call is retried
+	 * (rpc_client_call_packed). */
+	nng_socket_set_ms(
+	    c->sock, NNG_OPT_REQ_RESENDTIME, NNG_DURATION_INFINITE);
 	nng_socket_set_size(c->sock, NNG_OPT_RECVMAXSZ, RPC_NNG_RECVMAXSZ);
 	nng_socket_set_ms(c->sock, NNG_OPT_RECONNMINT, 50);
 	nng_socket_set_ms(c->sock, NNG_OPT_RECONNMAXT, 1000);

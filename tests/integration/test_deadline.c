@@ -4,7 +4,8 @@
  * dropped), and a server that was stopped (SIGSTOP) all get an answer
  * within the command's timeout, and an activity added meanwhile is
  * queued. nng's dial alone waited minutes for the first and seconds for
- * the last.
+ * the last. And a connection lost under a call: the library, not nng,
+ * sends it again, and it is stored once.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +26,8 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "rpc.h"
+#include "status.h"
 
 /* The bar is the timeout plus 0.5 s; a loaded test machine gets one
  * more second on top, which still tells a bounded wait from nng's own
@@ -126,7 +130,7 @@ test_full_backlog(void **state)
 	for (size_t i = 0; i < 8; i++) {
 		fill[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 		assert_true(fill[i] >= 0);
-		connect(fill[i], (struct sockaddr *)&a, sizeof(a));
+		(void)connect(fill[i], (struct sockaddr *)&a, sizeof(a));
 	}
 	ping_in_time(*state, url);
 	for (size_t i = 0; i < 8; i++)
@@ -166,6 +170,61 @@ test_stopped_server(void **state)
 	rpc_client_close(c);
 }
 
+struct lost_call {
+	struct rpc_client *c;
+	struct rpc_client_status st;
+};
+
+static void *
+lost_call_main(void *arg)
+{
+	struct lost_call *l = arg;
+	Hoptac__V1__Activity *a =
+	    harness_activity("KT-LOST", "lost-link", 1, "2024-06-02", 3);
+	Hoptac__V1__SubmitActivitiesRequest req =
+	    HOPTAC__V1__SUBMIT_ACTIVITIES_REQUEST__INIT;
+	/* Attempts enough for the back-off to outlast the restart. */
+	struct rpc_client_options opt = {20000, NULL, 30};
+	ProtobufCMessage *resp = NULL;
+
+	req.n_activities = 1;
+	req.activities = &a;
+	rpc_client_call(l->c, "/hoptac.v1.Activities/Submit", &req.base,
+	    &hoptac__v1__submit_activities_response__descriptor, &resp, &opt,
+	    &l->st);
+	if (resp != NULL)
+		protobuf_c_message_free_unpacked(resp, NULL);
+	hoptac__v1__activity__free_unpacked(a, NULL);
+	return NULL;
+}
+
+/* The server dies with a request unread (stopped, then killed) and
+ * comes back: the call fails its attempt at once, the library sends it
+ * again with the same request id once the server is back, and the
+ * activity is stored once. nng's own resend is off (docs/protocol.md):
+ * it is a second attempt, not nng's resend within the first. */
+static void
+test_connection_lost(void **state)
+{
+	struct harness *h = *state;
+	struct lost_call l = {harness_client(h), {0}};
+	pthread_t t;
+
+	harness_unit(l.c, "KT-LOST", "UBND xã Mất Nối");
+	assert_int_equal(kill(h->pid, SIGSTOP), 0);
+	assert_int_equal(pthread_create(&t, NULL, lost_call_main, &l), 0);
+	usleep(300 * 1000); /* the request waits, unread */
+	harness_kill(h);
+	harness_restart(h);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	if (l.st.code != STATUS_OK)
+		fail_msg("submit after a lost connection: %s: %s",
+		    status_name(l.st.code), l.st.message);
+	assert_true(l.st.attempts >= 2);
+	assert_int_equal(harness_count(l.c, "KT-LOST"), 1);
+	rpc_client_close(l.c);
+}
+
 int
 main(void)
 {
@@ -173,6 +232,7 @@ main(void)
 	    cmocka_unit_test(test_silent_host),
 	    cmocka_unit_test(test_full_backlog),
 	    cmocka_unit_test(test_stopped_server),
+	    cmocka_unit_test(test_connection_lost),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
