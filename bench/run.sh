@@ -251,6 +251,7 @@ cat <<EOF
 | bytes written to storage a call, 16 clients (/proc/PID/io) | ${many_bpc} | | | $(peer_val sixteen_bpc_hoptac) against the peer's $(peer_val sixteen_bpc_peer) |
 | hoptacd resident memory | idle ${idle_kb} kB, peak under 16 clients ${load_kb} kB, after 100,000 activities in batches ${batch_kb} kB | | | peak in the peer's runs: 1 client $(peer_val one_hwm_hoptac)/$(peer_val one_hwm_peer) kB, 16 clients $(peer_val sixteen_hwm_hoptac)/$(peer_val sixteen_hwm_peer) kB, batches $(peer_val batch_hwm_hoptac)/$(peer_val batch_hwm_peer) kB |
 | sync of a ${backlog}-activity backlog | $(ms_of "${sync_out}" "hoptac sync of") ms | | | |
+| the floors under hoptac and the peer (bench/peer.sh) | | a round trip alone, 1 client: nng echo $(peer_val echo1) calls/s, gRPC ping $(peer_val ping1); the disk alone, 3 WAL frames and fdatasync, p50 $(peer_val fsync_p50) µs | | |
 EOF
 i=0
 for n in ${sizes}; do
