@@ -190,11 +190,19 @@ store_check_run(const char *path, sqlite3 *db, const char *sql,
 	while ((rv = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *row = (const char *)sqlite3_column_text(st, 0);
 
+		/* A row of a table WITHOUT ROWID has no number to give. */
 		if (sqlite3_column_count(st) > 1) {
-			snprintf(line, sizeof(line),
-			    "%s row %lld refers to no %s", row,
-			    (long long)sqlite3_column_int64(st, 1),
-			    (const char *)sqlite3_column_text(st, 2));
+			const char *to =
+			    (const char *)sqlite3_column_text(st, 2);
+
+			if (sqlite3_column_type(st, 1) == SQLITE_NULL)
+				snprintf(line, sizeof(line),
+				    "%s has a row that refers to no %s", row,
+				    to);
+			else
+				snprintf(line, sizeof(line),
+				    "%s row %lld refers to no %s", row,
+				    (long long)sqlite3_column_int64(st, 1), to);
 			row = line;
 		}
 		if (row == NULL || strcmp(row, "ok") == 0)

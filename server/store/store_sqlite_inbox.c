@@ -85,23 +85,12 @@ store_inbox_fresh(struct store_sqlite *c)
 	static const char sql[] =
 	    "SELECT unit_code, id, length(body) FROM activity_inbox";
 	struct store_inbox *b = c->inbox;
-	sqlite3_stmt *st;
-	int rc = STATUS_OK, rv;
+	int rc;
 
 	if (!b->stale)
 		return STATUS_OK;
-	store_inbox_clear(b);
-	if ((st = store_sqlite_stmt(c, sql)) == NULL)
-		return store_sqlite_fail(c, sql);
-	while (rc == STATUS_OK && (rv = sqlite3_step(st)) == SQLITE_ROW)
-		rc =
-		    store_inbox_put(b, (const char *)sqlite3_column_text(st, 0),
-		        (const char *)sqlite3_column_text(st, 1),
-		        sqlite3_column_int64(st, 2));
-	if (rc == STATUS_OK && rv != SQLITE_DONE)
-		rc = store_sqlite_fail(c, sql);
-	sqlite3_reset(st);
-	if (rc == STATUS_OK)
+	if ((rc = store_sqlite_read_keys(c, sql, &b->keys, &b->bytes)) ==
+	    STATUS_OK)
 		b->stale = 0;
 	return rc;
 }

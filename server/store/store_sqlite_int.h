@@ -212,6 +212,16 @@ int store_sqlite_exec(struct store_sqlite *c, const char *sql);
  * pages it frees (store_sqlite_inbox.c says why). */
 int store_sqlite_clear_table(struct store_sqlite *c, const char *del);
 
+struct store_keyset;
+
+/* Empties keys and fills them with the pairs sql selects (its first two
+ * columns): the writer's keys of what waits in one of its tables, read
+ * again after a rollback. *bytes, when not NULL, gets the sum of the
+ * third column over the pairs. A status; keys may hold part of the rows
+ * after a failure. */
+int store_sqlite_read_keys(struct store_sqlite *c, const char *sql,
+    struct store_keyset *keys, int64_t *bytes);
+
 /* The replies waiting in request_pending (store_sqlite_replies.c): the
  * writer's keys of them, made, freed, to be read again after a rollback,
  * and the move of them into request_log, in the caller's transaction. */

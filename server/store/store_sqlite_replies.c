@@ -17,6 +17,7 @@
 
 #include <sqlite3.h>
 
+#include "rpc.h"
 #include "status.h"
 #include "store.h"
 #include "store_keyset.h"
@@ -26,7 +27,25 @@
 struct store_replies {
 	struct store_keyset keys; /* (credential, request id) waiting */
 	int stale; /* the keys may differ from the table: read it again */
+	/* The last pair a lookup found in neither table ("" when none): the
+	 * writer saves a reply just after finding its id free, and the save
+	 * need not look again. Only a save adds a pair, and it clears this;
+	 * a rollback only takes pairs away. */
+	char absent_cred[RPC_ID_MAX + 1], absent_id[RPC_ID_MAX + 1];
 };
+
+/* Notes (credential_id, request_id) as found in neither table. */
+static void
+store_replies_absent(
+    struct store_replies *r, const char *credential_id, const char *request_id)
+{
+	size_t clen = strlen(credential_id), ilen = strlen(request_id);
+
+	if (clen > RPC_ID_MAX || ilen > RPC_ID_MAX)
+		return;
+	memcpy(r->absent_cred, credential_id, clen + 1);
+	memcpy(r->absent_id, request_id, ilen + 1);
+}
 
 int
 store_sqlite_replies_init(struct store_sqlite *c)
@@ -61,23 +80,11 @@ store_replies_fresh(struct store_sqlite *c)
 	static const char sql[] =
 	    "SELECT credential_id, request_id FROM request_pending";
 	struct store_replies *r = c->replies;
-	sqlite3_stmt *st;
-	int rc = STATUS_OK, rv;
+	int rc;
 
 	if (!r->stale)
 		return STATUS_OK;
-	store_keyset_clear(&r->keys);
-	if ((st = store_sqlite_stmt(c, sql)) == NULL)
-		return store_sqlite_fail(c, sql);
-	while (rc == STATUS_OK && (rv = sqlite3_step(st)) == SQLITE_ROW)
-		if (store_keyset_put(&r->keys,
-		        (const char *)sqlite3_column_text(st, 0),
-		        (const char *)sqlite3_column_text(st, 1)) < 0)
-			rc = STATUS_INTERNAL;
-	if (rc == STATUS_OK && rv != SQLITE_DONE)
-		rc = store_sqlite_fail(c, sql);
-	sqlite3_reset(st);
-	if (rc == STATUS_OK)
+	if ((rc = store_sqlite_read_keys(c, sql, &r->keys, NULL)) == STATUS_OK)
 		r->stale = 0;
 	return rc;
 }
@@ -105,7 +112,7 @@ store_replies_table_sql(struct store_sqlite *c, const char *credential_id,
 }
 
 /* The reply of (credential_id, request_id): OK with a copy of it in
- * *payload, or without one when payload is NULL (whether the id is
+ * *payload, or without one when payload or len is NULL (whether the id is
  * taken); FAILED_PRECONDITION when it was another method's; NOT_FOUND. */
 static int
 store_replies_lookup(struct store_sqlite *c, const char *credential_id,
@@ -123,13 +130,16 @@ store_replies_lookup(struct store_sqlite *c, const char *credential_id,
 	store_sqlite_bind_text(st, 1, credential_id);
 	store_sqlite_bind_text(st, 2, request_id);
 	rv = sqlite3_step(st);
-	if (rv == SQLITE_DONE)
+	if (rv == SQLITE_DONE) {
 		rc = STATUS_NOT_FOUND;
-	else if (rv != SQLITE_ROW)
+		if (c->replies != NULL)
+			store_replies_absent(
+			    c->replies, credential_id, request_id);
+	} else if (rv != SQLITE_ROW)
 		rc = store_sqlite_fail(c, sql);
 	else if (strcmp((const char *)sqlite3_column_text(st, 0), method) != 0)
 		rc = STATUS_FAILED_PRECONDITION;
-	else if (payload == NULL)
+	else if (payload == NULL || len == NULL)
 		rc = STATUS_OK;
 	else
 		rc = store_sqlite_blob_dup(st, 1, payload, len);
@@ -154,10 +164,19 @@ store_sqlite_request_save(struct store_conn *conn, const char *credential_id,
 	static const char sql[] =
 	    "INSERT INTO request_pending(credential_id, request_id, method,"
 	    " payload, created_at_ms) VALUES (?, ?, ?, ?, ?)";
+	struct store_replies *r = c->replies;
 	sqlite3_stmt *st;
-	int rc = store_replies_lookup(
-	    c, credential_id, request_id, method, NULL, NULL);
+	int rc;
 
+	if (r != NULL && r->absent_id[0] != '\0' &&
+	    strcmp(r->absent_cred, credential_id) == 0 &&
+	    strcmp(r->absent_id, request_id) == 0)
+		rc = STATUS_NOT_FOUND; /* just looked up */
+	else
+		rc = store_replies_lookup(
+		    c, credential_id, request_id, method, NULL, NULL);
+	if (r != NULL)
+		r->absent_cred[0] = r->absent_id[0] = '\0';
 	if (rc == STATUS_OK || rc == STATUS_FAILED_PRECONDITION)
 		return STATUS_ALREADY_EXISTS; /* an id is recorded once */
 	if (rc != STATUS_NOT_FOUND)
@@ -169,10 +188,9 @@ store_sqlite_request_save(struct store_conn *conn, const char *credential_id,
 	store_sqlite_bind_text(st, 3, method);
 	sqlite3_bind_blob(st, 4, payload, (int)len, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 5, now_ms);
-	if ((rc = store_sqlite_step_done(c, st)) == STATUS_OK &&
-	    c->replies != NULL &&
-	    store_keyset_put(&c->replies->keys, credential_id, request_id) < 0)
-		c->replies->stale = 1;
+	if ((rc = store_sqlite_step_done(c, st)) == STATUS_OK && r != NULL &&
+	    store_keyset_put(&r->keys, credential_id, request_id) < 0)
+		r->stale = 1;
 	return rc;
 }
 

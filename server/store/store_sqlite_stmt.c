@@ -13,6 +13,7 @@
 #include "pbstr.h"
 #include "status.h"
 #include "store.h"
+#include "store_keyset.h"
 #include "store_sqlite_int.h"
 
 /* Prepares sql once per connection and keeps it. Callers pass string
@@ -178,4 +179,31 @@ int
 store_sqlite_append(size_t *n, void ***items, void *m)
 {
 	return pbstr_append_ptr(n, items, m) == 0 ? STATUS_OK : STATUS_INTERNAL;
+}
+
+int
+store_sqlite_read_keys(struct store_sqlite *c, const char *sql,
+    struct store_keyset *keys, int64_t *bytes)
+{
+	sqlite3_stmt *st;
+	int rc = STATUS_OK, rv, added;
+
+	store_keyset_clear(keys);
+	if (bytes != NULL)
+		*bytes = 0;
+	if ((st = store_sqlite_stmt(c, sql)) == NULL)
+		return store_sqlite_fail(c, sql);
+	while (rc == STATUS_OK && (rv = sqlite3_step(st)) == SQLITE_ROW) {
+		added = store_keyset_put(keys,
+		    (const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1));
+		if (added < 0)
+			rc = STATUS_INTERNAL;
+		else if (added && bytes != NULL)
+			*bytes += sqlite3_column_int64(st, 2);
+	}
+	if (rc == STATUS_OK && rv != SQLITE_DONE)
+		rc = store_sqlite_fail(c, sql);
+	sqlite3_reset(st);
+	return rc;
 }

@@ -633,23 +633,31 @@ harness_request(struct rpc_client *c, const char *reference, const char *issuer,
 }
 
 int
-harness_submit(struct rpc_client *c, Hoptac__V1__Activity *a,
-    const char *request_id, uint32_t timeout_ms)
+harness_submit_with(struct rpc_client *c, Hoptac__V1__Activity *a,
+    const struct rpc_client_options *opt, struct rpc_client_status *st)
 {
 	Hoptac__V1__SubmitActivitiesRequest req =
 	    HOPTAC__V1__SUBMIT_ACTIVITIES_REQUEST__INIT;
-	struct rpc_client_options opt = {timeout_ms, request_id, 0};
 	ProtobufCMessage *resp = NULL;
-	struct rpc_client_status st;
 
 	req.n_activities = 1;
 	req.activities = &a;
 	rpc_client_call(c, "/hoptac.v1.Activities/Submit", &req.base,
-	    &hoptac__v1__submit_activities_response__descriptor, &resp, &opt,
-	    &st);
+	    &hoptac__v1__submit_activities_response__descriptor, &resp, opt,
+	    st);
 	if (resp != NULL)
 		protobuf_c_message_free_unpacked(resp, NULL);
-	return st.code;
+	return st->code;
+}
+
+int
+harness_submit(struct rpc_client *c, Hoptac__V1__Activity *a,
+    const char *request_id, uint32_t timeout_ms)
+{
+	struct rpc_client_options opt = {timeout_ms, request_id, 0};
+	struct rpc_client_status st;
+
+	return harness_submit_with(c, a, &opt, &st);
 }
 
 long

@@ -145,6 +145,11 @@ void harness_unit(struct rpc_client *c, const char *code, const char *name);
 int harness_submit(struct rpc_client *c, Hoptac__V1__Activity *a,
     const char *request_id, uint32_t timeout_ms);
 
+/* harness_submit with the call's options, and its status in *st (its
+ * attempts included). Returns the status code. */
+int harness_submit_with(struct rpc_client *c, Hoptac__V1__Activity *a,
+    const struct rpc_client_options *opt, struct rpc_client_status *st);
+
 /* Total activities (not withdrawn) the server lists for unit ("": all). */
 long harness_count(struct rpc_client *c, const char *unit);
 

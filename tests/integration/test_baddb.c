@@ -506,6 +506,27 @@ test_check(void **state)
 	assert_non_null(strstr(out, ": ok"));
 	harness_stop(&h);
 
+	/* A partner row of no record (a table WITHOUT ROWID: no row
+	 * number to name). */
+	snprintf(cmd, sizeof(cmd),
+	    "sqlite3 '%s' \"INSERT INTO activity_partners VALUES "
+	    "('LA-XE', 999999)\"",
+	    h.db);
+	assert_int_equal(system(cmd), 0);
+	free(whole);
+	whole = slurp(h.db, &len);
+	assert_int_equal(run_check(&h, h.db, out, sizeof(out)), 1);
+	assert_non_null(strstr(out,
+	    "foreign_key_check found: "
+	    "activity_partners has a row that refers "
+	    "to no activities"));
+	assert_same(h.db, whole, len);
+	snprintf(cmd, sizeof(cmd),
+	    "sqlite3 '%s' \"DELETE FROM activity_partners WHERE "
+	    "activity_seq = 999999\"",
+	    h.db);
+	assert_int_equal(system(cmd), 0);
+
 	/* An index out of step with its table. */
 	snprintf(cmd, sizeof(cmd),
 	    "sqlite3 '%s' \"PRAGMA writable_schema = ON; UPDATE "

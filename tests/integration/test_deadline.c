@@ -26,7 +26,6 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "rpc.h"
 #include "status.h"
 
 /* The bar is the timeout plus 0.5 s; a loaded test machine gets one
@@ -181,19 +180,10 @@ lost_call_main(void *arg)
 	struct lost_call *l = arg;
 	Hoptac__V1__Activity *a =
 	    harness_activity("KT-LOST", "lost-link", 1, "2024-06-02", 3);
-	Hoptac__V1__SubmitActivitiesRequest req =
-	    HOPTAC__V1__SUBMIT_ACTIVITIES_REQUEST__INIT;
 	/* Attempts enough for the back-off to outlast the restart. */
 	struct rpc_client_options opt = {20000, NULL, 30};
-	ProtobufCMessage *resp = NULL;
 
-	req.n_activities = 1;
-	req.activities = &a;
-	rpc_client_call(l->c, "/hoptac.v1.Activities/Submit", &req.base,
-	    &hoptac__v1__submit_activities_response__descriptor, &resp, &opt,
-	    &l->st);
-	if (resp != NULL)
-		protobuf_c_message_free_unpacked(resp, NULL);
+	harness_submit_with(l->c, a, &opt, &l->st);
 	hoptac__v1__activity__free_unpacked(a, NULL);
 	return NULL;
 }

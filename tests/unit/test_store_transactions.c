@@ -260,6 +260,24 @@ test_request_log_waiting(void **state)
 		replies_where(f->path, where, sizeof(where));
 		assert_string_equal(where, "0 3");
 	}
+
+	/* The writer's way: an id found free, then its reply saved, once;
+	 * an id found free and saved after another's is still checked. */
+	assert_int_equal(reply_kept(c, "cred-a", "req-5"), STATUS_NOT_FOUND);
+	assert_int_equal(
+	    store_request_save(c, "cred-a", "req-5", method, reply, 1, 8),
+	    STATUS_OK);
+	assert_int_equal(
+	    store_request_save(c, "cred-a", "req-5", method, reply, 1, 9),
+	    STATUS_ALREADY_EXISTS);
+	assert_int_equal(reply_kept(c, "cred-a", "req-6"), STATUS_NOT_FOUND);
+	assert_int_equal(reply_kept(c, "cred-a", "req-3"), STATUS_OK);
+	assert_int_equal(
+	    store_request_save(c, "cred-a", "req-3", method, reply, 1, 10),
+	    STATUS_ALREADY_EXISTS);
+	assert_int_equal(
+	    store_request_save(c, "cred-a", "req-6", method, reply, 1, 11),
+	    STATUS_OK);
 }
 
 /* Migration 16 from a schema 15 database whose log holds replies and
