@@ -1,6 +1,7 @@
 /*
  * The listener: one REP socket, a pool of contexts each with its own aio
- * (the pattern of nng's demo/async), and the server's start and stop.
+ * (the pattern of nng's demo/async) and one more to send replies, and
+ * the server's start and stop.
  * Callbacks never block: work that touches the store goes to a queue.
  */
 #include "server_impl.h"
@@ -36,12 +37,20 @@ enum slot_state {
 	SLOT_SEND,
 };
 
+/* How long a slot waits, at first and at most, before it looks again
+ * at a reply queued behind another on the same connection. */
+#define SLOT_QUEUED_MS     1
+#define SLOT_QUEUED_MAX_MS 64
+
 struct server_slot {
 	struct server *srv;
-	nng_aio *aio;
+	nng_aio *aio; /* receives; waits while a queued reply is sent */
+	/* Sends, without a callback: see server_slot_finish. */
+	nng_aio *saio;
 	nng_ctx ctx;
 	enum slot_state state;
 	uint32_t pipe; /* the pipe of the call in progress */
+	int queued_ms; /* the slot's next wait for a queued reply */
 	struct call call;
 };
 
@@ -53,6 +62,38 @@ server_slot_recv(struct server_slot *s)
 {
 	s->state = SLOT_RECV;
 	nng_ctx_recv(s->ctx, s->aio);
+}
+
+/* Whether the reply in s->saio has left: nng 1.5.2 has no nng_aio_busy.
+ * rep0 takes the message out of the aio when it hands it to the pipe,
+ * then completes the aio; a failure completes it at once, the message
+ * left in it. Only a reply queued behind another on the same connection
+ * stays in the aio with no result yet. nng_aio_wait covers the moment
+ * between the taking and the completing. */
+static int
+server_slot_sent(struct server_slot *s)
+{
+	if (nng_aio_get_msg(s->saio) != NULL && nng_aio_result(s->saio) == 0)
+		return 0;
+	nng_aio_wait(s->saio);
+	return 1;
+}
+
+/* The reply has left, or failed: the slot takes the next call. */
+static void
+server_slot_done(struct server_slot *s)
+{
+	int rv = nng_aio_result(s->saio);
+
+	if (rv != 0) {
+		nng_msg_free(nng_aio_get_msg(s->saio));
+		nng_aio_set_msg(s->saio, NULL);
+	}
+	server_pipe_calls(s->srv, s->pipe, -1, NULL, 0);
+	atomic_fetch_sub(&s->srv->busy, 1);
+	if (rv == NNG_ECLOSED || rv == NNG_ECANCELED)
+		return;
+	server_slot_recv(s);
 }
 
 /* Called from any thread when a call has its outcome. */
@@ -78,9 +119,21 @@ server_slot_finish(struct call *c)
 		server_slot_recv(s);
 		return;
 	}
+	/* With no callback on saio, a reply that nng writes at once has
+	 * left when nng_ctx_send returns, and the slot takes the next call
+	 * on this thread: a callback would be one more hand-off to nng's
+	 * task threads a call (40 µs of one client's wait, PERFORMANCE.md).
+	 * A reply queued behind another is looked at again after a while,
+	 * by the slot's receiving aio. */
 	s->state = SLOT_SEND;
-	nng_aio_set_msg(s->aio, reply);
-	nng_ctx_send(s->ctx, s->aio);
+	nng_aio_set_msg(s->saio, reply);
+	nng_ctx_send(s->ctx, s->saio);
+	if (server_slot_sent(s)) {
+		server_slot_done(s);
+		return;
+	}
+	s->queued_ms = SLOT_QUEUED_MS;
+	nng_sleep_aio(s->queued_ms, s->aio);
 }
 
 static void
@@ -107,14 +160,16 @@ server_slot_cb(void *arg)
 		s->state = SLOT_WORK;
 		dispatch_start(&s->call, msg, server_stopping(s->srv));
 		return;
-	case SLOT_SEND:
-		if (rv != 0)
-			nng_msg_free(nng_aio_get_msg(s->aio));
-		server_pipe_calls(s->srv, s->pipe, -1, NULL, 0);
-		atomic_fetch_sub(&s->srv->busy, 1);
+	case SLOT_SEND: /* a wait for a queued reply is over */
 		if (rv == NNG_ECLOSED || rv == NNG_ECANCELED)
+			return; /* shutting down: server_free stops saio */
+		if (server_slot_sent(s)) {
+			server_slot_done(s);
 			return;
-		server_slot_recv(s);
+		}
+		if (s->queued_ms < SLOT_QUEUED_MAX_MS)
+			s->queued_ms *= 2;
+		nng_sleep_aio(s->queued_ms, s->aio);
 		return;
 	case SLOT_WORK:
 		return; /* no aio is pending while a call works */
@@ -519,6 +574,20 @@ server_close_socket(nng_socket sock)
 	return 0;
 }
 
+/* Stops the slot's aios, receiving first, so that nothing re-arms the
+ * sending one; a reply still queued is dropped (the client resends). */
+static void
+server_slot_stop(struct server_slot *s)
+{
+	if (s->aio != NULL)
+		nng_aio_stop(s->aio);
+	if (s->saio == NULL)
+		return;
+	nng_aio_stop(s->saio);
+	nng_msg_free(nng_aio_get_msg(s->saio));
+	nng_aio_set_msg(s->saio, NULL);
+}
+
 /* The queues go first: what they still hold is answered while the
  * socket is open, and the database is closed before anything of nng's
  * can hang. Then the aios stop, so no callback of ours runs past here. */
@@ -532,8 +601,7 @@ server_free(struct server *s)
 	writer_destroy(s->writer);
 	if (s->slots != NULL)
 		for (int i = 0; i < s->cfg.contexts; i++)
-			if (s->slots[i].aio != NULL)
-				nng_aio_stop(s->slots[i].aio);
+			server_slot_stop(&s->slots[i]);
 	nng_pipe_notify(s->sock, NNG_PIPE_EV_ADD_PRE, NULL, NULL);
 	nng_pipe_notify(s->sock, NNG_PIPE_EV_REM_POST, NULL, NULL);
 	if (server_close_socket(s->sock) != 0) {
@@ -544,8 +612,10 @@ server_free(struct server *s)
 		return;
 	}
 	if (s->slots != NULL) {
-		for (int i = 0; i < s->cfg.contexts; i++)
+		for (int i = 0; i < s->cfg.contexts; i++) {
 			nng_aio_free(s->slots[i].aio);
+			nng_aio_free(s->slots[i].saio);
+		}
 		free(s->slots);
 	}
 	server_config_free(&s->cfg);
@@ -705,6 +775,7 @@ server_start(const struct server_config *cfg, char *err, size_t errlen)
 		sl->call.srv = s;
 		sl->call.finish = server_slot_finish;
 		if ((rv = nng_aio_alloc(&sl->aio, server_slot_cb, sl)) != 0 ||
+		    (rv = nng_aio_alloc(&sl->saio, NULL, NULL)) != 0 ||
 		    (rv = nng_ctx_open(&sl->ctx, s->sock)) != 0) {
 			snprintf(err, errlen, "cannot open context: %s",
 			    nng_strerror(rv));

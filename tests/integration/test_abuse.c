@@ -2,10 +2,12 @@
  * Peers that misbehave on the wire, through raw TCP sockets, while
  * normal clients go on working: many connections that never send, or
  * send half a handshake, half a length, or a length that promises 4 MiB
- * that never comes; and a flood of messages over the 4 MiB limit. The
- * server answers everyone else within normal time, answers a message
- * just over the limit RESOURCE_EXHAUSTED, drops the pipe of one far
- * over it, stays up, and its resident memory stays bounded.
+ * that never comes; a flood of messages over the 4 MiB limit; calls
+ * sent one after another without waiting for replies. The server
+ * answers everyone else within normal time, answers a message just over
+ * the limit RESOURCE_EXHAUSTED, drops the pipe of one far over it,
+ * answers every call sent ahead once, stays up, and its resident memory
+ * stays bounded.
  *
  * nng's TCP framing: the SP handshake is 8 bytes ("\0SP\0", the 16-bit
  * protocol, 2 reserved), then each message is an 8-byte big-endian
@@ -332,37 +334,50 @@ oversized_send(int fd, size_t len)
 	send_all(fd, body, len);
 }
 
-/* The status of the reply to the request rid sent on fd, or -1 when the
- * server closed the connection. */
-static int
-raw_reply(int fd, uint32_t rid)
+/* The request id of the next reply on fd, its status in *status; 0 when
+ * the server closed the connection. */
+static uint32_t
+raw_reply_any(int fd, int *status)
 {
-	const uint8_t id[4] = {(uint8_t)(rid >> 24), (uint8_t)(rid >> 16),
-	    (uint8_t)(rid >> 8), (uint8_t)rid};
 	uint8_t hdr[8], *reply;
 	uint64_t rlen = 0;
 	Hoptac__V1__Response *r;
-	int status;
+	uint32_t rid;
 
 	if (recv_all(fd, hdr, 8) != 0)
-		return -1;
+		return 0;
 	for (int i = 0; i < 8; i++)
 		rlen = rlen << 8 | hdr[i];
 	assert_true(rlen >= 4 && rlen < 65536);
 	assert_non_null(reply = malloc(rlen));
 	if (recv_all(fd, reply, rlen) != 0) {
 		free(reply);
-		return -1;
+		return 0;
 	}
-	/* The request id comes back first. */
-	assert_memory_equal(reply, id, 4);
-	r = hoptac__v1__response__unpack(NULL, rlen - 4, reply + 4);
-	assert_non_null(r);
-	status = r->status;
-	if (status != STATUS_RESOURCE_EXHAUSTED && status != STATUS_OK)
-		print_message("%s: %s\n", status_name(status), r->message);
+	rid = (uint32_t)reply[0] << 24 | (uint32_t)reply[1] << 16 |
+	    (uint32_t)reply[2] << 8 | reply[3];
+	assert_non_null(
+	    r = hoptac__v1__response__unpack(NULL, rlen - 4, reply + 4));
+	*status = r->status;
+	if (r->status != STATUS_RESOURCE_EXHAUSTED && r->status != STATUS_OK)
+		print_message("%s: %s\n", status_name(r->status), r->message);
 	hoptac__v1__response__free_unpacked(r, NULL);
 	free(reply);
+	return rid;
+}
+
+/* The status of the reply to the request rid sent on fd, or -1 when the
+ * server closed the connection. */
+static int
+raw_reply(int fd, uint32_t rid)
+{
+	int status;
+	uint32_t got = raw_reply_any(fd, &status);
+
+	if (got == 0)
+		return -1;
+	/* The request id comes back first. */
+	assert_int_equal(got, rid);
 	return status;
 }
 
@@ -490,10 +505,10 @@ test_max_connections(void **state)
 	harness_cleanup(&h);
 }
 
-/* A Health/Check sent raw on fd, with request id rid; its status, or -1
- * when the server closed the connection. */
-static int
-raw_ping(int fd, uint32_t rid)
+/* Sends a Health/Check with request id rid on fd, not waiting for the
+ * reply. */
+static void
+raw_ping_send(int fd, uint32_t rid)
 {
 	Hoptac__V1__Request req = HOPTAC__V1__REQUEST__INIT;
 	char id[37];
@@ -514,7 +529,61 @@ raw_ping(int fd, uint32_t rid)
 	send_length(fd, 4 + n);
 	send_all(fd, buf, 4 + n);
 	free(buf);
+}
+
+/* A Health/Check sent raw on fd, with request id rid; its status, or -1
+ * when the server closed the connection. */
+static int
+raw_ping(int fd, uint32_t rid)
+{
+	raw_ping_send(fd, rid);
 	return raw_reply(fd, rid);
+}
+
+#define PIPELINED_ROUNDS 4
+#define PIPELINED_CALLS  64
+
+/* Calls sent one after another on one connection without waiting for
+ * their replies (what REQ contexts do): replies go out one at a time, so
+ * most wait behind another one's; each is answered once, and each context
+ * (four here) takes calls again once its reply has left, so the server
+ * goes on answering past many times its number of contexts. */
+static void
+test_pipelined(void **state)
+{
+	struct harness h;
+	struct rpc_client *c;
+	uint8_t theirs[8];
+	int seen[PIPELINED_CALLS], status, fd;
+	uint32_t base = 0x80000100, rid;
+
+	(void)state;
+	harness_prepare(&h, HARNESS_TCP, 0);
+	harness_args(&h, "-o", "contexts=4", NULL);
+	harness_restart(&h);
+	fd = raw_connect(h.url);
+	send_all(fd, sp_req, 8);
+	assert_int_equal(recv_all(fd, theirs, 8), 0);
+	for (int round = 0; round < PIPELINED_ROUNDS; round++) {
+		memset(seen, 0, sizeof(seen));
+		for (int i = 0; i < PIPELINED_CALLS; i++)
+			raw_ping_send(fd, base + (uint32_t)i);
+		for (int i = 0; i < PIPELINED_CALLS; i++) {
+			rid = raw_reply_any(fd, &status);
+			assert_true(
+			    rid >= base && rid < base + PIPELINED_CALLS);
+			assert_int_equal(status, STATUS_OK);
+			assert_int_equal(seen[rid - base]++, 0);
+		}
+		base += PIPELINED_CALLS;
+	}
+	c = harness_client(&h);
+	for (int i = 0; i < 16; i++)
+		assert_int_equal(ping_status(c, 5000), STATUS_OK);
+	rpc_client_close(c);
+	close(fd);
+	harness_stop(&h);
+	harness_cleanup(&h);
 }
 
 /* At least want descriptors for this process and the servers it starts
@@ -660,6 +729,7 @@ main(void)
 	    cmocka_unit_test(test_max_connections),
 	    cmocka_unit_test(test_silent_crowd),
 	    cmocka_unit_test(test_idle_closed),
+	    cmocka_unit_test(test_pipelined),
 	};
 
 	/* A peer the server drops must not kill the test with SIGPIPE. */
