@@ -122,7 +122,7 @@ server_slot_finish(struct call *c)
 	/* With no callback on saio, a reply that nng writes at once has
 	 * left when nng_ctx_send returns, and the slot takes the next call
 	 * on this thread: a callback would be one more hand-off to nng's
-	 * task threads a call (40 µs of one client's wait, PERFORMANCE.md).
+	 * task threads a call (docs/PERFORMANCE.md).
 	 * A reply queued behind another is looked at again after a while,
 	 * by the slot's receiving aio. */
 	s->state = SLOT_SEND;
