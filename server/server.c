@@ -79,21 +79,39 @@ server_slot_sent(struct server_slot *s)
 	return 1;
 }
 
-/* The reply has left, or failed: the slot takes the next call. */
+/* The call is over (rv: how its reply went): the slot takes the next
+ * one, unless the server is closing. */
 static void
-server_slot_done(struct server_slot *s)
+server_slot_end(struct server_slot *s, int rv)
 {
-	int rv = nng_aio_result(s->saio);
-
-	if (rv != 0) {
-		nng_msg_free(nng_aio_get_msg(s->saio));
-		nng_aio_set_msg(s->saio, NULL);
-	}
 	server_pipe_calls(s->srv, s->pipe, -1, NULL, 0);
 	atomic_fetch_sub(&s->srv->busy, 1);
 	if (rv == NNG_ECLOSED || rv == NNG_ECANCELED)
 		return;
 	server_slot_recv(s);
+}
+
+/* Ends the call once its reply has left (or failed); until then, looks
+ * again after a wait that doubles from SLOT_QUEUED_MS to
+ * SLOT_QUEUED_MAX_MS (queued_ms 0 before the first). */
+static void
+server_slot_await(struct server_slot *s)
+{
+	int rv;
+
+	if (server_slot_sent(s)) {
+		if ((rv = nng_aio_result(s->saio)) != 0) {
+			nng_msg_free(nng_aio_get_msg(s->saio));
+			nng_aio_set_msg(s->saio, NULL);
+		}
+		server_slot_end(s, rv);
+		return;
+	}
+	if (s->queued_ms == 0)
+		s->queued_ms = SLOT_QUEUED_MS;
+	else if (s->queued_ms < SLOT_QUEUED_MAX_MS)
+		s->queued_ms *= 2;
+	nng_sleep_aio(s->queued_ms, s->aio);
 }
 
 /* Called from any thread when a call has its outcome. */
@@ -114,9 +132,7 @@ server_slot_finish(struct call *c)
 	call_reset(c); /* the reply holds copies; the slot takes the next */
 	if (reply == NULL) {
 		/* Out of memory: the client retries on its deadline. */
-		server_pipe_calls(s->srv, s->pipe, -1, NULL, 0);
-		atomic_fetch_sub(&s->srv->busy, 1);
-		server_slot_recv(s);
+		server_slot_end(s, 0);
 		return;
 	}
 	/* With no callback on saio, a reply that nng writes at once has
@@ -126,14 +142,10 @@ server_slot_finish(struct call *c)
 	 * A reply queued behind another is looked at again after a while,
 	 * by the slot's receiving aio. */
 	s->state = SLOT_SEND;
+	s->queued_ms = 0;
 	nng_aio_set_msg(s->saio, reply);
 	nng_ctx_send(s->ctx, s->saio);
-	if (server_slot_sent(s)) {
-		server_slot_done(s);
-		return;
-	}
-	s->queued_ms = SLOT_QUEUED_MS;
-	nng_sleep_aio(s->queued_ms, s->aio);
+	server_slot_await(s);
 }
 
 static void
@@ -163,13 +175,7 @@ server_slot_cb(void *arg)
 	case SLOT_SEND: /* a wait for a queued reply is over */
 		if (rv == NNG_ECLOSED || rv == NNG_ECANCELED)
 			return; /* shutting down: server_free stops saio */
-		if (server_slot_sent(s)) {
-			server_slot_done(s);
-			return;
-		}
-		if (s->queued_ms < SLOT_QUEUED_MAX_MS)
-			s->queued_ms *= 2;
-		nng_sleep_aio(s->queued_ms, s->aio);
+		server_slot_await(s);
 		return;
 	case SLOT_WORK:
 		return; /* no aio is pending while a call works */
@@ -575,7 +581,9 @@ server_close_socket(nng_socket sock)
 }
 
 /* Stops the slot's aios, receiving first, so that nothing re-arms the
- * sending one; a reply still queued is dropped (the client resends). */
+ * sending one. A reply still queued is dropped (the client resends);
+ * there is none once server_stop has closed the listeners, which drops
+ * their connections and what was queued on them. */
 static void
 server_slot_stop(struct server_slot *s)
 {

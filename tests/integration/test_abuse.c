@@ -505,20 +505,28 @@ test_max_connections(void **state)
 	harness_cleanup(&h);
 }
 
-/* Sends a Health/Check with request id rid on fd, not waiting for the
- * reply. */
+/* Sends a call of method with request id rid on fd, with token as its
+ * credential (NULL: none), not waiting for the reply. */
 static void
-raw_ping_send(int fd, uint32_t rid)
+raw_call_send(int fd, uint32_t rid, const char *method, const char *token)
 {
 	Hoptac__V1__Request req = HOPTAC__V1__REQUEST__INIT;
+	Hoptac__V1__MetadataEntry auth = HOPTAC__V1__METADATA_ENTRY__INIT;
+	Hoptac__V1__MetadataEntry *md[1] = {&auth};
 	char id[37];
 	uint8_t *buf;
 	size_t n;
 
 	rpc_new_id(id);
-	req.method = (char *)"/hoptac.v1.Health/Check";
+	req.method = (char *)method;
 	req.request_id = id;
 	req.timeout_ms = 5000;
+	if (token != NULL) {
+		auth.key = (char *)RPC_METADATA_AUTHORIZATION;
+		auth.value = (char *)token;
+		req.metadata = md;
+		req.n_metadata = 1;
+	}
 	n = protobuf_c_message_get_packed_size(&req.base);
 	assert_non_null(buf = malloc(4 + n));
 	buf[0] = (uint8_t)(rid >> 24);
@@ -529,6 +537,14 @@ raw_ping_send(int fd, uint32_t rid)
 	send_length(fd, 4 + n);
 	send_all(fd, buf, 4 + n);
 	free(buf);
+}
+
+/* Sends a Health/Check with request id rid on fd, not waiting for the
+ * reply. */
+static void
+raw_ping_send(int fd, uint32_t rid)
+{
+	raw_call_send(fd, rid, "/hoptac.v1.Health/Check", NULL);
 }
 
 /* A Health/Check sent raw on fd, with request id rid; its status, or -1
@@ -583,6 +599,53 @@ test_pipelined(void **state)
 	rpc_client_close(c);
 	close(fd);
 	harness_stop(&h);
+	harness_cleanup(&h);
+}
+
+#define UNREAD_CALLS 100000
+
+/* Calls sent ahead by a peer that reads none of their replies, to a
+ * server with 4 contexts: once the connection's buffers are full, its
+ * replies wait in nng's queue and hold every context, so another client
+ * is not answered; the server still stops at SIGTERM, on time and with
+ * exit status 0: closing its listener drops that connection and the
+ * replies queued on it. */
+static void
+test_unread_at_stop(void **state)
+{
+	struct harness h;
+	struct rpc_client *c;
+	uint8_t theirs[8];
+	int fd, small = 4096, sent = 0;
+	struct pollfd pfd;
+
+	(void)state;
+	harness_prepare(&h, HARNESS_TCP, 0);
+	harness_args(&h, "-o", "contexts=4", "-o", "drain_ms=500", NULL);
+	harness_restart(&h);
+	fd = raw_connect(h.url);
+	assert_int_equal(
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)), 0);
+	assert_int_equal(
+	    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &small, sizeof(small)), 0);
+	send_all(fd, sp_req, 8);
+	assert_int_equal(recv_all(fd, theirs, 8), 0);
+	pfd.fd = fd;
+	pfd.events = POLLOUT;
+	/* A reply of some kilobytes each, so that the buffers fill. */
+	while (sent < UNREAD_CALLS && poll(&pfd, 1, 500) == 1)
+		raw_call_send(fd, 0x80000000u + (uint32_t)sent++,
+		    "/hoptac.v1.Reflection/ListServices", h.token);
+	/* The loop ends when the server has stopped reading: every context
+	 * holds a reply it cannot send. */
+	assert_true(sent < UNREAD_CALLS);
+	print_message(
+	    "%d calls sent before the server stopped reading\n", sent);
+	c = harness_client(&h);
+	assert_int_not_equal(ping_status(c, 1500), STATUS_OK);
+	rpc_client_close(c);
+	harness_stop(&h);
+	close(fd);
 	harness_cleanup(&h);
 }
 
@@ -730,6 +793,7 @@ main(void)
 	    cmocka_unit_test(test_silent_crowd),
 	    cmocka_unit_test(test_idle_closed),
 	    cmocka_unit_test(test_pipelined),
+	    cmocka_unit_test(test_unread_at_stop),
 	};
 
 	/* A peer the server drops must not kill the test with SIGPIPE. */
