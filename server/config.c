@@ -26,6 +26,7 @@ server_config_defaults(struct server_config *cfg)
 	cfg->drain_ms = 5000;
 	cfg->max_connections = 1024;
 	cfg->max_connections_per_address = 64;
+	cfg->max_unread_per_address = 16;
 	cfg->idle_timeout_ms = 10000;
 	cfg->wal_checkpoint_size = 4LL << 20;
 	cfg->wal_size_limit = 4LL << 20;
@@ -200,6 +201,9 @@ server_config_set(struct server_config *cfg, const char *key, const char *value,
 	if (strcmp(key, "max_connections_per_address") == 0)
 		return config_int(value, 1, 65536,
 		    &cfg->max_connections_per_address, err, errlen);
+	if (strcmp(key, "max_unread_per_address") == 0)
+		return config_int(
+		    value, 1, 4096, &cfg->max_unread_per_address, err, errlen);
 	if (strcmp(key, "idle_timeout_ms") == 0)
 		return config_int(
 		    value, 0, 3600000, &cfg->idle_timeout_ms, err, errlen);

@@ -41,6 +41,10 @@ enum slot_state {
  * at a reply queued behind another on the same connection. */
 #define SLOT_QUEUED_MS     1
 #define SLOT_QUEUED_MAX_MS 64
+/* A reply queued this long behind another on its connection is unread:
+ * a client that waits for each reply never has one queued for more than
+ * the moment nng takes to note that the one before it has left. */
+#define SLOT_UNREAD_MS 60
 
 struct server_slot {
 	struct server *srv;
@@ -51,11 +55,14 @@ struct server_slot {
 	enum slot_state state;
 	uint32_t pipe; /* the pipe of the call in progress */
 	int queued_ms; /* the slot's next wait for a queued reply */
+	int waited_ms; /* how long its reply has waited so far */
+	int unread;    /* 1: counted in its pipe's unread replies */
 	struct call call;
 };
 
-static void server_pipe_calls(
-    struct server *s, uint32_t pid, int delta, char *peer, size_t len);
+static void server_pipe_calls(struct server *s, uint32_t pid, int delta,
+    int unread, char *peer, size_t len);
+static void server_slot_unread(struct server_slot *s);
 
 static void
 server_slot_recv(struct server_slot *s)
@@ -84,7 +91,8 @@ server_slot_sent(struct server_slot *s)
 static void
 server_slot_end(struct server_slot *s, int rv)
 {
-	server_pipe_calls(s->srv, s->pipe, -1, NULL, 0);
+	server_pipe_calls(s->srv, s->pipe, -1, -s->unread, NULL, 0);
+	s->unread = 0;
 	atomic_fetch_sub(&s->srv->busy, 1);
 	if (rv == NNG_ECLOSED || rv == NNG_ECANCELED)
 		return;
@@ -107,6 +115,9 @@ server_slot_await(struct server_slot *s)
 		server_slot_end(s, rv);
 		return;
 	}
+	s->waited_ms += s->queued_ms;
+	if (s->waited_ms >= SLOT_UNREAD_MS)
+		server_slot_unread(s);
 	if (s->queued_ms == 0)
 		s->queued_ms = SLOT_QUEUED_MS;
 	else if (s->queued_ms < SLOT_QUEUED_MAX_MS)
@@ -143,6 +154,7 @@ server_slot_finish(struct call *c)
 	 * by the slot's receiving aio. */
 	s->state = SLOT_SEND;
 	s->queued_ms = 0;
+	s->waited_ms = 0;
 	nng_aio_set_msg(s->saio, reply);
 	nng_ctx_send(s->ctx, s->saio);
 	server_slot_await(s);
@@ -167,7 +179,7 @@ server_slot_cb(void *arg)
 		msg = nng_aio_get_msg(s->aio);
 		s->pipe = (uint32_t)nng_pipe_id(nng_msg_get_pipe(msg));
 		server_pipe_calls(
-		    s->srv, s->pipe, 1, s->call.peer, sizeof(s->call.peer));
+		    s->srv, s->pipe, 1, 0, s->call.peer, sizeof(s->call.peer));
 		atomic_fetch_add(&s->srv->busy, 1);
 		s->state = SLOT_WORK;
 		dispatch_start(&s->call, msg, server_stopping(s->srv));
@@ -290,14 +302,22 @@ server_addr_str(const uint8_t key[SERVER_ADDR_LEN], char *buf, size_t len)
 	return buf;
 }
 
-/* How many admitted pipes have this key. Under pipes_mu. */
+/* How many admitted pipes have this key; their unread replies in
+ * *unread, unless NULL. Under pipes_mu. */
 static int
-server_pipe_crowd(const struct server *s, const uint8_t key[SERVER_ADDR_LEN])
+server_pipe_crowd(
+    const struct server *s, const uint8_t key[SERVER_ADDR_LEN], int *unread)
 {
-	int n = 0;
+	int n = 0, u = 0;
 
-	for (int i = 0; i < s->n_pipes; i++)
-		n += memcmp(s->pipes[i].addr, key, SERVER_ADDR_LEN) == 0;
+	for (int i = 0; i < s->n_pipes; i++) {
+		if (memcmp(s->pipes[i].addr, key, SERVER_ADDR_LEN) != 0)
+			continue;
+		n++;
+		u += s->pipes[i].unread;
+	}
+	if (unread != NULL)
+		*unread = u;
 	return n;
 }
 
@@ -339,7 +359,7 @@ server_pipe_added(nng_pipe p, nng_pipe_ev ev, void *arg)
 	pthread_mutex_lock(&s->pipes_mu);
 	if (s->n_pipes >= s->cfg.max_connections) {
 		full = server_log_due(&s->refused_logged_ms) ? 2 : 1;
-	} else if (server_pipe_crowd(s, pp.addr) >=
+	} else if (server_pipe_crowd(s, pp.addr, NULL) >=
 	    s->cfg.max_connections_per_address) {
 		crowded = server_log_due(&s->crowd_logged_ms) ? 2 : 1;
 	} else {
@@ -384,23 +404,72 @@ server_pipe_removed(nng_pipe p, nng_pipe_ev ev, void *arg)
 	pthread_mutex_unlock(&s->pipes_mu);
 }
 
-/* A call of pipe pid begins (delta 1) or ends (-1): it is not idle
- * meanwhile, and its idle time counts from the last of either. Where
- * the pipe comes from into peer, unless NULL ("-" if it is gone). */
+/* A call of pipe pid begins (delta 1) or ends (-1, and unread -1 if its
+ * reply had been counted unread): it is not idle meanwhile, and its idle
+ * time counts from the last of either. Where the pipe comes from into
+ * peer, unless NULL ("-" if it is gone). */
 static void
-server_pipe_calls(
-    struct server *s, uint32_t pid, int delta, char *peer, size_t len)
+server_pipe_calls(struct server *s, uint32_t pid, int delta, int unread,
+    char *peer, size_t len)
 {
 	struct server_pipe *pp;
 
 	pthread_mutex_lock(&s->pipes_mu);
 	if ((pp = server_pipe_get(s, pid)) != NULL) {
 		pp->calls += delta;
+		pp->unread += unread;
 		pp->active_ms = rpc_now_ms();
 	}
 	if (peer != NULL)
 		snprintf(peer, len, "%s", pp != NULL ? pp->peer : "-");
 	pthread_mutex_unlock(&s->pipes_mu);
+}
+
+/* The reply of slot s has waited SLOT_UNREAD_MS or more behind another
+ * on its connection: its peer sends calls ahead and leaves the replies
+ * unread, each holding a context. Counts it; closes the connection when
+ * its address leaves more than max_unread_per_address replies unread,
+ * or when this one has waited idle_timeout_ms. Closing the pipe ends
+ * the replies queued on it, and frees their contexts. */
+static void
+server_slot_unread(struct server_slot *s)
+{
+	struct server *srv = s->srv;
+	struct server_pipe *pp;
+	uint8_t key[SERVER_ADDR_LEN];
+	char addr[INET6_ADDRSTRLEN + 4];
+	int unread = 0, crowded = 0, stale = 0, due = 0;
+	nng_pipe p = NNG_PIPE_INITIALIZER;
+
+	pthread_mutex_lock(&srv->pipes_mu);
+	if ((pp = server_pipe_get(srv, s->pipe)) != NULL) {
+		if (!s->unread) {
+			s->unread = 1;
+			pp->unread++;
+			server_pipe_crowd(srv, pp->addr, &unread);
+			crowded = unread > srv->cfg.max_unread_per_address;
+		}
+		stale = srv->cfg.idle_timeout_ms > 0 &&
+		    s->waited_ms >= srv->cfg.idle_timeout_ms;
+		if (crowded || stale)
+			due = server_log_due(&srv->unread_logged_ms);
+		memcpy(key, pp->addr, sizeof(key));
+	}
+	pthread_mutex_unlock(&srv->pipes_mu);
+	if (!crowded && !stale)
+		return;
+	p.id = s->pipe;
+	nng_pipe_close(p);
+	if (due && crowded)
+		log_warnx("HOPTACD-UNREAD: %s leaves %d replies unread "
+		          "(max_unread_per_address %d): the connection of the "
+		          "last one is closed",
+		    server_addr_str(key, addr, sizeof(addr)), unread,
+		    srv->cfg.max_unread_per_address);
+	else if (due)
+		log_warnx("HOPTACD-UNREAD: a connection from %s left a reply "
+		          "unread for %d ms (idle_timeout_ms): closed",
+		    server_addr_str(key, addr, sizeof(addr)), s->waited_ms);
 }
 
 /* Closes the pipes with no call for idle_timeout_ms: nng 1.5.2 has no
@@ -700,6 +769,10 @@ server_check_limits(const struct server_config *cfg)
 		          "max_connections_per_address %d is not below "
 		          "max_connections %d: one address may take them all",
 		    cfg->max_connections_per_address, cfg->max_connections);
+	if (cfg->max_unread_per_address >= cfg->contexts)
+		log_warnx("HOPTACD-UNREAD: max_unread_per_address %d is not "
+		          "below contexts %d: one address may hold them all",
+		    cfg->max_unread_per_address, cfg->contexts);
 }
 
 struct server *

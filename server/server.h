@@ -29,6 +29,10 @@ struct server_config {
 	 * every ipc connection counts as one local address). */
 	int max_connections_per_address;
 
+	/* Replies one address may leave unread on its connections (each
+	 * holds a context); one more closes the connection it waits on. */
+	int max_unread_per_address;
+
 	/* A connection with no call for this long is closed; 0: never. */
 	int idle_timeout_ms;
 

@@ -21,6 +21,7 @@ struct server_slot;
 struct server_pipe {
 	uint32_t id;
 	int calls;         /* its requests being served */
+	int unread;        /* of their replies, those its peer leaves unread */
 	int64_t active_ms; /* admitted, or its last request or reply */
 	uint8_t addr[SERVER_ADDR_LEN];
 	/* Where it comes from, as the log and the audit trail show it
@@ -49,6 +50,7 @@ struct server {
 	int n_pipes;
 	int64_t refused_logged_ms; /* HOPTACD-CONNECTIONS, under pipes_mu */
 	int64_t crowd_logged_ms;   /* HOPTACD-CONNECTIONS-ADDRESS, likewise */
+	int64_t unread_logged_ms;  /* HOPTACD-UNREAD, likewise */
 	uint32_t *idle_ids;        /* owned; the watchdog's, to close */
 	struct server_slot *slots; /* cfg.contexts of them */
 	struct auth *auth;         /* credentials; reloaded by the writer */

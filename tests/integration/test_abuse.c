@@ -79,8 +79,9 @@ raw_connect(const char *url)
 	return raw_connect_from(url, NULL);
 }
 
-static void
-send_all(int fd, const void *buf, size_t len)
+/* Writes all len bytes; 0, or -1 when the connection fails. */
+static int
+send_try(int fd, const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
 
@@ -90,10 +91,18 @@ send_all(int fd, const void *buf, size_t len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			fail_msg("write: %s", strerror(errno));
+			return -1;
 		p += n;
 		len -= (size_t)n;
 	}
+	return 0;
+}
+
+static void
+send_all(int fd, const void *buf, size_t len)
+{
+	if (send_try(fd, buf, len) != 0)
+		fail_msg("write: %s", strerror(errno));
 }
 
 /* Reads exactly len bytes; 0, or -1 at EOF, reset or time-out. */
@@ -506,9 +515,10 @@ test_max_connections(void **state)
 }
 
 /* Sends a call of method with request id rid on fd, with token as its
- * credential (NULL: none), not waiting for the reply. */
-static void
-raw_call_send(int fd, uint32_t rid, const char *method, const char *token)
+ * credential (NULL: none), not waiting for the reply; 0, or -1 when the
+ * connection fails. */
+static int
+raw_call_try(int fd, uint32_t rid, const char *method, const char *token)
 {
 	Hoptac__V1__Request req = HOPTAC__V1__REQUEST__INIT;
 	Hoptac__V1__MetadataEntry auth = HOPTAC__V1__METADATA_ENTRY__INIT;
@@ -516,6 +526,7 @@ raw_call_send(int fd, uint32_t rid, const char *method, const char *token)
 	char id[37];
 	uint8_t *buf;
 	size_t n;
+	int rv;
 
 	rpc_new_id(id);
 	req.method = (char *)method;
@@ -528,15 +539,23 @@ raw_call_send(int fd, uint32_t rid, const char *method, const char *token)
 		req.n_metadata = 1;
 	}
 	n = protobuf_c_message_get_packed_size(&req.base);
-	assert_non_null(buf = malloc(4 + n));
-	buf[0] = (uint8_t)(rid >> 24);
-	buf[1] = (uint8_t)(rid >> 16);
-	buf[2] = (uint8_t)(rid >> 8);
-	buf[3] = (uint8_t)rid;
-	protobuf_c_message_pack(&req.base, buf + 4);
-	send_length(fd, 4 + n);
-	send_all(fd, buf, 4 + n);
+	assert_non_null(buf = malloc(12 + n));
+	put64(buf, 4 + n);
+	buf[8] = (uint8_t)(rid >> 24);
+	buf[9] = (uint8_t)(rid >> 16);
+	buf[10] = (uint8_t)(rid >> 8);
+	buf[11] = (uint8_t)rid;
+	protobuf_c_message_pack(&req.base, buf + 12);
+	rv = send_try(fd, buf, 12 + n);
 	free(buf);
+	return rv;
+}
+
+static void
+raw_call_send(int fd, uint32_t rid, const char *method, const char *token)
+{
+	if (raw_call_try(fd, rid, method, token) != 0)
+		fail_msg("write: %s", strerror(errno));
 }
 
 /* Sends a Health/Check with request id rid on fd, not waiting for the
@@ -604,26 +623,25 @@ test_pipelined(void **state)
 
 #define UNREAD_CALLS 100000
 
-/* Calls sent ahead by a peer that reads none of their replies, to a
- * server with 4 contexts: once the connection's buffers are full, its
- * replies wait in nng's queue and hold every context, so another client
- * is not answered; the server still stops at SIGTERM, on time and with
- * exit status 0: closing its listener drops that connection and the
- * replies queued on it. */
-static void
-test_unread_at_stop(void **state)
+/* Starts h's server with the options given ("contexts=4" and the like),
+ * then connects with 4 KB buffers and sends calls ahead, reading none of
+ * their replies (of some kilobytes each, so that the buffers fill), until
+ * there is no room to send for 500 ms or the connection fails (TCP
+ * probes a closed window at growing intervals, so this may take
+ * seconds); the connection returned. */
+static int
+unread_flood(struct harness *h, const char *contexts, const char *unread,
+    const char *idle)
 {
-	struct harness h;
-	struct rpc_client *c;
 	uint8_t theirs[8];
-	int fd, small = 4096, sent = 0;
+	int small = 4096, sent = 0, fd;
 	struct pollfd pfd;
 
-	(void)state;
-	harness_prepare(&h, HARNESS_TCP, 0);
-	harness_args(&h, "-o", "contexts=4", "-o", "drain_ms=500", NULL);
-	harness_restart(&h);
-	fd = raw_connect(h.url);
+	harness_prepare(h, HARNESS_TCP, 0);
+	harness_args(h, "-o", contexts, "-o", unread, "-o", idle, "-o",
+	    "log_level=warn", "-o", "drain_ms=500", NULL);
+	harness_restart(h);
+	fd = raw_connect(h->url);
 	assert_int_equal(
 	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)), 0);
 	assert_int_equal(
@@ -632,20 +650,100 @@ test_unread_at_stop(void **state)
 	assert_int_equal(recv_all(fd, theirs, 8), 0);
 	pfd.fd = fd;
 	pfd.events = POLLOUT;
-	/* A reply of some kilobytes each, so that the buffers fill. */
-	while (sent < UNREAD_CALLS && poll(&pfd, 1, 500) == 1)
-		raw_call_send(fd, 0x80000000u + (uint32_t)sent++,
-		    "/hoptac.v1.Reflection/ListServices", h.token);
-	/* The loop ends when the server has stopped reading: every context
-	 * holds a reply it cannot send. */
+	while (sent < UNREAD_CALLS && poll(&pfd, 1, 500) == 1 &&
+	    (pfd.revents & (POLLERR | POLLHUP)) == 0 &&
+	    raw_call_try(fd, 0x80000000u + (uint32_t)sent,
+	        "/hoptac.v1.Reflection/ListServices", h->token) == 0)
+		sent++;
 	assert_true(sent < UNREAD_CALLS);
-	print_message(
-	    "%d calls sent before the server stopped reading\n", sent);
-	c = harness_client(&h);
-	assert_int_not_equal(ping_status(c, 1500), STATUS_OK);
+	print_message("%d calls sent\n", sent);
+	return fd;
+}
+
+/* Whether another client's Health/Check is answered within timeout_ms. */
+static int
+unread_others_served(struct harness *h, uint32_t timeout_ms)
+{
+	struct rpc_client *c = harness_client(h);
+	int ok = ping_status(c, timeout_ms) == STATUS_OK;
+
 	rpc_client_close(c);
+	return ok;
+}
+
+/* Whether the server logged want. */
+static int
+unread_logged(struct harness *h, const char *want)
+{
+	char log[65536];
+
+	read_log(h, log, sizeof(log));
+	return strstr(log, want) != NULL;
+}
+
+/* A peer that sends calls ahead and reads none of their replies, to a
+ * server with 4 contexts and the limits on unread replies off: once the
+ * connection's buffers are full, its replies wait in nng's queue and hold
+ * every context, so another client is not answered; the server still
+ * stops at SIGTERM, on time and with exit status 0: closing its listener
+ * drops that connection and the replies queued on it. */
+static void
+test_unread_at_stop(void **state)
+{
+	struct harness h;
+	int fd;
+
+	(void)state;
+	fd = unread_flood(
+	    &h, "contexts=4", "max_unread_per_address=4", "idle_timeout_ms=0");
+	assert_false(unread_others_served(&h, 1500));
 	harness_stop(&h);
 	close(fd);
+	harness_cleanup(&h);
+}
+
+/* The same peer, to a server with 8 contexts of which one address may
+ * hold 2 with replies unread (the idle limit off, so that only this
+ * limit acts): its third unread reply closes its connection, which
+ * frees the contexts, and another client is answered at once. */
+static void
+test_unread_closed(void **state)
+{
+	struct harness h;
+	int fd;
+
+	(void)state;
+	fd = unread_flood(
+	    &h, "contexts=8", "max_unread_per_address=2", "idle_timeout_ms=0");
+	assert_true(closed_by_server(fd));
+	close(fd);
+	assert_true(unread_others_served(&h, 1500));
+	assert_true(unread_logged(&h,
+	    "HOPTACD-UNREAD: 127.0.0.1 leaves 3 replies unread "
+	    "(max_unread_per_address 2)"));
+	harness_stop(&h);
+	harness_cleanup(&h);
+}
+
+/* The same peer, with every context its to hold (max_unread_per_address
+ * at contexts): a reply left unread for idle_timeout_ms (1 s here)
+ * closes its connection, and another client is answered within its 4 s
+ * deadline. */
+static void
+test_unread_stale(void **state)
+{
+	struct harness h;
+	int fd;
+
+	(void)state;
+	fd = unread_flood(&h, "contexts=4", "max_unread_per_address=4",
+	    "idle_timeout_ms=1000");
+	assert_true(unread_others_served(&h, 4000));
+	assert_true(closed_by_server(fd));
+	close(fd);
+	assert_true(unread_logged(&h, "left a reply unread for"));
+	assert_true(unread_logged(&h, "(idle_timeout_ms): closed"));
+	harness_stop(&h);
 	harness_cleanup(&h);
 }
 
@@ -794,6 +892,8 @@ main(void)
 	    cmocka_unit_test(test_idle_closed),
 	    cmocka_unit_test(test_pipelined),
 	    cmocka_unit_test(test_unread_at_stop),
+	    cmocka_unit_test(test_unread_closed),
+	    cmocka_unit_test(test_unread_stale),
 	};
 
 	/* A peer the server drops must not kill the test with SIGPIPE. */

@@ -121,6 +121,7 @@ test_defaults(void **state)
 	assert_int_equal(cfg.drain_ms, 5000);
 	assert_int_equal(cfg.max_connections, 1024);
 	assert_int_equal(cfg.max_connections_per_address, 64);
+	assert_int_equal(cfg.max_unread_per_address, 16);
 	assert_int_equal(cfg.idle_timeout_ms, 10000);
 	assert_true(cfg.max_db_size == 0);
 	assert_true(cfg.wal_checkpoint_size == 4LL << 20);
@@ -313,6 +314,8 @@ test_set_numbers(void **state)
 	    &f->cfg, "max_connections", 1, 65536, &f->cfg.max_connections);
 	set_range(&f->cfg, "max_connections_per_address", 1, 65536,
 	    &f->cfg.max_connections_per_address);
+	set_range(&f->cfg, "max_unread_per_address", 1, 4096,
+	    &f->cfg.max_unread_per_address);
 	/* 0 turns the idle limit off. */
 	set_range(
 	    &f->cfg, "idle_timeout_ms", 0, 3600000, &f->cfg.idle_timeout_ms);
