@@ -456,6 +456,7 @@ store_sqlite_open(const char *path, int mode, struct store_conn **out,
 	pthread_once(&once, store_configure);
 	c->readonly = mode == STORE_OPEN_READ;
 	c->lock_fd = -1;
+	c->audit_waiting = -1;
 	if (c->readonly) {
 		rc = store_reader_open(c, path, err, errlen);
 	} else if (store_check_path(path, mode, err, errlen) != 0) {
@@ -541,6 +542,14 @@ store_control(struct store_sqlite *c, const char *sql)
 	return rv == SQLITE_DONE ? STATUS_OK : store_sqlite_fail(c, sql);
 }
 
+void
+store_sqlite_kept_stale(struct store_sqlite *c)
+{
+	store_sqlite_inbox_stale(c);
+	store_sqlite_replies_stale(c);
+	c->audit_waiting = -1;
+}
+
 int
 store_sqlite_begin(struct store_conn *conn)
 {
@@ -548,10 +557,8 @@ store_sqlite_begin(struct store_conn *conn)
 
 	/* The last one ended without a commit or rollback of ours: sqlite
 	 * rolled it back (a full disk), the inbox's rows with it. */
-	if (c->txn_open) {
-		store_sqlite_inbox_stale(c);
-		store_sqlite_replies_stale(c);
-	}
+	if (c->txn_open)
+		store_sqlite_kept_stale(c);
 	c->txn_open = 1;
 	return store_control(c, "BEGIN IMMEDIATE");
 }
@@ -573,8 +580,7 @@ store_sqlite_rollback(struct store_conn *conn)
 	struct store_sqlite *c = store_sqlite_of(conn);
 
 	c->txn_open = 0;
-	store_sqlite_inbox_stale(c);
-	store_sqlite_replies_stale(c);
+	store_sqlite_kept_stale(c);
 	return store_control(c, "ROLLBACK");
 }
 
@@ -600,8 +606,7 @@ store_sqlite_rollback_savepoint(struct store_conn *conn)
 	struct store_sqlite *c = store_sqlite_of(conn);
 	int rc = store_control(c, "ROLLBACK TO call");
 
-	store_sqlite_inbox_stale(c);
-	store_sqlite_replies_stale(c);
+	store_sqlite_kept_stale(c);
 
 	return rc == STATUS_OK ? store_sqlite_release(conn) : rc;
 }

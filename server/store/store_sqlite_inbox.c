@@ -626,8 +626,7 @@ store_sqlite_settle(struct store_conn *conn, int64_t *moved)
 		rc = store_sqlite_exec(c, "COMMIT");
 	if (own && rc != STATUS_OK) {
 		store_sqlite_exec(c, "ROLLBACK");
-		store_sqlite_inbox_stale(c);
-		store_sqlite_replies_stale(c);
+		store_sqlite_kept_stale(c);
 	}
 	return rc;
 }

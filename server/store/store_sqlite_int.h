@@ -41,6 +41,10 @@ struct store_sqlite {
 	/* The writer's keys of the replies waiting (store_sqlite_replies.c),
 	 * owned; NULL on a reader's connection. */
 	struct store_replies *replies;
+	/* The rows of audit_pending as this connection counts its appends
+	 * (store_sqlite_audit_pending); -1: unknown, read from the table
+	 * when next needed. */
+	int64_t audit_waiting;
 	int txn_open; /* begun and not yet committed or rolled back here */
 };
 
@@ -184,6 +188,10 @@ int store_sqlite_inbox_init(struct store_sqlite *c);
 void store_sqlite_inbox_free(struct store_sqlite *c);
 /* The keys kept may no longer match the table (after a rollback). */
 void store_sqlite_inbox_stale(struct store_sqlite *c);
+/* What the connection keeps of its tables (the inbox's keys, the
+ * replies' keys, the count of audit rows waiting) may no longer match
+ * them: after a rollback. */
+void store_sqlite_kept_stale(struct store_sqlite *c);
 /* Appends a, a new record, to the inbox: acknowledged, not yet settled. */
 int store_sqlite_inbox_add(
     struct store_sqlite *c, const Hoptac__V1__Activity *a);

@@ -79,6 +79,42 @@ audit_count_row(void *arg, const Hoptac__V1__AuditEntry *e)
 	return STATUS_OK;
 }
 
+/* What waits is counted as rows are appended, and known again after a
+ * rollback takes some away: the writer settles by that count. */
+static void
+test_audit_waiting_count(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_conn *c = store_fixture_writer(f);
+	int pg = store_fixture_pg();
+
+	assert_int_equal(store_backlog(c), 0);
+	audit_add(c, 1, 1000, 0);
+	audit_add(c, 2, 2000, 0);
+	assert_int_equal(store_backlog(c), pg ? 0 : 2);
+	/* Two more in a transaction rolled back: the count is two again. */
+	assert_int_equal(store_begin(c), STATUS_OK);
+	audit_add(c, 3, 3000, 0);
+	audit_add(c, 4, 4000, 0);
+	assert_int_equal(store_backlog(c), pg ? 0 : 4);
+	assert_int_equal(store_rollback(c), STATUS_OK);
+	assert_int_equal(store_backlog(c), pg ? 0 : 2);
+	/* A call's rows undone with its savepoint, the group's kept. */
+	assert_int_equal(store_begin(c), STATUS_OK);
+	audit_add(c, 3, 3000, 0);
+	assert_int_equal(store_savepoint(c), STATUS_OK);
+	audit_add(c, 4, 4000, 0);
+	assert_int_equal(store_rollback_savepoint(c), STATUS_OK);
+	assert_int_equal(store_commit(c), STATUS_OK);
+	assert_int_equal(store_backlog(c), pg ? 0 : 3);
+	audit_add(c, 4, 4000, 0);
+	assert_int_equal(store_backlog(c), pg ? 0 : 4);
+	assert_int_equal(store_settle(c, NULL), STATUS_OK);
+	assert_int_equal(store_backlog(c), 0);
+	audit_add(c, 5, 5000, 0);
+	assert_int_equal(store_backlog(c), pg ? 0 : 1);
+}
+
 /* Rows 1-3 settled, 4-5 waiting: every read sees the five in order. */
 static void
 test_audit_across_settling(void **state)
@@ -268,6 +304,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    STORE_FIXTURE_TEST(test_audit_waiting_count),
 	    STORE_FIXTURE_TEST(test_audit_across_settling),
 	    STORE_FIXTURE_TEST(test_audit_prune_pending),
 	    STORE_FIXTURE_TEST(test_audit_pending_append_only),
