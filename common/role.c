@@ -46,16 +46,22 @@ role_join_as(
 
 	if (len == 0)
 		return;
-	buf[0] = '\0';
-	for (int r = 1; r <= ROLE_MAX && used < len; r++) {
-		int w;
+	/* Copied, not printed: the writer joins a call's roles for its audit
+	 * row, and snprintf took 800 instructions a role. */
+	for (int r = 1; r <= ROLE_MAX && used < len - 1; r++) {
+		const char *name;
+		size_t n;
 
 		if (!(set & ROLE_BIT(r)))
 			continue;
-		w = snprintf(buf + used, len - used, "%s%s", used ? "," : "",
-		    label != NULL ? label(role_names[r]) : role_names[r]);
-		if (w < 0)
-			return;
-		used += (size_t)w;
+		name = label != NULL ? label(role_names[r]) : role_names[r];
+		if (used > 0)
+			buf[used++] = ',';
+		n = strlen(name);
+		if (n > len - 1 - used)
+			n = len - 1 - used;
+		memcpy(buf + used, name, n);
+		used += n;
 	}
+	buf[used] = '\0';
 }
