@@ -18,7 +18,7 @@ enum harness_transport {
 	HARNESS_IPC,
 };
 
-#define HARNESS_ARGS_MAX 12
+#define HARNESS_ARGS_MAX 8
 
 struct harness {
 	pid_t pid;
