@@ -246,10 +246,20 @@ server_pipe_get(struct server *s, uint32_t pid)
 	return NULL;
 }
 
-/* The key of p's peer, and where it comes from as the log shows it. An
- * IPv6 peer counts by its /64, which is what one site is given and can
- * spread its connections over; an IPv4-mapped one as the IPv4 address
- * it is. ipc peers are all local: one key. */
+/* "a.b.c.d:port" of an IPv4 address (4 bytes) and a port as nng keeps
+ * it, in network order. */
+static void
+server_peer_v4(const uint8_t *a, uint16_t port, char *peer, size_t len)
+{
+	snprintf(peer, len, "%u.%u.%u.%u:%u", a[0], a[1], a[2], a[3],
+	    (unsigned)ntohs(port));
+}
+
+/* The key of p's peer, and where it comes from as the log shows it
+ * ("[2001:db8::1]:5123" for IPv6). An IPv6 peer counts by its /64,
+ * which is what one site is given and can spread its connections over;
+ * an IPv4-mapped one as the IPv4 address it is. ipc peers are all
+ * local: one key. */
 static void
 server_pipe_addr(
     nng_pipe p, uint8_t key[SERVER_ADDR_LEN], char *peer, size_t len)
@@ -263,21 +273,24 @@ server_pipe_addr(
 	if (nng_pipe_get_addr(p, NNG_OPT_REMADDR, &sa) != 0)
 		return;
 	if (sa.s_family == NNG_AF_INET) {
-		const uint8_t *a = (const uint8_t *)&sa.s_in.sa_addr;
-
 		key[0] = NNG_AF_INET;
-		memcpy(key + 1, a, 4);
-		snprintf(peer, len, "%u.%u.%u.%u:%u", a[0], a[1], a[2], a[3],
-		    (unsigned)ntohs(sa.s_in.sa_port));
+		memcpy(key + 1, &sa.s_in.sa_addr, 4);
+		server_peer_v4(key + 1, sa.s_in.sa_port, peer, len);
 	} else if (sa.s_family == NNG_AF_INET6 &&
 	    memcmp(sa.s_in6.sa_addr, mapped, 12) == 0) {
 		key[0] = NNG_AF_INET;
 		memcpy(key + 1, sa.s_in6.sa_addr + 12, 4);
-		snprintf(peer, len, "family-%d", sa.s_family);
+		server_peer_v4(key + 1, sa.s_in6.sa_port, peer, len);
 	} else if (sa.s_family == NNG_AF_INET6) {
+		char ip[INET6_ADDRSTRLEN];
+
 		key[0] = NNG_AF_INET6;
 		memcpy(key + 1, sa.s_in6.sa_addr, 8);
-		snprintf(peer, len, "family-%d", sa.s_family);
+		if (inet_ntop(AF_INET6, sa.s_in6.sa_addr, ip, sizeof(ip)) ==
+		    NULL)
+			snprintf(ip, sizeof(ip), "?");
+		snprintf(peer, len, "[%s]:%u", ip,
+		    (unsigned)ntohs(sa.s_in6.sa_port));
 	} else if (sa.s_family == NNG_AF_IPC) {
 		snprintf(peer, len, "ipc");
 	} else {
@@ -298,7 +311,7 @@ server_addr_str(const uint8_t key[SERVER_ADDR_LEN], char *buf, size_t len)
 	memcpy(in6, key + 1, 8);
 	if (inet_ntop(AF_INET6, in6, buf, (socklen_t)len - 3) == NULL)
 		return "?";
-	strcat(buf, "/64");
+	memcpy(buf + strlen(buf), "/64", 4); /* room left by inet_ntop's len */
 	return buf;
 }
 

@@ -739,7 +739,7 @@ void
 harness_day_text(int offset, char *buf, size_t len)
 {
 	struct date_partial d;
-	int32_t today = (int32_t)((time(NULL) + 7 * 3600) / 86400);
+	int32_t today = (int32_t)((time(NULL) + 7L * 3600) / 86400);
 
 	date_from_days(today + offset, &d);
 	snprintf(buf, len, "%d/%d/%d", d.day, d.month, d.year);

@@ -514,6 +514,40 @@ test_max_connections(void **state)
 	harness_cleanup(&h);
 }
 
+/* A peer over IPv6 (::1, on a second listener) is named in the log by
+ * its address and port, and counted by its /64, "::/64": with one
+ * connection allowed an address, a second client from it is refused
+ * while the first is answered. */
+static void
+test_ipv6_peer(void **state)
+{
+	struct harness h;
+	struct rpc_client *first, *second;
+	char url6[64], err[256], log[65536];
+
+	(void)state;
+	harness_prepare(&h, HARNESS_TCP, 0);
+	snprintf(url6, sizeof(url6), "tcp://[::1]:%d", harness_free_port());
+	harness_args(
+	    &h, "-l", url6, "-o", "max_connections_per_address=1", NULL);
+	harness_restart(&h);
+	first = rpc_client_open(url6, h.token, err, sizeof(err));
+	assert_non_null(first);
+	assert_int_equal(ping_status(first, 5000), STATUS_OK);
+	second = rpc_client_open(url6, h.token, err, sizeof(err));
+	assert_non_null(second);
+	assert_int_not_equal(ping_status(second, 1500), STATUS_OK);
+	assert_int_equal(ping_status(first, 5000), STATUS_OK);
+	rpc_client_close(second);
+	rpc_client_close(first);
+	harness_stop(&h);
+	read_log(&h, log, sizeof(log));
+	assert_non_null(strstr(log, "peer=[::1]:"));
+	assert_non_null(
+	    strstr(log, "HOPTACD-CONNECTIONS-ADDRESS: ::/64 holds"));
+	harness_cleanup(&h);
+}
+
 /* Sends a call of method with request id rid on fd, with token as its
  * credential (NULL: none), not waiting for the reply; 0, or -1 when the
  * connection fails. */
@@ -894,6 +928,7 @@ main(void)
 	    cmocka_unit_test(test_stalled_peers),
 	    cmocka_unit_test(test_oversized_flood),
 	    cmocka_unit_test(test_max_connections),
+	    cmocka_unit_test(test_ipv6_peer),
 	    cmocka_unit_test(test_silent_crowd),
 	    cmocka_unit_test(test_idle_closed),
 	    cmocka_unit_test(test_pipelined),

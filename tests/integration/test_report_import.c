@@ -72,7 +72,8 @@ test_dak_glei(void **state)
 	assert_non_null(strstr(err, "4 result sections"));
 	assert_non_null(strstr(err, "0 lines not placed"));
 	expect(CLI("report", "check", report), 0, "report check");
-	assert_non_null(strstr(out, "check: the report is valid and was not sent"));
+	assert_non_null(
+	    strstr(out, "check: the report is valid and was not sent"));
 	assert_non_null(strstr(out,
 	    "declared: đoàn ra 02 đoàn/10 người, "
 	    "đoàn vào 02 đoàn/24 người, hội nghị 1, "
