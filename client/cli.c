@@ -106,9 +106,11 @@ cli_invoke(struct cli *cli, enum method_id method, const ProtobufCMessage *req,
 	*resp = NULL;
 	if (cli->client == NULL &&
 	    (cli->client = cli_connect(cli, cli->server, TOKENFILE_ENV, &code,
-	         err, sizeof(err))) == NULL)
+	         err, sizeof(err))) == NULL) {
+		st->code = STATUS_UNAVAILABLE; /* whatever the caller reads */
 		return cli_fail(
 		    code, "%s", cli_remote_text(err, said, sizeof(said)));
+	}
 	rpc_client_invoke(cli->client, method, req, resp, &opt, st);
 	return CLI_OK;
 }

@@ -131,7 +131,6 @@ cmd_export(struct cli *cli, int argc, char **argv)
 	}
 	if ((rc = cmd_bundle_sign(cli, b)) != CLI_OK)
 		goto out;
-	rc = CLI_ERROR;
 	if (bundle_write_file(
 	        file[0], BUNDLE_MAGIC, &b->base, err, sizeof(err)) != 0) {
 		rc = cli_fail(CLI_ERROR, "%s", err);
@@ -357,7 +356,6 @@ cmd_bundle_apply(struct cli *cli, int argc, char **argv)
 	if (opt.handed != NULL && (handed_ms = cli_day_ms(opt.handed)) < 0)
 		return cli_fail(CLI_USAGE,
 		    _("--handed-over takes a whole date, as 15/5/2024"));
-	rc = CLI_ERROR;
 	if (opt.receipt != NULL)
 		snprintf(receipt, sizeof(receipt), "%s", opt.receipt);
 	else

@@ -161,7 +161,8 @@ deliver_conflict(struct deliver_stats *s, const struct outbox_entry *e,
 {
 	const Hoptac__V1__AmendActivityResponse *r;
 
-	if (desc != &hoptac__v1__amend_activity_response__descriptor)
+	if (desc != &hoptac__v1__amend_activity_response__descriptor ||
+	    resp == NULL)
 		return;
 	r = (const Hoptac__V1__AmendActivityResponse *)resp;
 	if (r->conflict_id == 0)

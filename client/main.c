@@ -338,7 +338,8 @@ cli_complete_words(const char *noun, const char *verb)
 		if (noun == NULL) {
 			size_t k = 0;
 
-			while (k < i && strcmp(cli_commands[k].noun, c->noun))
+			while (
+			    k < i && strcmp(cli_commands[k].noun, c->noun) != 0)
 				k++;
 			if (k == i) /* its first entry */
 				printf("%s\n", c->noun);

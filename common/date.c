@@ -14,7 +14,7 @@
 #define DATE_MAX_TOKENS 16
 
 /* The province keeps one offset all year: no summer time since 1975. */
-#define DATE_PROVINCE_OFFSET_S (7 * 3600)
+#define DATE_PROVINCE_OFFSET_S (7L * 3600)
 
 enum date_token_kind {
 	DATE_TOKEN_GROUP, /* digits and separators: "02/5/2024", "2024" */
@@ -239,6 +239,28 @@ date_roman(const char *key, struct date_token *t)
 	return -1;
 }
 
+/* The kind of key, a folded word, into t: 0, or -1 when it is no word
+ * of a date. */
+static int
+date_word(const char *key, struct date_token *t)
+{
+	if (strcmp(key, "ngay") == 0)
+		t->kind = DATE_TOKEN_NGAY;
+	else if (strcmp(key, "thang") == 0)
+		t->kind = DATE_TOKEN_THANG;
+	else if (strcmp(key, "nam") == 0)
+		t->kind = DATE_TOKEN_NAM;
+	else if (strcmp(key, "quy") == 0 || strcmp(key, "q") == 0)
+		t->kind = DATE_TOKEN_QUY;
+	else if (strcmp(key, "tu") == 0)
+		t->kind = DATE_TOKEN_TU;
+	else if (strcmp(key, "den") == 0)
+		t->kind = DATE_TOKEN_DEN;
+	else
+		return date_roman(key, t) != 0 ? -1 : 0;
+	return 0;
+}
+
 /* Which word a run of letters is; -1 for any other word. */
 static int
 date_parse_word(const char *s, size_t len, struct date_token *t)
@@ -260,21 +282,8 @@ date_parse_word(const char *s, size_t len, struct date_token *t)
 	}
 	copy = strndup(s, len);
 	key = copy != NULL ? text_key(copy) : NULL;
-	if (key == NULL)
-		rc = -1;
-	else if (strcmp(key, "ngay") == 0)
-		t->kind = DATE_TOKEN_NGAY;
-	else if (strcmp(key, "thang") == 0)
-		t->kind = DATE_TOKEN_THANG;
-	else if (strcmp(key, "nam") == 0)
-		t->kind = DATE_TOKEN_NAM;
-	else if (strcmp(key, "quy") == 0 || strcmp(key, "q") == 0)
-		t->kind = DATE_TOKEN_QUY;
-	else if (strcmp(key, "tu") == 0)
-		t->kind = DATE_TOKEN_TU;
-	else if (strcmp(key, "den") == 0)
-		t->kind = DATE_TOKEN_DEN;
-	else if (date_roman(key, t) != 0)
+	/* Out of memory, or a word that is not a date's. */
+	if (key == NULL || date_word(key, t) != 0)
 		rc = -1;
 	free(key);
 	free(copy);

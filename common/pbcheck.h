@@ -37,7 +37,7 @@
  * of 113 elements each at most: the activity, its 16 other fields and
  * three lists of VALIDATE_LIST_MAX; 128 each leaves room. Without this bound,
  * 1,000 activities of 1,000 empty strings each fit in 4 MiB. */
-#define PBCHECK_TOTAL_MAX (PBCHECK_FIELD_MAX * 128)
+#define PBCHECK_TOTAL_MAX ((size_t)PBCHECK_FIELD_MAX * 128)
 
 /* The bound on field id of message desc: PBCHECK_FIELD_MAX or the
  * exception listed for it. */

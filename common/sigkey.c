@@ -55,7 +55,7 @@ sigkey_public_id(const uint8_t *der, size_t len, char id[SIGKEY_ID_LEN + 1],
 		goto out;
 	}
 	mbedtls_sha256_ret(der, len, d, 0);
-	for (int i = 0; i < SIGKEY_ID_LEN / 2; i++) {
+	for (size_t i = 0; i < SIGKEY_ID_LEN / 2; i++) {
 		id[2 * i] = hex[d[i] >> 4];
 		id[2 * i + 1] = hex[d[i] & 15];
 	}

@@ -115,7 +115,7 @@ config_duration(const char *value, long long *out, char *err, size_t errlen)
 		                     : 0;
 	else if (end != value && end[0] == '\0' && v == 0)
 		unit = 1;
-	if (errno != 0 || unit == 0 || v < 0 || v > 7 * 24 * 3600000LL / unit) {
+	if (errno != 0 || unit == 0 || v < 0 || v > 7LL * 24 * 3600000 / unit) {
 		snprintf(err, errlen,
 		    "filing_tolerance: \"%s\" is not a time from 0 to 168h "
 		    "(such as 6h or 90m)",

@@ -2,6 +2,7 @@
 #ifndef HOPTAC_SERVER_IMPL_H
 #define HOPTAC_SERVER_IMPL_H
 
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -25,8 +26,9 @@ struct server_pipe {
 	int64_t active_ms; /* admitted, or its last request or reply */
 	uint8_t addr[SERVER_ADDR_LEN];
 	/* Where it comes from, as the log and the audit trail show it
-	 * ("127.0.0.1:5123", "ipc"): read once, not a getpeername a call. */
-	char peer[48];
+	 * ("127.0.0.1:5123", "[2001:db8::1]:5123", "ipc"): read once, not a
+	 * getpeername a call. Room for the longest IPv6 text and a port. */
+	char peer[INET6_ADDRSTRLEN + 8];
 };
 
 struct server {

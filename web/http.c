@@ -24,11 +24,12 @@ static pthread_mutex_t http_log_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* What every answer carries: no framing, no sniffing, no referrer, and
  * scripts, styles and images from hoptac-web only. */
-static const char *const http_default_headers[] = {"Content-Security-Policy",
+static const char http_csp[] =
     "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
-    "form-action 'self'; base-uri 'none'",
-    "X-Content-Type-Options", "nosniff", "Referrer-Policy", "no-referrer",
-    "X-Frame-Options", "DENY", NULL};
+    "form-action 'self'; base-uri 'none'";
+static const char *const http_default_headers[] = {"Content-Security-Policy",
+    http_csp, "X-Content-Type-Options", "nosniff", "Referrer-Policy",
+    "no-referrer", "X-Frame-Options", "DENY", NULL};
 
 int
 web_answer(struct web_req *r, int status, const char *type, char *buf,

@@ -219,7 +219,7 @@ main(int argc, char **argv)
 	sigset_t sigs;
 	const struct timespec save_every = {WEB_SAVE_EVERY_S, 0};
 	char err[512];
-	int sig, rc = WEB_EXIT_CONFIG;
+	int rc = WEB_EXIT_CONFIG;
 
 	if (web_parse(argc, argv, &cfg) != 0)
 		return WEB_EXIT_USAGE;
@@ -262,7 +262,7 @@ main(int argc, char **argv)
 	    cert != NULL ? "https" : "http", cfg.listen, cfg.server);
 	/* The sessions' last uses go to the state file now and then; sign
 	 * in and out go at once (signin.c). */
-	while ((sig = sigtimedwait(&sigs, NULL, &save_every)) < 0)
+	while (sigtimedwait(&sigs, NULL, &save_every) < 0)
 		if (errno == EAGAIN && session_changed())
 			session_file_save();
 	fprintf(stderr, "hoptac-web: stopping\n");

@@ -315,7 +315,7 @@ void
 page_today(char buf[16])
 {
 	/* Due dates are days in Vietnam (UTC+7). */
-	time_t now = time(NULL) + 7 * 3600;
+	time_t now = time(NULL) + 7L * 3600;
 	struct tm tm;
 
 	gmtime_r(&now, &tm);

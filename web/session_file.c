@@ -60,7 +60,7 @@ session_file_parse(char *line, struct session_saved *saved, time_t now)
 			f[n - 1] = p;
 	if (n != 4)
 		return "not four fields";
-	if (strlen(f[0]) != 2 * SESSION_ID_LEN ||
+	if (strlen(f[0]) != (size_t)2 * SESSION_ID_LEN ||
 	    session_file_unhex(f[0], strlen(f[0]), saved->id) != 0)
 		return "no session id";
 	for (int i = 0; i < 2; i++) {

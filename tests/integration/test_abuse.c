@@ -322,7 +322,7 @@ test_stalled_peers(void **state)
 	office_stop(&o);
 	/* Half the peers hold a 4 MiB message each that nng has allocated
 	 * for: 400 MiB, were the memory touched. */
-	assert_rss_growth(&h, rss0, 64 * 1024);
+	assert_rss_growth(&h, rss0, 64L * 1024);
 	for (int i = 0; i < PEERS; i++)
 		close(fds[i]);
 	office_start(&o, &h);
@@ -436,7 +436,7 @@ test_oversized_flood(void **state)
 	for (int conn = 0; conn < FLOOD_CONNS; conn++)
 		close(fds[conn]);
 	/* 64 of them, 256 MiB in all, went through the server. */
-	assert_rss_growth(&h, rss0, 96 * 1024);
+	assert_rss_growth(&h, rss0, 96L * 1024);
 
 	/* Far over it: dropped at the length, with nothing read. */
 	for (int i = 0; i < 100; i++) {
@@ -447,7 +447,7 @@ test_oversized_flood(void **state)
 		close(fd);
 	}
 	office_stop(&o);
-	assert_rss_growth(&h, rss0, 96 * 1024);
+	assert_rss_growth(&h, rss0, 96L * 1024);
 	harness_stop(&h);
 	harness_cleanup(&h);
 }

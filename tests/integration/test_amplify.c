@@ -424,7 +424,7 @@ test_empty_element_bombs(void **state)
 		assert_true(hwm < RSS_MAX_KB);
 		assert_true(median < PING_MAX_MS);
 		/* Blocks of 4 MiB are unmapped when freed (server/main.c). */
-		assert_true(rss_after - rss0 < 16 * 1024);
+		assert_true(rss_after - rss0 < 16L * 1024);
 #endif
 	}
 	harness_stop(&h);

@@ -420,7 +420,7 @@ test_disk_full(void **state)
 	(void)state;
 	c = start_small_fs(&h, "4m", fs, ball);
 	assert_int_equal(submit(c, "first", 0, 20, 0, &st), STATUS_OK);
-	ballast(ball, 256 * 1024);
+	ballast(ball, (size_t)256 * 1024);
 
 	acked = 20 + fill(c, "fill", 20, 20, &st);
 	print_message("%ld activities stored on a full disk; then: %s\n", acked,
@@ -507,7 +507,7 @@ test_wal_bounded_after_disk_full(void **state)
 	print_message("200 such commits: the WAL at most %lld bytes\n", most);
 	assert_true(most > (2LL << 20));
 
-	ballast(ball, 256 * 1024);
+	ballast(ball, (size_t)256 * 1024);
 	acked = 200 + fill(c, "fill", 20, 200, &st);
 	assert_contains(st.message, "disk");
 	assert_int_equal(harness_count(c, UNIT), acked);

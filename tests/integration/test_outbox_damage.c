@@ -121,7 +121,7 @@ test_damaged_outbox(void **state)
 	    0, "import offline", out, err);
 	assert_non_null(strstr(err, "the queued rows are saved"));
 	size = file_size(path);
-	assert_true(size > 3 * 4096);
+	assert_true(size > 3L * 4096);
 	memset(junk, 0xA5, sizeof(junk));
 	fd = open(path, O_WRONLY);
 	assert_true(fd >= 0);

@@ -451,7 +451,7 @@ test_rate(void **state)
 	struct date_partial d;
 
 	date_from_days(
-	    (int32_t)((time(NULL) + 7 * 3600 - 10 * 86400) / 86400), &d);
+	    (int32_t)((time(NULL) + 7L * 3600 - 10L * 86400) / 86400), &d);
 	snprintf(year, sizeof(year), "%d", d.year);
 	expect(CLI("--json", "unit", "rate", "KT-DAKTO", "--year", year), 0,
 	    "rate");

@@ -475,7 +475,7 @@ test_soak(void **state)
 	/* The page cache and the WAL index grow with the data; anything
 	 * that grows with the number of calls would show here. */
 	if (!harness_valgrind())
-		assert_true(rss_end <= 2 * rss_start + 32 * 1024);
+		assert_true(rss_end <= 2 * rss_start + 32L * 1024);
 	harness_stop(&h);
 	harness_cleanup(&h);
 }

@@ -115,7 +115,7 @@ assert_has(const char *text, const char *part)
 static void
 minute_text(int64_t ms, char *buf, size_t len)
 {
-	time_t s = (time_t)(ms / 1000) + 7 * 3600;
+	time_t s = (time_t)(ms / 1000) + 7L * 3600;
 	struct tm tm;
 
 	gmtime_r(&s, &tm);
@@ -354,7 +354,7 @@ test_bundle_vouches_nothing(void **state)
 	    harness_json_str(e, "timeliness"), "TIMELINESS_DELIVERED_LATE");
 	/* Noon of the day it was handed over, Vietnam time. */
 	assert_int_equal(
-	    (harness_json_int(e, "filed_at_ms") / 1000 + 7 * 3600) % 86400,
+	    (harness_json_int(e, "filed_at_ms") / 1000 + 7L * 3600) % 86400,
 	    12 * 3600);
 	assert_true(harness_json_int(e, "filed_at_ms") <
 	    harness_json_int(e, "received_at_ms") - 2 * DAY_MS);
@@ -401,8 +401,8 @@ assert_audited(struct harness *h, const char *method, const char *want)
 static int64_t
 noon_of(int offset, char *iso, size_t len)
 {
-	int64_t day = (rpc_wall_ms() / 1000 + 7 * 3600) / 86400 + offset;
-	int64_t ms = (day * 86400 - 7 * 3600 + 12 * 3600) * 1000;
+	int64_t day = (rpc_wall_ms() / 1000 + 7L * 3600) / 86400 + offset;
+	int64_t ms = (day * 86400 - 7L * 3600 + 12L * 3600) * 1000;
 
 	minute_text(ms, iso, len);
 	iso[10] = '\0';

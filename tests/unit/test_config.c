@@ -249,7 +249,7 @@ test_set_max_db_size(void **state)
 	set_ok(&f->cfg, "max_db_size", "1048576");
 	assert_true(f->cfg.max_db_size == 1048576);
 	set_ok(&f->cfg, "max_db_size", "384K");
-	assert_true(f->cfg.max_db_size == 384 * 1024);
+	assert_true(f->cfg.max_db_size == 384LL * 1024);
 	set_ok(&f->cfg, "max_db_size", "500m");
 	assert_true(f->cfg.max_db_size == 500LL * 1024 * 1024);
 	set_ok(&f->cfg, "max_db_size", "2G");

@@ -407,7 +407,7 @@ static void
 test_today(void **state)
 {
 	int32_t today = date_today();
-	int32_t now = (int32_t)((time(NULL) + 7 * 3600) / 86400);
+	int32_t now = (int32_t)((time(NULL) + 7L * 3600) / 86400);
 	int32_t mar10 = first_day(2025, 3, 10);
 	time_t midnight = (time_t)mar10 * 86400; /* 00:00 UTC */
 
@@ -416,10 +416,11 @@ test_today(void **state)
 	assert_true(today == now || today + 1 == now);
 	assert_true(today > first_day(2024, 1, 1));
 	assert_int_equal(date_today_at(midnight), mar10);
-	assert_int_equal(date_today_at(midnight + 16 * 3600 + 59 * 60), mar10);
-	assert_int_equal(date_today_at(midnight + 17 * 3600), mar10 + 1);
-	assert_int_equal(date_today_at(midnight - 7 * 3600), mar10);
-	assert_int_equal(date_today_at(midnight - 7 * 3600 - 1), mar10 - 1);
+	assert_int_equal(
+	    date_today_at(midnight + 16L * 3600 + 59L * 60), mar10);
+	assert_int_equal(date_today_at(midnight + 17L * 3600), mar10 + 1);
+	assert_int_equal(date_today_at(midnight - 7L * 3600), mar10);
+	assert_int_equal(date_today_at(midnight - 7L * 3600 - 1), mar10 - 1);
 	assert_int_equal(date_today_at(-7 * 3600 - 1), -1);
 }
 

@@ -352,7 +352,7 @@ test_total_bound(void **state)
 		assert_string_equal(where, want_where);
 	}
 	snprintf(want, sizeof(want),
-	    "takes the message over %d elements in all", PBCHECK_TOTAL_MAX);
+	    "takes the message over %zu elements in all", PBCHECK_TOTAL_MAX);
 	assert_string_equal(why, want);
 	wire_free(&w);
 	wire_free(&a);

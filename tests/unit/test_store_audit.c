@@ -126,7 +126,7 @@ test_audit_across_settling(void **state)
 	int n = 0;
 
 	for (int i = 1; i <= 3; i++)
-		audit_add(c, i, 1000 * i, 0);
+		audit_add(c, i, 1000L * i, 0);
 	assert_int_equal(store_settle(c, NULL), STATUS_OK);
 	assert_int_equal(store_backlog(c), 0);
 	audit_add(c, 4, 4000, 16);
@@ -187,7 +187,7 @@ test_audit_prune_pending(void **state)
 	audit_add(c, 1, 1000, 0);
 	assert_int_equal(store_settle(c, NULL), STATUS_OK);
 	for (int i = 2; i <= 4; i++)
-		audit_add(c, i, 1000 * i, 0);
+		audit_add(c, i, 1000L * i, 0);
 	/* Not the newest row. */
 	assert_int_equal(store_audit_prune(c, 4, 4, "00", "admin", 9000),
 	    STATUS_FAILED_PRECONDITION);

@@ -593,8 +593,8 @@ test_activity_lists_and_lengths(void **state)
 	assert_non_null(title);
 	/* 201 "ạ": too long by one code point, though only 603 bytes. */
 	for (int i = 0; i <= VALIDATE_SHORT_MAX; i++)
-		memcpy(title + 3 * i, "\xe1\xba\xa1", 3);
-	title[3 * (VALIDATE_SHORT_MAX + 1)] = '\0';
+		memcpy(title + (size_t)3 * i, "\xe1\xba\xa1", 3);
+	title[(size_t)3 * (VALIDATE_SHORT_MAX + 1)] = '\0';
 	pbstr_take(&a->title, title);
 	violations_init(&v);
 	assert_int_equal(validate_activity(a, NULL, &v), 2);
