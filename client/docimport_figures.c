@@ -353,7 +353,8 @@ docimport_row(struct docimport *d, struct docimport_scan *s, size_t line,
 			free(s->table_header[j]);
 		free(s->table_header);
 		s->n_table_header = 0;
-		if ((s->table_header = calloc(n, sizeof(char *))) == NULL)
+		if ((s->table_header = calloc(n > 0 ? n : 1, sizeof(char *))) ==
+		    NULL)
 			rc = -1;
 		for (size_t j = 0; rc == 0 && j < n; j++)
 			if ((s->table_header[s->n_table_header++] =

@@ -24,9 +24,9 @@
 /* The handlers of each method of common/method.def, which holds the
  * rest of its facts (where it runs, who may call it). An office's calls
  * are further bound to its unit by the handlers. */
-#define RUN(id, run_fn) [METHOD_##id] = {.run = run_fn}
+#define RUN(id, run_fn) [METHOD_##id] = {.run = (run_fn)}
 #define CHECKED(id, check_fn, run_fn)                                          \
-	[METHOD_##id] = {.check = check_fn, .run = run_fn}
+	[METHOD_##id] = {.check = (check_fn), .run = (run_fn)}
 
 static struct method dispatch_methods[METHOD_COUNT] = {
     RUN(HEALTH_CHECK, handle_health_check),
@@ -311,7 +311,8 @@ dispatch_start(struct call *c, nng_msg *msg, int stopping)
 	/* From here on the envelope is whole, payload included: the writer
 	 * unpacks the input again from it when a transaction is run again
 	 * (writer_reset). */
-	if (c->req->payload.data == NULL && payload_len > 0) {
+	if (c->req->payload.data == NULL && payload != NULL &&
+	    payload_len > 0) {
 		if ((c->req->payload.data = malloc(payload_len)) == NULL) {
 			call_fail(c, STATUS_INTERNAL, "out of memory");
 			goto done;

@@ -200,7 +200,7 @@ handle_units_amend(struct call *c, struct store_conn *db)
 		rc = call_fail(c, rc, "the store failed");
 	if (rc == STATUS_OK && (out = malloc(sizeof(*out))) == NULL)
 		rc = call_fail(c, STATUS_INTERNAL, "out of memory");
-	if (rc != STATUS_OK) {
+	if (rc != STATUS_OK || out == NULL) {
 		hoptac__v1__unit__free_unpacked(u, NULL);
 		return rc;
 	}
