@@ -54,8 +54,11 @@ section_text(int unit, int section, size_t bytes)
 	mark(z, sizeof(z), unit, section, 'Z');
 	pos = (size_t)sprintf(s, "%s ", a);
 	n = bytes - pos - strlen(z) - 1;
-	for (; n >= 3; n -= 3, pos += 3)
-		memcpy(s + pos, "ệ", 3);
+	for (; n >= 3; n -= 3, pos += 3) {
+		static const char yee[3] = {'\xe1', '\xbb', '\x87'}; /* ệ */
+
+		memcpy(s + pos, yee, sizeof(yee));
+	}
 	for (; n > 0; n--)
 		s[pos++] = 'x';
 	pos += (size_t)sprintf(s + pos, " %s", z);

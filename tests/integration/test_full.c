@@ -500,7 +500,7 @@ test_wal_bounded_after_disk_full(void **state)
 	(void)state;
 	c = start_small_fs(&h, "32m", fs, ball);
 	before = wal_size(&h);
-	most = write_bounded(&h, c, "first", 0, 1);
+	write_bounded(&h, c, "first", 0, 1);
 	print_message("one commit of one activity: %lld bytes of WAL\n",
 	    wal_size(&h) - before);
 	most = write_bounded(&h, c, "first", 1, 199);

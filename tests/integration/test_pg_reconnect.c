@@ -60,7 +60,7 @@ test_idle_connections_cut(void **state)
 	    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
 	    " WHERE datname = current_database() AND pid <> pg_backend_pid()");
 	harness_sql_command(&h, sql, cmd, sizeof(cmd) - 16);
-	strcat(cmd, " > /dev/null");
+	snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd), " > /dev/null");
 	assert_int_equal(system(cmd), 0);
 	add_unit(&h, "KT-KONPLONG");
 	assert_int_equal(harness_cli(&h, out, sizeof(out), err, sizeof(err),

@@ -444,13 +444,12 @@ test_load_long_line(void **state)
 	assert_non_null(db);
 	/* a long comment, then a long value, then a short key */
 	memset(text, 0, 2 * n + 200);
-	strcpy(text, "# ");
+	text[0] = '#';
+	text[1] = ' ';
 	memset(text + 2, 'c', n);
-	strcat(text, "\ndatabase = /");
 	memset(db, 'd', n);
 	db[n] = '\0';
-	strcat(text, db);
-	strcat(text, "\nreaders = 2\n");
+	snprintf(text + 2 + n, n + 198, "\ndatabase = /%s\nreaders = 2\n", db);
 	write_file(f->path, text);
 	if (server_config_load(&f->cfg, f->path, err, sizeof(err)) != 0)
 		fail_msg("load: %s", err);
@@ -459,7 +458,7 @@ test_load_long_line(void **state)
 	assert_int_equal(strlen(f->cfg.database), n + 1);
 
 	/* An error after a long line names the right line. */
-	strcat(text, "oops\n");
+	snprintf(text + strlen(text), 2 * n + 200 - strlen(text), "oops\n");
 	write_file(f->path, text);
 	assert_int_equal(
 	    server_config_load(&f->cfg, f->path, err, sizeof(err)), -1);

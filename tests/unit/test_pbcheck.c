@@ -56,8 +56,8 @@ static int
 check(const ProtobufCMessageDescriptor *d, const struct packed *p,
     char where[128], char why[128])
 {
-	strcpy(where, "(unset)");
-	strcpy(why, "(unset)");
+	snprintf(where, 128, "(unset)");
+	snprintf(why, 128, "(unset)");
 	return pbcheck_message(d, p->data, p->len, where, 128, why, 128);
 }
 

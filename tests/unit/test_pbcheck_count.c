@@ -85,8 +85,8 @@ static int
 check(const ProtobufCMessageDescriptor *d, const struct wire *w,
     char where[160], char why[96])
 {
-	strcpy(where, "(unset)");
-	strcpy(why, "(unset)");
+	snprintf(where, 160, "(unset)");
+	snprintf(why, 96, "(unset)");
 	return pbcheck_message(d, w->data, w->len, where, 160, why, 96);
 }
 

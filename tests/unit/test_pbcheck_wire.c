@@ -241,6 +241,15 @@ nest_bytes(int depth, const char *note)
 	return (struct packed) {buf, cap - start};
 }
 
+/* Appends s to want, a string in len bytes. */
+static void
+want_add(char *want, size_t len, const char *s)
+{
+	size_t at = strlen(want);
+
+	snprintf(want + at, len - at, "%s", s);
+}
+
 static void
 test_depth_limit(void **state)
 {
@@ -255,8 +264,8 @@ test_depth_limit(void **state)
 	                     sizeof(where), why, sizeof(why)),
 	    -1);
 	for (int i = 0; i < PBCHECK_MAX_DEPTH; i++)
-		strcat(want, "child.");
-	strcat(want, "note");
+		want_add(want, sizeof(want), "child.");
+	want_add(want, sizeof(want), "note");
 	assert_string_equal(where, want);
 	assert_string_equal(why, "contains a control character");
 	free(p.data);
@@ -274,7 +283,7 @@ test_depth_limit(void **state)
 	    -1);
 	want[0] = '\0';
 	for (int i = 0; i < PBCHECK_MAX_DEPTH + 1; i++)
-		strcat(want, i ? ".child" : "child");
+		want_add(want, sizeof(want), i ? ".child" : "child");
 	assert_string_equal(where, want);
 	assert_string_equal(why, "messages nested too deeply");
 	/* protobuf-c itself takes it: the limit is ours to enforce. */

@@ -118,7 +118,7 @@ test_modes_under_umask_022(void **state)
 
 	path_in(path, sizeof(path), "outbox/outbox.db");
 	assert_non_null(o = outbox_open(path, err, sizeof(err)));
-	strcat(path, "-wal");
+	snprintf(path + strlen(path), sizeof(path) - strlen(path), "-wal");
 	assert_private_file(path);
 	outbox_close(o);
 	path[strlen(path) - 4] = '\0';

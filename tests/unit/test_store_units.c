@@ -70,9 +70,10 @@ expect_units(struct store_conn *c, const char *province, int include_ended,
 	q.include_ended = include_ended;
 	assert_int_equal(store_unit_list(c, &q, today, out), STATUS_OK);
 	for (size_t i = 0; i < out->n_units; i++) {
-		if (i > 0)
-			strcat(got, " ");
-		strcat(got, out->units[i]->code);
+		size_t at = strlen(got);
+
+		snprintf(got + at, sizeof(got) - at, "%s%s", i > 0 ? " " : "",
+		    out->units[i]->code);
 	}
 	if (strcmp(got, want) != 0)
 		fail_msg("units of \"%s\" (ended %d): \"%s\", want \"%s\"",

@@ -121,8 +121,11 @@ test_violations_add(void **state)
 
 	/* A truncated description never ends inside a character. */
 	memset(long_text, 0, sizeof(long_text));
-	for (size_t i = 0; i + 2 < sizeof(long_text) - 1; i += 2)
-		memcpy(long_text + i, "\xc3\xaa", 2); /* ê */
+	for (size_t i = 0; i + 2 < sizeof(long_text) - 1; i += 2) {
+		static const char ecirc[2] = {'\xc3', '\xaa'}; /* ê */
+
+		memcpy(long_text + i, ecirc, sizeof(ecirc));
+	}
 	violations_add(&v, NULL, "x", "%s", long_text);
 	assert_int_equal(
 	    text_check(v.items[4].description, strlen(v.items[4].description)),
