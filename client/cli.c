@@ -107,7 +107,7 @@ cli_invoke(struct cli *cli, enum method_id method, const ProtobufCMessage *req,
 	if (cli->client == NULL &&
 	    (cli->client = cli_connect(cli, cli->server, TOKENFILE_ENV, &code,
 	         err, sizeof(err))) == NULL) {
-		st->code = STATUS_UNAVAILABLE; /* whatever the caller reads */
+		rpc_client_status_fail(st, STATUS_UNAVAILABLE, "%s", err);
 		return cli_fail(
 		    code, "%s", cli_remote_text(err, said, sizeof(said)));
 	}

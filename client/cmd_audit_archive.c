@@ -18,6 +18,7 @@
 #include "pbjson.h"
 #include "rpc.h"
 #include "safefile.h"
+#include "text.h"
 
 /* The archive as it is written: a private temporary file beside the
  * final one (safefile.h), the rows' digest for the server and the
@@ -76,8 +77,7 @@ archive_close(struct archive *a, const char *path, char hex[AUDIT_DIGEST_HEX])
 	uint8_t sum[32];
 
 	mbedtls_sha256_finish_ret(&a->file, sum);
-	for (size_t i = 0; i < sizeof(sum); i++)
-		snprintf(hex + 2 * i, 3, "%02x", sum[i]);
+	text_hex(sum, sizeof(sum), hex);
 	if (safefile_commit(&a->out, err, sizeof(err)) != 0)
 		return cli_fail(CLI_ERROR, "%s", err);
 	snprintf(base, sizeof(base), "%s", path);

@@ -37,11 +37,11 @@ deliver_connect(struct cli *cli, struct rpc_client_status *st)
 	    &cli->connect_code, err, sizeof(err));
 	if (cli->client != NULL)
 		return 0;
-	memset(st, 0, sizeof(*st));
 	/* Either way the entry waits for settings that work. */
-	st->code = cli->connect_code == CLI_DENIED ? STATUS_UNAUTHENTICATED
-	                                           : STATUS_INTERNAL;
-	snprintf(st->message, sizeof(st->message), "%s", err);
+	rpc_client_status_fail(st,
+	    cli->connect_code == CLI_DENIED ? STATUS_UNAUTHENTICATED
+	                                    : STATUS_INTERNAL,
+	    "%s", err);
 	return -1;
 }
 

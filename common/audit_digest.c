@@ -1,7 +1,8 @@
 #include "audit_digest.h"
 
-#include <stdio.h>
 #include <stdlib.h>
+
+#include "text.h"
 
 void
 audit_digest_init(struct audit_digest *d)
@@ -38,6 +39,5 @@ audit_digest_finish(struct audit_digest *d, char hex[AUDIT_DIGEST_HEX])
 
 	mbedtls_sha256_finish_ret(&d->sha, sum);
 	mbedtls_sha256_free(&d->sha);
-	for (size_t i = 0; i < sizeof(sum); i++)
-		snprintf(hex + 2 * i, 3, "%02x", sum[i]);
+	text_hex(sum, sizeof(sum), hex);
 }

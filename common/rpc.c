@@ -74,17 +74,18 @@ rpc_new_id(char out[37])
 		b[i] = (uint8_t)(ms >> (40 - 8 * i));
 	b[6] = (uint8_t)((b[6] & 0x0f) | 0x70);
 	b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
-	/* By hand: snprintf's 16 conversions were 6,400 instructions of
-	 * each call of the client. */
-	for (int i = 0, o = 0; i < 16; i++) {
-		static const char hex[] = "0123456789abcdef";
-
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-			out[o++] = '-';
-		out[o++] = hex[b[i] >> 4];
-		out[o++] = hex[b[i] & 0x0f];
-	}
-	out[36] = '\0';
+	/* Groups of 4, 2, 2, 2 and 6 bytes between dashes, without snprintf:
+	 * its 16 conversions were 6,400 instructions of each call of the
+	 * client. */
+	text_hex(b, 4, out);
+	out[8] = '-';
+	text_hex(b + 4, 2, out + 9);
+	out[13] = '-';
+	text_hex(b + 6, 2, out + 14);
+	out[18] = '-';
+	text_hex(b + 8, 2, out + 19);
+	out[23] = '-';
+	text_hex(b + 10, 6, out + 24);
 }
 
 int64_t

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -463,6 +464,19 @@ rpc_client_status_reset(struct rpc_client_status *st)
 	st->attempts = 0;
 }
 
+void
+rpc_client_status_fail(
+    struct rpc_client_status *st, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	rpc_client_status_reset(st);
+	st->code = code;
+	va_start(ap, fmt);
+	vsnprintf(st->message, sizeof(st->message), fmt, ap);
+	va_end(ap);
+}
+
 int
 rpc_client_call_packed(struct rpc_client *c, const char *method,
     const uint8_t *payload, size_t len,
@@ -527,9 +541,8 @@ rpc_client_call(struct rpc_client *c, const char *method,
 	int rc;
 
 	if (payload == NULL) {
-		rpc_client_status_reset(st);
 		*resp = NULL;
-		rpc_client_set(st, STATUS_INTERNAL, "out of memory");
+		rpc_client_status_fail(st, STATUS_INTERNAL, "out of memory");
 		return st->code;
 	}
 	protobuf_c_message_pack(req, payload);

@@ -63,6 +63,11 @@ int rpc_client_url_known(const char *url);
 
 void rpc_client_close(struct rpc_client *c);
 
+/* Fills st for a call that failed before anything was sent: code, and the
+ * message printed from fmt, with no violations. */
+void rpc_client_status_fail(struct rpc_client_status *st, int code,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /*
  * Calls method (its full path: method_path(), or any for tests) with req and,
  * on OK, unpacks the reply payload into *resp as a resp_desc message (caller

@@ -9,6 +9,8 @@
 #include <mbedtls/pk.h>
 #include <mbedtls/sha256.h>
 
+#include "text.h"
+
 /* mbedTLS's random source: the kernel's. */
 static int
 sigkey_random(void *ctx, unsigned char *out, size_t len)
@@ -39,7 +41,6 @@ int
 sigkey_public_id(const uint8_t *der, size_t len, char id[SIGKEY_ID_LEN + 1],
     char *err, size_t errlen)
 {
-	static const char hex[] = "0123456789abcdef";
 	mbedtls_pk_context pk;
 	uint8_t d[32];
 	int rc = -1;
@@ -55,11 +56,7 @@ sigkey_public_id(const uint8_t *der, size_t len, char id[SIGKEY_ID_LEN + 1],
 		goto out;
 	}
 	mbedtls_sha256_ret(der, len, d, 0);
-	for (size_t i = 0; i < SIGKEY_ID_LEN / 2; i++) {
-		id[2 * i] = hex[d[i] >> 4];
-		id[2 * i + 1] = hex[d[i] & 15];
-	}
-	id[SIGKEY_ID_LEN] = '\0';
+	text_hex(d, SIGKEY_ID_LEN / 2, id);
 	rc = 0;
 out:
 	mbedtls_pk_free(&pk);

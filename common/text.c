@@ -434,6 +434,18 @@ text_key(const char *s)
 	return text_fold_impl(s, false);
 }
 
+void
+text_hex(const uint8_t *b, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[b[i] >> 4];
+		out[2 * i + 1] = digits[b[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
 size_t
 text_hash(const char *s)
 {

@@ -49,4 +49,8 @@ char *text_key(const char *s);
 /* A hash of the bytes of s (FNV-1a), for tables keyed by text. */
 size_t text_hash(const char *s);
 
+/* The n bytes of b as 2n lowercase hex digits into out, then a NUL: out
+ * holds 2n + 1 bytes. */
+void text_hex(const uint8_t *b, size_t n, char *out);
+
 #endif

@@ -19,6 +19,7 @@
 #include "pbstr.h"
 #include "status.h"
 #include "store.h"
+#include "text.h"
 #include "validity.h"
 
 #define AUTH_PREFIX     "hoptac1_"
@@ -165,18 +166,6 @@ auth_hex_value(char ch)
 	return -1;
 }
 
-static void
-auth_hex(const uint8_t *b, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[b[i] >> 4];
-		out[2 * i + 1] = digits[b[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 /* SHA-256 of salt then secret. */
 static int
 auth_hash(const uint8_t salt[AUTH_SALT_LEN],
@@ -311,11 +300,11 @@ auth_token_new(char token[AUTH_TOKEN_LEN + 1], char id[AUTH_ID_LEN + 1],
 
 	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
 		goto out;
-	auth_hex(rnd, AUTH_ID_LEN / 2, id);
+	text_hex(rnd, AUTH_ID_LEN / 2, id);
 	memcpy(salt, rnd + AUTH_ID_LEN / 2, AUTH_SALT_LEN);
 	if (auth_hash(salt, secret, hash) != STATUS_OK)
 		goto out;
-	auth_hex(secret, AUTH_SECRET_LEN, secret_hex);
+	text_hex(secret, AUTH_SECRET_LEN, secret_hex);
 	snprintf(
 	    token, AUTH_TOKEN_LEN + 1, "%s%s_%s", AUTH_PREFIX, id, secret_hex);
 	memset(secret_hex, 0, sizeof(secret_hex));

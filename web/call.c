@@ -82,9 +82,7 @@ web_call(struct web_req *r, const struct web_user *u, enum method_id m,
 
 	*resp = NULL;
 	if (c == NULL) {
-		memset(st, 0, sizeof(*st));
-		st->code = STATUS_UNAVAILABLE;
-		snprintf(st->message, sizeof(st->message),
+		rpc_client_status_fail(st, STATUS_UNAVAILABLE,
 		    "cannot reach hoptacd at %s", r->cfg->server);
 		return 503;
 	}

@@ -10,6 +10,7 @@
 #include <mbedtls/md.h>
 
 #include "session.h"
+#include "text.h"
 
 #define SESSION_NONCE 12
 #define SESSION_TAG   16
@@ -98,8 +99,7 @@ session_random_hex(char out[65])
 			return -1;
 		got += (size_t)n;
 	}
-	for (size_t i = 0; i < sizeof(b); i++)
-		snprintf(out + 2 * i, 3, "%02x", b[i]);
+	text_hex(b, sizeof(b), out);
 	memset(b, 0, sizeof(b));
 	return 0;
 }

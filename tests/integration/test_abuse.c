@@ -726,7 +726,8 @@ unread_logged(struct harness *h, const char *want)
  * connection's buffers are full, its replies wait in nng's queue and hold
  * every context, so another client is not answered; the server still
  * stops at SIGTERM, on time and with exit status 0: closing its listener
- * drops that connection and the replies queued on it. */
+ * drops that connection and the replies queued on it. A limit not below
+ * the contexts is warned of at start. */
 static void
 test_unread_at_stop(void **state)
 {
@@ -739,6 +740,9 @@ test_unread_at_stop(void **state)
 	assert_false(unread_others_served(&h, 1500));
 	harness_stop(&h);
 	close(fd);
+	assert_true(unread_logged(&h,
+	    "HOPTACD-UNREAD: max_unread_per_address "
+	    "4 is not below contexts 4"));
 	harness_cleanup(&h);
 }
 

@@ -351,6 +351,34 @@ test_bidi_control(void **state)
 	    0);
 }
 
+/* Bytes as lowercase hex, two digits each, every value, then a NUL. */
+static void
+test_hex(void **state)
+{
+	const uint8_t b[] = {0x00, 0x0f, 0x10, 0xa5, 0xff};
+	uint8_t all[256];
+	char out[2 * sizeof(all) + 2];
+
+	(void)state;
+	memset(out, 'Z', sizeof(out));
+	text_hex(b, sizeof(b), out);
+	assert_string_equal(out, "000f10a5ff");
+	text_hex(b, 0, out);
+	assert_string_equal(out, "");
+	for (size_t i = 0; i < sizeof(all); i++)
+		all[i] = (uint8_t)i;
+	memset(out, 'Z', sizeof(out));
+	text_hex(all, sizeof(all), out);
+	for (size_t i = 0; i < sizeof(all); i++) {
+		char want[3];
+
+		snprintf(want, sizeof(want), "%02x", all[i]);
+		assert_memory_equal(out + 2 * i, want, 2);
+	}
+	assert_int_equal(out[2 * sizeof(all)], '\0');
+	assert_int_equal(out[2 * sizeof(all) + 1], 'Z');
+}
+
 /* FNV-1a's published values, and equal text hashing alike. */
 static void
 test_hash(void **state)
@@ -377,6 +405,7 @@ main(void)
 	    cmocka_unit_test(test_nfc_table_agrees),
 	    cmocka_unit_test(test_fold_format_characters),
 	    cmocka_unit_test(test_bidi_control),
+	    cmocka_unit_test(test_hex),
 	    cmocka_unit_test(test_hash),
 	};
 
