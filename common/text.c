@@ -35,6 +35,14 @@ text_check(const char *s, size_t len)
 	return TEXT_OK;
 }
 
+/* The invisible direction controls text_bidi_control looks for. */
+static bool
+text_is_bidi_control(ucs4_t uc)
+{
+	return uc == 0x061C || uc == 0x200E || uc == 0x200F ||
+	    (uc >= 0x202A && uc <= 0x202E) || (uc >= 0x2066 && uc <= 0x2069);
+}
+
 size_t
 text_bidi_control(const char *s, uint32_t *cp)
 {
@@ -50,9 +58,7 @@ text_bidi_control(const char *s, uint32_t *cp)
 			k = 1;
 		i += (size_t)k;
 		pos++;
-		if (uc == 0x061C || uc == 0x200E || uc == 0x200F ||
-		    (uc >= 0x202A && uc <= 0x202E) ||
-		    (uc >= 0x2066 && uc <= 0x2069)) {
+		if (text_is_bidi_control(uc)) {
 			*cp = uc;
 			return pos;
 		}
@@ -141,74 +147,101 @@ text_nfc_inert(ucs4_t uc)
 	return v == TEXT_NFC_INERT;
 }
 
-/* Whether NFC leaves p (valid UTF-8) as it is, by the table. */
+/*
+ * One pass over p (n bytes of valid UTF-8) for what text_nfc_shape
+ * tells: where the text starts and ends without white space, its
+ * characters, line breaks and direction controls in between. With
+ * check_nfc, gives up (false) at the first character NFC might change,
+ * by the table above. ASCII, nearly all of what offices type, is told
+ * by its byte, without decoding or asking libunistring.
+ */
 static bool
-text_nfc_already(const uint8_t *p, size_t n)
+text_shape_scan(
+    const uint8_t *p, size_t n, bool check_nfc, struct text_shape *sh)
 {
-	size_t i = 0;
+	size_t i = 0, chars = 0, before = 0, through = 0;
+	bool seen = false, broken = false;
 
+	memset(sh, 0, sizeof(*sh));
 	while (i < n) {
-		ucs4_t uc;
-		int k;
+		ucs4_t uc = p[i];
+		int k = 1;
+		bool space;
 
-		if (p[i] < 0x80) {
-			i++;
-			continue;
+		if (uc < 0x80) {
+			space = uc == ' ' || (uc >= '\t' && uc <= '\r');
+		} else {
+			if ((k = u8_mbtouc_unsafe(&uc, p + i, n - i)) <= 0)
+				k = 1;
+			if (check_nfc && !text_nfc_inert(uc))
+				return false;
+			space = uc_is_property_white_space(uc);
 		}
-		k = u8_mbtouc_unsafe(&uc, p + i, n - i);
-		if (!text_nfc_inert(uc))
-			return false;
-		i += (size_t)(k > 0 ? k : 1);
+		chars++;
+		if (space) {
+			broken = broken || (seen && (uc == '\n' || uc == '\r'));
+		} else {
+			if (!seen) {
+				seen = true;
+				sh->start = i;
+				before = chars - 1;
+			}
+			sh->end = i + (size_t)k;
+			through = chars;
+			sh->line_break = sh->line_break || broken;
+			if (sh->bidi == 0 && text_is_bidi_control(uc)) {
+				sh->bidi = chars - before;
+				sh->bidi_cp = uc;
+			}
+		}
+		i += (size_t)k;
 	}
+	sh->chars = through - before;
 	return true;
+}
+
+int
+text_nfc_shape(const char *s, size_t n, char **out, struct text_shape *sh)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	uint8_t *norm = NULL;
+	size_t len = 0;
+
+	*out = NULL;
+	if (text_shape_scan(p, n, true, sh)) {
+		/* NFC already: a copy only when there is white space to cut. */
+		if (sh->start == 0 && sh->end == n)
+			return 0;
+		if ((*out = malloc(sh->end - sh->start + 1)) == NULL)
+			return -1;
+		memcpy(*out, p + sh->start, sh->end - sh->start);
+		(*out)[sh->end - sh->start] = '\0';
+		return 0;
+	}
+	if ((norm = u8_normalize(UNINORM_NFC, p, n, NULL, &len)) == NULL)
+		return -1;
+	/* Trimmed after composing, since a mark may follow a space. */
+	text_shape_scan(norm, len, false, sh);
+	if (sh->start > 0)
+		memmove(norm, norm + sh->start, sh->end - sh->start);
+	*out = text_terminate(norm, sh->end - sh->start);
+	return *out != NULL ? 0 : -1;
 }
 
 char *
 text_nfc(const char *s)
 {
-	const uint8_t *p = (const uint8_t *)s;
-	size_t n, len = 0, start = 0, end = 0, i = 0;
-	uint8_t *norm;
+	struct text_shape sh;
+	char *out;
+	size_t n;
 
 	if (s == NULL)
 		return NULL;
 	n = strlen(s);
-	if (u8_check(p, n) != NULL)
+	if (u8_check((const uint8_t *)s, n) != NULL ||
+	    text_nfc_shape(s, n, &out, &sh) != 0)
 		return NULL;
-	if (n == 0)
-		return strdup("");
-	if (text_nfc_already(p, n)) {
-		if ((norm = malloc(n + 1)) == NULL)
-			return NULL;
-		memcpy(norm, p, n + 1);
-		len = n;
-	} else {
-		norm = u8_normalize(UNINORM_NFC, p, n, NULL, &len);
-	}
-	if (norm == NULL)
-		return NULL;
-
-	/* Trimmed after composing, since a mark may follow a space. */
-	while (i < len) {
-		ucs4_t uc;
-		int k = u8_mbtouc_unsafe(&uc, norm + i, len - i);
-
-		if (k <= 0)
-			k = 1;
-		if (!uc_is_property_white_space(uc)) {
-			if (end == 0)
-				start = i;
-			end = i + (size_t)k;
-		}
-		i += (size_t)k;
-	}
-	if (end == 0) {
-		free(norm);
-		return strdup("");
-	}
-	if (start > 0)
-		memmove(norm, norm + start, end - start);
-	return text_terminate(norm, end - start);
+	return out != NULL ? out : strdup(s);
 }
 
 /*

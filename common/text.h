@@ -5,6 +5,7 @@
 #ifndef HOPTAC_TEXT_H
 #define HOPTAC_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,6 +33,25 @@ size_t text_length(const char *s);
 /* s in Unicode NFC, with leading and trailing white space removed.
  * NULL when out of memory or s is not well-formed UTF-8. */
 char *text_nfc(const char *s);
+
+/* What text_nfc_shape found: where the text begins and ends without its
+ * white space (bytes, of the text or of its NFC when that differs), and
+ * between them its characters, whether a line break (CR or LF) is among
+ * them, and its first direction control (as text_bidi_control: counted
+ * from 1, 0 when none). */
+struct text_shape {
+	size_t start, end;
+	size_t chars;
+	size_t bidi;
+	uint32_t bidi_cp;
+	bool line_break;
+};
+
+/* text_nfc of s, n bytes of well-formed UTF-8 (text_check), with its
+ * shape in *sh, in one pass when s is NFC already. *out is NULL when s
+ * is already all of that (nothing to copy), else malloc'd and owned by
+ * the caller. Returns 0, or -1 when out of memory. */
+int text_nfc_shape(const char *s, size_t n, char **out, struct text_shape *sh);
 
 /* s folded for search: decomposed, combining marks and invisible format
  * characters (zero width space and joiners, U+FEFF, soft hyphen: Unicode

@@ -97,12 +97,12 @@ validate_text_impl(char **field, const char *prefix, const char *name,
     size_t max, int required, bool item, bool line, struct violations *v)
 {
 	const char *s = field != NULL && *field != NULL ? *field : "";
-	char *nfc = NULL;
-	size_t len, pos;
-	uint32_t cp;
+	struct text_shape sh;
+	char *nfc = NULL; /* owned until it replaces the field */
+	size_t n = strlen(s);
 	int rc = -1;
 
-	switch (text_check(s, strlen(s))) {
+	switch (text_check(s, n)) {
 	case TEXT_OK:
 		break;
 	case TEXT_BAD_UTF8:
@@ -115,49 +115,49 @@ validate_text_impl(char **field, const char *prefix, const char *name,
 		violations_add(v, prefix, name, "contains a control character");
 		goto out;
 	}
-	nfc = text_nfc(s);
-	if (nfc == NULL) {
+	/* nfc stays NULL when the text is NFC and trimmed already. */
+	if (text_nfc_shape(s, n, &nfc, &sh) != 0) {
 		violations_add(v, prefix, name, "could not be normalized");
 		goto out;
 	}
 	/* A line is one line once trimmed, as every file and table that
 	 * shows it needs (a report file's header refuses a CR inside it). */
-	if (line && strpbrk(nfc, "\r\n") != NULL) {
+	if (line && sh.line_break) {
 		violations_add(v, prefix, name, "must be one line");
 		goto out;
 	}
-	if (line && (pos = text_bidi_control(nfc, &cp)) != 0) {
+	if (line && sh.bidi != 0) {
 		violations_add(v, prefix, name,
 		    "contains the invisible direction control U+%04X at "
 		    "character %zu, which makes the text read in another "
 		    "order than it is stored",
-		    (unsigned)cp, pos);
+		    (unsigned)sh.bidi_cp, sh.bidi);
 		goto out;
 	}
-	len = text_length(nfc);
-	if (required && len == 0) {
+	if (required && sh.chars == 0) {
 		violations_add(v, prefix, name, "is required");
 		goto out;
 	}
-	if (len > max) {
+	if (sh.chars > max) {
 		violations_add(v, prefix, name,
-		    "is longer than %zu characters (%zu)", max, len);
+		    "is longer than %zu characters (%zu)", max, sh.chars);
 		goto out;
 	}
 	rc = 0;
 out:
-	/* Normalized even when too long: the text itself is good. */
-	if (nfc != NULL && field != NULL) {
-		if (!item) {
-			pbstr_take(field, nfc);
-		} else {
-			if (*field != protobuf_c_empty_string)
-				free(*field);
-			*field = nfc;
-		}
-		nfc = NULL;
+	/* Normalized even when too long: the text itself is good. A field
+	 * left unset reads as empty, as an unpacked one does. */
+	if (field == NULL) {
+		free(nfc);
+	} else if (nfc != NULL && !item) {
+		pbstr_take(field, nfc);
+	} else if (nfc != NULL) {
+		if (*field != protobuf_c_empty_string)
+			free(*field);
+		*field = nfc;
+	} else if (*field == NULL && !item) {
+		pbstr_take(field, NULL);
 	}
-	free(nfc);
 	return rc;
 }
 

@@ -9,6 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unictype.h>
+#include <uninorm.h>
+#include <unistr.h>
+
 #include "text.h"
 
 /* "Sê Kông" decomposed: e + U+0302, o + U+0302. */
@@ -302,6 +306,69 @@ test_nfc_table_agrees(void **state)
 	}
 }
 
+/*
+ * text_nfc_shape answers in one pass what validation asked of text_nfc's
+ * result in four: it must agree with libunistring's NFC, trimmed of
+ * White_Space by libunistring's property, with line breaks looked for
+ * by strpbrk and the rest by text_length and text_bidi_control. The
+ * random text mixes ASCII, Vietnamese letters precomposed and not, the
+ * white space of other scripts, and direction controls.
+ */
+static void
+test_nfc_shape_agrees(void **state)
+{
+	static const uint32_t pool[] = {'a', 'e', 'Z', '1', ' ', ' ', '\t',
+	    '\n', '\r', 0x00A0, 0x3000, 0x2028, 0x202F, 0x0301, 0x0302, 0x0323,
+	    0x1EBF, 0x0111, 0x00EA, 0x200E, 0x202E, 0x2066, 0x061C, 0x4E00,
+	    0x0E81};
+	uint32_t seed = 4242;
+
+	(void)state;
+	for (int round = 0; round < 20000; round++) {
+		char s[128], *got = NULL;
+		uint8_t *norm;
+		size_t len = 0, n, start = 0, end = 0, i = 0;
+		struct text_shape sh;
+		uint32_t cp = 0;
+		char want[160];
+
+		s[0] = '\0';
+		for (int k = 0; k < 1 + round % 14; k++) {
+			seed = seed * 1103515245u + 12345u;
+			put_utf8(s, &len, pool[(seed >> 8) % NEXTRA(pool)]);
+		}
+		n = strlen(s);
+		norm = u8_normalize(
+		    UNINORM_NFC, (const uint8_t *)s, n, NULL, &len);
+		assert_non_null(norm);
+		while (i < len) {
+			ucs4_t uc;
+			int k = u8_mbtouc(&uc, norm + i, len - i);
+
+			if (!uc_is_property_white_space(uc)) {
+				if (end == 0)
+					start = i;
+				end = i + (size_t)k;
+			}
+			i += (size_t)k;
+		}
+		memcpy(want, norm + start, end - start);
+		want[end - start] = '\0';
+		free(norm);
+
+		assert_int_equal(text_nfc_shape(s, n, &got, &sh), 0);
+		assert_string_equal(got != NULL ? got : s, want);
+		if (got == NULL)
+			assert_int_equal(end - start, n);
+		assert_int_equal(sh.chars, text_length(want));
+		assert_int_equal(sh.line_break, strpbrk(want, "\r\n") != NULL);
+		assert_int_equal(sh.bidi, text_bidi_control(want, &cp));
+		if (sh.bidi != 0)
+			assert_int_equal(sh.bidi_cp, cp);
+		free(got);
+	}
+}
+
 /* Invisible format characters fold away, by the table's way (soft
  * hyphen, U+00AD) and by the full way (the rest) alike, so a search for
  * "abc" finds "a<ZWSP>b<BOM>c"; a word gap stays a gap. */
@@ -403,6 +470,7 @@ main(void)
 	    cmocka_unit_test(test_key),
 	    cmocka_unit_test(test_fold_table_agrees),
 	    cmocka_unit_test(test_nfc_table_agrees),
+	    cmocka_unit_test(test_nfc_shape_agrees),
 	    cmocka_unit_test(test_fold_format_characters),
 	    cmocka_unit_test(test_bidi_control),
 	    cmocka_unit_test(test_hex),
