@@ -548,6 +548,7 @@ store_sqlite_kept_stale(struct store_sqlite *c)
 	store_sqlite_inbox_stale(c);
 	store_sqlite_replies_stale(c);
 	c->audit_waiting = -1;
+	c->audit_next_seq = 0;
 }
 
 int

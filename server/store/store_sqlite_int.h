@@ -45,6 +45,9 @@ struct store_sqlite {
 	 * (store_sqlite_audit_pending); -1: unknown, read from the table
 	 * when next needed. */
 	int64_t audit_waiting;
+	/* The seq the next row of the trail takes; 0: unknown, read from
+	 * the tables when next needed (store_sqlite_audit_append). */
+	int64_t audit_next_seq;
 	int txn_open; /* begun and not yet committed or rolled back here */
 };
 

@@ -115,6 +115,76 @@ test_audit_waiting_count(void **state)
 	assert_int_equal(store_backlog(c), pg ? 0 : 1);
 }
 
+/* The seqs of the trail, newest first, joined by spaces in got (on
+ * PostgreSQL, whose sequence leaves a gap for each value rolled back, the
+ * rows' targets instead); checks that they only decrease. */
+static void
+audit_seqs(struct store_conn *c, char *got, size_t len)
+{
+	struct store_audit_query q = {"", "", "", 0, 0, 0, 0, 50};
+	Hoptac__V1__SearchAuditResponse *out = malloc(sizeof(*out));
+	size_t used = 0;
+
+	assert_non_null(out);
+	hoptac__v1__search_audit_response__init(out);
+	assert_int_equal(store_audit_search(c, &q, out), STATUS_OK);
+	got[0] = '\0';
+	for (size_t i = 0; i < out->n_entries; i++) {
+		if (store_fixture_pg())
+			used += (size_t)snprintf(got + used, len - used, "%s%s",
+			    i > 0 ? " " : "", out->entries[i]->target + 4);
+		else
+			used += (size_t)snprintf(got + used, len - used,
+			    "%s%lld", i > 0 ? " " : "",
+			    (long long)out->entries[i]->seq);
+		if (i > 0)
+			assert_true(
+			    out->entries[i]->seq < out->entries[i - 1]->seq);
+	}
+	hoptac__v1__search_audit_response__free_unpacked(out, NULL);
+}
+
+/* Every row takes a seq after the last one kept: on sqlite the very
+ * next, as the writer counts them, so that rows undone with a
+ * transaction or a call's savepoint leave no gap and no seq twice; a
+ * settling changes nothing, and a writer opened again goes on from the
+ * last. */
+static void
+test_audit_seq_continues(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_conn *c = store_fixture_writer(f);
+	char got[128];
+
+	audit_add(c, 1, 1000, 0);
+	assert_int_equal(store_begin(c), STATUS_OK);
+	audit_add(c, 2, 2000, 0);
+	assert_int_equal(store_rollback(c), STATUS_OK);
+	assert_int_equal(store_begin(c), STATUS_OK);
+	audit_add(c, 2, 2000, 0);
+	assert_int_equal(store_savepoint(c), STATUS_OK);
+	audit_add(c, 3, 3000, 0);
+	assert_int_equal(store_rollback_savepoint(c), STATUS_OK);
+	audit_add(c, 3, 3000, 0);
+	assert_int_equal(store_commit(c), STATUS_OK);
+	assert_int_equal(store_settle(c, NULL), STATUS_OK);
+	audit_add(c, 4, 4000, 0);
+	audit_seqs(c, got, sizeof(got));
+	assert_string_equal(got, "4 3 2 1");
+
+	store_close(f->db);
+	f->db = NULL;
+	c = store_fixture_writer(f);
+	audit_add(c, 5, 5000, 0);
+	assert_int_equal(store_settle(c, NULL), STATUS_OK);
+	store_close(f->db);
+	f->db = NULL;
+	c = store_fixture_writer(f);
+	audit_add(c, 6, 6000, 0);
+	audit_seqs(c, got, sizeof(got));
+	assert_string_equal(got, "6 5 4 3 2 1");
+}
+
 /* Rows 1-3 settled, 4-5 waiting: every read sees the five in order. */
 static void
 test_audit_across_settling(void **state)
@@ -305,6 +375,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    STORE_FIXTURE_TEST(test_audit_waiting_count),
+	    STORE_FIXTURE_TEST(test_audit_seq_continues),
 	    STORE_FIXTURE_TEST(test_audit_across_settling),
 	    STORE_FIXTURE_TEST(test_audit_prune_pending),
 	    STORE_FIXTURE_TEST(test_audit_pending_append_only),
