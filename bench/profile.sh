@@ -38,6 +38,15 @@ bench_credential "${dir}/bench.db"
 callgrind_control -z "${pid}" >/dev/null
 "${build}/bench/bench_submit" -s "${url}" -c "${clients}" \
 	-n "$((calls / clients))" -b "${batch}" >/dev/null
+# The records left waiting settle once the server is idle. Counted in
+# every run, so that runs of one workload count the same work: the dump
+# waits until the server has used no CPU for half a second.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/${pid}/stat"; }
+for _ in $(seq 120); do
+	before="$(cpu_ticks)"
+	sleep 0.5
+	(( $(cpu_ticks) - before <= 1 )) && break
+done
 callgrind_control -d "${pid}" >/dev/null
 sleep 1
 out="$(ls -t "${dir}"/cg.out.* | head -n 1)"

@@ -178,16 +178,19 @@ int store_activity_keys(
  * packed, its search keys, and the first and last days of its start
  * (a span for a partial date) and the last of its end. */
 struct store_activity_columns {
-	uint8_t *body;
+	uint8_t *body; /* owned unless given (store_activity_columns) */
 	size_t body_len;
+	int body_given;
 	char *fields, *search;
 	int32_t start_day, start_last, end_day;
 };
 
 /* Fills c from a: OK, INVALID_ARGUMENT for a start that is not a date,
- * INTERNAL out of memory (c then holds nothing). */
-int store_activity_columns(
-    const Hoptac__V1__Activity *a, struct store_activity_columns *c);
+ * INTERNAL out of memory (c then holds nothing). packed is a as packed
+ * already (its body, len bytes, kept by the caller), or NULL to pack it
+ * here. */
+int store_activity_columns(const Hoptac__V1__Activity *a, const uint8_t *packed,
+    size_t len, struct store_activity_columns *c);
 void store_activity_columns_free(struct store_activity_columns *c);
 
 /* m packed into a malloc'd buffer of *len bytes, or NULL. */

@@ -68,14 +68,20 @@ store_activity_keys(const Hoptac__V1__Activity *a, char **fields, char **search)
 }
 
 int
-store_activity_columns(
-    const Hoptac__V1__Activity *a, struct store_activity_columns *c)
+store_activity_columns(const Hoptac__V1__Activity *a, const uint8_t *packed,
+    size_t len, struct store_activity_columns *c)
 {
 	struct date_partial start, end;
 	int rc = STATUS_INTERNAL;
 
 	memset(c, 0, sizeof(*c));
-	c->body = store_pack(&a->base, &c->body_len);
+	if (packed != NULL) {
+		c->body = (uint8_t *)packed;
+		c->body_len = len;
+		c->body_given = 1;
+	} else {
+		c->body = store_pack(&a->base, &c->body_len);
+	}
 	if (store_activity_keys(a, &c->fields, &c->search) != 0 ||
 	    c->body == NULL)
 		goto fail;
@@ -99,7 +105,8 @@ store_activity_columns_free(struct store_activity_columns *c)
 {
 	free(c->fields);
 	free(c->search);
-	free(c->body);
+	if (!c->body_given)
+		free(c->body);
 	c->fields = c->search = NULL;
 	c->body = NULL;
 }

@@ -26,7 +26,7 @@ static int
 store_pg_activity_args(struct store_pg_args *p, const Hoptac__V1__Activity *a)
 {
 	struct store_activity_columns c;
-	int rc = store_activity_columns(a, &c);
+	int rc = store_activity_columns(a, NULL, 0, &c);
 
 	if (rc != STATUS_OK)
 		return rc;

@@ -22,10 +22,11 @@
  * first and last days of the start as written: the same day for a full
  * date, the span of a month, a quarter or a year for a partial one. */
 static int
-store_bind_activity(sqlite3_stmt *st, const Hoptac__V1__Activity *a)
+store_bind_activity(sqlite3_stmt *st, const Hoptac__V1__Activity *a,
+    const uint8_t *packed, size_t len)
 {
 	struct store_activity_columns c;
-	int rc = store_activity_columns(a, &c);
+	int rc = store_activity_columns(a, packed, len, &c);
 
 	if (rc != STATUS_OK)
 		return rc;
@@ -40,7 +41,10 @@ store_bind_activity(sqlite3_stmt *st, const Hoptac__V1__Activity *a)
 	/* The statement frees them. */
 	sqlite3_bind_text(st, 10, c.fields, -1, free);
 	sqlite3_bind_text(st, 11, c.search, -1, free);
-	sqlite3_bind_blob(st, 2, c.body, (int)c.body_len, free);
+	/* A body given is the caller's, and the statement is stepped
+	 * before it goes (store_bind_activity's callers). */
+	sqlite3_bind_blob(st, 2, c.body, (int)c.body_len,
+	    c.body_given ? SQLITE_STATIC : free);
 	return STATUS_OK;
 }
 
@@ -292,8 +296,8 @@ store_sqlite_activity_insert(
 }
 
 int
-store_sqlite_activity_place(
-    struct store_sqlite *c, const Hoptac__V1__Activity *a)
+store_sqlite_activity_place(struct store_sqlite *c,
+    const Hoptac__V1__Activity *a, const uint8_t *packed, size_t len)
 {
 	static const char sql[] =
 	    "INSERT INTO activities(id, body, unit_code, kind, start_day,"
@@ -306,7 +310,7 @@ store_sqlite_activity_place(
 	if (st == NULL)
 		return store_sqlite_fail(c, sql);
 	store_sqlite_bind_text(st, 1, a->id);
-	if ((rc = store_bind_activity(st, a)) != STATUS_OK) {
+	if ((rc = store_bind_activity(st, a, packed, len)) != STATUS_OK) {
 		sqlite3_reset(st);
 		return rc;
 	}
@@ -339,7 +343,7 @@ store_sqlite_activity_update(struct store_conn *conn,
 		return rc;
 	store_sqlite_bind_text(st, 1, a->id);
 	sqlite3_bind_int64(st, 12, expected_version);
-	if ((rc = store_bind_activity(st, a)) != STATUS_OK) {
+	if ((rc = store_bind_activity(st, a, NULL, 0)) != STATUS_OK) {
 		sqlite3_reset(st);
 		return rc;
 	}

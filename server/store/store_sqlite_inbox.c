@@ -384,12 +384,17 @@ store_inbox_move(struct store_sqlite *c, int64_t *moved)
 		return store_sqlite_fail(c, sql);
 	while (rc == STATUS_OK && (rv = sqlite3_step(st)) == SQLITE_ROW) {
 		Hoptac__V1__Activity *a = NULL;
+		const uint8_t *body;
 
 		if ((rc = store_sqlite_unpack(st, 0,
 		         &hoptac__v1__activity__descriptor, (void **)&a)) !=
 		    STATUS_OK)
 			break;
-		rc = store_sqlite_activity_place(c, a);
+		/* The inbox keeps the record as the table does, packed:
+		 * its bytes go across as they are. */
+		body = sqlite3_column_blob(st, 0);
+		rc = store_sqlite_activity_place(
+		    c, a, body, (size_t)sqlite3_column_bytes(st, 0));
 		if (rc == STATUS_OK)
 			rc = store_tally_activity(&t, a);
 		hoptac__v1__activity__free_unpacked(a, NULL);
@@ -485,7 +490,7 @@ store_inbox_place_now(struct store_sqlite *c, const Hoptac__V1__Activity *a)
 	int rc = store_sqlite_settled(c);
 
 	if (rc == STATUS_OK)
-		rc = store_sqlite_activity_place(c, a);
+		rc = store_sqlite_activity_place(c, a, NULL, 0);
 	if (rc == STATUS_OK)
 		rc = store_tally_activity(&t, a);
 	if (rc == STATUS_OK)

@@ -209,9 +209,10 @@ int store_sqlite_settle(struct store_conn *c, int64_t *moved);
 int64_t store_sqlite_unsettled(struct store_conn *c);
 int64_t store_sqlite_backlog(struct store_conn *c);
 /* Stores a settled record in activities with its partner and field
- * rows; the counts are the caller's (store_sqlite_inbox.c). */
-int store_sqlite_activity_place(
-    struct store_sqlite *c, const Hoptac__V1__Activity *a);
+ * rows; the counts are the caller's (store_sqlite_inbox.c). packed is a
+ * as packed already (len bytes), or NULL. */
+int store_sqlite_activity_place(struct store_sqlite *c,
+    const Hoptac__V1__Activity *a, const uint8_t *packed, size_t len);
 
 /* Logs a failed statement; returns STATUS_INTERNAL for the caller, or
  * RESOURCE_EXHAUSTED (noted in c->full) when the store is full. */
