@@ -11,6 +11,39 @@
 #include <uninorm.h>
 #include <unistr.h>
 
+/* The ASCII bytes that are controls in text: C0 but tab, LF and CR,
+ * and DEL. NUL is one too, told apart by text_check. */
+static const bool text_control_byte[0x80] = {[0x00] = 1,
+    [0x01] = 1,
+    [0x02] = 1,
+    [0x03] = 1,
+    [0x04] = 1,
+    [0x05] = 1,
+    [0x06] = 1,
+    [0x07] = 1,
+    [0x08] = 1,
+    [0x0b] = 1,
+    [0x0c] = 1,
+    [0x0e] = 1,
+    [0x0f] = 1,
+    [0x10] = 1,
+    [0x11] = 1,
+    [0x12] = 1,
+    [0x13] = 1,
+    [0x14] = 1,
+    [0x15] = 1,
+    [0x16] = 1,
+    [0x17] = 1,
+    [0x18] = 1,
+    [0x19] = 1,
+    [0x1a] = 1,
+    [0x1b] = 1,
+    [0x1c] = 1,
+    [0x1d] = 1,
+    [0x1e] = 1,
+    [0x1f] = 1,
+    [0x7f] = 1};
+
 int
 text_check(const char *s, size_t len)
 {
@@ -21,15 +54,16 @@ text_check(const char *s, size_t len)
 	if (s == NULL || u8_check(p, len) != NULL)
 		return TEXT_BAD_UTF8;
 	/* Valid UTF-8 from here, so the bytes tell without decoding: a
-	 * control is a byte below 0x20 or DEL (never in text either), or
-	 * U+0080..U+009F, which UTF-8 writes C2 80..C2 9F. */
+	 * control is one of the bytes above, or U+0080..U+009F, which UTF-8
+	 * writes C2 80..C2 9F; a byte of the table decides at once. */
 	for (size_t i = 0; i < len; i++) {
 		uint8_t b = p[i];
 
+		if (b < 0x80 ? !text_control_byte[b] : b != 0xc2)
+			continue;
 		if (b == 0)
 			return TEXT_HAS_NUL;
-		if ((b < 0x20 && b != '\t' && b != '\n' && b != '\r') ||
-		    b == 0x7f || (b == 0xc2 && p[i + 1] <= 0x9f))
+		if (b != 0xc2 || p[i + 1] <= 0x9f)
 			return TEXT_HAS_CONTROL;
 	}
 	return TEXT_OK;
@@ -170,12 +204,14 @@ text_shape_scan(
 
 		if (uc < 0x80) {
 			space = uc == ' ' || (uc >= '\t' && uc <= '\r');
+			sh->control = sh->control || text_control_byte[uc];
 		} else {
 			if ((k = u8_mbtouc_unsafe(&uc, p + i, n - i)) <= 0)
 				k = 1;
 			if (check_nfc && !text_nfc_inert(uc))
 				return false;
 			space = uc_is_property_white_space(uc);
+			sh->control = sh->control || uc <= 0x9f;
 		}
 		chars++;
 		if (space) {

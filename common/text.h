@@ -38,16 +38,18 @@ char *text_nfc(const char *s);
  * white space (bytes, of the text or of its NFC when that differs), and
  * between them its characters, whether a line break (CR or LF) is among
  * them, and its first direction control (as text_bidi_control: counted
- * from 1, 0 when none). */
+ * from 1, 0 when none); and whether a control character (as text_check
+ * refuses) is anywhere in it. */
 struct text_shape {
 	size_t start, end;
 	size_t chars;
 	size_t bidi;
 	uint32_t bidi_cp;
 	bool line_break;
+	bool control;
 };
 
-/* text_nfc of s, n bytes of well-formed UTF-8 (text_check), with its
+/* text_nfc of s, n bytes of well-formed UTF-8 without NUL, with its
  * shape in *sh, in one pass when s is NFC already. *out is NULL when s
  * is already all of that (nothing to copy), else malloc'd and owned by
  * the caller. Returns 0, or -1 when out of memory. */

@@ -232,6 +232,7 @@ store_tally_add(struct store_tallies *t, int table, int32_t day,
     const Hoptac__V1__Activity *a, const char *province, size_t plen)
 {
 	struct store_tally *x;
+	size_t ulen;
 
 	/* Full: first the counts of one key summed into one, a settling
 	 * having far fewer keys (days, units, kinds, provinces) than
@@ -255,7 +256,11 @@ store_tally_add(struct store_tallies *t, int table, int32_t day,
 	x->table = table;
 	x->day = day;
 	x->kind = (int)a->kind;
-	snprintf(x->unit, sizeof(x->unit), "%s", a->unit_code);
+	/* Copied, not printed: four times a record (snprintf cost 2,300
+	 * instructions of a record's settling). */
+	ulen = strnlen(a->unit_code, sizeof(x->unit) - 1);
+	memcpy(x->unit, a->unit_code, ulen);
+	x->unit[ulen] = '\0';
 	if (plen > GAZETTEER_PROVINCE_LEN)
 		plen = GAZETTEER_PROVINCE_LEN;
 	memcpy(x->province, province, plen);

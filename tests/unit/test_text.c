@@ -312,7 +312,8 @@ test_nfc_table_agrees(void **state)
  * White_Space by libunistring's property, with line breaks looked for
  * by strpbrk and the rest by text_length and text_bidi_control. The
  * random text mixes ASCII, Vietnamese letters precomposed and not, the
- * white space of other scripts, and direction controls.
+ * white space of other scripts, direction controls and controls, which
+ * it must find as text_check does.
  */
 static void
 test_nfc_shape_agrees(void **state)
@@ -320,7 +321,7 @@ test_nfc_shape_agrees(void **state)
 	static const uint32_t pool[] = {'a', 'e', 'Z', '1', ' ', ' ', '\t',
 	    '\n', '\r', 0x00A0, 0x3000, 0x2028, 0x202F, 0x0301, 0x0302, 0x0323,
 	    0x1EBF, 0x0111, 0x00EA, 0x200E, 0x202E, 0x2066, 0x061C, 0x4E00,
-	    0x0E81};
+	    0x0E81, 0x01, 0x0B, 0x7F, 0x85, 0x9F};
 	uint32_t seed = 4242;
 
 	(void)state;
@@ -365,6 +366,8 @@ test_nfc_shape_agrees(void **state)
 		assert_int_equal(sh.bidi, text_bidi_control(want, &cp));
 		if (sh.bidi != 0)
 			assert_int_equal(sh.bidi_cp, cp);
+		assert_int_equal(
+		    sh.control, text_check(s, n) == TEXT_HAS_CONTROL);
 		free(got);
 	}
 }
