@@ -50,7 +50,7 @@ struct store_inbox {
  * while this much is free, on the disk and under max_db_size; below it
  * each is stored at once, and a full store refuses the call instead of
  * acknowledging what could not be settled. The inbox waits for at most
- * some 4,096 records or 16 MiB (writer.c), which settle in far less. */
+ * some 8,192 records or 32 MiB (writer.c), which settle in far less. */
 #define STORE_INBOX_ROOM    (64LL << 20)
 #define STORE_INBOX_ROOM_MS 100 /* how often the room is measured */
 /* Past this many waiting, records are stored at once whatever else: a
