@@ -105,6 +105,17 @@ callq_take_timed(struct callq *q, int max, int timeout_ms, int *closing)
 	return first;
 }
 
+int
+callq_idle(struct callq *q)
+{
+	int idle;
+
+	pthread_mutex_lock(&q->mu);
+	idle = q->head == NULL && !q->closing;
+	pthread_mutex_unlock(&q->mu);
+	return idle;
+}
+
 void
 callq_kick(struct callq *q)
 {

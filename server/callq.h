@@ -43,6 +43,10 @@ struct call *callq_take_timed(
 /* The time ms from now on the clock pthread_cond_timedwait reads. */
 void callq_abstime(int ms, struct timespec *out);
 
+/* Whether the queue is empty and open: a producer may then serve its
+ * call itself (writer_submit). */
+int callq_idle(struct callq *q);
+
 /* Wakes the consumer waiting in callq_take_timed without a call. */
 void callq_kick(struct callq *q);
 

@@ -1,10 +1,12 @@
 /*
- * The writer is the only thread that writes to sqlite (ARCHITECTURE.md:
- * two writers or checkpointers can corrupt a WAL database before 3.51.3),
- * and its connection is the one that checkpoints. It takes every call
- * waiting in its queue into one transaction and commits once: group
- * commit, so a durable write costs one fsync shared by all the calls of
- * the group.
+ * The writer owns the only connection that writes to sqlite
+ * (ARCHITECTURE.md: two writers or checkpointers can corrupt a WAL
+ * database before 3.51.3), and its connection is the one that
+ * checkpoints; one thread at a time uses it, under run_mu. The writer's
+ * thread takes every call waiting in its queue into one transaction and
+ * commits once: group commit, so a durable write costs one fsync shared
+ * by all the calls of the group. A call submitted while nothing waits and
+ * the writer is idle is served by the submitting thread (writer_submit).
  */
 #include "writer.h"
 
@@ -65,7 +67,14 @@ struct writer_refusal {
 struct writer {
 	struct callq q;
 	pthread_t thread;
+	/* Held by the thread that uses db: the writer's own, or one that
+	 * submits a call while the writer has nothing to do and serves it
+	 * itself (writer_submit). Everything below that is "the writer's"
+	 * is under it. */
+	pthread_mutex_t run_mu;
 	struct store_conn *db; /* owned */
+	int64_t last_group_ms; /* rpc_now_ms of the last group: idle settle */
+	int sleeps; /* the writer sleeps until a call comes, not a settle */
 	/* What readers wait on (writer_settled), under settle_mu. */
 	pthread_mutex_t settle_mu;
 	pthread_cond_t settle_cv;
@@ -469,6 +478,7 @@ writer_group(struct writer *w, struct call *group)
 	int64_t now = call_wall_ms();
 	int rc, ok = 0;
 
+	w->last_group_ms = rpc_now_ms();
 	writer_refusals_flush(w, now - now % WRITER_MINUTE_MS);
 	if (store_begin(w->db) != STATUS_OK) {
 		log_warnx("HOPTACD-BEGIN: %s", store_errmsg(w->db));
@@ -532,32 +542,67 @@ writer_settle(struct writer *w)
 	writer_publish(w, 1);
 }
 
+/* Whether the writer should settle now: a reader waits, or enough
+ * records wait, or some wait and no call came for WRITER_SETTLE_IDLE_MS.
+ * Under run_mu. */
+static int
+writer_settle_due(struct writer *w)
+{
+	int wanted;
+
+	pthread_mutex_lock(&w->settle_mu);
+	wanted = w->settle_wanted;
+	pthread_mutex_unlock(&w->settle_mu);
+	return wanted ||
+	    (w->backlog > 0 &&
+	        (w->backlog >= WRITER_SETTLE_ROWS ||
+	            rpc_now_ms() - w->last_group_ms >= WRITER_SETTLE_IDLE_MS));
+}
+
+/* How long the writer may sleep: until the idle settle, if anything
+ * waits for it. Under run_mu. */
+static int
+writer_sleep_ms(struct writer *w)
+{
+	int64_t left;
+
+	if (w->backlog <= 0)
+		return -1;
+	left = WRITER_SETTLE_IDLE_MS - (rpc_now_ms() - w->last_group_ms);
+	return left < 1                    ? 1
+	    : left > WRITER_SETTLE_IDLE_MS ? WRITER_SETTLE_IDLE_MS
+	                                   : (int)left;
+}
+
 static void *
 writer_main(void *arg)
 {
 	struct writer *w = arg;
 	struct call *group;
-	int closing = 0, wanted;
+	int closing = 0, sleep_ms;
 
 	callq_thread_name("hoptacd-writer");
+	pthread_mutex_lock(&w->run_mu);
 	writer_settle(w); /* what a stop left in the inbox */
+	w->sleeps = (sleep_ms = writer_sleep_ms(w)) < 0;
+	pthread_mutex_unlock(&w->run_mu);
 	for (;;) {
-		group = callq_take_timed(&w->q, WRITER_GROUP_MAX,
-		    w->backlog > 0 ? WRITER_SETTLE_IDLE_MS : -1, &closing);
+		group = callq_take_timed(
+		    &w->q, WRITER_GROUP_MAX, sleep_ms, &closing);
+		if (group == NULL && closing)
+			break;
+		pthread_mutex_lock(&w->run_mu);
 		if (group != NULL)
 			writer_group(w, group);
-		else if (closing)
-			break;
-		pthread_mutex_lock(&w->settle_mu);
-		wanted = w->settle_wanted;
-		pthread_mutex_unlock(&w->settle_mu);
-		if (wanted ||
-		    (w->backlog > 0 &&
-		        (group == NULL || w->backlog >= WRITER_SETTLE_ROWS)))
+		if (writer_settle_due(w))
 			writer_settle(w);
+		w->sleeps = (sleep_ms = writer_sleep_ms(w)) < 0;
+		pthread_mutex_unlock(&w->run_mu);
 	}
+	pthread_mutex_lock(&w->run_mu);
 	writer_settle(w);
 	writer_refusals_flush(w, INT64_MAX);
+	pthread_mutex_unlock(&w->run_mu);
 	pthread_mutex_lock(&w->settle_mu);
 	w->stopped = 1;
 	pthread_cond_broadcast(&w->settle_cv);
@@ -589,6 +634,7 @@ writer_create(struct store_conn *db)
 	if (w == NULL)
 		return NULL;
 	callq_init(&w->q);
+	pthread_mutex_init(&w->run_mu, NULL);
 	pthread_mutex_init(&w->settle_mu, NULL);
 	pthread_cond_init(&w->settle_cv, NULL);
 	w->db = db;
@@ -597,6 +643,7 @@ writer_create(struct store_conn *db)
 	w->unsettled = 1;
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
 		callq_fini(&w->q);
+		pthread_mutex_destroy(&w->run_mu);
 		pthread_mutex_destroy(&w->settle_mu);
 		pthread_cond_destroy(&w->settle_cv);
 		free(w);
@@ -605,10 +652,31 @@ writer_create(struct store_conn *db)
 	return w;
 }
 
+/*
+ * With nothing queued and the writer idle, the submitting thread (one of
+ * nng's, or a reader's for an audit row) serves the call itself, as a
+ * group of one: waking the writer's thread and handing the call over
+ * made one client's calls a tenth slower (docs/PERFORMANCE.md).
+ * Otherwise the call waits in the queue for the writer's next group, as
+ * calls arriving together should.
+ */
 void
 writer_submit(struct writer *w, struct call *c)
 {
-	callq_push(&w->q, c);
+	int due;
+
+	if (!callq_idle(&w->q) || pthread_mutex_trylock(&w->run_mu) != 0) {
+		callq_push(&w->q, c);
+		return;
+	}
+	c->next = NULL;
+	writer_group(w, c);
+	/* The settling is the writer's, not on a thread of nng's; a writer
+	 * asleep until a call comes is woken to time its idle settle. */
+	due = writer_settle_due(w) || (w->sleeps && w->backlog > 0);
+	pthread_mutex_unlock(&w->run_mu);
+	if (due)
+		callq_kick(&w->q);
 }
 
 void
@@ -618,7 +686,12 @@ writer_destroy(struct writer *w)
 		return;
 	callq_close(&w->q);
 	pthread_join(w->thread, NULL);
+	/* A call served by its submitter is over once run_mu is free; none
+	 * starts on a closed queue. */
+	pthread_mutex_lock(&w->run_mu);
+	pthread_mutex_unlock(&w->run_mu);
 	callq_fini(&w->q);
+	pthread_mutex_destroy(&w->run_mu);
 	pthread_mutex_destroy(&w->settle_mu);
 	pthread_cond_destroy(&w->settle_cv);
 	store_close(w->db);

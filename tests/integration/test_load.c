@@ -152,9 +152,10 @@ integrity_ok(const char *path)
 	return ok;
 }
 
-/* kill -9 under load, restart: every acknowledged record is there. */
+/* kill -9 under load from n clients, restart: every acknowledged record
+ * is there. */
 static void
-test_kill_during_load(void **state)
+kill_during_load(int n)
 {
 	struct harness h;
 	struct worker w[CLIENTS];
@@ -162,15 +163,14 @@ test_kill_during_load(void **state)
 	struct rpc_client *c;
 	int acked = 0;
 
-	(void)state;
 	harness_start(&h, HARNESS_TCP, 0);
 	c = harness_client(&h);
 	harness_unit(c, "KT-DAKGLEI", "UBND huyện Đắk Glei");
 	rpc_client_close(c);
-	run_workers(&h, w, CLIENTS, KILL_MAX, &stop, kill_midway);
+	run_workers(&h, w, n, KILL_MAX, &stop, kill_midway);
 	harness_restart(&h);
 	c = harness_client(&h);
-	for (int i = 0; i < CLIENTS; i++) {
+	for (int i = 0; i < n; i++) {
 		for (int j = 0; j < w[i].ok; j++) {
 			Hoptac__V1__GetActivityRequest req =
 			    HOPTAC__V1__GET_ACTIVITY_REQUEST__INIT;
@@ -191,18 +191,85 @@ test_kill_during_load(void **state)
 	}
 	/* The load was real, and the crash came before its end. */
 	assert_true(acked > 0);
-	assert_true(acked < CLIENTS * KILL_MAX);
+	assert_true(acked < n * KILL_MAX);
 	/* At most the calls in flight at the kill (one per client) may have
 	 * committed without their reply reaching the client. */
 	long stored = harness_count(c, "KT-DAKGLEI");
 	print_message(
 	    "acknowledged %d before the kill, %ld stored\n", acked, stored);
 	assert_true(stored >= acked);
-	assert_true(stored <= acked + CLIENTS);
+	assert_true(stored <= acked + n);
 	rpc_client_close(c);
 	harness_stop(&h);
 	assert_true(integrity_ok(h.db));
-	free_workers(w, CLIENTS);
+	free_workers(w, n);
+	harness_cleanup(&h);
+}
+
+static void
+test_kill_during_load(void **state)
+{
+	(void)state;
+	kill_during_load(CLIENTS);
+}
+
+/* One client's calls find the writer idle and are served by the thread
+ * that received them (server/writer.c, writer_submit): the same holds. */
+static void
+test_kill_one_client(void **state)
+{
+	(void)state;
+	kill_during_load(1);
+}
+
+/* Rows in table, read behind the server's back. */
+static long
+table_rows(const char *path, const char *table)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	char sql[96];
+	long n = -1;
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", table);
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ==
+	        SQLITE_OK &&
+	    sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+/* Records that one client's calls left waiting in the inbox are settled
+ * once no call has come for a while, with no reader asking: the writer's
+ * thread, which served none of those calls, keeps the time. */
+static void
+test_settled_when_idle(void **state)
+{
+	struct harness h;
+	struct worker w[1];
+	struct rpc_client *c;
+	long waiting = -1;
+
+	(void)state;
+	HARNESS_SQLITE_ONLY();
+	harness_start(&h, HARNESS_TCP, 0);
+	c = harness_client(&h);
+	harness_unit(c, "KT-DAKGLEI", "UBND huyện Đắk Glei");
+	rpc_client_close(c);
+	run_workers(&h, w, 1, 300, NULL, NULL);
+	assert_int_equal(w[0].ok, 300);
+	/* 20 ms after the last call; a slow machine gets 10 s. */
+	for (int i = 0; i < 200 && waiting != 0; i++) {
+		usleep(50 * 1000);
+		waiting = table_rows(h.db, "activity_inbox");
+	}
+	assert_int_equal(waiting, 0);
+	assert_int_equal(table_rows(h.db, "activities"), 300);
+	free_workers(w, 1);
+	harness_stop(&h);
 	harness_cleanup(&h);
 }
 
@@ -212,6 +279,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_concurrent_submitters),
 	    cmocka_unit_test(test_kill_during_load),
+	    cmocka_unit_test(test_kill_one_client),
+	    cmocka_unit_test(test_settled_when_idle),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
