@@ -12,6 +12,7 @@
 
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +73,9 @@ struct writer {
 	 * itself (writer_submit). Everything below that is "the writer's"
 	 * is under it. */
 	pthread_mutex_t run_mu;
+	/* The writer's thread has taken work and waits for run_mu: a
+	 * submitter then queues its call rather than go first. */
+	atomic_int claimed;
 	struct store_conn *db; /* owned */
 	int64_t last_group_ms; /* rpc_now_ms of the last group: idle settle */
 	int sleeps; /* the writer sleeps until a call comes, not a settle */
@@ -591,7 +595,9 @@ writer_main(void *arg)
 		    &w->q, WRITER_GROUP_MAX, sleep_ms, &closing);
 		if (group == NULL && closing)
 			break;
+		atomic_store(&w->claimed, 1);
 		pthread_mutex_lock(&w->run_mu);
+		atomic_store(&w->claimed, 0);
 		if (group != NULL)
 			writer_group(w, group);
 		if (writer_settle_due(w))
@@ -665,7 +671,8 @@ writer_submit(struct writer *w, struct call *c)
 {
 	int due;
 
-	if (!callq_idle(&w->q) || pthread_mutex_trylock(&w->run_mu) != 0) {
+	if (!callq_idle(&w->q) || atomic_load(&w->claimed) ||
+	    pthread_mutex_trylock(&w->run_mu) != 0) {
 		callq_push(&w->q, c);
 		return;
 	}
