@@ -77,7 +77,7 @@ struct writer {
 	 * submitter then queues its call rather than go first. */
 	atomic_int claimed;
 	struct store_conn *db; /* owned */
-	int64_t last_group_ms; /* rpc_now_ms of the last group: idle settle */
+	int64_t last_group_ms; /* rpc_now_ms when the last group ended */
 	int sleeps; /* the writer sleeps until a call comes, not a settle */
 	/* What readers wait on (writer_settled), under settle_mu. */
 	pthread_mutex_t settle_mu;
@@ -482,7 +482,6 @@ writer_group(struct writer *w, struct call *group)
 	int64_t now = call_wall_ms();
 	int rc, ok = 0;
 
-	w->last_group_ms = rpc_now_ms();
 	writer_refusals_flush(w, now - now % WRITER_MINUTE_MS);
 	if (store_begin(w->db) != STATUS_OK) {
 		log_warnx("HOPTACD-BEGIN: %s", store_errmsg(w->db));
@@ -519,6 +518,9 @@ reply:
 		c->audited = 1; /* or lost with its transaction: not retried */
 		c->finish(c);
 	}
+	/* Idle is counted from here: a group that took longer than
+	 * WRITER_SETTLE_IDLE_MS (a batch under valgrind) is no pause. */
+	w->last_group_ms = rpc_now_ms();
 }
 
 /* Settles the inbox in a transaction of its own. A failure is logged
