@@ -373,7 +373,21 @@ store_sqlite_clear_table(struct store_sqlite *c, const char *del)
 	return rc;
 }
 
-/* Moves every row of the inbox, in order, into the indexed tables. */
+/* Inserts the links of what chunk holds, then frees its records. */
+static int
+store_inbox_links(struct store_sqlite *c, struct store_links *chunk, int rc)
+{
+	if (rc == STATUS_OK && chunk->n > 0)
+		rc = store_sqlite_links_flush(c, chunk);
+	for (size_t i = 0; i < chunk->n; i++)
+		hoptac__v1__activity__free_unpacked(chunk->a[i], NULL);
+	chunk->n = 0;
+	return rc;
+}
+
+/* Moves every row of the inbox, in order, into the indexed tables: the
+ * records' rows first, their partner and field rows after every
+ * STORE_LINK_CHUNK records, many to a statement. */
 static int
 store_inbox_move(struct store_sqlite *c, int64_t *moved)
 {
@@ -381,6 +395,7 @@ store_inbox_move(struct store_sqlite *c, int64_t *moved)
 	    "SELECT body FROM activity_inbox ORDER BY seq";
 	static const char del[] = "DELETE FROM activity_inbox";
 	struct store_tallies t = {NULL, 0, 0};
+	struct store_links chunk = {.n = 0};
 	sqlite3_stmt *st = NULL;
 	int rc = STATUS_OK, rv = SQLITE_DONE;
 
@@ -395,16 +410,20 @@ store_inbox_move(struct store_sqlite *c, int64_t *moved)
 		         &hoptac__v1__activity__descriptor, (void **)&a)) !=
 		    STATUS_OK)
 			break;
+		chunk.a[chunk.n] = a;
 		/* The inbox keeps the record as the table does, packed:
 		 * its bytes go across as they are. */
 		body = sqlite3_column_blob(st, 0);
-		rc = store_sqlite_activity_place(
-		    c, a, body, (size_t)sqlite3_column_bytes(st, 0));
+		rc = store_sqlite_activity_row(c, a, body,
+		    (size_t)sqlite3_column_bytes(st, 0), &chunk.seq[chunk.n]);
+		chunk.n++;
 		if (rc == STATUS_OK)
 			rc = store_tally_activity(&t, a);
-		hoptac__v1__activity__free_unpacked(a, NULL);
+		if (chunk.n == STORE_LINK_CHUNK)
+			rc = store_inbox_links(c, &chunk, rc);
 		(*moved)++;
 	}
+	rc = store_inbox_links(c, &chunk, rc);
 	if (rc == STATUS_OK && rv != SQLITE_DONE)
 		rc = store_sqlite_fail(c, sql);
 	sqlite3_finalize(st);

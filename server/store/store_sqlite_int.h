@@ -214,6 +214,25 @@ int64_t store_sqlite_backlog(struct store_conn *c);
 int store_sqlite_activity_place(struct store_sqlite *c,
     const Hoptac__V1__Activity *a, const uint8_t *packed, size_t len);
 
+/* store_sqlite_activity_place without the partner and field rows: its
+ * seq in *seq, for store_sqlite_links_flush. */
+int store_sqlite_activity_row(struct store_sqlite *c,
+    const Hoptac__V1__Activity *a, const uint8_t *packed, size_t len,
+    int64_t *seq);
+
+/* Records placed whose partner and field rows are still to insert, many
+ * rows to a statement: the settling's (store_sqlite_inbox.c). */
+#define STORE_LINK_ROWS  32
+#define STORE_LINK_CHUNK 64
+struct store_links {
+	Hoptac__V1__Activity *a[STORE_LINK_CHUNK]; /* owned by the settling */
+	int64_t seq[STORE_LINK_CHUNK];
+	size_t n;
+};
+
+/* Inserts the partner and field rows of chunk's records. */
+int store_sqlite_links_flush(struct store_sqlite *c, struct store_links *chunk);
+
 /* Logs a failed statement; returns STATUS_INTERNAL for the caller, or
  * RESOURCE_EXHAUSTED (noted in c->full) when the store is full. */
 int store_sqlite_fail(struct store_sqlite *c, const char *what);

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "pbstr.h"
 #include "status.h"
 #include "store.h"
@@ -541,6 +543,91 @@ test_paging(void **state)
 	    STATUS_INVALID_ARGUMENT);
 }
 
+/* Rows of sql's one count, read from the file behind the store. */
+static long
+links_count(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	long n = -1;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ==
+	        SQLITE_OK &&
+	    sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+/* A settling inserts its records' partner and field rows many to a
+ * statement, the rest one by one: each record gets exactly its own,
+ * a code named twice in one record once, across more rows than one
+ * statement holds and a remainder that fills none. */
+static void
+test_settle_links(void **state)
+{
+	static const char *const codes[] = {
+	    "LA-XE", "LA-XE-DAKCHEUNG", "LA-AT", "LA-SV", "LA-CH"};
+	static const char *const fields[] = {
+	    "y tế", "kinh tế", "an ninh biên giới", "giáo dục"};
+	struct store_fixture *f = *state;
+	struct store_conn *c;
+	long want_p = 0, want_f = 0;
+	char id[32], sql[256];
+
+	STORE_FIXTURE_SQLITE_ONLY();
+	c = store_fixture_writer(f);
+	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
+	for (int i = 0; i < 151; i++) {
+		struct store_fixture_spec s = {.id = id,
+		    .kind =
+		        HOPTAC__V1__ACTIVITY_KIND__ACTIVITY_KIND_DELEGATION_OUT,
+		    .start = "2024-03-05",
+		    .title = "Đoàn công tác"};
+		int np = i % 4, nf = (i + 1) % 4;
+
+		snprintf(id, sizeof(id), "kt-links-%03d", i);
+		for (int k = 0; k < np; k++)
+			s.partners[k] = codes[(i + 2 * k) % 5];
+		if (i % 7 == 0 && np >= 2)
+			s.partners[1] = s.partners[0]; /* named twice */
+		for (int k = 0; k < nf; k++)
+			s.fields[k] = fields[(i + k) % 4];
+		want_p += i % 7 == 0 && np >= 2 ? np - 1 : np;
+		want_f += nf;
+		store_fixture_insert_activity(c, &s);
+	}
+	assert_int_equal(store_settle(c, NULL), STATUS_OK);
+	assert_int_equal(store_unsettled(c), 0);
+	assert_int_equal(
+	    links_count(f->path, "SELECT count(*) FROM activity_partners"),
+	    want_p);
+	assert_int_equal(
+	    links_count(f->path, "SELECT count(*) FROM activity_fields"),
+	    want_f);
+	/* Each record its own: the counts differ from one record to the
+	 * next, so rows given to a neighbour would show. */
+	for (int i = 0; i < 151; i++) {
+		int np = i % 4, nf = (i + 1) % 4;
+		long got_p, got_f;
+
+		snprintf(sql, sizeof(sql),
+		    "SELECT count(*) FROM activity_partners p JOIN activities a"
+		    " ON a.seq = p.activity_seq WHERE a.id = 'kt-links-%03d'",
+		    i);
+		got_p = links_count(f->path, sql);
+		snprintf(sql, sizeof(sql),
+		    "SELECT count(*) FROM activity_fields l JOIN activities a"
+		    " ON a.seq = l.activity_seq WHERE a.id = 'kt-links-%03d'",
+		    i);
+		got_f = links_count(f->path, sql);
+		assert_int_equal(got_p, i % 7 == 0 && np >= 2 ? np - 1 : np);
+		assert_int_equal(got_f, nf);
+	}
+}
+
 int
 main(void)
 {
@@ -556,6 +643,7 @@ main(void)
 	    STORE_FIXTURE_TEST(test_list_text),
 	    STORE_FIXTURE_TEST(test_paging),
 	    STORE_FIXTURE_TEST(test_migration_refolds_keys),
+	    STORE_FIXTURE_TEST(test_settle_links),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
