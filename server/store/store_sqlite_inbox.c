@@ -167,19 +167,31 @@ enum {
 	STORE_TALLY_PMONTH
 };
 
-static const char *const store_tally_sql[] = {
-    "INSERT INTO activity_day_counts VALUES (?1, ?2, ?3, ?5, ?6)"
-    " ON CONFLICT DO UPDATE SET n = n + excluded.n,"
-    " people = people + excluded.people",
-    "INSERT INTO activity_month_counts VALUES (?1, ?2, ?3, ?5, ?6)"
-    " ON CONFLICT DO UPDATE SET n = n + excluded.n,"
-    " people = people + excluded.people",
-    "INSERT INTO activity_partner_day_counts VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
-    " ON CONFLICT DO UPDATE SET n = n + excluded.n,"
-    " people = people + excluded.people",
-    "INSERT INTO activity_partner_month_counts"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO UPDATE SET"
-    " n = n + excluded.n, people = people + excluded.people",
+/* Each table's upsert, of one row and of STORE_TALLY_ROWS rows: one
+ * statement for many keys opens the table once, not once a key (as the
+ * links, store_sqlite_activities.c). */
+#define STORE_TALLY_ROWS  16
+#define STORE_TALLY_R5    "(?,?,?,?,?)"
+#define STORE_TALLY_R6    "(?,?,?,?,?,?)"
+#define STORE_TALLY_X4(r) r "," r "," r "," r
+#define STORE_TALLY_X16(r)                                                     \
+	STORE_TALLY_X4(r)                                                      \
+	"," STORE_TALLY_X4(r) "," STORE_TALLY_X4(r) "," STORE_TALLY_X4(r)
+#define STORE_TALLY_SET                                                        \
+	" ON CONFLICT DO UPDATE SET n = n + excluded.n,"                       \
+	" people = people + excluded.people"
+#define STORE_TALLY_SQL(table, r)                                              \
+	{                                                                      \
+		"INSERT INTO " table " VALUES " r STORE_TALLY_SET,             \
+		    "INSERT INTO " table " VALUES " STORE_TALLY_X16(r)         \
+		        STORE_TALLY_SET                                        \
+	}
+
+static const char *const store_tally_sql[][2] = {
+    STORE_TALLY_SQL("activity_day_counts", STORE_TALLY_R5),
+    STORE_TALLY_SQL("activity_month_counts", STORE_TALLY_R5),
+    STORE_TALLY_SQL("activity_partner_day_counts", STORE_TALLY_R6),
+    STORE_TALLY_SQL("activity_partner_month_counts", STORE_TALLY_R6),
 };
 
 /* The counts of one settling, gathered before they are written. */
@@ -313,29 +325,50 @@ store_tally_activity(struct store_tallies *t, const Hoptac__V1__Activity *a)
 	return STATUS_OK;
 }
 
-/* Writes the gathered counts, once per key, in the tables' order. */
+/* Binds sum's columns from parameter at + 1 on: its key, then n and
+ * people; cols is 6 for the tables by province, else 5. */
+static void
+store_tally_bind(
+    sqlite3_stmt *st, int at, const struct store_tally *sum, int cols)
+{
+	sqlite3_bind_int(st, at + 1, sum->day);
+	sqlite3_bind_text(st, at + 2, sum->unit, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, at + 3, sum->kind);
+	if (cols == 6)
+		sqlite3_bind_text(st, at + 4, sum->province, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, at + cols - 1, sum->n);
+	sqlite3_bind_int64(st, at + cols, sum->people);
+}
+
+/* Writes the gathered counts, once per key, in the tables' order:
+ * STORE_TALLY_ROWS keys to a statement, the rest of a table's one by
+ * one. */
 static int
 store_tally_write(struct store_sqlite *c, struct store_tallies *t)
 {
+	sqlite3_stmt *st = NULL;
 	int rc = STATUS_OK;
+	size_t i = 0, end, full;
 
 	store_tally_compact(t);
-	for (size_t i = 0; i < t->n && rc == STATUS_OK; i++) {
-		const struct store_tally *sum = &t->v[i];
-		const char *sql = store_tally_sql[sum->table];
-		sqlite3_stmt *st;
+	for (; i < t->n && rc == STATUS_OK; i = end) {
+		int table = t->v[i].table;
+		int cols = table >= STORE_TALLY_PDAY ? 6 : 5;
 
-		if ((st = store_sqlite_stmt(c, sql)) == NULL)
-			return store_sqlite_fail(c, sql);
-		sqlite3_bind_int(st, 1, sum->day);
-		sqlite3_bind_text(st, 2, sum->unit, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 3, sum->kind);
-		if (sum->table >= STORE_TALLY_PDAY)
-			sqlite3_bind_text(
-			    st, 4, sum->province, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 5, sum->n);
-		sqlite3_bind_int64(st, 6, sum->people);
-		rc = store_sqlite_step_done(c, st);
+		for (end = i; end < t->n && t->v[end].table == table; end++)
+			;
+		full = end - (end - i) % STORE_TALLY_ROWS;
+		for (size_t k = i; k < end && rc == STATUS_OK; k++) {
+			int many = k < full;
+			int at = many ? (int)((k - i) % STORE_TALLY_ROWS) : 0;
+			const char *sql = store_tally_sql[table][many];
+
+			if (at == 0 && (st = store_sqlite_stmt(c, sql)) == NULL)
+				return store_sqlite_fail(c, sql);
+			store_tally_bind(st, at * cols, &t->v[k], cols);
+			if (!many || at == STORE_TALLY_ROWS - 1)
+				rc = store_sqlite_step_done(c, st);
+		}
 	}
 	return rc;
 }
