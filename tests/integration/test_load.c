@@ -133,23 +133,33 @@ kill_midway(struct harness *h, atomic_int *stop)
 	atomic_store(stop, 1);
 }
 
-static int
-integrity_ok(const char *path)
+/* The first column of sql's first row on the file behind the server's
+ * back, as text in out ("" when there is none). */
+static void
+db_text(const char *path, const char *sql, char *out, size_t len)
 {
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
-	int ok = 0;
 
+	out[0] = '\0';
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ==
 	        SQLITE_OK &&
-	    sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL) ==
-	        SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		ok =
-		    strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
+	    sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_text(st, 0) != NULL)
+		snprintf(
+		    out, len, "%s", (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	sqlite3_close(db);
-	return ok;
+}
+
+static int
+integrity_ok(const char *path)
+{
+	char got[64];
+
+	db_text(path, "PRAGMA integrity_check", got, sizeof(got));
+	return strcmp(got, "ok") == 0;
 }
 
 /* kill -9 under load from n clients, restart: every acknowledged record
@@ -222,24 +232,15 @@ test_kill_one_client(void **state)
 	kill_during_load(1);
 }
 
-/* Rows in table, read behind the server's back. */
+/* Rows in table, read behind the server's back; -1 when unread. */
 static long
 table_rows(const char *path, const char *table)
 {
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	char sql[96];
-	long n = -1;
+	char sql[96], got[32];
 
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", table);
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ==
-	        SQLITE_OK &&
-	    sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return n;
+	db_text(path, sql, got, sizeof(got));
+	return got[0] != '\0' ? atol(got) : -1;
 }
 
 /* Records that one client's calls left waiting in the inbox are settled

@@ -113,8 +113,6 @@ store_fixture_reader(const char *path)
 int
 store_fixture_version(const char *path)
 {
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
 	int v;
 
 	if (strncmp(path, "postgresql:", 11) == 0) {
@@ -128,13 +126,21 @@ store_fixture_version(const char *path)
 		PQfinish(pg);
 		return v;
 	}
+	return (int)store_fixture_int(path, "PRAGMA user_version");
+}
+
+long long
+store_fixture_int(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	long long v;
+
 	assert_int_equal(
 	    sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(
-	    sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL),
-	    SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	v = sqlite3_column_int(st, 0);
+	v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	return v;

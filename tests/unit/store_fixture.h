@@ -59,6 +59,10 @@ int store_fixture_teardown(void **state);
 struct store_conn *store_fixture_writer(struct store_fixture *f);
 struct store_conn *store_fixture_reader(const char *path);
 
+/* The integer sql reads first on the file, with sqlite directly; fails
+ * the test when it reads none. */
+long long store_fixture_int(const char *path, const char *sql);
+
 /* The file's schema version, read and written with sqlite directly. */
 int store_fixture_version(const char *path);
 void store_fixture_set_version(const char *path, int v);

@@ -13,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "pbstr.h"
 #include "status.h"
 #include "store.h"
@@ -543,24 +541,6 @@ test_paging(void **state)
 	    STATUS_INVALID_ARGUMENT);
 }
 
-/* Rows of sql's one count, read from the file behind the store. */
-static long
-links_count(const char *path, const char *sql)
-{
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	long n = -1;
-
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ==
-	        SQLITE_OK &&
-	    sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return n;
-}
-
 /* A settling inserts its records' partner and field rows many to a
  * statement, the rest one by one: each record gets exactly its own,
  * a code named twice in one record once, across more rows than one
@@ -601,11 +581,11 @@ test_settle_links(void **state)
 	}
 	assert_int_equal(store_settle(c, NULL), STATUS_OK);
 	assert_int_equal(store_unsettled(c), 0);
-	assert_int_equal(
-	    links_count(f->path, "SELECT count(*) FROM activity_partners"),
+	assert_int_equal(store_fixture_int(
+	                     f->path, "SELECT count(*) FROM activity_partners"),
 	    want_p);
 	assert_int_equal(
-	    links_count(f->path, "SELECT count(*) FROM activity_fields"),
+	    store_fixture_int(f->path, "SELECT count(*) FROM activity_fields"),
 	    want_f);
 	/* Each record its own: the counts differ from one record to the
 	 * next, so rows given to a neighbour would show. */
@@ -617,12 +597,12 @@ test_settle_links(void **state)
 		    "SELECT count(*) FROM activity_partners p JOIN activities a"
 		    " ON a.seq = p.activity_seq WHERE a.id = 'kt-links-%03d'",
 		    i);
-		got_p = links_count(f->path, sql);
+		got_p = store_fixture_int(f->path, sql);
 		snprintf(sql, sizeof(sql),
 		    "SELECT count(*) FROM activity_fields l JOIN activities a"
 		    " ON a.seq = l.activity_seq WHERE a.id = 'kt-links-%03d'",
 		    i);
-		got_f = links_count(f->path, sql);
+		got_f = store_fixture_int(f->path, sql);
 		assert_int_equal(got_p, i % 7 == 0 && np >= 2 ? np - 1 : np);
 		assert_int_equal(got_f, nf);
 	}
