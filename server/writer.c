@@ -695,8 +695,9 @@ writer_destroy(struct writer *w)
 		return;
 	callq_close(&w->q);
 	pthread_join(w->thread, NULL);
-	/* A call served by its submitter is over once run_mu is free; none
-	 * starts on a closed queue. */
+	/* A call its submitter serves (it may have found the queue open
+	 * just before the close) is over once run_mu is free, before the
+	 * store closes. Calls in flight were drained before (server_stop). */
 	pthread_mutex_lock(&w->run_mu);
 	pthread_mutex_unlock(&w->run_mu);
 	callq_fini(&w->q);
