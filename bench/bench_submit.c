@@ -187,8 +187,11 @@ main(int argc, char **argv)
 	t = calloc((size_t)clients, sizeof(*t));
 	n = (size_t)clients * (size_t)calls;
 	all = calloc(n, sizeof(*all));
-	if (t == NULL || all == NULL)
+	if (t == NULL || all == NULL) {
+		free(t);
+		free(all);
 		return 1;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (int i = 0; i < clients; i++) {
 		t[i] = (struct bench_thread) {.url = url,
