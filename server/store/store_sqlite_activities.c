@@ -48,7 +48,25 @@ store_bind_activity(sqlite3_stmt *st, const Hoptac__V1__Activity *a,
 	return STATUS_OK;
 }
 
-/* Replaces the rows of one link table (partners or fields) of an
+/* The inserts of one link row and of STORE_LINK_ROWS of them. */
+#define STORE_LINK_ROWS 32
+#define STORE_LINK_R2   "(?,?),(?,?)"
+#define STORE_LINK_R8                                                          \
+	STORE_LINK_R2 "," STORE_LINK_R2 "," STORE_LINK_R2 "," STORE_LINK_R2
+#define STORE_LINK_R32                                                         \
+	STORE_LINK_R8 "," STORE_LINK_R8 "," STORE_LINK_R8 "," STORE_LINK_R8
+#define STORE_PARTNER_INSERT                                                   \
+	"INSERT OR IGNORE INTO activity_partners(partner_code, activity_seq)"  \
+	" VALUES "
+#define STORE_FIELD_INSERT                                                     \
+	"INSERT OR IGNORE INTO activity_fields(field, activity_seq) VALUES "
+
+static const char store_partner_one[] = STORE_PARTNER_INSERT "(?, ?)";
+static const char store_partner_many[] = STORE_PARTNER_INSERT STORE_LINK_R32;
+static const char store_field_one[] = STORE_FIELD_INSERT "(?, ?)";
+static const char store_field_many[] = STORE_FIELD_INSERT STORE_LINK_R32;
+
+/* Replaces the rows of one link table (partners or fields) of a stored
  * activity: the tables that let queries filter and group by a list. */
 static int
 store_activity_link(struct store_sqlite *c, sqlite3_int64 seq, const char *del,
@@ -57,14 +75,11 @@ store_activity_link(struct store_sqlite *c, sqlite3_int64 seq, const char *del,
 	sqlite3_stmt *st;
 	int rc;
 
-	/* A record just inserted has no rows to replace yet. */
-	if (del != NULL) {
-		if ((st = store_sqlite_stmt(c, del)) == NULL)
-			return store_sqlite_fail(c, del);
-		sqlite3_bind_int64(st, 1, seq);
-		if ((rc = store_sqlite_step_done(c, st)) != STATUS_OK)
-			return rc;
-	}
+	if ((st = store_sqlite_stmt(c, del)) == NULL)
+		return store_sqlite_fail(c, del);
+	sqlite3_bind_int64(st, 1, seq);
+	if ((rc = store_sqlite_step_done(c, st)) != STATUS_OK)
+		return rc;
 	for (size_t i = 0; i < n; i++) {
 		if ((st = store_sqlite_stmt(c, ins)) == NULL)
 			return store_sqlite_fail(c, ins);
@@ -77,24 +92,18 @@ store_activity_link(struct store_sqlite *c, sqlite3_int64 seq, const char *del,
 }
 
 static int
-store_activity_links(struct store_sqlite *c, sqlite3_int64 seq,
-    const Hoptac__V1__Activity *a, int fresh)
+store_activity_relink(
+    struct store_sqlite *c, sqlite3_int64 seq, const Hoptac__V1__Activity *a)
 {
 	int rc = store_activity_link(c, seq,
-	    fresh ? NULL
-	          : "DELETE FROM activity_partners WHERE activity_seq = ?",
-	    "INSERT OR IGNORE INTO activity_partners(partner_code, "
-	    "activity_seq)"
-	    " VALUES (?, ?)",
-	    a->partner_codes, a->n_partner_codes);
+	    "DELETE FROM activity_partners WHERE activity_seq = ?",
+	    store_partner_one, a->partner_codes, a->n_partner_codes);
 
 	if (rc != STATUS_OK)
 		return rc;
 	return store_activity_link(c, seq,
-	    fresh ? NULL : "DELETE FROM activity_fields WHERE activity_seq = ?",
-	    "INSERT OR IGNORE INTO activity_fields(field, activity_seq)"
-	    " VALUES (?, ?)",
-	    a->fields, a->n_fields);
+	    "DELETE FROM activity_fields WHERE activity_seq = ?",
+	    store_field_one, a->fields, a->n_fields);
 }
 
 /* Migration 2 added activity_fields: fill it from the stored records. */
@@ -118,9 +127,7 @@ store_sqlite_activity_fields_backfill(struct store_sqlite *c)
 		}
 		rc = store_activity_link(c, sqlite3_column_int64(st, 0),
 		    "DELETE FROM activity_fields WHERE activity_seq = ?",
-		    "INSERT OR IGNORE INTO activity_fields(field, activity_seq)"
-		    " VALUES (?, ?)",
-		    a->fields, a->n_fields);
+		    store_field_one, a->fields, a->n_fields);
 		hoptac__v1__activity__free_unpacked(a, NULL);
 	}
 	if (rc == STATUS_OK && rv != SQLITE_DONE)
@@ -295,32 +302,6 @@ store_sqlite_activity_insert(
 	return store_sqlite_inbox_add(store_sqlite_of(conn), a);
 }
 
-/* The statements that insert STORE_LINK_ROWS link rows at once: one
- * statement for many rows opens the table's and its index's cursors
- * once, not once a row (4,200 instructions a row fewer, measured alone
- * on a table of this shape). */
-#define STORE_LINK_R2 "(?,?),(?,?)"
-#define STORE_LINK_R8                                                          \
-	STORE_LINK_R2 "," STORE_LINK_R2 "," STORE_LINK_R2 "," STORE_LINK_R2
-#define STORE_LINK_R32                                                         \
-	STORE_LINK_R8 "," STORE_LINK_R8 "," STORE_LINK_R8 "," STORE_LINK_R8
-#if STORE_LINK_ROWS != 32
-#error "STORE_LINK_ROWS is the rows of STORE_LINK_R32"
-#endif
-
-static const char store_partner_one[] =
-    "INSERT OR IGNORE INTO activity_partners(partner_code, activity_seq)"
-    " VALUES (?, ?)";
-static const char store_partner_many[] =
-    "INSERT OR IGNORE INTO activity_partners(partner_code, activity_seq)"
-    " VALUES " STORE_LINK_R32;
-static const char store_field_one[] =
-    "INSERT OR IGNORE INTO activity_fields(field, activity_seq)"
-    " VALUES (?, ?)";
-static const char store_field_many[] =
-    "INSERT OR IGNORE INTO activity_fields(field, activity_seq)"
-    " VALUES " STORE_LINK_R32;
-
 /* The items of one link table of a: partner codes, or fields. */
 static char *const *
 store_link_items(const Hoptac__V1__Activity *a, int fields, size_t *n)
@@ -329,50 +310,49 @@ store_link_items(const Hoptac__V1__Activity *a, int fields, size_t *n)
 	return fields ? a->fields : a->partner_codes;
 }
 
-/* Inserts the (item, seq) rows of one link table for the records of
- * chunk: STORE_LINK_ROWS to a statement, the rest one by one. */
+/* Inserts the (item, seq) rows of one link table for n records. */
 static int
-store_links_flush(
-    struct store_sqlite *c, const struct store_links *chunk, int fields)
+store_links_insert(struct store_sqlite *c, const Hoptac__V1__Activity *const *a,
+    const int64_t *seq, size_t n, int fields)
 {
-	const char *many = fields ? store_field_many : store_partner_many;
-	const char *one = fields ? store_field_one : store_partner_one;
-	sqlite3_stmt *st = NULL;
-	size_t total = 0, k = 0, full, n;
-	int rc = STATUS_OK;
+	struct store_batch b;
+	sqlite3_stmt *st;
+	size_t total = 0, m;
+	int rc = STATUS_OK, at;
 
-	for (size_t r = 0; r < chunk->n; r++) {
-		store_link_items(chunk->a[r], fields, &n);
-		total += n;
+	for (size_t r = 0; r < n; r++) {
+		store_link_items(a[r], fields, &m);
+		total += m;
 	}
-	full = total - total % STORE_LINK_ROWS;
-	for (size_t r = 0; r < chunk->n && rc == STATUS_OK; r++) {
-		char *const *items = store_link_items(chunk->a[r], fields, &n);
+	store_batch_init(&b, fields ? store_field_one : store_partner_one,
+	    fields ? store_field_many : store_partner_many, STORE_LINK_ROWS,
+	    total);
+	for (size_t r = 0; r < n && rc == STATUS_OK; r++) {
+		char *const *items = store_link_items(a[r], fields, &m);
 
-		for (size_t i = 0; i < n && rc == STATUS_OK; i++, k++) {
-			const char *sql = k < full ? many : one;
-			int at = k < full ? (int)(k % STORE_LINK_ROWS) : 0;
-
-			if (at == 0 && (st = store_sqlite_stmt(c, sql)) == NULL)
-				return store_sqlite_fail(c, sql);
-			/* The records are the caller's until the flush ends. */
+		for (size_t i = 0; i < m && rc == STATUS_OK; i++) {
+			if ((rc = store_batch_row(c, &b, &st, &at)) !=
+			    STATUS_OK)
+				return rc;
+			/* The records are the caller's until the insert ends.
+			 */
 			sqlite3_bind_text(
 			    st, 2 * at + 1, items[i], -1, SQLITE_STATIC);
-			sqlite3_bind_int64(st, 2 * at + 2, chunk->seq[r]);
-			if (sql == one || at == STORE_LINK_ROWS - 1)
-				rc = store_sqlite_step_done(c, st);
+			sqlite3_bind_int64(st, 2 * at + 2, seq[r]);
+			rc = store_batch_bound(c, &b);
 		}
 	}
 	return rc;
 }
 
 int
-store_sqlite_links_flush(struct store_sqlite *c, struct store_links *chunk)
+store_sqlite_links_insert(struct store_sqlite *c,
+    const Hoptac__V1__Activity *const *a, const int64_t *seq, size_t n)
 {
-	int rc = store_links_flush(c, chunk, 0);
+	int rc = store_links_insert(c, a, seq, n, 0);
 
 	if (rc == STATUS_OK)
-		rc = store_links_flush(c, chunk, 1);
+		rc = store_links_insert(c, a, seq, n, 1);
 	return rc;
 }
 
@@ -402,13 +382,13 @@ store_sqlite_activity_row(struct store_sqlite *c, const Hoptac__V1__Activity *a,
 }
 
 int
-store_sqlite_activity_place(struct store_sqlite *c,
-    const Hoptac__V1__Activity *a, const uint8_t *packed, size_t len)
+store_sqlite_activity_place(
+    struct store_sqlite *c, const Hoptac__V1__Activity *a)
 {
 	int64_t seq = 0;
-	int rc = store_sqlite_activity_row(c, a, packed, len, &seq);
+	int rc = store_sqlite_activity_row(c, a, NULL, 0, &seq);
 
-	return rc == STATUS_OK ? store_activity_links(c, seq, a, 1) : rc;
+	return rc == STATUS_OK ? store_sqlite_links_insert(c, &a, &seq, 1) : rc;
 }
 
 int
@@ -451,7 +431,7 @@ store_sqlite_activity_update(struct store_conn *conn,
 	seq = sqlite3_column_int64(st, 0);
 	sqlite3_step(st);
 	sqlite3_reset(st);
-	if ((rc = store_activity_links(c, seq, a, 0)) != STATUS_OK)
+	if ((rc = store_activity_relink(c, seq, a)) != STATUS_OK)
 		return rc;
 	return store_partner_counts_add(c, a);
 }

@@ -346,9 +346,10 @@ store_tally_bind(
 static int
 store_tally_write(struct store_sqlite *c, struct store_tallies *t)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = STATUS_OK;
-	size_t i = 0, end, full;
+	struct store_batch b;
+	sqlite3_stmt *st;
+	int rc = STATUS_OK, at;
+	size_t i = 0, end;
 
 	store_tally_compact(t);
 	for (; i < t->n && rc == STATUS_OK; i = end) {
@@ -357,17 +358,14 @@ store_tally_write(struct store_sqlite *c, struct store_tallies *t)
 
 		for (end = i; end < t->n && t->v[end].table == table; end++)
 			;
-		full = end - (end - i) % STORE_TALLY_ROWS;
+		store_batch_init(&b, store_tally_sql[table][0],
+		    store_tally_sql[table][1], STORE_TALLY_ROWS, end - i);
 		for (size_t k = i; k < end && rc == STATUS_OK; k++) {
-			int many = k < full;
-			int at = many ? (int)((k - i) % STORE_TALLY_ROWS) : 0;
-			const char *sql = store_tally_sql[table][many];
-
-			if (at == 0 && (st = store_sqlite_stmt(c, sql)) == NULL)
-				return store_sqlite_fail(c, sql);
+			if ((rc = store_batch_row(c, &b, &st, &at)) !=
+			    STATUS_OK)
+				return rc;
 			store_tally_bind(st, at * cols, &t->v[k], cols);
-			if (!many || at == STORE_TALLY_ROWS - 1)
-				rc = store_sqlite_step_done(c, st);
+			rc = store_batch_bound(c, &b);
 		}
 	}
 	return rc;
@@ -406,12 +404,23 @@ store_sqlite_clear_table(struct store_sqlite *c, const char *del)
 	return rc;
 }
 
+/* Records placed whose partner and field rows are still to insert, many
+ * rows to a statement. */
+#define STORE_LINK_CHUNK 64
+struct store_links {
+	Hoptac__V1__Activity *a[STORE_LINK_CHUNK]; /* owned */
+	int64_t seq[STORE_LINK_CHUNK];
+	size_t n;
+};
+
 /* Inserts the links of what chunk holds, then frees its records. */
 static int
 store_inbox_links(struct store_sqlite *c, struct store_links *chunk, int rc)
 {
 	if (rc == STATUS_OK && chunk->n > 0)
-		rc = store_sqlite_links_flush(c, chunk);
+		rc = store_sqlite_links_insert(c,
+		    (const Hoptac__V1__Activity *const *)chunk->a, chunk->seq,
+		    chunk->n);
 	for (size_t i = 0; i < chunk->n; i++)
 		hoptac__v1__activity__free_unpacked(chunk->a[i], NULL);
 	chunk->n = 0;
@@ -547,7 +556,7 @@ store_inbox_place_now(struct store_sqlite *c, const Hoptac__V1__Activity *a)
 	int rc = store_sqlite_settled(c);
 
 	if (rc == STATUS_OK)
-		rc = store_sqlite_activity_place(c, a, NULL, 0);
+		rc = store_sqlite_activity_place(c, a);
 	if (rc == STATUS_OK)
 		rc = store_tally_activity(&t, a);
 	if (rc == STATUS_OK)

@@ -209,29 +209,20 @@ int store_sqlite_settle(struct store_conn *c, int64_t *moved);
 int64_t store_sqlite_unsettled(struct store_conn *c);
 int64_t store_sqlite_backlog(struct store_conn *c);
 /* Stores a settled record in activities with its partner and field
- * rows; the counts are the caller's (store_sqlite_inbox.c). packed is a
- * as packed already (len bytes), or NULL. */
-int store_sqlite_activity_place(struct store_sqlite *c,
-    const Hoptac__V1__Activity *a, const uint8_t *packed, size_t len);
+ * rows; the counts are the caller's (store_sqlite_inbox.c). */
+int store_sqlite_activity_place(
+    struct store_sqlite *c, const Hoptac__V1__Activity *a);
 
-/* store_sqlite_activity_place without the partner and field rows: its
- * seq in *seq, for store_sqlite_links_flush. */
+/* store_sqlite_activity_place without the partner and field rows, its
+ * seq in *seq; packed is a as packed already (len bytes), or NULL. */
 int store_sqlite_activity_row(struct store_sqlite *c,
     const Hoptac__V1__Activity *a, const uint8_t *packed, size_t len,
     int64_t *seq);
 
-/* Records placed whose partner and field rows are still to insert, many
- * rows to a statement: the settling's (store_sqlite_inbox.c). */
-#define STORE_LINK_ROWS  32
-#define STORE_LINK_CHUNK 64
-struct store_links {
-	Hoptac__V1__Activity *a[STORE_LINK_CHUNK]; /* owned by the settling */
-	int64_t seq[STORE_LINK_CHUNK];
-	size_t n;
-};
-
-/* Inserts the partner and field rows of chunk's records. */
-int store_sqlite_links_flush(struct store_sqlite *c, struct store_links *chunk);
+/* Inserts the partner and field rows of n records just placed, a[i]
+ * with seq[i], many rows to a statement. */
+int store_sqlite_links_insert(struct store_sqlite *c,
+    const Hoptac__V1__Activity *const *a, const int64_t *seq, size_t n);
 
 /* Logs a failed statement; returns STATUS_INTERNAL for the caller, or
  * RESOURCE_EXHAUSTED (noted in c->full) when the store is full. */
@@ -280,6 +271,27 @@ int store_sqlite_bind_day(sqlite3_stmt *st, int i, const char *iso, int last);
 /* Steps a statement that returns no rows and resets it; constraint
  * failures come back as ALREADY_EXISTS or FAILED_PRECONDITION. */
 int store_sqlite_step_done(struct store_sqlite *c, sqlite3_stmt *st);
+
+/* Rows inserted many to a statement: total rows, rows of them to each
+ * run of many while that many are left, the rest one a run of one. One
+ * statement for many rows opens the table's and its indexes' cursors
+ * once, not once a row (docs/PERFORMANCE.md). */
+struct store_batch {
+	const char *one, *many; /* the statements' text, cached by it */
+	size_t rows, full, k;   /* full: the rows that go to many */
+	sqlite3_stmt *st;
+};
+
+void store_batch_init(struct store_batch *b, const char *one, const char *many,
+    size_t rows, size_t total);
+
+/* The statement to bind the next row to, and in *at the row's place in
+ * it (0 in one): bind, then call store_batch_bound. A status. */
+int store_batch_row(
+    struct store_sqlite *c, struct store_batch *b, sqlite3_stmt **st, int *at);
+
+/* Runs the statement once its last row is bound. A status. */
+int store_batch_bound(struct store_sqlite *c, struct store_batch *b);
 
 /* A malloc'd copy of a blob column. */
 int store_sqlite_blob_dup(

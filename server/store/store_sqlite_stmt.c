@@ -66,6 +66,41 @@ store_sqlite_bind_text(sqlite3_stmt *st, int i, const char *s)
 	return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
 }
 
+void
+store_batch_init(struct store_batch *b, const char *one, const char *many,
+    size_t rows, size_t total)
+{
+	b->one = one;
+	b->many = many;
+	b->rows = rows;
+	b->full = total - total % rows;
+	b->k = 0;
+	b->st = NULL;
+}
+
+int
+store_batch_row(
+    struct store_sqlite *c, struct store_batch *b, sqlite3_stmt **st, int *at)
+{
+	const char *sql = b->k < b->full ? b->many : b->one;
+
+	*at = b->k < b->full ? (int)(b->k % b->rows) : 0;
+	if (*at == 0 && (b->st = store_sqlite_stmt(c, sql)) == NULL)
+		return store_sqlite_fail(c, sql);
+	*st = b->st;
+	return STATUS_OK;
+}
+
+int
+store_batch_bound(struct store_sqlite *c, struct store_batch *b)
+{
+	size_t k = b->k++;
+
+	if (k < b->full && k % b->rows != b->rows - 1)
+		return STATUS_OK;
+	return store_sqlite_step_done(c, b->st);
+}
+
 /* Runs a statement that returns no rows. */
 int
 store_sqlite_step_done(struct store_sqlite *c, sqlite3_stmt *st)

@@ -44,11 +44,12 @@ audit_add(struct store_conn *c, int n, int64_t at_ms, int status)
 	assert_int_equal(store_audit_append(c, &e), STATUS_OK);
 }
 
-/* The rows q finds, newest first, as their targets' numbers joined by
- * spaces in got; returns the next page's token (0: none). */
+/* The rows q finds, newest first, as their targets' numbers (or, with
+ * seqs, their seqs) joined by spaces in got; checks that the seqs only
+ * decrease, and returns the next page's token (0: none). */
 static int64_t
-audit_find(struct store_conn *c, const struct store_audit_query *q, char *got,
-    size_t len)
+audit_list(struct store_conn *c, const struct store_audit_query *q, int seqs,
+    char *got, size_t len)
 {
 	Hoptac__V1__SearchAuditResponse *out = malloc(sizeof(*out));
 	int64_t next = 0;
@@ -59,8 +60,13 @@ audit_find(struct store_conn *c, const struct store_audit_query *q, char *got,
 	assert_int_equal(store_audit_search(c, q, out), STATUS_OK);
 	got[0] = '\0';
 	for (size_t i = 0; i < out->n_entries; i++) {
-		used += (size_t)snprintf(got + used, len - used, "%s%s",
-		    i > 0 ? " " : "", out->entries[i]->target + 4);
+		if (seqs)
+			used += (size_t)snprintf(got + used, len - used,
+			    "%s%lld", i > 0 ? " " : "",
+			    (long long)out->entries[i]->seq);
+		else
+			used += (size_t)snprintf(got + used, len - used, "%s%s",
+			    i > 0 ? " " : "", out->entries[i]->target + 4);
 		if (i > 0)
 			assert_true(
 			    out->entries[i]->seq < out->entries[i - 1]->seq);
@@ -69,6 +75,13 @@ audit_find(struct store_conn *c, const struct store_audit_query *q, char *got,
 		next = strtoll(out->next_page_token, NULL, 10);
 	hoptac__v1__search_audit_response__free_unpacked(out, NULL);
 	return next;
+}
+
+static int64_t
+audit_find(struct store_conn *c, const struct store_audit_query *q, char *got,
+    size_t len)
+{
+	return audit_list(c, q, 0, got, len);
 }
 
 static int
@@ -115,33 +128,15 @@ test_audit_waiting_count(void **state)
 	assert_int_equal(store_backlog(c), pg ? 0 : 1);
 }
 
-/* The seqs of the trail, newest first, joined by spaces in got (on
- * PostgreSQL, whose sequence leaves a gap for each value rolled back, the
- * rows' targets instead); checks that they only decrease. */
+/* The seqs of the whole trail, newest first, joined by spaces in got;
+ * on PostgreSQL, whose sequence leaves a gap for each value rolled back,
+ * the rows' targets instead. */
 static void
 audit_seqs(struct store_conn *c, char *got, size_t len)
 {
 	struct store_audit_query q = {"", "", "", 0, 0, 0, 0, 50};
-	Hoptac__V1__SearchAuditResponse *out = malloc(sizeof(*out));
-	size_t used = 0;
 
-	assert_non_null(out);
-	hoptac__v1__search_audit_response__init(out);
-	assert_int_equal(store_audit_search(c, &q, out), STATUS_OK);
-	got[0] = '\0';
-	for (size_t i = 0; i < out->n_entries; i++) {
-		if (store_fixture_pg())
-			used += (size_t)snprintf(got + used, len - used, "%s%s",
-			    i > 0 ? " " : "", out->entries[i]->target + 4);
-		else
-			used += (size_t)snprintf(got + used, len - used,
-			    "%s%lld", i > 0 ? " " : "",
-			    (long long)out->entries[i]->seq);
-		if (i > 0)
-			assert_true(
-			    out->entries[i]->seq < out->entries[i - 1]->seq);
-	}
-	hoptac__v1__search_audit_response__free_unpacked(out, NULL);
+	audit_list(c, &q, !store_fixture_pg(), got, len);
 }
 
 /* Every row takes a seq after the last one kept: on sqlite the very

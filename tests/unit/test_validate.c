@@ -228,6 +228,20 @@ test_validate_text(void **state)
 	assert_int_equal(validate_text(&s, NULL, "title", 10, 0, &v), -1);
 	assert_one(&v, "title", "control");
 	violations_init(&v);
+	/* A C1 control, and one among the trailing white space of a text
+	 * to normalize: refused, and the field left as it came. */
+	assert_int_equal(pbstr_set(&s,
+	                     "a\xc2\x85"
+	                     "b"),
+	    0);
+	assert_int_equal(validate_text(&s, NULL, "title", 10, 0, &v), -1);
+	assert_one(&v, "title", "control");
+	violations_init(&v);
+	assert_int_equal(pbstr_set(&s, "Se\xcc\x82 \x0b"), 0);
+	assert_int_equal(validate_text(&s, NULL, "title", 10, 0, &v), -1);
+	assert_one(&v, "title", "control");
+	assert_string_equal(s, "Se\xcc\x82 \x0b");
+	violations_init(&v);
 	assert_int_equal(pbstr_set(&s, "line 1\nline 2\ttab"), 0);
 	assert_int_equal(validate_text(&s, NULL, "summary", 100, 0, &v), 0);
 	assert_int_equal(v.count, 0);
