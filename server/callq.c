@@ -30,12 +30,22 @@ void
 callq_push(struct callq *q, struct call *c)
 {
 	c->next = NULL;
+	callq_push_all(q, c);
+}
+
+void
+callq_push_all(struct callq *q, struct call *first)
+{
+	struct call *last = first;
+
+	while (last->next != NULL)
+		last = last->next;
 	pthread_mutex_lock(&q->mu);
 	if (q->tail != NULL)
-		q->tail->next = c;
+		q->tail->next = first;
 	else
-		q->head = c;
-	q->tail = c;
+		q->head = first;
+	q->tail = last;
 	pthread_cond_signal(&q->cv);
 	pthread_mutex_unlock(&q->mu);
 }

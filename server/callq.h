@@ -30,6 +30,10 @@ void callq_fini(struct callq *q);
 /* Appends c and wakes one consumer. */
 void callq_push(struct callq *q, struct call *c);
 
+/* Appends the calls linked from first, in order, and wakes one
+ * consumer. */
+void callq_push_all(struct callq *q, struct call *first);
+
 /* Takes up to max calls, linked in order, waiting for one. NULL once
  * the queue is closing and empty: the consumer's cue to return. */
 struct call *callq_take(struct callq *q, int max);

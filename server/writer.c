@@ -5,12 +5,15 @@
  * checkpoints; one thread at a time uses it, under run_mu. The writer's
  * thread takes every call waiting in its queue into one transaction and
  * commits once: group commit, so a durable write costs one fsync shared
- * by all the calls of the group. A call submitted while nothing waits and
- * the writer is idle is served by the submitting thread (writer_submit).
+ * by all the calls of the group, and hands the group's replies to the
+ * replier's thread. A call submitted while nothing waits and the writer
+ * is idle is served, and answered, by the submitting thread
+ * (writer_submit).
  */
 #include "writer.h"
 
 #include <inttypes.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -68,6 +71,10 @@ struct writer_refusal {
 struct writer {
 	struct callq q;
 	pthread_t thread;
+	/* The groups the writer's thread has committed, whose replies the
+	 * replier's thread sends (writer_replier_main). */
+	struct callq replies;
+	pthread_t replier;
 	/* Held by the thread that uses db: the writer's own, or one that
 	 * submits a call while the writer has nothing to do and serves it
 	 * itself (writer_submit). Everything below that is "the writer's"
@@ -475,8 +482,10 @@ writer_publish(struct writer *w, int settled)
 	pthread_mutex_unlock(&w->settle_mu);
 }
 
+/* Runs a group of calls in one transaction and replies to them; the
+ * replies go to the replier's thread when hand_off is set. */
 static void
-writer_group(struct writer *w, struct call *group)
+writer_group(struct writer *w, struct call *group, int hand_off)
 {
 	struct call *c, *next, *lost = NULL;
 	int64_t now = call_wall_ms();
@@ -513,10 +522,15 @@ reply:
 			c->method->after_commit(c, w->db);
 	/* Replies go out only now: a write is acknowledged after its
 	 * transaction is durable, never before. */
-	for (c = group; c != NULL; c = next) {
-		next = c->next;
+	for (c = group; c != NULL; c = c->next)
 		c->audited = 1; /* or lost with its transaction: not retried */
-		c->finish(c);
+	if (hand_off) {
+		callq_push_all(&w->replies, group);
+	} else {
+		for (c = group; c != NULL; c = next) {
+			next = c->next;
+			c->finish(c);
+		}
 	}
 	/* Idle is counted from here: a group that took longer than
 	 * WRITER_SETTLE_IDLE_MS (a batch under valgrind) is no pause. */
@@ -601,7 +615,7 @@ writer_main(void *arg)
 		pthread_mutex_lock(&w->run_mu);
 		atomic_store(&w->claimed, 0);
 		if (group != NULL)
-			writer_group(w, group);
+			writer_group(w, group, 1);
 		if (writer_settle_due(w))
 			writer_settle(w);
 		w->sleeps = (sleep_ms = writer_sleep_ms(w)) < 0;
@@ -615,6 +629,25 @@ writer_main(void *arg)
 	w->stopped = 1;
 	pthread_cond_broadcast(&w->settle_cv);
 	pthread_mutex_unlock(&w->settle_mu);
+	return NULL;
+}
+
+/* Sends the replies of the groups the writer's thread committed. Sending
+ * a reply over TCP on loopback does the receiver's work too; on the
+ * writer's thread it held up the next group (docs/PERFORMANCE.md). */
+static void *
+writer_replier_main(void *arg)
+{
+	struct writer *w = arg;
+	struct call *c, *next;
+
+	callq_thread_name("hoptacd-reply");
+	while ((c = callq_take(&w->replies, INT_MAX)) != NULL) {
+		for (; c != NULL; c = next) {
+			next = c->next;
+			c->finish(c);
+		}
+	}
 	return NULL;
 }
 
@@ -642,6 +675,7 @@ writer_create(struct store_conn *db)
 	if (w == NULL)
 		return NULL;
 	callq_init(&w->q);
+	callq_init(&w->replies);
 	pthread_mutex_init(&w->run_mu, NULL);
 	pthread_mutex_init(&w->settle_mu, NULL);
 	pthread_cond_init(&w->settle_cv, NULL);
@@ -649,15 +683,22 @@ writer_create(struct store_conn *db)
 	/* Unknown until the writer has settled what a stop left: readers
 	 * wait for that first. */
 	w->unsettled = 1;
+	if (pthread_create(&w->replier, NULL, writer_replier_main, w) != 0)
+		goto fail;
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
-		callq_fini(&w->q);
-		pthread_mutex_destroy(&w->run_mu);
-		pthread_mutex_destroy(&w->settle_mu);
-		pthread_cond_destroy(&w->settle_cv);
-		free(w);
-		return NULL;
+		callq_close(&w->replies);
+		pthread_join(w->replier, NULL);
+		goto fail;
 	}
 	return w;
+fail:
+	callq_fini(&w->q);
+	callq_fini(&w->replies);
+	pthread_mutex_destroy(&w->run_mu);
+	pthread_mutex_destroy(&w->settle_mu);
+	pthread_cond_destroy(&w->settle_cv);
+	free(w);
+	return NULL;
 }
 
 /*
@@ -679,7 +720,7 @@ writer_submit(struct writer *w, struct call *c)
 		return;
 	}
 	c->next = NULL;
-	writer_group(w, c);
+	writer_group(w, c, 0);
 	/* The settling is the writer's, not on a thread of nng's; a writer
 	 * asleep until a call comes is woken to time its idle settle. */
 	due = writer_settle_due(w) || (w->sleeps && w->backlog > 0);
@@ -700,7 +741,11 @@ writer_destroy(struct writer *w)
 	 * store closes. Calls in flight were drained before (server_stop). */
 	pthread_mutex_lock(&w->run_mu);
 	pthread_mutex_unlock(&w->run_mu);
+	/* The writer's last groups are answered before the socket closes. */
+	callq_close(&w->replies);
+	pthread_join(w->replier, NULL);
 	callq_fini(&w->q);
+	callq_fini(&w->replies);
 	pthread_mutex_destroy(&w->run_mu);
 	pthread_mutex_destroy(&w->settle_mu);
 	pthread_cond_destroy(&w->settle_cv);

@@ -19,68 +19,15 @@
 #include "store.h"
 #include "writer.h"
 
-#define READERS 4
+#define READERS     4
+#define PROBE_CALLS 16
 
-/* What the calls of a test saw: the connection each ran on, how many
- * started and finished; while hold is set they wait once started. */
-static struct {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	struct store_conn *seen[64];
-	int started, finished, hold;
-} probe = {
-    PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, {NULL}, 0, 0, 0};
-
-static int
-probe_run(struct call *c, struct store_conn *db)
-{
-	(void)c;
-	pthread_mutex_lock(&probe.mu);
-	probe.seen[probe.started++] = db;
-	pthread_cond_broadcast(&probe.cv);
-	while (probe.hold)
-		pthread_cond_wait(&probe.cv, &probe.mu);
-	pthread_mutex_unlock(&probe.mu);
-	return STATUS_NOT_FOUND; /* nothing to pack */
-}
-
-static void
-probe_finish(struct call *c)
-{
-	(void)c;
-	pthread_mutex_lock(&probe.mu);
-	probe.finished++;
-	pthread_cond_broadcast(&probe.cv);
-	pthread_mutex_unlock(&probe.mu);
-}
-
-static const struct method probe_method = {NULL, NULL, probe_run, NULL, NULL};
-
-/* Waits until *counter reaches n. */
-static void
-probe_wait(const int *counter, int n)
-{
-	pthread_mutex_lock(&probe.mu);
-	while (*counter < n)
-		pthread_cond_wait(&probe.cv, &probe.mu);
-	pthread_mutex_unlock(&probe.mu);
-}
-
-/* Sets whether calls wait once started, waking those that wait. */
-static void
-probe_hold(int hold)
-{
-	pthread_mutex_lock(&probe.mu);
-	probe.hold = hold;
-	pthread_cond_broadcast(&probe.cv);
-	pthread_mutex_unlock(&probe.mu);
-}
+#include "probe_fixture.h"
 
 struct pool {
 	char dir[64], path[96];
 	struct writer *writer;
 	struct readers *readers;
-	struct call calls[16];
 };
 
 static int
@@ -93,25 +40,24 @@ pool_setup(void **state)
 	if (p == NULL)
 		return -1;
 	snprintf(p->dir, sizeof(p->dir), "/tmp/hoptac-readers-XXXXXX");
-	if (mkdtemp(p->dir) == NULL)
+	if (mkdtemp(p->dir) == NULL) {
+		free(p);
 		return -1;
+	}
 	snprintf(p->path, sizeof(p->path), "%s/hoptac.db", p->dir);
 	if (store_open(p->path, 0, &db, err, sizeof(err)) != STATUS_OK ||
 	    (p->writer = writer_create(db)) == NULL ||
 	    (p->readers = readers_create(
 	         p->path, READERS, p->writer, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "pool_setup: %s\n", err);
+		fprintf(stderr, "pool_setup: cannot open %s\n", p->path);
+		if (p->writer != NULL)
+			writer_destroy(p->writer); /* closes db */
+		else
+			store_close(db);
+		free(p);
 		return -1;
 	}
-	for (size_t i = 0; i < 16; i++) {
-		p->calls[i].method = &probe_method;
-		p->calls[i].deadline_ms = rpc_now_ms() + 600000;
-		p->calls[i].finish = probe_finish;
-	}
-	pthread_mutex_lock(&probe.mu);
-	probe.started = probe.finished = 0;
-	pthread_mutex_unlock(&probe.mu);
-	probe_hold(0);
+	probe_reset();
 	*state = p;
 	return 0;
 }
@@ -145,7 +91,7 @@ test_sequential_calls_keep_one_reader(void **state)
 		/* As between two calls of a client: the reader is back. */
 		while (readers_idle(p->readers) < READERS)
 			usleep(1000);
-		readers_submit(p->readers, &p->calls[i]);
+		readers_submit(p->readers, &calls[i]);
 		probe_wait(&probe.finished, i + 1);
 	}
 	for (int i = 1; i < 12; i++)
@@ -161,7 +107,7 @@ test_concurrent_calls_use_every_reader(void **state)
 
 	probe_hold(1);
 	for (int i = 0; i < READERS + 3; i++)
-		readers_submit(p->readers, &p->calls[i]);
+		readers_submit(p->readers, &calls[i]);
 	probe_wait(&probe.started, READERS);
 	for (int i = 0; i < READERS; i++)
 		for (int j = i + 1; j < READERS; j++)
@@ -183,7 +129,7 @@ test_close_drains_the_queue(void **state)
 
 	probe_hold(1);
 	for (int i = 0; i < READERS + 5; i++)
-		readers_submit(p->readers, &p->calls[i]);
+		readers_submit(p->readers, &calls[i]);
 	probe_wait(&probe.started, READERS);
 	probe_hold(0);
 	readers_destroy(p->readers);
