@@ -26,7 +26,7 @@
 struct store_conn;
 
 /* Latest schema version; migrations are numbered 1..STORE_SCHEMA_VERSION. */
-#define STORE_SCHEMA_VERSION 19
+#define STORE_SCHEMA_VERSION 20
 
 /* How store_open opens a database (its mode). */
 enum store_mode {

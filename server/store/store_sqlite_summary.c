@@ -125,7 +125,7 @@ store_figures_row(sqlite3_stmt *st, int col)
 	" THEN " n " END), 0)"
 
 /* The records of partial starts, named a (or not), read through their
- * index: the planner, left to itself, may scan activities_summary over
+ * index: the planner, left to itself, may scan activities_by_day over
  * every record from the period's first day on. */
 #define STORE_PARTIAL_FROM(a) "activities " a " INDEXED BY activities_partial"
 

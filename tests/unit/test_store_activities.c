@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -608,6 +609,139 @@ test_settle_links(void **state)
 	}
 }
 
+/* Every list page of q, of size page, as ids: the pages joined by '|'. */
+static void
+list_pages(struct store_conn *c, Hoptac__V1__ListActivitiesRequest *q,
+    uint32_t page, char *out, size_t len)
+{
+	char ids[512], token[64] = "", next[64];
+	uint64_t total;
+
+	out[0] = '\0';
+	q->page_size = page;
+	do {
+		q->page_token = token;
+		assert_int_equal(list_page(c, q, ids, sizeof(ids), next,
+		                     sizeof(next), &total),
+		    STATUS_OK);
+		snprintf(out + strlen(out), len - strlen(out), "%s%s",
+		    out[0] ? "|" : "", ids);
+		snprintf(token, sizeof(token), "%s", next);
+	} while (token[0] != '\0');
+	q->page_token = "";
+}
+
+/* What sqlite plans for sql on the file: its steps' details, joined. */
+static void
+query_plan(const char *path, const char *sql, char *out, size_t len)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	char eqp[1024];
+
+	snprintf(eqp, sizeof(eqp), "EXPLAIN QUERY PLAN %s", sql);
+	out[0] = '\0';
+	assert_int_equal(
+	    sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, eqp, -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(out + strlen(out), len - strlen(out), "%s%s",
+		    out[0] ? "; " : "",
+		    (const char *)sqlite3_column_text(st, 3));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+/* Migration 20 from a schema 19 database with records in it: the two
+ * indexes of records by day (the list's and the summaries' covering
+ * one) become one, activities_by_day, which the list's pages and the
+ * summaries from the records read; both give what they gave. */
+static void
+test_migration_20_day_index(void **state)
+{
+	struct store_fixture *f = *state;
+	struct store_conn *c;
+	Hoptac__V1__ListActivitiesRequest q = LIST_INIT;
+	int dims[2] = {HOPTAC__V1__DIMENSION__DIMENSION_UNIT,
+	    HOPTAC__V1__DIMENSION__DIMENSION_MONTH};
+	struct store_summary_query sq = {
+	    NULL, 0, NULL, 0, INT32_MIN, INT32_MAX, dims, 2, 1, 0};
+	Hoptac__V1__SummaryResponse *before = malloc(sizeof(*before));
+	Hoptac__V1__SummaryResponse *after = malloc(sizeof(*after));
+	char pages[2][4096], plan[1024], id[32];
+
+	STORE_FIXTURE_SQLITE_ONLY(); /* sqlite's indexes */
+	assert_non_null(before);
+	assert_non_null(after);
+	c = store_fixture_writer(f);
+	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
+	store_fixture_insert_unit(c, "KT-DAKTO", "Kon Tum", "");
+	for (int i = 0; i < 40; i++) {
+		char start[16];
+		struct store_fixture_spec s = {.id = id,
+		    .unit = i % 3 ? "KT-DAKTO" : NULL,
+		    .kind = 1 + i % 4,
+		    .start = start,
+		    .title = "Đoàn công tác",
+		    .withdrawn = i % 9 == 8};
+
+		snprintf(id, sizeof(id), "m20-%02d", i);
+		/* Days repeat: the list orders them by seq within a day. */
+		if (i % 5)
+			snprintf(start, sizeof(start), "2024-%02d-%02d",
+			    1 + i % 6, 1 + i % 3);
+		else /* a month alone: a partial start */
+			snprintf(start, sizeof(start), "2024-%02d", 1 + i % 6);
+		store_fixture_insert_activity(c, &s);
+	}
+	assert_int_equal(store_settle(c, NULL), STATUS_OK);
+	list_pages(c, &q, 7, pages[0], sizeof(pages[0]));
+	hoptac__v1__summary_response__init(before);
+	assert_int_equal(store_summary(c, &sq, before), STATUS_OK);
+	store_close(c);
+	f->db = NULL;
+
+	/* Schema 19 as it was. */
+	store_fixture_exec(f->path,
+	    "DROP INDEX activities_by_day;"
+	    "CREATE INDEX activities_by_start ON activities(start_day, seq);"
+	    "CREATE INDEX activities_summary ON activities"
+	    "  (start_day, state, unit_code, kind, people, start_last);"
+	    "PRAGMA user_version = 19;");
+	assert_int_equal(store_fixture_version(f->path), 19);
+
+	c = store_fixture_writer(f);
+	assert_int_equal(store_fixture_version(f->path), STORE_SCHEMA_VERSION);
+	assert_int_equal(store_fixture_int(f->path,
+	                     "SELECT count(*) FROM sqlite_master WHERE name IN"
+	                     " ('activities_by_start', 'activities_summary')"),
+	    0);
+	list_pages(c, &q, 7, pages[1], sizeof(pages[1]));
+	assert_string_equal(pages[1], pages[0]);
+	hoptac__v1__summary_response__init(after);
+	assert_int_equal(store_summary(c, &sq, after), STATUS_OK);
+	store_fixture_assert_same(&before->base, &after->base);
+	assert_true(before->n_rows > 4);
+
+	/* What reads it: a page after a key, and a summary's records,
+	 * from the index alone. */
+	query_plan(f->path,
+	    "SELECT a.body, a.start_day, a.seq FROM activities a WHERE 1"
+	    " AND (a.start_day, a.seq) > (?, ?) ORDER BY a.start_day, a.seq"
+	    " LIMIT ?",
+	    plan, sizeof(plan));
+	assert_non_null(strstr(plan, "USING INDEX activities_by_day"));
+	assert_null(strstr(plan, "TEMP B-TREE"));
+	query_plan(f->path,
+	    "SELECT a.kind, count(*), sum(a.people) FROM activities a"
+	    " WHERE a.state = 1 AND a.start_day BETWEEN ? AND ?"
+	    " AND a.start_last <= ? GROUP BY 1",
+	    plan, sizeof(plan));
+	assert_non_null(strstr(plan, "USING COVERING INDEX activities_by_day"));
+	hoptac__v1__summary_response__free_unpacked(before, NULL);
+	hoptac__v1__summary_response__free_unpacked(after, NULL);
+}
+
 int
 main(void)
 {
@@ -624,6 +758,7 @@ main(void)
 	    STORE_FIXTURE_TEST(test_paging),
 	    STORE_FIXTURE_TEST(test_migration_refolds_keys),
 	    STORE_FIXTURE_TEST(test_settle_links),
+	    STORE_FIXTURE_TEST(test_migration_20_day_index),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -308,7 +308,8 @@ test_migration_backfills_fields(void **state)
 	/* Back to schema 1: what the later migrations made is gone. */
 	store_fixture_exec(f->path,
 	    "DROP TABLE reports; DROP TABLE request_units; DROP TABLE requests;"
-	    "DROP TABLE activity_fields; DROP INDEX activities_summary;"
+	    "DROP TABLE activity_fields; DROP INDEX activities_by_day;"
+	    "CREATE INDEX activities_by_start ON activities(start_day, seq);"
 	    "DROP TABLE signing_keys;"
 	    "DROP TABLE conflicts; DROP TABLE credentials; DROP TABLE audit;"
 	    "DROP TABLE audit_archives;"

@@ -381,7 +381,8 @@ test_inbox_failing_settle_refuses(void **state)
 	"DROP TRIGGER activity_counts_update_new;"                             \
 	"DROP TRIGGER activity_counts_delete;"                                 \
 	"DROP INDEX activities_partial;"                                       \
-	"DROP INDEX activities_summary;"                                       \
+	"DROP INDEX activities_by_day;"                                        \
+	"CREATE INDEX activities_by_start ON activities(start_day, seq);"      \
 	"ALTER TABLE activities DROP COLUMN start_last;"                       \
 	"CREATE INDEX activities_summary ON activities"                        \
 	"  (start_day, state, unit_code, kind, people);"                       \
