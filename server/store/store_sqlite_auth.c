@@ -222,16 +222,16 @@ store_sqlite_audit_append(
 		return store_sqlite_fail(c, sql);
 	sqlite3_bind_int64(st, 1, c->audit_next_seq);
 	sqlite3_bind_int64(st, 2, e->at_ms);
-	store_sqlite_bind_text(st, 3, e->credential_id);
-	store_sqlite_bind_text(st, 4, e->name);
-	store_sqlite_bind_text(st, 5, e->roles);
-	store_sqlite_bind_text(st, 6, e->unit_code);
-	store_sqlite_bind_text(st, 7, e->method);
-	store_sqlite_bind_text(st, 8, e->target);
+	store_sqlite_bind_arg(st, 3, e->credential_id);
+	store_sqlite_bind_arg(st, 4, e->name);
+	store_sqlite_bind_arg(st, 5, e->roles);
+	store_sqlite_bind_arg(st, 6, e->unit_code);
+	store_sqlite_bind_arg(st, 7, e->method);
+	store_sqlite_bind_arg(st, 8, e->target);
 	sqlite3_bind_int(st, 9, e->status);
-	store_sqlite_bind_text(st, 10, e->message);
-	store_sqlite_bind_text(st, 11, e->peer);
-	store_sqlite_bind_text(st, 12, e->request_id);
+	store_sqlite_bind_arg(st, 10, e->message);
+	store_sqlite_bind_arg(st, 11, e->peer);
+	store_sqlite_bind_arg(st, 12, e->request_id);
 	sqlite3_bind_int64(st, 13, e->count > 0 ? e->count : 1);
 	if ((rc = store_sqlite_step_done(c, st)) != STATUS_OK)
 		return rc;

@@ -606,8 +606,8 @@ store_sqlite_inbox_add(struct store_sqlite *c, const Hoptac__V1__Activity *a)
 		return store_sqlite_fail(c, sql);
 	if ((body = store_sqlite_pack(&a->base, &len)) == NULL)
 		return STATUS_INTERNAL;
-	store_sqlite_bind_text(st, 1, a->unit_code);
-	store_sqlite_bind_text(st, 2, a->id);
+	store_sqlite_bind_arg(st, 1, a->unit_code);
+	store_sqlite_bind_arg(st, 2, a->id);
 	sqlite3_bind_blob(st, 3, body, (int)len, free);
 	if ((rc = store_sqlite_step_done(c, st)) != STATUS_OK)
 		return rc;

@@ -127,8 +127,8 @@ store_replies_lookup(struct store_sqlite *c, const char *credential_id,
 		return rc;
 	if ((st = store_sqlite_stmt(c, sql)) == NULL)
 		return store_sqlite_fail(c, sql);
-	store_sqlite_bind_text(st, 1, credential_id);
-	store_sqlite_bind_text(st, 2, request_id);
+	store_sqlite_bind_arg(st, 1, credential_id);
+	store_sqlite_bind_arg(st, 2, request_id);
 	rv = sqlite3_step(st);
 	if (rv == SQLITE_DONE) {
 		rc = STATUS_NOT_FOUND;
@@ -183,10 +183,10 @@ store_sqlite_request_save(struct store_conn *conn, const char *credential_id,
 		return rc;
 	if ((st = store_sqlite_stmt(c, sql)) == NULL)
 		return store_sqlite_fail(c, sql);
-	store_sqlite_bind_text(st, 1, credential_id);
-	store_sqlite_bind_text(st, 2, request_id);
-	store_sqlite_bind_text(st, 3, method);
-	sqlite3_bind_blob(st, 4, payload, (int)len, SQLITE_TRANSIENT);
+	store_sqlite_bind_arg(st, 1, credential_id);
+	store_sqlite_bind_arg(st, 2, request_id);
+	store_sqlite_bind_arg(st, 3, method);
+	sqlite3_bind_blob(st, 4, payload, (int)len, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, now_ms);
 	if ((rc = store_sqlite_step_done(c, st)) == STATUS_OK && r != NULL &&
 	    store_keyset_put(&r->keys, credential_id, request_id) < 0)

@@ -66,6 +66,12 @@ store_sqlite_bind_text(sqlite3_stmt *st, int i, const char *s)
 	return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
 }
 
+int
+store_sqlite_bind_arg(sqlite3_stmt *st, int i, const char *s)
+{
+	return sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
 void
 store_batch_init(struct store_batch *b, const char *one, const char *many,
     size_t rows, size_t total)

@@ -78,7 +78,7 @@ store_sqlite_unit_get(
 
 	if (st == NULL)
 		return store_sqlite_fail(c, sql);
-	store_sqlite_bind_text(st, 1, code);
+	store_sqlite_bind_arg(st, 1, code);
 	rv = sqlite3_step(st);
 	if (rv == SQLITE_DONE) {
 		rc = STATUS_NOT_FOUND;
