@@ -482,12 +482,24 @@ writer_publish(struct writer *w, int settled)
 	pthread_mutex_unlock(&w->settle_mu);
 }
 
+/* Sends the replies of the calls linked from first. */
+static void
+writer_answer(struct call *first)
+{
+	struct call *c, *next;
+
+	for (c = first; c != NULL; c = next) {
+		next = c->next;
+		c->finish(c);
+	}
+}
+
 /* Runs a group of calls in one transaction and replies to them; the
  * replies go to the replier's thread when hand_off is set. */
 static void
 writer_group(struct writer *w, struct call *group, int hand_off)
 {
-	struct call *c, *next, *lost = NULL;
+	struct call *c, *lost = NULL;
 	int64_t now = call_wall_ms();
 	int rc, ok = 0;
 
@@ -524,14 +536,10 @@ reply:
 	 * transaction is durable, never before. */
 	for (c = group; c != NULL; c = c->next)
 		c->audited = 1; /* or lost with its transaction: not retried */
-	if (hand_off) {
+	if (hand_off)
 		callq_push_all(&w->replies, group);
-	} else {
-		for (c = group; c != NULL; c = next) {
-			next = c->next;
-			c->finish(c);
-		}
-	}
+	else
+		writer_answer(group);
 	/* Idle is counted from here: a group that took longer than
 	 * WRITER_SETTLE_IDLE_MS (a batch under valgrind) is no pause. */
 	w->last_group_ms = rpc_now_ms();
@@ -639,15 +647,11 @@ static void *
 writer_replier_main(void *arg)
 {
 	struct writer *w = arg;
-	struct call *c, *next;
+	struct call *c;
 
 	callq_thread_name("hoptacd-reply");
-	while ((c = callq_take(&w->replies, INT_MAX)) != NULL) {
-		for (; c != NULL; c = next) {
-			next = c->next;
-			c->finish(c);
-		}
-	}
+	while ((c = callq_take(&w->replies, INT_MAX)) != NULL)
+		writer_answer(c);
 	return NULL;
 }
 
