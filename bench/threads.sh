@@ -19,6 +19,7 @@ url="tcp://127.0.0.1:${port}"
 
 bench_build
 dir="$(mktemp -d "${TMPDIR:-/tmp}/hoptac-threads.XXXXXX")"
+# shellcheck disable=SC2034 # lib.sh's bench_serve calls it
 hoptac=("${build}/client/hoptac" --server "${url}")
 pid=""
 trap 'bench_stop; rm -rf "${dir}"' EXIT
@@ -37,8 +38,11 @@ machine() { awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print $5 + 
 
 before="$(threads)"
 m0="$(machine)"
-/usr/bin/time -f "client_user=%U client_sys=%S" -o "${dir}/time" \
-	"${build}/bench/bench_submit" -s "${url}" "$@" | tee "${dir}/line"
+# bash's own time: /usr/bin/time is not on every machine.
+TIMEFORMAT='%U %S'
+{ time "${build}/bench/bench_submit" -s "${url}" "$@" >"${dir}/line"; } \
+	2>"${dir}/time"
+cat "${dir}/line"
 after="$(threads)"
 m1="$(machine)"
 calls="$(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^calls=/) { sub("calls=", "", $i); print $i } }' "${dir}/line")"
@@ -51,6 +55,7 @@ join <(echo "${before}") <(echo "${after}") |
 	  tu += u; ts += s
 	  if (u + s > 0) printf "%-20s %12.1f %12.1f\n", $1, u, s }
 	END { printf "%-20s %12.1f %12.1f\n", "hoptacd, all", tu, ts }'
-awk -v n="${calls}" -F'[= ]' '{ printf "%-20s %12.1f %12.1f\n", "bench_submit", $2 * 1e6 / n, $4 * 1e6 / n }' "${dir}/time"
+tail -n 1 "${dir}/time" | awk -v n="${calls}" \
+	'{ printf "%-20s %12.1f %12.1f\n", "bench_submit", $1 * 1e6 / n, $2 * 1e6 / n }'
 awk -v a="${m0}" -v b="${m1}" 'BEGIN { split(a, x, " "); split(b, y, " ");
 	printf "machine idle: %.0f%%\n", 100 * (y[1] - x[1]) / (y[2] - x[2]) }'

@@ -494,10 +494,11 @@ writer_answer(struct call *first)
 	}
 }
 
-/* Runs a group of calls in one transaction and replies to them; the
- * replies go to the replier's thread when hand_off is set. */
+/* Runs a group of calls in one transaction. Its replies are the
+ * caller's to send, once it returns: a write is acknowledged after its
+ * transaction is durable, never before. */
 static void
-writer_group(struct writer *w, struct call *group, int hand_off)
+writer_group(struct writer *w, struct call *group)
 {
 	struct call *c, *lost = NULL;
 	int64_t now = call_wall_ms();
@@ -532,14 +533,8 @@ reply:
 	for (c = group; c != NULL; c = c->next)
 		if (!c->audit_only && c->method->after_commit != NULL)
 			c->method->after_commit(c, w->db);
-	/* Replies go out only now: a write is acknowledged after its
-	 * transaction is durable, never before. */
 	for (c = group; c != NULL; c = c->next)
 		c->audited = 1; /* or lost with its transaction: not retried */
-	if (hand_off)
-		callq_push_all(&w->replies, group);
-	else
-		writer_answer(group);
 	/* Idle is counted from here: a group that took longer than
 	 * WRITER_SETTLE_IDLE_MS (a batch under valgrind) is no pause. */
 	w->last_group_ms = rpc_now_ms();
@@ -622,8 +617,10 @@ writer_main(void *arg)
 		atomic_store(&w->claimed, 1);
 		pthread_mutex_lock(&w->run_mu);
 		atomic_store(&w->claimed, 0);
-		if (group != NULL)
-			writer_group(w, group, 1);
+		if (group != NULL) {
+			writer_group(w, group);
+			callq_push_all(&w->replies, group);
+		}
 		if (writer_settle_due(w))
 			writer_settle(w);
 		w->sleeps = (sleep_ms = writer_sleep_ms(w)) < 0;
@@ -724,13 +721,15 @@ writer_submit(struct writer *w, struct call *c)
 		return;
 	}
 	c->next = NULL;
-	writer_group(w, c, 0);
+	writer_group(w, c);
 	/* The settling is the writer's, not on a thread of nng's; a writer
 	 * asleep until a call comes is woken to time its idle settle. */
 	due = writer_settle_due(w) || (w->sleeps && w->backlog > 0);
 	pthread_mutex_unlock(&w->run_mu);
 	if (due)
 		callq_kick(&w->q);
+	/* Outside the lock: the next call need not wait for this reply. */
+	writer_answer(c);
 }
 
 void
@@ -741,8 +740,9 @@ writer_destroy(struct writer *w)
 	callq_close(&w->q);
 	pthread_join(w->thread, NULL);
 	/* A call its submitter serves (it may have found the queue open
-	 * just before the close) is over once run_mu is free, before the
-	 * store closes. Calls in flight were drained before (server_stop). */
+	 * just before the close) is done with the store once run_mu is
+	 * free, before the store closes. Calls in flight were drained before
+	 * (server_stop). */
 	pthread_mutex_lock(&w->run_mu);
 	pthread_mutex_unlock(&w->run_mu);
 	/* The writer's last groups are answered before the socket closes. */

@@ -66,44 +66,76 @@ static const char store_partner_many[] = STORE_PARTNER_INSERT STORE_LINK_R32;
 static const char store_field_one[] = STORE_FIELD_INSERT "(?, ?)";
 static const char store_field_many[] = STORE_FIELD_INSERT STORE_LINK_R32;
 
-/* Replaces the rows of one link table (partners or fields) of a stored
- * activity: the tables that let queries filter and group by a list. */
-static int
-store_activity_link(struct store_sqlite *c, sqlite3_int64 seq, const char *del,
-    const char *ins, char *const *items, size_t n)
+/* The items of one link table of a: partner codes, or fields. */
+static char *const *
+store_link_items(const Hoptac__V1__Activity *a, int fields, size_t *n)
 {
+	*n = fields ? a->n_fields : a->n_partner_codes;
+	return fields ? a->fields : a->partner_codes;
+}
+
+/* Inserts the (item, seq) rows of one link table for n records. */
+static int
+store_links_insert(struct store_sqlite *c, const Hoptac__V1__Activity *const *a,
+    const int64_t *seq, size_t n, int fields)
+{
+	struct store_batch b;
+	sqlite3_stmt *st;
+	size_t total = 0, m;
+	int rc = STATUS_OK, at;
+
+	for (size_t r = 0; r < n; r++) {
+		store_link_items(a[r], fields, &m);
+		total += m;
+	}
+	store_batch_init(&b, fields ? store_field_one : store_partner_one,
+	    fields ? store_field_many : store_partner_many, STORE_LINK_ROWS,
+	    total);
+	for (size_t r = 0; r < n && rc == STATUS_OK; r++) {
+		char *const *items = store_link_items(a[r], fields, &m);
+
+		for (size_t i = 0; i < m && rc == STATUS_OK; i++) {
+			if ((rc = store_batch_row(c, &b, &st, &at)) !=
+			    STATUS_OK)
+				return rc;
+			/* The records are the caller's until the insert ends.
+			 */
+			store_sqlite_bind_arg(st, 2 * at + 1, items[i]);
+			sqlite3_bind_int64(st, 2 * at + 2, seq[r]);
+			rc = store_batch_bound(c, &b);
+		}
+	}
+	return rc;
+}
+
+/* Replaces the rows of one link table (partners, or fields) of a
+ * stored activity: the tables that let queries filter and group by a
+ * list. */
+static int
+store_activity_link(struct store_sqlite *c, int64_t seq,
+    const Hoptac__V1__Activity *a, int fields)
+{
+	static const char *const del[] = {
+	    "DELETE FROM activity_partners WHERE activity_seq = ?",
+	    "DELETE FROM activity_fields WHERE activity_seq = ?"};
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = store_sqlite_stmt(c, del)) == NULL)
-		return store_sqlite_fail(c, del);
+	if ((st = store_sqlite_stmt(c, del[fields])) == NULL)
+		return store_sqlite_fail(c, del[fields]);
 	sqlite3_bind_int64(st, 1, seq);
 	if ((rc = store_sqlite_step_done(c, st)) != STATUS_OK)
 		return rc;
-	for (size_t i = 0; i < n; i++) {
-		if ((st = store_sqlite_stmt(c, ins)) == NULL)
-			return store_sqlite_fail(c, ins);
-		store_sqlite_bind_text(st, 1, items[i]);
-		sqlite3_bind_int64(st, 2, seq);
-		if ((rc = store_sqlite_step_done(c, st)) != STATUS_OK)
-			return rc;
-	}
-	return STATUS_OK;
+	return store_links_insert(c, &a, &seq, 1, fields);
 }
 
 static int
 store_activity_relink(
-    struct store_sqlite *c, sqlite3_int64 seq, const Hoptac__V1__Activity *a)
+    struct store_sqlite *c, int64_t seq, const Hoptac__V1__Activity *a)
 {
-	int rc = store_activity_link(c, seq,
-	    "DELETE FROM activity_partners WHERE activity_seq = ?",
-	    store_partner_one, a->partner_codes, a->n_partner_codes);
+	int rc = store_activity_link(c, seq, a, 0);
 
-	if (rc != STATUS_OK)
-		return rc;
-	return store_activity_link(c, seq,
-	    "DELETE FROM activity_fields WHERE activity_seq = ?",
-	    store_field_one, a->fields, a->n_fields);
+	return rc == STATUS_OK ? store_activity_link(c, seq, a, 1) : rc;
 }
 
 /* Migration 2 added activity_fields: fill it from the stored records. */
@@ -125,9 +157,7 @@ store_sqlite_activity_fields_backfill(struct store_sqlite *c)
 			rc = STATUS_DATA_LOSS;
 			break;
 		}
-		rc = store_activity_link(c, sqlite3_column_int64(st, 0),
-		    "DELETE FROM activity_fields WHERE activity_seq = ?",
-		    store_field_one, a->fields, a->n_fields);
+		rc = store_activity_link(c, sqlite3_column_int64(st, 0), a, 1);
 		hoptac__v1__activity__free_unpacked(a, NULL);
 	}
 	if (rc == STATUS_OK && rv != SQLITE_DONE)
@@ -300,49 +330,6 @@ store_sqlite_activity_insert(
     struct store_conn *conn, const Hoptac__V1__Activity *a)
 {
 	return store_sqlite_inbox_add(store_sqlite_of(conn), a);
-}
-
-/* The items of one link table of a: partner codes, or fields. */
-static char *const *
-store_link_items(const Hoptac__V1__Activity *a, int fields, size_t *n)
-{
-	*n = fields ? a->n_fields : a->n_partner_codes;
-	return fields ? a->fields : a->partner_codes;
-}
-
-/* Inserts the (item, seq) rows of one link table for n records. */
-static int
-store_links_insert(struct store_sqlite *c, const Hoptac__V1__Activity *const *a,
-    const int64_t *seq, size_t n, int fields)
-{
-	struct store_batch b;
-	sqlite3_stmt *st;
-	size_t total = 0, m;
-	int rc = STATUS_OK, at;
-
-	for (size_t r = 0; r < n; r++) {
-		store_link_items(a[r], fields, &m);
-		total += m;
-	}
-	store_batch_init(&b, fields ? store_field_one : store_partner_one,
-	    fields ? store_field_many : store_partner_many, STORE_LINK_ROWS,
-	    total);
-	for (size_t r = 0; r < n && rc == STATUS_OK; r++) {
-		char *const *items = store_link_items(a[r], fields, &m);
-
-		for (size_t i = 0; i < m && rc == STATUS_OK; i++) {
-			if ((rc = store_batch_row(c, &b, &st, &at)) !=
-			    STATUS_OK)
-				return rc;
-			/* The records are the caller's until the insert ends.
-			 */
-			sqlite3_bind_text(
-			    st, 2 * at + 1, items[i], -1, SQLITE_STATIC);
-			sqlite3_bind_int64(st, 2 * at + 2, seq[r]);
-			rc = store_batch_bound(c, &b);
-		}
-	}
-	return rc;
 }
 
 int

@@ -332,10 +332,10 @@ store_tally_bind(
     sqlite3_stmt *st, int at, const struct store_tally *sum, int cols)
 {
 	sqlite3_bind_int(st, at + 1, sum->day);
-	sqlite3_bind_text(st, at + 2, sum->unit, -1, SQLITE_STATIC);
+	store_sqlite_bind_arg(st, at + 2, sum->unit);
 	sqlite3_bind_int(st, at + 3, sum->kind);
 	if (cols == 6)
-		sqlite3_bind_text(st, at + 4, sum->province, -1, SQLITE_STATIC);
+		store_sqlite_bind_arg(st, at + 4, sum->province);
 	sqlite3_bind_int64(st, at + cols - 1, sum->n);
 	sqlite3_bind_int64(st, at + cols, sum->people);
 }

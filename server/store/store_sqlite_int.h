@@ -265,11 +265,11 @@ sqlite3_stmt *store_sqlite_stmt(struct store_sqlite *c, const char *sql);
 /* Binds a copy of s: it may go before the statement is stepped. */
 int store_sqlite_bind_text(sqlite3_stmt *st, int i, const char *s);
 
-/* Binds s itself, without the copy (some 300 instructions): for an
- * argument of the caller's, which outlives every step of the statement
- * before it returns. The statement keeps the pointer until it is next
- * taken (store_sqlite_stmt clears its bindings), and reads it only in a
- * step. */
+/* Binds s itself, without the copy (some 300 instructions): for text
+ * that outlives every step of the statement, an argument of the
+ * function that binds and steps it, or rows it holds until then. The
+ * statement keeps the pointer until it is next taken (store_sqlite_stmt
+ * clears its bindings), and reads it only in a step. */
 int store_sqlite_bind_arg(sqlite3_stmt *st, int i, const char *s);
 
 /* Binds the first (last = 0) or last day of a partial ISO date, or NULL

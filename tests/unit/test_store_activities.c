@@ -67,6 +67,29 @@ test_activity_insert_get(void **state)
 	store_fixture_activity_free(a);
 }
 
+/* The summary of every record by field, as "field=activities" rows
+ * joined by spaces (a static buffer). */
+static const char *
+field_rows(struct store_conn *c)
+{
+	static char rows[256];
+	int dims[1] = {HOPTAC__V1__DIMENSION__DIMENSION_FIELD};
+	struct store_summary_query q = {
+	    NULL, 0, NULL, 0, INT32_MIN, INT32_MAX, dims, 1, 0, 0};
+	Hoptac__V1__SummaryResponse *out = malloc(sizeof(*out));
+
+	assert_non_null(out);
+	hoptac__v1__summary_response__init(out);
+	assert_int_equal(store_summary(c, &q, out), STATUS_OK);
+	rows[0] = '\0';
+	for (size_t i = 0; i < out->n_rows; i++)
+		snprintf(rows + strlen(rows), sizeof(rows) - strlen(rows),
+		    "%s%s=%u", i ? " " : "", out->rows[i]->keys[0],
+		    (unsigned)out->rows[i]->figures->activities);
+	hoptac__v1__summary_response__free_unpacked(out, NULL);
+	return rows;
+}
+
 static void
 test_activity_update(void **state)
 {
@@ -99,6 +122,7 @@ test_activity_update(void **state)
 	pbstr_clear_all(&a->n_partner_codes, &a->partner_codes);
 	assert_int_equal(
 	    pbstr_append(&a->n_partner_codes, &a->partner_codes, "LA-AT"), 0);
+	assert_int_equal(pbstr_append(&a->n_fields, &a->fields, "kinh tế"), 0);
 	a->version = 2;
 	assert_int_equal(store_activity_update(c, a, 1), STATUS_OK);
 	assert_int_equal(
@@ -113,6 +137,8 @@ test_activity_update(void **state)
 	assert_int_equal(store_activity_list(c, &q, &out), STATUS_OK);
 	assert_int_equal(out.total, 0);
 	assert_int_equal(out.n_activities, 0);
+	/* And the rows summaries group by field. */
+	assert_string_equal(field_rows(c), "kinh tế=1");
 
 	/* A stale version: refused, and nothing changes. */
 	assert_int_equal(pbstr_set(&a->title, "lost update"), 0);
