@@ -17,35 +17,26 @@
 #include "store_sqlite_int.h"
 #include "text.h"
 
-/* The columns derived from an activity, bound to ?3..?11 and ?13 of both
- * the insert and the update statements. start_day and start_last are the
+/* Binds a's columns, derived in cols, to ?2..?11 and ?13 of both the
+ * insert and the update statements. start_day and start_last are the
  * first and last days of the start as written: the same day for a full
- * date, the span of a month, a quarter or a year for a partial one. */
-static int
-store_bind_activity(sqlite3_stmt *st, const Hoptac__V1__Activity *a,
-    const uint8_t *packed, size_t len)
+ * date, the span of a month, a quarter or a year for a partial one. The
+ * texts and the body are cols', kept until the statement is stepped. */
+static void
+store_bind_columns(sqlite3_stmt *st, const Hoptac__V1__Activity *a,
+    const struct store_activity_columns *c)
 {
-	struct store_activity_columns c;
-	int rc = store_activity_columns(a, packed, len, &c);
-
-	if (rc != STATUS_OK)
-		return rc;
 	store_sqlite_bind_text(st, 3, a->unit_code);
 	sqlite3_bind_int(st, 4, (int)a->kind);
-	sqlite3_bind_int(st, 5, c.start_day);
-	sqlite3_bind_int(st, 6, c.end_day);
-	sqlite3_bind_int(st, 13, c.start_last);
+	sqlite3_bind_int(st, 5, c->start_day);
+	sqlite3_bind_int(st, 6, c->end_day);
+	sqlite3_bind_int(st, 13, c->start_last);
 	sqlite3_bind_int(st, 7, a->people);
 	sqlite3_bind_int(st, 8, (int)a->state);
 	sqlite3_bind_int64(st, 9, a->version);
-	/* The statement frees them. */
-	sqlite3_bind_text(st, 10, c.fields, -1, free);
-	sqlite3_bind_text(st, 11, c.search, -1, free);
-	/* A body given is the caller's, and the statement is stepped
-	 * before it goes (store_bind_activity's callers). */
-	sqlite3_bind_blob(st, 2, c.body, (int)c.body_len,
-	    c.body_given ? SQLITE_STATIC : free);
-	return STATUS_OK;
+	store_sqlite_bind_arg(st, 10, c->fields);
+	store_sqlite_bind_arg(st, 11, c->search);
+	sqlite3_bind_blob(st, 2, c->body, (int)c->body_len, SQLITE_STATIC);
 }
 
 /* The inserts of one link row and of STORE_LINK_ROWS of them. */
@@ -345,7 +336,7 @@ store_sqlite_links_insert(struct store_sqlite *c,
 
 int
 store_sqlite_activity_row(struct store_sqlite *c, const Hoptac__V1__Activity *a,
-    const uint8_t *packed, size_t len, int64_t *seq)
+    const struct store_activity_columns *cols, int64_t *seq)
 {
 	static const char sql[] =
 	    "INSERT INTO activities(id, body, unit_code, kind, start_day,"
@@ -358,10 +349,7 @@ store_sqlite_activity_row(struct store_sqlite *c, const Hoptac__V1__Activity *a,
 	if (st == NULL)
 		return store_sqlite_fail(c, sql);
 	store_sqlite_bind_text(st, 1, a->id);
-	if ((rc = store_bind_activity(st, a, packed, len)) != STATUS_OK) {
-		sqlite3_reset(st);
-		return rc;
-	}
+	store_bind_columns(st, a, cols);
 	if ((rc = store_sqlite_step_done(c, st)) != STATUS_OK)
 		return rc;
 	*seq = sqlite3_last_insert_rowid(c->db);
@@ -372,9 +360,14 @@ int
 store_sqlite_activity_place(
     struct store_sqlite *c, const Hoptac__V1__Activity *a)
 {
+	struct store_activity_columns cols;
 	int64_t seq = 0;
-	int rc = store_sqlite_activity_row(c, a, NULL, 0, &seq);
+	int rc = store_activity_columns(a, NULL, 0, &cols);
 
+	if (rc != STATUS_OK)
+		return rc;
+	rc = store_sqlite_activity_row(c, a, &cols, &seq);
+	store_activity_columns_free(&cols);
 	return rc == STATUS_OK ? store_sqlite_links_insert(c, &a, &seq, 1) : rc;
 }
 
@@ -389,7 +382,8 @@ store_sqlite_activity_update(struct store_conn *conn,
 	    " version = ?9, fields_folded = ?10, search = ?11, start_last = ?13"
 	    " WHERE id = ?1 AND unit_code = ?3 AND version = ?12 RETURNING seq";
 	sqlite3_stmt *st = store_sqlite_stmt(c, sql);
-	sqlite3_int64 seq;
+	struct store_activity_columns cols;
+	sqlite3_int64 seq = 0;
 	int rc, rv;
 
 	if (st == NULL)
@@ -400,24 +394,25 @@ store_sqlite_activity_update(struct store_conn *conn,
 	if ((rc = store_partner_counts_sub(
 	         c, a->unit_code, a->id, expected_version)) != STATUS_OK)
 		return rc;
+	if ((rc = store_activity_columns(a, NULL, 0, &cols)) != STATUS_OK)
+		return rc;
 	store_sqlite_bind_text(st, 1, a->id);
 	sqlite3_bind_int64(st, 12, expected_version);
-	if ((rc = store_bind_activity(st, a, NULL, 0)) != STATUS_OK) {
-		sqlite3_reset(st);
-		return rc;
-	}
+	store_bind_columns(st, a, &cols);
 	rv = sqlite3_step(st);
-	if (rv == SQLITE_DONE) {
+	/* The statement is reset, and lets go of cols, on every path. */
+	if (rv != SQLITE_ROW)
 		sqlite3_reset(st);
+	else {
+		seq = sqlite3_column_int64(st, 0);
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+	store_activity_columns_free(&cols);
+	if (rv == SQLITE_DONE)
 		return STATUS_ABORTED;
-	}
-	if (rv != SQLITE_ROW) {
-		sqlite3_reset(st);
+	if (rv != SQLITE_ROW)
 		return store_sqlite_fail(c, sql);
-	}
-	seq = sqlite3_column_int64(st, 0);
-	sqlite3_step(st);
-	sqlite3_reset(st);
 	if ((rc = store_activity_relink(c, seq, a)) != STATUS_OK)
 		return rc;
 	return store_partner_counts_add(c, a);

@@ -31,6 +31,7 @@
 #include "status.h"
 #include "store.h"
 #include "store_keyset.h"
+#include "store_sqlite_ahead.h"
 #include "store_sqlite_int.h"
 #include "validate.h"
 
@@ -404,32 +405,38 @@ store_sqlite_clear_table(struct store_sqlite *c, const char *del)
 	return rc;
 }
 
-/* Records placed whose partner and field rows are still to insert, many
- * rows to a statement. */
-#define STORE_LINK_CHUNK 64
-struct store_links {
-	Hoptac__V1__Activity *a[STORE_LINK_CHUNK]; /* owned */
-	int64_t seq[STORE_LINK_CHUNK];
-	size_t n;
-};
-
-/* Inserts the links of what chunk holds, then frees its records. */
+/* Counts a record made ready to settle (store_ahead_each). */
 static int
-store_inbox_links(struct store_sqlite *c, struct store_links *chunk, int rc)
+store_inbox_tally(void *arg, const Hoptac__V1__Activity *a)
 {
-	if (rc == STATUS_OK && chunk->n > 0)
+	return store_tally_activity(arg, a);
+}
+
+/* Inserts the records of chunk, then their partner and field rows, many
+ * to a statement. */
+static int
+store_inbox_place(struct store_sqlite *c, struct store_ahead_chunk *chunk)
+{
+	int rc = STATUS_OK;
+
+	for (size_t i = 0; i < chunk->n && rc == STATUS_OK; i++)
+		if ((rc = chunk->rc[i]) == STATUS_OK)
+			rc = store_sqlite_activity_row(
+			    c, chunk->a[i], &chunk->cols[i], &chunk->seq[i]);
+	if (rc == STATUS_OK)
 		rc = store_sqlite_links_insert(c,
 		    (const Hoptac__V1__Activity *const *)chunk->a, chunk->seq,
 		    chunk->n);
-	for (size_t i = 0; i < chunk->n; i++)
-		hoptac__v1__activity__free_unpacked(chunk->a[i], NULL);
-	chunk->n = 0;
 	return rc;
 }
 
+/* Past this many records waiting, a settling makes them ready on a
+ * second thread: below it, starting one costs more than it saves. */
+#define STORE_INBOX_APART (4 * (size_t)STORE_AHEAD_CHUNK)
+
 /* Moves every row of the inbox, in order, into the indexed tables: the
- * records' rows first, their partner and field rows after every
- * STORE_LINK_CHUNK records, many to a statement. */
+ * records' rows, their partner and field rows a chunk at a time, then
+ * the counts of all, once per key. */
 static int
 store_inbox_move(struct store_sqlite *c, int64_t *moved)
 {
@@ -437,37 +444,22 @@ store_inbox_move(struct store_sqlite *c, int64_t *moved)
 	    "SELECT body FROM activity_inbox ORDER BY seq";
 	static const char del[] = "DELETE FROM activity_inbox";
 	struct store_tallies t = {NULL, 0, 0};
-	struct store_links chunk = {.n = 0};
+	struct store_ahead *ah = NULL;
+	struct store_ahead_chunk *chunk;
 	sqlite3_stmt *st = NULL;
-	int rc = STATUS_OK, rv = SQLITE_DONE;
+	int rc;
 
 	/* Its own statement: the inserts below use the cached ones. */
 	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return store_sqlite_fail(c, sql);
-	while (rc == STATUS_OK && (rv = sqlite3_step(st)) == SQLITE_ROW) {
-		Hoptac__V1__Activity *a = NULL;
-		const uint8_t *body;
-
-		if ((rc = store_sqlite_unpack(st, 0,
-		         &hoptac__v1__activity__descriptor, (void **)&a)) !=
-		    STATUS_OK)
-			break;
-		chunk.a[chunk.n] = a;
-		/* The inbox keeps the record as the table does, packed:
-		 * its bytes go across as they are. */
-		body = sqlite3_column_blob(st, 0);
-		rc = store_sqlite_activity_row(c, a, body,
-		    (size_t)sqlite3_column_bytes(st, 0), &chunk.seq[chunk.n]);
-		chunk.n++;
-		if (rc == STATUS_OK)
-			rc = store_tally_activity(&t, a);
-		if (chunk.n == STORE_LINK_CHUNK)
-			rc = store_inbox_links(c, &chunk, rc);
-		(*moved)++;
+	rc = store_ahead_open(&ah, c, st, sql,
+	    c->inbox->keys.n >= STORE_INBOX_APART, store_inbox_tally, &t);
+	while (rc == STATUS_OK && (chunk = store_ahead_next(ah, &rc)) != NULL) {
+		rc = store_inbox_place(c, chunk);
+		*moved += (int64_t)chunk->n;
 	}
-	rc = store_inbox_links(c, &chunk, rc);
-	if (rc == STATUS_OK && rv != SQLITE_DONE)
-		rc = store_sqlite_fail(c, sql);
+	/* The counts are the helper's until it stops. */
+	store_ahead_close(ah);
 	sqlite3_finalize(st);
 	if (rc == STATUS_OK)
 		rc = store_tally_write(c, &t);
@@ -653,8 +645,11 @@ store_inbox_settle(struct store_sqlite *c, int64_t *moved, int apart)
 		return STATUS_OK;
 	}
 	c->inbox->failing = 1;
+	/* A record that did not unpack is no error of sqlite's. */
 	log_warnx("HOPTACD-SETTLE: %lld new activities not settled: %s",
-	    (long long)c->inbox->keys.n, sqlite3_errmsg(c->db));
+	    (long long)c->inbox->keys.n,
+	    sqlite3_errcode(c->db) != SQLITE_OK ? sqlite3_errmsg(c->db)
+	                                        : status_name(rc));
 	if (apart && store_sqlite_in_transaction(&c->conn) &&
 	    store_sqlite_exec(c, "ROLLBACK TO settle") == STATUS_OK)
 		store_sqlite_exec(c, "RELEASE settle");

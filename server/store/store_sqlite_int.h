@@ -214,9 +214,9 @@ int store_sqlite_activity_place(
     struct store_sqlite *c, const Hoptac__V1__Activity *a);
 
 /* store_sqlite_activity_place without the partner and field rows, its
- * seq in *seq; packed is a as packed already (len bytes), or NULL. */
+ * seq in *seq; cols are a's (store_activity_columns). */
 int store_sqlite_activity_row(struct store_sqlite *c,
-    const Hoptac__V1__Activity *a, const uint8_t *packed, size_t len,
+    const Hoptac__V1__Activity *a, const struct store_activity_columns *cols,
     int64_t *seq);
 
 /* Inserts the partner and field rows of n records just placed, a[i]

@@ -343,34 +343,55 @@ test_inbox_waits_and_settles(void **state)
 	}
 }
 
-/* A settling that fails (here a damaged row in the inbox) is not
- * hidden: a new record tries it first and fails with it, instead of
- * being acknowledged into an inbox no read would show. */
+/* A settling that fails (here a damaged row in the inbox, the
+ * damaged-th of n) is not hidden: a new record tries it first and fails
+ * with it, instead of being acknowledged into an inbox no read would
+ * show. */
 static void
-test_inbox_failing_settle_refuses(void **state)
+failing_settle_refuses(struct store_fixture *f, int n, int damaged)
 {
-	struct store_fixture *f = *state;
 	struct store_conn *c = store_fixture_writer(f);
 	struct store_fixture_spec sp = {"late-1", NULL, {"LA-XE", NULL, NULL},
 	    1, {NULL, NULL, NULL}, "2024-05-02", "", "t", "", "", "", 0};
 	Hoptac__V1__Activity *a;
+	int64_t waiting;
+	char sql[128];
 
-	STORE_FIXTURE_SQLITE_ONLY();
 	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
 	store_fixture_insert_unit(c, "KT-DAKTO", "Kon Tum", "");
-	insert_spread(c, 0, 3);
+	insert_spread(c, 0, n);
 	store_close(c);
 	c = f->db = NULL;
-	store_fixture_exec(f->path,
-	    "UPDATE activity_inbox SET body = x'ff' WHERE id = 'in-1'");
+	snprintf(sql, sizeof(sql),
+	    "UPDATE activity_inbox SET body = x'ff' WHERE id = 'in-%d'",
+	    damaged);
+	store_fixture_exec(f->path, sql);
 	c = store_fixture_writer(f);
+	waiting = store_unsettled(c);
+	assert_true(waiting >= n);
 	assert_int_equal(store_settle(c, NULL), STATUS_DATA_LOSS);
 	a = store_fixture_activity(&sp);
 	assert_int_not_equal(store_activity_insert(c, a), STATUS_OK);
 	store_fixture_activity_free(a);
-	/* Nothing of it was kept: three records wait, as before. */
-	assert_true(store_unsettled(c) >= 3);
-	assert_true(store_unsettled(c) < 4 + 1);
+	/* Nothing of it was kept: the records wait, as before. */
+	assert_int_equal(store_unsettled(c), waiting);
+}
+
+static void
+test_inbox_failing_settle_refuses(void **state)
+{
+	STORE_FIXTURE_SQLITE_ONLY();
+	failing_settle_refuses(*state, 3, 1);
+}
+
+/* The same when the records are made ready on a second thread (a
+ * settling of more than a few chunks of them), the damaged one many
+ * chunks in, while the chunks after it are being made ready. */
+static void
+test_inbox_failing_settle_apart(void **state)
+{
+	STORE_FIXTURE_SQLITE_ONLY();
+	failing_settle_refuses(*state, 1000, 700);
 }
 
 /* What migration 13 added, taken away again: the column of the start's
@@ -751,6 +772,7 @@ main(void)
 	    STORE_FIXTURE_TEST(test_migration_12_counts_once),
 	    STORE_FIXTURE_TEST(test_migration_13_spans),
 	    STORE_FIXTURE_TEST(test_inbox_failing_settle_refuses),
+	    STORE_FIXTURE_TEST(test_inbox_failing_settle_apart),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
