@@ -21,7 +21,7 @@
 
 /* Enough for the helper to free one chunk and make another ready while
  * the writer inserts a third. */
-#define STORE_AHEAD_RING 4
+#define STORE_AHEAD_RING 3
 
 enum store_ahead_state {
 	STORE_AHEAD_FREE,  /* the writer's, to read rows into */

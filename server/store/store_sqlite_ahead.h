@@ -18,8 +18,11 @@
 struct store_sqlite;
 struct store_ahead;
 
-/* As many as a statement of partner and field rows takes at once. */
-#define STORE_AHEAD_CHUNK 64
+/* Records to a chunk: their partner and field rows fill a statement or
+ * two (STORE_LINK_ROWS). Three chunks in flight hold some 130 KiB, in
+ * the helper's own arena of malloc's: four of 64 raised the server's
+ * peak memory by 300 KiB (docs/PERFORMANCE.md). */
+#define STORE_AHEAD_CHUNK 32
 
 /* A chunk of records read: a[i] unpacked and cols[i] derived when rc[i]
  * is OK, else rc[i] says why not (and the records after it are not

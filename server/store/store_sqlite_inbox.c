@@ -201,6 +201,9 @@ struct store_tallies {
 	size_t n, cap;
 };
 
+/* Room for the counts of some 1,000 records before the first summing. */
+#define STORE_TALLY_FIRST 4096
+
 static int
 store_tally_cmp(const void *pa, const void *pb)
 {
@@ -253,12 +256,14 @@ store_tally_add(struct store_tallies *t, int table, int32_t day,
 	 * every record took 4 MiB for 8,192 records, and more while it was
 	 * copied. */
 	if (t->n == t->cap) {
-		size_t cap = t->cap == 0 ? 4096 : t->cap * 2;
 		struct store_tally *v;
 
 		if (t->cap > 0)
 			store_tally_compact(t);
 		if (t->cap == 0 || t->n > t->cap / 2) {
+			size_t cap =
+			    t->cap == 0 ? STORE_TALLY_FIRST : t->cap * 2;
+
 			if ((v = realloc(t->v, cap * sizeof(*v))) == NULL)
 				return STATUS_INTERNAL;
 			t->v = v;
@@ -449,9 +454,18 @@ store_inbox_move(struct store_sqlite *c, int64_t *moved)
 	sqlite3_stmt *st = NULL;
 	int rc;
 
+	/* The counts' first room is taken here, on the writer's thread,
+	 * not by the helper that fills it: realloc keeps a block in the
+	 * arena of malloc's it came from, and in the helper's own arena the
+	 * counts took new pages, some 400 KiB more of peak memory. */
+	if ((t.v = malloc(STORE_TALLY_FIRST * sizeof(*t.v))) == NULL)
+		return STATUS_INTERNAL;
+	t.cap = STORE_TALLY_FIRST;
 	/* Its own statement: the inserts below use the cached ones. */
-	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		free(t.v);
 		return store_sqlite_fail(c, sql);
+	}
 	rc = store_ahead_open(&ah, c, st, sql,
 	    c->inbox->keys.n >= STORE_INBOX_APART, store_inbox_tally, &t);
 	while (rc == STATUS_OK && (chunk = store_ahead_next(ah, &rc)) != NULL) {
