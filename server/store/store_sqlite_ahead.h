@@ -19,9 +19,10 @@ struct store_sqlite;
 struct store_ahead;
 
 /* Records to a chunk: their partner and field rows fill a statement or
- * two (STORE_LINK_ROWS). Three chunks in flight hold some 130 KiB, in
- * the helper's own arena of malloc's: four of 64 raised the server's
- * peak memory by 300 KiB (docs/PERFORMANCE.md). */
+ * two (STORE_LINK_ROWS). What the helper holds is in its own arena of
+ * malloc's: with three chunks of 32 in flight the server's peak memory
+ * is what it was without the helper, four of 64 raised it by some
+ * 400 KiB (docs/PERFORMANCE.md). */
 #define STORE_AHEAD_CHUNK 32
 
 /* A chunk of records read: a[i] unpacked and cols[i] derived when rc[i]
