@@ -21,12 +21,13 @@
  * insert and the update statements. start_day and start_last are the
  * first and last days of the start as written: the same day for a full
  * date, the span of a month, a quarter or a year for a partial one. The
- * texts and the body are cols', kept until the statement is stepped. */
+ * texts and the body are a's and cols', kept until the statement is
+ * stepped. */
 static void
 store_bind_columns(sqlite3_stmt *st, const Hoptac__V1__Activity *a,
     const struct store_activity_columns *c)
 {
-	store_sqlite_bind_text(st, 3, a->unit_code);
+	store_sqlite_bind_arg(st, 3, a->unit_code);
 	sqlite3_bind_int(st, 4, (int)a->kind);
 	sqlite3_bind_int(st, 5, c->start_day);
 	sqlite3_bind_int(st, 6, c->end_day);
@@ -348,7 +349,7 @@ store_sqlite_activity_row(struct store_sqlite *c, const Hoptac__V1__Activity *a,
 
 	if (st == NULL)
 		return store_sqlite_fail(c, sql);
-	store_sqlite_bind_text(st, 1, a->id);
+	store_sqlite_bind_arg(st, 1, a->id);
 	store_bind_columns(st, a, cols);
 	if ((rc = store_sqlite_step_done(c, st)) != STATUS_OK)
 		return rc;
@@ -396,18 +397,15 @@ store_sqlite_activity_update(struct store_conn *conn,
 		return rc;
 	if ((rc = store_activity_columns(a, NULL, 0, &cols)) != STATUS_OK)
 		return rc;
-	store_sqlite_bind_text(st, 1, a->id);
+	store_sqlite_bind_arg(st, 1, a->id);
 	sqlite3_bind_int64(st, 12, expected_version);
 	store_bind_columns(st, a, &cols);
-	rv = sqlite3_step(st);
-	/* The statement is reset, and lets go of cols, on every path. */
-	if (rv != SQLITE_ROW)
-		sqlite3_reset(st);
-	else {
+	if ((rv = sqlite3_step(st)) == SQLITE_ROW) {
 		seq = sqlite3_column_int64(st, 0);
 		sqlite3_step(st);
-		sqlite3_reset(st);
 	}
+	/* Reset on every path, the statement lets go of cols. */
+	sqlite3_reset(st);
 	store_activity_columns_free(&cols);
 	if (rv == SQLITE_DONE)
 		return STATUS_ABORTED;

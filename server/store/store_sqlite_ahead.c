@@ -83,7 +83,8 @@ store_ahead_ready(struct store_ahead *ah, struct store_ahead_slot *s)
 	}
 }
 
-/* Frees what the records of s held; the bytes stay for the next rows. */
+/* Frees what the records of s held, leaving each empty for the next
+ * rows (store_ahead_ready sets every rc); the bytes stay. */
 static void
 store_ahead_release(struct store_ahead_slot *s)
 {
@@ -142,7 +143,8 @@ store_ahead_main(void *arg)
 	return NULL;
 }
 
-/* Reads up to a chunk of rows into s (FREE, so the writer's). */
+/* Reads up to a chunk of rows into s (FREE, so the writer's, and its
+ * records empty: calloc'd, or released). */
 static void
 store_ahead_read(struct store_ahead *ah, struct store_ahead_slot *s)
 {
@@ -171,9 +173,6 @@ store_ahead_read(struct store_ahead *ah, struct store_ahead_slot *s)
 			memcpy(s->bytes + used, body, len);
 		s->off[i] = used;
 		s->len[i] = len;
-		memset(&s->chunk.cols[i], 0, sizeof(s->chunk.cols[i]));
-		s->chunk.a[i] = NULL;
-		s->chunk.rc[i] = STATUS_OK;
 		used += len;
 		s->chunk.n++;
 	}

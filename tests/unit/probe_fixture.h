@@ -1,7 +1,8 @@
 /*
- * What the tests of the server's threads share: a method whose calls
- * note what they saw, and can be held once started, so that a test
- * decides what is running while others are submitted. Included by
+ * What the tests of the server's threads share: a store with its writer
+ * in a fresh directory, and a method whose calls note what they saw, and
+ * can be held once started, so that a test decides what is running
+ * while others are submitted. Included by
  * tests/unit/test_readers.c and test_writer.c, after cmocka.h; the test
  * defines PROBE_CALLS and the calls[] the probe indexes.
  */
@@ -9,12 +10,17 @@
 #define HOPTAC_TEST_PROBE_FIXTURE_H
 
 #include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include "call.h"
 #include "rpc.h"
 #include "status.h"
+#include "store.h"
+#include "writer.h"
 
 static struct call calls[PROBE_CALLS];
 
@@ -102,6 +108,46 @@ probe_reset(void)
 	probe.started = probe.finished = probe.hold = 0;
 	pthread_cond_broadcast(&probe.cv);
 	pthread_mutex_unlock(&probe.mu);
+}
+
+/* A fresh directory from templ ("...XXXXXX", copied into dir, of dlen
+ * bytes) with a store in it (its file's name in path, of plen bytes)
+ * and the writer over it; NULL, with nothing left behind, when any of
+ * them could not be made. */
+static struct writer *
+probe_writer_open(
+    const char *templ, char *dir, size_t dlen, char *path, size_t plen)
+{
+	struct store_conn *db = NULL;
+	struct writer *w = NULL;
+	char err[256] = "";
+
+	snprintf(dir, dlen, "%s", templ);
+	if (mkdtemp(dir) == NULL)
+		return NULL;
+	snprintf(path, plen, "%s/hoptac.db", dir);
+	if (store_open(path, 0, &db, err, sizeof(err)) == STATUS_OK &&
+	    (w = writer_create(db)) != NULL)
+		return w;
+	fprintf(stderr, "cannot open %s: %s\n", path, err);
+	store_close(db);
+	unlink(path);
+	rmdir(dir);
+	return NULL;
+}
+
+/* Removes the store's files and the directory probe_writer_open made. */
+static void
+probe_files_remove(const char *dir, const char *path)
+{
+	static const char *const suffix[] = {"", "-wal", "-shm"};
+	char p[160];
+
+	for (size_t i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		snprintf(p, sizeof(p), "%s%s", path, suffix[i]);
+		unlink(p);
+	}
+	rmdir(dir);
 }
 
 #endif

@@ -34,26 +34,21 @@ static int
 pool_setup(void **state)
 {
 	struct pool *p = calloc(1, sizeof(*p));
-	struct store_conn *db = NULL;
-	char err[256];
+	char err[256] = "";
 
 	if (p == NULL)
 		return -1;
-	snprintf(p->dir, sizeof(p->dir), "/tmp/hoptac-readers-XXXXXX");
-	if (mkdtemp(p->dir) == NULL) {
-		free(p);
-		return -1;
-	}
-	snprintf(p->path, sizeof(p->path), "%s/hoptac.db", p->dir);
-	if (store_open(p->path, 0, &db, err, sizeof(err)) != STATUS_OK ||
-	    (p->writer = writer_create(db)) == NULL ||
+	p->writer = probe_writer_open("/tmp/hoptac-readers-XXXXXX", p->dir,
+	    sizeof(p->dir), p->path, sizeof(p->path));
+	if (p->writer != NULL &&
 	    (p->readers = readers_create(
 	         p->path, READERS, p->writer, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "pool_setup: cannot open %s\n", p->path);
-		if (p->writer != NULL)
-			writer_destroy(p->writer); /* closes db */
-		else
-			store_close(db);
+		fprintf(stderr, "pool_setup: no readers: %s\n", err);
+		writer_destroy(p->writer); /* closes the store */
+		probe_files_remove(p->dir, p->path);
+		p->writer = NULL;
+	}
+	if (p->writer == NULL) {
 		free(p);
 		return -1;
 	}
@@ -66,16 +61,10 @@ static int
 pool_teardown(void **state)
 {
 	struct pool *p = *state;
-	char f[128];
 
 	readers_destroy(p->readers);
 	writer_destroy(p->writer);
-	for (size_t i = 0; i < 3; i++) {
-		snprintf(f, sizeof(f), "%s%s", p->path,
-		    (const char *[]) {"", "-wal", "-shm"}[i]);
-		unlink(f);
-	}
-	rmdir(p->dir);
+	probe_files_remove(p->dir, p->path);
 	free(p);
 	return 0;
 }

@@ -32,21 +32,12 @@ static int
 fixture_setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct store_conn *db = NULL;
-	char err[256];
 
 	if (f == NULL)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/hoptac-writer-XXXXXX");
-	if (mkdtemp(f->dir) == NULL) {
-		free(f);
-		return -1;
-	}
-	snprintf(f->path, sizeof(f->path), "%s/hoptac.db", f->dir);
-	if (store_open(f->path, 0, &db, err, sizeof(err)) != STATUS_OK ||
-	    (f->writer = writer_create(db)) == NULL) {
-		fprintf(stderr, "fixture_setup: cannot open %s\n", f->path);
-		store_close(db);
+	f->writer = probe_writer_open("/tmp/hoptac-writer-XXXXXX", f->dir,
+	    sizeof(f->dir), f->path, sizeof(f->path));
+	if (f->writer == NULL) {
 		free(f);
 		return -1;
 	}
@@ -65,15 +56,9 @@ static int
 fixture_teardown(void **state)
 {
 	struct fixture *f = *state;
-	char p[128];
 
 	writer_destroy(f->writer);
-	for (size_t i = 0; i < 3; i++) {
-		snprintf(p, sizeof(p), "%s%s", f->path,
-		    (const char *[]) {"", "-wal", "-shm"}[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
+	probe_files_remove(f->dir, f->path);
 	free(f);
 	return 0;
 }
