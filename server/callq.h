@@ -57,9 +57,9 @@ void callq_kick(struct callq *q);
 /* Wakes every consumer; they take what is left, then NULL. */
 void callq_close(struct callq *q);
 
-/* Names the calling thread, a consumer, so that top -H and
- * /proc/PID/task show how busy the writer and the readers are
- * (bench/run.sh reads the writer's). */
+/* Names the calling thread (a consumer, or the settling's helper), so
+ * that top -H and /proc/PID/task show how busy the writer and the
+ * readers are (bench/run.sh reads the writer's). */
 void callq_thread_name(const char *name);
 
 #endif

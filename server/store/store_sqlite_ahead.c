@@ -11,10 +11,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
 
+#include "callq.h"
 #include "status.h"
 #include "store_sqlite_ahead.h"
 #include "store_sqlite_int.h"
@@ -104,10 +102,7 @@ store_ahead_main(void *arg)
 {
 	struct store_ahead *ah = arg;
 
-#ifdef __linux__
-	/* Named for bench/threads.sh and top -H. */
-	prctl(PR_SET_NAME, "hoptacd-settle", 0, 0, 0);
-#endif
+	callq_thread_name("hoptacd-settle");
 	pthread_mutex_lock(&ah->mu);
 	while (!ah->stop) {
 		struct store_ahead_slot *next = &ah->ring[ah->ready_at], *s;
@@ -191,15 +186,16 @@ store_ahead_start(struct store_ahead *ah)
 {
 	if (pthread_mutex_init(&ah->mu, NULL) != 0)
 		return -1;
-	if (pthread_cond_init(&ah->to_helper, NULL) == 0) {
-		if (pthread_cond_init(&ah->to_writer, NULL) == 0) {
-			if (pthread_create(
-			        &ah->helper, NULL, store_ahead_main, ah) == 0)
-				return 0;
-			pthread_cond_destroy(&ah->to_writer);
-		}
-		pthread_cond_destroy(&ah->to_helper);
-	}
+	if (pthread_cond_init(&ah->to_helper, NULL) != 0)
+		goto no_to_helper;
+	if (pthread_cond_init(&ah->to_writer, NULL) != 0)
+		goto no_to_writer;
+	if (pthread_create(&ah->helper, NULL, store_ahead_main, ah) == 0)
+		return 0;
+	pthread_cond_destroy(&ah->to_writer);
+no_to_writer:
+	pthread_cond_destroy(&ah->to_helper);
+no_to_helper:
 	pthread_mutex_destroy(&ah->mu);
 	return -1;
 }

@@ -322,3 +322,17 @@ store_fixture_exec(const char *path, const char *sql)
 		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
 	sqlite3_close(db);
 }
+
+Hoptac__V1__SummaryResponse *
+store_fixture_summary_by(struct store_conn *c, int dim, int from_records)
+{
+	int dims[1] = {dim};
+	struct store_summary_query q = {
+	    NULL, 0, NULL, 0, INT32_MIN, INT32_MAX, dims, 1, from_records, 0};
+	Hoptac__V1__SummaryResponse *out = malloc(sizeof(*out));
+
+	assert_non_null(out);
+	hoptac__v1__summary_response__init(out);
+	assert_int_equal(store_summary(c, &q, out), STATUS_OK);
+	return out;
+}

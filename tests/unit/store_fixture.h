@@ -89,6 +89,12 @@ void store_fixture_activity_free(Hoptac__V1__Activity *a);
 void store_fixture_insert_activity(
     struct store_conn *c, const struct store_fixture_spec *s);
 
+/* The summary of every record by the one dimension dim (from the
+ * records themselves when from_records is set, else from the counts);
+ * the caller frees it with hoptac__v1__summary_response__free_unpacked. */
+Hoptac__V1__SummaryResponse *store_fixture_summary_by(
+    struct store_conn *c, int dim, int from_records);
+
 /* Two messages are the same when they pack to the same bytes. */
 void store_fixture_assert_same(
     const ProtobufCMessage *a, const ProtobufCMessage *b);

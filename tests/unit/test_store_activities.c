@@ -73,14 +73,9 @@ static const char *
 field_rows(struct store_conn *c)
 {
 	static char rows[256];
-	int dims[1] = {HOPTAC__V1__DIMENSION__DIMENSION_FIELD};
-	struct store_summary_query q = {
-	    NULL, 0, NULL, 0, INT32_MIN, INT32_MAX, dims, 1, 0, 0};
-	Hoptac__V1__SummaryResponse *out = malloc(sizeof(*out));
+	Hoptac__V1__SummaryResponse *out = store_fixture_summary_by(
+	    c, HOPTAC__V1__DIMENSION__DIMENSION_FIELD, 0);
 
-	assert_non_null(out);
-	hoptac__v1__summary_response__init(out);
-	assert_int_equal(store_summary(c, &q, out), STATUS_OK);
 	rows[0] = '\0';
 	for (size_t i = 0; i < out->n_rows; i++)
 		snprintf(rows + strlen(rows), sizeof(rows) - strlen(rows),

@@ -427,15 +427,10 @@ test_inbox_failing_settle_apart(void **state)
 static int
 month_row(struct store_conn *c, const char *key, int from_records)
 {
-	int dims[1] = {HOPTAC__V1__DIMENSION__DIMENSION_MONTH};
-	struct store_summary_query q = {
-	    NULL, 0, NULL, 0, INT32_MIN, INT32_MAX, dims, 1, from_records, 0};
-	Hoptac__V1__SummaryResponse *out = malloc(sizeof(*out));
+	Hoptac__V1__SummaryResponse *out = store_fixture_summary_by(
+	    c, HOPTAC__V1__DIMENSION__DIMENSION_MONTH, from_records);
 	int n = -1;
 
-	assert_non_null(out);
-	hoptac__v1__summary_response__init(out);
-	assert_int_equal(store_summary(c, &q, out), STATUS_OK);
 	for (size_t i = 0; i < out->n_rows; i++)
 		if (strcmp(out->rows[i]->keys[0], key) == 0)
 			n = out->rows[i]->figures->activities;
