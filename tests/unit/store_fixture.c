@@ -282,6 +282,27 @@ store_fixture_insert_activity(
 	store_fixture_activity_free(a);
 }
 
+void
+store_fixture_insert_spread(struct store_conn *c, int first, int n)
+{
+	static const char *const partners[] = {
+	    "LA-XE", "LA-XE-DAKCHEUNG", "LA-AT", "LA-SV"};
+	char id[32], start[16];
+
+	for (int i = first; i < first + n; i++) {
+		struct store_fixture_spec sp = {id, i % 2 ? "KT-DAKTO" : NULL,
+		    {partners[i % 4], i % 3 ? partners[(i + 1) % 4] : NULL,
+		        NULL},
+		    1 + i % 8, {NULL, NULL, NULL}, start, "", "t", "", "", "",
+		    i % 10 == 9};
+
+		snprintf(id, sizeof(id), "in-%d", i);
+		snprintf(start, sizeof(start), "2024-%02d-%02d", 1 + i % 12,
+		    1 + i % 28);
+		store_fixture_insert_activity(c, &sp);
+	}
+}
+
 /* Two messages are the same when they pack to the same bytes. */
 void
 store_fixture_assert_same(const ProtobufCMessage *a, const ProtobufCMessage *b)

@@ -89,6 +89,11 @@ void store_fixture_activity_free(Hoptac__V1__Activity *a);
 void store_fixture_insert_activity(
     struct store_conn *c, const struct store_fixture_spec *s);
 
+/* n records of the units KT-DAKGLEI and KT-DAKTO (inserted before),
+ * partners a province and its district, on spread days, a tenth
+ * withdrawn; ids "in-<first + i>". */
+void store_fixture_insert_spread(struct store_conn *c, int first, int n);
+
 /* The summary of every record by the one dimension dim (from the
  * records themselves when from_records is set, else from the counts);
  * the caller frees it with hoptac__v1__summary_response__free_unpacked. */

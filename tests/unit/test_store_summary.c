@@ -251,29 +251,6 @@ assert_all_counts_agree(struct store_conn *c)
 	}
 }
 
-/* n records of two units, partners a province and its district, on
- * spread days; ids "in-<first + i>". */
-static void
-insert_spread(struct store_conn *c, int first, int n)
-{
-	static const char *const partners[] = {
-	    "LA-XE", "LA-XE-DAKCHEUNG", "LA-AT", "LA-SV"};
-	char id[32], start[16];
-
-	for (int i = first; i < first + n; i++) {
-		struct store_fixture_spec sp = {id, i % 2 ? "KT-DAKTO" : NULL,
-		    {partners[i % 4], i % 3 ? partners[(i + 1) % 4] : NULL,
-		        NULL},
-		    1 + i % 8, {NULL, NULL, NULL}, start, "", "t", "", "", "",
-		    i % 10 == 9};
-
-		snprintf(id, sizeof(id), "in-%d", i);
-		snprintf(start, sizeof(start), "2024-%02d-%02d", 1 + i % 12,
-		    1 + i % 28);
-		store_fixture_insert_activity(c, &sp);
-	}
-}
-
 /* New records wait in the inbox: a reader's connection does not see
  * them, they outlive the writer's connection (as after a kill), and one
  * settling puts them all where queries read them, the counts included,
@@ -295,7 +272,7 @@ test_inbox_waits_and_settles(void **state)
 	STORE_FIXTURE_SQLITE_ONLY();
 	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
 	store_fixture_insert_unit(c, "KT-DAKTO", "Kon Tum", "");
-	insert_spread(c, 0, SPREAD);
+	store_fixture_insert_spread(c, 0, SPREAD);
 	assert_true(store_unsettled(c) >= SPREAD);
 	r = store_fixture_reader(f->path);
 	page = malloc(sizeof(*page));
@@ -325,7 +302,7 @@ test_inbox_waits_and_settles(void **state)
 	store_close(r);
 	assert_all_counts_agree(c);
 	/* The same id again, waiting or settled, is refused. */
-	insert_spread(c, SPREAD, 1);
+	store_fixture_insert_spread(c, SPREAD, 1);
 	{
 		struct store_fixture_spec sp = {id, NULL, {"LA-XE", NULL, NULL},
 		    1, {NULL, NULL, NULL}, "2024", "", "t", "", "", "", 0};
@@ -359,7 +336,7 @@ failing_settle_refuses(struct store_fixture *f, int n, int damaged)
 
 	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
 	store_fixture_insert_unit(c, "KT-DAKTO", "Kon Tum", "");
-	insert_spread(c, 0, n);
+	store_fixture_insert_spread(c, 0, n);
 	store_close(c);
 	c = f->db = NULL;
 	snprintf(sql, sizeof(sql),
@@ -522,7 +499,7 @@ test_migration_12_counts_once(void **state)
 	STORE_FIXTURE_SQLITE_ONLY();
 	store_fixture_insert_unit(c, "KT-DAKGLEI", "Kon Tum", "");
 	store_fixture_insert_unit(c, "KT-DAKTO", "Kon Tum", "");
-	insert_spread(c, 0, 40);
+	store_fixture_insert_spread(c, 0, 40);
 	assert_int_equal(store_settle(c, NULL), STATUS_OK);
 	store_close(c);
 	c = f->db = NULL;
@@ -542,7 +519,7 @@ test_migration_12_counts_once(void **state)
 	    "PRAGMA user_version = 11;");
 	c = store_fixture_writer(f);
 	assert_int_equal(store_fixture_version(f->path), STORE_SCHEMA_VERSION);
-	insert_spread(c, 40, 40);
+	store_fixture_insert_spread(c, 40, 40);
 	assert_all_counts_agree(c);
 }
 
