@@ -79,6 +79,12 @@ static const char *const cli_remote_forms[] = {
     N_("the summary could not be computed"),
     N_("the deadline passed before the call could start"),
     N_("the write could not be committed; retry"),
+    /* server/readers.c: a read of activities while a settling fails */
+    N_("activities acknowledged before this call could not be settled for "
+       "reading: a record waiting is damaged (the server's log says which: "
+       "HOPTACD-SETTLE)"),
+    N_("activities acknowledged before this call could not be settled for "
+       "reading (the server's log says why: HOPTACD-SETTLE); retry"),
     N_("the database could not be reached; nothing of this call was "
        "stored; retry"),
     /* server/writer.c with the store's reason: storage is full */

@@ -20,6 +20,7 @@ enum method_exec {
 /* Flags of a method (method.def says what each means). */
 #define METHOD_IDEMPOTENT 0x1u
 #define METHOD_AUDITED    0x2u
+#define METHOD_SETTLED    0x4u
 
 enum method_id {
 #define METHOD(id, svc, Svc, Name, exec, roles, flags) METHOD_##id,
@@ -35,7 +36,7 @@ struct method_info {
 	const char *name; /* "Submit", the proto's */
 	enum method_exec exec;
 	unsigned roles; /* role.h's ROLES_* set; ROLES_PUBLIC: anyone */
-	unsigned flags; /* METHOD_IDEMPOTENT, METHOD_AUDITED */
+	unsigned flags; /* METHOD_IDEMPOTENT, METHOD_AUDITED, METHOD_SETTLED */
 };
 
 /* The method id (id < METHOD_COUNT). */

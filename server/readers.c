@@ -79,6 +79,27 @@ readers_take(struct reader *r)
 	return c;
 }
 
+/* A read of activities runs once every activity acknowledged before it
+ * is settled where it reads; when they could not be, it fails rather
+ * than answer without them. */
+static int
+readers_settled(struct reader *r, struct call *c)
+{
+	int rc;
+
+	if (!(c->method->info->flags & METHOD_SETTLED) ||
+	    (rc = writer_settled(r->pool->writer)) == STATUS_OK)
+		return STATUS_OK;
+	if (rc == STATUS_DATA_LOSS)
+		return call_fail(c, rc,
+		    "activities acknowledged before this call could not be "
+		    "settled for reading: a record waiting is damaged (the "
+		    "server's log says which: HOPTACD-SETTLE)");
+	return call_fail(c, STATUS_UNAVAILABLE,
+	    "activities acknowledged before this call could not be settled "
+	    "for reading (the server's log says why: HOPTACD-SETTLE); retry");
+}
+
 static void *
 readers_main(void *arg)
 {
@@ -87,8 +108,7 @@ readers_main(void *arg)
 
 	callq_thread_name("hoptacd-reader");
 	while ((c = readers_take(r)) != NULL) {
-		if (!call_expired(c)) {
-			writer_settled(r->pool->writer);
+		if (!call_expired(c) && readers_settled(r, c) == STATUS_OK) {
 			c->status = c->method->run(c, r->db);
 			if (c->status == STATUS_OK)
 				call_pack_output(c);

@@ -91,6 +91,7 @@ struct writer {
 	pthread_cond_t settle_cv;
 	int64_t unsettled;      /* committed in the inbox, not settled */
 	uint64_t settle_rounds; /* attempts to settle so far */
+	int settle_rc;          /* how the last attempt went */
 	int settle_wanted;      /* a reader waits */
 	int stopped;            /* the writer has gone: nobody settles */
 	int64_t full_logged_ms; /* when HOPTACD-FULL was last logged */
@@ -465,9 +466,10 @@ writer_one_by_one(struct writer *w, struct call *group, struct call *lost)
 }
 
 /* Tells readers how many new records wait, as committed; after an
- * attempt to settle (settled), wakes those waiting for it. */
+ * attempt to settle (settled), how it went (rc), waking those waiting
+ * for it. */
 static void
-writer_publish(struct writer *w, int settled)
+writer_publish(struct writer *w, int settled, int rc)
 {
 	int64_t n = store_unsettled(w->db);
 
@@ -475,6 +477,7 @@ writer_publish(struct writer *w, int settled)
 	pthread_mutex_lock(&w->settle_mu);
 	w->unsettled = n;
 	if (settled) {
+		w->settle_rc = rc;
 		w->settle_rounds++;
 		w->settle_wanted = 0;
 		pthread_cond_broadcast(&w->settle_cv);
@@ -529,7 +532,7 @@ writer_group(struct writer *w, struct call *group)
 		writer_uncommitted(w, group, rc);
 reply:
 	/* Before any reply: a reader must never miss what was acknowledged. */
-	writer_publish(w, 0);
+	writer_publish(w, 0, STATUS_OK);
 	for (c = group; c != NULL; c = c->next)
 		if (!c->audit_only && c->method->after_commit != NULL)
 			c->method->after_commit(c, w->db);
@@ -562,7 +565,7 @@ writer_settle(struct writer *w)
 		if (store_in_transaction(w->db))
 			store_rollback(w->db);
 	}
-	writer_publish(w, 1);
+	writer_publish(w, 1, rc);
 }
 
 /* Whether the writer should settle now: a reader waits, or enough
@@ -652,10 +655,11 @@ writer_replier_main(void *arg)
 	return NULL;
 }
 
-void
+int
 writer_settled(struct writer *w)
 {
 	uint64_t round;
+	int rc = STATUS_OK;
 
 	pthread_mutex_lock(&w->settle_mu);
 	if (w->unsettled > 0 && !w->stopped) {
@@ -665,7 +669,11 @@ writer_settled(struct writer *w)
 		while (w->settle_rounds == round && !w->stopped)
 			pthread_cond_wait(&w->settle_cv, &w->settle_mu);
 	}
+	/* A stop's last attempt counts too: what it left waits. */
+	if (w->unsettled > 0)
+		rc = w->settle_rc;
 	pthread_mutex_unlock(&w->settle_mu);
+	return rc;
 }
 
 struct writer *

@@ -20,8 +20,10 @@ void writer_submit(struct writer *w, struct call *c);
 
 /* Returns once every new record acknowledged so far is settled where
  * readers find it (store.h, store_settle), asking the writer to settle
- * now if need be; at once when nothing waits. For reader threads. */
-void writer_settled(struct writer *w);
+ * now if need be; at once when nothing waits. For reader threads.
+ * STATUS_OK, or the status of the attempt that failed: the records then
+ * still wait, and a read would miss them. */
+int writer_settled(struct writer *w);
 
 /* Finishes queued calls, stops the thread, closes the connection. */
 void writer_destroy(struct writer *w);

@@ -46,6 +46,8 @@ test_table_matches_proto(void **state)
 		if (m->exec == METHOD_WRITE)
 			assert_int_equal(
 			    m->flags, METHOD_IDEMPOTENT | METHOD_AUDITED);
+		else if (m->exec == METHOD_READ)
+			assert_int_equal(m->flags & ~METHOD_SETTLED, 0);
 		else
 			assert_int_equal(m->flags, 0);
 		assert_int_equal(m->roles & ~ROLES_ANY, 0);
