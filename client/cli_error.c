@@ -168,9 +168,10 @@ cli_error_details(const struct cli *cli, const struct violations *v)
 	return date;
 }
 
-/* What a person can do about a refusal of this kind. */
+/* What a person can do about a refusal of this kind; answered: the
+ * server's own (rpc_client_status), which says itself what to do. */
 static void
-cli_error_hint(const struct cli *cli, int code, int date)
+cli_error_hint(const struct cli *cli, int code, int answered, int date)
 {
 	char source[1200], said[1400];
 
@@ -183,6 +184,8 @@ cli_error_hint(const struct cli *cli, int code, int date)
 	switch (code) {
 	case STATUS_UNAVAILABLE:
 	case STATUS_DEADLINE_EXCEEDED:
+		if (answered)
+			break; /* not the link: the server said why */
 		fprintf(stderr,
 		    _("hint: no answer from %s; name the server with --server "
 		      "URL, $HOPTAC_SERVER or \"server =\" in "
@@ -282,7 +285,7 @@ cli_print_status(struct cli *cli, const struct rpc_client_status *st)
 	fprintf(
 	    stderr, "hoptac: %s%s\n", cli_status_tag(cli, st->code), headline);
 	date = cli_error_details(cli, &st->violations);
-	cli_error_hint(cli, st->code, date);
+	cli_error_hint(cli, st->code, st->answered, date);
 }
 
 int
@@ -293,7 +296,7 @@ cli_invalid(struct cli *cli, const struct violations *v, const char *what)
 	fprintf(stderr, "hoptac: %s%s\n",
 	    cli_status_tag(cli, STATUS_INVALID_ARGUMENT), what);
 	date = cli_error_details(cli, v);
-	cli_error_hint(cli, STATUS_INVALID_ARGUMENT, date);
+	cli_error_hint(cli, STATUS_INVALID_ARGUMENT, 0, date);
 	return CLI_INVALID;
 }
 

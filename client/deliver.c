@@ -184,6 +184,7 @@ deliver_fail(struct deliver_stats *s, int code)
 {
 	s->failed = 1;
 	s->last.code = code;
+	s->last.answered = 0;
 	violations_init(&s->last.violations);
 }
 

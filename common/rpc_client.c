@@ -293,6 +293,7 @@ rpc_client_close(struct rpc_client *c)
 static void
 rpc_client_set(struct rpc_client_status *st, int code, const char *message)
 {
+	st->answered = 0;
 	st->code = code;
 	snprintf(st->message, sizeof(st->message), "%s", message);
 }
@@ -354,6 +355,7 @@ rpc_client_decode_reply(const uint8_t *data, size_t len, const char *id,
 	}
 	st->code = r->status < 0 || r->status >= STATUS_COUNT ? STATUS_UNKNOWN
 	                                                      : r->status;
+	st->answered = 1;
 	snprintf(st->message, sizeof(st->message), "%s", r->message);
 	violations_init(&st->violations);
 	for (size_t i = 0; i < r->n_violations; i++)
@@ -374,6 +376,7 @@ rpc_client_attempt(struct rpc_client *c, nng_msg *msg, const char *id,
 	int rv;
 
 	*reply = NULL;
+	st->answered = 0;
 	if (left <= 0) {
 		rpc_client_set(
 		    st, STATUS_DEADLINE_EXCEEDED, "deadline exceeded");
@@ -462,6 +465,7 @@ rpc_client_status_reset(struct rpc_client_status *st)
 	st->message[0] = '\0';
 	violations_init(&st->violations);
 	st->attempts = 0;
+	st->answered = 0;
 }
 
 void

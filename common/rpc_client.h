@@ -30,6 +30,7 @@ struct rpc_client_status {
 	char message[512];
 	struct violations violations;
 	int attempts; /* sends made */
+	int answered; /* code and message are the server's, not the link's */
 };
 
 /* A client for url ("tcp://127.0.0.1:7420", "ipc:///run/hoptac.sock").

@@ -54,6 +54,24 @@ settle_list(struct rpc_client *c, struct rpc_client_status *st, long *total)
 	return st->code;
 }
 
+/* A server of its own with the unit and one record, settled-1, stopped
+ * (a stop settles what waits). */
+static void
+settle_one(struct harness *h)
+{
+	struct rpc_client *c;
+	Hoptac__V1__Activity *a;
+
+	harness_start(h, HARNESS_TCP, 0);
+	c = harness_client(h);
+	harness_unit(c, SETTLE_UNIT, "Huyện Đắk Glei");
+	a = harness_activity(SETTLE_UNIT, "settled-1", 1, "2024-05-02", 3);
+	assert_int_equal(harness_submit(c, a, NULL, 5000), STATUS_OK);
+	hoptac__v1__activity__free_unpacked(a, NULL);
+	rpc_client_close(c);
+	harness_stop(h);
+}
+
 static void
 test_damaged_waiting_record(void **state)
 {
@@ -68,14 +86,7 @@ test_damaged_waiting_record(void **state)
 
 	HARNESS_SQLITE_ONLY();
 	*state = h;
-	harness_start(h, HARNESS_TCP, 0);
-	c = harness_client(h);
-	harness_unit(c, SETTLE_UNIT, "Huyện Đắk Glei");
-	a = harness_activity(SETTLE_UNIT, "settled-1", 1, "2024-05-02", 3);
-	assert_int_equal(harness_submit(c, a, NULL, 5000), STATUS_OK);
-	hoptac__v1__activity__free_unpacked(a, NULL);
-	rpc_client_close(c);
-	harness_stop(h); /* which settles it */
+	settle_one(h);
 	/* A record acknowledged and waiting, its bytes damaged. */
 	settle_sql(h,
 	    "INSERT INTO activity_inbox(unit_code, id, body) "
@@ -122,12 +133,46 @@ test_damaged_waiting_record(void **state)
 	rpc_client_close(c);
 }
 
+/* A record waiting that cannot be placed for a reason of the store's
+ * (here one already in the tables: the unique key refuses it) fails a
+ * read with UNAVAILABLE, which the client retries until its deadline;
+ * the server answered, so hoptac does not say it could not reach it. */
+static void
+test_unplaceable_waiting_record(void **state)
+{
+	static struct harness hs;
+	struct harness *h = &hs;
+	char out[4096], err[4096];
+	int rc;
+
+	HARNESS_SQLITE_ONLY();
+	*state = h;
+	settle_one(h);
+	settle_sql(h,
+	    "INSERT INTO activity_inbox(unit_code, id, body) "
+	    "SELECT unit_code, id, body FROM activities");
+	harness_restart(h);
+
+	rc = harness_cli(h, out, sizeof(out), err, sizeof(err), "--timeout",
+	    "1500", "activity", "list", "--unit", SETTLE_UNIT, NULL);
+	assert_int_not_equal(rc, 0);
+	assert_non_null(strstr(err, "could not be settled"));
+	assert_non_null(strstr(err, "retry"));
+	assert_null(strstr(err, "no answer from"));
+	/* Reads of anything else answer. */
+	rc = harness_cli(
+	    h, out, sizeof(out), err, sizeof(err), "unit", "list", NULL);
+	harness_expect(rc, 0, "unit list", out, err);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_teardown(
 	        test_damaged_waiting_record, harness_teardown),
+	    cmocka_unit_test_teardown(
+	        test_unplaceable_waiting_record, harness_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
