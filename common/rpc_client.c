@@ -293,7 +293,6 @@ rpc_client_close(struct rpc_client *c)
 static void
 rpc_client_set(struct rpc_client_status *st, int code, const char *message)
 {
-	st->answered = 0;
 	st->code = code;
 	snprintf(st->message, sizeof(st->message), "%s", message);
 }
