@@ -88,9 +88,11 @@ web_call(struct web_req *r, const struct web_user *u, enum method_id m,
 	}
 	rpc_client_invoke(c, m, req, resp, &opt, st);
 	/* A connection that failed on the way is dialled anew next time:
-	 * hoptacd may have restarted. */
-	if (st->code == STATUS_UNAVAILABLE ||
-	    st->code == STATUS_DEADLINE_EXCEEDED ||
+	 * hoptacd may have restarted. An UNAVAILABLE hoptacd sent itself
+	 * came over a connection that works. */
+	if (((st->code == STATUS_UNAVAILABLE ||
+	         st->code == STATUS_DEADLINE_EXCEEDED) &&
+	        !st->answered) ||
 	    st->code == STATUS_INTERNAL || st->code == STATUS_UNKNOWN)
 		r->client_bad = 1;
 	if (st->code == STATUS_UNAUTHENTICATED) {
@@ -115,8 +117,11 @@ web_call_refuse(struct web_req *r, int http, const struct rpc_client_status *st)
 		break;
 	case 503:
 		snprintf(why, sizeof(why),
-		    W_("The data server cannot be reached. Please try again in "
-		       "a few minutes. (%s)"),
+		    st->answered
+		        ? W_("The data server cannot do this now. Please try "
+		             "again in a few minutes. (%s)")
+		        : W_("The data server cannot be reached. Please try "
+		             "again in a few minutes. (%s)"),
 		    st->message);
 		break;
 	default:

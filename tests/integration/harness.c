@@ -222,17 +222,40 @@ void
 harness_sql_command(
     const struct harness *h, const char *sql, char *cmd, size_t len)
 {
+	char quoted[2048];
+	size_t q = 0;
 	int n;
 
+	/* In the shell's single quotes, a quote is '\'' */
+	for (const char *p = sql; *p != '\0'; p++) {
+		assert_true(q + 5 < sizeof(quoted));
+		if (*p == '\'') {
+			memcpy(quoted + q, "'\\''", 4);
+			q += 4;
+		} else {
+			quoted[q++] = *p;
+		}
+	}
+	quoted[q] = '\0';
 	if (h->pg_db[0] != '\0')
 		n = snprintf(cmd, len, "psql -XAtq '%s' -c '%s'",
-		    h->db + strlen("postgresql:"), sql);
+		    h->db + strlen("postgresql:"), quoted);
 	else
 		/* Waiting for the server's writer, which may be in a
 		 * transaction (a settling 20 ms after the last write). */
 		n = snprintf(cmd, len,
-		    "sqlite3 -cmd '.timeout 10000' '%s' '%s'", h->db, sql);
+		    "sqlite3 -cmd '.timeout 10000' '%s' '%s'", h->db, quoted);
 	assert_true(n > 0 && (size_t)n < len);
+}
+
+void
+harness_sql(const struct harness *h, const char *sql)
+{
+	char cmd[4096];
+
+	harness_sql_command(h, sql, cmd, sizeof(cmd));
+	if (system(cmd) != 0)
+		fail_msg("%s failed", cmd);
 }
 
 void
@@ -658,6 +681,22 @@ harness_submit(struct rpc_client *c, Hoptac__V1__Activity *a,
 	struct rpc_client_status st;
 
 	return harness_submit_with(c, a, &opt, &st);
+}
+
+void
+harness_one_record(struct harness *h, const char *unit, const char *id)
+{
+	struct rpc_client *c;
+	Hoptac__V1__Activity *a;
+
+	harness_start(h, HARNESS_TCP, 0);
+	c = harness_client(h);
+	harness_unit(c, unit, unit);
+	a = harness_activity(unit, id, 1, "2024-05-02", 3);
+	assert_int_equal(harness_submit(c, a, NULL, 5000), STATUS_OK);
+	hoptac__v1__activity__free_unpacked(a, NULL);
+	rpc_client_close(c);
+	harness_stop(h);
 }
 
 long

@@ -63,11 +63,14 @@ int harness_pg(void);
 			skip();                                                \
 	} while (0)
 
-/* A shell command that runs sql (no single quotes in it) on h's
- * database behind the server's back: sqlite3 on the file, psql -XAt on
- * PostgreSQL; its output is the rows, one a line. */
+/* A shell command that runs sql on h's database behind the server's
+ * back: sqlite3 on the file, psql -XAt on PostgreSQL; its output is the
+ * rows, one a line. */
 void harness_sql_command(
     const struct harness *h, const char *sql, char *cmd, size_t len);
+
+/* Runs sql so, failing the test when it fails. */
+void harness_sql(const struct harness *h, const char *sql);
 
 /* Starts the server again on the same database and URLs. */
 void harness_restart(struct harness *h);
@@ -139,6 +142,11 @@ void harness_request(struct rpc_client *c, const char *reference,
 
 /* Creates a unit through the client library; asserts OK. */
 void harness_unit(struct rpc_client *c, const char *code, const char *name);
+
+/* Starts h on a fresh database, creates the unit and submits one
+ * activity of it with the given id, then stops h (a stop settles what
+ * waits): a database to work on behind the server's back. */
+void harness_one_record(struct harness *h, const char *unit, const char *id);
 
 /* Submits one activity with the given request id (NULL: fresh). Returns
  * the status code. */

@@ -22,18 +22,6 @@
 
 #define SETTLE_UNIT "KT-DAKGLEI"
 
-/* Runs sql (its strings in single quotes) with sqlite3 on the stopped
- * server's file, behind its back. */
-static void
-settle_sql(struct harness *h, const char *sql)
-{
-	char cmd[1024];
-
-	assert_true((size_t)snprintf(cmd, sizeof(cmd), "sqlite3 '%s' \"%s\"",
-	                h->db, sql) < sizeof(cmd));
-	assert_int_equal(system(cmd), 0);
-}
-
 /* Activities/List of the unit through the client library, without
  * retries: its status, and the total in *total when OK. */
 static int
@@ -54,24 +42,6 @@ settle_list(struct rpc_client *c, struct rpc_client_status *st, long *total)
 	return st->code;
 }
 
-/* A server of its own with the unit and one record, settled-1, stopped
- * (a stop settles what waits). */
-static void
-settle_one(struct harness *h)
-{
-	struct rpc_client *c;
-	Hoptac__V1__Activity *a;
-
-	harness_start(h, HARNESS_TCP, 0);
-	c = harness_client(h);
-	harness_unit(c, SETTLE_UNIT, "Huyện Đắk Glei");
-	a = harness_activity(SETTLE_UNIT, "settled-1", 1, "2024-05-02", 3);
-	assert_int_equal(harness_submit(c, a, NULL, 5000), STATUS_OK);
-	hoptac__v1__activity__free_unpacked(a, NULL);
-	rpc_client_close(c);
-	harness_stop(h);
-}
-
 static void
 test_damaged_waiting_record(void **state)
 {
@@ -86,9 +56,9 @@ test_damaged_waiting_record(void **state)
 
 	HARNESS_SQLITE_ONLY();
 	*state = h;
-	settle_one(h);
+	harness_one_record(h, SETTLE_UNIT, "settled-1");
 	/* A record acknowledged and waiting, its bytes damaged. */
-	settle_sql(h,
+	harness_sql(h,
 	    "INSERT INTO activity_inbox(unit_code, id, body) "
 	    "VALUES ('" SETTLE_UNIT "', 'waiting-1', x'ff')");
 	harness_restart(h);
@@ -120,7 +90,7 @@ test_damaged_waiting_record(void **state)
 
 	/* The damaged row taken away: the rest reads, and records are
 	 * taken again. */
-	settle_sql(h, "DELETE FROM activity_inbox WHERE id = 'waiting-1'");
+	harness_sql(h, "DELETE FROM activity_inbox WHERE id = 'waiting-1'");
 	harness_restart(h);
 	c = harness_client(h);
 	assert_int_equal(settle_list(c, &st, &total), STATUS_OK);
@@ -147,8 +117,8 @@ test_unplaceable_waiting_record(void **state)
 
 	HARNESS_SQLITE_ONLY();
 	*state = h;
-	settle_one(h);
-	settle_sql(h,
+	harness_one_record(h, SETTLE_UNIT, "settled-1");
+	harness_sql(h,
 	    "INSERT INTO activity_inbox(unit_code, id, body) "
 	    "SELECT unit_code, id, body FROM activities");
 	harness_restart(h);
