@@ -249,13 +249,15 @@ harness_sql_command(
 }
 
 void
-harness_sql(const struct harness *h, const char *sql)
+harness_behind(struct harness *h, const char *sql)
 {
 	char cmd[4096];
 
+	harness_stop(h);
 	harness_sql_command(h, sql, cmd, sizeof(cmd));
 	if (system(cmd) != 0)
 		fail_msg("%s failed", cmd);
+	harness_restart(h);
 }
 
 void
@@ -696,7 +698,6 @@ harness_one_record(struct harness *h, const char *unit, const char *id)
 	assert_int_equal(harness_submit(c, a, NULL, 5000), STATUS_OK);
 	hoptac__v1__activity__free_unpacked(a, NULL);
 	rpc_client_close(c);
-	harness_stop(h);
 }
 
 long

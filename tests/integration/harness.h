@@ -69,8 +69,16 @@ int harness_pg(void);
 void harness_sql_command(
     const struct harness *h, const char *sql, char *cmd, size_t len);
 
-/* Runs sql so, failing the test when it fails. */
-void harness_sql(const struct harness *h, const char *sql);
+/* Stops h (a stop settles what waits), runs sql on its database as
+ * harness_sql_command does, failing the test when it fails, and starts
+ * h again. */
+void harness_behind(struct harness *h, const char *sql);
+
+/* For harness_behind: a record waiting in the inbox that the tables
+ * already hold, so that no settling can place it. */
+#define HARNESS_SQL_UNPLACEABLE                                                \
+	"INSERT INTO activity_inbox(unit_code, id, body) "                     \
+	"SELECT unit_code, id, body FROM activities"
 
 /* Starts the server again on the same database and URLs. */
 void harness_restart(struct harness *h);
@@ -144,8 +152,7 @@ void harness_request(struct rpc_client *c, const char *reference,
 void harness_unit(struct rpc_client *c, const char *code, const char *name);
 
 /* Starts h on a fresh database, creates the unit and submits one
- * activity of it with the given id, then stops h (a stop settles what
- * waits): a database to work on behind the server's back. */
+ * activity of it with the given id. */
 void harness_one_record(struct harness *h, const char *unit, const char *id);
 
 /* Submits one activity with the given request id (NULL: fresh). Returns

@@ -13,8 +13,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
@@ -58,10 +56,9 @@ test_damaged_waiting_record(void **state)
 	*state = h;
 	harness_one_record(h, SETTLE_UNIT, "settled-1");
 	/* A record acknowledged and waiting, its bytes damaged. */
-	harness_sql(h,
+	harness_behind(h,
 	    "INSERT INTO activity_inbox(unit_code, id, body) "
 	    "VALUES ('" SETTLE_UNIT "', 'waiting-1', x'ff')");
-	harness_restart(h);
 
 	c = harness_client(h);
 	assert_int_equal(settle_list(c, &st, &total), STATUS_DATA_LOSS);
@@ -86,12 +83,10 @@ test_damaged_waiting_record(void **state)
 	assert_int_not_equal(harness_submit(c, a, NULL, 5000), STATUS_OK);
 	hoptac__v1__activity__free_unpacked(a, NULL);
 	rpc_client_close(c);
-	harness_stop(h);
 
 	/* The damaged row taken away: the rest reads, and records are
 	 * taken again. */
-	harness_sql(h, "DELETE FROM activity_inbox WHERE id = 'waiting-1'");
-	harness_restart(h);
+	harness_behind(h, "DELETE FROM activity_inbox WHERE id = 'waiting-1'");
 	c = harness_client(h);
 	assert_int_equal(settle_list(c, &st, &total), STATUS_OK);
 	assert_int_equal(total, 1);
@@ -118,10 +113,7 @@ test_unplaceable_waiting_record(void **state)
 	HARNESS_SQLITE_ONLY();
 	*state = h;
 	harness_one_record(h, SETTLE_UNIT, "settled-1");
-	harness_sql(h,
-	    "INSERT INTO activity_inbox(unit_code, id, body) "
-	    "SELECT unit_code, id, body FROM activities");
-	harness_restart(h);
+	harness_behind(h, HARNESS_SQL_UNPLACEABLE);
 
 	rc = harness_cli(h, out, sizeof(out), err, sizeof(err), "--timeout",
 	    "1500", "activity", "list", "--unit", SETTLE_UNIT, NULL);

@@ -11,8 +11,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
@@ -33,12 +31,8 @@ test_page_while_unsettled(void **state)
 	HARNESS_SQLITE_ONLY();
 	*state = h;
 	harness_one_record(h, SETTLE_UNIT, "settled-1");
-	/* A record waiting that the tables already hold: it cannot be
-	 * placed, and every read of activities is answered UNAVAILABLE. */
-	harness_sql(h,
-	    "INSERT INTO activity_inbox(unit_code, id, body) "
-	    "SELECT unit_code, id, body FROM activities");
-	harness_restart(h);
+	/* Every read of activities is then answered UNAVAILABLE. */
+	harness_behind(h, HARNESS_SQL_UNPLACEABLE);
 
 	web_start(&w, h, "--timeout", "1500", NULL);
 	web_sign_in(&w, h->token);
@@ -47,9 +41,7 @@ test_page_while_unsettled(void **state)
 	assert_non_null(strstr(a.body, "could not be settled"));
 	assert_null(strstr(a.body, "Không liên lạc được"));
 
-	harness_stop(h);
-	harness_sql(h, "DELETE FROM activity_inbox");
-	harness_restart(h);
+	harness_behind(h, "DELETE FROM activity_inbox");
 	assert_int_equal(web_request(&w, "GET", "/hoat-dong", NULL, &a), 200);
 	assert_non_null(strstr(a.body, "Đoàn công tác thử nghiệm"));
 	web_stop(&w);
